@@ -1,0 +1,66 @@
+import type { Db } from './database.js';
+
+export type Row = Record<string, any>;
+
+/** The plain row operations most stores need, on one table keyed by `id`. */
+export class Table<R extends Row> {
+  constructor(readonly db: Db, readonly name: string, private readonly decode: (row: Row) => R, private readonly encode: (r: Partial<R>) => Row) {}
+
+  async get(id: string): Promise<R | undefined> {
+    const row = await this.db.selectFrom(this.name).selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.decode(row) : undefined;
+  }
+
+  async list(where: Row = {}): Promise<R[]> {
+    let q = this.db.selectFrom(this.name).selectAll();
+    for (const [col, value] of Object.entries(where)) {
+      if (value === undefined) continue;
+      q = value === null ? q.where(col, 'is', null) : q.where(col, '=', value);
+    }
+    return (await q.execute()).map(this.decode);
+  }
+
+  async insert(r: R): Promise<R> {
+    await this.db.insertInto(this.name).values(this.encode(r)).execute();
+    return r;
+  }
+
+  async update(id: string, patch: Partial<R>): Promise<void> {
+    const values = this.encode(patch);
+    if (Object.keys(values).length === 0) return;
+    await this.db.updateTable(this.name).set(values).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom(this.name).where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}
+
+/** encode/decode helpers: booleans as 0/1 and JSON columns as text. */
+export function codec<R extends Row>(spec: { bools?: string[]; json?: string[] }) {
+  const bools = spec.bools ?? [];
+  const json = spec.json ?? [];
+  const decode = (row: Row): R => {
+    const out: Row = { ...row };
+    for (const b of bools) if (b in out) out[b] = Boolean(out[b]);
+    for (const j of json) if (typeof out[j] === 'string') out[j] = JSON.parse(out[j]);
+    return out as R;
+  };
+  const encode = (r: Partial<R>): Row => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      if (v === undefined) continue;
+      if (bools.includes(k)) out[k] = v ? 1 : 0;
+      else if (json.includes(k)) out[k] = JSON.stringify(v);
+      else out[k] = v;
+    }
+    return out;
+  };
+  return { decode, encode };
+}
+
+export function newTable<R extends Row>(db: Db, name: string, spec: { bools?: string[]; json?: string[] }): Table<R> {
+  const { decode, encode } = codec<R>(spec);
+  return new Table<R>(db, name, decode, encode);
+}

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+
+export function createHttpServer(logger: Logger): FastifyInstance {
+  // NOTE: cast: Fastify infers an HTTP/2 type from the options object literal typed as any.
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    genReqId: () => `req-${randomUUID()}`,
+    bodyLimit: 1024 * 1024 * 16,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ajv: {
+      // NOTE: the real services reject unknown or mistyped fields with 400; Fastify's defaults
+      // would silently drop or coerce them.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false },
+    },
+  } as any) as unknown as FastifyInstance;
+  // An empty body with a JSON content type is no body (clients send the header on DELETE/HEAD).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try { done(null, JSON.parse(text)); } catch {
+      const err = Object.assign(new Error('Malformed request body: the JSON could not be parsed.'), { statusCode: 400 });
+      done(err, undefined);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    request.log.debug({ method: request.method, url: request.url }, 'request');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request done');
+  });
+  return app;
+}

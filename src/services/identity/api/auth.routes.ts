@@ -1,0 +1,120 @@
+import { Type } from '@sinclair/typebox';
+import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
+import { InvalidToken } from '../domain/tokens.service.js';
+import { collectionLinks, flag } from './links.js';
+import { domainView, projectView, tokenView } from './views.js';
+
+const ScopeRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }, { additionalProperties: true });
+const UserRef = Type.Object({
+  id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain: Type.Optional(ScopeRef),
+  password: Type.Optional(Type.String()),
+}, { additionalProperties: true });
+
+const authSchema = {
+  body: Type.Object({
+    auth: Type.Object({
+      identity: Type.Object({
+        methods: Type.Array(Type.String(), { minItems: 1 }),
+        password: Type.Optional(Type.Object({ user: UserRef }, { required: ['user'] })),
+        token: Type.Optional(Type.Object({ id: Type.String() }, { required: ['id'] })),
+        application_credential: Type.Optional(Type.Object({
+          id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), secret: Type.String(), user: Type.Optional(UserRef),
+        })),
+      }, { additionalProperties: true }),
+      scope: Type.Optional(Type.Union([Type.Literal('unscoped'), Type.Object({
+        project: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain: Type.Optional(ScopeRef) })),
+        domain: Type.Optional(ScopeRef),
+        system: Type.Optional(Type.Object({ all: Type.Optional(Type.Boolean()) })),
+        'OS-TRUST:trust': Type.Optional(Type.Object({ id: Type.String() })),
+      })])),
+    }, { required: ['identity'] }),
+  }, { required: ['auth'] }),
+};
+
+export function authRoutes(d: IdentityDomain): RouteSpec[] {
+  const subjectToken = async (headers: Record<string, unknown>, allowExpired: boolean) => {
+    const id = headers['x-subject-token'];
+    if (typeof id !== 'string' || !id) throw new NotFound('Could not find token: (none).');
+    try {
+      return { id, info: await d.tokens.validate(id, allowExpired) };
+    } catch (e) {
+      if (e instanceof InvalidToken) throw new NotFound(`Could not find token: ${id}.`);
+      throw e;
+    }
+  };
+  return [
+    {
+      method: 'POST', url: '/v3/auth/tokens', auth: 'none', schema: authSchema,
+      handler: async ({ body, query, reply }) => {
+        const { id, info } = await d.tokens.issue(body.auth.identity, body.auth.scope);
+        const catalog = flag(query.nocatalog) ? undefined : await d.catalog.catalog();
+        reply.code(201).header('X-Subject-Token', id);
+        return tokenView(info, catalog);
+      },
+    },
+    {
+      method: 'GET', url: '/v3/auth/tokens',
+      handler: async ({ ctx, headers, query, reply }) => {
+        const { id, info } = await subjectToken(headers, flag(query.allow_expired));
+        ctx.authorize('identity:validate_token', { target: { token: { user_id: info.user.id } } });
+        reply.header('X-Subject-Token', id);
+        return tokenView(info, flag(query.nocatalog) ? undefined : await d.catalog.catalog());
+      },
+    },
+    {
+      method: 'HEAD', url: '/v3/auth/tokens',
+      handler: async ({ ctx, headers, query, reply }) => {
+        const { id, info } = await subjectToken(headers, flag(query.allow_expired));
+        ctx.authorize('identity:check_token', { target: { token: { user_id: info.user.id } } });
+        reply.header('X-Subject-Token', id);
+        return undefined;
+      },
+    },
+    {
+      method: 'DELETE', url: '/v3/auth/tokens', status: 204,
+      handler: async ({ ctx, headers }) => {
+        const { id, info } = await subjectToken(headers, false);
+        ctx.authorize('identity:revoke_token', { target: { token: { user_id: info.user.id } } });
+        await d.tokens.revoke(id);
+      },
+    },
+    {
+      method: 'GET', url: '/v3/auth/catalog',
+      handler: async ({ ctx, raw }) => {
+        ctx.authorize('identity:get_auth_catalog');
+        if (!ctx.token?.project && !ctx.token?.domain && !ctx.token?.system) throw new Unauthorized('The service catalog is empty for an unscoped token.');
+        return { catalog: await d.catalog.catalog(), links: { self: `${raw.protocol}://${raw.headers.host}${raw.url}`, previous: null, next: null } };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/auth/projects',
+      handler: async (req) => {
+        req.ctx.authorize('identity:get_auth_projects');
+        const projects = (await d.assignments.projectsOf(req.ctx.userId!)).filter((p) => p.enabled);
+        return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/auth/domains',
+      handler: async (req) => {
+        req.ctx.authorize('identity:get_auth_domains');
+        const out = [];
+        for (const id of await d.assignments.domainsOf(req.ctx.userId!)) {
+          const dom = await d.domains.get(id).catch(() => undefined);
+          if (dom?.enabled) out.push(domainView(req, dom));
+        }
+        return { domains: out, links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/auth/system',
+      handler: async (req) => {
+        req.ctx.authorize('identity:get_auth_system');
+        const roles = await d.assignments.effectiveRoleIds(req.ctx.userId!, 'system', 'all');
+        return { system: roles.length ? [{ all: true }] : [], links: collectionLinks(req) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,130 @@
+import { Type } from '@sinclair/typebox';
+import { NotFound } from '../../../core/errors/errors.js';
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
+import type { ProjectRecord } from '../store/tables.js';
+import { boolFilter, collectionLinks, flag } from './links.js';
+import { Description, Id, NullableId, splitExtra, Tags, wrapped } from './schemas.js';
+import { tokenDomain } from './scope.js';
+import { projectView } from './views.js';
+
+const KNOWN = ['name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags', 'is_domain', 'options'];
+const ProjectName = Type.String({ minLength: 1, maxLength: 64, pattern: '\\S' });
+const projectProps = {
+  name: ProjectName, domain_id: NullableId, parent_id: NullableId, description: Description, enabled: Type.Boolean(),
+  is_domain: Type.Boolean(), tags: Tags, options: Type.Object({}, { additionalProperties: true }),
+};
+const Params = Type.Object({ project_id: Type.String() });
+const TagParams = Type.Object({ project_id: Type.String(), tag: Type.String() });
+const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : undefined);
+
+export function projectRoutes(d: IdentityDomain): RouteSpec[] {
+  const loadFor = async (req: any, policy: string): Promise<ProjectRecord> => {
+    const project = await d.projects.get(req.params.project_id);
+    req.ctx.authorize(policy, { target: { project } });
+    return project;
+  };
+  return [
+    {
+      method: 'GET', url: '/v3/projects',
+      handler: async (req) => {
+        const q = req.query as Record<string, string>;
+        const domainId = q.domain_id ?? req.ctx.token?.domain?.id;
+        req.ctx.authorize('identity:list_projects', { target: { domain_id: domainId } });
+        if (q.is_domain !== undefined && boolFilter(q.is_domain)) return { projects: [], links: collectionLinks(req) };
+        const projects = await d.projects.list({
+          name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
+          tags: csv(q.tags), tagsAny: csv(q['tags-any']), notTags: csv(q['not-tags']), notTagsAny: csv(q['not-tags-any']),
+        });
+        return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'POST', url: '/v3/projects', status: 201, schema: { body: wrapped('project', projectProps, ['name']) },
+      handler: async (req) => {
+        const { known, extra } = splitExtra(req.body.project, KNOWN);
+        let domainId = known.domain_id as string | undefined;
+        if (!domainId && known.parent_id) domainId = (await d.projects.find(known.parent_id as string))?.domain_id;
+        domainId ??= tokenDomain(req.ctx);
+        req.ctx.authorize('identity:create_project', { target: { project: { domain_id: domainId } } });
+        const project = await d.projects.create({ ...(known as any), domain_id: domainId, extra }, domainId);
+        return { project: projectView(req, project) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/projects/:project_id', schema: { params: Params },
+      handler: async (req) => {
+        const project = await loadFor(req, 'identity:get_project');
+        const q = req.query as Record<string, string>;
+        const out: Record<string, unknown> = projectView(req, project);
+        if (flag(q.parents_as_list)) out.parents = (await d.projects.ancestors(project)).map((p) => ({ project: projectView(req, p) }));
+        if (flag(q.subtree_as_list)) out.subtree = (await d.projects.subtree(project)).map((p) => ({ project: projectView(req, p) }));
+        if (flag(q.parents_as_ids)) out.parents = idTree(await d.projects.ancestors(project), 'up');
+        if (flag(q.subtree_as_ids)) out.subtree = await subtreeIds(d, project);
+        return { project: out };
+      },
+    },
+    {
+      method: 'PATCH', url: '/v3/projects/:project_id', schema: { params: Params, body: wrapped('project', projectProps) },
+      handler: async (req) => {
+        const current = await loadFor(req, 'identity:update_project');
+        const { known, extra } = splitExtra(req.body.project, KNOWN);
+        const project = await d.projects.update(current.id, { ...(known as any), extra });
+        return { project: projectView(req, project) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v3/projects/:project_id', status: 204, schema: { params: Params },
+      handler: async (req) => { await d.projects.delete((await loadFor(req, 'identity:delete_project')).id); },
+    },
+    {
+      method: 'GET', url: '/v3/projects/:project_id/tags', schema: { params: Params },
+      handler: async (req) => ({ tags: (await loadFor(req, 'identity:list_project_tags')).tags }),
+    },
+    {
+      method: 'PUT', url: '/v3/projects/:project_id/tags', schema: { params: Params, body: Type.Object({ tags: Tags }, { required: ['tags'] }) },
+      handler: async (req) => {
+        const p = await loadFor(req, 'identity:update_project_tags');
+        return { tags: await d.projects.setTags(p.id, req.body.tags) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v3/projects/:project_id/tags', status: 204, schema: { params: Params },
+      handler: async (req) => { await d.projects.setTags((await loadFor(req, 'identity:delete_project_tags')).id, []); },
+    },
+    {
+      method: 'GET', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
+      handler: async (req) => {
+        const p = await loadFor(req, 'identity:get_project_tag');
+        if (!p.tags.includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} was not found.`);
+      },
+    },
+    {
+      method: 'PUT', url: '/v3/projects/:project_id/tags/:tag', status: 201, schema: { params: TagParams },
+      handler: async (req) => {
+        const p = await loadFor(req, 'identity:create_project_tag');
+        await d.projects.addTag(p.id, req.params.tag);
+        req.reply.header('Location', `${req.raw.protocol}://${req.headers.host}${req.raw.url}`);
+      },
+    },
+    {
+      method: 'DELETE', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
+      handler: async (req) => { await d.projects.removeTag((await loadFor(req, 'identity:delete_project_tag')).id, req.params.tag); },
+    },
+  ];
+}
+
+/** parents_as_ids: {"parent": {"grandparent": null}} — Keystone's nested id map. */
+function idTree(chain: ProjectRecord[], _dir: 'up'): Record<string, unknown> | null {
+  let out: Record<string, unknown> | null = null;
+  for (const p of [...chain].reverse()) out = { [p.id]: out };
+  return out;
+}
+
+async function subtreeIds(d: IdentityDomain, p: ProjectRecord): Promise<Record<string, unknown> | null> {
+  const children = await d.projects.children(p.id);
+  if (children.length === 0) return null;
+  const out: Record<string, unknown> = {};
+  for (const c of children) out[c.id] = await subtreeIds(d, c);
+  return out;
+}

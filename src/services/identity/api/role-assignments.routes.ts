@@ -1,0 +1,121 @@
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { SYSTEM_ALL, type ActorType, type Assignment, type TargetType } from '../domain/assignments.service.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
+import { NULL_DOMAIN } from '../store/tables.js';
+import { collectionLinks, flag, v3 } from './links.js';
+import { roleView } from './views.js';
+
+interface GrantShape { target: TargetType; actor: ActorType; inherited: boolean; prefix: string }
+
+// Every grant URL Keystone serves, as (target, actor, inherited) with its path.
+const SHAPES: GrantShape[] = [];
+for (const target of ['project', 'domain'] as const) {
+  for (const actor of ['user', 'group'] as const) {
+    SHAPES.push({ target, actor, inherited: false, prefix: `/v3/${target}s/:target_id/${actor}s/:actor_id/roles` });
+    SHAPES.push({ target, actor, inherited: true, prefix: `/v3/OS-INHERIT/${target}s/:target_id/${actor}s/:actor_id/roles` });
+  }
+}
+for (const actor of ['user', 'group'] as const) SHAPES.push({ target: 'system', actor, inherited: false, prefix: `/v3/system/${actor}s/:actor_id/roles` });
+
+export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  for (const shape of SHAPES) {
+    const suffix = shape.inherited ? '/inherited_to_projects' : '';
+    const policy = (verb: string) => shape.target === 'system' ? `identity:${verb}_system_grant_for_${shape.actor}` : `identity:${verb}_grant`;
+    const parts = (req: ApiRequest, roleId: string) => ({
+      actor_type: shape.actor, actor_id: req.params.actor_id as string, target_type: shape.target,
+      target_id: shape.target === 'system' ? SYSTEM_ALL : (req.params.target_id as string), role_id: roleId, inherited: shape.inherited,
+    });
+    const authorize = async (req: ApiRequest, verb: string) => {
+      const domainId = shape.target === 'domain' ? req.params.target_id
+        : shape.target === 'project' ? (await d.projects.find(req.params.target_id))?.domain_id : undefined;
+      req.ctx.authorize(policy(verb), { target: { domain_id: domainId } });
+    };
+    const one = `${shape.prefix}/:role_id${suffix}`;
+    routes.push(
+      { method: 'PUT', url: one, status: 204, handler: async (req) => { await authorize(req, 'create'); await d.assignments.grant(parts(req, req.params.role_id)); } },
+      { method: 'HEAD', url: one, status: 204, handler: async (req) => { await authorize(req, 'check'); await d.assignments.check(parts(req, req.params.role_id)); } },
+      { method: 'GET', url: one, status: 204, handler: async (req) => { await authorize(req, 'check'); await d.assignments.check(parts(req, req.params.role_id)); } },
+      { method: 'DELETE', url: one, status: 204, handler: async (req) => { await authorize(req, 'revoke'); await d.assignments.revoke(parts(req, req.params.role_id)); } },
+      {
+        method: 'GET', url: `${shape.prefix}${suffix}`,
+        handler: async (req) => {
+          await authorize(req, 'list');
+          const p = parts(req, '');
+          const roles = await d.assignments.rolesOn(p.actor_type, p.actor_id, p.target_type, p.target_id, shape.inherited);
+          return { roles: roles.map((r) => roleView(req, r)), links: collectionLinks(req) };
+        },
+      },
+    );
+  }
+  routes.push({
+    method: 'GET', url: '/v3/role_assignments',
+    handler: async (req) => {
+      const q = req.query as Record<string, string>;
+      const effective = q.effective !== undefined && flag(q.effective === '' ? 'true' : q.effective);
+      if (q['user.id'] && q['group.id']) throw new BadRequest('Specify a user or group, not both');
+      if (q['scope.project.id'] && q['scope.domain.id']) throw new BadRequest('Specify a domain or project, not both');
+      if (effective && q['group.id']) throw new BadRequest('Combining effective and group filter will always result in an empty list.');
+      req.ctx.authorize('identity:list_role_assignments', { target: { domain_id: q['scope.domain.id'] } });
+      const inheritedTo = q['scope.OS-INHERIT:inherited_to'];
+      const list = await d.assignments.list({
+        userId: q['user.id'], groupId: q['group.id'], roleId: q['role.id'], projectId: q['scope.project.id'],
+        domainId: q['scope.domain.id'], system: q['scope.system'] !== undefined, effective,
+        inherited: inheritedTo !== undefined ? true : undefined, includeSubtree: flag(q.include_subtree),
+      });
+      const names = flag(q.include_names);
+      const out = [];
+      for (const a of list) out.push(await assignmentView(req, d, a, names));
+      return { role_assignments: out, links: collectionLinks(req) };
+    },
+  });
+  routes.push({
+    method: 'GET', url: '/v3/role_assignments/:project_id',
+    handler: async () => { throw new BadRequest('Use /v3/role_assignments with query filters.'); },
+  });
+  return routes;
+}
+
+async function assignmentView(req: ApiRequest, d: IdentityDomain, a: Assignment, names: boolean) {
+  const base = v3(req);
+  const scope: Record<string, unknown> = {};
+  let scopePath: string;
+  if (a.target_type === 'system') { scope.system = { all: true }; scopePath = 'system'; }
+  else {
+    const ref: Record<string, unknown> = { id: a.target_id };
+    if (names) {
+      if (a.target_type === 'project') {
+        const p = await d.projects.find(a.target_id);
+        const dom = p ? await d.domains.get(p.domain_id).catch(() => undefined) : undefined;
+        Object.assign(ref, { name: p?.name, domain: { id: p?.domain_id, name: dom?.name } });
+      } else {
+        ref.name = (await d.domains.get(a.target_id).catch(() => undefined))?.name;
+      }
+    }
+    scope[a.target_type] = ref;
+    scopePath = `${a.target_type}s/${a.target_id}`;
+  }
+  if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects';
+  const actor: Record<string, unknown> = { id: a.actor_id };
+  if (names) {
+    const rec = a.actor_type === 'user' ? await d.users.find(a.actor_id) : await d.groups.get(a.actor_id).catch(() => undefined);
+    const dom = rec ? await d.domains.get(rec.domain_id).catch(() => undefined) : undefined;
+    Object.assign(actor, { name: rec?.name, domain: { id: rec?.domain_id, name: dom?.name } });
+  }
+  const role: Record<string, unknown> = { id: a.role_id };
+  if (names) {
+    const r = await d.roles.find(a.role_id);
+    role.name = r?.name;
+    if (r && r.domain_id !== NULL_DOMAIN) role.domain = { id: r.domain_id, name: (await d.domains.get(r.domain_id).catch(() => undefined))?.name };
+  }
+  const inheritedFrom = a.via_inherited_from;
+  const assignmentScope = inheritedFrom ? `OS-INHERIT/${inheritedFrom.type}s/${inheritedFrom.id}` : (a.inherited ? `OS-INHERIT/${scopePath}` : scopePath);
+  const actorPath = a.via_group ? `groups/${a.via_group}` : `${a.actor_type}s/${a.actor_id}`;
+  const links: Record<string, string> = {
+    assignment: `${base}/${assignmentScope}/${actorPath}/roles/${a.prior_role ?? a.role_id}${a.inherited || inheritedFrom ? '/inherited_to_projects' : ''}`,
+  };
+  if (a.via_group) links.membership = `${base}/groups/${a.via_group}/users/${a.actor_id}`;
+  if (a.prior_role) links.prior_role = `${base}/roles/${a.prior_role}`;
+  return { role, [a.actor_type]: actor, scope, links };
+}

@@ -1,0 +1,83 @@
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import type { TokenInfo } from '../../../core/auth/request-context.js';
+import type { CatalogEntry } from '../domain/catalog.service.js';
+import {
+  NULL_DOMAIN, type AppCredentialRecord, type CredentialRecord, type DomainRecord, type EndpointRecord, type GroupRecord,
+  type PolicyRecord, type ProjectRecord, type RegionRecord, type RoleRecord, type ServiceRecord, type UserRecord,
+} from '../store/tables.js';
+import { v3 } from './links.js';
+
+const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
+
+export const domainView = (req: ApiRequest, d: DomainRecord) => ({
+  ...d.extra, id: d.id, name: d.name, description: d.description, enabled: d.enabled, tags: d.tags, options: {},
+  links: self(req, `domains/${d.id}`),
+});
+
+export const projectView = (req: ApiRequest, p: ProjectRecord) => ({
+  ...p.extra, id: p.id, name: p.name, domain_id: p.domain_id, description: p.description, enabled: p.enabled,
+  parent_id: p.parent_id ?? p.domain_id, is_domain: false, tags: p.tags, options: {}, links: self(req, `projects/${p.id}`),
+});
+
+export const userView = (req: ApiRequest, u: UserRecord) => {
+  const out: Record<string, unknown> = {
+    ...u.extra, id: u.id, name: u.name, domain_id: u.domain_id, enabled: u.enabled, password_expires_at: null,
+    options: u.options, links: self(req, `users/${u.id}`),
+  };
+  if (u.default_project_id) out.default_project_id = u.default_project_id;
+  return out;
+};
+
+export const groupView = (req: ApiRequest, g: GroupRecord) => ({
+  ...g.extra, id: g.id, name: g.name, domain_id: g.domain_id, description: g.description, links: self(req, `groups/${g.id}`),
+});
+
+export const roleView = (req: ApiRequest, r: RoleRecord) => ({
+  ...r.extra, id: r.id, name: r.name, domain_id: r.domain_id === NULL_DOMAIN ? null : r.domain_id,
+  description: r.description, options: r.options, links: self(req, `roles/${r.id}`),
+});
+
+export const roleRef = (req: ApiRequest, r: RoleRecord) => ({ id: r.id, name: r.name, links: self(req, `roles/${r.id}`) });
+
+export const regionView = (req: ApiRequest, r: RegionRecord) => ({
+  ...r.extra, id: r.id, description: r.description, parent_region_id: r.parent_region_id, links: self(req, `regions/${r.id}`),
+});
+
+export const serviceView = (req: ApiRequest, s: ServiceRecord) => ({
+  ...s.extra, id: s.id, type: s.type, enabled: s.enabled, links: self(req, `services/${s.id}`),
+});
+
+export const endpointView = (req: ApiRequest, e: EndpointRecord) => ({
+  ...e.extra, id: e.id, service_id: e.service_id, interface: e.interface, url: e.url, region_id: e.region_id,
+  region: e.region_id, enabled: e.enabled, links: self(req, `endpoints/${e.id}`),
+});
+
+export const credentialView = (req: ApiRequest, c: CredentialRecord) => ({
+  ...c.extra, id: c.id, user_id: c.user_id, project_id: c.project_id, type: c.type, blob: c.blob, links: self(req, `credentials/${c.id}`),
+});
+
+export const policyView = (req: ApiRequest, p: PolicyRecord) => ({ ...p.extra, id: p.id, type: p.type, blob: p.blob, links: self(req, `policies/${p.id}`) });
+
+export const appCredentialView = (req: ApiRequest, a: AppCredentialRecord) => ({
+  id: a.id, name: a.name, description: a.description, user_id: a.user_id, project_id: a.project_id,
+  expires_at: a.expires_at ? a.expires_at.replace(/Z$/, '000') : null, unrestricted: a.unrestricted,
+  roles: a.roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domain_id ?? null })),
+  access_rules: [], links: self(req, `users/${a.user_id}/application_credentials/${a.id}`),
+});
+
+export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
+  const token: Record<string, unknown> = {
+    methods: t.methods,
+    user: { domain: t.user.domain, id: t.user.id, name: t.user.name, password_expires_at: t.user.passwordExpiresAt },
+    audit_ids: t.auditIds, expires_at: t.expiresAt, issued_at: t.issuedAt,
+  };
+  if (t.project) { token.project = t.project; token.is_domain = false; }
+  if (t.domain) token.domain = t.domain;
+  if (t.system) token.system = { all: true };
+  if (t.project || t.domain || t.system) {
+    token.roles = t.roles;
+    if (catalog) token.catalog = catalog;
+  }
+  if (t.applicationCredential) token.application_credential = t.applicationCredential;
+  return { token };
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import type { TokenInfo } from '../../../core/auth/request-context.js';
+import type { AppCredentialRecord, IdentityTables } from '../store/tables.js';
+import { newId } from './ids.js';
+import type { PasswordHasher } from './passwords.js';
+
+export interface AppCredentialInput {
+  name: string; description?: string | null; secret?: string | null; expires_at?: string | null;
+  roles?: { id?: string; name?: string; domain_id?: string }[]; unrestricted?: boolean;
+}
+
+export class AppCredentialsService {
+  constructor(private readonly t: IdentityTables, private readonly hasher: PasswordHasher) {}
+
+  async get(userId: string, id: string): Promise<AppCredentialRecord> {
+    const ac = await this.t.appCredentials.get(id);
+    if (!ac || ac.user_id !== userId) throw new NotFound(`Could not find Application Credential: ${id}.`);
+    return ac;
+  }
+
+  list(userId: string, name?: string): Promise<AppCredentialRecord[]> {
+    return this.t.appCredentials.list({ user_id: userId, name });
+  }
+
+  /** Created from the caller's token: its project and, by default, all its roles. */
+  async create(userId: string, token: TokenInfo, input: AppCredentialInput): Promise<{ record: AppCredentialRecord; secret: string }> {
+    if (!token.project) throw new Forbidden('Application credentials require a project-scoped token.');
+    if (token.applicationCredential?.restricted) throw new Forbidden('Using method application_credential is not allowed for managing additional application credentials.');
+    if ((await this.t.appCredentials.list({ user_id: userId, name: input.name })).length) {
+      throw new Conflict(`Conflict occurred attempting to store application_credential - Duplicate entry found with name ${input.name}.`);
+    }
+    let expires: string | null = null;
+    if (input.expires_at) {
+      const ms = Date.parse(input.expires_at.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(input.expires_at) ? input.expires_at : `${input.expires_at}Z`);
+      if (Number.isNaN(ms)) throw new BadRequest(`Invalid input for field 'expires_at': ${input.expires_at}`);
+      if (ms <= Date.now()) throw new BadRequest('The expiration date of the application credential must be in the future.');
+      expires = new Date(ms).toISOString();
+    }
+    const roles = [];
+    for (const wanted of input.roles ?? token.roles) {
+      const held = token.roles.find((r) => (wanted.id && r.id === wanted.id) || (!wanted.id && r.name === wanted.name));
+      if (!held) throw new NotFound(`Could not find role assignment with role: ${wanted.id ?? wanted.name}, user: ${userId}, project: ${token.project.id}.`);
+      roles.push({ id: held.id, name: held.name, domain_id: null });
+    }
+    const secret = input.secret ?? randomBytes(64).toString('base64url');
+    const record = await this.t.appCredentials.insert({
+      id: newId(), name: input.name, user_id: userId, project_id: token.project.id, secret_hash: await this.hasher.hash(secret),
+      description: input.description ?? null, expires_at: expires, unrestricted: input.unrestricted ?? false, roles,
+    });
+    return { record, secret };
+  }
+
+  async delete(userId: string, id: string): Promise<void> {
+    await this.get(userId, id);
+    await this.t.appCredentials.delete(id);
+  }
+
+  async authenticate(ref: { id?: string; name?: string; secret: string; user?: { id?: string; name?: string; domain?: { id?: string; name?: string } } }): Promise<AppCredentialRecord> {
+    let ac: AppCredentialRecord | undefined;
+    if (ref.id) ac = await this.t.appCredentials.get(ref.id);
+    else if (ref.name && ref.user) {
+      let userId = ref.user.id;
+      if (!userId && ref.user.name) {
+        const domainId = ref.user.domain?.id ?? (ref.user.domain?.name ? (await this.t.domains.list({ name: ref.user.domain.name }))[0]?.id : undefined);
+        userId = domainId ? (await this.t.users.list({ name: ref.user.name, domain_id: domainId }))[0]?.id : undefined;
+      }
+      if (userId) ac = (await this.t.appCredentials.list({ user_id: userId, name: ref.name }))[0];
+    }
+    if (!ac || !(await this.hasher.verify(ref.secret, ac.secret_hash))) throw new Unauthorized('The request you have made requires authentication.');
+    if (ac.expires_at && Date.parse(ac.expires_at) <= Date.now()) throw new Unauthorized('Application credential has expired.');
+    return ac;
+  }
+}

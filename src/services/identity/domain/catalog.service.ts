@@ -1,0 +1,147 @@
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import type { EndpointRecord, IdentityTables, RegionRecord, ServiceRecord } from '../store/tables.js';
+import { newId } from './ids.js';
+
+export interface CatalogEntry {
+  id: string; type: string; name: string;
+  endpoints: { id: string; interface: string; region_id: string | null; region: string | null; url: string }[];
+}
+
+export const INTERFACES = ['public', 'internal', 'admin'];
+
+export class CatalogService {
+  private cache: CatalogEntry[] | undefined;
+  constructor(private readonly t: IdentityTables) {}
+
+  // ---- regions
+  async getRegion(id: string): Promise<RegionRecord> {
+    const r = await this.t.regions.get(id);
+    if (!r) throw new NotFound(`Could not find region: ${id}.`);
+    return r;
+  }
+  listRegions(f: { parent_region_id?: string }): Promise<RegionRecord[]> { return this.t.regions.list({ parent_region_id: f.parent_region_id }); }
+  async createRegion(input: { id?: string; description?: string; parent_region_id?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+    const id = input.id ?? newId();
+    if (await this.t.regions.get(id)) throw new Conflict(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
+    if (input.parent_region_id) await this.getRegion(input.parent_region_id);
+    this.cache = undefined;
+    return this.t.regions.insert({ id, description: input.description ?? '', parent_region_id: input.parent_region_id ?? null, extra: input.extra ?? {} });
+  }
+  async updateRegion(id: string, input: { description?: string; parent_region_id?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+    const r = await this.getRegion(id);
+    if (input.parent_region_id) {
+      if (input.parent_region_id === id) throw new BadRequest('Circular reference found in region tree.');
+      await this.getRegion(input.parent_region_id);
+    }
+    await this.t.regions.update(id, { description: input.description, parent_region_id: input.parent_region_id, extra: input.extra ? { ...r.extra, ...input.extra } : undefined });
+    this.cache = undefined;
+    return this.getRegion(id);
+  }
+  async deleteRegion(id: string): Promise<void> {
+    await this.getRegion(id);
+    if ((await this.t.regions.list({ parent_region_id: id })).length) throw new Forbidden(`Unable to delete region ${id} because it or its child regions have associated endpoints.`);
+    await this.t.db.updateTable('endpoints').set({ region_id: null }).where('region_id', '=', id).execute();
+    await this.t.regions.delete(id);
+    this.cache = undefined;
+  }
+
+  // ---- services
+  async getService(id: string): Promise<ServiceRecord> {
+    const s = await this.t.services.get(id);
+    if (!s) throw new NotFound(`Could not find service: ${id}.`);
+    return s;
+  }
+  async listServices(f: { type?: string; name?: string }): Promise<ServiceRecord[]> {
+    const rows = await this.t.services.list({ type: f.type });
+    return f.name ? rows.filter((s) => s.extra.name === f.name) : rows;
+  }
+  async createService(input: { type: string; enabled?: boolean; extra: Record<string, unknown> }): Promise<ServiceRecord> {
+    this.cache = undefined;
+    return this.t.services.insert({ id: newId(), type: input.type, enabled: input.enabled ?? true, extra: input.extra });
+  }
+  async updateService(id: string, input: { type?: string; enabled?: boolean; extra?: Record<string, unknown> }): Promise<ServiceRecord> {
+    const s = await this.getService(id);
+    await this.t.services.update(id, { type: input.type, enabled: input.enabled, extra: input.extra ? { ...s.extra, ...input.extra } : undefined });
+    this.cache = undefined;
+    return this.getService(id);
+  }
+  async deleteService(id: string): Promise<void> {
+    await this.getService(id);
+    await this.t.db.deleteFrom('endpoints').where('service_id', '=', id).execute();
+    await this.t.services.delete(id);
+    this.cache = undefined;
+  }
+
+  // ---- endpoints
+  async getEndpoint(id: string): Promise<EndpointRecord> {
+    const e = await this.t.endpoints.get(id);
+    if (!e) throw new NotFound(`Could not find endpoint: ${id}.`);
+    return e;
+  }
+  listEndpoints(f: { service_id?: string; interface?: string; region_id?: string }): Promise<EndpointRecord[]> {
+    return this.t.endpoints.list({ service_id: f.service_id, interface: f.interface, region_id: f.region_id });
+  }
+  async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }): Promise<EndpointRecord> {
+    await this.getService(input.service_id).catch(() => { throw new BadRequest(`Could not find service: ${input.service_id}.`); });
+    if (input.region_id) await this.ensureRegion(input.region_id);
+    this.cache = undefined;
+    return this.t.endpoints.insert({
+      id: newId(), service_id: input.service_id, interface: input.interface, url: input.url,
+      region_id: input.region_id ?? null, enabled: input.enabled ?? true, extra: input.extra ?? {},
+    });
+  }
+  async updateEndpoint(id: string, input: { service_id?: string; interface?: string; url?: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }): Promise<EndpointRecord> {
+    const e = await this.getEndpoint(id);
+    if (input.service_id) await this.getService(input.service_id).catch(() => { throw new BadRequest(`Could not find service: ${input.service_id}.`); });
+    if (input.region_id) await this.ensureRegion(input.region_id);
+    await this.t.endpoints.update(id, {
+      service_id: input.service_id, interface: input.interface, url: input.url, region_id: input.region_id,
+      enabled: input.enabled, extra: input.extra ? { ...e.extra, ...input.extra } : undefined,
+    });
+    this.cache = undefined;
+    return this.getEndpoint(id);
+  }
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.getEndpoint(id);
+    await this.t.endpoints.delete(id);
+    this.cache = undefined;
+  }
+
+  /** Keystone creates an unknown region on endpoint create rather than failing. */
+  private async ensureRegion(id: string): Promise<void> {
+    if (!(await this.t.regions.get(id))) await this.t.regions.insert({ id, description: '', parent_region_id: null, extra: {} });
+  }
+
+  /** The token catalog: enabled services with their enabled endpoints. Cached until the catalog changes. */
+  async catalog(): Promise<CatalogEntry[]> {
+    if (this.cache) return this.cache;
+    const services = await this.t.services.list({ enabled: 1 });
+    const endpoints = await this.t.endpoints.list({ enabled: 1 });
+    this.cache = services.map((s) => ({
+      id: s.id, type: s.type, name: String(s.extra.name ?? ''),
+      endpoints: endpoints.filter((e) => e.service_id === s.id).map((e) => ({
+        id: e.id, interface: e.interface, region_id: e.region_id, region: e.region_id, url: e.url,
+      })),
+    }));
+    return this.cache;
+  }
+
+  /** Makes the catalog hold exactly this service's three endpoints at `url` (seeding and HOST_IP changes). */
+  async register(type: string, name: string, url: string, region: string): Promise<void> {
+    if (!(await this.t.regions.get(region))) await this.t.regions.insert({ id: region, description: '', parent_region_id: null, extra: {} });
+    let svc = (await this.t.services.list({ type })).find((s) => s.extra.name === name);
+    svc ??= await this.createService({ type, extra: { name } });
+    const existing = await this.t.endpoints.list({ service_id: svc.id });
+    for (const iface of INTERFACES) {
+      const e = existing.find((x) => x.interface === iface && x.region_id === region);
+      if (!e) await this.createEndpoint({ service_id: svc.id, interface: iface, url, region_id: region });
+      else if (e.url !== url) await this.t.endpoints.update(e.id, { url });
+    }
+    this.cache = undefined;
+  }
+
+  /** Drops a seeded service that is no longer running from the catalog. */
+  async unregister(type: string, name: string): Promise<void> {
+    for (const s of await this.t.services.list({ type })) if (s.extra.name === name) await this.deleteService(s.id);
+  }
+}

@@ -1,0 +1,27 @@
+import { NotFound } from '../../../core/errors/errors.js';
+import type { IdentityTables, PolicyRecord } from '../store/tables.js';
+import { newId } from './ids.js';
+
+/** Keystone's /v3/policies: opaque policy blobs stored for other services. */
+export class PoliciesService {
+  constructor(private readonly t: IdentityTables) {}
+
+  async get(id: string): Promise<PolicyRecord> {
+    const p = await this.t.policies.get(id);
+    if (!p) throw new NotFound(`Could not find policy: ${id}.`);
+    return p;
+  }
+  list(f: { type?: string }): Promise<PolicyRecord[]> { return this.t.policies.list({ type: f.type }); }
+  create(input: { type: string; blob: string; extra: Record<string, unknown> }): Promise<PolicyRecord> {
+    return this.t.policies.insert({ id: newId(), type: input.type, blob: input.blob, extra: input.extra });
+  }
+  async update(id: string, input: { type?: string; blob?: string; extra?: Record<string, unknown> }): Promise<PolicyRecord> {
+    const p = await this.get(id);
+    await this.t.policies.update(id, { type: input.type, blob: input.blob, extra: input.extra ? { ...p.extra, ...input.extra } : undefined });
+    return this.get(id);
+  }
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.t.policies.delete(id);
+  }
+}

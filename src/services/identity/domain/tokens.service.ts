@@ -1,0 +1,249 @@
+import { decode, encode } from '@msgpack/msgpack';
+import { Forbidden, Unauthorized } from '../../../core/errors/errors.js';
+import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
+import type { IdentityTables, UserRecord } from '../store/tables.js';
+import type { AppCredentialsService } from './application-credentials.service.js';
+import type { AssignmentsService, TargetType } from './assignments.service.js';
+import { SYSTEM_ALL } from './assignments.service.js';
+import type { FernetKeys } from './fernet.js';
+import { isoTime, newAuditId } from './ids.js';
+import type { Revocations } from './revocations.service.js';
+import type { RolesService } from './roles.service.js';
+import type { UsersService } from './users.service.js';
+
+/** The scope a token is for; ids only, resolved against the store at every validation. */
+type Scope = { kind: 'unscoped' } | { kind: 'project'; id: string } | { kind: 'domain'; id: string } | { kind: 'system' };
+
+interface Payload {
+  userId: string; methods: string[]; scope: Scope; expiresAtMs: number; issuedAtMs: number;
+  auditIds: string[]; appCredId?: string;
+}
+
+export interface IdentityAuth {
+  methods: string[];
+  password?: { user: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } } };
+  token?: { id: string };
+  application_credential?: { id?: string; name?: string; secret: string; user?: { id?: string; name?: string; domain?: { id?: string; name?: string } } };
+}
+export type ScopeRequest = 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string }; system?: { all?: boolean } } | undefined;
+
+const KIND = { unscoped: 0, project: 1, domain: 2, system: 3 } as const;
+
+/** Raised for a token that does not validate; callers turn it into 401 or 404. */
+export class InvalidToken extends Error {}
+
+export class TokensService {
+  constructor(
+    private readonly t: IdentityTables,
+    private readonly keys: FernetKeys,
+    private readonly users: UsersService,
+    private readonly assignments: AssignmentsService,
+    private readonly roles: RolesService,
+    private readonly appCreds: AppCredentialsService,
+    private readonly revocations: Revocations,
+    private readonly lifetimeMs: () => number,
+  ) {}
+
+  /** POST /v3/auth/tokens: authenticates, resolves the scope, returns the token id and its body. */
+  async issue(identity: IdentityAuth, scopeRequest: ScopeRequest): Promise<{ id: string; info: TokenInfo }> {
+    const methods = identity.methods;
+    const now = Date.now();
+    let user: UserRecord | undefined;
+    let expiresAtMs = now + this.lifetimeMs();
+    let auditIds = [newAuditId()];
+    let appCredId: string | undefined;
+    let scope: Scope | undefined;
+    for (const method of methods) {
+      if (method === 'password' && identity.password) {
+        const u = await this.findUser(identity.password.user);
+        await this.users.checkPassword(u, identity.password.user.password);
+        user = this.sameUser(user, u);
+      } else if (method === 'token' && identity.token) {
+        const prior = await this.decodeValid(identity.token.id, false).catch(() => { throw new Unauthorized('The request you have made requires authentication.'); });
+        if (prior.appCredId) throw new Forbidden('Application credential tokens cannot be rescoped.');
+        user = this.sameUser(user, await this.users.get(prior.userId));
+        expiresAtMs = prior.expiresAtMs;
+        auditIds = [newAuditId(), prior.auditIds[prior.auditIds.length - 1]!];
+      } else if (method === 'application_credential' && identity.application_credential) {
+        const ac = await this.appCreds.authenticate(identity.application_credential);
+        if (scopeRequest !== undefined) throw new Unauthorized('Application credentials cannot request a scope.');
+        user = this.sameUser(user, await this.users.get(ac.user_id));
+        if (!user.enabled) throw new Unauthorized();
+        appCredId = ac.id;
+        scope = { kind: 'project', id: ac.project_id };
+        if (ac.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(ac.expires_at));
+      } else {
+        throw new Unauthorized(`Attempted to authenticate with an unsupported method.`);
+      }
+    }
+    if (!user) throw new Unauthorized();
+    await this.checkUserDomain(user);
+    scope ??= await this.resolveScope(user, scopeRequest);
+    const payload: Payload = { userId: user.id, methods: [...new Set(methods)], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId };
+    const info = await this.describe(payload);
+    await this.t.users.update(user.id, { last_active_at: new Date(now).toISOString() });
+    return { id: this.keys.encrypt(this.pack(payload), now), info };
+  }
+
+  /** Validates a token and describes it; throws InvalidToken. */
+  async validate(token: string, allowExpired = false): Promise<TokenInfo> {
+    return this.describe(await this.decodeValid(token, allowExpired));
+  }
+
+  async revoke(token: string): Promise<void> {
+    const p = await this.decodeValid(token, false);
+    await this.revocations.revoke({ audit_id: p.auditIds[0] });
+  }
+
+  private async decodeValid(token: string, allowExpired: boolean): Promise<Payload> {
+    const plain = this.keys.decrypt(token);
+    if (!plain) throw new InvalidToken('token does not decrypt');
+    const p = this.unpack(plain);
+    // NOTE: allow_expired gives services a 2-day window, Keystone's default allow_expired_window.
+    const grace = allowExpired ? 2 * 86400_000 : 0;
+    if (p.expiresAtMs + grace <= Date.now()) throw new InvalidToken('token expired');
+    const user = await this.users.find(p.userId);
+    if (!user || !user.enabled) throw new InvalidToken('user gone or disabled');
+    const project = p.scope.kind === 'project' ? await this.t.projects.get(p.scope.id) : undefined;
+    const facts = {
+      userId: p.userId, userDomainId: user.domain_id, projectId: project?.id, projectDomainId: project?.domain_id,
+      domainId: p.scope.kind === 'domain' ? p.scope.id : undefined, roleIds: [] as string[],
+      auditId: p.auditIds[0]!, auditChainId: p.auditIds[p.auditIds.length - 1]!, issuedAtMs: p.issuedAtMs,
+    };
+    if (this.revocations.isRevoked(facts)) throw new InvalidToken('token revoked');
+    return p;
+  }
+
+  private async describe(p: Payload): Promise<TokenInfo> {
+    const user = await this.users.find(p.userId);
+    if (!user || !user.enabled) throw new InvalidToken('user gone or disabled');
+    const userDomain = await this.t.domains.get(user.domain_id);
+    if (!userDomain || !userDomain.enabled) throw new InvalidToken('user domain disabled');
+    const info: TokenInfo = {
+      methods: p.methods,
+      user: { id: user.id, name: user.name, domain: { id: userDomain.id, name: userDomain.name }, passwordExpiresAt: null },
+      roles: [], auditIds: p.auditIds, issuedAt: isoTime(p.issuedAtMs), expiresAt: isoTime(p.expiresAtMs), isAdminProject: true,
+    };
+    let target: { type: TargetType; id: string } | undefined;
+    if (p.scope.kind === 'project') {
+      const project = await this.t.projects.get(p.scope.id);
+      if (!project || !project.enabled) throw new InvalidToken('project gone or disabled');
+      const domain = await this.t.domains.get(project.domain_id);
+      if (!domain || !domain.enabled) throw new InvalidToken('project domain disabled');
+      info.project = { id: project.id, name: project.name, domain: { id: domain.id, name: domain.name } };
+      target = { type: 'project', id: project.id };
+    } else if (p.scope.kind === 'domain') {
+      const domain = await this.t.domains.get(p.scope.id);
+      if (!domain || !domain.enabled) throw new InvalidToken('domain gone or disabled');
+      info.domain = { id: domain.id, name: domain.name };
+      target = { type: 'domain', id: domain.id };
+    } else if (p.scope.kind === 'system') {
+      info.system = true;
+      target = { type: 'system', id: SYSTEM_ALL };
+    }
+    if (target) {
+      let roleIds = await this.assignments.effectiveRoleIds(user.id, target.type, target.id);
+      if (p.appCredId) {
+        const ac = await this.t.appCredentials.get(p.appCredId);
+        if (!ac) throw new InvalidToken('application credential deleted');
+        const granted = new Set(await this.roles.expand(ac.roles.map((r) => r.id)));
+        roleIds = roleIds.filter((id) => granted.has(id));
+        info.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted };
+      }
+      if (roleIds.length === 0) throw new InvalidToken('no roles left on the scope');
+      info.roles = (await this.roles.many(roleIds)).map((r): NamedRef => ({ id: r.id, name: r.name }));
+    }
+    return info;
+  }
+
+  private async resolveScope(user: UserRecord, req: ScopeRequest): Promise<Scope> {
+    if (req === 'unscoped') return { kind: 'unscoped' };
+    if (req === undefined) {
+      if (user.default_project_id) {
+        const p = await this.t.projects.get(user.default_project_id);
+        if (p && p.enabled && (await this.assignments.effectiveRoleIds(user.id, 'project', p.id)).length > 0) return { kind: 'project', id: p.id };
+      }
+      return { kind: 'unscoped' };
+    }
+    const set = [req.project, req.domain, req.system].filter((x) => x !== undefined);
+    if (set.length > 1) throw new Unauthorized('Specifying more than one of project, domain or system as scope is not allowed.');
+    if (req.project) {
+      let project;
+      if (req.project.id) project = await this.t.projects.get(req.project.id);
+      else {
+        const domain = await this.findDomain(req.project.domain);
+        project = domain ? (await this.t.projects.list({ name: req.project.name, domain_id: domain.id }))[0] : undefined;
+      }
+      if (!project) throw new Unauthorized(`Could not find project: ${req.project.id ?? req.project.name}.`);
+      if (!project.enabled) throw new Unauthorized(`Project ${project.id} is disabled.`);
+      const domain = await this.t.domains.get(project.domain_id);
+      if (!domain?.enabled) throw new Unauthorized(`Domain ${project.domain_id} is disabled.`);
+      if ((await this.assignments.effectiveRoleIds(user.id, 'project', project.id)).length === 0) {
+        throw new Unauthorized(`User ${user.id} has no access to project ${project.id}`);
+      }
+      return { kind: 'project', id: project.id };
+    }
+    if (req.domain) {
+      const domain = await this.findDomain(req.domain);
+      if (!domain) throw new Unauthorized(`Could not find domain: ${req.domain.id ?? req.domain.name}.`);
+      if (!domain.enabled) throw new Unauthorized(`Domain ${domain.id} is disabled.`);
+      if ((await this.assignments.effectiveRoleIds(user.id, 'domain', domain.id)).length === 0) {
+        throw new Unauthorized(`User ${user.id} has no access to domain ${domain.id}`);
+      }
+      return { kind: 'domain', id: domain.id };
+    }
+    if (req.system) {
+      if ((await this.assignments.effectiveRoleIds(user.id, 'system', SYSTEM_ALL)).length === 0) {
+        throw new Unauthorized(`User ${user.id} has no access to the system`);
+      }
+      return { kind: 'system' };
+    }
+    return { kind: 'unscoped' };
+  }
+
+  private async findUser(ref: { id?: string; name?: string; domain?: { id?: string; name?: string } }): Promise<UserRecord> {
+    let user: UserRecord | undefined;
+    if (ref.id) user = await this.users.find(ref.id);
+    else if (ref.name) {
+      if (!ref.domain) throw new Unauthorized('The request you have made requires authentication.');
+      const domain = await this.findDomain(ref.domain);
+      if (domain) user = await this.users.byName(ref.name, domain.id);
+    }
+    // NOTE: an unknown user gets the same answer as a wrong password, so names cannot be probed.
+    if (!user) throw new Unauthorized('The request you have made requires authentication.');
+    return user;
+  }
+
+  private async findDomain(ref: { id?: string; name?: string } | undefined) {
+    if (!ref) return undefined;
+    if (ref.id) return this.t.domains.get(ref.id);
+    return (await this.t.domains.list({ name: ref.name }))[0];
+  }
+
+  private async checkUserDomain(user: UserRecord): Promise<void> {
+    const d = await this.t.domains.get(user.domain_id);
+    if (!d?.enabled) throw new Unauthorized(`Domain ${user.domain_id} is disabled.`);
+  }
+
+  private sameUser(prev: UserRecord | undefined, next: UserRecord): UserRecord {
+    if (prev && prev.id !== next.id) throw new Unauthorized('Authentication methods disagree on the user.');
+    return next;
+  }
+
+  private pack(p: Payload): Buffer {
+    const scopeId = p.scope.kind === 'project' || p.scope.kind === 'domain' ? p.scope.id : null;
+    return Buffer.from(encode([KIND[p.scope.kind], p.userId, p.methods, scopeId, p.expiresAtMs, p.issuedAtMs, p.auditIds, p.appCredId ?? null]));
+  }
+
+  private unpack(buf: Buffer): Payload {
+    try {
+      const [kind, userId, methods, scopeId, expiresAtMs, issuedAtMs, auditIds, appCredId] = decode(buf) as any[];
+      const scope: Scope = kind === KIND.project ? { kind: 'project', id: scopeId } : kind === KIND.domain ? { kind: 'domain', id: scopeId }
+        : kind === KIND.system ? { kind: 'system' } : { kind: 'unscoped' };
+      return { userId, methods, scope, expiresAtMs, issuedAtMs, auditIds, appCredId: appCredId ?? undefined };
+    } catch {
+      throw new InvalidToken('payload does not decode');
+    }
+  }
+}
+

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TokenValidator, TokenInfo } from '../../core/auth/request-context.js';
+import { migrate, type Db } from '../../core/db/database.js';
+import { Unauthorized } from '../../core/errors/errors.js';
+import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
+import type { CloudConfig } from '../../config.js';
+import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
+import { authRoutes } from './api/auth.routes.js';
+import { catalogRoutes } from './api/catalog.routes.js';
+import { credentialRoutes } from './api/credentials.routes.js';
+import { domainRoutes } from './api/domains.routes.js';
+import { groupRoutes } from './api/groups.routes.js';
+import { projectRoutes } from './api/projects.routes.js';
+import { roleAssignmentRoutes } from './api/role-assignments.routes.js';
+import { roleRoutes } from './api/roles.routes.js';
+import { userRoutes } from './api/users.routes.js';
+import { versionRoutes } from './api/versions.routes.js';
+import { FernetKeys } from './domain/fernet.js';
+import { IdentityDomain } from './domain/identity-domain.js';
+import { InvalidToken } from './domain/tokens.service.js';
+import { identityFaults } from './faults.js';
+import { identityPolicies } from './policies.js';
+import { seedIdentity } from './seed.js';
+import { identityMigrations } from './store/migrations.js';
+import { identityTables } from './store/tables.js';
+
+export const IDENTITY_PATH = '/identity';
+
+/** The identity service: Keystone v3. Other services use only `tokens` and `registerEndpoint`. */
+export class IdentityModule {
+  readonly domain: IdentityDomain;
+  readonly rules: RuleSet;
+  /** Validates X-Auth-Token for every service. */
+  readonly tokens: TokenValidator;
+
+  private constructor(private readonly config: CloudConfig, db: Db, keys: FernetKeys) {
+    this.domain = new IdentityDomain(identityTables(db), keys, {
+      bcryptCost: config.bcryptCost, security: config.security, tokenLifetimeMs: config.tokenExpirationSeconds * 1000,
+    });
+    this.rules = compileRules({ ...identityPolicies, ...loadPolicyOverrides(config.dataDir) });
+    this.tokens = {
+      validate: async (token: string): Promise<TokenInfo> => {
+        try { return await this.domain.tokens.validate(token); } catch (e) {
+          if (e instanceof InvalidToken) throw new Unauthorized('The request you have made requires authentication.');
+          throw e;
+        }
+      },
+    };
+  }
+
+  static async open(config: CloudConfig, db: Db): Promise<IdentityModule> {
+    await migrate(db, 'identity', identityMigrations);
+    const keys = new FernetKeys(join(config.dataDir, 'fernet-keys'));
+    // NOTE: rotate daily; with 3 active keys a token outlives a rotation, as keystone-manage does it.
+    keys.load(24 * 3600_000);
+    const m = new IdentityModule(config, db, keys);
+    await m.domain.load();
+    await seedIdentity(m.domain, {
+      adminPassword: config.adminPassword, servicePassword: config.servicePassword,
+      serviceUsers: ['nova', 'glance', 'neutron', 'cinder', 'placement', 'swift'],
+    });
+    return m;
+  }
+
+  /** Puts a running service in the catalog at `url` (public, internal and admin) in RegionOne. */
+  registerEndpoint(type: string, name: string, url: string): Promise<void> {
+    return this.domain.catalog.register(type, name, url, 'RegionOne');
+  }
+
+  unregisterEndpoint(type: string, name: string): Promise<void> {
+    return this.domain.catalog.unregister(type, name);
+  }
+
+  mount(publicUrl: () => string): ServiceMount {
+    const d = this.domain;
+    return {
+      prefix: IDENTITY_PATH,
+      rules: () => this.rules,
+      faults: identityFaults(publicUrl),
+      tokens: this.tokens,
+      routes: [
+        ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
+        ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
+      ],
+      setup: (_app: FastifyInstance) => {},
+    };
+  }
+}
+
+/** policy.json or policy.yaml (flat "name": "rule" lines) in the data dir overrides defaults. */
+function loadPolicyOverrides(dataDir: string): Record<string, string> {
+  const json = join(dataDir, 'policy.json');
+  if (existsSync(json)) return JSON.parse(readFileSync(json, 'utf8')) as Record<string, string>;
+  const yaml = join(dataDir, 'policy.yaml');
+  if (!existsSync(yaml)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(yaml, 'utf8').split('\n')) {
+    const m = /^\s*["']?([^"'#:][^"']*?)["']?\s*:\s*["'](.*)["']\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}

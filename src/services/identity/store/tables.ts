@@ -1,0 +1,70 @@
+import type { Db } from '../../../core/db/database.js';
+import { newTable, type Table } from '../../../core/db/table.js';
+
+export type Extra = Record<string, unknown>;
+
+export interface DomainRecord { id: string; name: string; description: string; enabled: boolean; extra: Extra; tags: string[] }
+export interface ProjectRecord {
+  id: string; name: string; domain_id: string; parent_id: string | null; description: string;
+  enabled: boolean; extra: Extra; tags: string[];
+}
+export interface UserRecord {
+  id: string; name: string; domain_id: string; enabled: boolean; default_project_id: string | null;
+  extra: Extra; options: Extra; created_at: string; last_active_at: string | null;
+  failed_auth_count: number; failed_auth_at: string | null;
+}
+export interface GroupRecord { id: string; name: string; domain_id: string; description: string; extra: Extra }
+export interface RoleRecord { id: string; name: string; domain_id: string; description: string | null; options: Extra; extra: Extra }
+export interface RegionRecord { id: string; description: string; parent_region_id: string | null; extra: Extra }
+export interface ServiceRecord { id: string; type: string; enabled: boolean; extra: Extra }
+export interface EndpointRecord {
+  id: string; service_id: string; interface: string; url: string; region_id: string | null; enabled: boolean; extra: Extra;
+}
+export interface CredentialRecord { id: string; user_id: string; project_id: string | null; type: string; blob: string; extra: Extra }
+export interface AppCredentialRecord {
+  id: string; name: string; user_id: string; project_id: string; secret_hash: string; description: string | null;
+  expires_at: string | null; unrestricted: boolean; roles: { id: string; name: string; domain_id: string | null }[];
+}
+export interface PolicyRecord { id: string; type: string; blob: string; extra: Extra }
+export interface TrustRecord {
+  id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: boolean;
+  expires_at: string | null; remaining_uses: number | null; redelegation_count: number | null;
+  roles: { id: string; name: string }[]; extra: Extra; deleted_at: string | null;
+}
+
+/** Keystone stores global roles with this sentinel so (name, domain_id) stays unique. */
+export const NULL_DOMAIN = '<<null>>';
+
+export interface IdentityTables {
+  db: Db;
+  domains: Table<DomainRecord>;
+  projects: Table<ProjectRecord>;
+  users: Table<UserRecord>;
+  groups: Table<GroupRecord>;
+  roles: Table<RoleRecord>;
+  regions: Table<RegionRecord>;
+  services: Table<ServiceRecord>;
+  endpoints: Table<EndpointRecord>;
+  credentials: Table<CredentialRecord>;
+  appCredentials: Table<AppCredentialRecord>;
+  policies: Table<PolicyRecord>;
+  trusts: Table<TrustRecord>;
+}
+
+export function identityTables(db: Db): IdentityTables {
+  return {
+    db,
+    domains: newTable(db, 'domains', { bools: ['enabled'], json: ['extra', 'tags'] }),
+    projects: newTable(db, 'projects', { bools: ['enabled'], json: ['extra', 'tags'] }),
+    users: newTable(db, 'users', { bools: ['enabled'], json: ['extra', 'options'] }),
+    groups: newTable(db, 'groups', { json: ['extra'] }),
+    roles: newTable(db, 'roles', { json: ['extra', 'options'] }),
+    regions: newTable(db, 'regions', { json: ['extra'] }),
+    services: newTable(db, 'services', { bools: ['enabled'], json: ['extra'] }),
+    endpoints: newTable(db, 'endpoints', { bools: ['enabled'], json: ['extra'] }),
+    credentials: newTable(db, 'credentials', { json: ['extra'] }),
+    appCredentials: newTable(db, 'application_credentials', { bools: ['unrestricted'], json: ['roles'] }),
+    policies: newTable(db, 'policies', { json: ['extra'] }),
+    trusts: newTable(db, 'trusts', { bools: ['impersonation'], json: ['roles', 'extra'] }),
+  };
+}
