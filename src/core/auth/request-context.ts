@@ -15,6 +15,7 @@ export interface TokenInfo {
   issuedAt: string;
   expiresAt: string;
   applicationCredential?: { id: string; name: string; restricted: boolean };
+  trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
   isAdminProject?: boolean;
 }
 

@@ -18,6 +18,8 @@ import { roleAssignmentRoutes } from './api/role-assignments.routes.js';
 import { roleRoutes } from './api/roles.routes.js';
 import { userRoutes } from './api/users.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
+import { trustRoutes } from './api/trusts.routes.js';
+import { ec2CredentialRoutes } from './api/ec2-credentials.routes.js';
 import { FernetKeys } from './domain/fernet.js';
 import { IdentityDomain } from './domain/identity-domain.js';
 import { InvalidToken } from './domain/tokens.service.js';
@@ -84,6 +86,7 @@ export class IdentityModule {
       routes: [
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
+        ...trustRoutes(d), ...ec2CredentialRoutes(d),
       ],
       setup: (_app: FastifyInstance) => {},
     };

@@ -126,6 +126,20 @@ export const identityPolicies: Record<string, string> = {
   'identity:create_application_credential': 'user_id:%(user_id)s',
   'identity:delete_application_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
 
+  'identity:ec2_get_credential': `${SYSTEM_READER} or rule:admin_or_owner`,
+  'identity:ec2_list_credentials': `${SYSTEM_READER} or rule:admin_or_owner`,
+  'identity:ec2_create_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
+  'identity:ec2_delete_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
+
+  'identity:create_trust': 'user_id:%(trust.trustor_user_id)s',
+  'identity:list_trusts': adminOnlyRead,
+  'identity:list_trusts_for_trustor': `${SYSTEM_READER} or user_id:%(target.trust.trustor_user_id)s or ${ADMIN}`,
+  'identity:list_trusts_for_trustee': `${SYSTEM_READER} or user_id:%(target.trust.trustee_user_id)s or ${ADMIN}`,
+  'identity:get_trust': `${SYSTEM_READER} or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s or ${ADMIN}`,
+  'identity:delete_trust': `${SYSTEM_ADMIN} or user_id:%(target.trust.trustor_user_id)s or ${ADMIN}`,
+  'identity:list_roles_for_trust': `${SYSTEM_READER} or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s or ${ADMIN}`,
+  'identity:get_role_for_trust': `${SYSTEM_READER} or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s or ${ADMIN}`,
+
   'identity:get_policy': adminOnlyRead,
   'identity:list_policies': adminOnlyRead,
   'identity:create_policy': adminOnlyWrite,

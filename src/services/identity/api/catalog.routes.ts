@@ -28,7 +28,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       },
     },
     {
-      method: 'POST', url: '/v3/regions', status: 201, schema: { body: Type.Object({ region: Type.Object(regionProps, { additionalProperties: true }) }, { required: ['region'] }) },
+      method: 'POST', url: '/v3/regions', status: 201, schema: { body: wrapped('region', regionProps, [], 0) },
       handler: async (req) => {
         req.ctx.authorize('identity:create_region');
         const { known, extra } = splitExtra(req.body.region, ['id', 'description', 'parent_region_id']);
@@ -36,7 +36,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/v3/regions/:region_id', status: 201, schema: { params: id('region_id'), body: Type.Object({ region: Type.Object(regionProps, { additionalProperties: true }) }, { required: ['region'] }) },
+      method: 'PUT', url: '/v3/regions/:region_id', status: 201, schema: { params: id('region_id'), body: wrapped('region', regionProps, [], 0) },
       handler: async (req) => {
         req.ctx.authorize('identity:create_region');
         const { known, extra } = splitExtra(req.body.region, ['id', 'description', 'parent_region_id']);

@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { boolFilter, collectionLinks } from './links.js';
-import { Description, Name, splitExtra, Tags, wrapped } from './schemas.js';
+import { Description, splitExtra, Tags, wrapped } from './schemas.js';
 import { domainView } from './views.js';
 
 const KNOWN = ['name', 'description', 'enabled', 'tags', 'options', 'explicit_domain_id'];
-const domainProps = { name: Name, description: Description, enabled: Type.Boolean(), tags: Tags, options: Type.Object({}, { additionalProperties: true }) };
+const domainProps = { name: Type.String({ minLength: 1, maxLength: 64, pattern: '\\S' }), description: Description, enabled: Type.Boolean(), tags: Tags, options: Type.Object({}, { additionalProperties: true }) };
 const Params = Type.Object({ domain_id: Type.String() });
 
 export function domainRoutes(d: IdentityDomain): RouteSpec[] {

@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { NotFound } from '../../../core/errors/errors.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import type { ProjectRecord } from '../store/tables.js';
+import type { DomainRecord, ProjectRecord } from '../store/tables.js';
 import { boolFilter, collectionLinks, flag } from './links.js';
 import { Description, Id, NullableId, splitExtra, Tags, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
-import { projectView } from './views.js';
+import { domainAsProjectView, projectView } from './views.js';
 
 const KNOWN = ['name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags', 'is_domain', 'options'];
 const ProjectName = Type.String({ minLength: 1, maxLength: 64, pattern: '\\S' });
@@ -19,6 +19,13 @@ const TagParams = Type.Object({ project_id: Type.String(), tag: Type.String() })
 const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : undefined);
 
 export function projectRoutes(d: IdentityDomain): RouteSpec[] {
+  // A domain id given to /projects/{id} addresses the domain, as Keystone's project-acting-as-domain.
+  const asDomain = async (req: any, policy: string): Promise<DomainRecord | undefined> => {
+    if (await d.projects.find(req.params.project_id)) return undefined;
+    const domain = await d.domains.get(req.params.project_id).catch(() => undefined);
+    if (domain) req.ctx.authorize(policy);
+    return domain;
+  };
   const loadFor = async (req: any, policy: string): Promise<ProjectRecord> => {
     const project = await d.projects.get(req.params.project_id);
     req.ctx.authorize(policy, { target: { project } });
@@ -31,7 +38,10 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
         const q = req.query as Record<string, string>;
         const domainId = q.domain_id ?? req.ctx.token?.domain?.id;
         req.ctx.authorize('identity:list_projects', { target: { domain_id: domainId } });
-        if (q.is_domain !== undefined && boolFilter(q.is_domain)) return { projects: [], links: collectionLinks(req) };
+        if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
+          const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled) });
+          return { projects: domains.map((x) => domainAsProjectView(req, x)), links: collectionLinks(req) };
+        }
         const projects = await d.projects.list({
           name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
           tags: csv(q.tags), tagsAny: csv(q['tags-any']), notTags: csv(q['not-tags']), notTagsAny: csv(q['not-tags-any']),
@@ -43,6 +53,12 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'POST', url: '/v3/projects', status: 201, schema: { body: wrapped('project', projectProps, ['name']) },
       handler: async (req) => {
         const { known, extra } = splitExtra(req.body.project, KNOWN);
+        if (known.is_domain === true) {
+          // NOTE: Keystone models a domain as a project acting as a domain; create it as a domain.
+          req.ctx.authorize('identity:create_domain');
+          const domain = await d.domains.create({ name: known.name as string, description: known.description as string | undefined, enabled: known.enabled as boolean | undefined, tags: known.tags as string[] | undefined, extra });
+          return { project: domainAsProjectView(req, domain) };
+        }
         let domainId = known.domain_id as string | undefined;
         if (!domainId && known.parent_id) domainId = (await d.projects.find(known.parent_id as string))?.domain_id;
         domainId ??= tokenDomain(req.ctx);
@@ -54,6 +70,8 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/projects/:project_id', schema: { params: Params },
       handler: async (req) => {
+        const domain = await asDomain(req, 'identity:get_domain');
+        if (domain) return { project: domainAsProjectView(req, domain) };
         const project = await loadFor(req, 'identity:get_project');
         const q = req.query as Record<string, string>;
         const out: Record<string, unknown> = projectView(req, project);
@@ -67,15 +85,24 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'PATCH', url: '/v3/projects/:project_id', schema: { params: Params, body: wrapped('project', projectProps) },
       handler: async (req) => {
-        const current = await loadFor(req, 'identity:update_project');
         const { known, extra } = splitExtra(req.body.project, KNOWN);
+        const domain = await asDomain(req, 'identity:update_domain');
+        if (domain) {
+          const updated = await d.domains.update(domain.id, { name: known.name as string | undefined, description: known.description as string | undefined, enabled: known.enabled as boolean | undefined, tags: known.tags as string[] | undefined, extra });
+          return { project: domainAsProjectView(req, updated) };
+        }
+        const current = await loadFor(req, 'identity:update_project');
         const project = await d.projects.update(current.id, { ...(known as any), extra });
         return { project: projectView(req, project) };
       },
     },
     {
       method: 'DELETE', url: '/v3/projects/:project_id', status: 204, schema: { params: Params },
-      handler: async (req) => { await d.projects.delete((await loadFor(req, 'identity:delete_project')).id); },
+      handler: async (req) => {
+        const domain = await asDomain(req, 'identity:delete_domain');
+        if (domain) return void (await d.domains.delete(domain.id));
+        await d.projects.delete((await loadFor(req, 'identity:delete_project')).id);
+      },
     },
     {
       method: 'GET', url: '/v3/projects/:project_id/tags', schema: { params: Params },

@@ -2,7 +2,7 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { SYSTEM_ALL, type ActorType, type Assignment, type TargetType } from '../domain/assignments.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import { NULL_DOMAIN } from '../store/tables.js';
+import { roleDomainId } from '../domain/roles.service.js';
 import { collectionLinks, flag, v3 } from './links.js';
 import { roleView } from './views.js';
 
@@ -22,7 +22,10 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
   const routes: RouteSpec[] = [];
   for (const shape of SHAPES) {
     const suffix = shape.inherited ? '/inherited_to_projects' : '';
-    const policy = (verb: string) => shape.target === 'system' ? `identity:${verb}_system_grant_for_${shape.actor}` : `identity:${verb}_grant`;
+    const policy = (verb: string) => {
+      const noun = verb === 'list' ? 'grants' : 'grant';
+      return shape.target === 'system' ? `identity:${verb}_system_${noun}_for_${shape.actor}` : `identity:${verb}_${noun}`;
+    };
     const parts = (req: ApiRequest, roleId: string) => ({
       actor_type: shape.actor, actor_id: req.params.actor_id as string, target_type: shape.target,
       target_id: shape.target === 'system' ? SYSTEM_ALL : (req.params.target_id as string), role_id: roleId, inherited: shape.inherited,
@@ -107,7 +110,8 @@ async function assignmentView(req: ApiRequest, d: IdentityDomain, a: Assignment,
   if (names) {
     const r = await d.roles.find(a.role_id);
     role.name = r?.name;
-    if (r && r.domain_id !== NULL_DOMAIN) role.domain = { id: r.domain_id, name: (await d.domains.get(r.domain_id).catch(() => undefined))?.name };
+    const domainId = r ? roleDomainId(r) : null;
+    if (domainId) role.domain = { id: domainId, name: (await d.domains.get(domainId).catch(() => undefined))?.name };
   }
   const inheritedFrom = a.via_inherited_from;
   const assignmentScope = inheritedFrom ? `OS-INHERIT/${inheritedFrom.type}s/${inheritedFrom.id}` : (a.inherited ? `OS-INHERIT/${scopePath}` : scopePath);

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { Inference } from '../domain/roles.service.js';
-import { NULL_DOMAIN, type RoleRecord } from '../store/tables.js';
+import { roleDomainId } from '../domain/roles.service.js';
+import type { RoleRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
 import { Description, NullableId, splitExtra, wrapped } from './schemas.js';
 import { roleRef, roleView } from './views.js';
@@ -17,7 +18,7 @@ const InferParams = Type.Object({ prior_role_id: Type.String(), implied_role_id:
 
 /** Keystone names the policy for domain-specific roles differently. */
 const policyFor = (action: string, r?: { domain_id: string | null }) =>
-  r && r.domain_id && r.domain_id !== NULL_DOMAIN ? `identity:${action}_domain_role` : `identity:${action}_role`;
+  r && roleDomainId(r) ? `identity:${action}_domain_role` : `identity:${action}_role`;
 
 export function roleRoutes(d: IdentityDomain): RouteSpec[] {
   const inferenceView = (req: ApiRequest, inf: Inference) => ({

@@ -10,8 +10,10 @@ export const Description = Type.Union([Type.String(), Type.Null()]);
 export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' }), { maxItems: 80 });
 
 /** A request body `{"<wrapper>": {...}}` whose inner object allows extra attributes. */
-export function wrapped(wrapper: string, props: TProperties, required: string[] = []): TObject {
-  return Type.Object({ [wrapper]: Type.Object(props, { required, additionalProperties: true, minProperties: 1 }) }, { required: [wrapper] });
+export function wrapped(wrapper: string, props: TProperties, required: string[] = [], minProperties = 1): TObject {
+  const inner: TProperties = {};
+  for (const [k, v] of Object.entries(props)) inner[k] = required.includes(k) ? v : Type.Optional(v);
+  return Type.Object({ [wrapper]: Type.Object(inner, { additionalProperties: true, minProperties }) });
 }
 
 /** Splits a body into the known columns and the rest, which Keystone keeps as extra attributes. */

@@ -1,10 +1,11 @@
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import type { CatalogEntry } from '../domain/catalog.service.js';
-import {
-  NULL_DOMAIN, type AppCredentialRecord, type CredentialRecord, type DomainRecord, type EndpointRecord, type GroupRecord,
-  type PolicyRecord, type ProjectRecord, type RegionRecord, type RoleRecord, type ServiceRecord, type UserRecord,
+import type {
+  AppCredentialRecord, CredentialRecord, DomainRecord, EndpointRecord, GroupRecord,
+  PolicyRecord, ProjectRecord, RegionRecord, RoleRecord, ServiceRecord, UserRecord,
 } from '../store/tables.js';
+import { roleDomainId } from '../domain/roles.service.js';
 import { v3 } from './links.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
@@ -17,6 +18,11 @@ export const domainView = (req: ApiRequest, d: DomainRecord) => ({
 export const projectView = (req: ApiRequest, p: ProjectRecord) => ({
   ...p.extra, id: p.id, name: p.name, domain_id: p.domain_id, description: p.description, enabled: p.enabled,
   parent_id: p.parent_id ?? p.domain_id, is_domain: false, tags: p.tags, options: {}, links: self(req, `projects/${p.id}`),
+});
+
+export const domainAsProjectView = (req: ApiRequest, d: DomainRecord) => ({
+  ...d.extra, id: d.id, name: d.name, domain_id: null, description: d.description, enabled: d.enabled,
+  parent_id: null, is_domain: true, tags: d.tags, options: {}, links: self(req, `projects/${d.id}`),
 });
 
 export const userView = (req: ApiRequest, u: UserRecord) => {
@@ -33,7 +39,7 @@ export const groupView = (req: ApiRequest, g: GroupRecord) => ({
 });
 
 export const roleView = (req: ApiRequest, r: RoleRecord) => ({
-  ...r.extra, id: r.id, name: r.name, domain_id: r.domain_id === NULL_DOMAIN ? null : r.domain_id,
+  ...r.extra, id: r.id, name: r.name, domain_id: roleDomainId(r),
   description: r.description, options: r.options, links: self(req, `roles/${r.id}`),
 });
 
@@ -60,7 +66,7 @@ export const policyView = (req: ApiRequest, p: PolicyRecord) => ({ ...p.extra, i
 
 export const appCredentialView = (req: ApiRequest, a: AppCredentialRecord) => ({
   id: a.id, name: a.name, description: a.description, user_id: a.user_id, project_id: a.project_id,
-  expires_at: a.expires_at ? a.expires_at.replace(/Z$/, '000') : null, unrestricted: a.unrestricted,
+  expires_at: a.expires_at, unrestricted: a.unrestricted,
   roles: a.roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domain_id ?? null })),
   access_rules: [], links: self(req, `users/${a.user_id}/application_credentials/${a.id}`),
 });
@@ -79,5 +85,11 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
     if (catalog) token.catalog = catalog;
   }
   if (t.applicationCredential) token.application_credential = t.applicationCredential;
+  if (t.trust) {
+    token['OS-TRUST:trust'] = {
+      id: t.trust.id, impersonation: t.trust.impersonation,
+      trustee_user: { id: t.trust.trusteeUserId }, trustor_user: { id: t.trust.trustorUserId },
+    };
+  }
   return { token };
 }

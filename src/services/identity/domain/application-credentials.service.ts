@@ -32,10 +32,10 @@ export class AppCredentialsService {
     }
     let expires: string | null = null;
     if (input.expires_at) {
-      const ms = Date.parse(input.expires_at.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(input.expires_at) ? input.expires_at : `${input.expires_at}Z`);
-      if (Number.isNaN(ms)) throw new BadRequest(`Invalid input for field 'expires_at': ${input.expires_at}`);
-      if (ms <= Date.now()) throw new BadRequest('The expiration date of the application credential must be in the future.');
-      expires = new Date(ms).toISOString();
+      const normalized = normalizeUtc(input.expires_at);
+      if (normalized === undefined) throw new BadRequest(`Invalid input for field 'expires_at': ${input.expires_at}`);
+      if (Date.parse(`${normalized}Z`) <= Date.now()) throw new BadRequest('The expiration date of the application credential must be in the future.');
+      expires = normalized;
     }
     const roles = [];
     for (const wanted of input.roles ?? token.roles) {
@@ -68,7 +68,21 @@ export class AppCredentialsService {
       if (userId) ac = (await this.t.appCredentials.list({ user_id: userId, name: ref.name }))[0];
     }
     if (!ac || !(await this.hasher.verify(ref.secret, ac.secret_hash))) throw new Unauthorized('The request you have made requires authentication.');
-    if (ac.expires_at && Date.parse(ac.expires_at) <= Date.now()) throw new Unauthorized('Application credential has expired.');
+    if (ac.expires_at && Date.parse(`${ac.expires_at}Z`) <= Date.now()) throw new Unauthorized('Application credential has expired.');
     return ac;
   }
+}
+
+/** Keystone keeps expiry as naive UTC with microseconds ("2026-11-22T17:35:01.374488") and echoes it. */
+export function normalizeUtc(text: string): string | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:?\d\d)?$/.exec(text);
+  if (!m) return undefined;
+  const [, base, frac = '', zone] = m;
+  if (zone && zone !== 'Z') {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) return undefined;
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000');
+  }
+  if (Number.isNaN(Date.parse(`${base}Z`))) return undefined;
+  return `${base}.${frac.padEnd(6, '0')}`;
 }

@@ -137,9 +137,11 @@ export class AssignmentsService {
             actor_type: 'user', actor_id: actor.id, target_type: target.type, target_id: target.id, role_id: a.role_id,
             inherited: false, via_group: actor.group, via_inherited_from: a.inherited ? { type: a.target_type, id: a.target_id } : undefined,
           };
-          out.push(base);
-          for (const implied of (await this.roles.expand([a.role_id])).filter((id) => id !== a.role_id)) {
-            out.push({ ...base, role_id: implied, prior_role: a.role_id });
+          // NOTE: domain-specific roles never show as effective; only the global roles they imply do.
+          const expanded = await this.roles.many(await this.roles.expand([a.role_id]));
+          for (const role of expanded) {
+            if (role.domain_id !== NULL_DOMAIN) continue;
+            out.push(role.id === a.role_id ? base : { ...base, role_id: role.id, prior_role: a.role_id });
           }
         }
       }

@@ -13,6 +13,7 @@ import { ProjectsService } from './projects.service.js';
 import { Revocations } from './revocations.service.js';
 import { RolesService } from './roles.service.js';
 import { TokensService } from './tokens.service.js';
+import { TrustsService } from './trusts.service.js';
 import { UsersService } from './users.service.js';
 
 export interface IdentityDomainOptions {
@@ -35,6 +36,7 @@ export class IdentityDomain {
   readonly credentials: CredentialsService;
   readonly appCredentials: AppCredentialsService;
   readonly policies: PoliciesService;
+  readonly trusts: TrustsService;
   readonly tokens: TokensService;
 
   constructor(readonly tables: IdentityTables, keys: FernetKeys, opts: IdentityDomainOptions) {
@@ -50,7 +52,8 @@ export class IdentityDomain {
     this.credentials = new CredentialsService(tables);
     this.appCredentials = new AppCredentialsService(tables, this.hasher);
     this.policies = new PoliciesService(tables);
-    this.tokens = new TokensService(tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, () => opts.tokenLifetimeMs);
+    this.trusts = new TrustsService(tables, this.roles, this.assignments, this.revocations);
+    this.tokens = new TokensService(tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, () => opts.tokenLifetimeMs);
   }
 
   async load(): Promise<void> {

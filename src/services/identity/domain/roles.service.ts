@@ -141,3 +141,8 @@ export class RolesService {
     return rows.map((r): RoleRecord => ({ ...(r as RoleRecord), options: JSON.parse(r.options), extra: JSON.parse(r.extra) }));
   }
 }
+
+/** The domain of a domain-specific role, or null for a global role. */
+export function roleDomainId(r: { domain_id: string | null }): string | null {
+  return r.domain_id === null || r.domain_id === NULL_DOMAIN ? null : r.domain_id;
+}

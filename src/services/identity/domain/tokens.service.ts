@@ -1,5 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { Forbidden, Unauthorized } from '../../../core/errors/errors.js';
+import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import type { IdentityTables, UserRecord } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
@@ -9,6 +9,7 @@ import type { FernetKeys } from './fernet.js';
 import { isoTime, newAuditId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
+import type { TrustsService } from './trusts.service.js';
 import type { UsersService } from './users.service.js';
 
 /** The scope a token is for; ids only, resolved against the store at every validation. */
@@ -16,7 +17,7 @@ type Scope = { kind: 'unscoped' } | { kind: 'project'; id: string } | { kind: 'd
 
 interface Payload {
   userId: string; methods: string[]; scope: Scope; expiresAtMs: number; issuedAtMs: number;
-  auditIds: string[]; appCredId?: string;
+  auditIds: string[]; appCredId?: string; trustId?: string;
 }
 
 export interface IdentityAuth {
@@ -25,7 +26,7 @@ export interface IdentityAuth {
   token?: { id: string };
   application_credential?: { id?: string; name?: string; secret: string; user?: { id?: string; name?: string; domain?: { id?: string; name?: string } } };
 }
-export type ScopeRequest = 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string }; system?: { all?: boolean } } | undefined;
+export type ScopeRequest = 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string }; system?: { all?: boolean }; 'OS-TRUST:trust'?: { id: string } } | undefined;
 
 const KIND = { unscoped: 0, project: 1, domain: 2, system: 3 } as const;
 
@@ -41,6 +42,7 @@ export class TokensService {
     private readonly roles: RolesService,
     private readonly appCreds: AppCredentialsService,
     private readonly revocations: Revocations,
+    private readonly trusts: TrustsService,
     private readonly lifetimeMs: () => number,
   ) {}
 
@@ -53,17 +55,23 @@ export class TokensService {
     let auditIds = [newAuditId()];
     let appCredId: string | undefined;
     let scope: Scope | undefined;
+    let priorMethods: string[] = [];
     for (const method of methods) {
       if (method === 'password' && identity.password) {
         const u = await this.findUser(identity.password.user);
         await this.users.checkPassword(u, identity.password.user.password);
         user = this.sameUser(user, u);
       } else if (method === 'token' && identity.token) {
-        const prior = await this.decodeValid(identity.token.id, false).catch(() => { throw new Unauthorized('The request you have made requires authentication.'); });
+        // NOTE: Keystone answers 404 for an invalid token given as a method, 401 for a bad X-Auth-Token.
+        const prior = await this.decodeValid(identity.token.id, false).catch((e) => {
+          if (e instanceof InvalidToken) throw new NotFound(`Could not find token: ${identity.token!.id}.`);
+          throw e;
+        });
         if (prior.appCredId) throw new Forbidden('Application credential tokens cannot be rescoped.');
         user = this.sameUser(user, await this.users.get(prior.userId));
         expiresAtMs = prior.expiresAtMs;
         auditIds = [newAuditId(), prior.auditIds[prior.auditIds.length - 1]!];
+        priorMethods = prior.methods;
       } else if (method === 'application_credential' && identity.application_credential) {
         const ac = await this.appCreds.authenticate(identity.application_credential);
         if (scopeRequest !== undefined) throw new Unauthorized('Application credentials cannot request a scope.');
@@ -71,15 +79,25 @@ export class TokensService {
         if (!user.enabled) throw new Unauthorized();
         appCredId = ac.id;
         scope = { kind: 'project', id: ac.project_id };
-        if (ac.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(ac.expires_at));
+        if (ac.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${ac.expires_at}Z`));
       } else {
         throw new Unauthorized(`Attempted to authenticate with an unsupported method.`);
       }
     }
     if (!user) throw new Unauthorized();
     await this.checkUserDomain(user);
+    let trustId: string | undefined;
+    const trustRef = typeof scopeRequest === 'object' ? scopeRequest['OS-TRUST:trust'] : undefined;
+    if (trustRef) {
+      const trust = await this.trusts.consume(trustRef.id, user.id);
+      trustId = trust.id;
+      if (!trust.project_id) throw new Forbidden('Trusts without a project cannot scope a token.');
+      scope = { kind: 'project', id: trust.project_id };
+      if (trust.impersonation) user = await this.users.get(trust.trustor_user_id);
+      if (trust.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
+    }
     scope ??= await this.resolveScope(user, scopeRequest);
-    const payload: Payload = { userId: user.id, methods: [...new Set(methods)], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId };
+    const payload: Payload = { userId: user.id, methods: [...new Set([...priorMethods, ...methods])], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId, trustId };
     const info = await this.describe(payload);
     await this.t.users.update(user.id, { last_active_at: new Date(now).toISOString() });
     return { id: this.keys.encrypt(this.pack(payload), now), info };
@@ -108,7 +126,7 @@ export class TokensService {
     const facts = {
       userId: p.userId, userDomainId: user.domain_id, projectId: project?.id, projectDomainId: project?.domain_id,
       domainId: p.scope.kind === 'domain' ? p.scope.id : undefined, roleIds: [] as string[],
-      auditId: p.auditIds[0]!, auditChainId: p.auditIds[p.auditIds.length - 1]!, issuedAtMs: p.issuedAtMs,
+      auditId: p.auditIds[0]!, auditChainId: p.auditIds[p.auditIds.length - 1]!, issuedAtMs: p.issuedAtMs, trustId: p.trustId,
     };
     if (this.revocations.isRevoked(facts)) throw new InvalidToken('token revoked');
     return p;
@@ -150,6 +168,12 @@ export class TokensService {
         roleIds = roleIds.filter((id) => granted.has(id));
         info.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted };
       }
+      if (p.trustId) {
+        const trust = await this.trusts.get(p.trustId).catch(() => { throw new InvalidToken('trust deleted or expired'); });
+        const delegated = new Set(await this.roles.expand(trust.roles.map((r) => r.id)));
+        roleIds = (await this.assignments.effectiveRoleIds(trust.trustor_user_id, target.type, target.id)).filter((id) => delegated.has(id));
+        info.trust = { id: trust.id, impersonation: trust.impersonation, trustorUserId: trust.trustor_user_id, trusteeUserId: trust.trustee_user_id };
+      }
       if (roleIds.length === 0) throw new InvalidToken('no roles left on the scope');
       info.roles = (await this.roles.many(roleIds)).map((r): NamedRef => ({ id: r.id, name: r.name }));
     }
@@ -166,6 +190,7 @@ export class TokensService {
       return { kind: 'unscoped' };
     }
     const set = [req.project, req.domain, req.system].filter((x) => x !== undefined);
+    if (set.length === 0) return { kind: 'unscoped' };
     if (set.length > 1) throw new Unauthorized('Specifying more than one of project, domain or system as scope is not allowed.');
     if (req.project) {
       let project;
@@ -232,15 +257,15 @@ export class TokensService {
 
   private pack(p: Payload): Buffer {
     const scopeId = p.scope.kind === 'project' || p.scope.kind === 'domain' ? p.scope.id : null;
-    return Buffer.from(encode([KIND[p.scope.kind], p.userId, p.methods, scopeId, p.expiresAtMs, p.issuedAtMs, p.auditIds, p.appCredId ?? null]));
+    return Buffer.from(encode([KIND[p.scope.kind], p.userId, p.methods, scopeId, p.expiresAtMs, p.issuedAtMs, p.auditIds, p.appCredId ?? null, p.trustId ?? null]));
   }
 
   private unpack(buf: Buffer): Payload {
     try {
-      const [kind, userId, methods, scopeId, expiresAtMs, issuedAtMs, auditIds, appCredId] = decode(buf) as any[];
+      const [kind, userId, methods, scopeId, expiresAtMs, issuedAtMs, auditIds, appCredId, trustId] = decode(buf) as any[];
       const scope: Scope = kind === KIND.project ? { kind: 'project', id: scopeId } : kind === KIND.domain ? { kind: 'domain', id: scopeId }
         : kind === KIND.system ? { kind: 'system' } : { kind: 'unscoped' };
-      return { userId, methods, scope, expiresAtMs, issuedAtMs, auditIds, appCredId: appCredId ?? undefined };
+      return { userId, methods, scope, expiresAtMs, issuedAtMs, auditIds, appCredId: appCredId ?? undefined, trustId: trustId ?? undefined };
     } catch {
       throw new InvalidToken('payload does not decode');
     }

@@ -65,7 +65,7 @@ export class UsersService {
       throw new Conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${u.domain_id}.`);
     }
     if (input.default_project_id) await this.checkDefaultProject(input.default_project_id, u.domain_id);
-    if (typeof input.password === 'string') await this.setPassword(u, input.password);
+    if (typeof input.password === 'string') await this.setPassword(u, input.password, { checkHistory: false });
     await this.t.users.update(id, {
       name: input.name, enabled: input.enabled,
       default_project_id: input.default_project_id === undefined ? undefined : input.default_project_id,
@@ -123,9 +123,10 @@ export class UsersService {
       .orderBy('id', 'desc').limit(1).executeTakeFirst();
   }
 
-  private async setPassword(u: UserRecord, password: string): Promise<void> {
+  /** Self-service changes must not repeat recent passwords; an admin reset is not checked, as in Keystone. */
+  private async setPassword(u: UserRecord, password: string, opts = { checkHistory: true }): Promise<void> {
     const keep = this.security.uniqueLastPasswordCount;
-    if (keep > 1) {
+    if (keep > 1 && opts.checkHistory) {
       const recent = await this.t.db.selectFrom('passwords').select('hash').where('user_id', '=', u.id)
         .orderBy('id', 'desc').limit(keep).execute();
       for (const r of recent) {

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { NotFound } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
+import type { CredentialRecord } from '../store/tables.js';
+import { collectionLinks, v3 } from './links.js';
+
+// OS-EC2: EC2-style access/secret pairs kept as credentials of type "ec2".
+
+const UserParams = Type.Object({ user_id: Type.String() });
+const Params = Type.Object({ user_id: Type.String(), credential_id: Type.String() });
+
+function ec2View(req: ApiRequest, c: CredentialRecord) {
+  const blob = JSON.parse(c.blob) as { access: string; secret: string; trust_id?: string | null };
+  return {
+    user_id: c.user_id, tenant_id: c.project_id, access: blob.access, secret: blob.secret, trust_id: blob.trust_id ?? null,
+    links: { self: `${v3(req)}/users/${c.user_id}/credentials/OS-EC2/${blob.access}` },
+  };
+}
+
+export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
+  const find = async (userId: string, access: string) => {
+    const c = (await d.credentials.list({ user_id: userId, type: 'ec2' })).find((x) => (JSON.parse(x.blob) as { access: string }).access === access);
+    if (!c) throw new NotFound(`Could not find credential: ${access}.`);
+    return c;
+  };
+  return [
+    {
+      method: 'POST', url: '/v3/users/:user_id/credentials/OS-EC2', status: 201,
+      schema: { params: UserParams, body: Type.Object({ tenant_id: Type.String({ minLength: 1 }) }, { additionalProperties: true }) },
+      handler: async (req) => {
+        const user = await d.users.get(req.params.user_id);
+        req.ctx.authorize('identity:ec2_create_credential', { user_id: user.id });
+        await d.projects.get(req.body.tenant_id);
+        const access = randomBytes(16).toString('hex');
+        const secret = randomBytes(16).toString('hex');
+        const c = await d.credentials.create({
+          user_id: user.id, project_id: req.body.tenant_id, type: 'ec2', blob: JSON.stringify({ access, secret, trust_id: null }),
+        });
+        return { credential: ec2View(req, c) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/users/:user_id/credentials/OS-EC2', schema: { params: UserParams },
+      handler: async (req) => {
+        const user = await d.users.get(req.params.user_id);
+        req.ctx.authorize('identity:ec2_list_credentials', { user_id: user.id });
+        const list = await d.credentials.list({ user_id: user.id, type: 'ec2' });
+        return { credentials: list.map((c) => ec2View(req, c)), links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', schema: { params: Params },
+      handler: async (req) => {
+        req.ctx.authorize('identity:ec2_get_credential', { user_id: req.params.user_id });
+        return { credential: ec2View(req, await find(req.params.user_id, req.params.credential_id)) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', status: 204, schema: { params: Params },
+      handler: async (req) => {
+        req.ctx.authorize('identity:ec2_delete_credential', { user_id: req.params.user_id });
+        await d.credentials.delete((await find(req.params.user_id, req.params.credential_id)).id);
+      },
+    },
+  ];
+}

@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox';
+import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
+import type { TrustRecord } from '../store/tables.js';
+import { collectionLinks, v3 } from './links.js';
+
+const createSchema = Type.Object({
+  trust: Type.Object({
+    trustor_user_id: Type.String({ minLength: 1 }),
+    trustee_user_id: Type.String({ minLength: 1 }),
+    impersonation: Type.Boolean(),
+    project_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    roles: Type.Optional(Type.Array(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }))),
+    expires_at: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    remaining_uses: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    allow_redelegation: Type.Optional(Type.Boolean()),
+    redelegation_count: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  }, { additionalProperties: true }),
+});
+const Params = Type.Object({ trust_id: Type.String() });
+const RoleParams = Type.Object({ trust_id: Type.String(), role_id: Type.String() });
+
+const trustRoleView = (req: ApiRequest, r: { id: string; name: string }) => ({ id: r.id, name: r.name, links: { self: `${v3(req)}/roles/${r.id}` } });
+
+function trustView(req: ApiRequest, t: TrustRecord) {
+  return {
+    id: t.id, trustor_user_id: t.trustor_user_id, trustee_user_id: t.trustee_user_id, project_id: t.project_id,
+    impersonation: t.impersonation, expires_at: t.expires_at ? `${t.expires_at}Z` : null, remaining_uses: t.remaining_uses,
+    redelegation_count: 0, allow_redelegation: false,
+    roles: t.roles.map((r) => trustRoleView(req, r)), roles_links: { self: null, previous: null, next: null },
+    links: { self: `${v3(req)}/OS-TRUST/trusts/${t.id}` },
+  };
+}
+
+export function trustRoutes(d: IdentityDomain): RouteSpec[] {
+  const loadFor = async (req: ApiRequest, policy: string): Promise<TrustRecord> => {
+    const trust = await d.trusts.get(req.params.trust_id);
+    req.ctx.authorize(policy, { target: { trust } });
+    return trust;
+  };
+  return [
+    {
+      method: 'POST', url: '/v3/OS-TRUST/trusts', status: 201, schema: { body: createSchema },
+      handler: async (req) => {
+        req.ctx.authorize('identity:create_trust', { trust: req.body.trust });
+        if (req.ctx.token?.applicationCredential) throw new Forbidden('Trusts cannot be created with an application credential token.');
+        return { trust: trustView(req, await d.trusts.create(req.ctx.userId!, req.body.trust)) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/OS-TRUST/trusts',
+      handler: async (req) => {
+        const q = req.query as Record<string, string>;
+        if (q.trustor_user_id) req.ctx.authorize('identity:list_trusts_for_trustor', { target: { trust: { trustor_user_id: q.trustor_user_id } } });
+        else if (q.trustee_user_id) req.ctx.authorize('identity:list_trusts_for_trustee', { target: { trust: { trustee_user_id: q.trustee_user_id } } });
+        else req.ctx.authorize('identity:list_trusts');
+        const trusts = await d.trusts.list({ trustor_user_id: q.trustor_user_id, trustee_user_id: q.trustee_user_id });
+        return { trusts: trusts.map((t) => trustView(req, t)), links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id', schema: { params: Params },
+      handler: async (req) => ({ trust: trustView(req, await loadFor(req, 'identity:get_trust')) }),
+    },
+    {
+      method: 'DELETE', url: '/v3/OS-TRUST/trusts/:trust_id', status: 204, schema: { params: Params },
+      handler: async (req) => { await d.trusts.delete((await loadFor(req, 'identity:delete_trust')).id); },
+    },
+    {
+      method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id/roles', schema: { params: Params },
+      handler: async (req) => {
+        const trust = await loadFor(req, 'identity:list_roles_for_trust');
+        return { roles: trust.roles.map((r) => trustRoleView(req, r)), links: collectionLinks(req) };
+      },
+    },
+    {
+      method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id/roles/:role_id', schema: { params: RoleParams },
+      handler: async (req) => {
+        const trust = await loadFor(req, 'identity:get_role_for_trust');
+        const role = trust.roles.find((r) => r.id === req.params.role_id);
+        if (!role) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
+        return { role: trustRoleView(req, role) };
+      },
+    },
+    {
+      method: 'HEAD', url: '/v3/OS-TRUST/trusts/:trust_id/roles/:role_id', status: 200, schema: { params: RoleParams },
+      handler: async (req) => {
+        const trust = await loadFor(req, 'identity:get_role_for_trust');
+        if (!trust.roles.some((r) => r.id === req.params.role_id)) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
+      },
+    },
+  ];
+}

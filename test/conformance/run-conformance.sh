@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs OpenStack's own Tempest against a freshly started Stratus and compares the failures with
+# test/conformance/expected-failures.txt (each line: a test id, then '#' and the reason).
+# A failure that is not listed fails the run; a listed test that now passes is reported so the
+# list can shrink. Usage: test/conformance/run-conformance.sh [identity]
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=${STRATUS_SHARED:-}
+for cand in "$SHARED" "$ROOT/../shared" /work/shared; do
+  [ -n "$cand" ] && [ -x "$cand/conformance/run-tempest.sh" ] && { SHARED=$cand; break; }
+done
+RUN_TEMPEST="$SHARED/conformance/run-tempest.sh"
+[ -x "$RUN_TEMPEST" ] || { echo "conformance: run-tempest.sh not found (set STRATUS_SHARED)" >&2; exit 2; }
+[ -x /usr/bin/tempest ] || { echo "conformance: tempest is not installed (apt-get install -y tempest)" >&2; exit 2; }
+
+EXPECTED="$ROOT/test/conformance/expected-failures.txt"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stratus-conformance.XXXXXX")
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+node "$ROOT/bin/stratus.js" up --port "$PORT" --data-dir "$WORK/data" --admin-password secret \
+  --host-ip 127.0.0.1 --bind 127.0.0.1 --log-level warn >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+  grep -q ready "$WORK/server.log" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "conformance: server died:"; cat "$WORK/server.log"; exit 2; }
+  sleep 0.5
+done
+grep -q ready "$WORK/server.log" || { echo "conformance: server not ready in 60 s"; cat "$WORK/server.log"; exit 2; }
+
+# The identity selection: the interop (OpenStack Powered) identity tests and tempest.api.identity v3.
+grep '^tempest\.api\.identity' "$SHARED/conformance/interop-2022.11-platform-tempest33.txt" >"$WORK/interop-identity.txt"
+# Only identity runs today: name no other service, so tempest skips what needs them.
+export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPEST_SERVICES=${TEMPEST_SERVICES:-identity}
+"$RUN_TEMPEST" -q -c 2 --workdir "$WORK/tempest" '^tempest\.api\.identity\.(admin\.)?v3\.' >"$WORK/tempest.out" 2>&1
+cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
+
+# Failures by test id (without the [id-...] tags), setUpClass failures by class.
+python3 - "$WORK/tempest/.stestr" "$EXPECTED" "$WORK/interop-identity.txt" <<'PYEOF'
+import os, subprocess, sys, collections
+import subunit, testtools
+stestr_dir, expected_file, interop_file = sys.argv[1:4]
+raw = subprocess.run(['stestr', 'last', '--subunit'], cwd=os.path.dirname(stestr_dir), capture_output=True).stdout
+status = {}
+class Collect(testtools.StreamResult):
+    def status(self, test_id=None, test_status=None, **kw):
+        if test_id and test_status in ('success', 'fail', 'skip', 'xfail', 'uxsuccess'):
+            status[test_id.split('[')[0]] = test_status
+import io
+subunit.ByteStreamToStreamResult(io.BytesIO(raw), non_subunit_name='stdout').run(Collect())
+expected = {}
+for line in open(expected_file):
+    line = line.strip()
+    if not line or line.startswith('#'):
+        continue
+    name, _, reason = line.partition('#')
+    expected[name.strip()] = reason.strip()
+failed = {t for t, s in status.items() if s in ('fail', 'uxsuccess')}
+c = collections.Counter(status.values())
+unexpected = sorted(failed - set(expected))
+fixed = sorted(t for t in expected if status.get(t) == 'success')
+interop = [l.strip().split('[')[0] for l in open(interop_file) if l.strip()]
+interop_pass = sum(1 for t in interop if status.get(t) == 'success')
+ran = c['success'] + len(failed)
+print('CONFORMANCE identity: passed=%d failed=%d skipped=%d (%.1f%% of run tests pass); interop identity %d/%d pass'
+      % (c['success'], len(failed), c['skip'], 100.0 * c['success'] / max(ran, 1), interop_pass, len(interop)))
+for t in fixed:
+    print('  NOW PASSING (remove from expected-failures.txt): %s' % t)
+for t in unexpected:
+    print('  UNEXPECTED FAILURE: %s' % t)
+if not status:
+    print('  no test ran'); sys.exit(1)
+sys.exit(1 if unexpected else 0)
+PYEOF

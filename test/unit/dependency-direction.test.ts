@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+
+// The layering rules of DESIGN.md, checked on every import in src/:
+// core knows no service or driver; drivers import no service; inside a service
+// api → domain → store (api may name store *types*); services meet only through index.ts.
+
+const SRC = resolve(import.meta.dirname, '../../src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+interface Import { from: string; to: string; typeOnly: boolean }
+
+function imports(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)'/gm)) {
+    out.push({ from: relative(SRC, file), to: relative(SRC, resolve(dirname(file), m[3]!)).replace(/\.js$/, '.ts'), typeOnly: Boolean(m[2]) });
+  }
+  return out;
+}
+
+function violation(i: Import): string | undefined {
+  const [fromTop, fromSvc, fromLayer] = i.from.split('/');
+  const [toTop, toSvc, toLayer] = i.to.split('/');
+  if (fromTop === 'core' && (toTop === 'services' || toTop === 'drivers')) return 'core must not import services or drivers';
+  if (fromTop === 'drivers' && toTop === 'services') return 'drivers must not import services';
+  if (fromTop === 'services' && toTop === 'services' && fromSvc !== toSvc && toSvc !== 'index.ts') {
+    if (i.to.split('/')[2] !== 'index.ts') return 'services meet only through the other service\'s index.ts';
+  }
+  if (fromTop === 'services' && toTop === 'services' && fromSvc === toSvc) {
+    if (fromLayer === 'store' && (toLayer === 'domain' || toLayer === 'api')) return 'store must not import domain or api';
+    if (fromLayer === 'domain' && toLayer === 'api') return 'domain must not import api';
+    if (fromLayer === 'api' && toLayer === 'store' && !i.typeOnly) return 'api may import store types only';
+  }
+  return undefined;
+}
+
+test('imports flow api → domain → store, and core knows no service or driver', () => {
+  const bad = files(SRC).flatMap(imports).map((i) => ({ i, why: violation(i) })).filter((x) => x.why);
+  assert.deepEqual(bad.map((b) => `${b.i.from} → ${b.i.to}: ${b.why}`), []);
+});
+
+test('the checker itself catches a violation', () => {
+  assert.ok(violation({ from: 'core/http/x.ts', to: 'services/identity/index.ts', typeOnly: false }));
+  assert.ok(violation({ from: 'services/identity/api/x.ts', to: 'services/identity/store/tables.ts', typeOnly: false }));
+  assert.equal(violation({ from: 'services/identity/api/x.ts', to: 'services/identity/store/tables.ts', typeOnly: true }), undefined);
+  assert.ok(violation({ from: 'services/compute/domain/x.ts', to: 'services/identity/domain/tokens.service.ts', typeOnly: false }));
+});
