@@ -20,6 +20,9 @@ import { userRoutes } from './api/users.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { trustRoutes } from './api/trusts.routes.js';
 import { ec2CredentialRoutes } from './api/ec2-credentials.routes.js';
+import { consumerRoutes } from './api/consumers.routes.js';
+import { domainConfigRoutes } from './api/domain-configs.routes.js';
+import { endpointGroupRoutes } from './api/endpoint-groups.routes.js';
 import { FernetKeys } from './domain/fernet.js';
 import { IdentityDomain } from './domain/identity-domain.js';
 import { InvalidToken } from './domain/tokens.service.js';
@@ -87,6 +90,7 @@ export class IdentityModule {
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
         ...trustRoutes(d), ...ec2CredentialRoutes(d),
+        ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
       ],
       setup: (_app: FastifyInstance) => {},
     };

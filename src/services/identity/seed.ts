@@ -23,8 +23,15 @@ export async function seedIdentity(d: IdentityDomain, o: SeedOptions): Promise<v
   const demo = await project('demo', 'Demo project');
   const altDemo = await project('alt_demo', 'Alternate demo project');
   const serviceProject = await project('service', 'Project for the OpenStack services');
+  // NOTE: the seed users share two well-known passwords; hashing each once keeps the first start fast.
+  const hashes = new Map<string, Promise<string>>();
+  const hashOf = (password: string) => {
+    if (!hashes.has(password)) hashes.set(password, d.hasher.hash(password));
+    return hashes.get(password)!;
+  };
   const user = async (name: string, password: string, defaultProject: string) =>
-    (await d.users.byName(name, DEFAULT_DOMAIN)) ?? d.users.create({ name, password, domain_id: DEFAULT_DOMAIN, default_project_id: defaultProject }, DEFAULT_DOMAIN);
+    (await d.users.byName(name, DEFAULT_DOMAIN)) ??
+    d.users.create({ name, domain_id: DEFAULT_DOMAIN, default_project_id: defaultProject }, DEFAULT_DOMAIN, await hashOf(password));
   const grant = (userId: string, roleId: string, targetType: 'project' | 'system', targetId: string) =>
     d.assignments.grant({ actor_type: 'user', actor_id: userId, target_type: targetType, target_id: targetId, role_id: roleId, inherited: false });
   const [adminUser, demoUser, altUser] = await Promise.all([

@@ -7,6 +7,7 @@ import type {
 } from '../store/tables.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import { v3 } from './links.js';
+import type { ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
 
@@ -93,3 +94,17 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
   }
   return { token };
 }
+
+export const consumerView = (req: ApiRequest, c: ConsumerRecord) => ({
+  ...c.extra, id: c.id, description: c.description, links: self(req, `OS-OAUTH1/consumers/${c.id}`),
+});
+
+export const endpointGroupView = (req: ApiRequest, g: EndpointGroupRecord) => ({
+  id: g.id, name: g.name, description: g.description, filters: g.filters, links: self(req, `OS-EP-FILTER/endpoint_groups/${g.id}`),
+});
+
+// NOTE: Keystone's self link here is relative (EPFilterGroupsProjectsResource), kept as it answers.
+export const projectEndpointGroupView = (a: { endpoint_group_id: string; project_id: string }) => ({
+  endpoint_group_id: a.endpoint_group_id, project_id: a.project_id,
+  links: { self: `/OS-EP-FILTER/endpoint_groups/${a.endpoint_group_id}/projects/${a.project_id}` },
+});

@@ -15,6 +15,9 @@ import { RolesService } from './roles.service.js';
 import { TokensService } from './tokens.service.js';
 import { TrustsService } from './trusts.service.js';
 import { UsersService } from './users.service.js';
+import { ConsumersService } from './consumers.service.js';
+import { DomainConfigsService } from './domain-configs.service.js';
+import { EndpointGroupsService } from './endpoint-groups.service.js';
 
 export interface IdentityDomainOptions {
   bcryptCost: number;
@@ -38,6 +41,9 @@ export class IdentityDomain {
   readonly policies: PoliciesService;
   readonly trusts: TrustsService;
   readonly tokens: TokensService;
+  readonly consumers: ConsumersService;
+  readonly endpointGroups: EndpointGroupsService;
+  readonly domainConfigs: DomainConfigsService;
 
   constructor(readonly tables: IdentityTables, keys: FernetKeys, opts: IdentityDomainOptions) {
     this.hasher = new PasswordHasher(opts.bcryptCost);
@@ -54,6 +60,10 @@ export class IdentityDomain {
     this.policies = new PoliciesService(tables);
     this.trusts = new TrustsService(tables, this.roles, this.assignments, this.revocations);
     this.tokens = new TokensService(tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, () => opts.tokenLifetimeMs);
+    this.consumers = new ConsumersService(tables);
+    this.endpointGroups = new EndpointGroupsService(tables, this.catalog, this.projects);
+    // NOTE: Stratus has no password_regex option, so security_compliance reads back nulls as keystone's defaults.
+    this.domainConfigs = new DomainConfigsService(tables, { defaultDomainId: 'default', securityCompliance: () => ({}) });
   }
 
   async load(): Promise<void> {

@@ -34,7 +34,8 @@ export class UsersService {
     return this.t.users.list({ name: f.name, domain_id: f.domain_id, enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0 });
   }
 
-  async create(input: UserInput, defaultDomainId: string): Promise<UserRecord> {
+  /** `passwordHash` lets seeding hash a shared password once instead of once per user. */
+  async create(input: UserInput, defaultDomainId: string, passwordHash?: string): Promise<UserRecord> {
     const domainId = input.domain_id ?? defaultDomainId;
     if (!(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
     if (await this.byName(input.name!, domainId)) {
@@ -47,7 +48,7 @@ export class UsersService {
       default_project_id: input.default_project_id ?? null, extra: input.extra ?? {}, options: input.options ?? {},
       created_at: now, last_active_at: null, failed_auth_count: 0, failed_auth_at: null,
     };
-    const digest = typeof input.password === 'string' ? await this.hasher.hash(input.password) : undefined;
+    const digest = passwordHash ?? (typeof input.password === 'string' ? await this.hasher.hash(input.password) : undefined);
     await this.t.db.transaction().execute(async (tx) => {
       await tx.insertInto('users').values({
         ...user, enabled: user.enabled ? 1 : 0, extra: JSON.stringify(user.extra), options: JSON.stringify(user.options),

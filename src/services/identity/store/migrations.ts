@@ -50,4 +50,17 @@ export const identityMigrations: Migration[] = [
         redelegation_count INTEGER, roles TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT '{}', deleted_at TEXT)`,
     ],
   },
+  {
+    id: '002-identity-extras',
+    statements: [
+      `CREATE TABLE consumers (id TEXT PRIMARY KEY, description TEXT, secret_hash TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}')`,
+      `CREATE TABLE endpoint_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, filters TEXT NOT NULL DEFAULT '{}')`,
+      `CREATE TABLE project_endpoint_groups (endpoint_group_id TEXT NOT NULL REFERENCES endpoint_groups(id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE, PRIMARY KEY (endpoint_group_id, project_id))`,
+      // Keystone's whitelisted_config and sensitive_config in one table; the rows go with their domain.
+      `CREATE TABLE domain_configs (domain_id TEXT NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+        config_group TEXT NOT NULL, option_name TEXT NOT NULL, value TEXT NOT NULL, sensitive INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (domain_id, config_group, option_name))`,
+    ],
+  },
 ];

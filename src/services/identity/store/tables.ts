@@ -31,6 +31,10 @@ export interface TrustRecord {
   expires_at: string | null; remaining_uses: number | null; redelegation_count: number | null;
   roles: { id: string; name: string }[]; extra: Extra; deleted_at: string | null;
 }
+/** An OS-OAUTH1 consumer; only a SHA-256 hash of its secret is kept. */
+export interface ConsumerRecord { id: string; description: string | null; secret_hash: string; extra: Extra }
+/** An OS-EP-FILTER endpoint group: filters over interface, service_id and region_id. */
+export interface EndpointGroupRecord { id: string; name: string; description: string | null; filters: Record<string, unknown> }
 
 /** Keystone stores global roles with this sentinel so (name, domain_id) stays unique. */
 export const NULL_DOMAIN = '<<null>>';
@@ -49,6 +53,8 @@ export interface IdentityTables {
   appCredentials: Table<AppCredentialRecord>;
   policies: Table<PolicyRecord>;
   trusts: Table<TrustRecord>;
+  consumers: Table<ConsumerRecord>;
+  endpointGroups: Table<EndpointGroupRecord>;
 }
 
 export function identityTables(db: Db): IdentityTables {
@@ -66,5 +72,7 @@ export function identityTables(db: Db): IdentityTables {
     appCredentials: newTable(db, 'application_credentials', { bools: ['unrestricted'], json: ['roles'] }),
     policies: newTable(db, 'policies', { json: ['extra'] }),
     trusts: newTable(db, 'trusts', { bools: ['impersonation'], json: ['roles', 'extra'] }),
+    consumers: newTable(db, 'consumers', { json: ['extra'] }),
+    endpointGroups: newTable(db, 'endpoint_groups', { json: ['filters'] }),
   };
 }
