@@ -6,8 +6,7 @@ import type { CloudConfig } from './config.js';
 import { openDatabase } from './core/db/database.js';
 import { createHttpServer } from './core/http/http-server.js';
 import { mountService } from './core/http/service-plugin.js';
-import { IdentityModule } from './services/identity/index.js';
-import { SERVICES } from './services/index.js';
+import { IDENTITY, IdentityModule, SERVICES, type ServiceModule } from './services/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -18,30 +17,41 @@ export interface RunningCloud {
 
 export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
   const { db, close: closeDb } = openDatabase(join(config.dataDir, 'stratus.db'));
-  const state: Record<string, 'starting' | 'ready'> = {};
-  for (const s of SERVICES) if (config.services.includes(s.key)) state[s.key] = 'starting';
+  const enabled = SERVICES.filter((s) => config.services.includes(s.key));
+  const state: Record<string, 'starting' | 'ready'> = { identity: 'starting' };
+  for (const s of enabled) state[s.key] = 'starting';
 
-  const identity = await IdentityModule.open(config, db);
-  const app = createHttpServer(logger);
   let url = '';
+  const identity = await IdentityModule.open(config, db);
+  const modules: ServiceModule[] = [];
+  for (const s of enabled) {
+    modules.push(await s.open({ config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url }));
+  }
+
+  const app = createHttpServer(logger);
   app.get('/healthz', async () => ({ status: Object.values(state).every((v) => v === 'ready') ? 'ok' : 'starting', services: state }));
-  mountService(app, identity.mount(() => `${url}/identity`));
+  mountService(app, identity.mount(() => `${url}${IDENTITY.catalogPath}`));
+  for (const m of modules) mountService(app, m.mount());
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.
   const port = (app.server.address() as AddressInfo).port;
   url = `http://${formatHost(config.hostIp)}:${port}`;
+
+  await identity.registerEndpoint(IDENTITY.type, IDENTITY.name, `${url}${IDENTITY.catalogPath}`);
   for (const s of SERVICES) {
-    if (config.services.includes(s.key)) await identity.registerEndpoint(s.type, s.name, `${url}${s.path}`);
+    if (config.services.includes(s.key)) await identity.registerEndpoint(s.type, s.name, `${url}${s.catalogPath}`);
     else await identity.unregisterEndpoint(s.type, s.name);
   }
+  for (const m of modules) await m.start?.();
   for (const key of Object.keys(state)) state[key] = 'ready';
 
   return {
     url,
     port,
-    authUrl: `${url}/identity`,
+    authUrl: `${url}${IDENTITY.catalogPath}`,
     async close() {
       await app.close();
+      for (const m of [...modules].reverse()) await m.close?.();
       await closeDb();
     },
   };

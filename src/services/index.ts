@@ -1,7 +1,44 @@
-// The registry: each service's mount path and catalog entry, in the order they start.
+// The registry: each service's mount path, catalog entry and how to open it, in start order.
+import type { Logger } from 'pino';
+import type { CloudConfig } from '../config.js';
+import type { Db } from '../core/db/database.js';
+import type { ServiceMount } from '../core/http/service-plugin.js';
+import type { TokenValidator } from '../core/auth/request-context.js';
+import { IdentityModule } from './identity/index.js';
 
-export interface ServiceEntry { key: string; type: string; name: string; path: string }
+/** What every service is given: it reaches identity only through this facade. */
+export interface ServiceContext {
+  config: CloudConfig;
+  db: Db;
+  logger: Logger;
+  tokens: TokenValidator;
+  /** The public base URL (http://HOST_IP:PORT), known once the server listens. */
+  baseUrl: () => string;
+}
 
-export const SERVICES: ServiceEntry[] = [
-  { key: 'identity', type: 'identity', name: 'keystone', path: '/identity' },
-];
+export interface ServiceModule {
+  mount(): ServiceMount;
+  /** Work after the server listens (reconciling drivers, resuming tasks). */
+  start?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface ServiceEntry {
+  key: string;
+  type: string;
+  name: string;
+  /** Where its routes are mounted. */
+  path: string;
+  /** The catalog URL relative to the base URL, as DevStack registers it. */
+  catalogPath: string;
+  open(ctx: ServiceContext): Promise<ServiceModule>;
+}
+
+/** Services other than identity, which cloud.ts opens first because every other one needs it. */
+export const SERVICES: ServiceEntry[] = [];
+
+export const IDENTITY: Omit<ServiceEntry, 'open'> = {
+  key: 'identity', type: 'identity', name: 'keystone', path: '/identity', catalogPath: '/identity',
+};
+
+export { IdentityModule };
