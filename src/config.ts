@@ -30,6 +30,7 @@ export interface CloudConfig {
   security: SecurityCompliance;
 }
 
+/** Every service this build can run, in start order; identity always runs. */
 export const ALL_SERVICES = ['identity'];
 
 export function defaultConfig(): CloudConfig {
@@ -47,4 +48,56 @@ export function defaultConfig(): CloudConfig {
     // NOTE: the numbers Tempest's interop run expects (see conformance/run-tempest.sh).
     security: { lockoutFailureAttempts: 2, lockoutDurationSeconds: 5, uniqueLastPasswordCount: 2, minimumPasswordAgeDays: 0 },
   };
+}
+
+/** The settings a user may give by flag, env var or config file. */
+export type ConfigOverrides = Partial<Omit<CloudConfig, 'security'>> & { security?: Partial<SecurityCompliance> };
+
+export interface LoadedConfig {
+  config: CloudConfig;
+  /** Things worth telling the user once (unknown variables, services not built yet). */
+  warnings: string[];
+}
+
+const ENV_VARS: Record<string, keyof ConfigOverrides> = {
+  STRATUS_PORT: 'port',
+  STRATUS_BIND: 'bind',
+  STRATUS_HOST_IP: 'hostIp',
+  STRATUS_DATA_DIR: 'dataDir',
+  STRATUS_ADMIN_PASSWORD: 'adminPassword',
+  STRATUS_SERVICE_PASSWORD: 'servicePassword',
+  STRATUS_DEBUG: 'debug',
+  STRATUS_LOG_LEVEL: 'logLevel',
+  STRATUS_SERVICES: 'services',
+};
+
+/** Settings from STRATUS_* environment variables. */
+export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const out: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_VARS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    out[key] = key === 'port' ? parsePort(value, name) : key === 'services' ? value.split(/[\s,]+/).filter(Boolean) : value;
+  }
+  return out as ConfigOverrides;
+}
+
+export function parsePort(value: string | number, source: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${source}: '${value}' is not a port number`);
+  return n;
+}
+
+export class ConfigError extends Error {}
+
+/** Flags beat env vars, which beat the config file, which beats the defaults. */
+export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
+  const config = defaultConfig();
+  for (const layer of layers) {
+    const { security, ...rest } = layer;
+    for (const [key, value] of Object.entries(rest)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+    if (security) config.security = { ...config.security, ...security };
+  }
+  config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
+  return config;
 }

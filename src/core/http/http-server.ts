@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
@@ -6,7 +6,7 @@ export function createHttpServer(logger: Logger): FastifyInstance {
   // NOTE: cast: Fastify infers an HTTP/2 type from the options object literal typed as any.
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => `req-${randomUUID()}`,
     bodyLimit: 1024 * 1024 * 16,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },

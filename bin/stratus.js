@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The `stratus` command. Runs the bundle in dist/, rebuilding it first when src/ is newer
+// (a checkout after `git pull`), so there is never a separate build step to remember.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist', 'main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const src = join(root, 'src');
+if (existsSync(src) && (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(src))) {
+  const { buildBundle } = await import('../scripts/build.mjs');
+  await buildBundle();
+}
+await import(bundle);

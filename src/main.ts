@@ -1,0 +1,103 @@
+// The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
+import { Command, Option } from 'commander';
+import { ConfigError, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { readConfigFile } from './config-file.js';
+import { cloudsYaml, openrc } from './cli/credentials.js';
+import { fetchHealth, formatHealth } from './cli/status.js';
+import { up } from './cli/up.js';
+
+interface Flags {
+  port?: string;
+  bind?: string;
+  hostIp?: string;
+  dataDir?: string;
+  adminPassword?: string;
+  servicePassword?: string;
+  config?: string;
+  debug?: string;
+  logLevel?: string;
+}
+
+function loadConfig(flags: Flags, env = process.env): LoadedConfig {
+  const path = flags.config ?? env.STRATUS_CONFIG;
+  const file = path ? readConfigFile(path) : { overrides: {}, warnings: [] };
+  const fromFlags: ConfigOverrides = {
+    port: flags.port === undefined ? undefined : parsePort(flags.port, '--port'),
+    bind: flags.bind,
+    hostIp: flags.hostIp,
+    dataDir: flags.dataDir,
+    adminPassword: flags.adminPassword,
+    servicePassword: flags.servicePassword,
+    debug: flags.debug,
+    logLevel: flags.logLevel,
+  };
+  return { config: mergeConfig(file.overrides, overridesFromEnv(env), fromFlags), warnings: file.warnings };
+}
+
+/** Where this machine reaches a server configured so. */
+function localUrl(flags: Flags): string {
+  const { config } = loadConfig(flags);
+  const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+function authUrl(flags: Flags): string {
+  const { config } = loadConfig(flags);
+  return `http://${config.hostIp.includes(':') ? `[${config.hostIp}]` : config.hostIp}:${config.port}/identity`;
+}
+
+const withConfigOptions = (cmd: Command) =>
+  cmd
+    .option('--port <port>', 'listen port (STRATUS_PORT, default 8080)')
+    .option('--bind <address>', 'listen address (STRATUS_BIND, default 0.0.0.0)')
+    .option('--host-ip <ip>', "address written into the catalog, DevStack's HOST_IP (STRATUS_HOST_IP)")
+    .option('--data-dir <dir>', 'where state lives (STRATUS_DATA_DIR, default ./data)')
+    .option('--admin-password <password>', 'password of admin, demo and alt_demo (STRATUS_ADMIN_PASSWORD)')
+    .option('--service-password <password>', 'password of the service users (STRATUS_SERVICE_PASSWORD)')
+    .option('--config <file>', 'a JSON config file or a DevStack local.conf (STRATUS_CONFIG)');
+
+/** Seeded users with the admin password; the others seeded are service users. */
+const SEEDED_PEOPLE = ['admin', 'demo', 'alt_demo'];
+
+const program = new Command('stratus').description('An OpenStack-compatible cloud in one process.');
+
+withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
+  .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
+  .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+  .action(async (flags: Flags) => {
+    const { config, warnings } = loadConfig(flags);
+    await up(config, warnings);
+  });
+
+withConfigOptions(program.command('openrc [user] [project]').description('print an openrc for `source` (default admin admin)'))
+  .action((user: string | undefined, project: string | undefined, flags: Flags) => {
+    const { config } = loadConfig(flags);
+    const username = user ?? 'admin';
+    const seeded = SEEDED_PEOPLE.includes(username);
+    const password = seeded ? config.adminPassword : config.servicePassword;
+    process.stdout.write(`${openrc(authUrl(flags), password, username, project ?? (seeded ? username : 'service'))}\n`);
+  });
+
+withConfigOptions(program.command('clouds-yaml').description('print a clouds.yaml with the devstack, devstack-admin and devstack-alt clouds'))
+  .action((flags: Flags) => {
+    process.stdout.write(`${cloudsYaml(authUrl(flags), loadConfig(flags).config.adminPassword)}\n`);
+  });
+
+withConfigOptions(program.command('status').description("ask the running server's health endpoint"))
+  .option('--url <url>', 'the server (default: this machine, at the configured port)')
+  .action(async (flags: Flags & { url?: string }) => {
+    const url = flags.url ?? localUrl(flags);
+    try {
+      const health = await fetchHealth(url);
+      process.stdout.write(`${formatHealth(url, health)}\n`);
+      process.exitCode = health.status === 'ok' ? 0 : 1;
+    } catch (err) {
+      process.stderr.write(`Stratus at ${url} is not answering: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`stratus: ${err instanceof ConfigError ? err.message : (err as Error).stack ?? err}\n`);
+  process.exit(2);
+});
