@@ -24,8 +24,14 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   let url = '';
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
+  const facades = new Map<string, unknown>();
   for (const s of enabled) {
-    modules.push(await s.open({ config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url }));
+    const m = await s.open({
+      config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url,
+      identity: identity.facade, facade: <T>(key: string) => facades.get(key) as T | undefined,
+    });
+    if (m.facade) facades.set(s.key, m.facade);
+    modules.push(m);
   }
 
   const app = createHttpServer(logger);

@@ -14,6 +14,18 @@ export interface ServiceContext {
   tokens: TokenValidator;
   /** The public base URL (http://HOST_IP:PORT), known once the server listens. */
   baseUrl: () => string;
+  /** Projects and users, for services that check an id they are given (quotas, members). */
+  identity: IdentityFacade;
+  /**
+   * The facade of a service opened earlier (SERVICES order), or undefined when it does not run.
+   * Services call each other only through these.
+   */
+  facade<T>(key: string): T | undefined;
+}
+
+export interface IdentityFacade {
+  findProject(id: string): Promise<{ id: string; name: string; domainId: string } | undefined>;
+  findUser(id: string): Promise<{ id: string; name: string; domainId: string } | undefined>;
 }
 
 export interface ServiceModule {
@@ -21,6 +33,8 @@ export interface ServiceModule {
   /** Work after the server listens (reconciling drivers, resuming tasks). */
   start?(): Promise<void>;
   close?(): Promise<void>;
+  /** What other services may call: the plain-value API in this service's index.ts. */
+  facade?: unknown;
 }
 
 export interface ServiceEntry {
@@ -34,7 +48,10 @@ export interface ServiceEntry {
   open(ctx: ServiceContext): Promise<ServiceModule>;
 }
 
-/** Services other than identity, which cloud.ts opens first because every other one needs it. */
+/**
+ * Services other than identity, which cloud.ts opens first because every other one needs it.
+ * Order matters: a service may use the facades of those before it.
+ */
 export const SERVICES: ServiceEntry[] = [];
 
 export const IDENTITY: Omit<ServiceEntry, 'open'> = {

@@ -70,6 +70,18 @@ export class IdentityModule {
     return m;
   }
 
+  /** Projects and users by id, for other services (see ServiceContext.identity). */
+  readonly facade = {
+    findProject: async (id: string) => {
+      const p = await this.domain.projects.find(id);
+      return p && { id: p.id, name: p.name, domainId: p.domain_id };
+    },
+    findUser: async (id: string) => {
+      const u = await this.domain.users.find(id);
+      return u && { id: u.id, name: u.name, domainId: u.domain_id };
+    },
+  };
+
   /** Puts a running service in the catalog at `url` (public, internal and admin) in RegionOne. */
   registerEndpoint(type: string, name: string, url: string): Promise<void> {
     return this.domain.catalog.register(type, name, url, 'RegionOne');
