@@ -2,7 +2,7 @@
 # Runs OpenStack's own Tempest against a freshly started Stratus and compares the failures with
 # test/conformance/expected-failures.txt (each line: a test id, then '#' and the reason).
 # A failure that is not listed fails the run; a listed test that now passes is reported so the
-# list can shrink. Usage: test/conformance/run-conformance.sh [identity]
+# list can shrink. Usage: test/conformance/run-conformance.sh
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${STRATUS_SHARED:-}
@@ -33,25 +33,29 @@ for _ in $(seq 1 120); do
 done
 grep -q ready "$WORK/server.log" || { echo "conformance: server not ready in 60 s"; cat "$WORK/server.log"; exit 2; }
 
-# The identity selection: the interop (OpenStack Powered) identity tests and tempest.api.identity v3.
-grep '^tempest\.api\.identity' "$SHARED/conformance/interop-2022.11-platform-tempest33.txt" >"$WORK/interop-identity.txt"
-# Only identity runs today: name no other service, so tempest skips what needs them.
-export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPEST_SERVICES=${TEMPEST_SERVICES:-identity}
-"$RUN_TEMPEST" -q -c 2 --workdir "$WORK/tempest" '^tempest\.api\.identity\.(admin\.)?v3\.' >"$WORK/tempest.out" 2>&1
+# What runs: one line per service, "name|tempest regex". A service joins when it runs in the
+# cloud and its selection passes at the level its issue asks for.
+SELECTIONS=(
+  'identity|^tempest\.api\.identity\.(admin\.)?v3\.'
+)
+REGEX=$(printf '%s\n' "${SELECTIONS[@]}" | cut -d'|' -f2- | paste -sd'|')
+printf '%s\n' "${SELECTIONS[@]}" >"$WORK/selections.txt"
+cat "$SHARED"/conformance/interop-2022.11-*-tempest33.txt | grep -v '^#' | sort -u >"$WORK/interop.txt"
+export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret
+"$RUN_TEMPEST" -q -c 2 --workdir "$WORK/tempest" "($REGEX)" >"$WORK/tempest.out" 2>&1
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
 # Failures by test id (without the [id-...] tags), setUpClass failures by class.
-python3 - "$WORK/tempest/.stestr" "$EXPECTED" "$WORK/interop-identity.txt" <<'PYEOF'
-import os, subprocess, sys, collections
+python3 - "$WORK/tempest/.stestr" "$EXPECTED" "$WORK/interop.txt" "$WORK/selections.txt" <<'PYEOF'
+import io, os, re, subprocess, sys, collections
 import subunit, testtools
-stestr_dir, expected_file, interop_file = sys.argv[1:4]
+stestr_dir, expected_file, interop_file, selections_file = sys.argv[1:5]
 raw = subprocess.run(['stestr', 'last', '--subunit'], cwd=os.path.dirname(stestr_dir), capture_output=True).stdout
 status = {}
 class Collect(testtools.StreamResult):
     def status(self, test_id=None, test_status=None, **kw):
         if test_id and test_status in ('success', 'fail', 'skip', 'xfail', 'uxsuccess'):
             status[test_id.split('[')[0]] = test_status
-import io
 subunit.ByteStreamToStreamResult(io.BytesIO(raw), non_subunit_name='stdout').run(Collect())
 expected = {}
 for line in open(expected_file):
@@ -61,14 +65,18 @@ for line in open(expected_file):
     name, _, reason = line.partition('#')
     expected[name.strip()] = reason.strip()
 failed = {t for t, s in status.items() if s in ('fail', 'uxsuccess')}
-c = collections.Counter(status.values())
+interop = [l.strip().split('[')[0] for l in open(interop_file) if l.strip()]
+for line in open(selections_file):
+    name, _, regex = line.strip().partition('|')
+    mine = {t: s for t, s in status.items() if re.match(regex, t)}
+    c = collections.Counter('fail' if s in ('fail', 'uxsuccess') else s for s in mine.values())
+    ran = c['success'] + c['fail']
+    inter = [t for t in interop if re.match(regex, t)]
+    inter_pass = sum(1 for t in inter if status.get(t) == 'success')
+    print('CONFORMANCE %s: passed=%d failed=%d skipped=%d (%.1f%% of run tests pass); interop %d/%d pass'
+          % (name, c['success'], c['fail'], c['skip'], 100.0 * c['success'] / max(ran, 1), inter_pass, len(inter)))
 unexpected = sorted(failed - set(expected))
 fixed = sorted(t for t in expected if status.get(t) == 'success')
-interop = [l.strip().split('[')[0] for l in open(interop_file) if l.strip()]
-interop_pass = sum(1 for t in interop if status.get(t) == 'success')
-ran = c['success'] + len(failed)
-print('CONFORMANCE identity: passed=%d failed=%d skipped=%d (%.1f%% of run tests pass); interop identity %d/%d pass'
-      % (c['success'], len(failed), c['skip'], 100.0 * c['success'] / max(ran, 1), interop_pass, len(interop)))
 for t in fixed:
     print('  NOW PASSING (remove from expected-failures.txt): %s' % t)
 for t in unexpected:
