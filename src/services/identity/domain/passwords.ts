@@ -1,10 +1,10 @@
-import { hash, verify } from '@node-rs/bcrypt';
+import bcrypt from 'bcrypt';
 
-/** bcrypt off the event loop (libuv's thread pool); verifies Keystone's own $2b$ hashes. */
+/** bcrypt off the event loop (libuv's thread pool); writes and verifies Keystone's own $2b$ hashes. */
 export class PasswordHasher {
   constructor(private readonly cost: number) {}
-  hash(password: string): Promise<string> { return hash(password, { cost: this.cost, version: '2b' }); }
+  hash(password: string): Promise<string> { return bcrypt.hash(password, this.cost); }
   async verify(password: string, digest: string): Promise<boolean> {
-    try { return await verify(password, digest); } catch { return false; }
+    try { return await bcrypt.compare(password, digest); } catch { return false; }
   }
 }
