@@ -52,7 +52,7 @@ export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPE
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
 # Failures by test id (without the [id-...] tags), setUpClass failures by class.
-/usr/bin/python3 - "$WORK/tempest/.stestr" "$EXPECTED" "$WORK/interop.txt" "$WORK/selections.txt" <<'PYEOF'
+/usr/bin/python3 - "$WORK/tempest/ws/.stestr" "$EXPECTED" "$WORK/interop.txt" "$WORK/selections.txt" <<'PYEOF'
 import io, os, re, subprocess, sys, collections
 import subunit, testtools
 stestr_dir, expected_file, interop_file, selections_file = sys.argv[1:5]
