@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `stratus` command. Runs the bundle in dist/, rebuilding it first when src/ is newer
 // (a checkout after `git pull`), so there is never a separate build step to remember.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,8 @@ function newestSource(dir) {
 
 const src = join(root, 'src');
 if (existsSync(src) && (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(src))) {
-  const { buildBundle } = await import('../scripts/build.mjs');
-  await buildBundle();
+  // NOTE: in a child process, so that esbuild (its service process, its heap) never stays in the server's.
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 await import(bundle);
