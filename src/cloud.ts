@@ -6,12 +6,15 @@ import type { CloudConfig } from './config.js';
 import { openDatabase } from './core/db/database.js';
 import { createHttpServer } from './core/http/http-server.js';
 import { mountService } from './core/http/service-plugin.js';
-import { IDENTITY, IdentityModule, SERVICES, type ServiceModule } from './services/index.js';
+import { IDENTITY, IdentityModule, SERVICES, type Drivers, type ServiceModule } from './services/index.js';
+import { FakeNetworkDriver } from './drivers/network/fake-network.js';
 
 export interface RunningCloud {
   url: string;
   port: number;
   authUrl: string;
+  /** The host drivers in use (tests look at the fakes). */
+  drivers: Drivers;
   close(): Promise<void>;
 }
 
@@ -22,13 +25,15 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   for (const s of enabled) state[s.key] = 'starting';
 
   let url = '';
+  // NOTE: the fake network driver until the Linux one lands; it does no host work.
+  const drivers: Drivers = { network: new FakeNetworkDriver() };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
   const facades = new Map<string, unknown>();
   for (const s of enabled) {
     const m = await s.open({
       config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url,
-      identity: identity.facade, facade: <T>(key: string) => facades.get(key) as T | undefined,
+      identity: identity.facade, facade: <T>(key: string) => facades.get(key) as T | undefined, drivers,
     });
     if (m.facade) facades.set(s.key, m.facade);
     modules.push(m);
@@ -55,6 +60,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     url,
     port,
     authUrl: `${url}${IDENTITY.catalogPath}`,
+    drivers,
     async close() {
       await app.close();
       for (const m of [...modules].reverse()) await m.close?.();

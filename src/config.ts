@@ -31,7 +31,7 @@ export interface CloudConfig {
 }
 
 /** Every service this build can run, in start order; identity always runs. */
-export const ALL_SERVICES = ['identity'];
+export const ALL_SERVICES = ['identity', 'network'];
 
 export function defaultConfig(): CloudConfig {
   return {

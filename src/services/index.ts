@@ -5,6 +5,9 @@ import type { Db } from '../core/db/database.js';
 import type { ServiceMount } from '../core/http/service-plugin.js';
 import type { TokenValidator } from '../core/auth/request-context.js';
 import { IdentityModule } from './identity/index.js';
+import { NetworkModule } from './network/index.js';
+import type { NetworkDriver } from '../drivers/network/network-driver.js';
+import { FakeNetworkDriver } from '../drivers/network/fake-network.js';
 
 /** What every service is given: it reaches identity only through this facade. */
 export interface ServiceContext {
@@ -21,11 +24,20 @@ export interface ServiceContext {
    * Services call each other only through these.
    */
   facade<T>(key: string): T | undefined;
+  /** Host drivers (fake or real), chosen in cloud.ts. */
+  drivers: Drivers;
 }
 
 export interface IdentityFacade {
   findProject(id: string): Promise<{ id: string; name: string; domainId: string } | undefined>;
   findUser(id: string): Promise<{ id: string; name: string; domainId: string } | undefined>;
+  /** A project by name in a domain ('default' unless given), for seeds. */
+  findProjectByName(name: string, domainId?: string): Promise<{ id: string; name: string; domainId: string } | undefined>;
+}
+
+/** The host drivers cloud.ts built; a service takes the ones it needs. */
+export interface Drivers {
+  network?: NetworkDriver;
 }
 
 export interface ServiceModule {
@@ -52,7 +64,12 @@ export interface ServiceEntry {
  * Services other than identity, which cloud.ts opens first because every other one needs it.
  * Order matters: a service may use the facades of those before it.
  */
-export const SERVICES: ServiceEntry[] = [];
+export const SERVICES: ServiceEntry[] = [
+  {
+    key: 'network', type: 'network', name: 'neutron', path: '/networking', catalogPath: '/networking',
+    open: (ctx) => NetworkModule.open(ctx, ctx.drivers.network ?? new FakeNetworkDriver()),
+  },
+];
 
 export const IDENTITY: Omit<ServiceEntry, 'open'> = {
   key: 'identity', type: 'identity', name: 'keystone', path: '/identity', catalogPath: '/identity',

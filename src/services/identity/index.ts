@@ -76,6 +76,10 @@ export class IdentityModule {
       const p = await this.domain.projects.find(id);
       return p && { id: p.id, name: p.name, domainId: p.domain_id };
     },
+    findProjectByName: async (name: string, domainId = 'default') => {
+      const p = await this.domain.projects.byName(name, domainId);
+      return p && { id: p.id, name: p.name, domainId: p.domain_id };
+    },
     findUser: async (id: string) => {
       const u = await this.domain.users.find(id);
       return u && { id: u.id, name: u.name, domainId: u.domain_id };

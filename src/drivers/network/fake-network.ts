@@ -1,0 +1,67 @@
+// A network driver that does no host work: it keeps the wanted dataplane in memory and records
+// every call, so the whole cloud runs on machines where it is not root, and tests can see what
+// the service asked for.
+import {
+  type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
+  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError,
+} from './network-driver.js';
+
+export interface FakeNetworkCall { op: string; args: unknown[] }
+
+export class FakeNetworkDriver implements NetworkDriver {
+  readonly name = 'fake';
+  readonly calls: FakeNetworkCall[] = [];
+  readonly networks = new Map<string, DriverNetwork>();
+  readonly ports = new Map<string, { port: DriverPort; host: string }>();
+  readonly routers = new Map<string, DriverRouter>();
+  readonly floatingIps = new Map<string, DriverFloatingIp[]>();
+  readonly portSecurity = new Map<string, DriverPortSecurity>();
+  readonly dhcp = new Map<string, DhcpEntry[]>();
+  /** Set to make the next call fail, as a broken host would. */
+  failNext: string | undefined;
+
+  private record(op: string, ...args: unknown[]): void {
+    this.calls.push({ op, args: structuredClone(args) });
+    if (this.failNext) { const m = this.failNext; this.failNext = undefined; throw new NetworkDriverError(m); }
+  }
+
+  async ensureNetwork(net: DriverNetwork) { this.record('ensureNetwork', net); this.networks.set(net.id, structuredClone(net)); }
+  async deleteNetwork(id: string) {
+    this.record('deleteNetwork', id);
+    this.networks.delete(id);
+    for (const key of [...this.dhcp.keys()]) if (key.startsWith(`${id}/`)) this.dhcp.delete(key);
+  }
+  async plugPort(port: DriverPort, host: string) {
+    this.record('plugPort', port, host);
+    if (!this.networks.has(port.networkId)) throw new NetworkDriverError(`network ${port.networkId} is not on this host`);
+    this.ports.set(port.id, { port: structuredClone(port), host });
+  }
+  async unplugPort(id: string, host: string) { this.record('unplugPort', id, host); this.ports.delete(id); }
+  async ensureRouter(r: DriverRouter) { this.record('ensureRouter', r); this.routers.set(r.id, structuredClone(r)); }
+  async deleteRouter(id: string) { this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); }
+  async setFloatingIps(routerId: string, fips: DriverFloatingIp[]) {
+    this.record('setFloatingIps', routerId, fips);
+    if (fips.length) this.floatingIps.set(routerId, structuredClone(fips)); else this.floatingIps.delete(routerId);
+  }
+  async setPortSecurity(sec: DriverPortSecurity) { this.record('setPortSecurity', sec); this.portSecurity.set(sec.portId, structuredClone(sec)); }
+  async removePortSecurity(id: string) { this.record('removePortSecurity', id); this.portSecurity.delete(id); }
+  async setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
+    this.record('setDhcpEntries', networkId, subnetId, entries);
+    if (entries.length) this.dhcp.set(`${networkId}/${subnetId}`, structuredClone(entries)); else this.dhcp.delete(`${networkId}/${subnetId}`);
+  }
+  async reconcile(state: DataplaneState) {
+    this.record('reconcile', state);
+    this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear();
+    for (const n of state.networks) this.networks.set(n.id, structuredClone(n));
+    for (const p of state.ports) this.ports.set(p.port.id, structuredClone(p));
+    for (const r of state.routers) this.routers.set(r.id, structuredClone(r));
+    for (const [k, v] of Object.entries(state.floatingIps)) if (v.length) this.floatingIps.set(k, structuredClone(v));
+    for (const s of state.portSecurity) this.portSecurity.set(s.portId, structuredClone(s));
+    for (const [k, v] of Object.entries(state.dhcp)) if (v.length) this.dhcp.set(k, structuredClone(v));
+  }
+  async close() {}
+
+  /** Calls named `op` since the last reset. */
+  callsOf(op: string): unknown[][] { return this.calls.filter((c) => c.op === op).map((c) => c.args); }
+  reset(): void { this.calls.length = 0; }
+}

@@ -1,0 +1,97 @@
+// The network driver: what the networking service asks of the host's dataplane.
+//
+// Contract (every implementation, the fake included, passes test/drivers/network.contract.ts):
+// - Plain values in and out: ids, CIDRs, addresses, MACs. A driver imports no store or service.
+// - Every call is idempotent and declarative: `ensure*` and `set*` describe the whole wanted state
+//   of one object (a network, a router, a port's rules), so calling twice equals calling once and
+//   a call after a crash converges. `delete*`/`unplug*` of something absent succeeds.
+// - Calls may block on host work (seconds at most); they never call back into the service.
+// - Failure: a call throws NetworkDriverError with a message fit for a fault; the service then
+//   moves the resource to ERROR (ports, routers) and keeps the database as the truth.
+// - The service calls the driver only after its database commit (ML2's postcommit).
+// - `reconcile` runs once on start with the full wanted state: the driver removes what it has
+//   and the state does not name (bridges, namespaces, rules of deleted objects) and rebuilds the
+//   rest. Nothing outside the driver's own name prefix is ever touched, least of all the host's
+//   real interfaces (an external uplink is used only when the operator names one).
+
+export interface DriverSubnet {
+  id: string; cidr: string; ipVersion: 4 | 6; gatewayIp: string | null; enableDhcp: boolean;
+  dnsNameservers: string[]; hostRoutes: { destination: string; nexthop: string }[];
+  ipv6AddressMode: string | null; ipv6RaMode: string | null;
+}
+
+export interface DriverNetwork {
+  id: string; mtu: number; networkType: 'flat' | 'vxlan' | 'local' | 'vlan' | 'geneve' | 'gre';
+  physicalNetwork: string | null; segmentationId: number | null; external: boolean; adminStateUp: boolean;
+  subnets: DriverSubnet[];
+}
+
+/** One DHCP host entry: what dnsmasq's hosts/opts files hold for a port. */
+export interface DhcpEntry {
+  portId: string; macAddress: string; ipAddress: string; hostname: string;
+  extraOptions: { name: string; value: string; ipVersion: number }[];
+}
+
+export interface DriverPort {
+  id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[];
+  deviceOwner: string; deviceId: string; adminStateUp: boolean; mtu: number;
+}
+
+export interface DriverRouterInterface { portId: string; subnetId: string; cidr: string; ipAddress: string; macAddress: string; networkId: string }
+
+export interface DriverRouter {
+  id: string; adminStateUp: boolean;
+  gateway: { networkId: string; portId: string; macAddress: string; enableSnat: boolean; ips: { subnetId: string; ipAddress: string; cidr: string; gatewayIp: string | null }[] } | null;
+  interfaces: DriverRouterInterface[];
+  routes: { destination: string; nexthop: string }[];
+}
+
+export interface DriverFloatingIp { floatingIp: string; fixedIp: string; portId: string }
+
+export interface DriverSecurityRule {
+  direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
+  portRangeMin: number | null; portRangeMax: number | null;
+  /** Remote prefixes: remote_ip_prefix, or the addresses of the remote group's ports resolved by the service. */
+  remotePrefixes: string[] | null;
+}
+
+export interface DriverPortSecurity {
+  portId: string; enabled: boolean; macAddress: string; ips: string[];
+  allowedAddressPairs: { ipAddress: string; macAddress: string }[];
+  rules: DriverSecurityRule[];
+}
+
+/** The full wanted state, for reconcile on start. */
+export interface DataplaneState {
+  networks: DriverNetwork[];
+  routers: DriverRouter[];
+  floatingIps: Record<string, DriverFloatingIp[]>;
+  ports: { port: DriverPort; host: string }[];
+  portSecurity: DriverPortSecurity[];
+  dhcp: Record<string, DhcpEntry[]>;
+}
+
+export class NetworkDriverError extends Error {}
+
+export interface NetworkDriver {
+  readonly name: string;
+  /** Creates or updates a network's segment (bridge, VXLAN) and its subnets' DHCP servers. */
+  ensureNetwork(net: DriverNetwork): Promise<void>;
+  deleteNetwork(networkId: string): Promise<void>;
+  /** Attaches a port on `host` (a tap or veth named after the port id) to its network. */
+  plugPort(port: DriverPort, host: string): Promise<void>;
+  unplugPort(portId: string, host: string): Promise<void>;
+  /** The router's namespace with its gateway, interfaces and extra routes, as a whole. */
+  ensureRouter(router: DriverRouter): Promise<void>;
+  deleteRouter(routerId: string): Promise<void>;
+  /** Every floating IP of a router (DNAT in, SNAT out), replacing the previous set atomically. */
+  setFloatingIps(routerId: string, floatingIps: DriverFloatingIp[]): Promise<void>;
+  /** A port's security group rules and anti-spoofing, replacing the previous set. */
+  setPortSecurity(sec: DriverPortSecurity): Promise<void>;
+  removePortSecurity(portId: string): Promise<void>;
+  /** A subnet's DHCP host entries, replacing the previous set (dnsmasq reload). */
+  setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void>;
+  /** Brings the host in line with `state`: removes what it does not name, rebuilds the rest. */
+  reconcile(state: DataplaneState): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,211 @@
+// What every Neutron route shares: the caller, policy with Neutron's field checks, the request
+// body wrapper, If-Match, and list handling (filters, fields=, sort_key/sort_dir, limit/marker).
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import { enforce } from '../../../core/policy/policy-engine.js';
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import type { Caller } from '../domain/context.js';
+import { badRequest, NeutronError } from '../domain/errors.js';
+import { explicitlySet, type AttrMap } from '../domain/attributes.js';
+
+export function callerOf(ctx: RequestContext): Caller {
+  return { projectId: ctx.projectId, isAdmin: ctx.can('context_is_admin') };
+}
+
+/** The field checks (`field:networks:shared=True` ...) that hold for this target. */
+export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; deviceOwner?: string; rbacTarget?: string }
+
+export function allowed(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): boolean {
+  const field: string[] = [];
+  if (facts.shared) field.push('networks:shared=True');
+  if (facts.external) field.push('networks:router:external=True');
+  if (facts.subnetpoolShared) field.push('subnetpools:shared=True');
+  if (facts.deviceOwner?.startsWith('network:')) field.push('port:device_owner=~^network:');
+  if (facts.rbacTarget === '*') field.push('rbac_policy:target_tenant=*');
+  const base = ctx.credentials();
+  const creds = { ...base, tenant_id: base.project_id, field };
+  if (!ctx.rules.has(rule)) return false;
+  return enforce(ctx.rules, rule, { tenant_id: target.project_id, ...target }, creds);
+}
+
+export function policyDenied(rule: string): NeutronError {
+  return new NeutronError(403, 'PolicyNotAuthorized', `(rule:${rule}) is disallowed by policy`);
+}
+
+export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): void {
+  if (!allowed(ctx, rule, target, facts)) throw policyDenied(rule);
+}
+
+/** The action rule and, for each attribute set in the body, its `<action>:<attr>` rule. */
+export function authorizeWithAttrs(ctx: RequestContext, action: string, target: Record<string, unknown>, given: Record<string, unknown>, map: AttrMap, facts: FieldFacts = {}, isCreate = true): void {
+  authorize(ctx, action, target, facts);
+  for (const name of Object.keys(given)) {
+    const rule = `${action}:${name}`;
+    if (!ctx.rules.has(rule)) continue;
+    if (isCreate && !explicitlySet(map, given, name, given)) continue;
+    authorize(ctx, rule, target, facts);
+    if (name === 'fixed_ips' && Array.isArray(given.fixed_ips)) {
+      for (const f of given.fixed_ips as Record<string, unknown>[]) {
+        for (const sub of ['ip_address', 'subnet_id']) if (f && sub in f && ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+      }
+    }
+    if (name === 'external_gateway_info' && given.external_gateway_info && typeof given.external_gateway_info === 'object') {
+      for (const sub of Object.keys(given.external_gateway_info as object)) if (ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+    }
+  }
+}
+
+/** Removes the attributes whose `get_<resource>:<attr>` rule denies. */
+export function hideAttrs(ctx: RequestContext, resource: string, view: Record<string, unknown>, target: Record<string, unknown>, facts: FieldFacts = {}): Record<string, unknown> {
+  for (const key of Object.keys(view)) {
+    const rule = `get_${resource}:${key}`;
+    if (ctx.rules.has(rule) && !allowed(ctx, rule, target, facts)) delete view[key];
+  }
+  return view;
+}
+
+/** The body's `{"<resource>": {...}}`, or Neutron's 400. */
+export function unwrap(body: unknown, resource: string): unknown {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Resource body required');
+  const b = body as Record<string, unknown>;
+  if (!(resource in b)) throw badRequest(`Unable to find '${resource}' in request body`);
+  const extra = Object.keys(b).filter((k) => k !== resource);
+  if (extra.length) throw badRequest(`Unrecognized attribute(s) '${extra.join(', ')}'`);
+  const inner = b[resource];
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`Invalid input for operation: '${resource}' is not a dictionary.`.replace('Invalid input for operation: ', ''));
+  return inner;
+}
+
+/** Bulk create: `{"<collection>": [...]}` or the single `{"<resource>": {...}}`. */
+export function unwrapMany(body: unknown, resource: string, collection: string): { items: unknown[]; bulk: boolean } {
+  if (body && typeof body === 'object' && !Array.isArray(body) && collection in (body as object)) {
+    const items = (body as Record<string, unknown>)[collection];
+    if (!Array.isArray(items) || items.length === 0) throw badRequest('Resources required');
+    return { items: items.map((i) => unwrap({ [resource]: i }, resource)), bulk: true };
+  }
+  return { items: [unwrap(body, resource)], bulk: false };
+}
+
+export function ifMatch(req: ApiRequest): number | undefined {
+  const h = req.headers['if-match'];
+  if (typeof h !== 'string') return undefined;
+  const m = /revision_number=(\d+)/.exec(h);
+  if (!m) throw badRequest(`Invalid input for operation: If-Match header must be of the form revision_number=<int>.`.replace('Invalid input for operation: ', ''));
+  return Number(m[1]);
+}
+
+const RESERVED = new Set(['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'page_reverse', 'tags', 'tags-any', 'not-tags', 'not-tags-any', 'fixed_ips', 'shared']);
+
+type View = Record<string, unknown>;
+
+function asArray(v: unknown): string[] { return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]; }
+
+function matches(value: unknown, wanted: string[]): boolean {
+  return wanted.some((w) => {
+    if (typeof value === 'boolean') return String(value) === w.toLowerCase() || (w === '1' && value) || (w === '0' && !value);
+    if (value === null || value === undefined) return w === '' || w === 'None' || w === 'null';
+    if (Array.isArray(value)) return value.map(String).includes(w);
+    return String(value) === w;
+  });
+}
+
+/** Query filters as Neutron applies them: equality on any attribute, repeated values OR-ed. */
+export function applyFilters(items: View[], query: Record<string, unknown>, extra: (item: View, key: string, values: string[]) => boolean | undefined = () => undefined): View[] {
+  let out = items;
+  for (const [key, raw] of Object.entries(query)) {
+    const values = asArray(raw);
+    if (key === 'tags' || key === 'tags-any' || key === 'not-tags' || key === 'not-tags-any') {
+      const tags = values.flatMap((v) => v.split(','));
+      out = out.filter((i) => {
+        const have = (i.tags as string[] | undefined) ?? [];
+        if (key === 'tags') return tags.every((t) => have.includes(t));
+        if (key === 'tags-any') return tags.some((t) => have.includes(t));
+        if (key === 'not-tags') return !tags.every((t) => have.includes(t));
+        return !tags.some((t) => have.includes(t));
+      });
+      continue;
+    }
+    if (key === 'fixed_ips') {
+      const conds = values.map((v) => Object.fromEntries(v.split('&').map((kv) => kv.split('=') as [string, string])));
+      out = out.filter((i) => conds.every((c) => ((i.fixed_ips as { subnet_id: string; ip_address: string }[]) ?? []).some((f) =>
+        (!c.subnet_id || f.subnet_id === c.subnet_id) && (!c.ip_address || f.ip_address === c.ip_address)
+        && (!c.ip_address_substr || f.ip_address.includes(c.ip_address_substr)))));
+      continue;
+    }
+    if (['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'page_reverse'].includes(key)) continue;
+    out = out.filter((i) => {
+      const special = extra(i, key, values);
+      if (special !== undefined) return special;
+      if (!(key in i)) return RESERVED.has(key) ? true : true;
+      return matches(i[key], values);
+    });
+  }
+  return out;
+}
+
+export function selectFields(view: View, query: Record<string, unknown>): View {
+  const fields = asArray(query.fields).flatMap((f) => f.split(',')).filter(Boolean);
+  if (!fields.length) return view;
+  return Object.fromEntries(fields.filter((f) => f in view).map((f) => [f, view[f]]));
+}
+
+/** Sorting and limit/marker pagination with `<collection>_links`, as Neutron's pagination helper. */
+export function listResponse(req: ApiRequest, collection: string, items: View[], prefix = '/networking/v2.0'): Record<string, unknown> {
+  const q = req.query as Record<string, unknown>;
+  const keys = asArray(q.sort_key);
+  const dirs = asArray(q.sort_dir);
+  if (dirs.some((d) => d !== 'asc' && d !== 'desc')) throw badRequest(`Invalid input for operation: sort_dir must be one of 'asc' or 'desc'.`.replace('Invalid input for operation: ', ''));
+  if (keys.length) {
+    for (const k of keys) if (items.length && !(k in items[0]!)) throw badRequest(`${k} is invalid attribute for sort_key`);
+    items = [...items].sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!; const dir = (dirs[i] ?? 'asc') === 'desc' ? -1 : 1;
+        const c = compare(a[k], b[k]);
+        if (c) return c * dir;
+      }
+      return compare(a.id, b.id);
+    });
+  }
+  const limit = q.limit === undefined ? undefined : Number(q.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`Invalid input for operation: Limit must be an integer 0 or greater and not '${String(q.limit)}'.`.replace('Invalid input for operation: ', ''));
+  const reverse = String(q.page_reverse ?? 'false').toLowerCase() === 'true';
+  let page = items;
+  let links: { rel: string; href: string }[] | undefined;
+  if (limit) {
+    const marker = q.marker as string | undefined;
+    let start = 0;
+    let end: number;
+    const at = marker ? items.findIndex((i) => i.id === marker) : -1;
+    if (!reverse) {
+      start = at >= 0 ? at + 1 : 0;
+      end = Math.min(items.length, start + limit);
+    } else {
+      end = at >= 0 ? at : items.length;
+      start = Math.max(0, end - limit);
+    }
+    page = items.slice(start, end);
+    links = [];
+    const base = `${req.raw.protocol}://${req.headers.host}${prefix}/${collection.replace(/_/g, '-')}`;
+    const params = (m: string, rev: boolean) => {
+      const sp = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) if (!['marker', 'page_reverse'].includes(k)) for (const x of asArray(v)) sp.append(k, x);
+      sp.set('marker', m);
+      if (rev) sp.set('page_reverse', 'True');
+      return sp.toString();
+    };
+    const hasNext = reverse ? start > 0 || true : end < items.length;
+    if (page.length && (reverse ? true : hasNext) && page.length === limit) links.push({ rel: 'next', href: `${base}?${params(String(page[page.length - 1]!.id), false)}` });
+    if (page.length && (reverse ? start > 0 : marker !== undefined)) links.push({ rel: 'previous', href: `${base}?${params(String(page[0]!.id), true)}` });
+  }
+  const out: Record<string, unknown> = { [collection]: page.map((v) => selectFields(v, q)) };
+  if (links) out[`${collection}_links`] = links;
+  return out;
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return String(a) < String(b) ? -1 : 1;
+}

@@ -1,0 +1,84 @@
+// Records → Neutron's wire format (Zed), with the attributes of the extensions we list.
+import type {
+  FloatingIpRecord, NetworkRecord, PortRecord, RbacPolicyRecord, RouterRecord, SecurityGroupRecord, SecurityGroupRuleRecord,
+  SubnetPoolRecord, SubnetRecord,
+} from '../store/tables.js';
+
+const owner = (r: { project_id: string }) => ({ project_id: r.project_id, tenant_id: r.project_id });
+const std = (r: { created_at: string; updated_at: string; revision_number: number; tags: string[] }) =>
+  ({ tags: r.tags, created_at: r.created_at, updated_at: r.updated_at, revision_number: r.revision_number });
+
+export function networkView(n: NetworkRecord, flags: { shared: boolean; external: boolean }, subnetIds: string[]) {
+  return {
+    id: n.id, name: n.name, ...owner(n), admin_state_up: n.admin_state_up, mtu: n.mtu, status: n.status, subnets: subnetIds,
+    shared: flags.shared, 'router:external': flags.external, port_security_enabled: n.port_security_enabled,
+    availability_zone_hints: n.availability_zone_hints, availability_zones: ['nova'], ipv4_address_scope: null, ipv6_address_scope: null,
+    'provider:network_type': n.network_type, 'provider:physical_network': n.physical_network, 'provider:segmentation_id': n.segmentation_id,
+    l2_adjacency: true, is_default: false, description: n.description, ...std(n),
+  };
+}
+
+export function subnetView(s: SubnetRecord) {
+  return {
+    id: s.id, name: s.name, ...owner(s), network_id: s.network_id, ip_version: s.ip_version, cidr: s.cidr, gateway_ip: s.gateway_ip,
+    allocation_pools: s.allocation_pools, dns_nameservers: s.dns_nameservers, host_routes: s.host_routes, enable_dhcp: s.enable_dhcp,
+    ipv6_ra_mode: s.ipv6_ra_mode, ipv6_address_mode: s.ipv6_address_mode, subnetpool_id: s.subnetpool_id, service_types: s.service_types,
+    description: s.description, ...std(s),
+  };
+}
+
+export function subnetPoolView(p: SubnetPoolRecord) {
+  return {
+    id: p.id, name: p.name, ...owner(p), prefixes: p.prefixes, default_prefixlen: p.default_prefixlen, min_prefixlen: p.min_prefixlen,
+    max_prefixlen: p.max_prefixlen, default_quota: p.default_quota, ip_version: p.ip_version, shared: p.shared, is_default: p.is_default,
+    address_scope_id: p.address_scope_id, description: p.description, ...std(p),
+  };
+}
+
+export function portView(p: PortRecord) {
+  return {
+    id: p.id, name: p.name, ...owner(p), network_id: p.network_id, admin_state_up: p.admin_state_up, mac_address: p.mac_address,
+    fixed_ips: p.fixed_ips, device_id: p.device_id, device_owner: p.device_owner, status: p.status, security_groups: p.security_groups,
+    port_security_enabled: p.port_security_enabled, allowed_address_pairs: p.allowed_address_pairs, extra_dhcp_opts: p.extra_dhcp_opts,
+    'binding:host_id': p.binding_host_id, 'binding:vnic_type': p.binding_vnic_type, 'binding:profile': p.binding_profile,
+    'binding:vif_type': p.binding_vif_type, 'binding:vif_details': p.binding_vif_type === 'bridge' ? { port_filter: true, connectivity: 'l2' } : {},
+    description: p.description, ...std(p),
+  };
+}
+
+export function routerView(r: RouterRecord) {
+  return {
+    id: r.id, name: r.name, ...owner(r), admin_state_up: r.admin_state_up, status: r.status,
+    external_gateway_info: r.external_gateway_info, routes: r.routes, availability_zone_hints: r.availability_zone_hints,
+    availability_zones: ['nova'], description: r.description, ...std(r),
+  };
+}
+
+export function floatingIpView(f: FloatingIpRecord, port?: PortRecord) {
+  return {
+    id: f.id, ...owner(f), floating_network_id: f.floating_network_id, floating_ip_address: f.floating_ip_address,
+    port_id: f.port_id, fixed_ip_address: f.fixed_ip_address, router_id: f.router_id, status: f.status, description: f.description,
+    port_details: port ? { name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status, device_id: port.device_id, device_owner: port.device_owner } : null,
+    ...std(f),
+  };
+}
+
+export function securityGroupRuleView(r: SecurityGroupRuleRecord) {
+  return {
+    id: r.id, ...owner(r), security_group_id: r.security_group_id, direction: r.direction, ethertype: r.ethertype, protocol: r.protocol,
+    port_range_min: r.port_range_min, port_range_max: r.port_range_max, remote_ip_prefix: r.remote_ip_prefix,
+    remote_group_id: r.remote_group_id, remote_address_group_id: r.remote_address_group_id, description: r.description,
+    created_at: r.created_at, updated_at: r.updated_at, revision_number: r.revision_number,
+  };
+}
+
+export function securityGroupView(g: SecurityGroupRecord, rules: SecurityGroupRuleRecord[]) {
+  return {
+    id: g.id, name: g.name, ...owner(g), description: g.description, stateful: g.stateful,
+    security_group_rules: rules.map(securityGroupRuleView), ...std(g),
+  };
+}
+
+export function rbacView(r: RbacPolicyRecord) {
+  return { id: r.id, ...owner(r), object_type: r.object_type, object_id: r.object_id, action: r.action, target_tenant: r.target_tenant };
+}

@@ -1,0 +1,36 @@
+import type { NetworkDriver } from '../../../drivers/network/network-driver.js';
+import type { NetworkTables } from '../store/tables.js';
+
+/** Who asks: the token's project and whether policy says admin (context_is_admin). */
+export interface Caller { projectId: string | undefined; isAdmin: boolean }
+
+/** What every service of the domain shares. */
+export interface DomainDeps {
+  t: NetworkTables;
+  driver: NetworkDriver;
+  /** The host name ports are bound to when none is given. */
+  host: string;
+  log: { warn(obj: unknown, msg?: string): void };
+}
+
+/** Serialises work per key (a network's IPAM, a project's default group). */
+export class Locks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => { release = r; });
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev.catch(() => {});
+    try { return await fn(); } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+export function randomMac(): string {
+  const b = Array.from({ length: 3 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0'));
+  return `fa:16:3e:${b.join(':')}`;
+}

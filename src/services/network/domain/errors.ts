@@ -1,0 +1,21 @@
+import { ApiError } from '../../../core/errors/errors.js';
+
+/** A Neutron exception: its class name travels as NeutronError.type (neutron_lib/exceptions). */
+export class NeutronError extends ApiError {
+  constructor(status: number, readonly type: string, message: string) { super(status, message); }
+}
+
+export const badRequest = (message: string, type = 'HTTPBadRequest') => new NeutronError(400, type, message);
+export const invalidInput = (message: string) => new NeutronError(400, 'InvalidInput', `Invalid input for operation: ${message}.`);
+export const notFound = (type: string, message: string) => new NeutronError(404, type, message);
+export const conflict = (type: string, message: string) => new NeutronError(409, type, message);
+
+export const networkNotFound = (id: string) => notFound('NetworkNotFound', `Network ${id} could not be found.`);
+export const subnetNotFound = (id: string) => notFound('SubnetNotFound', `Subnet ${id} could not be found.`);
+export const portNotFound = (id: string) => notFound('PortNotFound', `Port ${id} could not be found.`);
+export const routerNotFound = (id: string) => notFound('RouterNotFound', `Router ${id} could not be found.`);
+export const floatingIpNotFound = (id: string) => notFound('FloatingIPNotFound', `Floating IP ${id} could not be found`);
+export const securityGroupNotFound = (id: string) => notFound('SecurityGroupNotFound', `Security group ${id} does not exist`);
+export const securityGroupRuleNotFound = (id: string) => notFound('SecurityGroupRuleNotFound', `Security group rule ${id} does not exist`);
+export const subnetPoolNotFound = (id: string) => notFound('SubnetPoolNotFound', `Subnet pool ${id} could not be found.`);
+export const rbacPolicyNotFound = (id: string) => notFound('RbacPolicyNotFound', `RBAC policy of type rbac_policy with ID ${id} not found`);

@@ -1,0 +1,278 @@
+// The networking domain: the resource services wired together, quotas, and the dataplane sync
+// that turns database state into plain-value driver calls after each commit.
+import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver } from '../../../drivers/network/network-driver.js';
+import type { NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
+import type { Caller, DomainDeps } from './context.js';
+import { conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
+import { NetworksService } from './networks.service.js';
+import { PortsService } from './ports.service.js';
+import { RoutersService } from './routers.service.js';
+import { SecurityGroupsService } from './security-groups.service.js';
+import { SubnetsService } from './subnets.service.js';
+
+export const DEFAULT_QUOTAS: Record<string, number> = {
+  network: 100, subnet: 100, subnetpool: -1, port: 500, router: 10, floatingip: 50,
+  security_group: 10, security_group_rule: 100, rbac_policy: 10,
+};
+
+export class NetworkDomain {
+  readonly networks: NetworksService;
+  readonly subnets: SubnetsService;
+  readonly ports: PortsService;
+  readonly routers: RoutersService;
+  readonly securityGroups: SecurityGroupsService;
+  readonly t: NetworkTables;
+  private readonly driver: NetworkDriver;
+
+  constructor(private readonly deps: DomainDeps) {
+    this.t = deps.t;
+    this.driver = deps.driver;
+    this.networks = new NetworksService(deps, async (id) => (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp'), async (id) => {
+      for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
+      for (const s of await this.t.subnets.list({ network_id: id })) await this.t.subnets.delete(s.id);
+      await this.safe(() => this.driver.deleteNetwork(id));
+    });
+    this.subnets = new SubnetsService(deps, (id) => this.networks.get(id), async (id) => {
+      const n = await this.t.networks.get(id);
+      if (n) await this.networks.touch(n);
+      await this.syncNetwork(id);
+    }, async (s) => (await this.t.allocations({ subnet_id: s.id })).filter((a) => a.port_id).length - await this.autoDeletable(s),
+    async () => {}, async (s) => {
+      for (const a of await this.t.allocations({ subnet_id: s.id })) {
+        const p = a.port_id ? await this.t.ports.get(a.port_id) : undefined;
+        if (p) await this.ports.save({ ...p, fixed_ips: p.fixed_ips.filter((f) => f.subnet_id !== s.id) });
+        await this.t.release(s.id, a.ip_address);
+      }
+    });
+    this.ports = new PortsService(deps, {
+      network: (id) => this.networks.get(id),
+      subnets: (id) => this.subnets.list(id),
+      securityGroups: async (caller, projectId, given) => {
+        if (given === undefined) { const d = await this.securityGroups.ensureDefault(projectId || caller.projectId); return d ? [d] : []; }
+        return this.securityGroups.checkUsable(given, (g) => caller.isAdmin || g.project_id === projectId || g.project_id === caller.projectId);
+      },
+      onDeleted: async (p) => {
+        await this.routers.portDeleted(p.id);
+        await this.safe(() => this.driver.unplugPort(p.id, p.binding_host_id || deps.host));
+        await this.safe(() => this.driver.removePortSecurity(p.id));
+        await this.syncDhcp(p.network_id);
+      },
+      changed: async (p) => {
+        if (p.binding_host_id) await this.safe(() => this.driver.plugPort(this.driverPort(p), p.binding_host_id));
+        if (!p.device_owner.startsWith('network:')) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
+        await this.syncDhcp(p.network_id);
+      },
+    });
+    this.securityGroups = new SecurityGroupsService(deps, async (sgIds) => {
+      for (const p of await this.t.ports.list()) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
+    }, (p, r, n) => this.checkQuota(p, r, n));
+    this.routers = new RoutersService(deps, this.ports, {
+      network: (id) => this.networks.get(id),
+      isExternal: async (n) => (await this.networks.rbacOf(n.id)).some((r) => r.action === 'access_as_external'),
+      subnets: (id) => this.subnets.list(id),
+      subnet: (id) => this.subnets.get(id),
+      port: async (caller, id) => {
+        const p = await this.ports.get(id);
+        if (!caller.isAdmin && p.project_id !== caller.projectId) throw portNotFound(id);
+        return p;
+      },
+      routerChanged: (id) => this.syncRouter(id),
+      routerDeleted: async (id) => { await this.safe(() => this.driver.deleteRouter(id)); },
+      quota: (p, r, n) => this.checkQuota(p, r, n),
+    });
+  }
+
+  private async autoDeletable(s: SubnetRecord): Promise<number> {
+    let n = 0;
+    for (const a of await this.t.allocations({ subnet_id: s.id })) {
+      const p = a.port_id ? await this.t.ports.get(a.port_id) : undefined;
+      if (p && (p.device_owner === 'network:dhcp' || (s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless') && p.device_owner !== 'network:router_interface'))) n++;
+    }
+    return n;
+  }
+
+  // Quotas.
+  async quotaOf(projectId: string): Promise<Record<string, number>> {
+    return { ...DEFAULT_QUOTAS, ...(await this.t.quotas(projectId)) };
+  }
+
+  async usage(projectId: string): Promise<Record<string, number>> {
+    const count = async (tbl: { list(w: { project_id: string }): Promise<unknown[]> }) => (await tbl.list({ project_id: projectId })).length;
+    return {
+      network: await count(this.t.networks), subnet: await count(this.t.subnets), subnetpool: await count(this.t.subnetpools),
+      port: await count(this.t.ports), router: await count(this.t.routers), floatingip: await count(this.t.floatingips),
+      security_group: await count(this.t.securityGroups), security_group_rule: await count(this.t.securityGroupRules),
+      rbac_policy: await count(this.t.rbac),
+    };
+  }
+
+  async checkQuota(projectId: string, resource: string, adding: number): Promise<void> {
+    if (!projectId) return;
+    const limit = (await this.quotaOf(projectId))[resource];
+    if (limit === undefined || limit < 0) return;
+    const used = (await this.usage(projectId))[resource] ?? 0;
+    if (used + adding > limit) throw conflict('OverQuota', `Quota exceeded for resources: ['${resource}'].`);
+  }
+
+  // Creation entry points that count against quotas.
+  async createNetwork(caller: Caller, body: unknown) {
+    await this.checkQuota(ownerOf(caller, body), 'network', 1);
+    const n = await this.networks.create(caller, body);
+    await this.syncNetwork(n.id);
+    return n;
+  }
+  async createSubnet(caller: Caller, body: unknown) {
+    await this.checkQuota(ownerOf(caller, body), 'subnet', 1);
+    return this.subnets.create(caller, body);
+  }
+  async createPort(caller: Caller, body: unknown) {
+    await this.checkQuota(ownerOf(caller, body), 'port', 1);
+    return this.ports.create(caller, body);
+  }
+
+  // Dataplane sync: database state → plain values → driver, after the commit.
+  private async safe(fn: () => Promise<void>): Promise<void> {
+    try { await fn(); } catch (e) { this.deps.log.warn({ err: e }, 'network driver call failed'); }
+  }
+
+  private driverPort(p: PortRecord) {
+    return { id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })), deviceOwner: p.device_owner, deviceId: p.device_id, adminStateUp: p.admin_state_up, mtu: 1500 };
+  }
+
+  async driverNetwork(id: string): Promise<DriverNetwork | undefined> {
+    const n = await this.t.networks.get(id);
+    if (!n) return undefined;
+    const subnets = await this.t.subnets.list({ network_id: id });
+    const external = (await this.networks.rbacOf(id)).some((r) => r.action === 'access_as_external');
+    return {
+      id, mtu: n.mtu, networkType: n.network_type as DriverNetwork['networkType'], physicalNetwork: n.physical_network, segmentationId: n.segmentation_id,
+      external, adminStateUp: n.admin_state_up,
+      subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers, hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode })),
+    };
+  }
+
+  private async syncNetwork(id: string): Promise<void> {
+    const n = await this.driverNetwork(id);
+    if (n) await this.safe(() => this.driver.ensureNetwork(n));
+  }
+
+  private async dhcpEntries(networkId: string) {
+    const out: Record<string, { portId: string; macAddress: string; ipAddress: string; hostname: string; extraOptions: { name: string; value: string; ipVersion: number }[] }[]> = {};
+    const subnets = await this.t.subnets.list({ network_id: networkId });
+    for (const s of subnets) out[s.id] = [];
+    for (const p of await this.t.ports.list({ network_id: networkId })) {
+      if (p.device_owner === 'network:floatingip' || p.device_owner === 'network:router_gateway') continue;
+      for (const f of p.fixed_ips) {
+        const s = subnets.find((x) => x.id === f.subnet_id);
+        if (!s?.enable_dhcp) continue;
+        out[s.id]!.push({ portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`, extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })) });
+      }
+    }
+    return out;
+  }
+
+  private async syncDhcp(networkId: string): Promise<void> {
+    for (const [subnetId, entries] of Object.entries(await this.dhcpEntries(networkId))) await this.safe(() => this.driver.setDhcpEntries(networkId, subnetId, entries));
+  }
+
+  private async portSecurity(p: PortRecord): Promise<DriverPortSecurity> {
+    const rules = [];
+    for (const sg of p.security_groups) {
+      for (const r of await this.t.securityGroupRules.list({ network_id: sg })) {
+        let remote: string[] | null = r.remote_ip_prefix ? [r.remote_ip_prefix] : null;
+        if (r.remote_group_id) {
+          remote = (await this.t.ports.list()).filter((x) => x.security_groups.includes(r.remote_group_id!))
+            .flatMap((x) => x.fixed_ips.map((f) => f.ip_address)).filter((ip) => ip.includes(':') === (r.ethertype === 'IPv6'))
+            .map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`);
+        }
+        rules.push({ direction: r.direction, ethertype: r.ethertype, protocol: r.protocol, portRangeMin: r.port_range_min, portRangeMax: r.port_range_max, remotePrefixes: remote });
+      }
+    }
+    return {
+      portId: p.id, enabled: p.port_security_enabled, macAddress: p.mac_address, ips: p.fixed_ips.map((f) => f.ip_address),
+      allowedAddressPairs: p.allowed_address_pairs.map((a) => ({ ipAddress: a.ip_address, macAddress: a.mac_address })), rules,
+    };
+  }
+
+  async driverRouter(id: string): Promise<DriverRouter | undefined> {
+    const r = await this.t.routers.get(id);
+    if (!r) return undefined;
+    const subnet = async (sid: string) => this.t.subnets.get(sid);
+    let gateway: DriverRouter['gateway'] = null;
+    if (r.gw_port_id && r.external_gateway_info) {
+      const gp = await this.t.ports.get(r.gw_port_id);
+      if (gp) {
+        const ips = [];
+        for (const f of gp.fixed_ips) { const s = await subnet(f.subnet_id); if (s) ips.push({ subnetId: s.id, ipAddress: f.ip_address, cidr: s.cidr, gatewayIp: s.gateway_ip }); }
+        gateway = { networkId: gp.network_id, portId: gp.id, macAddress: gp.mac_address, enableSnat: r.external_gateway_info.enable_snat, ips };
+      }
+    }
+    const interfaces = [];
+    for (const p of await this.routers.interfacePorts(id)) {
+      for (const f of p.fixed_ips) { const s = await subnet(f.subnet_id); if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id }); }
+    }
+    return { id, adminStateUp: r.admin_state_up, gateway, interfaces, routes: r.routes };
+  }
+
+  private async driverFips(routerId: string) {
+    return (await this.t.floatingips.list()).filter((f) => f.router_id === routerId && f.port_id && f.fixed_ip_address)
+      .map((f) => ({ floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));
+  }
+
+  private async syncRouter(id: string): Promise<void> {
+    const r = await this.driverRouter(id);
+    if (!r) return;
+    await this.safe(() => this.driver.ensureRouter(r));
+    const fips = await this.driverFips(id);
+    await this.safe(() => this.driver.setFloatingIps(id, fips));
+  }
+
+  /** The whole wanted dataplane, for the driver's reconcile on start. */
+  async dataplaneState(): Promise<DataplaneState> {
+    const networks = [];
+    for (const n of await this.t.networks.list()) { const d = await this.driverNetwork(n.id); if (d) networks.push(d); }
+    const routers: DriverRouter[] = [];
+    const floatingIps: DataplaneState['floatingIps'] = {};
+    for (const r of await this.t.routers.list()) { const d = await this.driverRouter(r.id); if (d) routers.push(d); floatingIps[r.id] = await this.driverFips(r.id); }
+    const ports = [];
+    const portSecurity = [];
+    for (const p of await this.t.ports.list()) {
+      if (p.binding_host_id) ports.push({ port: this.driverPort(p), host: p.binding_host_id });
+      if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p));
+    }
+    const dhcp: DataplaneState['dhcp'] = {};
+    for (const n of networks) for (const [sid, e] of Object.entries(await this.dhcpEntries(n.id))) dhcp[`${n.id}/${sid}`] = e;
+    return { networks, routers, floatingIps, ports, portSecurity, dhcp };
+  }
+
+  async reconcile(): Promise<void> { await this.driver.reconcile(await this.dataplaneState()); }
+
+  // Lookups that hide what the caller may not see, for route handlers that need a parent.
+  async visibleNetwork(caller: Caller, id: string) {
+    const n = await this.t.networks.get(id);
+    if (!n) throw networkNotFound(id);
+    if (!caller.isAdmin && !this.networks.flags(n, await this.networks.rbacOf(id), caller.projectId).visible) throw networkNotFound(id);
+    return n;
+  }
+  async visibleSubnet(caller: Caller, id: string) {
+    const s = await this.t.subnets.get(id);
+    if (!s) throw subnetNotFound(id);
+    if (!caller.isAdmin && s.project_id !== caller.projectId) {
+      const n = await this.t.networks.get(s.network_id);
+      if (!n || !this.networks.flags(n, await this.networks.rbacOf(n.id), caller.projectId).visible) throw subnetNotFound(id);
+    }
+    return s;
+  }
+  async visibleSecurityGroup(caller: Caller, id: string) {
+    const g = await this.t.securityGroups.get(id);
+    if (!g || (!caller.isAdmin && g.project_id !== caller.projectId)) throw securityGroupNotFound(id);
+    return g;
+  }
+}
+
+function ownerOf(caller: Caller, body: unknown): string {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return String(b.project_id ?? b.tenant_id ?? caller.projectId ?? '');
+}
+
+export { NeutronError };

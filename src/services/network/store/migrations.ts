@@ -1,0 +1,24 @@
+import type { Migration } from '../../../core/db/database.js';
+
+// Each Neutron resource is a row: its id, owner, the network it hangs on (for scoped queries)
+// and its attributes as a JSON document. IP allocations are their own table so that one address
+// is handed out once per subnet, enforced by the primary key.
+const docTable = (name: string) =>
+  `CREATE TABLE ${name} (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, network_id TEXT, data TEXT NOT NULL)`;
+
+export const networkMigrations: Migration[] = [
+  {
+    id: '001-network',
+    statements: [
+      ...['neutron_networks', 'neutron_subnets', 'neutron_subnetpools', 'neutron_ports', 'neutron_routers',
+        'neutron_floatingips', 'neutron_security_groups', 'neutron_security_group_rules', 'neutron_rbac_policies']
+        .flatMap((t) => [docTable(t), `CREATE INDEX ${t}_project ON ${t} (project_id)`, `CREATE INDEX ${t}_network ON ${t} (network_id)`]),
+      `CREATE TABLE neutron_ip_allocations (subnet_id TEXT NOT NULL, ip_address TEXT NOT NULL, network_id TEXT NOT NULL,
+        port_id TEXT, PRIMARY KEY (subnet_id, ip_address))`,
+      `CREATE INDEX neutron_ip_allocations_port ON neutron_ip_allocations (port_id)`,
+      `CREATE TABLE neutron_quotas (project_id TEXT NOT NULL, resource TEXT NOT NULL, hard_limit INTEGER NOT NULL,
+        PRIMARY KEY (project_id, resource))`,
+      `CREATE TABLE neutron_default_sg (project_id TEXT PRIMARY KEY, security_group_id TEXT NOT NULL)`,
+    ],
+  },
+];
