@@ -1,0 +1,203 @@
+// A hypervisor driver that runs no guest: guests live in memory with a console log each, every
+// call is instant, and it may pretend to be N compute hosts. The whole cloud runs on it where
+// there is no KVM, and tests inject failures to see what the service does with a broken host.
+import { copyFile, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  POWER_STATE, type PowerState,
+} from './hypervisor-driver.js';
+
+export interface FakeHypervisorOptions {
+  /** How many compute hosts to pretend to be (default 1). */
+  computeHosts?: number;
+  /** The first host's name (default the machine's hostname, as DevStack names its compute). */
+  hostname?: string;
+  /** Per-host inventory (default 8 VCPU, 16 GiB, 200 GB, like a small DevStack VM × overcommit). */
+  vcpus?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  hostIp?: string;
+}
+
+interface FakeGuest { spec: GuestSpec; powerState: PowerState; console: string[]; volumes: Map<string, string> }
+
+export class FakeHypervisorDriver implements HypervisorDriver {
+  readonly name = 'fake';
+  readonly guests = new Map<string, FakeGuest>();
+  /** Every call, for tests: op and guest id. */
+  readonly calls: { op: string; host: string; id?: string }[] = [];
+  private readonly hostNames: string[];
+  private readonly inventory: Omit<HostInventory, 'host'>;
+  private readonly failures = new Map<string, { message: string; times: number }>();
+
+  constructor(opts: FakeHypervisorOptions = {}) {
+    const base = opts.hostname ?? hostname();
+    const n = Math.max(1, opts.computeHosts ?? 1);
+    this.hostNames = Array.from({ length: n }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
+    this.inventory = {
+      vcpus: opts.vcpus ?? 8, memoryMb: opts.memoryMb ?? 16384, diskGb: opts.diskGb ?? 200,
+      hypervisorType: 'fake', hypervisorVersion: 1000, hostIp: opts.hostIp ?? '127.0.0.1',
+      cpuInfo: { arch: 'x86_64', model: 'fake', vendor: 'fake', topology: { cores: 1, threads: 1, sockets: opts.vcpus ?? 8 }, features: [] },
+    };
+  }
+
+  /**
+   * Failure injection: the next `times` calls of `op` ('spawn', 'powerOff', ... or '*') throw
+   * HypervisorError(message) before doing anything.
+   */
+  failNext(op: string, message = `fake hypervisor: injected ${op} failure`, times = 1): void {
+    this.failures.set(op, { message, times });
+  }
+
+  /** Changes a guest's power state behind the service's back (a crash, a shutdown inside the guest). */
+  setPowerState(id: string, state: PowerState): void {
+    const g = this.guests.get(id);
+    if (g) g.powerState = state;
+  }
+
+  private enter(op: string, host: string, id?: string): void {
+    this.calls.push({ op, host, id });
+    for (const key of [op, '*']) {
+      const f = this.failures.get(key);
+      if (!f) continue;
+      if (--f.times <= 0) this.failures.delete(key);
+      throw new HypervisorError(f.message);
+    }
+    if (!this.hostNames.includes(host)) throw new HypervisorError(`Compute host ${host} could not be found.`);
+  }
+
+  private guest(host: string, id: string): FakeGuest {
+    const g = this.guests.get(id);
+    if (!g || g.spec.host !== host) throw new GuestNotFound(id, host);
+    return g;
+  }
+
+  private log(g: FakeGuest, line: string): void {
+    g.console.push(line);
+    // NOTE: a real serial log is bounded too (Nova reads at most 100 KiB of it).
+    if (g.console.length > 2000) g.console.splice(0, g.console.length - 2000);
+  }
+
+  private boot(g: FakeGuest): void {
+    const s = g.spec;
+    this.log(g, `[    0.000000] Linux version 5.15.0-fake (stratus fake hypervisor)`);
+    this.log(g, `[    0.000000] Memory: ${s.memoryMb * 1024}K available, ${s.vcpus} CPUs`);
+    this.log(g, `=== cirros: current=0.6.2 uptime=0.01 ===`);
+    this.log(g, `${s.name} login: `);
+  }
+
+  private transition(op: string, host: string, id: string, from: PowerState[], to: PowerState): void {
+    this.enter(op, host, id);
+    const g = this.guest(host, id);
+    if (!from.includes(g.powerState)) throw new HypervisorError(`Cannot ${op} guest ${id} in power state ${g.powerState}.`);
+    g.powerState = to;
+    this.log(g, `[stratus] ${op}`);
+  }
+
+  hosts(): string[] { return [...this.hostNames]; }
+
+  async hostInventory(host: string): Promise<HostInventory> {
+    this.enter('hostInventory', host);
+    return { host, ...structuredClone(this.inventory) };
+  }
+
+  async listGuests(host: string): Promise<GuestInfo[]> {
+    this.enter('listGuests', host);
+    return [...this.guests.values()].filter((g) => g.spec.host === host)
+      .map((g) => ({ id: g.spec.id, host, powerState: g.powerState, vcpus: g.spec.vcpus, memoryMb: g.spec.memoryMb }));
+  }
+
+  async spawn(spec: GuestSpec): Promise<void> {
+    this.enter('spawn', spec.host, spec.id);
+    if (this.guests.has(spec.id)) throw new HypervisorError(`Guest ${spec.id} already exists.`);
+    const g: FakeGuest = { spec: structuredClone(spec), powerState: POWER_STATE.RUNNING, console: [], volumes: new Map() };
+    this.guests.set(spec.id, g);
+    this.boot(g);
+  }
+
+  async destroy(host: string, id: string): Promise<void> {
+    this.enter('destroy', host, id);
+    const g = this.guests.get(id);
+    if (g && g.spec.host === host) this.guests.delete(id);
+  }
+
+  async powerOn(host: string, id: string): Promise<void> {
+    this.enter('powerOn', host, id);
+    const g = this.guest(host, id);
+    if (g.powerState === POWER_STATE.RUNNING) return;
+    if (g.powerState !== POWER_STATE.SHUTDOWN && g.powerState !== POWER_STATE.CRASHED) {
+      throw new HypervisorError(`Cannot powerOn guest ${id} in power state ${g.powerState}.`);
+    }
+    g.powerState = POWER_STATE.RUNNING;
+    this.boot(g);
+  }
+
+  async powerOff(host: string, id: string): Promise<void> {
+    this.enter('powerOff', host, id);
+    const g = this.guest(host, id);
+    if (g.powerState !== POWER_STATE.SHUTDOWN) this.log(g, '[stratus] reached target Power-Off');
+    g.powerState = POWER_STATE.SHUTDOWN;
+  }
+
+  async reboot(host: string, id: string, kind: 'SOFT' | 'HARD'): Promise<void> {
+    this.enter('reboot', host, id);
+    const g = this.guest(host, id);
+    if (kind === 'SOFT' && g.powerState !== POWER_STATE.RUNNING) throw new HypervisorError(`Cannot soft reboot guest ${id}: it is not running.`);
+    g.powerState = POWER_STATE.RUNNING;
+    this.log(g, `[stratus] ${kind.toLowerCase()} reboot`);
+    this.boot(g);
+  }
+
+  async pause(host: string, id: string) { this.transition('pause', host, id, [POWER_STATE.RUNNING], POWER_STATE.PAUSED); }
+  async unpause(host: string, id: string) { this.transition('unpause', host, id, [POWER_STATE.PAUSED], POWER_STATE.RUNNING); }
+  async suspend(host: string, id: string) { this.transition('suspend', host, id, [POWER_STATE.RUNNING], POWER_STATE.SUSPENDED); }
+  async resume(host: string, id: string) { this.transition('resume', host, id, [POWER_STATE.SUSPENDED], POWER_STATE.RUNNING); }
+
+  async powerState(host: string, id: string): Promise<PowerState> {
+    this.enter('powerState', host, id);
+    return this.guest(host, id).powerState;
+  }
+
+  async snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }> {
+    this.enter('snapshot', host, id);
+    const g = this.guest(host, id);
+    if (g.spec.imagePath && existsSync(g.spec.imagePath)) {
+      await copyFile(g.spec.imagePath, path);
+    } else {
+      // NOTE: a qcow2 header (magic, version 3, virtual size = root disk) so tools see a disk.
+      const header = Buffer.alloc(512);
+      header.write('QFI\xfb', 0, 'latin1');
+      header.writeUInt32BE(3, 4);
+      header.writeBigUInt64BE(BigInt(Math.max(1, g.spec.rootGb)) * 1024n ** 3n, 24);
+      await writeFile(path, header);
+    }
+    this.log(g, '[stratus] snapshot taken');
+    return { size: (await stat(path)).size, diskFormat: 'qcow2' };
+  }
+
+  async getConsoleOutput(host: string, id: string, tailLines?: number): Promise<string> {
+    this.enter('getConsoleOutput', host, id);
+    const lines = this.guest(host, id).console;
+    const shown = tailLines !== undefined && tailLines >= 0 ? lines.slice(Math.max(0, lines.length - tailLines)) : lines;
+    return shown.map((l) => `${l}\n`).join('');
+  }
+
+  async attachVolume(host: string, id: string, device: string, source: string): Promise<void> {
+    this.enter('attachVolume', host, id);
+    const g = this.guest(host, id);
+    if (g.volumes.has(device)) throw new HypervisorError(`Device ${device} is already in use on guest ${id}.`);
+    g.volumes.set(device, source);
+  }
+
+  async detachVolume(host: string, id: string, device: string): Promise<void> {
+    this.enter('detachVolume', host, id);
+    this.guest(host, id).volumes.delete(device);
+  }
+
+  /** The volumes attached to a guest (device → source), for tests. */
+  volumesOf(id: string): Record<string, string> { return Object.fromEntries(this.guests.get(id)?.volumes ?? []); }
+
+  async close(): Promise<void> {}
+}

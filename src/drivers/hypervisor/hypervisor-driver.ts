@@ -1,0 +1,106 @@
+// The hypervisor driver: what the compute service asks of the hosts that run guests.
+//
+// Contract (every implementation, the fake included, passes test/drivers/hypervisor.contract.ts):
+// - Plain values in and out: ids, sizes, file paths, power states. A driver imports no store or
+//   service. Guests are named by the server's UUID; one driver may serve several compute hosts
+//   (`hosts()`), and every guest call names the host the scheduler chose.
+// - The service calls the driver only after its database commit (intent first), from the work
+//   manager, never from a request handler; calls may block on host work (seconds for spawn and
+//   snapshot, at most a minute for a graceful powerOff) and never call back into the service.
+// - Failure: a call throws HypervisorError with a message fit for an instance fault ("Guest x
+//   failed to start: ..."); the service then moves the server to ERROR (or back to its previous
+//   state for actions Nova reverts) and records the fault. GuestNotFound (a subclass) says the
+//   guest does not exist on that host.
+// - `spawn` of a guest that exists throws HypervisorError ("already exists"), so a resumed task
+//   can tell it apart; `destroy` is idempotent: destroying an absent guest succeeds.
+// - Power calls move a guest between power states (POWER_STATE below, Nova's numbers):
+//   powerOn (SHUTDOWN→RUNNING; RUNNING stays), powerOff (→SHUTDOWN; `timeoutSeconds` of a clean
+//   shutdown before the plug is pulled), reboot soft|hard (→RUNNING), pause/unpause
+//   (RUNNING↔PAUSED), suspend/resume (RUNNING↔SUSPENDED; resume of a suspended guest only).
+//   A call that makes no sense in the guest's state throws HypervisorError.
+// - `snapshot` writes the guest's root disk, as a qcow2 image, to the path given (the service
+//   owns that file: it uploads and removes it); it returns the bytes written and the disk format.
+// - `getConsoleOutput` returns the guest's serial console log (the last `tailLines` lines when
+//   given); an absent guest throws GuestNotFound.
+// - attachVolume/detachVolume connect a block device (a file path or a device node) at a
+//   device name (/dev/vdb); detach of a device that is not attached succeeds.
+// - `hostInventory` reports what a host offers Placement: VCPU, MEMORY_MB, DISK_GB totals (and the
+//   hypervisor's type and version for os-hypervisors). `listGuests` reports what runs on a host,
+//   with power states, for reconciling on start (Nova's init_host and power-state sync).
+// - `close` releases what the driver holds (sockets, timers); guests keep running.
+
+/** Nova's power states (nova/compute/power_state.py). */
+export const POWER_STATE = { NOSTATE: 0, RUNNING: 1, PAUSED: 3, SHUTDOWN: 4, CRASHED: 6, SUSPENDED: 7 } as const;
+export type PowerState = (typeof POWER_STATE)[keyof typeof POWER_STATE];
+
+export class HypervisorError extends Error {}
+export class GuestNotFound extends HypervisorError {
+  constructor(readonly guestId: string, host: string) { super(`Instance ${guestId} could not be found on host ${host}.`); }
+}
+
+export interface GuestSpec {
+  /** The server's UUID; the guest's name. */
+  id: string;
+  host: string;
+  name: string;
+  vcpus: number;
+  memoryMb: number;
+  rootGb: number;
+  ephemeralGb: number;
+  swapMb: number;
+  /** The image file to boot from (a path on the host); null boots nothing (volume-backed later). */
+  imagePath: string | null;
+  imageId: string | null;
+  /** Base64 user data, config drive and the keypair's public key, as the guest would see them. */
+  userData: string | null;
+  configDrive: boolean;
+  publicKey: string | null;
+  metadata: Record<string, string>;
+  /** The NICs to plug (MAC and the network driver's port id). */
+  nics: { portId: string; macAddress: string }[];
+}
+
+export interface GuestInfo {
+  id: string;
+  host: string;
+  powerState: PowerState;
+  vcpus: number;
+  memoryMb: number;
+}
+
+export interface HostInventory {
+  host: string;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  hypervisorType: string;
+  hypervisorVersion: number;
+  /** The address compute reports for the host (os-hypervisors host_ip). */
+  hostIp: string;
+  cpuInfo: Record<string, unknown>;
+}
+
+export interface HypervisorDriver {
+  readonly name: string;
+  /** The compute hosts this driver serves (one per machine; the fake may pretend to be N). */
+  hosts(): string[];
+  hostInventory(host: string): Promise<HostInventory>;
+  listGuests(host: string): Promise<GuestInfo[]>;
+  /** Creates and starts the guest; it is RUNNING when the promise resolves. */
+  spawn(spec: GuestSpec): Promise<void>;
+  /** Stops and removes the guest and its disks; absent guests succeed. */
+  destroy(host: string, id: string): Promise<void>;
+  powerOn(host: string, id: string): Promise<void>;
+  powerOff(host: string, id: string, timeoutSeconds?: number): Promise<void>;
+  reboot(host: string, id: string, kind: 'SOFT' | 'HARD'): Promise<void>;
+  pause(host: string, id: string): Promise<void>;
+  unpause(host: string, id: string): Promise<void>;
+  suspend(host: string, id: string): Promise<void>;
+  resume(host: string, id: string): Promise<void>;
+  powerState(host: string, id: string): Promise<PowerState>;
+  snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }>;
+  getConsoleOutput(host: string, id: string, tailLines?: number): Promise<string>;
+  attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
+  detachVolume(host: string, id: string, device: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+// The hypervisor driver contract (src/drivers/hypervisor/hypervisor-driver.ts), as a suite every
+// driver runs: spawn → RUNNING, the power transitions, idempotent destroy, snapshot to a path,
+// console output, volumes, inventory and guest listing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GuestNotFound, HypervisorError, type GuestSpec, type HypervisorDriver, POWER_STATE } from '../../src/drivers/hypervisor/hypervisor-driver.js';
+
+export interface HypervisorContractOptions {
+  /** An image file the driver can boot (null: the driver boots without one). */
+  imagePath: string | null;
+}
+
+export function hypervisorDriverContract(name: string, opts: HypervisorContractOptions, make: () => Promise<{ driver: HypervisorDriver; cleanup(): Promise<void> }>): void {
+  const spec = (host: string, id: string): GuestSpec => ({
+    id, host, name: `guest-${id.slice(0, 4)}`, vcpus: 1, memoryMb: 64, rootGb: 1, ephemeralGb: 0, swapMb: 0,
+    imagePath: opts.imagePath, imageId: null, userData: null, configDrive: false, publicKey: null, metadata: {}, nics: [],
+  });
+  const ID = '5e1f0000-0000-4000-8000-000000000001';
+
+  test(`${name}: hosts report an inventory and start with no guests of ours`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const hosts = driver.hosts();
+      assert.ok(hosts.length >= 1);
+      for (const h of hosts) {
+        const inv = await driver.hostInventory(h);
+        assert.equal(inv.host, h);
+        assert.ok(inv.vcpus > 0 && inv.memoryMb > 0 && inv.diskGb > 0);
+        assert.ok(!(await driver.listGuests(h)).some((g) => g.id === ID));
+      }
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: spawn runs the guest; the power transitions; destroy is idempotent`, async () => {
+    const { driver, cleanup } = await make();
+    const host = driver.hosts()[0]!;
+    try {
+      await driver.spawn(spec(host, ID));
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      assert.deepEqual((await driver.listGuests(host)).filter((g) => g.id === ID).map((g) => g.powerState), [POWER_STATE.RUNNING]);
+      await assert.rejects(driver.spawn(spec(host, ID)), HypervisorError);
+
+      await driver.powerOff(host, ID, 0);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.SHUTDOWN);
+      await driver.powerOn(host, ID);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await driver.reboot(host, ID, 'SOFT');
+      await driver.reboot(host, ID, 'HARD');
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await driver.pause(host, ID);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.PAUSED);
+      await assert.rejects(driver.suspend(host, ID), HypervisorError);
+      await driver.unpause(host, ID);
+      await driver.suspend(host, ID);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.SUSPENDED);
+      await driver.resume(host, ID);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+
+      await driver.destroy(host, ID);
+      await driver.destroy(host, ID);
+      assert.ok(!(await driver.listGuests(host)).some((g) => g.id === ID));
+      await assert.rejects(driver.powerOn(host, ID), GuestNotFound);
+    } finally { await driver.destroy(host, ID).catch(() => {}); await cleanup(); }
+  });
+
+  test(`${name}: console output, snapshot to a path, volumes`, async () => {
+    const { driver, cleanup } = await make();
+    const host = driver.hosts()[0]!;
+    const dir = mkdtempSync(join(tmpdir(), 'hv-contract-'));
+    try {
+      await driver.spawn(spec(host, ID));
+      const log = await driver.getConsoleOutput(host, ID);
+      assert.equal(typeof log, 'string');
+      const tail = await driver.getConsoleOutput(host, ID, 1);
+      assert.ok(tail.split('\n').filter(Boolean).length <= 1);
+      const file = join(dir, 'snap.qcow2');
+      const snap = await driver.snapshot(host, ID, file);
+      assert.equal(snap.size, statSync(file).size);
+      assert.ok(snap.size > 0);
+      await driver.attachVolume(host, ID, '/dev/vdb', join(dir, 'vol'));
+      await driver.detachVolume(host, ID, '/dev/vdb');
+      await driver.detachVolume(host, ID, '/dev/vdb');
+      await assert.rejects(driver.getConsoleOutput(host, '5e1f0000-0000-4000-8000-00000000dead'), GuestNotFound);
+    } finally { await driver.destroy(host, ID).catch(() => {}); rmSync(dir, { recursive: true, force: true }); await cleanup(); }
+  });
+}
