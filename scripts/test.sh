@@ -14,7 +14,7 @@ tests_in() { find "$@" -name '*.test.ts' 2>/dev/null | sort; }
 
 stage typecheck npx tsc --noEmit -p .
 stage build node scripts/build.mjs
-stage unit+api+policy node --import tsx --test --test-reporter=spec $(tests_in test/unit test/api test/policy)
+stage unit+api+policy+drivers node --import tsx --test --test-reporter=spec $(tests_in test/unit test/api test/policy test/drivers)
 if [ -n "$(tests_in test/e2e)" ]; then
   stage e2e node --import tsx --test --test-concurrency=1 --test-reporter=spec $(tests_in test/e2e)
 fi

@@ -70,7 +70,9 @@ export class NetworkModule implements ServiceModule {
       rules: () => this.rules,
       faults: networkFaults,
       tokens: this.ctx.tokens,
-      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d)],
+      // NOTE: Neutron also answers every path with a `.json` suffix (Tempest's quota client uses it).
+      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d)]
+        .flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
     };
   }
 }

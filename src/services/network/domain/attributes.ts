@@ -1,6 +1,6 @@
 // Neutron's attribute maps (neutron_lib/api/definitions): which attributes a resource takes on
 // POST and PUT, their defaults, converters and validators, and Neutron's messages when they fail.
-import { badRequest } from './errors.js';
+import { badRequest, NeutronError } from './errors.js';
 import { normalizeIp, parseCidr, parseIp } from './ip.js';
 
 export interface Attr {
@@ -46,7 +46,7 @@ export function checkBody(resource: string, map: AttrMap, raw: unknown, method: 
       if (method === 'PUT' && !attr.put) throw badRequest(`Cannot update read-only attribute ${name}`);
       let v = body[name];
       if (attr.convert) {
-        try { v = attr.convert(v); } catch (e) { throw badRequest(`Invalid input for ${name}. Reason: ${typeof e === 'string' ? e : (e as Error).message}.`); }
+        try { v = attr.convert(v); } catch (e) { if (e instanceof NeutronError) throw e; throw badRequest(`Invalid input for ${name}. Reason: ${typeof e === 'string' ? e : (e as Error).message}.`); }
       }
       const reason = attr.validate?.(v);
       if (reason) throw badRequest(`Invalid input for ${name}. Reason: ${reason}.`);
