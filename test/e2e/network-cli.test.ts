@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { startTestCloud, type TestCloud } from '../support/cloud.js';
+
+// The seeds' network lab, typed as the install guide has it, with the real `openstack` CLI.
+
+let cloud: TestCloud;
+let env: Record<string, string>;
+
+before(async () => {
+  cloud = await startTestCloud();
+  env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', OS_AUTH_URL: `${cloud.url}/identity/v3`,
+    OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_ID: 'default',
+    OS_PROJECT_DOMAIN_ID: 'default', OS_IDENTITY_API_VERSION: '3', OS_REGION_NAME: 'RegionOne',
+  };
+});
+after(async () => { await cloud.stop(); });
+
+function os(args: string[], who: Record<string, string> = {}): Promise<any> {
+  return new Promise((resolve, reject) => {
+    execFile('/usr/bin/openstack', [...args, ...(args[args.length - 1] === 'JSON' ? [] : [])], { env: { ...env, ...who }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`openstack ${args.join(' ')} failed: ${stderr}`));
+      try { resolve(stdout.trim() ? JSON.parse(stdout) : undefined); } catch { resolve(stdout); }
+    });
+  });
+}
+const demo = { OS_USERNAME: 'demo', OS_PROJECT_NAME: 'demo' };
+
+test('the seeded networks and the self-service lab', async () => {
+  const nets = await os(['network', 'list', '-f', 'json']);
+  assert.deepEqual(nets.map((n: any) => n.Name).sort(), ['private', 'public']);
+
+  const self = await os(['network', 'create', 'selfservice', '-f', 'json'], demo);
+  assert.equal(self.name, 'selfservice');
+  const subnet = await os(['subnet', 'create', '--network', 'selfservice', '--dns-nameserver', '8.8.8.8', '--gateway', '172.16.1.1', '--subnet-range', '172.16.1.0/24', 'selfservice', '-f', 'json'], demo);
+  assert.equal(subnet.cidr, '172.16.1.0/24');
+  assert.equal(subnet.gateway_ip, '172.16.1.1');
+  assert.deepEqual(subnet.dns_nameservers, ['8.8.8.8']);
+  const router = await os(['router', 'create', 'router', '-f', 'json'], demo);
+  assert.equal(router.name, 'router');
+  await os(['router', 'add', 'subnet', 'router', 'selfservice'], demo);
+  await os(['router', 'set', '--external-gateway', 'public', 'router'], demo);
+  const shown = await os(['router', 'show', 'router', '-f', 'json'], demo);
+  assert.equal(shown.external_gateway_info.network_id, nets.find((n: any) => n.Name === 'public').ID);
+  const ports = await os(['port', 'list', '--router', 'router', '-f', 'json'], demo);
+  assert.ok(ports.some((p: any) => JSON.stringify(p['Fixed IP Addresses']).includes('172.16.1.1')), JSON.stringify(ports));
+
+  const provider = await os(['network', 'create', '--external', '--provider-network-type', 'flat', '--provider-physical-network', 'provider', 'provider', '-f', 'json']);
+  assert.equal(provider['router:external'], true);
+  assert.equal(provider['provider:network_type'], 'flat');
+  const psub = await os(['subnet', 'create', '--network', 'provider', '--no-dhcp', '--allocation-pool', 'start=203.0.113.101,end=203.0.113.250', '--subnet-range', '203.0.113.0/24', 'provider', '-f', 'json']);
+  assert.equal(psub.enable_dhcp, false);
+  assert.deepEqual(psub.allocation_pools, [{ start: '203.0.113.101', end: '203.0.113.250' }]);
+
+  const fip = await os(['floating', 'ip', 'create', 'public', '-f', 'json'], demo);
+  assert.match(fip.floating_ip_address, /^172\.24\.4\./);
+  const rule = await os(['security', 'group', 'rule', 'create', '--proto', 'icmp', 'default', '-f', 'json'], demo);
+  assert.equal(rule.protocol, 'icmp');
+  assert.equal(rule.direction, 'ingress');
+
+  const bad = await os(['network', 'create', '--external', 'nope', '-f', 'json'], demo).then(() => 'created', (e: Error) => e.message);
+  assert.match(bad, /disallowed by policy|403/);
+});
