@@ -1,4 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
+import { sql } from 'kysely';
 import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import type { IdentityTables, UserRecord } from '../store/tables.js';
@@ -33,6 +34,30 @@ const KIND = { unscoped: 0, project: 1, domain: 2, system: 3 } as const;
 /** Raised for a token that does not validate; callers turn it into 401 or 404. */
 export class InvalidToken extends Error {}
 
+/** How many validations stay cached (the cache empties when full). */
+const VALIDATION_CACHE_SIZE = 10_000;
+
+/**
+ * A token's user, project and domains come up several times while answering one call; each
+ * distinct row is read once per call. (Nothing here writes them, so the call sees one state.)
+ */
+class Reads {
+  private readonly rows = new Map<string, Promise<unknown>>();
+  constructor(private readonly t: IdentityTables, private readonly users: UsersService, private readonly assignments: AssignmentsService) {}
+  user(id: string) { return this.once(`u:${id}`, () => this.users.find(id)); }
+  project(id: string) { return this.once(`p:${id}`, () => this.t.projects.get(id)); }
+  domain(id: string) { return this.once(`d:${id}`, () => this.t.domains.get(id)); }
+  /** The user's effective role ids on the target (the scope check and the token body both need them). */
+  roleIds(userId: string, type: TargetType, id: string): Promise<readonly string[]> {
+    return this.once(`r:${userId}:${type}:${id}`, () => this.assignments.effectiveRoleIds(userId, type, id));
+  }
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let row = this.rows.get(key) as Promise<T> | undefined;
+    if (!row) { row = load(); this.rows.set(key, row); }
+    return row;
+  }
+}
+
 export class TokensService {
   constructor(
     private readonly t: IdentityTables,
@@ -46,6 +71,21 @@ export class TokensService {
     private readonly lifetimeMs: () => number,
   ) {}
 
+  /**
+   * Validations answered while no row of the database has changed since: a validation depends
+   * only on the token, the stored rows (users, projects, domains, assignments, roles, revocation
+   * events) and the clock (expiry, checked at every hit). The stamp is SQLite's count of changed
+   * rows on our connection plus its data_version (commits by other connections); it is read
+   * before the rows, so a write racing a validation can only make its entry stale, never wrong.
+   * Tokens of trusts and application credentials (which expire on their own) are not cached.
+   */
+  private readonly validated = new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>();
+
+  private async changeStamp(): Promise<string> {
+    const { rows } = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version()) as v`.execute(this.t.db);
+    return `${rows[0]!.c}:${rows[0]!.v}`;
+  }
+
   /** POST /v3/auth/tokens: authenticates, resolves the scope, returns the token id and its body. */
   async issue(identity: IdentityAuth, scopeRequest: ScopeRequest): Promise<{ id: string; info: TokenInfo }> {
     const methods = identity.methods;
@@ -56,6 +96,7 @@ export class TokensService {
     let appCredId: string | undefined;
     let scope: Scope | undefined;
     let priorMethods: string[] = [];
+    const reads = new Reads(this.t, this.users, this.assignments);
     for (const method of methods) {
       if (method === 'password' && identity.password) {
         const u = await this.findUser(identity.password.user);
@@ -63,7 +104,7 @@ export class TokensService {
         user = this.sameUser(user, u);
       } else if (method === 'token' && identity.token) {
         // NOTE: Keystone answers 404 for an invalid token given as a method, 401 for a bad X-Auth-Token.
-        const prior = await this.decodeValid(identity.token.id, false).catch((e) => {
+        const prior = await this.decodeValid(identity.token.id, false, reads).catch((e) => {
           if (e instanceof InvalidToken) throw new NotFound(`Could not find token: ${identity.token!.id}.`);
           throw e;
         });
@@ -85,7 +126,7 @@ export class TokensService {
       }
     }
     if (!user) throw new Unauthorized();
-    await this.checkUserDomain(user);
+    await this.checkUserDomain(user, reads);
     let trustId: string | undefined;
     const trustRef = typeof scopeRequest === 'object' ? scopeRequest['OS-TRUST:trust'] : undefined;
     if (trustRef) {
@@ -96,16 +137,30 @@ export class TokensService {
       if (trust.impersonation) user = await this.users.get(trust.trustor_user_id);
       if (trust.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
     }
-    scope ??= await this.resolveScope(user, scopeRequest);
+    scope ??= await this.resolveScope(user, scopeRequest, reads);
     const payload: Payload = { userId: user.id, methods: [...new Set([...priorMethods, ...methods])], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId, trustId };
-    const info = await this.describe(payload);
-    await this.t.users.update(user.id, { last_active_at: new Date(now).toISOString() });
+    const info = await this.describe(payload, reads);
+    // NOTE: Keystone keeps last_active_at as a date; written once a day per user, a token issue
+    // costs no durable write (an fsync on the event loop) otherwise.
+    const nowIso = new Date(now).toISOString();
+    if (user.last_active_at?.slice(0, 10) !== nowIso.slice(0, 10)) await this.t.users.update(user.id, { last_active_at: nowIso });
     return { id: this.keys.encrypt(this.pack(payload), now), info };
   }
 
   /** Validates a token and describes it; throws InvalidToken. */
   async validate(token: string, allowExpired = false): Promise<TokenInfo> {
-    return this.describe(await this.decodeValid(token, allowExpired));
+    const key = `${allowExpired ? 1 : 0}${token}`;
+    const stamp = await this.changeStamp();
+    const hit = this.validated.get(key);
+    if (hit && hit.stamp === stamp && Date.now() < hit.notAfterMs) return structuredClone(hit.info);
+    const reads = new Reads(this.t, this.users, this.assignments);
+    const p = await this.decodeValid(token, allowExpired, reads);
+    const info = await this.describe(p, reads);
+    if (!p.appCredId && !p.trustId) {
+      if (this.validated.size >= VALIDATION_CACHE_SIZE) this.validated.clear();
+      this.validated.set(key, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info: structuredClone(info) });
+    }
+    return info;
   }
 
   async revoke(token: string): Promise<void> {
@@ -113,16 +168,17 @@ export class TokensService {
     await this.revocations.revoke({ audit_id: p.auditIds[0] });
   }
 
-  private async decodeValid(token: string, allowExpired: boolean): Promise<Payload> {
+  // NOTE: allow_expired gives services a 2-day window, Keystone's default allow_expired_window.
+  private grace(allowExpired: boolean): number { return allowExpired ? 2 * 86400_000 : 0; }
+
+  private async decodeValid(token: string, allowExpired: boolean, reads = new Reads(this.t, this.users, this.assignments)): Promise<Payload> {
     const plain = this.keys.decrypt(token);
     if (!plain) throw new InvalidToken('token does not decrypt');
     const p = this.unpack(plain);
-    // NOTE: allow_expired gives services a 2-day window, Keystone's default allow_expired_window.
-    const grace = allowExpired ? 2 * 86400_000 : 0;
-    if (p.expiresAtMs + grace <= Date.now()) throw new InvalidToken('token expired');
-    const user = await this.users.find(p.userId);
+    if (p.expiresAtMs + this.grace(allowExpired) <= Date.now()) throw new InvalidToken('token expired');
+    const user = await reads.user(p.userId);
     if (!user || !user.enabled) throw new InvalidToken('user gone or disabled');
-    const project = p.scope.kind === 'project' ? await this.t.projects.get(p.scope.id) : undefined;
+    const project = p.scope.kind === 'project' ? await reads.project(p.scope.id) : undefined;
     const facts = {
       userId: p.userId, userDomainId: user.domain_id, projectId: project?.id, projectDomainId: project?.domain_id,
       domainId: p.scope.kind === 'domain' ? p.scope.id : undefined, roleIds: [] as string[],
@@ -132,10 +188,10 @@ export class TokensService {
     return p;
   }
 
-  private async describe(p: Payload): Promise<TokenInfo> {
-    const user = await this.users.find(p.userId);
+  private async describe(p: Payload, reads = new Reads(this.t, this.users, this.assignments)): Promise<TokenInfo> {
+    const user = await reads.user(p.userId);
     if (!user || !user.enabled) throw new InvalidToken('user gone or disabled');
-    const userDomain = await this.t.domains.get(user.domain_id);
+    const userDomain = await reads.domain(user.domain_id);
     if (!userDomain || !userDomain.enabled) throw new InvalidToken('user domain disabled');
     const info: TokenInfo = {
       methods: p.methods,
@@ -144,14 +200,14 @@ export class TokensService {
     };
     let target: { type: TargetType; id: string } | undefined;
     if (p.scope.kind === 'project') {
-      const project = await this.t.projects.get(p.scope.id);
+      const project = await reads.project(p.scope.id);
       if (!project || !project.enabled) throw new InvalidToken('project gone or disabled');
-      const domain = await this.t.domains.get(project.domain_id);
+      const domain = await reads.domain(project.domain_id);
       if (!domain || !domain.enabled) throw new InvalidToken('project domain disabled');
       info.project = { id: project.id, name: project.name, domain: { id: domain.id, name: domain.name } };
       target = { type: 'project', id: project.id };
     } else if (p.scope.kind === 'domain') {
-      const domain = await this.t.domains.get(p.scope.id);
+      const domain = await reads.domain(p.scope.id);
       if (!domain || !domain.enabled) throw new InvalidToken('domain gone or disabled');
       info.domain = { id: domain.id, name: domain.name };
       target = { type: 'domain', id: domain.id };
@@ -160,7 +216,7 @@ export class TokensService {
       target = { type: 'system', id: SYSTEM_ALL };
     }
     if (target) {
-      let roleIds = await this.assignments.effectiveRoleIds(user.id, target.type, target.id);
+      let roleIds = [...(await reads.roleIds(user.id, target.type, target.id))];
       if (p.appCredId) {
         const ac = await this.t.appCredentials.get(p.appCredId);
         if (!ac) throw new InvalidToken('application credential deleted');
@@ -180,7 +236,7 @@ export class TokensService {
     return info;
   }
 
-  private async resolveScope(user: UserRecord, req: ScopeRequest): Promise<Scope> {
+  private async resolveScope(user: UserRecord, req: ScopeRequest, reads: Reads): Promise<Scope> {
     if (req === 'unscoped') return { kind: 'unscoped' };
     if (req === undefined) {
       if (user.default_project_id) {
@@ -201,9 +257,9 @@ export class TokensService {
       }
       if (!project) throw new Unauthorized(`Could not find project: ${req.project.id ?? req.project.name}.`);
       if (!project.enabled) throw new Unauthorized(`Project ${project.id} is disabled.`);
-      const domain = await this.t.domains.get(project.domain_id);
+      const domain = await reads.domain(project.domain_id);
       if (!domain?.enabled) throw new Unauthorized(`Domain ${project.domain_id} is disabled.`);
-      if ((await this.assignments.effectiveRoleIds(user.id, 'project', project.id)).length === 0) {
+      if ((await reads.roleIds(user.id, 'project', project.id)).length === 0) {
         throw new Unauthorized(`User ${user.id} has no access to project ${project.id}`);
       }
       return { kind: 'project', id: project.id };
@@ -245,8 +301,8 @@ export class TokensService {
     return (await this.t.domains.list({ name: ref.name }))[0];
   }
 
-  private async checkUserDomain(user: UserRecord): Promise<void> {
-    const d = await this.t.domains.get(user.domain_id);
+  private async checkUserDomain(user: UserRecord, reads: Reads): Promise<void> {
+    const d = await reads.domain(user.domain_id);
     if (!d?.enabled) throw new Unauthorized(`Domain ${user.domain_id} is disabled.`);
   }
 
