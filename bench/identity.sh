@@ -14,7 +14,7 @@
 # 4. a table of both, with the ratios and the targets.
 # Benchmarks report, they never fail: the exit status is 0 unless the script itself broke.
 #
-# Options: --quick        DURATION=5 WARMUP=1 (a smoke run, about 5 minutes)
+# Options: --quick        DURATION=5 WARMUP=1 CONNS="1 8" (a smoke run, about 5 minutes)
 #          --no-keystone  Stratus only (the table then has no Keystone columns)
 # Environment: DURATION (20) WARMUP (3) CONNS ("1 8 32") RESTARTS (5) PORT (a free one)
 #   BASELINES  directory of setup-keystone.sh/bench-keystone.sh (default: ../shared/baselines
@@ -33,7 +33,7 @@ for arg in "$@"; do
     *) echo "unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
-if [[ -n $QUICK ]]; then DURATION=${DURATION:-5}; WARMUP=${WARMUP:-1}; fi
+if [[ -n $QUICK ]]; then DURATION=${DURATION:-5}; WARMUP=${WARMUP:-1}; CONNS=${CONNS:-1 8}; fi
 export DURATION=${DURATION:-20} WARMUP=${WARMUP:-3} CONNS=${CONNS:-1 8 32}
 RESTARTS=${RESTARTS:-5}
 

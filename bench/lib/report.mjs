@@ -12,7 +12,9 @@ const rssAfter = {};
 for (const line of text.split('\n')) {
   let m = /^(\S+) (\S+) c=(\d+): ([\d.]+) req\/s p50=([\d.]+)ms p99=([\d.]+)ms mean=([\d.]+)ms errors=(\d+) .*server_cpu=([\d.]+) cores cpu_per_req=([\d.]+)ms host_cpu=([\d.]+) steal=([\d.]+)/.exec(line);
   if (m) {
-    runs.push({ label: m[1], test: m[2], c: +m[3], rps: +m[4], p50: +m[5], p99: +m[6], errors: +m[8], cpu: +m[9], cpuPerReq: +m[10], host: +m[11] });
+    // NOTE: cpu/req from server cores ÷ req/s: the printed cpu_per_req has 0.1 ms resolution only.
+    const rps = +m[4], cpu = +m[9];
+    runs.push({ label: m[1], test: m[2], c: +m[3], rps: rps || undefined, p50: +m[5], p99: +m[6], errors: +m[8], cpu, cpuPerReq: rps > 0 ? (cpu / rps) * 1000 : undefined, host: +m[11] });
     continue;
   }
   if ((m = /^kv (\S+) (.*)$/.exec(line))) { kv[m[1]] = m[2]; continue; }
@@ -24,8 +26,8 @@ for (const line of text.split('\n')) {
 }
 
 const find = (label, test, c) => runs.find((r) => r.label === label && r.test === test && r.c === c);
-const peak = (label, test) => runs.filter((r) => r.label === label && r.test === test).sort((a, b) => b.rps - a.rps)[0];
-const f = (x, d = 1) => (x === undefined || Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
+const peak = (label, test) => runs.filter((r) => r.label === label && r.test === test && r.rps).sort((a, b) => b.rps - a.rps)[0];
+const f = (x, d = 1) => (x === undefined || Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(Math.min(d, 1)) : x.toFixed(d));
 const ratio = (a, b) => (a === undefined || b === undefined || !b ? undefined : a / b);
 const x = (r) => (r === undefined ? '–' : `${f(r)}×`);
 const out = [];
@@ -97,8 +99,8 @@ const ratioAt = (test) => {
   return ratio(s?.rps, k?.rps);
 };
 const cpuRatioAt = (test) => {
-  const k = runs.filter((r) => r.label === 'keystone' && r.test === test);
-  const s = runs.filter((r) => r.label === 'stratus' && r.test === test);
+  const k = runs.filter((r) => r.label === 'keystone' && r.test === test && r.cpuPerReq);
+  const s = runs.filter((r) => r.label === 'stratus' && r.test === test && r.cpuPerReq);
   if (!k.length || !s.length) return undefined;
   const avg = (rs) => rs.reduce((a, r) => a + r.cpuPerReq, 0) / rs.length;
   return avg(k) / avg(s);
