@@ -46,7 +46,7 @@ export const networkPolicies: Record<string, string> = {
   create_subnet: NET_OWNER,
   'create_subnet:segment_id': ADMIN,
   'create_subnet:service_types': ADMIN,
-  get_subnet: `${OWNER} or rule:shared or rule:external`,
+  get_subnet: `${OWNER} or rule:shared`,
   'get_subnet:segment_id': ADMIN,
   update_subnet: NET_OWNER,
   'update_subnet:segment_id': ADMIN,

@@ -27,7 +27,9 @@ export class NetworkDomain {
   constructor(private readonly deps: DomainDeps) {
     this.t = deps.t;
     this.driver = deps.driver;
-    this.networks = new NetworksService(deps, async (id) => (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp'), async (id) => {
+    this.networks = new NetworksService(deps, async (id) => (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip'), async (id) => {
+      // NOTE: as Neutron's L3 plugin does, floating IPs go with their external network.
+      for (const f of await this.t.floatingips.list({ network_id: id })) await this.routers.deleteFip(f.id);
       for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
       for (const s of await this.t.subnets.list({ network_id: id })) await this.t.subnets.delete(s.id);
       await this.safe(() => this.driver.deleteNetwork(id));

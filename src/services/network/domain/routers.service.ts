@@ -24,6 +24,7 @@ function gatewayInfo(v: unknown): string | undefined {
   const bad = isDict(v);
   if (bad) return bad;
   const o = v as Record<string, unknown>;
+  if (Object.keys(o).length === 0) return undefined;
   const extra = Object.keys(o).filter((k) => !['network_id', 'enable_snat', 'external_fixed_ips', 'qos_policy_id'].includes(k));
   if (extra.length) return `Validation of dictionary's keys failed. Expected keys: {'network_id'} Provided keys: {${Object.keys(o).map((k) => `'${k}'`).join(', ')}}`;
   if (!('network_id' in o)) return `Validation of dictionary's keys failed. Expected keys: {'network_id'} Provided keys: {${Object.keys(o).map((k) => `'${k}'`).join(', ')}}`;
@@ -86,10 +87,11 @@ export class RoutersService {
       admin_state_up: b.admin_state_up, status: 'ACTIVE', external_gateway_info: null, routes: [],
       availability_zone_hints: (b.availability_zone_hints as string[]) ?? [], gw_port_id: null, revision_number: 0, created_at: ts, updated_at: ts,
     };
-    if (b.external_gateway_info) await this.h.network(b.external_gateway_info.network_id).then((n) => this.checkExternal(n));
+    const gwInfo = b.external_gateway_info && Object.keys(b.external_gateway_info).length ? b.external_gateway_info : null;
+    if (gwInfo) await this.h.network(gwInfo.network_id).then((n) => this.checkExternal(n));
     await this.d.t.routers.insert(r);
-    if (b.external_gateway_info) {
-      try { r = await this.setGateway(r, b.external_gateway_info); } catch (e) { await this.d.t.routers.delete(r.id); throw e; }
+    if (gwInfo) {
+      try { r = await this.setGateway(r, gwInfo); } catch (e) { await this.d.t.routers.delete(r.id); throw e; }
     }
     await this.h.routerChanged(r.id);
     return r;
