@@ -18,18 +18,43 @@ export function readConfigFile(path: string): ConfigFile {
   return text.trimStart().startsWith('{') ? parseJsonConfig(text, path) : parseLocalConf(text, path);
 }
 
+/** The JSON config file's settings and the type each must have. */
+const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security'> = {
+  port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
+  services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security',
+};
+
 function parseJsonConfig(text: string, path: string): ConfigFile {
-  let data: Record<string, unknown>;
+  let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`${path}: not valid JSON: ${(err as Error).message}`);
   }
-  const known = new Set(Object.keys(defaultConfig()));
-  const unknown = Object.keys(data).filter((k) => !known.has(k));
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigError(`${path}: expected a JSON object of settings`);
+  const unknown: string[] = [];
   const overrides: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) if (known.has(key)) overrides[key] = value;
-  if (overrides.port !== undefined) overrides.port = parsePort(overrides.port as number, `${path}: port`);
+  for (const [key, value] of Object.entries(data)) {
+    const kind = JSON_SETTINGS[key];
+    if (!kind) { unknown.push(key); continue; }
+    const bad = (what: string) => new ConfigError(`${path}: ${key} must be ${what}`);
+    if (kind === 'port') overrides.port = parsePort(value as number, `${path}: port`);
+    else if (kind === 'string' && typeof value !== 'string') throw bad('a string');
+    else if (kind === 'count' && !(Number.isInteger(value) && (value as number) >= 0)) throw bad('a whole number');
+    else if (kind === 'services' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) throw bad('a list of service names');
+    else if (kind === 'security') {
+      const known = Object.keys(defaultConfig().security);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object');
+      const security: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!known.includes(k)) unknown.push(`security.${k}`);
+        else if (!(Number.isInteger(v) && (v as number) >= 0)) throw new ConfigError(`${path}: security.${k} must be a whole number`);
+        else security[k] = v;
+      }
+      overrides.security = security;
+    }
+    if (kind !== 'port' && kind !== 'security') overrides[key] = value;
+  }
   return { overrides: overrides as ConfigOverrides, warnings: unknown.length ? [`${path}: unknown settings ignored: ${unknown.join(', ')}`] : [] };
 }
 
@@ -62,7 +87,8 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
   const warnings: string[] = [];
   let services = new Set(defaultConfig().services);
   let servicesTouched = false;
-  let section = '';
+  // NOTE: an old-style localrc (assignments, no [[...]] sections) is read whole as [[local|localrc]].
+  let section = /^\s*\[\[.*\]\]\s*$/m.test(text) ? '' : 'local|localrc';
 
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -92,7 +118,7 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
     const assignment = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!assignment) { unused.push(line); continue; }
     const [, name, rawValue] = assignment;
-    const value = expand(unquote(rawValue), vars);
+    const value = shellValue(rawValue, vars);
     vars.set(name, value);
     if (name === 'SERVICE_HOST') overrides.hostIp = value;
     else if (name in MAPPED_VARIABLES) {
@@ -111,13 +137,39 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
   return { overrides: overrides as ConfigOverrides, warnings };
 }
 
-function unquote(value: string): string {
-  const v = value.replace(/\s+#.*$/, '').trim();
-  if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) return v.slice(1, -1);
-  return v;
-}
-
-/** $VAR and ${VAR} refer to variables set earlier in the file, as the shell would read them. */
-function expand(value: string, vars: Map<string, string>): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, b) => vars.get(a ?? b) ?? '');
+/**
+ * A value as the shell reads it: '...' literally; "..." and bare words with $VAR and ${VAR}
+ * expanded from variables set earlier in the file; unquoted whitespace ends it (what follows is
+ * a comment).
+ */
+function shellValue(raw: string, vars: Map<string, string>): string {
+  let out = '';
+  let inDouble = false;
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if (!inDouble) {
+      if (/\s/.test(c)) break;
+      if (c === "'") {
+        const end = raw.indexOf("'", i + 1);
+        out += raw.slice(i + 1, end < 0 ? raw.length : end);
+        i = end < 0 ? raw.length : end + 1;
+        continue;
+      }
+      if (c === '"') { inDouble = true; i++; continue; }
+      if (c === '\\' && i + 1 < raw.length) { out += raw[i + 1]; i += 2; continue; }
+    } else {
+      if (c === '"') { inDouble = false; i++; continue; }
+      if (c === '\\' && i + 1 < raw.length && '$"\\`'.includes(raw[i + 1]!)) { out += raw[i + 1]; i += 2; continue; }
+    }
+    const ref = c === '$' ? /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(raw.slice(i)) : null;
+    if (ref) {
+      out += vars.get(ref[1] ?? ref[2]!) ?? '';
+      i += ref[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }

@@ -83,12 +83,14 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
 }
 
 export function parsePort(value: string | number, source: string): number {
-  const n = Number(value);
+  const n = typeof value === 'string' && !/^\s*\d+\s*$/.test(value) ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${source}: '${value}' is not a port number`);
   return n;
 }
 
 export class ConfigError extends Error {}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** Flags beat env vars, which beat the config file, which beats the defaults. */
 export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
@@ -99,5 +101,6 @@ export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
     if (security) config.security = { ...config.security, ...security };
   }
   config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   return config;
 }

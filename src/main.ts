@@ -1,6 +1,6 @@
 // The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
 import { Command, Option } from 'commander';
-import { ConfigError, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { ConfigError, LOG_LEVELS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
 import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
 import { fetchHealth, formatHealth } from './cli/status.js';
@@ -63,7 +63,7 @@ const program = new Command('stratus').description('An OpenStack-compatible clou
 
 withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
   .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
-  .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+  .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(LOG_LEVELS))
   .action(async (flags: Flags) => {
     const { config, warnings } = loadConfig(flags);
     await up(config, warnings);
@@ -98,6 +98,12 @@ withConfigOptions(program.command('status').description("ask the running server'
   });
 
 program.parseAsync().catch((err: unknown) => {
-  process.stderr.write(`stratus: ${err instanceof ConfigError ? err.message : (err as Error).stack ?? err}\n`);
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  // NOTE: a taken port is the user's to fix, not a crash: say so without a stack trace.
+  if (e.syscall === 'listen') {
+    process.stderr.write(`stratus: cannot listen on ${e.address}:${e.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`stratus: ${err instanceof ConfigError ? err.message : e.stack ?? err}\n`);
   process.exit(2);
 });

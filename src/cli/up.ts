@@ -2,7 +2,7 @@
 import inspector from 'node:inspector';
 import pino from 'pino';
 import { startCloud } from '../cloud.js';
-import type { CloudConfig } from '../config.js';
+import { ConfigError, type CloudConfig } from '../config.js';
 import { openrc } from './credentials.js';
 
 export async function up(config: CloudConfig, warnings: string[]): Promise<void> {
@@ -30,7 +30,7 @@ export async function up(config: CloudConfig, warnings: string[]): Promise<void>
 /** `[host:]port`; the host defaults to loopback, as node --inspect does. */
 function openInspector(spec: string): void {
   const match = /^(?:(.+):)?(\d+)$/.exec(spec);
-  if (!match) throw new Error(`--debug: expected [host:]port, got '${spec}'`);
+  if (!match || Number(match[2]) > 65535) throw new ConfigError(`--debug: expected [host:]port, got '${spec}'`);
   const host = (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   inspector.open(Number(match[2]), host);
   process.stderr.write(`Node inspector listening on ${host}:${match[2]} (${inspector.url()})\n`);
