@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -108,6 +109,16 @@ describe('settings: flags beat STRATUS_* env vars, which beat the defaults', () 
     const fromEnv = await stratus(['openrc'], { STRATUS_PORT: 'eighty' });
     assert.equal(fromEnv.code, 2);
     assert.match(fromEnv.stderr, /STRATUS_PORT: 'eighty' is not a port number/);
+  });
+
+  test('a port in use: a one-line message and exit code 1', async (t) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    t.after(() => taken.close());
+    const { port } = taken.address() as AddressInfo;
+    const r = await stratus(['up', '--port', String(port), '--bind', '127.0.0.1', '--data-dir', dir(), '--log-level', 'warn']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `stratus: cannot listen on 127.0.0.1:${port}: the port is in use\n`);
   });
 });
 
