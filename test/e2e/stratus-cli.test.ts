@@ -102,6 +102,29 @@ describe('settings: flags beat STRATUS_* env vars, which beat the defaults', () 
     assert.match(fromFlag.stdout, /^export OS_AUTH_URL=http:\/\/127\.0\.0\.1:5222\/identity$/m);
   });
 
+  test('a JSON config file (STRATUS_CONFIG) sits below env vars and flags', async () => {
+    const work = dir();
+    const file = join(work, 'stratus.json');
+    writeFileSync(file, JSON.stringify({ port: 5333, adminPassword: 'from-file', hostIp: '198.51.100.9', colour: 'blue' }));
+    const fromFile = await stratus(['openrc'], { STRATUS_CONFIG: file });
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.match(fromFile.stdout, /^export OS_AUTH_URL=http:\/\/198\.51\.100\.9:5333\/identity$/m);
+    assert.match(fromFile.stdout, /^export OS_PASSWORD=from-file$/m);
+    const envOverFile = await stratus(['openrc', '--config', file], { STRATUS_ADMIN_PASSWORD: 'from-env' });
+    assert.match(envOverFile.stdout, /^export OS_PASSWORD=from-env$/m);
+    assert.match(envOverFile.stdout, /:5333\/identity$/m);
+    const flagOverAll = await stratus(['openrc', '--config', file, '--admin-password', 'from-flag', '--host-ip', '192.0.2.1'], { STRATUS_ADMIN_PASSWORD: 'from-env' });
+    assert.match(flagOverAll.stdout, /^export OS_PASSWORD=from-flag$/m);
+    assert.match(flagOverAll.stdout, /^export OS_AUTH_URL=http:\/\/192\.0\.2\.1:5333\/identity$/m);
+  });
+
+  test('openrc for a service user takes the service password and project', async () => {
+    const r = await stratus(['openrc', 'nova', '--service-password', 'svc-pw', '--admin-password', 'adm-pw']);
+    assert.match(r.stdout, /^export OS_USERNAME=nova$/m);
+    assert.match(r.stdout, /^export OS_PASSWORD=svc-pw$/m);
+    assert.match(r.stdout, /^export OS_PROJECT_NAME=service$/m);
+  });
+
   test('a bad port is refused before anything starts', async () => {
     const r = await stratus(['up', '--port', '99999', '--data-dir', dir()]);
     assert.equal(r.code, 2);
