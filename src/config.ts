@@ -28,10 +28,12 @@ export interface CloudConfig {
   tokenExpirationSeconds: number;
   bcryptCost: number;
   security: SecurityCompliance;
+  /** Image quotas as Glance's unified limits (image_count_total, image_size_total MiB ...); none when unset. */
+  imageQuotas?: { imageCountTotal?: number; imageSizeTotal?: number; imageStageTotal?: number; imageCountUploading?: number };
 }
 
 /** Every service this build can run, in start order; identity always runs. */
-export const ALL_SERVICES = ['identity', 'network'];
+export const ALL_SERVICES = ['identity', 'image', 'network'];
 
 export function defaultConfig(): CloudConfig {
   return {

@@ -6,6 +6,7 @@ import type { ServiceMount } from '../core/http/service-plugin.js';
 import type { TokenValidator } from '../core/auth/request-context.js';
 import { IdentityModule } from './identity/index.js';
 import { NetworkModule } from './network/index.js';
+import { ImageModule } from './image/index.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import { FakeNetworkDriver } from '../drivers/network/fake-network.js';
 
@@ -65,6 +66,7 @@ export interface ServiceEntry {
  * Order matters: a service may use the facades of those before it.
  */
 export const SERVICES: ServiceEntry[] = [
+  { key: 'image', type: 'image', name: 'glance', path: '/image', catalogPath: '/image', open: (ctx) => ImageModule.open(ctx) },
   {
     key: 'network', type: 'network', name: 'neutron', path: '/networking', catalogPath: '/networking',
     open: (ctx) => NetworkModule.open(ctx, ctx.drivers.network ?? new FakeNetworkDriver()),

@@ -1,4 +1,26 @@
-// The image service: Glance v2 at /image.
+// The image service: Glance v2 at /image. Image bytes are files under DATA_DIR/images.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../core/db/database.js';
+import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
+import type { ServiceContext, ServiceModule } from '../index.js';
+import { imageDataRoutes } from './api/image-data.routes.js';
+import { imageRoutes } from './api/images.routes.js';
+import { memberRoutes } from './api/members.routes.js';
+import { schemaRoutes } from './api/schemas.routes.js';
+import { versionRoutes } from './api/versions.routes.js';
+import { ImageDomain } from './domain/image-domain.js';
+import { NO_QUOTAS, type ImageQuotas } from './domain/images.service.js';
+import { imageFaults } from './faults.js';
+import { imagePolicies } from './policies.js';
+import { ImageFiles } from './store/image-files.js';
+import { imageMigrations } from './store/migrations.js';
+import { ImageTables } from './store/tables.js';
+
+export const IMAGE_PATH = '/image';
+export type { ImageQuotas };
 
 /**
  * What compute may call (plain values in and out).
@@ -15,4 +37,100 @@ export interface ImageFacade {
   uploadImage(id: string, data: NodeJS.ReadableStream): Promise<void>;
   imageFilePath(id: string): Promise<string | undefined>;
   deleteImage(id: string): Promise<void>;
+}
+
+export class ImageModule implements ServiceModule {
+  readonly domain: ImageDomain;
+  readonly rules: RuleSet;
+  readonly facade: ImageFacade;
+  private readonly pending = new Set<Promise<void>>();
+
+  private constructor(private readonly ctx: ServiceContext, quotas: ImageQuotas) {
+    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas);
+    this.rules = compileRules({ ...imagePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
+    this.facade = makeFacade(this.domain);
+  }
+
+  static async open(ctx: ServiceContext): Promise<ImageModule> {
+    await migrate(ctx.db, 'image', imageMigrations);
+    return new ImageModule(ctx, { ...NO_QUOTAS, ...(ctx.config.imageQuotas ?? {}) });
+  }
+
+  /** Work that runs after a 202 (imports); close() waits for it. */
+  private runLater = (work: () => Promise<void>): void => {
+    const p = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch((err) => {
+      this.ctx.logger.error({ err }, 'image import failed');
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  };
+
+  async close(): Promise<void> { await Promise.all([...this.pending]); }
+
+  mount(): ServiceMount {
+    const d = this.domain;
+    return {
+      prefix: IMAGE_PATH,
+      rules: () => this.rules,
+      faults: imageFaults(() => `${this.ctx.baseUrl()}/identity`),
+      tokens: this.ctx.tokens,
+      routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d)],
+      setup: (app: FastifyInstance) => {
+        // Image bytes reach the handler as the request stream itself (never buffered).
+        app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+        app.addContentTypeParser(/^application\/openstack-images-v2\.[01]-json-patch/, { parseAs: 'string' }, (_req, body, done) => {
+          const text = String(body);
+          if (text.trim() === '') return done(null, undefined);
+          try { done(null, JSON.parse(text)); } catch {
+            done(Object.assign(new Error('Malformed JSON in request body.'), { statusCode: 400 }), undefined);
+          }
+        });
+        // NOTE: other media types reach the route, which answers 415 as Glance does.
+        app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+      },
+    };
+  }
+}
+
+function makeFacade(d: ImageDomain): ImageFacade {
+  return {
+    async findImage(id, viewer) {
+      const image = await d.tables.get(id);
+      if (!image || !(await d.images.visible(viewer, image))) return undefined;
+      if (!viewer.isAdmin && image.visibility === 'shared' && image.owner !== viewer.projectId) {
+        const m = await d.tables.member(id, viewer.projectId);
+        if (m?.status !== 'accepted') return undefined;
+      }
+      return {
+        id: image.id, name: image.name ?? '', status: image.status, minDisk: image.min_disk, minRam: image.min_ram, size: image.size,
+        diskFormat: image.disk_format, containerFormat: image.container_format, properties: { ...image.properties },
+      };
+    },
+    async createImage(args) {
+      const body: Record<string, unknown> = { ...(args.properties ?? {}), name: args.name };
+      if (args.diskFormat !== undefined) body.disk_format = args.diskFormat;
+      if (args.containerFormat !== undefined) body.container_format = args.containerFormat;
+      if (args.visibility !== undefined) body.visibility = args.visibility;
+      const image = await d.images.create({ projectId: args.projectId, isAdmin: true }, body);
+      return { id: image.id };
+    },
+    async uploadImage(id, data) {
+      const image = await d.images.get({ projectId: undefined, isAdmin: true }, id);
+      await d.images.upload(image, data);
+    },
+    async imageFilePath(id) {
+      const image = await d.tables.get(id);
+      if (!image || image.status !== 'active') return undefined;
+      return (await d.images.dataOf(image))?.path;
+    },
+    async deleteImage(id) {
+      const image = await d.tables.get(id);
+      if (image) await d.images.delete({ ...image, protected: false });
+    },
+  };
+}
+
+function loadPolicyOverrides(dataDir: string): Record<string, string> {
+  const json = join(dataDir, 'policy.json');
+  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
 }

@@ -1,0 +1,50 @@
+// GET /v2/schemas/*: the JSON schemas Glance publishes for its documents (glance/api/v2/schemas.py).
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { IMAGE_PROPERTIES, UUID_PATTERN } from '../domain/formats.js';
+import { METADEF_SCHEMAS } from './metadef-schemas.js';
+
+const imageSchema = () => ({
+  name: 'image',
+  properties: IMAGE_PROPERTIES,
+  additionalProperties: { type: 'string' },
+  links: [{ rel: 'self', href: '{self}' }, { rel: 'enclosure', href: '{file}' }, { rel: 'describedby', href: '{schema}' }],
+});
+
+const imagesSchema = () => ({
+  name: 'images',
+  properties: {
+    images: { type: 'array', items: imageSchema() },
+    first: { type: 'string' },
+    next: { type: 'string' },
+    schema: { type: 'string' },
+  },
+  links: [{ rel: 'first', href: '{first}' }, { rel: 'next', href: '{next}' }, { rel: 'describedby', href: '{schema}' }],
+});
+
+const memberSchema = () => ({
+  name: 'member',
+  properties: {
+    member_id: { type: 'string', description: 'An identifier for the image member (tenantId)' },
+    image_id: { type: 'string', description: 'An identifier for the image', pattern: UUID_PATTERN },
+    created_at: { type: 'string', description: 'Date and time of image member creation' },
+    updated_at: { type: 'string', description: 'Date and time of last modification of image member' },
+    status: { type: 'string', description: 'The status of this image member', enum: ['pending', 'accepted', 'rejected'] },
+    schema: { readOnly: true, type: 'string' },
+  },
+});
+
+const membersSchema = () => ({
+  name: 'members',
+  properties: { members: { type: 'array', items: memberSchema() }, schema: { type: 'string' } },
+  links: [{ rel: 'describedby', href: '{schema}' }],
+});
+
+export function schemaRoutes(): RouteSpec[] {
+  return [
+    { method: 'GET', url: '/v2/schemas/image', handler: imageSchema },
+    { method: 'GET', url: '/v2/schemas/images', handler: imagesSchema },
+    { method: 'GET', url: '/v2/schemas/member', handler: memberSchema },
+    { method: 'GET', url: '/v2/schemas/members', handler: membersSchema },
+    ...Object.keys(METADEF_SCHEMAS).map((name): RouteSpec => ({ method: 'GET', url: `/v2/schemas/metadefs/${name}`, handler: () => METADEF_SCHEMAS[name] })),
+  ];
+}

@@ -1,0 +1,15 @@
+// The image service's domain, built once from its tables, file store and quotas.
+import type { ImageFiles } from '../store/image-files.js';
+import type { ImageTables } from '../store/tables.js';
+import { ImagesService, type ImageQuotas } from './images.service.js';
+import { MembersService } from './members.service.js';
+
+export class ImageDomain {
+  readonly images: ImagesService;
+  readonly members: MembersService;
+
+  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas) {
+    this.images = new ImagesService(tables, files, quotas);
+    this.members = new MembersService(tables);
+  }
+}

@@ -1,0 +1,463 @@
+// Images: Glance's image lifecycle (queued → saving/uploading → importing → active ⇄ deactivated),
+// attributes, custom properties, tags, list filters and quotas. Policy is the API layer's job;
+// this enforces the domain's own rules (status transitions, protected, read-only attributes).
+import { randomUUID } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { ImageFiles, WrittenFile } from '../store/image-files.js';
+import { TooLarge } from '../store/image-files.js';
+import type { ImageRecord, ImageStatus, ImageTables, Viewer } from '../store/tables.js';
+import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved } from './errors.js';
+import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
+
+export interface ImageQuotas {
+  /** Images a project may own (-1: no limit), as unified limits' image_count_total. */
+  imageCountTotal: number;
+  /** MiB of image data a project may store (image_size_total). */
+  imageSizeTotal: number;
+  /** MiB a project may have in staging (image_stage_total). */
+  imageStageTotal: number;
+  /** Images a project may be uploading at once (image_count_uploading). */
+  imageCountUploading: number;
+}
+
+export const NO_QUOTAS: ImageQuotas = { imageCountTotal: -1, imageSizeTotal: -1, imageStageTotal: -1, imageCountUploading: -1 };
+/** Glance's image_size_cap: 1 TiB. */
+export const IMAGE_SIZE_CAP = 1099511627776;
+
+const BASE = ['checksum', 'created_at', 'container_format', 'disk_format', 'id', 'min_disk', 'min_ram', 'name', 'size',
+  'virtual_size', 'status', 'tags', 'owner', 'updated_at', 'visibility', 'protected', 'os_hidden'];
+const DISALLOWED = ['direct_url', 'self', 'file', 'schema', 'stores'];
+export const READONLY = ['created_at', 'updated_at', 'status', 'checksum', 'size', 'virtual_size', 'direct_url', 'self', 'file', 'schema', 'id', 'os_hash_algo', 'os_hash_value'];
+const FACTORY_READONLY = ['created_at', 'updated_at', 'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size'];
+const RESERVED = ['location', 'deleted', 'deleted_at'];
+const RESERVED_NS = 'os_glance';
+/** Attributes that are columns (filters compare them directly), the rest are custom properties. */
+const COLUMNS = ['id', 'name', 'status', 'visibility', 'owner', 'disk_format', 'container_format', 'size', 'virtual_size', 'checksum', 'os_hash_algo', 'os_hash_value', 'min_disk', 'min_ram', 'protected', 'os_hidden', 'created_at', 'updated_at'];
+export const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'];
+
+export interface Caller { projectId: string | undefined; isAdmin: boolean }
+
+export interface Change { op: 'add' | 'replace' | 'remove'; path: string[]; value?: unknown; draft: 4 | 10 }
+
+export interface ListQuery {
+  filters: Record<string, string>;
+  tags: string[];
+  memberStatus: string;
+  sortKeys: string[];
+  sortDirs: string[];
+  marker?: string;
+  limit: number;
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class ImagesService {
+  constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas) {}
+
+  /** The image if the caller may see it (Glance's is_image_visible), else NotFound. */
+  async get(caller: Caller, id: string): Promise<ImageRecord> {
+    const image = await this.t.get(id);
+    if (!image || !(await this.visible(caller, image))) throw imageNotFound(id);
+    return image;
+  }
+
+  async visible(caller: Caller, image: ImageRecord): Promise<boolean> {
+    if (caller.isAdmin || image.owner === null) return true;
+    if (image.visibility === 'public' || image.visibility === 'community') return true;
+    if (caller.projectId && image.owner === caller.projectId) return true;
+    if (image.visibility === 'shared' && caller.projectId) return (await this.t.member(image.id, caller.projectId)) !== undefined;
+    return false;
+  }
+
+  /** Creates a queued image from a request body (already policy-checked); Glance's deserializer and factory rules. */
+  async create(caller: Caller, body: Record<string, unknown>): Promise<ImageRecord> {
+    for (const key of DISALLOWED) if (key in body) throw readOnly(key);
+    const invalid = validateImageDoc(body);
+    if (invalid) throw new BadRequest(invalid);
+    const props: Record<string, string> = {};
+    const attrs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (BASE.includes(k)) attrs[k] = v; else props[k] = v as string;
+    }
+    for (const key of Object.keys(props)) {
+      if (key.length > 255) throw new BadRequest('Custom property should not be greater than 255 characters.');
+      if (RESERVED.includes(key) || key.startsWith(RESERVED_NS)) throw reserved(key);
+    }
+    for (const key of FACTORY_READONLY) if (key in attrs) throw readOnly(key);
+    if ('locations' in body) throw reserved('locations');
+    for (const k of ['min_disk', 'min_ram'] as const) {
+      if (typeof attrs[k] === 'number' && (attrs[k] as number) < 0) throw new BadRequest(`Invalid value '${attrs[k]}' for parameter '${k}': Cannot be a negative value.`);
+    }
+    const owner = (attrs.owner as string | null | undefined) === undefined ? caller.projectId ?? null : attrs.owner as string | null;
+    await this.enforceCount(owner);
+    const id = (attrs.id as string | undefined) ?? randomUUID();
+    if (await this.t.get(id)) throw new Conflict(`Image with identifier ${id} already exists!`);
+    const ts = now();
+    const image: ImageRecord = {
+      id, name: (attrs.name as string | null | undefined) ?? null, status: 'queued',
+      visibility: (attrs.visibility as ImageRecord['visibility'] | undefined) ?? 'shared', owner,
+      disk_format: (attrs.disk_format as string | null | undefined) ?? null, container_format: (attrs.container_format as string | null | undefined) ?? null,
+      size: null, virtual_size: null, checksum: null, os_hash_algo: null, os_hash_value: null,
+      min_disk: (attrs.min_disk as number | undefined) ?? 0, min_ram: (attrs.min_ram as number | undefined) ?? 0,
+      protected: (attrs.protected as boolean | undefined) ?? false, os_hidden: (attrs.os_hidden as boolean | undefined) ?? false,
+      properties: props, tags: dedupe((attrs.tags as string[] | undefined) ?? []), staged_size: null, created_at: ts, updated_at: ts,
+    };
+    await this.t.insert(image);
+    return image;
+  }
+
+  private async enforceCount(owner: string | null): Promise<void> {
+    if (this.quotas.imageCountTotal < 0 || !owner) return;
+    const { count } = await this.t.usage(owner);
+    if (count + 1 > this.quotas.imageCountTotal) throw overLimit(owner, 'image_count_total', this.quotas.imageCountTotal, count, 1);
+  }
+
+  /** Glance's list: visibility scope in SQL, then its filters, sort, marker and limit. */
+  async list(caller: Caller, q: ListQuery): Promise<{ images: ImageRecord[]; nextMarker?: string }> {
+    const f = { ...q.filters };
+    const visibility = f.visibility;
+    delete f.visibility;
+    if (visibility && !['community', 'public', 'private', 'shared', 'all'].includes(visibility)) throw new BadRequest(`Invalid visibility value: ${visibility}`);
+    let images = await this.t.listVisible(caller as Viewer, { memberStatus: q.memberStatus, visibility });
+    if (visibility && visibility !== 'all') images = images.filter((i) => i.visibility === visibility);
+    else if (!visibility) images = images.filter((i) => i.visibility !== 'community' || (caller.projectId !== undefined && i.owner === caller.projectId));
+    const hidden = (f.os_hidden ?? 'false').toLowerCase();
+    delete f.os_hidden;
+    if (!['true', 'false'].includes(hidden)) throw new BadRequest(`Invalid value '${hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.`);
+    images = images.filter((i) => i.os_hidden === (hidden === 'true'));
+    if (f.protected !== undefined) {
+      const p = f.protected;
+      if (!['true', 'false'].includes(p)) throw new BadRequest(`Invalid value '${p}' for 'protected' filter. Valid values are 'true' or 'false'.`);
+      images = images.filter((i) => i.protected === (p === 'true'));
+      delete f.protected;
+    }
+    if ('changes-since' in f) throw new BadRequest('The "changes-since" filter is no longer available on v2.');
+    for (const tag of q.tags) images = images.filter((i) => i.tags.includes(tag));
+    for (const [k, v] of Object.entries(f)) images = images.filter(filterFor(k, v));
+
+    images.sort(comparator(q.sortKeys, q.sortDirs));
+    let start = 0;
+    if (q.marker !== undefined) {
+      const at = images.findIndex((i) => i.id === q.marker);
+      if (at < 0) throw new BadRequest(`No image found with ID ${q.marker}`);
+      start = at + 1;
+    }
+    const page = images.slice(start, start + q.limit);
+    return { images: page, nextMarker: page.length > 0 && page.length === q.limit ? page[page.length - 1]!.id : undefined };
+  }
+
+  /** Applies JSON-patch changes (already parsed and policy-checked) as Glance's update does, all or nothing. */
+  async update(caller: Caller, image: ImageRecord, changes: Change[]): Promise<ImageRecord> {
+    const next: ImageRecord = { ...image, properties: { ...image.properties }, tags: [...image.tags] };
+    for (const c of changes) {
+      const root = c.path[0]!;
+      if (root === 'locations') throw new Forbidden("It's not allowed to update locations if locations are invisible.");
+      if (c.op === 'remove') {
+        if (COLUMNS.includes(root) || root === 'tags') throw new Forbidden(`Property ${root} may not be removed.`);
+        if (!(root in next.properties)) throw new Conflict(`Property ${root} does not exist.`);
+        delete next.properties[root];
+        continue;
+      }
+      const isBase = BASE.includes(root);
+      if (c.op === 'replace') {
+        if (root === 'owner' && !caller.isAdmin) throw new Forbidden("Owner can't be updated by non admin.");
+        if (!isBase && !(root in next.properties)) throw new Conflict(`Property ${root} does not exist.`);
+      } else if (c.draft === 4 && (isBase || root in next.properties)) {
+        throw new Conflict(`Property ${root} already present.`);
+      }
+      if (!isBase) {
+        if (root.length > 255) throw new BadRequest('Custom property should not be greater than 255 characters.');
+        next.properties[root] = c.value as string;
+        continue;
+      }
+      if ((root === 'container_format' || root === 'disk_format') && next.status !== 'queued' && c.value !== (next as any)[root]) {
+        throw new Forbidden(`Attribute ${root} can be only replaced for a queued image.`);
+      }
+      if ((root === 'min_disk' || root === 'min_ram') && (c.value as number) < 0) {
+        throw new BadRequest(`Invalid value '${c.value}' for parameter '${root}': Cannot be a negative value.`);
+      }
+      if (root === 'tags') next.tags = dedupe(c.value as string[]);
+      else (next as any)[root] = c.value;
+    }
+    next.updated_at = now();
+    await this.t.update(image.id, {
+      name: next.name, visibility: next.visibility, owner: next.owner, disk_format: next.disk_format, container_format: next.container_format,
+      min_disk: next.min_disk, min_ram: next.min_ram, protected: next.protected, os_hidden: next.os_hidden,
+      properties: next.properties, tags: next.tags, updated_at: next.updated_at,
+    });
+    return next;
+  }
+
+  async delete(image: ImageRecord): Promise<void> {
+    if (image.protected) throw new Forbidden(`Image ${image.id} is protected and cannot be deleted.`);
+    await this.t.delete(image.id);
+    // NOTE: bytes go after the row: a crash in between leaves an orphan file, never a row without bytes.
+    await this.files.remove(image.id);
+  }
+
+  async deactivate(image: ImageRecord): Promise<void> {
+    if (image.status === 'deactivated') return;
+    if (image.status !== 'active') throw new Forbidden(`Not allowed to deactivate image in status '${image.status}'`);
+    if (!(await this.t.transition(image.id, ['active'], { status: 'deactivated', updated_at: now() }))) throw badTransition(image.status, 'deactivated');
+  }
+
+  async reactivate(image: ImageRecord): Promise<void> {
+    if (image.status === 'active') return;
+    if (image.status !== 'deactivated') throw new Forbidden(`Not allowed to reactivate image in status '${image.status}'`);
+    if (!(await this.t.transition(image.id, ['deactivated'], { status: 'active', updated_at: now() }))) throw badTransition(image.status, 'active');
+  }
+
+  async addTag(image: ImageRecord, tag: string): Promise<void> {
+    if ([...tag].length > 255) throw new BadRequest(`Provided object does not match schema 'image': '${tag}' is too long`);
+    if (image.tags.includes(tag)) return;
+    await this.t.update(image.id, { tags: [...image.tags, tag], updated_at: now() });
+  }
+
+  async deleteTag(image: ImageRecord, tag: string): Promise<void> {
+    if (!image.tags.includes(tag)) throw new NotFound(`Tag ${tag} not found`);
+    await this.t.update(image.id, { tags: image.tags.filter((x) => x !== tag), updated_at: now() });
+  }
+
+  /**
+   * Streams bytes into a queued image (status saving while it runs) and makes it active with its
+   * size and checksums; a failure puts it back to queued. Glance's errors: 409 when not queued,
+   * 400 without formats, 413 over quota or the size cap.
+   */
+  async upload(image: ImageRecord, data: NodeJS.ReadableStream, contentLength?: number): Promise<ImageRecord> {
+    this.requireFormats(image);
+    await this.enforceUpload(image);
+    if (!(await this.t.transition(image.id, ['queued'], { status: 'saving', updated_at: now() }))) {
+      drain(data);
+      const current = await this.t.get(image.id);
+      throw badTransition(current?.status ?? image.status, 'saving');
+    }
+    let written: WrittenFile;
+    try {
+      written = await this.files.write(image.id, data, this.sizeLimit(image.owner, await this.usageBytes(image.owner)));
+    } catch (e) {
+      await this.t.transition(image.id, ['saving'], { status: 'queued', size: null, virtual_size: null, updated_at: now() });
+      throw this.uploadError(e);
+    }
+    void contentLength;
+    const virtualSize = await this.virtualSize(image, written.size);
+    const done = await this.t.transition(image.id, ['saving'], {
+      status: 'active', size: written.size, virtual_size: virtualSize, checksum: written.md5, os_hash_algo: 'sha512', os_hash_value: written.sha512, updated_at: now(),
+    });
+    if (!done) {
+      // NOTE: the image was deleted while its bytes arrived, as Glance's 410 Gone.
+      await this.files.remove(image.id);
+      throw new ApiGone(`Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`);
+    }
+    return (await this.t.get(image.id))!;
+  }
+
+  /** glance-direct, step one: bytes to the staging area; the image becomes 'uploading'. */
+  async stage(image: ImageRecord, data: NodeJS.ReadableStream): Promise<void> {
+    if (image.status !== 'queued') { drain(data); throw badTransition(image.status, 'uploading'); }
+    await this.enforceUpload(image, true);
+    if (!(await this.t.transition(image.id, ['queued'], { status: 'uploading', updated_at: now() }))) { drain(data); throw badTransition(image.status, 'uploading'); }
+    try {
+      const w = await this.files.write(image.id, data, this.stageLimit(image.owner, (await this.t.usage(image.owner ?? '')).staged), true);
+      await this.t.update(image.id, { staged_size: w.size, size: w.size, updated_at: now() });
+    } catch (e) {
+      await this.t.transition(image.id, ['uploading'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+      throw this.uploadError(e);
+    }
+  }
+
+  /**
+   * glance-direct, step two: checks as Glance's import_image does, marks the image 'importing'
+   * and returns the work to run after the 202 (hash, move, activate; back to queued on failure).
+   */
+  async startImport(image: ImageRecord, method: string): Promise<() => Promise<void>> {
+    if (method === 'glance-direct') {
+      if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
+      if (image.status !== 'uploading' || image.staged_size === null) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
+    } else if (method === 'copy-image') {
+      if (image.status !== 'active') throw new Conflict("Only images with status active can be targeted for copying");
+      // NOTE: one store: the data is already in every store there is.
+      return async () => {};
+    } else {
+      throw new BadRequest(`Unknown import method name '${method}'.`);
+    }
+    if (!image.container_format) throw new Conflict("'container_format' needs to be set before import");
+    if (!image.disk_format) throw new Conflict("'disk_format' needs to be set before import");
+    if (!(await this.t.transition(image.id, ['uploading'], { status: 'importing', updated_at: now() }))) throw badTransition(image.status, 'importing');
+    return async () => {
+      try {
+        const w = await this.files.importStaged(image.id);
+        const virtualSize = await this.virtualSize(image, w.size);
+        const ok = await this.t.transition(image.id, ['importing'], {
+          status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, updated_at: now(),
+        });
+        if (!ok) await this.files.remove(image.id);
+      } catch {
+        await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+        await this.files.remove(image.id);
+      }
+    };
+  }
+
+  /** Where an active (or deactivated) image's bytes are; undefined when it has none. */
+  async dataOf(image: ImageRecord): Promise<{ path: string; size: number } | undefined> {
+    if (!['active', 'deactivated'].includes(image.status) || image.size === null) return undefined;
+    if (!(await this.files.exists(image.id))) return undefined;
+    return { path: this.files.path(image.id), size: image.size };
+  }
+
+  readData(id: string, range?: { start: number; end: number }) { return this.files.read(id, range); }
+
+  private requireFormats(image: ImageRecord): void {
+    const missing = ['disk_format', 'container_format'].filter((k) => !(image as any)[k]);
+    if (missing.length === 1) throw new BadRequest(`Property ${missing[0]} must be set prior to saving data.`);
+    if (missing.length > 1) throw new BadRequest(`Properties ${missing.join(', ')} must be set prior to saving data.`);
+  }
+
+  private async usageBytes(owner: string | null): Promise<number> {
+    return owner ? (await this.t.usage(owner)).bytes : 0;
+  }
+
+  /** Glance checks image_size_total (delta 0) and image_count_uploading (delta 1) before any byte. */
+  private async enforceUpload(image: ImageRecord, staging = false): Promise<void> {
+    const owner = image.owner;
+    if (!owner) return;
+    const u = await this.t.usage(owner);
+    const mib = Math.floor(u.bytes / 1048576);
+    if (this.quotas.imageSizeTotal >= 0 && mib > this.quotas.imageSizeTotal) throw overLimit(owner, 'image_size_total', this.quotas.imageSizeTotal, mib, 0);
+    const stagedMib = Math.floor(u.staged / 1048576);
+    if (staging && this.quotas.imageStageTotal >= 0 && stagedMib > this.quotas.imageStageTotal) throw overLimit(owner, 'image_stage_total', this.quotas.imageStageTotal, stagedMib, 0);
+    if (this.quotas.imageCountUploading >= 0 && u.uploading + 1 > this.quotas.imageCountUploading) throw overLimit(owner, 'image_count_uploading', this.quotas.imageCountUploading, u.uploading, 1);
+  }
+
+  /** Bytes this upload may write: the size cap, and what is left of the project's image_size_total. */
+  private sizeLimit(owner: string | null, usedBytes: number): number {
+    if (!owner || this.quotas.imageSizeTotal < 0) return IMAGE_SIZE_CAP;
+    return Math.min(IMAGE_SIZE_CAP, Math.max(0, this.quotas.imageSizeTotal * 1048576 - usedBytes));
+  }
+
+  private stageLimit(owner: string | null, stagedBytes: number): number {
+    if (!owner || this.quotas.imageStageTotal < 0) return IMAGE_SIZE_CAP;
+    return Math.min(IMAGE_SIZE_CAP, Math.max(0, this.quotas.imageStageTotal * 1048576 - stagedBytes));
+  }
+
+  private uploadError(e: unknown): unknown {
+    if (e instanceof TooLarge) {
+      return e.limit >= IMAGE_SIZE_CAP
+        ? new OverLimit(`The incoming image is too large: Image exceeds the storage quota: The size of the data ${e.limit} will exceed the limit. ${e.limit} bytes remaining.`)
+        : new OverLimit(`Image exceeds the storage quota: The size of the data will exceed the limit. ${e.limit} bytes remaining.`);
+    }
+    return e;
+  }
+
+  /** virtual_size as Glance's format inspector finds it: raw is its size, qcow2 says it in its header. */
+  private async virtualSize(image: ImageRecord, size: number): Promise<number | null> {
+    if (image.disk_format === 'raw' || image.disk_format === 'iso') return size;
+    if (image.disk_format !== 'qcow2' || size < 32) return null;
+    const fh = await open(this.files.path(image.id), 'r');
+    try {
+      const buf = Buffer.alloc(32);
+      await fh.read(buf, 0, 32, 0);
+      if (buf.readUInt32BE(0) !== 0x514649fb) return null;
+      return Number(buf.readBigUInt64BE(24));
+    } finally { await fh.close(); }
+  }
+}
+
+/** 410 Gone (the image went away during the upload). */
+export class ApiGone extends Conflict {
+  constructor(m: string) { super(m); (this as { status: number }).status = 410; }
+}
+
+function dedupe(tags: string[]): string[] { return [...new Set(tags)]; }
+
+/** Lets a request body we refuse flow to nowhere, so the client sees our answer, not a reset. */
+export function drain(data: NodeJS.ReadableStream): void {
+  (data as NodeJS.ReadableStream & { resume?: () => void }).resume?.();
+}
+
+const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in'];
+
+function splitOp(expr: string): [string, string] {
+  const i = expr.indexOf(':');
+  if (i < 0) return ['eq', expr];
+  if (!Number.isNaN(Date.parse(expr)) && /^\d{4}-\d\d-\d\d/.test(expr)) return ['eq', expr];
+  return [expr.slice(0, i), expr.slice(i + 1)];
+}
+
+function splitQuoted(list: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|([^,]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(list))) out.push((m[1] ?? m[2] ?? '').trim());
+  return out;
+}
+
+/** One of Glance's list filters (sqlalchemy api _make_conditions_from_filters). */
+function filterFor(key: string, raw: string): (i: ImageRecord) => boolean {
+  if (key.endsWith('_min') || key.endsWith('_max')) {
+    const attr = key.slice(0, -4);
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim())) throw new BadRequest('Unable to filter on a range with a non-numeric value.');
+    return (i) => {
+      const v = (i as any)[attr] ?? i.properties[attr];
+      if (v === null || v === undefined) return false;
+      return key.endsWith('_min') ? Number(v) >= n : Number(v) <= n;
+    };
+  }
+  if (key === 'created_at' || key === 'updated_at') {
+    const [op, iso] = splitOp(raw);
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) throw new BadRequest(`Bad "${key}" query filter format. Use ISO 8601 DateTime notation.`);
+    if (!OPS.includes(op) || op === 'in') throw new BadRequest(`Unable to filter by unknown operator '${op}'.`);
+    return (i) => compare(op, Date.parse(i[key]), t);
+  }
+  if (['name', 'id', 'status', 'container_format', 'disk_format'].includes(key)) {
+    const [op, value] = splitOp(raw);
+    if (op === 'in') { const set = splitQuoted(value); return (i) => set.includes(String((i as any)[key])); }
+    if (op === 'eq') return (i) => (i as any)[key] !== null && String((i as any)[key]) === value;
+    throw new BadRequest(`Unable to filter by unknown operator '${op}'.`);
+  }
+  if (COLUMNS.includes(key)) {
+    return (i) => {
+      const v = (i as any)[key];
+      if (v === null || v === undefined) return false;
+      if (typeof v === 'boolean') return ['true', '1'].includes(raw.toLowerCase()) === v;
+      return String(v) === raw;
+    };
+  }
+  return (i) => i.properties[key] === raw;
+}
+
+function compare(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case 'eq': return a === b;
+    case 'neq': return a !== b;
+    case 'gt': return a > b;
+    case 'gte': return a >= b;
+    case 'lt': return a < b;
+    default: return a <= b;
+  }
+}
+
+function comparator(keys: string[], dirs: string[]) {
+  const all = [...keys];
+  const allDirs = keys.map((_, n) => dirs[n] ?? dirs[0] ?? 'desc');
+  for (const k of ['created_at', 'id']) if (!all.includes(k)) { all.push(k); allDirs.push(allDirs[0] ?? 'desc'); }
+  return (a: ImageRecord, b: ImageRecord): number => {
+    for (let n = 0; n < all.length; n++) {
+      const k = all[n]!;
+      const x = (a as any)[k];
+      const y = (b as any)[k];
+      let c = 0;
+      if (x === y) c = 0;
+      else if (x === null || x === undefined) c = -1;
+      else if (y === null || y === undefined) c = 1;
+      else c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+      if (c !== 0) return allDirs[n] === 'asc' ? c : -c;
+    }
+    return 0;
+  };
+}
+
+export { IMAGE_PROPERTIES };
+export type { ImageStatus };

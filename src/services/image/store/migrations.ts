@@ -1,0 +1,25 @@
+import type { Migration } from '../../../core/db/database.js';
+
+// One row per image (Glance's base attributes as columns, custom properties and tags as JSON) and
+// one per membership. Deleted images are removed, not kept as `deleted` rows: nothing reads them.
+export const imageMigrations: Migration[] = [
+  {
+    id: '001-image',
+    statements: [
+      `CREATE TABLE glance_images (
+        id TEXT PRIMARY KEY, name TEXT, status TEXT NOT NULL, visibility TEXT NOT NULL, owner TEXT,
+        disk_format TEXT, container_format TEXT, size INTEGER, virtual_size INTEGER,
+        checksum TEXT, os_hash_algo TEXT, os_hash_value TEXT,
+        min_disk INTEGER NOT NULL, min_ram INTEGER NOT NULL, protected INTEGER NOT NULL, os_hidden INTEGER NOT NULL,
+        properties TEXT NOT NULL, tags TEXT NOT NULL, staged_size INTEGER,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE INDEX glance_images_owner ON glance_images (owner)`,
+      `CREATE INDEX glance_images_visibility ON glance_images (visibility)`,
+      `CREATE TABLE glance_image_members (
+        image_id TEXT NOT NULL REFERENCES glance_images (id) ON DELETE CASCADE, member_id TEXT NOT NULL,
+        status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (image_id, member_id))`,
+      `CREATE INDEX glance_image_members_member ON glance_image_members (member_id)`,
+    ],
+  },
+];
