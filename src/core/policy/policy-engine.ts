@@ -8,7 +8,12 @@ export type RuleSet = Map<string, Check>;
 
 export function compileRules(texts: Record<string, string>): RuleSet {
   const rules: RuleSet = new Map();
-  for (const [name, text] of Object.entries(texts)) rules.set(name, parseRule(text));
+  for (const [name, text] of Object.entries(texts)) {
+    // NOTE: as oslo.policy, a rule that does not parse fails closed instead of stopping the service.
+    let check: Check;
+    try { check = parseRule(text); } catch { check = () => false; }
+    rules.set(name, check);
+  }
   return rules;
 }
 
@@ -74,7 +79,8 @@ function parseCheck(tok: string): Check {
   if (tok === '@') return () => true;
   if (tok === '!') return () => false;
   const colon = tok.indexOf(':');
-  if (colon < 0) throw new Error(`policy check without a kind: ${tok}`);
+  // NOTE: oslo.policy fails closed on a check it cannot read.
+  if (colon < 0) return () => false;
   const kind = tok.slice(0, colon);
   const match = tok.slice(colon + 1);
   if (kind === 'rule') return (t, c, rules) => enforce(rules, match, t, c);
@@ -84,34 +90,60 @@ function parseCheck(tok: string): Check {
       return wanted !== undefined && c.roles.some((r) => r.toLowerCase() === wanted.toLowerCase());
     };
   }
-  return (t, c) => genericCheck(kind, match, t, c);
+  const literal = pythonLiteral(kind);
+  return (t, c) => {
+    const expected = interpolate(match, t);
+    if (expected === undefined) return false;
+    if (literal !== undefined) return expected === literal;
+    return found(c, kind.split('.'), expected);
+  };
 }
 
-// `kind:match` where match is a literal ('x', True, 42) or a %(target.path)s reference,
-// compared with the credential at `kind` (dotted paths allowed, as in token.domain.id).
-function genericCheck(kind: string, match: string, target: Target, creds: Credentials): boolean {
-  let expected: unknown;
-  if (/^'.*'$/.test(match)) expected = match.slice(1, -1);
-  else if (match === 'True') expected = true;
-  else if (match === 'False') expected = false;
-  else if (/^-?\d+$/.test(match)) expected = Number(match);
-  else {
-    expected = interpolate(match, target);
-    if (expected === undefined) return false;
+/**
+ * oslo.policy's GenericCheck: `kind:match`. The match is interpolated from the target
+ * (%(target.x)s; a missing key fails the check) and compared as a string with the credential at
+ * the dotted path `kind` (any element of a list matches), or with `kind` itself when it is a
+ * Python literal ('x', 42, True, None), as in `True:%(user.enabled)s`.
+ */
+function found(creds: unknown, path: string[], expected: string): boolean {
+  if (path.length === 0) return pythonStr(creds) === expected;
+  if (creds === null || typeof creds !== 'object') return false;
+  const obj = creds as Record<string, unknown>;
+  // NOTE: our credentials also carry flattened keys ("token.domain.id"); try the longest first.
+  for (let n = path.length; n >= 1; n--) {
+    const key = path.slice(0, n).join('.');
+    if (!(key in obj) || obj[key] === undefined) continue;
+    const value = obj[key];
+    const rest = path.slice(n);
+    if (Array.isArray(value)) return value.some((v) => found(v, rest, expected));
+    return found(value, rest, expected);
   }
-  const actual = lookup(creds, kind);
-  if (actual === undefined || actual === null) return false;
-  if (Array.isArray(actual)) return actual.map(String).includes(String(expected));
-  if (typeof expected === 'boolean') return actual === expected || String(actual) === String(expected);
-  return String(actual) === String(expected);
+  return false;
+}
+
+/** The string form of a Python literal, or undefined when `text` is not one. */
+function pythonLiteral(text: string): string | undefined {
+  if (/^'[^']*'$/.test(text) || /^"[^"]*"$/.test(text)) return text.slice(1, -1);
+  if (text === 'True' || text === 'False' || text === 'None') return text;
+  if (/^[-+]?\d+$/.test(text)) return String(Number.parseInt(text, 10));
+  if (/^[-+]?(\d+\.\d*|\.\d+)$/.test(text)) return pythonStr(Number.parseFloat(text));
+  return undefined;
+}
+
+/** Python's str() of a JSON value, which is what oslo.policy compares. */
+function pythonStr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  return String(v);
 }
 
 function interpolate(template: string, target: Target): string | undefined {
   let missing = false;
   const out = template.replace(/%\(([^)]+)\)s/g, (_, key: string) => {
     const value = lookup(target, key);
-    if (value === undefined || value === null) { missing = true; return ''; }
-    return String(value);
+    if (value === undefined) { missing = true; return ''; }
+    return pythonStr(value);
   });
   return missing ? undefined : out;
 }
