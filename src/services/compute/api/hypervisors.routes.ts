@@ -1,0 +1,243 @@
+// /os-hypervisors (hypervisors.inc) and /os-services (os-services.inc): the compute hosts the
+// hypervisor driver reports, their usage from Placement, and enabling/disabling/forcing down.
+import { Type } from '@sinclair/typebox';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
+import { bool, requestMv } from './servers.common.js';
+
+const H = 'os_compute_api:os-hypervisors:';
+const SV = 'os_compute_api:os-services:';
+const IdParams = Type.Object({ id: Type.String() });
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
+  const serviceIds = async () => new Map((await d.hosts.services({})).map((s, i) => [s.id, i + 1]));
+
+  const nodeView = async (req: ApiRequest, n: ComputeNodeRecord, detail: boolean, withServers: boolean) => {
+    const mv = requestMv(req, d.maxMv);
+    const svc = await d.hosts.nodeService(n);
+    const ids = await serviceIds();
+    const out: Record<string, unknown> = {
+      id: mv('2.53') ? n.id : n.seq, hypervisor_hostname: n.hypervisor_hostname,
+      state: svc?.forced_down ? 'down' : 'up', status: svc?.disabled ? 'disabled' : 'enabled',
+    };
+    if (detail) {
+      out.hypervisor_type = n.hypervisor_type;
+      out.hypervisor_version = n.hypervisor_version;
+      out.host_ip = n.host_ip;
+      out.service = { host: n.host, id: mv('2.53') ? svc?.id : ids.get(n.service_id), disabled_reason: svc?.disabled_reason ?? null };
+      if (!mv('2.88')) {
+        const used = await d.hosts.usage(n);
+        const running = (await d.servers.store.onNode(n.hypervisor_hostname)).length;
+        const vcpusUsed = used.VCPU ?? 0; const ramUsed = (used.MEMORY_MB ?? 0) + 512; const diskUsed = used.DISK_GB ?? 0;
+        Object.assign(out, {
+          vcpus: n.vcpus, memory_mb: n.memory_mb, local_gb: n.local_gb, vcpus_used: vcpusUsed, memory_mb_used: ramUsed, local_gb_used: diskUsed,
+          free_ram_mb: n.memory_mb - ramUsed, free_disk_gb: n.local_gb - diskUsed, current_workload: 0, running_vms: running,
+          disk_available_least: n.local_gb - diskUsed, cpu_info: mv('2.28') ? JSON.parse(n.cpu_info) : n.cpu_info,
+        });
+      } else {
+        out.uptime = ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00';
+      }
+    }
+    if (withServers) {
+      const servers = await d.servers.store.onNode(n.hypervisor_hostname);
+      if (servers.length || !mv('2.53')) out.servers = servers.map((s) => ({ name: instanceName(s.id), uuid: s.id }));
+    }
+    return out;
+  };
+
+  const list = async (req: ApiRequest, detail: boolean) => {
+    const mv = requestMv(req, d.maxMv);
+    req.ctx.authorize(`${H}${detail ? 'list-detail' : 'list'}`, {});
+    const q = req.query as Record<string, string>;
+    let nodes = await d.hosts.nodes();
+    let withServers = false;
+    if (mv('2.53')) {
+      for (const k of Object.keys(q)) if (!['limit', 'marker', 'hypervisor_hostname_pattern', 'with_servers'].includes(k)) throw new BadRequest(`Invalid input for query parameters ${k}. Additional properties are not allowed ('${k}' was unexpected)`);
+      if (q.hypervisor_hostname_pattern !== undefined) {
+        if (q.limit !== undefined || q.marker !== undefined) throw new BadRequest('Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.');
+        nodes = nodes.filter((n) => n.hypervisor_hostname.includes(q.hypervisor_hostname_pattern!));
+        if (nodes.length === 0) throw new NotFound(`No hypervisor matching '${q.hypervisor_hostname_pattern}' could be found.`);
+      }
+      if (q.with_servers !== undefined) withServers = bool(q.with_servers, 'with_servers');
+    }
+    if (mv('2.33')) {
+      if (q.marker) {
+        const i = nodes.findIndex((n) => (mv('2.53') ? n.id : String(n.seq)) === q.marker);
+        if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
+        nodes = nodes.slice(i + 1);
+      }
+      if (q.limit !== undefined) {
+        if (!/^\d+$/.test(q.limit)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
+        nodes = nodes.slice(0, Number(q.limit));
+      }
+    }
+    const out: Record<string, unknown> = { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, detail, withServers))) };
+    if (mv('2.33') && q.limit !== undefined && nodes.length === Number(q.limit) && nodes.length > 0) {
+      const last = nodes[nodes.length - 1]!;
+      out.hypervisors_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/os-hypervisors${detail ? '/detail' : ''}?limit=${q.limit}&marker=${mv('2.53') ? last.id : last.seq}` }];
+    }
+    return out;
+  };
+
+  const findNode = async (req: ApiRequest, id: string): Promise<ComputeNodeRecord> => {
+    const mv = requestMv(req, d.maxMv);
+    if (mv('2.53') ? !UUID_RE.test(id) : !/^\d+$/.test(id)) {
+      if (mv('2.53')) throw new BadRequest(`Invalid uuid ${id}`);
+      throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+    }
+    return d.hosts.node(id);
+  };
+
+  return [
+    { method: 'GET', url: '/v2.1/os-hypervisors', handler: (req) => list(req, false) },
+    { method: 'GET', url: '/v2.1/os-hypervisors/detail', handler: (req) => list(req, true) },
+    {
+      method: 'GET', url: '/v2.1/os-hypervisors/statistics',
+      handler: async (req) => {
+        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        req.ctx.authorize(`${H}statistics`, {});
+        const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
+        for (const n of await d.hosts.nodes()) {
+          const v = await nodeView(req, n, true, false) as Record<string, number>;
+          stats.count! += 1;
+          for (const k of Object.keys(stats)) if (k !== 'count') stats[k]! += Number(v[k] ?? 0);
+        }
+        return { hypervisor_statistics: stats };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-hypervisors/:id', schema: { params: IdParams },
+      handler: async (req) => {
+        req.ctx.authorize(`${H}show`, {});
+        const mv = requestMv(req, d.maxMv);
+        const q = req.query as Record<string, string>;
+        const withServers = mv('2.53') && q.with_servers !== undefined ? bool(q.with_servers, 'with_servers') : false;
+        return { hypervisor: await nodeView(req, await findNode(req, req.params.id), true, withServers) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-hypervisors/:id/uptime', schema: { params: IdParams },
+      handler: async (req) => {
+        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        req.ctx.authorize(`${H}uptime`, {});
+        const n = await findNode(req, req.params.id);
+        return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-hypervisors/:id/search', schema: { params: IdParams },
+      handler: async (req) => {
+        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        req.ctx.authorize(`${H}search`, {});
+        const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
+        if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
+        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, false))) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-hypervisors/:id/servers', schema: { params: IdParams },
+      handler: async (req) => {
+        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        req.ctx.authorize(`${H}servers`, {});
+        const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
+        if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
+        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, true))) };
+      },
+    },
+    ...serviceRoutes(d),
+  ];
+}
+
+const instanceName = (id: string) => `instance-${parseInt(id.replace(/-/g, '').slice(0, 8), 16).toString(16).padStart(8, '0')}`;
+
+function serviceRoutes(d: ServersDomain): RouteSpec[] {
+  const view = async (req: ApiRequest, s: ComputeServiceRecord, index: number) => {
+    const mv = requestMv(req, d.maxMv);
+    const zone = s.binary === 'nova-compute' ? await d.servers.ports.hostAz(s.host) : 'internal';
+    return {
+      id: mv('2.53') ? s.id : index, binary: s.binary, host: s.host, zone, status: s.disabled ? 'disabled' : 'enabled',
+      state: s.forced_down ? 'down' : 'up', updated_at: s.updated_at.replace(/Z$/, '.000000'), disabled_reason: s.disabled_reason,
+      ...(mv('2.11') ? { forced_down: s.forced_down } : {}),
+    };
+  };
+  const all = async () => d.hosts.services({});
+  const indexOf = async (s: ComputeServiceRecord) => (await all()).findIndex((x) => x.id === s.id) + 1;
+  return [
+    {
+      method: 'GET', url: '/v2.1/os-services',
+      handler: async (req) => {
+        req.ctx.authorize(`${SV}list`, {});
+        const q = req.query as Record<string, string>;
+        const list = await all();
+        const out = [];
+        for (let i = 0; i < list.length; i++) {
+          const s = list[i]!;
+          if (q.host && s.host !== q.host) continue;
+          if (q.binary && s.binary !== q.binary) continue;
+          out.push(await view(req, s, i + 1));
+        }
+        return { services: out };
+      },
+    },
+    {
+      method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams },
+      handler: async (req) => {
+        const mv = requestMv(req, d.maxMv);
+        req.ctx.authorize(`${SV}update`, {});
+        const body = (req.body ?? {}) as Record<string, any>;
+        if (!mv('2.53')) {
+          const action = req.params.id;
+          if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw new NotFound('Unknown action');
+          if (typeof body.host !== 'string' || typeof body.binary !== 'string') throw new BadRequest("Invalid input for field/attribute host. 'host' is a required property");
+          const s = await d.hosts.findService(body.host, body.binary);
+          if (action === 'force-down') {
+            if (!mv('2.11')) throw new NotFound('Unknown action');
+            const forced = bool(body.forced_down, 'forced_down');
+            await d.hosts.updateService(s.id, { forced_down: forced });
+            return { service: { host: s.host, binary: s.binary, forced_down: forced } };
+          }
+          if (action === 'disable-log-reason') {
+            if (typeof body.disabled_reason !== 'string' || !body.disabled_reason.trim() || body.disabled_reason.length > 255) throw new BadRequest('The string containing the reason for disabling the service contains invalid characters or is too long.');
+            await d.hosts.updateService(s.id, { disabled: true, disabled_reason: body.disabled_reason });
+            return { service: { host: s.host, binary: s.binary, status: 'disabled', disabled_reason: body.disabled_reason } };
+          }
+          await d.hosts.updateService(s.id, { disabled: action === 'disable' });
+          return { service: { host: s.host, binary: s.binary, status: action === 'disable' ? 'disabled' : 'enabled' } };
+        }
+        if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+        for (const k of Object.keys(body)) if (!['status', 'disabled_reason', 'forced_down'].includes(k)) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
+        if (Object.keys(body).length === 0) throw new BadRequest('No updates were requested. Fields \'status\' or \'forced_down\' should be specified.');
+        if (body.status !== undefined && !['enabled', 'disabled'].includes(body.status)) throw new BadRequest(`Invalid input for field/attribute status. Value: ${body.status}.`);
+        if (body.disabled_reason !== undefined && body.status !== 'disabled') throw new BadRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
+        const s = await d.hosts.serviceById(req.params.id);
+        if (s.binary !== 'nova-compute') throw new BadRequest(`Updating a ${s.binary} service is not supported. Only nova-compute services can be updated.`);
+        const updated = await d.hosts.updateService(s.id, {
+          ...(body.status !== undefined ? { disabled: body.status === 'disabled', disabled_reason: body.disabled_reason ?? null } : {}),
+          ...(body.forced_down !== undefined ? { forced_down: bool(body.forced_down, 'forced_down') } : {}),
+        });
+        return { service: await view(req, updated, await indexOf(updated)) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2.1/os-services/:id', status: 204, schema: { params: IdParams },
+      handler: async (req) => {
+        const mv = requestMv(req, d.maxMv);
+        req.ctx.authorize(`${SV}delete`, {});
+        const list = await all();
+        let s: ComputeServiceRecord | undefined;
+        if (mv('2.53')) {
+          if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+          s = list.find((x) => x.id === req.params.id);
+        } else {
+          if (!/^\d+$/.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+          s = list[Number(req.params.id) - 1];
+        }
+        if (!s) throw new NotFound(`Service ${req.params.id} not found.`);
+        await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).length > 0);
+      },
+    },
+  ];
+}

@@ -1,0 +1,225 @@
+// POST /servers/{id}/action (servers-actions.inc): one body key names the action.
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
+import type { ServersDomain } from '../domain/servers-domain.js';
+import { newPassword } from '../domain/servers.service.js';
+import { callerOf, invalid, requestMv } from './servers.common.js';
+import { loadServer, ServerParams, showServer } from './servers.routes.js';
+
+type Handler = (d: ServersDomain, req: ApiRequest, arg: any) => Promise<unknown>;
+
+const S = 'os_compute_api:servers:';
+const nullBody = (name: string, arg: unknown) => {
+  if (arg !== null && arg !== undefined && (typeof arg !== 'object' || Object.keys(arg as object).length > 0)) {
+    throw invalid(name, arg, `${JSON.stringify(arg)} is not of type 'null'`);
+  }
+};
+
+const simple = (policy: string, action: Parameters<ServersDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
+  nullBody(name, arg);
+  const s = await loadServer(d, req, policy);
+  await d.servers.act(callerOf(req), s.id, action);
+  req.reply.code(202);
+  return undefined;
+};
+
+const ACTIONS: Record<string, Handler> = {
+  'os-start': simple(`${S}start`, 'start', 'os-start'),
+  'os-stop': simple(`${S}stop`, 'stop', 'os-stop'),
+  pause: simple('os_compute_api:os-pause-server:pause', 'pause', 'pause'),
+  unpause: simple('os_compute_api:os-pause-server:unpause', 'unpause', 'unpause'),
+  suspend: simple('os_compute_api:os-suspend-server:suspend', 'suspend', 'suspend'),
+  resume: simple('os_compute_api:os-suspend-server:resume', 'resume', 'resume'),
+  shelve: simple('os_compute_api:os-shelve:shelve', 'shelve', 'shelve'),
+  shelveOffload: simple('os_compute_api:os-shelve:shelve_offload', 'shelveOffload', 'shelveOffload'),
+  unrescue: simple('os_compute_api:os-unrescue', 'unrescue', 'unrescue'),
+  revertResize: simple(`${S}revert_resize`, 'revertResize', 'revertResize'),
+  forceDelete: simple('os_compute_api:os-deferred-delete:force', 'forceDelete', 'forceDelete'),
+  async confirmResize(d, req, arg) {
+    nullBody('confirmResize', arg);
+    const s = await loadServer(d, req, `${S}confirm_resize`);
+    await d.servers.act(callerOf(req), s.id, 'confirmResize');
+    req.reply.code(204);
+    return undefined;
+  },
+  async reboot(d, req, arg) {
+    if (typeof arg !== 'object' || arg === null || arg.type === undefined) throw invalid('reboot', arg, "'type' is a required property");
+    const type = String(arg.type).toUpperCase();
+    if (type !== 'SOFT' && type !== 'HARD') throw invalid('type', arg.type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
+    const s = await loadServer(d, req, `${S}reboot`);
+    await d.servers.act(callerOf(req), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
+    req.reply.code(202);
+    return undefined;
+  },
+  async unshelve(d, req, arg) {
+    const mv = requestMv(req, d.maxMv);
+    if (arg !== null && arg !== undefined && !mv('2.77')) throw invalid('unshelve', arg, "is not of type 'null'");
+    const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
+    const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
+    if (az && !(await d.servers.ports.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
+    await d.servers.act(callerOf(req), s.id, 'unshelve', az ? { availabilityZone: az } : {});
+    req.reply.code(202);
+    return undefined;
+  },
+  async lock(d, req, arg) {
+    const mv = requestMv(req, d.maxMv);
+    let reason: string | null = null;
+    if (arg !== null && arg !== undefined) {
+      if (!mv('2.73') || typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'null'");
+      for (const k of Object.keys(arg)) if (k !== 'locked_reason') throw invalid('lock', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+      if (arg.locked_reason !== undefined) {
+        if (typeof arg.locked_reason !== 'string' || arg.locked_reason.length > 255) throw invalid('locked_reason', arg.locked_reason, 'is not valid');
+        reason = arg.locked_reason;
+      }
+    }
+    const s = await loadServer(d, req, 'os_compute_api:os-lock-server:lock');
+    await d.servers.lock(callerOf(req), s.id, reason);
+    req.reply.code(202);
+    return undefined;
+  },
+  async unlock(d, req, arg) {
+    nullBody('unlock', arg);
+    const s = await loadServer(d, req, 'os_compute_api:os-lock-server:unlock');
+    if (s.locked && s.locked_by === 'admin') req.ctx.authorize('os_compute_api:os-lock-server:unlock:unlock_override', { project_id: s.project_id });
+    await d.servers.unlock({ ...callerOf(req), isAdmin: true }, s.id);
+    req.reply.code(202);
+    return undefined;
+  },
+  async rescue(d, req, arg) {
+    if (arg !== null && arg !== undefined && typeof arg !== 'object') throw invalid('rescue', arg, "is not of type 'object', 'null'");
+    const s = await loadServer(d, req, 'os_compute_api:os-rescue');
+    const pass = (arg?.adminPass as string | undefined) ?? newPassword();
+    if (arg?.rescue_image_ref !== undefined) {
+      const img = await d.servers.ports.image?.find(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req));
+      if (!img) throw new BadRequest('Rescue image could not be found');
+    }
+    await d.servers.act(callerOf(req), s.id, 'rescue');
+    return { adminPass: pass };
+  },
+  async resize(d, req, arg) {
+    if (typeof arg !== 'object' || arg === null || arg.flavorRef === undefined) throw invalid('resize', arg, "'flavorRef' is a required property");
+    for (const k of Object.keys(arg)) if (!['flavorRef', 'OS-DCF:diskConfig'].includes(k)) throw invalid('resize', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (typeof arg.flavorRef !== 'string' && typeof arg.flavorRef !== 'number' || String(arg.flavorRef) === '') throw invalid('flavorRef', arg.flavorRef, 'is not valid');
+    const s = await loadServer(d, req, `${S}resize`);
+    await d.servers.resize(callerOf(req), s.id, String(arg.flavorRef));
+    req.reply.code(202);
+    return undefined;
+  },
+  async rebuild(d, req, arg) {
+    const mv = requestMv(req, d.maxMv);
+    if (typeof arg !== 'object' || arg === null || arg.imageRef === undefined) throw invalid('rebuild', arg, "'imageRef' is a required property");
+    const allowed = new Set(['imageRef', 'name', 'adminPass', 'metadata', 'preserve_ephemeral', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
+      ...(mv('2.57') ? [] : ['personality']), ...(mv('2.19') ? ['description'] : []), ...(mv('2.54') ? ['key_name'] : []), ...(mv('2.57') ? ['user_data'] : []),
+      ...(mv('2.63') ? ['trusted_image_certificates'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
+    for (const k of Object.keys(arg)) if (!allowed.has(k)) throw invalid('rebuild', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (typeof arg.imageRef !== 'string') throw invalid('imageRef', arg.imageRef, "is not of type 'string'");
+    if (arg.name !== undefined && (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255)) throw invalid('name', arg.name, 'is not valid');
+    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
+    const s = await loadServer(d, req, `${S}rebuild`);
+    const updated = await d.servers.rebuild(callerOf(req), s.id, arg);
+    req.reply.code(202);
+    const body = await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false });
+    if (mv('2.57')) body.user_data = updated.user_data;
+    return { server: { ...body, adminPass: (arg.adminPass as string | undefined) ?? newPassword() } };
+  },
+  async createImage(d, req, arg) {
+    const mv = requestMv(req, d.maxMv);
+    if (typeof arg !== 'object' || arg === null || arg.name === undefined) throw invalid('createImage', arg, "'name' is a required property");
+    for (const k of Object.keys(arg)) if (!['name', 'metadata'].includes(k)) throw invalid('createImage', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
+    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
+    const s = await loadServer(d, req, `${S}create_image`);
+    const imageId = await d.servers.createImage(callerOf(req), s.id, arg.name, arg.metadata ?? {});
+    req.reply.code(202);
+    if (mv('2.45')) return { image_id: imageId };
+    req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
+    return undefined;
+  },
+  async 'os-getConsoleOutput'(d, req, arg) {
+    if (arg !== null && arg !== undefined && typeof arg !== 'object') throw invalid('os-getConsoleOutput', arg, "is not of type 'object'");
+    let length: number | undefined;
+    const raw = arg?.length;
+    if (raw !== undefined && raw !== null) {
+      const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw invalid('length', raw, 'is not valid');
+      length = n === -1 ? undefined : n;
+    }
+    const s = await loadServer(d, req, 'os_compute_api:os-console-output');
+    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
+    try {
+      return { output: await d.driver.getConsoleOutput(s.host, s.id, length) };
+    } catch {
+      throw new Conflict(`Instance ${s.id} is not ready`);
+    }
+  },
+  async 'os-getVNCConsole'(d, req, arg) {
+    const type = arg?.type;
+    if (type !== 'novnc' && type !== 'xvpvnc') throw invalid('type', type, "is not one of ['novnc', 'xvpvnc']");
+    const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
+    if (!s.host || s.vm_state !== 'active') throw new Conflict(`Instance ${s.id} is not ready`);
+    const url = await consoleUrl(d, s.id, 'vnc', type);
+    return { console: { type, url } };
+  },
+  async addSecurityGroup(d, req, arg) {
+    if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
+    const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
+    if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
+    req.reply.code(202);
+    return undefined;
+  },
+  async removeSecurityGroup(d, req, arg) {
+    if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
+    const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
+    if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
+    await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
+    req.reply.code(202);
+    return undefined;
+  },
+  async changePassword(d, req) {
+    await loadServer(d, req, 'os_compute_api:os-admin-password');
+    throw new NotImplemented('Unable to set password on instance');
+  },
+};
+
+export async function consoleUrl(d: ServersDomain, serverId: string, protocol: string, type: string): Promise<string> {
+  const token = randomBytes(16).toString('hex');
+  await d.servers.store.addConsole(token, serverId, protocol, type);
+  const base = d.computeUrl().replace(/\/compute$/, '');
+  if (protocol === 'vnc') return `${base}/vnc_lite.html?path=%3Ftoken%3D${token}`;
+  if (protocol === 'spice') return `${base}/spice_auto.html?token=${token}`;
+  if (protocol === 'serial') return `ws://${base.replace(/^https?:\/\//, '')}/serial?token=${token}`;
+  return `${base}/${protocol}?token=${token}`;
+}
+
+export function serverActionRoutes(d: ServersDomain): RouteSpec[] {
+  return [
+    {
+      method: 'POST', url: '/v2.1/servers/:server_id/action',
+      schema: { params: ServerParams, body: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 1 }) },
+      handler: async (req) => {
+        const [name, arg] = Object.entries(req.body as Record<string, unknown>)[0]!;
+        const h = ACTIONS[name];
+        if (!h) throw new NotFound(`There is no such action: ${name}`);
+        return h(d, req, arg);
+      },
+    },
+    {
+      method: 'POST', url: '/v2.1/servers/:server_id/remote-consoles',
+      schema: { params: ServerParams, body: Type.Object({ remote_console: Type.Object({ protocol: Type.String(), type: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }) },
+      handler: async (req) => {
+        const mv = requestMv(req, d.maxMv);
+        if (!mv('2.6')) throw new NotFound('The resource could not be found.');
+        const { protocol, type } = req.body.remote_console as { protocol: string; type: string };
+        const valid: Record<string, string[]> = { vnc: ['novnc', 'xvpvnc'], spice: ['spice-html5'], serial: ['serial'], rdp: ['rdp-html5'], mks: ['webmks'] };
+        if (!valid[protocol]) throw invalid('protocol', protocol, "is not one of ['vnc', 'spice', 'rdp', 'serial', 'mks']");
+        if (!valid[protocol]!.includes(type)) throw new BadRequest(`Invalid input for field/attribute type. Value: ${type}.`);
+        const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
+        if (!s.host || s.vm_state !== 'active') throw new Conflict(`Instance ${s.id} is not ready`);
+        if (protocol !== 'vnc') throw new BadRequest(`Unavailable console type ${type}.`);
+        return { remote_console: { protocol, type, url: await consoleUrl(d, s.id, protocol, type) } };
+      },
+    },
+  ];
+}

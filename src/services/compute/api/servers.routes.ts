@@ -1,0 +1,338 @@
+// /servers: create, list, detail, show, update, delete (Nova v2.1 servers.inc).
+import { Type } from '@sinclair/typebox';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ServersDomain } from '../domain/servers-domain.js';
+import type { CreateServerInput } from '../domain/servers.service.js';
+import { statesForStatus } from '../domain/servers.states.js';
+import type { InstanceRecord } from '../store/servers.store.js';
+import { bool, callerOf, invalid, requestMv } from './servers.common.js';
+import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
+
+const P = 'os_compute_api:servers:';
+export const ServerParams = Type.Object({ server_id: Type.String() });
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+export function viewContext(d: ServersDomain, req: ApiRequest, projectId?: string): ViewContext {
+  const target = { project_id: projectId ?? req.ctx.projectId };
+  return {
+    computeUrl: d.computeUrl(), mv: requestMv(req, d.maxMv),
+    extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', target),
+    isAdmin: callerOf(req).isAdmin,
+    extraSpecs: req.ctx.can(`${P}show:flavor-extra-specs`, target),
+  };
+}
+
+/** Show body of one server with its fault, tags and host status as the microversion asks. */
+export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
+  const v = viewContext(d, req, s.project_id);
+  const fault = ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await d.servers.store.latestFault(s.id) : undefined;
+  const tags = v.mv('2.26') ? await d.servers.store.tags(s.id) : undefined;
+  let hostStatus: string | undefined;
+  if (v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id })) hostStatus = await d.hosts.hostStatus(s.host);
+  const serverGroups = v.mv('2.71') && !v.mv('2.75') ? undefined : undefined;
+  return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData });
+}
+
+export async function loadServer(d: ServersDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
+  const s = await d.servers.get(req.params.server_id, callerOf(req), opts);
+  req.ctx.authorize(policy, { project_id: s.project_id, user_id: s.user_id });
+  return s;
+}
+
+const CREATE_KEYS_BASE = ['name', 'imageRef', 'flavorRef', 'adminPass', 'metadata', 'networks', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
+  'key_name', 'availability_zone', 'block_device_mapping', 'block_device_mapping_v2', 'config_drive', 'min_count', 'max_count',
+  'return_reservation_id', 'security_groups', 'user_data'];
+
+function checkName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string') throw invalid(field, value, `${JSON.stringify(value)} is not of type 'string'`);
+  if (value.length > 255) throw invalid(field, value, `'${value}' is too long`);
+  if (value.trim().length === 0) throw invalid(field, value, `'${value}' does not match '^(?! )[\\S ]*(?<! )$'`);
+  return value;
+}
+
+function checkMetadata(value: unknown, field = 'metadata'): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'object'`);
+  for (const [k, v] of Object.entries(value)) {
+    if (k.length < 1 || k.length > 255) throw invalid(field, value, `'${k}' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'`);
+    if (typeof v !== 'string') throw invalid(field, value, `${JSON.stringify(v)} is not of type 'string'`);
+    if (v.length > 255) throw invalid(field, value, `'${v}' is too long`);
+  }
+  return value as Record<string, string>;
+}
+
+function checkCount(value: unknown, field: string): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'integer', 'string'`);
+  if (n < 1) throw invalid(field, value, `${n} is less than the minimum of 1`);
+  return n;
+}
+
+/** Nova's create schema, per microversion: unknown attributes are a 400. */
+export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): CreateServerInput {
+  const body = req.body as Record<string, any>;
+  const server = body.server as Record<string, any>;
+  const allowed = new Set(CREATE_KEYS_BASE);
+  if (!mv('2.57')) allowed.add('personality');
+  if (mv('2.19')) allowed.add('description');
+  if (mv('2.52')) allowed.add('tags');
+  if (mv('2.63')) allowed.add('trusted_image_certificates');
+  if (mv('2.74')) { allowed.add('host'); allowed.add('hypervisor_hostname'); }
+  if (mv('2.90')) allowed.add('hostname');
+  for (const k of Object.keys(server)) {
+    if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(server)}. Additional properties are not allowed ('${k}' was unexpected)`);
+  }
+  for (const k of Object.keys(body)) {
+    if (k !== 'server' && k !== 'os:scheduler_hints' && k !== 'OS-SCH-HNT:scheduler_hints') {
+      throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
+    }
+  }
+  if (server.name === undefined) throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'name' is a required property");
+  if (server.flavorRef === undefined) throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'flavorRef' is a required property");
+  const out: CreateServerInput = { name: checkName(server.name), flavorRef: String(server.flavorRef) };
+  if (typeof server.flavorRef !== 'string' && typeof server.flavorRef !== 'number') throw invalid('flavorRef', server.flavorRef, 'is not of type string');
+  if (String(server.flavorRef).length === 0) throw invalid('flavorRef', server.flavorRef, "'' is too short");
+  if (server.imageRef !== undefined && server.imageRef !== null && server.imageRef !== '') {
+    if (typeof server.imageRef !== 'string') throw invalid('imageRef', server.imageRef, `${JSON.stringify(server.imageRef)} is not of type 'string'`);
+    out.imageRef = server.imageRef;
+  }
+  if (server.description !== undefined) {
+    if (server.description !== null && (typeof server.description !== 'string' || server.description.length > 255)) throw invalid('description', server.description, 'is not valid');
+    out.description = server.description;
+  }
+  if (server.metadata !== undefined) out.metadata = checkMetadata(server.metadata);
+  if (server.key_name !== undefined && server.key_name !== null) {
+    if (typeof server.key_name !== 'string' || server.key_name.length === 0) throw invalid('key_name', server.key_name, 'is not valid');
+    out.key_name = server.key_name;
+  }
+  if (server.user_data !== undefined && server.user_data !== null) {
+    if (typeof server.user_data !== 'string') throw invalid('user_data', server.user_data, `is not of type 'string'`);
+    out.user_data = server.user_data;
+  }
+  if (server.availability_zone !== undefined && server.availability_zone !== null) {
+    if (typeof server.availability_zone !== 'string' || server.availability_zone.length === 0 || server.availability_zone.length > 255) throw invalid('availability_zone', server.availability_zone, 'is not valid');
+    out.availability_zone = server.availability_zone;
+  }
+  if (server.min_count !== undefined) out.min_count = checkCount(server.min_count, 'min_count');
+  if (server.max_count !== undefined) out.max_count = checkCount(server.max_count, 'max_count');
+  if (server.return_reservation_id !== undefined) out.return_reservation_id = bool(server.return_reservation_id, 'return_reservation_id');
+  if (server.networks !== undefined) {
+    const n = server.networks;
+    if (n === 'auto' || n === 'none') out.networks = n;
+    else if (Array.isArray(n)) {
+      for (const x of n) {
+        if (typeof x !== 'object' || x === null) throw invalid('networks', n, 'is not valid');
+        for (const k of Object.keys(x)) if (!['uuid', 'port', 'fixed_ip', 'tag'].includes(k)) throw invalid('networks', n, `Additional properties are not allowed ('${k}' was unexpected)`);
+        if (x.uuid !== undefined && !UUID_RE.test(String(x.uuid))) throw new BadRequest(`Bad networks format: network uuid is not in proper format (${x.uuid})`);
+        if (x.port !== undefined && x.port !== null && !UUID_RE.test(String(x.port))) throw invalid('port', x.port, `'${x.port}' is not a 'uuid'`);
+        if (x.fixed_ip !== undefined && !/^[\d.]+$|:/.test(String(x.fixed_ip))) throw new BadRequest(`Invalid fixed IP address (${x.fixed_ip})`);
+      }
+      out.networks = n;
+    } else throw invalid('networks', n, `${JSON.stringify(n)} is not valid under any of the given schemas`);
+  } else if (mv('2.37')) {
+    throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'networks' is a required property");
+  }
+  if (server.security_groups !== undefined) {
+    if (!Array.isArray(server.security_groups) || server.security_groups.some((g: any) => typeof g !== 'object' || g === null || typeof g.name !== 'string')) {
+      throw invalid('security_groups', server.security_groups, 'is not valid');
+    }
+    out.security_groups = server.security_groups.map((g: any) => ({ name: g.name }));
+  }
+  if (server.config_drive !== undefined) out.config_drive = bool(server.config_drive, 'config_drive');
+  if (server.block_device_mapping_v2 !== undefined) {
+    if (!Array.isArray(server.block_device_mapping_v2)) throw invalid('block_device_mapping_v2', server.block_device_mapping_v2, 'is not of type array');
+    out.block_device_mapping_v2 = server.block_device_mapping_v2;
+  }
+  if (server['OS-DCF:diskConfig'] !== undefined) {
+    if (!['AUTO', 'MANUAL'].includes(server['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', server['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
+    out['OS-DCF:diskConfig'] = server['OS-DCF:diskConfig'];
+  }
+  for (const k of ['accessIPv4', 'accessIPv6'] as const) {
+    if (server[k] === undefined || server[k] === '') continue;
+    const ok = k === 'accessIPv4' ? /^(\d{1,3})(\.\d{1,3}){3}$/.test(server[k]) : typeof server[k] === 'string' && server[k].includes(':');
+    if (!ok) throw invalid(k, server[k], `'${server[k]}' is not a '${k === 'accessIPv4' ? 'ipv4' : 'ipv6'}'`);
+    out[k] = server[k];
+  }
+  if (server.adminPass !== undefined) {
+    if (typeof server.adminPass !== 'string') throw invalid('adminPass', server.adminPass, "is not of type 'string'");
+    out.adminPass = server.adminPass;
+  }
+  if (server.tags !== undefined) out.tags = checkTags(server.tags);
+  if (server.trusted_image_certificates !== undefined) out.trusted_image_certificates = server.trusted_image_certificates;
+  if (server.host !== undefined) out.host = server.host;
+  if (server.hostname !== undefined) out.hostname = server.hostname;
+  out.schedulerHints = (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {}) as Record<string, unknown>;
+  return out;
+}
+
+export function checkTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) throw invalid('tags', tags, "is not of type 'array'");
+  if (tags.length > 50) throw invalid('tags', tags, 'is too long');
+  for (const t of tags) {
+    if (typeof t !== 'string' || t.length < 1 || t.length > 60 || /[,/]/.test(t)) throw invalid('tags', tags, `'${t}' does not match '^[^,/]*$'`);
+  }
+  return tags as string[];
+}
+
+const SORT_KEYS = new Set(['access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'availability_zone', 'config_drive', 'created_at', 'display_description',
+  'display_name', 'host', 'hostname', 'image_ref', 'instance_type_id', 'kernel_id', 'key_name', 'launch_index', 'launched_at', 'locked',
+  'locked_by', 'node', 'power_state', 'progress', 'project_id', 'ramdisk_id', 'root_device_name', 'task_state', 'terminated_at', 'updated_at',
+  'user_id', 'uuid', 'vm_state']);
+const SORT_COLUMN: Record<string, string> = { display_name: 'name', display_description: 'description', uuid: 'id', instance_type_id: 'flavor' };
+const ADMIN_SORT = new Set(['host', 'node', 'power_state', 'task_state', 'vm_state', 'launch_index', 'locked_by', 'root_device_name']);
+
+const multi = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const one = (v: unknown): string | undefined => (v === undefined ? undefined : Array.isArray(v) ? String(v[v.length - 1]) : String(v));
+
+function isoTime(v: string, field: string): string {
+  const d = new Date(v.includes('T') || v.includes(' ') ? v.replace(' ', 'T') : v);
+  if (Number.isNaN(d.getTime())) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
+  const q = req.query as Record<string, unknown>;
+  const mv = requestMv(req, d.maxMv);
+  const caller = callerOf(req);
+  req.ctx.authorize(`${P}${detail ? 'detail' : 'index'}`, { project_id: caller.projectId });
+  const allTenants = q.all_tenants !== undefined && (one(q.all_tenants) === '' || bool(one(q.all_tenants), 'all_tenants'));
+  const admin = req.ctx.can(`${P}${detail ? 'detail' : 'index'}:get_all_tenants`, { project_id: caller.projectId });
+  const allFilters = req.ctx.can(`${P}allow_all_filters`, { project_id: caller.projectId });
+  let projectId: string | null = caller.projectId;
+  if (allTenants && admin) projectId = null;
+  const pid = one(q.project_id) ?? one(q.tenant_id);
+  if (pid && allFilters && (allTenants || pid !== caller.projectId)) projectId = pid;
+
+  const changesSince = one(q['changes-since']) ? isoTime(one(q['changes-since'])!, 'changes-since') : undefined;
+  const changesBefore = mv('2.66') && one(q['changes-before']) ? isoTime(one(q['changes-before'])!, 'changes-before') : undefined;
+  if (changesSince && changesBefore && changesBefore < changesSince) {
+    throw new BadRequest(`The value of changes-since must be less than or equal to changes-before.`);
+  }
+  const statuses = multi(q.status);
+  let status: { vmStates: string[]; taskStates: (string | null)[] | null } | undefined;
+  let deleted: boolean | undefined;
+  if (statuses.length) {
+    if (statuses.some((x) => x.toUpperCase() === 'DELETED')) {
+      if (!allFilters) return { servers: [] };
+      deleted = true;
+    } else {
+      const st = statesForStatus(statuses);
+      if (st.vmStates.length === 0) {
+        if (allFilters) throw new BadRequest(`Invalid status value`);
+        return { servers: [] };
+      }
+      status = st;
+    }
+  }
+  if (q.deleted !== undefined && allFilters) deleted = bool(one(q.deleted), 'deleted');
+  const limitRaw = one(q.limit);
+  let limit: number | undefined;
+  if (limitRaw !== undefined) {
+    if (!/^\d+$/.test(limitRaw)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${limitRaw}. '${limitRaw}' does not match '^[0-9]*$'`);
+    limit = Math.min(Number(limitRaw), 1000);
+  } else limit = 1000;
+  let marker: InstanceRecord | undefined;
+  const markerId = one(q.marker);
+  if (markerId) {
+    marker = await d.servers.store.get(markerId);
+    if (!marker || (projectId !== null && marker.project_id !== projectId)) throw new BadRequest(`marker [${markerId}] not found`);
+  }
+  const sortKeys = multi(q.sort_key);
+  const sortDirs = multi(q.sort_dir);
+  const sort: { key: string; dir: 'asc' | 'desc' }[] = [];
+  sortKeys.forEach((k, i) => {
+    if (!SORT_KEYS.has(k) || (ADMIN_SORT.has(k) && !allFilters)) throw new BadRequest(`Invalid input for query parameters sort_key. Value: ${k}.`);
+    const dir = (sortDirs[i] ?? sortDirs[0] ?? 'desc').toLowerCase();
+    if (dir !== 'asc' && dir !== 'desc') throw new BadRequest(`Invalid input for query parameters sort_dir. Value: ${dir}.`);
+    sort.push({ key: SORT_COLUMN[k] ?? k, dir });
+  });
+  if (sort.length === 0) sort.push({ key: 'created_at', dir: 'desc' });
+  const lockedRaw = one(q.locked);
+  if (lockedRaw !== undefined && !mv('2.73')) { /* ignored before 2.73 */ }
+  const servers = await d.servers.list({
+    projectId, name: one(q.name), status, deleted, changesSince, changesBefore,
+    image: one(q.image)?.split('/').pop(), flavor: one(q.flavor)?.split('/').pop(),
+    host: allFilters ? one(q.host) : undefined, node: allFilters ? one(q.node) : undefined,
+    reservationId: one(q.reservation_id), availabilityZone: allFilters || mv('2.83') ? one(q.availability_zone) : undefined,
+    userId: allFilters || mv('2.83') ? one(q.user_id) : undefined,
+    locked: mv('2.73') && lockedRaw !== undefined ? bool(lockedRaw, 'locked') : undefined,
+    tags: one(q.tags)?.split(',').filter(Boolean), tagsAny: one(q['tags-any'])?.split(',').filter(Boolean),
+    notTags: one(q['not-tags'])?.split(',').filter(Boolean), notTagsAny: one(q['not-tags-any'])?.split(',').filter(Boolean),
+    sort, limit, marker,
+  });
+  const v = viewContext(d, req);
+  let items: Record<string, unknown>[];
+  if (detail) {
+    const faults = await d.servers.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
+    const tags = mv('2.26') ? await d.servers.store.tagsOf(servers.map((s) => s.id)) : undefined;
+    const showHost = mv('2.16') && req.ctx.can(`${P}show:host_status`, { project_id: caller.projectId });
+    items = [];
+    for (const s of servers) {
+      items.push(serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
+        fault: faults.get(s.id), tags: tags?.get(s.id) ?? [], hostStatus: showHost ? await d.hosts.hostStatus(s.host) : undefined,
+      }));
+    }
+  } else {
+    items = servers.map((s) => serverBasic(v, s));
+  }
+  const out: Record<string, unknown> = { servers: items };
+  if (limit !== undefined && servers.length === limit && servers.length > 0) {
+    const params = new URLSearchParams();
+    for (const [k, val] of Object.entries(q)) if (k !== 'marker') for (const x of multi(val)) params.append(k, x);
+    params.set('limit', String(limit));
+    params.set('marker', servers[servers.length - 1]!.id);
+    out.servers_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/servers${detail ? '/detail' : ''}?${params.toString()}` }];
+  }
+  return out;
+}
+
+export function serverRoutes(d: ServersDomain): RouteSpec[] {
+  return [
+    { method: 'GET', url: '/v2.1/servers', handler: (req) => listServers(d, req, false) },
+    { method: 'GET', url: '/v2.1/servers/detail', handler: (req) => listServers(d, req, true) },
+    {
+      method: 'POST', url: '/v2.1/servers', status: 202,
+      schema: { body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) },
+      handler: async (req) => {
+        const mv = requestMv(req, d.maxMv);
+        const caller = callerOf(req);
+        const input = parseCreate(req, mv);
+        req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
+        if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
+        if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
+        const r = await d.servers.create(caller, input, { mv });
+        if (input.return_reservation_id) return { reservation_id: r.reservationId };
+        const s = r.servers[0]!;
+        const v = viewContext(d, req);
+        const server: Record<string, unknown> = {
+          id: s.id, links: serverBasic(v, s).links, 'OS-DCF:diskConfig': s.auto_disk_config ? 'AUTO' : 'MANUAL',
+          security_groups: input.security_groups ?? [{ name: 'default' }], adminPass: r.adminPass,
+        };
+        req.reply.header('Location', `${d.computeUrl()}/v2.1/servers/${s.id}`);
+        return { server };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/servers/:server_id', schema: { params: ServerParams },
+      handler: async (req) => ({ server: await showServer(d, req, await loadServer(d, req, `${P}show`)) }),
+    },
+    {
+      method: 'PUT', url: '/v2.1/servers/:server_id', schema: { params: ServerParams, body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }) },
+      handler: async (req) => {
+        const mv = requestMv(req, d.maxMv);
+        const body = req.body.server as Record<string, any>;
+        const allowed = new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv('2.19') ? ['description'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
+        for (const k of Object.keys(body)) if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);
+        if (body.name !== undefined) checkName(body.name);
+        if (body.description !== undefined && body.description !== null && (typeof body.description !== 'string' || body.description.length > 255)) throw invalid('description', body.description, 'is not valid');
+        const s = await loadServer(d, req, `${P}update`);
+        const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: body.accessIPv6, hostname: body.hostname });
+        return { server: await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false }) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2.1/servers/:server_id', status: 204, schema: { params: ServerParams },
+      handler: async (req) => { const s = await loadServer(d, req, `${P}delete`); await d.servers.delete(callerOf(req), s.id); },
+    },
+  ];
+}

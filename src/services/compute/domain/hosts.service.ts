@@ -1,0 +1,102 @@
+// Compute hosts: on start every host the hypervisor driver serves becomes a nova-compute service
+// and a compute node, whose inventory goes to Placement (one resource provider per node); the
+// control-plane services (nova-scheduler, nova-conductor) are rows too, as os-services shows them.
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { type ComputeNodeRecord, type ComputeServiceRecord, HostsStore } from '../store/hosts.store.js';
+import { now } from '../store/servers.store.js';
+import type { PlacementPort, SchedulerHost } from './scheduler.service.js';
+
+/** The compute node's UUID: stable per hypervisor hostname, so a restart finds the same provider. */
+export const nodeUuid = (name: string): string => {
+  const h = createHash('sha1').update(`stratus-compute-node:${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+export class HostsService {
+  constructor(readonly store: HostsStore, private readonly driver: HypervisorDriver, private readonly placement: PlacementPort) {}
+
+  /** Registers the driver's hosts as services and nodes and their inventory in Placement. */
+  async register(): Promise<void> {
+    const t = now();
+    const control = hostname();
+    for (const binary of ['nova-scheduler', 'nova-conductor']) {
+      await this.store.upsertService({ id: randomUUID(), binary, host: control, topic: binary.slice(5), disabled: false, disabled_reason: null, forced_down: false, created_at: t, updated_at: t });
+    }
+    for (const host of this.driver.hosts()) {
+      const svc = await this.store.upsertService({ id: randomUUID(), binary: 'nova-compute', host, topic: 'compute', disabled: false, disabled_reason: null, forced_down: false, created_at: t, updated_at: t });
+      const inv = await this.driver.hostInventory(host);
+      const node = await this.store.upsertNode({
+        id: nodeUuid(host), host, hypervisor_hostname: host, service_id: svc.id, vcpus: inv.vcpus, memory_mb: inv.memoryMb, local_gb: inv.diskGb,
+        hypervisor_type: inv.hypervisorType, hypervisor_version: inv.hypervisorVersion, host_ip: inv.hostIp, cpu_info: JSON.stringify(inv.cpuInfo),
+        created_at: t, updated_at: t,
+      });
+      await this.placement.ensureComputeProvider({ uuid: node.id, name: node.hypervisor_hostname, inventory: { VCPU: inv.vcpus, MEMORY_MB: inv.memoryMb, DISK_GB: inv.diskGb } });
+    }
+  }
+
+  /** Nodes for the scheduler, with whether their nova-compute takes new guests. */
+  async schedulable(): Promise<(SchedulerHost & { enabled: boolean })[]> {
+    const services = new Map((await this.store.services({ binary: 'nova-compute' })).map((s) => [s.id, s]));
+    return (await this.store.nodes()).map((n) => {
+      const s = services.get(n.service_id);
+      return { uuid: n.id, host: n.host, node: n.hypervisor_hostname, enabled: Boolean(s && !s.disabled && !s.forced_down) };
+    });
+  }
+
+  /** 'UP', 'DOWN' (forced down) or 'MAINTENANCE' (disabled), as host_status in 2.16. */
+  async hostStatus(host: string | null): Promise<string> {
+    if (!host) return '';
+    const s = (await this.store.services({ host, binary: 'nova-compute' }))[0];
+    if (!s) return 'UNKNOWN';
+    if (s.forced_down) return 'DOWN';
+    if (s.disabled) return 'MAINTENANCE';
+    return 'UP';
+  }
+
+  async services(filter: { host?: string; binary?: string }): Promise<ComputeServiceRecord[]> { return this.store.services(filter); }
+
+  async findService(host: string, binary: string): Promise<ComputeServiceRecord> {
+    const s = (await this.store.services({ host, binary }))[0];
+    if (!s) throw new NotFound(`Service ${binary} on host ${host} not found.`);
+    return s;
+  }
+
+  async serviceById(id: string): Promise<ComputeServiceRecord> {
+    const s = await this.store.service(id);
+    if (!s) throw new NotFound(`Service ${id} not found.`);
+    return s;
+  }
+
+  async updateService(id: string, patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<ComputeServiceRecord> {
+    const s = await this.serviceById(id);
+    if (patch.disabled_reason && patch.disabled === false) throw new BadRequest('Specifying \'disabled_reason\' with status \'enabled\' is invalid.');
+    const p: Partial<ComputeServiceRecord> = { updated_at: now() };
+    if (patch.disabled !== undefined) { p.disabled = patch.disabled; p.disabled_reason = patch.disabled ? (patch.disabled_reason ?? null) : null; }
+    if (patch.forced_down !== undefined) p.forced_down = patch.forced_down;
+    await this.store.updateService(s.id, p);
+    return (await this.store.service(s.id))!;
+  }
+
+  async deleteService(id: string, inUse: (host: string) => Promise<boolean>): Promise<void> {
+    const s = await this.serviceById(id);
+    if (s.binary === 'nova-compute' && (await inUse(s.host))) {
+      throw new BadRequest(`Unable to delete compute service that is hosting instances. Migrate or delete the instances first.`);
+    }
+    await this.store.deleteService(s.id);
+  }
+
+  async nodes(): Promise<ComputeNodeRecord[]> { return this.store.nodes(); }
+
+  async node(id: string): Promise<ComputeNodeRecord> {
+    const n = await this.store.node(id);
+    if (!n) throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+    return n;
+  }
+
+  async nodeService(n: ComputeNodeRecord): Promise<ComputeServiceRecord | undefined> { return this.store.service(n.service_id); }
+
+  usage(n: ComputeNodeRecord): Promise<Record<string, number>> { return this.placement.usage(n.id); }
+}

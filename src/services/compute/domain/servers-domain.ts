@@ -1,0 +1,58 @@
+// Everything the server routes need, built once by the compute module: the servers service, the
+// manager that does the host work, compute hosts and the scheduler over Placement.
+import type { Logger } from 'pino';
+import type { Db } from '../../../core/db/database.js';
+import { TaskManager } from '../../../core/work/task-manager.js';
+import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { HostsStore } from '../store/hosts.store.js';
+import { ServersStore } from '../store/servers.store.js';
+import { HostsService } from './hosts.service.js';
+import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.service.js';
+import { type ManagerPorts, ServersManager } from './servers.manager.js';
+import { ServersService, type ServersPorts } from './servers.service.js';
+
+export interface ServersDomainOptions {
+  db: Db;
+  log: Logger;
+  driver: HypervisorDriver;
+  /** Placement (the service's facade adapted), or undefined to track resources in process. */
+  placement?: PlacementPort;
+  ports: ServersPorts & ManagerPorts;
+  computeUrl: () => string;
+  maxMv: string;
+}
+
+export class ServersDomain {
+  readonly servers: ServersService;
+  readonly manager: ServersManager;
+  readonly hosts: HostsService;
+  readonly placement: PlacementPort;
+  readonly tasks: TaskManager;
+  readonly computeUrl: () => string;
+  readonly maxMv: string;
+
+  constructor(readonly opts: ServersDomainOptions) {
+    this.placement = opts.placement ?? new LocalPlacement();
+    this.tasks = new TaskManager(opts.db, opts.log, 'compute');
+    this.hosts = new HostsService(new HostsStore(opts.db), opts.driver, this.placement);
+    const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => opts.ports.hostAz(h) });
+    const store = new ServersStore(opts.db);
+    this.servers = new ServersService(store, this.tasks, opts.ports);
+    this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, opts.ports, opts.log);
+    this.computeUrl = opts.computeUrl;
+    this.maxMv = opts.maxMv;
+  }
+
+  get driver(): HypervisorDriver { return this.opts.driver; }
+
+  /** Creates the task table (the compute migrations hold the servers tables). */
+  static async migrate(db: Db): Promise<void> { await TaskManager.migrate(db); }
+
+  /** After listen: register hosts in Placement, then init_host (resume tasks, bring guests back). */
+  async start(): Promise<void> {
+    await this.hosts.register();
+    await this.manager.initHost();
+  }
+
+  async close(): Promise<void> { await this.tasks.close(); }
+}

@@ -1,0 +1,320 @@
+// The compute manager: does the host work of a server's recorded task after the 202 (build,
+// actions, delete), one task at a time per server, and ends each in one transaction that writes
+// the final state (through the transition table), finishes the instance-action event and drops
+// the task. On start (`initHost`) it resumes every task left in flight and brings the guests in
+// line with the database, as Nova's init_host with resume_guests_state_on_host_boot.
+import { mkdtempSync, rmSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Db } from '../../../core/db/database.js';
+import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
+import { type GuestSpec, type HypervisorDriver, HypervisorError, POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { type FlavorSnapshot, type InstanceRecord, now, ServersStore } from '../store/servers.store.js';
+import type { HostsService } from './hosts.service.js';
+import { flavorResources, NoValidHost, type PlacementPort, Scheduler, LocalPlacement } from './scheduler.service.js';
+import type { ServerTaskPayload } from './servers.service.js';
+import { endState, type ServerAction, TASK, VM } from './servers.states.js';
+
+export interface ManagerPorts {
+  imageFilePath?(id: string): Promise<string | undefined>;
+  uploadImage?(id: string, data: NodeJS.ReadableStream): Promise<void>;
+  deleteImage?(id: string): Promise<void>;
+  groupMemberHosts?(groupId: string, exceptInstance: string): Promise<{ policy: string; hosts: string[]; maxServerPerHost?: number } | undefined>;
+  removeGroupMember?(instanceId: string): Promise<void>;
+  hostAz(host: string): Promise<string>;
+}
+
+const EVENTS: Record<ServerAction, string> = {
+  start: 'compute_start_instance', stop: 'compute_stop_instance', reboot_soft: 'compute_reboot_instance', reboot_hard: 'compute_reboot_instance',
+  pause: 'compute_pause_instance', unpause: 'compute_unpause_instance', suspend: 'compute_suspend_instance', resume: 'compute_resume_instance',
+  rebuild: 'compute_rebuild_instance', resize: 'compute_prep_resize', confirmResize: 'compute_confirm_resize', revertResize: 'compute_revert_resize',
+  createImage: 'compute_snapshot_instance', shelve: 'compute_shelve_instance', shelveOffload: 'compute_shelve_offload_instance',
+  unshelve: 'compute_unshelve_instance', rescue: 'compute_rescue_instance', unrescue: 'compute_unrescue_instance',
+  delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata',
+};
+
+/** Actions whose failure leaves the server in ERROR (the others revert their task_state). */
+const FAIL_TO_ERROR = new Set<string>(['build', 'rebuild', 'resize', 'revertResize', 'unshelve', 'rescue', 'unrescue']);
+
+export class ServersManager {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: ServersStore,
+    private readonly tasks: TaskManager,
+    private readonly driver: HypervisorDriver,
+    private readonly placement: PlacementPort,
+    private readonly scheduler: Scheduler,
+    private readonly hosts: HostsService,
+    private readonly ports: ManagerPorts,
+    private readonly log: Logger,
+  ) {
+    tasks.register<ServerTaskPayload>('server', {
+      run: (t) => this.serial(t.resourceId, () => this.run(t)),
+      resume: (t) => this.serial(t.resourceId, () => this.run(t)),
+      failed: (t, err) => this.fail(t, err),
+    });
+  }
+
+  private get db(): Db { return this.store.db; }
+
+  /** One task at a time per server, in the order they were accepted. */
+  private serial(id: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => {});
+    this.chains.set(id, tail);
+    void tail.then(() => { if (this.chains.get(id) === tail) this.chains.delete(id); });
+    return next;
+  }
+
+  private async run(task: TaskRecord<ServerTaskPayload>): Promise<void> {
+    const p = task.payload;
+    if (p.op === 'build') return this.build(task, p.actionId);
+    if (p.op === 'delete') return this.terminate(task, p.actionId);
+    return this.action(task, p.action, p.actionId, p.args ?? {});
+  }
+
+  private spec(s: InstanceRecord, host: string, imagePath: string | null, flavor: FlavorSnapshot = s.flavor): GuestSpec {
+    return {
+      id: s.id, host, name: s.hostname, vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: flavor.disk, ephemeralGb: flavor.ephemeral,
+      swapMb: flavor.swap, imagePath, imageId: s.image_ref || null, userData: s.user_data, configDrive: s.config_drive === 'True',
+      publicKey: s.key_data, metadata: s.metadata, nics: [],
+    };
+  }
+
+  private async imagePath(s: InstanceRecord): Promise<string | null> {
+    if (!s.image_ref || !this.ports.imageFilePath) return null;
+    return (await this.ports.imageFilePath(s.image_ref).catch(() => undefined)) ?? null;
+  }
+
+  private async build(task: TaskRecord<ServerTaskPayload>, actionId: number): Promise<void> {
+    const s = await this.store.get(task.resourceId);
+    if (!s || s.deleted || s.vm_state !== VM.BUILDING || s.task_state === TASK.DELETING) { await this.tasks.complete(task.id); return; }
+    const eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null);
+    let placed: { host: string; node: string; uuid: string };
+    try {
+      placed = await this.place(s);
+    } catch (err) {
+      if (!(err instanceof NoValidHost)) throw err;
+      await this.db.transaction().execute(async (tx) => {
+        await this.store.update(s.id, { vm_state: VM.ERROR, task_state: null }, tx, { task_state: s.task_state });
+        await this.store.addFault({ instance_uuid: s.id, code: 500, message: err.message, details: `nova.exception.NoValidHost: ${err.message}`, host: null, created_at: now() }, tx);
+        await this.store.finishEvent(eventId, 'Error', `NoValidHost: ${err.message}`, tx);
+        await this.tasks.complete(task.id, tx);
+      });
+      return;
+    }
+    try {
+      await this.driver.spawn(this.spec(s, placed.host, await this.imagePath(s)));
+    } catch (err) {
+      await this.placement.free(s.id);
+      throw Object.assign(err as Error, { eventId, host: placed.host });
+    }
+    const az = s.requested_az ?? (await this.ports.hostAz(placed.host));
+    const t = now();
+    await this.db.transaction().execute(async (tx) => {
+      const ok = await this.store.update(s.id, {
+        vm_state: VM.ACTIVE, task_state: null, power_state: POWER_STATE.RUNNING, host: placed.host, node: placed.node,
+        availability_zone: az, launched_at: t, updated_at: t,
+      }, tx, { task_state: s.task_state });
+      if (!ok) {
+        // NOTE: deleted while building: keep the placement for the delete task to undo; record where it is.
+        await this.store.update(s.id, { host: placed.host, node: placed.node }, tx);
+      }
+      await this.store.finishEvent(eventId, 'Success', null, tx);
+      await this.tasks.complete(task.id, tx);
+    });
+  }
+
+  private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot } = {}) {
+    const group = s.server_group_id ? await this.ports.groupMemberHosts?.(s.server_group_id, s.id) : undefined;
+    const forced = typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null;
+    return this.scheduler.selectAndClaim({
+      instanceId: s.id, projectId: s.project_id, userId: s.user_id, flavor: opts.flavor ?? s.flavor,
+      availabilityZone: s.requested_az, forceHost: forced, ignoreHosts: opts.ignoreHosts,
+      group: group ? { policy: group.policy, memberHosts: group.hosts, maxServerPerHost: group.maxServerPerHost } : null,
+    });
+  }
+
+  private async terminate(task: TaskRecord<ServerTaskPayload>, actionId: number | null): Promise<void> {
+    const s = await this.store.get(task.resourceId);
+    if (!s || s.deleted) { await this.tasks.complete(task.id); return; }
+    const eventId = actionId !== null ? await this.store.startEvent(actionId, 'compute_terminate_instance', s.host) : null;
+    if (s.host) await this.driver.destroy(s.host, s.id);
+    await this.placement.free(s.id);
+    await this.ports.removeGroupMember?.(s.id);
+    const t = now();
+    await this.db.transaction().execute(async (tx) => {
+      await this.store.update(s.id, { vm_state: VM.DELETED, task_state: null, power_state: POWER_STATE.NOSTATE, deleted: true, deleted_at: t, terminated_at: t, updated_at: t }, tx);
+      if (eventId !== null) await this.store.finishEvent(eventId, 'Success', null, tx);
+      await this.tasks.complete(task.id, tx);
+    });
+  }
+
+  private async action(task: TaskRecord<ServerTaskPayload>, action: ServerAction, actionId: number, args: Record<string, unknown>): Promise<void> {
+    const s = await this.store.get(task.resourceId);
+    if (!s || s.deleted || s.task_state === TASK.DELETING) { await this.tasks.complete(task.id); return; }
+    const eventId = await this.store.startEvent(actionId, EVENTS[action], s.host);
+    const host = s.host;
+    const d = this.driver;
+    const patch: Partial<InstanceRecord> = {};
+    let power = s.power_state;
+    const needHost = (): string => { if (!host) throw new HypervisorError(`Instance ${s.id} has no host.`); return host; };
+    try {
+      switch (action) {
+        case 'stop': await d.powerOff(needHost(), s.id, 60); break;
+        case 'start': await d.powerOn(needHost(), s.id); break;
+        case 'reboot_soft': await d.reboot(needHost(), s.id, 'SOFT'); break;
+        case 'reboot_hard': await d.reboot(needHost(), s.id, 'HARD'); break;
+        case 'pause': await d.pause(needHost(), s.id); break;
+        case 'unpause': await d.unpause(needHost(), s.id); break;
+        case 'suspend': await d.suspend(needHost(), s.id); break;
+        case 'resume': await d.resume(needHost(), s.id); break;
+        case 'rescue': case 'unrescue': await d.reboot(needHost(), s.id, 'HARD'); break;
+        case 'rebuild': {
+          const h = needHost();
+          await d.destroy(h, s.id);
+          await d.spawn(this.spec(s, h, await this.imagePath(s)));
+          if (s.prior_vm_state === VM.STOPPED) { await d.powerOff(h, s.id, 0); power = POWER_STATE.SHUTDOWN; } else power = POWER_STATE.RUNNING;
+          patch.launched_at = now();
+          break;
+        }
+        case 'resize': {
+          const h = needHost();
+          const flavor = args.flavor as FlavorSnapshot;
+          const fits = this.placement.reclaim
+            ? await this.placement.reclaim(s.id, (await this.hosts.schedulable()).find((x) => x.host === h)!.uuid, flavorResources(flavor), s.project_id, s.user_id)
+            : false;
+          if (!fits) throw new NoValidHost('There are not enough hosts available.');
+          await d.destroy(h, s.id);
+          await d.spawn(this.spec(s, h, await this.imagePath(s), flavor));
+          if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
+          patch.old_flavor = s.flavor;
+          patch.flavor = flavor;
+          break;
+        }
+        case 'confirmResize': patch.old_flavor = null; break;
+        case 'revertResize': {
+          const h = needHost();
+          const old = s.old_flavor ?? s.flavor;
+          const node = (await this.hosts.schedulable()).find((x) => x.host === h)!;
+          await this.placement.reclaim?.(s.id, node.uuid, flavorResources(old), s.project_id, s.user_id);
+          await d.destroy(h, s.id);
+          await d.spawn(this.spec(s, h, await this.imagePath(s), old));
+          if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
+          patch.flavor = old;
+          patch.old_flavor = null;
+          break;
+        }
+        case 'createImage': await this.snapshot(s, needHost(), String(args.imageId)); break;
+        case 'shelve': case 'shelveOffload': {
+          if (host) { await d.powerOff(host, s.id, 0).catch(() => {}); await d.destroy(host, s.id); }
+          await this.placement.free(s.id);
+          patch.host = null; patch.node = null;
+          break;
+        }
+        case 'unshelve': {
+          const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
+          await d.spawn(this.spec(s, placed.host, await this.imagePath(s)));
+          patch.host = placed.host; patch.node = placed.node;
+          patch.availability_zone = (args.availabilityZone as string | undefined) ?? s.requested_az ?? (await this.ports.hostAz(placed.host));
+          break;
+        }
+        default: break;
+      }
+    } catch (err) {
+      throw Object.assign(err as Error, { eventId, host });
+    }
+    const end = endState(action, s.prior_vm_state, power);
+    await this.db.transaction().execute(async (tx) => {
+      await this.store.update(s.id, { ...end, ...patch, prior_vm_state: null }, tx, { task_state: s.task_state });
+      await this.store.finishEvent(eventId, 'Success', null, tx);
+      await this.tasks.complete(task.id, tx);
+    });
+  }
+
+  private async snapshot(s: InstanceRecord, host: string, imageId: string): Promise<void> {
+    if (!this.ports.uploadImage) throw new HypervisorError('The image service is not available for snapshots.');
+    await this.store.update(s.id, { task_state: TASK.IMAGE_UPLOADING });
+    s.task_state = TASK.IMAGE_UPLOADING;
+    const dir = mkdtempSync(join(tmpdir(), 'stratus-snap-'));
+    try {
+      const file = join(dir, `${s.id}.qcow2`);
+      await this.driver.snapshot(host, s.id, file);
+      await this.ports.uploadImage(imageId, createReadStream(file));
+    } catch (err) {
+      await this.ports.deleteImage?.(imageId).catch(() => {});
+      throw err;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The task's last word: ERROR (build and the actions Nova does not revert) or a reverted task_state, with a fault. */
+  private async fail(task: TaskRecord<ServerTaskPayload>, err: unknown): Promise<void> {
+    const s = await this.store.get(task.resourceId);
+    const e = err as Error & { eventId?: number; host?: string | null };
+    this.log.warn({ server: task.resourceId, err: e.message }, 'server task failed');
+    if (!s || s.deleted) return;
+    const p = task.payload;
+    const kind = p.op === 'action' ? p.action : p.op;
+    const toError = FAIL_TO_ERROR.has(kind) || p.op === 'delete';
+    const message = e instanceof NoValidHost ? e.message : (e.message || 'Unknown error');
+    if (p.op === 'build') await this.placement.free(s.id);
+    await this.db.transaction().execute(async (tx) => {
+      const patch: Partial<InstanceRecord> = toError
+        ? { vm_state: VM.ERROR, task_state: null, prior_vm_state: null, ...(e.host && p.op === 'build' ? { host: e.host } : {}) }
+        : { task_state: null, prior_vm_state: null };
+      if (p.op === 'action' && p.action === 'resize' && e instanceof NoValidHost) { patch.vm_state = s.prior_vm_state ?? VM.ACTIVE; }
+      await this.store.update(s.id, patch, tx);
+      await this.store.addFault({ instance_uuid: s.id, code: 500, message, details: e.stack ?? null, host: e.host ?? s.host, created_at: now() }, tx);
+      if (e.eventId !== undefined) await this.store.finishEvent(e.eventId, 'Error', e.stack ?? message, tx);
+    });
+  }
+
+  /**
+   * Nova's init_host: allocations are rebuilt (local placement), tasks left in flight are resumed
+   * (finished, or their server moved to ERROR by the failure handler), and guests the database says
+   * exist are brought back if the host lost them (resume_guests_state_on_host_boot).
+   */
+  async initHost(): Promise<void> {
+    const live = await this.store.allLive();
+    const nodes = new Map((await this.hosts.schedulable()).map((n) => [n.node, n.uuid]));
+    if (this.placement instanceof LocalPlacement) {
+      for (const s of live) {
+        const uuid = s.node ? nodes.get(s.node) : undefined;
+        if (uuid) this.placement.restore(s.id, uuid, flavorResources(s.flavor));
+      }
+    }
+    const pending = new Set<string>();
+    for (const s of live) if ((await this.tasks.pendingFor(s.id)).length) pending.add(s.id);
+    for (const s of live) {
+      if (pending.has(s.id) || !s.host) continue;
+      if (s.vm_state === VM.BUILDING) {
+        // NOTE: a build whose task is gone cannot finish: Nova's init_host puts it in ERROR.
+        await this.db.transaction().execute(async (tx) => {
+          await this.store.update(s.id, { vm_state: VM.ERROR, task_state: null }, tx);
+          await this.store.addFault({ instance_uuid: s.id, code: 500, message: 'Instance build was interrupted by a restart of the compute service.', details: null, host: s.host, created_at: now() }, tx);
+        });
+        continue;
+      }
+      const guests = await this.driver.listGuests(s.host).catch(() => []);
+      if (guests.some((g) => g.id === s.id)) continue;
+      if (![VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED, VM.RESCUED, VM.RESIZED, VM.ERROR].includes(s.vm_state as any)) continue;
+      try {
+        await this.driver.spawn(this.spec(s, s.host, await this.imagePath(s)));
+        if (s.power_state === POWER_STATE.SHUTDOWN) await this.driver.powerOff(s.host, s.id, 0);
+        else if (s.power_state === POWER_STATE.PAUSED) await this.driver.pause(s.host, s.id);
+        else if (s.power_state === POWER_STATE.SUSPENDED) await this.driver.suspend(s.host, s.id);
+      } catch (err) {
+        this.log.warn({ server: s.id, err: (err as Error).message }, 'could not bring a guest back on start');
+        await this.store.update(s.id, { power_state: POWER_STATE.NOSTATE });
+      }
+    }
+    await this.tasks.resume();
+  }
+
+  async idle(): Promise<void> { await this.tasks.idle(); }
+}

@@ -1,0 +1,382 @@
+// Servers: create (validated, quota-checked, recorded with its build task in one transaction),
+// list/show/update, delete and the server actions. Every state change goes through the
+// transition table (servers.states.ts); host work happens in the ServersManager after the commit.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
+import type { Db } from '../../../core/db/database.js';
+import {
+  type BlockDevice, type FlavorSnapshot, type InstanceRecord, now, type ServerListQuery, ServersStore,
+} from '../store/servers.store.js';
+import { checkTransition, type ServerAction, TASK, VM } from './servers.states.js';
+import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+
+/** Who asks: from the request context. */
+export interface Caller { projectId: string; userId: string; isAdmin: boolean; requestId: string }
+
+/** What servers need from the rest of compute and from other services (wired in index.ts). */
+export interface ServersPorts {
+  /** A flavor by id; undefined when absent or not visible to the caller. */
+  flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined>;
+  keypair(userId: string, name: string): Promise<{ name: string; publicKey: string } | undefined>;
+  /** Throws Nova's OverQuota (403) when the deltas do not fit; returns how many instances fit. */
+  checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void>;
+  /** Availability zones that exist (the default one and those of aggregates). */
+  azExists(az: string): Promise<boolean>;
+  defaultAz(): string;
+  /** The AZ a host is in (its aggregates' or the default). */
+  hostAz(host: string): Promise<string>;
+  serverGroup?(id: string, caller: Caller): Promise<{ id: string; policy: string; members: string[]; maxServerPerHost?: number } | undefined>;
+  addGroupMember?(groupId: string, instanceId: string): Promise<void>;
+  removeGroupMember?(instanceId: string): Promise<void>;
+  image?: {
+    find(id: string, caller: Caller): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; properties: Record<string, string> } | undefined>;
+    create(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
+  };
+}
+
+export interface CreateServerInput {
+  name: string; description?: string | null; imageRef?: string; flavorRef: string; key_name?: string | null;
+  user_data?: string | null; metadata?: Record<string, string>; availability_zone?: string | null;
+  min_count?: number; max_count?: number; return_reservation_id?: boolean;
+  networks?: 'auto' | 'none' | { uuid?: string; port?: string; fixed_ip?: string; tag?: string }[];
+  security_groups?: { name: string }[]; config_drive?: boolean | string; block_device_mapping_v2?: any[];
+  block_device_mapping?: any[]; accessIPv4?: string; accessIPv6?: string; tags?: string[];
+  'OS-DCF:diskConfig'?: 'AUTO' | 'MANUAL'; adminPass?: string; trusted_image_certificates?: string[] | null;
+  host?: string; hypervisor_hostname?: string; hostname?: string;
+  schedulerHints?: Record<string, unknown>;
+}
+
+export interface CreateResult { servers: InstanceRecord[]; reservationId: string; adminPass: string }
+
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const lastSegment = (ref: string) => ref.replace(/\/+$/, '').split('/').pop() ?? ref;
+
+export function newPassword(): string {
+  // NOTE: Nova's generate_password: 12 characters from an unambiguous alphabet.
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  return [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+function sanitizeHostname(name: string): string {
+  const h = name.toLowerCase().replace(/[ _]/g, '-').replace(/[^\w.-]+/g, '').replace(/^[.-]+|[.-]+$/g, '').slice(0, 63);
+  return h || 'server';
+}
+
+/** The build and action tasks: kinds the ServersManager registers. */
+export type ServerTaskPayload =
+  | { op: 'build'; actionId: number }
+  | { op: 'delete'; actionId: number | null }
+  | { op: 'action'; action: ServerAction; actionId: number; args?: Record<string, unknown> };
+
+export class ServersService {
+  constructor(
+    readonly store: ServersStore,
+    private readonly tasks: TaskManager,
+    readonly ports: ServersPorts,
+  ) {}
+
+  private get db(): Db { return this.store.db; }
+
+  /** The server if the caller may see it (own project, or admin); Nova's 404 otherwise. */
+  async get(id: string, caller: Caller, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
+    const s = await this.store.get(id);
+    if (!s || (s.deleted && !opts.allowDeleted) || (!caller.isAdmin && s.project_id !== caller.projectId)) {
+      throw new NotFound(`Instance ${id} could not be found.`);
+    }
+    return s;
+  }
+
+  async list(q: ServerListQuery): Promise<InstanceRecord[]> { return this.store.list(q); }
+
+  async create(caller: Caller, input: CreateServerInput, opts: { mv: (v: string) => boolean }): Promise<CreateResult> {
+    const flavorId = lastSegment(String(input.flavorRef));
+    const flavor = await this.ports.flavor(flavorId, caller);
+    if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
+
+    const bdms = this.blockDevices(input);
+    const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
+    let imageId = input.imageRef ? lastSegment(input.imageRef) : '';
+    const bootImage = bdms.find((b) => b.boot_index === 0 && b.source_type === 'image');
+    if (!imageId && bootImage?.uuid && bootImage.destination_type !== 'volume') imageId = bootImage.uuid;
+    if (!imageId && !bootVolume) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+    if (imageId) {
+      if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
+      const image = await this.ports.image?.find(imageId, caller);
+      if (!image) throw new BadRequest('Can not find requested image');
+      if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
+      if (!bootVolume) {
+        if (image.minRam > flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
+        if (flavor.disk > 0 && image.minDisk > flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
+        if (flavor.disk > 0 && image.size !== null && image.size > flavor.disk * 1024 ** 3) {
+          throw new BadRequest(`Flavor's disk is too small for requested image. Flavor disk is ${flavor.disk * 1024 ** 3} bytes, image is ${image.size} bytes.`);
+        }
+      }
+    }
+
+    let key: { name: string; publicKey: string } | undefined;
+    if (input.key_name) {
+      key = await this.ports.keypair(caller.userId, input.key_name);
+      if (!key) throw new BadRequest('Invalid key_name provided.');
+    }
+    if (input.user_data) this.checkUserData(input.user_data);
+
+    let az: string | null = null;
+    let forceHost: string | null = input.host ?? null;
+    if (input.availability_zone) {
+      const [zone, host] = input.availability_zone.split(':');
+      if (host !== undefined && host !== '') {
+        if (!caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:servers:create:forced_host to be performed.');
+        forceHost = host.split(':')[0]!;
+      }
+      if (zone) {
+        if (!(await this.ports.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
+        az = zone;
+      }
+    }
+
+    const hints = input.schedulerHints ?? {};
+    let groupId: string | null = null;
+    if (typeof hints.group === 'string') {
+      const g = await this.ports.serverGroup?.(hints.group, caller);
+      if (!g) throw new BadRequest(`Invalid server group ${hints.group}`) ;
+      groupId = g.id;
+    }
+
+    const minCount = input.min_count ?? 1;
+    const maxCount = input.max_count ?? minCount;
+    if (minCount > maxCount) throw new BadRequest('min_count must be <= max_count');
+    let count = maxCount;
+    try {
+      await this.ports.checkQuota(caller.projectId, caller.userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
+    } catch (e) {
+      if (minCount === maxCount) throw e;
+      // NOTE: Nova boots as many as fit between min_count and max_count.
+      let fit = minCount;
+      for (let n = maxCount - 1; n >= minCount; n--) {
+        try { await this.ports.checkQuota(caller.projectId, caller.userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
+      }
+      count = fit;
+    }
+
+    const networks = input.networks ?? 'auto';
+    const reservationId = `r-${randomBytes(4).toString('hex').slice(0, 8)}`;
+    const adminPass = input.adminPass ?? newPassword();
+    const t = now();
+    const servers: InstanceRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = count > 1 ? `${input.name}-${i + 1}` : input.name;
+      servers.push({
+        id: randomUUID(), name, description: input.description ?? null, project_id: caller.projectId, user_id: caller.userId,
+        vm_state: VM.BUILDING, task_state: TASK.SCHEDULING, power_state: POWER_STATE.NOSTATE,
+        host: null, node: null, availability_zone: az, requested_az: az,
+        flavor, old_flavor: null, image_ref: imageId,
+        key_name: key?.name ?? null, key_data: key?.publicKey ?? null, user_data: input.user_data ?? null,
+        config_drive: input.config_drive === true || input.config_drive === 'true' || input.config_drive === 'True' ? 'True' : '',
+        metadata: input.metadata ?? {}, security_groups: input.security_groups ?? [{ name: 'default' }],
+        networks, block_devices: bdms, access_ip_v4: input.accessIPv4 ?? null, access_ip_v6: input.accessIPv6 ?? null,
+        reservation_id: reservationId, launch_index: i,
+        hostname: input.hostname ?? sanitizeHostname(count > 1 ? `${input.name}-${i + 1}` : input.name),
+        locked: false, locked_by: null, locked_reason: null, progress: 0,
+        auto_disk_config: input['OS-DCF:diskConfig'] === 'AUTO', trusted_certs: input.trusted_image_certificates ?? null,
+        server_group_id: groupId, scheduler_hints: { ...hints, ...(forceHost ? { force_host: forceHost } : {}) }, prior_vm_state: null,
+        created_at: t, updated_at: t, launched_at: null, terminated_at: null, deleted: false, deleted_at: null,
+      });
+    }
+
+    const tasks = await this.db.transaction().execute(async (tx) => {
+      const out: TaskRecord[] = [];
+      for (const s of servers) {
+        await this.store.insert(s, tx);
+        if (input.tags?.length) await this.store.setTags(s.id, input.tags, tx);
+        const actionId = await this.store.startAction({ action: 'create', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: t }, tx);
+        out.push(await this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, { op: 'build', actionId }));
+      }
+      return out;
+    });
+    if (groupId) for (const s of servers) await this.ports.addGroupMember?.(groupId, s.id);
+    for (const task of tasks) this.tasks.start(task);
+    return { servers, reservationId, adminPass };
+  }
+
+  private checkUserData(data: string): void {
+    const clean = data.replace(/\s/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
+      throw new BadRequest("Invalid input for field/attribute user_data. Value: " + data.slice(0, 50) + ". '" + data.slice(0, 50) + "' is not a 'base64'");
+    }
+    if (Buffer.from(clean, 'base64').length > 65535) throw new BadRequest('User data too large. User data must be no larger than 65535 bytes once base64 encoded.');
+  }
+
+  private blockDevices(input: CreateServerInput): BlockDevice[] {
+    const list = input.block_device_mapping_v2 ?? [];
+    const out: BlockDevice[] = [];
+    let boot = 0;
+    for (const b of list) {
+      const source = b.source_type ?? (b.uuid ? 'image' : 'blank');
+      if (!['image', 'volume', 'snapshot', 'blank'].includes(source)) throw new BadRequest(`Block Device Mapping is Invalid: Invalid source_type field.`);
+      if (b.destination_type && !['local', 'volume'].includes(b.destination_type)) throw new BadRequest('Block Device Mapping is Invalid: Invalid destination_type field.');
+      if (source !== 'blank' && !b.uuid) throw new BadRequest('Block Device Mapping is Invalid: Missing uuid for the given source type.');
+      if (source === 'blank' && b.destination_type === 'volume' && !b.volume_size) throw new BadRequest('Block Device Mapping is Invalid: You specified more local devices than the limit allows');
+      const bi = b.boot_index === undefined || b.boot_index === null || b.boot_index === 'none' ? null : Number(b.boot_index);
+      if (bi === 0) boot++;
+      out.push({
+        boot_index: bi, uuid: b.uuid ?? null, source_type: source, destination_type: b.destination_type ?? (source === 'image' || source === 'blank' ? 'local' : 'volume'),
+        volume_size: b.volume_size ?? null, delete_on_termination: Boolean(b.delete_on_termination), device_name: b.device_name ?? null,
+        volume_id: source === 'volume' ? b.uuid : null, tag: b.tag ?? null, guest_format: b.guest_format ?? null, disk_bus: b.disk_bus ?? null, device_type: b.device_type ?? null,
+      });
+    }
+    if (boot > 1) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+    return out;
+  }
+
+  async update(caller: Caller, id: string, patch: { name?: string; description?: string | null; accessIPv4?: string; accessIPv6?: string; hostname?: string }): Promise<InstanceRecord> {
+    const s = await this.get(id, caller);
+    const p: Partial<InstanceRecord> = {};
+    if (patch.name !== undefined) p.name = patch.name;
+    if (patch.description !== undefined) p.description = patch.description;
+    if (patch.accessIPv4 !== undefined) p.access_ip_v4 = patch.accessIPv4 || null;
+    if (patch.accessIPv6 !== undefined) p.access_ip_v6 = patch.accessIPv6 || null;
+    if (patch.hostname !== undefined) p.hostname = patch.hostname;
+    await this.store.update(s.id, p);
+    return (await this.store.get(s.id))!;
+  }
+
+  private checkLock(s: InstanceRecord, caller: Caller): void {
+    // NOTE: Nova's check_instance_lock: a locked server refuses changes unless the caller is admin.
+    if (s.locked && !caller.isAdmin) throw new Conflict(`Instance ${s.id} is locked`);
+  }
+
+  /** Accepts a state-changing action: checks the table, sets the task_state, records the task. */
+  async act(caller: Caller, id: string, action: ServerAction, args: Record<string, unknown> = {}, opts: { actionName?: string; patch?: Partial<InstanceRecord>; check?: (s: InstanceRecord) => Promise<void> } = {}): Promise<InstanceRecord> {
+    const s = await this.get(id, caller);
+    this.checkLock(s, caller);
+    const t = checkTransition(s, action);
+    await opts.check?.(s);
+    const actionName = opts.actionName;
+    const task = await this.db.transaction().execute(async (tx) => {
+      const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: s.vm_state }, tx, { task_state: s.task_state, vm_state: s.vm_state });
+      if (!ok) throw new Conflict(`Cannot '${t.api}' instance ${s.id} while it is in task_state ${s.task_state ?? 'None'}`);
+      const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
+      return this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, payload);
+    });
+    this.tasks.start(task);
+    return { ...s, ...opts.patch, task_state: t.begin };
+  }
+
+  async resize(caller: Caller, id: string, flavorRef: string): Promise<void> {
+    const flavor = await this.ports.flavor(lastSegment(flavorRef), caller);
+    if (!flavor) throw new BadRequest('Unable to find flavor.');
+    await this.act(caller, id, 'resize', { flavor }, {
+      check: async (s) => {
+        if (s.flavor.id === flavor.id) throw new BadRequest('When resizing, instances must change flavor!');
+        const dv = flavor.vcpus - s.flavor.vcpus; const dr = flavor.ram - s.flavor.ram;
+        if (dv > 0 || dr > 0) await this.ports.checkQuota(s.project_id, s.user_id, { instances: 0, cores: Math.max(0, dv), ram: Math.max(0, dr) });
+      },
+    });
+  }
+
+  async rebuild(caller: Caller, id: string, input: { imageRef: string; name?: string; metadata?: Record<string, string>; description?: string | null; key_name?: string | null; user_data?: string | null; accessIPv4?: string; accessIPv6?: string; hostname?: string; 'OS-DCF:diskConfig'?: string }): Promise<InstanceRecord> {
+    const imageId = lastSegment(input.imageRef);
+    const patch: Partial<InstanceRecord> = { image_ref: imageId };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.metadata !== undefined) patch.metadata = input.metadata;
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.accessIPv4 !== undefined) patch.access_ip_v4 = input.accessIPv4 || null;
+    if (input.accessIPv6 !== undefined) patch.access_ip_v6 = input.accessIPv6 || null;
+    if (input.hostname !== undefined) patch.hostname = input.hostname;
+    if (input.user_data !== undefined) { if (input.user_data) this.checkUserData(input.user_data); patch.user_data = input.user_data; }
+    if (input['OS-DCF:diskConfig'] !== undefined) patch.auto_disk_config = input['OS-DCF:diskConfig'] === 'AUTO';
+    return this.act(caller, id, 'rebuild', {}, {
+      patch,
+      check: async (s) => {
+        if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
+        const image = await this.ports.image?.find(imageId, caller);
+        if (!image) throw new BadRequest('Cannot find image for rebuild');
+        if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
+        if (image.minRam > s.flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
+        if (s.flavor.disk > 0 && image.minDisk > s.flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
+        if (input.key_name !== undefined) {
+          if (input.key_name === null) { patch.key_name = null; patch.key_data = null; } else {
+            const key = await this.ports.keypair(s.user_id, input.key_name);
+            if (!key) throw new BadRequest('Invalid key_name provided.');
+            patch.key_name = key.name; patch.key_data = key.publicKey;
+          }
+        }
+      },
+    });
+  }
+
+  /** Snapshot: a queued image in Glance now, the bytes after the driver wrote them (task). */
+  async createImage(caller: Caller, id: string, name: string, metadata: Record<string, string>): Promise<string> {
+    const image = this.ports.image;
+    if (!image) throw new Conflict('The image service is not available.');
+    let imageId = '';
+    // NOTE: `args` is recorded with the task after `check` ran, so the task knows the image id.
+    const args: Record<string, unknown> = {};
+    await this.act(caller, id, 'createImage', args, {
+      check: async (s) => {
+        const base = s.image_ref ? await image.find(s.image_ref, { ...caller, isAdmin: true }).catch(() => undefined) : undefined;
+        const props: Record<string, string> = {
+          ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
+          ...metadata, image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+        };
+        imageId = (await image.create({ name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        args.imageId = imageId;
+      },
+    });
+    return imageId;
+  }
+
+  async delete(caller: Caller, id: string, force = false): Promise<void> {
+    const s = await this.get(id, caller);
+    if (s.task_state === TASK.DELETING) return;
+    await this.act(caller, id, force ? 'forceDelete' : 'delete');
+  }
+
+  async lock(caller: Caller, id: string, reason: string | null): Promise<void> {
+    const s = await this.get(id, caller);
+    await this.db.transaction().execute(async (tx) => {
+      await this.store.update(s.id, { locked: true, locked_by: caller.isAdmin && caller.projectId !== s.project_id ? 'admin' : 'owner', locked_reason: reason }, tx);
+      await this.store.startAction({ action: 'lock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+    });
+  }
+
+  async unlock(caller: Caller, id: string): Promise<void> {
+    const s = await this.get(id, caller);
+    if (s.locked && s.locked_by === 'admin' && !caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.');
+    await this.db.transaction().execute(async (tx) => {
+      await this.store.update(s.id, { locked: false, locked_by: null, locked_reason: null }, tx);
+      await this.store.startAction({ action: 'unlock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+    });
+  }
+
+  // Metadata (Nova checks the lock and the vm_state for changes)
+  async setMetadata(caller: Caller, id: string, metadata: Record<string, string>, replace: boolean): Promise<Record<string, string>> {
+    const s = await this.get(id, caller);
+    this.checkLock(s, caller);
+    checkTransition(s, 'updateMetadata');
+    const next = replace ? { ...metadata } : { ...s.metadata, ...metadata };
+    if (Object.keys(next).length > 128) throw new Forbidden('Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items');
+    await this.store.update(s.id, { metadata: next });
+    return next;
+  }
+
+  async deleteMetadataKey(caller: Caller, id: string, key: string): Promise<void> {
+    const s = await this.get(id, caller);
+    if (!(key in s.metadata)) throw new NotFound('Metadata item was not found');
+    this.checkLock(s, caller);
+    checkTransition(s, 'updateMetadata');
+    const next = { ...s.metadata };
+    delete next[key];
+    await this.store.update(s.id, { metadata: next });
+  }
+}
+
+function defaultActionName(a: ServerAction): string {
+  switch (a) {
+    case 'reboot_soft': case 'reboot_hard': return 'reboot';
+    case 'forceDelete': return 'delete';
+    default: return a;
+  }
+}

@@ -1,0 +1,47 @@
+// Tables of servers, their faults, tags, actions and events, and the compute hosts (services and
+// nodes) the hypervisor driver reports. Appended to the compute migrations list (never edit an
+// applied one; add the next id).
+import type { Migration } from '../../../core/db/database.js';
+
+export const serversMigrations: Migration[] = [{
+  id: 'servers_001',
+  statements: [
+    `CREATE TABLE instances (
+      id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, project_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      vm_state TEXT NOT NULL, task_state TEXT, power_state INTEGER NOT NULL DEFAULT 0,
+      host TEXT, node TEXT, availability_zone TEXT, requested_az TEXT,
+      flavor TEXT NOT NULL, old_flavor TEXT, image_ref TEXT NOT NULL DEFAULT '',
+      key_name TEXT, key_data TEXT, user_data TEXT, config_drive TEXT NOT NULL DEFAULT '',
+      metadata TEXT NOT NULL DEFAULT '{}', security_groups TEXT NOT NULL DEFAULT '[]', networks TEXT NOT NULL DEFAULT '"auto"',
+      block_devices TEXT NOT NULL DEFAULT '[]', access_ip_v4 TEXT, access_ip_v6 TEXT,
+      reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL DEFAULT 0, hostname TEXT NOT NULL,
+      locked INTEGER NOT NULL DEFAULT 0, locked_by TEXT, locked_reason TEXT,
+      progress INTEGER NOT NULL DEFAULT 0, auto_disk_config INTEGER NOT NULL DEFAULT 0,
+      trusted_certs TEXT, server_group_id TEXT, scheduler_hints TEXT NOT NULL DEFAULT '{}',
+      prior_vm_state TEXT,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, launched_at TEXT, terminated_at TEXT,
+      deleted INTEGER NOT NULL DEFAULT 0, deleted_at TEXT)`,
+    'CREATE INDEX instances_project ON instances (project_id, deleted)',
+    'CREATE INDEX instances_updated ON instances (updated_at)',
+    `CREATE TABLE instance_faults (id INTEGER PRIMARY KEY AUTOINCREMENT, instance_uuid TEXT NOT NULL, code INTEGER NOT NULL,
+      message TEXT NOT NULL, details TEXT, host TEXT, created_at TEXT NOT NULL)`,
+    'CREATE INDEX instance_faults_instance ON instance_faults (instance_uuid)',
+    'CREATE TABLE instance_tags (instance_uuid TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (instance_uuid, tag))',
+    `CREATE TABLE instance_actions (id INTEGER PRIMARY KEY AUTOINCREMENT, action TEXT NOT NULL, instance_uuid TEXT NOT NULL,
+      request_id TEXT NOT NULL, user_id TEXT NOT NULL, project_id TEXT NOT NULL, start_time TEXT NOT NULL,
+      finish_time TEXT, message TEXT, updated_at TEXT NOT NULL)`,
+    'CREATE INDEX instance_actions_instance ON instance_actions (instance_uuid)',
+    `CREATE TABLE instance_action_events (id INTEGER PRIMARY KEY AUTOINCREMENT, action_id INTEGER NOT NULL, event TEXT NOT NULL,
+      start_time TEXT NOT NULL, finish_time TEXT, result TEXT, traceback TEXT, host TEXT, details TEXT)`,
+    'CREATE INDEX instance_action_events_action ON instance_action_events (action_id)',
+    `CREATE TABLE compute_services (id TEXT PRIMARY KEY, binary TEXT NOT NULL, host TEXT NOT NULL, topic TEXT NOT NULL,
+      disabled INTEGER NOT NULL DEFAULT 0, disabled_reason TEXT, forced_down INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (binary, host))`,
+    `CREATE TABLE compute_nodes (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, host TEXT NOT NULL, hypervisor_hostname TEXT NOT NULL UNIQUE,
+      service_id TEXT NOT NULL, vcpus INTEGER NOT NULL, memory_mb INTEGER NOT NULL, local_gb INTEGER NOT NULL,
+      hypervisor_type TEXT NOT NULL, hypervisor_version INTEGER NOT NULL, host_ip TEXT NOT NULL, cpu_info TEXT NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+    `CREATE TABLE console_connections (token TEXT PRIMARY KEY, instance_uuid TEXT NOT NULL, protocol TEXT NOT NULL,
+      type TEXT NOT NULL, created_at TEXT NOT NULL)`,
+  ],
+}];
