@@ -35,7 +35,6 @@ let adminIds: { user_id: string; project_id: string };
 
 // NOTE: read-only checks run side by side: each CLI call is a second or two of Python start-up.
 describe('a fresh cloud, seen by the openstack CLI', { concurrency: true }, () => {
-
   test('token issue', async () => {
     const { json } = await ok(['token', 'issue', '-f', 'json']);
     assert.match(json.id, /^gAAAAA/, 'a Fernet token');
@@ -69,6 +68,9 @@ describe('a fresh cloud, seen by the openstack CLI', { concurrency: true }, () =
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /HTTP 403/);
     assert.match(r.stderr, /identity:create_user/);
+    const { token } = await issueToken(server.localUrl, 'admin', PASSWORD, 'admin');
+    const users = await fetch(`${server.localUrl}/identity/v3/users?name=mallory`, { headers: { 'X-Auth-Token': token! } });
+    assert.deepEqual((await users.json()).users, [], 'nothing was created');
   });
 
   test('malformed JSON to /v3/auth/tokens is a 400 in Keystone\'s error body', async () => {
@@ -91,7 +93,6 @@ describe('a fresh cloud, seen by the openstack CLI', { concurrency: true }, () =
     assert.match(r.stdout, /: ok$/m);
     assert.match(r.stdout, /^\s+identity\s+ready$/m);
   });
-
 });
 
 describe('the identity lab with the openstack CLI', () => {
