@@ -8,6 +8,8 @@ import { createHttpServer } from './core/http/http-server.js';
 import { mountService } from './core/http/service-plugin.js';
 import { IDENTITY, IdentityModule, SERVICES, type Drivers, type ServiceModule } from './services/index.js';
 import { FakeNetworkDriver } from './drivers/network/fake-network.js';
+import { FakeHypervisorDriver } from './drivers/hypervisor/fake-hypervisor.js';
+import type { HypervisorDriver } from './drivers/hypervisor/hypervisor-driver.js';
 
 export interface RunningCloud {
   url: string;
@@ -26,7 +28,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
 
   let url = '';
   // NOTE: the fake network driver until the Linux one lands; it does no host work.
-  const drivers: Drivers = { network: new FakeNetworkDriver() };
+  const drivers: Drivers = { network: new FakeNetworkDriver(), hypervisor: makeHypervisor(config) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
   const facades = new Map<string, unknown>();
@@ -67,6 +69,11 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
       await closeDb();
     },
   };
+}
+
+/** The hypervisor driver config names ('fake' until the QEMU one lands). */
+function makeHypervisor(config: CloudConfig): HypervisorDriver {
+  return new FakeHypervisorDriver({ computeHosts: config.computeHosts ?? 1, hostIp: config.hostIp });
 }
 
 const formatHost = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);

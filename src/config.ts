@@ -30,6 +30,10 @@ export interface CloudConfig {
   security: SecurityCompliance;
   /** Image quotas as Glance's unified limits (image_count_total, image_size_total MiB ...); none when unset. */
   imageQuotas?: { imageCountTotal?: number; imageSizeTotal?: number; imageStageTotal?: number; imageCountUploading?: number };
+  /** The hypervisor driver compute runs guests on ('fake' keeps them in memory). */
+  hypervisor?: 'fake';
+  /** How many compute hosts the fake hypervisor pretends to be (default 1). */
+  computeHosts?: number;
 }
 
 /** Every service this build can run, in start order; identity always runs. */

@@ -9,6 +9,7 @@ import { NetworkModule } from './network/index.js';
 import { ImageModule } from './image/index.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import { FakeNetworkDriver } from '../drivers/network/fake-network.js';
+import type { HypervisorDriver } from '../drivers/hypervisor/hypervisor-driver.js';
 
 /** What every service is given: it reaches identity only through this facade. */
 export interface ServiceContext {
@@ -39,6 +40,7 @@ export interface IdentityFacade {
 /** The host drivers cloud.ts built; a service takes the ones it needs. */
 export interface Drivers {
   network?: NetworkDriver;
+  hypervisor?: HypervisorDriver;
 }
 
 export interface ServiceModule {
