@@ -37,6 +37,7 @@ grep -q ready "$WORK/server.log" || { echo "conformance: server not ready in 60 
 # cloud and its selection passes at the level its issue asks for.
 SELECTIONS=(
   'identity|^tempest\.api\.identity\.(admin\.)?v3\.'
+  'image|^tempest\.api\.image\.v2\.'
 )
 REGEX=$(printf '%s\n' "${SELECTIONS[@]}" | cut -d'|' -f2- | paste -sd'|')
 printf '%s\n' "${SELECTIONS[@]}" >"$WORK/selections.txt"
