@@ -94,6 +94,7 @@ export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): Create
   if (String(server.flavorRef).length === 0) throw invalid('flavorRef', server.flavorRef, "'' is too short");
   if (server.imageRef !== undefined && server.imageRef !== null && server.imageRef !== '') {
     if (typeof server.imageRef !== 'string') throw invalid('imageRef', server.imageRef, `${JSON.stringify(server.imageRef)} is not of type 'string'`);
+    if (!UUID_RE.test(server.imageRef.replace(/\/+$/, '').split('/').pop()!)) throw invalid('imageRef', server.imageRef, `'${server.imageRef}' is not a 'uuid'`);
     out.imageRef = server.imageRef;
   }
   if (server.description !== undefined) {

@@ -229,7 +229,8 @@ export class ServersManager {
     }
     const end = endState(action, s.prior_vm_state, power);
     await this.db.transaction().execute(async (tx) => {
-      await this.store.update(s.id, { ...end, ...patch, prior_vm_state: null }, tx, { task_state: s.task_state });
+      // NOTE: a resize keeps the vm_state it started from, for confirm/revert to return to.
+      await this.store.update(s.id, { ...end, ...patch, prior_vm_state: action === 'resize' ? s.prior_vm_state : null }, tx, { task_state: s.task_state });
       await this.store.finishEvent(eventId, 'Success', null, tx);
       await this.tasks.complete(task.id, tx);
     });
@@ -291,7 +292,7 @@ export class ServersManager {
     const pending = new Set<string>();
     for (const s of live) if ((await this.tasks.pendingFor(s.id)).length) pending.add(s.id);
     for (const s of live) {
-      if (pending.has(s.id) || !s.host) continue;
+      if (pending.has(s.id)) continue;
       if (s.vm_state === VM.BUILDING) {
         // NOTE: a build whose task is gone cannot finish: Nova's init_host puts it in ERROR.
         await this.db.transaction().execute(async (tx) => {
@@ -300,6 +301,7 @@ export class ServersManager {
         });
         continue;
       }
+      if (!s.host) continue;
       const guests = await this.driver.listGuests(s.host).catch(() => []);
       if (guests.some((g) => g.id === s.id)) continue;
       if (![VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED, VM.RESCUED, VM.RESIZED, VM.ERROR].includes(s.vm_state as any)) continue;

@@ -254,7 +254,8 @@ export class ServersService {
     await opts.check?.(s);
     const actionName = opts.actionName;
     const task = await this.db.transaction().execute(async (tx) => {
-      const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: s.vm_state }, tx, { task_state: s.task_state, vm_state: s.vm_state });
+      const prior = action === 'confirmResize' || action === 'revertResize' ? s.prior_vm_state : s.vm_state;
+      const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: prior }, tx, { task_state: s.task_state, vm_state: s.vm_state });
       if (!ok) throw new Conflict(`Cannot '${t.api}' instance ${s.id} while it is in task_state ${s.task_state ?? 'None'}`);
       const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
       const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
