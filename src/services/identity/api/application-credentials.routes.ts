@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { AppCredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
 import { appCredentialView } from './views.js';
@@ -20,6 +22,14 @@ const UserParams = Type.Object({ user_id: Type.String() });
 const Params = Type.Object({ user_id: Type.String(), application_credential_id: Type.String() });
 
 export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: as Keystone, the owner of the credential (not the user in the URL) is the policy's
+  // user_id, and policy runs before the existence check.
+  const loadFor = async (req: ApiRequest, policy: string): Promise<AppCredentialRecord> => {
+    const ac = await d.appCredentials.find(req.params.application_credential_id);
+    req.ctx.authorize(policy, { user_id: ac?.user_id ?? req.params.user_id });
+    if (!ac) throw new NotFound(`Could not find Application Credential: ${req.params.application_credential_id}.`);
+    return ac;
+  };
   return [
     {
       method: 'POST', url: '/v3/users/:user_id/application_credentials', status: 201, schema: { params: UserParams, body: createSchema },
@@ -42,15 +52,17 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/users/:user_id/application_credentials/:application_credential_id', schema: { params: Params },
       handler: async (req) => {
-        req.ctx.authorize('identity:get_application_credential', { user_id: req.params.user_id });
-        return { application_credential: appCredentialView(req, await d.appCredentials.get(req.params.user_id, req.params.application_credential_id)) };
+        return { application_credential: appCredentialView(req, await loadFor(req, 'identity:get_application_credential')) };
       },
     },
     {
       method: 'DELETE', url: '/v3/users/:user_id/application_credentials/:application_credential_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        req.ctx.authorize('identity:delete_application_credential', { user_id: req.params.user_id });
-        await d.appCredentials.delete(req.params.user_id, req.params.application_credential_id);
+        const ac = await loadFor(req, 'identity:delete_application_credential');
+        if (req.ctx.token?.applicationCredential?.restricted) {
+          throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.");
+        }
+        await d.appCredentials.delete(ac.user_id, ac.id);
       },
     },
   ];

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { NotFound } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { CredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
 import { NullableId, splitExtra, wrapped } from './schemas.js';
@@ -12,6 +14,13 @@ const PolicyParams = Type.Object({ policy_id: Type.String() });
 const policyProps = { type: Type.String({ minLength: 1, maxLength: 255 }), blob: Type.String({ minLength: 1 }) };
 
 export function credentialRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: as Keystone, policy runs before the existence check (403, not 404, for non-owners).
+  const loadFor = async (req: ApiRequest, policy: string): Promise<CredentialRecord> => {
+    const credential = await d.credentials.find(req.params.credential_id);
+    req.ctx.authorize(policy, { target: credential ? { credential } : {} });
+    if (!credential) throw new NotFound(`Could not find credential: ${req.params.credential_id}.`);
+    return credential;
+  };
   return [
     {
       method: 'GET', url: '/v3/credentials',
@@ -34,25 +43,24 @@ export function credentialRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/credentials/:credential_id', schema: { params: Params },
       handler: async (req) => {
-        const credential = await d.credentials.get(req.params.credential_id);
-        req.ctx.authorize('identity:get_credential', { target: { credential } });
+        const credential = await loadFor(req, 'identity:get_credential');
         return { credential: credentialView(req, credential) };
       },
     },
     {
       method: 'PATCH', url: '/v3/credentials/:credential_id', schema: { params: Params, body: wrapped('credential', credentialProps) },
       handler: async (req) => {
-        const credential = await d.credentials.get(req.params.credential_id);
-        req.ctx.authorize('identity:update_credential', { target: { credential } });
+        const credential = await loadFor(req, 'identity:update_credential');
         const { known, extra } = splitExtra(req.body.credential, KNOWN);
+        // NOTE: checked again on the result, so an owner cannot hand a credential to someone else.
+        req.ctx.authorize('identity:update_credential', { target: { credential: { ...credential, ...known } } });
         return { credential: credentialView(req, await d.credentials.update(credential.id, { ...(known as any), extra })) };
       },
     },
     {
       method: 'DELETE', url: '/v3/credentials/:credential_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const credential = await d.credentials.get(req.params.credential_id);
-        req.ctx.authorize('identity:delete_credential', { target: { credential } });
+        const credential = await loadFor(req, 'identity:delete_credential');
         await d.credentials.delete(credential.id);
       },
     },

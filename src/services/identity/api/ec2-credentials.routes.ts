@@ -25,6 +25,13 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
     if (!c) throw new NotFound(`Could not find credential: ${access}.`);
     return c;
   };
+  // NOTE: as Keystone, the credential is the policy target (its owner, not the URL's user, decides).
+  const loadFor = async (req: ApiRequest, policy: string) => {
+    const credential = await find(req.params.user_id, req.params.credential_id).catch(() => undefined);
+    req.ctx.authorize(policy, { user_id: req.params.user_id, target: credential ? { credential } : {} });
+    if (!credential) throw new NotFound(`Could not find credential: ${req.params.credential_id}.`);
+    return credential;
+  };
   return [
     {
       method: 'POST', url: '/v3/users/:user_id/credentials/OS-EC2', status: 201,
@@ -53,15 +60,13 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', schema: { params: Params },
       handler: async (req) => {
-        req.ctx.authorize('identity:ec2_get_credential', { user_id: req.params.user_id });
-        return { credential: ec2View(req, await find(req.params.user_id, req.params.credential_id)) };
+        return { credential: ec2View(req, await loadFor(req, 'identity:ec2_get_credential')) };
       },
     },
     {
       method: 'DELETE', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        req.ctx.authorize('identity:ec2_delete_credential', { user_id: req.params.user_id });
-        await d.credentials.delete((await find(req.params.user_id, req.params.credential_id)).id);
+        await d.credentials.delete((await loadFor(req, 'identity:ec2_delete_credential')).id);
       },
     },
   ];

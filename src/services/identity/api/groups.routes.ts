@@ -18,14 +18,22 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
     req.ctx.authorize(policy, { target: { group } });
     return group;
   };
+  // Membership calls: the target holds the group and the user, as Keystone builds it.
+  const memberFor = async (req: any, policy: string): Promise<GroupRecord> => {
+    const group = await d.groups.get(req.params.group_id);
+    const user = await d.users.find(req.params.user_id);
+    req.ctx.authorize(policy, { target: user ? { group, user } : { group } });
+    return group;
+  };
   return [
     {
       method: 'GET', url: '/v3/groups',
       handler: async (req) => {
         const q = req.query as Record<string, string>;
-        const domainId = q.domain_id ?? req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_groups', { target: { domain_id: domainId } });
-        const groups = await d.groups.list({ name: q.name, domain_id: domainId });
+        const tokenDomainId = req.ctx.token?.domain?.id;
+        req.ctx.authorize('identity:list_groups', tokenDomainId ? { ...q, target: { group: { domain_id: tokenDomainId } } } : { ...q });
+        let groups = await d.groups.list({ name: q.name, domain_id: q.domain_id ?? tokenDomainId });
+        if (tokenDomainId) groups = groups.filter((g) => g.domain_id === tokenDomainId);
         return { groups: groups.map((g) => groupView(req, g)), links: collectionLinks(req) };
       },
     },
@@ -63,19 +71,19 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
     },
     {
       method: 'PUT', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
-      handler: async (req) => { await d.groups.addMember((await loadFor(req, 'identity:add_user_to_group')).id, req.params.user_id); },
+      handler: async (req) => { await d.groups.addMember((await memberFor(req, 'identity:add_user_to_group')).id, req.params.user_id); },
     },
     {
       method: 'HEAD', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
-      handler: async (req) => { await d.groups.isMember((await loadFor(req, 'identity:check_user_in_group')).id, req.params.user_id); },
+      handler: async (req) => { await d.groups.isMember((await memberFor(req, 'identity:check_user_in_group')).id, req.params.user_id); },
     },
     {
       method: 'GET', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
-      handler: async (req) => { await d.groups.isMember((await loadFor(req, 'identity:check_user_in_group')).id, req.params.user_id); },
+      handler: async (req) => { await d.groups.isMember((await memberFor(req, 'identity:check_user_in_group')).id, req.params.user_id); },
     },
     {
       method: 'DELETE', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
-      handler: async (req) => { await d.groups.removeMember((await loadFor(req, 'identity:remove_user_from_group')).id, req.params.user_id); },
+      handler: async (req) => { await d.groups.removeMember((await memberFor(req, 'identity:remove_user_from_group')).id, req.params.user_id); },
     },
   ];
 }

@@ -36,16 +36,19 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/projects',
       handler: async (req) => {
         const q = req.query as Record<string, string>;
-        const domainId = q.domain_id ?? req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_projects', { target: { domain_id: domainId } });
+        // NOTE: as Keystone: the target is the token's domain; a domain-scoped caller sees only its domain.
+        const tokenDomainId = req.ctx.token?.domain?.id;
+        req.ctx.authorize('identity:list_projects', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        const domainId = q.domain_id ?? tokenDomainId;
         if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
           const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled) });
           return { projects: domains.map((x) => domainAsProjectView(req, x)), links: collectionLinks(req) };
         }
-        const projects = await d.projects.list({
+        let projects = await d.projects.list({
           name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
           tags: csv(q.tags), tagsAny: csv(q['tags-any']), notTags: csv(q['not-tags']), notTagsAny: csv(q['not-tags-any']),
         });
+        if (tokenDomainId) projects = projects.filter((p) => p.domain_id === tokenDomainId);
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
     },

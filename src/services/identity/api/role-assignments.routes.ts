@@ -60,7 +60,17 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
       if (q['user.id'] && q['group.id']) throw new BadRequest('Specify a user or group, not both');
       if (q['scope.project.id'] && q['scope.domain.id']) throw new BadRequest('Specify a domain or project, not both');
       if (effective && q['group.id']) throw new BadRequest('Combining effective and group filter will always result in an empty list.');
-      req.ctx.authorize('identity:list_role_assignments', { target: { domain_id: q['scope.domain.id'] } });
+      const tokenDomainId = req.ctx.token?.domain?.id;
+      if (flag(q.include_subtree)) {
+        const projectId = q['scope.project.id'];
+        const project = projectId ? await d.projects.find(projectId) : undefined;
+        req.ctx.authorize('identity:list_role_assignments_for_tree', { ...q, target: project ? { project } : {} });
+        if (!projectId) throw new BadRequest('scope.project.id must be specified if include_subtree is also specified');
+      } else {
+        // NOTE: as Keystone: the target is the token's domain, and a domain-scoped caller sees
+        // only the assignments on its domain and its projects.
+        req.ctx.authorize('identity:list_role_assignments', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+      }
       const inheritedTo = q['scope.OS-INHERIT:inherited_to'];
       const list = await d.assignments.list({
         userId: q['user.id'], groupId: q['group.id'], roleId: q['role.id'], projectId: q['scope.project.id'],
@@ -69,7 +79,13 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
       });
       const names = flag(q.include_names);
       const out = [];
-      for (const a of list) out.push(await assignmentView(req, d, a, names));
+      for (const a of list) {
+        if (tokenDomainId && !flag(q.include_subtree)) {
+          const domainOf = a.target_type === 'domain' ? a.target_id : a.target_type === 'project' ? (await d.projects.find(a.target_id))?.domain_id : undefined;
+          if (domainOf !== tokenDomainId) continue;
+        }
+        out.push(await assignmentView(req, d, a, names));
+      }
       return { role_assignments: out, links: collectionLinks(req) };
     },
   });

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { NotFound } from '../../../core/errors/errors.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { UserRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { boolFilter, collectionLinks } from './links.js';
 import { Description, Id, Name, NullableId, splitExtra, wrapped } from './schemas.js';
@@ -14,14 +16,24 @@ const userProps = {
 const Params = Type.Object({ user_id: Type.String() });
 
 export function userRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: as Keystone, policy runs before the existence check: a caller who may not see the
+  // user gets 403 whether or not it exists; the URL's user_id is in the target for rule:owner.
+  const loadFor = async (req: ApiRequest, policy: string): Promise<UserRecord> => {
+    const user = await d.users.find(req.params.user_id);
+    req.ctx.authorize(policy, { user_id: req.params.user_id, target: user ? { user } : {} });
+    if (!user) throw new NotFound(`Could not find user: ${req.params.user_id}.`);
+    return user;
+  };
   return [
     {
       method: 'GET', url: '/v3/users',
       handler: async (req) => {
         const q = req.query as Record<string, string>;
-        const domainId = q.domain_id ?? req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_users', { target: { domain_id: domainId } });
-        const users = await d.users.list({ name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled) });
+        // NOTE: as Keystone: the target is the token's domain; a domain-scoped caller sees only its domain.
+        const tokenDomainId = req.ctx.token?.domain?.id;
+        req.ctx.authorize('identity:list_users', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        let users = await d.users.list({ name: q.name, domain_id: q.domain_id ?? tokenDomainId, enabled: boolFilter(q.enabled) });
+        if (tokenDomainId) users = users.filter((u) => u.domain_id === tokenDomainId);
         return { users: users.map((u) => userView(req, u)), links: collectionLinks(req) };
       },
     },
@@ -38,16 +50,14 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/users/:user_id', schema: { params: Params },
       handler: async (req) => {
-        const user = await d.users.get(req.params.user_id);
-        req.ctx.authorize('identity:get_user', { target: { user } });
+        const user = await loadFor(req, 'identity:get_user');
         return { user: userView(req, user) };
       },
     },
     {
       method: 'PATCH', url: '/v3/users/:user_id', schema: { params: Params, body: wrapped('user', { ...userProps, name: Name, id: Id }) },
       handler: async (req) => {
-        const current = await d.users.get(req.params.user_id);
-        req.ctx.authorize('identity:update_user', { target: { user: current } });
+        const current = await loadFor(req, 'identity:update_user');
         const { known, extra } = splitExtra(req.body.user, KNOWN);
         const user = await d.users.update(current.id, { ...known, extra });
         return { user: userView(req, user) };
@@ -56,8 +66,7 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'DELETE', url: '/v3/users/:user_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const user = await d.users.get(req.params.user_id);
-        req.ctx.authorize('identity:delete_user', { target: { user } });
+        const user = await loadFor(req, 'identity:delete_user');
         await d.users.delete(user.id);
       },
     },
@@ -75,8 +84,7 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/users/:user_id/projects', schema: { params: Params },
       handler: async (req) => {
-        const user = await d.users.get(req.params.user_id);
-        req.ctx.authorize('identity:list_user_projects', { target: { user } });
+        const user = await loadFor(req, 'identity:list_user_projects');
         const q = req.query as Record<string, string>;
         let projects = await d.assignments.projectsOf(user.id);
         const enabled = boolFilter(q.enabled);
@@ -89,9 +97,10 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/users/:user_id/groups', schema: { params: Params },
       handler: async (req) => {
-        const user = await d.users.get(req.params.user_id);
-        req.ctx.authorize('identity:list_groups_for_user', { user_id: user.id, target: { user } });
-        const groups = await d.groups.groupsOfUser(user.id);
+        const user = await loadFor(req, 'identity:list_groups_for_user');
+        let groups = await d.groups.groupsOfUser(user.id);
+        const tokenDomainId = req.ctx.token?.domain?.id;
+        if (tokenDomainId) groups = groups.filter((g) => g.domain_id === tokenDomainId);
         return { groups: groups.map((g) => groupView(req, g)), links: collectionLinks(req) };
       },
     },

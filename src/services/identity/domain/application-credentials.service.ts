@@ -19,6 +19,8 @@ export class AppCredentialsService {
     return ac;
   }
 
+  find(id: string): Promise<AppCredentialRecord | undefined> { return this.t.appCredentials.get(id); }
+
   list(userId: string, name?: string): Promise<AppCredentialRecord[]> {
     return this.t.appCredentials.list({ user_id: userId, name });
   }
@@ -26,7 +28,7 @@ export class AppCredentialsService {
   /** Created from the caller's token: its project and, by default, all its roles. */
   async create(userId: string, token: TokenInfo, input: AppCredentialInput): Promise<{ record: AppCredentialRecord; secret: string }> {
     if (!token.project) throw new Forbidden('Application credentials require a project-scoped token.');
-    if (token.applicationCredential?.restricted) throw new Forbidden('Using method application_credential is not allowed for managing additional application credentials.');
+    if (token.applicationCredential?.restricted) throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.");
     if ((await this.t.appCredentials.list({ user_id: userId, name: input.name })).length) {
       throw new Conflict(`Conflict occurred attempting to store application_credential - Duplicate entry found with name ${input.name}.`);
     }

@@ -14,6 +14,8 @@ export class CredentialsService {
     return c;
   }
 
+  find(id: string): Promise<CredentialRecord | undefined> { return this.t.credentials.get(id); }
+
   list(f: { user_id?: string; type?: string }): Promise<CredentialRecord[]> {
     return this.t.credentials.list({ user_id: f.user_id, type: f.type });
   }
