@@ -6,6 +6,7 @@ import type { RouteSpec } from '../../core/http/service-plugin.js';
 import type { Migration } from '../../core/db/database.js';
 import type { ServiceContext } from '../index.js';
 import type { ImageFacade } from '../image/index.js';
+import type { NetworkFacade } from '../network/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { hypervisorRoutes } from './api/hypervisors.routes.js';
 import { instanceActionRoutes } from './api/instance-actions.routes.js';
@@ -52,6 +53,7 @@ export const SERVERS_MIGRATIONS: Migration[] = serversMigrations;
 export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: { computeUrl: () => string; maxMv: string }): Promise<ServersPart> {
   await ServersDomain.migrate(ctx.db);
   const image = ctx.facade<ImageFacade>('image');
+  const network = ctx.facade<NetworkFacade>('network');
   const placement = adaptPlacement(ctx.facade<unknown>('placement'));
   const driver = ctx.drivers.hypervisor ?? new FakeHypervisorDriver();
   const ports: ConstructorParameters<typeof ServersDomain>[0]['ports'] = {
@@ -63,9 +65,16 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
     imageFilePath: image ? (id) => image.imageFilePath(id) : undefined,
     uploadImage: image ? (id, data) => image.uploadImage(id, data) : undefined,
     deleteImage: image ? (id) => image.deleteImage(id) : undefined,
+    network: network && {
+      createPort: (r) => network.createPortForServer(r),
+      deletePorts: (id) => network.deletePortsOfDevice(id),
+    },
     groupMemberHosts: core.groupOf ? async (groupId, except) => groupHosts(domain, core, groupId, except) : undefined,
   };
-  const domain = new ServersDomain({ db: ctx.db, log: ctx.logger, driver, placement, ports, computeUrl: opts.computeUrl, maxMv: opts.maxMv });
+  const domain = new ServersDomain({
+    db: ctx.db, log: ctx.logger, driver, placement, ports, computeUrl: opts.computeUrl, maxMv: opts.maxMv,
+    addresses: network ? (id) => network.addressesOfDevice(id) : undefined,
+  });
   return {
     domain,
     routes: () => [

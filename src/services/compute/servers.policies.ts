@@ -62,6 +62,8 @@ export const serversPolicies: Record<string, string> = {
   'os_compute_api:os-admin-password': MEMBER,
   'os_compute_api:os-security-groups:add': MEMBER,
   'os_compute_api:os-security-groups:remove': MEMBER,
+  'os_compute_api:ips:index': READER,
+  'os_compute_api:ips:show': READER,
   'os_compute_api:server-metadata:index': READER,
   'os_compute_api:server-metadata:show': READER,
   'os_compute_api:server-metadata:create': MEMBER,

@@ -1,7 +1,7 @@
 // /servers: create, list, detail, show, update, delete (Nova v2.1 servers.inc).
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
@@ -31,7 +31,10 @@ export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceR
   let hostStatus: string | undefined;
   if (v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id })) hostStatus = await d.hosts.hostStatus(s.host);
   const serverGroups = v.mv('2.71') && !v.mv('2.75') ? undefined : undefined;
-  return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData });
+  let addresses: Record<string, unknown[]> = await d.addresses(s);
+  // NOTE: PUT and rebuild before 2.75 show addresses without the OS-EXT-IPS attributes.
+  if (opts.minimal) addresses = Object.fromEntries(Object.entries(addresses).map(([k, v]) => [k, (v as any[]).map((a) => ({ version: a.version, addr: a.addr }))]));
+  return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
 }
 
 export async function loadServer(d: ServersDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
@@ -271,6 +274,7 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
     for (const s of servers) {
       items.push(serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
         fault: faults.get(s.id), tags: tags?.get(s.id) ?? [], hostStatus: showHost ? await d.hosts.hostStatus(s.host) : undefined,
+        addresses: await d.addresses(s),
       }));
     }
   } else {
@@ -329,6 +333,23 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         const s = await loadServer(d, req, `${P}update`);
         const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: body.accessIPv6, hostname: body.hostname });
         return { server: await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false }) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/servers/:server_id/ips', schema: { params: ServerParams },
+      handler: async (req) => {
+        const s = await loadServer(d, req, 'os_compute_api:ips:index');
+        const all = await d.addresses(s);
+        return { addresses: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.map((a) => ({ version: a.version, addr: a.addr }))])) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/servers/:server_id/ips/:network', schema: { params: Type.Object({ server_id: Type.String(), network: Type.String() }) },
+      handler: async (req) => {
+        const s = await loadServer(d, req, 'os_compute_api:ips:show');
+        const list = (await d.addresses(s))[req.params.network];
+        if (!list) throw new NotFound('Instance is not a member of specified network');
+        return { [req.params.network]: list.map((a) => ({ version: a.version, addr: a.addr })) };
       },
     },
     {

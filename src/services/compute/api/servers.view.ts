@@ -38,6 +38,7 @@ export interface ServerExtras {
   fault?: FaultRecord; tags?: string[]; hostStatus?: string; serverGroups?: string[]; showUserData?: boolean;
   /** PUT and rebuild before 2.75 answer only the common attributes. */
   minimal?: boolean;
+  addresses?: Record<string, unknown[]>;
 }
 
 export function serverDetail(v: ViewContext, s: InstanceRecord, x: ServerExtras = {}): Record<string, unknown> {
@@ -49,7 +50,7 @@ export function serverDetail(v: ViewContext, s: InstanceRecord, x: ServerExtras 
       ? { vcpus: s.flavor.vcpus, ram: s.flavor.ram, disk: s.flavor.disk, ephemeral: s.flavor.ephemeral, swap: s.flavor.swap, original_name: s.flavor.name, ...(v.extraSpecs ? { extra_specs: s.flavor.extraSpecs } : {}) }
       : { id: s.flavor.id, links: [{ rel: 'bookmark', href: `${v.computeUrl}/flavors/${s.flavor.id}` }] },
     created: iso(s.created_at), updated: iso(s.updated_at),
-    addresses: {}, accessIPv4: s.access_ip_v4 ?? '', accessIPv6: s.access_ip_v6 ?? '',
+    addresses: x.addresses ?? {}, accessIPv4: s.access_ip_v4 ?? '', accessIPv6: s.access_ip_v6 ?? '',
     links: links(v, 'servers', s.id),
     'OS-DCF:diskConfig': s.auto_disk_config ? 'AUTO' : 'MANUAL',
   };

@@ -20,6 +20,8 @@ export interface ServersDomainOptions {
   ports: ServersPorts & ManagerPorts;
   computeUrl: () => string;
   maxMv: string;
+  /** Nova's `addresses` of a server from networking: network name → addresses. */
+  addresses?: (serverId: string) => Promise<Record<string, { addr: string; version: 4 | 6; type: 'fixed' | 'floating'; macAddr: string }[]>>;
 }
 
 export class ServersDomain {
@@ -44,6 +46,15 @@ export class ServersDomain {
   }
 
   get driver(): HypervisorDriver { return this.opts.driver; }
+
+  /** The server's addresses in Nova's shape ({} while building or without networking). */
+  async addresses(s: { id: string; vm_state: string }): Promise<Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]>> {
+    if (!this.opts.addresses || s.vm_state === 'building') return {};
+    const raw = await this.opts.addresses(s.id);
+    const out: Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]> = {};
+    for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
+    return out;
+  }
 
   /** Creates the task table (the compute migrations hold the servers tables). */
   static async migrate(db: Db): Promise<void> { await TaskManager.migrate(db); }

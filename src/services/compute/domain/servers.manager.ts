@@ -23,6 +23,11 @@ export interface ManagerPorts {
   groupMemberHosts?(groupId: string, exceptInstance: string): Promise<{ policy: string; hosts: string[]; maxServerPerHost?: number } | undefined>;
   removeGroupMember?(instanceId: string): Promise<void>;
   hostAz(host: string): Promise<string>;
+  /** Networking (when it runs): ports for the requested networks, removed on delete. */
+  network?: {
+    createPort(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string }): Promise<{ id: string; macAddress: string }>;
+    deletePorts(serverId: string): Promise<void>;
+  };
 }
 
 const EVENTS: Record<ServerAction, string> = {
@@ -107,9 +112,11 @@ export class ServersManager {
       return;
     }
     try {
-      await this.driver.spawn(this.spec(s, placed.host, await this.imagePath(s)));
+      const nics = await this.plugNetworks(s, placed.host);
+      await this.driver.spawn({ ...this.spec(s, placed.host, await this.imagePath(s)), nics });
     } catch (err) {
       await this.placement.free(s.id);
+      await this.ports.network?.deletePorts(s.id).catch(() => {});
       throw Object.assign(err as Error, { eventId, host: placed.host });
     }
     const az = s.requested_az ?? (await this.ports.hostAz(placed.host));
@@ -128,6 +135,18 @@ export class ServersManager {
     });
   }
 
+  /** Ports on the networks the server asked for (a list; 'auto' and 'none' plug nothing yet). */
+  private async plugNetworks(s: InstanceRecord, host: string): Promise<{ portId: string; macAddress: string }[]> {
+    const net = this.ports.network;
+    if (!net || !Array.isArray(s.networks)) return [];
+    const nics: { portId: string; macAddress: string }[] = [];
+    for (const n of s.networks) {
+      const p = await net.createPort({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip });
+      nics.push({ portId: p.id, macAddress: p.macAddress });
+    }
+    return nics;
+  }
+
   private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot } = {}) {
     const group = s.server_group_id ? await this.ports.groupMemberHosts?.(s.server_group_id, s.id) : undefined;
     const forced = typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null;
@@ -144,6 +163,7 @@ export class ServersManager {
     const eventId = actionId !== null ? await this.store.startEvent(actionId, 'compute_terminate_instance', s.host) : null;
     if (s.host) await this.driver.destroy(s.host, s.id);
     await this.placement.free(s.id);
+    await this.ports.network?.deletePorts(s.id);
     await this.ports.removeGroupMember?.(s.id);
     const t = now();
     await this.db.transaction().execute(async (tx) => {
