@@ -18,6 +18,8 @@ import { imagePolicies } from './policies.js';
 import { ImageFiles } from './store/image-files.js';
 import { imageMigrations } from './store/migrations.js';
 import { ImageTables } from './store/tables.js';
+import { MetadefTables } from './store/metadefs.tables.js';
+import { metadefRoutes } from './api/metadefs.routes.js';
 
 export const IMAGE_PATH = '/image';
 export type { ImageQuotas };
@@ -46,14 +48,16 @@ export class ImageModule implements ServiceModule {
   private readonly pending = new Set<Promise<void>>();
 
   private constructor(private readonly ctx: ServiceContext, quotas: ImageQuotas) {
-    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas);
+    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db));
     this.rules = compileRules({ ...imagePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }
 
   static async open(ctx: ServiceContext): Promise<ImageModule> {
     await migrate(ctx.db, 'image', imageMigrations);
-    return new ImageModule(ctx, { ...NO_QUOTAS, ...(ctx.config.imageQuotas ?? {}) });
+    const m = new ImageModule(ctx, { ...NO_QUOTAS, ...(ctx.config.imageQuotas ?? {}) });
+    await m.domain.metadefs.seed();
+    return m;
   }
 
   /** Work that runs after a 202 (imports); close() waits for it. */
@@ -74,7 +78,7 @@ export class ImageModule implements ServiceModule {
       rules: () => this.rules,
       faults: imageFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
-      routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d)],
+      routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d), ...metadefRoutes(d)],
       setup: (app: FastifyInstance) => {
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));

@@ -16,6 +16,7 @@ const ADMIN_OR_PROJECT_READER_GET_IMAGE = `role:admin or (role:reader and (proje
 const ADMIN_OR_PROJECT_MEMBER_DOWNLOAD_IMAGE = `role:admin or (role:member and (project_id:%(project_id)s or ${IMAGE_MEMBER_CHECK} or ${COMMUNITY} or ${PUBLIC} or ${SHARED}))`;
 const ADMIN_OR_PROJECT_MEMBER_CREATE_IMAGE = `role:admin or (${PROJECT_MEMBER} and project_id:%(owner)s)`;
 const ADMIN_OR_SHARED_MEMBER = `role:admin or (role:member and ${IMAGE_MEMBER_CHECK})`;
+const ADMIN_OR_PROJECT_READER_GET_NAMESPACE = `role:admin or (role:reader and (project_id:%(project_id)s or ${PUBLIC}))`;
 const ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER = `role:admin or role:reader and (project_id:%(project_id)s or ${IMAGE_MEMBER_CHECK})`;
 
 export const imagePolicies: Record<string, string> = {
@@ -48,4 +49,33 @@ export const imagePolicies: Record<string, string> = {
   modify_task: '',
   tasks_api_access: 'role:admin',
   stage_image: ADMIN_OR_PROJECT_MEMBER,
+
+  metadef_default: '',
+  metadef_admin: 'role:admin',
+  get_metadef_namespace: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  get_metadef_namespaces: ADMIN_OR_PROJECT_READER,
+  modify_metadef_namespace: 'rule:metadef_admin',
+  add_metadef_namespace: 'rule:metadef_admin',
+  delete_metadef_namespace: 'rule:metadef_admin',
+  get_metadef_object: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  get_metadef_objects: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  modify_metadef_object: 'rule:metadef_admin',
+  add_metadef_object: 'rule:metadef_admin',
+  delete_metadef_object: 'rule:metadef_admin',
+  list_metadef_resource_types: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  get_metadef_resource_type: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  add_metadef_resource_type_association: 'rule:metadef_admin',
+  remove_metadef_resource_type_association: 'rule:metadef_admin',
+  get_metadef_property: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  get_metadef_properties: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  modify_metadef_property: 'rule:metadef_admin',
+  add_metadef_property: 'rule:metadef_admin',
+  remove_metadef_property: 'rule:metadef_admin',
+  get_metadef_tag: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  get_metadef_tags: ADMIN_OR_PROJECT_READER_GET_NAMESPACE,
+  modify_metadef_tag: 'rule:metadef_admin',
+  add_metadef_tag: 'rule:metadef_admin',
+  add_metadef_tags: 'rule:metadef_admin',
+  delete_metadef_tag: 'rule:metadef_admin',
+  delete_metadef_tags: 'rule:metadef_admin',
 };

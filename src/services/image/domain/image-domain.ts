@@ -3,13 +3,17 @@ import type { ImageFiles } from '../store/image-files.js';
 import type { ImageTables } from '../store/tables.js';
 import { ImagesService, type ImageQuotas } from './images.service.js';
 import { MembersService } from './members.service.js';
+import { MetadefsService } from './metadefs.service.js';
+import type { MetadefTables } from '../store/metadefs.tables.js';
 
 export class ImageDomain {
   readonly images: ImagesService;
   readonly members: MembersService;
+  readonly metadefs: MetadefsService;
 
-  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas) {
+  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas, metadefTables: MetadefTables) {
     this.images = new ImagesService(tables, files, quotas);
     this.members = new MembersService(tables);
+    this.metadefs = new MetadefsService(metadefTables);
   }
 }

@@ -22,4 +22,13 @@ export const imageMigrations: Migration[] = [
       `CREATE INDEX glance_image_members_member ON glance_image_members (member_id)`,
     ],
   },
+  {
+    id: '002-metadefs',
+    statements: [
+      // NOTE: a namespace and everything in it (properties, objects, tags, associations) is one
+      // JSON document: they are always read and written with their namespace.
+      `CREATE TABLE glance_metadef_namespaces (namespace TEXT PRIMARY KEY, owner TEXT, visibility TEXT NOT NULL, data TEXT NOT NULL)`,
+      `CREATE TABLE glance_metadef_resource_types (name TEXT PRIMARY KEY, protected INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+    ],
+  },
 ];

@@ -1,0 +1,201 @@
+// /v2/metadefs: namespaces, their properties, objects, tags and resource-type associations.
+import { Type } from '@sinclair/typebox';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ImageDomain } from '../domain/image-domain.js';
+import { nsNotFound } from '../domain/metadefs.service.js';
+import type { MetadefObject, NamespaceRecord } from '../store/metadefs.tables.js';
+import { allowed, authorize, callerOf } from './common.js';
+
+const Ns = Type.Object({ ns: Type.String() });
+const NsName = Type.Object({ ns: Type.String(), name: Type.String() });
+const AnyBody = Type.Any();
+const base = (n: string) => `/v2/metadefs/namespaces/${n}`;
+
+const target = (n: NamespaceRecord) => ({ project_id: n.owner, owner: n.owner, visibility: n.visibility, namespace: n.namespace });
+
+function namespaceView(n: NamespaceRecord, detail: boolean): Record<string, unknown> {
+  const v: Record<string, unknown> = { namespace: n.namespace };
+  if (n.display_name !== undefined) v.display_name = n.display_name;
+  if (n.description !== undefined) v.description = n.description;
+  Object.assign(v, { visibility: n.visibility, protected: n.protected, owner: n.owner, created_at: n.created_at, updated_at: n.updated_at });
+  if (n.resource_type_associations.length) v.resource_type_associations = n.resource_type_associations;
+  if (detail) {
+    if (Object.keys(n.properties).length) v.properties = n.properties;
+    if (n.objects.length) v.objects = n.objects.map((o) => objectView(n, o, false));
+    if (n.tags.length) v.tags = n.tags.map((t) => ({ name: t.name }));
+  }
+  return { ...v, schema: '/v2/schemas/metadefs/namespace', self: base(n.namespace) };
+}
+
+function objectView(n: NamespaceRecord, o: MetadefObject, links = true): Record<string, unknown> {
+  const v: Record<string, unknown> = { name: o.name };
+  if (o.description !== undefined) v.description = o.description;
+  if (o.required !== undefined) v.required = o.required;
+  if (o.properties !== undefined) v.properties = o.properties;
+  Object.assign(v, { created_at: o.created_at, updated_at: o.updated_at });
+  return links ? { ...v, schema: '/v2/schemas/metadefs/object', self: `${base(n.namespace)}/objects/${o.name}` } : v;
+}
+
+function bodyOf(req: ApiRequest): Record<string, unknown> {
+  const b = req.body;
+  if (b === undefined || b === null) throw new BadRequest('Body expected in request.');
+  if (typeof b !== 'object' || Array.isArray(b)) throw new BadRequest('Body expected in request.');
+  return b as Record<string, unknown>;
+}
+
+export function metadefRoutes(d: ImageDomain): RouteSpec[] {
+  const m = d.metadefs;
+  /** The namespace if visible and `rule` allows (reads 404 like Glance, writes 403). */
+  const load = async (ctx: RequestContext, ns: string, rule: string, read = true) => {
+    const n = await m.get(callerOf(ctx), ns);
+    if (read && !allowed(ctx, rule, target(n))) throw nsNotFound(ns);
+    if (!read) authorize(ctx, rule, target(n));
+    return n;
+  };
+  const write = (ctx: RequestContext, ns: string, rule: string) => load(ctx, ns, rule, false);
+  return [
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces',
+      handler: async (req) => {
+        authorize(req.ctx, 'get_metadef_namespaces', { project_id: req.ctx.projectId });
+        const list = (await m.list(callerOf(req.ctx))).filter((n) => allowed(req.ctx, 'get_metadef_namespace', target(n)));
+        return { namespaces: list.map((n) => namespaceView(n, false)), first: '/v2/metadefs/namespaces', schema: '/v2/schemas/metadefs/namespaces' };
+      },
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces', status: 201, schema: { body: AnyBody },
+      handler: async (req) => {
+        const body = bodyOf(req);
+        authorize(req.ctx, 'add_metadef_namespace', { project_id: req.ctx.projectId, owner: body.owner ?? req.ctx.projectId });
+        return namespaceView(await m.create(callerOf(req.ctx), body), true);
+      },
+    },
+    { method: 'GET', url: '/v2/metadefs/namespaces/:ns', schema: { params: Ns }, handler: async (req) => namespaceView(await load(req.ctx, req.params.ns, 'get_metadef_namespace'), true) },
+    {
+      method: 'PUT', url: '/v2/metadefs/namespaces/:ns', schema: { params: Ns, body: AnyBody },
+      handler: async (req) => namespaceView(await m.update(await write(req.ctx, req.params.ns, 'modify_metadef_namespace'), bodyOf(req)), false),
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns', status: 204, schema: { params: Ns },
+      handler: async (req) => { await m.delete(await write(req.ctx, req.params.ns, 'delete_metadef_namespace')); },
+    },
+
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/properties', schema: { params: Ns },
+      handler: async (req) => ({ properties: (await load(req.ctx, req.params.ns, 'get_metadef_properties')).properties }),
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces/:ns/properties', status: 201, schema: { params: Ns, body: AnyBody },
+      handler: async (req) => m.createProperty(await write(req.ctx, req.params.ns, 'add_metadef_property'), bodyOf(req)),
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/properties', status: 204, schema: { params: Ns },
+      handler: async (req) => { await m.deleteProperties(await write(req.ctx, req.params.ns, 'remove_metadef_property')); },
+    },
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/properties/:name', schema: { params: NsName },
+      handler: async (req) => m.property(await load(req.ctx, req.params.ns, 'get_metadef_property'), req.params.name),
+    },
+    {
+      method: 'PUT', url: '/v2/metadefs/namespaces/:ns/properties/:name', schema: { params: NsName, body: AnyBody },
+      handler: async (req) => m.updateProperty(await write(req.ctx, req.params.ns, 'modify_metadef_property'), req.params.name, bodyOf(req)),
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/properties/:name', status: 204, schema: { params: NsName },
+      handler: async (req) => { await m.deleteProperty(await write(req.ctx, req.params.ns, 'remove_metadef_property'), req.params.name); },
+    },
+
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/objects', schema: { params: Ns },
+      handler: async (req) => {
+        const n = await load(req.ctx, req.params.ns, 'get_metadef_objects');
+        return { objects: n.objects.map((o) => objectView(n, o)), schema: '/v2/schemas/metadefs/objects' };
+      },
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces/:ns/objects', status: 201, schema: { params: Ns, body: AnyBody },
+      handler: async (req) => {
+        const n = await write(req.ctx, req.params.ns, 'add_metadef_object');
+        return objectView(n, await m.createObject(n, bodyOf(req)));
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/objects', status: 204, schema: { params: Ns },
+      handler: async (req) => { await m.deleteObjects(await write(req.ctx, req.params.ns, 'delete_metadef_object')); },
+    },
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/objects/:name', schema: { params: NsName },
+      handler: async (req) => { const n = await load(req.ctx, req.params.ns, 'get_metadef_object'); return objectView(n, m.object(n, req.params.name)); },
+    },
+    {
+      method: 'PUT', url: '/v2/metadefs/namespaces/:ns/objects/:name', schema: { params: NsName, body: AnyBody },
+      handler: async (req) => {
+        const n = await write(req.ctx, req.params.ns, 'modify_metadef_object');
+        return objectView(n, await m.updateObject(n, req.params.name, bodyOf(req)));
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/objects/:name', status: 204, schema: { params: NsName },
+      handler: async (req) => { await m.deleteObject(await write(req.ctx, req.params.ns, 'delete_metadef_object'), req.params.name); },
+    },
+
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/tags', schema: { params: Ns },
+      handler: async (req) => ({ tags: (await load(req.ctx, req.params.ns, 'get_metadef_tags')).tags }),
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces/:ns/tags', status: 201, schema: { params: Ns, body: AnyBody },
+      handler: async (req) => {
+        const n = await write(req.ctx, req.params.ns, 'add_metadef_tags');
+        const body = bodyOf(req);
+        if (!Array.isArray(body.tags)) throw new BadRequest("Provided object does not match schema 'tags': 'tags' is a required property");
+        const names = (body.tags as Record<string, unknown>[]).map((t) => String(t?.name ?? ''));
+        const append = String(req.headers['x-openstack-append'] ?? '').toLowerCase() === 'true';
+        await m.createTags(n, names, append);
+        return { tags: names.map((name) => ({ name })) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/tags', status: 204, schema: { params: Ns },
+      handler: async (req) => { await m.deleteTags(await write(req.ctx, req.params.ns, 'delete_metadef_tags')); },
+    },
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/tags/:name', schema: { params: NsName },
+      handler: async (req) => m.tag(await load(req.ctx, req.params.ns, 'get_metadef_tag'), req.params.name),
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces/:ns/tags/:name', status: 201, schema: { params: NsName },
+      handler: async (req) => m.createTag(await write(req.ctx, req.params.ns, 'add_metadef_tag'), req.params.name),
+    },
+    {
+      method: 'PUT', url: '/v2/metadefs/namespaces/:ns/tags/:name', schema: { params: NsName, body: AnyBody },
+      handler: async (req) => m.updateTag(await write(req.ctx, req.params.ns, 'modify_metadef_tag'), req.params.name, bodyOf(req).name),
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/tags/:name', status: 204, schema: { params: NsName },
+      handler: async (req) => { await m.deleteTag(await write(req.ctx, req.params.ns, 'delete_metadef_tag'), req.params.name); },
+    },
+
+    {
+      method: 'GET', url: '/v2/metadefs/resource_types',
+      handler: async (req) => {
+        authorize(req.ctx, 'list_metadef_resource_types', { project_id: req.ctx.projectId });
+        return { resource_types: (await m.resourceTypes()).map((r) => ({ name: r.name, created_at: r.created_at, updated_at: r.updated_at })) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2/metadefs/namespaces/:ns/resource_types', schema: { params: Ns },
+      handler: async (req) => ({ resource_type_associations: (await load(req.ctx, req.params.ns, 'get_metadef_resource_type')).resource_type_associations }),
+    },
+    {
+      method: 'POST', url: '/v2/metadefs/namespaces/:ns/resource_types', status: 201, schema: { params: Ns, body: AnyBody },
+      handler: async (req) => m.associate(await write(req.ctx, req.params.ns, 'add_metadef_resource_type_association'), bodyOf(req)),
+    },
+    {
+      method: 'DELETE', url: '/v2/metadefs/namespaces/:ns/resource_types/:name', status: 204, schema: { params: NsName },
+      handler: async (req) => { await m.dissociate(await write(req.ctx, req.params.ns, 'remove_metadef_resource_type_association'), req.params.name); },
+    },
+  ];
+}
