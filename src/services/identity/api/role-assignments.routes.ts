@@ -1,4 +1,4 @@
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { SYSTEM_ALL, type ActorType, type Assignment, type TargetType } from '../domain/assignments.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
@@ -30,10 +30,20 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
       actor_type: shape.actor, actor_id: req.params.actor_id as string, target_type: shape.target,
       target_id: shape.target === 'system' ? SYSTEM_ALL : (req.params.target_id as string), role_id: roleId, inherited: shape.inherited,
     });
+    // The target as Keystone builds it: the role, the actor and the project or domain (each must
+    // exist, except the actor on a revoke), so domain admins act only within their domain.
     const authorize = async (req: ApiRequest, verb: string) => {
-      const domainId = shape.target === 'domain' ? req.params.target_id
-        : shape.target === 'project' ? (await d.projects.find(req.params.target_id))?.domain_id : undefined;
-      req.ctx.authorize(policy(verb), { target: { domain_id: domainId } });
+      const target: Record<string, unknown> = {};
+      if (req.params.role_id) {
+        const role = await d.roles.get(req.params.role_id);
+        target.role = { ...role, domain_id: roleDomainId(role) };
+      }
+      const actor = shape.actor === 'user' ? await d.users.find(req.params.actor_id) : await d.groups.get(req.params.actor_id).catch(() => undefined);
+      if (actor) target[shape.actor] = actor;
+      else if (verb !== 'revoke') throw new NotFound(`Could not find ${shape.actor}: ${req.params.actor_id}.`);
+      if (shape.target === 'domain') target.domain = await d.domains.get(req.params.target_id);
+      if (shape.target === 'project') target.project = await d.projects.get(req.params.target_id);
+      req.ctx.authorize(policy(verb), { ...req.params, target });
     };
     const one = `${shape.prefix}/:role_id${suffix}`;
     routes.push(
