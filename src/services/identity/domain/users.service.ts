@@ -127,7 +127,7 @@ export class UsersService {
   /** Self-service changes must not repeat recent passwords; an admin reset is not checked, as in Keystone. */
   private async setPassword(u: UserRecord, password: string, opts = { checkHistory: true }): Promise<void> {
     const keep = this.security.uniqueLastPasswordCount;
-    if (keep > 1 && opts.checkHistory) {
+    if (keep > 0 && opts.checkHistory) {
       const recent = await this.t.db.selectFrom('passwords').select('hash').where('user_id', '=', u.id)
         .orderBy('id', 'desc').limit(keep).execute();
       for (const r of recent) {
