@@ -80,6 +80,8 @@ export class ImageModule implements ServiceModule {
       tokens: this.ctx.tokens,
       routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d), ...metadefRoutes(d)],
       setup: (app: FastifyInstance) => {
+        // As oslo.middleware's request_id in front of Glance.
+        app.addHook('onSend', async (request, reply) => { reply.header('x-openstack-request-id', request.id); });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
         app.addContentTypeParser(/^application\/openstack-images-v2\.[01]-json-patch/, { parseAs: 'string' }, (_req, body, done) => {

@@ -179,6 +179,10 @@ describe('quotas (unified limits)', () => {
     assert.equal(r.body.code, '413 Request Entity Too Large');
     assert.match(r.body.message, /is over a limit for \[Resource image_count_total is over limit of 2 due to current usage 2 and delta 1\]/);
     assert.equal((await c.get('/v2/images')).body.images.length, 2);
+    const usage = await c.get('/v2/info/usage');
+    assert.deepEqual(usage.body.usage.image_count_total, { limit: 2, usage: 2 });
+    assert.deepEqual(usage.body.usage.image_size_total, { limit: 1, usage: 0 });
+    assert.deepEqual((await demo.get('/v2/info/usage')).body, { usage: {} });
   });
 
   test('image_size_total: an upload past the limit is 413 and the image goes back to queued', async () => {

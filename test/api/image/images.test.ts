@@ -62,6 +62,7 @@ describe('images', () => {
     const i = r.body;
     assert.match(i.id, /^[0-9a-f-]{36}$/);
     assert.equal(r.headers.get('location'), `/v2/images/${i.id}`);
+    assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/);
     assert.deepEqual(
       Object.keys(i).sort(),
       ['checksum', 'container_format', 'created_at', 'disk_format', 'file', 'hw_disk_bus', 'id', 'min_disk', 'min_ram', 'name', 'os_hash_algo',

@@ -103,5 +103,6 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
       method: 'GET', url: '/v2/info/import',
       handler: () => ({ 'import-methods': { description: 'Import methods available.', type: 'array', value: IMPORT_METHODS } }),
     },
+    { method: 'GET', url: '/v2/info/usage', handler: async (req) => ({ usage: await d.images.usage(req.ctx.projectId) }) },
   ];
 }

@@ -298,6 +298,19 @@ export class ImagesService {
     };
   }
 
+  /** GET /v2/info/usage: each unified limit with the project's usage; empty when no quota is set. */
+  async usage(projectId: string | undefined): Promise<Record<string, { limit: number; usage: number }>> {
+    const q = this.quotas;
+    if (!projectId || [q.imageCountTotal, q.imageSizeTotal, q.imageStageTotal, q.imageCountUploading].every((x) => x < 0)) return {};
+    const u = await this.t.usage(projectId);
+    return {
+      image_size_total: { limit: q.imageSizeTotal, usage: Math.floor(u.bytes / 1048576) },
+      image_count_total: { limit: q.imageCountTotal, usage: u.count },
+      image_stage_total: { limit: q.imageStageTotal, usage: Math.floor(u.staged / 1048576) },
+      image_count_uploading: { limit: q.imageCountUploading, usage: u.uploading },
+    };
+  }
+
   /** Where an active (or deactivated) image's bytes are; undefined when it has none. */
   async dataOf(image: ImageRecord): Promise<{ path: string; size: number } | undefined> {
     if (!['active', 'deactivated'].includes(image.status) || image.size === null) return undefined;
