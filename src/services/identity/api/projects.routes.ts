@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { DomainRecord, ProjectRecord } from '../store/tables.js';
@@ -77,10 +77,12 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
         if (domain) return { project: domainAsProjectView(req, domain) };
         const project = await loadFor(req, 'identity:get_project');
         const q = req.query as Record<string, string>;
+        if (flag(q.parents_as_list) && flag(q.parents_as_ids)) throw new BadRequest('Cannot use parents_as_list and parents_as_ids query params at the same time.');
+        if (flag(q.subtree_as_list) && flag(q.subtree_as_ids)) throw new BadRequest('Cannot use subtree_as_list and subtree_as_ids query params at the same time.');
         const out: Record<string, unknown> = projectView(req, project);
         if (flag(q.parents_as_list)) out.parents = (await d.projects.ancestors(project)).map((p) => ({ project: projectView(req, p) }));
         if (flag(q.subtree_as_list)) out.subtree = (await d.projects.subtree(project)).map((p) => ({ project: projectView(req, p) }));
-        if (flag(q.parents_as_ids)) out.parents = idTree(await d.projects.ancestors(project), 'up');
+        if (flag(q.parents_as_ids)) out.parents = idTree(await d.projects.ancestors(project), project.domain_id);
         if (flag(q.subtree_as_ids)) out.subtree = await subtreeIds(d, project);
         return { project: out };
       },
@@ -144,9 +146,10 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
   ];
 }
 
-/** parents_as_ids: {"parent": {"grandparent": null}} — Keystone's nested id map. */
-function idTree(chain: ProjectRecord[], _dir: 'up'): Record<string, unknown> | null {
-  let out: Record<string, unknown> | null = null;
+/** parents_as_ids: {"parent": {"grandparent": {"<domain>": null}}} — Keystone's nested id map,
+ *  up to the domain (the project acting as a domain at the top of every tree). */
+function idTree(chain: ProjectRecord[], domainId: string): Record<string, unknown> | null {
+  let out: Record<string, unknown> | null = { [domainId]: null };
   for (const p of [...chain].reverse()) out = { [p.id]: out };
   return out;
 }
