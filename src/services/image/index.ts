@@ -69,6 +69,8 @@ export class ImageModule implements ServiceModule {
     void p.finally(() => this.pending.delete(p));
   };
 
+  async start(): Promise<void> { await this.domain.images.reconcile(this.runLater); }
+
   async close(): Promise<void> { await Promise.all([...this.pending]); }
 
   mount(): ServiceMount {

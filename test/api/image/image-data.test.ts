@@ -196,3 +196,36 @@ describe('quotas (unified limits)', () => {
     void readFileSync;
   });
 });
+
+describe('restart', () => {
+  test('an upload cut short goes back to queued; an import cut short finishes', async () => {
+    const { mkdtempSync, rmSync, writeFileSync: write } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const Database = (await import('better-sqlite3')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'stratus-image-restart-'));
+    try {
+      let c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
+      let cl = await imageClient(c1, 'demo', 'demo');
+      const saving = (await cl.post('/v2/images', { name: 'cut', disk_format: 'raw', container_format: 'bare' })).body;
+      const importing = (await cl.post('/v2/images', { name: 'imp', disk_format: 'raw', container_format: 'bare' })).body;
+      await c1.stop();
+      // As a crash would leave them: one mid-upload, one mid-import with its staged bytes.
+      const db = new Database(join(dir, 'stratus.db'));
+      db.prepare("UPDATE glance_images SET status = 'saving' WHERE id = ?").run(saving.id);
+      db.prepare("UPDATE glance_images SET status = 'importing', staged_size = 5 WHERE id = ?").run(importing.id);
+      db.close();
+      write(join(dir, 'images', 'staging', importing.id), 'hello');
+      c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
+      cl = await imageClient(c1, 'demo', 'demo');
+      assert.equal((await cl.get(`/v2/images/${saving.id}`)).body.status, 'queued');
+      let status = '';
+      for (let n = 0; n < 100 && status !== 'active'; n++) {
+        status = (await cl.get(`/v2/images/${importing.id}`)).body.status;
+        if (status !== 'active') await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 'active');
+      assert.equal((await cl.get(`/v2/images/${importing.id}/file`)).body, 'hello');
+      await c1.stop();
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});

@@ -298,6 +298,28 @@ export class ImagesService {
     };
   }
 
+  /**
+   * After a restart (Nova's init_host): an upload cut short ('saving') goes back to queued, as
+   * Glance restores a failed upload; an import cut short runs again from its staged bytes.
+   */
+  async reconcile(runLater: (work: () => Promise<void>) => void): Promise<void> {
+    for (const r of await this.t.inStatus(['saving', 'importing'])) {
+      if (r.status === 'saving') {
+        await this.t.transition(r.id, ['saving'], { status: 'queued', size: null, virtual_size: null, updated_at: now() });
+        await this.files.remove(r.id);
+        continue;
+      }
+      const image = await this.t.get(r.id);
+      if (!image) continue;
+      if (await this.files.stagedExists(r.id)) {
+        await this.t.transition(r.id, ['importing'], { status: 'uploading', updated_at: now() });
+        runLater(await this.startImport({ ...image, status: 'uploading' }, 'glance-direct'));
+      } else {
+        await this.t.transition(r.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+      }
+    }
+  }
+
   /** GET /v2/info/usage: each unified limit with the project's usage; empty when no quota is set. */
   async usage(projectId: string | undefined): Promise<Record<string, { limit: number; usage: number }>> {
     const q = this.quotas;

@@ -75,6 +75,10 @@ export class ImageFiles {
     try { return (await stat(this.path(id))).isFile(); } catch { return false; }
   }
 
+  async stagedExists(id: string): Promise<boolean> {
+    try { return (await stat(this.stagedPath(id))).isFile(); } catch { return false; }
+  }
+
   async remove(id: string): Promise<void> {
     await rm(this.path(id), { force: true });
     await rm(this.stagedPath(id), { force: true });

@@ -67,6 +67,11 @@ export class ImageTables {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Every image in one of these statuses, whoever owns it (reconciling after a restart). */
+  async inStatus(statuses: ImageStatus[]): Promise<ImageRecord[]> {
+    return (await this.db.selectFrom('glance_images').selectAll().where('status', 'in', statuses).execute()).map((r: Row) => imageCodec.decode(r));
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('glance_images').where('id', '=', id).execute();
   }
