@@ -105,6 +105,10 @@ describe('images', () => {
     assert.equal((await demo.post('/v2/images', { self: '/x' })).status, 403);
     assert.equal((await demo.post('/v2/images', { os_glance_x: 'y' })).status, 403);
     assert.equal((await demo.post('/v2/images', { deleted: 'y' })).status, 403);
+    const many = Object.fromEntries(Array.from({ length: 129 }, (_, n) => [`p${n}`, 'v']));
+    const over = await demo.post('/v2/images', many);
+    assert.equal(over.status, 413);
+    assert.match(over.body.message, /allowed image properties\. Attempted: 129, Maximum: 128/);
     assert.equal((await demo.get('/v2/images?limit=1000')).body.images.length, before);
   });
 

@@ -21,6 +21,11 @@ export interface ImageQuotas {
 }
 
 export const NO_QUOTAS: ImageQuotas = { imageCountTotal: -1, imageSizeTotal: -1, imageStageTotal: -1, imageCountUploading: -1 };
+/** Glance's image_property_quota and image_tag_quota. */
+export const PROPERTY_QUOTA = 128;
+export const TAG_QUOTA = 128;
+const propertyLimit = (attempted: number) => new OverLimit(`The limit has been exceeded on the number of allowed image properties. Attempted: ${attempted}, Maximum: ${PROPERTY_QUOTA}`);
+const tagLimit = (attempted: number) => new OverLimit(`The limit has been exceeded on the number of allowed image tags. Attempted: ${attempted}, Maximum: ${TAG_QUOTA}`);
 /** Glance's image_size_cap: 1 TiB. */
 export const IMAGE_SIZE_CAP = 1099511627776;
 
@@ -88,6 +93,8 @@ export class ImagesService {
     for (const k of ['min_disk', 'min_ram'] as const) {
       if (typeof attrs[k] === 'number' && (attrs[k] as number) < 0) throw new BadRequest(`Invalid value '${attrs[k]}' for parameter '${k}': Cannot be a negative value.`);
     }
+    if (Object.keys(props).length > PROPERTY_QUOTA) throw propertyLimit(Object.keys(props).length);
+    if (dedupe((attrs.tags as string[] | undefined) ?? []).length > TAG_QUOTA) throw tagLimit(dedupe(attrs.tags as string[]).length);
     const owner = (attrs.owner as string | null | undefined) === undefined ? caller.projectId ?? null : attrs.owner as string | null;
     await this.enforceCount(owner);
     const id = (attrs.id as string | undefined) ?? randomUUID();
@@ -179,6 +186,8 @@ export class ImagesService {
       if (root === 'tags') next.tags = dedupe(c.value as string[]);
       else (next as any)[root] = c.value;
     }
+    if (Object.keys(next.properties).length > PROPERTY_QUOTA && Object.keys(next.properties).length > Object.keys(image.properties).length) throw propertyLimit(Object.keys(next.properties).length);
+    if (next.tags.length > TAG_QUOTA) throw tagLimit(next.tags.length);
     next.updated_at = now();
     await this.t.update(image.id, {
       name: next.name, visibility: next.visibility, owner: next.owner, disk_format: next.disk_format, container_format: next.container_format,
@@ -210,6 +219,7 @@ export class ImagesService {
   async addTag(image: ImageRecord, tag: string): Promise<void> {
     if ([...tag].length > 255) throw new BadRequest(`Provided object does not match schema 'image': '${tag}' is too long`);
     if (image.tags.includes(tag)) return;
+    if (image.tags.length + 1 > TAG_QUOTA) throw tagLimit(image.tags.length + 1);
     await this.t.update(image.id, { tags: [...image.tags, tag], updated_at: now() });
   }
 
