@@ -111,7 +111,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:create_endpoint');
         const { known, extra } = splitExtra(req.body.endpoint, ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled']);
         const regionId = (known.region_id ?? known.region) as string | null | undefined;
-        return { endpoint: endpointView(req, await c.createEndpoint({ ...(known as any), region_id: regionId, extra })) };
+        return { endpoint: endpointView(req, await c.createEndpoint({ ...(known as any), region_id: regionId, extra }, known.region_id == null && known.region != null)) };
       },
     },
     {
@@ -124,7 +124,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:update_endpoint');
         const { known, extra } = splitExtra(req.body.endpoint, ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled']);
         const regionId = (known.region_id ?? known.region) as string | null | undefined;
-        return { endpoint: endpointView(req, await c.updateEndpoint(req.params.endpoint_id, { ...(known as any), region_id: regionId, extra })) };
+        return { endpoint: endpointView(req, await c.updateEndpoint(req.params.endpoint_id, { ...(known as any), region_id: regionId, extra }, known.region_id == null && known.region != null)) };
       },
     },
     {

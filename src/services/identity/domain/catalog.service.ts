@@ -9,6 +9,10 @@ export interface CatalogEntry {
 
 export const INTERFACES = ['public', 'internal', 'admin'];
 
+/** Keystone's ValidationError text. */
+const notIn = (attribute: string, target: string) =>
+  `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`;
+
 export class CatalogService {
   private cache: CatalogEntry[] | undefined;
   constructor(private readonly t: IdentityTables) {}
@@ -39,9 +43,12 @@ export class CatalogService {
   }
   async deleteRegion(id: string): Promise<void> {
     await this.getRegion(id);
-    if ((await this.t.regions.list({ parent_region_id: id })).length) throw new Forbidden(`Unable to delete region ${id} because it or its child regions have associated endpoints.`);
-    await this.t.db.updateTable('endpoints').set({ region_id: null }).where('region_id', '=', id).execute();
-    await this.t.regions.delete(id);
+    // NOTE: as Keystone: the child regions go with it, unless the region or a child has endpoints.
+    const tree = [id];
+    for (let i = 0; i < tree.length; i++) tree.push(...(await this.t.regions.list({ parent_region_id: tree[i]! })).map((r) => r.id));
+    const used = await this.t.db.selectFrom('endpoints').select('id').where('region_id', 'in', tree).executeTakeFirst();
+    if (used) throw new Forbidden(`Unable to delete region ${id} because it or its child regions have associated endpoints.`);
+    for (const r of tree.reverse()) await this.t.regions.delete(r);
     this.cache = undefined;
   }
 
@@ -81,19 +88,20 @@ export class CatalogService {
   listEndpoints(f: { service_id?: string; interface?: string; region_id?: string }): Promise<EndpointRecord[]> {
     return this.t.endpoints.list({ service_id: f.service_id, interface: f.interface, region_id: f.region_id });
   }
-  async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }): Promise<EndpointRecord> {
-    await this.getService(input.service_id).catch(() => { throw new BadRequest(`Could not find service: ${input.service_id}.`); });
-    if (input.region_id) await this.ensureRegion(input.region_id);
+  /** `legacyRegion`: the region came as `region` (not `region_id`), which Keystone creates when unknown. */
+  async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {
+    await this.getService(input.service_id).catch(() => { throw new BadRequest(notIn('endpoint service_id', 'service table')); });
+    if (input.region_id) await this.checkRegion(input.region_id, legacyRegion);
     this.cache = undefined;
     return this.t.endpoints.insert({
       id: newId(), service_id: input.service_id, interface: input.interface, url: input.url,
       region_id: input.region_id ?? null, enabled: input.enabled ?? true, extra: input.extra ?? {},
     });
   }
-  async updateEndpoint(id: string, input: { service_id?: string; interface?: string; url?: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }): Promise<EndpointRecord> {
+  async updateEndpoint(id: string, input: { service_id?: string; interface?: string; url?: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {
     const e = await this.getEndpoint(id);
-    if (input.service_id) await this.getService(input.service_id).catch(() => { throw new BadRequest(`Could not find service: ${input.service_id}.`); });
-    if (input.region_id) await this.ensureRegion(input.region_id);
+    if (input.service_id) await this.getService(input.service_id).catch(() => { throw new BadRequest(notIn('endpoint service_id', 'service table')); });
+    if (input.region_id) await this.checkRegion(input.region_id, legacyRegion);
     await this.t.endpoints.update(id, {
       service_id: input.service_id, interface: input.interface, url: input.url, region_id: input.region_id,
       enabled: input.enabled, extra: input.extra ? { ...e.extra, ...input.extra } : undefined,
@@ -107,9 +115,11 @@ export class CatalogService {
     this.cache = undefined;
   }
 
-  /** Keystone creates an unknown region on endpoint create rather than failing. */
-  private async ensureRegion(id: string): Promise<void> {
-    if (!(await this.t.regions.get(id))) await this.t.regions.insert({ id, description: '', parent_region_id: null, extra: {} });
+  /** An unknown region_id is a 400; an unknown legacy `region` is created, as Keystone does. */
+  private async checkRegion(id: string, create: boolean): Promise<void> {
+    if (await this.t.regions.get(id)) return;
+    if (!create) throw new BadRequest(notIn('endpoint region_id', 'region table'));
+    await this.t.regions.insert({ id, description: '', parent_region_id: null, extra: {} });
   }
 
   /** The token catalog: enabled services with their enabled endpoints. Cached until the catalog changes. */
