@@ -148,7 +148,8 @@ describe('glance-direct import', () => {
     assert.equal((await demo.put(`/v2/images/${image.id}/stage`, 'again', OCTET)).status, 409);
     assert.equal((await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'web-download' } })).status, 400);
     assert.equal((await demo.post(`/v2/images/${image.id}/import`, {})).status, 400);
-    assert.equal((await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'glance-direct' } })).status, 202);
+    const imp = await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'glance-direct' } });
+    assert.equal(imp.status, 202);
     let shown: any;
     for (let n = 0; n < 100; n++) {
       shown = (await demo.get(`/v2/images/${image.id}`)).body;
@@ -159,6 +160,12 @@ describe('glance-direct import', () => {
     assert.equal(shown.checksum, createHash('md5').update('staged bytes').digest('hex'));
     assert.equal((await demo.get(`/v2/images/${image.id}/file`)).body, 'staged bytes');
     assert.ok(!existsSync(join(cloud.dataDir, 'images', 'staging', image.id)));
+    const tasks = (await demo.get(`/v2/images/${image.id}/tasks`)).body.tasks;
+    assert.equal(tasks.length, 1);
+    assert.equal(tasks[0].type, 'api_image_import');
+    assert.equal(tasks[0].status, 'success');
+    assert.equal(tasks[0].request_id, imp.headers.get('x-openstack-request-id'));
+    assert.equal(tasks[0].input.import_req.method.name, 'glance-direct');
   });
 });
 

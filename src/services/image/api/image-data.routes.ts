@@ -94,7 +94,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         if ('all_stores' in body && typeof body.all_stores !== 'boolean') throw new BadRequest("'all_stores' must be boolean value only");
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, method === 'copy-image' ? 'copy_image' : 'modify_image', target);
-        const work = await d.images.startImport(image, method);
+        const work = await d.images.startImport(image, method, { body, requestId: req.raw.id, userId: req.ctx.userId });
         runLater(work);
         return {};
       },
@@ -102,6 +102,14 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
     {
       method: 'GET', url: '/v2/info/import',
       handler: () => ({ 'import-methods': { description: 'Import methods available.', type: 'array', value: IMPORT_METHODS } }),
+    },
+    {
+      method: 'GET', url: '/v2/images/:id/tasks', schema: { params: Id },
+      handler: async (req) => {
+        const { image } = await loadImage(d, req.ctx, req.params.id);
+        const tasks = await d.images.tasks(image);
+        return { tasks: tasks.map((t) => ({ ...t, expires_at: null, deleted_at: null, deleted: false })) };
+      },
     },
     { method: 'GET', url: '/v2/info/usage', handler: async (req) => ({ usage: await d.images.usage(req.ctx.projectId) }) },
   ];

@@ -55,6 +55,8 @@ export interface ListQuery {
 }
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+/** Task times as Glance's DB rows serialize them (microseconds, no zone). */
+const taskTime = () => new Date().toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(6, '0')}`);
 
 export class ImagesService {
   constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas) {}
@@ -279,7 +281,7 @@ export class ImagesService {
    * glance-direct, step two: checks as Glance's import_image does, marks the image 'importing'
    * and returns the work to run after the 202 (hash, move, activate; back to queued on failure).
    */
-  async startImport(image: ImageRecord, method: string): Promise<() => Promise<void>> {
+  async startImport(image: ImageRecord, method: string, req?: { body: Record<string, unknown>; requestId: string; userId?: string }): Promise<() => Promise<void>> {
     if (method === 'glance-direct') {
       if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
       if (image.status !== 'uploading' || image.staged_size === null) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
@@ -293,19 +295,41 @@ export class ImagesService {
     if (!image.container_format) throw new Conflict("'container_format' needs to be set before import");
     if (!image.disk_format) throw new Conflict("'disk_format' needs to be set before import");
     if (!(await this.t.transition(image.id, ['uploading'], { status: 'importing', updated_at: now() }))) throw badTransition(image.status, 'importing');
+    const task = req ? await this.newTask(image, req) : undefined;
     return async () => {
-      try {
-        const w = await this.files.importStaged(image.id);
-        const virtualSize = await this.virtualSize(image, w.size);
-        const ok = await this.t.transition(image.id, ['importing'], {
-          status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, updated_at: now(),
-        });
-        if (!ok) await this.files.remove(image.id);
-      } catch {
-        await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
-        await this.files.remove(image.id);
-      }
+      const ok = await this.runImport(image);
+      if (task) await this.t.updateTask(task, { status: ok ? 'success' : 'failure', result: ok ? { image_id: image.id } : null, message: ok ? '' : 'Import failed', updated_at: taskTime() });
     };
+  }
+
+  private async newTask(image: ImageRecord, req: { body: Record<string, unknown>; requestId: string; userId?: string }): Promise<string> {
+    const id = randomUUID();
+    const ts = taskTime();
+    await this.t.insertTask({
+      id, image_id: image.id, type: 'api_image_import', status: 'processing', owner: image.owner, user_id: req.userId ?? null, request_id: req.requestId,
+      input: { image_id: image.id, import_req: req.body, backend: ['file'] }, result: null, message: '', created_at: ts, updated_at: ts,
+    });
+    return id;
+  }
+
+  /** GET /v2/images/{id}/tasks. */
+  tasks(image: ImageRecord) { return this.t.tasksOf(image.id); }
+
+  /** The import itself: staged bytes hashed into place, active; back to queued on failure. */
+  private async runImport(image: ImageRecord): Promise<boolean> {
+    try {
+      const w = await this.files.importStaged(image.id);
+      const virtualSize = await this.virtualSize(image, w.size);
+      const ok = await this.t.transition(image.id, ['importing'], {
+        status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, updated_at: now(),
+      });
+      if (!ok) await this.files.remove(image.id);
+      return ok;
+    } catch {
+      await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+      await this.files.remove(image.id);
+      return false;
+    }
   }
 
   /**

@@ -31,4 +31,13 @@ export const imageMigrations: Migration[] = [
       `CREATE TABLE glance_metadef_resource_types (name TEXT PRIMARY KEY, protected INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
     ],
   },
+  {
+    id: '003-tasks',
+    statements: [
+      `CREATE TABLE glance_tasks (id TEXT PRIMARY KEY, image_id TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
+        owner TEXT, user_id TEXT, request_id TEXT, input TEXT NOT NULL, result TEXT, message TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE INDEX glance_tasks_image ON glance_tasks (image_id)`,
+    ],
+  },
 ];

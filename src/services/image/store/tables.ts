@@ -38,6 +38,15 @@ export interface MemberRecord {
   updated_at: string;
 }
 
+/** An import task (Glance's tasks table, shown by GET /v2/images/{id}/tasks). */
+export interface TaskRecord {
+  id: string; image_id: string; type: string; status: 'pending' | 'processing' | 'success' | 'failure';
+  owner: string | null; user_id: string | null; request_id: string | null;
+  input: Record<string, unknown>; result: Record<string, unknown> | null; message: string;
+  created_at: string; updated_at: string;
+}
+const taskCodec = codec<TaskRecord>({ json: ['input', 'result'] });
+
 /** Who is looking: list queries take it as a required argument, so none can forget the scope. */
 export interface Viewer { projectId: string | undefined; isAdmin: boolean }
 
@@ -108,6 +117,18 @@ export class ImageTables {
       ])
       .where('owner', '=', owner).executeTakeFirst();
     return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0), staged: Number(row?.staged ?? 0), uploading: Number(row?.uploading ?? 0) };
+  }
+
+  async insertTask(t: TaskRecord): Promise<void> {
+    await this.db.insertInto('glance_tasks').values(taskCodec.encode(t)).execute();
+  }
+
+  async updateTask(id: string, patch: Partial<TaskRecord>): Promise<void> {
+    await this.db.updateTable('glance_tasks').set(taskCodec.encode(patch)).where('id', '=', id).execute();
+  }
+
+  async tasksOf(imageId: string): Promise<TaskRecord[]> {
+    return (await this.db.selectFrom('glance_tasks').selectAll().where('image_id', '=', imageId).orderBy('created_at').execute()).map((r: Row) => taskCodec.decode(r));
   }
 
   async members(imageId: string): Promise<MemberRecord[]> {
