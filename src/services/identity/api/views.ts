@@ -65,8 +65,9 @@ export const credentialView = (req: ApiRequest, c: CredentialRecord) => ({
 
 export const policyView = (req: ApiRequest, p: PolicyRecord) => ({ ...p.extra, id: p.id, type: p.type, blob: p.blob, links: self(req, `policies/${p.id}`) });
 
+// NOTE: no user_id: Keystone filters application credentials to its _public_parameters.
 export const appCredentialView = (req: ApiRequest, a: AppCredentialRecord) => ({
-  id: a.id, name: a.name, description: a.description, user_id: a.user_id, project_id: a.project_id,
+  id: a.id, name: a.name, description: a.description, project_id: a.project_id,
   expires_at: a.expires_at, unrestricted: a.unrestricted,
   roles: a.roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domain_id ?? null })),
   access_rules: [], links: self(req, `users/${a.user_id}/application_credentials/${a.id}`),

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
-import type { AppCredentialRecord, IdentityTables } from '../store/tables.js';
+import { NULL_DOMAIN, type AppCredentialRecord, type IdentityTables } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
+
+const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 export interface AppCredentialInput {
   name: string; description?: string | null; secret?: string | null; expires_at?: string | null;
@@ -35,14 +37,20 @@ export class AppCredentialsService {
     let expires: string | null = null;
     if (input.expires_at) {
       const normalized = normalizeUtc(input.expires_at);
-      if (normalized === undefined) throw new BadRequest(`Invalid input for field 'expires_at': ${input.expires_at}`);
-      if (Date.parse(`${normalized}Z`) <= Date.now()) throw new BadRequest('The expiration date of the application credential must be in the future.');
+      if (normalized === undefined) throw new BadRequest(`Timestamp not in expected format.${CLIENT_ERROR}`);
+      if (Date.parse(`${normalized}Z`) <= Date.now()) throw new BadRequest(`The 'expires_at' must not be before now.${CLIENT_ERROR}`);
       expires = normalized;
     }
     const roles = [];
-    for (const wanted of input.roles ?? token.roles) {
-      const held = token.roles.find((r) => (wanted.id && r.id === wanted.id) || (!wanted.id && r.name === wanted.name));
-      if (!held) throw new NotFound(`Could not find role assignment with role: ${wanted.id ?? wanted.name}, user: ${userId}, project: ${token.project.id}.`);
+    for (const wanted of input.roles?.length ? input.roles : token.roles) {
+      let wantedId = wanted.id;
+      if (!wantedId) {
+        const byName = (await this.t.roles.list({ name: wanted.name })).filter((r) => r.domain_id === NULL_DOMAIN);
+        if (byName.length === 0) throw new NotFound(`Could not find role: ${wanted.name}.`);
+        wantedId = byName[0]!.id;
+      }
+      const held = token.roles.find((r) => r.id === wantedId);
+      if (!held) throw new BadRequest('Invalid application credential: Cannot create an application credential with unassigned role');
       roles.push({ id: held.id, name: held.name, domain_id: null });
     }
     const secret = input.secret ?? randomBytes(64).toString('base64url');
