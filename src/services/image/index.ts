@@ -86,13 +86,16 @@ export class ImageModule implements ServiceModule {
         app.addHook('onSend', async (request, reply) => { reply.header('x-openstack-request-id', request.id); });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
-        app.addContentTypeParser(/^application\/openstack-images-v2\.[01]-json-patch/, { parseAs: 'string' }, (_req, body, done) => {
+        // Glance's JSONRequestDeserializer: its own message for a body that is not JSON.
+        const json = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
           const text = String(body);
           if (text.trim() === '') return done(null, undefined);
           try { done(null, JSON.parse(text)); } catch {
             done(Object.assign(new Error('Malformed JSON in request body.'), { statusCode: 400 }), undefined);
           }
-        });
+        };
+        app.addContentTypeParser('application/json', { parseAs: 'string' }, json);
+        app.addContentTypeParser(/^application\/openstack-images-v2\.[01]-json-patch/, { parseAs: 'string' }, json);
         // NOTE: other media types reach the route, which answers 415 as Glance does.
         app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
       },

@@ -112,6 +112,12 @@ describe('images', () => {
     assert.equal((await demo.get('/v2/images?limit=1000')).body.images.length, before);
   });
 
+  test('a body that is not JSON is 400 with Glance\'s message', async () => {
+    const r = await demo.post('/v2/images', '{"name": ', { 'Content-Type': 'application/json' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.message, 'Malformed JSON in request body.<br /><br />\n\n');
+  });
+
   test('create with an id; the same id again is 409', async () => {
     const id = '2b1f2d68-3b31-4b6c-9b27-0123456789ab';
     assert.equal((await demo.post('/v2/images', { id, name: 'fixed' })).status, 201);
