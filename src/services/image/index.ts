@@ -31,7 +31,7 @@ export type { ImageQuotas };
  * - uploadImage: streams bytes into a queued image and makes it active (checksums, size); throws
  *   Glance's typed errors (Conflict when not queued, OverLimit over quota).
  * - imageFilePath: the path of an active image's bytes on disk (for the hypervisor driver).
- * - deleteImage: removes the image and its bytes.
+ * - deleteImage: removes the image and its bytes (Forbidden when protected, as Glance).
  */
 export interface ImageFacade {
   findImage(id: string, viewer: { projectId: string; isAdmin: boolean }): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; diskFormat: string | null; containerFormat: string | null; properties: Record<string, string> } | undefined>;
@@ -136,7 +136,7 @@ function makeFacade(d: ImageDomain): ImageFacade {
     },
     async deleteImage(id) {
       const image = await d.tables.get(id);
-      if (image) await d.images.delete({ ...image, protected: false });
+      if (image) await d.images.delete(image);
     },
   };
 }
