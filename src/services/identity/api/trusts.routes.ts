@@ -33,6 +33,13 @@ function trustView(req: ApiRequest, t: TrustRecord) {
   };
 }
 
+/** A restricted application credential may not manage trusts. */
+function unrestricted(req: ApiRequest): void {
+  if (req.ctx.token?.applicationCredential?.restricted) {
+    throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing trusts.");
+  }
+}
+
 export function trustRoutes(d: IdentityDomain): RouteSpec[] {
   const loadFor = async (req: ApiRequest, policy: string): Promise<TrustRecord> => {
     const trust = await d.trusts.get(req.params.trust_id);
@@ -44,7 +51,7 @@ export function trustRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'POST', url: '/v3/OS-TRUST/trusts', status: 201, schema: { body: createSchema },
       handler: async (req) => {
         req.ctx.authorize('identity:create_trust', { trust: req.body.trust });
-        if (req.ctx.token?.applicationCredential) throw new Forbidden('Trusts cannot be created with an application credential token.');
+        unrestricted(req);
         return { trust: trustView(req, await d.trusts.create(req.ctx.userId!, req.body.trust)) };
       },
     },
@@ -56,7 +63,8 @@ export function trustRoutes(d: IdentityDomain): RouteSpec[] {
         else if (q.trustee_user_id) req.ctx.authorize('identity:list_trusts_for_trustee', { target: { trust: { trustee_user_id: q.trustee_user_id } } });
         else req.ctx.authorize('identity:list_trusts');
         const trusts = await d.trusts.list({ trustor_user_id: q.trustor_user_id, trustee_user_id: q.trustee_user_id });
-        return { trusts: trusts.map((t) => trustView(req, t)), links: collectionLinks(req) };
+        // NOTE: Keystone lists trusts without their roles.
+        return { trusts: trusts.map((t) => { const { roles: _r, roles_links: _l, ...rest } = trustView(req, t); return rest; }), links: collectionLinks(req) };
       },
     },
     {
@@ -65,7 +73,11 @@ export function trustRoutes(d: IdentityDomain): RouteSpec[] {
     },
     {
       method: 'DELETE', url: '/v3/OS-TRUST/trusts/:trust_id', status: 204, schema: { params: Params },
-      handler: async (req) => { await d.trusts.delete((await loadFor(req, 'identity:delete_trust')).id); },
+      handler: async (req) => {
+        const trust = await loadFor(req, 'identity:delete_trust');
+        unrestricted(req);
+        await d.trusts.delete(trust.id);
+      },
     },
     {
       method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id/roles', schema: { params: Params },

@@ -6,6 +6,8 @@ import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
 import { normalizeUtc } from './application-credentials.service.js';
 
+const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
+
 export interface TrustInput {
   trustor_user_id: string; trustee_user_id: string; project_id?: string | null; impersonation: boolean;
   expires_at?: string | null; remaining_uses?: number | null; roles?: { id?: string; name?: string }[];
@@ -30,12 +32,14 @@ export class TrustsService {
   }
 
   async create(callerId: string, input: TrustInput): Promise<TrustRecord> {
-    if (input.trustor_user_id !== callerId) throw new Forbidden('The authenticated user should match the trustor.');
+    if (input.project_id && !input.roles?.length) throw new Forbidden('You are not authorized to perform the requested action: At least one role should be specified.');
+    if (input.trustor_user_id !== callerId) throw new Forbidden('You are not authorized to perform the requested action: The authenticated user should match the trustor.');
     if (!(await this.t.users.get(input.trustee_user_id))) throw new NotFound(`Could not find user: ${input.trustee_user_id}.`);
     let expires: string | null = null;
     if (input.expires_at) {
       const normalized = normalizeUtc(input.expires_at);
-      if (!normalized) throw new BadRequest(`Invalid input for field 'expires_at': ${input.expires_at}`);
+      if (!normalized) throw new BadRequest(`Timestamp not in expected format.${CLIENT_ERROR}`);
+      if (Date.parse(`${normalized}Z`) < Date.now()) throw new BadRequest(`The 'expires_at' must not be before now.${CLIENT_ERROR}`);
       expires = normalized;
     }
     if (input.remaining_uses !== undefined && input.remaining_uses !== null && input.remaining_uses <= 0) {
@@ -48,11 +52,14 @@ export class TrustsService {
       for (const wanted of input.roles ?? []) {
         const role = wanted.id ? await this.roles.find(wanted.id) : await this.roles.byName(wanted.name ?? '');
         if (!role) throw new NotFound(`Could not find role: ${wanted.id ?? wanted.name}.`);
-        if (!held.has(role.id)) throw new Forbidden(`The trustor does not have the role ${role.id} on project ${input.project_id}.`);
+        // NOTE: Keystone answers a role the trustor does not hold on the project as an unknown role.
+        if (!held.has(role.id)) throw new NotFound(`Could not find role: ${role.id}.`);
         roles.push({ id: role.id, name: role.name });
       }
     } else if (input.roles?.length) {
-      throw new Forbidden('Roles may only be delegated on a project.');
+      const first = input.roles[0]!;
+      const role = first.id ? await this.roles.find(first.id) : await this.roles.byName(first.name ?? '');
+      throw new NotFound(`Could not find role: ${role?.id ?? first.id ?? first.name}.`);
     }
     return this.t.trusts.insert({
       id: newId(), trustor_user_id: input.trustor_user_id, trustee_user_id: input.trustee_user_id, project_id: input.project_id ?? null,
