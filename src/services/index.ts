@@ -7,6 +7,7 @@ import type { TokenValidator } from '../core/auth/request-context.js';
 import { IdentityModule } from './identity/index.js';
 import { NetworkModule } from './network/index.js';
 import { ImageModule } from './image/index.js';
+import { PlacementModule } from './placement/index.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import { FakeNetworkDriver } from '../drivers/network/fake-network.js';
 import type { HypervisorDriver } from '../drivers/hypervisor/hypervisor-driver.js';
@@ -68,6 +69,8 @@ export interface ServiceEntry {
  * Order matters: a service may use the facades of those before it.
  */
 export const SERVICES: ServiceEntry[] = [
+  // NOTE: placement first: compute uses its facade.
+  { key: 'placement', type: 'placement', name: 'placement', path: '/placement', catalogPath: '/placement', open: (ctx) => PlacementModule.open(ctx) },
   { key: 'image', type: 'image', name: 'glance', path: '/image', catalogPath: '/image', open: (ctx) => ImageModule.open(ctx) },
   {
     key: 'network', type: 'network', name: 'neutron', path: '/networking', catalogPath: '/networking',
