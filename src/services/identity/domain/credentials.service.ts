@@ -31,7 +31,7 @@ export class CredentialsService {
       id = createHash('sha256').update(access).digest('hex');
       if (await this.t.credentials.get(id)) throw new Conflict(`Conflict occurred attempting to store credential - Duplicate ID, ${id}.`);
     }
-    if (!(await this.t.users.get(input.user_id!))) throw new BadRequest(`Could not find user: ${input.user_id}.`);
+    // NOTE: Keystone does not check that the user exists (credentials go with the user on delete).
     return this.t.credentials.insert({
       id, user_id: input.user_id!, project_id: input.project_id ?? null, type: input.type!, blob: input.blob!, extra: input.extra ?? {},
     });
