@@ -30,7 +30,7 @@ export const RULE_ATTRS: AttrMap = {
   port_range_min: { post: true, default: null, convert: convertPort },
   port_range_max: { post: true, default: null, convert: convertPort },
   remote_ip_prefix: { post: true, default: null, validate: (v) => (v === null || (typeof v === 'string' && parseCidr(v)) ? undefined : `'${fmt(v)}' is not a valid IP subnet`) },
-  remote_group_id: { post: true, default: null, validate: nullableUuid },
+  remote_group_id: { post: true, default: null, validate: (v) => (v === null || typeof v === 'string' ? undefined : `'${fmt(v)}' is not a valid UUID`) },
   remote_address_group_id: { post: true, default: null, validate: nullableUuid },
   normalized_cidr: {},
 };
@@ -188,8 +188,8 @@ export class SecurityGroupsService {
       return;
     }
     if (ICMP.includes(proto)) {
-      if (min !== null && (min < 0 || min > 255)) throw badRequest(`Invalid value for ICMP field (port_range_min) ${min}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
-      if (max !== null && (max < 0 || max > 255)) throw badRequest(`Invalid value for ICMP field (port_range_max) ${max}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
+      if (min !== null && (min < 0 || min > 255)) throw badRequest(`Invalid value for ICMP type (port_range_min) ${min}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
+      if (max !== null && (max < 0 || max > 255)) throw badRequest(`Invalid value for ICMP code (port_range_max) ${max}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
       if (min === null && max !== null) throw badRequest(`ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`, 'SecurityGroupMissingIcmpType');
       return;
     }
