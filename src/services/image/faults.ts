@@ -42,3 +42,47 @@ export function imageFaults(authUrl: () => string): Faults {
     },
   };
 }
+
+/** The quality a media range list (an Accept header) gives `offer`: the most specific range wins. */
+function quality(accept: string, offer: string): number {
+  const [type] = offer.split('/');
+  let best = -1;
+  let q = 0;
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.trim().split(';').map((x) => x.trim());
+    if (!range) continue;
+    const specificity = range === offer ? 2 : range === `${type}/*` ? 1 : range === '*/*' ? 0 : -1;
+    if (specificity < best || specificity < 0) continue;
+    const qp = params.find((p) => p.startsWith('q='));
+    best = specificity;
+    q = qp ? Number(qp.slice(2)) : 1;
+  }
+  return q;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * webob renders an error by the Accept header: JSON for clients that ask for it (the CLI, SDK and
+ * Tempest do), HTML when text/html wins (also with no Accept header or * / *), else plain text.
+ * Returns the body and content type to send instead of the JSON one, or undefined to keep it.
+ */
+export function negotiateFault(accept: string | undefined, body: { message: string; code: string; title: string }): { payload: string; contentType: string } | undefined {
+  const offers = ['text/html', 'application/json'];
+  let match: string | undefined;
+  if (accept === undefined || accept.trim() === '') match = 'text/html';
+  else {
+    let bestQ = 0;
+    for (const o of offers) { const q = quality(accept, o); if (q > bestQ) { bestQ = q; match = o; } }
+  }
+  if (match === 'application/json') return undefined;
+  if (match === 'text/html') {
+    const inner = body.message.replace(/^([\s\S]*?)<br \/><br \/>\n([\s\S]*)$/, (_m, e: string, rest: string) => `${escapeHtml(e)}<br /><br />\n${rest}`);
+    return {
+      contentType: 'text/html; charset=UTF-8',
+      payload: `<html>\n <head>\n  <title>${body.code}</title>\n </head>\n <body>\n  <h1>${body.code}</h1>\n  ${inner}\n </body>\n</html>`,
+    };
+  }
+  const plain = body.message.replace(/\n/g, ' ').replace(/\r/g, '').replace(/<br.*?>/gis, '\n').replace(/<.*?>/gs, '');
+  return { contentType: 'text/plain; charset=UTF-8', payload: `${body.code}\n\n${plain}` };
+}

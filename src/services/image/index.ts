@@ -13,7 +13,7 @@ import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ImageDomain } from './domain/image-domain.js';
 import { NO_QUOTAS, type ImageQuotas } from './domain/images.service.js';
-import { imageFaults } from './faults.js';
+import { imageFaults, negotiateFault } from './faults.js';
 import { imagePolicies } from './policies.js';
 import { ImageFiles } from './store/image-files.js';
 import { imageMigrations } from './store/migrations.js';
@@ -83,7 +83,18 @@ export class ImageModule implements ServiceModule {
       routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d), ...metadefRoutes(d)],
       setup: (app: FastifyInstance) => {
         // As oslo.middleware's request_id in front of Glance.
-        app.addHook('onSend', async (request, reply) => { reply.header('x-openstack-request-id', request.id); });
+        app.addHook('onSend', async (request, reply, payload) => {
+          reply.header('x-openstack-request-id', request.id);
+          // Errors in the form the client's Accept header asks for, as webob does.
+          if (reply.statusCode < 400 || reply.statusCode === 401 || typeof payload !== 'string') return payload;
+          let body: { message?: unknown; code?: unknown; title?: unknown };
+          try { body = JSON.parse(payload); } catch { return payload; }
+          if (typeof body.message !== 'string' || typeof body.code !== 'string' || typeof body.title !== 'string') return payload;
+          const other = negotiateFault(request.headers.accept, body as { message: string; code: string; title: string });
+          if (!other) return payload;
+          reply.header('content-type', other.contentType);
+          return other.payload;
+        });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
         // Glance's JSONRequestDeserializer: its own message for a body that is not JSON.

@@ -112,6 +112,21 @@ describe('images', () => {
     assert.equal((await demo.get('/v2/images?limit=1000')).body.images.length, before);
   });
 
+  test('errors follow the Accept header as webob renders them: JSON, HTML (also without Accept), plain text', async () => {
+    const url = `${cloud.url}/image/v2/images/00000000-0000-0000-0000-000000000000`;
+    const get = (accept?: string) => fetch(url, { headers: { 'X-Auth-Token': demo.token!, ...(accept ? { Accept: accept } : {}) } });
+    const html = await get('*/*');
+    assert.equal(html.status, 404);
+    assert.match(html.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(await html.text(), '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  No image found with ID 00000000-0000-0000-0000-000000000000<br /><br />\n\n\n </body>\n</html>');
+    const plain = await get('text/plain');
+    assert.match(plain.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(await plain.text(), '404 Not Found\n\nNo image found with ID 00000000-0000-0000-0000-000000000000\n\n  ');
+    const json = await get('application/json');
+    assert.match(json.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal((await json.json()).code, '404 Not Found');
+  });
+
   test('a body that is not JSON is 400 with Glance\'s message', async () => {
     const r = await demo.post('/v2/images', '{"name": ', { 'Content-Type': 'application/json' });
     assert.equal(r.status, 400);
