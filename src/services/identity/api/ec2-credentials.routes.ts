@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { NotFound } from '../../../core/errors/errors.js';
+import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { CredentialRecord } from '../store/tables.js';
@@ -20,16 +20,15 @@ function ec2View(req: ApiRequest, c: CredentialRecord) {
 }
 
 export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
-  const find = async (userId: string, access: string) => {
-    const c = (await d.credentials.list({ user_id: userId, type: 'ec2' })).find((x) => (JSON.parse(x.blob) as { access: string }).access === access);
-    if (!c) throw new NotFound(`Could not find credential: ${access}.`);
-    return c;
-  };
-  // NOTE: as Keystone, the credential is the policy target (its owner, not the URL's user, decides).
+  // NOTE: as Keystone: the credential is found by the hash of its access key (404 first), then it
+  // is the policy target (its owner, not the URL's user, decides).
   const loadFor = async (req: ApiRequest, policy: string) => {
-    const credential = await find(req.params.user_id, req.params.credential_id).catch(() => undefined);
-    req.ctx.authorize(policy, { user_id: req.params.user_id, target: credential ? { credential } : {} });
-    if (!credential) throw new NotFound(`Could not find credential: ${req.params.credential_id}.`);
+    const id = createHash('sha256').update(req.params.credential_id).digest('hex');
+    const credential = await d.credentials.find(id);
+    if (!credential) throw new NotFound(`Could not find credential: ${id}.`);
+    req.ctx.authorize(policy, { user_id: req.params.user_id, target: { credential } });
+    await d.users.get(req.params.user_id);
+    if (credential.type !== 'ec2') throw new Unauthorized('EC2 access key not found.');
     return credential;
   };
   return [
