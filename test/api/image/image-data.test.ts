@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
@@ -200,7 +200,6 @@ describe('quotas (unified limits)', () => {
     assert.equal((await c.get(`/v2/images/${one.id}`)).body.status, 'queued');
     assert.ok(!readdirSync(join(q.dataDir, 'images')).some((f) => f.endsWith('.part') || f === one.id));
     assert.equal((await c.put(`/v2/images/${two.id}/file`, 'small', OCTET)).status, 204);
-    void readFileSync;
   });
 });
 

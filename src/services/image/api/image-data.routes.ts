@@ -44,8 +44,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         try {
           const { image, target } = await loadImage(d, req.ctx, req.params.id);
           if (!allowed(req.ctx, 'upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
-          const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
-          await d.images.upload(image, data, length);
+          await d.images.upload(image, data);
         } catch (e) { drain(data); throw e; }
       },
     },

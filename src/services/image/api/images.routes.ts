@@ -1,7 +1,7 @@
 // /v2/images: list, create, show, update (JSON patch), delete, deactivate/reactivate and tags.
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, Forbidden, MethodNotAllowed, UnsupportedMediaType } from '../../../core/errors/errors.js';
+import { BadRequest, MethodNotAllowed, UnsupportedMediaType } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { imageNotFound, readOnly, reserved } from '../domain/errors.js';
 import { validateImageDoc } from '../domain/formats.js';
@@ -252,4 +252,3 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
   ];
 }
 
-export { Forbidden };

@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises';
 import type { ImageFiles, WrittenFile } from '../store/image-files.js';
 import { TooLarge } from '../store/image-files.js';
 import type { ImageRecord, ImageStatus, ImageTables, Viewer } from '../store/tables.js';
+import { ApiError } from '../../../core/errors/errors.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved } from './errors.js';
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 
@@ -235,7 +236,7 @@ export class ImagesService {
    * size and checksums; a failure puts it back to queued. Glance's errors: 409 when not queued,
    * 400 without formats, 413 over quota or the size cap.
    */
-  async upload(image: ImageRecord, data: NodeJS.ReadableStream, contentLength?: number): Promise<ImageRecord> {
+  async upload(image: ImageRecord, data: NodeJS.ReadableStream): Promise<ImageRecord> {
     this.requireFormats(image);
     await this.enforceUpload(image);
     if (!(await this.t.transition(image.id, ['queued'], { status: 'saving', updated_at: now() }))) {
@@ -250,7 +251,6 @@ export class ImagesService {
       await this.t.transition(image.id, ['saving'], { status: 'queued', size: null, virtual_size: null, updated_at: now() });
       throw this.uploadError(e);
     }
-    void contentLength;
     const virtualSize = await this.virtualSize(image, written.size);
     const done = await this.t.transition(image.id, ['saving'], {
       status: 'active', size: written.size, virtual_size: virtualSize, checksum: written.md5, os_hash_algo: 'sha512', os_hash_value: written.sha512, updated_at: now(),
@@ -258,7 +258,7 @@ export class ImagesService {
     if (!done) {
       // NOTE: the image was deleted while its bytes arrived, as Glance's 410 Gone.
       await this.files.remove(image.id);
-      throw new ApiGone(`Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`);
+      throw new Gone(`Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`);
     }
     return (await this.t.get(image.id))!;
   }
@@ -433,8 +433,8 @@ export class ImagesService {
 }
 
 /** 410 Gone (the image went away during the upload). */
-export class ApiGone extends Conflict {
-  constructor(m: string) { super(m); (this as { status: number }).status = 410; }
+export class Gone extends ApiError {
+  constructor(m: string) { super(410, m); }
 }
 
 function dedupe(tags: string[]): string[] { return [...new Set(tags)]; }
