@@ -37,7 +37,7 @@ export interface CloudConfig {
 }
 
 /** Every service this build can run, in start order; identity always runs. */
-export const ALL_SERVICES = ['identity', 'placement', 'image', 'network'];
+export const ALL_SERVICES = ['identity', 'placement', 'image', 'network', 'compute'];
 
 export function defaultConfig(): CloudConfig {
   return {

@@ -8,6 +8,7 @@ import { IdentityModule } from './identity/index.js';
 import { NetworkModule } from './network/index.js';
 import { ImageModule } from './image/index.js';
 import { PlacementModule } from './placement/index.js';
+import { ComputeModule } from './compute/index.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import { FakeNetworkDriver } from '../drivers/network/fake-network.js';
 import type { HypervisorDriver } from '../drivers/hypervisor/hypervisor-driver.js';
@@ -76,6 +77,8 @@ export const SERVICES: ServiceEntry[] = [
     key: 'network', type: 'network', name: 'neutron', path: '/networking', catalogPath: '/networking',
     open: (ctx) => NetworkModule.open(ctx, ctx.drivers.network ?? new FakeNetworkDriver()),
   },
+  // NOTE: compute after placement, image and network: the servers part uses their facades.
+  { key: 'compute', type: 'compute', name: 'nova', path: '/compute', catalogPath: '/compute/v2.1', open: (ctx) => ComputeModule.open(ctx) },
 ];
 
 export const IDENTITY: Omit<ServiceEntry, 'open'> = {

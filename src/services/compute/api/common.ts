@@ -1,0 +1,76 @@
+// What compute's non-server routes share: the negotiated microversion, the caller, links, bodies.
+import type { FastifyRequest } from 'fastify';
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import { atLeast, type Microversion, parse, MIN_VERSION } from '../microversions.js';
+
+export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
+
+/** The request's negotiated microversion (set by the module's onRequest hook). */
+export function version(req: ApiRequest): Microversion {
+  return (req.raw as WithVersion).computeVersion ?? parse(MIN_VERSION);
+}
+export const mv = (req: ApiRequest, want: string) => atLeast(version(req), want);
+
+export function isAdmin(req: ApiRequest): boolean {
+  return req.ctx.can('context_is_admin', {});
+}
+
+export function viewer(req: ApiRequest) {
+  return { projectId: req.ctx.projectId ?? null, isAdmin: isAdmin(req) };
+}
+
+export function links(base: string, collection: string, id: string) {
+  return [
+    { rel: 'self', href: `${base}/v2.1/${collection}/${id}` },
+    { rel: 'bookmark', href: `${base}/${collection}/${id}` },
+  ];
+}
+
+export function invalidInput(field: string, value: unknown, why: string): BadRequest {
+  return new BadRequest(`Invalid input for field/attribute ${field}. Value: ${typeof value === 'string' ? value : JSON.stringify(value)}. ${why}`);
+}
+
+/** Nova's query integers (limit, marker-like): a non-negative integer or 400. */
+export function queryInt(q: Record<string, unknown>, field: string, min = 0): number | undefined {
+  const raw = q[field];
+  if (raw === undefined) return undefined;
+  const text = Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
+  if (!/^-?\d+$/.test(text)) throw invalidInput(field, text, `'${text}' does not match '^[0-9]*$'`);
+  const n = Number(text);
+  if (n < min) throw invalidInput(field, text, `${n} is less than the minimum of ${min}`);
+  return n;
+}
+
+export function queryStr(q: Record<string, unknown>, field: string): string | undefined {
+  const raw = q[field];
+  if (raw === undefined) return undefined;
+  return Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
+}
+
+/** Nova's non-negative integer body parameter: an integer or a digit string, within range. */
+export function intParam(value: unknown, field: string, min: number, max = 2147483647): number {
+  let n: number | undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) n = value;
+  else if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim())) n = Number(value.trim());
+  if (n === undefined) throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'integer', 'string'`);
+  if (n < min) throw invalidInput(field, value, `${n} is less than the minimum of ${min}`);
+  if (n > max) throw invalidInput(field, value, `${n} is greater than the maximum of ${max}`);
+  return n;
+}
+
+export function requireObject(body: unknown, key: string): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest(`Invalid input for field/attribute ${key}. Value: None. '${key}' is a required property`);
+  const v = (body as Record<string, unknown>)[key];
+  if (v === undefined) throw new BadRequest(`Invalid input for field/attribute ${key}. Value: None. '${key}' is a required property`);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw invalidInput(key, v, `${JSON.stringify(v)} is not of type 'object'`);
+  return v as Record<string, unknown>;
+}
+
+export function bool(value: unknown, field: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const s = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
+  if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
+  throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
+}

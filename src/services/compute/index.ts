@@ -1,0 +1,112 @@
+// The compute service: Nova v2.1 at /compute (catalog /compute/v2.1), microversions 2.1..MAX.
+// Routes are one list: compute's own resources, then the servers part (servers.module.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../core/db/database.js';
+import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
+import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
+import type { ServiceContext, ServiceModule } from '../index.js';
+import type { WithVersion } from './api/common.js';
+import { versionRoutes } from './api/versions.routes.js';
+import { ComputeDomain } from './domain/compute-domain.js';
+import { computeFaults } from './faults.js';
+import { format, MAX_VERSION, negotiate } from './microversions.js';
+import { computePolicies } from './policies.js';
+import { openServers, serversPolicies, type ComputeCore, type ServersPart } from './servers.module.js';
+import { computeMigrations } from './store/migrations.js';
+
+export const COMPUTE_PATH = '/compute';
+
+/** What other services may call on compute (none yet). */
+export interface ComputeFacade {
+  flavor(id: string): Promise<{ id: string; vcpus: number; ram: number; disk: number } | undefined>;
+}
+
+export class ComputeModule implements ServiceModule {
+  readonly rules: RuleSet;
+  readonly facade: ComputeFacade;
+
+  private constructor(private readonly ctx: ServiceContext, readonly domain: ComputeDomain, readonly servers: ServersPart) {
+    this.rules = compileRules({ ...computePolicies, ...serversPolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
+    this.facade = {
+      flavor: async (id) => {
+        const f = await domain.flavors.store.get(id);
+        return f && { id: f.id, vcpus: f.vcpus, ram: f.ram, disk: f.disk };
+      },
+    };
+  }
+
+  static async open(ctx: ServiceContext): Promise<ComputeModule> {
+    await migrate(ctx.db, 'compute', computeMigrations);
+    const domain = new ComputeDomain(ctx.db);
+    await domain.seed();
+    // NOTE: the hypervisor driver reaches the servers part through ctx.drivers.hypervisor (cloud.ts).
+    const servers = await openServers(ctx, coreOf(domain), { computeUrl: () => `${ctx.baseUrl()}${COMPUTE_PATH}`, maxMv: MAX_VERSION });
+    domain.bindServers({
+      usage: (projectId) => servers.domain.servers.store.countActive(projectId),
+      hosts: async () => (await servers.domain.hosts.nodes()).map((n) => ({ host: n.host, nodeUuid: n.id })),
+    });
+    return new ComputeModule(ctx, domain, servers);
+  }
+
+  /** Every route of compute: add a part's routes here with one line. */
+  routes(): RouteSpec[] {
+    const base = () => `${this.ctx.baseUrl()}${COMPUTE_PATH}`;
+    return [
+      ...versionRoutes(base),
+      ...this.servers.routes(),
+    ];
+  }
+
+  mount(): ServiceMount {
+    return {
+      prefix: COMPUTE_PATH,
+      rules: () => this.rules,
+      faults: computeFaults(() => `${this.ctx.baseUrl()}/identity`),
+      tokens: this.ctx.tokens,
+      routes: this.routes(),
+      setup: (app: FastifyInstance) => {
+        const versioned = (url: string) => /^\/compute\/v2\.1(\/|$|\?)/.test(url);
+        app.addHook('onRequest', async (request) => {
+          if (!versioned(request.url)) return;
+          (request as WithVersion).computeVersion = negotiate(request.headers);
+        });
+        app.addHook('onSend', async (request, reply, payload) => {
+          if (!versioned(request.url)) return payload;
+          const v = (request as WithVersion).computeVersion;
+          if (v) {
+            reply.header('OpenStack-API-Version', `compute ${format(v)}`);
+            reply.header('X-OpenStack-Nova-API-Version', format(v));
+          }
+          reply.header('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
+          return payload;
+        });
+      },
+    };
+  }
+
+  start(): Promise<void> { return this.servers.start(); }
+  close(): Promise<void> { return this.servers.close(); }
+}
+
+/** The compute resources the servers part uses. */
+function coreOf(d: ComputeDomain): ComputeCore {
+  return {
+    async flavor(id, caller) {
+      const f = await d.flavors.store.get(id);
+      if (!f || !(await d.flavors.visible(f, { projectId: caller.projectId, isAdmin: caller.isAdmin }))) return undefined;
+      return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: await d.flavors.extraSpecs(f.id) };
+    },
+    keypair: async () => undefined,
+    checkQuota: async () => undefined,
+    azExists: async (az) => az === 'nova',
+    hostAz: async () => 'nova',
+    defaultAz: () => 'nova',
+  };
+}
+
+function loadPolicyOverrides(dataDir: string): Record<string, string> {
+  const json = join(dataDir, 'policy.json');
+  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
+}
