@@ -8,6 +8,7 @@ import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js'
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../index.js';
 import type { WithVersion } from './api/common.js';
+import { flavorRoutes } from './api/flavors.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ComputeDomain } from './domain/compute-domain.js';
 import { computeFaults } from './faults.js';
@@ -55,6 +56,7 @@ export class ComputeModule implements ServiceModule {
     const base = () => `${this.ctx.baseUrl()}${COMPUTE_PATH}`;
     return [
       ...versionRoutes(base),
+      ...flavorRoutes(this.domain, base),
       ...this.servers.routes(),
     ];
   }

@@ -128,8 +128,7 @@ export class FlavorsService {
   }
 
   async removeAccess(id: string, projectId: string): Promise<string[]> {
-    const f = await this.get(id);
-    if (f.is_public) throw new Conflict('Can not remove access from a public flavor.');
+    await this.get(id);
     if (!(await this.store.removeProject(id, projectId))) throw new NotFound(`Flavor access not found for ${id} / ${projectId} combination.`);
     return this.store.projects(id);
   }
