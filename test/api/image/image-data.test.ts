@@ -136,7 +136,7 @@ describe('glance-direct import', () => {
   test('info/import lists the methods', async () => {
     const r = await demo.get('/v2/info/import');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body['import-methods'].value, ['glance-direct', 'copy-image']);
+    assert.deepEqual(r.body['import-methods'].value, ['glance-direct']);
   });
 
   test('stage → uploading, import → 202 then active with checksums', async () => {

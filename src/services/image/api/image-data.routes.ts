@@ -8,7 +8,8 @@ import { drain } from '../domain/images.service.js';
 import { allowed, authorize, loadImage } from './common.js';
 
 const Id = Type.Object({ id: Type.String() });
-export const IMPORT_METHODS = ['glance-direct', 'copy-image'];
+// NOTE: copy-image needs several stores and web-download an outbound fetch; one store here.
+export const IMPORT_METHODS = ['glance-direct'];
 
 /** The request body as a stream, or 415 as Glance's get_content_type(('application/octet-stream',)). */
 function octetStream(req: ApiRequest): NodeJS.ReadableStream {
@@ -92,7 +93,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         if ('all_stores_must_succeed' in body && typeof body.all_stores_must_succeed !== 'boolean') throw new BadRequest("'all_stores_must_succeed' must be boolean value only");
         if ('all_stores' in body && typeof body.all_stores !== 'boolean') throw new BadRequest("'all_stores' must be boolean value only");
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
-        authorize(req.ctx, method === 'copy-image' ? 'copy_image' : 'modify_image', target);
+        authorize(req.ctx, 'modify_image', target);
         const work = await d.images.startImport(image, method, { body, requestId: req.raw.id, userId: req.ctx.userId });
         runLater(work);
         return {};

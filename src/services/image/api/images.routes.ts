@@ -7,6 +7,7 @@ import { imageNotFound, readOnly, reserved } from '../domain/errors.js';
 import { validateImageDoc } from '../domain/formats.js';
 import { READONLY, SORT_KEYS, type Change, type ListQuery } from '../domain/images.service.js';
 import { allowed, authorize, callerOf, loadImage } from './common.js';
+import { IMPORT_METHODS } from './image-data.routes.js';
 import { imageView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });
@@ -187,7 +188,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
         authorizeVisibility(req, b.visibility, target);
         const image = await d.images.create(callerOf(req.ctx), b);
         req.reply.header('Location', `/v2/images/${image.id}`);
-        req.reply.header('OpenStack-image-import-methods', 'glance-direct,copy-image');
+        req.reply.header('OpenStack-image-import-methods', IMPORT_METHODS.join(','));
         return imageView(image);
       },
     },

@@ -285,10 +285,6 @@ export class ImagesService {
     if (method === 'glance-direct') {
       if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
       if (image.status !== 'uploading' || image.staged_size === null) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
-    } else if (method === 'copy-image') {
-      if (image.status !== 'active') throw new Conflict("Only images with status active can be targeted for copying");
-      // NOTE: one store: the data is already in every store there is.
-      return async () => {};
     } else {
       throw new BadRequest(`Unknown import method name '${method}'.`);
     }
