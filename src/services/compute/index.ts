@@ -9,6 +9,7 @@ import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../index.js';
 import type { WithVersion } from './api/common.js';
 import { flavorRoutes } from './api/flavors.routes.js';
+import { keypairRoutes } from './api/keypairs.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ComputeDomain } from './domain/compute-domain.js';
 import { computeFaults } from './faults.js';
@@ -57,6 +58,7 @@ export class ComputeModule implements ServiceModule {
     return [
       ...versionRoutes(base),
       ...flavorRoutes(this.domain, base),
+      ...keypairRoutes(this.domain, base),
       ...this.servers.routes(),
     ];
   }
@@ -100,7 +102,10 @@ function coreOf(d: ComputeDomain): ComputeCore {
       if (!f || !(await d.flavors.visible(f, { projectId: caller.projectId, isAdmin: caller.isAdmin }))) return undefined;
       return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: await d.flavors.extraSpecs(f.id) };
     },
-    keypair: async () => undefined,
+    async keypair(userId, name) {
+      const k = await d.keypairs.find(userId, name);
+      return k && { name: k.name, publicKey: k.public_key };
+    },
     checkQuota: async () => undefined,
     azExists: async (az) => az === 'nova',
     hostAz: async () => 'nova',

@@ -3,6 +3,8 @@
 import type { Db } from '../../../core/db/database.js';
 import { FlavorsStore } from '../store/flavors.store.js';
 import { FlavorsService } from './flavors.service.js';
+import { KeypairsStore } from '../store/keypairs.store.js';
+import { KeypairsService } from './keypairs.service.js';
 
 /** What compute's resources need from the servers part, bound once it is built. */
 export interface ServersView {
@@ -14,10 +16,13 @@ export interface ServersView {
 
 export class ComputeDomain {
   readonly flavors: FlavorsService;
+  readonly keypairs: KeypairsService;
   private serversView?: ServersView;
 
   constructor(readonly db: Db) {
     this.flavors = new FlavorsService(new FlavorsStore(db));
+    // NOTE: key_pairs quota is per user (Nova counts key pairs of the user); 100 by default.
+    this.keypairs = new KeypairsService(new KeypairsStore(db), async () => 100);
   }
 
   /** Called by the module once the servers part exists. */
