@@ -90,6 +90,11 @@ export class ImageModule implements ServiceModule {
           let body: { message?: unknown; code?: unknown; title?: unknown };
           try { body = JSON.parse(payload); } catch { return payload; }
           if (typeof body.message !== 'string' || typeof body.code !== 'string' || typeof body.title !== 'string') return payload;
+          // NOTE: webob's 405 names the method: its template is not the others'.
+          if (reply.statusCode === 405) {
+            body.message = `The method ${request.method} is not allowed for this resource. <br /><br />\n`;
+            payload = JSON.stringify(body);
+          }
           const other = negotiateFault(request.headers.accept, body as { message: string; code: string; title: string });
           if (!other) return payload;
           reply.header('content-type', other.contentType);

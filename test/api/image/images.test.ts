@@ -127,6 +127,12 @@ describe('images', () => {
     assert.equal((await json.json()).code, '404 Not Found');
   });
 
+  test('a method a path does not have is 405 naming it', async () => {
+    const r = await demo.post('/v2/images/00000000-0000-0000-0000-000000000000', {});
+    assert.equal(r.status, 405);
+    assert.deepEqual(r.body, { message: 'The method POST is not allowed for this resource. <br /><br />\n', code: '405 Method Not Allowed', title: 'Method Not Allowed' });
+  });
+
   test('a body that is not JSON is 400 with Glance\'s message', async () => {
     const r = await demo.post('/v2/images', '{"name": ', { 'Content-Type': 'application/json' });
     assert.equal(r.status, 400);
