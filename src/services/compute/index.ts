@@ -78,6 +78,9 @@ export class ComputeModule implements ServiceModule {
         });
         app.addHook('onSend', async (request, reply, payload) => {
           if (!versioned(request.url)) return payload;
+          // NOTE: Nova's request id headers; instance actions record the same id (servers part).
+          reply.header('x-openstack-request-id', request.id);
+          reply.header('x-compute-request-id', request.id);
           const v = (request as WithVersion).computeVersion;
           if (v) {
             reply.header('OpenStack-API-Version', `compute ${format(v)}`);

@@ -7,6 +7,7 @@ import type { Migration } from '../../core/db/database.js';
 import type { ServiceContext } from '../index.js';
 import type { ImageFacade } from '../image/index.js';
 import type { NetworkFacade } from '../network/index.js';
+import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { hypervisorRoutes } from './api/hypervisors.routes.js';
 import { instanceActionRoutes } from './api/instance-actions.routes.js';
@@ -54,7 +55,7 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
   await ServersDomain.migrate(ctx.db);
   const image = ctx.facade<ImageFacade>('image');
   const network = ctx.facade<NetworkFacade>('network');
-  const placement = adaptPlacement(ctx.facade<unknown>('placement'));
+  const placement = adaptPlacement(ctx.facade<PlacementFacade>('placement'));
   const driver = ctx.drivers.hypervisor ?? new FakeHypervisorDriver();
   const ports: ConstructorParameters<typeof ServersDomain>[0]['ports'] = {
     ...bind(core),
@@ -108,12 +109,23 @@ async function groupHosts(domain: ServersDomain, core: ComputeCore, _groupId: st
   return { policy: g.policy, hosts, maxServerPerHost: g.maxServerPerHost };
 }
 
-/**
- * Placement's facade, when the placement service runs and offers what compute needs; otherwise
- * undefined (ServersDomain then tracks resources in process).
- */
-function adaptPlacement(f: unknown): PlacementPort | undefined {
-  const p = f as Partial<PlacementPort> | undefined;
-  if (!p || typeof p.ensureComputeProvider !== 'function' || typeof p.candidates !== 'function' || typeof p.claim !== 'function' || typeof p.free !== 'function' || typeof p.usage !== 'function') return undefined;
-  return p as PlacementPort;
+/** Placement's facade as the scheduler uses it; undefined when placement does not run (resources tracked in process). */
+function adaptPlacement(p: PlacementFacade | undefined): PlacementPort | undefined {
+  if (!p) return undefined;
+  // NOTE: Nova's initial allocation ratios (cpu 4.0, ram 1.0, disk 1.0).
+  const ratios = { VCPU: 4, MEMORY_MB: 1, DISK_GB: 1 };
+  return {
+    async ensureComputeProvider(node) { await p.ensureComputeProvider({ name: node.name, uuid: node.uuid, inventory: node.inventory, allocationRatio: ratios }); },
+    async candidates(resources) { return (await p.allocationCandidates({ resources })).map((c) => c.providerUuid); },
+    claim: (consumer, provider, resources, projectId, userId) => p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: provider, resources }),
+    async reclaim(consumer, provider, resources, projectId, userId) {
+      const old = await p.allocationsOf(consumer);
+      await p.release(consumer);
+      if (await p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: provider, resources })) return true;
+      for (const [prov, res] of Object.entries(old)) await p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: prov, resources: res });
+      return false;
+    },
+    free: (consumer) => p.release(consumer),
+    usage: (provider) => p.usagesOf(provider),
+  };
 }

@@ -1,0 +1,364 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { FakeHypervisorDriver } from '../../../src/drivers/hypervisor/fake-hypervisor.js';
+
+// Servers on the fake hypervisor, as Nova v2.1 answers them: create → ACTIVE, the actions and the
+// 409s of the state machine, delete freeing the allocation, NoValidHost, quota, bad references.
+
+let cloud: TestCloud;
+let admin: Client;
+let demo: Client;
+let imageId: string;
+const FLAVOR = 'st.tiny';
+const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+
+async function computeClient(user: string, project: string): Promise<Client> {
+  const c = await login(cloud, user, 'secret', project);
+  return new Client(`${cloud.url}/compute/v2.1`, c.token);
+}
+
+export async function waitFor(c: Client, id: string, status: string | ((s: any) => boolean), ms = 5000): Promise<any> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await c.get(`/servers/${id}`, mv('2.96'));
+    if (typeof status === 'string' ? r.body?.server?.status === status : r.status === 200 && status(r.body.server)) return r.body.server;
+    if (typeof status === 'string' && status === 'GONE' && r.status === 404) return undefined;
+    if (Date.now() > until) throw new Error(`server ${id} never reached ${String(status)}: ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+async function gone(c: Client, id: string): Promise<void> {
+  const until = Date.now() + 5000;
+  while ((await c.get(`/servers/${id}`)).status !== 404) {
+    if (Date.now() > until) throw new Error(`server ${id} was never deleted`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+async function boot(c: Client, name: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<string> {
+  const r = await c.post('/servers', { server: { name, imageRef: imageId, flavorRef: FLAVOR, ...extra } }, headers);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  await waitFor(c, r.body.server.id, 'ACTIVE');
+  return r.body.server.id;
+}
+
+before(async () => {
+  cloud = await startTestCloud({ computeHosts: 2 });
+  admin = await computeClient('admin', 'admin');
+  demo = await computeClient('demo', 'demo');
+  const f = await admin.post('/flavors', { flavor: { name: FLAVOR, id: FLAVOR, vcpus: 1, ram: 64, disk: 1 } });
+  assert.equal(f.status, 200, JSON.stringify(f.body));
+  const img = await login(cloud, 'admin', 'secret', 'admin');
+  const glance = new Client(`${cloud.url}/image/v2`, img.token);
+  const i = await glance.post('/images', { name: 'cirros-test', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
+  assert.equal(i.status, 201, JSON.stringify(i.body));
+  imageId = i.body.id;
+  const up = await glance.call('PUT', `/images/${imageId}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
+  assert.equal(up.status, 204, JSON.stringify(up.body));
+});
+after(async () => { await cloud?.stop(); });
+// NOTE: the demo project's quota is Nova's default (10 instances): each test cleans up.
+afterEach(async () => {
+  const left = (await demo.get('/servers')).body.servers as { id: string }[];
+  for (const s of left) await demo.delete(`/servers/${s.id}`);
+  for (const s of left) await gone(demo, s.id);
+});
+
+describe('create and show', () => {
+  test('create answers 202 with id, links, adminPass; the server becomes ACTIVE with Nova\'s body', async () => {
+    const r = await demo.post('/servers', { server: { name: 'vm1', imageRef: imageId, flavorRef: FLAVOR, metadata: { a: 'b' } } });
+    assert.equal(r.status, 202);
+    const s = r.body.server;
+    assert.deepEqual(Object.keys(s).sort(), ['OS-DCF:diskConfig', 'adminPass', 'id', 'links', 'security_groups']);
+    assert.deepEqual(s.security_groups, [{ name: 'default' }]);
+    assert.match(s.links[0].href, new RegExp(`/compute/v2.1/servers/${s.id}$`));
+    const shown = await waitFor(demo, s.id, 'ACTIVE');
+    assert.equal(shown['OS-EXT-STS:vm_state'], 'active');
+    assert.equal(shown['OS-EXT-STS:power_state'], 1);
+    assert.equal(shown['OS-EXT-STS:task_state'], null);
+    assert.deepEqual(shown.metadata, { a: 'b' });
+    assert.equal(shown['OS-EXT-AZ:availability_zone'], 'nova');
+    assert.ok(!('OS-EXT-SRV-ATTR:host' in shown), 'extended attributes are for admin');
+    assert.deepEqual(shown.flavor, { vcpus: 1, ram: 64, disk: 1, ephemeral: 0, swap: 0, original_name: FLAVOR, extra_specs: {} });
+    const v21 = (await demo.get(`/servers/${s.id}`)).body.server;
+    assert.deepEqual(Object.keys(v21.flavor).sort(), ['id', 'links']);
+    assert.ok(!('locked' in v21) && !('tags' in v21) && !('description' in v21));
+    const asAdmin = (await admin.get(`/servers/${s.id}`, mv('2.3'))).body.server;
+    assert.ok(cloud.drivers.hypervisor!.hosts().includes(asAdmin['OS-EXT-SRV-ATTR:host']));
+    assert.match(asAdmin['OS-EXT-SRV-ATTR:reservation_id'], /^r-/);
+    assert.equal((cloud.drivers.hypervisor as FakeHypervisorDriver).guests.get(s.id)?.powerState, 1);
+  });
+
+  test('list, detail, filters, pagination with servers_links', async () => {
+    const ids = [await boot(demo, 'page-a'), await boot(demo, 'page-b'), await boot(demo, 'page-c')];
+    const list = await demo.get('/servers?name=^page-');
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.servers.map((s: any) => s.name).sort(), ['page-a', 'page-b', 'page-c']);
+    assert.deepEqual(Object.keys(list.body.servers[0]).sort(), ['id', 'links', 'name']);
+    const page = await demo.get('/servers/detail?name=^page-&limit=2');
+    assert.equal(page.body.servers.length, 2);
+    assert.match(page.body.servers_links[0].href, /marker=/);
+    const next = await demo.get(`/servers/detail?name=^page-&limit=2&marker=${page.body.servers[1].id}`);
+    assert.equal(next.body.servers.length, 1);
+    assert.deepEqual(new Set([...page.body.servers, ...next.body.servers].map((s: any) => s.id)), new Set(ids));
+    assert.equal((await demo.get('/servers?status=SHUTOFF&name=^page-')).body.servers.length, 0);
+    assert.equal((await demo.get('/servers?status=ACTIVE&name=^page-')).body.servers.length, 3);
+    assert.equal((await demo.get('/servers?marker=nope')).status, 400);
+  });
+
+  test('update name and description (2.19); bad name is a 400', async () => {
+    const id = await boot(demo, 'upd');
+    const r = await demo.put(`/servers/${id}`, { server: { name: 'renamed', description: 'hello' } }, mv('2.19'));
+    assert.equal(r.status, 200);
+    assert.equal(r.body.server.name, 'renamed');
+    assert.equal(r.body.server.description, 'hello');
+    assert.equal((await demo.put(`/servers/${id}`, { server: { description: 'x' } })).status, 400, 'description needs 2.19');
+    assert.equal((await demo.put(`/servers/${id}`, { server: { name: '   ' } })).status, 400);
+  });
+});
+
+describe('networks', () => {
+  test('a server on a network gets a port and addresses; delete removes the port', async () => {
+    const neutron = new Client(`${cloud.url}/networking/v2.0`, demo.token);
+    const net = (await neutron.get('/networks?name=private')).body.networks[0];
+    assert.ok(net, 'the DevStack private network is seeded');
+    const id = await boot(demo, 'wired', { networks: [{ uuid: net.id }] });
+    const s = (await demo.get(`/servers/${id}`)).body.server;
+    const addrs = s.addresses.private;
+    assert.equal(addrs.length >= 1, true, JSON.stringify(s.addresses));
+    assert.equal(addrs[0]['OS-EXT-IPS:type'], 'fixed');
+    assert.match(addrs[0]['OS-EXT-IPS-MAC:mac_addr'], /^fa:16:3e:/);
+    assert.deepEqual((await demo.get(`/servers/${id}/ips/private`)).body, { private: addrs.map((a: any) => ({ version: a.version, addr: a.addr })) });
+    const ports = (await neutron.get(`/ports?device_id=${id}`)).body.ports;
+    assert.equal(ports.length, 1);
+    assert.equal(ports[0].device_owner, 'compute:nova');
+    await demo.delete(`/servers/${id}`);
+    await gone(demo, id);
+    assert.equal((await neutron.get(`/ports?device_id=${id}`)).body.ports.length, 0);
+  });
+});
+
+describe('actions and the state machine', () => {
+  test('stop, start, reboot, pause/unpause, suspend/resume; invalid transitions are 409 conflictingRequest', async () => {
+    const id = await boot(demo, 'acts');
+    const act = (body: unknown) => demo.post(`/servers/${id}/action`, body);
+    assert.equal((await act({ 'os-stop': null })).status, 202);
+    await waitFor(demo, id, 'SHUTOFF');
+    const again = await act({ 'os-stop': null });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.conflictingRequest.message, `Cannot 'stop' instance ${id} while it is in vm_state stopped`);
+    assert.equal((await act({ pause: null })).status, 409);
+    assert.equal((await act({ 'os-start': null })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+    assert.equal((await act({ reboot: { type: 'HARD' } })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+    assert.equal((await act({ reboot: { type: 'bogus' } })).status, 400);
+    assert.equal((await act({ pause: null })).status, 202);
+    await waitFor(demo, id, 'PAUSED');
+    assert.equal((await act({ unpause: null })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+    assert.equal((await act({ suspend: null })).status, 202);
+    await waitFor(demo, id, 'SUSPENDED');
+    assert.equal((await act({ resume: null })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+    assert.equal((await act({ nonsense: null })).status, 404);
+    const actions = await demo.get(`/servers/${id}/os-instance-actions`);
+    assert.deepEqual(actions.body.instanceActions.map((a: any) => a.action).slice(0, 3), ['resume', 'suspend', 'unpause']);
+    const create = actions.body.instanceActions.find((a: any) => a.action === 'create');
+    const shown = await admin.get(`/servers/${id}/os-instance-actions/${create.request_id}`);
+    assert.equal(shown.body.instanceAction.events[0].event, 'compute__do_build_and_run_instance');
+    assert.equal(shown.body.instanceAction.events[0].result, 'Success');
+  });
+
+  test('lock blocks the owner with 409 until unlock; locked and locked_reason by microversion', async () => {
+    const id = await boot(demo, 'locky');
+    assert.equal((await demo.post(`/servers/${id}/action`, { lock: { locked_reason: 'why' } }, mv('2.73'))).status, 202);
+    const s = (await demo.get(`/servers/${id}`, mv('2.73'))).body.server;
+    assert.equal(s.locked, true);
+    assert.equal(s.locked_reason, 'why');
+    const r = await demo.post(`/servers/${id}/action`, { 'os-stop': null });
+    assert.equal(r.status, 409);
+    assert.equal(r.body.conflictingRequest.message, `Instance ${id} is locked`);
+    assert.equal((await demo.post(`/servers/${id}/action`, { unlock: null })).status, 202);
+    assert.equal((await demo.post(`/servers/${id}/action`, { 'os-stop': null })).status, 202);
+  });
+
+  test('resize, confirm and revert; rebuild; rescue; shelve and unshelve; console output', async () => {
+    const big = await admin.post('/flavors', { flavor: { name: 'st.small', id: 'st.small', vcpus: 2, ram: 128, disk: 1 } });
+    assert.equal(big.status, 200);
+    const id = await boot(demo, 'mover');
+    const act = (body: unknown) => demo.post(`/servers/${id}/action`, body);
+    assert.equal((await act({ resize: { flavorRef: FLAVOR } })).status, 400, 'same flavor');
+    assert.equal((await act({ resize: { flavorRef: 'st.small' } })).status, 202);
+    let s = await waitFor(demo, id, 'VERIFY_RESIZE');
+    assert.equal(s.flavor.vcpus, 2);
+    assert.equal((await act({ revertResize: null })).status, 202);
+    s = await waitFor(demo, id, 'ACTIVE');
+    assert.equal(s.flavor.vcpus, 1);
+    assert.equal((await act({ resize: { flavorRef: 'st.small' } })).status, 202);
+    await waitFor(demo, id, 'VERIFY_RESIZE');
+    assert.equal((await act({ confirmResize: null })).status, 204);
+    s = await waitFor(demo, id, 'ACTIVE');
+    assert.equal(s.flavor.original_name, 'st.small');
+
+    const rb = await act({ rebuild: { imageRef: imageId, name: 'rebuilt' } });
+    assert.equal(rb.status, 202);
+    assert.equal(rb.body.server.name, 'rebuilt');
+    assert.ok(rb.body.server.adminPass);
+    await waitFor(demo, id, 'ACTIVE');
+
+    const rescue = await act({ rescue: null });
+    assert.equal(rescue.status, 200);
+    assert.ok(rescue.body.adminPass);
+    await waitFor(demo, id, 'RESCUE');
+    assert.equal((await act({ unrescue: null })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+
+    const out = await act({ 'os-getConsoleOutput': { length: 2 } });
+    assert.equal(out.status, 200);
+    assert.ok(out.body.output.split('\n').filter(Boolean).length <= 2);
+    assert.match((await act({ 'os-getConsoleOutput': {} })).body.output, /login:/);
+
+    assert.equal((await act({ shelve: null })).status, 202);
+    s = await waitFor(demo, id, 'SHELVED_OFFLOADED');
+    assert.equal((await admin.get(`/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'], null);
+    assert.equal((await act({ unshelve: null })).status, 202);
+    await waitFor(demo, id, 'ACTIVE');
+  });
+
+  test('createImage snapshots into the image service (Location before 2.45, image_id after)', async () => {
+    const id = await boot(demo, 'snappy');
+    const r = await demo.post(`/servers/${id}/action`, { createImage: { name: 'snap1', metadata: { k: 'v' } } }, mv('2.45'));
+    assert.equal(r.status, 202);
+    const imageRef = r.body.image_id;
+    const glance = new Client(`${cloud.url}/image/v2`, demo.token);
+    const until = Date.now() + 5000;
+    let img: any;
+    do { img = (await glance.get(`/images/${imageRef}`)).body; } while (img.status !== 'active' && Date.now() < until && await new Promise((res) => setTimeout(res, 10)) === undefined);
+    assert.equal(img.status, 'active');
+    assert.equal(img.k, 'v');
+    assert.equal(img.instance_uuid, id);
+    await waitFor(demo, id, (s) => s['OS-EXT-STS:task_state'] === null);
+    const old = await demo.post(`/servers/${id}/action`, { createImage: { name: 'snap2' } });
+    assert.equal(old.status, 202);
+    assert.match(old.headers.get('location')!, /\/image\/v2\/images\/[0-9a-f-]{36}$/);
+  });
+
+  test('metadata and tags sub-resources', async () => {
+    const id = await boot(demo, 'meta');
+    assert.deepEqual((await demo.post(`/servers/${id}/metadata`, { metadata: { x: '1' } })).body, { metadata: { x: '1' } });
+    assert.deepEqual((await demo.put(`/servers/${id}/metadata/y`, { meta: { y: '2' } })).body, { meta: { y: '2' } });
+    assert.equal((await demo.put(`/servers/${id}/metadata/y`, { meta: { z: '2' } })).status, 400);
+    assert.deepEqual((await demo.get(`/servers/${id}/metadata`)).body, { metadata: { x: '1', y: '2' } });
+    assert.equal((await demo.delete(`/servers/${id}/metadata/x`)).status, 204);
+    assert.equal((await demo.get(`/servers/${id}/metadata/x`)).status, 404);
+    assert.equal((await demo.put(`/servers/${id}/tags/t1`, undefined, mv('2.26'))).status, 201);
+    assert.equal((await demo.put(`/servers/${id}/tags/t1`, undefined, mv('2.26'))).status, 204);
+    assert.deepEqual((await demo.put(`/servers/${id}/tags`, { tags: ['a', 'b'] }, mv('2.26'))).body, { tags: ['a', 'b'] });
+    assert.equal((await demo.get(`/servers?tags=a,b&name=^meta$`, mv('2.26'))).body.servers.length, 1);
+    assert.equal((await demo.get(`/servers?not-tags=a&name=^meta$`, mv('2.26'))).body.servers.length, 0);
+    assert.equal((await demo.get(`/servers/${id}/tags`)).status, 404, 'tags need 2.26');
+  });
+});
+
+describe('delete, scheduling failures, quota, bad references', () => {
+  test('delete answers 204, the server disappears and its allocation is freed', async () => {
+    const before = (await admin.get('/os-hypervisors/statistics')).body.hypervisor_statistics;
+    const id = await boot(demo, 'doomed');
+    const during = (await admin.get('/os-hypervisors/statistics')).body.hypervisor_statistics;
+    assert.equal(during.vcpus_used, before.vcpus_used + 1);
+    assert.equal(during.memory_mb_used, before.memory_mb_used + 64);
+    assert.equal((await demo.delete(`/servers/${id}`)).status, 204);
+    await gone(demo, id);
+    const after = (await admin.get('/os-hypervisors/statistics')).body.hypervisor_statistics;
+    assert.equal(after.vcpus_used, before.vcpus_used);
+    assert.ok(!(cloud.drivers.hypervisor as FakeHypervisorDriver).guests.has(id));
+    const deleted = (await admin.get(`/servers/detail?deleted=true&all_tenants=1&name=^doomed$`)).body.servers;
+    assert.equal(deleted[0].status, 'DELETED');
+  });
+
+  test('no host with room: ERROR with the NoValidHost fault (code 500)', async () => {
+    const huge = await admin.post('/flavors', { flavor: { name: 'st.huge', id: 'st.huge', vcpus: 1, ram: 20_000, disk: 1 } });
+    assert.equal(huge.status, 200);
+    const r = await demo.post('/servers', { server: { name: 'toobig', imageRef: imageId, flavorRef: 'st.huge' } });
+    assert.equal(r.status, 202);
+    const s = await waitFor(demo, r.body.server.id, 'ERROR');
+    assert.equal(s.fault.code, 500);
+    assert.match(s.fault.message, /^No valid host was found\. /);
+    assert.ok(!('details' in s.fault), 'details of a 500 fault are for admin');
+    assert.equal((await demo.post(`/servers/${s.id}/action`, { 'os-stop': null })).status, 409);
+    assert.equal((await demo.delete(`/servers/${s.id}`)).status, 204);
+    await gone(demo, s.id);
+  });
+
+  test('a failing spawn leaves ERROR with a fault and frees the allocation', async () => {
+    (cloud.drivers.hypervisor as FakeHypervisorDriver).failNext('spawn', 'disk on fire');
+    const r = await demo.post('/servers', { server: { name: 'fails', imageRef: imageId, flavorRef: FLAVOR } });
+    const s = await waitFor(demo, r.body.server.id, 'ERROR');
+    assert.equal(s.fault.message, 'disk on fire');
+    await demo.delete(`/servers/${s.id}`);
+    await gone(demo, s.id);
+  });
+
+  test('missing flavor, image or keypair and bad user_data: 400 and nothing left behind', async () => {
+    const count = async () => (await demo.get('/servers?name=^ghost$')).body.servers.length;
+    const bad = [
+      { name: 'ghost', imageRef: imageId, flavorRef: 'nope' },
+      { name: 'ghost', imageRef: '11111111-2222-3333-4444-555555555555', flavorRef: FLAVOR },
+      { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR, key_name: 'nokey' },
+      { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR, user_data: '!!!not base64' },
+      { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR, bogus: 1 },
+      { imageRef: imageId, flavorRef: FLAVOR },
+    ];
+    for (const server of bad) {
+      const r = await demo.post('/servers', { server });
+      assert.equal(r.status, 400, JSON.stringify(server));
+      assert.equal(r.body.badRequest.code, 400);
+    }
+    assert.equal((await demo.post('/servers', { server: { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR } }, mv('2.37'))).status, 400, '2.37 requires networks');
+    assert.equal(await count(), 0);
+  });
+
+  // NOTE: todo until compute's QuotasService is wired into the servers part (coreOf in index.ts).
+  test('quota exceeded: 403 and nothing created', { todo: 'quota check not wired yet' }, async () => {
+    const r = await demo.post('/servers', { server: { name: 'many', imageRef: imageId, flavorRef: FLAVOR, min_count: 500 } });
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+    assert.match(r.body.forbidden.message, /Quota exceeded/);
+    assert.equal((await demo.get('/servers?name=^many')).body.servers.length, 0);
+  });
+
+  test('min/max count with return_reservation_id', async () => {
+    const r = await demo.post('/servers', { server: { name: 'multi', imageRef: imageId, flavorRef: FLAVOR, min_count: 2, max_count: 2, return_reservation_id: true } });
+    assert.equal(r.status, 202);
+    assert.match(r.body.reservation_id, /^r-/);
+    const list = (await demo.get(`/servers/detail?reservation_id=${r.body.reservation_id}`)).body.servers;
+    assert.deepEqual(list.map((s: any) => s.name).sort(), ['multi-1', 'multi-2']);
+    for (const s of list) { await waitFor(demo, s.id, 'ACTIVE'); await demo.delete(`/servers/${s.id}`); }
+  });
+});
+
+describe('hosts', () => {
+  test('os-hypervisors lists the fake hosts; statistics is gone at 2.88; os-services disable keeps the scheduler away', async () => {
+    const hv = await admin.get('/os-hypervisors/detail');
+    assert.equal(hv.status, 200);
+    assert.deepEqual(hv.body.hypervisors.map((h: any) => h.hypervisor_hostname).sort(), cloud.drivers.hypervisor!.hosts().sort());
+    assert.equal(typeof hv.body.hypervisors[0].id, 'number');
+    const v253 = await admin.get('/os-hypervisors', mv('2.53'));
+    assert.match(v253.body.hypervisors[0].id, /^[0-9a-f-]{36}$/);
+    assert.equal((await admin.get('/os-hypervisors/statistics', mv('2.88'))).status, 404);
+    assert.equal((await demo.get('/os-hypervisors')).status, 403);
+
+    const services = (await admin.get('/os-services?binary=nova-compute', mv('2.53'))).body.services;
+    assert.equal(services.length, 2);
+    for (const s of services.slice(1)) {
+      const r = await admin.put(`/os-services/${s.id}`, { status: 'disabled', disabled_reason: 'maint' }, mv('2.53'));
+      assert.equal(r.status, 200);
+      assert.equal(r.body.service.status, 'disabled');
+    }
+    const id = await boot(demo, 'placed', {}, {});
+    assert.equal((await admin.get(`/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'], services[0].host);
+    for (const s of services) await admin.put(`/os-services/${s.id}`, { status: 'enabled' }, mv('2.53'));
+  });
+});
