@@ -7,10 +7,15 @@ import { migrate } from '../../core/db/database.js';
 import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../index.js';
+import type { PlacementFacade } from '../placement/index.js';
 import type { WithVersion } from './api/common.js';
+import { aggregateRoutes } from './api/aggregates.routes.js';
+import { quotaRoutes } from './api/quotas.routes.js';
+import { serverGroupRoutes } from './api/server-groups.routes.js';
 import { flavorRoutes } from './api/flavors.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
+import { DEFAULT_AZ } from './domain/aggregates.service.js';
 import { ComputeDomain } from './domain/compute-domain.js';
 import { computeFaults } from './faults.js';
 import { format, MAX_VERSION, negotiate } from './microversions.js';
@@ -41,7 +46,11 @@ export class ComputeModule implements ServiceModule {
 
   static async open(ctx: ServiceContext): Promise<ComputeModule> {
     await migrate(ctx.db, 'compute', computeMigrations);
-    const domain = new ComputeDomain(ctx.db);
+    const placement = ctx.facade<PlacementFacade>('placement');
+    const domain = new ComputeDomain({
+      db: ctx.db, identity: ctx.identity,
+      setProviderAggregates: placement ? (uuid, aggs) => placement.setProviderAggregates(uuid, aggs) : undefined,
+    });
     await domain.seed();
     // NOTE: the hypervisor driver reaches the servers part through ctx.drivers.hypervisor (cloud.ts).
     const servers = await openServers(ctx, coreOf(domain), { computeUrl: () => `${ctx.baseUrl()}${COMPUTE_PATH}`, maxMv: MAX_VERSION });
@@ -59,6 +68,9 @@ export class ComputeModule implements ServiceModule {
       ...versionRoutes(base),
       ...flavorRoutes(this.domain, base),
       ...keypairRoutes(this.domain, base),
+      ...aggregateRoutes(this.domain),
+      ...serverGroupRoutes(this.domain),
+      ...quotaRoutes(this.domain),
       ...this.servers.routes(),
     ];
   }
@@ -109,10 +121,25 @@ function coreOf(d: ComputeDomain): ComputeCore {
       const k = await d.keypairs.find(userId, name);
       return k && { name: k.name, publicKey: k.public_key };
     },
-    checkQuota: async () => undefined,
-    azExists: async (az) => az === 'nova',
-    hostAz: async () => 'nova',
-    defaultAz: () => 'nova',
+    checkQuota: (projectId, userId, deltas) => d.quotas.checkAndReserve(projectId, userId, deltas),
+    azExists: (az) => d.aggregates.azExists(az),
+    hostAz: (host) => d.aggregates.hostAz(host),
+    defaultAz: () => DEFAULT_AZ,
+    async serverGroup(id, caller) {
+      try {
+        const g = await d.serverGroups.get(id, { projectId: caller.projectId, isAdmin: caller.isAdmin });
+        return { id: g.id, policy: g.policy, members: g.members, maxServerPerHost: g.rules.max_server_per_host };
+      } catch (e) {
+        if ((e as { status?: number }).status === 404) return undefined;
+        throw e;
+      }
+    },
+    addGroupMember: (groupId, instanceId) => d.serverGroups.addMember(groupId, instanceId),
+    removeGroupMember: (instanceId) => d.serverGroups.removeMember(instanceId),
+    async groupOf(instanceId) {
+      const g = await d.serverGroups.groupOf(instanceId);
+      return g && { id: g.id, policy: g.policy, members: g.members, maxServerPerHost: g.rules.max_server_per_host };
+    },
   };
 }
 

@@ -59,6 +59,9 @@ export const computePolicies: Record<string, string> = {
   'os_compute_api:os-quota-sets:delete': ADMIN,
   'os_compute_api:os-quota-sets:detail': READER,
 
+  'os_compute_api:os-quota-class-sets:show': ADMIN,
+  'os_compute_api:os-quota-class-sets:update': ADMIN,
+
   'os_compute_api:limits': ANY,
   'os_compute_api:limits:other_project': ADMIN,
 };

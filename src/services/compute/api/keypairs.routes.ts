@@ -54,7 +54,7 @@ export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[]
         if (b.user_id !== undefined && (typeof b.user_id !== 'string' || b.user_id.length < 1 || b.user_id.length > 255)) throw invalidInput('user_id', b.user_id, 'is not valid');
         const userId = (b.user_id as string | undefined) ?? req.ctx.userId ?? '';
         req.ctx.authorize('os_compute_api:os-keypairs:create', { user_id: userId });
-        const r = await k.create({ userId, name, type, publicKey: b.public_key as string | undefined });
+        const r = await k.create({ userId, projectId: req.ctx.projectId, name, type, publicKey: b.public_key as string | undefined });
         if (mv(req, MV.keypairX509)) req.reply.code(201);
         const out: Record<string, unknown> = { ...brief(req, r), user_id: r.user_id };
         if (r.private_key) out.private_key = r.private_key;

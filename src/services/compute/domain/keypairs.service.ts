@@ -40,10 +40,10 @@ export function generateSshRsa(comment = 'Generated-by-Nova'): { publicKey: stri
   return { publicKey: `ssh-rsa ${blob.toString('base64')} ${comment}`, privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string };
 }
 
-export interface KeypairCreate { userId: string; name: string; type: 'ssh' | 'x509'; publicKey?: string }
+export interface KeypairCreate { userId: string; projectId?: string; name: string; type: 'ssh' | 'x509'; publicKey?: string }
 
 export class KeypairsService {
-  constructor(readonly store: KeypairsStore, private readonly limit: (userId: string) => Promise<number>) {}
+  constructor(readonly store: KeypairsStore, private readonly limit: (userId: string, projectId?: string) => Promise<number>) {}
 
   async get(userId: string, name: string): Promise<KeypairRecord> {
     const k = await this.store.get(userId, name);
@@ -68,7 +68,7 @@ export class KeypairsService {
 
   /** Imports or generates; the private key (generated only) is returned once and never stored. */
   async create(c: KeypairCreate): Promise<KeypairRecord & { private_key?: string }> {
-    const limit = await this.limit(c.userId);
+    const limit = await this.limit(c.userId, c.projectId);
     if (limit >= 0 && (await this.store.count(c.userId)) + 1 > limit) throw new Forbidden('Quota exceeded, too many key pairs.');
     let publicKey = c.publicKey;
     let privateKey: string | undefined;

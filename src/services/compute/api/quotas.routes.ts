@@ -1,0 +1,133 @@
+// /os-quota-sets, /os-quota-class-sets and /limits.
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { INJECTED_QUOTAS, NETWORK_QUOTAS, QUOTA_DEFAULTS } from '../domain/quotas.service.js';
+import { MV } from '../microversions.js';
+import { bool, intParam, mv, queryStr, requireObject } from './common.js';
+
+/** The quota names a microversion shows (and accepts). */
+function resources(req: ApiRequest, forClass = false): string[] {
+  let names = Object.keys(QUOTA_DEFAULTS);
+  if (forClass && !mv(req, '2.50')) names = names.filter((n) => n !== 'server_groups' && n !== 'server_group_members');
+  if (mv(req, MV.quotaNoNetwork) && (!forClass || mv(req, '2.50'))) names = names.filter((n) => !NETWORK_QUOTAS.includes(n));
+  if (mv(req, MV.quotaNoInjected)) names = names.filter((n) => !INJECTED_QUOTAS.includes(n));
+  return names;
+}
+
+const pick = (names: string[], values: Record<string, number>) => Object.fromEntries(names.map((n) => [n, values[n] ?? 0]));
+
+function parseValues(req: ApiRequest, body: Record<string, unknown>, names: string[], wrapper: string, extra: string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (extra.includes(k)) continue;
+    if (!names.includes(k)) throw new BadRequest(`Invalid input for field/attribute ${wrapper}. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);
+    out[k] = intParam(v, k, -1, 0x7fffffff);
+  }
+  return out;
+}
+
+export function quotaRoutes(d: ComputeDomain): RouteSpec[] {
+  const q = d.quotas;
+  const userOf = (req: ApiRequest) => queryStr(req.query as Record<string, unknown>, 'user_id') || undefined;
+
+  return [
+    {
+      method: 'GET', url: '/v2.1/os-quota-sets/:project_id',
+      handler: async (req) => {
+        const pid = req.params.project_id;
+        req.ctx.authorize('os_compute_api:os-quota-sets:show', { project_id: pid });
+        return { quota_set: { id: pid, ...pick(resources(req), await q.limits(pid, userOf(req))) } };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-quota-sets/:project_id/defaults',
+      handler: async (req) => {
+        const pid = req.params.project_id;
+        req.ctx.authorize('os_compute_api:os-quota-sets:defaults', { project_id: pid });
+        return { quota_set: { id: pid, ...pick(resources(req), await q.defaults()) } };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-quota-sets/:project_id/detail',
+      handler: async (req) => {
+        const pid = req.params.project_id;
+        req.ctx.authorize('os_compute_api:os-quota-sets:detail', { project_id: pid });
+        const user = userOf(req);
+        const limits = await q.limits(pid, user);
+        const used = await q.usage(pid, user ?? req.ctx.userId);
+        const out: Record<string, unknown> = { id: pid };
+        for (const n of resources(req)) out[n] = { in_use: used[n] ?? 0, limit: limits[n], reserved: 0 };
+        return { quota_set: out };
+      },
+    },
+    {
+      method: 'PUT', url: '/v2.1/os-quota-sets/:project_id',
+      handler: async (req) => {
+        const pid = req.params.project_id;
+        req.ctx.authorize('os_compute_api:os-quota-sets:update', { project_id: pid });
+        const body = requireObject(req.body, 'quota_set');
+        const values = parseValues(req, body, resources(req), 'quota_set', ['force']);
+        const force = body.force === undefined ? false : bool(body.force, 'force');
+        if (!(await d.identity.findProject(pid))) throw new BadRequest(`Project ID ${pid} is not a valid project.`);
+        const limits = await q.update(pid, userOf(req), values, force);
+        return { quota_set: pick(resources(req), limits) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2.1/os-quota-sets/:project_id', status: 202,
+      handler: async (req) => {
+        const pid = req.params.project_id;
+        req.ctx.authorize('os_compute_api:os-quota-sets:delete', { project_id: pid });
+        await q.reset(pid, userOf(req));
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-quota-class-sets/:id',
+      handler: async (req) => {
+        req.ctx.authorize('os_compute_api:os-quota-class-sets:show', { quota_class: req.params.id });
+        return { quota_class_set: { id: req.params.id, ...pick(resources(req, true), await q.classLimits(req.params.id)) } };
+      },
+    },
+    {
+      method: 'PUT', url: '/v2.1/os-quota-class-sets/:id',
+      handler: async (req) => {
+        req.ctx.authorize('os_compute_api:os-quota-class-sets:update', { quota_class: req.params.id });
+        const id = req.params.id;
+        if (id.length < 1 || id.length > 255) throw new BadRequest('The quota class name is invalid.');
+        const values = parseValues(req, requireObject(req.body, 'quota_class_set'), resources(req, true), 'quota_class_set');
+        return { quota_class_set: pick(resources(req, true), await q.updateClass(id, values)) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/limits',
+      handler: async (req) => {
+        const own = req.ctx.projectId ?? '';
+        const asked = queryStr(req.query as Record<string, unknown>, 'tenant_id');
+        req.ctx.authorize('os_compute_api:limits', { project_id: own });
+        let pid = own;
+        if (asked && asked !== own) {
+          req.ctx.authorize('os_compute_api:limits:other_project', { project_id: asked });
+          pid = asked;
+        }
+        const limits = await q.limits(pid);
+        const used = await q.usage(pid);
+        const absolute: Record<string, number> = {
+          maxServerMeta: limits.metadata_items!, maxTotalKeypairs: limits.key_pairs!,
+          maxServerGroups: limits.server_groups!, maxServerGroupMembers: limits.server_group_members!,
+          maxTotalCores: limits.cores!, maxTotalInstances: limits.instances!, maxTotalRAMSize: limits.ram!,
+          totalCoresUsed: used.cores!, totalInstancesUsed: used.instances!, totalRAMUsed: used.ram!, totalServerGroupsUsed: used.server_groups!,
+        };
+        if (!mv(req, MV.quotaNoInjected)) { absolute.maxPersonality = limits.injected_files!; absolute.maxPersonalitySize = limits.injected_file_content_bytes!; }
+        if (!mv(req, MV.limitsNoImageMeta)) absolute.maxImageMeta = limits.metadata_items!;
+        if (!mv(req, MV.quotaNoNetwork)) {
+          Object.assign(absolute, {
+            maxSecurityGroups: limits.security_groups!, maxSecurityGroupRules: limits.security_group_rules!, maxTotalFloatingIps: limits.floating_ips!,
+            totalFloatingIpsUsed: 0, totalSecurityGroupsUsed: 0,
+          });
+        }
+        return { limits: { rate: [], absolute } };
+      },
+    },
+  ];
+}
