@@ -10,7 +10,7 @@ let v3: string;
 let seq = 0;
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   v3 = `${cloud.url}/identity/v3`;
 });

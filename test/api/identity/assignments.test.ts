@@ -12,7 +12,7 @@ const role: Record<string, string> = {};
 let user: any; let group: any; let project: any; let child: any; let domain: any;
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   v3 = `${cloud.url}/identity/v3`;
   for (const r of (await admin.get('/roles')).body.roles) role[r.name] = r.id;

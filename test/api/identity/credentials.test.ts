@@ -14,7 +14,7 @@ let demoId: string;
 let demoProject: string;
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   demo = await login(cloud, 'demo', 'secret', 'demo');
   v3 = `${cloud.url}/identity/v3`;

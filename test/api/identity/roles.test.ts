@@ -10,7 +10,7 @@ let v3: string;
 const ids: Record<string, string> = {};
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   v3 = `${cloud.url}/identity/v3`;
   for (const r of (await admin.get('/roles')).body.roles) ids[r.name] = r.id;

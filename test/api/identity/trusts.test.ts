@@ -18,7 +18,7 @@ const token = async (userId: string, scope?: unknown) => {
 };
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   v3 = `${cloud.url}/identity/v3`;
   for (const r of (await admin.get('/roles')).body.roles) role[r.name] = r.id;

@@ -9,7 +9,7 @@ let admin: Client;
 let v3: string;
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   admin = await login(cloud, 'admin', 'secret', 'admin');
   v3 = `${cloud.url}/identity/v3`;
 });

@@ -47,7 +47,7 @@ const f = {} as {
 };
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   w = await createPersonas(cloud);
   admin = w.admin;
   f.group = await newGroup('shared');

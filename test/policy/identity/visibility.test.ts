@@ -11,7 +11,7 @@ let cloud: TestCloud;
 let w: PersonaWorld;
 
 before(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud({ services: ['identity'] });
   w = await createPersonas(cloud);
   await w.admin.post('/groups', { group: { name: 'd-group', domain_id: w.D } });
   await w.admin.post('/projects', { project: { name: 'd-project', domain_id: w.D } });
