@@ -67,6 +67,7 @@ export class ProvidersService {
             root = parent.root_uuid;
           }
           patch.parent_uuid = wanted;
+          patch.root_uuid = root;
           await this.reRoot(s, p.uuid, root);
         }
       }
@@ -133,8 +134,8 @@ export class ProvidersService {
     return { provider, inventories: await this.tx.store.inventories(uuid) };
   }
 
-  private async checkInventory(rc: string, inv: InventoryInput, uuid: string, reservedMayEqualTotal: boolean): Promise<void> {
-    if (!(await this.classes.exists(rc))) throw badRequest(`Unknown resource class in inventory for resource provider ${uuid}: ${rc}`);
+  private async checkInventory(s: PlacementStore, rc: string, inv: InventoryInput, uuid: string, reservedMayEqualTotal: boolean): Promise<void> {
+    if (!(await this.classes.exists(rc, s))) throw badRequest(`Unknown resource class in inventory for resource provider ${uuid}: ${rc}`);
     const reserved = inv.reserved ?? 0;
     if (reservedMayEqualTotal ? reserved > inv.total : reserved >= inv.total && inv.total !== 0) {
       throw badRequest(`Unable to update inventory for resource provider ${uuid}: Invalid inventory for '${rc}' on resource provider '${uuid}'. The reserved value is greater than or equal to total.`);
@@ -156,7 +157,7 @@ export class ProvidersService {
     return this.tx.run(async (s) => {
       const p = await providerOr404(s, uuid);
       if (p.generation !== generation) throw generationConflict();
-      for (const [rc, inv] of Object.entries(inventories)) await this.checkInventory(rc, inv, uuid, mv.reservedMayEqualTotal);
+      for (const [rc, inv] of Object.entries(inventories)) await this.checkInventory(s, rc, inv, uuid, mv.reservedMayEqualTotal);
       const used = sumUsage(await s.allocationsOnProvider(uuid));
       const current = await s.inventories(uuid);
       const t = now();
@@ -178,7 +179,7 @@ export class ProvidersService {
     return this.tx.run(async (s) => {
       const p = await providerOr404(s, uuid);
       if (p.generation !== generation) throw generationConflict();
-      await this.checkInventory(rc, inv, uuid, mv.reservedMayEqualTotal);
+      await this.checkInventory(s, rc, inv, uuid, mv.reservedMayEqualTotal);
       const exists = (await s.inventories(uuid)).find((i) => i.resource_class === rc);
       if (mode === 'create' && exists) {
         throw conflict(`Update to resource provider ${uuid} failed: Inventory for '${rc}' on resource provider '${uuid}' already exists.`);

@@ -1,5 +1,6 @@
 // Resource classes: the standard ones of os-resource-classes and CUSTOM_* ones.
 import { ErrorCode } from '../faults.js';
+import type { PlacementStore } from '../store/placement.store.js';
 import { badRequest, conflict, notFound, now, type Tx } from './common.js';
 import { STANDARD_RESOURCE_CLASSES } from './standard.js';
 
@@ -13,7 +14,7 @@ export class ResourceClassesService {
     return [...STANDARD_RESOURCE_CLASSES, ...(await this.tx.store.customClasses()).map((r) => r.name)];
   }
 
-  async exists(name: string): Promise<boolean> { return STANDARD.has(name) || !!(await this.tx.store.customClass(name)); }
+  async exists(name: string, s: PlacementStore = this.tx.store): Promise<boolean> { return STANDARD.has(name) || !!(await s.customClass(name)); }
 
   async get(name: string): Promise<string> {
     if (!(await this.exists(name))) throw notFound(`No such resource class ${name}.`);
