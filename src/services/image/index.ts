@@ -112,8 +112,20 @@ export class ImageModule implements ServiceModule {
         };
         app.addContentTypeParser('application/json', { parseAs: 'string' }, json);
         app.addContentTypeParser(/^application\/openstack-images-v2\.[01]-json-patch/, { parseAs: 'string' }, json);
-        // NOTE: other media types reach the route, which answers 415 as Glance does.
-        app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+        // NOTE: other media types: image data routes get the stream and answer 415 as Glance does;
+        // elsewhere Glance reads the body as JSON whatever its type, and so do we.
+        app.removeContentTypeParser('text/plain');
+        app.addContentTypeParser('*', (req, payload, done) => {
+          if (/\/(file|stage)(\?|$)/.test(req.url)) return done(null, payload);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          payload.on('data', (c: Buffer) => { size += c.length; if (size <= 16 * 1024 * 1024) chunks.push(c); });
+          payload.on('error', (e: Error) => done(e, undefined));
+          payload.on('end', () => {
+            if (size > 16 * 1024 * 1024) return done(Object.assign(new Error('Request Entity Too Large'), { statusCode: 413 }), undefined);
+            json(req, Buffer.concat(chunks), done);
+          });
+        });
       },
     };
   }

@@ -133,6 +133,13 @@ describe('images', () => {
     assert.deepEqual(r.body, { message: 'The method POST is not allowed for this resource. <br /><br />\n', code: '405 Method Not Allowed', title: 'Method Not Allowed' });
   });
 
+  test('a JSON body under another media type is read as JSON, as Glance does', async () => {
+    const r = await demo.post('/v2/images', JSON.stringify({ name: 'texty' }), { 'Content-Type': 'text/plain' });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.name, 'texty');
+    assert.equal((await demo.post('/v2/images', 'nope', { 'Content-Type': 'text/plain' })).status, 400);
+  });
+
   test('a body that is not JSON is 400 with Glance\'s message', async () => {
     const r = await demo.post('/v2/images', '{"name": ', { 'Content-Type': 'application/json' });
     assert.equal(r.status, 400);
