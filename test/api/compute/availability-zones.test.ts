@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+
+// Availability zones: 'nova' by default, zones from aggregates, detail for admins only.
+let cloud: TestCloud;
+let admin: Client;
+let demo: Client;
+let hosts: string[];
+
+before(async () => {
+  cloud = await startTestCloud({ computeHosts: 2 });
+  admin = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
+  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  hosts = cloud.drivers.hypervisor!.hosts();
+});
+after(async () => { await cloud.stop(); });
+
+describe('availability zones', () => {
+  test('every host is in nova at first', async () => {
+    const r = await demo.get('/os-availability-zone');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true }, hosts: null }] });
+  });
+
+  test('detail is admin-only and lists hosts per zone', async () => {
+    assert.equal((await demo.get('/os-availability-zone/detail')).status, 403);
+    const agg = (await admin.post('/os-aggregates', { aggregate: { name: 'a', availability_zone: 'east' } })).body.aggregate;
+    await admin.post(`/os-aggregates/${agg.id}/action`, { add_host: { host: hosts[1] } });
+    const r = await admin.get('/os-availability-zone/detail');
+    assert.equal(r.status, 200);
+    const zones = Object.fromEntries(r.body.availabilityZoneInfo.map((z: any) => [z.zoneName, z]));
+    assert.deepEqual(Object.keys(zones.east.hosts), [hosts[1]]);
+    assert.deepEqual(Object.keys(zones.nova.hosts), [hosts[0]]);
+    assert.equal(zones.east.hosts[hosts[1]]['nova-compute'].available, true);
+  });
+});
