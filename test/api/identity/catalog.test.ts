@@ -137,20 +137,21 @@ describe('services and endpoints', () => {
     assert.deepEqual((await admin.get(`/endpoints?service_id=${s.id}`)).body.endpoints, []);
   });
 
-  test('the token catalog shows enabled services with enabled endpoints; /auth/catalog needs a scope', async () => {
+  test('the token catalog shows enabled services with enabled endpoints; /auth/catalog needs a project scope', async () => {
     const s = (await admin.post('/services', { service: { type: 'shown', name: 'shown' } })).body.service;
     const e = (await admin.post('/endpoints', { endpoint: { service_id: s.id, interface: 'public', url: 'http://shown', region_id: 'RegionOne' } })).body.endpoint;
     const cat = await admin.get('/auth/catalog');
     assert.equal(cat.status, 200);
     const entry = cat.body.catalog.find((x: any) => x.id === s.id);
     assert.deepEqual(entry, { id: s.id, type: 'shown', name: 'shown', endpoints: [{ id: e.id, interface: 'public', region_id: 'RegionOne', region: 'RegionOne', url: 'http://shown' }] });
-    assert.deepEqual(cat.body.links, { self: `${v3}/auth/catalog`, previous: null, next: null });
+    assert.deepEqual(cat.body.links, { self: `${v3}/auth/catalog` });
     await admin.patch(`/endpoints/${e.id}`, { endpoint: { enabled: false } });
     assert.deepEqual((await admin.get('/auth/catalog')).body.catalog.find((x: any) => x.id === s.id).endpoints, []);
     await admin.patch(`/services/${s.id}`, { service: { enabled: false } });
     assert.ok(!(await admin.get('/auth/catalog')).body.catalog.some((x: any) => x.id === s.id));
     const unscoped = await new Client(v3).post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'secret' } } }, scope: 'unscoped' } });
     const r = await new Client(v3, unscoped.headers.get('x-subject-token')!).get('/auth/catalog');
-    assert.equal(r.status, 401);
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.message, 'A project-scoped token is required to produce a service catalog.');
   });
 });

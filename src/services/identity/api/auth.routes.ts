@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { Forbidden, NotFound } from '../../../core/errors/errors.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
-import { collectionLinks, flag } from './links.js';
+import { collectionLinks, flag, v3 } from './links.js';
 import { domainView, projectView, tokenView } from './views.js';
 
 const ScopeRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -82,10 +82,12 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
     },
     {
       method: 'GET', url: '/v3/auth/catalog',
-      handler: async ({ ctx, raw }) => {
+      handler: async (req) => {
+        const { ctx } = req;
         ctx.authorize('identity:get_auth_catalog');
-        if (!ctx.token?.project && !ctx.token?.domain && !ctx.token?.system) throw new Unauthorized('The service catalog is empty for an unscoped token.');
-        return { catalog: await d.catalog.catalog(), links: { self: `${raw.protocol}://${raw.headers.host}${raw.url}`, previous: null, next: null } };
+        // NOTE: as Keystone: only a project-scoped token has a catalog here; links holds only self.
+        if (!ctx.token?.project) throw new Forbidden('A project-scoped token is required to produce a service catalog.');
+        return { catalog: await d.catalog.catalog(), links: { self: `${v3(req)}/auth/catalog` } };
       },
     },
     {
