@@ -31,13 +31,13 @@ describe('server groups', () => {
     assert.equal(r.body.server_group.project_id.length > 0, true);
     r = await demo.get(`/os-server-groups/${id}`);
     assert.equal(r.body.server_group.name, 'g1');
-    assert.equal((await alt.get(`/os-server-groups/${id}`)).status, 404);
+    assert.equal((await alt.get(`/os-server-groups/${id}`)).status, 403);
     assert.equal((await admin.get(`/os-server-groups/${id}`)).status, 200);
     r = await demo.get('/os-server-groups');
     assert.equal(r.body.server_groups.length, 2);
     assert.equal((await alt.get('/os-server-groups')).body.server_groups.length, 0);
     assert.equal((await admin.get('/os-server-groups?all_projects=True')).body.server_groups.length, 2);
-    assert.equal((await alt.delete(`/os-server-groups/${id}`)).status, 404);
+    assert.equal((await alt.delete(`/os-server-groups/${id}`)).status, 403);
     assert.equal((await demo.delete(`/os-server-groups/${id}`)).status, 204);
     r = await demo.get(`/os-server-groups/${id}`);
     assert.equal(r.status, 404);

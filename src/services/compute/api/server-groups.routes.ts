@@ -4,7 +4,7 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ServerGroup } from '../domain/server-groups.service.js';
 import { MV } from '../microversions.js';
-import { bool, intParam, invalidInput, isAdmin, mv, queryInt, queryStr, requireObject, viewer } from './common.js';
+import { bool, intParam, invalidInput, mv, queryInt, queryStr, requireObject } from './common.js';
 
 function groupView(req: ApiRequest, g: ServerGroup) {
   const out: Record<string, unknown> = { id: g.id, name: g.name };
@@ -70,7 +70,8 @@ export function serverGroupRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-server-groups/:id',
       handler: async (req) => {
-        const g = await sg.get(req.params.id, { projectId: req.ctx.projectId ?? null, isAdmin: isAdmin(req) });
+        // NOTE: as Nova, the group is found in any project and the policy target refuses others (403).
+        const g = await sg.get(req.params.id);
         req.ctx.authorize('os_compute_api:os-server-groups:show', { project_id: g.project_id });
         return { server_group: groupView(req, g) };
       },
@@ -78,9 +79,9 @@ export function serverGroupRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'DELETE', url: '/v2.1/os-server-groups/:id', status: 204,
       handler: async (req) => {
-        const g = await sg.get(req.params.id, viewer(req));
+        const g = await sg.get(req.params.id);
         req.ctx.authorize('os_compute_api:os-server-groups:delete', { project_id: g.project_id });
-        await sg.delete(g.id, viewer(req));
+        await sg.delete(g.id);
       },
     },
   ];

@@ -35,8 +35,8 @@ export class ServerGroupsService {
     return { ...r, members: [] };
   }
 
-  async delete(id: string, viewer: { projectId: string | null; isAdmin: boolean }): Promise<void> {
-    await this.get(id, viewer);
+  async delete(id: string): Promise<void> {
+    await this.get(id);
     await this.store.delete(id);
   }
 
