@@ -75,7 +75,7 @@ async function parseRequest(d: PlacementDomain, req: ApiRequest): Promise<Candid
   let rootRequired: CandidatesRequest['rootRequired'];
   const rr = many(q, 'root_required');
   if (rr.length) { const t = parseRequired(req, rr); rootRequired = { required: t.required, forbidden: t.forbidden }; }
-  return { groups: out, groupPolicy: groupPolicy as 'none' | 'isolate' | undefined, limit, nested: has(req, 'nestedCandidates'), rootRequired };
+  return { groups: out, groupPolicy: groupPolicy as 'none' | 'isolate' | undefined, limit, nested: has(req, 'nestedCandidates'), rootRequired, distinctMappings: has(req, 'mappings') };
 }
 
 export function allocationCandidateRoutes(d: PlacementDomain): RouteSpec[] {

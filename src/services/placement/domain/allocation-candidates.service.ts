@@ -20,6 +20,8 @@ export interface CandidatesRequest {
   /** From 1.29 the unsuffixed group may be spread over the providers of a tree. */
   nested: boolean;
   rootRequired?: { required: string[]; forbidden: string[] };
+  /** From 1.34 requests that differ only in which group sits where are distinct (their mappings differ). */
+  distinctMappings?: boolean;
 }
 
 export interface Candidate {
@@ -115,7 +117,10 @@ export class AllocationCandidatesService {
           if (Object.keys(merged).length === 0) continue;
           const mappings: Record<string, string[]> = {};
           combo.forEach((piece, i) => { mappings[req.groups[i]!.suffix] = [...new Set(Object.keys(piece.alloc).length ? Object.keys(piece.alloc) : piece.providers)]; });
-          const key = JSON.stringify(Object.keys(merged).sort().map((p) => [p, Object.entries(merged[p]!).sort()]));
+          const key = JSON.stringify([
+            Object.keys(merged).sort().map((p) => [p, Object.entries(merged[p]!).sort()]),
+            req.distinctMappings ? Object.entries(mappings).sort() : [],
+          ]);
           if (seen.has(key)) continue;
           seen.add(key);
           candidates.push({ allocations: merged, mappings });
