@@ -1,6 +1,8 @@
 // Keystone's default policy (Zed) as oslo.policy strings under the upstream names. As Zed ships
 // it (enforce_scope and enforce_new_defaults off), each new scoped default is OR-ed with its
 // deprecated rule, which is why a project-scoped admin may manage identity, as Tempest expects.
+// test/policy/identity/zed-defaults.test.ts checks that every rule here decides as Zed's does;
+// the routes build the targets as keystone/api/*.py does (e.g. target.user, the URL's user_id).
 
 const SYSTEM_READER = '(role:reader and system_scope:all)';
 const SYSTEM_ADMIN = '(role:admin and system_scope:all)';
