@@ -44,7 +44,8 @@ const TITLES: Record<number, string> = { ...STATUS_TITLES, 406: 'Not Acceptable'
  */
 export function placementFaults(authUrl: () => string): Faults {
   return {
-    render(err: ApiError): { status: number; headers: Record<string, string>; body: unknown } {
+    render(thrown: ApiError): { status: number; headers: Record<string, string>; body: unknown } {
+      let err = thrown;
       if (err.status === 401) {
         return {
           status: 401, headers: { 'WWW-Authenticate': `Keystone uri="${authUrl()}"` },
@@ -53,6 +54,9 @@ export function placementFaults(authUrl: () => string): Faults {
       }
       const status = err.status;
       const explanation = EXPLANATIONS[status] ?? TITLES[status] ?? 'Error';
+      // NOTE: ctx.authorize's denial, in placement's words (exception.PolicyNotAuthorized).
+      const denied = status === 403 ? /requested action: (.+)\.$/.exec(err.message) : null;
+      if (denied) err = new ApiError(403, `Policy does not allow ${denied[1]} to be performed.`);
       const message = status >= 500 ? '' : err.message === explanation || err.message === 'The resource could not be found.' ? '' : err.message;
       const error: Record<string, unknown> = {
         status, title: TITLES[status] ?? 'Error', detail: `${explanation}\n\n ${message}  `,

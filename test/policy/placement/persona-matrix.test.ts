@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+
+// Who may use placement with its Zed defaults: admin (and the service role) everything; a project
+// member or reader nothing, except a reader's own project usages; 403 in placement's error body.
+
+let cloud: TestCloud;
+type Persona = 'admin' | 'service' | 'member' | 'reader' | 'other';
+const c = {} as Record<Persona, Client>;
+let demoProject: string;
+let rp: string;
+const consumer = crypto.randomUUID();
+
+before(async () => {
+  cloud = await startTestCloud({ services: ['identity', 'placement'] });
+  const id = await login(cloud, 'admin', 'secret', 'admin');
+  const role = async (n: string) => (await id.get(`/roles?name=${n}`)).body.roles[0].id;
+  const project = async (n: string) => (await id.get(`/projects?name=${n}`)).body.projects[0].id;
+  demoProject = await project('demo');
+  const mkUser = async (name: string, roleName: string, projectId: string) => {
+    const u = (await id.post('/users', { user: { name, password: 'secret', domain_id: 'default' } })).body.user;
+    assert.equal((await id.put(`/projects/${projectId}/users/${u.id}/roles/${await role(roleName)}`)).status, 204);
+  };
+  await mkUser('plc-reader', 'reader', demoProject);
+  await mkUser('plc-service', 'service', await project('service'));
+  const mk = async (u: string, p: string) => new Client(`${cloud.url}/placement`, (await login(cloud, u, 'secret', p)).token);
+  c.admin = await mk('admin', 'admin');
+  c.service = await mk('plc-service', 'service');
+  c.member = await mk('demo', 'demo');
+  c.reader = await mk('plc-reader', 'demo');
+  c.other = await mk('alt_demo', 'alt_demo');
+  const H = { 'OpenStack-API-Version': 'placement latest' };
+  rp = (await c.admin.post('/resource_providers', { name: 'persona-rp' }, H)).body.uuid;
+  await c.admin.put(`/resource_providers/${rp}/inventories`, { resource_provider_generation: 0, inventories: { VCPU: { total: 8 } } }, H);
+  assert.equal((await c.admin.put(`/allocations/${consumer}`, { allocations: { [rp]: { resources: { VCPU: 1 } } }, project_id: demoProject, user_id: 'u', consumer_generation: null, consumer_type: 'INSTANCE' }, H)).status, 204);
+});
+after(async () => { await cloud.stop(); });
+
+// [policy, method, path, body?] — reads and writes over every resource.
+const ROWS: Array<[string, string, () => string, unknown?]> = [
+  ['placement:resource_providers:list', 'GET', () => '/resource_providers'],
+  ['placement:resource_providers:create', 'POST', () => '/resource_providers', { name: 'denied-rp' }],
+  ['placement:resource_providers:show', 'GET', () => `/resource_providers/${rp}`],
+  ['placement:resource_providers:update', 'PUT', () => `/resource_providers/${rp}`, { name: 'renamed' }],
+  ['placement:resource_providers:delete', 'DELETE', () => `/resource_providers/${rp}`],
+  ['placement:resource_providers:inventories:list', 'GET', () => `/resource_providers/${rp}/inventories`],
+  ['placement:resource_providers:inventories:update', 'PUT', () => `/resource_providers/${rp}/inventories`, { resource_provider_generation: 99, inventories: {} }],
+  ['placement:resource_providers:inventories:delete', 'DELETE', () => `/resource_providers/${rp}/inventories`],
+  ['placement:resource_providers:usages', 'GET', () => `/resource_providers/${rp}/usages`],
+  ['placement:resource_providers:allocations:list', 'GET', () => `/resource_providers/${rp}/allocations`],
+  ['placement:resource_providers:aggregates:list', 'GET', () => `/resource_providers/${rp}/aggregates`],
+  ['placement:resource_providers:aggregates:update', 'PUT', () => `/resource_providers/${rp}/aggregates`, { aggregates: [], resource_provider_generation: 99 }],
+  ['placement:resource_providers:traits:list', 'GET', () => `/resource_providers/${rp}/traits`],
+  ['placement:resource_providers:traits:update', 'PUT', () => `/resource_providers/${rp}/traits`, { traits: [], resource_provider_generation: 99 }],
+  ['placement:resource_providers:traits:delete', 'DELETE', () => `/resource_providers/${rp}/traits`],
+  ['placement:resource_classes:list', 'GET', () => '/resource_classes'],
+  ['placement:resource_classes:create', 'POST', () => '/resource_classes', { name: 'CUSTOM_DENIED' }],
+  ['placement:resource_classes:show', 'GET', () => '/resource_classes/VCPU'],
+  ['placement:resource_classes:update', 'PUT', () => '/resource_classes/CUSTOM_DENIED'],
+  ['placement:resource_classes:delete', 'DELETE', () => '/resource_classes/CUSTOM_DENIED'],
+  ['placement:traits:list', 'GET', () => '/traits'],
+  ['placement:traits:show', 'GET', () => '/traits/HW_CPU_X86_AVX2'],
+  ['placement:traits:update', 'PUT', () => '/traits/CUSTOM_DENIED'],
+  ['placement:traits:delete', 'DELETE', () => '/traits/CUSTOM_DENIED'],
+  ['placement:allocations:list', 'GET', () => `/allocations/${consumer}`],
+  ['placement:allocations:update', 'PUT', () => `/allocations/${consumer}`, { allocations: {}, project_id: 'p', user_id: 'u', consumer_generation: 99, consumer_type: 'INSTANCE' }],
+  ['placement:allocations:delete', 'DELETE', () => `/allocations/${consumer}`],
+  ['placement:allocations:manage', 'POST', () => '/allocations', { [consumer]: { allocations: {}, project_id: 'p', user_id: 'u', consumer_generation: 99, consumer_type: 'INSTANCE' } }],
+  ['placement:allocation_candidates:list', 'GET', () => '/allocation_candidates?resources=VCPU:1'],
+  ['placement:usages', 'GET', () => `/usages?project_id=${crypto.randomUUID()}`],
+];
+
+const call = (who: Client, method: string, path: string, body?: unknown) =>
+  who.call(method, path, body, { 'OpenStack-API-Version': 'placement latest' });
+
+describe('persona matrix', () => {
+  for (const persona of ['member', 'reader', 'other'] as const) {
+    test(`${persona}: every call is 403 with placement's body and nothing changes`, async () => {
+      for (const [policy, method, path, body] of ROWS) {
+        const r = await call(c[persona], method, path(), body);
+        assert.equal(r.status, 403, `${persona} ${method} ${path()}`);
+        const e = r.body.errors[0];
+        assert.equal(e.status, 403);
+        assert.equal(e.title, 'Forbidden');
+        assert.equal(e.code, 'placement.undefined_code');
+        assert.match(e.detail, new RegExp(`Policy does not allow ${policy} to be performed\\.`));
+        assert.match(e.request_id, /^req-/);
+      }
+      const shown = await call(c.admin, 'GET', `/resource_providers/${rp}`);
+      assert.equal(shown.body.name, 'persona-rp');
+      assert.equal((await call(c.admin, 'GET', `/allocations/${consumer}`)).body.allocations[rp].resources.VCPU, 1);
+    });
+  }
+
+  test('a project reader may read its own project\'s usages (system_or_project_reader), not another\'s', async () => {
+    const own = await call(c.reader, 'GET', `/usages?project_id=${demoProject}`);
+    assert.equal(own.status, 200);
+    assert.equal(own.body.usages.all.VCPU, 1);
+    assert.equal((await call(c.member, 'GET', `/usages?project_id=${demoProject}`)).status, 200, 'member implies reader');
+    assert.equal((await call(c.other, 'GET', `/usages?project_id=${demoProject}`)).status, 403);
+  });
+
+  for (const persona of ['admin', 'service'] as const) {
+    test(`${persona}: reads and writes are allowed (no 403 anywhere)`, async () => {
+      for (const [, method, path, body] of ROWS) {
+        if (method === 'DELETE' && path().endsWith(rp)) continue;
+        const r = await call(c[persona], method, path(), body);
+        assert.notEqual(r.status, 403, `${persona} ${method} ${path()}: ${JSON.stringify(r.body)}`);
+        assert.ok(r.status < 500);
+      }
+    });
+  }
+
+  test('the API root needs no token', async () => {
+    assert.equal((await new Client(`${cloud.url}/placement`).get('')).status, 200);
+  });
+});
