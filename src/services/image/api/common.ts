@@ -12,14 +12,10 @@ export function callerOf(ctx: RequestContext): Caller {
   return { projectId: ctx.projectId, isAdmin: allowed(ctx, 'context_is_admin', {}) };
 }
 
-/**
- * oslo.policy with Glance's rules. NOTE: Glance's rules compare literals with the target
- * ("'public':%(visibility)s"); the literal kinds are given as credentials equal to themselves.
- */
+/** oslo.policy with Glance's rules (an unknown rule name denies). */
 export function allowed(ctx: RequestContext, rule: string, target: Record<string, unknown>): boolean {
   if (!ctx.rules.has(rule)) return false;
-  const creds = { ...ctx.credentials(), "'public'": 'public', "'shared'": 'shared', "'community'": 'community' };
-  return enforce(ctx.rules, rule, target, creds);
+  return enforce(ctx.rules, rule, target, ctx.credentials());
 }
 
 export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>): void {
