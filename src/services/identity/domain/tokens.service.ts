@@ -1,5 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import type { IdentityTables, UserRecord } from '../store/tables.js';
@@ -79,10 +79,12 @@ export class TokensService {
    * before the rows, so a write racing a validation can only make its entry stale, never wrong.
    * Tokens of trusts and application credentials (which expire on their own) are not cached.
    */
-  private readonly validated = new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>();
+  private readonly validated = [new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>(), new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>()] as const;
+  private stampQuery?: CompiledQuery<{ c: number; v: number }>;
 
   private async changeStamp(): Promise<string> {
-    const { rows } = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version()) as v`.execute(this.t.db);
+    this.stampQuery ??= sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version()) as v`.compile(this.t.db);
+    const { rows } = await this.t.db.executeQuery(this.stampQuery);
     return `${rows[0]!.c}:${rows[0]!.v}`;
   }
 
@@ -149,16 +151,16 @@ export class TokensService {
 
   /** Validates a token and describes it; throws InvalidToken. */
   async validate(token: string, allowExpired = false): Promise<TokenInfo> {
-    const key = `${allowExpired ? 1 : 0}${token}`;
+    const cache = this.validated[allowExpired ? 1 : 0];
     const stamp = await this.changeStamp();
-    const hit = this.validated.get(key);
+    const hit = cache.get(token);
     if (hit && hit.stamp === stamp && Date.now() < hit.notAfterMs) return structuredClone(hit.info);
     const reads = new Reads(this.t, this.users, this.assignments);
     const p = await this.decodeValid(token, allowExpired, reads);
     const info = await this.describe(p, reads);
     if (!p.appCredId && !p.trustId) {
-      if (this.validated.size >= VALIDATION_CACHE_SIZE) this.validated.clear();
-      this.validated.set(key, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info: structuredClone(info) });
+      if (cache.size >= VALIDATION_CACHE_SIZE) cache.clear();
+      cache.set(token, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info: structuredClone(info) });
     }
     return info;
   }
