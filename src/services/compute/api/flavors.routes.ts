@@ -76,6 +76,8 @@ export function flavorRoutes(d: ComputeDomain, base: () => string): RouteSpec[] 
         if (name.length < 1 || name.length > 255 || name.trim() !== name || /[\x00-\x1f]/.test(name)) throw invalidInput('name', name, 'Invalid flavor name.');
         let id: string | null = null;
         if (b.id !== undefined && b.id !== null) {
+          // NOTE: Nova's schema takes a number too (tempest sends int ids) and stores its text.
+          if (typeof b.id === 'number' && Number.isFinite(b.id)) b.id = String(b.id);
           if (typeof b.id !== 'string' || b.id.length < 1 || b.id.length > 255 || !ID_RE.test(b.id)) throw invalidInput('id', b.id, `${JSON.stringify(b.id)} does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'`);
           id = b.id;
         }
