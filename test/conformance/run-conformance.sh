@@ -38,6 +38,7 @@ grep -q ready "$WORK/server.log" || { echo "conformance: server not ready in 60 
 SELECTIONS=(
   'identity|^tempest\.api\.identity\.(admin\.)?v3\.'
   'image|^tempest\.api\.image\.v2\.'
+  'network|^tempest\.api\.network\.'
 )
 REGEX=$(printf '%s\n' "${SELECTIONS[@]}" | cut -d'|' -f2- | paste -sd'|')
 printf '%s\n' "${SELECTIONS[@]}" >"$WORK/selections.txt"
