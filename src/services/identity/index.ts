@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TokenValidator, TokenInfo } from '../../core/auth/request-context.js';
 import { migrate, type Db } from '../../core/db/database.js';
 import { Unauthorized } from '../../core/errors/errors.js';
-import type { ServiceMount } from '../../core/http/service-plugin.js';
+import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { CloudConfig } from '../../config.js';
 import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
@@ -102,15 +102,21 @@ export class IdentityModule {
       rules: () => this.rules,
       faults: identityFaults(publicUrl),
       tokens: this.tokens,
-      routes: [
+      routes: withHead([
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
         ...trustRoutes(d), ...ec2CredentialRoutes(d),
         ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
-      ],
+      ]),
       setup: (_app: FastifyInstance) => {},
     };
   }
+}
+
+/** Keystone (Flask) answers HEAD wherever it answers GET: same checks and status, no body. */
+function withHead(routes: RouteSpec[]): RouteSpec[] {
+  const head = new Set(routes.filter((r) => r.method === 'HEAD').map((r) => r.url));
+  return [...routes, ...routes.filter((r) => r.method === 'GET' && !head.has(r.url)).map((r): RouteSpec => ({ ...r, method: 'HEAD' }))];
 }
 
 /** policy.json or policy.yaml (flat "name": "rule" lines) in the data dir overrides defaults. */

@@ -37,6 +37,16 @@ describe('version discovery', () => {
     assert.equal(m.status, 405);
     assert.equal(m.body.error.code, 405);
   });
+
+  test('HEAD answers wherever GET does, without a body', async () => {
+    for (const [path, status] of [['/users', 200], ['/projects', 200], ['/regions/RegionOne', 200], ['/projects/nope', 404], ['/role_assignments', 200]] as const) {
+      const r = await admin.head(path);
+      assert.equal(r.status, status, path);
+      assert.equal(r.body, undefined);
+    }
+    assert.equal((await new Client(v3).head('/users')).status, 401);
+    assert.equal((await new Client(`${cloud.url}/identity`).head('/')).status, 300);
+  });
 });
 
 describe('regions', () => {
