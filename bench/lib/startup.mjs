@@ -48,8 +48,18 @@ function build() {
 }
 
 let n = 0;
+/** One start; retried when bin/stratus.js rebuilt the bundle (src/ changed meanwhile: a shared tree). */
 async function startOnce() {
-  build();
+  for (let attempt = 1; ; attempt++) {
+    build();
+    const before = statSync(join(root, 'dist', 'main.js')).mtimeMs;
+    const r = await startTimed();
+    if (statSync(join(root, 'dist', 'main.js')).mtimeMs === before || attempt === 5) return r;
+    await stop(r.child);
+  }
+}
+
+async function startTimed() {
   const log = join(dirname(dataDir), `stratus-${++n}.log`);
   const fd = openSync(log, 'w');
   const t0 = process.hrtime.bigint();
