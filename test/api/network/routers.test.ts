@@ -122,4 +122,17 @@ describe('security groups', () => {
     const again = await demo.post('/security-groups', { security_group: { name: 'default' } });
     assert.equal(again.status, 409);
   });
+
+  test('ports in the default group learn of each other through its remote-group rule', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'sg-net' } })).body.network;
+    await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 4, cidr: '192.168.99.0/24' } });
+    const a = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    fake.reset();
+    const b = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const forA = fake.callsOf('setPortSecurity').map((c) => c[0] as any).filter((x) => x.portId === a.id).at(-1);
+    assert.ok(forA, 'port A is told about its new peer');
+    const ingress = forA.rules.find((r: any) => r.direction === 'ingress' && r.ethertype === 'IPv4' && r.remotePrefixes);
+    assert.ok(ingress.remotePrefixes.includes(`${b.fixed_ips[0].ip_address}/32`));
+    assert.ok(ingress.remotePrefixes.includes(`${a.fixed_ips[0].ip_address}/32`));
+  });
 });

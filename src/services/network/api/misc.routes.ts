@@ -12,7 +12,6 @@ const Id = Type.Object({ id: Type.String() });
 
 /** The extensions we implement, under Neutron's aliases. */
 export const EXTENSIONS: [string, string, string][] = [
-  ['agent', 'agent', 'The agent management extension.'].slice(0, 0) as any,
   ['router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.'],
   ['external-net', 'Neutron external network', 'Adds external network attribute to network resource.'],
   ['ext-gw-mode', 'Neutron L3 Configurable external gateway mode', 'Extension of the router abstraction for specifying whether SNAT should occur on the external gateway'],
@@ -44,14 +43,12 @@ export const EXTENSIONS: [string, string, string][] = [
   ['sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'],
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   ['fip-port-details', 'Floating IP Port Details Extension', 'Add port_details attribute to Floating IP resource'],
-  ['subnet-external-network', 'Subnet External Network', 'Informs if the subnet is associated to an external network.'].slice(0, 3) as any,
   ['subnet-service-types', 'Subnet service types', 'Provides ability to set the subnet service_types field'],
   ['stateful-security-group', 'Stateful security group', 'Indicates if the security group is stateful or not'],
   ['service-type', 'Neutron Service Type Management', 'API for retrieving service providers for Neutron advanced services'],
   ['ip-substring-filtering', 'IP address substring filtering', 'Provides IP address substring filtering when listing ports'],
   ['empty-string-filtering', 'Empty String Filtering Extension', 'Allow filtering by attributes with empty string value'],
-  ['security-groups-remote-address-group', 'Remote address group id field for security group rules', 'Add new field of remote address group id in security group rules'].slice(0, 0) as any,
-].filter((e: unknown[]) => e.length === 3);
+];
 
 export function miscRoutes(d: NetworkDomain): RouteSpec[] {
   const version = (req: ApiRequest) => ({ id: 'v2.0', status: 'CURRENT', links: [{ href: `${req.raw.protocol}://${req.headers.host}/networking/v2.0/`, rel: 'self' }] });

@@ -58,11 +58,13 @@ export class NetworkDomain {
         await this.safe(() => this.driver.unplugPort(p.id, p.binding_host_id || deps.host));
         await this.safe(() => this.driver.removePortSecurity(p.id));
         await this.syncDhcp(p.network_id);
+        await this.syncRemoteGroupMembers(p.security_groups, p.id);
       },
-      changed: async (p) => {
+      changed: async (p, before) => {
         if (p.binding_host_id) await this.safe(() => this.driver.plugPort(this.driverPort(p), p.binding_host_id));
         if (!p.device_owner.startsWith('network:')) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
         await this.syncDhcp(p.network_id);
+        await this.syncRemoteGroupMembers([...new Set([...p.security_groups, ...(before?.security_groups ?? [])])], p.id);
       },
     });
     this.securityGroups = new SecurityGroupsService(deps, async (sgIds) => {
@@ -82,6 +84,17 @@ export class NetworkDomain {
       routerDeleted: async (id) => { await this.safe(() => this.driver.deleteRouter(id)); },
       quota: (p, r, n) => this.checkQuota(p, r, n),
     });
+  }
+
+  /** Ports whose rules name one of `groups` as remote group see a member come or go. */
+  private async syncRemoteGroupMembers(groups: string[], except: string): Promise<void> {
+    if (!groups.length) return;
+    const referring = new Set((await this.t.securityGroupRules.list()).filter((r) => r.remote_group_id && groups.includes(r.remote_group_id)).map((r) => r.security_group_id));
+    if (!referring.size) return;
+    for (const p of await this.t.ports.list()) {
+      if (p.id === except || p.device_owner.startsWith('network:') || !p.security_groups.some((g) => referring.has(g))) continue;
+      await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
+    }
   }
 
   private async autoDeletable(s: SubnetRecord): Promise<number> {
