@@ -14,6 +14,7 @@ import { PLACEMENT_PATH } from './api/common.js';
 import { inventoryRoutes } from './api/inventories.routes.js';
 import { resourceClassRoutes } from './api/resource-classes.routes.js';
 import { resourceProviderRoutes } from './api/resource-providers.routes.js';
+import { reshaperRoutes } from './api/reshaper.routes.js';
 import { traitRoutes } from './api/traits.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { PlacementDomain } from './domain/placement-domain.js';
@@ -55,7 +56,7 @@ export class PlacementModule implements ServiceModule {
       tokens: this.ctx.tokens,
       routes: [
         ...versionRoutes(), ...resourceProviderRoutes(d), ...inventoryRoutes(d), ...resourceClassRoutes(d), ...traitRoutes(d),
-        ...aggregateRoutes(d), ...allocationRoutes(d), ...allocationCandidateRoutes(d),
+        ...aggregateRoutes(d), ...allocationRoutes(d), ...allocationCandidateRoutes(d), ...reshaperRoutes(d),
       ],
       setup: (app: FastifyInstance) => {
         type WithVersion = FastifyRequest & { placementVersion?: Microversion };

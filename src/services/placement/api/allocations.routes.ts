@@ -91,6 +91,25 @@ function parsePut(req: ApiRequest, consumerUuid: string): ConsumerAllocations {
   return { consumerUuid, allocations, ...ownerFields(req, b, allowed) };
 }
 
+/** {consumer uuid: {allocations, project_id, user_id, ...}}: POST /allocations and the reshaper's allocations. */
+export function parseConsumers(req: ApiRequest, b: unknown): ConsumerAllocations[] {
+  if (!isObject(b)) throw invalid(`${JSON.stringify(b)} is not of type 'object'`);
+  if (Object.keys(b).length === 0) throw invalid('{} does not have enough properties');
+  const items: ConsumerAllocations[] = [];
+  const allowed = new Set(['allocations', 'project_id', 'user_id']);
+  if (has(req, 'consumerGeneration')) allowed.add('consumer_generation');
+  if (has(req, 'consumerType')) allowed.add('consumer_type');
+  for (const [consumer, body] of Object.entries(b)) {
+    if (!isUuid(consumer)) throw invalid(`'${consumer}' does not match any of the regexes`);
+    if (!isObject(body)) throw invalid(`${JSON.stringify(body)} is not of type 'object'`);
+    if (!('allocations' in body)) throw invalid(`'allocations' is a required property`);
+    const owner = ownerFields(req, body, allowed);
+    if (body.project_id === undefined || body.user_id === undefined) throw invalid(`'project_id' is a required property`);
+    items.push({ consumerUuid: normUuid(consumer), allocations: dictAllocations(body.allocations, true), ...owner });
+  }
+  return items;
+}
+
 export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
   return [
     {
@@ -131,22 +150,7 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
       handler: async (req) => {
         requireVersion(req, 'postAllocations');
         req.ctx.authorize('placement:allocations:manage', ownTarget(req));
-        const b = req.body;
-        if (!isObject(b)) throw invalid(`${JSON.stringify(b)} is not of type 'object'`);
-        if (Object.keys(b).length === 0) throw invalid('{} does not have enough properties');
-        const items: ConsumerAllocations[] = [];
-        const allowed = new Set(['allocations', 'project_id', 'user_id']);
-        if (has(req, 'consumerGeneration')) allowed.add('consumer_generation');
-        if (has(req, 'consumerType')) allowed.add('consumer_type');
-        for (const [consumer, body] of Object.entries(b)) {
-          if (!isUuid(consumer)) throw invalid(`'${consumer}' does not match any of the regexes`);
-          if (!isObject(body)) throw invalid(`${JSON.stringify(body)} is not of type 'object'`);
-          if (!('allocations' in body)) throw invalid(`'allocations' is a required property`);
-          const owner = ownerFields(req, body, allowed);
-          if (body.project_id === undefined || body.user_id === undefined) throw invalid(`'project_id' is a required property`);
-          items.push({ consumerUuid: normUuid(consumer), allocations: dictAllocations(body.allocations, true), ...owner });
-        }
-        await d.allocations.set(items);
+        await d.allocations.set(parseConsumers(req, req.body));
       },
     },
     {

@@ -34,7 +34,12 @@ export class AllocationsService {
 
   /** Replaces the allocations of every consumer given, all or nothing. */
   async set(items: ConsumerAllocations[]): Promise<void> {
-    await this.tx.run(async (s) => {
+    await this.tx.run((s) => this.setIn(s, items));
+  }
+
+  /** The same inside an open transaction (the reshaper's). */
+  async setIn(s: PlacementStore, items: ConsumerAllocations[]): Promise<void> {
+    {
       const touched = new Set<string>();
       const requested = new Set<string>();
       for (const item of items) {
@@ -49,7 +54,7 @@ export class AllocationsService {
         const rec = await s.provider(p);
         if (rec) await s.updateProvider(p, { generation: rec.generation + 1, updated_at: t });
       }
-    });
+    }
   }
 
   /** Claim-or-fail for the facade: false when it does not fit (nothing changes). */

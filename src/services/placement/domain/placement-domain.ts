@@ -3,6 +3,7 @@ import { AllocationCandidatesService } from './allocation-candidates.service.js'
 import { AllocationsService } from './allocations.service.js';
 import { Tx } from './common.js';
 import { ProvidersService } from './providers.service.js';
+import { ReshaperService } from './reshaper.service.js';
 import { ResourceClassesService } from './resource-classes.service.js';
 import { TraitsService } from './traits.service.js';
 
@@ -14,6 +15,7 @@ export class PlacementDomain {
   readonly providers: ProvidersService;
   readonly allocations: AllocationsService;
   readonly candidates: AllocationCandidatesService;
+  readonly reshaper: ReshaperService;
 
   constructor(db: Db) {
     this.tx = new Tx(db);
@@ -22,5 +24,6 @@ export class PlacementDomain {
     this.providers = new ProvidersService(this.tx, this.classes, this.traits);
     this.allocations = new AllocationsService(this.tx);
     this.candidates = new AllocationCandidatesService(this.tx);
+    this.reshaper = new ReshaperService(this.tx, this.providers, this.allocations);
   }
 }

@@ -154,11 +154,16 @@ export class ProvidersService {
 
   /** PUT .../inventories: replaces every class; a removed class with allocations is a 409. */
   async setInventories(uuid: string, generation: number, inventories: Record<string, InventoryInput>, mv: { reservedMayEqualTotal: boolean }): Promise<{ provider: ProviderRecord; inventories: InventoryRecord[] }> {
-    return this.tx.run(async (s) => {
+    return this.tx.run((s) => this.setInventoriesIn(s, uuid, generation, inventories, mv));
+  }
+
+  /** The same inside an open transaction; the reshaper moves allocations in the same step, so may skip the in-use check. */
+  async setInventoriesIn(s: PlacementStore, uuid: string, generation: number, inventories: Record<string, InventoryInput>, mv: { reservedMayEqualTotal: boolean; skipInUse?: boolean }): Promise<{ provider: ProviderRecord; inventories: InventoryRecord[] }> {
+    {
       const p = await providerOr404(s, uuid);
       if (p.generation !== generation) throw generationConflict();
       for (const [rc, inv] of Object.entries(inventories)) await this.checkInventory(s, rc, inv, uuid, mv.reservedMayEqualTotal);
-      const used = sumUsage(await s.allocationsOnProvider(uuid));
+      const used = mv.skipInUse ? {} : sumUsage(await s.allocationsOnProvider(uuid));
       const current = await s.inventories(uuid);
       const t = now();
       for (const old of current) {
@@ -171,7 +176,7 @@ export class ProvidersService {
       for (const [rc, inv] of Object.entries(inventories)) await s.putInventory(this.record(uuid, rc, inv, t));
       if (!(await s.bumpGeneration(uuid, generation, t))) throw generationConflict();
       return { provider: { ...p, generation: generation + 1 }, inventories: await s.inventories(uuid) };
-    });
+    }
   }
 
   /** POST (create one, 409 when present) or PUT (update one, 400 when absent) of one class. */
