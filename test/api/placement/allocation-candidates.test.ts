@@ -94,6 +94,12 @@ describe('allocation candidates', () => {
     }
     const none = await admin.get('/allocation_candidates?resources=VCPU:1&resources1=SRIOV_NET_VF:1&resources2=SRIOV_NET_VF:1&group_policy=none');
     assert.equal(none.body.allocation_requests.length, 4, 'both on one PF counts too (merged)');
+    const same = await admin.get('/allocation_candidates?resources1=SRIOV_NET_VF:1&resources2=SRIOV_NET_VF:1&group_policy=none&same_subtree=1,2');
+    assert.equal(same.status, 200);
+    assert.equal(same.body.allocation_requests.length, 2, 'both groups on one PF');
+    for (const a of same.body.allocation_requests) assert.deepEqual(a.mappings['1'], a.mappings['2']);
+    assert.equal((await admin.get('/allocation_candidates?resources1=VCPU:1&same_subtree=1,3')).status, 400);
+    assert.equal((await admin.at('1.35').get('/allocation_candidates?resources1=VCPU:1&same_subtree=1')).status, 400);
     const t = await admin.get(`/allocation_candidates?resources=VCPU:1&in_tree=${root}`);
     assert.deepEqual(providersOf(t.body), [root]);
   });

@@ -14,6 +14,7 @@ async function parseRequest(d: PlacementDomain, req: ApiRequest): Promise<Candid
   const groups = new Map<string, Record<string, string[]>>();
   const top = new Set(['limit', 'group_policy']);
   if (has(req, 'rootRequired')) top.add('root_required');
+  if (has(req, 'sameSubtree')) top.add('same_subtree');
   for (const key of Object.keys(q)) {
     if (top.has(key)) continue;
     let base = key; let suffix = '';
@@ -75,7 +76,17 @@ async function parseRequest(d: PlacementDomain, req: ApiRequest): Promise<Candid
   let rootRequired: CandidatesRequest['rootRequired'];
   const rr = many(q, 'root_required');
   if (rr.length) { const t = parseRequired(req, rr); rootRequired = { required: t.required, forbidden: t.forbidden }; }
-  return { groups: out, groupPolicy: groupPolicy as 'none' | 'isolate' | undefined, limit, nested: has(req, 'nestedCandidates'), rootRequired, distinctMappings: has(req, 'mappings') };
+  const sameSubtree: string[][] = [];
+  for (const v of many(q, 'same_subtree')) {
+    const set = v.split(',').map((x) => x.trim());
+    const known = new Set(out.map((g) => g.suffix));
+    const missing = set.filter((x) => !known.has(x));
+    if (set.some((x) => x === '') || missing.length) {
+      throw badRequest(`Real request group suffixes are required in same_subtree. The following suffixes were not found in the request: ${missing.join(', ') || v}`, ErrorCode.QUERYPARAM_BAD_VALUE);
+    }
+    sameSubtree.push(set);
+  }
+  return { sameSubtree, groups: out, groupPolicy: groupPolicy as 'none' | 'isolate' | undefined, limit, nested: has(req, 'nestedCandidates'), rootRequired, distinctMappings: has(req, 'mappings') };
 }
 
 export function allocationCandidateRoutes(d: PlacementDomain): RouteSpec[] {

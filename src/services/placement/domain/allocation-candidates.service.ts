@@ -22,6 +22,8 @@ export interface CandidatesRequest {
   rootRequired?: { required: string[]; forbidden: string[] };
   /** From 1.34 requests that differ only in which group sits where are distinct (their mappings differ). */
   distinctMappings?: boolean;
+  /** (1.36) Each set of group suffixes must be satisfied within one subtree (one provider the ancestor of all). */
+  sameSubtree?: string[][];
 }
 
 export interface Candidate {
@@ -117,6 +119,18 @@ export class AllocationCandidatesService {
           if (Object.keys(merged).length === 0) continue;
           const mappings: Record<string, string[]> = {};
           combo.forEach((piece, i) => { mappings[req.groups[i]!.suffix] = [...new Set(Object.keys(piece.alloc).length ? Object.keys(piece.alloc) : piece.providers)]; });
+          if (req.sameSubtree?.length) {
+            const ancestors = (p: string): Set<string> => {
+              const out = new Set<string>();
+              for (let a = byUuid.get(p); a; a = a.parent_uuid ? byUuid.get(a.parent_uuid) : undefined) out.add(a.uuid);
+              return out;
+            };
+            const ok = req.sameSubtree.every((set) => {
+              const ps = [...new Set(set.flatMap((suffix) => mappings[suffix] ?? []))];
+              return ps.some((top) => ps.every((p) => ancestors(p).has(top)));
+            });
+            if (!ok) continue;
+          }
           const key = JSON.stringify([
             Object.keys(merged).sort().map((p) => [p, Object.entries(merged[p]!).sort()]),
             req.distinctMappings ? Object.entries(mappings).sort() : [],
