@@ -92,6 +92,7 @@ const tables: Record<string, Record<string, Row>> = {
   projects: {
     'list projects': { call: () => ['GET', '/projects'], expect: ADMINS(200) },
     'show project P': { call: () => ['GET', `/projects/${w.P}`], expect: '200 200 200 200 200 403' },
+    'show a project that does not exist (403 before 404 for non-admins)': { call: () => ['GET', '/projects/nope'], expect: '404 404 404 403 403 403' },
     'show project Q': { call: () => ['GET', `/projects/${w.Q}`], expect: '200 200 200 403 403 200' },
     'create a project': { call: (who) => ['POST', '/projects', { project: { name: unique(who), domain_id: 'default' } }], expect: ADMINS(201) },
     'update project P': { call: () => ['PATCH', `/projects/${w.P}`, { project: { description: 'P' } }], expect: ADMINS(200) },
@@ -118,6 +119,7 @@ const tables: Record<string, Record<string, Row>> = {
   },
   groups: {
     'list groups': { call: () => ['GET', '/groups'], expect: ADMINS(200) },
+    'show a group that does not exist': { call: () => ['GET', '/groups/nope'], expect: '404 404 404 403 403 403' },
     'show a group': { call: () => ['GET', `/groups/${f.group}`], expect: ADMINS(200) },
     'create a group': { call: (who) => ['POST', '/groups', { group: { name: unique(who), domain_id: 'default' } }], expect: ADMINS(201) },
     'update a group': { call: () => ['PATCH', `/groups/${f.group}`, { group: { description: 'g' } }], expect: ADMINS(200) },
@@ -132,6 +134,7 @@ const tables: Record<string, Record<string, Row>> = {
   },
   roles: {
     'list roles': { call: () => ['GET', '/roles'], expect: ADMINS(200) },
+    'show a role that does not exist': { call: () => ['GET', '/roles/nope'], expect: '404 404 404 403 403 403' },
     'show a role': { call: () => ['GET', `/roles/${w.roles.member}`], expect: ADMINS(200) },
     'create a role': { call: (who) => ['POST', '/roles', { role: { name: unique(who) } }], expect: ADMINS(201) },
     'update a role': { call: async (who) => ['PATCH', `/roles/${await newRole(unique(who))}`, { role: { description: 'r' } }], expect: ADMINS(200) },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { NotFound } from '../../../core/errors/errors.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { GroupRecord } from '../store/tables.js';
@@ -13,9 +14,11 @@ const Params = Type.Object({ group_id: Type.String() });
 const MemberParams = Type.Object({ group_id: Type.String(), user_id: Type.String() });
 
 export function groupRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: as Keystone, policy runs before the existence check (403, not 404, for non-admins).
   const loadFor = async (req: any, policy: string): Promise<GroupRecord> => {
-    const group = await d.groups.get(req.params.group_id);
-    req.ctx.authorize(policy, { target: { group } });
+    const group = await d.groups.get(req.params.group_id).catch((e) => { if (e instanceof NotFound) return undefined; throw e; });
+    req.ctx.authorize(policy, { target: group ? { group } : {} });
+    if (!group) throw new NotFound(`Could not find group: ${req.params.group_id}.`);
     return group;
   };
   // Membership calls: the target holds the group and the user, as Keystone builds it.

@@ -26,9 +26,11 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
     if (domain) req.ctx.authorize(policy);
     return domain;
   };
+  // NOTE: as Keystone, policy runs before the existence check (403, not 404, for non-admins).
   const loadFor = async (req: any, policy: string): Promise<ProjectRecord> => {
-    const project = await d.projects.get(req.params.project_id);
-    req.ctx.authorize(policy, { target: { project } });
+    const project = await d.projects.find(req.params.project_id);
+    req.ctx.authorize(policy, { target: project ? { project } : {} });
+    if (!project) throw new NotFound(`Could not find project: ${req.params.project_id}.`);
     return project;
   };
   return [

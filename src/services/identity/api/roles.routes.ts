@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { NotFound } from '../../../core/errors/errors.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { Inference } from '../domain/roles.service.js';
@@ -21,6 +22,13 @@ const policyFor = (action: string, r?: { domain_id: string | null }) =>
   r && roleDomainId(r) ? `identity:${action}_domain_role` : `identity:${action}_role`;
 
 export function roleRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: as Keystone, policy runs before the existence check (403, not 404, for non-admins).
+  const loadFor = async (req: ApiRequest, action: string): Promise<RoleRecord> => {
+    const role = await d.roles.find(req.params.role_id);
+    req.ctx.authorize(policyFor(action, role), { target: role ? { role } : {} });
+    if (!role) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
+    return role;
+  };
   const inferenceView = (req: ApiRequest, inf: Inference) => ({
     role_inference: { prior_role: roleRef(req, inf.prior), implies: roleRef(req, inf.implied) },
     links: { self: `${v3(req)}/roles/${inf.prior.id}/implies/${inf.implied.id}` },
@@ -46,16 +54,14 @@ export function roleRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v3/roles/:role_id', schema: { params: Params },
       handler: async (req) => {
-        const role = await d.roles.get(req.params.role_id);
-        req.ctx.authorize(policyFor('get', role), { target: { role, domain_id: role.domain_id } });
+        const role = await loadFor(req, 'get');
         return { role: roleView(req, role) };
       },
     },
     {
       method: 'PATCH', url: '/v3/roles/:role_id', schema: { params: Params, body: wrapped('role', roleProps) },
       handler: async (req) => {
-        const role = await d.roles.get(req.params.role_id);
-        req.ctx.authorize(policyFor('update', role), { target: { role } });
+        const role = await loadFor(req, 'update');
         const { known, extra } = splitExtra(req.body.role, KNOWN);
         return { role: roleView(req, await d.roles.update(role.id, { ...(known as any), extra })) };
       },
@@ -63,8 +69,7 @@ export function roleRoutes(d: IdentityDomain): RouteSpec[] {
     {
       method: 'DELETE', url: '/v3/roles/:role_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const role = await d.roles.get(req.params.role_id);
-        req.ctx.authorize(policyFor('delete', role), { target: { role } });
+        const role = await loadFor(req, 'delete');
         await d.roles.delete(role.id);
       },
     },
