@@ -57,6 +57,7 @@ export function placementFaults(authUrl: () => string): Faults {
       // NOTE: ctx.authorize's denial, in placement's words (exception.PolicyNotAuthorized).
       const denied = status === 403 ? /requested action: (.+)\.$/.exec(err.message) : null;
       if (denied) err = new ApiError(403, `Policy does not allow ${denied[1]} to be performed.`);
+      if (status === 405) err = new ApiError(405, 'The method specified is not allowed for this resource.');
       const message = status >= 500 ? '' : err.message === explanation || err.message === 'The resource could not be found.' ? '' : err.message;
       const error: Record<string, unknown> = {
         status, title: TITLES[status] ?? 'Error', detail: `${explanation}\n\n ${message}  `,

@@ -98,6 +98,15 @@ describe('create, show, update, delete', () => {
     assert.equal((await admin.get('/resource_providers?name=ok')).body.resource_providers.length, 0);
   });
 
+  test('a body that is not JSON is a 415; an unknown method a 405, in placement\'s body', async () => {
+    const r = await admin.post('/resource_providers', 'name=x', { 'Content-Type': 'text/plain' });
+    assert.equal(r.status, 415);
+    assert.match(r.body.errors[0].detail, /The media type text\/plain is not supported, use application\/json/);
+    const m = await admin.patch('/resource_providers', { name: 'x' });
+    assert.equal(m.status, 405);
+    assert.equal(m.body.errors[0].title, 'Method Not Allowed');
+  });
+
   test('show and delete of an unknown provider are 404 in placement\'s body', async () => {
     const r = await admin.get(`/resource_providers/${uuid()}`);
     assert.equal(r.status, 404);
