@@ -57,6 +57,7 @@ export class ComputeModule implements ServiceModule {
     domain.bindServers({
       usage: (projectId) => servers.domain.servers.store.countActive(projectId),
       hosts: async () => (await servers.domain.hosts.nodes()).map((n) => ({ host: n.host, nodeUuid: n.id })),
+      services: async () => (await servers.domain.hosts.services({})).map((s) => ({ host: s.host, binary: s.binary, disabled: s.disabled, forcedDown: s.forced_down, updatedAt: s.updated_at })),
     });
     return new ComputeModule(ctx, domain, servers);
   }

@@ -33,5 +33,16 @@ describe('availability zones', () => {
     assert.deepEqual(Object.keys(zones.east.hosts), [hosts[1]]);
     assert.deepEqual(Object.keys(zones.nova.hosts), [hosts[0]]);
     assert.equal(zones.east.hosts[hosts[1]]['nova-compute'].available, true);
+    assert.ok(Object.values(zones.internal.hosts).some((svcs: any) => 'nova-scheduler' in svcs && 'nova-conductor' in svcs));
+    assert.equal((await demo.get('/os-availability-zone')).body.availabilityZoneInfo.some((z: any) => z.zoneName === 'internal'), false);
+  });
+
+  test('a zone whose every nova-compute is disabled is unavailable', async () => {
+    const svc = (await admin.get('/os-services?binary=nova-compute', { 'OpenStack-API-Version': 'compute 2.53' })).body.services.find((s: any) => s.host === hosts[1]);
+    const r = await admin.put(`/os-services/${svc.id}`, { status: 'disabled' }, { 'OpenStack-API-Version': 'compute 2.53' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const zones = (await demo.get('/os-availability-zone')).body.availabilityZoneInfo;
+    assert.deepEqual(zones.find((z: any) => z.zoneName === 'east').zoneState, { available: false });
+    assert.deepEqual(zones.find((z: any) => z.zoneName === 'nova').zoneState, { available: true });
   });
 });

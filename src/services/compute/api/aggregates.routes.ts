@@ -110,20 +110,19 @@ export function aggregateRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/os-availability-zone',
       handler: async (req) => {
         req.ctx.authorize('os_compute_api:os-availability-zone:list', {});
-        const zones = [...(await ag.zones()).keys()].sort();
-        return { availabilityZoneInfo: zones.map((z) => ({ zoneName: z, zoneState: { available: true }, hosts: null })) };
+        const zones = await ag.zoneInfo(false);
+        return { availabilityZoneInfo: zones.map((z) => ({ zoneName: z.zoneName, zoneState: { available: z.available }, hosts: null })) };
       },
     },
     {
       method: 'GET', url: '/v2.1/os-availability-zone/detail',
       handler: async (req) => {
         req.ctx.authorize('os_compute_api:os-availability-zone:detail', {});
-        const zones = [...(await ag.zones()).entries()].sort(([a], [b]) => a.localeCompare(b));
-        const at = novaTime(new Date().toISOString());
+        const zones = await ag.zoneInfo(true);
         return {
-          availabilityZoneInfo: zones.map(([z, hosts]) => ({
-            zoneName: z, zoneState: { available: true },
-            hosts: Object.fromEntries(hosts.map((h) => [h, { 'nova-compute': { available: true, active: true, updated_at: at } }])),
+          availabilityZoneInfo: zones.map((z) => ({
+            zoneName: z.zoneName, zoneState: { available: z.available },
+            hosts: Object.fromEntries(Object.entries(z.hosts).map(([h, svcs]) => [h, Object.fromEntries(Object.entries(svcs).map(([b, st]) => [b, { available: st.available, active: st.active, updated_at: novaTime(st.updatedAt) }]))])),
           })),
         };
       },

@@ -11,6 +11,8 @@ export const INTERNAL_AZ = 'internal';
 export interface HostsPort {
   /** Compute hosts with their node (resource provider) uuid. */
   hosts(): Promise<Array<{ host: string; nodeUuid: string }>>;
+  /** Services per host, for the zones' state (a zone is available while one nova-compute in it is enabled). */
+  services(): Promise<Array<{ host: string; binary: string; disabled: boolean; forcedDown: boolean; updatedAt: string }>>;
   /** Placement's setProviderAggregates, when placement runs. */
   setProviderAggregates?(providerUuid: string, aggregateUuids: string[]): Promise<void>;
 }
@@ -106,6 +108,35 @@ export class AggregatesService {
     for (const { host } of await this.port.hosts()) {
       const zs = aggs.filter((a) => a.hosts.includes(host) && a.metadata[AZ_KEY]).map((a) => a.metadata[AZ_KEY]!);
       for (const z of zs.length ? [...new Set(zs)] : [DEFAULT_AZ]) out.set(z, [...(out.get(z) ?? []), host]);
+    }
+    return out;
+  }
+
+  /**
+   * Zones as os-availability-zone shows them: each compute zone with its hosts' nova-compute state,
+   * and (detail) the internal zone of the control services.
+   */
+  async zoneInfo(detail: boolean): Promise<Array<{ zoneName: string; available: boolean; hosts: Record<string, Record<string, { available: boolean; active: boolean; updatedAt: string }>> }>> {
+    const zones = await this.zones();
+    const services = await this.port.services();
+    const state = (host: string, binary: string) => services.find((x) => x.host === host && x.binary === binary);
+    const out: Array<{ zoneName: string; available: boolean; hosts: Record<string, Record<string, { available: boolean; active: boolean; updatedAt: string }>> }> = [];
+    for (const [zone, hosts] of [...zones.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const entry: Record<string, Record<string, { available: boolean; active: boolean; updatedAt: string }>> = {};
+      let available = services.length === 0;
+      for (const h of hosts) {
+        const s = state(h, 'nova-compute');
+        const up = !s || !s.forcedDown;
+        if (s && !s.disabled && up) available = true;
+        entry[h] = { 'nova-compute': { available: up, active: !s?.disabled, updatedAt: s?.updatedAt ?? new Date().toISOString() } };
+      }
+      out.push({ zoneName: zone, available, hosts: entry });
+    }
+    const control = services.filter((s) => s.binary !== 'nova-compute');
+    if (detail && control.length) {
+      const entry: Record<string, Record<string, { available: boolean; active: boolean; updatedAt: string }>> = {};
+      for (const s of control) (entry[s.host] ??= {})[s.binary] = { available: !s.forcedDown, active: !s.disabled, updatedAt: s.updatedAt };
+      out.unshift({ zoneName: INTERNAL_AZ, available: true, hosts: entry });
     }
     return out;
   }

@@ -19,6 +19,8 @@ export interface ServersView {
   usage(projectId: string): Promise<{ instances: number; cores: number; ram: number }>;
   /** The compute hosts and their node (resource provider) uuids. */
   hosts(): Promise<Array<{ host: string; nodeUuid: string }>>;
+  /** Every service (nova-compute, nova-scheduler, nova-conductor) as os-services shows them. */
+  services?(): Promise<Array<{ host: string; binary: string; disabled: boolean; forcedDown: boolean; updatedAt: string }>>;
 }
 
 export interface ComputeDomainOptions {
@@ -51,6 +53,7 @@ export class ComputeDomain {
     this.keypairs = new KeypairsService(new KeypairsStore(db), async (userId, projectId) => (await this.quotas.limits(projectId ?? '', projectId ? userId : undefined)).key_pairs!);
     this.aggregates = new AggregatesService(new AggregatesStore(db), {
       hosts: () => this.servers.hosts(),
+      services: async () => (await this.servers.services?.()) ?? [],
       setProviderAggregates: opts.setProviderAggregates,
     });
   }
