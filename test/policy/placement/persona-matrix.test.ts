@@ -6,7 +6,7 @@ import { Client, login, startTestCloud, type TestCloud } from '../../support/clo
 // member or reader nothing, except a reader's own project usages; 403 in placement's error body.
 
 let cloud: TestCloud;
-type Persona = 'admin' | 'service' | 'member' | 'reader' | 'other';
+type Persona = 'admin' | 'service' | 'member' | 'reader' | 'other' | 'sysreader';
 const c = {} as Record<Persona, Client>;
 let demoProject: string;
 let rp: string;
@@ -24,6 +24,13 @@ before(async () => {
   };
   await mkUser('plc-reader', 'reader', demoProject);
   await mkUser('plc-service', 'service', await project('service'));
+  // A system-scoped reader: Zed's new default (role:reader and system_scope:all) lets it read everything.
+  const sr = (await id.post('/users', { user: { name: 'plc-sysreader', password: 'secret', domain_id: 'default' } })).body.user;
+  assert.equal((await id.put(`/system/users/${sr.id}/roles/${await role('reader')}`)).status, 204);
+  const sys = new Client(`${cloud.url}/identity/v3`);
+  const tok = await sys.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: 'plc-sysreader', domain: { id: 'default' }, password: 'secret' } } }, scope: { system: { all: true } } } });
+  assert.equal(tok.status, 201);
+  c.sysreader = new Client(`${cloud.url}/placement`, tok.headers.get('x-subject-token')!);
   const mk = async (u: string, p: string) => new Client(`${cloud.url}/placement`, (await login(cloud, u, 'secret', p)).token);
   c.admin = await mk('admin', 'admin');
   c.service = await mk('plc-service', 'service');
@@ -92,6 +99,17 @@ describe('persona matrix', () => {
       assert.equal((await call(c.admin, 'GET', `/allocations/${consumer}`)).body.allocations[rp].resources.VCPU, 1);
     });
   }
+
+  test('system reader: every read allowed, every write 403', async () => {
+    for (const [policy, method, path, body] of ROWS) {
+      const r = await call(c.sysreader, method, path(), body);
+      if (method === 'GET') assert.notEqual(r.status, 403, `${method} ${path()}`);
+      else {
+        assert.equal(r.status, 403, `${method} ${path()}`);
+        assert.match(r.body.errors[0].detail, new RegExp(`Policy does not allow ${policy} to be performed`));
+      }
+    }
+  });
 
   test('a project reader may read its own project\'s usages (system_or_project_reader), not another\'s', async () => {
     const own = await call(c.reader, 'GET', `/usages?project_id=${demoProject}`);
