@@ -32,7 +32,13 @@ const ACTIONS: Record<string, Handler> = {
   unpause: simple('os_compute_api:os-pause-server:unpause', 'unpause', 'unpause'),
   suspend: simple('os_compute_api:os-suspend-server:suspend', 'suspend', 'suspend'),
   resume: simple('os_compute_api:os-suspend-server:resume', 'resume', 'resume'),
-  shelve: simple('os_compute_api:os-shelve:shelve', 'shelve', 'shelve'),
+  async shelve(d, req, arg) {
+    nullBody('shelve', arg);
+    const s = await loadServer(d, req, 'os_compute_api:os-shelve:shelve');
+    await d.servers.shelve(callerOf(req), s.id);
+    req.reply.code(202);
+    return undefined;
+  },
   shelveOffload: simple('os_compute_api:os-shelve:shelve_offload', 'shelveOffload', 'shelveOffload'),
   unrescue: simple('os_compute_api:os-unrescue', 'unrescue', 'unrescue'),
   revertResize: simple(`${S}revert_resize`, 'revertResize', 'revertResize'),
@@ -66,8 +72,8 @@ const ACTIONS: Record<string, Handler> = {
   async lock(d, req, arg) {
     const mv = requestMv(req, d.maxMv);
     let reason: string | null = null;
-    if (arg !== null && arg !== undefined) {
-      if (!mv('2.73') || typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'null'");
+    if (arg !== null && arg !== undefined && mv('2.73')) {
+      if (typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'object', 'null'");
       for (const k of Object.keys(arg)) if (k !== 'locked_reason') throw invalid('lock', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
       if (arg.locked_reason !== undefined) {
         if (typeof arg.locked_reason !== 'string' || arg.locked_reason.length > 255) throw invalid('locked_reason', arg.locked_reason, 'is not valid');
@@ -103,7 +109,8 @@ const ACTIONS: Record<string, Handler> = {
     for (const k of Object.keys(arg)) if (!['flavorRef', 'OS-DCF:diskConfig'].includes(k)) throw invalid('resize', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (typeof arg.flavorRef !== 'string' && typeof arg.flavorRef !== 'number' || String(arg.flavorRef) === '') throw invalid('flavorRef', arg.flavorRef, 'is not valid');
     const s = await loadServer(d, req, `${S}resize`);
-    await d.servers.resize(callerOf(req), s.id, String(arg.flavorRef));
+    if (arg['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(arg['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', arg['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
+    await d.servers.resize(callerOf(req), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
     req.reply.code(202);
     return undefined;
   },
@@ -149,7 +156,10 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-console-output');
     if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
     try {
-      return { output: await d.driver.getConsoleOutput(s.host, s.id, length) };
+      const full = await d.driver.getConsoleOutput(s.host, s.id);
+      // NOTE: Nova's _tail_log: the last `length` items of output.split('\n') (a trailing '' counts).
+      if (length === undefined) return { output: full };
+      return { output: length === 0 ? '' : full.split('\n').slice(-length).join('\n') };
     } catch {
       throw new Conflict(`Instance ${s.id} is not ready`);
     }
@@ -174,6 +184,13 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
     if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
     await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
+    req.reply.code(202);
+    return undefined;
+  },
+  async restore(d, req, arg) {
+    nullBody('restore', arg);
+    const s = await loadServer(d, req, 'os_compute_api:os-deferred-delete:restore');
+    await d.servers.act(callerOf(req), s.id, 'restore');
     req.reply.code(202);
     return undefined;
   },

@@ -153,9 +153,10 @@ export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): Create
   }
   for (const k of ['accessIPv4', 'accessIPv6'] as const) {
     if (server[k] === undefined || server[k] === '') continue;
-    const ok = k === 'accessIPv4' ? /^(\d{1,3})(\.\d{1,3}){3}$/.test(server[k]) : typeof server[k] === 'string' && server[k].includes(':');
+    const v6 = k === 'accessIPv6' && typeof server[k] === 'string' ? canonicalIpv6(server[k]) : undefined;
+    const ok = k === 'accessIPv4' ? /^(\d{1,3})(\.\d{1,3}){3}$/.test(server[k]) : v6 !== undefined;
     if (!ok) throw invalid(k, server[k], `'${server[k]}' is not a '${k === 'accessIPv4' ? 'ipv4' : 'ipv6'}'`);
-    out[k] = server[k];
+    out[k] = v6 ?? server[k];
   }
   if (server.adminPass !== undefined) {
     if (typeof server.adminPass !== 'string') throw invalid('adminPass', server.adminPass, "is not of type 'string'");
@@ -167,6 +168,35 @@ export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): Create
   if (server.hostname !== undefined) out.hostname = server.hostname;
   out.schedulerHints = (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {}) as Record<string, unknown>;
   return out;
+}
+
+/** RFC 5952 text of an IPv6 address (what Nova stores through netaddr), or undefined when invalid. */
+export function canonicalIpv6(text: string): string | undefined {
+  let t = text.trim().toLowerCase();
+  const v4 = t.match(/^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+  if (v4) {
+    const b = v4.slice(2).map(Number);
+    if (b.some((x) => x > 255)) return undefined;
+    t = `${v4[1]}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = t.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (x: string) => (x === '' ? [] : x.split(':'));
+  const head = parse(halves[0]!); const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const fill = 8 - head.length - tail.length;
+  if ((halves.length === 1 && fill !== 0) || fill < 0) return undefined;
+  const groups = [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...tail];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  const nums = groups.map((g) => parseInt(g, 16).toString(16));
+  let best = -1; let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (nums[i] !== '0') { i++; continue; }
+    let j = i; while (j < 8 && nums[j] === '0') j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (best < 0) return nums.join(':');
+  return `${nums.slice(0, best).join(':')}::${nums.slice(best + bestLen).join(':')}`;
 }
 
 export function checkTags(tags: unknown): string[] {
@@ -189,8 +219,9 @@ const multi = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v)
 const one = (v: unknown): string | undefined => (v === undefined ? undefined : Array.isArray(v) ? String(v[v.length - 1]) : String(v));
 
 function isoTime(v: string, field: string): string {
-  const d = new Date(v.includes('T') || v.includes(' ') ? v.replace(' ', 'T') : v);
-  if (Number.isNaN(d.getTime())) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v);
+  const d = new Date(/[T ]/.test(v) && !/(Z|[+-]\d{2}:?\d{2})$/.test(v) ? `${v.replace(' ', 'T')}Z` : v.replace(' ', 'T'));
+  if (!ok || Number.isNaN(d.getTime())) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
@@ -264,6 +295,13 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
     notTags: one(q['not-tags'])?.split(',').filter(Boolean), notTagsAny: one(q['not-tags-any'])?.split(',').filter(Boolean),
     sort, limit, marker,
   });
+  const ipFilter = one(q.ip) ?? one(q.ip6);
+  if (ipFilter !== undefined) {
+    let re: RegExp; try { re = new RegExp(ipFilter); } catch { re = new RegExp(ipFilter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+    const keep: InstanceRecord[] = [];
+    for (const s of servers) if (Object.values(await d.addresses(s)).flat().some((a) => re.test(a.addr))) keep.push(s);
+    servers.splice(0, servers.length, ...keep);
+  }
   const v = viewContext(d, req);
   let items: Record<string, unknown>[];
   if (detail) {
@@ -331,7 +369,11 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         if (body.name !== undefined) checkName(body.name);
         if (body.description !== undefined && body.description !== null && (typeof body.description !== 'string' || body.description.length > 255)) throw invalid('description', body.description, 'is not valid');
         const s = await loadServer(d, req, `${P}update`);
-        const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: body.accessIPv6, hostname: body.hostname });
+        if (body['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(body['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', body['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
+        let v6 = body.accessIPv6;
+        if (typeof v6 === 'string' && v6 !== '') { v6 = canonicalIpv6(v6); if (!v6) throw invalid('accessIPv6', body.accessIPv6, "is not a 'ipv6'"); }
+        if (body.accessIPv4 !== undefined && body.accessIPv4 !== '' && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(String(body.accessIPv4))) throw invalid('accessIPv4', body.accessIPv4, "is not a 'ipv4'");
+        const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: v6, hostname: body.hostname, diskConfig: body['OS-DCF:diskConfig'] });
         return { server: await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false }) };
       },
     },

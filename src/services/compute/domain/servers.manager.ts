@@ -36,7 +36,7 @@ const EVENTS: Record<ServerAction, string> = {
   rebuild: 'compute_rebuild_instance', resize: 'compute_prep_resize', confirmResize: 'compute_confirm_resize', revertResize: 'compute_revert_resize',
   createImage: 'compute_snapshot_instance', shelve: 'compute_shelve_instance', shelveOffload: 'compute_shelve_offload_instance',
   unshelve: 'compute_unshelve_instance', rescue: 'compute_rescue_instance', unrescue: 'compute_unrescue_instance',
-  delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata',
+  delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata', restore: 'compute_restore_instance',
 };
 
 /** Actions whose failure leaves the server in ERROR (the others revert their task_state). */
@@ -163,6 +163,7 @@ export class ServersManager {
     const eventId = actionId !== null ? await this.store.startEvent(actionId, 'compute_terminate_instance', s.host) : null;
     if (s.host) await this.driver.destroy(s.host, s.id);
     await this.placement.free(s.id);
+    if (s.system_metadata?.shelved_image_id) await this.ports.deleteImage?.(s.system_metadata.shelved_image_id).catch(() => {});
     await this.ports.network?.deletePorts(s.id);
     await this.ports.removeGroupMember?.(s.id);
     const t = now();
@@ -228,9 +229,14 @@ export class ServersManager {
           patch.old_flavor = null;
           break;
         }
-        case 'createImage': await this.snapshot(s, needHost(), String(args.imageId)); break;
+        case 'createImage': await this.snapshot(s, needHost(), String(args.imageId), TASK.IMAGE_UPLOADING); break;
         case 'shelve': case 'shelveOffload': {
-          if (host) { await d.powerOff(host, s.id, 0).catch(() => {}); await d.destroy(host, s.id); }
+          if (host) await d.powerOff(host, s.id, 0).catch(() => {});
+          if (host && typeof args.imageId === 'string') {
+            await this.snapshot(s, host, args.imageId, TASK.SHELVING_IMAGE_UPLOADING);
+            patch.system_metadata = { ...(s.system_metadata ?? {}), shelved_image_id: args.imageId };
+          }
+          if (host) await d.destroy(host, s.id);
           await this.placement.free(s.id);
           patch.host = null; patch.node = null;
           break;
@@ -239,6 +245,12 @@ export class ServersManager {
           const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
           await d.spawn(this.spec(s, placed.host, await this.imagePath(s)));
           patch.host = placed.host; patch.node = placed.node;
+          const shelved = s.system_metadata?.shelved_image_id;
+          if (shelved) {
+            await this.ports.deleteImage?.(shelved).catch(() => {});
+            const { shelved_image_id: _gone, ...rest } = s.system_metadata!;
+            patch.system_metadata = rest;
+          }
           patch.availability_zone = (args.availabilityZone as string | undefined) ?? s.requested_az ?? (await this.ports.hostAz(placed.host));
           break;
         }
@@ -256,10 +268,10 @@ export class ServersManager {
     });
   }
 
-  private async snapshot(s: InstanceRecord, host: string, imageId: string): Promise<void> {
+  private async snapshot(s: InstanceRecord, host: string, imageId: string, taskState: string): Promise<void> {
     if (!this.ports.uploadImage) throw new HypervisorError('The image service is not available for snapshots.');
-    await this.store.update(s.id, { task_state: TASK.IMAGE_UPLOADING });
-    s.task_state = TASK.IMAGE_UPLOADING;
+    await this.store.update(s.id, { task_state: taskState });
+    s.task_state = taskState;
     const dir = mkdtempSync(join(tmpdir(), 'stratus-snap-'));
     try {
       const file = join(dir, `${s.id}.qcow2`);

@@ -229,7 +229,7 @@ export class ServersService {
     return out;
   }
 
-  async update(caller: Caller, id: string, patch: { name?: string; description?: string | null; accessIPv4?: string; accessIPv6?: string; hostname?: string }): Promise<InstanceRecord> {
+  async update(caller: Caller, id: string, patch: { name?: string; description?: string | null; accessIPv4?: string; accessIPv6?: string; hostname?: string; diskConfig?: string }): Promise<InstanceRecord> {
     const s = await this.get(id, caller);
     const p: Partial<InstanceRecord> = {};
     if (patch.name !== undefined) p.name = patch.name;
@@ -237,6 +237,7 @@ export class ServersService {
     if (patch.accessIPv4 !== undefined) p.access_ip_v4 = patch.accessIPv4 || null;
     if (patch.accessIPv6 !== undefined) p.access_ip_v6 = patch.accessIPv6 || null;
     if (patch.hostname !== undefined) p.hostname = patch.hostname;
+    if (patch.diskConfig !== undefined) p.auto_disk_config = patch.diskConfig === 'AUTO';
     await this.store.update(s.id, p);
     return (await this.store.get(s.id))!;
   }
@@ -265,10 +266,11 @@ export class ServersService {
     return { ...s, ...opts.patch, task_state: t.begin };
   }
 
-  async resize(caller: Caller, id: string, flavorRef: string): Promise<void> {
+  async resize(caller: Caller, id: string, flavorRef: string, diskConfig?: string): Promise<void> {
     const flavor = await this.ports.flavor(lastSegment(flavorRef), caller);
     if (!flavor) throw new BadRequest('Unable to find flavor.');
     await this.act(caller, id, 'resize', { flavor }, {
+      patch: diskConfig !== undefined ? { auto_disk_config: diskConfig === 'AUTO' } : undefined,
       check: async (s) => {
         if (s.flavor.id === flavor.id) throw new BadRequest('When resizing, instances must change flavor!');
         const dv = flavor.vcpus - s.flavor.vcpus; const dr = flavor.ram - s.flavor.ram;
@@ -304,6 +306,19 @@ export class ServersService {
             patch.key_name = key.name; patch.key_data = key.publicKey;
           }
         }
+      },
+    });
+  }
+
+  /** Shelve: an image-backed server leaves a '<name>-shelved' snapshot image, removed on unshelve. */
+  async shelve(caller: Caller, id: string): Promise<void> {
+    const image = this.ports.image;
+    const args: Record<string, unknown> = {};
+    await this.act(caller, id, 'shelve', args, {
+      check: async (s) => {
+        if (!image || !s.image_ref) return;
+        const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, base_image_ref: s.image_ref };
+        args.imageId = (await image.create({ name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
   }

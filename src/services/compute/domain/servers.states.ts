@@ -74,7 +74,7 @@ export function statesForStatus(statuses: string[]): { vmStates: string[]; taskS
 export type ServerAction =
   | 'start' | 'stop' | 'reboot_soft' | 'reboot_hard' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'rebuild'
   | 'resize' | 'confirmResize' | 'revertResize' | 'createImage' | 'shelve' | 'shelveOffload' | 'unshelve'
-  | 'rescue' | 'unrescue' | 'delete' | 'forceDelete' | 'updateMetadata';
+  | 'rescue' | 'unrescue' | 'delete' | 'forceDelete' | 'updateMetadata' | 'restore';
 
 const ALLOW_REBOOT = [null, TASK.REBOOTING, TASK.REBOOT_PENDING, TASK.REBOOT_STARTED, TASK.RESUMING,
   TASK.REBOOTING_HARD, TASK.UNPAUSING, TASK.PAUSING, TASK.SUSPENDING];
@@ -116,6 +116,7 @@ export const TRANSITIONS: Record<ServerAction, Transition> = {
   unrescue: { api: 'unrescue', vmStates: [VM.RESCUED], taskStates: [null], mustHaveLaunched: true, begin: TASK.UNRESCUING, end: { vmState: VM.ACTIVE, powerState: P.RUNNING } },
   delete: { api: 'delete', vmStates: null, taskStates: null, mustHaveLaunched: false, begin: TASK.DELETING, end: { vmState: VM.DELETED, powerState: P.NOSTATE } },
   forceDelete: { api: 'forceDelete', vmStates: null, taskStates: [null], mustHaveLaunched: false, begin: TASK.DELETING, end: { vmState: VM.DELETED, powerState: P.NOSTATE } },
+  restore: { api: 'restore', vmStates: [VM.SOFT_DELETED], taskStates: [null], mustHaveLaunched: true, begin: 'restoring', end: { vmState: VM.ACTIVE, powerState: P.RUNNING } },
   updateMetadata: { api: 'update_instance_metadata', vmStates: [VM.ACTIVE, VM.PAUSED, VM.SUSPENDED, VM.STOPPED], taskStates: [null], mustHaveLaunched: true, begin: null, end: { vmState: 'prior', powerState: 'keep' } },
 };
 

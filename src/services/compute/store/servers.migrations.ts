@@ -44,4 +44,7 @@ export const serversMigrations: Migration[] = [{
     `CREATE TABLE console_connections (token TEXT PRIMARY KEY, instance_uuid TEXT NOT NULL, protocol TEXT NOT NULL,
       type TEXT NOT NULL, created_at TEXT NOT NULL)`,
   ],
+}, {
+  id: 'servers_002',
+  statements: ["ALTER TABLE instances ADD COLUMN system_metadata TEXT NOT NULL DEFAULT '{}'"],
 }];

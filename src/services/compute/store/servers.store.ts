@@ -28,6 +28,8 @@ export interface InstanceRecord {
   locked: boolean; locked_by: string | null; locked_reason: string | null;
   progress: number; auto_disk_config: boolean; trusted_certs: string[] | null; server_group_id: string | null;
   scheduler_hints: Record<string, unknown>; prior_vm_state: string | null;
+  /** Nova's system_metadata (shelved_image_id ...). */
+  system_metadata?: Record<string, string>;
   created_at: string; updated_at: string; launched_at: string | null; terminated_at: string | null;
   deleted: boolean; deleted_at: string | null;
 }
@@ -38,7 +40,7 @@ export interface EventRecord { id: number; action_id: number; event: string; sta
 
 const inst = codec<InstanceRecord>({
   bools: ['locked', 'auto_disk_config', 'deleted'],
-  json: ['flavor', 'old_flavor', 'metadata', 'security_groups', 'networks', 'block_devices', 'trusted_certs', 'scheduler_hints'],
+  json: ['flavor', 'old_flavor', 'metadata', 'security_groups', 'networks', 'block_devices', 'trusted_certs', 'scheduler_hints', 'system_metadata'],
 });
 
 export interface ServerListQuery {
