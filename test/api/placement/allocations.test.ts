@@ -124,9 +124,11 @@ describe('allocations', () => {
     assert.deepEqual((await admin.at('1.9').get('/usages?project_id=proj-u')).body, { usages: { VCPU: 3, DISK_GB: 5 } });
     assert.deepEqual((await admin.at('1.9').get('/usages?project_id=proj-u&user_id=u1')).body, { usages: { VCPU: 2 } });
     const typed = (await admin.at('1.38').get('/usages?project_id=proj-u')).body.usages;
-    assert.deepEqual(typed.all, { VCPU: 3, DISK_GB: 5, consumer_count: 2 });
-    assert.deepEqual(typed.INSTANCE, { VCPU: 2, consumer_count: 1 });
-    assert.deepEqual(typed.MIGRATION, { VCPU: 1, DISK_GB: 5, consumer_count: 1 });
+    assert.deepEqual(typed, { INSTANCE: { VCPU: 2, consumer_count: 1 }, MIGRATION: { VCPU: 1, DISK_GB: 5, consumer_count: 1 } });
+    assert.deepEqual((await admin.at('1.38').get('/usages?project_id=proj-u&consumer_type=all')).body.usages, { all: { VCPU: 3, DISK_GB: 5, consumer_count: 2 } });
+    assert.deepEqual((await admin.at('1.38').get('/usages?project_id=proj-u&consumer_type=MIGRATION')).body.usages, { MIGRATION: { VCPU: 1, DISK_GB: 5, consumer_count: 1 } });
+    assert.deepEqual((await admin.at('1.38').get('/usages?project_id=proj-u&consumer_type=unknown')).body.usages, {});
+    assert.equal((await admin.at('1.37').get('/usages?project_id=proj-u&consumer_type=all')).status, 400);
     assert.equal((await admin.get('/usages')).status, 400);
   });
 });

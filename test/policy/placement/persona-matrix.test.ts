@@ -114,7 +114,7 @@ describe('persona matrix', () => {
   test('a project reader may read its own project\'s usages (system_or_project_reader), not another\'s', async () => {
     const own = await call(c.reader, 'GET', `/usages?project_id=${demoProject}`);
     assert.equal(own.status, 200);
-    assert.equal(own.body.usages.all.VCPU, 1);
+    assert.equal(own.body.usages.INSTANCE.VCPU, 1);
     assert.equal((await call(c.member, 'GET', `/usages?project_id=${demoProject}`)).status, 200, 'member implies reader');
     assert.equal((await call(c.other, 'GET', `/usages?project_id=${demoProject}`)).status, 403);
   });

@@ -178,17 +178,12 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
         const q = req.query as Record<string, unknown>;
         const projectId = single(q, 'project_id');
         // NOTE: placement authorises against the project asked about, before it validates the query.
-        req.ctx.authorize('placement:usages', { project_id: projectId ?? req.ctx.projectId, user_id: req.ctx.userId });
+        req.ctx.authorize('placement:usages', { project_id: projectId });
         checkQuery(q, (k) => k === 'project_id' || k === 'user_id' || (k === 'consumer_type' && has(req, 'consumerType')));
         if (projectId === undefined) throw badRequest(`Invalid query string parameters: 'project_id' is a required property`);
-        const userId = single(q, 'user_id');
-        const usages = await d.allocations.projectUsages(projectId, userId, has(req, 'consumerType'));
         const type = single(q, 'consumer_type');
-        if (type !== undefined && has(req, 'consumerType')) {
-          const u = usages as Record<string, unknown>;
-          return { usages: type === 'all' ? { all: u.all ?? { consumer_count: 0 } } : u[type] ? { [type]: u[type] } : {} };
-        }
-        return { usages };
+        if (type !== undefined && !/^([A-Z0-9_]+|all|unknown)$/.test(type)) throw badRequest(`Invalid query string parameters: '${type}' does not match '^([A-Z0-9_]+|all|unknown)$'`);
+        return { usages: await d.allocations.projectUsages(projectId, single(q, 'user_id'), has(req, 'consumerType'), type) };
       },
     },
   ];

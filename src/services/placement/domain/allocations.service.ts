@@ -145,19 +145,27 @@ export class AllocationsService {
     return { provider, usages };
   }
 
-  /** GET /usages: class → amount, or (1.38) consumer type → {consumer_count, class → amount}. */
-  async projectUsages(projectId: string, userId: string | undefined, byType: boolean): Promise<Record<string, unknown>> {
-    const rows = await this.tx.store.projectUsage(projectId, userId);
+  /**
+   * GET /usages: class → amount; from 1.38 consumer type → {class → amount, consumer_count}, where
+   * `typeFilter` 'all' puts every consumer under "all", 'unknown' those without a type under
+   * "unknown", another name only that type (placement's usage.get_by_consumer_type).
+   */
+  async projectUsages(projectId: string, userId: string | undefined, byType: boolean, typeFilter?: string): Promise<Record<string, unknown>> {
+    let rows = await this.tx.store.projectUsage(projectId, userId);
     if (!byType) return sumUsage(rows);
+    if (typeFilter === 'unknown') rows = rows.filter((r) => r.consumer_type === null);
+    else if (typeFilter !== undefined && typeFilter !== 'all') rows = rows.filter((r) => r.consumer_type === typeFilter);
     const out: Record<string, Record<string, number>> = {};
     const consumers: Record<string, Set<string>> = {};
-    const add = (type: string, r: { resource_class: string; used: number; consumer_uuid: string }) => {
+    for (const r of rows) {
+      // NOTE: consumers written before 1.38 have no type; placement keys them by None, which JSON shows as "null".
+      const type = typeFilter === 'all' || typeFilter === 'unknown' ? typeFilter : r.consumer_type ?? 'null';
       const u = (out[type] ??= {});
       u[r.resource_class] = (u[r.resource_class] ?? 0) + r.used;
       (consumers[type] ??= new Set()).add(r.consumer_uuid);
-    };
-    for (const r of rows) { add('all', r); add(r.consumer_type ?? 'unknown', r); }
+    }
     for (const [type, u] of Object.entries(out)) u.consumer_count = consumers[type]!.size;
     return out;
   }
+
 }
