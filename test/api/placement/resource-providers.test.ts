@@ -177,6 +177,8 @@ describe('list filters', () => {
     assert.ok(!(await names(`member_of=!${agg}`)).includes('flt-a'));
     assert.deepEqual((await names('resources=VCPU:2,MEMORY_MB:1024')).filter((n: string) => n.startsWith('flt-')), ['flt-a']);
     assert.deepEqual(await names('required=HW_CPU_X86_AVX2'), ['flt-b']);
+    assert.deepEqual(await names('required=in:HW_CPU_X86_AVX2,HW_CPU_X86_SSE&required=!STORAGE_DISK_SSD'), ['flt-b']);
+    assert.equal((await admin.at('1.38').get('/resource_providers?required=HW_CPU_X86_AVX2&required=HW_CPU_X86_SSE')).status, 400);
     assert.ok(!(await names('required=!HW_CPU_X86_AVX2')).includes('flt-b'));
     assert.equal((await admin.at('1.17').get('/resource_providers?required=HW_CPU_X86_AVX2')).status, 400, 'required from 1.18');
     assert.equal((await admin.at('1.2').get(`/resource_providers?member_of=${agg}`)).status, 400, 'member_of from 1.3');

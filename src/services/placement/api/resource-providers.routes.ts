@@ -32,8 +32,9 @@ export function resourceProviderRoutes(d: PlacementDomain): RouteSpec[] {
           if (!(await d.classes.exists(rc))) throw badRequest(`Invalid resource class in resources parameter: No such resource class ${rc}.`);
         }
         const member = parseMemberOf(req, many(q, 'member_of'));
-        const required = single(q, 'required');
-        const traits = required !== undefined ? parseRequired(req, [required]) : undefined;
+        // NOTE: from 1.39 `required` may repeat (each one AND-ed), as placement's any-traits support allows.
+        const required = has(req, 'anyTraits') ? many(q, 'required') : [single(q, 'required')].filter((x): x is string => x !== undefined);
+        const traits = required.length ? parseRequired(req, required) : undefined;
         if (traits) {
           const unknown: string[] = [];
           for (const t of [...traits.required, ...traits.forbidden, ...traits.anyOf.flat()]) if (!(await d.traits.exists(t))) unknown.push(t);
