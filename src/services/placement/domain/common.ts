@@ -16,7 +16,7 @@ export class Tx {
   }
 }
 
-export const now = () => new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
+export const now = () => new Date().toISOString();
 export const newUuid = () => randomUUID();
 
 export const badRequest = (m: string, code: string = ErrorCode.DEFAULT) => new PlacementError(400, m, code);

@@ -29,7 +29,8 @@ export class PlacementStore {
     return this.db.selectFrom('placement_providers').selectAll().where('name', '=', name).executeTakeFirst() as Promise<ProviderRecord | undefined>;
   }
   providers(): Promise<ProviderRecord[]> {
-    return this.db.selectFrom('placement_providers').selectAll().orderBy('created_at').orderBy('name').execute() as Promise<ProviderRecord[]>;
+    // NOTE: creation order, as placement lists by its integer id.
+    return this.db.selectFrom('placement_providers').selectAll().orderBy('rowid').execute() as Promise<ProviderRecord[]>;
   }
   async insertProvider(p: ProviderRecord): Promise<void> { await this.db.insertInto('placement_providers').values(p).execute(); }
   async updateProvider(uuid: string, patch: Partial<ProviderRecord>): Promise<void> {
