@@ -9,6 +9,7 @@
 #    validation, user list at each c in CONNS) plus token issue by the `token` method, then stopped;
 # 3. Stratus from the bundle (`node bin/stratus.js up`, fresh data dir, bcrypt 12, --log-level warn):
 #    start-to-ready (first start on an empty data dir, median of RESTARTS restarts) and idle RSS,
+#    with every service of the build and with identity only,
 #    then the same bench-keystone.sh, the `token` method, and password token issue with a
 #    concurrent validation load (its latency shows whether hashing ever blocks the event loop);
 # 4. a table of both, with the ratios and the targets.
@@ -125,6 +126,11 @@ fi
 # ------------------------------------------------------------------ Stratus
 PORT=${PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
 ST_URL=http://127.0.0.1:$PORT/identity
+log "Stratus, identity only (STRATUS_SERVICES=identity): start-to-ready on port $PORT"
+if (cd "$REPO" && STRATUS_SERVICES=identity node bench/lib/startup.mjs --port "$PORT" --data-dir "$WORK/identity-data" --restarts "$RESTARTS" --idle-ms 2000) > "$WORK/startup-identity.txt"; then
+  while read -r k v; do kv "startup_identity.$k" "$v"; done < "$WORK/startup-identity.txt"
+  sed 's/^/# startup, identity only: /' "$WORK/startup-identity.txt"
+fi
 log "Stratus: start-to-ready (first start + $RESTARTS restarts) on port $PORT"
 if ! (cd "$REPO" && node bench/lib/startup.mjs --port "$PORT" --data-dir "$WORK/stratus-data" --restarts "$RESTARTS" --idle-ms 2000 --keep) > "$WORK/startup.txt"; then
   log "Stratus did not start"; cat "$WORK"/stratus-*.log >&2; exit 1
