@@ -21,7 +21,7 @@ export function readConfigFile(path: string): ConfigFile {
 /** The JSON config file's settings and the type each must have. */
 const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security'> = {
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
-  services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security',
+  services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
 };
 
 function parseJsonConfig(text: string, path: string): ConfigFile {

@@ -16,8 +16,50 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqlite.function('regexp', { deterministic: true }, (pattern, value) => (typeof value === 'string' && searchPattern(String(pattern)).test(value) ? 1 : 0));
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+const patterns = new Map<string, RegExp>();
+
+/** `x REGEXP p` in SQL: p as a JavaScript regular expression, or literally when it is not one. */
+function searchPattern(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) {
+    try { re = new RegExp(pattern); } catch { re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+    if (patterns.size >= STATEMENT_CACHE_SIZE) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
+/**
+ * The database as Kysely's SQLite driver sees it, with prepared statements kept by SQL text:
+ * the driver prepares every query anew, and preparing costs as much as running a small query.
+ */
+function withStatementCache(sqlite: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = sqlite.prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  // NOTE: schema changes (migrations) invalidate prepared statements, so those are never cached.
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') return (source: string) => (/^\s*(create|drop|alter)\b/i.test(source) ? target.prepare(source) : prepare(source));
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function migrate(db: Db, service: string, migrations: Migration[]): Promise<void> {

@@ -116,7 +116,7 @@ function adaptPlacement(p: PlacementFacade | undefined): PlacementPort | undefin
   const ratios = { VCPU: 4, MEMORY_MB: 1, DISK_GB: 1 };
   return {
     async ensureComputeProvider(node) { await p.ensureComputeProvider({ name: node.name, uuid: node.uuid, inventory: node.inventory, allocationRatio: ratios }); },
-    async candidates(resources) { return (await p.allocationCandidates({ resources })).map((c) => c.providerUuid); },
+    async candidates(resources) { return (await p.allocationCandidates({ resources })).map((c) => ({ provider: c.providerUuid, usage: c.usage })); },
     claim: (consumer, provider, resources, projectId, userId) => p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: provider, resources }),
     async reclaim(consumer, provider, resources, projectId, userId) {
       const old = await p.allocationsOf(consumer);

@@ -7,7 +7,7 @@ export interface PlacementFacade {
    */
   ensureComputeProvider(host: { name: string; uuid?: string; inventory: { VCPU: number; MEMORY_MB: number; DISK_GB: number }; allocationRatio?: { VCPU?: number; MEMORY_MB?: number; DISK_GB?: number }; traits?: string[] }): Promise<string>;
   /** Providers that can take `resources` now (inventory - reserved) * ratio - used, optionally restricted to members of any of the aggregates. */
-  allocationCandidates(req: { resources: Record<string, number>; memberOf?: string[]; limit?: number }): Promise<Array<{ providerUuid: string; providerName: string }>>;
+  allocationCandidates(req: { resources: Record<string, number>; memberOf?: string[]; limit?: number }): Promise<Array<{ providerUuid: string; providerName: string; usage: Record<string, number> }>>;
   /**
    * Claims atomically; false when the provider no longer has room (a race lost). Replaces any
    * allocations the consumer already holds in the same step (a resize's re-claim needs no release first).

@@ -154,14 +154,15 @@ function makeFacade(d: PlacementDomain): PlacementFacade {
         nested: true, limit: req.limit,
       });
       const byUuid = new Map(summaries.map((s) => [s.provider.uuid, s.provider]));
-      const out: Array<{ providerUuid: string; providerName: string }> = [];
+      const usage = new Map(summaries.map((s) => [s.provider.uuid, Object.fromEntries(Object.entries(s.resources).map(([rc, r]) => [rc, r.used]))]));
+      const out: Array<{ providerUuid: string; providerName: string; usage: Record<string, number> }> = [];
       const seen = new Set<string>();
       for (const c of candidates) {
         const first = byUuid.get(Object.keys(c.allocations)[0]!)!;
         const root = byUuid.get(first.root_uuid) ?? first;
         if (seen.has(root.uuid)) continue;
         seen.add(root.uuid);
-        out.push({ providerUuid: root.uuid, providerName: root.name });
+        out.push({ providerUuid: root.uuid, providerName: root.name, usage: usage.get(root.uuid) ?? {} });
       }
       return out;
     },

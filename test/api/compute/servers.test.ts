@@ -108,6 +108,29 @@ describe('create and show', () => {
     assert.equal((await demo.get('/servers?marker=nope')).status, 400);
   });
 
+  test('pages follow the sort order, also over a key that is null for some servers', async () => {
+    const ips = ['10.0.0.2', null, '10.0.0.1', null];
+    const ids: string[] = [];
+    for (const [i, ip] of ips.entries()) ids.push(await boot(demo, `keyset-${i}`, ip ? { accessIPv4: ip } : {}));
+    for (const dir of ['asc', 'desc']) {
+      const query = `/servers/detail?name=^keyset-&sort_key=access_ip_v4&sort_dir=${dir}`;
+      const whole = (await demo.get(query)).body.servers.map((s: any) => s.id);
+      assert.deepEqual(new Set(whole), new Set(ids));
+      const paged: string[] = [];
+      let marker = '';
+      for (let n = 0; n < 10; n++) {
+        const page = await demo.get(`${query}&limit=1${marker && `&marker=${marker}`}`);
+        assert.equal(page.status, 200);
+        if (page.body.servers.length === 0) break;
+        paged.push(page.body.servers[0].id);
+        marker = page.body.servers[0].id;
+      }
+      assert.deepEqual(paged, whole, `sort_dir=${dir}`);
+      const addrs = whole.map((id: string) => ips[ids.indexOf(id)]);
+      assert.deepEqual(addrs.filter(Boolean), dir === 'asc' ? ['10.0.0.1', '10.0.0.2'] : ['10.0.0.2', '10.0.0.1']);
+    }
+  });
+
   test('update name and description (2.19); bad name is a 400', async () => {
     const id = await boot(demo, 'upd');
     const r = await demo.put(`/servers/${id}`, { server: { name: 'renamed', description: 'hello' } }, mv('2.19'));

@@ -36,7 +36,7 @@ describe('PlacementFacade', () => {
     assert.equal(await f.ensureComputeProvider({ name: 'host-given', uuid: given, inventory: { VCPU: 1, MEMORY_MB: 512, DISK_GB: 1 } }), given);
     // max_unit is the host's total, as Nova reports it.
     const c = await f.allocationCandidates({ resources: { VCPU: 8 } });
-    assert.deepEqual(c, [{ providerUuid: a, providerName: 'host-a' }]);
+    assert.deepEqual(c, [{ providerUuid: a, providerName: 'host-a', usage: { VCPU: 0, MEMORY_MB: 0, DISK_GB: 0 } }]);
     // Nova's default ratio: 4 x VCPU, so four 8-VCPU guests fit and a fifth does not.
     const claims = [];
     for (let i = 0; i < 5; i++) claims.push(await f.claim({ consumerUuid: crypto.randomUUID(), projectId: project, userId: user, providerUuid: a, resources: { VCPU: 8 } }));

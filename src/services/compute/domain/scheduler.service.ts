@@ -18,8 +18,8 @@ export function flavorResources(f: FlavorSnapshot): Record<string, number> {
  */
 export interface PlacementPort {
   ensureComputeProvider(node: { uuid: string; name: string; inventory: { VCPU: number; MEMORY_MB: number; DISK_GB: number } }): Promise<void>;
-  /** The providers (node uuids) that can hold `resources` now. */
-  candidates(resources: Record<string, number>): Promise<string[]>;
+  /** The providers (node uuids) that can hold `resources` now, with what each has in use. */
+  candidates(resources: Record<string, number>): Promise<Array<{ provider: string; usage: Record<string, number> }>>;
   /** Claims `resources` on `provider` for `consumer`; false when another claim won the space. */
   claim(consumer: string, provider: string, resources: Record<string, number>, projectId: string, userId: string): Promise<boolean>;
   /** Moves the consumer's allocation to new amounts (resize), or false when it does not fit. */
@@ -61,8 +61,8 @@ export class LocalPlacement implements PlacementPort {
     return Object.entries(resources).every(([k, v]) => v === 0 || (inv[k] !== undefined && (used[k] ?? 0) + v <= inv[k]! * (LocalPlacement.RATIOS[k] ?? 1)));
   }
 
-  async candidates(resources: Record<string, number>): Promise<string[]> {
-    return [...this.inventory.keys()].filter((p) => this.fits(p, resources));
+  async candidates(resources: Record<string, number>): Promise<Array<{ provider: string; usage: Record<string, number> }>> {
+    return [...this.inventory.keys()].filter((p) => this.fits(p, resources)).map((p) => ({ provider: p, usage: this.used(p) }));
   }
 
   async claim(consumer: string, provider: string, resources: Record<string, number>): Promise<boolean> {
@@ -121,7 +121,7 @@ export class Scheduler {
   /** Picks a host and claims the flavor's resources there. Throws NoValidHost. */
   async selectAndClaim(req: ScheduleRequest): Promise<SchedulerHost> {
     const resources = flavorResources(req.flavor);
-    const fit = new Set(await this.d.placement.candidates(resources));
+    const fit = new Map((await this.d.placement.candidates(resources)).map((c) => [c.provider, c.usage]));
     let hosts = (await this.d.hosts()).filter((h) => h.enabled && fit.has(h.uuid));
     if (hosts.length === 0) throw new NoValidHost('There are not enough hosts available.');
     if (req.forceHost) hosts = hosts.filter((h) => h.host === req.forceHost || h.node === req.forceHost);
@@ -149,9 +149,8 @@ export class Scheduler {
     // NOTE: spread (Nova's default weighers prefer the most free RAM): the least-used host first,
     // unless a soft group policy already ordered them.
     if (!g || !g.policy.startsWith('soft')) {
-      const ram = new Map<string, number>();
-      for (const h of hosts) ram.set(h.uuid, (await this.d.placement.usage(h.uuid)).MEMORY_MB ?? 0);
-      hosts.sort((a, b) => ram.get(a.uuid)! - ram.get(b.uuid)!);
+      const ram = (h: SchedulerHost) => fit.get(h.uuid)?.MEMORY_MB ?? 0;
+      hosts.sort((a, b) => ram(a) - ram(b));
     }
     for (const h of hosts) {
       if (await this.d.placement.claim(req.instanceId, h.uuid, resources, req.projectId, req.userId)) return h;

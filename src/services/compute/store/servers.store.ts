@@ -61,6 +61,21 @@ export interface ServerListQuery {
   marker?: InstanceRecord;
 }
 
+/**
+ * Rows after the marker row in `order` (keyset pagination, as oslo.db's paginate_query): the first
+ * key that differs decides. SQLite sorts NULL first ascending and last descending.
+ */
+function afterMarker(order: { key: string; dir: 'asc' | 'desc' }[], marker: Record<string, unknown>) {
+  return sql<boolean>`(${sql.join(order.map((k, i) => {
+    const equal = order.slice(0, i).map((e) => (marker[e.key] === null ? sql`${sql.ref(e.key)} IS NULL` : sql`${sql.ref(e.key)} = ${marker[e.key]}`));
+    const col = sql.ref(k.key); const m = marker[k.key];
+    const beyond = k.dir === 'asc'
+      ? (m === null ? sql`${col} IS NOT NULL` : sql`${col} > ${m}`)
+      : (m === null ? sql`0` : sql`(${col} < ${m} OR ${col} IS NULL)`);
+    return sql`(${sql.join([...equal, beyond], sql` AND `)})`;
+  }), sql` OR `)})`;
+}
+
 export const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class ServersStore {
@@ -122,27 +137,19 @@ export class ServersStore {
       s = s.where('id', 'not in', all);
     }
     if (q.notTagsAny?.length) s = s.where('id', 'not in', tagSub(q.notTagsAny));
-    for (const k of q.sort) s = s.orderBy(k.key, k.dir);
-    s = s.orderBy('id', q.sort[0]?.dir ?? 'desc');
-    let rows = (await s.execute()).map((r) => inst.decode(r));
-    if (q.name) {
-      let re: RegExp;
-      try { re = new RegExp(q.name); } catch { re = new RegExp(q.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
-      rows = rows.filter((r) => re.test(r.name));
-    }
-    if (q.marker) {
-      const i = rows.findIndex((r) => r.id === q.marker!.id);
-      rows = i >= 0 ? rows.slice(i + 1) : rows;
-    }
-    if (q.limit !== undefined) rows = rows.slice(0, q.limit);
-    return rows;
+    if (q.name) s = s.where(sql<boolean>`name REGEXP ${q.name}`);
+    const order = [...q.sort, { key: 'id', dir: q.sort[0]?.dir ?? 'desc' }];
+    if (q.marker) s = s.where(afterMarker(order, inst.encode(q.marker)));
+    for (const k of order) s = s.orderBy(k.key, k.dir);
+    if (q.limit !== undefined) s = s.limit(q.limit);
+    return (await s.execute()).map((r) => inst.decode(r));
   }
 
   async countActive(projectId: string): Promise<{ instances: number; cores: number; ram: number }> {
-    const rows = await this.db.selectFrom('instances').select(['flavor']).where('project_id', '=', projectId).where('deleted', '=', 0).execute();
-    let cores = 0; let ram = 0;
-    for (const r of rows) { const f = JSON.parse(r.flavor as string) as FlavorSnapshot; cores += f.vcpus; ram += f.ram; }
-    return { instances: rows.length, cores, ram };
+    const r = await this.db.selectFrom('instances')
+      .select([sql<number>`count(*)`.as('instances'), sql<number>`coalesce(sum(json_extract(flavor, '$.vcpus')), 0)`.as('cores'), sql<number>`coalesce(sum(json_extract(flavor, '$.ram')), 0)`.as('ram')])
+      .where('project_id', '=', projectId).where('deleted', '=', 0).executeTakeFirstOrThrow();
+    return { instances: Number(r.instances), cores: Number(r.cores), ram: Number(r.ram) };
   }
 
   /** Non-deleted instances placed on a node (usage for hypervisor views). */

@@ -1,7 +1,7 @@
 // GET /allocation_candidates: which providers (or trees of providers) can satisfy a request of
 // resources, traits and aggregates right now, with a summary of each provider involved.
 import type { InventoryRecord, ProviderRecord } from '../store/placement.store.js';
-import { capacity, sumUsage, type Tx } from './common.js';
+import { capacity, type Tx } from './common.js';
 import { aggregatesMatch, traitsMatch } from './providers.service.js';
 
 export interface RequestGroup {
@@ -50,16 +50,14 @@ export class AllocationCandidatesService {
       const byUuid = new Map(providers.map((p) => [p.uuid, p]));
       const invs = new Map<string, InventoryRecord[]>();
       for (const i of await s.inventories()) { const l = invs.get(i.provider_uuid) ?? []; l.push(i); invs.set(i.provider_uuid, l); }
-      const allAllocs = await s.allAllocations();
-      const used = new Map<string, Record<string, number>>();
-      for (const p of providers) used.set(p.uuid, sumUsage(allAllocs.filter((a) => a.provider_uuid === p.uuid)));
+      const used = await s.usageByProvider();
       const traits = await s.allProviderTraits();
       const aggs = await s.allProviderAggregates();
 
       const fits = (p: string, amounts: Record<string, number>) => Object.entries(amounts).every(([rc, n]) => {
         const inv = invs.get(p)?.find((i) => i.resource_class === rc);
         if (!inv) return false;
-        return n >= inv.min_unit && n <= inv.max_unit && n % inv.step_size === 0 && (used.get(p)![rc] ?? 0) + n <= capacity(inv);
+        return n >= inv.min_unit && n <= inv.max_unit && n % inv.step_size === 0 && (used.get(p)?.[rc] ?? 0) + n <= capacity(inv);
       });
       const trees = new Map<string, ProviderRecord[]>();
       for (const p of providers) { const l = trees.get(p.root_uuid) ?? []; l.push(p); trees.set(p.root_uuid, l); }
@@ -147,7 +145,7 @@ export class AllocationCandidatesService {
       }
       const summaries = providers.filter((p) => involved.has(p.uuid)).map((p) => {
         const resources: Record<string, { capacity: number; used: number }> = {};
-        for (const inv of invs.get(p.uuid) ?? []) resources[inv.resource_class] = { capacity: capacity(inv), used: used.get(p.uuid)![inv.resource_class] ?? 0 };
+        for (const inv of invs.get(p.uuid) ?? []) resources[inv.resource_class] = { capacity: capacity(inv), used: used.get(p.uuid)?.[inv.resource_class] ?? 0 };
         return { provider: p, resources, traits: [...(traits.get(p.uuid) ?? [])].sort() };
       });
       return { candidates: kept, summaries };

@@ -111,7 +111,7 @@ export class AllocationsService {
 
   private async checkCapacity(s: PlacementStore, requested: Set<string>): Promise<void> {
     for (const p of new Set([...requested].map((r) => r.split(' ')[0]!))) {
-      const used = sumUsage(await s.allocationsOnProvider(p));
+      const used = await s.usageOnProvider(p);
       for (const inv of await s.inventories(p)) {
         if (!requested.has(`${p} ${inv.resource_class}`)) continue;
         if ((used[inv.resource_class] ?? 0) > capacity(inv)) {
@@ -138,7 +138,7 @@ export class AllocationsService {
   /** Usage of every class the provider has inventory of (0 when unused). */
   async providerUsages(uuid: string): Promise<{ provider: ProviderRecord; usages: Record<string, number> }> {
     const provider = await providerOr404(this.tx.store, uuid);
-    const used = sumUsage(await this.tx.store.allocationsOnProvider(uuid));
+    const used = await this.tx.store.usageOnProvider(uuid);
     const usages: Record<string, number> = {};
     for (const inv of await this.tx.store.inventories(uuid)) usages[inv.resource_class] = used[inv.resource_class] ?? 0;
     for (const [rc, n] of Object.entries(used)) usages[rc] ??= n;

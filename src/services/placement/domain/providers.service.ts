@@ -1,7 +1,7 @@
 // Resource providers and what hangs off them: trees, inventories, traits and aggregates.
 import { ErrorCode } from '../faults.js';
 import type { InventoryRecord, PlacementStore, ProviderRecord } from '../store/placement.store.js';
-import { badRequest, capacity, conflict, generationConflict, MAX_INT, newUuid, normUuid, notFound, now, providerOr404, sumUsage, type Tx } from './common.js';
+import { badRequest, capacity, conflict, generationConflict, MAX_INT, newUuid, normUuid, notFound, now, providerOr404, type Tx } from './common.js';
 import type { ResourceClassesService } from './resource-classes.service.js';
 import type { TraitsService } from './traits.service.js';
 
@@ -114,10 +114,10 @@ export class ProvidersService {
     }
     if (f.resources && Object.keys(f.resources).length) {
       const invs = await s.inventories();
-      const used = await s.allAllocations();
+      const used = await s.usageByProvider();
       all = all.filter((p) => {
         const mine = invs.filter((i) => i.provider_uuid === p.uuid);
-        const u = sumUsage(used.filter((a) => a.provider_uuid === p.uuid));
+        const u = used.get(p.uuid) ?? {};
         return Object.entries(f.resources!).every(([rc, n]) => {
           const inv = mine.find((i) => i.resource_class === rc);
           return !!inv && n <= inv.max_unit && n >= inv.min_unit && (u[rc] ?? 0) + n <= capacity(inv);
@@ -163,7 +163,7 @@ export class ProvidersService {
       const p = await providerOr404(s, uuid);
       if (p.generation !== generation) throw generationConflict();
       for (const [rc, inv] of Object.entries(inventories)) await this.checkInventory(s, rc, inv, uuid, mv.reservedMayEqualTotal);
-      const used = mv.skipInUse ? {} : sumUsage(await s.allocationsOnProvider(uuid));
+      const used = mv.skipInUse ? {} : await s.usageOnProvider(uuid);
       const current = await s.inventories(uuid);
       const t = now();
       for (const old of current) {
@@ -203,7 +203,7 @@ export class ProvidersService {
       const p = await providerOr404(s, uuid);
       const exists = (await s.inventories(uuid)).find((i) => i.resource_class === rc);
       if (!exists) throw notFound(`No inventory of class ${rc} found for delete`);
-      if (sumUsage(await s.allocationsOnProvider(uuid))[rc]) {
+      if ((await s.usageOnProvider(uuid))[rc]) {
         throw conflict(`Unable to delete inventory of class ${rc}: Inventory for '${rc}' on resource provider '${uuid}' in use.`, ErrorCode.INVENTORY_INUSE);
       }
       await s.deleteInventory(uuid, rc);
@@ -214,7 +214,7 @@ export class ProvidersService {
   async deleteAllInventories(uuid: string): Promise<void> {
     await this.tx.run(async (s) => {
       const p = await providerOr404(s, uuid);
-      const used = sumUsage(await s.allocationsOnProvider(uuid));
+      const used = await s.usageOnProvider(uuid);
       const inUse = Object.keys(used).filter((rc) => used[rc]);
       if (inUse.length) {
         throw conflict(`Inventory for '${inUse.join(', ')}' on resource provider '${uuid}' in use.`, ErrorCode.INVENTORY_INUSE);

@@ -1,7 +1,7 @@
 // POST /reshaper (1.30): inventories of several providers and the allocations that move with them,
 // in one transaction, so inventory can move from a root to new children while it is in use.
 import { ErrorCode } from '../faults.js';
-import { capacity, conflict, sumUsage, type Tx } from './common.js';
+import { capacity, conflict, type Tx } from './common.js';
 import type { AllocationsService, ConsumerAllocations } from './allocations.service.js';
 import type { InventoryInput, ProvidersService } from './providers.service.js';
 
@@ -16,7 +16,7 @@ export class ReshaperService {
       await this.allocations.setIn(s, allocations);
       // Afterwards every allocation on the reshaped providers must sit on inventory with room.
       for (const uuid of Object.keys(inventories)) {
-        const used = sumUsage(await s.allocationsOnProvider(uuid));
+        const used = await s.usageOnProvider(uuid);
         const invs = await s.inventories(uuid);
         for (const [rc, n] of Object.entries(used)) {
           const inv = invs.find((i) => i.resource_class === rc);

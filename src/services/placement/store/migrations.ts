@@ -37,4 +37,9 @@ export const placementMigrations: Migration[] = [
       `CREATE INDEX placement_allocations_provider ON placement_allocations (provider_uuid)`,
     ],
   },
+  {
+    // NOTE: usage is summed per provider at every claim; the index covers the sum.
+    id: '002-allocation-usage-index',
+    statements: ['CREATE INDEX placement_allocations_usage ON placement_allocations (provider_uuid, resource_class, used)'],
+  },
 ];

@@ -136,8 +136,23 @@ export class PlacementStore {
   allocationsOnProvider(provider: string): Promise<AllocationRecord[]> {
     return this.db.selectFrom('placement_allocations').selectAll().where('provider_uuid', '=', provider).execute() as Promise<AllocationRecord[]>;
   }
-  allAllocations(): Promise<AllocationRecord[]> {
-    return this.db.selectFrom('placement_allocations').selectAll().execute() as Promise<AllocationRecord[]>;
+  /** Class → amount used on a provider. */
+  async usageOnProvider(provider: string): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('placement_allocations').select(['resource_class', (eb) => eb.fn.sum<number>('used').as('used')])
+      .where('provider_uuid', '=', provider).groupBy('resource_class').execute();
+    return Object.fromEntries(rows.map((r) => [r.resource_class as string, Number(r.used)]));
+  }
+  /** Provider → class → amount used, for every provider with allocations. */
+  async usageByProvider(): Promise<Map<string, Record<string, number>>> {
+    const rows = await this.db.selectFrom('placement_allocations').select(['provider_uuid', 'resource_class', (eb) => eb.fn.sum<number>('used').as('used')])
+      .groupBy(['provider_uuid', 'resource_class']).execute();
+    const out = new Map<string, Record<string, number>>();
+    for (const r of rows) {
+      const usage = out.get(r.provider_uuid as string) ?? {};
+      usage[r.resource_class as string] = Number(r.used);
+      out.set(r.provider_uuid as string, usage);
+    }
+    return out;
   }
   async replaceAllocations(consumer: string, rows: AllocationRecord[]): Promise<void> {
     await this.db.deleteFrom('placement_allocations').where('consumer_uuid', '=', consumer).execute();
