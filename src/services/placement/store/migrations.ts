@@ -38,8 +38,27 @@ export const placementMigrations: Migration[] = [
     ],
   },
   {
-    // NOTE: usage is summed per provider at every claim; the index covers the sum.
-    id: '002-allocation-usage-index',
-    statements: ['CREATE INDEX placement_allocations_usage ON placement_allocations (provider_uuid, resource_class, used)'],
+    // NOTE: usage per provider and class, kept by triggers (cascading deletes included), so a claim
+    // reads one row per provider instead of summing every allocation.
+    id: '002-provider-usages',
+    statements: [
+      `CREATE TABLE placement_usages (provider_uuid TEXT NOT NULL, resource_class TEXT NOT NULL, used INTEGER NOT NULL,
+        PRIMARY KEY (provider_uuid, resource_class))`,
+      `INSERT INTO placement_usages SELECT provider_uuid, resource_class, SUM(used) FROM placement_allocations GROUP BY provider_uuid, resource_class`,
+      `CREATE TRIGGER placement_usages_add AFTER INSERT ON placement_allocations BEGIN
+        INSERT INTO placement_usages (provider_uuid, resource_class, used) VALUES (NEW.provider_uuid, NEW.resource_class, NEW.used)
+          ON CONFLICT (provider_uuid, resource_class) DO UPDATE SET used = used + excluded.used;
+      END`,
+      `CREATE TRIGGER placement_usages_remove AFTER DELETE ON placement_allocations BEGIN
+        UPDATE placement_usages SET used = used - OLD.used WHERE provider_uuid = OLD.provider_uuid AND resource_class = OLD.resource_class;
+        DELETE FROM placement_usages WHERE provider_uuid = OLD.provider_uuid AND resource_class = OLD.resource_class AND used <= 0;
+      END`,
+      `CREATE TRIGGER placement_usages_change AFTER UPDATE ON placement_allocations BEGIN
+        UPDATE placement_usages SET used = used - OLD.used WHERE provider_uuid = OLD.provider_uuid AND resource_class = OLD.resource_class;
+        INSERT INTO placement_usages (provider_uuid, resource_class, used) VALUES (NEW.provider_uuid, NEW.resource_class, NEW.used)
+          ON CONFLICT (provider_uuid, resource_class) DO UPDATE SET used = used + excluded.used;
+        DELETE FROM placement_usages WHERE provider_uuid = OLD.provider_uuid AND resource_class = OLD.resource_class AND used <= 0;
+      END`,
+    ],
   },
 ];

@@ -138,14 +138,12 @@ export class PlacementStore {
   }
   /** Class → amount used on a provider. */
   async usageOnProvider(provider: string): Promise<Record<string, number>> {
-    const rows = await this.db.selectFrom('placement_allocations').select(['resource_class', (eb) => eb.fn.sum<number>('used').as('used')])
-      .where('provider_uuid', '=', provider).groupBy('resource_class').execute();
+    const rows = await this.db.selectFrom('placement_usages').select(['resource_class', 'used']).where('provider_uuid', '=', provider).execute();
     return Object.fromEntries(rows.map((r) => [r.resource_class as string, Number(r.used)]));
   }
   /** Provider → class → amount used, for every provider with allocations. */
   async usageByProvider(): Promise<Map<string, Record<string, number>>> {
-    const rows = await this.db.selectFrom('placement_allocations').select(['provider_uuid', 'resource_class', (eb) => eb.fn.sum<number>('used').as('used')])
-      .groupBy(['provider_uuid', 'resource_class']).execute();
+    const rows = await this.db.selectFrom('placement_usages').select(['provider_uuid', 'resource_class', 'used']).execute();
     const out = new Map<string, Record<string, number>>();
     for (const r of rows) {
       const usage = out.get(r.provider_uuid as string) ?? {};
