@@ -94,13 +94,14 @@ function makeFacade(d: NetworkDomain): NetworkFacade {
       return plain(p);
     },
     async deletePortsOfDevice(deviceId) {
-      for (const p of await d.ports.list()) if (p.device_id === deviceId && p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
+      for (const p of await d.ports.ofDevice(deviceId)) if (p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
     },
-    async portsOfDevice(deviceId) { return (await d.ports.list()).filter((p) => p.device_id === deviceId).map(plain); },
+    async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
     async addressesOfDevice(deviceId) {
       const out: Record<string, ServerAddress[]> = {};
-      const fips = await d.routers.listFips();
-      for (const p of (await d.ports.list()).filter((x) => x.device_id === deviceId)) {
+      const ports = await d.ports.ofDevice(deviceId);
+      const fips = await d.routers.fipsOfPorts(ports.map((p) => p.id));
+      for (const p of ports) {
         const net = await d.networks.find(p.network_id);
         const list = (out[net?.name ?? p.network_id] ??= []);
         for (const f of p.fixed_ips) {
@@ -113,7 +114,7 @@ function makeFacade(d: NetworkDomain): NetworkFacade {
       return out;
     },
     async floatingIpsOfPorts(portIds) {
-      return (await d.routers.listFips()).filter((f) => f.port_id && portIds.includes(f.port_id))
+      return (await d.routers.fipsOfPorts(portIds))
         .map((f) => ({ id: f.id, floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));
     },
   };

@@ -87,6 +87,7 @@ export class PortsService {
   }
   find(id: string) { return this.d.t.ports.get(id); }
   list(networkId?: string) { return this.d.t.ports.list(networkId ? { network_id: networkId } : {}); }
+  ofDevice(deviceId: string) { return this.d.t.ports.withField('device_id', [deviceId]); }
 
   async create(caller: Caller, raw: unknown, internal: { allowGateway?: boolean; projectId?: string } = {}): Promise<PortRecord> {
     const b = checkBody('port', PORT_ATTRS, raw, 'POST');

@@ -286,6 +286,7 @@ export class RoutersService {
     return f;
   }
   listFips() { return this.d.t.floatingips.list(); }
+  fipsOfPorts(portIds: string[]) { return this.d.t.floatingips.withField('port_id', portIds); }
 
   async createFip(caller: Caller, raw: unknown): Promise<FloatingIpRecord> {
     const b = checkBody('floatingip', FIP_ATTRS, raw, 'POST');

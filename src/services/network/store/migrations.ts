@@ -21,4 +21,12 @@ export const networkMigrations: Migration[] = [
       `CREATE TABLE neutron_default_sg (project_id TEXT PRIMARY KEY, security_group_id TEXT NOT NULL)`,
     ],
   },
+  {
+    // NOTE: Nova asks for a server's ports and their floating IPs on every server it shows.
+    id: '002-device-indexes',
+    statements: [
+      `CREATE INDEX neutron_ports_device ON neutron_ports (json_extract(data, '$.device_id'))`,
+      `CREATE INDEX neutron_floatingips_port ON neutron_floatingips (json_extract(data, '$.port_id'))`,
+    ],
+  },
 ];

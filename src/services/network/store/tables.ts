@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
 
 export interface Standard {
@@ -63,6 +64,13 @@ export class DocTable<R extends { id: string; project_id: string }> {
     let q = this.db.selectFrom(this.name).select('data');
     if (where.network_id !== undefined) q = q.where('network_id', '=', where.network_id);
     if (where.project_id !== undefined) q = q.where('project_id', '=', where.project_id);
+    return (await q.orderBy('rowid').execute()).map((r) => JSON.parse(r.data as string) as R);
+  }
+
+  /** Rows whose document has `field` equal to one of `values` (indexed for ports' device_id, floating IPs' port_id). */
+  async withField(field: 'device_id' | 'port_id', values: string[]): Promise<R[]> {
+    if (values.length === 0) return [];
+    const q = this.db.selectFrom(this.name).select('data').where(sql.raw(`json_extract(data, '$.${field}')`), 'in', values);
     return (await q.orderBy('rowid').execute()).map((r) => JSON.parse(r.data as string) as R);
   }
 
