@@ -1,0 +1,180 @@
+// The Linux network driver: Neutron's linuxbridge model driven directly (bridges, namespaces,
+// dnsmasq, nftables). Contract: ../network-driver.ts. Every host object carries the tag
+// `stratus:<scope> <kind> <id>` (link alias; a namespace's on its loopback), so reconcile removes
+// only what this driver instance made. Calls run one at a time.
+//
+// Tests and operators clean up everything with `destroyAll()` (reconcile to nothing, drop the
+// security group tables, stop the relay). `close()` leaves the dataplane running.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
+  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError,
+} from '../network-driver.js';
+import * as bridges from './bridges.js';
+import * as dhcp from './dhcp.js';
+import { listLinks, listNamespaces, namespaceTag } from './host-links.js';
+import { ensureMetadataProxy, MetadataRelay, stopMetadataProxy, type MetadataUpstream } from './metadata.js';
+import * as routers from './routers.js';
+import * as sg from './security-groups.js';
+
+export type { MetadataUpstream } from './metadata.js';
+
+export interface LinuxNetworkOptions {
+  /** Where hosts files, pid files, rule files and the relay socket live. */
+  stateDir: string;
+  /** Names this instance's objects; default: derived from stateDir. [a-z0-9-], short. */
+  scope?: string;
+  /** A host interface the operator gives to the external network's bridge; none by default. */
+  externalInterface?: string;
+  /** Where the metadata proxies' requests go; a function when known only later (a port after listen). */
+  metadataUpstream?: MetadataUpstream | (() => MetadataUpstream);
+}
+
+export class LinuxNetworkDriver implements NetworkDriver {
+  readonly name = 'linux';
+  readonly scope: string;
+  private readonly stateDir: string;
+  private readonly relay: MetadataRelay | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: LinuxNetworkOptions) {
+    this.stateDir = resolve(opts.stateDir);
+    this.scope = opts.scope ?? createHash('sha256').update(this.stateDir).digest('hex').slice(0, 8);
+    if (!/^[a-z0-9-]{1,16}$/.test(this.scope)) throw new NetworkDriverError(`scope '${this.scope}' must be 1-16 of [a-z0-9-]`);
+    const upstream = opts.metadataUpstream;
+    if (upstream) this.relay = new MetadataRelay(join(this.stateDir, 'metadata.sock'), typeof upstream === 'function' ? upstream : () => upstream);
+  }
+
+  private get common() { return { scope: this.scope, stateDir: this.stateDir, externalInterface: this.opts.externalInterface, metadata: !!this.relay }; }
+
+  /** One call at a time; any failure becomes a NetworkDriverError fit for a fault. */
+  private serial<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await mkdir(this.stateDir, { recursive: true });
+      try {
+        return await work();
+      } catch (err) {
+        if (err instanceof NetworkDriverError) throw err;
+        throw new NetworkDriverError(`${what}: ${(err as Error).message}`);
+      }
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  ensureNetwork(net: DriverNetwork) { return this.serial(`network ${net.id}`, () => this.doEnsureNetwork(net)); }
+
+  private async doEnsureNetwork(net: DriverNetwork): Promise<void> {
+    const dir = dhcp.networkDir(this.stateDir, net.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'network.json'), JSON.stringify(net));
+    await bridges.ensureBridge(net, this.common);
+    const server = await dhcp.ensureDhcp(net, this.common);
+    if (server && this.relay && this.opts.metadataUpstream) {
+      await this.relay.start();
+      const upstream = typeof this.opts.metadataUpstream === 'function' ? this.opts.metadataUpstream() : this.opts.metadataUpstream;
+      await ensureMetadataProxy(dir, net.id, server.namespace, this.relay.socketPath, upstream);
+    } else {
+      await stopMetadataProxy(dir);
+    }
+  }
+
+  deleteNetwork(id: string) { return this.serial(`network ${id}`, () => this.doDeleteNetwork(id)); }
+
+  private async doDeleteNetwork(id: string): Promise<void> {
+    await dhcp.teardownDhcp(id, this.common);
+    await bridges.deleteBridge(id, this.common);
+    await rm(dhcp.networkDir(this.stateDir, id), { recursive: true, force: true });
+  }
+
+  plugPort(port: DriverPort, _host: string) { return this.serial(`port ${port.id}`, () => bridges.plugPort(port, this.common)); }
+  unplugPort(id: string, _host: string) { return this.serial(`port ${id}`, () => bridges.unplugPort(id, this.common)); }
+
+  ensureRouter(r: DriverRouter) { return this.serial(`router ${r.id}`, () => routers.ensureRouter(r, this.common)); }
+  deleteRouter(id: string) { return this.serial(`router ${id}`, () => routers.deleteRouter(id, this.common)); }
+  setFloatingIps(id: string, fips: DriverFloatingIp[]) { return this.serial(`router ${id}`, () => routers.setFloatingIps(id, fips, this.common)); }
+
+  setPortSecurity(sec: DriverPortSecurity) { return this.serial(`port ${sec.portId}`, () => sg.setPortSecurity(sec, this.common)); }
+  removePortSecurity(id: string) { return this.serial(`port ${id}`, () => sg.removePortSecurity(id, this.common)); }
+
+  setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
+    return this.serial(`network ${networkId}`, async () => {
+      await dhcp.saveEntries(this.stateDir, networkId, subnetId, entries);
+      const net = await this.savedNetwork(networkId);
+      if (net) await this.doEnsureNetwork(net);
+    });
+  }
+
+  private async savedNetwork(id: string): Promise<DriverNetwork | undefined> {
+    const text = await readFile(join(dhcp.networkDir(this.stateDir, id), 'network.json'), 'utf8').catch(() => undefined);
+    return text ? (JSON.parse(text) as DriverNetwork) : undefined;
+  }
+
+  reconcile(state: DataplaneState) { return this.serial('reconcile', () => this.doReconcile(state)); }
+
+  private async doReconcile(state: DataplaneState): Promise<void> {
+    const networks = new Set(state.networks.map((n) => n.id));
+    const routerIds = new Set(state.routers.map((r) => r.id));
+    const ports = new Set(state.ports.map((p) => p.port.id));
+
+    // Remove what the state does not name: routers, ports, DHCP servers, bridges, then saved files.
+    for (const id of await routers.hostRouters(this.scope)) if (!routerIds.has(id)) await routers.deleteRouter(id, this.common);
+    for (const id of await routers.savedRouters(this.stateDir)) if (!routerIds.has(id)) await routers.deleteRouter(id, this.common);
+    for (const p of await bridges.pluggedPorts(this.scope)) if (!ports.has(p.portId)) await bridges.unplugPort(p.portId, this.common);
+    for (const ns of (await listNamespaces()).filter((n) => n.startsWith('qdhcp-'))) {
+      const tag = await namespaceTag(ns);
+      if (tag?.scope === this.scope && !networks.has(tag.id)) await dhcp.teardownDhcp(tag.id, this.common);
+    }
+    for (const id of await bridges.bridgedNetworks(this.scope)) if (!networks.has(id)) await this.doDeleteNetwork(id);
+    for (const id of await dhcp.savedNetworks(this.stateDir)) if (!networks.has(id)) await this.doDeleteNetwork(id);
+    for (const l of await listLinks()) {
+      // NOTE: leftovers of a crash (a VXLAN or veth whose network or router is gone).
+      if (l.tag?.scope === this.scope && ['vxlan', 'dhcp', 'router-port'].includes(l.tag.kind) && !l.master) await bridges.deleteLink(l.name);
+    }
+
+    // Rebuild the rest.
+    for (const net of state.networks) {
+      for (const s of net.subnets) await dhcp.saveEntries(this.stateDir, net.id, s.id, state.dhcp[`${net.id}/${s.id}`] ?? []);
+      await this.doEnsureNetwork(net);
+    }
+    for (const { port } of state.ports) await bridges.plugPort(port, this.common);
+    for (const r of state.routers) {
+      await routers.ensureRouter(r, this.common);
+      await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
+    }
+    await sg.replaceAllPortSecurity(state.portSecurity, this.common);
+  }
+
+  /** Removes everything this instance made (reconcile to nothing, the rule tables, the relay). */
+  async destroyAll(): Promise<void> {
+    await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {} });
+    await this.serial('destroy', async () => {
+      await sg.deleteSecurityTables(this.scope);
+      await this.relay?.close();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.relay?.close();
+  }
+
+  /** What is on the host now (for tests and diagnostics): read back from links, namespaces and nft. */
+  async observe(): Promise<{ networks: string[]; ports: string[]; routers: string[]; floatingIps: Record<string, string[]> }> {
+    const networks = (await bridges.bridgedNetworks(this.scope)).sort();
+    const plugged = await bridges.pluggedPorts(this.scope);
+    const ports = plugged.filter((p) => p.master?.startsWith('brq')).map((p) => p.portId).sort();
+    const routerIds: string[] = [];
+    const floatingIps: Record<string, string[]> = {};
+    for (const id of (await routers.hostRouters(this.scope)).sort()) {
+      if (!(await routers.hasNatTable(id))) continue;
+      routerIds.push(id);
+      const fips = await routers.hostFloatingIps(id, this.common);
+      if (fips.length) floatingIps[id] = fips.sort();
+    }
+    return { networks, ports, routers: routerIds, floatingIps };
+  }
+}
+

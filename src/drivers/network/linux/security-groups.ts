@@ -1,0 +1,203 @@
+// Security groups: per port, stateful rules and MAC/IP anti-spoofing, in nftables.
+//
+// NOTE: this kernel has no conntrack in the bridge family (no nf_conntrack_bridge), so the state
+// comes from br_netfilter: bridged IP packets pass the inet forward hook, where conntrack has run,
+// and a rule there marks established/related packets (MARK). The per-port chains then live in the
+// bridge family (where the port devices are visible), after br_netfilter's forward hook, and
+// accept marked packets. Chains are per port; `from-port`/`to-port` verdict maps dispatch to them,
+// so a port's rules are replaced in one `nft -f` transaction.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DriverPortSecurity, DriverSecurityRule } from '../network-driver.js';
+import { NetworkDriverError } from '../network-driver.js';
+import { runCommand, runIgnoringAbsent } from '../../host/run-command.js';
+import { isIpv6 } from './addresses.js';
+import { tapName } from './names.js';
+
+/** The meta mark bit meaning "conntrack says established or related". */
+export const ESTABLISHED_MARK = '0x01000000';
+
+export const sgTableName = (scope: string) => `stratus-sg-${scope}`;
+
+const PROTOCOLS: Record<string, number> = {
+  icmp: 1, igmp: 2, ipip: 4, tcp: 6, egp: 8, udp: 17, rsvp: 46, gre: 47, esp: 50, ah: 51, dccp: 33,
+  'ipv6-icmp': 58, icmpv6: 58, 'ipv6-encap': 41, 'ipv6-frag': 44, 'ipv6-nonxt': 59, 'ipv6-opts': 60, 'ipv6-route': 43,
+  ospf: 89, pgm: 113, sctp: 132, udplite: 136, vrrp: 112,
+};
+const WITH_PORTS = new Set([6, 17, 33, 132, 136]);
+
+function protocolNumber(rule: DriverSecurityRule): number | undefined {
+  const p = rule.protocol?.toLowerCase();
+  if (p === undefined || p === null || p === 'any' || p === '' || p === '0') return undefined;
+  const n = /^\d+$/.test(p) ? Number(p) : PROTOCOLS[p];
+  if (n === undefined) throw new NetworkDriverError(`protocol '${rule.protocol}' is not supported`);
+  return rule.ethertype === 'IPv6' && n === 1 ? 58 : n;
+}
+
+/** One rule as an nft match, or null when it can match nothing (a remote group without members). */
+export function ruleMatch(rule: DriverSecurityRule): string | null {
+  const v6 = rule.ethertype === 'IPv6';
+  const fam = v6 ? 'ip6' : 'ip';
+  const parts = [`ether type ${fam}`];
+  if (rule.remotePrefixes) {
+    const prefixes = rule.remotePrefixes.filter((p) => isIpv6(p) === v6);
+    if (!prefixes.length) return null;
+    if (!prefixes.some((p) => p === '0.0.0.0/0' || p === '::/0')) parts.push(`${fam} ${rule.direction === 'ingress' ? 'saddr' : 'daddr'} { ${prefixes.join(', ')} }`);
+  }
+  const proto = protocolNumber(rule);
+  if (proto !== undefined) {
+    parts.push(`meta l4proto ${proto}`);
+    const { portRangeMin: min, portRangeMax: max } = rule;
+    if (WITH_PORTS.has(proto) && min !== null) parts.push(`th dport ${max !== null && max !== min ? `${min}-${max}` : min}`);
+    if ((proto === 1 || proto === 58) && min !== null) {
+      const icmp = proto === 1 ? 'icmp' : 'icmpv6';
+      parts.push(`${icmp} type ${min}`);
+      if (max !== null) parts.push(`${icmp} code ${max}`);
+    }
+  }
+  return parts.join(' ');
+}
+
+/** Source MACs and the addresses each may use (the port's own, and its allowed address pairs). */
+function spoofRules(sec: DriverPortSecurity): string[] {
+  const byMac = new Map<string, string[]>();
+  const add = (mac: string, addr: string) => byMac.set(mac.toLowerCase(), [...(byMac.get(mac.toLowerCase()) ?? []), addr]);
+  for (const a of sec.ips) add(sec.macAddress, a);
+  for (const p of sec.allowedAddressPairs) add(p.macAddress || sec.macAddress, p.ipAddress);
+  if (!byMac.has(sec.macAddress.toLowerCase())) byMac.set(sec.macAddress.toLowerCase(), []);
+  const rules: string[] = [];
+  for (const [mac, addrs] of byMac) {
+    const v4 = addrs.filter((a) => !isIpv6(a));
+    const v6 = [...addrs.filter(isIpv6), 'fe80::/64'];
+    if (v4.length) {
+      rules.push(`ether saddr ${mac} ether type ip ip saddr { ${v4.join(', ')} } return`);
+      rules.push(`ether saddr ${mac} ether type arp arp saddr ether ${mac} arp saddr ip { ${v4.join(', ')} } return`);
+    }
+    rules.push(`ether saddr ${mac} ether type ip ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp dport 67 return`);
+    rules.push(`ether saddr ${mac} ether type arp arp saddr ether ${mac} arp saddr ip 0.0.0.0 return`);
+    rules.push(`ether saddr ${mac} ether type ip6 ip6 saddr { ${v6.join(', ')} } return`);
+    rules.push(`ether saddr ${mac} ether type ip6 ip6 saddr :: return`);
+  }
+  rules.push('drop');
+  return rules;
+}
+
+const chains = (portId: string) => ({ egress: `from-${portId}`, ingress: `to-${portId}`, spoof: `spoof-${portId}` });
+
+function chainBody(sec: DriverPortSecurity): { egress: string[]; ingress: string[]; spoof: string[] } {
+  const c = chains(sec.portId);
+  const marked = `meta mark & ${ESTABLISHED_MARK} == ${ESTABLISHED_MARK}`;
+  const matches = (dir: 'ingress' | 'egress') => sec.rules.filter((r) => r.direction === dir).map(ruleMatch).filter((m): m is string => m !== null);
+  return {
+    spoof: spoofRules(sec),
+    egress: [
+      `jump ${c.spoof}`,
+      'udp sport 67 udp dport 68 drop', // no DHCP server inside an instance
+      'icmpv6 type nd-router-advert drop', // nor a router advertising itself
+      'udp sport 68 udp dport 67 return',
+      'ether type arp return',
+      'icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } return',
+      `${marked} return`,
+      ...matches('egress').map((m) => `${m} return`),
+      'drop',
+    ],
+    ingress: [
+      'ether type arp accept',
+      'udp sport 67 udp dport 68 accept',
+      'icmpv6 type { nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept',
+      `${marked} accept`,
+      ...matches('ingress').map((m) => `${m} accept`),
+      'drop',
+    ],
+  };
+}
+
+/** The skeleton of both tables (no ports); written whole by reconcile. */
+function skeleton(scope: string): string {
+  const t = sgTableName(scope);
+  return [
+    `table inet ${t} {}`, `delete table inet ${t}`,
+    `table inet ${t} {`,
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    `    iifname "brq*" ct state established,related meta mark set meta mark | ${ESTABLISHED_MARK}`,
+    '  }',
+    '}',
+    `table bridge ${t} {}`, `delete table bridge ${t}`,
+    `table bridge ${t} {`,
+    '  map from-port { type ifname : verdict; }',
+    '  map to-port { type ifname : verdict; }',
+    '  chain forward {',
+    // NOTE: priority 100 runs after br_netfilter's forward hook (-1), i.e. after the mark is set.
+    '    type filter hook forward priority 100; policy accept;',
+    '    iifname vmap @from-port',
+    '    oifname vmap @to-port',
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+function portCommands(scope: string, sec: DriverPortSecurity): string[] {
+  const t = `bridge ${sgTableName(scope)}`;
+  const c = chains(sec.portId);
+  const body = chainBody(sec);
+  const lines: string[] = [];
+  for (const k of ['spoof', 'egress', 'ingress'] as const) {
+    lines.push(`add chain ${t} ${c[k]}`, `flush chain ${t} ${c[k]}`, ...body[k].map((r) => `add rule ${t} ${c[k]} ${r}`));
+  }
+  const dev = tapName(sec.portId);
+  lines.push(`add element ${t} from-port { "${dev}" : jump ${c.egress} }`, `add element ${t} to-port { "${dev}" : jump ${c.ingress} }`);
+  return lines;
+}
+
+function removeCommands(scope: string, portId: string): string[] {
+  const t = `bridge ${sgTableName(scope)}`;
+  const c = chains(portId);
+  const dev = tapName(portId);
+  // NOTE: add-then-delete makes the removal succeed whether or not the port had rules.
+  return [
+    ...[c.spoof, c.egress, c.ingress].map((n) => `add chain ${t} ${n}`),
+    `add element ${t} from-port { "${dev}" : jump ${c.egress} }`, `add element ${t} to-port { "${dev}" : jump ${c.ingress} }`,
+    `delete element ${t} from-port { "${dev}" }`, `delete element ${t} to-port { "${dev}" }`,
+    ...[c.egress, c.ingress, c.spoof].flatMap((n) => [`flush chain ${t} ${n}`, `delete chain ${t} ${n}`]),
+  ];
+}
+
+export interface SecurityGroupOptions { scope: string; stateDir: string }
+
+async function nft(opts: SecurityGroupOptions, name: string, text: string): Promise<void> {
+  const file = join(opts.stateDir, `${name}.nft`);
+  await writeFile(file, `${text}\n`);
+  await runCommand('nft', ['-f', file]);
+}
+
+async function tableExists(scope: string): Promise<boolean> {
+  return (await runIgnoringAbsent('nft', ['list', 'table', 'bridge', sgTableName(scope)])) !== '';
+}
+
+/** br_netfilter on (bridged packets reach conntrack); root namespace sysctls, no forwarding. */
+async function enableBridgeNetfilter(): Promise<void> {
+  for (const f of ['bridge-nf-call-iptables', 'bridge-nf-call-ip6tables']) await writeFile(`/proc/sys/net/bridge/${f}`, '1');
+}
+
+/** Every port's rules at once, replacing both tables (reconcile). */
+export async function replaceAllPortSecurity(all: DriverPortSecurity[], opts: SecurityGroupOptions): Promise<void> {
+  await enableBridgeNetfilter();
+  await nft(opts, 'security-groups', [skeleton(opts.scope), ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s))].join('\n'));
+}
+
+export async function setPortSecurity(sec: DriverPortSecurity, opts: SecurityGroupOptions): Promise<void> {
+  if (!sec.enabled) return removePortSecurity(sec.portId, opts);
+  await enableBridgeNetfilter();
+  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope)];
+  await nft(opts, `port-${sec.portId}`, [...prefix, ...portCommands(opts.scope, sec)].join('\n'));
+}
+
+export async function removePortSecurity(portId: string, opts: SecurityGroupOptions): Promise<void> {
+  if (!(await tableExists(opts.scope))) return;
+  await nft(opts, `port-${portId}`, removeCommands(opts.scope, portId).join('\n'));
+}
+
+export async function deleteSecurityTables(scope: string): Promise<void> {
+  for (const fam of ['bridge', 'inet']) await runIgnoringAbsent('nft', ['delete', 'table', fam, sgTableName(scope)]);
+}
