@@ -2,9 +2,11 @@
 // dataplane with namespaces standing in for instances (DHCP, pings, security groups, floating IPs,
 // metadata). Needs root and the binaries below; everything made is removed in after hooks.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -44,5 +46,178 @@ if (skipReason) {
     for (const name of ['brq11111111-11', 'brq22222222-22', 'dhcp11111111-11', 'tap44444444-44', 'tapgw', 'tapif']) assert.ok(!links.includes(name), `${name} left`);
     assert.ok(!namespaces.includes('33333333-3333'), 'router namespace left');
     assert.ok(!namespaces.includes('qdhcp-11111111'), 'dhcp namespace left');
+  });
+}
+
+// ---- the dataplane, with network namespaces standing in for instances ----
+
+const run = (file: string, args: string[], timeout = 15_000) =>
+  new Promise<string>((resolve, reject) => {
+    execFile(file, args, { timeout, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(`${file} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+  });
+const inNs = (ns: string, args: string[], timeout?: number) => run('ip', ['netns', 'exec', ns, ...args], timeout);
+const pings = (ns: string, to: string, from?: string) =>
+  inNs(ns, ['ping', '-c', '1', '-W', '1', ...(from ? ['-I', from] : []), to]).then(() => true, () => false);
+
+const A = 'a5100000-0000-4000-8000-00000000000a';
+const B = 'b5200000-0000-4000-8000-00000000000b';
+const X = 'e5300000-0000-4000-8000-00000000000e';
+const ROUTER_ID = 'c5400000-0000-4000-8000-00000000000c';
+const subnet = (id: string, cidr: string, gatewayIp: string, enableDhcp: boolean) => ({
+  id, cidr, ipVersion: 4 as const, gatewayIp, enableDhcp, dnsNameservers: ['10.255.255.53'], hostRoutes: [], ipv6AddressMode: null, ipv6RaMode: null,
+});
+const network = (id: string, seg: number, sub: ReturnType<typeof subnet>, external = false) => ({
+  id, mtu: 1450, networkType: 'vxlan' as const, physicalNetwork: null, segmentationId: seg, external, adminStateUp: true, subnets: [sub],
+});
+const SUB_A = subnet('5a000000-0000-4000-8000-00000000000a', '10.51.0.0/24', '10.51.0.1', true);
+const SUB_B = subnet('5b000000-0000-4000-8000-00000000000b', '10.52.0.0/24', '10.52.0.1', true);
+const SUB_X = subnet('5e000000-0000-4000-8000-00000000000e', '203.0.113.0/24', '203.0.113.1', false);
+
+interface Vm { name: string; ns: string; portId: string; mac: string; ip: string; networkId: string; subnetId: string }
+const vm = (name: string, n: number, networkId: string, subnetId: string, ip: string): Vm => ({
+  name, ns: `stx-${process.pid}-${name}`, portId: `d${n}000000-0000-4000-8000-00000000000${n}`, mac: `fa:16:3e:00:00:0${n}`, ip, networkId, subnetId,
+});
+const VM1 = vm('vm1', 1, A, SUB_A.id, '10.51.0.5');
+const VM2 = vm('vm2', 2, A, SUB_A.id, '10.51.0.6');
+const VM3 = vm('vm3', 3, B, SUB_B.id, '10.52.0.5');
+const EXT_NS = `stx-${process.pid}-ext`;
+const EXT_PORT = 'f5000000-0000-4000-8000-00000000000f';
+
+const driverPort = (v: { portId: string; networkId: string; mac: string; ip: string; subnetId: string }) => ({
+  id: v.portId, networkId: v.networkId, macAddress: v.mac, fixedIps: [{ subnetId: v.subnetId, ipAddress: v.ip }], deviceOwner: 'compute:nova', deviceId: 'vm', adminStateUp: true, mtu: 1450,
+});
+const security = (v: Vm, icmpIn: boolean) => ({
+  portId: v.portId, enabled: true, macAddress: v.mac, ips: [v.ip], allowedAddressPairs: [],
+  rules: [
+    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null },
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remotePrefixes: null },
+    ...(icmpIn ? [{ direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: null, portRangeMax: null, remotePrefixes: ['0.0.0.0/0'] }] : []),
+  ],
+});
+
+/** A namespace whose eth0 is the far end of a veth named like the port's tap, as QEMU's tap would be. */
+async function makeInstance(ns: string, portId: string, mac: string): Promise<void> {
+  await run('ip', ['netns', 'add', ns]);
+  await run('ip', ['link', 'add', `tap${portId.slice(0, 11)}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'address', mac, 'up']);
+  await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+}
+
+/** One-shot DHCP client in the namespace; its script applies the lease (address, option 121 routes, router). */
+const DHCP_SCRIPT = `#!/bin/sh
+[ "$1" = bound ] || exit 0
+ip addr add "$ip/$mask" dev "$interface"
+if [ -n "$staticroutes" ]; then
+  set -- $staticroutes
+  while [ $# -ge 2 ]; do ip route replace "$1" via "$2" dev "$interface"; shift 2; done
+elif [ -n "$router" ]; then ip route replace default via "$router" dev "$interface"; fi
+env > "$STX_LEASE"
+`;
+async function dhcpClient(v: Vm, dir: string): Promise<Record<string, string>> {
+  const script = join(dir, 'udhcpc.sh');
+  await writeFile(script, DHCP_SCRIPT, { mode: 0o755 });
+  const lease = join(dir, `${v.name}.lease`);
+  await run('ip', ['netns', 'exec', v.ns, 'env', `STX_LEASE=${lease}`, 'udhcpc', '-i', 'eth0', '-f', '-q', '-n', '-t', '5', '-T', '1', '-s', script, '-O', 'staticroutes', '-O', 'mtu'], 20_000);
+  return Object.fromEntries((await readFile(lease, 'utf8')).split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+if (!skipReason) {
+  test('linux network driver: instances get DHCP leases, ping across a router, obey security groups, reach floating IPs and metadata', async (t) => {
+    const seen: { url?: string; headers: Record<string, string | string[] | undefined> }[] = [];
+    const upstream = createServer((req, res) => { seen.push({ url: req.url, headers: req.headers }); res.setHeader('content-type', 'application/json'); res.end('{"uuid":"vm1"}'); });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    const port = (upstream.address() as AddressInfo).port;
+    const { driver, stateDir, cleanup } = await makeDriver({ metadataUpstream: () => ({ host: '127.0.0.1', port, pathPrefix: '/metadata', secret: 's3cret' }) });
+    const work = await mkdtemp(join(tmpdir(), 'stx-vm-'));
+    try {
+      await driver.ensureNetwork(network(A, 51, SUB_A));
+      await driver.ensureNetwork(network(B, 52, SUB_B));
+      await driver.ensureNetwork(network(X, 53, SUB_X, true));
+      for (const v of [VM1, VM2, VM3]) {
+        await makeInstance(v.ns, v.portId, v.mac);
+        await driver.plugPort(driverPort(v), 'host1');
+        await driver.setPortSecurity(security(v, v !== VM1));
+      }
+      const entries = (vms: Vm[]) => vms.map((v) => ({ portId: v.portId, macAddress: v.mac, ipAddress: v.ip, hostname: `host-${v.ip.replace(/\./g, '-')}`, extraOptions: [] }));
+      await driver.setDhcpEntries(A, SUB_A.id, entries([VM1, VM2]));
+      await driver.setDhcpEntries(B, SUB_B.id, entries([VM3]));
+      await driver.ensureRouter({
+        id: ROUTER_ID, adminStateUp: true,
+        gateway: { networkId: X, portId: '95000000-0000-4000-8000-000000000009', macAddress: 'fa:16:3e:00:00:09', enableSnat: true, ips: [{ subnetId: SUB_X.id, ipAddress: '203.0.113.10', cidr: SUB_X.cidr, gatewayIp: '203.0.113.1' }] },
+        interfaces: [
+          { portId: '91000000-0000-4000-8000-000000000001', subnetId: SUB_A.id, cidr: SUB_A.cidr, ipAddress: '10.51.0.1', macAddress: 'fa:16:3e:00:01:01', networkId: A },
+          { portId: '92000000-0000-4000-8000-000000000002', subnetId: SUB_B.id, cidr: SUB_B.cidr, ipAddress: '10.52.0.1', macAddress: 'fa:16:3e:00:01:02', networkId: B },
+        ],
+        routes: [],
+      });
+
+      await t.test('DHCP through the security group: address, router, DNS, MTU, metadata route', async () => {
+        for (const v of [VM1, VM2, VM3]) {
+          const lease = await dhcpClient(v, work);
+          assert.equal(lease.ip, v.ip);
+          assert.equal(lease.mask, '24');
+          assert.equal(lease.dns?.trim(), '10.255.255.53');
+          assert.equal(lease.mtu, '1450');
+          const gw = v.networkId === A ? '10.51.0.1' : '10.52.0.1';
+          const dhcpIp = v.networkId === A ? '10.51.0.254' : '10.52.0.254';
+          assert.equal(lease.staticroutes, `169.254.169.254/32 ${dhcpIp} 0.0.0.0/0 ${gw}`);
+        }
+      });
+
+      await t.test('same network and across the router', async () => {
+        assert.ok(await pings(VM1.ns, VM2.ip), 'vm1 -> vm2');
+        assert.ok(await pings(VM1.ns, VM3.ip), 'vm1 -> vm3 via the router');
+        assert.ok(await pings(VM3.ns, VM2.ip), 'vm3 -> vm2 via the router');
+      });
+
+      await t.test('a security group without ICMP drops the ping; an ICMP ingress rule lets it through', async () => {
+        assert.equal(await pings(VM2.ns, VM1.ip), false, 'vm1 has no ICMP ingress rule');
+        await driver.setPortSecurity(security(VM1, true));
+        assert.ok(await pings(VM2.ns, VM1.ip), 'after adding ICMP ingress');
+      });
+
+      await t.test('anti-spoofing drops traffic from an address the port does not own', async () => {
+        await inNs(VM2.ns, ['ip', 'addr', 'add', '10.51.0.77/24', 'dev', 'eth0']);
+        assert.equal(await pings(VM2.ns, VM1.ip, '10.51.0.77'), false);
+        assert.ok(await pings(VM2.ns, VM1.ip, VM2.ip));
+      });
+
+      await t.test('a floating IP is reachable from the external network; SNAT for the others', async () => {
+        await makeInstance(EXT_NS, EXT_PORT, 'fa:16:3e:00:00:0e');
+        await driver.plugPort(driverPort({ portId: EXT_PORT, networkId: X, mac: 'fa:16:3e:00:00:0e', ip: '203.0.113.1', subnetId: SUB_X.id }), 'host1');
+        await inNs(EXT_NS, ['ip', 'addr', 'add', '203.0.113.1/24', 'dev', 'eth0']);
+        await driver.setFloatingIps(ROUTER_ID, [{ floatingIp: '203.0.113.20', fixedIp: VM1.ip, portId: VM1.portId }]);
+        assert.ok(await pings(EXT_NS, '203.0.113.20'), 'ext -> floating IP of vm1');
+        // NOTE: the external namespace has no route to 10.52.0.0/24: a reply proves the source was the gateway IP.
+        assert.ok(await pings(VM3.ns, '203.0.113.1'), 'vm3 -> ext through SNAT');
+        assert.equal(await pings(EXT_NS, VM3.ip), false);
+        assert.deepEqual((await driver.observe()).floatingIps, { [ROUTER_ID]: ['203.0.113.20'] });
+      });
+
+      await t.test('the metadata address answers through the proxy with who asked', async () => {
+        const body = await inNs(VM1.ns, ['curl', '-sf', '-m', '5', 'http://169.254.169.254/openstack/latest/meta_data.json']);
+        assert.equal(body, '{"uuid":"vm1"}');
+        const req = seen.at(-1)!;
+        assert.equal(req.url, '/metadata/openstack/latest/meta_data.json');
+        assert.equal(req.headers['x-forwarded-for'], VM1.ip);
+        assert.equal(req.headers['x-neutron-network-id'], A);
+        assert.equal(req.headers['x-metadata-secret'], 's3cret');
+      });
+    } finally {
+      for (const ns of [VM1.ns, VM2.ns, VM3.ns, EXT_NS]) await run('ip', ['netns', 'delete', ns]).catch(() => {});
+      await cleanup();
+      await rm(work, { recursive: true, force: true });
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+    const links = await run('ip', ['-br', 'link']);
+    const namespaces = await run('ip', ['netns', 'list']);
+    const processes = await run('ps', ['-eo', 'args']);
+    for (const id of [A, B, X, VM1.portId, VM2.portId, VM3.portId, EXT_PORT, '91000000-00', '92000000-00', '95000000-00']) {
+      assert.ok(!links.includes(id.slice(0, 11)), `a link of ${id} is left`);
+      assert.ok(!namespaces.includes(id.slice(0, 11)), `a namespace of ${id} is left`);
+    }
+    assert.ok(!namespaces.includes(`stx-${process.pid}`), 'a test namespace is left');
+    assert.ok(!processes.includes(stateDir), 'a dnsmasq or metadata proxy of ours still runs');
+    assert.equal((await run('nft', ['list', 'tables'])).includes(`stratus-sg-t${process.pid}`), false, 'security group tables left');
   });
 }
