@@ -7,7 +7,10 @@ import { openDatabase } from './core/db/database.js';
 import { createHttpServer } from './core/http/http-server.js';
 import { mountService } from './core/http/service-plugin.js';
 import { IDENTITY, IdentityModule, SERVICES, type Drivers, type ServiceModule } from './services/index.js';
+import { randomBytes } from 'node:crypto';
 import { FakeNetworkDriver } from './drivers/network/fake-network.js';
+import { LinuxNetworkDriver } from './drivers/network/linux/linux-network.js';
+import type { NetworkDriver } from './drivers/network/network-driver.js';
 import { FakeHypervisorDriver } from './drivers/hypervisor/fake-hypervisor.js';
 import type { HypervisorDriver } from './drivers/hypervisor/hypervisor-driver.js';
 
@@ -20,15 +23,16 @@ export interface RunningCloud {
   close(): Promise<void>;
 }
 
-export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
+export async function startCloud(given: CloudConfig, logger: Logger): Promise<RunningCloud> {
+  const config: CloudConfig = { ...given, metadataSecret: given.metadataSecret ?? randomBytes(24).toString('hex') };
   const { db, close: closeDb } = openDatabase(join(config.dataDir, 'stratus.db'));
   const enabled = SERVICES.filter((s) => config.services.includes(s.key));
   const state: Record<string, 'starting' | 'ready'> = { identity: 'starting' };
   for (const s of enabled) state[s.key] = 'starting';
 
   let url = '';
-  // NOTE: the fake network driver until the Linux one lands; it does no host work.
-  const drivers: Drivers = { network: new FakeNetworkDriver(), hypervisor: makeHypervisor(config) };
+  let port = 0;
+  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
   const facades = new Map<string, unknown>();
@@ -47,7 +51,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   for (const m of modules) mountService(app, m.mount());
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.
-  const port = (app.server.address() as AddressInfo).port;
+  port = (app.server.address() as AddressInfo).port;
   url = `http://${formatHost(config.hostIp)}:${port}`;
 
   await identity.registerEndpoint(IDENTITY.type, IDENTITY.name, `${url}${IDENTITY.catalogPath}`);
@@ -69,6 +73,16 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
       await closeDb();
     },
   };
+}
+
+/** The network driver config names; the linux one sends metadata to this server once it listens. */
+function makeNetwork(config: CloudConfig, port: () => number): NetworkDriver {
+  if (config.networkDriver !== 'linux') return new FakeNetworkDriver();
+  const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
+  return new LinuxNetworkDriver({
+    stateDir: join(config.dataDir, 'network'), externalInterface: config.externalInterface,
+    metadataUpstream: () => ({ host, port: port(), pathPrefix: '/metadata', secret: config.metadataSecret! }),
+  });
 }
 
 /** The hypervisor driver config names ('fake' until the QEMU one lands). */

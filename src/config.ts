@@ -34,6 +34,12 @@ export interface CloudConfig {
   hypervisor?: 'fake';
   /** How many compute hosts the fake hypervisor pretends to be (default 1). */
   computeHosts?: number;
+  /** The network driver: 'fake' does no host work; 'linux' builds bridges, namespaces, dnsmasq and nftables (root). */
+  networkDriver: 'fake' | 'linux';
+  /** A host interface the linux network driver gives to external networks' bridges; none when unset. */
+  externalInterface?: string;
+  /** What metadata proxies send as X-Metadata-Secret (for compute to check); random per start when unset. */
+  metadataSecret?: string;
 }
 
 /** Every service this build can run, in start order; identity always runs. */
@@ -49,6 +55,7 @@ export function defaultConfig(): CloudConfig {
     servicePassword: 'secret',
     services: [...ALL_SERVICES],
     logLevel: 'info',
+    networkDriver: 'fake',
     tokenExpirationSeconds: 3600,
     bcryptCost: 12,
     // NOTE: the numbers Tempest's interop run expects (see conformance/run-tempest.sh).
@@ -75,6 +82,8 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_DEBUG: 'debug',
   STRATUS_LOG_LEVEL: 'logLevel',
   STRATUS_SERVICES: 'services',
+  STRATUS_NETWORK_DRIVER: 'networkDriver',
+  STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
 };
 
 /** Settings from STRATUS_* environment variables. */
@@ -96,6 +105,8 @@ export function parsePort(value: string | number, source: string): number {
 
 export class ConfigError extends Error {}
 
+export const NETWORK_DRIVERS: string[] = ['fake', 'linux'];
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** Flags beat env vars, which beat the config file, which beats the defaults. */
@@ -107,6 +118,7 @@ export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
     if (security) config.security = { ...config.security, ...security };
   }
   config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
+  if (!NETWORK_DRIVERS.includes(config.networkDriver)) throw new ConfigError(`network driver '${config.networkDriver}' is not one of ${NETWORK_DRIVERS.join(', ')}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   return config;
 }

@@ -1,6 +1,6 @@
 // The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
 import { Command, Option } from 'commander';
-import { ConfigError, LOG_LEVELS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { ConfigError, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
 import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
 import { fetchHealth, formatHealth } from './cli/status.js';
@@ -16,6 +16,8 @@ interface Flags {
   config?: string;
   debug?: string;
   logLevel?: string;
+  networkDriver?: string;
+  externalInterface?: string;
 }
 
 function loadConfig(flags: Flags, env = process.env): LoadedConfig {
@@ -30,6 +32,8 @@ function loadConfig(flags: Flags, env = process.env): LoadedConfig {
     servicePassword: flags.servicePassword,
     debug: flags.debug,
     logLevel: flags.logLevel,
+    networkDriver: flags.networkDriver as ConfigOverrides['networkDriver'],
+    externalInterface: flags.externalInterface,
   };
   return { config: mergeConfig(file.overrides, overridesFromEnv(env), fromFlags), warnings: file.warnings };
 }
@@ -64,6 +68,8 @@ const program = new Command('stratus').description('An OpenStack-compatible clou
 withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
   .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
   .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(LOG_LEVELS))
+  .addOption(new Option('--network-driver <driver>', 'network dataplane: fake, or linux as root (STRATUS_NETWORK_DRIVER)').choices(NETWORK_DRIVERS))
+  .option('--external-interface <dev>', "host interface for external networks' bridges (STRATUS_EXTERNAL_INTERFACE, default none)")
   .action(async (flags: Flags) => {
     const { config, warnings } = loadConfig(flags);
     await up(config, warnings);
