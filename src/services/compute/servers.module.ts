@@ -10,6 +10,8 @@ import type { NetworkFacade } from '../network/index.js';
 import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { hypervisorRoutes } from './api/hypervisors.routes.js';
+import { imageRoutes } from './api/images.routes.js';
+import { ImagesService } from './domain/images.service.js';
 import { instanceActionRoutes } from './api/instance-actions.routes.js';
 import { serverActionRoutes } from './api/server-actions.routes.js';
 import { serverMetadataRoutes } from './api/server-metadata.routes.js';
@@ -81,6 +83,7 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
     routes: () => [
       ...serverRoutes(domain), ...serverActionRoutes(domain), ...serverMetadataRoutes(domain), ...serverTagRoutes(domain),
       ...instanceActionRoutes(domain), ...hypervisorRoutes(domain), ...serverUsageRoutes(domain),
+      ...imageRoutes(new ImagesService(image), opts.computeUrl),
     ],
     start: () => domain.start(),
     close: () => domain.close(),

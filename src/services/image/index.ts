@@ -12,7 +12,9 @@ import { memberRoutes } from './api/members.routes.js';
 import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ImageDomain } from './domain/image-domain.js';
-import { NO_QUOTAS, type ImageQuotas } from './domain/images.service.js';
+import { NO_QUOTAS, type Change, type ImageQuotas } from './domain/images.service.js';
+import { BadRequest, Forbidden } from '../../core/errors/errors.js';
+import type { ImageRecord } from './store/tables.js';
 import { imageFaults, negotiateFault } from './faults.js';
 import { imagePolicies } from './policies.js';
 import { ImageFiles } from './store/image-files.js';
@@ -32,9 +34,27 @@ export type { ImageQuotas };
  *   Glance's typed errors (Conflict when not queued, OverLimit over quota).
  * - imageFilePath: the path of an active image's bytes on disk (for the hypervisor driver).
  * - deleteImage: removes the image and its bytes (Forbidden when protected, as Glance).
+ * - listImages: the images a viewer may list (Glance's default list: own, public, accepted shared),
+ *   newest first, filtered and paged; BadRequest for an unknown marker or a malformed filter.
+ * - deleteImageAs / setImageProperties: as the viewer (NotFound when it may not see the image,
+ *   Forbidden when it may not change it: neither admin nor owner, or protected).
+ *   setImageProperties replaces all custom properties (Nova's purge_props).
  */
+export interface FacadeImage {
+  id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null;
+  diskFormat: string | null; containerFormat: string | null; properties: Record<string, string>; createdAt: string; updatedAt: string;
+}
+export interface ImageListFilters {
+  name?: string; status?: string; changesSince?: string; minRam?: number; minDisk?: number;
+  /** Custom properties that must match exactly. */
+  properties?: Record<string, string>;
+}
+type FacadeViewer = { projectId: string; isAdmin: boolean };
 export interface ImageFacade {
-  findImage(id: string, viewer: { projectId: string; isAdmin: boolean }): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; diskFormat: string | null; containerFormat: string | null; properties: Record<string, string> } | undefined>;
+  findImage(id: string, viewer: FacadeViewer): Promise<FacadeImage | undefined>;
+  listImages(viewer: FacadeViewer, q: { filters: ImageListFilters; marker?: string; limit?: number }): Promise<FacadeImage[]>;
+  deleteImageAs(id: string, viewer: FacadeViewer): Promise<void>;
+  setImageProperties(id: string, viewer: FacadeViewer, properties: Record<string, string>): Promise<Record<string, string>>;
   createImage(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; visibility?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
   uploadImage(id: string, data: NodeJS.ReadableStream): Promise<void>;
   imageFilePath(id: string): Promise<string | undefined>;
@@ -140,10 +160,36 @@ function makeFacade(d: ImageDomain): ImageFacade {
         const m = await d.tables.member(id, viewer.projectId);
         if (m?.status !== 'accepted') return undefined;
       }
-      return {
-        id: image.id, name: image.name ?? '', status: image.status, minDisk: image.min_disk, minRam: image.min_ram, size: image.size,
-        diskFormat: image.disk_format, containerFormat: image.container_format, properties: { ...image.properties },
-      };
+      return facadeImage(image);
+    },
+    async listImages(viewer, q) {
+      const f = q.filters;
+      const filters: Record<string, string> = { ...(f.properties ?? {}) };
+      if (f.name !== undefined) filters.name = f.name;
+      if (f.status !== undefined) filters.status = f.status;
+      if (f.changesSince !== undefined) filters.updated_at = `gte:${f.changesSince}`;
+      const all = await d.images.list(viewer, { filters, tags: [], memberStatus: 'accepted', sortKeys: ['created_at', 'id'], sortDirs: ['desc', 'desc'], limit: Number.MAX_SAFE_INTEGER });
+      let images = all.images.filter((i) => (f.minRam === undefined || i.min_ram >= f.minRam) && (f.minDisk === undefined || i.min_disk >= f.minDisk));
+      if (q.marker !== undefined) {
+        const at = images.findIndex((i) => i.id === q.marker);
+        if (at < 0) throw new BadRequest(`No image found with ID ${q.marker}`);
+        images = images.slice(at + 1);
+      }
+      if (q.limit !== undefined) images = images.slice(0, q.limit);
+      return images.map(facadeImage);
+    },
+    async deleteImageAs(id, viewer) {
+      const image = await d.images.get(viewer, id);
+      if (!viewer.isAdmin && image.owner !== viewer.projectId) throw new Forbidden(`You are not permitted to delete image ${id}.`);
+      await d.images.delete(image);
+    },
+    async setImageProperties(id, viewer, properties) {
+      const image = await d.images.get(viewer, id);
+      if (!viewer.isAdmin && image.owner !== viewer.projectId) throw new Forbidden(`You are not permitted to modify image ${id}.`);
+      const changes: Change[] = [];
+      for (const k of Object.keys(image.properties)) if (!(k in properties)) changes.push({ op: 'remove', path: [k], draft: 10 });
+      for (const [k, v] of Object.entries(properties)) changes.push({ op: k in image.properties ? 'replace' : 'add', path: [k], value: v, draft: 10 });
+      return (await d.images.update(viewer, image, changes)).properties;
     },
     async createImage(args) {
       const body: Record<string, unknown> = { ...(args.properties ?? {}), name: args.name };
@@ -166,6 +212,14 @@ function makeFacade(d: ImageDomain): ImageFacade {
       const image = await d.tables.get(id);
       if (image) await d.images.delete(image);
     },
+  };
+}
+
+function facadeImage(image: ImageRecord): FacadeImage {
+  return {
+    id: image.id, name: image.name ?? '', status: image.status, minDisk: image.min_disk, minRam: image.min_ram, size: image.size,
+    diskFormat: image.disk_format, containerFormat: image.container_format, properties: { ...image.properties },
+    createdAt: image.created_at, updatedAt: image.updated_at,
   };
 }
 

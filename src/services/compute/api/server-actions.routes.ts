@@ -137,6 +137,11 @@ const ACTIONS: Record<string, Handler> = {
     for (const k of Object.keys(arg)) if (!['name', 'metadata'].includes(k)) throw invalid('createImage', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
     if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
+    // NOTE: Nova's parameter_types.metadata: keys of 1-255 of [a-zA-Z0-9-_:. ], values up to 255.
+    for (const [k, v] of Object.entries((arg.metadata ?? {}) as Record<string, string>)) {
+      if (!/^[a-zA-Z0-9-_:. ]{1,255}$/.test(k)) throw invalid('metadata', arg.metadata, `Additional properties are not allowed ('${k}' was unexpected)`);
+      if (v.length > 255) throw invalid(`metadata/${k}`, v, `'${v}' is too long`);
+    }
     const s = await loadServer(d, req, `${S}create_image`);
     const imageId = await d.servers.createImage(callerOf(req), s.id, arg.name, arg.metadata ?? {});
     req.reply.code(202);

@@ -335,7 +335,9 @@ export class ServersService {
         const base = s.image_ref ? await image.find(s.image_ref, { ...caller, isAdmin: true }).catch(() => undefined) : undefined;
         const props: Record<string, string> = {
           ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
-          ...metadata, image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
+          ...metadata,
         };
         imageId = (await image.create({ name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
         args.imageId = imageId;
