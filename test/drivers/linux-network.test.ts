@@ -221,3 +221,63 @@ if (!skipReason) {
     assert.equal((await run('nft', ['list', 'tables'])).includes(`stratus-sg-t${process.pid}`), false, 'security group tables left');
   });
 }
+
+if (!skipReason) {
+  test('linux network driver: after a restart, reconcile rebuilds DHCP from the state and removes what it does not name; new entries reload dnsmasq', async () => {
+    const first = await makeDriver();
+    const work = await mkdtemp(join(tmpdir(), 'stx-vm-'));
+    const VM4 = vm('vm4', 4, A, SUB_A.id, '10.51.0.14');
+    const VM5 = vm('vm5', 5, A, SUB_A.id, '10.51.0.15');
+    const entry = (v: Vm) => ({ portId: v.portId, macAddress: v.mac, ipAddress: v.ip, hostname: `host-${v.name}`, extraOptions: [{ name: 'ntp-server', value: '10.51.0.123', ipVersion: 4 }] });
+    const second = new LinuxNetworkDriver({ stateDir: first.stateDir, scope: first.driver.scope });
+    try {
+      await first.driver.ensureNetwork(network(A, 61, SUB_A));
+      await first.driver.ensureNetwork(network(B, 62, SUB_B));
+      for (const v of [VM1, VM4, VM5]) await makeInstance(v.ns, v.portId, v.mac);
+      await first.driver.plugPort(driverPort(VM1), 'host1');
+      await first.driver.setDhcpEntries(A, SUB_A.id, [entry(VM1)]);
+      await first.driver.close();
+      // NOTE: a crashed host: dnsmasq gone (stopped by the pid in the driver's own pid file).
+      const pidFile = join(first.stateDir, 'networks', A, 'dnsmasq.pid');
+      process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL');
+
+      await second.reconcile({
+        networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [],
+        ports: [{ port: driverPort(VM1), host: 'host1' }, { port: driverPort(VM4), host: 'host1' }],
+        dhcp: { [`${A}/${SUB_A.id}`]: [entry(VM1), entry(VM4)] },
+      });
+      assert.deepEqual(await second.observe(), { networks: [A], ports: [VM1.portId, VM4.portId].sort(), routers: [], floatingIps: {} });
+      const lease = await dhcpClient(VM4, work);
+      assert.equal(lease.ip, VM4.ip);
+      assert.equal(lease.ntpsrv, '10.51.0.123');
+
+      // NOTE: without extra options the hosts file has no tags and dnsmasq reloads by SIGHUP (see dhcp.ts).
+      const plain = (v: Vm) => ({ ...entry(v), extraOptions: [] });
+      await second.setDhcpEntries(A, SUB_A.id, [plain(VM1), plain(VM4)]);
+      const pid = await readFile(pidFile, 'utf8');
+      await second.plugPort(driverPort(VM5), 'host1');
+      await second.setDhcpEntries(A, SUB_A.id, [plain(VM1), plain(VM4), plain(VM5)]);
+      assert.equal((await dhcpClient(VM5, work)).ip, VM5.ip);
+      assert.equal(await readFile(pidFile, 'utf8'), pid, 'reloaded by SIGHUP, not restarted');
+    } finally {
+      for (const v of [VM1, VM4, VM5]) await run('ip', ['netns', 'delete', v.ns]).catch(() => {});
+      await second.destroyAll();
+      await second.close();
+      await first.cleanup();
+      await rm(work, { recursive: true, force: true });
+    }
+    const links = await run('ip', ['-br', 'link']);
+    for (const id of [A, B, VM1.portId, VM4.portId, VM5.portId]) assert.ok(!links.includes(id.slice(0, 11)), `a link of ${id} is left`);
+    assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`));
+  });
+
+  test('linux network driver: an IPv6 subnet beside IPv4 does not break the network or DHCP', async () => {
+    const { driver, cleanup } = await makeDriver();
+    try {
+      const v6 = { ...subnet('56000000-0000-4000-8000-000000000006', 'fd00:51::/64', 'fd00:51::1', true), ipVersion: 6 as const, ipv6AddressMode: 'slaac', ipv6RaMode: 'slaac' };
+      await driver.ensureNetwork({ ...network(A, 71, SUB_A), subnets: [SUB_A, v6] });
+      await driver.setDhcpEntries(A, v6.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: 'fd00:51::5', hostname: 'h', extraOptions: [] }]);
+      assert.deepEqual((await driver.observe()).networks, [A]);
+    } finally { await cleanup(); }
+  });
+}

@@ -45,10 +45,10 @@ async function dhcpAddress(dir: string, subnet: DriverSubnet, entries: DhcpEntry
   return chosen;
 }
 
-/** dnsmasq's --dhcp-hostsfile: one static lease per port address. */
+/** dnsmasq's --dhcp-hostsfile: one static lease per port address; a tag only for ports with extra options. */
 export function renderHosts(entries: DhcpEntry[]): string {
   return entries.filter((e) => !isIpv6(e.ipAddress))
-    .map((e) => `${e.macAddress},set:port-${e.portId},${e.ipAddress},${e.hostname}\n`).join('');
+    .map((e) => `${e.macAddress},${e.extraOptions.some((o) => o.ipVersion === 4) ? `set:port-${e.portId},` : ''}${e.ipAddress},${e.hostname}\n`).join('');
 }
 
 /** dnsmasq's --dhcp-optsfile: per subnet router, DNS, classless routes (121/249) and MTU; per port extra options. */
@@ -107,25 +107,43 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
   if (opts.metadata) addresses.push(`${METADATA_IP}/32`);
   await syncAddresses(inner, addresses, ns);
 
-  const hostsChanged = await writeIfChanged(join(dir, 'hosts'), renderHosts(allEntries));
+  const hosts = renderHosts(allEntries);
+  // NOTE: dnsmasq 2.90 dies on SIGHUP re-reading a hosts file with `set:` tags once it has leases:
+  // with tags (before or after), a change restarts it instead (static leases: clients lose nothing).
+  const tagged = hosts.includes(',set:') || (await readFile(join(dir, 'hosts'), 'utf8').catch(() => '')).includes(',set:');
+  const hostsChanged = await writeIfChanged(join(dir, 'hosts'), hosts);
   const optsChanged = await writeIfChanged(join(dir, 'opts'), renderOpts(net, servers, allEntries, opts.metadata));
   const pidFile = join(dir, 'dnsmasq.pid');
   const args = [
-    '--no-hosts', '--no-resolv', '--port=0', '--conf-file=/dev/null', '--user=root', '--dhcp-authoritative', '--leasefile-ro',
+    '--no-hosts', '--no-resolv', '--conf-file=/dev/null', '--user=root', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'leases')}`,
     '--bind-interfaces', `--interface=${inner}`, '--except-interface=lo', `--pid-file=${pidFile}`,
     `--dhcp-hostsfile=${join(dir, 'hosts')}`, `--dhcp-optsfile=${join(dir, 'opts')}`, '--domain=openstacklocal',
     ...subnets.map((s) => { const r = ipv4Range(s.cidr); return `--dhcp-range=set:subnet-${s.id},${r.network},static,${r.netmask},${LEASE_SECONDS}s`; }),
   ];
   const argsChanged = await writeIfChanged(join(dir, 'dnsmasq.args'), args.join('\n'));
   const pid = await runningPid(pidFile, `--pid-file=${pidFile}`);
-  if (pid !== undefined && argsChanged) await stopProcess(pidFile, `--pid-file=${pidFile}`);
-  if (pid === undefined || argsChanged) {
+  const restart = argsChanged || (tagged && (hostsChanged || optsChanged));
+  if (pid !== undefined && restart) await stopProcess(pidFile, `--pid-file=${pidFile}`);
+  if (pid === undefined || restart) {
     await runCommand('ip', ['netns', 'exec', ns, DNSMASQ, ...args, `--log-facility=${join(dir, 'dnsmasq.log')}`]);
     if (!(await waitFor(() => runningPid(pidFile, `--pid-file=${pidFile}`), 3000))) throw new Error(`dnsmasq for network ${net.id} did not start`);
   } else if (hostsChanged || optsChanged) {
-    process.kill(pid, 'SIGHUP');
+    await reload(pid, dir);
   }
   return { namespace: ns, device: inner };
+}
+
+/** SIGHUP, confirmed by dnsmasq's log saying it read the hosts file again. */
+async function reload(pid: number, dir: string): Promise<void> {
+  const log = join(dir, 'dnsmasq.log');
+  const reads = async () => (await readFile(log, 'utf8').catch(() => '')).split(`read ${join(dir, 'hosts')}`).length;
+  const before = await reads();
+  // NOTE: a SIGHUP arriving while dnsmasq still handles the previous one can be lost; send again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    process.kill(pid, 'SIGHUP');
+    if (await waitFor(async () => ((await reads()) > before ? true : undefined), 400)) return;
+  }
+  throw new Error(`dnsmasq ${pid} did not reload its hosts file`);
 }
 
 async function writeIfChanged(file: string, content: string): Promise<boolean> {

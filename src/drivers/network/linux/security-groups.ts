@@ -182,7 +182,7 @@ async function enableBridgeNetfilter(): Promise<void> {
 
 /** Every port's rules at once, replacing both tables (reconcile). */
 export async function replaceAllPortSecurity(all: DriverPortSecurity[], opts: SecurityGroupOptions): Promise<void> {
-  await enableBridgeNetfilter();
+  if (all.some((s) => s.enabled)) await enableBridgeNetfilter();
   await nft(opts, 'security-groups', [skeleton(opts.scope), ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s))].join('\n'));
 }
 
