@@ -87,11 +87,16 @@ const driverPort = (v: { portId: string; networkId: string; mac: string; ip: str
   id: v.portId, networkId: v.networkId, macAddress: v.mac, fixedIps: [{ subnetId: v.subnetId, ipAddress: v.ip }], deviceOwner: 'compute:nova', deviceId: 'vm', adminStateUp: true, mtu: 1450,
 });
 const security = (v: Vm, icmpIn: boolean) => ({
-  portId: v.portId, enabled: true, macAddress: v.mac, ips: [v.ip], allowedAddressPairs: [],
+  portId: v.portId, enabled: true, macAddress: v.mac, ips: [v.ip], allowedAddressPairs: [{ ipAddress: '10.200.0.0/24', macAddress: '' }, { ipAddress: 'fd00::99', macAddress: 'fa:16:3e:99:99:99' }],
   rules: [
     { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null },
     { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remotePrefixes: null },
     ...(icmpIn ? [{ direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: null, portRangeMax: null, remotePrefixes: ['0.0.0.0/0'] }] : []),
+    // NOTE: rules that change nothing here, so that nft accepts every shape of match.
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'udp', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', '10.2.0.7'] },
+    { direction: 'ingress' as const, ethertype: 'IPv6' as const, protocol: 'icmp', portRangeMin: 128, portRangeMax: 0, remotePrefixes: ['fd00::/8'] },
+    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: 8, portRangeMax: 0, remotePrefixes: ['10.3.0.0/24'] },
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: null, portRangeMax: null, remotePrefixes: [] },
   ],
 });
 

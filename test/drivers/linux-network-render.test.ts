@@ -1,0 +1,70 @@
+// The Linux network driver's generated files (dnsmasq hosts/opts, nft rules), without root.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderHosts, renderOpts } from '../../src/drivers/network/linux/dhcp.js';
+import { renderNatTable } from '../../src/drivers/network/linux/routers.js';
+import { ruleMatch } from '../../src/drivers/network/linux/security-groups.js';
+import { highestFreeIpv4, ipv4Range } from '../../src/drivers/network/linux/addresses.js';
+import type { DriverSecurityRule } from '../../src/drivers/network/network-driver.js';
+
+const SUBNET = { id: 's1', cidr: '10.40.0.0/24', ipVersion: 4 as const, gatewayIp: '10.40.0.1', enableDhcp: true, dnsNameservers: ['10.0.0.53', '10.0.0.54'], hostRoutes: [{ destination: '10.99.0.0/16', nexthop: '10.40.0.9' }], ipv6AddressMode: null, ipv6RaMode: null };
+const NET = { id: 'n1', mtu: 1450, networkType: 'vxlan' as const, physicalNetwork: null, segmentationId: 5, external: false, adminStateUp: true, subnets: [SUBNET] };
+const ENTRIES = [
+  { portId: 'p1', macAddress: 'fa:16:3e:00:00:01', ipAddress: '10.40.0.5', hostname: 'host-10-40-0-5', extraOptions: [{ name: 'tftp-server', value: '10.40.0.7', ipVersion: 4 }, { name: '150', value: '10.40.0.8', ipVersion: 4 }] },
+  { portId: 'p2', macAddress: 'fa:16:3e:00:00:02', ipAddress: '10.40.0.6', hostname: 'host-10-40-0-6', extraOptions: [] },
+  { portId: 'p2', macAddress: 'fa:16:3e:00:00:02', ipAddress: 'fd00::6', hostname: 'host-fd00--6', extraOptions: [] },
+];
+
+test('dnsmasq hosts: a static lease per IPv4 address, tagged only when the port has extra options', () => {
+  assert.equal(renderHosts(ENTRIES), 'fa:16:3e:00:00:01,set:port-p1,10.40.0.5,host-10-40-0-5\nfa:16:3e:00:00:02,10.40.0.6,host-10-40-0-6\n');
+});
+
+test('dnsmasq opts: router, DNS, classless routes with the metadata route and the default route, MTU, extra options', () => {
+  const opts = renderOpts(NET, new Map([['s1', '10.40.0.254']]), ENTRIES, true).split('\n');
+  const routes = '169.254.169.254/32,10.40.0.254,10.99.0.0/16,10.40.0.9,0.0.0.0/0,10.40.0.1';
+  assert.deepEqual(opts, [
+    'tag:subnet-s1,option:router,10.40.0.1',
+    'tag:subnet-s1,option:dns-server,10.0.0.53,10.0.0.54',
+    `tag:subnet-s1,option:classless-static-route,${routes}`,
+    `tag:subnet-s1,249,${routes}`,
+    'tag:subnet-s1,option:mtu,1450',
+    'tag:port-p1,option:tftp-server,10.40.0.7',
+    'tag:port-p1,150,10.40.0.8',
+    '',
+  ]);
+  const bare = renderOpts({ ...NET, subnets: [{ ...SUBNET, gatewayIp: null, hostRoutes: [], dnsNameservers: [] }] }, new Map(), [], false);
+  assert.equal(bare, 'tag:subnet-s1,option:router\ntag:subnet-s1,option:mtu,1450\n');
+});
+
+test('DHCP address: the highest usable address that is free', () => {
+  assert.equal(highestFreeIpv4('10.40.0.0/24', new Set()), '10.40.0.254');
+  assert.equal(highestFreeIpv4('10.40.0.0/24', new Set(['10.40.0.254'])), '10.40.0.253');
+  assert.deepEqual(ipv4Range('10.40.0.77/22'), { network: '10.40.0.0', netmask: '255.255.252.0', first: 10 * 2 ** 24 + 40 * 2 ** 16 + 1, last: 10 * 2 ** 24 + 40 * 2 ** 16 + 1022 });
+});
+
+const rule = (r: Partial<DriverSecurityRule>): DriverSecurityRule => ({ direction: 'ingress', ethertype: 'IPv4', protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, ...r });
+
+test('security group rules as nft matches', () => {
+  assert.equal(ruleMatch(rule({})), 'ether type ip');
+  assert.equal(ruleMatch(rule({ protocol: 'tcp', portRangeMin: 22, portRangeMax: 22 })), 'ether type ip meta l4proto 6 th dport 22');
+  assert.equal(ruleMatch(rule({ protocol: '17', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', 'fd00::/8'] })), 'ether type ip ip saddr { 10.1.0.0/16 } meta l4proto 17 th dport 1000-2000');
+  assert.equal(ruleMatch(rule({ direction: 'egress', protocol: 'icmp', portRangeMin: 8, portRangeMax: 0, remotePrefixes: ['0.0.0.0/0'] })), 'ether type ip meta l4proto 1 icmp type 8 icmp code 0');
+  assert.equal(ruleMatch(rule({ direction: 'egress', ethertype: 'IPv6', protocol: 'icmp', remotePrefixes: ['fd00::/8'] })), 'ether type ip6 ip6 daddr { fd00::/8 } meta l4proto 58');
+  assert.equal(ruleMatch(rule({ remotePrefixes: [] })), null, 'a remote group without members matches nothing');
+  assert.throws(() => ruleMatch(rule({ protocol: 'nonsense' })), /not supported/);
+});
+
+test('router NAT table: replaced whole; DNAT/SNAT per floating IP, SNAT of internal subnets only with enableSnat', () => {
+  const router = {
+    id: 'r1', adminStateUp: true, routes: [],
+    gateway: { networkId: 'x', portId: 'gwport00000000', macAddress: 'fa:16:3e:00:00:09', enableSnat: true, ips: [{ subnetId: 'sx', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
+    interfaces: [{ portId: 'if', subnetId: 's1', cidr: '10.40.0.0/24', ipAddress: '10.40.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: 'n1' }],
+  };
+  const text = renderNatTable(router, [{ floatingIp: '203.0.113.20', fixedIp: '10.40.0.5', portId: 'p1' }]);
+  assert.match(text, /^table ip stratus \{\}\ndelete table ip stratus\ntable ip stratus \{/);
+  assert.match(text, /ip daddr 203\.0\.113\.20 dnat to 10\.40\.0\.5/);
+  assert.match(text, /oifname "qg-gwport00000" ip saddr 10\.40\.0\.5 snat to 203\.0\.113\.20/);
+  assert.ok(text.indexOf('snat to 203.0.113.20') < text.indexOf('snat to 203.0.113.10'), 'floating SNAT before the router SNAT');
+  assert.match(text, /oifname "qg-gwport00000" ip saddr \{ 10\.40\.0\.0\/24 \} snat to 203\.0\.113\.10/);
+  assert.doesNotMatch(renderNatTable({ ...router, gateway: { ...router.gateway, enableSnat: false } }, []), /snat/);
+});
