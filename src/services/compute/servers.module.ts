@@ -9,6 +9,7 @@ import type { ImageFacade } from '../image/index.js';
 import type { NetworkFacade } from '../network/index.js';
 import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
+import { hostRoutes } from './api/hosts.routes.js';
 import { hypervisorRoutes } from './api/hypervisors.routes.js';
 import { imageRoutes } from './api/images.routes.js';
 import { ImagesService } from './domain/images.service.js';
@@ -83,7 +84,7 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
     routes: () => [
       ...serverRoutes(domain), ...serverActionRoutes(domain), ...serverMetadataRoutes(domain), ...serverTagRoutes(domain),
       ...instanceActionRoutes(domain), ...hypervisorRoutes(domain), ...serverUsageRoutes(domain),
-      ...imageRoutes(new ImagesService(image), opts.computeUrl),
+      ...imageRoutes(new ImagesService(image), opts.computeUrl), ...hostRoutes(domain),
     ],
     start: () => domain.start(),
     close: () => domain.close(),

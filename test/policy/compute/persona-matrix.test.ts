@@ -57,6 +57,14 @@ const rows = (): Row[] => [
   ['quota classes', (c) => c.get('/os-quota-class-sets/default'), ['admin']],
   ['limits', (c) => c.get('/limits'), ALL],
   ['limits of demo', (c) => c.get(`/limits?tenant_id=${demoProject}`), ['admin', 'member', 'reader']],
+  ['list hosts', (c) => c.get('/os-hosts'), ['admin']],
+  ['show a host', (c) => c.get('/os-hosts/no-such-host'), ['admin']],
+  ['update a host', (c) => c.put('/os-hosts/no-such-host', { status: 'enable' }), ['admin']],
+  ['reboot a host', (c) => c.get('/os-hosts/no-such-host/reboot'), ['admin']],
+  ['shut down a host', (c) => c.get('/os-hosts/no-such-host/shutdown'), ['admin']],
+  ['start a host', (c) => c.get('/os-hosts/no-such-host/startup'), ['admin']],
+  // NOTE: Nova's image proxy checks no policy: the image service decides.
+  ['list images (proxy)', (c) => c.get('/images'), ALL],
 ];
 
 test('persona matrix', async () => {

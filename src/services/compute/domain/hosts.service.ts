@@ -3,7 +3,7 @@
 // control-plane services (nova-scheduler, nova-conductor) are rows too, as os-services shows them.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound, NotImplemented } from '../../../core/errors/errors.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import { type ComputeNodeRecord, type ComputeServiceRecord, HostsStore } from '../store/hosts.store.js';
 import { now } from '../store/servers.store.js';
@@ -15,8 +15,77 @@ export const nodeUuid = (name: string): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
+/** What os-hosts needs from the rest of the servers part: a host's zone and the guests on it. */
+export interface HostsDeps {
+  hostAz(host: string): Promise<string>;
+  instancesOn(host: string): Promise<{ projectId: string; flavor: { vcpus: number; ram: number; disk: number; ephemeral: number } }[]>;
+}
+
+/** One row of GET /os-hosts/{host} (Nova's _get_total_resources and friends). */
+export interface HostResource { host: string; project: string; cpu: number; memory_mb: number; disk_gb: number }
+
 export class HostsService {
-  constructor(readonly store: HostsStore, private readonly driver: HypervisorDriver, private readonly placement: PlacementPort) {}
+  constructor(readonly store: HostsStore, private readonly driver: HypervisorDriver, private readonly placement: PlacementPort, private readonly deps?: HostsDeps) {}
+
+  /** os-hosts: the enabled services but the API ones, with their topic and zone ('internal' but for nova-compute). */
+  async osHosts(zone?: string): Promise<{ host_name: string; service: string; zone: string }[]> {
+    const out: { host_name: string; service: string; zone: string }[] = [];
+    for (const s of await this.store.services({})) {
+      if (s.disabled || ['nova-osapi_compute', 'nova-metadata'].includes(s.binary)) continue;
+      const z = s.binary === 'nova-compute' && this.deps ? await this.deps.hostAz(s.host) : 'internal';
+      if (zone && z !== zone) continue;
+      out.push({ host_name: s.host, service: s.topic, zone: z });
+    }
+    return out;
+  }
+
+  /** os-hosts/{host}: total, used now (Placement), used at most (the guests' flavors) and per project. */
+  async hostResources(host: string): Promise<HostResource[]> {
+    const node = (await this.store.nodes()).find((n) => n.host === host);
+    if (!node) throw new NotFound(`Host '${host}' is not mapped to any cell`);
+    const used = await this.placement.usage(node.id);
+    const rows: HostResource[] = [
+      { host, project: '(total)', cpu: node.vcpus, memory_mb: node.memory_mb, disk_gb: node.local_gb },
+      { host, project: '(used_now)', cpu: used.VCPU ?? 0, memory_mb: used.MEMORY_MB ?? 0, disk_gb: used.DISK_GB ?? 0 },
+    ];
+    const guests = (await this.deps?.instancesOn(host)) ?? [];
+    const max: HostResource = { host, project: '(used_max)', cpu: 0, memory_mb: 0, disk_gb: 0 };
+    const byProject = new Map<string, HostResource>();
+    for (const g of guests) {
+      const p = byProject.get(g.projectId) ?? { host, project: g.projectId, cpu: 0, memory_mb: 0, disk_gb: 0 };
+      byProject.set(g.projectId, p);
+      for (const r of [max, p]) { r.cpu += g.flavor.vcpus; r.memory_mb += g.flavor.ram; r.disk_gb += g.flavor.disk + g.flavor.ephemeral; }
+    }
+    return [...rows, max, ...byProject.values()];
+  }
+
+  /** The nova-compute service of a host, or Nova's ComputeHostNotFound. */
+  async computeService(host: string): Promise<ComputeServiceRecord> {
+    const s = (await this.store.services({ host, binary: 'nova-compute' }))[0];
+    if (!s) throw new NotFound(`Compute host ${host} could not be found.`);
+    return s;
+  }
+
+  /**
+   * PUT /os-hosts/{host}: status enables or disables the host's nova-compute (as the fake virt
+   * driver answers set_host_enabled); maintenance mode is not supported (libvirt's 501).
+   */
+  async updateHost(host: string, change: { enabled?: boolean; maintenance?: boolean }): Promise<{ host: string; status?: string; maintenance_mode?: string }> {
+    const s = await this.computeService(host);
+    const out: { host: string; status?: string; maintenance_mode?: string } = { host };
+    if (change.maintenance !== undefined) throw new NotImplemented('Action is not supported.');
+    if (change.enabled !== undefined) {
+      await this.updateService(s.id, { disabled: !change.enabled, disabled_reason: null });
+      out.status = change.enabled ? 'enabled' : 'disabled';
+    }
+    return out;
+  }
+
+  /** Host power actions (startup, shutdown, reboot): the host must exist; no driver powers hosts (501). */
+  async hostPowerAction(host: string, _action: 'startup' | 'shutdown' | 'reboot'): Promise<never> {
+    await this.computeService(host);
+    throw new NotImplemented('Action is not supported.');
+  }
 
   /** Registers the driver's hosts as services and nodes and their inventory in Placement. */
   async register(): Promise<void> {

@@ -36,9 +36,12 @@ export class ServersDomain {
   constructor(readonly opts: ServersDomainOptions) {
     this.placement = opts.placement ?? new LocalPlacement();
     this.tasks = new TaskManager(opts.db, opts.log, 'compute');
-    this.hosts = new HostsService(new HostsStore(opts.db), opts.driver, this.placement);
-    const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => opts.ports.hostAz(h) });
     const store = new ServersStore(opts.db);
+    this.hosts = new HostsService(new HostsStore(opts.db), opts.driver, this.placement, {
+      hostAz: (h) => opts.ports.hostAz(h),
+      instancesOn: async (h) => (await store.list({ projectId: null, host: h, sort: [] })).map((i) => ({ projectId: i.project_id, flavor: i.flavor })),
+    });
+    const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => opts.ports.hostAz(h) });
     this.servers = new ServersService(store, this.tasks, opts.ports);
     this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, opts.ports, opts.log);
     this.computeUrl = opts.computeUrl;

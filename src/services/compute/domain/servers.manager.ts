@@ -276,7 +276,11 @@ export class ServersManager {
     try {
       const file = join(dir, `${s.id}.qcow2`);
       await this.driver.snapshot(host, s.id, file);
-      await this.ports.uploadImage(imageId, createReadStream(file));
+      // NOTE: an image deleted while saving is refused before its bytes are read: the stream must
+      // not open the file after the directory is gone (an unhandled 'error' would end the process).
+      const bytes = createReadStream(file);
+      bytes.on('error', () => {});
+      try { await this.ports.uploadImage(imageId, bytes); } finally { bytes.destroy(); }
     } catch (err) {
       await this.ports.deleteImage?.(imageId).catch(() => {});
       throw err;

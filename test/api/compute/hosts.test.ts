@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+
+// os-hosts (2.1-2.42): hosts of the enabled services with their zone, a host's resources, enabling
+// and disabling a compute host, host power actions (501) and the 404s.
+
+let cloud: TestCloud;
+let admin: Client;
+let demo: Client;
+let computeHost: string;
+const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+
+before(async () => {
+  cloud = await startTestCloud({ computeHosts: 2 });
+  const a = await login(cloud, 'admin', 'secret', 'admin');
+  admin = new Client(`${cloud.url}/compute/v2.1`, a.token);
+  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  assert.equal((await admin.post('/flavors', { flavor: { name: 'h.tiny', id: 'h.tiny', vcpus: 2, ram: 128, disk: 1 } })).status, 200);
+  const glance = new Client(`${cloud.url}/image/v2`, a.token);
+  const img = await glance.post('/images', { name: 'h-img', disk_format: 'raw', container_format: 'bare', visibility: 'public' });
+  await glance.call('PUT', `/images/${img.body.id}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
+  const r = await demo.post('/servers', { server: { name: 'h-vm', imageRef: img.body.id, flavorRef: 'h.tiny' } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  for (let i = 0; i < 500; i++) {
+    const s = (await admin.get(`/servers/${r.body.server.id}`)).body.server;
+    if (s.status === 'ACTIVE') { computeHost = s['OS-EXT-SRV-ATTR:host']; break; }
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  assert.ok(computeHost);
+});
+after(async () => { await cloud?.stop(); });
+
+describe('os-hosts', () => {
+  test('lists the enabled services\' hosts with topic and zone; zone filters, a blank zone does not', async () => {
+    const r = await admin.get('/os-hosts');
+    assert.equal(r.status, 200);
+    const hosts = r.body.hosts as { host_name: string; service: string; zone: string }[];
+    assert.ok(hosts.length >= 3);
+    for (const h of hosts) assert.deepEqual(Object.keys(h).sort(), ['host_name', 'service', 'zone']);
+    assert.deepEqual(hosts.filter((h) => h.service === 'compute').map((h) => h.zone), ['nova', 'nova']);
+    assert.ok(hosts.some((h) => h.service === 'scheduler' && h.zone === 'internal'));
+    assert.deepEqual((await admin.get('/os-hosts?zone=nova')).body.hosts, hosts.filter((h) => h.zone === 'nova'));
+    assert.deepEqual((await admin.get('/os-hosts?zone=')).body.hosts, hosts);
+    assert.deepEqual((await admin.get('/os-hosts?zone=xxx')).body.hosts, []);
+  });
+
+  test('a host\'s resources: total, used now, used max and per project', async () => {
+    const r = await admin.get(`/os-hosts/${computeHost}`);
+    assert.equal(r.status, 200);
+    const rows = r.body.host.map((x: any) => x.resource);
+    assert.deepEqual(rows.map((x: any) => x.project).slice(0, 3), ['(total)', '(used_now)', '(used_max)']);
+    for (const x of rows) assert.equal(x.host, computeHost);
+    assert.deepEqual({ cpu: rows[1].cpu, memory_mb: rows[1].memory_mb, disk_gb: rows[1].disk_gb }, { cpu: 2, memory_mb: 128, disk_gb: 1 });
+    assert.deepEqual({ cpu: rows[2].cpu, memory_mb: rows[2].memory_mb, disk_gb: rows[2].disk_gb }, { cpu: 2, memory_mb: 128, disk_gb: 1 });
+    assert.equal(rows.length, 4);
+    const missing = await admin.get('/os-hosts/nonexistent_hostname');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.itemNotFound.message, "Host 'nonexistent_hostname' is not mapped to any cell");
+  });
+
+  test('update: status disables and enables the compute service; bad bodies 400; maintenance 501; unknown 404', async () => {
+    const off = await admin.put(`/os-hosts/${computeHost}`, { status: 'Disable' });
+    assert.equal(off.status, 200);
+    assert.deepEqual(off.body, { host: computeHost, status: 'disabled' });
+    assert.equal((await admin.get('/os-hosts')).body.hosts.some((h: any) => h.host_name === computeHost && h.service === 'compute'), false);
+    const svc = (await admin.get(`/os-services?host=${computeHost}&binary=nova-compute`)).body.services[0];
+    assert.equal(svc.status, 'disabled');
+    assert.deepEqual((await admin.put(`/os-hosts/${computeHost}`, { status: 'enable' })).body, { host: computeHost, status: 'enabled' });
+    assert.equal((await admin.put(`/os-hosts/${computeHost}`, {})).status, 400);
+    assert.equal((await admin.put(`/os-hosts/${computeHost}`, { status: 'invalid', maintenance_mode: 'enable' })).status, 400);
+    assert.equal((await admin.put(`/os-hosts/${computeHost}`, { status: 'enable', maintenance_mode: 'invalid' })).status, 400);
+    assert.equal((await admin.put(`/os-hosts/${computeHost}`, { status: 'enable', extra: 1 })).status, 400);
+    assert.equal((await admin.put(`/os-hosts/${computeHost}`, { maintenance_mode: 'enable' })).status, 501);
+    assert.equal((await admin.put('/os-hosts/nonexistent_hostname', { status: 'enable' })).status, 404);
+  });
+
+  test('power actions: 404 for unknown hosts, 501 otherwise; non-admins 403; gone after 2.42', async () => {
+    for (const a of ['startup', 'shutdown', 'reboot']) {
+      assert.equal((await admin.get(`/os-hosts/nonexistent_hostname/${a}`)).status, 404);
+      assert.equal((await admin.get(`/os-hosts/${computeHost}/${a}`)).status, 501);
+      assert.equal((await demo.get(`/os-hosts/${computeHost}/${a}`)).status, 403);
+    }
+    assert.equal((await demo.get('/os-hosts')).status, 403);
+    assert.equal((await admin.get('/os-hosts', mv('2.42'))).status, 200);
+    assert.equal((await admin.get('/os-hosts', mv('2.43'))).status, 404);
+  });
+});
