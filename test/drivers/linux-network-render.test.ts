@@ -15,8 +15,14 @@ const ENTRIES = [
   { portId: 'p2', macAddress: 'fa:16:3e:00:00:02', ipAddress: 'fd00::6', hostname: 'host-fd00--6', extraOptions: [] },
 ];
 
-test('dnsmasq hosts: a static lease per IPv4 address, tagged only when the port has extra options', () => {
-  assert.equal(renderHosts(ENTRIES), 'fa:16:3e:00:00:01,set:port-p1,10.40.0.5,host-10-40-0-5\nfa:16:3e:00:00:02,10.40.0.6,host-10-40-0-6\n');
+test('dnsmasq hosts: a static lease per address (IPv6 in brackets), tagged only when the port has extra options', () => {
+  assert.equal(renderHosts(ENTRIES), 'fa:16:3e:00:00:01,set:port-p1,10.40.0.5,host-10-40-0-5\nfa:16:3e:00:00:02,10.40.0.6,host-10-40-0-6\nfa:16:3e:00:00:02,[fd00::6],host-fd00--6\n');
+});
+
+test('dnsmasq opts: IPv6 DNS servers for an IPv6 subnet dnsmasq serves; IPv6 extra options as option6', () => {
+  const v6 = { ...SUBNET, id: 's6', cidr: 'fd00::/64', ipVersion: 6 as const, gatewayIp: 'fd00::1', dnsNameservers: ['fd00::53'], ipv6AddressMode: 'dhcpv6-stateless', ipv6RaMode: 'dhcpv6-stateless' };
+  const text = renderOpts({ ...NET, subnets: [v6] }, new Map(), [{ ...ENTRIES[1]!, extraOptions: [{ name: 'bootfile-url', value: 'http://x/', ipVersion: 6 }] }], false);
+  assert.equal(text, 'tag:subnet-s6,option6:dns-server,[fd00::53]\ntag:port-p2,option6:bootfile-url,http://x/\n');
 });
 
 test('dnsmasq opts: router, DNS, classless routes with the metadata route and the default route, MTU, extra options', () => {

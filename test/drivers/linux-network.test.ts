@@ -276,13 +276,33 @@ if (!skipReason) {
     assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`));
   });
 
-  test('linux network driver: an IPv6 subnet beside IPv4 does not break the network or DHCP', async () => {
+  test('linux network driver: a SLAAC subnet beside IPv4: router advertisements from dnsmasq give the instance its EUI-64 address', async () => {
     const { driver, cleanup } = await makeDriver();
+    const work = await mkdtemp(join(tmpdir(), 'stx-vm-'));
     try {
       const v6 = { ...subnet('56000000-0000-4000-8000-000000000006', 'fd00:51::/64', 'fd00:51::1', true), ipVersion: 6 as const, ipv6AddressMode: 'slaac', ipv6RaMode: 'slaac' };
       await driver.ensureNetwork({ ...network(A, 71, SUB_A), subnets: [SUB_A, v6] });
-      await driver.setDhcpEntries(A, v6.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: 'fd00:51::5', hostname: 'h', extraOptions: [] }]);
+      await makeInstance(VM1.ns, VM1.portId, VM1.mac);
+      await driver.plugPort(driverPort(VM1), 'host1');
+      // fa:16:3e:00:00:01 as EUI-64 (the universal/local bit flipped, ff:fe in the middle).
+      const slaac = 'fd00:51::f816:3eff:fe00:1';
+      await driver.setPortSecurity({ ...security(VM1, true), ips: [VM1.ip, slaac] });
+      await driver.setDhcpEntries(A, SUB_A.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: VM1.ip, hostname: 'h', extraOptions: [] }]);
+      await driver.setDhcpEntries(A, v6.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: slaac, hostname: 'h', extraOptions: [] }]);
+      await run('ip', ['-n', VM1.ns, 'link', 'set', 'eth0', 'down']);
+      await run('ip', ['-n', VM1.ns, 'link', 'set', 'eth0', 'up']); // sends a router solicitation
+      let addresses = '';
+      for (let i = 0; i < 60 && !addresses.includes(slaac); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        addresses = await run('ip', ['-n', VM1.ns, '-6', 'addr', 'show', 'dev', 'eth0']);
+      }
+      assert.ok(addresses.includes(`${slaac}/64`), `no SLAAC address in:\n${addresses}`);
+      assert.equal((await dhcpClient(VM1, work)).ip, VM1.ip, 'IPv4 DHCP still served');
       assert.deepEqual((await driver.observe()).networks, [A]);
-    } finally { await cleanup(); }
+    } finally {
+      await run('ip', ['netns', 'delete', VM1.ns]).catch(() => {});
+      await cleanup();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 }

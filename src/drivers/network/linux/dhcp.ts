@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DhcpEntry, DriverNetwork, DriverSubnet } from '../network-driver.js';
 import { runCommand } from '../../host/run-command.js';
-import { highestFreeIpv4, ipv4Range, isIpv6, prefixLength } from './addresses.js';
+import { highestFreeIpv4, ipv4Range, ipv6Subnet, isIpv6, prefixLength } from './addresses.js';
 import { deleteNamespace, ensureNamespace, ip, ipIgnoringAbsent, listLinks, setTag, syncAddresses } from './host-links.js';
 import { bridgeName, dhcpInnerName, dhcpNamespace, dhcpOuterName, METADATA_IP } from './names.js';
 import { stopMetadataProxy } from './metadata.js';
@@ -21,7 +21,15 @@ export interface DhcpOptions { scope: string; stateDir: string; metadata: boolea
 
 export const networkDir = (stateDir: string, networkId: string) => join(stateDir, 'networks', networkId);
 
-const dhcpSubnets = (net: DriverNetwork) => net.subnets.filter((s) => s.enableDhcp && s.ipVersion === 4);
+/** dnsmasq's IPv6 range mode per Neutron address mode; RAs come from dnsmasq (see ensureDhcp). */
+const IPV6_MODES: Record<string, string> = { slaac: 'ra-only', 'dhcpv6-stateless': 'ra-stateless', 'dhcpv6-stateful': 'static' };
+const ipv6Mode = (s: DriverSubnet) => (s.ipVersion === 6 ? IPV6_MODES[s.ipv6AddressMode ?? s.ipv6RaMode ?? ''] : undefined);
+
+const dhcpSubnets = (net: DriverNetwork) => net.subnets.filter((s) => s.enableDhcp && (s.ipVersion === 4 || ipv6Mode(s)));
+
+/** The entries dnsmasq hands out: IPv4 ones, and IPv6 ones of DHCPv6-stateful subnets. */
+const servedEntries = (s: DriverSubnet, entries: DhcpEntry[]) =>
+  entries.filter((e) => (s.ipVersion === 4 ? !isIpv6(e.ipAddress) : ipv6Mode(s) === 'static' && isIpv6(e.ipAddress)));
 
 export async function saveEntries(stateDir: string, networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void> {
   const dir = networkDir(stateDir, networkId);
@@ -39,7 +47,7 @@ async function dhcpAddress(dir: string, subnet: DriverSubnet, entries: DhcpEntry
   const file = join(dir, `dhcp-address-${subnet.id}`);
   const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
   if (kept && !taken.has(kept)) return kept;
-  const chosen = highestFreeIpv4(subnet.cidr, taken);
+  const chosen = subnet.ipVersion === 6 ? ipv6Subnet(subnet.cidr, taken).free : highestFreeIpv4(subnet.cidr, taken);
   if (!chosen) throw new Error(`subnet ${subnet.id} has no address left for its DHCP server`);
   await writeFile(file, chosen);
   return chosen;
@@ -47,14 +55,16 @@ async function dhcpAddress(dir: string, subnet: DriverSubnet, entries: DhcpEntry
 
 /** dnsmasq's --dhcp-hostsfile: one static lease per port address; a tag only for ports with extra options. */
 export function renderHosts(entries: DhcpEntry[]): string {
-  return entries.filter((e) => !isIpv6(e.ipAddress))
-    .map((e) => `${e.macAddress},${e.extraOptions.some((o) => o.ipVersion === 4) ? `set:port-${e.portId},` : ''}${e.ipAddress},${e.hostname}\n`).join('');
+  return entries.map((e) => `${e.macAddress},${e.extraOptions.length ? `set:port-${e.portId},` : ''}${isIpv6(e.ipAddress) ? `[${e.ipAddress}]` : e.ipAddress},${e.hostname}\n`).join('');
 }
 
 /** dnsmasq's --dhcp-optsfile: per subnet router, DNS, classless routes (121/249) and MTU; per port extra options. */
 export function renderOpts(net: DriverNetwork, servers: Map<string, string>, entries: DhcpEntry[], metadata: boolean): string {
   const lines: string[] = [];
-  for (const s of dhcpSubnets(net)) {
+  for (const s of dhcpSubnets(net).filter((x) => x.ipVersion === 6)) {
+    if (s.dnsNameservers.length) lines.push(`tag:subnet-${s.id},option6:dns-server,${s.dnsNameservers.map((d) => `[${d}]`).join(',')}`);
+  }
+  for (const s of dhcpSubnets(net).filter((x) => x.ipVersion === 4)) {
     const tag = `tag:subnet-${s.id}`;
     lines.push(s.gatewayIp ? `${tag},option:router,${s.gatewayIp}` : `${tag},option:router`);
     if (s.dnsNameservers.length) lines.push(`${tag},option:dns-server,${s.dnsNameservers.join(',')}`);
@@ -71,8 +81,9 @@ export function renderOpts(net: DriverNetwork, servers: Map<string, string>, ent
     lines.push(`${tag},option:mtu,${net.mtu}`);
   }
   for (const e of entries) {
-    for (const o of e.extraOptions.filter((x) => x.ipVersion === 4)) {
-      lines.push(`tag:port-${e.portId},${/^\d+$/.test(o.name) ? o.name : `option:${o.name}`},${o.value}`);
+    for (const o of e.extraOptions) {
+      const kind = o.ipVersion === 6 ? 'option6' : 'option';
+      lines.push(`tag:port-${e.portId},${/^\d+$/.test(o.name) && kind === 'option' ? o.name : `${kind}:${o.name}`},${o.value}`);
     }
   }
   return lines.map((l) => `${l}\n`).join('');
@@ -100,7 +111,7 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
   const allEntries: DhcpEntry[] = [];
   for (const s of subnets) {
     const entries = await loadEntries(dir, s.id);
-    allEntries.push(...entries);
+    allEntries.push(...servedEntries(s, entries));
     servers.set(s.id, await dhcpAddress(dir, s, entries));
   }
   const addresses = subnets.map((s) => `${servers.get(s.id)}/${prefixLength(s.cidr)}`);
@@ -118,7 +129,13 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
     '--no-hosts', '--no-resolv', '--conf-file=/dev/null', '--user=root', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'leases')}`,
     '--bind-interfaces', `--interface=${inner}`, '--except-interface=lo', `--pid-file=${pidFile}`,
     `--dhcp-hostsfile=${join(dir, 'hosts')}`, `--dhcp-optsfile=${join(dir, 'opts')}`, '--domain=openstacklocal',
-    ...subnets.map((s) => { const r = ipv4Range(s.cidr); return `--dhcp-range=set:subnet-${s.id},${r.network},static,${r.netmask},${LEASE_SECONDS}s`; }),
+    ...subnets.map((s) => {
+      if (s.ipVersion === 6) return `--dhcp-range=set:subnet-${s.id},${ipv6Subnet(s.cidr, new Set()).prefix},${ipv6Mode(s)},${prefixLength(s.cidr)},${LEASE_SECONDS}s`;
+      const r = ipv4Range(s.cidr);
+      return `--dhcp-range=set:subnet-${s.id},${r.network},static,${r.netmask},${LEASE_SECONDS}s`;
+    }),
+    // NOTE: routers send no RAs yet, so dnsmasq does, as a non-router (lifetime 0): addresses, no default route.
+    ...(subnets.some((s) => s.ipVersion === 6) ? ['--enable-ra', `--ra-param=${inner},10,0`] : []),
   ];
   const argsChanged = await writeIfChanged(join(dir, 'dnsmasq.args'), args.join('\n'));
   const pid = await runningPid(pidFile, `--pid-file=${pidFile}`);

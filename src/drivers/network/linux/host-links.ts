@@ -36,7 +36,8 @@ export const setTag = (dev: string, tag: Tag, ns?: string) => ip(['link', 'set',
 export async function syncAddresses(dev: string, wanted: string[], ns?: string): Promise<void> {
   const have = (await listAddresses(dev, ns)).filter((a) => a.scope !== 'link').map((a) => `${a.address}/${a.prefixlen}`);
   for (const a of have) if (!wanted.includes(a)) await ipIgnoringAbsent(['addr', 'del', a, 'dev', dev], ns);
-  for (const a of wanted) if (!have.includes(a)) await ip(['addr', 'add', a, 'dev', dev], ns);
+  // NOTE: nodad: a server address must be usable at once, not tentative for a second.
+  for (const a of wanted) if (!have.includes(a)) await ip(['addr', 'add', a, 'dev', dev, ...(a.includes(':') ? ['nodad'] : [])], ns);
 }
 
 /** A namespace carrying our tag on its loopback (namespaces have no alias of their own). */
