@@ -14,6 +14,11 @@ import { quotaRoutes } from './api/quotas.routes.js';
 import { serverGroupRoutes } from './api/server-groups.routes.js';
 import { flavorRoutes } from './api/flavors.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
+import { floatingIpRoutes } from './api/floating-ips.routes.js';
+import { securityGroupRoutes } from './api/security-groups.routes.js';
+import { FloatingIpsService } from './domain/floating-ips.service.js';
+import { SecurityGroupsService } from './domain/security-groups.service.js';
+import type { NetworkFacade } from '../network/index.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { DEFAULT_AZ } from './domain/aggregates.service.js';
 import { ComputeDomain } from './domain/compute-domain.js';
@@ -59,6 +64,9 @@ export class ComputeModule implements ServiceModule {
       hosts: async () => (await servers.domain.hosts.nodes()).map((n) => ({ host: n.host, nodeUuid: n.id })),
       services: async () => (await servers.domain.hosts.services({})).map((s) => ({ host: s.host, binary: s.binary, disabled: s.disabled, forcedDown: s.forced_down, updatedAt: s.updated_at })),
     });
+    const network = ctx.facade<NetworkFacade>('network');
+    // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
+    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network) };
     return new ComputeModule(ctx, domain, servers);
   }
 
@@ -73,6 +81,10 @@ export class ComputeModule implements ServiceModule {
       ...serverGroupRoutes(this.domain),
       ...quotaRoutes(this.domain),
       ...this.servers.routes(),
+      ...(this.servers.domain.networkProxy ? [
+        ...securityGroupRoutes(this.servers.domain.networkProxy.securityGroups, this.servers.domain),
+        ...floatingIpRoutes(this.servers.domain.networkProxy.floatingIps),
+      ] : []),
     ];
   }
 

@@ -15,8 +15,10 @@ export const MV = {
   keypairUserId: '2.10',         // admin's ?user_id= and body user_id
   aggregateUuid: '2.41',         // aggregate `uuid`
   quotaNoNetwork: '2.36',        // no floating_ips/fixed_ips/security_group* quotas and limits; proxy APIs 404
+  networkProxies: '2.36',        // os-security-groups, -rules, os-floating-ips, -pools, os-networks, os-tenant-networks: 404
   limitsNoImageMeta: '2.39',     // maxImageMeta gone from limits
   keypairPagination: '2.35',     // keypairs limit/marker
+  floatingIpActionsRemoved: '2.44', // addFloatingIp/removeFloatingIp actions gone
   flavorDescription: '2.55',     // flavor description, PUT /flavors/{id}
   quotaNoInjected: '2.57',       // no injected_file* quotas/limits (personality)
   flavorExtraSpecsInBody: '2.61',// extra_specs in flavor views

@@ -64,4 +64,25 @@ export const computePolicies: Record<string, string> = {
 
   'os_compute_api:limits': ANY,
   'os_compute_api:limits:other_project': ADMIN,
+
+  // Network proxies (nova/policies/security_groups.py, floating_ips.py, floating_ip_pools.py, networks.py, tenant_networks.py).
+  'os_compute_api:os-security-groups:get': READER,
+  'os_compute_api:os-security-groups:show': READER,
+  'os_compute_api:os-security-groups:create': MEMBER,
+  'os_compute_api:os-security-groups:update': MEMBER,
+  'os_compute_api:os-security-groups:delete': MEMBER,
+  'os_compute_api:os-security-groups:rule:create': MEMBER,
+  'os_compute_api:os-security-groups:rule:delete': MEMBER,
+  'os_compute_api:os-security-groups:list': READER,
+  'os_compute_api:os-floating-ips:add': MEMBER,
+  'os_compute_api:os-floating-ips:remove': MEMBER,
+  'os_compute_api:os-floating-ips:list': READER,
+  'os_compute_api:os-floating-ips:create': MEMBER,
+  'os_compute_api:os-floating-ips:show': READER,
+  'os_compute_api:os-floating-ips:delete': MEMBER,
+  'os_compute_api:os-floating-ip-pools': ANY,
+  'os_compute_api:os-networks:list': READER,
+  'os_compute_api:os-networks:show': READER,
+  'os_compute_api:os-tenant-networks:list': READER,
+  'os_compute_api:os-tenant-networks:show': READER,
 };

@@ -98,6 +98,7 @@ function bind(core: ComputeCore): ServersPorts {
     serverGroup: core.serverGroup && ((id, c) => core.serverGroup!(id, c)),
     addGroupMember: core.addGroupMember && ((g, i) => core.addGroupMember!(g, i)),
     removeGroupMember: core.removeGroupMember && ((i) => core.removeGroupMember!(i)),
+    groupOf: core.groupOf && (async (i) => (await core.groupOf!(i))?.id),
   };
 }
 

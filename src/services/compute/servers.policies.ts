@@ -87,6 +87,8 @@ export const serversPolicies: Record<string, string> = {
   'os_compute_api:os-hypervisors:uptime': ADMIN,
   'os_compute_api:os-hypervisors:search': ADMIN,
   'os_compute_api:os-hypervisors:servers': ADMIN,
+  'os_compute_api:os-admin-actions:reset_state': ADMIN,
+  'os_compute_api:os-admin-actions:inject_network_info': ADMIN,
   'os_compute_api:os-hosts:list': ADMIN,
   'os_compute_api:os-hosts:show': ADMIN,
   'os_compute_api:os-hosts:update': ADMIN,

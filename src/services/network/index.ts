@@ -17,7 +17,8 @@ import { networkFaults } from './faults.js';
 import { networkPolicies } from './policies.js';
 import { seedNetworks } from './seed.js';
 import { networkMigrations } from './store/migrations.js';
-import { NetworkTables } from './store/tables.js';
+import { conflict, floatingIpNotFound, notFound, securityGroupRuleNotFound } from './domain/errors.js';
+import { NetworkTables, type FloatingIpRecord, type NetworkRecord, type SecurityGroupRecord, type SecurityGroupRuleRecord } from './store/tables.js';
 
 export const NETWORK_PATH = '/networking';
 
@@ -33,7 +34,46 @@ export interface ServerAddress { networkName: string; addr: string; version: 4 |
  * - addressesOfDevice: Nova's `addresses` map (network name → fixed and floating addresses).
  * - floatingIpsOfPorts: the floating IPs bound to the given ports.
  */
-export interface NetworkFacade {
+/** Who calls through the facade: the end user's project and whether they are admin (Neutron sees what they see). */
+export interface NetCaller { projectId: string | undefined; isAdmin: boolean }
+export interface SecurityGroupRule {
+  id: string; securityGroupId: string; direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
+  portRangeMin: number | null; portRangeMax: number | null; remoteIpPrefix: string | null; remoteGroupId: string | null;
+}
+export interface SecurityGroup { id: string; name: string; description: string; projectId: string; rules: SecurityGroupRule[] }
+export interface FloatingIp { id: string; floatingIp: string; fixedIp: string | null; portId: string | null; deviceId: string | null; networkId: string; networkName: string; projectId: string }
+export interface ProxyNetwork { id: string; name: string; projectId: string; external: boolean; subnets: { cidr: string; gatewayIp: string | null; ipVersion: number; enableDhcp: boolean; dnsNameservers: string[] }[] }
+
+/**
+ * Nova's network proxy APIs (security groups, floating IPs, networks) call these with the end
+ * user's caller; they throw Neutron's typed errors (NeutronError: 400/404/409 with Neutron's type).
+ */
+export interface NetworkProxyFacade {
+  securityGroups(caller: NetCaller, opts: { allProjects: boolean }): Promise<SecurityGroup[]>;
+  securityGroup(caller: NetCaller, id: string): Promise<SecurityGroup>;
+  /** A group id by name or id as neutronclient's find_resourceid_by_name_or_id (409 NoUniqueMatch when several). */
+  findSecurityGroup(caller: NetCaller, nameOrId: string): Promise<string | undefined>;
+  createSecurityGroup(caller: NetCaller, body: { name: string; description: string }): Promise<SecurityGroup>;
+  updateSecurityGroup(caller: NetCaller, id: string, body: { name: string; description: string }): Promise<SecurityGroup>;
+  deleteSecurityGroup(caller: NetCaller, id: string): Promise<void>;
+  createSecurityGroupRule(caller: NetCaller, rule: Omit<SecurityGroupRule, 'id'>): Promise<SecurityGroupRule>;
+  securityGroupRule(caller: NetCaller, id: string): Promise<SecurityGroupRule>;
+  deleteSecurityGroupRule(caller: NetCaller, id: string): Promise<void>;
+  /** The server's ports with their security groups and whether security can apply (port security on, addresses). */
+  portsOfDeviceWithGroups(deviceId: string): Promise<{ id: string; securityGroups: string[]; applicable: boolean }[]>;
+  setPortSecurityGroups(caller: NetCaller, portId: string, groups: string[]): Promise<void>;
+  floatingIps(caller: NetCaller): Promise<FloatingIp[]>;
+  floatingIp(caller: NetCaller, id: string): Promise<FloatingIp>;
+  /** Allocates from the external network named `pool` (or the only/first external network). */
+  allocateFloatingIp(caller: NetCaller, pool?: string): Promise<FloatingIp>;
+  deleteFloatingIp(caller: NetCaller, id: string): Promise<void>;
+  /** Binds `portId` (at `fixedIp` when given) to the floating IP, or unbinds with portId null. */
+  updateFloatingIpPort(caller: NetCaller, id: string, portId: string | null, fixedIp?: string): Promise<FloatingIp>;
+  externalNetworks(): Promise<{ id: string; name: string }[]>;
+  visibleNetworks(caller: NetCaller): Promise<ProxyNetwork[]>;
+}
+
+export interface NetworkFacade extends NetworkProxyFacade {
   createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string }): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
   deletePortsOfDevice(deviceId: string): Promise<void>;
   portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
@@ -78,6 +118,103 @@ export class NetworkModule implements ServiceModule {
 }
 
 function makeFacade(d: NetworkDomain): NetworkFacade {
+  return { ...serverFacade(d), ...proxyFacade(d) };
+}
+
+function proxyFacade(d: NetworkDomain): NetworkProxyFacade {
+  const rule = (r: SecurityGroupRuleRecord): SecurityGroupRule => ({
+    id: r.id, securityGroupId: r.security_group_id, direction: r.direction, ethertype: r.ethertype, protocol: r.protocol,
+    portRangeMin: r.port_range_min, portRangeMax: r.port_range_max, remoteIpPrefix: r.remote_ip_prefix, remoteGroupId: r.remote_group_id,
+  });
+  const group = async (g: SecurityGroupRecord): Promise<SecurityGroup> => ({
+    id: g.id, name: g.name, description: g.description, projectId: g.project_id, rules: (await d.securityGroups.rules(g.id)).map(rule),
+  });
+  const sees = (c: NetCaller, projectId: string) => c.isAdmin || projectId === c.projectId;
+  const fip = async (f: FloatingIpRecord): Promise<FloatingIp> => {
+    const port = f.port_id ? await d.t.ports.get(f.port_id) : undefined;
+    const net = await d.networks.find(f.floating_network_id);
+    return {
+      id: f.id, floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address, portId: f.port_id, deviceId: port?.device_id || null,
+      networkId: f.floating_network_id, networkName: net?.name ?? f.floating_network_id, projectId: f.project_id,
+    };
+  };
+  const visibleFip = async (c: NetCaller, id: string) => {
+    const f = await d.routers.getFip(id);
+    if (!sees(c, f.project_id)) throw floatingIpNotFound(id);
+    return f;
+  };
+  const externals = async () => {
+    const out: NetworkRecord[] = [];
+    for (const n of await d.networks.list()) if ((await d.networks.rbacOf(n.id)).some((r) => r.action === 'access_as_external')) out.push(n);
+    return out;
+  };
+  return {
+    async securityGroups(c, opts) {
+      await d.securityGroups.ensureDefault(c.projectId);
+      const all = await d.securityGroups.list();
+      return Promise.all(all.filter((g) => (opts.allProjects && c.isAdmin) || g.project_id === c.projectId).map(group));
+    },
+    async securityGroup(c, id) { return group(await d.visibleSecurityGroup(c, id)); },
+    async findSecurityGroup(c, nameOrId) {
+      await d.securityGroups.ensureDefault(c.projectId);
+      const byId = await d.securityGroups.find(nameOrId);
+      if (byId && sees(c, byId.project_id)) return byId.id;
+      const named = (await d.securityGroups.list()).filter((g) => g.name === nameOrId && g.project_id === c.projectId);
+      if (named.length > 1) throw conflict('NeutronClientNoUniqueMatch', `Multiple security_group matches found for name '${nameOrId}', use an ID to be more specific.`);
+      return named[0]?.id;
+    },
+    async createSecurityGroup(c, b) { return group(await d.securityGroups.create(c, { name: b.name, description: b.description })); },
+    async updateSecurityGroup(c, id, b) {
+      await d.visibleSecurityGroup(c, id);
+      return group(await d.securityGroups.update(id, { name: b.name, description: b.description }));
+    },
+    async deleteSecurityGroup(c, id) { await d.visibleSecurityGroup(c, id); await d.securityGroups.delete(c, id); },
+    async createSecurityGroupRule(c, r) {
+      const body = {
+        security_group_id: r.securityGroupId, direction: r.direction, ethertype: r.ethertype, protocol: r.protocol,
+        port_range_min: r.portRangeMin, port_range_max: r.portRangeMax, remote_ip_prefix: r.remoteIpPrefix, remote_group_id: r.remoteGroupId,
+      };
+      return rule(await d.securityGroups.createRule(c, body, (g) => sees(c, g.project_id)));
+    },
+    async securityGroupRule(c, id) {
+      const r = await d.securityGroups.getRule(id);
+      if (!sees(c, r.project_id) && !sees(c, (await d.securityGroups.get(r.security_group_id)).project_id)) throw securityGroupRuleNotFound(id);
+      return rule(r);
+    },
+    async deleteSecurityGroupRule(c, id) { await this.securityGroupRule(c, id); await d.securityGroups.deleteRule(id); },
+    async portsOfDeviceWithGroups(deviceId) {
+      return (await d.ports.ofDevice(deviceId)).map((p) => ({ id: p.id, securityGroups: [...p.security_groups], applicable: p.port_security_enabled !== false && p.fixed_ips.length > 0 }));
+    },
+    async setPortSecurityGroups(c, portId, groups) { await d.ports.update({ ...c, isAdmin: true }, portId, { security_groups: groups }); },
+    async floatingIps(c) { return Promise.all((await d.routers.listFips()).filter((f) => sees(c, f.project_id)).map(fip)); },
+    async floatingIp(c, id) { return fip(await visibleFip(c, id)); },
+    async allocateFloatingIp(c, pool) {
+      const nets = await externals();
+      const net = pool === undefined ? nets[0] : nets.find((n) => n.name === pool || n.id === pool);
+      if (!net) throw notFound('ExternalNetworkNotFound', pool === undefined ? 'No external network found.' : `Floating IP pool not found.`);
+      return fip(await d.routers.createFip(c, { floating_network_id: net.id }));
+    },
+    async deleteFloatingIp(c, id) { await visibleFip(c, id); await d.routers.deleteFip(id); },
+    async updateFloatingIpPort(c, id, portId, fixedIp) {
+      await visibleFip(c, id);
+      return fip(await d.routers.updateFip({ ...c, isAdmin: true }, id, { port_id: portId, ...(fixedIp ? { fixed_ip_address: fixedIp } : {}) }));
+    },
+    async externalNetworks() { return (await externals()).map((n) => ({ id: n.id, name: n.name })); },
+    async visibleNetworks(c) {
+      const out: ProxyNetwork[] = [];
+      for (const n of await d.networks.list()) {
+        const rbac = await d.networks.rbacOf(n.id);
+        const flags = d.networks.flags(n, rbac, c.projectId);
+        if (!c.isAdmin && !flags.visible) continue;
+        const subnets = (await d.subnets.list(n.id)).map((s) => ({ cidr: s.cidr, gatewayIp: s.gateway_ip, ipVersion: s.ip_version, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers }));
+        out.push({ id: n.id, name: n.name, projectId: n.project_id, external: flags.external, subnets });
+      }
+      return out;
+    },
+  };
+}
+
+function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyFacade> {
   const plain = (p: { id: string; network_id: string; mac_address: string; fixed_ips: { subnet_id: string; ip_address: string }[] }) =>
     ({ id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })) });
   return {

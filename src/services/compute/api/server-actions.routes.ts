@@ -1,12 +1,18 @@
 // POST /servers/{id}/action (servers-actions.inc): one body key names the action.
 import { randomBytes } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import { newPassword } from '../domain/servers.service.js';
+import { MV } from '../microversions.js';
 import { callerOf, invalid, requestMv } from './servers.common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
+
+/** The end user as Neutron sees them through the proxies. */
+const proxyCaller = (req: ApiRequest) => ({ projectId: req.ctx.projectId, isAdmin: req.ctx.can('context_is_admin', {}) });
+const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
 type Handler = (d: ServersDomain, req: ApiRequest, arg: any) => Promise<unknown>;
 
@@ -66,6 +72,25 @@ const ACTIONS: Record<string, Handler> = {
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
     if (az && !(await d.servers.ports.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
     await d.servers.act(callerOf(req), s.id, 'unshelve', az ? { availabilityZone: az } : {});
+    req.reply.code(202);
+    return undefined;
+  },
+  async 'os-resetState'(d, req, arg) {
+    // NOTE: Nova's reset_state schema: {"state": "active" | "error"}, nothing else.
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('os-resetState', arg, `${JSON.stringify(arg)} is not of type 'object'`);
+    for (const k of Object.keys(arg)) if (k !== 'state') throw invalid('os-resetState', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (arg.state === undefined) throw invalid('os-resetState', arg, "'state' is a required property");
+    if (arg.state !== 'active' && arg.state !== 'error') throw invalid('state', arg.state, `${JSON.stringify(arg.state)} is not one of ['active', 'error']`);
+    const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:reset_state');
+    await d.servers.resetState(callerOf(req), s.id, arg.state);
+    req.reply.code(202);
+    return undefined;
+  },
+  async injectNetworkInfo(d, req, arg) {
+    nullBody('injectNetworkInfo', arg);
+    const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:inject_network_info');
+    // NOTE: the fake and qemu drivers keep no injected network config: nothing to refresh.
+    if (s.vm_state === 'building') throw new Conflict(`Cannot 'inject_network_info' instance ${s.id} while it is in vm_state building`);
     req.reply.code(202);
     return undefined;
   },
@@ -180,6 +205,7 @@ const ACTIONS: Record<string, Handler> = {
   async addSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
+    await d.networkProxy?.securityGroups.addToServer(proxyCaller(req), s.id, arg.name);
     if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
     req.reply.code(202);
     return undefined;
@@ -187,8 +213,33 @@ const ACTIONS: Record<string, Handler> = {
   async removeSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
-    if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
+    if (d.networkProxy) await d.networkProxy.securityGroups.removeFromServer(proxyCaller(req), s.id, arg.name);
+    else if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
     await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
+    req.reply.code(202);
+    return undefined;
+  },
+  async addFloatingIp(d, req, arg) {
+    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: addFloatingIp');
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('addFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
+    for (const k of Object.keys(arg)) if (k !== 'address' && k !== 'fixed_address') throw invalid('addFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (arg.address === undefined) throw invalid('addFloatingIp', arg, "'address' is a required property");
+    for (const k of ['address', 'fixed_address']) {
+      if (arg[k] !== undefined && (typeof arg[k] !== 'string' || !isIp(arg[k]))) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
+    }
+    const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:add');
+    await d.networkProxy.floatingIps.addToServer(proxyCaller(req), s.id, arg.address, arg.fixed_address);
+    req.reply.code(202);
+    return undefined;
+  },
+  async removeFloatingIp(d, req, arg) {
+    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: removeFloatingIp');
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('removeFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
+    for (const k of Object.keys(arg)) if (k !== 'address') throw invalid('removeFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
+    if (typeof arg.address !== 'string' || !isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
+    const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
+    await d.networkProxy.floatingIps.removeFromServer(proxyCaller(req), s.id, arg.address);
     req.reply.code(202);
     return undefined;
   },

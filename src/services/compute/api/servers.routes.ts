@@ -30,7 +30,7 @@ export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceR
   const tags = v.mv('2.26') ? await d.servers.store.tags(s.id) : undefined;
   let hostStatus: string | undefined;
   if (v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id })) hostStatus = await d.hosts.hostStatus(s.host);
-  const serverGroups = v.mv('2.71') && !v.mv('2.75') ? undefined : undefined;
+  const serverGroups = v.mv('2.71') ? await d.servers.serverGroupsOf(s.id) : undefined;
   let addresses: Record<string, unknown[]> = await d.addresses(s);
   // NOTE: PUT and rebuild before 2.75 show addresses without the OS-EXT-IPS attributes.
   if (opts.minimal) addresses = Object.fromEntries(Object.entries(addresses).map(([k, v]) => [k, (v as any[]).map((a) => ({ version: a.version, addr: a.addr }))]));
@@ -233,10 +233,10 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
   const allTenants = q.all_tenants !== undefined && (one(q.all_tenants) === '' || bool(one(q.all_tenants), 'all_tenants'));
   const admin = req.ctx.can(`${P}${detail ? 'detail' : 'index'}:get_all_tenants`, { project_id: caller.projectId });
   const allFilters = req.ctx.can(`${P}allow_all_filters`, { project_id: caller.projectId });
+  // NOTE: as Nova (lp:#1185290), tenant_id/project_id filter only with all_tenants; otherwise the caller's project.
   let projectId: string | null = caller.projectId;
-  if (allTenants && admin) projectId = null;
   const pid = one(q.project_id) ?? one(q.tenant_id);
-  if (pid && allFilters && (allTenants || pid !== caller.projectId)) projectId = pid;
+  if (allTenants && admin) projectId = pid && allFilters ? pid : null;
 
   const changesSince = one(q['changes-since']) ? isoTime(one(q['changes-since'])!, 'changes-since') : undefined;
   const changesBefore = mv('2.66') && one(q['changes-before']) ? isoTime(one(q['changes-before'])!, 'changes-before') : undefined;
@@ -253,7 +253,7 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
     } else {
       const st = statesForStatus(statuses);
       if (st.vmStates.length === 0) {
-        if (allFilters) throw new BadRequest(`Invalid status value`);
+        if (mv('2.38')) throw new BadRequest(`Invalid status value`);
         return { servers: [] };
       }
       status = st;
@@ -343,6 +343,10 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
         if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
         if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
+        // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
+        if (input.security_groups?.length && d.networkProxy) {
+          await d.networkProxy.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
+        }
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;

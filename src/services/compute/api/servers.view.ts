@@ -76,7 +76,8 @@ export function serverDetail(v: ViewContext, s: InstanceRecord, x: ServerExtras 
   out.key_name = s.key_name;
   out['OS-SRV-USG:launched_at'] = usg(s.launched_at);
   out['OS-SRV-USG:terminated_at'] = usg(s.terminated_at);
-  out.security_groups = s.security_groups.map((g) => ({ name: g.name }));
+  // NOTE: Nova leaves the key out when the server has no security group left.
+  if (s.security_groups.length) out.security_groups = s.security_groups.map((g) => ({ name: g.name }));
   if (v.extendedAttrs) {
     out['OS-EXT-SRV-ATTR:host'] = s.host;
     out['OS-EXT-SRV-ATTR:instance_name'] = instanceName(s);

@@ -6,9 +6,11 @@ import { TaskManager } from '../../../core/work/task-manager.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import { HostsStore } from '../store/hosts.store.js';
 import { ServersStore } from '../store/servers.store.js';
+import type { FloatingIpsService } from './floating-ips.service.js';
 import { HostsService } from './hosts.service.js';
 import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.service.js';
 import { type ManagerPorts, ServersManager } from './servers.manager.js';
+import type { SecurityGroupsService } from './security-groups.service.js';
 import { ServersService, type ServersPorts } from './servers.service.js';
 
 export interface ServersDomainOptions {
@@ -32,6 +34,8 @@ export class ServersDomain {
   readonly tasks: TaskManager;
   readonly computeUrl: () => string;
   readonly maxMv: string;
+  /** Nova's network proxies the server actions use (bound by the compute module when networking runs). */
+  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService };
 
   constructor(readonly opts: ServersDomainOptions) {
     this.placement = opts.placement ?? new LocalPlacement();

@@ -8,7 +8,7 @@ import type { Db } from '../../../core/db/database.js';
 import {
   type BlockDevice, type FlavorSnapshot, type InstanceRecord, now, type ServerListQuery, ServersStore,
 } from '../store/servers.store.js';
-import { checkTransition, type ServerAction, TASK, VM } from './servers.states.js';
+import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM } from './servers.states.js';
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
 
 /** Who asks: from the request context. */
@@ -29,6 +29,8 @@ export interface ServersPorts {
   serverGroup?(id: string, caller: Caller): Promise<{ id: string; policy: string; members: string[]; maxServerPerHost?: number } | undefined>;
   addGroupMember?(groupId: string, instanceId: string): Promise<void>;
   removeGroupMember?(instanceId: string): Promise<void>;
+  /** The id of the server group the server is in (2.71 server_groups). */
+  groupOf?(instanceId: string): Promise<string | undefined>;
   image?: {
     find(id: string, caller: Caller): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; properties: Record<string, string> } | undefined>;
     create(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
@@ -358,6 +360,21 @@ export class ServersService {
       await this.store.update(s.id, { locked: true, locked_by: caller.isAdmin && caller.projectId !== s.project_id ? 'admin' : 'owner', locked_reason: reason }, tx);
       await this.store.startAction({ action: 'lock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
     });
+  }
+
+  /** os-resetState (admin): forces vm_state, clears task_state; recorded as a 'resetState' action. */
+  async resetState(caller: Caller, id: string, state: keyof typeof RESET_STATES): Promise<void> {
+    const s = await this.get(id, caller);
+    await this.db.transaction().execute(async (tx) => {
+      await this.store.update(s.id, resetState(state), tx);
+      await this.store.startAction({ action: 'resetState', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+    });
+  }
+
+  /** The server groups a server is in (none or one), as 2.71 shows them. */
+  async serverGroupsOf(id: string): Promise<string[]> {
+    const g = await this.ports.groupOf?.(id);
+    return g ? [g] : [];
   }
 
   async unlock(caller: Caller, id: string): Promise<void> {

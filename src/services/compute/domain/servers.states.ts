@@ -122,6 +122,13 @@ export const TRANSITIONS: Record<ServerAction, Transition> = {
 
 export interface StateOf { id: string; vm_state: string; task_state: string | null; launched_at: string | null }
 
+/** os-resetState: the vm_states an admin may force, from any state; the task_state is cleared. */
+export const RESET_STATES = { active: VM.ACTIVE, error: VM.ERROR } as const;
+
+export function resetState(state: keyof typeof RESET_STATES): { vm_state: string; task_state: null } {
+  return { vm_state: RESET_STATES[state], task_state: null };
+}
+
 /** Throws Nova's 409 when `action` may not start from the server's state. */
 export function checkTransition(server: StateOf, action: ServerAction): Transition {
   const t = TRANSITIONS[action];

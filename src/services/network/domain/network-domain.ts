@@ -7,7 +7,7 @@ import { conflict, networkNotFound, NeutronError, portNotFound, securityGroupNot
 import { NetworksService } from './networks.service.js';
 import { PortsService } from './ports.service.js';
 import { RoutersService } from './routers.service.js';
-import { SecurityGroupsService } from './security-groups.service.js';
+import { normalizedCidr, SecurityGroupsService } from './security-groups.service.js';
 import { SubnetsService } from './subnets.service.js';
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
@@ -194,7 +194,7 @@ export class NetworkDomain {
     const rules = [];
     for (const sg of p.security_groups) {
       for (const r of await this.t.securityGroupRules.list({ network_id: sg })) {
-        let remote: string[] | null = r.remote_ip_prefix ? [r.remote_ip_prefix] : null;
+        let remote: string[] | null = r.remote_ip_prefix ? [normalizedCidr(r.remote_ip_prefix)!] : null;
         if (r.remote_group_id) {
           remote = (await this.t.ports.list()).filter((x) => x.security_groups.includes(r.remote_group_id!))
             .flatMap((x) => x.fixed_ips.map((f) => f.ip_address)).filter((ip) => ip.includes(':') === (r.ethertype === 'IPv6'))

@@ -156,7 +156,8 @@ export class SecurityGroupsService {
     if (b.remote_ip_prefix) {
       const c = parseCidr(b.remote_ip_prefix)!;
       if ((c.version === 4) !== (b.ethertype === 'IPv4')) throw badRequest(`Conflicting value ethertype ${b.ethertype} for CIDR ${b.remote_ip_prefix}`, 'SecurityGroupRuleParameterConflict');
-      prefix = formatCidr(truncate(c));
+      // NOTE: Neutron keeps the prefix as given (netaddr's str keeps host bits); normalized_cidr is the network.
+      prefix = formatCidr(c);
     }
     const proto = b.protocol as string | null;
     if (proto && ['icmpv6', 'ipv6-icmp', 'ipv6_icmp', '58'].includes(proto) && b.ethertype === 'IPv4') {
@@ -231,10 +232,15 @@ function canonicalProto(p: string | null): string | null {
   if (p === 'ipv6-icmp' || p === 'ipv6_icmp' || p === 'icmpv6') return '58';
   return p in PROTOCOLS ? String(PROTOCOLS[p]) : p;
 }
+/** The rule's remote prefix with the host bits cleared (Neutron's normalized_cidr). */
+export function normalizedCidr(prefix: string | null): string | null {
+  const c = prefix ? parseCidr(prefix) : undefined;
+  return c ? formatCidr(truncate(c)) : null;
+}
 function sameRule(a: Partial<SecurityGroupRuleRecord>, b: Partial<SecurityGroupRuleRecord>): boolean {
   return a.direction === b.direction && a.ethertype === b.ethertype && canonicalProto(a.protocol ?? null) === canonicalProto(b.protocol ?? null)
     && (a.port_range_min ?? null) === (b.port_range_min ?? null) && (a.port_range_max ?? null) === (b.port_range_max ?? null)
-    && (a.remote_ip_prefix ?? null) === (b.remote_ip_prefix ?? null) && (a.remote_group_id ?? null) === (b.remote_group_id ?? null)
+    && normalizedCidr(a.remote_ip_prefix ?? null) === normalizedCidr(b.remote_ip_prefix ?? null) && (a.remote_group_id ?? null) === (b.remote_group_id ?? null)
     && (a.remote_address_group_id ?? null) === (b.remote_address_group_id ?? null);
 }
 function pick(o: Record<string, unknown>, keys: string[]) { return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]])); }

@@ -1,0 +1,63 @@
+// /os-floating-ips and /os-floating-ip-pools: proxies to Neutron's floating IPs, 404 from 2.36.
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { FloatingIpsService } from '../domain/floating-ips.service.js';
+import type { FloatingIp } from '../../network/index.js';
+import { invalidInput } from './common.js';
+import { netCaller, proxyApi } from './security-groups.routes.js';
+
+const P = 'os_compute_api:os-floating-ips:';
+
+export function floatingIpView(f: FloatingIp) {
+  return { fixed_ip: f.fixedIp, id: f.id, instance_id: f.portId ? f.deviceId : null, ip: f.floatingIp, pool: f.networkName || f.networkId };
+}
+
+export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
+  return [
+    {
+      method: 'GET', url: '/v2.1/os-floating-ips',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize(`${P}list`, { project_id: req.ctx.projectId });
+        return { floating_ips: (await fips.list(netCaller(req))).map(floatingIpView) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-floating-ips/:id',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize(`${P}show`, { project_id: req.ctx.projectId });
+        return { floating_ip: floatingIpView(await fips.get(netCaller(req), req.params.id)) };
+      },
+    },
+    {
+      method: 'POST', url: '/v2.1/os-floating-ips',
+      handler: async (req) => {
+        proxyApi(req);
+        const b = req.body as Record<string, unknown> | null | undefined;
+        if (b !== undefined && b !== null && (typeof b !== 'object' || Array.isArray(b))) throw new BadRequest(`Invalid input for field/attribute floating_ip. Value: ${JSON.stringify(b)}. ${JSON.stringify(b)} is not of type 'object', 'null'`);
+        const pool = b?.pool;
+        if (pool !== undefined && pool !== null && typeof pool !== 'string') throw invalidInput('pool', pool, `${JSON.stringify(pool)} is not of type 'string', 'null'`);
+        req.ctx.authorize(`${P}create`, { project_id: req.ctx.projectId });
+        return { floating_ip: floatingIpView(await fips.allocate(netCaller(req), (pool ?? undefined) as string | undefined)) };
+      },
+    },
+    {
+      method: 'DELETE', url: '/v2.1/os-floating-ips/:id',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize(`${P}delete`, { project_id: req.ctx.projectId });
+        await fips.delete(netCaller(req), req.params.id);
+        req.reply.code(202);
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-floating-ip-pools',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize('os_compute_api:os-floating-ip-pools', { project_id: req.ctx.projectId });
+        return { floating_ip_pools: (await fips.pools()).map((p) => ({ name: p.name || p.id })) };
+      },
+    },
+  ];
+}
