@@ -305,4 +305,23 @@ if (!skipReason) {
       await rm(work, { recursive: true, force: true });
     }
   });
+
+  test('linux network driver: an operator-named uplink joins the external bridge and is only released, never deleted', async () => {
+    const uplink = `stx${process.pid}up`.slice(0, 15);
+    // NOTE: a veth pair stands in for a NIC (this kernel has no dummy driver).
+    await run('ip', ['link', 'add', uplink, 'type', 'veth', 'peer', 'name', `stx${process.pid}uq`.slice(0, 15)]);
+    const { driver, cleanup } = await makeDriver({ externalInterface: uplink });
+    try {
+      await driver.ensureNetwork(network(X, 81, SUB_X, true));
+      await driver.ensureNetwork(network(A, 82, SUB_A));
+      const master = async () => (JSON.parse(await run('ip', ['-j', 'link', 'show', 'dev', uplink])) as { master?: string }[])[0]?.master;
+      assert.equal(await master(), `brq${X.slice(0, 11)}`);
+      await driver.deleteNetwork(X);
+      assert.equal(await master(), undefined);
+      assert.ok((await run('ip', ['-br', 'link'])).includes(uplink), 'the uplink itself stays');
+    } finally {
+      await cleanup();
+      await run('ip', ['link', 'del', uplink]).catch(() => {});
+    }
+  });
 }

@@ -126,7 +126,8 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
   const optsChanged = await writeIfChanged(join(dir, 'opts'), renderOpts(net, servers, allEntries, opts.metadata));
   const pidFile = join(dir, 'dnsmasq.pid');
   const args = [
-    '--no-hosts', '--no-resolv', '--conf-file=/dev/null', '--user=root', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'leases')}`,
+    // NOTE: no DNS (--port=0): the namespace has no resolver to forward to; subnets name their DNS servers.
+    '--no-hosts', '--no-resolv', '--port=0', '--conf-file=/dev/null', '--user=root', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'leases')}`,
     '--bind-interfaces', `--interface=${inner}`, '--except-interface=lo', `--pid-file=${pidFile}`,
     `--dhcp-hostsfile=${join(dir, 'hosts')}`, `--dhcp-optsfile=${join(dir, 'opts')}`, '--domain=openstacklocal',
     ...subnets.map((s) => {

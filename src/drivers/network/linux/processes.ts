@@ -30,14 +30,22 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
   }
 }
 
+/** Gone, or a zombie: its sockets are closed. NOTE: the command line empties earlier, while exiting. */
+async function exited(pid: number): Promise<true | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat === undefined || state === 'Z' || state === 'X' ? true : undefined;
+}
+
 /** SIGTERM, then SIGKILL after a grace period; removes the pid file. */
 export async function stopProcess(pidFile: string, marker: string): Promise<void> {
   const pid = await runningPid(pidFile, marker);
   if (pid !== undefined) {
     try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
-    const gone = await waitFor(async () => ((await runningPid(pidFile, marker)) === undefined ? true : undefined), 2000);
-    if (!gone) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-    await waitFor(async () => ((await runningPid(pidFile, marker)) === undefined ? true : undefined), 1000);
+    if (!(await waitFor(() => exited(pid), 2000))) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      await waitFor(() => exited(pid), 1000);
+    }
   }
   await rm(pidFile, { force: true });
 }
