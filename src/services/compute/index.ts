@@ -15,6 +15,8 @@ import { serverGroupRoutes } from './api/server-groups.routes.js';
 import { flavorRoutes } from './api/flavors.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
 import { floatingIpRoutes } from './api/floating-ips.routes.js';
+import { networkRoutes } from './api/networks.routes.js';
+import { NetworksService } from './domain/networks.service.js';
 import { securityGroupRoutes } from './api/security-groups.routes.js';
 import { FloatingIpsService } from './domain/floating-ips.service.js';
 import { SecurityGroupsService } from './domain/security-groups.service.js';
@@ -39,7 +41,7 @@ export class ComputeModule implements ServiceModule {
   readonly rules: RuleSet;
   readonly facade: ComputeFacade;
 
-  private constructor(private readonly ctx: ServiceContext, readonly domain: ComputeDomain, readonly servers: ServersPart) {
+  private constructor(private readonly ctx: ServiceContext, readonly domain: ComputeDomain, readonly servers: ServersPart, private readonly networks?: NetworksService) {
     this.rules = compileRules({ ...computePolicies, ...serversPolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = {
       flavor: async (id) => {
@@ -67,7 +69,7 @@ export class ComputeModule implements ServiceModule {
     const network = ctx.facade<NetworkFacade>('network');
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
     if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network) };
-    return new ComputeModule(ctx, domain, servers);
+    return new ComputeModule(ctx, domain, servers, network && new NetworksService(network));
   }
 
   /** Every route of compute: add a part's routes here with one line. */
@@ -85,6 +87,7 @@ export class ComputeModule implements ServiceModule {
         ...securityGroupRoutes(this.servers.domain.networkProxy.securityGroups, this.servers.domain),
         ...floatingIpRoutes(this.servers.domain.networkProxy.floatingIps),
       ] : []),
+      ...(this.networks ? networkRoutes(this.networks) : []),
     ];
   }
 

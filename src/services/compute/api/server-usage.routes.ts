@@ -1,7 +1,7 @@
 // /os-simple-tenant-usage (os-simple-tenant-usage.inc): hours of vCPU, RAM and disk per project.
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
@@ -66,6 +66,8 @@ export function serverUsageRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-simple-tenant-usage',
       handler: async (req) => {
+        // NOTE: '/os-simple-tenant-usage/' is a show with a blank tenant id in Nova's router: 404.
+        if (/\/(\?|$)/.test(req.raw.url ?? '')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${U}list`, {});
         const q = req.query as Record<string, string>;
         const detailed = q.detailed !== undefined && bool(q.detailed, 'detailed');

@@ -1,0 +1,54 @@
+// /os-networks and /os-tenant-networks: read-only proxies to Neutron, 404 from 2.36; the
+// nova-network write operations are gone (410).
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import type { ApiError } from '../../../core/errors/errors.js';
+import type { NetworksService } from '../domain/networks.service.js';
+import { NovaFault } from '../faults.js';
+import { isAdmin } from './common.js';
+import { networkView, tenantNetworkView } from './networks.view.js';
+import { netCaller, proxyApi } from './security-groups.routes.js';
+
+const gone = (): ApiError => new NovaFault(410, 'This API only works with *nova-network*, which was removed.');
+
+export function networkRoutes(nets: NetworksService): RouteSpec[] {
+  return [
+    {
+      method: 'GET', url: '/v2.1/os-networks',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize('os_compute_api:os-networks:list', { project_id: req.ctx.projectId });
+        return { networks: (await nets.list(netCaller(req))).map((n) => networkView(n, isAdmin(req))) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-networks/:id',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize('os_compute_api:os-networks:show', { project_id: req.ctx.projectId });
+        return { network: networkView(await nets.get(netCaller(req), req.params.id), isAdmin(req)) };
+      },
+    },
+    { method: 'POST', url: '/v2.1/os-networks', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-networks/add', handler: async () => { throw gone(); } },
+    { method: 'DELETE', url: '/v2.1/os-networks/:id', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-networks/:id/action', handler: async () => { throw gone(); } },
+    {
+      method: 'GET', url: '/v2.1/os-tenant-networks',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize('os_compute_api:os-tenant-networks:list', { project_id: req.ctx.projectId });
+        return { networks: (await nets.list(netCaller(req))).map(tenantNetworkView) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/os-tenant-networks/:id',
+      handler: async (req) => {
+        proxyApi(req);
+        req.ctx.authorize('os_compute_api:os-tenant-networks:show', { project_id: req.ctx.projectId });
+        return { network: tenantNetworkView(await nets.get(netCaller(req), req.params.id)) };
+      },
+    },
+    { method: 'POST', url: '/v2.1/os-tenant-networks', handler: async () => { throw gone(); } },
+    { method: 'DELETE', url: '/v2.1/os-tenant-networks/:id', handler: async () => { throw gone(); } },
+  ];
+}
