@@ -100,6 +100,11 @@ const security = (v: Vm, icmpIn: boolean) => ({
   ],
 });
 
+async function waitUntil(probe: () => Promise<boolean>, ms = 3000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until;) if (await probe()) return true;
+  return false;
+}
+
 /** A namespace whose eth0 is the far end of a veth named like the port's tap, as QEMU's tap would be. */
 async function makeInstance(ns: string, portId: string, mac: string): Promise<void> {
   await run('ip', ['netns', 'add', ns]);
@@ -185,6 +190,13 @@ if (!skipReason) {
         await inNs(VM2.ns, ['ip', 'addr', 'add', '10.51.0.77/24', 'dev', 'eth0']);
         assert.equal(await pings(VM2.ns, VM1.ip, '10.51.0.77'), false);
         assert.ok(await pings(VM2.ns, VM1.ip, VM2.ip));
+      });
+
+      await t.test('a port with admin state down passes nothing until it is up again', async () => {
+        await driver.plugPort({ ...driverPort(VM2), adminStateUp: false }, 'host1');
+        assert.equal(await pings(VM1.ns, VM2.ip), false);
+        await driver.plugPort(driverPort(VM2), 'host1');
+        assert.ok(await waitUntil(() => pings(VM1.ns, VM2.ip)));
       });
 
       await t.test('a floating IP is reachable from the external network; SNAT for the others', async () => {

@@ -18,7 +18,8 @@ export async function ensureBridge(net: DriverNetwork, opts: BridgeOptions): Pro
   await setTag(name, { scope: opts.scope, kind: 'network', id: net.id });
   // NOTE: the bridge is a switch, not a host on the network: no IPv6 link-local, no RAs answered.
   await writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '1').catch(() => {});
-  await ip(['link', 'set', 'dev', name, 'up']);
+  // NOTE: admin state down as Neutron has it: the segment forwards nothing.
+  await ip(['link', 'set', 'dev', name, net.adminStateUp ? 'up' : 'down']);
 
   if (net.networkType === 'vxlan' && !net.external && net.segmentationId !== null) {
     const vx = vxlanName(net.segmentationId);
@@ -61,7 +62,7 @@ export async function plugPort(port: DriverPort, opts: BridgeOptions): Promise<v
   if (!dev) await ip(['tuntap', 'add', 'dev', name, 'mode', 'tap']);
   else if (dev.tag?.kind !== 'port') kind = 'adopted-port';
   await setTag(name, { scope: opts.scope, kind, id: port.id });
-  await ip(['link', 'set', 'dev', name, 'mtu', String(port.mtu), 'master', bridge, 'up']);
+  await ip(['link', 'set', 'dev', name, 'mtu', String(port.mtu), 'master', bridge, port.adminStateUp ? 'up' : 'down']);
 }
 
 export async function unplugPort(portId: string, opts: BridgeOptions): Promise<void> {

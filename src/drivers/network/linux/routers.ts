@@ -80,7 +80,7 @@ export async function ensureRouter(r: DriverRouter, opts: RouterOptions): Promis
     if (bridge?.tag?.scope !== opts.scope) throw new NetworkDriverError(`network ${p.networkId} is not on this host`);
   }
   await ensureNamespace(ns, { scope: opts.scope, kind: 'router', id: r.id });
-  await runCommand('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+  await runCommand('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
 
   const inside = await listLinks(ns);
   for (const l of inside) {
