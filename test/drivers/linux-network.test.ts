@@ -186,6 +186,19 @@ if (!skipReason) {
         assert.ok(await pings(VM2.ns, VM1.ip), 'after adding ICMP ingress');
       });
 
+      await t.test('port security removed (or disabled) means no filtering; removing twice succeeds', async () => {
+        await driver.setPortSecurity(security(VM1, false));
+        assert.equal(await pings(VM2.ns, VM1.ip), false);
+        await driver.removePortSecurity(VM1.portId);
+        await driver.removePortSecurity(VM1.portId);
+        assert.ok(await pings(VM2.ns, VM1.ip), 'no rules, no filtering');
+        await driver.setPortSecurity(security(VM1, false));
+        assert.equal(await pings(VM2.ns, VM1.ip), false);
+        await driver.setPortSecurity({ ...security(VM1, false), enabled: false });
+        assert.ok(await pings(VM2.ns, VM1.ip), 'port security disabled');
+        await driver.setPortSecurity(security(VM1, true));
+      });
+
       await t.test('anti-spoofing drops traffic from an address the port does not own', async () => {
         await inNs(VM2.ns, ['ip', 'addr', 'add', '10.51.0.77/24', 'dev', 'eth0']);
         assert.equal(await pings(VM2.ns, VM1.ip, '10.51.0.77'), false);
@@ -211,8 +224,9 @@ if (!skipReason) {
         assert.deepEqual((await driver.observe()).floatingIps, { [ROUTER_ID]: ['203.0.113.20'] });
       });
 
-      await t.test('the metadata address answers through the proxy with who asked', async () => {
-        const body = await inNs(VM1.ns, ['curl', '-sf', '-m', '5', 'http://169.254.169.254/openstack/latest/meta_data.json']);
+      await t.test('the metadata address answers through the proxy with who asked, whatever the instance claims', async () => {
+        const forged = ['-H', 'X-Metadata-Secret: forged', '-H', 'X-Neutron-Network-ID: other', '-H', 'X-Forwarded-For: 10.0.0.1'];
+        const body = await inNs(VM1.ns, ['curl', '-sf', '-m', '5', ...forged, 'http://169.254.169.254/openstack/latest/meta_data.json']);
         assert.equal(body, '{"uuid":"vm1"}');
         const req = seen.at(-1)!;
         assert.equal(req.url, '/metadata/openstack/latest/meta_data.json');
