@@ -65,6 +65,15 @@ const rows = (): Row[] => [
   ['start a host', (c) => c.get('/os-hosts/no-such-host/startup'), ['admin']],
   // NOTE: Nova's image proxy checks no policy: the image service decides.
   ['list images (proxy)', (c) => c.get('/images'), ALL],
+  // Network proxies: the target is the caller's own project, so readers read and members write.
+  ['list security groups', (c) => c.get('/os-security-groups'), ALL],
+  ['create security group', (c, n) => c.post('/os-security-groups', { security_group: { name: `sg-${n}`, description: '' } }), ['admin', 'member', 'other']],
+  ['create security group rule', (c) => c.post('/os-security-group-rules', { security_group_rule: { parent_group_id: '00000000-0000-0000-0000-000000000000', ip_protocol: 'tcp', from_port: 1, to_port: 2 } }), ['admin', 'member', 'other']],
+  ['list floating IPs', (c) => c.get('/os-floating-ips'), ALL],
+  ['allocate floating IP', (c) => c.post('/os-floating-ips', { pool: 'public' }), ['admin', 'member', 'other']],
+  ['floating IP pools', (c) => c.get('/os-floating-ip-pools'), ALL],
+  ['list networks (proxy)', (c) => c.get('/os-networks'), ALL],
+  ['list tenant networks', (c) => c.get('/os-tenant-networks'), ALL],
 ];
 
 test('persona matrix', async () => {
