@@ -13,13 +13,13 @@ import { test } from 'node:test';
 import { LinuxNetworkDriver } from '../../src/drivers/network/linux/linux-network.js';
 import { networkDriverContract } from './network.contract.js';
 
-const BINARIES = ['/usr/sbin/ip', '/usr/sbin/nft', '/usr/sbin/dnsmasq', '/usr/bin/ping', '/usr/sbin/udhcpc'];
+const BINARIES = ['/usr/sbin/ip', '/usr/sbin/nft', '/usr/sbin/dnsmasq', '/usr/sbin/sysctl', '/usr/bin/ping', '/usr/sbin/udhcpc', '/usr/bin/curl', '/usr/bin/ps'];
 const missing = BINARIES.filter((b) => !existsSync(b) && !existsSync(b.replace('/usr', '')));
-export const skipReason = process.getuid?.() !== 0 ? 'needs root (creates bridges and namespaces)'
+const skipReason = process.getuid?.() !== 0 ? 'needs root (creates bridges and namespaces)'
   : missing.length ? `missing ${missing.join(', ')} (see .ci/run)` : undefined;
 
 /** A driver on a fresh state dir, scoped to this test process. */
-export async function makeDriver(extra: Partial<ConstructorParameters<typeof LinuxNetworkDriver>[0]> = {}) {
+async function makeDriver(extra: Partial<ConstructorParameters<typeof LinuxNetworkDriver>[0]> = {}) {
   const stateDir = await mkdtemp(join(tmpdir(), 'stx-net-'));
   const driver = new LinuxNetworkDriver({ stateDir, scope: `t${process.pid}`, ...extra });
   return {
@@ -272,11 +272,13 @@ if (!skipReason) {
       const pidFile = join(first.stateDir, 'networks', A, 'dnsmasq.pid');
       process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL');
 
-      await second.reconcile({
+      // A port on a network the state lacks fails alone; the rest is rebuilt all the same.
+      const stray = driverPort({ ...VM5, portId: 'dead0000-0000-4000-8000-000000000000', networkId: 'dead1111-0000-4000-8000-000000000000' });
+      await assert.rejects(second.reconcile({
         networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [],
-        ports: [{ port: driverPort(VM1), host: 'host1' }, { port: driverPort(VM4), host: 'host1' }],
+        ports: [{ port: driverPort(VM1), host: 'host1' }, { port: driverPort(VM4), host: 'host1' }, { port: stray, host: 'host1' }],
         dhcp: { [`${A}/${SUB_A.id}`]: [entry(VM1), entry(VM4)] },
-      });
+      }), /reconcile: port dead0000.*not on this host/);
       assert.deepEqual(await second.observe(), { networks: [A], ports: [VM1.portId, VM4.portId].sort(), routers: [], floatingIps: {} });
       const lease = await dhcpClient(VM4, work);
       assert.equal(lease.ip, VM4.ip);

@@ -134,17 +134,26 @@ export class LinuxNetworkDriver implements NetworkDriver {
       if (l.tag?.scope === this.scope && ['vxlan', 'dhcp', 'router-port'].includes(l.tag.kind) && !l.master) await bridges.deleteLink(l.name);
     }
 
-    // Rebuild the rest.
+    // Rebuild the rest; one broken object does not keep the others down.
+    const failures: string[] = [];
+    const attempt = async (what: string, work: () => Promise<void>) => {
+      try { await work(); } catch (err) { failures.push(`${what}: ${(err as Error).message}`); }
+    };
     for (const net of state.networks) {
-      for (const s of net.subnets) await dhcp.saveEntries(this.stateDir, net.id, s.id, state.dhcp[`${net.id}/${s.id}`] ?? []);
-      await this.doEnsureNetwork(net);
+      await attempt(`network ${net.id}`, async () => {
+        for (const s of net.subnets) await dhcp.saveEntries(this.stateDir, net.id, s.id, state.dhcp[`${net.id}/${s.id}`] ?? []);
+        await this.doEnsureNetwork(net);
+      });
     }
-    for (const { port } of state.ports) await bridges.plugPort(port, this.common);
+    for (const { port } of state.ports) await attempt(`port ${port.id}`, () => bridges.plugPort(port, this.common));
     for (const r of state.routers) {
-      await routers.ensureRouter(r, this.common);
-      await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
+      await attempt(`router ${r.id}`, async () => {
+        await routers.ensureRouter(r, this.common);
+        await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
+      });
     }
-    await sg.replaceAllPortSecurity(state.portSecurity, this.common);
+    await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, this.common));
+    if (failures.length) throw new NetworkDriverError(`reconcile: ${failures.join('; ')}`);
   }
 
   /** Removes everything this instance made (reconcile to nothing, the rule tables, the relay). */
