@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  type GuestDiagnostics, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -182,6 +182,23 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     const lines = this.guest(host, id).console;
     const shown = tailLines !== undefined && tailLines >= 0 ? lines.slice(Math.max(0, lines.length - tailLines)) : lines;
     return shown.map((l) => `${l}\n`).join('');
+  }
+
+  /** The numbers Nova's fake driver reports (get_instance_diagnostics), with the guest's own shape. */
+  async diagnostics(host: string, id: string): Promise<GuestDiagnostics> {
+    this.enter('diagnostics', host, id);
+    const g = this.guest(host, id);
+    const state = ({ [POWER_STATE.RUNNING]: 'running', [POWER_STATE.PAUSED]: 'paused', [POWER_STATE.SHUTDOWN]: 'shutdown',
+      [POWER_STATE.CRASHED]: 'crashed', [POWER_STATE.SUSPENDED]: 'suspended' } as Record<number, GuestDiagnostics['state']>)[g.powerState] ?? 'pending';
+    return {
+      // NOTE: Nova's Diagnostics knows only real drivers' names; its fake driver says libvirt too.
+      state, driver: 'libvirt', hypervisor: 'fake', hypervisorOs: 'linux', uptime: 46664, configDrive: g.spec.configDrive,
+      cpus: Array.from({ length: g.spec.vcpus }, (_, i) => ({ id: i, time: 17300000000, utilisation: 15 })),
+      nics: g.spec.nics.map((n) => ({ macAddress: n.macAddress, rxOctets: 2070139, rxErrors: 100, rxDrop: 200, rxPackets: 26701, rxRate: 300,
+        txOctets: 140208, txErrors: 400, txDrop: 500, txPackets: 662, txRate: 600 })),
+      disks: [{ readBytes: 262144, readRequests: 112, writeBytes: 5778432, writeRequests: 488, errorsCount: 1 }],
+      memory: { maximum: g.spec.memoryMb, used: 0 },
+    };
   }
 
   async attachVolume(host: string, id: string, device: string, source: string): Promise<void> {

@@ -27,6 +27,9 @@
 // - `hostInventory` reports what a host offers Placement: VCPU, MEMORY_MB, DISK_GB totals (and the
 //   hypervisor's type and version for os-hypervisors). `listGuests` reports what runs on a host,
 //   with power states, for reconciling on start (Nova's init_host and power-state sync).
+// - `diagnostics` (optional: a driver without it makes the API answer 501) reports a guest's
+//   counters as Nova's Diagnostics object holds them (state, cpus, nics, disks, memory); an
+//   absent guest throws GuestNotFound. It does not change the guest.
 // - `close` releases what the driver holds (sockets, timers); guests keep running.
 
 /** Nova's power states (nova/compute/power_state.py). */
@@ -80,6 +83,21 @@ export interface HostInventory {
   cpuInfo: Record<string, unknown>;
 }
 
+/** A guest's diagnostics (nova/objects/diagnostics.py): what a hypervisor counts for it. */
+export interface GuestDiagnostics {
+  state: 'pending' | 'running' | 'paused' | 'shutdown' | 'crashed' | 'suspended';
+  driver: string; hypervisor: string; hypervisorOs: string;
+  /** Seconds since the guest started. */
+  uptime: number;
+  configDrive: boolean;
+  cpus: { id: number; time: number; utilisation: number | null }[];
+  nics: { macAddress: string; rxOctets: number; rxErrors: number; rxDrop: number; rxPackets: number; rxRate: number | null;
+    txOctets: number; txErrors: number; txDrop: number; txPackets: number; txRate: number | null }[];
+  disks: { readBytes: number; readRequests: number; writeBytes: number; writeRequests: number; errorsCount: number }[];
+  /** Memory in MiB: the guest's maximum and what it uses. */
+  memory: { maximum: number; used: number };
+}
+
 export interface HypervisorDriver {
   readonly name: string;
   /** The compute hosts this driver serves (one per machine; the fake may pretend to be N). */
@@ -100,6 +118,7 @@ export interface HypervisorDriver {
   powerState(host: string, id: string): Promise<PowerState>;
   snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }>;
   getConsoleOutput(host: string, id: string, tailLines?: number): Promise<string>;
+  diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
   attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,9 @@ import type { NetworkFacade } from '../network/index.js';
 import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { hostRoutes } from './api/hosts.routes.js';
+import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.routes.js';
+import { serverDiagnosticsRoutes } from './api/server-diagnostics.routes.js';
+import { serverExternalEventRoutes } from './api/server-external-events.routes.js';
 import { hypervisorRoutes } from './api/hypervisors.routes.js';
 import { imageRoutes } from './api/images.routes.js';
 import { ImagesService } from './domain/images.service.js';
@@ -84,7 +87,8 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
     routes: () => [
       ...serverRoutes(domain), ...serverActionRoutes(domain), ...serverMetadataRoutes(domain), ...serverTagRoutes(domain),
       ...instanceActionRoutes(domain), ...hypervisorRoutes(domain), ...serverUsageRoutes(domain),
-      ...imageRoutes(new ImagesService(image), opts.computeUrl), ...hostRoutes(domain),
+      ...imageRoutes(new ImagesService(image), opts.computeUrl), ...hostRoutes(domain), ...serverExternalEventRoutes(domain),
+      ...serverDiagnosticsRoutes(domain), ...instanceUsageAuditLogRoutes(domain),
     ],
     start: () => domain.start(),
     close: () => domain.close(),

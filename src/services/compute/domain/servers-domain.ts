@@ -3,7 +3,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../../core/db/database.js';
 import { TaskManager } from '../../../core/work/task-manager.js';
-import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { Conflict, NotImplemented } from '../../../core/errors/errors.js';
+import type { GuestDiagnostics, HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import { HostsStore } from '../store/hosts.store.js';
 import { ServersStore } from '../store/servers.store.js';
 import type { FloatingIpsService } from './floating-ips.service.js';
@@ -61,6 +62,13 @@ export class ServersDomain {
     const out: Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]> = {};
     for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
     return out;
+  }
+
+  /** The guest's diagnostics from its host's driver: 409 while it has no host, 501 when the driver cannot tell. */
+  async diagnostics(s: { id: string; host: string | null; vm_state: string }): Promise<GuestDiagnostics> {
+    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
+    if (!this.opts.driver.diagnostics) throw new NotImplemented('Action is not supported.');
+    return this.opts.driver.diagnostics(s.host, s.id);
   }
 
   /** Creates the task table (the compute migrations hold the servers tables). */

@@ -37,6 +37,11 @@ export interface ServersPorts {
   };
 }
 
+/** An event of os-server-external-events, as the client sent it. */
+export interface ExternalEvent { name: string; server_uuid: string; status?: string; tag?: string }
+/** Events that name what they are about in their tag (Nova's TAG_REQUIRED). */
+const TAG_REQUIRED = ['volume-extended', 'power-update', 'accelerator-request-bound'];
+
 export interface CreateServerInput {
   name: string; description?: string | null; imageRef?: string; flavorRef: string; key_name?: string | null;
   user_data?: string | null; metadata?: Record<string, string>; availability_zone?: string | null;
@@ -369,6 +374,23 @@ export class ServersService {
       await this.store.update(s.id, resetState(state), tx);
       await this.store.startAction({ action: 'resetState', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
     });
+  }
+
+  /**
+   * os-server-external-events: each event answered with its code. Nothing here waits for the
+   * network-vif-* events (ports are bound synchronously), so accepted events only get recorded.
+   */
+  async externalEvents(events: ExternalEvent[]): Promise<(ExternalEvent & { status: string; code: number })[]> {
+    const out: (ExternalEvent & { status: string; code: number })[] = [];
+    for (const e of events) {
+      const s = await this.store.get(e.server_uuid);
+      let code = 200;
+      if (!s || s.deleted) code = 404;
+      else if (TAG_REQUIRED.includes(e.name) && e.tag === undefined) code = 400;
+      else if (!s.host) code = 422;
+      out.push({ ...e, status: code === 200 ? 'completed' : 'failed', code });
+    }
+    return out;
   }
 
   /** The server groups a server is in (none or one), as 2.71 shows them. */
