@@ -25,9 +25,12 @@ async function makeDriver(extra: Partial<ConstructorParameters<typeof LinuxNetwo
   return {
     driver, stateDir,
     async cleanup() {
-      await driver.destroyAll();
-      await driver.close();
-      await rm(stateDir, { recursive: true, force: true });
+      try {
+        await driver.destroyAll();
+      } finally {
+        await driver.close();
+        await rm(stateDir, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -236,9 +239,10 @@ if (!skipReason) {
       });
     } finally {
       for (const ns of [VM1.ns, VM2.ns, VM3.ns, EXT_NS]) await run('ip', ['netns', 'delete', ns]).catch(() => {});
-      await cleanup();
       await rm(work, { recursive: true, force: true });
+      upstream.closeAllConnections();
       await new Promise<void>((r) => upstream.close(() => r()));
+      await cleanup();
     }
     const links = await run('ip', ['-br', 'link']);
     const namespaces = await run('ip', ['netns', 'list']);
@@ -294,10 +298,13 @@ if (!skipReason) {
       assert.equal(await readFile(pidFile, 'utf8'), pid, 'reloaded by SIGHUP, not restarted');
     } finally {
       for (const v of [VM1, VM4, VM5]) await run('ip', ['netns', 'delete', v.ns]).catch(() => {});
-      await second.destroyAll();
-      await second.close();
-      await first.cleanup();
       await rm(work, { recursive: true, force: true });
+      try {
+        await second.destroyAll();
+      } finally {
+        await second.close();
+        await first.cleanup();
+      }
     }
     const links = await run('ip', ['-br', 'link']);
     for (const id of [A, B, VM1.portId, VM4.portId, VM5.portId]) assert.ok(!links.includes(id.slice(0, 11)), `a link of ${id} is left`);
@@ -329,8 +336,8 @@ if (!skipReason) {
       assert.deepEqual((await driver.observe()).networks, [A]);
     } finally {
       await run('ip', ['netns', 'delete', VM1.ns]).catch(() => {});
-      await cleanup();
       await rm(work, { recursive: true, force: true });
+      await cleanup();
     }
   });
 
@@ -348,8 +355,8 @@ if (!skipReason) {
       assert.equal(await master(), undefined);
       assert.ok((await run('ip', ['-br', 'link'])).includes(uplink), 'the uplink itself stays');
     } finally {
-      await cleanup();
       await run('ip', ['link', 'del', uplink]).catch(() => {});
+      await cleanup();
     }
   });
 }

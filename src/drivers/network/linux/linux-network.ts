@@ -71,6 +71,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'network.json'), JSON.stringify(net));
     await bridges.ensureBridge(net, this.common);
+    await sg.addNetworkZone(net.id, this.common);
     const server = await dhcp.ensureDhcp(net, this.common);
     if (server && this.relay && this.opts.metadataUpstream) {
       await this.relay.start();
@@ -86,6 +87,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
   private async doDeleteNetwork(id: string): Promise<void> {
     await dhcp.teardownDhcp(id, this.common);
     await bridges.deleteBridge(id, this.common);
+    await sg.removeNetworkZone(id, this.common);
     await rm(dhcp.networkDir(this.stateDir, id), { recursive: true, force: true });
   }
 
@@ -152,17 +154,20 @@ export class LinuxNetworkDriver implements NetworkDriver {
         await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
       });
     }
-    await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, this.common));
+    await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, state.networks.map((n) => n.id), this.common));
     if (failures.length) throw new NetworkDriverError(`reconcile: ${failures.join('; ')}`);
   }
 
   /** Removes everything this instance made (reconcile to nothing, the rule tables, the relay). */
   async destroyAll(): Promise<void> {
-    await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {} });
-    await this.serial('destroy', async () => {
-      await sg.deleteSecurityTables(this.scope);
-      await this.relay?.close();
-    });
+    try {
+      await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {} });
+    } finally {
+      await this.serial('destroy', async () => {
+        await sg.deleteSecurityTables(this.scope);
+        await this.relay?.close();
+      });
+    }
   }
 
   async close(): Promise<void> {

@@ -6,13 +6,14 @@
 // bridge family (where the port devices are visible), after br_netfilter's forward hook, and
 // accept marked packets. Chains are per port; `from-port`/`to-port` verdict maps dispatch to them,
 // so a port's rules are replaced in one `nft -f` transaction.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriverPortSecurity, DriverSecurityRule } from '../network-driver.js';
 import { NetworkDriverError } from '../network-driver.js';
 import { runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6 } from './addresses.js';
-import { tapName } from './names.js';
+import { bridgeName, tapName } from './names.js';
 
 /** The meta mark bit meaning "conntrack says established or related". */
 export const ESTABLISHED_MARK = '0x01000000';
@@ -112,12 +113,29 @@ function chainBody(sec: DriverPortSecurity): { egress: string[]; ingress: string
   };
 }
 
+/**
+ * A network's conntrack zone, so that equal addresses on two networks are two connections.
+ * NOTE: a hash, not an allocation: two networks may share a zone (1 in 65535 per pair), which is
+ * only the state without zones.
+ */
+export function conntrackZone(networkId: string): number {
+  return (createHash('sha256').update(networkId).digest().readUInt16BE(0) % 65535) + 1;
+}
+
+const zoneElement = (networkId: string) => `"${bridgeName(networkId)}" : ${conntrackZone(networkId)}`;
+
 /** The skeleton of both tables (no ports); written whole by reconcile. */
-function skeleton(scope: string): string {
+function skeleton(scope: string, networkIds: string[]): string {
   const t = sgTableName(scope);
   return [
     `table inet ${t} {}`, `delete table inet ${t}`,
     `table inet ${t} {`,
+    '  map zones { typeof iifname : ct zone; }',
+    '  chain prerouting {',
+    // NOTE: under br_netfilter a bridged packet's input device here is the bridge: one zone per network.
+    '    type filter hook prerouting priority raw; policy accept;',
+    '    iifname "brq*" ct zone set iifname map @zones',
+    '  }',
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
     `    iifname "brq*" ct state established,related meta mark set meta mark | ${ESTABLISHED_MARK}`,
@@ -134,6 +152,7 @@ function skeleton(scope: string): string {
     '    oifname vmap @to-port',
     '  }',
     '}',
+    ...networkIds.map((id) => `add element inet ${t} zones { ${zoneElement(id)} }`),
   ].join('\n');
 }
 
@@ -181,21 +200,33 @@ async function enableBridgeNetfilter(): Promise<void> {
 }
 
 /** Every port's rules at once, replacing both tables (reconcile). */
-export async function replaceAllPortSecurity(all: DriverPortSecurity[], opts: SecurityGroupOptions): Promise<void> {
+export async function replaceAllPortSecurity(all: DriverPortSecurity[], networkIds: string[], opts: SecurityGroupOptions): Promise<void> {
   if (all.some((s) => s.enabled)) await enableBridgeNetfilter();
-  await nft(opts, 'security-groups', [skeleton(opts.scope), ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s))].join('\n'));
+  await nft(opts, 'security-groups', [skeleton(opts.scope, networkIds), ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s))].join('\n'));
 }
 
 export async function setPortSecurity(sec: DriverPortSecurity, opts: SecurityGroupOptions): Promise<void> {
   if (!sec.enabled) return removePortSecurity(sec.portId, opts);
   await enableBridgeNetfilter();
-  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope)];
+  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope, [])];
   await nft(opts, `port-${sec.portId}`, [...prefix, ...portCommands(opts.scope, sec)].join('\n'));
 }
 
 export async function removePortSecurity(portId: string, opts: SecurityGroupOptions): Promise<void> {
   if (!(await tableExists(opts.scope))) return;
   await nft(opts, `port-${portId}`, removeCommands(opts.scope, portId).join('\n'));
+}
+
+/** The network's conntrack zone in the tables (made here when missing). */
+export async function addNetworkZone(networkId: string, opts: SecurityGroupOptions): Promise<void> {
+  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope, [])];
+  await nft(opts, `zone-${networkId}`, [...prefix, `add element inet ${sgTableName(opts.scope)} zones { ${zoneElement(networkId)} }`].join('\n'));
+}
+
+export async function removeNetworkZone(networkId: string, opts: SecurityGroupOptions): Promise<void> {
+  if (!(await tableExists(opts.scope))) return;
+  const t = `inet ${sgTableName(opts.scope)}`;
+  await nft(opts, `zone-${networkId}`, [`add element ${t} zones { ${zoneElement(networkId)} }`, `delete element ${t} zones { "${bridgeName(networkId)}" }`].join('\n'));
 }
 
 export async function deleteSecurityTables(scope: string): Promise<void> {
