@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LinuxNetworkDriver } from '../../src/drivers/network/linux/linux-network.js';
+import { conntrackZone } from '../../src/drivers/network/linux/security-groups.js';
 import { networkDriverContract } from './network.contract.js';
 
 const BINARIES = ['/usr/sbin/ip', '/usr/sbin/nft', '/usr/sbin/dnsmasq', '/usr/sbin/sysctl', '/usr/bin/ping', '/usr/sbin/udhcpc', '/usr/bin/curl', '/usr/bin/ps'];
@@ -181,6 +182,10 @@ if (!skipReason) {
         assert.ok(await pings(VM1.ns, VM2.ip), 'vm1 -> vm2');
         assert.ok(await pings(VM1.ns, VM3.ip), 'vm1 -> vm3 via the router');
         assert.ok(await pings(VM3.ns, VM2.ip), 'vm3 -> vm2 via the router');
+        const conntrack = await readFile('/proc/net/nf_conntrack', 'utf8');
+        const zoneOf = (net: string) => new RegExp(`src=${VM3.ip.replace(/\./g, '\\.')} dst=${VM2.ip.replace(/\./g, '\\.')} .*zone=${conntrackZone(net)}\\b`);
+        assert.match(conntrack, zoneOf(B), 'the flow on network B in B\'s conntrack zone');
+        assert.match(conntrack, zoneOf(A), 'and on network A in A\'s');
       });
 
       await t.test('a security group without ICMP drops the ping; an ICMP ingress rule lets it through', async () => {
