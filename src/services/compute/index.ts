@@ -68,8 +68,9 @@ export class ComputeModule implements ServiceModule {
     });
     const network = ctx.facade<NetworkFacade>('network');
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
-    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network) };
-    return new ComputeModule(ctx, domain, servers, network && new NetworksService(network));
+    const networks = network && new NetworksService(network);
+    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks! };
+    return new ComputeModule(ctx, domain, servers, networks);
   }
 
   /** Every route of compute: add a part's routes here with one line. */

@@ -12,6 +12,8 @@ import { networkRoutes } from './api/networks.routes.js';
 import { portRoutes } from './api/ports.routes.js';
 import { routerRoutes } from './api/routers.routes.js';
 import { securityGroupRoutes } from './api/security-groups.routes.js';
+import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
+import { AutoAllocatedTopologiesService } from './domain/auto-allocated-topologies.service.js';
 import { NetworkDomain } from './domain/network-domain.js';
 import { networkFaults } from './faults.js';
 import { networkPolicies } from './policies.js';
@@ -71,6 +73,11 @@ export interface NetworkProxyFacade {
   updateFloatingIpPort(caller: NetCaller, id: string, portId: string | null, fixedIp?: string): Promise<FloatingIp>;
   externalNetworks(): Promise<{ id: string; name: string }[]>;
   visibleNetworks(caller: NetCaller): Promise<ProxyNetwork[]>;
+  /**
+   * Nova's networks 'auto': the one network the project may use (its own or a shared one, not
+   * external), else its auto-allocated topology's network; 409 NetworkAmbiguous when several.
+   */
+  networkForAuto(projectId: string): Promise<string>;
 }
 
 export interface NetworkFacade extends NetworkProxyFacade {
@@ -85,11 +92,13 @@ export class NetworkModule implements ServiceModule {
   readonly domain: NetworkDomain;
   readonly rules: RuleSet;
   readonly facade: NetworkFacade;
+  readonly topologies: AutoAllocatedTopologiesService;
 
   private constructor(private readonly ctx: ServiceContext, readonly driver: NetworkDriver) {
     this.domain = new NetworkDomain({ t: new NetworkTables(ctx.db), driver, host: hostname(), log: ctx.logger });
+    this.topologies = new AutoAllocatedTopologiesService(this.domain);
     this.rules = compileRules({ ...networkPolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
-    this.facade = makeFacade(this.domain);
+    this.facade = makeFacade(this.domain, this.topologies);
   }
 
   static async open(ctx: ServiceContext, driver: NetworkDriver): Promise<NetworkModule> {
@@ -111,17 +120,17 @@ export class NetworkModule implements ServiceModule {
       faults: networkFaults,
       tokens: this.ctx.tokens,
       // NOTE: Neutron also answers every path with a `.json` suffix (Tempest's quota client uses it).
-      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d)]
+      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies)]
         .flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
     };
   }
 }
 
-function makeFacade(d: NetworkDomain): NetworkFacade {
-  return { ...serverFacade(d), ...proxyFacade(d) };
+function makeFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesService): NetworkFacade {
+  return { ...serverFacade(d), ...proxyFacade(d, topologies) };
 }
 
-function proxyFacade(d: NetworkDomain): NetworkProxyFacade {
+function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesService): NetworkProxyFacade {
   const rule = (r: SecurityGroupRuleRecord): SecurityGroupRule => ({
     id: r.id, securityGroupId: r.security_group_id, direction: r.direction, ethertype: r.ethertype, protocol: r.protocol,
     portRangeMin: r.port_range_min, portRangeMax: r.port_range_max, remoteIpPrefix: r.remote_ip_prefix, remoteGroupId: r.remote_group_id,
@@ -198,6 +207,15 @@ function proxyFacade(d: NetworkDomain): NetworkProxyFacade {
     async updateFloatingIpPort(c, id, portId, fixedIp) {
       await visibleFip(c, id);
       return fip(await d.routers.updateFip({ ...c, isAdmin: true }, id, { port_id: portId, ...(fixedIp ? { fixed_ip_address: fixedIp } : {}) }));
+    },
+    async networkForAuto(projectId) {
+      const usable: string[] = [];
+      for (const n of await d.networks.list()) {
+        const flags = d.networks.flags(n, await d.networks.rbacOf(n.id), projectId);
+        if (!flags.external && (n.project_id === projectId || flags.shared)) usable.push(n.id);
+      }
+      if (usable.length > 1) throw conflict('NetworkAmbiguous', 'Multiple possible networks found, use a Network ID to be more specific.');
+      return usable[0] ?? topologies.get(projectId);
     },
     async externalNetworks() { return (await externals()).map((n) => ({ id: n.id, name: n.name })); },
     async visibleNetworks(c) {

@@ -105,6 +105,8 @@ export const networkPolicies: Record<string, string> = {
   'update_router:distributed': ADMIN,
   'update_router:ha': ADMIN,
   delete_router: OWNER,
+  get_auto_allocated_topology: OWNER,
+  delete_auto_allocated_topology: OWNER,
   add_router_interface: OWNER,
   remove_router_interface: OWNER,
   add_extraroutes: OWNER,

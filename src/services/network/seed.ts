@@ -1,4 +1,4 @@
-// DevStack's networks: `public` (external, 172.24.4.0/24, no DHCP) and, for project demo,
+// DevStack's networks: `public` (external, 172.24.4.0/24, no DHCP, the default), the default subnetpool and, for project demo,
 // `private` (10.0.0.0/26) with `router1` between them. Idempotent: found by name, made when missing.
 import type { IdentityFacade } from '../index.js';
 import type { NetworkDomain } from './domain/network-domain.js';
@@ -12,6 +12,12 @@ export async function seedNetworks(d: NetworkDomain, identity: IdentityFacade & 
   }
   if (!(await d.subnets.list(pub.id)).length) {
     await d.subnets.create(admin, { name: 'public-subnet', network_id: pub.id, ip_version: 4, cidr: '172.24.4.0/24', gateway_ip: '172.24.4.1', allocation_pools: [{ start: '172.24.4.2', end: '172.24.4.254' }], enable_dhcp: false, project_id: projectIds.admin ?? '' });
+  }
+  // NOTE: as DevStack: `public` is the default external network and a shared default IPv4 subnetpool
+  // exists, which Neutron's auto-allocated-topology (Nova's networks 'auto') needs.
+  if (!pub.is_default) pub = await d.networks.update(admin, pub.id, { is_default: true });
+  if (!(await d.subnets.listPools()).some((p) => p.is_default && p.ip_version === 4)) {
+    await d.subnets.createPool(admin, { name: 'shared-default-subnetpool-v4', prefixes: ['10.64.0.0/16'], default_prefixlen: 26, shared: true, is_default: true, project_id: projectIds.admin ?? '' });
   }
   if (!projectIds.demo) return;
   void identity;

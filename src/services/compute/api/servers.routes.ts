@@ -347,6 +347,9 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         if (input.security_groups?.length && d.networkProxy) {
           await d.networkProxy.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
         }
+        // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
+        // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
+        if (input.networks === 'auto' && d.networkProxy) input.networks = [{ uuid: await d.networkProxy.networks.forAuto(caller.projectId) }];
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;

@@ -1,12 +1,25 @@
 // Nova's os-networks and os-tenant-networks over Neutron: the networks the caller sees (Neutron's
 // list as that user: own, shared and external; everything for an admin).
-import { NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { NetCaller, NetworkFacade, ProxyNetwork } from '../../network/index.js';
 
 export class NetworksService {
   constructor(private readonly net: NetworkFacade) {}
 
   list(c: NetCaller): Promise<ProxyNetwork[]> { return this.net.visibleNetworks(c); }
+
+  /**
+   * networks 'auto' (2.37): the project's one usable network, else the auto-allocated one (Neutron's
+   * auto-allocated-topology); 409 when several are usable, 400 when none can be allocated.
+   */
+  async forAuto(projectId: string): Promise<string> {
+    try { return await this.net.networkForAuto(projectId); } catch (e) {
+      const type = (e as { type?: string }).type;
+      if (type === 'NetworkAmbiguous') throw new Conflict('Multiple possible networks found, use a Network ID to be more specific.');
+      if (type === 'AutoAllocationFailure' || (e as { status?: number }).status === 409) throw new BadRequest(`Unable to automatically allocate a network for project ${projectId}`);
+      throw e;
+    }
+  }
 
   async get(c: NetCaller, id: string): Promise<ProxyNetwork> {
     const n = (await this.net.visibleNetworks(c)).find((x) => x.id === id);

@@ -9,6 +9,7 @@ import { HostsStore } from '../store/hosts.store.js';
 import { ServersStore } from '../store/servers.store.js';
 import type { FloatingIpsService } from './floating-ips.service.js';
 import { HostsService } from './hosts.service.js';
+import type { NetworksService } from './networks.service.js';
 import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.service.js';
 import { type ManagerPorts, ServersManager } from './servers.manager.js';
 import type { SecurityGroupsService } from './security-groups.service.js';
@@ -36,7 +37,7 @@ export class ServersDomain {
   readonly computeUrl: () => string;
   readonly maxMv: string;
   /** Nova's network proxies the server actions use (bound by the compute module when networking runs). */
-  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService };
+  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService; networks: NetworksService };
 
   constructor(readonly opts: ServersDomainOptions) {
     this.placement = opts.placement ?? new LocalPlacement();

@@ -31,6 +31,7 @@ export const EXTENSIONS: [string, string, string][] = [
   ['standard-attr-description', 'standard-attr-description', 'Extension to add descriptions to standard attributes'],
   ['revision-if-match', 'If-Match constraints based on revision_number', 'Extension indicating that If-Match based on revision_number is supported.'],
   ['subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a subnet pool'],
+  ['auto-allocated-topology', 'Auto Allocated Topology Services', 'Auto Allocated Topology Services.'],
   ['default-subnetpools', 'Default Subnetpools', 'Provides ability to mark and use a subnetpool as the default.'],
   ['network-ip-availability', 'Network IP Availability', 'Provides IP availability data for each network and subnet.'],
   ['rbac-policies', 'RBAC Policies', 'Allows creation and modification of policies that control tenant access to resources.'],

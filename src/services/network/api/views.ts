@@ -14,7 +14,7 @@ export function networkView(n: NetworkRecord, flags: { shared: boolean; external
     shared: flags.shared, 'router:external': flags.external, port_security_enabled: n.port_security_enabled,
     availability_zone_hints: n.availability_zone_hints, availability_zones: ['nova'], ipv4_address_scope: null, ipv6_address_scope: null,
     'provider:network_type': n.network_type, 'provider:physical_network': n.physical_network, 'provider:segmentation_id': n.segmentation_id,
-    l2_adjacency: true, is_default: false, description: n.description, ...std(n),
+    l2_adjacency: true, is_default: n.is_default ?? false, description: n.description, ...std(n),
   };
 }
 

@@ -17,6 +17,7 @@ export const NETWORK_ATTRS: AttrMap = {
   'provider:segmentation_id': { post: true, put: true, convert: toNullableInt },
   availability_zone_hints: { post: true, convert: toList, validate: (v: unknown[]) => (v.every((x) => x === 'nova') ? undefined : `AvailabilityZone ${v.join(', ')} could not be found`) },
   dns_domain: { post: true, put: true, validate: str(255) },
+  is_default: { post: true, put: true, default: false, convert: toBoolean },
   status: {}, subnets: {}, availability_zones: {}, ipv4_address_scope: {}, ipv6_address_scope: {}, l2_adjacency: {},
 };
 
@@ -67,7 +68,7 @@ export class NetworksService {
       id: randomUUID(), project_id: projectId, name: b.name, description: b.description, tags: dedupe(b.tags ?? []),
       admin_state_up: b.admin_state_up, mtu: b.mtu ?? (seg.network_type === 'vxlan' ? 1450 : 1500), status: 'ACTIVE',
       port_security_enabled: b.port_security_enabled, ...seg, availability_zone_hints: (b.availability_zone_hints as string[]) ?? [],
-      revision_number: 0, created_at: ts, updated_at: ts,
+      ...(b.is_default ? { is_default: true } : {}), revision_number: 0, created_at: ts, updated_at: ts,
     };
     if (n.mtu > 9000 || (b.mtu !== undefined && b.mtu < 68)) throw badRequest(`Invalid input for operation: Requested MTU is too big, maximum is 9000.`, 'InvalidInput');
     await this.d.t.networks.insert(n);
@@ -124,7 +125,7 @@ export class NetworksService {
     }
     if (b.mtu !== undefined && (b.mtu > 9000 || b.mtu < 68)) throw badRequest(`Invalid input for operation: Requested MTU is too big, maximum is 9000.`, 'InvalidInput');
     const next: NetworkRecord = { ...n };
-    for (const k of ['name', 'description', 'admin_state_up', 'mtu', 'port_security_enabled'] as const) if (k in b) (next as any)[k] = b[k];
+    for (const k of ['name', 'description', 'admin_state_up', 'mtu', 'port_security_enabled', 'is_default'] as const) if (k in b) (next as any)[k] = b[k];
     const rbac = await this.rbacOf(id);
     if ('shared' in b) {
       const wildcard = rbac.find((r) => r.action === 'access_as_shared' && r.target_tenant === '*');

@@ -29,4 +29,11 @@ export const networkMigrations: Migration[] = [
       `CREATE INDEX neutron_floatingips_port ON neutron_floatingips (json_extract(data, '$.port_id'))`,
     ],
   },
+  {
+    // NOTE: Neutron's auto_allocated_topologies: one network and router per project, made on first ask.
+    id: '003-auto-allocated-topologies',
+    statements: [
+      `CREATE TABLE neutron_auto_allocated_topologies (project_id TEXT PRIMARY KEY, network_id TEXT NOT NULL, router_id TEXT)`,
+    ],
+  },
 ];

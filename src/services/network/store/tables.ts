@@ -9,6 +9,8 @@ export interface NetworkRecord extends Standard {
   name: string; admin_state_up: boolean; mtu: number; status: string; port_security_enabled: boolean;
   network_type: string; physical_network: string | null; segmentation_id: number | null;
   availability_zone_hints: string[];
+  /** The default external network for auto-allocated topologies (auto-allocated-topology's is_default). */
+  is_default?: boolean;
 }
 export interface Pool { start: string; end: string }
 export interface HostRoute { destination: string; nexthop: string }
@@ -155,6 +157,19 @@ export class NetworkTables {
 
   async deleteQuotas(projectId: string): Promise<void> {
     await this.db.deleteFrom('neutron_quotas').where('project_id', '=', projectId).execute();
+  }
+
+  async autoAllocatedTopology(projectId: string): Promise<{ network_id: string; router_id: string | null } | undefined> {
+    const r = await this.db.selectFrom('neutron_auto_allocated_topologies').select(['network_id', 'router_id']).where('project_id', '=', projectId).executeTakeFirst();
+    return r && { network_id: r.network_id as string, router_id: (r.router_id as string | null) ?? null };
+  }
+
+  async saveAutoAllocatedTopology(projectId: string, networkId: string, routerId: string | null): Promise<void> {
+    await this.db.insertInto('neutron_auto_allocated_topologies').values({ project_id: projectId, network_id: networkId, router_id: routerId }).execute();
+  }
+
+  async forgetAutoAllocatedTopology(projectId: string): Promise<void> {
+    await this.db.deleteFrom('neutron_auto_allocated_topologies').where('project_id', '=', projectId).execute();
   }
 
   async defaultSecurityGroup(projectId: string): Promise<string | undefined> {
