@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
 
 // Nova's os-floating-ips and os-floating-ip-pools over Neutron (the pool is the external network),
-// add/removeFloatingIp up to 2.43, os-networks and os-tenant-networks up to 2.35.
+// add/removeFloatingIp up to 2.43.
 
 let cloud: TestCloud;
 let admin: Client;
@@ -87,23 +87,5 @@ describe('os-floating-ips', () => {
     assert.equal((await demo.post(`/servers/${id}/action`, { removeFloatingIp: { address: f.ip } })).status, 202);
     assert.equal((await demo.get(`/os-floating-ips/${f.id}`)).body.floating_ip.instance_id, null);
     assert.equal((await demo.post(`/servers/${id}/action`, { addFloatingIp: { address: f.ip } }, mv('2.44'))).status, 400);
-  });
-});
-
-describe('os-networks and os-tenant-networks', () => {
-  test('the networks the caller sees, up to 2.35', async () => {
-    const nets = (await demo.get('/os-tenant-networks')).body.networks;
-    assert.deepEqual(nets.find((n: any) => n.id === privateNet), { id: privateNet, cidr: 'None', label: 'private' });
-    assert.deepEqual((await demo.get(`/os-tenant-networks/${privateNet}`)).body.network.label, 'private');
-    const all = (await admin.get('/os-networks')).body.networks;
-    const pub = all.find((n: any) => n.id === publicNet);
-    assert.equal(pub.label, 'public');
-    assert.equal(pub.cidr, null);
-    assert.ok('bridge' in pub, 'admin fields for an admin');
-    assert.equal('bridge' in (await demo.get(`/os-networks/${privateNet}`)).body.network, false);
-    assert.equal((await demo.get(`/os-networks/${crypto.randomUUID()}`)).status, 404);
-    assert.equal((await admin.get('/os-networks', mv('2.36'))).status, 404);
-    assert.equal((await demo.get('/os-tenant-networks', mv('2.36'))).status, 404);
-    assert.equal((await admin.post('/os-networks', { network: { label: 'x' } })).status, 410);
   });
 });
