@@ -10,6 +10,7 @@ import type { NetworkFacade } from '../network/index.js';
 import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { hostRoutes } from './api/hosts.routes.js';
+import { migrationRoutes } from './api/migrations.routes.js';
 import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.routes.js';
 import { serverDiagnosticsRoutes } from './api/server-diagnostics.routes.js';
 import { serverExternalEventRoutes } from './api/server-external-events.routes.js';
@@ -88,7 +89,7 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
       ...serverRoutes(domain), ...serverActionRoutes(domain), ...serverMetadataRoutes(domain), ...serverTagRoutes(domain),
       ...instanceActionRoutes(domain), ...hypervisorRoutes(domain), ...serverUsageRoutes(domain),
       ...imageRoutes(new ImagesService(image), opts.computeUrl), ...hostRoutes(domain), ...serverExternalEventRoutes(domain),
-      ...serverDiagnosticsRoutes(domain), ...instanceUsageAuditLogRoutes(domain),
+      ...serverDiagnosticsRoutes(domain), ...instanceUsageAuditLogRoutes(domain), ...migrationRoutes(domain),
     ],
     start: () => domain.start(),
     close: () => domain.close(),

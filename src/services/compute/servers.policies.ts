@@ -91,6 +91,7 @@ export const serversPolicies: Record<string, string> = {
   service_or_admin: 'rule:service_api or rule:context_is_admin',
   'os_compute_api:os-server-external-events:create': 'rule:service_or_admin',
   'os_compute_api:os-server-diagnostics': ADMIN,
+  'os_compute_api:os-migrations:index': ADMIN,
   'os_compute_api:os-instance-usage-audit-log:list': ADMIN,
   'os_compute_api:os-instance-usage-audit-log:show': ADMIN,
   'os_compute_api:os-admin-actions:reset_state': ADMIN,

@@ -30,7 +30,7 @@ export interface ServerAddress { networkName: string; addr: string; version: 4 |
 /**
  * What compute may call (plain values in and out):
  * - createPortForServer: a port for a server on `networkId` (or an existing `portId` bound to it),
- *   with optional fixed IP; binds it to `host`. Throws Neutron's typed errors (NetworkNotFound, IpAddressInUse ...).
+ *   with optional fixed IP and the server's security groups (names or ids); binds it to `host`. Throws Neutron's typed errors (NetworkNotFound, IpAddressInUse ...).
  * - deletePortsOfDevice: deletes the ports of a server (those compute created) and frees their addresses.
  * - portsOfDevice: the server's ports as { id, networkId, macAddress, fixedIps } for its interfaces.
  * - addressesOfDevice: Nova's `addresses` map (network name → fixed and floating addresses).
@@ -81,7 +81,7 @@ export interface NetworkProxyFacade {
 }
 
 export interface NetworkFacade extends NetworkProxyFacade {
-  createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string }): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
+  createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
   deletePortsOfDevice(deviceId: string): Promise<void>;
   portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
   addressesOfDevice(deviceId: string): Promise<Record<string, ServerAddress[]>>;
@@ -242,9 +242,21 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
         const p = await d.ports.update(caller, req.portId, { device_id: req.serverId, device_owner: 'compute:nova', 'binding:host_id': req.host });
         return plain(p);
       }
+      // NOTE: the server's security groups (names or ids, checked when it was created) on the new port.
+      let groups: string[] | undefined;
+      const net = req.networkId ? await d.networks.find(req.networkId) : undefined;
+      const onlyDefault = req.securityGroups?.length === 1 && req.securityGroups[0] === 'default';
+      if (req.securityGroups?.length && !onlyDefault && net?.port_security_enabled !== false) {
+        await d.securityGroups.ensureDefault(req.projectId);
+        const all = await d.securityGroups.list();
+        groups = [...new Set(req.securityGroups.flatMap((n) => {
+          const g = all.find((x) => x.id === n) ?? all.find((x) => x.name === n && x.project_id === req.projectId);
+          return g ? [g.id] : [];
+        }))];
+      }
       const p = await d.createPort(caller, {
         network_id: req.networkId, project_id: req.projectId, device_id: req.serverId, device_owner: 'compute:nova', 'binding:host_id': req.host,
-        ...(req.fixedIp ? { fixed_ips: [{ ip_address: req.fixedIp }] } : {}),
+        ...(req.fixedIp ? { fixed_ips: [{ ip_address: req.fixedIp }] } : {}), ...(groups ? { security_groups: groups } : {}),
       });
       return plain(p);
     },

@@ -143,6 +143,8 @@ describe('a server\'s security groups', () => {
     const s = (await demo.get(`/servers/${id}`)).body.server;
     assert.equal('security_groups' in s, false, 'Nova leaves the key out');
     assert.deepEqual((await demo.get(`/servers/${id}/os-security-groups`)).body.security_groups, []);
+    const withGroup = await boot(demo, 'sg-at-create', { security_groups: [{ name: 'extra' }] });
+    assert.deepEqual((await demo.get(`/servers/${withGroup}/os-security-groups`)).body.security_groups.map((x: any) => x.name), ['extra']);
     const bad = await demo.post('/servers', { server: { name: 'x', imageRef: imageId, flavorRef: 'sg.tiny', networks: [{ uuid: privateNet }], security_groups: [{ name: 'missing' }] } });
     assert.equal(bad.status, 400, JSON.stringify(bad.body));
   });

@@ -9,6 +9,8 @@ import { HostsStore } from '../store/hosts.store.js';
 import { ServersStore } from '../store/servers.store.js';
 import type { FloatingIpsService } from './floating-ips.service.js';
 import { HostsService } from './hosts.service.js';
+import { MigrationsStore } from '../store/migrations.store.js';
+import { MigrationsService } from './migrations.service.js';
 import type { NetworksService } from './networks.service.js';
 import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.service.js';
 import { type ManagerPorts, ServersManager } from './servers.manager.js';
@@ -32,6 +34,7 @@ export class ServersDomain {
   readonly servers: ServersService;
   readonly manager: ServersManager;
   readonly hosts: HostsService;
+  readonly migrations: MigrationsService;
   readonly placement: PlacementPort;
   readonly tasks: TaskManager;
   readonly computeUrl: () => string;
@@ -49,7 +52,8 @@ export class ServersDomain {
     });
     const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => opts.ports.hostAz(h) });
     this.servers = new ServersService(store, this.tasks, opts.ports);
-    this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, opts.ports, opts.log);
+    this.migrations = new MigrationsService(new MigrationsStore(opts.db));
+    this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, opts.ports, opts.log, this.migrations);
     this.computeUrl = opts.computeUrl;
     this.maxMv = opts.maxMv;
   }

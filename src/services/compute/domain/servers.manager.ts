@@ -13,6 +13,7 @@ import { type GuestSpec, type HypervisorDriver, HypervisorError, POWER_STATE } f
 import { type FlavorSnapshot, type InstanceRecord, now, ServersStore } from '../store/servers.store.js';
 import type { HostsService } from './hosts.service.js';
 import { flavorResources, NoValidHost, type PlacementPort, Scheduler, LocalPlacement } from './scheduler.service.js';
+import type { MigrationsService } from './migrations.service.js';
 import type { ServerTaskPayload } from './servers.service.js';
 import { endState, type ServerAction, TASK, VM } from './servers.states.js';
 
@@ -25,7 +26,7 @@ export interface ManagerPorts {
   hostAz(host: string): Promise<string>;
   /** Networking (when it runs): ports for the requested networks, removed on delete. */
   network?: {
-    createPort(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string }): Promise<{ id: string; macAddress: string }>;
+    createPort(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; macAddress: string }>;
     deletePorts(serverId: string): Promise<void>;
   };
 }
@@ -54,6 +55,7 @@ export class ServersManager {
     private readonly hosts: HostsService,
     private readonly ports: ManagerPorts,
     private readonly log: Logger,
+    private readonly migrations?: MigrationsService,
   ) {
     tasks.register<ServerTaskPayload>('server', {
       run: (t) => this.serial(t.resourceId, () => this.run(t)),
@@ -141,7 +143,7 @@ export class ServersManager {
     if (!net || !Array.isArray(s.networks)) return [];
     const nics: { portId: string; macAddress: string }[] = [];
     for (const n of s.networks) {
-      const p = await net.createPort({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip });
+      const p = await net.createPort({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip, securityGroups: s.security_groups.map((g) => g.name) });
       nics.push({ portId: p.id, macAddress: p.macAddress });
     }
     return nics;
@@ -182,6 +184,7 @@ export class ServersManager {
     const d = this.driver;
     const patch: Partial<InstanceRecord> = {};
     let power = s.power_state;
+    let migrationId: number | undefined;
     const needHost = (): string => { if (!host) throw new HypervisorError(`Instance ${s.id} has no host.`); return host; };
     try {
       switch (action) {
@@ -205,6 +208,7 @@ export class ServersManager {
         case 'resize': {
           const h = needHost();
           const flavor = args.flavor as FlavorSnapshot;
+          migrationId = await this.migrations?.beginResize(s, flavor.id);
           const fits = this.placement.reclaim
             ? await this.placement.reclaim(s.id, (await this.hosts.schedulable()).find((x) => x.host === h)!.uuid, flavorResources(flavor), s.project_id, s.user_id)
             : false;
@@ -216,7 +220,7 @@ export class ServersManager {
           patch.flavor = flavor;
           break;
         }
-        case 'confirmResize': patch.old_flavor = null; break;
+        case 'confirmResize': patch.old_flavor = null; await this.migrations?.close(s.id, 'confirmed'); break;
         case 'revertResize': {
           const h = needHost();
           const old = s.old_flavor ?? s.flavor;
@@ -227,6 +231,7 @@ export class ServersManager {
           if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
           patch.flavor = old;
           patch.old_flavor = null;
+          await this.migrations?.close(s.id, 'reverted');
           break;
         }
         case 'createImage': await this.snapshot(s, needHost(), String(args.imageId), TASK.IMAGE_UPLOADING); break;
@@ -257,8 +262,10 @@ export class ServersManager {
         default: break;
       }
     } catch (err) {
+      if (migrationId !== undefined) await this.migrations?.setStatus(migrationId, 'error').catch(() => {});
       throw Object.assign(err as Error, { eventId, host });
     }
+    if (migrationId !== undefined) await this.migrations?.setStatus(migrationId, 'finished');
     const end = endState(action, s.prior_vm_state, power);
     await this.db.transaction().execute(async (tx) => {
       // NOTE: a resize keeps the vm_state it started from, for confirm/revert to return to.

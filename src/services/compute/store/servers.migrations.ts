@@ -47,4 +47,13 @@ export const serversMigrations: Migration[] = [{
 }, {
   id: 'servers_002',
   statements: ["ALTER TABLE instances ADD COLUMN system_metadata TEXT NOT NULL DEFAULT '{}'"],
+}, {
+  id: 'servers_003',
+  statements: [
+    `CREATE TABLE migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE, instance_uuid TEXT NOT NULL,
+      migration_type TEXT NOT NULL, status TEXT NOT NULL, source_compute TEXT, source_node TEXT, dest_compute TEXT, dest_node TEXT,
+      dest_host TEXT, old_flavor_id TEXT, new_flavor_id TEXT, project_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT)`,
+    'CREATE INDEX migrations_instance ON migrations (instance_uuid)',
+  ],
 }];

@@ -1,0 +1,80 @@
+// GET /os-migrations (os-migrations.inc): every migration, newest first, with Nova's filters;
+// migration_type from 2.23, uuid and paging from 2.59, changes-before from 2.66, user and project
+// from 2.80.
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ServersDomain } from '../domain/servers-domain.js';
+import type { MigrationRecord } from '../store/migrations.store.js';
+import { queryInt, queryStr } from './common.js';
+import { requestMv } from './servers.common.js';
+
+/** Nova's DB datetimes as its migration views print them. */
+const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
+const intId = (id: string | null) => (id !== null && /^\d+$/.test(id) ? Number(id) : null);
+const LIVE_IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating'];
+
+export function migrationView(req: ApiRequest, d: ServersDomain, m: MigrationRecord): Record<string, unknown> {
+  const mv = requestMv(req, d.maxMv);
+  const out: Record<string, unknown> = {
+    id: m.id, status: m.status, instance_uuid: m.instance_uuid, source_node: m.source_node, source_compute: m.source_compute,
+    dest_node: m.dest_node, dest_compute: m.dest_compute, dest_host: m.dest_host,
+    old_instance_type_id: intId(m.old_flavor_id), new_instance_type_id: intId(m.new_flavor_id),
+    created_at: dbTime(m.created_at), updated_at: dbTime(m.updated_at),
+  };
+  if (mv('2.23')) {
+    out.migration_type = m.migration_type;
+    if (m.migration_type === 'live-migration' && LIVE_IN_PROGRESS.includes(m.status)) {
+      const base = d.computeUrl();
+      out.links = [
+        { rel: 'self', href: `${base}/v2.1/servers/${m.instance_uuid}/migrations/${m.id}` },
+        { rel: 'bookmark', href: `${base}/servers/${m.instance_uuid}/migrations/${m.id}` },
+      ];
+    }
+  }
+  if (mv('2.59')) out.uuid = m.uuid;
+  if (mv('2.80')) { out.user_id = m.user_id; out.project_id = m.project_id; }
+  return out;
+}
+
+function isoParam(q: Record<string, unknown>, field: string): string | undefined {
+  const v = queryStr(q, field);
+  if (v === undefined) return undefined;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
+  return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function migrationRoutes(d: ServersDomain): RouteSpec[] {
+  return [{
+    method: 'GET', url: '/v2.1/os-migrations',
+    handler: async (req) => {
+      req.ctx.authorize('os_compute_api:os-migrations:index', {});
+      const mv = requestMv(req, d.maxMv);
+      const q = req.query as Record<string, unknown>;
+      const changesSince = mv('2.59') ? isoParam(q, 'changes-since') : undefined;
+      const changesBefore = mv('2.66') ? isoParam(q, 'changes-before') : undefined;
+      if (changesSince && changesBefore && changesBefore < changesSince) throw new BadRequest('The value of changes-since must be less than or equal to changes-before.');
+      let list = await d.migrations.list({
+        status: queryStr(q, 'status'), host: queryStr(q, 'host'), instanceUuid: queryStr(q, 'instance_uuid'),
+        sourceCompute: queryStr(q, 'source_compute'), migrationType: mv('2.23') ? queryStr(q, 'migration_type') : undefined,
+        projectId: mv('2.80') ? queryStr(q, 'project_id') : undefined, userId: mv('2.80') ? queryStr(q, 'user_id') : undefined,
+        changesSince, changesBefore,
+      });
+      const body: Record<string, unknown> = {};
+      if (mv('2.59')) {
+        const marker = queryStr(q, 'marker');
+        if (marker !== undefined) {
+          const at = list.findIndex((m) => m.uuid === marker);
+          if (at < 0) throw new BadRequest(`Marker ${marker} could not be found.`);
+          list = list.slice(at + 1);
+        }
+        const limit = queryInt(q, 'limit');
+        if (limit !== undefined) {
+          list = list.slice(0, limit);
+          if (limit > 0 && list.length === limit) body.migrations_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/os-migrations?limit=${limit}&marker=${list[list.length - 1]!.uuid}` }];
+        }
+      }
+      return { migrations: list.map((m) => migrationView(req, d, m)), ...body };
+    },
+  }];
+}

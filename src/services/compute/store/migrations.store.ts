@@ -1,0 +1,49 @@
+// SQL for migrations (Nova's migrations table): one row per resize (and, later, cold or live
+// migration), its status moving as the work goes.
+import type { Db } from '../../../core/db/database.js';
+
+export interface MigrationRecord {
+  id: number; uuid: string; instance_uuid: string; migration_type: 'resize' | 'migration' | 'live-migration' | 'evacuation';
+  status: string; source_compute: string | null; source_node: string | null; dest_compute: string | null; dest_node: string | null;
+  dest_host: string | null; old_flavor_id: string | null; new_flavor_id: string | null; project_id: string; user_id: string;
+  created_at: string; updated_at: string | null;
+}
+
+export interface MigrationListQuery {
+  status?: string; host?: string; instanceUuid?: string; migrationType?: string; sourceCompute?: string;
+  projectId?: string; userId?: string; changesSince?: string; changesBefore?: string;
+}
+
+export class MigrationsStore {
+  constructor(readonly db: Db) {}
+
+  async insert(r: Omit<MigrationRecord, 'id'>, db: Db = this.db): Promise<number> {
+    const res = await db.insertInto('migrations').values(r).executeTakeFirst();
+    return Number(res.insertId);
+  }
+
+  async setStatus(id: number, status: string, at: string, db: Db = this.db): Promise<void> {
+    await db.updateTable('migrations').set({ status, updated_at: at }).where('id', '=', id).execute();
+  }
+
+  /** The instance's latest migration in one of `statuses`. */
+  async latest(instanceUuid: string, statuses: string[]): Promise<MigrationRecord | undefined> {
+    return await this.db.selectFrom('migrations').selectAll().where('instance_uuid', '=', instanceUuid).where('status', 'in', statuses)
+      .orderBy('id', 'desc').executeTakeFirst() as MigrationRecord | undefined;
+  }
+
+  /** Newest first (Nova's created_at desc, id desc). */
+  async list(q: MigrationListQuery): Promise<MigrationRecord[]> {
+    let s = this.db.selectFrom('migrations').selectAll();
+    if (q.status) s = s.where('status', '=', q.status);
+    if (q.host) s = s.where((eb) => eb.or([eb('source_compute', '=', q.host!), eb('dest_compute', '=', q.host!)]));
+    if (q.sourceCompute) s = s.where('source_compute', '=', q.sourceCompute);
+    if (q.instanceUuid) s = s.where('instance_uuid', '=', q.instanceUuid);
+    if (q.migrationType) s = s.where('migration_type', '=', q.migrationType);
+    if (q.projectId) s = s.where('project_id', '=', q.projectId);
+    if (q.userId) s = s.where('user_id', '=', q.userId);
+    if (q.changesSince) s = s.where((eb) => eb.fn.coalesce('updated_at', 'created_at'), '>=', q.changesSince);
+    if (q.changesBefore) s = s.where((eb) => eb.fn.coalesce('updated_at', 'created_at'), '<=', q.changesBefore);
+    return await s.orderBy('created_at', 'desc').orderBy('id', 'desc').execute() as MigrationRecord[];
+  }
+}
