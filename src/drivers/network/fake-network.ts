@@ -10,6 +10,7 @@ export interface FakeNetworkCall { op: string; args: unknown[] }
 
 export class FakeNetworkDriver implements NetworkDriver {
   readonly name = 'fake';
+  static readonly CALLS_KEPT = 10_000;
   readonly calls: FakeNetworkCall[] = [];
   readonly networks = new Map<string, DriverNetwork>();
   readonly ports = new Map<string, { port: DriverPort; host: string }>();
@@ -21,6 +22,8 @@ export class FakeNetworkDriver implements NetworkDriver {
   failNext: string | undefined;
 
   private record(op: string, ...args: unknown[]): void {
+    // NOTE: the latest calls only, so a long-running cloud on the fake does not grow without bound.
+    if (this.calls.length >= FakeNetworkDriver.CALLS_KEPT) this.calls.splice(0, this.calls.length - FakeNetworkDriver.CALLS_KEPT + 1);
     this.calls.push({ op, args: structuredClone(args) });
     if (this.failNext) { const m = this.failNext; this.failNext = undefined; throw new NetworkDriverError(m); }
   }

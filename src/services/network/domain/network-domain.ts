@@ -68,7 +68,9 @@ export class NetworkDomain {
       },
     });
     this.securityGroups = new SecurityGroupsService(deps, async (sgIds) => {
-      for (const p of await this.t.ports.list()) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
+      const ports = await this.t.ports.list();
+      const members = groupMembers(ports);
+      for (const p of ports) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p, members)));
     }, (p, r, n) => this.checkQuota(p, r, n));
     this.routers = new RoutersService(deps, this.ports, {
       network: (id) => this.networks.get(id),
@@ -91,9 +93,11 @@ export class NetworkDomain {
     if (!groups.length) return;
     const referring = new Set((await this.t.securityGroupRules.list()).filter((r) => r.remote_group_id && groups.includes(r.remote_group_id)).map((r) => r.security_group_id));
     if (!referring.size) return;
-    for (const p of await this.t.ports.list()) {
+    const ports = await this.t.ports.list();
+    const members = groupMembers(ports);
+    for (const p of ports) {
       if (p.id === except || p.device_owner.startsWith('network:') || !p.security_groups.some((g) => referring.has(g))) continue;
-      await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
+      await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p, members)));
     }
   }
 
@@ -190,14 +194,18 @@ export class NetworkDomain {
     for (const [subnetId, entries] of Object.entries(await this.dhcpEntries(networkId))) await this.safe(() => this.driver.setDhcpEntries(networkId, subnetId, entries));
   }
 
-  private async portSecurity(p: PortRecord): Promise<DriverPortSecurity> {
+  /**
+   * A port's rules and anti-spoofing as the driver takes them. `members` (security group → the
+   * addresses of its ports) resolves remote groups; callers that loop over ports build it once.
+   */
+  private async portSecurity(p: PortRecord, members?: Map<string, string[]>): Promise<DriverPortSecurity> {
     const rules = [];
     for (const sg of p.security_groups) {
       for (const r of await this.t.securityGroupRules.list({ network_id: sg })) {
         let remote: string[] | null = r.remote_ip_prefix ? [normalizedCidr(r.remote_ip_prefix)!] : null;
         if (r.remote_group_id) {
-          remote = (await this.t.ports.list()).filter((x) => x.security_groups.includes(r.remote_group_id!))
-            .flatMap((x) => x.fixed_ips.map((f) => f.ip_address)).filter((ip) => ip.includes(':') === (r.ethertype === 'IPv6'))
+          members ??= groupMembers(await this.t.ports.list());
+          remote = (members.get(r.remote_group_id) ?? []).filter((ip) => ip.includes(':') === (r.ethertype === 'IPv6'))
             .map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`);
         }
         rules.push({ direction: r.direction, ethertype: r.ethertype, protocol: r.protocol, portRangeMin: r.port_range_min, portRangeMax: r.port_range_max, remotePrefixes: remote });
@@ -251,9 +259,11 @@ export class NetworkDomain {
     for (const r of await this.t.routers.list()) { const d = await this.driverRouter(r.id); if (d) routers.push(d); floatingIps[r.id] = await this.driverFips(r.id); }
     const ports = [];
     const portSecurity = [];
-    for (const p of await this.t.ports.list()) {
+    const all = await this.t.ports.list();
+    const members = groupMembers(all);
+    for (const p of all) {
       if (p.binding_host_id) ports.push({ port: this.driverPort(p), host: p.binding_host_id });
-      if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p));
+      if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p, members));
     }
     const dhcp: DataplaneState['dhcp'] = {};
     for (const n of networks) for (const [sid, e] of Object.entries(await this.dhcpEntries(n.id))) dhcp[`${n.id}/${sid}`] = e;
@@ -291,3 +301,16 @@ function ownerOf(caller: Caller, body: unknown): string {
 }
 
 export { NeutronError };
+
+/** Security group → the fixed addresses of its ports (what a remote-group rule admits). */
+function groupMembers(ports: PortRecord[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of ports) {
+    for (const g of p.security_groups) {
+      let ips = out.get(g);
+      if (!ips) out.set(g, (ips = []));
+      for (const f of p.fixed_ips) ips.push(f.ip_address);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// Networking benchmark: port create rate and floating IP associate latency, against the baseline
+// of the same run on the same server (GET /networking/v2.0/networks/{id}, the cheapest authorised
+// networking call), so a slow machine shows as a slow baseline.
+//
+//   node bench/network.mjs [--ports 2000] [--clients 20] [--fips 200]
+//
+// It starts its own server from the bundle on a fresh data dir (the network driver the server is
+// given: fake unless STRATUS_NETWORK_DRIVER says otherwise), prints a Markdown table and removes
+// what it made. Benchmarks report; the exit status is 0 unless the script itself broke.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const PORTS = opt('ports', 2000);
+const CLIENTS = opt('clients', 20);
+const FIPS = opt('fips', 200);
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+
+const work = mkdtempSync(join(tmpdir(), 'stratus-network-bench-'));
+let server;
+process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
+
+async function start() {
+  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  const port = await freePort();
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  server = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'stratus.js'), 'up', '--port', String(port), '--data-dir', join(work, 'data'),
+    '--bind', '127.0.0.1', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
+    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  server.stdout.resume();
+  return `http://127.0.0.1:${port}`;
+}
+
+async function main() {
+  const base = await start();
+  if (process.env.BENCH_DEBUG) console.error('server up at', base);
+  const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
+  });
+  const token = auth.headers.get('x-subject-token');
+  const projectId = (await auth.json()).token.project.id;
+  const headers = { 'X-Auth-Token': token, 'Content-Type': 'application/json' };
+  const call = async (method, path, body) => {
+    if (process.env.BENCH_DEBUG) console.error(method, path);
+    const r = await fetch(`${base}/networking/v2.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  await call('PUT', `/quotas/${projectId}`, { quota: { port: -1, floatingip: -1, network: -1, subnet: -1, router: -1 } });
+  const { network } = await call('POST', '/networks', { network: { name: 'bench' } });
+  await call('POST', '/subnets', { subnet: { network_id: network.id, ip_version: 4, cidr: '10.128.0.0/16', name: 'bench' } });
+  const { networks: [pub] } = await call('GET', '/networks?router:external=true');
+  const { router } = await call('POST', '/routers', { router: { name: 'bench', external_gateway_info: { network_id: pub.id } } });
+  const { subnets: [sub] } = await call('GET', `/subnets?network_id=${network.id}`);
+  await call('PUT', `/routers/${router.id}/add_router_interface`, { subnet_id: sub.id });
+
+  const baseline = [];
+  for (let i = 0; i < 500; i++) { const t = now(); await call('GET', `/networks/${network.id}`); baseline.push(now() - t); }
+
+  const one = [];
+  for (let i = 0; i < 200; i++) { const t = now(); await call('POST', '/ports', { port: { network_id: network.id, name: `one-${i}` } }); one.push(now() - t); }
+
+  const many = [];
+  let n = 0;
+  const t0 = now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (n < PORTS) { n++; const t = now(); await call('POST', '/ports', { port: { network_id: network.id, name: `many-${n}` } }); many.push(now() - t); }
+  }));
+  const portsPerSecond = many.length / ((now() - t0) / 1000);
+
+  const { ports } = await call('GET', `/ports?network_id=${network.id}&limit=${FIPS}`);
+  const associate = [];
+  const disassociate = [];
+  for (const p of ports.slice(0, FIPS)) {
+    const { floatingip } = await call('POST', '/floatingips', { floatingip: { floating_network_id: pub.id } });
+    let t = now();
+    await call('PUT', `/floatingips/${floatingip.id}`, { floatingip: { port_id: p.id } });
+    associate.push(now() - t);
+    t = now();
+    await call('PUT', `/floatingips/${floatingip.id}`, { floatingip: { port_id: null } });
+    disassociate.push(now() - t);
+  }
+
+  const b = pct(baseline, 50);
+  const row = (what, xs, extra = '') => `| ${what} | ${fmt(pct(xs, 50))} | ${fmt(pct(xs, 99))} | ${(pct(xs, 50) / b).toFixed(1)}× | ${extra} |`;
+  console.log('| what | p50 | p99 | p50 ÷ baseline | |\n| --- | --- | --- | --- | --- |');
+  console.log(row('baseline: GET /networks/{id}', baseline));
+  console.log(row(`POST /ports, one client (${one.length})`, one, `${(1000 / pct(one, 50)).toFixed(0)} ports/s`));
+  console.log(row(`POST /ports, ${CLIENTS} clients (${many.length})`, many, `**${portsPerSecond.toFixed(0)} ports/s**`));
+  console.log(row(`PUT /floatingips/{id} port_id (associate, ${associate.length})`, associate));
+  console.log(row(`PUT /floatingips/{id} port_id null (disassociate, ${disassociate.length})`, disassociate));
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
