@@ -60,6 +60,9 @@ describe('os-security-groups', () => {
     assert.equal(u.body.security_group.name, 'web2');
     const l = await demo.get('/os-security-groups');
     assert.deepEqual(l.body.security_groups.map((x: any) => x.name).sort(), ['default', 'web2']);
+    const page = await demo.get('/os-security-groups?limit=1&offset=1');
+    assert.deepEqual(page.body.security_groups.map((x: any) => x.name), ['web2'], 'paged in creation order');
+    assert.equal((await demo.get('/os-security-groups?limit=-1')).status, 400);
     assert.equal((await demo.delete(`/os-security-groups/${g.id}`)).status, 202);
     assert.equal((await demo.get(`/os-security-groups/${g.id}`)).status, 404);
   });

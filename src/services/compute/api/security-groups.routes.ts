@@ -45,11 +45,10 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
         proxyApi(req);
         authorize(req, 'get');
         const q = req.query as Record<string, unknown>;
-        const limit = queryInt(q, 'limit');
+        // NOTE: common.limited: limit 0 or none is osapi_max_limit (1000).
+        const limit = Math.min(queryInt(q, 'limit') || 1000, 1000);
         const offset = queryInt(q, 'offset') ?? 0;
-        const all = await sg.list(netCaller(req), q.all_tenants !== undefined);
-        // NOTE: Nova pages the raw list (common.limited) before sorting it.
-        return { security_groups: all.slice(offset, limit === undefined ? undefined : offset + limit).map(securityGroupView) };
+        return { security_groups: (await sg.list(netCaller(req), { allTenants: q.all_tenants !== undefined, offset, limit })).map(securityGroupView) };
       },
     },
     {

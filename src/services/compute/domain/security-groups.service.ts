@@ -65,8 +65,11 @@ export class SecurityGroupsService {
     return groups;
   }
 
-  async list(c: NetCaller, allTenants: boolean): Promise<NovaGroup[]> {
-    const raw = await neutron(() => this.net.securityGroups(c, { allProjects: allTenants }));
+  /** Nova pages Neutron's list (common.limited: offset, limit) and sorts the page by project and name. */
+  async list(c: NetCaller, opts: { allTenants: boolean; offset?: number; limit?: number }): Promise<NovaGroup[]> {
+    const all = await neutron(() => this.net.securityGroups(c, { allProjects: opts.allTenants }));
+    const offset = opts.offset ?? 0;
+    const raw = all.slice(offset, opts.limit === undefined ? undefined : offset + opts.limit);
     const out = await this.withSources(c, raw.map((g) => this.toNova(g)), raw);
     return out.sort((a, b) => (a.project_id === b.project_id ? cmp(a.name, b.name) : cmp(a.project_id, b.project_id)));
   }
