@@ -10,6 +10,7 @@ networkDriverContract('fake network driver', async () => {
       observe: async () => ({
         networks: [...driver.networks.keys()], ports: [...driver.ports.keys()], routers: [...driver.routers.keys()],
         floatingIps: Object.fromEntries([...driver.floatingIps].map(([k, v]) => [k, v.map((f) => f.floatingIp)])),
+        groupMembers: Object.fromEntries([...driver.groupMembers].map(([k, v]) => [k, { ipv4: [...v.ipv4].sort(), ipv6: [...v.ipv6].sort() }])),
       }),
     },
   };

@@ -48,7 +48,7 @@ test('DHCP address: the highest usable address that is free', () => {
   assert.deepEqual(ipv4Range('10.40.0.77/22'), { network: '10.40.0.0', netmask: '255.255.252.0', first: 10 * 2 ** 24 + 40 * 2 ** 16 + 1, last: 10 * 2 ** 24 + 40 * 2 ** 16 + 1022 });
 });
 
-const rule = (r: Partial<DriverSecurityRule>): DriverSecurityRule => ({ direction: 'ingress', ethertype: 'IPv4', protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, ...r });
+const rule = (r: Partial<DriverSecurityRule>): DriverSecurityRule => ({ direction: 'ingress', ethertype: 'IPv4', protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId: null, ...r });
 
 test('security group rules as nft matches', () => {
   assert.equal(ruleMatch(rule({})), 'ether type ip');
@@ -56,7 +56,11 @@ test('security group rules as nft matches', () => {
   assert.equal(ruleMatch(rule({ protocol: '17', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', 'fd00::/8'] })), 'ether type ip ip saddr { 10.1.0.0/16 } meta l4proto 17 th dport 1000-2000');
   assert.equal(ruleMatch(rule({ direction: 'egress', protocol: 'icmp', portRangeMin: 8, portRangeMax: 0, remotePrefixes: ['0.0.0.0/0'] })), 'ether type ip meta l4proto 1 icmp type 8 icmp code 0');
   assert.equal(ruleMatch(rule({ direction: 'egress', ethertype: 'IPv6', protocol: 'icmp', remotePrefixes: ['fd00::/8'] })), 'ether type ip6 ip6 daddr { fd00::/8 } meta l4proto 58');
-  assert.equal(ruleMatch(rule({ remotePrefixes: [] })), null, 'a remote group without members matches nothing');
+  assert.equal(ruleMatch(rule({ remotePrefixes: [] })), null, 'an empty prefix list matches nothing');
+  const G = '9a000000-0000-4000-8000-00000000000a';
+  assert.equal(ruleMatch(rule({ protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remoteGroupId: G })), `ether type ip ip saddr @m4-${G} meta l4proto 6 th dport 22`);
+  assert.equal(ruleMatch(rule({ direction: 'egress', ethertype: 'IPv6', remoteGroupId: G })), `ether type ip6 ip6 daddr @m6-${G}`);
+  assert.throws(() => ruleMatch(rule({ remoteGroupId: 'g; drop' })), /not usable/);
   assert.throws(() => ruleMatch(rule({ protocol: 'nonsense' })), /not supported/);
 });
 

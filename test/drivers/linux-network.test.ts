@@ -93,14 +93,14 @@ const driverPort = (v: { portId: string; networkId: string; mac: string; ip: str
 const security = (v: Vm, icmpIn: boolean) => ({
   portId: v.portId, enabled: true, macAddress: v.mac, ips: [v.ip], allowedAddressPairs: [{ ipAddress: '10.200.0.0/24', macAddress: '' }, { ipAddress: 'fd00::99', macAddress: 'fa:16:3e:99:99:99' }],
   rules: [
-    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null },
-    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remotePrefixes: null },
-    ...(icmpIn ? [{ direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: null, portRangeMax: null, remotePrefixes: ['0.0.0.0/0'] }] : []),
+    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId: null },
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remotePrefixes: null, remoteGroupId: null },
+    ...(icmpIn ? [{ direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: null, portRangeMax: null, remotePrefixes: ['0.0.0.0/0'], remoteGroupId: null }] : []),
     // NOTE: rules that change nothing here, so that nft accepts every shape of match.
-    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'udp', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', '10.2.0.7'] },
-    { direction: 'ingress' as const, ethertype: 'IPv6' as const, protocol: 'icmp', portRangeMin: 128, portRangeMax: 0, remotePrefixes: ['fd00::/8'] },
-    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: 8, portRangeMax: 0, remotePrefixes: ['10.3.0.0/24'] },
-    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: null, portRangeMax: null, remotePrefixes: [] },
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'udp', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', '10.2.0.7'], remoteGroupId: null },
+    { direction: 'ingress' as const, ethertype: 'IPv6' as const, protocol: 'icmp', portRangeMin: 128, portRangeMax: 0, remotePrefixes: ['fd00::/8'], remoteGroupId: null },
+    { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: 8, portRangeMax: 0, remotePrefixes: ['10.3.0.0/24'], remoteGroupId: null },
+    { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'tcp', portRangeMin: null, portRangeMax: null, remotePrefixes: [], remoteGroupId: null },
   ],
 });
 
@@ -284,11 +284,11 @@ if (!skipReason) {
       // A port on a network the state lacks fails alone; the rest is rebuilt all the same.
       const stray = driverPort({ ...VM5, portId: 'dead0000-0000-4000-8000-000000000000', networkId: 'dead1111-0000-4000-8000-000000000000' });
       await assert.rejects(second.reconcile({
-        networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [],
+        networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [], groupMembers: {},
         ports: [{ port: driverPort(VM1), host: 'host1' }, { port: driverPort(VM4), host: 'host1' }, { port: stray, host: 'host1' }],
         dhcp: { [`${A}/${SUB_A.id}`]: [entry(VM1), entry(VM4)] },
       }), /reconcile: port dead0000.*not on this host/);
-      assert.deepEqual(await second.observe(), { networks: [A], ports: [VM1.portId, VM4.portId].sort(), routers: [], floatingIps: {} });
+      assert.deepEqual(await second.observe(), { networks: [A], ports: [VM1.portId, VM4.portId].sort(), routers: [], floatingIps: {}, groupMembers: {} });
       const lease = await dhcpClient(VM4, work);
       assert.equal(lease.ip, VM4.ip);
       assert.equal(lease.ntpsrv, '10.51.0.123');
@@ -363,5 +363,49 @@ if (!skipReason) {
       await run('ip', ['link', 'del', uplink]).catch(() => {});
       await cleanup();
     }
+  });
+}
+
+if (!skipReason) {
+  test('linux network driver: a remote-group ICMP rule admits exactly the group\'s members, following setSecurityGroupMembers', async () => {
+    const { driver, cleanup } = await makeDriver();
+    const GROUP = '5c000000-0000-4000-8000-00000000000c';
+    const sub = subnet(SUB_A.id, SUB_A.cidr, SUB_A.gatewayIp, false);
+    const groupRules = (v: Vm) => ({
+      portId: v.portId, enabled: true, macAddress: v.mac, ips: [v.ip], allowedAddressPairs: [],
+      rules: [
+        { direction: 'egress' as const, ethertype: 'IPv4' as const, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId: null },
+        { direction: 'ingress' as const, ethertype: 'IPv4' as const, protocol: 'icmp', portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId: GROUP },
+      ],
+    });
+    try {
+      await driver.ensureNetwork(network(A, 91, sub));
+      for (const v of [VM1, VM2]) {
+        await makeInstance(v.ns, v.portId, v.mac);
+        await inNs(v.ns, ['ip', 'addr', 'add', `${v.ip}/24`, 'dev', 'eth0']);
+        await driver.plugPort(driverPort(v), 'host1');
+        // NOTE: the rules before any member: the group's sets are made empty on demand.
+        await driver.setPortSecurity(groupRules(v));
+      }
+      assert.equal(await pings(VM1.ns, VM2.ip), false, 'no members yet');
+      await driver.setSecurityGroupMembers(GROUP, { ipv4: [VM1.ip, VM2.ip], ipv6: [] });
+      assert.ok(await pings(VM1.ns, VM2.ip), 'vm1 -> vm2 while both are members');
+      assert.ok(await pings(VM2.ns, VM1.ip), 'vm2 -> vm1 while both are members');
+      assert.deepEqual((await driver.observe()).groupMembers, { [GROUP]: { ipv4: [VM1.ip, VM2.ip].sort(), ipv6: [] } });
+      await driver.setSecurityGroupMembers(GROUP, { ipv4: [VM2.ip], ipv6: [] });
+      assert.equal(await pings(VM1.ns, VM2.ip), false, 'vm1 left the group: its ping is dropped');
+      assert.ok(await pings(VM2.ns, VM1.ip), 'vm2 is still a member');
+      // Emptied while rules name it: the set stays (empty), the rules still load.
+      await driver.setSecurityGroupMembers(GROUP, { ipv4: [], ipv6: [] });
+      assert.equal(await pings(VM2.ns, VM1.ip), false);
+      await driver.setPortSecurity(groupRules(VM1));
+      await driver.setSecurityGroupMembers(GROUP, { ipv4: [VM1.ip], ipv6: [] });
+      assert.ok(await pings(VM1.ns, VM2.ip), 'back in the group');
+    } finally {
+      for (const v of [VM1, VM2]) await run('ip', ['netns', 'delete', v.ns]).catch(() => {});
+      await cleanup();
+    }
+    assert.equal((await run('nft', ['list', 'tables'])).includes(`stratus-sg-t${process.pid}`), false, 'security group tables left');
+    assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`), 'a test namespace is left');
   });
 }

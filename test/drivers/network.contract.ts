@@ -2,17 +2,24 @@
 // runs: idempotent ensure/set calls, deletes of absent objects succeed, reconcile converges.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DataplaneState, NetworkDriver } from '../../src/drivers/network/network-driver.js';
+import type { DataplaneState, DriverPortSecurity, NetworkDriver, SecurityGroupMembers } from '../../src/drivers/network/network-driver.js';
 
 export interface ContractHooks {
-  /** What the driver has in place now, read back from the host (or the fake's memory). */
-  observe(): Promise<{ networks: string[]; ports: string[]; routers: string[]; floatingIps: Record<string, string[]> }>;
+  /**
+   * What the driver has in place now, read back from the host (or the fake's memory).
+   * groupMembers: the groups with at least one member, addresses sorted.
+   */
+  observe(): Promise<{ networks: string[]; ports: string[]; routers: string[]; floatingIps: Record<string, string[]>; groupMembers: Record<string, SecurityGroupMembers> }>;
 }
 
 const NET = '11111111-1111-4111-8111-111111111111';
 const EXT = '22222222-2222-4222-8222-222222222222';
 const ROUTER = '33333333-3333-4333-8333-333333333333';
 const PORT = '44444444-4444-4444-8444-444444444444';
+const G1 = '55555555-5555-4555-8555-555555555551';
+const G2 = '55555555-5555-4555-8555-555555555552';
+const G3 = '55555555-5555-4555-8555-555555555553';
+const G4 = '55555555-5555-4555-8555-555555555554';
 
 const net = (id: string, cidr: string, external = false) => ({
   id, mtu: 1450, networkType: 'vxlan' as const, physicalNetwork: null, segmentationId: 7, external, adminStateUp: true,
@@ -33,7 +40,7 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
       await driver.unplugPort(PORT, 'host1');
       await driver.deleteNetwork(NET);
       await driver.deleteNetwork(NET);
-      assert.deepEqual(await hooks.observe(), { networks: [], ports: [], routers: [], floatingIps: {} });
+      assert.deepEqual(await hooks.observe(), { networks: [], ports: [], routers: [], floatingIps: {}, groupMembers: {} });
     } finally { await cleanup(); }
   });
 
@@ -54,12 +61,51 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
       let seen = await hooks.observe();
       assert.deepEqual(seen.routers, [ROUTER]);
       assert.deepEqual(seen.floatingIps, { [ROUTER]: ['203.0.113.20'] });
-      const state: DataplaneState = { networks: [net(EXT, '203.0.113.0/24', true)], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {} };
+      const state: DataplaneState = { networks: [net(EXT, '203.0.113.0/24', true)], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {} };
       await driver.reconcile(state);
       seen = await hooks.observe();
-      assert.deepEqual(seen, { networks: [EXT], ports: [], routers: [], floatingIps: {} });
+      assert.deepEqual(seen, { networks: [EXT], ports: [], routers: [], floatingIps: {}, groupMembers: {} });
       await driver.deleteRouter(ROUTER);
       await driver.deleteNetwork(EXT);
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: remote-group members are replaced whole per group, a rule may name a group without members, reconcile keeps only the groups it names`, async () => {
+    const { driver, hooks, cleanup } = await make();
+    try {
+      await driver.setSecurityGroupMembers(G1, { ipv4: ['10.9.0.6', '10.9.0.5'], ipv6: ['fd00::5'] });
+      await driver.setSecurityGroupMembers(G2, { ipv4: ['10.9.0.7'], ipv6: [] });
+      assert.deepEqual((await hooks.observe()).groupMembers, { [G1]: { ipv4: ['10.9.0.5', '10.9.0.6'], ipv6: ['fd00::5'] }, [G2]: { ipv4: ['10.9.0.7'], ipv6: [] } });
+      // Replaced, not merged; twice equals once.
+      await driver.setSecurityGroupMembers(G1, { ipv4: ['10.9.0.6'], ipv6: [] });
+      await driver.setSecurityGroupMembers(G1, { ipv4: ['10.9.0.6'], ipv6: [] });
+      assert.deepEqual((await hooks.observe()).groupMembers[G1], { ipv4: ['10.9.0.6'], ipv6: [] });
+
+      // A port whose rules name G1 (members), G3 (none yet) and G2, then G2 emptied while named.
+      const remote = (direction: 'ingress' | 'egress', ethertype: 'IPv4' | 'IPv6', remoteGroupId: string) => ({ direction, ethertype, protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId });
+      const sec: DriverPortSecurity = {
+        portId: PORT, enabled: true, macAddress: 'fa:16:3e:00:00:01', ips: ['10.9.0.5'], allowedAddressPairs: [],
+        rules: [remote('ingress', 'IPv4', G1), remote('ingress', 'IPv6', G1), remote('egress', 'IPv4', G3), remote('ingress', 'IPv4', G2)],
+      };
+      await driver.setPortSecurity(sec);
+      await driver.setPortSecurity(sec);
+      await driver.setSecurityGroupMembers(G2, { ipv4: [], ipv6: [] });
+      await driver.setSecurityGroupMembers(G3, { ipv4: ['10.9.0.8'], ipv6: [] });
+      await driver.setSecurityGroupMembers(G4, { ipv4: ['10.9.0.9'], ipv6: [] });
+      await driver.setSecurityGroupMembers(G4, { ipv4: [], ipv6: [] });
+      assert.deepEqual((await hooks.observe()).groupMembers, { [G1]: { ipv4: ['10.9.0.6'], ipv6: [] }, [G3]: { ipv4: ['10.9.0.8'], ipv6: [] } });
+
+      await driver.setSecurityGroupMembers(G4, { ipv4: ['10.9.0.9'], ipv6: ['fd00::9'] });
+      const state: DataplaneState = {
+        networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [sec], dhcp: {},
+        groupMembers: { [G1]: { ipv4: ['10.9.0.5', '10.9.0.6'], ipv6: [] }, [G2]: { ipv4: [], ipv6: [] } },
+      };
+      await driver.reconcile(state);
+      await driver.reconcile(state);
+      assert.deepEqual((await hooks.observe()).groupMembers, { [G1]: { ipv4: ['10.9.0.5', '10.9.0.6'], ipv6: [] } }, 'G4 (not named) is gone; G3 is named by a rule only, so it has no members');
+      await driver.removePortSecurity(PORT);
+      await driver.reconcile({ ...state, portSecurity: [], groupMembers: {} });
+      assert.deepEqual((await hooks.observe()).groupMembers, {});
     } finally { await cleanup(); }
   });
 }

@@ -3,7 +3,7 @@
 // the service asked for.
 import {
   type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError,
+  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
 } from './network-driver.js';
 
 export interface FakeNetworkCall { op: string; args: unknown[] }
@@ -18,6 +18,8 @@ export class FakeNetworkDriver implements NetworkDriver {
   readonly floatingIps = new Map<string, DriverFloatingIp[]>();
   readonly portSecurity = new Map<string, DriverPortSecurity>();
   readonly dhcp = new Map<string, DhcpEntry[]>();
+  /** Security group id → its members; groups with no members are absent. */
+  readonly groupMembers = new Map<string, SecurityGroupMembers>();
   /** Set to make the next call fail, as a broken host would. */
   failNext: string | undefined;
 
@@ -48,19 +50,24 @@ export class FakeNetworkDriver implements NetworkDriver {
   }
   async setPortSecurity(sec: DriverPortSecurity) { this.record('setPortSecurity', sec); this.portSecurity.set(sec.portId, structuredClone(sec)); }
   async removePortSecurity(id: string) { this.record('removePortSecurity', id); this.portSecurity.delete(id); }
+  async setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers) {
+    this.record('setSecurityGroupMembers', groupId, members);
+    if (members.ipv4.length || members.ipv6.length) this.groupMembers.set(groupId, structuredClone(members)); else this.groupMembers.delete(groupId);
+  }
   async setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
     this.record('setDhcpEntries', networkId, subnetId, entries);
     if (entries.length) this.dhcp.set(`${networkId}/${subnetId}`, structuredClone(entries)); else this.dhcp.delete(`${networkId}/${subnetId}`);
   }
   async reconcile(state: DataplaneState) {
     this.record('reconcile', state);
-    this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear();
+    this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear(); this.groupMembers.clear();
     for (const n of state.networks) this.networks.set(n.id, structuredClone(n));
     for (const p of state.ports) this.ports.set(p.port.id, structuredClone(p));
     for (const r of state.routers) this.routers.set(r.id, structuredClone(r));
     for (const [k, v] of Object.entries(state.floatingIps)) if (v.length) this.floatingIps.set(k, structuredClone(v));
     for (const s of state.portSecurity) this.portSecurity.set(s.portId, structuredClone(s));
     for (const [k, v] of Object.entries(state.dhcp)) if (v.length) this.dhcp.set(k, structuredClone(v));
+    for (const [k, v] of Object.entries(state.groupMembers)) if (v.ipv4.length || v.ipv6.length) this.groupMembers.set(k, structuredClone(v));
   }
   async close() {}
 

@@ -13,6 +13,14 @@
 //   and the state does not name (bridges, namespaces, rules of deleted objects) and rebuilds the
 //   rest. Nothing outside the driver's own name prefix is ever touched, least of all the host's
 //   real interfaces (an external uplink is used only when the operator names one).
+// - Remote groups (Neutron's ipset design): a rule with `remoteGroupId` admits the members of that
+//   security group, which the service sends once per group with `setSecurityGroupMembers`, not
+//   resolved into every port's rules. So a port joining or leaving a group is one call per group,
+//   whatever the number of ports whose rules name it. A rule may name a group the driver has no
+//   members for (yet): that is not an error, the rule admits no one until members are set. Members
+//   are replaced whole; an empty set removes them (the driver may then forget the group). Member
+//   sets are independent of ports: the order of setSecurityGroupMembers and setPortSecurity does
+//   not matter. `reconcile` keeps exactly the groups of `state.groupMembers`.
 
 export interface DriverSubnet {
   id: string; cidr: string; ipVersion: 4 | 6; gatewayIp: string | null; enableDhcp: boolean;
@@ -51,9 +59,14 @@ export interface DriverFloatingIp { floatingIp: string; fixedIp: string; portId:
 export interface DriverSecurityRule {
   direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
   portRangeMin: number | null; portRangeMax: number | null;
-  /** Remote prefixes: remote_ip_prefix, or the addresses of the remote group's ports resolved by the service. */
+  /** Remote prefixes (remote_ip_prefix); null means any address, or the remote group when `remoteGroupId` is set. */
   remotePrefixes: string[] | null;
+  /** remote_group_id: the rule admits the group's members (setSecurityGroupMembers); remotePrefixes is then null. */
+  remoteGroupId: string | null;
 }
+
+/** A security group's members: the fixed addresses of its ports, per family (plain addresses, no prefix length). */
+export interface SecurityGroupMembers { ipv4: string[]; ipv6: string[] }
 
 export interface DriverPortSecurity {
   portId: string; enabled: boolean; macAddress: string; ips: string[];
@@ -69,6 +82,8 @@ export interface DataplaneState {
   ports: { port: DriverPort; host: string }[];
   portSecurity: DriverPortSecurity[];
   dhcp: Record<string, DhcpEntry[]>;
+  /** Security group id → its members, for the groups that remote-group rules may name. */
+  groupMembers: Record<string, SecurityGroupMembers>;
 }
 
 export class NetworkDriverError extends Error {}
@@ -89,6 +104,12 @@ export interface NetworkDriver {
   /** A port's security group rules and anti-spoofing, replacing the previous set. */
   setPortSecurity(sec: DriverPortSecurity): Promise<void>;
   removePortSecurity(portId: string): Promise<void>;
+  /**
+   * A security group's members, replacing the previous set atomically: every rule whose
+   * remoteGroupId is `groupId`, on any port, admits exactly these addresses from then on. Empty
+   * lists remove the members (how a group's last port leaves, or a deleted group goes).
+   */
+  setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers): Promise<void>;
   /** A subnet's DHCP host entries, replacing the previous set (dnsmasq reload). */
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void>;
   /** Brings the host in line with `state`: removes what it does not name, rebuilds the rest. */

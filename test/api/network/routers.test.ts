@@ -129,10 +129,17 @@ describe('security groups', () => {
     const a = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
     fake.reset();
     const b = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
-    const forA = fake.callsOf('setPortSecurity').map((c) => c[0] as any).filter((x) => x.portId === a.id).at(-1);
-    assert.ok(forA, 'port A is told about its new peer');
-    const ingress = forA.rules.find((r: any) => r.direction === 'ingress' && r.ethertype === 'IPv4' && r.remotePrefixes);
-    assert.ok(ingress.remotePrefixes.includes(`${b.fixed_ips[0].ip_address}/32`));
-    assert.ok(ingress.remotePrefixes.includes(`${a.fixed_ips[0].ip_address}/32`));
+    // NOTE: A's rules name the default group; A learns of B through the group's members, one call, A's rules untouched.
+    const forB = fake.callsOf('setPortSecurity').map((c) => c[0] as any).filter((x) => x.portId === b.id).at(-1);
+    const ingress = forB.rules.find((r: any) => r.direction === 'ingress' && r.ethertype === 'IPv4' && r.remoteGroupId);
+    assert.equal(ingress.remoteGroupId, b.security_groups[0]);
+    assert.equal(ingress.remotePrefixes, null);
+    assert.deepEqual(b.security_groups, a.security_groups);
+    assert.equal(fake.callsOf('setPortSecurity').filter((c) => (c[0] as any).portId === a.id).length, 0, 'no port\'s rules are re-sent for a new peer');
+    const members = fake.callsOf('setSecurityGroupMembers').filter((c) => c[0] === b.security_groups[0]);
+    assert.equal(members.length, 1, 'port A is told about its new peer: one call for the group');
+    const ipv4 = (members[0]![1] as { ipv4: string[] }).ipv4;
+    assert.ok(ipv4.includes(b.fixed_ips[0].ip_address));
+    assert.ok(ipv4.includes(a.fixed_ips[0].ip_address));
   });
 });

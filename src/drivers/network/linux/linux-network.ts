@@ -10,7 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError,
+  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
 } from '../network-driver.js';
 import * as bridges from './bridges.js';
 import * as dhcp from './dhcp.js';
@@ -100,6 +100,9 @@ export class LinuxNetworkDriver implements NetworkDriver {
 
   setPortSecurity(sec: DriverPortSecurity) { return this.serial(`port ${sec.portId}`, () => sg.setPortSecurity(sec, this.common)); }
   removePortSecurity(id: string) { return this.serial(`port ${id}`, () => sg.removePortSecurity(id, this.common)); }
+  setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers) {
+    return this.serial(`security group ${groupId}`, () => sg.setGroupMembers(groupId, members, this.common));
+  }
 
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
     return this.serial(`network ${networkId}`, async () => {
@@ -154,14 +157,14 @@ export class LinuxNetworkDriver implements NetworkDriver {
         await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
       });
     }
-    await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, state.networks.map((n) => n.id), this.common));
+    await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, state.networks.map((n) => n.id), state.groupMembers, this.common));
     if (failures.length) throw new NetworkDriverError(`reconcile: ${failures.join('; ')}`);
   }
 
   /** Removes everything this instance made (reconcile to nothing, the rule tables, the relay). */
   async destroyAll(): Promise<void> {
     try {
-      await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {} });
+      await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {} });
     } finally {
       await this.serial('destroy', async () => {
         await sg.deleteSecurityTables(this.scope);
@@ -176,7 +179,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
   }
 
   /** What is on the host now (for tests and diagnostics): read back from links, namespaces and nft. */
-  async observe(): Promise<{ networks: string[]; ports: string[]; routers: string[]; floatingIps: Record<string, string[]> }> {
+  async observe(): Promise<{ networks: string[]; ports: string[]; routers: string[]; floatingIps: Record<string, string[]>; groupMembers: Record<string, SecurityGroupMembers> }> {
     const networks = (await bridges.bridgedNetworks(this.scope)).sort();
     const plugged = await bridges.pluggedPorts(this.scope);
     const ports = plugged.filter((p) => p.master?.startsWith('brq')).map((p) => p.portId).sort();
@@ -188,7 +191,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
       const fips = await routers.hostFloatingIps(id, this.common);
       if (fips.length) floatingIps[id] = fips.sort();
     }
-    return { networks, ports, routers: routerIds, floatingIps };
+    return { networks, ports, routers: routerIds, floatingIps, groupMembers: await sg.hostGroupMembers(this.scope) };
   }
 }
 

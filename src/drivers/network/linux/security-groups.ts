@@ -6,12 +6,19 @@
 // bridge family (where the port devices are visible), after br_netfilter's forward hook, and
 // accept marked packets. Chains are per port; `from-port`/`to-port` verdict maps dispatch to them,
 // so a port's rules are replaced in one `nft -f` transaction.
+//
+// Remote groups (Neutron's ipsets): one named set per group and family in the bridge table,
+// `m4-<group id>` (ipv4_addr) and `m6-<group id>` (ipv6_addr); a remote-group rule matches
+// `ip saddr @m4-…` (ingress) or `ip daddr @m4-…` (egress). A port's transaction adds the sets its
+// rules name (empty when new), so a rule never refers to a missing set; setGroupMembers replaces a
+// set's elements in one transaction (flush + add). Reconcile rewrites the table, so sets the state
+// does not name are gone.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DriverPortSecurity, DriverSecurityRule } from '../network-driver.js';
+import type { DriverPortSecurity, DriverSecurityRule, SecurityGroupMembers } from '../network-driver.js';
 import { NetworkDriverError } from '../network-driver.js';
-import { runCommand, runIgnoringAbsent } from '../../host/run-command.js';
+import { CommandError, runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6 } from './addresses.js';
 import { bridgeName, tapName } from './names.js';
 
@@ -35,12 +42,21 @@ function protocolNumber(rule: DriverSecurityRule): number | undefined {
   return rule.ethertype === 'IPv6' && n === 1 ? 58 : n;
 }
 
-/** One rule as an nft match, or null when it can match nothing (a remote group without members). */
+/** The named set of a security group's members of one family. */
+export function memberSetName(groupId: string, family: 4 | 6): string {
+  // NOTE: group ids are UUIDs; anything else that could break the nft syntax is refused.
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(groupId)) throw new NetworkDriverError(`security group id '${groupId}' is not usable as a set name`);
+  return `m${family}-${groupId}`;
+}
+
+/** One rule as an nft match, or null when it can match nothing (an empty list of remote prefixes). */
 export function ruleMatch(rule: DriverSecurityRule): string | null {
   const v6 = rule.ethertype === 'IPv6';
   const fam = v6 ? 'ip6' : 'ip';
   const parts = [`ether type ${fam}`];
-  if (rule.remotePrefixes) {
+  if (rule.remoteGroupId) {
+    parts.push(`${fam} ${rule.direction === 'ingress' ? 'saddr' : 'daddr'} @${memberSetName(rule.remoteGroupId, v6 ? 6 : 4)}`);
+  } else if (rule.remotePrefixes) {
     const prefixes = rule.remotePrefixes.filter((p) => isIpv6(p) === v6);
     if (!prefixes.length) return null;
     if (!prefixes.some((p) => p === '0.0.0.0/0' || p === '::/0')) parts.push(`${fam} ${rule.direction === 'ingress' ? 'saddr' : 'daddr'} { ${prefixes.join(', ')} }`);
@@ -156,11 +172,34 @@ function skeleton(scope: string, networkIds: string[]): string {
   ].join('\n');
 }
 
+/** `add set` for a group's two member sets: creates them empty, leaves existing ones as they are. */
+function addSetCommands(scope: string, groupId: string): string[] {
+  const t = `bridge ${sgTableName(scope)}`;
+  return [`add set ${t} ${memberSetName(groupId, 4)} { type ipv4_addr; }`, `add set ${t} ${memberSetName(groupId, 6)} { type ipv6_addr; }`];
+}
+
+/** A group's member sets replaced whole: made if missing, flushed, filled. */
+function memberCommands(scope: string, groupId: string, members: SecurityGroupMembers): string[] {
+  const t = `bridge ${sgTableName(scope)}`;
+  const lines = addSetCommands(scope, groupId);
+  for (const [family, addrs] of [[4, members.ipv4], [6, members.ipv6]] as const) {
+    const set = memberSetName(groupId, family);
+    lines.push(`flush set ${t} ${set}`);
+    const unique = [...new Set(addrs.map((a) => a.replace(/\/(32|128)$/, '')))];
+    for (const a of unique) if (isIpv6(a) !== (family === 6) || a.includes('/')) throw new NetworkDriverError(`'${a}' is not an IPv${family} address`);
+    if (unique.length) lines.push(`add element ${t} ${set} { ${unique.join(', ')} }`);
+  }
+  return lines;
+}
+
+const remoteGroups = (sec: DriverPortSecurity) => [...new Set(sec.rules.map((r) => r.remoteGroupId).filter((g): g is string => !!g))];
+
 function portCommands(scope: string, sec: DriverPortSecurity): string[] {
   const t = `bridge ${sgTableName(scope)}`;
   const c = chains(sec.portId);
   const body = chainBody(sec);
-  const lines: string[] = [];
+  // NOTE: the sets first, in the same transaction: a rule naming a group without members yet must not fail.
+  const lines: string[] = remoteGroups(sec).flatMap((g) => addSetCommands(scope, g));
   for (const k of ['spoof', 'egress', 'ingress'] as const) {
     lines.push(`add chain ${t} ${c[k]}`, `flush chain ${t} ${c[k]}`, ...body[k].map((r) => `add rule ${t} ${c[k]} ${r}`));
   }
@@ -199,10 +238,49 @@ async function enableBridgeNetfilter(): Promise<void> {
   for (const f of ['bridge-nf-call-iptables', 'bridge-nf-call-ip6tables']) await writeFile(`/proc/sys/net/bridge/${f}`, '1');
 }
 
-/** Every port's rules at once, replacing both tables (reconcile). */
-export async function replaceAllPortSecurity(all: DriverPortSecurity[], networkIds: string[], opts: SecurityGroupOptions): Promise<void> {
+/** Every port's rules and every group's members at once, replacing both tables (reconcile). */
+export async function replaceAllPortSecurity(all: DriverPortSecurity[], networkIds: string[], groupMembers: Record<string, SecurityGroupMembers>, opts: SecurityGroupOptions): Promise<void> {
   if (all.some((s) => s.enabled)) await enableBridgeNetfilter();
-  await nft(opts, 'security-groups', [skeleton(opts.scope, networkIds), ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s))].join('\n'));
+  await nft(opts, 'security-groups', [
+    skeleton(opts.scope, networkIds),
+    ...Object.entries(groupMembers).flatMap(([g, m]) => memberCommands(opts.scope, g, m)),
+    ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s)),
+  ].join('\n'));
+}
+
+/**
+ * A group's members, replacing the set's elements in one transaction. With no members left the
+ * sets are dropped unless a rule still names them (then they stay, empty).
+ */
+export async function setGroupMembers(groupId: string, members: SecurityGroupMembers, opts: SecurityGroupOptions): Promise<void> {
+  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope, [])];
+  await nft(opts, `group-${groupId}`, [...prefix, ...memberCommands(opts.scope, groupId, members)].join('\n'));
+  if (members.ipv4.length || members.ipv6.length) return;
+  for (const family of [4, 6] as const) {
+    try {
+      await runCommand('nft', ['delete', 'set', 'bridge', sgTableName(opts.scope), memberSetName(groupId, family)]);
+    } catch (err) {
+      // NOTE: EBUSY: a port's rule still refers to the set; it stays empty until reconcile or new members.
+      if (!(err instanceof CommandError && /busy|No such file/i.test(err.stderr))) throw err;
+    }
+  }
+}
+
+/** The member sets in the table now: group id → addresses (groups without members left out). */
+export async function hostGroupMembers(scope: string): Promise<Record<string, SecurityGroupMembers>> {
+  const text = await runIgnoringAbsent('nft', ['-j', 'list', 'sets', 'bridge']);
+  if (!text) return {};
+  const out: Record<string, SecurityGroupMembers> = {};
+  for (const item of (JSON.parse(text) as { nftables: { set?: { table: string; name: string; elem?: unknown[] } }[] }).nftables) {
+    const set = item.set;
+    const m = set && set.table === sgTableName(scope) ? /^m([46])-(.+)$/.exec(set.name) : null;
+    if (!set || !m) continue;
+    const addrs = (set.elem ?? []).filter((e): e is string => typeof e === 'string');
+    if (!addrs.length) continue;
+    const g = (out[m[2]!] ??= { ipv4: [], ipv6: [] });
+    g[m[1] === '4' ? 'ipv4' : 'ipv6'] = addrs.sort();
+  }
+  return out;
 }
 
 export async function setPortSecurity(sec: DriverPortSecurity, opts: SecurityGroupOptions): Promise<void> {

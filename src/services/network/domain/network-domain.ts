@@ -1,6 +1,6 @@
 // The networking domain: the resource services wired together, quotas, and the dataplane sync
 // that turns database state into plain-value driver calls after each commit.
-import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver } from '../../../drivers/network/network-driver.js';
+import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
 import type { NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
 import type { Caller, DomainDeps } from './context.js';
 import { conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
@@ -58,19 +58,18 @@ export class NetworkDomain {
         await this.safe(() => this.driver.unplugPort(p.id, p.binding_host_id || deps.host));
         await this.safe(() => this.driver.removePortSecurity(p.id));
         await this.syncDhcp(p.network_id);
-        await this.syncRemoteGroupMembers(p.security_groups, p.id);
+        await this.syncGroupMembers(p.security_groups);
       },
       changed: async (p, before) => {
         if (p.binding_host_id) await this.safe(() => this.driver.plugPort(this.driverPort(p), p.binding_host_id));
+        // NOTE: members before the port's own rules, so its remote-group rules admit its peers at once.
+        if (!before || membershipChanged(p, before)) await this.syncGroupMembers([...new Set([...p.security_groups, ...(before?.security_groups ?? [])])]);
         if (!p.device_owner.startsWith('network:')) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
         await this.syncDhcp(p.network_id);
-        await this.syncRemoteGroupMembers([...new Set([...p.security_groups, ...(before?.security_groups ?? [])])], p.id);
       },
     });
     this.securityGroups = new SecurityGroupsService(deps, async (sgIds) => {
-      const ports = await this.t.ports.list();
-      const members = groupMembers(ports);
-      for (const p of ports) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p, members)));
+      for (const p of await this.t.ports.list()) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
     }, (p, r, n) => this.checkQuota(p, r, n));
     this.routers = new RoutersService(deps, this.ports, {
       network: (id) => this.networks.get(id),
@@ -88,17 +87,15 @@ export class NetworkDomain {
     });
   }
 
-  /** Ports whose rules name one of `groups` as remote group see a member come or go. */
-  private async syncRemoteGroupMembers(groups: string[], except: string): Promise<void> {
+  /**
+   * The members of `groups` (one driver call per group), after a port joined, left or changed its
+   * addresses. Every rule naming a group as its remote group follows, on every port, without
+   * re-sending any port's rules.
+   */
+  private async syncGroupMembers(groups: string[]): Promise<void> {
     if (!groups.length) return;
-    const referring = new Set((await this.t.securityGroupRules.list()).filter((r) => r.remote_group_id && groups.includes(r.remote_group_id)).map((r) => r.security_group_id));
-    if (!referring.size) return;
-    const ports = await this.t.ports.list();
-    const members = groupMembers(ports);
-    for (const p of ports) {
-      if (p.id === except || p.device_owner.startsWith('network:') || !p.security_groups.some((g) => referring.has(g))) continue;
-      await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p, members)));
-    }
+    const members = groupMembersOf(await this.t.ports.list());
+    for (const g of groups) await this.safe(() => this.driver.setSecurityGroupMembers(g, members.get(g) ?? { ipv4: [], ipv6: [] }));
   }
 
   private async autoDeletable(s: SubnetRecord): Promise<number> {
@@ -194,21 +191,15 @@ export class NetworkDomain {
     for (const [subnetId, entries] of Object.entries(await this.dhcpEntries(networkId))) await this.safe(() => this.driver.setDhcpEntries(networkId, subnetId, entries));
   }
 
-  /**
-   * A port's rules and anti-spoofing as the driver takes them. `members` (security group → the
-   * addresses of its ports) resolves remote groups; callers that loop over ports build it once.
-   */
-  private async portSecurity(p: PortRecord, members?: Map<string, string[]>): Promise<DriverPortSecurity> {
+  /** A port's rules and anti-spoofing as the driver takes them; remote groups by id (their members go separately). */
+  private async portSecurity(p: PortRecord): Promise<DriverPortSecurity> {
     const rules = [];
     for (const sg of p.security_groups) {
       for (const r of await this.t.securityGroupRules.list({ network_id: sg })) {
-        let remote: string[] | null = r.remote_ip_prefix ? [normalizedCidr(r.remote_ip_prefix)!] : null;
-        if (r.remote_group_id) {
-          members ??= groupMembers(await this.t.ports.list());
-          remote = (members.get(r.remote_group_id) ?? []).filter((ip) => ip.includes(':') === (r.ethertype === 'IPv6'))
-            .map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`);
-        }
-        rules.push({ direction: r.direction, ethertype: r.ethertype, protocol: r.protocol, portRangeMin: r.port_range_min, portRangeMax: r.port_range_max, remotePrefixes: remote });
+        rules.push({
+          direction: r.direction, ethertype: r.ethertype, protocol: r.protocol, portRangeMin: r.port_range_min, portRangeMax: r.port_range_max,
+          remotePrefixes: r.remote_ip_prefix && !r.remote_group_id ? [normalizedCidr(r.remote_ip_prefix)!] : null, remoteGroupId: r.remote_group_id,
+        });
       }
     }
     return {
@@ -260,14 +251,16 @@ export class NetworkDomain {
     const ports = [];
     const portSecurity = [];
     const all = await this.t.ports.list();
-    const members = groupMembers(all);
     for (const p of all) {
       if (p.binding_host_id) ports.push({ port: this.driverPort(p), host: p.binding_host_id });
-      if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p, members));
+      if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p));
     }
     const dhcp: DataplaneState['dhcp'] = {};
     for (const n of networks) for (const [sid, e] of Object.entries(await this.dhcpEntries(n.id))) dhcp[`${n.id}/${sid}`] = e;
-    return { networks, routers, floatingIps, ports, portSecurity, dhcp };
+    // NOTE: every group with ports, and every group a rule names (empty when it has none).
+    const groupMembers: DataplaneState['groupMembers'] = Object.fromEntries(groupMembersOf(all));
+    for (const r of await this.t.securityGroupRules.list()) if (r.remote_group_id) groupMembers[r.remote_group_id] ??= { ipv4: [], ipv6: [] };
+    return { networks, routers, floatingIps, ports, portSecurity, dhcp, groupMembers };
   }
 
   async reconcile(): Promise<void> { await this.driver.reconcile(await this.dataplaneState()); }
@@ -302,15 +295,21 @@ function ownerOf(caller: Caller, body: unknown): string {
 
 export { NeutronError };
 
-/** Security group → the fixed addresses of its ports (what a remote-group rule admits). */
-function groupMembers(ports: PortRecord[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+/** Security group → the fixed addresses of its ports, per family (what a remote-group rule admits). */
+function groupMembersOf(ports: PortRecord[]): Map<string, SecurityGroupMembers> {
+  const out = new Map<string, SecurityGroupMembers>();
   for (const p of ports) {
     for (const g of p.security_groups) {
-      let ips = out.get(g);
-      if (!ips) out.set(g, (ips = []));
-      for (const f of p.fixed_ips) ips.push(f.ip_address);
+      let m = out.get(g);
+      if (!m) out.set(g, (m = { ipv4: [], ipv6: [] }));
+      for (const f of p.fixed_ips) (f.ip_address.includes(':') ? m.ipv6 : m.ipv4).push(f.ip_address);
     }
   }
   return out;
+}
+
+/** Whether a port's change moves it in or out of a group's members (addresses or groups). */
+function membershipChanged(p: PortRecord, before: PortRecord): boolean {
+  const same = (a: string[], b: string[]) => [...a].sort().join(' ') === [...b].sort().join(' ');
+  return !same(p.security_groups, before.security_groups) || !same(p.fixed_ips.map((f) => f.ip_address), before.fixed_ips.map((f) => f.ip_address));
 }
