@@ -9,7 +9,9 @@ import type { ImageFacade } from '../image/index.js';
 import type { NetworkFacade } from '../network/index.js';
 import type { PlacementFacade } from '../placement/index.js';
 import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
+import { extensionRoutes } from './api/extensions.routes.js';
 import { hostRoutes } from './api/hosts.routes.js';
+import { serverPasswordRoutes } from './api/server-password.routes.js';
 import { migrationRoutes } from './api/migrations.routes.js';
 import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.routes.js';
 import { serverDiagnosticsRoutes } from './api/server-diagnostics.routes.js';
@@ -73,6 +75,9 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
     imageFilePath: image ? (id) => image.imageFilePath(id) : undefined,
     uploadImage: image ? (id, data) => image.uploadImage(id, data) : undefined,
     deleteImage: image ? (id) => image.deleteImage(id) : undefined,
+    backupsOf: image ? async (serverId, backupType) => (await image.listImages({ projectId: '', isAdmin: true }, {
+      filters: { status: 'active', properties: { instance_uuid: serverId, image_type: 'backup', backup_type: backupType } },
+    })).map((i) => ({ id: i.id })) : undefined,
     network: network && {
       createPort: (r) => network.createPortForServer(r),
       deletePorts: (id) => network.deletePortsOfDevice(id),
@@ -90,6 +95,7 @@ export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: 
       ...instanceActionRoutes(domain), ...hypervisorRoutes(domain), ...serverUsageRoutes(domain),
       ...imageRoutes(new ImagesService(image), opts.computeUrl), ...hostRoutes(domain), ...serverExternalEventRoutes(domain),
       ...serverDiagnosticsRoutes(domain), ...instanceUsageAuditLogRoutes(domain), ...migrationRoutes(domain),
+      ...serverPasswordRoutes(domain), ...extensionRoutes(),
     ],
     start: () => domain.start(),
     close: () => domain.close(),

@@ -153,6 +153,8 @@ const ACTIONS: Record<string, Handler> = {
     const updated = await d.servers.rebuild(callerOf(req), s.id, arg);
     req.reply.code(202);
     const body = await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false });
+    // NOTE: Nova adds key_name (2.54) and user_data (2.57) to the rebuild view.
+    if (mv('2.54')) body.key_name = updated.key_name;
     if (mv('2.57')) body.user_data = updated.user_data;
     return { server: { ...body, adminPass: (arg.adminPass as string | undefined) ?? newPassword() } };
   },
@@ -169,6 +171,24 @@ const ACTIONS: Record<string, Handler> = {
     }
     const s = await loadServer(d, req, `${S}create_image`);
     const imageId = await d.servers.createImage(callerOf(req), s.id, arg.name, arg.metadata ?? {});
+    req.reply.code(202);
+    if (mv('2.45')) return { image_id: imageId };
+    req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
+    return undefined;
+  },
+  async createBackup(d, req, arg) {
+    const mv = requestMv(req, d.maxMv);
+    // NOTE: Nova's create_backup schema: name, backup_type, rotation (>= 0) required; metadata optional.
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('createBackup', arg, `${JSON.stringify(arg)} is not of type 'object'`);
+    for (const k of Object.keys(arg)) if (!['name', 'backup_type', 'rotation', 'metadata'].includes(k)) throw invalid('createBackup', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
+    for (const k of ['name', 'backup_type', 'rotation']) if (arg[k] === undefined) throw invalid('createBackup', arg, `'${k}' is a required property`);
+    if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
+    if (typeof arg.backup_type !== 'string') throw invalid('backup_type', arg.backup_type, `${JSON.stringify(arg.backup_type)} is not of type 'string'`);
+    const rotation = typeof arg.rotation === 'string' && /^\d+$/.test(arg.rotation) ? Number(arg.rotation) : arg.rotation;
+    if (typeof rotation !== 'number' || !Number.isInteger(rotation) || rotation < 0) throw invalid('rotation', arg.rotation, 'is not valid');
+    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
+    const s = await loadServer(d, req, 'os_compute_api:os-create-backup');
+    const imageId = await d.servers.createBackup(callerOf(req), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };
     req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);

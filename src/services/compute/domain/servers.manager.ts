@@ -21,6 +21,8 @@ export interface ManagerPorts {
   imageFilePath?(id: string): Promise<string | undefined>;
   uploadImage?(id: string, data: NodeJS.ReadableStream): Promise<void>;
   deleteImage?(id: string): Promise<void>;
+  /** The server's backups of a type (image_type=backup), newest first, for rotation. */
+  backupsOf?(serverId: string, backupType: string): Promise<{ id: string }[]>;
   groupMemberHosts?(groupId: string, exceptInstance: string): Promise<{ policy: string; hosts: string[]; maxServerPerHost?: number } | undefined>;
   removeGroupMember?(instanceId: string): Promise<void>;
   hostAz(host: string): Promise<string>;
@@ -35,7 +37,7 @@ const EVENTS: Record<ServerAction, string> = {
   start: 'compute_start_instance', stop: 'compute_stop_instance', reboot_soft: 'compute_reboot_instance', reboot_hard: 'compute_reboot_instance',
   pause: 'compute_pause_instance', unpause: 'compute_unpause_instance', suspend: 'compute_suspend_instance', resume: 'compute_resume_instance',
   rebuild: 'compute_rebuild_instance', resize: 'compute_prep_resize', confirmResize: 'compute_confirm_resize', revertResize: 'compute_revert_resize',
-  createImage: 'compute_snapshot_instance', shelve: 'compute_shelve_instance', shelveOffload: 'compute_shelve_offload_instance',
+  createImage: 'compute_snapshot_instance', createBackup: 'compute_backup_instance', shelve: 'compute_shelve_instance', shelveOffload: 'compute_shelve_offload_instance',
   unshelve: 'compute_unshelve_instance', rescue: 'compute_rescue_instance', unrescue: 'compute_unrescue_instance',
   delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata', restore: 'compute_restore_instance',
 };
@@ -235,6 +237,13 @@ export class ServersManager {
           break;
         }
         case 'createImage': await this.snapshot(s, needHost(), String(args.imageId), TASK.IMAGE_UPLOADING); break;
+        case 'createBackup': {
+          await this.snapshot(s, needHost(), String(args.imageId), TASK.IMAGE_UPLOADING);
+          // NOTE: Nova's _rotate_backups: keep the newest `rotation` backups of this type.
+          const others = ((await this.ports.backupsOf?.(s.id, String(args.backupType))) ?? []).filter((b) => b.id !== args.imageId);
+          for (const b of others.slice(Math.max(0, Number(args.rotation) - 1))) await this.ports.deleteImage?.(b.id).catch(() => {});
+          break;
+        }
         case 'shelve': case 'shelveOffload': {
           if (host) await d.powerOff(host, s.id, 0).catch(() => {});
           if (host && typeof args.imageId === 'string') {

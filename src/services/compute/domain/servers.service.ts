@@ -37,6 +37,16 @@ export interface ServersPorts {
   };
 }
 
+/** Nova's default metadata_items quota (128): more items is its OverQuota 403. */
+export const METADATA_ITEMS = 128;
+function checkMetadataQuota(metadata: Record<string, string> | undefined): void {
+  const n = Object.keys(metadata ?? {}).length;
+  if (n > METADATA_ITEMS) throw new Forbidden(`Quota exceeded for metadata_items: Requested ${n}, but already used 0 of ${METADATA_ITEMS} metadata_items`);
+}
+
+/** The password the guest posted to the metadata service (os-server-password), '' when none. */
+export const passwordOf = (s: { system_metadata?: Record<string, string> | null }): string => s.system_metadata?.password ?? '';
+
 /** An event of os-server-external-events, as the client sent it. */
 export interface ExternalEvent { name: string; server_uuid: string; status?: string; tag?: string }
 /** Events that name what they are about in their tag (Nova's TAG_REQUIRED). */
@@ -100,6 +110,7 @@ export class ServersService {
     const flavorId = lastSegment(String(input.flavorRef));
     const flavor = await this.ports.flavor(flavorId, caller);
     if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
+    checkMetadataQuota(input.metadata);
 
     const bdms = this.blockDevices(input);
     const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
@@ -290,7 +301,7 @@ export class ServersService {
     const imageId = lastSegment(input.imageRef);
     const patch: Partial<InstanceRecord> = { image_ref: imageId };
     if (input.name !== undefined) patch.name = input.name;
-    if (input.metadata !== undefined) patch.metadata = input.metadata;
+    if (input.metadata !== undefined) { checkMetadataQuota(input.metadata); patch.metadata = input.metadata; }
     if (input.description !== undefined) patch.description = input.description;
     if (input.accessIPv4 !== undefined) patch.access_ip_v4 = input.accessIPv4 || null;
     if (input.accessIPv6 !== undefined) patch.access_ip_v6 = input.accessIPv6 || null;
@@ -353,6 +364,23 @@ export class ServersService {
     return imageId;
   }
 
+  /** createBackup: a snapshot image typed 'backup' with its backup_type; rotation keeps the newest N (task). */
+  async createBackup(caller: Caller, id: string, input: { name: string; backupType: string; rotation: number; metadata: Record<string, string> }): Promise<string> {
+    const image = this.ports.image;
+    if (!image) throw new Conflict('The image service is not available.');
+    const args: Record<string, unknown> = { backupType: input.backupType, rotation: input.rotation };
+    await this.act(caller, id, 'createBackup', args, {
+      check: async (s) => {
+        const props: Record<string, string> = {
+          instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          ...input.metadata, image_type: 'backup', backup_type: input.backupType,
+        };
+        args.imageId = (await image.create({ name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+      },
+    });
+    return String(args.imageId);
+  }
+
   async delete(caller: Caller, id: string, force = false): Promise<void> {
     const s = await this.get(id, caller);
     if (s.task_state === TASK.DELETING) return;
@@ -391,6 +419,13 @@ export class ServersService {
       out.push({ ...e, status: code === 200 ? 'completed' : 'failed', code });
     }
     return out;
+  }
+
+  /** os-server-password clear: forgets the password the guest posted (the server must be the caller's). */
+  async clearPassword(caller: Caller, id: string): Promise<void> {
+    const s = await this.get(id, caller);
+    const { password: _gone, ...rest } = s.system_metadata ?? {};
+    await this.store.update(s.id, { system_metadata: rest });
   }
 
   /** The server groups a server is in (none or one), as 2.71 shows them. */

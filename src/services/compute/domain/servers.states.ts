@@ -14,7 +14,7 @@ export const VM = {
 export const TASK = {
   SCHEDULING: 'scheduling', SPAWNING: 'spawning', NETWORKING: 'networking', BLOCK_DEVICE_MAPPING: 'block_device_mapping',
   IMAGE_SNAPSHOT: 'image_snapshot', IMAGE_SNAPSHOT_PENDING: 'image_snapshot_pending', IMAGE_PENDING_UPLOAD: 'image_pending_upload',
-  IMAGE_UPLOADING: 'image_uploading', RESIZE_PREP: 'resize_prep', RESIZE_MIGRATING: 'resize_migrating',
+  IMAGE_UPLOADING: 'image_uploading', IMAGE_BACKUP: 'image_backup', RESIZE_PREP: 'resize_prep', RESIZE_MIGRATING: 'resize_migrating',
   RESIZE_MIGRATED: 'resize_migrated', RESIZE_FINISH: 'resize_finish', RESIZE_REVERTING: 'resize_reverting',
   RESIZE_CONFIRMING: 'resize_confirming', REBOOTING: 'rebooting', REBOOT_PENDING: 'reboot_pending', REBOOT_STARTED: 'reboot_started',
   REBOOTING_HARD: 'rebooting_hard', REBOOT_PENDING_HARD: 'reboot_pending_hard', REBOOT_STARTED_HARD: 'reboot_started_hard',
@@ -73,7 +73,7 @@ export function statesForStatus(statuses: string[]): { vmStates: string[]; taskS
 
 export type ServerAction =
   | 'start' | 'stop' | 'reboot_soft' | 'reboot_hard' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'rebuild'
-  | 'resize' | 'confirmResize' | 'revertResize' | 'createImage' | 'shelve' | 'shelveOffload' | 'unshelve'
+  | 'resize' | 'confirmResize' | 'revertResize' | 'createImage' | 'createBackup' | 'shelve' | 'shelveOffload' | 'unshelve'
   | 'rescue' | 'unrescue' | 'delete' | 'forceDelete' | 'updateMetadata' | 'restore';
 
 const ALLOW_REBOOT = [null, TASK.REBOOTING, TASK.REBOOT_PENDING, TASK.REBOOT_STARTED, TASK.RESUMING,
@@ -109,6 +109,7 @@ export const TRANSITIONS: Record<ServerAction, Transition> = {
   confirmResize: { api: 'confirmResize', vmStates: [VM.RESIZED], taskStates: [null], mustHaveLaunched: true, begin: TASK.RESIZE_CONFIRMING, end: { vmState: 'prior', powerState: 'keep' } },
   revertResize: { api: 'revertResize', vmStates: [VM.RESIZED], taskStates: [null], mustHaveLaunched: true, begin: TASK.RESIZE_REVERTING, end: { vmState: 'prior', powerState: 'keep' } },
   createImage: { api: 'createImage', vmStates: [VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED], taskStates: [null], mustHaveLaunched: true, begin: TASK.IMAGE_SNAPSHOT_PENDING, end: { vmState: 'prior', powerState: 'keep' } },
+  createBackup: { api: 'createBackup', vmStates: [VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED], taskStates: [null], mustHaveLaunched: true, begin: TASK.IMAGE_BACKUP, end: { vmState: 'prior', powerState: 'keep' } },
   shelve: { api: 'shelve', vmStates: [VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED], taskStates: [null], mustHaveLaunched: true, begin: TASK.SHELVING, end: { vmState: VM.SHELVED_OFFLOADED, powerState: P.SHUTDOWN } },
   shelveOffload: { api: 'shelveOffload', vmStates: [VM.SHELVED], taskStates: [null], mustHaveLaunched: true, begin: TASK.SHELVING_OFFLOADING, end: { vmState: VM.SHELVED_OFFLOADED, powerState: P.SHUTDOWN } },
   unshelve: { api: 'unshelve', vmStates: [VM.SHELVED, VM.SHELVED_OFFLOADED], taskStates: [null], mustHaveLaunched: true, begin: TASK.UNSHELVING, end: { vmState: VM.ACTIVE, powerState: P.RUNNING } },
