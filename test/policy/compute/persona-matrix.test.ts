@@ -65,6 +65,10 @@ const rows = (): Row[] => [
   ['start a host', (c) => c.get('/os-hosts/no-such-host/startup'), ['admin']],
   // NOTE: Nova's image proxy checks no policy: the image service decides.
   ['list images (proxy)', (c) => c.get('/images'), ALL],
+  ['list migrations', (c) => c.get('/os-migrations'), ['admin']],
+  ['usage audit log', (c) => c.get('/os-instance_usage_audit_log'), ['admin']],
+  ['external events', (c) => c.post('/os-server-external-events', { events: [{ name: 'network-changed', server_uuid: '00000000-0000-4000-8000-000000000000' }] }), ['admin']],
+  ['extensions', (c) => c.get('/extensions'), ALL],
   // Network proxies: the target is the caller's own project, so readers read and members write.
   ['list security groups', (c) => c.get('/os-security-groups'), ALL],
   ['create security group', (c, n) => c.post('/os-security-groups', { security_group: { name: `sg-${n}`, description: '' } }), ['admin', 'member', 'other']],

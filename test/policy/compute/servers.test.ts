@@ -69,3 +69,25 @@ test('admin lists every project with all_tenants and sees the host; members do n
   assert.equal((await demo.get('/os-hypervisors')).status, 403);
   assert.equal((await demo.get('/os-services')).status, 403);
 });
+
+test('server-scoped admin APIs: diagnostics and resetState for admin only; password and backups for the project\'s members', async () => {
+  const cases: [string, (c: Client) => Promise<{ status: number }>, string[]][] = [
+    ['diagnostics', (c) => c.get(`/servers/${serverId}/diagnostics`), ['admin']],
+    ['reset state', (c) => c.post(`/servers/${serverId}/action`, { 'os-resetState': { state: 'active' } }), ['admin']],
+    ['inject network info', (c) => c.post(`/servers/${serverId}/action`, { injectNetworkInfo: null }), ['admin']],
+    ['show password', (c) => c.get(`/servers/${serverId}/os-server-password`), ['admin', 'demo', 'reader']],
+    ['clear password', (c) => c.delete(`/servers/${serverId}/os-server-password`), ['admin', 'demo']],
+  ];
+  const who: Record<string, Client> = { admin, demo, reader, alt };
+  const wrong: string[] = [];
+  for (const [name, call, allowed] of cases) {
+    for (const [persona, c] of Object.entries(who)) {
+      const r = await call(c);
+      // NOTE: another project does not see the server at all (404), as Nova.
+      const want = allowed.includes(persona) ? [200, 202, 204] : persona === 'alt' ? [404] : [403];
+      if (!want.includes(r.status)) wrong.push(`${name} as ${persona}: ${r.status}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal((await reader.post(`/servers/${serverId}/action`, { createBackup: { name: 'b', backup_type: 'daily', rotation: 1 } })).status, 403);
+});
