@@ -31,6 +31,7 @@ const freePort = () => new Promise((resolve) => { const s = createServer().liste
 const work = mkdtempSync(join(tmpdir(), 'stratus-compute-bench-'));
 let server;
 process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 async function start() {
   spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });

@@ -29,6 +29,7 @@ const freePort = () => new Promise((resolve) => { const s = createServer().liste
 const work = mkdtempSync(join(tmpdir(), 'stratus-network-bench-'));
 let server;
 process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 async function start() {
   spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
@@ -47,7 +48,6 @@ async function start() {
 
 async function main() {
   const base = await start();
-  if (process.env.BENCH_DEBUG) console.error('server up at', base);
   const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
@@ -56,7 +56,6 @@ async function main() {
   const projectId = (await auth.json()).token.project.id;
   const headers = { 'X-Auth-Token': token, 'Content-Type': 'application/json' };
   const call = async (method, path, body) => {
-    if (process.env.BENCH_DEBUG) console.error(method, path);
     const r = await fetch(`${base}/networking/v2.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
     if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
