@@ -18,6 +18,8 @@ import { floatingIpRoutes } from './api/floating-ips.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { NetworksService } from './domain/networks.service.js';
 import { securityGroupRoutes } from './api/security-groups.routes.js';
+import { interfaceRoutes } from './api/interfaces.routes.js';
+import { InterfacesService } from './domain/interfaces.service.js';
 import { FloatingIpsService } from './domain/floating-ips.service.js';
 import { SecurityGroupsService } from './domain/security-groups.service.js';
 import type { NetworkFacade } from '../network/index.js';
@@ -69,7 +71,7 @@ export class ComputeModule implements ServiceModule {
     const network = ctx.facade<NetworkFacade>('network');
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
     const networks = network && new NetworksService(network);
-    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks! };
+    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks!, interfaces: new InterfacesService(network, servers.domain.servers.store) };
     return new ComputeModule(ctx, domain, servers, networks);
   }
 
@@ -87,6 +89,7 @@ export class ComputeModule implements ServiceModule {
       ...(this.servers.domain.networkProxy ? [
         ...securityGroupRoutes(this.servers.domain.networkProxy.securityGroups, this.servers.domain),
         ...floatingIpRoutes(this.servers.domain.networkProxy.floatingIps),
+        ...interfaceRoutes(this.servers.domain.networkProxy.interfaces, this.servers.domain),
       ] : []),
       ...(this.networks ? networkRoutes(this.networks) : []),
     ];

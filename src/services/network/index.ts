@@ -81,9 +81,11 @@ export interface NetworkProxyFacade {
 }
 
 export interface NetworkFacade extends NetworkProxyFacade {
-  createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
+  createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
   deletePortsOfDevice(deviceId: string): Promise<void>;
-  portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
+  portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
+  /** Detaches a server's port: deleted when `remove`, else unbound and kept (a port the user brought); false when it is not the server's. */
+  releasePortOfDevice(deviceId: string, portId: string, remove: boolean): Promise<boolean>;
   addressesOfDevice(deviceId: string): Promise<Record<string, ServerAddress[]>>;
   floatingIpsOfPorts(portIds: string[]): Promise<{ id: string; floatingIp: string; fixedIp: string; portId: string }[]>;
 }
@@ -233,8 +235,8 @@ function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesServic
 }
 
 function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyFacade> {
-  const plain = (p: { id: string; network_id: string; mac_address: string; fixed_ips: { subnet_id: string; ip_address: string }[] }) =>
-    ({ id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })) });
+  const plain = (p: { id: string; network_id: string; mac_address: string; status: string; fixed_ips: { subnet_id: string; ip_address: string }[] }) =>
+    ({ id: p.id, networkId: p.network_id, macAddress: p.mac_address, status: p.status, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })) });
   return {
     async createPortForServer(req) {
       const caller = { projectId: req.projectId, isAdmin: true };
@@ -264,6 +266,13 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
       for (const p of await d.ports.ofDevice(deviceId)) if (p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
     },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
+    async releasePortOfDevice(deviceId, portId, remove) {
+      const port = (await d.ports.ofDevice(deviceId)).find((p) => p.id === portId);
+      if (!port) return false;
+      if (remove) await d.ports.delete(port.id);
+      else await d.ports.update({ projectId: port.project_id, isAdmin: true }, port.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+      return true;
+    },
     async addressesOfDevice(deviceId) {
       const out: Record<string, ServerAddress[]> = {};
       const ports = await d.ports.ofDevice(deviceId);

@@ -70,13 +70,17 @@ test('admin lists every project with all_tenants and sees the host; members do n
   assert.equal((await demo.get('/os-services')).status, 403);
 });
 
-test('server-scoped admin APIs: diagnostics and resetState for admin only; password and backups for the project\'s members', async () => {
+test('server-scoped APIs: diagnostics and resetState for admin only; password, backups and interface attach for the project\'s members', async () => {
+  const neutron = new Client(`${cloud.url}/networking/v2.0`, demo.token);
+  const privateNet = (await neutron.get('/networks?name=private')).body.networks[0].id;
   const cases: [string, (c: Client) => Promise<{ status: number }>, string[]][] = [
     ['diagnostics', (c) => c.get(`/servers/${serverId}/diagnostics`), ['admin']],
     ['reset state', (c) => c.post(`/servers/${serverId}/action`, { 'os-resetState': { state: 'active' } }), ['admin']],
     ['inject network info', (c) => c.post(`/servers/${serverId}/action`, { injectNetworkInfo: null }), ['admin']],
     ['show password', (c) => c.get(`/servers/${serverId}/os-server-password`), ['admin', 'demo', 'reader']],
     ['clear password', (c) => c.delete(`/servers/${serverId}/os-server-password`), ['admin', 'demo']],
+    ['list interfaces', (c) => c.get(`/servers/${serverId}/os-interface`), ['admin', 'demo', 'reader']],
+    ['attach an interface', (c) => c.post(`/servers/${serverId}/os-interface`, { interfaceAttachment: { net_id: privateNet } }), ['admin', 'demo']],
   ];
   const who: Record<string, Client> = { admin, demo, reader, alt };
   const wrong: string[] = [];

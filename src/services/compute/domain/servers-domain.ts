@@ -15,6 +15,7 @@ import type { NetworksService } from './networks.service.js';
 import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.service.js';
 import { type ManagerPorts, ServersManager } from './servers.manager.js';
 import type { SecurityGroupsService } from './security-groups.service.js';
+import type { InterfacesService } from './interfaces.service.js';
 import { ServersService, type ServersPorts } from './servers.service.js';
 
 export interface ServersDomainOptions {
@@ -40,7 +41,7 @@ export class ServersDomain {
   readonly computeUrl: () => string;
   readonly maxMv: string;
   /** Nova's network proxies the server actions use (bound by the compute module when networking runs). */
-  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService; networks: NetworksService };
+  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService; networks: NetworksService; interfaces: InterfacesService };
 
   constructor(readonly opts: ServersDomainOptions) {
     this.placement = opts.placement ?? new LocalPlacement();
