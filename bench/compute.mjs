@@ -8,63 +8,17 @@
 // It starts its own server (the bundle, a fresh data dir, 100 fake compute hosts so 10,000 small
 // servers fit), prints a Markdown table, and removes everything it made. Benchmarks report; the
 // exit status is 0 unless the script itself broke.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { apiClient, fmt, now, numberOption as opt, pct, startBenchServer } from './lib/bench-server.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
 const TOTAL = opt('servers', 10000);
 const CLIENTS = opt('clients', 50);
 const SEQUENTIAL = opt('sequential', 200);
 
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
-const fmt = (ms) => `${ms.toFixed(2)} ms`;
-
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-
-const work = mkdtempSync(join(tmpdir(), 'stratus-compute-bench-'));
-let server;
-process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
-async function start() {
-  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  const port = await freePort();
-  writeFileSync(join(work, 'stratus.json'), JSON.stringify({ computeHosts: 100 }));
-  // NOTE: SERVER_NODE_ARGS (e.g. '--cpu-prof') lets one profile the server under this load.
-  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  server = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'stratus.js'), 'up', '--port', String(port), '--data-dir', join(work, 'data'),
-    '--bind', '127.0.0.1', '--log-level', 'warn', '--config', join(work, 'stratus.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
-    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  server.stdout.resume();
-  return `http://127.0.0.1:${port}`;
-}
-
 async function main() {
-  const base = await start();
-  const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
-  });
-  const token = auth.headers.get('x-subject-token');
-  const projectId = (await auth.json()).token.project.id;
+  // NOTE: 100 fake compute hosts, so that 10,000 small servers fit.
+  const { base, token, projectId } = await startBenchServer('compute', { computeHosts: 100 });
   const headers = { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'X-OpenStack-Nova-API-Version': '2.37' };
-  const call = async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = apiClient(base, '', headers);
 
   await call('PUT', `/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: -1, cores: -1, ram: -1 } });
   await call('POST', '/compute/v2.1/flavors', { flavor: { name: 'b1.pico', id: 'b1', vcpus: 1, ram: 64, disk: 0 } });

@@ -1,0 +1,61 @@
+// What the API benchmarks share: their own server from the bundle on a fresh data dir (removed on
+// exit or interrupt), an admin token, and percentiles.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const now = () => Number(process.hrtime.bigint()) / 1e6;
+export const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+export const fmt = (ms) => `${ms.toFixed(2)} ms`;
+export function numberOption(name, dflt) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}
+
+const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+
+/**
+ * Starts `stratus up` (config: a JSON config file's settings, if any) and resolves with its base
+ * URL and an admin project token. SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
+ */
+export async function startBenchServer(name, config) {
+  const work = mkdtempSync(join(tmpdir(), `stratus-${name}-bench-`));
+  let server;
+  process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  const port = await freePort();
+  const configArgs = [];
+  if (config) { writeFileSync(join(work, 'stratus.json'), JSON.stringify(config)); configArgs.push('--config', join(work, 'stratus.json')); }
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  server = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'stratus.js'), 'up', '--port', String(port), '--data-dir', join(work, 'data'),
+    '--bind', '127.0.0.1', '--log-level', 'warn', ...configArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
+    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  server.stdout.resume();
+  const base = `http://127.0.0.1:${port}`;
+  const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
+  });
+  return { base, token: auth.headers.get('x-subject-token'), projectId: (await auth.json()).token.project.id };
+}
+
+/** JSON in, JSON out under `prefix`; a 4xx/5xx throws with the body. */
+export function apiClient(base, prefix, headers) {
+  return async (method, path, body) => {
+    const r = await fetch(`${base}${prefix}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
