@@ -81,7 +81,7 @@ function makeNetwork(config: CloudConfig, port: () => number): NetworkDriver {
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   return new LinuxNetworkDriver({
     stateDir: join(config.dataDir, 'network'), externalInterface: config.externalInterface,
-    metadataUpstream: () => ({ host, port: port(), pathPrefix: '/metadata', secret: config.metadataSecret! }),
+    metadataUpstream: () => ({ host, port: port(), pathPrefix: '/compute/metadata', secret: config.metadataSecret! }),
   });
 }
 

@@ -10,7 +10,7 @@ export interface TestCloud extends RunningCloud { dataDir: string; config: Cloud
 /** A real cloud on a free loopback port and a fresh data dir; bcrypt at its minimum cost for speed. */
 export async function startTestCloud(overrides: Partial<CloudConfig> = {}, dataDir?: string): Promise<TestCloud> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'stratus-test-'));
-  const config: CloudConfig = { ...defaultConfig(), port: 0, bind: '127.0.0.1', hostIp: '127.0.0.1', dataDir: dir, bcryptCost: 4, ...overrides };
+  const config: CloudConfig = { ...defaultConfig(), port: 0, bind: '127.0.0.1', hostIp: '127.0.0.1', dataDir: dir, bcryptCost: 4, metadataSecret: 'stratus-test-metadata-secret', ...overrides };
   const cloud = await startCloud(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     ...cloud, dataDir: dir, config,

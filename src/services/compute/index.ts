@@ -19,6 +19,8 @@ import { networkRoutes } from './api/networks.routes.js';
 import { NetworksService } from './domain/networks.service.js';
 import { securityGroupRoutes } from './api/security-groups.routes.js';
 import { interfaceRoutes } from './api/interfaces.routes.js';
+import { metadataRoutes } from './api/metadata.routes.js';
+import { MetadataService } from './domain/metadata.service.js';
 import { InterfacesService } from './domain/interfaces.service.js';
 import { FloatingIpsService } from './domain/floating-ips.service.js';
 import { SecurityGroupsService } from './domain/security-groups.service.js';
@@ -71,7 +73,7 @@ export class ComputeModule implements ServiceModule {
     const network = ctx.facade<NetworkFacade>('network');
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
     const networks = network && new NetworksService(network);
-    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks!, interfaces: new InterfacesService(network, servers.domain.servers.store) };
+    if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks!, interfaces: new InterfacesService(network, servers.domain.servers.store), metadata: new MetadataService(network, servers.domain.servers.store, ctx.config.metadataSecret) };
     return new ComputeModule(ctx, domain, servers, networks);
   }
 
@@ -90,6 +92,7 @@ export class ComputeModule implements ServiceModule {
         ...securityGroupRoutes(this.servers.domain.networkProxy.securityGroups, this.servers.domain),
         ...floatingIpRoutes(this.servers.domain.networkProxy.floatingIps),
         ...interfaceRoutes(this.servers.domain.networkProxy.interfaces, this.servers.domain),
+        ...metadataRoutes(this.servers.domain.networkProxy.metadata),
       ] : []),
       ...(this.networks ? networkRoutes(this.networks) : []),
     ];

@@ -84,6 +84,8 @@ export interface NetworkFacade extends NetworkProxyFacade {
   createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
   deletePortsOfDevice(deviceId: string): Promise<void>;
   portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
+  /** The device (server id) of the port holding `ip` on the network, for the metadata service. */
+  deviceWithAddress(networkId: string, ip: string): Promise<string | undefined>;
   /** Detaches a server's port: deleted when `remove`, else unbound and kept (a port the user brought); false when it is not the server's. */
   releasePortOfDevice(deviceId: string, portId: string, remove: boolean): Promise<boolean>;
   addressesOfDevice(deviceId: string): Promise<Record<string, ServerAddress[]>>;
@@ -266,6 +268,9 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
       for (const p of await d.ports.ofDevice(deviceId)) if (p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
     },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
+    async deviceWithAddress(networkId, ip) {
+      return (await d.ports.list(networkId)).find((p) => p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;
+    },
     async releasePortOfDevice(deviceId, portId, remove) {
       const port = (await d.ports.ofDevice(deviceId)).find((p) => p.id === portId);
       if (!port) return false;

@@ -16,6 +16,7 @@ import { LocalPlacement, type PlacementPort, Scheduler } from './scheduler.servi
 import { type ManagerPorts, ServersManager } from './servers.manager.js';
 import type { SecurityGroupsService } from './security-groups.service.js';
 import type { InterfacesService } from './interfaces.service.js';
+import type { MetadataService } from './metadata.service.js';
 import { ServersService, type ServersPorts } from './servers.service.js';
 
 export interface ServersDomainOptions {
@@ -41,7 +42,7 @@ export class ServersDomain {
   readonly computeUrl: () => string;
   readonly maxMv: string;
   /** Nova's network proxies the server actions use (bound by the compute module when networking runs). */
-  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService; networks: NetworksService; interfaces: InterfacesService };
+  networkProxy?: { securityGroups: SecurityGroupsService; floatingIps: FloatingIpsService; networks: NetworksService; interfaces: InterfacesService; metadata: MetadataService };
 
   constructor(readonly opts: ServersDomainOptions) {
     this.placement = opts.placement ?? new LocalPlacement();
