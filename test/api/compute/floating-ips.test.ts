@@ -1,50 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, login } from '../../support/cloud.js';
+import { bootServer, computeFixture, type ComputeFixture } from '../../support/compute-server.js';
 
 // Nova's os-floating-ips and os-floating-ip-pools over Neutron (the pool is the external network),
 // add/removeFloatingIp up to 2.43.
 
-let cloud: TestCloud;
+let f: ComputeFixture;
 let admin: Client;
 let demo: Client;
 let privateNet: string;
 let publicNet: string;
-let imageId: string;
 const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
-async function computeClient(user: string, project: string): Promise<Client> {
-  const c = await login(cloud, user, 'secret', project);
-  return new Client(`${cloud.url}/compute/v2.1`, c.token);
-}
-
-async function boot(c: Client, name: string): Promise<string> {
-  const r = await c.post('/servers', { server: { name, imageRef: imageId, flavorRef: 'fip.tiny', networks: [{ uuid: privateNet }] } });
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  const until = Date.now() + 5000;
-  for (;;) {
-    const s = await c.get(`/servers/${r.body.server.id}`);
-    if (s.body?.server?.status === 'ACTIVE') return r.body.server.id;
-    if (Date.now() > until) throw new Error(`server never ACTIVE: ${JSON.stringify(s.body)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
+const boot = (c: Client, name: string) => bootServer(f, c, name, { networks: [{ uuid: privateNet }] });
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = await computeClient('admin', 'admin');
-  demo = await computeClient('demo', 'demo');
-  const t = await login(cloud, 'demo', 'secret', 'demo');
-  const net = new Client(`${cloud.url}/networking/v2.0`, t.token);
+  f = await computeFixture('fip.tiny');
+  ({ admin, demo } = f);
+  const net = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
   privateNet = (await net.get('/networks?name=private')).body.networks[0].id;
   publicNet = (await net.get('/networks?name=public')).body.networks[0].id;
-  assert.equal((await admin.post('/flavors', { flavor: { name: 'fip.tiny', id: 'fip.tiny', vcpus: 1, ram: 64, disk: 1 } })).status, 200);
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  imageId = (await glance.post('/images', { name: 'cirros-fip', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' })).body.id;
-  await glance.call('PUT', `/images/${imageId}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
 });
-after(async () => { await cloud.stop(); });
+after(async () => { await f.cloud.stop(); });
 
 describe('os-floating-ips', () => {
   test('pools, allocate by name or id, list, show, delete', async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, login } from '../../support/cloud.js';
+import { bootServer, computeFixture, type ComputeFixture } from '../../support/compute-server.js';
 
 // Nova's os-security-groups and os-security-group-rules proxied to Neutron, a server's groups and
 // add/removeSecurityGroup on its ports, the 404 from 2.36.
 
-let cloud: TestCloud;
+let f: ComputeFixture;
 let admin: Client;
 let demo: Client;
 let demoNet: Client;
@@ -13,38 +14,15 @@ let privateNet: string;
 let imageId: string;
 const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
-async function computeClient(user: string, project: string): Promise<Client> {
-  const c = await login(cloud, user, 'secret', project);
-  return new Client(`${cloud.url}/compute/v2.1`, c.token);
-}
-
-async function boot(c: Client, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await c.post('/servers', { server: { name, imageRef: imageId, flavorRef: 'sg.tiny', networks: [{ uuid: privateNet }], ...extra } });
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  const until = Date.now() + 5000;
-  for (;;) {
-    const s = await c.get(`/servers/${r.body.server.id}`);
-    if (s.body?.server?.status === 'ACTIVE') return r.body.server.id;
-    if (Date.now() > until) throw new Error(`server never ACTIVE: ${JSON.stringify(s.body)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
+const boot = (c: Client, name: string, extra: Record<string, unknown> = {}) => bootServer(f, c, name, { networks: [{ uuid: privateNet }], ...extra });
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = await computeClient('admin', 'admin');
-  demo = await computeClient('demo', 'demo');
-  const t = await login(cloud, 'demo', 'secret', 'demo');
-  demoNet = new Client(`${cloud.url}/networking/v2.0`, t.token);
+  f = await computeFixture('sg.tiny');
+  ({ admin, demo, imageId } = f);
+  demoNet = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
   privateNet = (await demoNet.get('/networks?name=private')).body.networks[0].id;
-  assert.equal((await admin.post('/flavors', { flavor: { name: 'sg.tiny', id: 'sg.tiny', vcpus: 1, ram: 64, disk: 1 } })).status, 200);
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  const i = await glance.post('/images', { name: 'cirros-sg', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
-  imageId = i.body.id;
-  await glance.call('PUT', `/images/${imageId}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
 });
-after(async () => { await cloud.stop(); });
+after(async () => { await f.cloud.stop(); });
 
 describe('os-security-groups', () => {
   test('create, show, update, list, delete in Nova\'s shape', async () => {
