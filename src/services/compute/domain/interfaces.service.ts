@@ -39,7 +39,7 @@ export class InterfacesService {
     const port = await this.network.createPortForServer({
       projectId: s.project_id, serverId: s.id, host: s.host ?? '', portId: req.portId, networkId, fixedIp: req.fixedIp,
       securityGroups: req.portId ? undefined : s.security_groups.map((g) => g.name),
-    }).catch((e) => fromNeutron(e, { 409: 409 }));
+    }).catch((e) => fromNeutron(e));
     if (req.portId) await this.keep(s, [...kept(s), port.id]);
     return view(port);
   }
