@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { CloudConfig } from './config.js';
 import { openDatabase } from './core/db/database.js';
 import { createHttpServer } from './core/http/http-server.js';
-import { mountService } from './core/http/service-plugin.js';
-import { IDENTITY, IdentityModule, SERVICES, type Drivers, type ServiceModule } from './services/index.js';
+import { mountService, type ServiceMount } from './core/http/service-plugin.js';
+import { IDENTITY, IdentityModule, SERVICES, type Drivers, type Facades, type ServiceModule } from './services/index.js';
 import { randomBytes } from 'node:crypto';
 import { FakeNetworkDriver } from './drivers/network/fake-network.js';
 import { LinuxNetworkDriver } from './drivers/network/linux/linux-network.js';
@@ -20,6 +20,8 @@ export interface RunningCloud {
   authUrl: string;
   /** The host drivers in use (tests look at the fakes). */
   drivers: Drivers;
+  /** Every mounted service with its routes (tests check each route's declarations). */
+  mounts: ServiceMount[];
   close(): Promise<void>;
 }
 
@@ -35,20 +37,18 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
   const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
-  const facades = new Map<string, unknown>();
+  const facades: Facades = { identity: identity.facade };
   for (const s of enabled) {
-    const m = await s.open({
-      config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url,
-      identity: identity.facade, facade: <T>(key: string) => facades.get(key) as T | undefined, drivers,
-    });
-    if (m.facade) facades.set(s.key, m.facade);
+    const m = await s.open({ config, db, logger: logger.child({ service: s.key }), tokens: identity.tokens, baseUrl: () => url, facades, drivers });
+    // NOTE: SERVICES' entries are checked against their key (`satisfies ServiceEntry<key>`).
+    (facades as unknown as Record<string, unknown>)[s.key] = m.facade;
     modules.push(m);
   }
 
   const app = createHttpServer(logger);
   app.get('/healthz', async () => ({ status: Object.values(state).every((v) => v === 'ready') ? 'ok' : 'starting', services: state }));
-  mountService(app, identity.mount(() => `${url}${IDENTITY.catalogPath}`));
-  for (const m of modules) mountService(app, m.mount());
+  const mounts = [identity.mount(() => `${url}${IDENTITY.catalogPath}`), ...modules.map((m) => m.mount())];
+  for (const m of mounts) mountService(app, m);
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.
   port = (app.server.address() as AddressInfo).port;
@@ -67,6 +67,7 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
     port,
     authUrl: `${url}${IDENTITY.catalogPath}`,
     drivers,
+    mounts,
     async close() {
       await app.close();
       for (const m of [...modules].reverse()) await m.close?.();

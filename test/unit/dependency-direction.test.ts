@@ -32,8 +32,10 @@ function violation(i: Import): string | undefined {
   const [toTop, toSvc, toLayer] = i.to.split('/');
   if (fromTop === 'core' && (toTop === 'services' || toTop === 'drivers')) return 'core must not import services or drivers';
   if (fromTop === 'drivers' && toTop === 'services') return 'drivers must not import services';
-  if (fromTop === 'services' && toTop === 'services' && fromSvc !== toSvc && toSvc !== 'index.ts') {
-    if (i.to.split('/')[2] !== 'index.ts') return 'services meet only through the other service\'s index.ts';
+  if (fromTop === 'services' && toTop === 'services' && fromLayer !== undefined && toSvc === 'index.ts') return 'services never import the registry (services/index.ts): the contract is services/service-module.ts';
+  if (fromTop === 'services' && toTop === 'services' && fromSvc !== toSvc && toLayer !== undefined) {
+    const file = i.to.split('/')[2];
+    if (file !== 'index.ts' && !(file === 'facade.ts' && i.typeOnly)) return 'services meet only through the other service\'s index.ts (or the types of its facade.ts)';
   }
   if (fromTop === 'services' && toTop === 'services' && fromSvc === toSvc) {
     if (fromLayer === 'store' && (toLayer === 'domain' || toLayer === 'api')) return 'store must not import domain or api';
@@ -53,4 +55,7 @@ test('the checker itself catches a violation', () => {
   assert.ok(violation({ from: 'services/identity/api/x.ts', to: 'services/identity/store/tables.ts', typeOnly: false }));
   assert.equal(violation({ from: 'services/identity/api/x.ts', to: 'services/identity/store/tables.ts', typeOnly: true }), undefined);
   assert.ok(violation({ from: 'services/compute/domain/x.ts', to: 'services/identity/domain/tokens.service.ts', typeOnly: false }));
+  assert.ok(violation({ from: 'services/compute/index.ts', to: 'services/index.ts', typeOnly: true }));
+  assert.equal(violation({ from: 'services/service-module.ts', to: 'services/compute/facade.ts', typeOnly: true }), undefined);
+  assert.ok(violation({ from: 'services/network/domain/x.ts', to: 'services/compute/facade.ts', typeOnly: false }));
 });

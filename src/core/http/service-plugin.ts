@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import { ApiError, NotFound, toApiError, Unauthorized, MethodNotAllowed } from '../errors/errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { ApiError, BadRequest, NotFound, toApiError, Unauthorized, MethodNotAllowed } from '../errors/errors.js';
 import { RequestContext, type TokenValidator } from '../auth/request-context.js';
 import type { RuleSet } from '../policy/policy-engine.js';
 
@@ -15,20 +16,65 @@ export interface ApiRequest<B = any, P = any, Q = any> {
   reply: FastifyReply;
 }
 
+/** TypeBox schemas of a route's parts; `response` by status code (also makes serialisation faster). */
+export interface RouteSchema {
+  body?: TSchema;
+  params?: TSchema;
+  querystring?: TSchema;
+  headers?: TSchema;
+  response?: Record<number, TSchema>;
+}
+
 export interface RouteSpec {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  /** Fastify/TypeBox schema for body, params and querystring. */
-  schema?: RouteShorthandOptions['schema'];
+  /** Every route that takes a body declares its schema (test/unit/route-schemas.test.ts checks). */
+  schema?: RouteSchema;
+  /**
+   * A POST/PUT/PATCH without a body schema says why: `none`, the operation takes no body (what a
+   * client sends is ignored, as the real service does); `stream`, the handler reads the raw body
+   * itself (image data).
+   */
+  rawBody?: 'none' | 'stream';
   auth?: AuthMode;
   /** The status of a successful answer; the handler may still set another on `reply`. */
   status?: number;
   handler: (req: ApiRequest) => Promise<unknown> | unknown;
 }
 
+type Part<S extends RouteSchema, K extends keyof RouteSchema> = S[K] extends TSchema ? Static<S[K]> : any;
+
+/**
+ * A route whose handler sees its request typed from its schema (body, params and query as
+ * validated), so a handler cannot read a field its schema does not declare.
+ */
+export function route<S extends RouteSchema>(spec: Omit<RouteSpec, 'schema' | 'handler'> & {
+  schema: S;
+  handler: (req: ApiRequest<Part<S, 'body'>, Part<S, 'params'>, Part<S, 'querystring'>>) => Promise<unknown> | unknown;
+}): RouteSpec {
+  return spec as RouteSpec;
+}
+
+/** One failed schema check, as a service needs it to word its own 400. */
+export interface SchemaFailure {
+  /** Where: body, querystring, params or headers. */
+  part: string;
+  /** The JSON pointer of the failing value inside the part ('' for the part itself), e.g. `/server/name`. */
+  path: string;
+  /** The ajv keyword (type, required, additionalProperties, minLength, pattern, enum ...) and its params. */
+  keyword: string;
+  params: Record<string, unknown>;
+  /** ajv's own message ("must be string"). */
+  message: string;
+  /** The failing value (undefined for a missing one). */
+  value: unknown;
+}
+
 /** How one service renders errors in its own wire format. */
 export interface Faults {
   render(err: ApiError): { status: number; headers: Record<string, string>; body: unknown };
+  /** The 400 for a request its route's schema refuses, in the service's words (a generic one if absent). */
+  invalid?(failure: SchemaFailure): ApiError;
 }
 
 export interface ServiceMount {
@@ -46,6 +92,8 @@ const TOKEN_HEADER = 'x-auth-token';
 export function mountService(app: FastifyInstance, mount: ServiceMount): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
+      const failure = schemaFailure(error, request);
+      if (failure) return sendFault(reply, mount.faults, mount.faults.invalid?.(failure) ?? genericInvalid(failure));
       const apiError = toApiError(error);
       if (!apiError) {
         request.log.error({ err: error }, 'unhandled error');
@@ -65,7 +113,7 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
       scope.route({
         method: route.method,
         url: route.url,
-        schema: route.schema,
+        schema: route.schema as Record<string, unknown> | undefined,
         exposeHeadRoute: false,
         handler: async (request, reply) => {
           const ctx = await contextFor(request, mount, route.auth ?? 'required');
@@ -101,6 +149,27 @@ async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: Au
   if (!authToken) throw new Unauthorized();
   const token = await mount.tokens.validate(authToken);
   return new RequestContext(mount.rules(), token, authToken, request.id);
+}
+
+/** The first schema failure of a Fastify validation error, with the value it refused. */
+function schemaFailure(error: unknown, request: FastifyRequest): SchemaFailure | undefined {
+  const e = error as { validation?: Array<{ instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string }>; validationContext?: string };
+  const first = e?.validation?.[0];
+  if (!first) return undefined;
+  const part = e.validationContext ?? 'body';
+  const root = (request as unknown as Record<string, unknown>)[part === 'querystring' ? 'query' : part];
+  const path = first.instancePath ?? '';
+  let value: unknown = root;
+  for (const key of path.split('/').slice(1)) {
+    const k = key.replace(/~1/g, '/').replace(/~0/g, '~');
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
+  }
+  return { part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
+}
+
+/** Fastify's own wording ("body/user must have required property 'name'"), for services without `invalid`. */
+function genericInvalid(f: SchemaFailure): ApiError {
+  return new BadRequest(`Invalid input for field/attribute ${f.part}${f.path} ${f.message}`);
 }
 
 function sendFault(reply: FastifyReply, faults: Faults, err: ApiError) {

@@ -2,6 +2,7 @@
 // Fault._fault_names); the 401 is keystonemiddleware's, as Nova sits behind it.
 import type { Faults } from '../../core/http/service-plugin.js';
 import { ApiError } from '../../core/errors/errors.js';
+import { keystoneMiddleware401 } from '../../core/http/unauthorized.js';
 
 const FAULT_NAMES: Record<number, string> = {
   400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'badMethod',
@@ -22,12 +23,7 @@ const POLICY_DENIED = /^You are not authorized to perform the requested action: 
 export function computeFaults(authUrl: () => string): Faults {
   return {
     render(err: ApiError): { status: number; headers: Record<string, string>; body: unknown } {
-      if (err.status === 401) {
-        return {
-          status: 401, headers: { 'WWW-Authenticate': `Keystone uri="${authUrl()}"` },
-          body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
-        };
-      }
+      if (err.status === 401) return keystoneMiddleware401(authUrl());
       const status = err.status;
       let message = status >= 500 && !(err instanceof NovaFault) && status !== 501
         ? 'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class \'Exception\'>'

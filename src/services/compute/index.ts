@@ -1,13 +1,11 @@
 // The compute service: Nova v2.1 at /compute (catalog /compute/v2.1), microversions 2.1..MAX.
 // Routes are one list: compute's own resources, then the servers part (servers.module.ts).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../core/db/database.js';
 import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
-import type { ServiceContext, ServiceModule } from '../index.js';
-import type { PlacementFacade } from '../placement/index.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
 import type { WithVersion } from './api/common.js';
 import { aggregateRoutes } from './api/aggregates.routes.js';
 import { quotaRoutes } from './api/quotas.routes.js';
@@ -24,7 +22,6 @@ import { MetadataService } from './domain/metadata.service.js';
 import { InterfacesService } from './domain/interfaces.service.js';
 import { FloatingIpsService } from './domain/floating-ips.service.js';
 import { SecurityGroupsService } from './domain/security-groups.service.js';
-import type { NetworkFacade } from '../network/index.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { DEFAULT_AZ } from './domain/aggregates.service.js';
 import { ComputeDomain } from './domain/compute-domain.js';
@@ -36,12 +33,10 @@ import { computeMigrations } from './store/migrations.js';
 
 export const COMPUTE_PATH = '/compute';
 
-/** What other services may call on compute (none yet). */
-export interface ComputeFacade {
-  flavor(id: string): Promise<{ id: string; vcpus: number; ram: number; disk: number } | undefined>;
-}
+import type { ComputeFacade } from './facade.js';
+export type * from './facade.js';
 
-export class ComputeModule implements ServiceModule {
+export class ComputeModule implements ServiceModule<ComputeFacade> {
   readonly rules: RuleSet;
   readonly facade: ComputeFacade;
 
@@ -57,9 +52,9 @@ export class ComputeModule implements ServiceModule {
 
   static async open(ctx: ServiceContext): Promise<ComputeModule> {
     await migrate(ctx.db, 'compute', computeMigrations);
-    const placement = ctx.facade<PlacementFacade>('placement');
+    const placement = ctx.facades.placement;
     const domain = new ComputeDomain({
-      db: ctx.db, identity: ctx.identity,
+      db: ctx.db, identity: ctx.facades.identity,
       setProviderAggregates: placement ? (uuid, aggs) => placement.setProviderAggregates(uuid, aggs) : undefined,
     });
     await domain.seed();
@@ -70,7 +65,7 @@ export class ComputeModule implements ServiceModule {
       hosts: async () => (await servers.domain.hosts.nodes()).map((n) => ({ host: n.host, nodeUuid: n.id })),
       services: async () => (await servers.domain.hosts.services({})).map((s) => ({ host: s.host, binary: s.binary, disabled: s.disabled, forcedDown: s.forced_down, updatedAt: s.updated_at })),
     });
-    const network = ctx.facade<NetworkFacade>('network');
+    const network = ctx.facades.network;
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
     const networks = network && new NetworksService(network);
     if (network) servers.domain.networkProxy = { securityGroups: new SecurityGroupsService(network), floatingIps: new FloatingIpsService(network), networks: networks!, interfaces: new InterfacesService(network, servers.domain.servers.store), metadata: new MetadataService(network, servers.domain.servers.store, ctx.config.metadataSecret) };
@@ -166,7 +161,3 @@ function coreOf(d: ComputeDomain): ComputeCore {
   };
 }
 
-function loadPolicyOverrides(dataDir: string): Record<string, string> {
-  const json = join(dataDir, 'policy.json');
-  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
-}

@@ -4,11 +4,8 @@
 // keypairs, quotas, server groups and aggregates (given as `core`).
 import type { RouteSpec } from '../../core/http/service-plugin.js';
 import type { Migration } from '../../core/db/database.js';
-import type { ServiceContext } from '../index.js';
-import type { ImageFacade } from '../image/index.js';
-import type { NetworkFacade } from '../network/index.js';
+import type { ServiceContext } from '../service-module.js';
 import type { PlacementFacade } from '../placement/index.js';
-import { FakeHypervisorDriver } from '../../drivers/hypervisor/fake-hypervisor.js';
 import { extensionRoutes } from './api/extensions.routes.js';
 import { hostRoutes } from './api/hosts.routes.js';
 import { serverPasswordRoutes } from './api/server-password.routes.js';
@@ -62,10 +59,10 @@ export const SERVERS_MIGRATIONS: Migration[] = serversMigrations;
 /** Builds the servers part; call after the compute migrations (including serversMigrations) ran. */
 export async function openServers(ctx: ServiceContext, core: ComputeCore, opts: { computeUrl: () => string; maxMv: string }): Promise<ServersPart> {
   await ServersDomain.migrate(ctx.db);
-  const image = ctx.facade<ImageFacade>('image');
-  const network = ctx.facade<NetworkFacade>('network');
-  const placement = adaptPlacement(ctx.facade<PlacementFacade>('placement'));
-  const driver = ctx.drivers.hypervisor ?? new FakeHypervisorDriver();
+  const image = ctx.facades.image;
+  const network = ctx.facades.network;
+  const placement = adaptPlacement(ctx.facades.placement);
+  const driver = ctx.drivers.hypervisor;
   const ports: ConstructorParameters<typeof ServersDomain>[0]['ports'] = {
     ...bind(core),
     image: image && {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenValidator, TokenInfo } from '../../core/auth/request-context.js';
 import { migrate, type Db } from '../../core/db/database.js';
 import { Unauthorized } from '../../core/errors/errors.js';
 import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { CloudConfig } from '../../config.js';
 import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
@@ -31,6 +31,9 @@ import { identityPolicies } from './policies.js';
 import { seedIdentity } from './seed.js';
 import { identityMigrations } from './store/migrations.js';
 import { identityTables } from './store/tables.js';
+
+import type { IdentityFacade } from './facade.js';
+export type * from './facade.js';
 
 export const IDENTITY_PATH = '/identity';
 
@@ -70,8 +73,8 @@ export class IdentityModule {
     return m;
   }
 
-  /** Projects and users by id, for other services (see ServiceContext.identity). */
-  readonly facade = {
+  /** Projects and users by id, for other services (ServiceContext.facades.identity). */
+  readonly facade: IdentityFacade = {
     findProject: async (id: string) => {
       const p = await this.domain.projects.find(id);
       return p && { id: p.id, name: p.name, domainId: p.domain_id };
@@ -119,16 +122,3 @@ function withHead(routes: RouteSpec[]): RouteSpec[] {
   return [...routes, ...routes.filter((r) => r.method === 'GET' && !head.has(r.url)).map((r): RouteSpec => ({ ...r, method: 'HEAD' }))];
 }
 
-/** policy.json or policy.yaml (flat "name": "rule" lines) in the data dir overrides defaults. */
-function loadPolicyOverrides(dataDir: string): Record<string, string> {
-  const json = join(dataDir, 'policy.json');
-  if (existsSync(json)) return JSON.parse(readFileSync(json, 'utf8')) as Record<string, string>;
-  const yaml = join(dataDir, 'policy.yaml');
-  if (!existsSync(yaml)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(yaml, 'utf8').split('\n')) {
-    const m = /^\s*["']?([^"'#:][^"']*?)["']?\s*:\s*["'](.*)["']\s*$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}

@@ -1,5 +1,6 @@
 import type { Faults } from '../../core/http/service-plugin.js';
 import { STATUS_TITLES, type ApiError } from '../../core/errors/errors.js';
+import { keystoneMiddleware401 } from '../../core/http/unauthorized.js';
 
 // webob's default explanation per status (what Glance shows when it gives none of its own).
 const EXPLANATIONS: Record<number, string> = {
@@ -25,12 +26,7 @@ const TITLES: Record<number, string> = { ...STATUS_TITLES, 410: 'Gone', 416: 'Re
 export function imageFaults(authUrl: () => string): Faults {
   return {
     render(err: ApiError): { status: number; headers: Record<string, string>; body: unknown } {
-      if (err.status === 401) {
-        return {
-          status: 401, headers: { 'WWW-Authenticate': `Keystone uri="${authUrl()}"` },
-          body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
-        };
-      }
+      if (err.status === 401) return keystoneMiddleware401(authUrl());
       const title = TITLES[err.status] ?? 'Error';
       const generic = err.status === 404 && err.message === 'The resource could not be found.';
       const explanation = err.status >= 500 ? EXPLANATIONS[500]! : generic ? err.message : err.message || EXPLANATIONS[err.status] || title;

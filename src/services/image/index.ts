@@ -1,11 +1,10 @@
 // The image service: Glance v2 at /image. Image bytes are files under DATA_DIR/images.
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
-import type { ServiceContext, ServiceModule } from '../index.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { imageDataRoutes } from './api/image-data.routes.js';
 import { imageRoutes } from './api/images.routes.js';
 import { memberRoutes } from './api/members.routes.js';
@@ -26,42 +25,10 @@ import { metadefRoutes } from './api/metadefs.routes.js';
 export const IMAGE_PATH = '/image';
 export type { ImageQuotas };
 
-/**
- * What compute may call (plain values in and out).
- * - findImage: the image if the viewer may see it (owner, public, community, accepted member) or is admin.
- * - createImage: a new queued image owned by projectId (server createImage / snapshots).
- * - uploadImage: streams bytes into a queued image and makes it active (checksums, size); throws
- *   Glance's typed errors (Conflict when not queued, OverLimit over quota).
- * - imageFilePath: the path of an active image's bytes on disk (for the hypervisor driver).
- * - deleteImage: removes the image and its bytes (Forbidden when protected, as Glance).
- * - listImages: the images a viewer may list (Glance's default list: own, public, accepted shared),
- *   newest first, filtered and paged; BadRequest for an unknown marker or a malformed filter.
- * - deleteImageAs / setImageProperties: as the viewer (NotFound when it may not see the image,
- *   Forbidden when it may not change it: neither admin nor owner, or protected).
- *   setImageProperties replaces all custom properties (Nova's purge_props).
- */
-export interface FacadeImage {
-  id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null;
-  diskFormat: string | null; containerFormat: string | null; properties: Record<string, string>; createdAt: string; updatedAt: string;
-}
-export interface ImageListFilters {
-  name?: string; status?: string; changesSince?: string; minRam?: number; minDisk?: number;
-  /** Custom properties that must match exactly. */
-  properties?: Record<string, string>;
-}
-type FacadeViewer = { projectId: string; isAdmin: boolean };
-export interface ImageFacade {
-  findImage(id: string, viewer: FacadeViewer): Promise<FacadeImage | undefined>;
-  listImages(viewer: FacadeViewer, q: { filters: ImageListFilters; marker?: string; limit?: number }): Promise<FacadeImage[]>;
-  deleteImageAs(id: string, viewer: FacadeViewer): Promise<void>;
-  setImageProperties(id: string, viewer: FacadeViewer, properties: Record<string, string>): Promise<Record<string, string>>;
-  createImage(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; visibility?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
-  uploadImage(id: string, data: NodeJS.ReadableStream): Promise<void>;
-  imageFilePath(id: string): Promise<string | undefined>;
-  deleteImage(id: string): Promise<void>;
-}
+import type { FacadeImage, ImageFacade } from './facade.js';
+export type * from './facade.js';
 
-export class ImageModule implements ServiceModule {
+export class ImageModule implements ServiceModule<ImageFacade> {
   readonly domain: ImageDomain;
   readonly rules: RuleSet;
   readonly facade: ImageFacade;
@@ -223,7 +190,3 @@ function facadeImage(image: ImageRecord): FacadeImage {
   };
 }
 
-function loadPolicyOverrides(dataDir: string): Record<string, string> {
-  const json = join(dataDir, 'policy.json');
-  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
-}

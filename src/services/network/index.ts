@@ -1,12 +1,11 @@
 // The networking service: Neutron v2.0 at /networking, on a network driver (fake or Linux).
 import { hostname } from 'node:os';
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
-import type { ServiceContext, ServiceModule } from '../index.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { miscRoutes } from './api/misc.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { portRoutes } from './api/ports.routes.js';
@@ -24,75 +23,10 @@ import { NetworkTables, type FloatingIpRecord, type NetworkRecord, type Security
 
 export const NETWORK_PATH = '/networking';
 
-/** An address of a server as Nova shows it under `addresses`. */
-export interface ServerAddress { networkName: string; addr: string; version: 4 | 6; type: 'fixed' | 'floating'; macAddr: string }
+import type { FloatingIp, NetCaller, NetworkFacade, NetworkProxyFacade, ProxyNetwork, SecurityGroup, SecurityGroupRule, ServerAddress } from './facade.js';
+export type * from './facade.js';
 
-/**
- * What compute may call (plain values in and out):
- * - createPortForServer: a port for a server on `networkId` (or an existing `portId` bound to it),
- *   with optional fixed IP and the server's security groups (names or ids); binds it to `host`. Throws Neutron's typed errors (NetworkNotFound, IpAddressInUse ...).
- * - deletePortsOfDevice: deletes the ports of a server (those compute created) and frees their addresses.
- * - portsOfDevice: the server's ports as { id, networkId, macAddress, fixedIps } for its interfaces.
- * - addressesOfDevice: Nova's `addresses` map (network name → fixed and floating addresses).
- * - floatingIpsOfPorts: the floating IPs bound to the given ports.
- */
-/** Who calls through the facade: the end user's project and whether they are admin (Neutron sees what they see). */
-export interface NetCaller { projectId: string | undefined; isAdmin: boolean }
-export interface SecurityGroupRule {
-  id: string; securityGroupId: string; direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
-  portRangeMin: number | null; portRangeMax: number | null; remoteIpPrefix: string | null; remoteGroupId: string | null;
-}
-export interface SecurityGroup { id: string; name: string; description: string; projectId: string; rules: SecurityGroupRule[] }
-export interface FloatingIp { id: string; floatingIp: string; fixedIp: string | null; portId: string | null; deviceId: string | null; networkId: string; networkName: string; projectId: string }
-export interface ProxyNetwork { id: string; name: string; projectId: string; external: boolean; subnets: { cidr: string; gatewayIp: string | null; ipVersion: number; enableDhcp: boolean; dnsNameservers: string[] }[] }
-
-/**
- * Nova's network proxy APIs (security groups, floating IPs, networks) call these with the end
- * user's caller; they throw Neutron's typed errors (NeutronError: 400/404/409 with Neutron's type).
- */
-export interface NetworkProxyFacade {
-  securityGroups(caller: NetCaller, opts: { allProjects: boolean }): Promise<SecurityGroup[]>;
-  securityGroup(caller: NetCaller, id: string): Promise<SecurityGroup>;
-  /** A group id by name or id as neutronclient's find_resourceid_by_name_or_id (409 NoUniqueMatch when several). */
-  findSecurityGroup(caller: NetCaller, nameOrId: string): Promise<string | undefined>;
-  createSecurityGroup(caller: NetCaller, body: { name: string; description: string }): Promise<SecurityGroup>;
-  updateSecurityGroup(caller: NetCaller, id: string, body: { name: string; description: string }): Promise<SecurityGroup>;
-  deleteSecurityGroup(caller: NetCaller, id: string): Promise<void>;
-  createSecurityGroupRule(caller: NetCaller, rule: Omit<SecurityGroupRule, 'id'>): Promise<SecurityGroupRule>;
-  securityGroupRule(caller: NetCaller, id: string): Promise<SecurityGroupRule>;
-  deleteSecurityGroupRule(caller: NetCaller, id: string): Promise<void>;
-  /** The server's ports with their security groups and whether security can apply (port security on, addresses). */
-  portsOfDeviceWithGroups(deviceId: string): Promise<{ id: string; securityGroups: string[]; applicable: boolean }[]>;
-  setPortSecurityGroups(caller: NetCaller, portId: string, groups: string[]): Promise<void>;
-  floatingIps(caller: NetCaller): Promise<FloatingIp[]>;
-  floatingIp(caller: NetCaller, id: string): Promise<FloatingIp>;
-  /** Allocates from the external network named `pool` (or the only/first external network). */
-  allocateFloatingIp(caller: NetCaller, pool?: string): Promise<FloatingIp>;
-  deleteFloatingIp(caller: NetCaller, id: string): Promise<void>;
-  /** Binds `portId` (at `fixedIp` when given) to the floating IP, or unbinds with portId null. */
-  updateFloatingIpPort(caller: NetCaller, id: string, portId: string | null, fixedIp?: string): Promise<FloatingIp>;
-  externalNetworks(): Promise<{ id: string; name: string }[]>;
-  visibleNetworks(caller: NetCaller): Promise<ProxyNetwork[]>;
-  /**
-   * Nova's networks 'auto': the one network the project may use (its own or a shared one, not
-   * external), else its auto-allocated topology's network; 409 NetworkAmbiguous when several.
-   */
-  networkForAuto(projectId: string): Promise<string>;
-}
-
-export interface NetworkFacade extends NetworkProxyFacade {
-  createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
-  deletePortsOfDevice(deviceId: string): Promise<void>;
-  portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
-  /** The device (server id) of the port holding `ip` on the network, for the metadata service. */
-  deviceWithAddress(networkId: string, ip: string): Promise<string | undefined>;
-  /** Detaches a server's port: deleted when `remove`, else unbound and kept (a port the user brought); false when it is not the server's. */
-  releasePortOfDevice(deviceId: string, portId: string, remove: boolean): Promise<boolean>;
-  addressesOfDevice(deviceId: string): Promise<Record<string, ServerAddress[]>>;
-  floatingIpsOfPorts(portIds: string[]): Promise<{ id: string; floatingIp: string; fixedIp: string; portId: string }[]>;
-}
-
-export class NetworkModule implements ServiceModule {
+export class NetworkModule implements ServiceModule<NetworkFacade> {
   readonly domain: NetworkDomain;
   readonly rules: RuleSet;
   readonly facade: NetworkFacade;
@@ -105,11 +39,12 @@ export class NetworkModule implements ServiceModule {
     this.facade = makeFacade(this.domain, this.topologies);
   }
 
-  static async open(ctx: ServiceContext, driver: NetworkDriver): Promise<NetworkModule> {
+  static async open(ctx: ServiceContext): Promise<NetworkModule> {
+    const driver = ctx.drivers.network;
     await migrate(ctx.db, 'network', networkMigrations);
     const m = new NetworkModule(ctx, driver);
-    const findByName = async (name: string) => (ctx.identity as unknown as { findProjectByName?: (n: string) => Promise<{ id: string } | undefined> }).findProjectByName?.(name);
-    await seedNetworks(m.domain, ctx.identity, { admin: (await findByName('admin'))?.id, demo: (await findByName('demo'))?.id });
+    const identity = ctx.facades.identity;
+    await seedNetworks(m.domain, identity, { admin: (await identity.findProjectByName('admin'))?.id, demo: (await identity.findProjectByName('demo'))?.id });
     return m;
   }
 
@@ -121,7 +56,7 @@ export class NetworkModule implements ServiceModule {
     return {
       prefix: NETWORK_PATH,
       rules: () => this.rules,
-      faults: networkFaults,
+      faults: networkFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
       // NOTE: Neutron also answers every path with a `.json` suffix (Tempest's quota client uses it).
       routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies)]
@@ -301,7 +236,3 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
   };
 }
 
-function loadPolicyOverrides(dataDir: string): Record<string, string> {
-  const json = join(dataDir, 'policy.json');
-  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
-}

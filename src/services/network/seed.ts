@@ -1,6 +1,6 @@
 // DevStack's networks: `public` (external, 172.24.4.0/24, no DHCP, the default), the default subnetpool and, for project demo,
 // `private` (10.0.0.0/26) with `router1` between them. Idempotent: found by name, made when missing.
-import type { IdentityFacade } from '../index.js';
+import type { IdentityFacade } from '../service-module.js';
 import type { NetworkDomain } from './domain/network-domain.js';
 
 export async function seedNetworks(d: NetworkDomain, identity: IdentityFacade & { findProjectByName?: (name: string) => Promise<{ id: string } | undefined> }, projectIds: { admin?: string; demo?: string }): Promise<void> {

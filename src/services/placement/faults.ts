@@ -1,5 +1,6 @@
 import type { Faults } from '../../core/http/service-plugin.js';
 import { ApiError, STATUS_TITLES } from '../../core/errors/errors.js';
+import { keystoneMiddleware401 } from '../../core/http/unauthorized.js';
 import { BadMicroversion } from './microversions.js';
 
 /** Placement's error codes (placement/errors.py), sent as `code` from microversion 1.23. */
@@ -46,12 +47,7 @@ export function placementFaults(authUrl: () => string): Faults {
   return {
     render(thrown: ApiError): { status: number; headers: Record<string, string>; body: unknown } {
       let err = thrown;
-      if (err.status === 401) {
-        return {
-          status: 401, headers: { 'WWW-Authenticate': `Keystone uri="${authUrl()}"` },
-          body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
-        };
-      }
+      if (err.status === 401) return keystoneMiddleware401(authUrl());
       const status = err.status;
       const explanation = EXPLANATIONS[status] ?? TITLES[status] ?? 'Error';
       // NOTE: ctx.authorize's denial, in placement's words (exception.PolicyNotAuthorized).

@@ -1,12 +1,11 @@
 // The placement service: OpenStack Placement (Zed, microversions 1.0-1.39) at /placement.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
-import type { ServiceContext, ServiceModule } from '../index.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { aggregateRoutes } from './api/aggregates.routes.js';
 import { allocationCandidateRoutes } from './api/allocation-candidates.routes.js';
 import { allocationRoutes } from './api/allocations.routes.js';
@@ -31,7 +30,7 @@ export { PLACEMENT_PATH };
 // NOTE: Nova's initial allocation ratios (initial_cpu_allocation_ratio 4.0, ram 1.0, disk 1.0).
 const DEFAULT_RATIOS = { VCPU: 4.0, MEMORY_MB: 1.0, DISK_GB: 1.0 };
 
-export class PlacementModule implements ServiceModule {
+export class PlacementModule implements ServiceModule<PlacementFacade> {
   readonly domain: PlacementDomain;
   readonly rules: RuleSet;
   readonly facade: PlacementFacade;
@@ -199,7 +198,3 @@ function makeFacade(d: PlacementDomain): PlacementFacade {
   };
 }
 
-function loadPolicyOverrides(dataDir: string): Record<string, string> {
-  const json = join(dataDir, 'policy.json');
-  return existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, string> : {};
-}

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import pino from 'pino';
-import { defaultConfig } from '../../../src/config.js';
 import { openDatabase } from '../../../src/core/db/database.js';
-import type { ServiceContext } from '../../../src/services/index.js';
+import { serviceContext } from '../../support/service-context.js';
 import { ImageModule, type ImageFacade } from '../../../src/services/image/index.js';
 
 // The facade compute calls (createImage, uploadImage, findImage, imageFilePath, deleteImage), on
@@ -22,12 +20,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stratus-image-facade-'));
   const { db, close: c } = openDatabase(join(dir, 'stratus.db'));
   close = c;
-  const ctx = {
-    config: { ...defaultConfig(), dataDir: dir }, db, logger: pino({ level: 'silent' }),
-    tokens: { validate: async () => { throw new Error('no tokens here'); } }, baseUrl: () => 'http://127.0.0.1',
-    identity: {} as ServiceContext['identity'], facade: () => undefined, drivers: {},
-  } as ServiceContext;
-  module = await ImageModule.open(ctx);
+  module = await ImageModule.open(serviceContext(db, dir));
   facade = module.facade;
 });
 after(async () => { await module.close(); await close(); rmSync(dir, { recursive: true, force: true }); });

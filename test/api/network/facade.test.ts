@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pino from 'pino';
 import { openDatabase } from '../../../src/core/db/database.js';
-import { defaultConfig } from '../../../src/config.js';
 import { FakeNetworkDriver } from '../../../src/drivers/network/fake-network.js';
 import { NetworkModule } from '../../../src/services/network/index.js';
+import { identityOf, serviceContext } from '../../support/service-context.js';
 
 // The facade compute uses: ports for a server, its addresses as Nova shows them, floating IPs.
 
@@ -19,11 +18,7 @@ before(async () => {
   const projects: Record<string, { id: string; name: string; domainId: string }> = {
     admin: { id: 'a'.repeat(32), name: 'admin', domainId: 'default' }, demo: { id: PROJECT, name: 'demo', domainId: 'default' },
   };
-  m = await NetworkModule.open({
-    config: { ...defaultConfig(), dataDir: '/nonexistent' }, db, logger: pino({ level: 'silent' }),
-    tokens: { validate: async () => { throw new Error('unused'); } }, baseUrl: () => '', facade: () => undefined, drivers: { network: driver },
-    identity: { findProject: async () => undefined, findUser: async () => undefined, findProjectByName: async (n: string) => projects[n] },
-  }, driver);
+  m = await NetworkModule.open(serviceContext(db, '/nonexistent', { facades: { identity: identityOf(projects) }, drivers: { network: driver } }));
   await m.start();
 });
 after(async () => { await m.close(); await close(); });

@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { defaultConfig } from '../../../src/config.js';
 import { openDatabase } from '../../../src/core/db/database.js';
 import { PlacementModule, type PlacementFacade } from '../../../src/services/placement/index.js';
-import type { ServiceContext } from '../../../src/services/index.js';
+import { serviceContext } from '../../support/service-context.js';
 
 // The facade compute codes against, over a placement service of its own (no HTTP).
 
@@ -19,8 +17,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stratus-plc-'));
   const { db, close: c } = openDatabase(join(dir, 'stratus.db'));
   close = c;
-  const ctx = { config: { ...defaultConfig(), dataDir: dir }, db, logger: pino({ level: 'silent' }) } as unknown as ServiceContext;
-  f = (await PlacementModule.open(ctx)).facade;
+  f = (await PlacementModule.open(serviceContext(db, dir))).facade;
 });
 after(async () => { await close(); rmSync(dir, { recursive: true, force: true }); });
 

@@ -1,7 +1,7 @@
 // Compute's own resources (flavors, keypairs, aggregates and availability zones, server groups,
 // quotas), built once by the module; the servers part reaches them through ComputeCore.
 import type { Db } from '../../../core/db/database.js';
-import type { IdentityFacade } from '../../index.js';
+import type { IdentityFacade } from '../../service-module.js';
 import { AggregatesStore } from '../store/aggregates.store.js';
 import { FlavorsStore } from '../store/flavors.store.js';
 import { KeypairsStore } from '../store/keypairs.store.js';
