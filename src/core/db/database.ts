@@ -3,7 +3,12 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type Db = Kysely<any>;
+/**
+ * A database handle. A service's store names its tables' columns (`Db<ComputeDatabase>`), so that
+ * Kysely checks every table, column and value; the bare `Db` is for code that knows no service's
+ * tables (migrations, the task manager) and for what is passed between services.
+ */
+export type Db<Tables = any> = Kysely<Tables>;
 
 /** One migration: an id and the SQL statements it runs, in one transaction. */
 export interface Migration { id: string; statements: string[] }

@@ -1,29 +1,30 @@
 // SQL for host aggregates, their hosts and metadata.
-import type { Db } from '../../../core/db/database.js';
+import type { ComputeDb } from './database.js';
+import { insertionOrder } from './sqlite.js';
 
 export interface AggregateRecord { id: number; uuid: string; name: string; created_at: string; updated_at: string | null }
 export interface Aggregate extends AggregateRecord { hosts: string[]; metadata: Record<string, string> }
 
 export class AggregatesStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
   private async full(r: AggregateRecord): Promise<Aggregate> {
-    const hosts = (await this.db.selectFrom('aggregate_hosts').select('host').where('aggregate_id', '=', r.id).orderBy('rowid').execute()).map((h) => h.host as string);
+    const hosts = (await this.db.selectFrom('aggregate_hosts').select('host').where('aggregate_id', '=', r.id).orderBy(insertionOrder).execute()).map((h) => h.host);
     const md = await this.db.selectFrom('aggregate_metadata').select(['key', 'value']).where('aggregate_id', '=', r.id).orderBy('key').execute();
-    return { ...r, hosts, metadata: Object.fromEntries(md.map((m) => [m.key as string, m.value as string])) };
+    return { ...r, hosts, metadata: Object.fromEntries(md.map((m) => [m.key, m.value])) };
   }
 
   async get(id: number): Promise<Aggregate | undefined> {
     const r = await this.db.selectFrom('aggregates').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? this.full(r as AggregateRecord) : undefined;
+    return r ? this.full(r) : undefined;
   }
 
   async byName(name: string): Promise<AggregateRecord | undefined> {
-    return (await this.db.selectFrom('aggregates').selectAll().where('name', '=', name).executeTakeFirst()) as AggregateRecord | undefined;
+    return await this.db.selectFrom('aggregates').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
   async list(): Promise<Aggregate[]> {
-    const rows = (await this.db.selectFrom('aggregates').selectAll().orderBy('id').execute()) as AggregateRecord[];
+    const rows = await this.db.selectFrom('aggregates').selectAll().orderBy('id').execute();
     return Promise.all(rows.map((r) => this.full(r)));
   }
 

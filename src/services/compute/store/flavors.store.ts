@@ -1,6 +1,7 @@
 // SQL for flavors, their extra specs and their project access list.
-import type { Db } from '../../../core/db/database.js';
-import { newTable } from '../../../core/db/table.js';
+import { sql } from 'kysely';
+import { newTable, type Table } from '../../../core/db/table.js';
+import type { ComputeDb } from './database.js';
 
 export interface FlavorRecord {
   id: string; name: string; vcpus: number; ram: number; disk: number; ephemeral: number; swap: number;
@@ -19,8 +20,8 @@ export interface FlavorListQuery {
 }
 
 export class FlavorsStore {
-  readonly table;
-  constructor(readonly db: Db) { this.table = newTable<FlavorRecord>(db, 'flavors', { bools: ['is_public', 'disabled'] }); }
+  readonly table: Table<FlavorRecord>;
+  constructor(readonly db: ComputeDb) { this.table = newTable(db, 'flavors', { bools: ['is_public', 'disabled'] }); }
 
   get(id: string) { return this.table.get(id); }
   async byName(name: string) { return (await this.table.list({ name }))[0]; }
@@ -39,8 +40,9 @@ export class FlavorsStore {
         ? s.where((eb) => eb.or([eb('is_public', '=', 1), eb('id', 'in', eb.selectFrom('flavor_projects').select('flavor_id').where('project_id', '=', pid))]))
         : s.where('is_public', '=', 1);
     } else if (q.isPublic === false) s = s.where('is_public', '=', 0);
-    s = s.orderBy(q.sortKey, q.sortDir).orderBy('id', q.sortDir);
-    return (await s.execute()).map(decode);
+    // NOTE: the sort key is a flavor column the domain has checked against Nova's list.
+    s = s.orderBy(sql.ref(q.sortKey), q.sortDir).orderBy('id', q.sortDir);
+    return (await s.execute()).map(this.table.decode);
   }
 
   async canAccess(flavorId: string, projectId: string): Promise<boolean> {
@@ -49,7 +51,7 @@ export class FlavorsStore {
 
   async extraSpecs(flavorId: string): Promise<Record<string, string>> {
     const rows = await this.db.selectFrom('flavor_extra_specs').select(['key', 'value']).where('flavor_id', '=', flavorId).orderBy('key').execute();
-    return Object.fromEntries(rows.map((r) => [r.key as string, r.value as string]));
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
   async setExtraSpecs(flavorId: string, specs: Record<string, string>): Promise<void> {
@@ -67,7 +69,7 @@ export class FlavorsStore {
   }
 
   async projects(flavorId: string): Promise<string[]> {
-    return (await this.db.selectFrom('flavor_projects').select('project_id').where('flavor_id', '=', flavorId).orderBy('project_id').execute()).map((r) => r.project_id as string);
+    return (await this.db.selectFrom('flavor_projects').select('project_id').where('flavor_id', '=', flavorId).orderBy('project_id').execute()).map((r) => r.project_id);
   }
 
   async addProject(flavorId: string, projectId: string): Promise<void> {
@@ -79,5 +81,3 @@ export class FlavorsStore {
     return Number(r.numDeletedRows) > 0;
   }
 }
-
-const decode = (r: Record<string, any>): FlavorRecord => ({ ...r, is_public: Boolean(r.is_public), disabled: Boolean(r.disabled) } as FlavorRecord);

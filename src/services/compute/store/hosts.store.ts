@@ -1,6 +1,7 @@
 // SQL for compute services (nova-compute, nova-scheduler, nova-conductor rows of os-services) and
 // compute nodes (os-hypervisors), filled from the hypervisor driver on start.
-import type { Db } from '../../../core/db/database.js';
+import { codec } from '../../../core/db/table.js';
+import type { ComputeDb, ComputeServicesTable } from './database.js';
 
 export interface ComputeServiceRecord {
   id: string; binary: string; host: string; topic: string; disabled: boolean; disabled_reason: string | null;
@@ -12,20 +13,20 @@ export interface ComputeNodeRecord {
   local_gb: number; hypervisor_type: string; hypervisor_version: number; host_ip: string; cpu_info: string; created_at: string; updated_at: string;
 }
 
-const svc = (r: any): ComputeServiceRecord => ({ ...r, disabled: Boolean(r.disabled), forced_down: Boolean(r.forced_down) });
+const svc = codec<ComputeServiceRecord, ComputeServicesTable>({ bools: ['disabled', 'forced_down'] });
 
 export class HostsStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
   async services(filter: { host?: string; binary?: string } = {}): Promise<ComputeServiceRecord[]> {
     let q = this.db.selectFrom('compute_services').selectAll();
     if (filter.host) q = q.where('host', '=', filter.host);
     if (filter.binary) q = q.where('binary', '=', filter.binary);
-    return (await q.orderBy('created_at').orderBy('binary').execute()).map(svc);
+    return (await q.orderBy('created_at').orderBy('binary').execute()).map(svc.decode);
   }
   async service(id: string): Promise<ComputeServiceRecord | undefined> {
     const r = await this.db.selectFrom('compute_services').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? svc(r) : undefined;
+    return r ? svc.decode(r) : undefined;
   }
   async upsertService(r: ComputeServiceRecord): Promise<ComputeServiceRecord> {
     const existing = (await this.services({ host: r.host, binary: r.binary }))[0];
@@ -33,14 +34,11 @@ export class HostsStore {
       await this.db.updateTable('compute_services').set({ updated_at: r.updated_at }).where('id', '=', existing.id).execute();
       return { ...existing, updated_at: r.updated_at };
     }
-    await this.db.insertInto('compute_services').values({ ...r, disabled: r.disabled ? 1 : 0, forced_down: r.forced_down ? 1 : 0 }).execute();
+    await this.db.insertInto('compute_services').values(svc.encode(r)).execute();
     return r;
   }
   async updateService(id: string, patch: Partial<ComputeServiceRecord>): Promise<void> {
-    const v: Record<string, unknown> = { ...patch };
-    if ('disabled' in patch) v.disabled = patch.disabled ? 1 : 0;
-    if ('forced_down' in patch) v.forced_down = patch.forced_down ? 1 : 0;
-    await this.db.updateTable('compute_services').set(v).where('id', '=', id).execute();
+    await this.db.updateTable('compute_services').set(svc.encode(patch)).where('id', '=', id).execute();
   }
   async deleteService(id: string): Promise<void> {
     await this.db.deleteFrom('compute_nodes').where('service_id', '=', id).execute();
@@ -48,13 +46,13 @@ export class HostsStore {
   }
 
   async nodes(): Promise<ComputeNodeRecord[]> {
-    return await this.db.selectFrom('compute_nodes').selectAll().orderBy('seq').execute() as ComputeNodeRecord[];
+    return await this.db.selectFrom('compute_nodes').selectAll().orderBy('seq').execute();
   }
   async node(id: string): Promise<ComputeNodeRecord | undefined> {
-    return await this.db.selectFrom('compute_nodes').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('seq', '=', Number(id) || -1)])).executeTakeFirst() as ComputeNodeRecord | undefined;
+    return await this.db.selectFrom('compute_nodes').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('seq', '=', Number(id) || -1)])).executeTakeFirst();
   }
   async nodeByName(name: string): Promise<ComputeNodeRecord | undefined> {
-    return await this.db.selectFrom('compute_nodes').selectAll().where('hypervisor_hostname', '=', name).executeTakeFirst() as ComputeNodeRecord | undefined;
+    return await this.db.selectFrom('compute_nodes').selectAll().where('hypervisor_hostname', '=', name).executeTakeFirst();
   }
   async upsertNode(r: Omit<ComputeNodeRecord, 'seq'>): Promise<ComputeNodeRecord> {
     const existing = await this.nodeByName(r.hypervisor_hostname);

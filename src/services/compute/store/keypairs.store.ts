@@ -1,19 +1,19 @@
 // SQL for key pairs (per user, unique by name).
-import type { Db } from '../../../core/db/database.js';
+import type { ComputeDb } from './database.js';
 
 export interface KeypairRecord {
   id: number; user_id: string; name: string; fingerprint: string; public_key: string; type: 'ssh' | 'x509'; created_at: string;
 }
 
 export class KeypairsStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
   async get(userId: string, name: string): Promise<KeypairRecord | undefined> {
-    return (await this.db.selectFrom('key_pairs').selectAll().where('user_id', '=', userId).where('name', '=', name).executeTakeFirst()) as KeypairRecord | undefined;
+    return (await this.db.selectFrom('key_pairs').selectAll().where('user_id', '=', userId).where('name', '=', name).executeTakeFirst());
   }
 
   async list(userId: string): Promise<KeypairRecord[]> {
-    return (await this.db.selectFrom('key_pairs').selectAll().where('user_id', '=', userId).orderBy('name').execute()) as KeypairRecord[];
+    return (await this.db.selectFrom('key_pairs').selectAll().where('user_id', '=', userId).orderBy('name').execute());
   }
 
   async count(userId: string): Promise<number> {

@@ -1,6 +1,7 @@
 // SQL for migrations (Nova's migrations table): one row per resize (and, later, cold or live
 // migration), its status moving as the work goes.
 import type { Db } from '../../../core/db/database.js';
+import { computeDb, type ComputeDb } from './database.js';
 
 export interface MigrationRecord {
   id: number; uuid: string; instance_uuid: string; migration_type: 'resize' | 'migration' | 'live-migration' | 'evacuation';
@@ -15,21 +16,21 @@ export interface MigrationListQuery {
 }
 
 export class MigrationsStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
-  async insert(r: Omit<MigrationRecord, 'id'>, db: Db = this.db): Promise<number> {
-    const res = await db.insertInto('migrations').values(r).executeTakeFirst();
+  async insert(r: Omit<MigrationRecord, 'id'>, tx: Db = this.db): Promise<number> {
+    const res = await computeDb(tx).insertInto('migrations').values(r).executeTakeFirst();
     return Number(res.insertId);
   }
 
-  async setStatus(id: number, status: string, at: string, db: Db = this.db): Promise<void> {
-    await db.updateTable('migrations').set({ status, updated_at: at }).where('id', '=', id).execute();
+  async setStatus(id: number, status: string, at: string, tx: Db = this.db): Promise<void> {
+    await computeDb(tx).updateTable('migrations').set({ status, updated_at: at }).where('id', '=', id).execute();
   }
 
   /** The instance's latest migration in one of `statuses`. */
   async latest(instanceUuid: string, statuses: string[]): Promise<MigrationRecord | undefined> {
     return await this.db.selectFrom('migrations').selectAll().where('instance_uuid', '=', instanceUuid).where('status', 'in', statuses)
-      .orderBy('id', 'desc').executeTakeFirst() as MigrationRecord | undefined;
+      .orderBy('id', 'desc').executeTakeFirst();
   }
 
   /** Newest first (Nova's created_at desc, id desc). */
@@ -39,11 +40,12 @@ export class MigrationsStore {
     if (q.host) s = s.where((eb) => eb.or([eb('source_compute', '=', q.host!), eb('dest_compute', '=', q.host!)]));
     if (q.sourceCompute) s = s.where('source_compute', '=', q.sourceCompute);
     if (q.instanceUuid) s = s.where('instance_uuid', '=', q.instanceUuid);
-    if (q.migrationType) s = s.where('migration_type', '=', q.migrationType);
+    // NOTE: the filter is the client's text: a type Nova does not have matches no row.
+    if (q.migrationType) s = s.where('migration_type', '=', q.migrationType as MigrationRecord['migration_type']);
     if (q.projectId) s = s.where('project_id', '=', q.projectId);
     if (q.userId) s = s.where('user_id', '=', q.userId);
     if (q.changesSince) s = s.where((eb) => eb.fn.coalesce('updated_at', 'created_at'), '>=', q.changesSince);
     if (q.changesBefore) s = s.where((eb) => eb.fn.coalesce('updated_at', 'created_at'), '<=', q.changesBefore);
-    return await s.orderBy('created_at', 'desc').orderBy('id', 'desc').execute() as MigrationRecord[];
+    return await s.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   }
 }

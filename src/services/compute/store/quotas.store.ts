@@ -1,12 +1,12 @@
 // SQL for quota limits set per project (user_id '') or per user of a project.
-import type { Db } from '../../../core/db/database.js';
+import type { ComputeDb } from './database.js';
 
 export class QuotasStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
   async limits(projectId: string, userId = ''): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('quotas').select(['resource', 'hard_limit']).where('project_id', '=', projectId).where('user_id', '=', userId).execute();
-    return Object.fromEntries(rows.map((r) => [r.resource as string, Number(r.hard_limit)]));
+    return Object.fromEntries(rows.map((r) => [r.resource, Number(r.hard_limit)]));
   }
 
   async set(projectId: string, userId: string, values: Record<string, number>): Promise<void> {

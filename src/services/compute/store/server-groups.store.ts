@@ -1,26 +1,24 @@
 // SQL for server groups and their members.
-import type { Db } from '../../../core/db/database.js';
+import { newTable, type Table } from '../../../core/db/table.js';
+import type { ComputeDb } from './database.js';
+import { insertionOrder } from './sqlite.js';
 
 export interface ServerGroupRecord {
   id: string; name: string; project_id: string; user_id: string; policy: string;
   rules: { max_server_per_host?: number }; created_at: string;
 }
 
-const decode = (r: Record<string, any>): ServerGroupRecord => ({ ...r, rules: JSON.parse(r.rules as string) } as ServerGroupRecord);
-
 export class ServerGroupsStore {
-  constructor(readonly db: Db) {}
+  readonly table: Table<ServerGroupRecord>;
+  constructor(readonly db: ComputeDb) { this.table = newTable(db, 'server_groups', { json: ['rules'] }); }
 
-  async get(id: string): Promise<ServerGroupRecord | undefined> {
-    const r = await this.db.selectFrom('server_groups').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? decode(r) : undefined;
-  }
+  get(id: string): Promise<ServerGroupRecord | undefined> { return this.table.get(id); }
 
   /** Groups of a project, or of every project when projectId is null (an admin's all_projects). */
   async list(projectId: string | null): Promise<ServerGroupRecord[]> {
     let q = this.db.selectFrom('server_groups').selectAll();
     if (projectId !== null) q = q.where('project_id', '=', projectId);
-    return (await q.orderBy('created_at').orderBy('id').execute()).map(decode);
+    return (await q.orderBy('created_at').orderBy('id').execute()).map(this.table.decode);
   }
 
   async count(projectId: string): Promise<number> {
@@ -28,17 +26,12 @@ export class ServerGroupsStore {
     return Number(r?.n ?? 0);
   }
 
-  async insert(r: ServerGroupRecord): Promise<void> {
-    await this.db.insertInto('server_groups').values({ ...r, rules: JSON.stringify(r.rules) }).execute();
-  }
+  async insert(r: ServerGroupRecord): Promise<void> { await this.table.insert(r); }
 
-  async delete(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('server_groups').where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
-  }
+  delete(id: string): Promise<boolean> { return this.table.delete(id); }
 
   async members(groupId: string): Promise<string[]> {
-    return (await this.db.selectFrom('server_group_members').select('instance_id').where('group_id', '=', groupId).orderBy('rowid').execute()).map((r) => r.instance_id as string);
+    return (await this.db.selectFrom('server_group_members').select('instance_id').where('group_id', '=', groupId).orderBy(insertionOrder).execute()).map((r) => r.instance_id);
   }
 
   async addMember(groupId: string, instanceId: string): Promise<void> {
@@ -51,6 +44,6 @@ export class ServerGroupsStore {
   }
 
   async groupOf(instanceId: string): Promise<string | undefined> {
-    return (await this.db.selectFrom('server_group_members').select('group_id').where('instance_id', '=', instanceId).executeTakeFirst())?.group_id as string | undefined;
+    return (await this.db.selectFrom('server_group_members').select('group_id').where('instance_id', '=', instanceId).executeTakeFirst())?.group_id;
   }
 }

@@ -1,8 +1,10 @@
 // SQL for servers (instances), faults, tags, instance actions and events. List queries take the
 // project scope as a required argument (null only for an admin's all_tenants).
-import { sql } from 'kysely';
-import type { Db } from '../../../core/db/database.js';
+import { sql, type Selectable } from 'kysely';
 import { codec } from '../../../core/db/table.js';
+import type { Db } from '../../../core/db/database.js';
+import { computeDb, type ComputeDb, type InstancesTable } from './database.js';
+import { afterMarker, jsonField, matches } from './sqlite.js';
 
 export interface FlavorSnapshot {
   id: string; name: string; vcpus: number; ram: number; disk: number; ephemeral: number; swap: number;
@@ -38,7 +40,7 @@ export interface FaultRecord { id: number; instance_uuid: string; code: number; 
 export interface ActionRecord { id: number; action: string; instance_uuid: string; request_id: string; user_id: string; project_id: string; start_time: string; finish_time: string | null; message: string | null; updated_at: string }
 export interface EventRecord { id: number; action_id: number; event: string; start_time: string; finish_time: string | null; result: string | null; traceback: string | null; host: string | null; details: string | null }
 
-const inst = codec<InstanceRecord>({
+const inst = codec<InstanceRecord, InstancesTable>({
   bools: ['locked', 'auto_disk_config', 'deleted'],
   json: ['flavor', 'old_flavor', 'metadata', 'security_groups', 'networks', 'block_devices', 'trusted_certs', 'scheduler_hints', 'system_metadata'],
 });
@@ -61,41 +63,33 @@ export interface ServerListQuery {
   marker?: InstanceRecord;
 }
 
-/**
- * Rows after the marker row in `order` (keyset pagination, as oslo.db's paginate_query): the first
- * key that differs decides. SQLite sorts NULL first ascending and last descending.
- */
-function afterMarker(order: { key: string; dir: 'asc' | 'desc' }[], marker: Record<string, unknown>) {
-  return sql<boolean>`(${sql.join(order.map((k, i) => {
-    const equal = order.slice(0, i).map((e) => (marker[e.key] === null ? sql`${sql.ref(e.key)} IS NULL` : sql`${sql.ref(e.key)} = ${marker[e.key]}`));
-    const col = sql.ref(k.key); const m = marker[k.key];
-    const beyond = k.dir === 'asc'
-      ? (m === null ? sql`${col} IS NOT NULL` : sql`${col} > ${m}`)
-      : (m === null ? sql`0` : sql`(${col} < ${m} OR ${col} IS NULL)`);
-    return sql`(${sql.join([...equal, beyond], sql` AND `)})`;
-  }), sql` OR `)})`;
-}
-
 export const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class ServersStore {
-  constructor(readonly db: Db) {}
+  constructor(readonly db: ComputeDb) {}
 
-  decode(row: Record<string, any>): InstanceRecord { return inst.decode(row); }
+  decode(row: Selectable<InstancesTable>): InstanceRecord { return inst.decode(row); }
 
-  async get(id: string, db: Db = this.db): Promise<InstanceRecord | undefined> {
+  async get(id: string, tx: Db = this.db): Promise<InstanceRecord | undefined> {
+    const db = computeDb(tx);
     const row = await db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? inst.decode(row) : undefined;
   }
 
-  async insert(r: InstanceRecord, db: Db = this.db): Promise<void> {
+  async insert(r: InstanceRecord, tx: Db = this.db): Promise<void> {
+    const db = computeDb(tx);
     await db.insertInto('instances').values(inst.encode(r)).execute();
   }
 
   /** Writes `patch` (and updated_at); with `expect`, only when the row still has those values. */
-  async update(id: string, patch: Partial<InstanceRecord>, db: Db = this.db, expect?: Partial<InstanceRecord>): Promise<boolean> {
+  async update(id: string, patch: Partial<InstanceRecord>, tx: Db = this.db, expect?: Partial<InstanceRecord>): Promise<boolean> {
+    const db = computeDb(tx);
     let q = db.updateTable('instances').set(inst.encode({ ...patch, updated_at: patch.updated_at ?? now() })).where('id', '=', id);
-    for (const [k, v] of Object.entries(expect ?? {})) q = v === null ? q.where(k, 'is', null) : q.where(k, '=', v as any);
+    const expected = inst.encode(expect ?? {});
+    for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
+      const v = expected[k];
+      q = v === null ? q.where(sql.ref(k), 'is', null) : q.where(sql.ref(k), '=', v);
+    }
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
@@ -107,7 +101,7 @@ export class ServersStore {
     if (q.deleted !== undefined) s = s.where('deleted', '=', q.deleted ? 1 : 0);
     else if (!q.changesSince && !q.changesBefore) s = s.where('deleted', '=', 0);
     if (q.image) s = s.where('image_ref', '=', q.image);
-    if (q.flavor) s = s.where(sql`json_extract(flavor, '$.id')`, '=', q.flavor);
+    if (q.flavor) s = s.where(jsonField('flavor', 'id'), '=', q.flavor);
     if (q.host) s = s.where('host', '=', q.host);
     if (q.node) s = s.where('node', '=', q.node);
     if (q.reservationId) s = s.where('reservation_id', '=', q.reservationId);
@@ -137,17 +131,18 @@ export class ServersStore {
       s = s.where('id', 'not in', all);
     }
     if (q.notTagsAny?.length) s = s.where('id', 'not in', tagSub(q.notTagsAny));
-    if (q.name) s = s.where(sql<boolean>`name REGEXP ${q.name}`);
+    if (q.name) s = s.where(matches('name', q.name));
     const order = [...q.sort, { key: 'id', dir: q.sort[0]?.dir ?? 'desc' }];
     if (q.marker) s = s.where(afterMarker(order, inst.encode(q.marker)));
-    for (const k of order) s = s.orderBy(k.key, k.dir);
+    // NOTE: the sort keys are instance columns the domain has checked against Nova's list.
+    for (const k of order) s = s.orderBy(sql.ref(k.key), k.dir);
     if (q.limit !== undefined) s = s.limit(q.limit);
     return (await s.execute()).map((r) => inst.decode(r));
   }
 
   async countActive(projectId: string): Promise<{ instances: number; cores: number; ram: number }> {
     const r = await this.db.selectFrom('instances')
-      .select([sql<number>`count(*)`.as('instances'), sql<number>`coalesce(sum(json_extract(flavor, '$.vcpus')), 0)`.as('cores'), sql<number>`coalesce(sum(json_extract(flavor, '$.ram')), 0)`.as('ram')])
+      .select([sql<number>`count(*)`.as('instances'), sql<number>`coalesce(sum(${jsonField('flavor', 'vcpus')}), 0)`.as('cores'), sql<number>`coalesce(sum(${jsonField('flavor', 'ram')}), 0)`.as('ram')])
       .where('project_id', '=', projectId).where('deleted', '=', 0).executeTakeFirstOrThrow();
     return { instances: Number(r.instances), cores: Number(r.cores), ram: Number(r.ram) };
   }
@@ -169,21 +164,21 @@ export class ServersStore {
   }
 
   // Faults
-  async addFault(f: Omit<FaultRecord, 'id'>, db: Db = this.db): Promise<void> { await db.insertInto('instance_faults').values(f).execute(); }
+  async addFault(f: Omit<FaultRecord, 'id'>, tx: Db = this.db): Promise<void> { await computeDb(tx).insertInto('instance_faults').values(f).execute(); }
   async latestFault(id: string): Promise<FaultRecord | undefined> {
-    return await this.db.selectFrom('instance_faults').selectAll().where('instance_uuid', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst() as FaultRecord | undefined;
+    return await this.db.selectFrom('instance_faults').selectAll().where('instance_uuid', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   }
   async latestFaults(ids: string[]): Promise<Map<string, FaultRecord>> {
     const out = new Map<string, FaultRecord>();
     if (ids.length === 0) return out;
-    const rows = await this.db.selectFrom('instance_faults').selectAll().where('instance_uuid', 'in', ids).orderBy('id', 'asc').execute() as FaultRecord[];
+    const rows = await this.db.selectFrom('instance_faults').selectAll().where('instance_uuid', 'in', ids).orderBy('id', 'asc').execute();
     for (const r of rows) out.set(r.instance_uuid, r);
     return out;
   }
 
   // Tags
   async tags(id: string): Promise<string[]> {
-    return (await this.db.selectFrom('instance_tags').select('tag').where('instance_uuid', '=', id).orderBy('tag').execute()).map((r) => r.tag as string);
+    return (await this.db.selectFrom('instance_tags').select('tag').where('instance_uuid', '=', id).orderBy('tag').execute()).map((r) => r.tag);
   }
   async tagsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
@@ -193,7 +188,8 @@ export class ServersStore {
     }
     return out;
   }
-  async setTags(id: string, tags: string[], db: Db = this.db): Promise<void> {
+  async setTags(id: string, tags: string[], tx: Db = this.db): Promise<void> {
+    const db = computeDb(tx);
     await db.deleteFrom('instance_tags').where('instance_uuid', '=', id).execute();
     if (tags.length) await db.insertInto('instance_tags').values([...new Set(tags)].map((tag) => ({ instance_uuid: id, tag }))).execute();
   }
@@ -207,15 +203,18 @@ export class ServersStore {
   }
 
   // Instance actions
-  async startAction(a: Omit<ActionRecord, 'id' | 'finish_time' | 'message' | 'updated_at'>, db: Db = this.db): Promise<number> {
+  async startAction(a: Omit<ActionRecord, 'id' | 'finish_time' | 'message' | 'updated_at'>, tx: Db = this.db): Promise<number> {
+    const db = computeDb(tx);
     const r = await db.insertInto('instance_actions').values({ ...a, finish_time: null, message: null, updated_at: a.start_time }).executeTakeFirst();
     return Number(r.insertId);
   }
-  async startEvent(actionId: number, event: string, host: string | null, db: Db = this.db): Promise<number> {
+  async startEvent(actionId: number, event: string, host: string | null, tx: Db = this.db): Promise<number> {
+    const db = computeDb(tx);
     const r = await db.insertInto('instance_action_events').values({ action_id: actionId, event, start_time: now(), host }).executeTakeFirst();
     return Number(r.insertId);
   }
-  async finishEvent(eventId: number, result: 'Success' | 'Error', traceback: string | null, db: Db = this.db): Promise<void> {
+  async finishEvent(eventId: number, result: 'Success' | 'Error', traceback: string | null, tx: Db = this.db): Promise<void> {
+    const db = computeDb(tx);
     const t = now();
     await db.updateTable('instance_action_events').set({ finish_time: t, result, traceback }).where('id', '=', eventId).execute();
     const ev = await db.selectFrom('instance_action_events').select('action_id').where('id', '=', eventId).executeTakeFirst();
@@ -227,13 +226,13 @@ export class ServersStore {
     let q = this.db.selectFrom('instance_actions').selectAll().where('instance_uuid', '=', instanceId);
     if (opts.changesSince) q = q.where('updated_at', '>=', opts.changesSince);
     if (opts.changesBefore) q = q.where('updated_at', '<=', opts.changesBefore);
-    return await q.orderBy('start_time', 'desc').orderBy('id', 'desc').execute() as ActionRecord[];
+    return await q.orderBy('start_time', 'desc').orderBy('id', 'desc').execute();
   }
   async action(instanceId: string, requestId: string): Promise<ActionRecord | undefined> {
-    return await this.db.selectFrom('instance_actions').selectAll().where('instance_uuid', '=', instanceId).where('request_id', '=', requestId).executeTakeFirst() as ActionRecord | undefined;
+    return await this.db.selectFrom('instance_actions').selectAll().where('instance_uuid', '=', instanceId).where('request_id', '=', requestId).executeTakeFirst();
   }
   async events(actionId: number): Promise<EventRecord[]> {
-    return await this.db.selectFrom('instance_action_events').selectAll().where('action_id', '=', actionId).orderBy('id').execute() as EventRecord[];
+    return await this.db.selectFrom('instance_action_events').selectAll().where('action_id', '=', actionId).orderBy('id').execute();
   }
 
   // Consoles
@@ -241,6 +240,6 @@ export class ServersStore {
     await this.db.insertInto('console_connections').values({ token, instance_uuid: instanceId, protocol, type, created_at: now() }).execute();
   }
   async console(token: string): Promise<{ token: string; instance_uuid: string; protocol: string; type: string } | undefined> {
-    return await this.db.selectFrom('console_connections').selectAll().where('token', '=', token).executeTakeFirst() as any;
+    return await this.db.selectFrom('console_connections').selectAll().where('token', '=', token).executeTakeFirst();
   }
 }

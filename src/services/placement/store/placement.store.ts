@@ -1,36 +1,25 @@
 // SQL for placement: one class over a Kysely handle, so the domain can run it inside a transaction.
 import type { Db } from '../../../core/db/database.js';
+import type { AllocationRecord, ConsumerRecord, InventoryRecord, NamedRecord, PlacementDb, ProviderRecord } from './database.js';
+import { insertionOrder } from './sqlite.js';
 
-export interface ProviderRecord {
-  uuid: string; name: string; generation: number; parent_uuid: string | null; root_uuid: string;
-  created_at: string; updated_at: string;
-}
-export interface InventoryRecord {
-  provider_uuid: string; resource_class: string; total: number; reserved: number; min_unit: number;
-  max_unit: number; step_size: number; allocation_ratio: number; created_at: string; updated_at: string;
-}
-export interface ConsumerRecord {
-  uuid: string; project_id: string; user_id: string; generation: number; consumer_type: string | null;
-  created_at: string; updated_at: string;
-}
-export interface AllocationRecord {
-  consumer_uuid: string; provider_uuid: string; resource_class: string; used: number; created_at: string; updated_at: string;
-}
-export interface NamedRecord { name: string; created_at: string; updated_at: string }
+export type { AllocationRecord, ConsumerRecord, InventoryRecord, NamedRecord, ProviderRecord } from './database.js';
 
 export class PlacementStore {
-  constructor(readonly db: Db) {}
+  readonly db: PlacementDb;
+  /** `db`: the database or the domain's transaction in it. */
+  constructor(db: Db) { this.db = db; }
 
   // Providers.
   provider(uuid: string): Promise<ProviderRecord | undefined> {
-    return this.db.selectFrom('placement_providers').selectAll().where('uuid', '=', uuid).executeTakeFirst() as Promise<ProviderRecord | undefined>;
+    return this.db.selectFrom('placement_providers').selectAll().where('uuid', '=', uuid).executeTakeFirst();
   }
   providerByName(name: string): Promise<ProviderRecord | undefined> {
-    return this.db.selectFrom('placement_providers').selectAll().where('name', '=', name).executeTakeFirst() as Promise<ProviderRecord | undefined>;
+    return this.db.selectFrom('placement_providers').selectAll().where('name', '=', name).executeTakeFirst();
   }
   providers(): Promise<ProviderRecord[]> {
     // NOTE: creation order, as placement lists by its integer id.
-    return this.db.selectFrom('placement_providers').selectAll().orderBy('rowid').execute() as Promise<ProviderRecord[]>;
+    return this.db.selectFrom('placement_providers').selectAll().orderBy(insertionOrder).execute();
   }
   async insertProvider(p: ProviderRecord): Promise<void> { await this.db.insertInto('placement_providers').values(p).execute(); }
   async updateProvider(uuid: string, patch: Partial<ProviderRecord>): Promise<void> {
@@ -44,14 +33,14 @@ export class PlacementStore {
     return Number(r.numUpdatedRows) === 1;
   }
   async children(uuid: string): Promise<ProviderRecord[]> {
-    return await this.db.selectFrom('placement_providers').selectAll().where('parent_uuid', '=', uuid).execute() as ProviderRecord[];
+    return await this.db.selectFrom('placement_providers').selectAll().where('parent_uuid', '=', uuid).execute();
   }
 
   // Inventories.
   inventories(provider?: string): Promise<InventoryRecord[]> {
     let q = this.db.selectFrom('placement_inventories').selectAll();
     if (provider) q = q.where('provider_uuid', '=', provider);
-    return q.orderBy('resource_class').execute() as Promise<InventoryRecord[]>;
+    return q.orderBy('resource_class').execute();
   }
   async putInventory(inv: InventoryRecord): Promise<void> {
     await this.db.insertInto('placement_inventories').values(inv)
@@ -70,9 +59,9 @@ export class PlacementStore {
   }
 
   // Custom resource classes and traits.
-  customClasses(): Promise<NamedRecord[]> { return this.db.selectFrom('placement_resource_classes').selectAll().orderBy('name').execute() as Promise<NamedRecord[]>; }
+  customClasses(): Promise<NamedRecord[]> { return this.db.selectFrom('placement_resource_classes').selectAll().orderBy('name').execute(); }
   customClass(name: string): Promise<NamedRecord | undefined> {
-    return this.db.selectFrom('placement_resource_classes').selectAll().where('name', '=', name).executeTakeFirst() as Promise<NamedRecord | undefined>;
+    return this.db.selectFrom('placement_resource_classes').selectAll().where('name', '=', name).executeTakeFirst();
   }
   async insertClass(r: NamedRecord): Promise<void> { await this.db.insertInto('placement_resource_classes').values(r).execute(); }
   async renameClass(from: string, to: string, now: string): Promise<void> {
@@ -80,9 +69,9 @@ export class PlacementStore {
   }
   async deleteClass(name: string): Promise<void> { await this.db.deleteFrom('placement_resource_classes').where('name', '=', name).execute(); }
 
-  customTraits(): Promise<NamedRecord[]> { return this.db.selectFrom('placement_traits').selectAll().orderBy('name').execute() as Promise<NamedRecord[]>; }
+  customTraits(): Promise<NamedRecord[]> { return this.db.selectFrom('placement_traits').selectAll().orderBy('name').execute(); }
   customTrait(name: string): Promise<NamedRecord | undefined> {
-    return this.db.selectFrom('placement_traits').selectAll().where('name', '=', name).executeTakeFirst() as Promise<NamedRecord | undefined>;
+    return this.db.selectFrom('placement_traits').selectAll().where('name', '=', name).executeTakeFirst();
   }
   async insertTrait(r: NamedRecord): Promise<void> { await this.db.insertInto('placement_traits').values(r).execute(); }
   async deleteTrait(name: string): Promise<void> { await this.db.deleteFrom('placement_traits').where('name', '=', name).execute(); }
@@ -92,7 +81,7 @@ export class PlacementStore {
 
   // Provider traits and aggregates.
   async providerTraits(provider: string): Promise<string[]> {
-    return (await this.db.selectFrom('placement_provider_traits').select('trait').where('provider_uuid', '=', provider).orderBy('trait').execute()).map((r) => r.trait as string);
+    return (await this.db.selectFrom('placement_provider_traits').select('trait').where('provider_uuid', '=', provider).orderBy('trait').execute()).map((r) => r.trait);
   }
   async allProviderTraits(): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
@@ -106,7 +95,7 @@ export class PlacementStore {
     if (traits.length) await this.db.insertInto('placement_provider_traits').values(traits.map((trait) => ({ provider_uuid: provider, trait }))).execute();
   }
   async providerAggregates(provider: string): Promise<string[]> {
-    return (await this.db.selectFrom('placement_provider_aggregates').select('aggregate_uuid').where('provider_uuid', '=', provider).orderBy('aggregate_uuid').execute()).map((r) => r.aggregate_uuid as string);
+    return (await this.db.selectFrom('placement_provider_aggregates').select('aggregate_uuid').where('provider_uuid', '=', provider).orderBy('aggregate_uuid').execute()).map((r) => r.aggregate_uuid);
   }
   async allProviderAggregates(): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
@@ -122,7 +111,7 @@ export class PlacementStore {
 
   // Consumers and allocations.
   consumer(uuid: string): Promise<ConsumerRecord | undefined> {
-    return this.db.selectFrom('placement_consumers').selectAll().where('uuid', '=', uuid).executeTakeFirst() as Promise<ConsumerRecord | undefined>;
+    return this.db.selectFrom('placement_consumers').selectAll().where('uuid', '=', uuid).executeTakeFirst();
   }
   async putConsumer(c: ConsumerRecord): Promise<void> {
     await this.db.insertInto('placement_consumers').values(c).onConflict((oc) => oc.column('uuid').doUpdateSet({
@@ -131,24 +120,24 @@ export class PlacementStore {
   }
   async deleteConsumer(uuid: string): Promise<void> { await this.db.deleteFrom('placement_consumers').where('uuid', '=', uuid).execute(); }
   allocationsOfConsumer(uuid: string): Promise<AllocationRecord[]> {
-    return this.db.selectFrom('placement_allocations').selectAll().where('consumer_uuid', '=', uuid).execute() as Promise<AllocationRecord[]>;
+    return this.db.selectFrom('placement_allocations').selectAll().where('consumer_uuid', '=', uuid).execute();
   }
   allocationsOnProvider(provider: string): Promise<AllocationRecord[]> {
-    return this.db.selectFrom('placement_allocations').selectAll().where('provider_uuid', '=', provider).execute() as Promise<AllocationRecord[]>;
+    return this.db.selectFrom('placement_allocations').selectAll().where('provider_uuid', '=', provider).execute();
   }
   /** Class → amount used on a provider. */
   async usageOnProvider(provider: string): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('placement_usages').select(['resource_class', 'used']).where('provider_uuid', '=', provider).execute();
-    return Object.fromEntries(rows.map((r) => [r.resource_class as string, Number(r.used)]));
+    return Object.fromEntries(rows.map((r) => [r.resource_class, Number(r.used)]));
   }
   /** Provider → class → amount used, for every provider with allocations. */
   async usageByProvider(): Promise<Map<string, Record<string, number>>> {
     const rows = await this.db.selectFrom('placement_usages').select(['provider_uuid', 'resource_class', 'used']).execute();
     const out = new Map<string, Record<string, number>>();
     for (const r of rows) {
-      const usage = out.get(r.provider_uuid as string) ?? {};
-      usage[r.resource_class as string] = Number(r.used);
-      out.set(r.provider_uuid as string, usage);
+      const usage = out.get(r.provider_uuid) ?? {};
+      usage[r.resource_class] = Number(r.used);
+      out.set(r.provider_uuid, usage);
     }
     return out;
   }
@@ -161,6 +150,6 @@ export class PlacementStore {
     let q = this.db.selectFrom('placement_allocations as a').innerJoin('placement_consumers as c', 'c.uuid', 'a.consumer_uuid')
       .select(['a.resource_class', 'a.used', 'a.consumer_uuid', 'c.consumer_type']).where('c.project_id', '=', projectId);
     if (userId) q = q.where('c.user_id', '=', userId);
-    return await q.execute() as Array<{ resource_class: string; used: number; consumer_uuid: string; consumer_type: string | null }>;
+    return await q.execute();
   }
 }
