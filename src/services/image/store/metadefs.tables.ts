@@ -1,4 +1,5 @@
 import type { Db } from '../../../core/db/database.js';
+import type { ImageDb } from './database.js';
 
 export interface MetadefProperty { [key: string]: unknown }
 export interface MetadefObject { name: string; description?: string; required?: string[]; properties?: Record<string, MetadefProperty>; created_at: string; updated_at: string }
@@ -24,18 +25,19 @@ export interface NamespaceRecord {
 export interface ResourceTypeRecord { name: string; protected: boolean; created_at: string; updated_at: string }
 
 export class MetadefTables {
-  constructor(readonly db: Db) {}
+  readonly db: ImageDb;
+  constructor(db: Db) { this.db = db; }
 
   async get(namespace: string): Promise<NamespaceRecord | undefined> {
     const row = await this.db.selectFrom('glance_metadef_namespaces').select('data').where('namespace', '=', namespace).executeTakeFirst();
-    return row ? JSON.parse(row.data as string) as NamespaceRecord : undefined;
+    return row ? JSON.parse(row.data) as NamespaceRecord : undefined;
   }
 
   /** Namespaces a viewer may see: public ones and the project's own (all for an admin). */
   async list(viewer: { projectId: string | undefined; isAdmin: boolean }): Promise<NamespaceRecord[]> {
     let q = this.db.selectFrom('glance_metadef_namespaces').select('data').orderBy('namespace');
     if (!viewer.isAdmin) q = q.where((eb) => eb.or([eb('visibility', '=', 'public'), eb('owner', '=', viewer.projectId ?? '')]));
-    return (await q.execute()).map((r) => JSON.parse(r.data as string) as NamespaceRecord);
+    return (await q.execute()).map((r) => JSON.parse(r.data) as NamespaceRecord);
   }
 
   async insert(n: NamespaceRecord): Promise<void> {
@@ -54,12 +56,12 @@ export class MetadefTables {
 
   async resourceTypes(): Promise<ResourceTypeRecord[]> {
     const rows = await this.db.selectFrom('glance_metadef_resource_types').selectAll().orderBy('name').execute();
-    return rows.map((r) => ({ ...r, protected: Boolean(r.protected) }) as ResourceTypeRecord);
+    return rows.map((r) => ({ ...r, protected: Boolean(r.protected) }));
   }
 
   async resourceType(name: string): Promise<ResourceTypeRecord | undefined> {
     const r = await this.db.selectFrom('glance_metadef_resource_types').selectAll().where('name', '=', name).executeTakeFirst();
-    return r ? ({ ...r, protected: Boolean(r.protected) }) as ResourceTypeRecord : undefined;
+    return r ? { ...r, protected: Boolean(r.protected) } : undefined;
   }
 
   async insertResourceType(r: ResourceTypeRecord): Promise<void> {

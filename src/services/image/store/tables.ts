@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
-import { codec, type Row } from '../../../core/db/table.js';
+import { codec } from '../../../core/db/table.js';
+import type { ImageDatabase, ImagesTable, ImageDb } from './database.js';
 
 export type ImageStatus = 'queued' | 'saving' | 'active' | 'killed' | 'deleted' | 'uploading' | 'importing' | 'pending_delete' | 'deactivated';
 
@@ -45,15 +46,16 @@ export interface TaskRecord {
   input: Record<string, unknown>; result: Record<string, unknown> | null; message: string;
   created_at: string; updated_at: string;
 }
-const taskCodec = codec<TaskRecord>({ json: ['input', 'result'] });
+const taskCodec = codec<TaskRecord, ImageDatabase['glance_tasks']>({ json: ['input', 'result'] });
 
 /** Who is looking: list queries take it as a required argument, so none can forget the scope. */
 export interface Viewer { projectId: string | undefined; isAdmin: boolean }
 
-const imageCodec = codec<ImageRecord>({ bools: ['protected', 'os_hidden'], json: ['properties', 'tags'] });
+const imageCodec = codec<ImageRecord, ImagesTable>({ bools: ['protected', 'os_hidden'], json: ['properties', 'tags'] });
 
 export class ImageTables {
-  constructor(readonly db: Db) {}
+  readonly db: ImageDb;
+  constructor(db: Db) { this.db = db; }
 
   async get(id: string): Promise<ImageRecord | undefined> {
     const row = await this.db.selectFrom('glance_images').selectAll().where('id', '=', id).executeTakeFirst();
@@ -78,7 +80,7 @@ export class ImageTables {
 
   /** Every image in one of these statuses, whoever owns it (reconciling after a restart). */
   async inStatus(statuses: ImageStatus[]): Promise<ImageRecord[]> {
-    return (await this.db.selectFrom('glance_images').selectAll().where('status', 'in', statuses).execute()).map((r: Row) => imageCodec.decode(r));
+    return (await this.db.selectFrom('glance_images').selectAll().where('status', 'in', statuses).execute()).map((r) => imageCodec.decode(r));
   }
 
   async delete(id: string): Promise<void> {
@@ -95,7 +97,8 @@ export class ImageTables {
     if (!viewer.isAdmin) {
       const project = viewer.projectId ?? '';
       const members = this.db.selectFrom('glance_image_members').select('image_id').where('member_id', '=', project);
-      const memberQ = opts.memberStatus === 'all' ? members : members.where('status', '=', opts.memberStatus);
+      // NOTE: the member status is the client's filter: one Glance does not have matches no row.
+      const memberQ = opts.memberStatus === 'all' ? members : members.where('status', '=', opts.memberStatus as MemberRecord['status']);
       q = q.where((eb) => eb.or([
         eb('visibility', '=', 'public'),
         eb('owner', '=', project),
@@ -103,7 +106,7 @@ export class ImageTables {
         eb.and([eb('visibility', '=', 'shared'), eb('id', 'in', memberQ)]),
       ]));
     }
-    return (await q.execute()).map((r: Row) => imageCodec.decode(r));
+    return (await q.execute()).map((r) => imageCodec.decode(r));
   }
 
   /** Images owned by a project, for quotas: count and total bytes (active or being written). */
@@ -128,15 +131,15 @@ export class ImageTables {
   }
 
   async tasksOf(imageId: string): Promise<TaskRecord[]> {
-    return (await this.db.selectFrom('glance_tasks').selectAll().where('image_id', '=', imageId).orderBy('created_at').execute()).map((r: Row) => taskCodec.decode(r));
+    return (await this.db.selectFrom('glance_tasks').selectAll().where('image_id', '=', imageId).orderBy('created_at').execute()).map((r) => taskCodec.decode(r));
   }
 
   async members(imageId: string): Promise<MemberRecord[]> {
-    return await this.db.selectFrom('glance_image_members').selectAll().where('image_id', '=', imageId).orderBy('created_at').execute() as MemberRecord[];
+    return await this.db.selectFrom('glance_image_members').selectAll().where('image_id', '=', imageId).orderBy('created_at').execute();
   }
 
   async member(imageId: string, memberId: string): Promise<MemberRecord | undefined> {
-    return await this.db.selectFrom('glance_image_members').selectAll().where('image_id', '=', imageId).where('member_id', '=', memberId).executeTakeFirst() as MemberRecord | undefined;
+    return await this.db.selectFrom('glance_image_members').selectAll().where('image_id', '=', imageId).where('member_id', '=', memberId).executeTakeFirst();
   }
 
   async insertMember(m: MemberRecord): Promise<void> {

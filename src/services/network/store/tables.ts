@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
+import type { DocumentTableName, IpAllocation, NetworkDb } from './database.js';
+import { documentField, insertionOrder } from './sqlite.js';
 
 export interface Standard {
   id: string; project_id: string; name?: string; description: string; tags: string[];
@@ -54,11 +55,12 @@ export interface RbacPolicyRecord {
 
 /** One resource kind: rows of (id, project_id, network_id, JSON document). */
 export class DocTable<R extends { id: string; project_id: string }> {
-  constructor(readonly db: Db, readonly name: string, private readonly networkOf: (r: R) => string | null = () => null) {}
+  readonly db: NetworkDb;
+  constructor(db: Db, readonly name: DocumentTableName, private readonly networkOf: (r: R) => string | null = () => null) { this.db = db; }
 
   async get(id: string): Promise<R | undefined> {
     const row = await this.db.selectFrom(this.name).select('data').where('id', '=', id).executeTakeFirst();
-    return row ? (JSON.parse(row.data as string) as R) : undefined;
+    return row ? (JSON.parse(row.data) as R) : undefined;
   }
 
   /** Every row, or those of one network; visibility is decided by the caller's policy. */
@@ -66,14 +68,14 @@ export class DocTable<R extends { id: string; project_id: string }> {
     let q = this.db.selectFrom(this.name).select('data');
     if (where.network_id !== undefined) q = q.where('network_id', '=', where.network_id);
     if (where.project_id !== undefined) q = q.where('project_id', '=', where.project_id);
-    return (await q.orderBy('rowid').execute()).map((r) => JSON.parse(r.data as string) as R);
+    return (await q.orderBy(insertionOrder).execute()).map((r) => JSON.parse(r.data) as R);
   }
 
   /** Rows whose document has `field` equal to one of `values` (indexed for ports' device_id, floating IPs' port_id). */
   async withField(field: 'device_id' | 'port_id', values: string[]): Promise<R[]> {
     if (values.length === 0) return [];
-    const q = this.db.selectFrom(this.name).select('data').where(sql.raw(`json_extract(data, '$.${field}')`), 'in', values);
-    return (await q.orderBy('rowid').execute()).map((r) => JSON.parse(r.data as string) as R);
+    const q = this.db.selectFrom(this.name).select('data').where(documentField(field), 'in', values);
+    return (await q.orderBy(insertionOrder).execute()).map((r) => JSON.parse(r.data) as R);
   }
 
   async count(where: { network_id?: string; project_id?: string }): Promise<number> {
@@ -95,7 +97,7 @@ export class DocTable<R extends { id: string; project_id: string }> {
   }
 }
 
-export interface IpAllocation { subnet_id: string; ip_address: string; network_id: string; port_id: string | null }
+export type { IpAllocation } from './database.js';
 
 export class NetworkTables {
   readonly networks: DocTable<NetworkRecord>;
@@ -108,7 +110,10 @@ export class NetworkTables {
   readonly securityGroupRules: DocTable<SecurityGroupRuleRecord>;
   readonly rbac: DocTable<RbacPolicyRecord>;
 
-  constructor(readonly db: Db) {
+  readonly db: NetworkDb;
+
+  constructor(db: Db) {
+    this.db = db;
     this.networks = new DocTable(db, 'neutron_networks');
     this.subnets = new DocTable(db, 'neutron_subnets', (r) => r.network_id);
     this.subnetpools = new DocTable(db, 'neutron_subnetpools');
@@ -128,8 +133,10 @@ export class NetworkTables {
 
   async allocations(where: { subnet_id?: string; network_id?: string; port_id?: string }): Promise<IpAllocation[]> {
     let q = this.db.selectFrom('neutron_ip_allocations').selectAll();
-    for (const [k, v] of Object.entries(where)) if (v !== undefined) q = q.where(k, '=', v);
-    return (await q.execute()) as IpAllocation[];
+    if (where.subnet_id !== undefined) q = q.where('subnet_id', '=', where.subnet_id);
+    if (where.network_id !== undefined) q = q.where('network_id', '=', where.network_id);
+    if (where.port_id !== undefined) q = q.where('port_id', '=', where.port_id);
+    return await q.execute();
   }
 
   async release(subnetId: string, ip: string): Promise<void> {
@@ -142,12 +149,12 @@ export class NetworkTables {
 
   async quotas(projectId: string): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('neutron_quotas').selectAll().where('project_id', '=', projectId).execute();
-    return Object.fromEntries(rows.map((r) => [r.resource as string, Number(r.hard_limit)]));
+    return Object.fromEntries(rows.map((r) => [r.resource, Number(r.hard_limit)]));
   }
 
   async quotaProjects(): Promise<string[]> {
     const rows = await this.db.selectFrom('neutron_quotas').select('project_id').distinct().execute();
-    return rows.map((r) => r.project_id as string);
+    return rows.map((r) => r.project_id);
   }
 
   async setQuota(projectId: string, resource: string, limit: number): Promise<void> {
@@ -161,7 +168,7 @@ export class NetworkTables {
 
   async autoAllocatedTopology(projectId: string): Promise<{ network_id: string; router_id: string | null } | undefined> {
     const r = await this.db.selectFrom('neutron_auto_allocated_topologies').select(['network_id', 'router_id']).where('project_id', '=', projectId).executeTakeFirst();
-    return r && { network_id: r.network_id as string, router_id: (r.router_id as string | null) ?? null };
+    return r && { network_id: r.network_id, router_id: r.router_id ?? null };
   }
 
   async saveAutoAllocatedTopology(projectId: string, networkId: string, routerId: string | null): Promise<void> {
@@ -174,7 +181,7 @@ export class NetworkTables {
 
   async defaultSecurityGroup(projectId: string): Promise<string | undefined> {
     const r = await this.db.selectFrom('neutron_default_sg').select('security_group_id').where('project_id', '=', projectId).executeTakeFirst();
-    return r?.security_group_id as string | undefined;
+    return r?.security_group_id;
   }
 
   /** Records the project's default group; false when another request recorded one first. */
