@@ -96,7 +96,7 @@ export class AssignmentsService {
       if (f.groupId) q = q.where('actor_type', '=', 'group').where('actor_id', '=', f.groupId);
       if (f.inherited !== undefined) q = q.where('inherited', '=', f.inherited ? 1 : 0);
     }
-    const rows = (await q.execute()).map((r): Assignment => ({ ...(r as Assignment), inherited: Boolean(r.inherited) }));
+    const rows = (await q.execute()).map((r): Assignment => ({ ...r, inherited: Boolean(r.inherited) }));
     let result = f.effective ? await this.expandEffective(rows, f.userId) : rows;
     if (f.roleId) result = result.filter((a) => a.role_id === f.roleId);
     if (f.effective && f.userId) result = result.filter((a) => a.actor_type === 'user' && a.actor_id === f.userId);

@@ -1,4 +1,4 @@
-import type { Db } from '../../../core/db/database.js';
+import type { IdentityDb } from '../store/database.js';
 
 /** A revocation event as Keystone keeps them: every set field must match the token, and the
  *  token must have been issued at or before `issued_before`. */
@@ -18,7 +18,7 @@ const FIELDS = ['user_id', 'project_id', 'domain_id', 'role_id', 'audit_id', 'au
 
 export class Revocations {
   private events: (RevocationEvent & { beforeMs: number })[] = [];
-  constructor(private readonly db: Db, private readonly maxTokenLifetimeMs: number) {}
+  constructor(private readonly db: IdentityDb, private readonly maxTokenLifetimeMs: number) {}
 
   /** Loads the events still relevant (younger than the longest token lifetime). */
   async load(): Promise<void> {

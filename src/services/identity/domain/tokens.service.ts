@@ -1,7 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { sql, type CompiledQuery } from 'kysely';
 import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
+import { changeStamp } from '../store/sqlite.js';
 import type { IdentityTables, UserRecord } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
 import type { AssignmentsService, TargetType } from './assignments.service.js';
@@ -80,13 +80,9 @@ export class TokensService {
    * Tokens of trusts and application credentials (which expire on their own) are not cached.
    */
   private readonly validated = [new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>(), new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>()] as const;
-  private stampQuery?: CompiledQuery<{ c: number; v: number }>;
+  private stamp?: () => Promise<string>;
 
-  private async changeStamp(): Promise<string> {
-    this.stampQuery ??= sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version()) as v`.compile(this.t.db);
-    const { rows } = await this.t.db.executeQuery(this.stampQuery);
-    return `${rows[0]!.c}:${rows[0]!.v}`;
-  }
+  private changeStamp(): Promise<string> { return (this.stamp ??= changeStamp(this.t.db))(); }
 
   /** POST /v3/auth/tokens: authenticates, resolves the scope, returns the token id and its body. */
   async issue(identity: IdentityAuth, scopeRequest: ScopeRequest): Promise<{ id: string; info: TokenInfo }> {

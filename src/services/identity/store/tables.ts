@@ -1,5 +1,6 @@
 import type { Db } from '../../../core/db/database.js';
 import { newTable, type Table } from '../../../core/db/table.js';
+import type { IdentityDb } from './database.js';
 
 export type Extra = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ export interface EndpointGroupRecord { id: string; name: string; description: st
 export const NULL_DOMAIN = '<<null>>';
 
 export interface IdentityTables {
-  db: Db;
+  db: IdentityDb;
   domains: Table<DomainRecord>;
   projects: Table<ProjectRecord>;
   users: Table<UserRecord>;
