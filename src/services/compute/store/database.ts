@@ -46,7 +46,10 @@ export interface AggregatesTable { id: Generated<number>; uuid: string; name: st
 /** rules: JSON. */
 export interface ServerGroupsTable { id: string; name: string; project_id: string; user_id: string; policy: string; rules: string; created_at: string }
 
-/** flavor, old_flavor, metadata, security_groups, networks, block_devices, trusted_certs, scheduler_hints, system_metadata: JSON. */
+/**
+ * flavor, old_flavor, metadata, security_groups, networks, block_devices, trusted_certs, scheduler_hints, system_metadata:
+ * JSON. system_metadata has a default (a later migration added it), so an insert may leave it out.
+ */
 export interface InstancesTable {
   id: string; name: string; description: string | null; project_id: string; user_id: string;
   vm_state: string; task_state: string | null; power_state: number;

@@ -1,6 +1,7 @@
 // The SQL of the compute stores that only SQLite understands, in one place: a PostgreSQL engine
 // replaces these (the migrations' DDL is per engine anyway). Everything else the stores write is
-// Kysely's portable SQL; their `insertId` (the rowid of an insert) would be `returning('id')` there.
+// Kysely's portable SQL: the upserts (onConflict) are the same ON CONFLICT on PostgreSQL, and
+// `insertId` (the rowid of an insert) would be `returning('id')` there.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /** Rows in the order they were inserted: SQLite's implicit rowid (a serial column elsewhere). */
