@@ -1,7 +1,7 @@
 // SQL for compute services (nova-compute, nova-scheduler, nova-conductor rows of os-services) and
 // compute nodes (os-hypervisors), filled from the hypervisor driver on start.
-import { codec } from '../../../core/db/table.js';
-import type { ComputeDb, ComputeServicesTable } from './database.js';
+import { newTable, type Table } from '../../../core/db/table.js';
+import type { ComputeDb } from './database.js';
 
 export interface ComputeServiceRecord {
   id: string; binary: string; host: string; topic: string; disabled: boolean; disabled_reason: string | null;
@@ -13,32 +13,28 @@ export interface ComputeNodeRecord {
   local_gb: number; hypervisor_type: string; hypervisor_version: number; host_ip: string; cpu_info: string; created_at: string; updated_at: string;
 }
 
-const svc = codec<ComputeServiceRecord, ComputeServicesTable>({ bools: ['disabled', 'forced_down'] });
-
 export class HostsStore {
-  constructor(readonly db: ComputeDb) {}
+  /** compute_services rows. */
+  readonly table: Table<ComputeServiceRecord>;
+  constructor(readonly db: ComputeDb) { this.table = newTable(db, 'compute_services', { bools: ['disabled', 'forced_down'] }); }
 
   async services(filter: { host?: string; binary?: string } = {}): Promise<ComputeServiceRecord[]> {
     let q = this.db.selectFrom('compute_services').selectAll();
     if (filter.host) q = q.where('host', '=', filter.host);
     if (filter.binary) q = q.where('binary', '=', filter.binary);
-    return (await q.orderBy('created_at').orderBy('binary').execute()).map(svc.decode);
+    return (await q.orderBy('created_at').orderBy('binary').execute()).map(this.table.decode);
   }
-  async service(id: string): Promise<ComputeServiceRecord | undefined> {
-    const r = await this.db.selectFrom('compute_services').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? svc.decode(r) : undefined;
-  }
+  service(id: string): Promise<ComputeServiceRecord | undefined> { return this.table.get(id); }
   async upsertService(r: ComputeServiceRecord): Promise<ComputeServiceRecord> {
     const existing = (await this.services({ host: r.host, binary: r.binary }))[0];
     if (existing) {
       await this.db.updateTable('compute_services').set({ updated_at: r.updated_at }).where('id', '=', existing.id).execute();
       return { ...existing, updated_at: r.updated_at };
     }
-    await this.db.insertInto('compute_services').values(svc.encode(r)).execute();
-    return r;
+    return this.table.insert(r);
   }
   async updateService(id: string, patch: Partial<ComputeServiceRecord>): Promise<void> {
-    await this.db.updateTable('compute_services').set(svc.encode(patch)).where('id', '=', id).execute();
+    await this.table.update(id, patch);
   }
   async deleteService(id: string): Promise<void> {
     await this.db.deleteFrom('compute_nodes').where('service_id', '=', id).execute();
