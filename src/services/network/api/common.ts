@@ -3,13 +3,9 @@
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { enforce } from '../../../core/policy/policy-engine.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
-import type { Caller } from '../domain/context.js';
+import { pageAfter, withMarker } from '../../../core/pagination/pagination.js';
 import { badRequest, NeutronError } from '../domain/errors.js';
 import { explicitlySet, type AttrMap } from '../domain/attributes.js';
-
-export function callerOf(ctx: RequestContext): Caller {
-  return { projectId: ctx.projectId, isAdmin: ctx.can('context_is_admin') };
-}
 
 /** The field checks (`field:networks:shared=True` ...) that hold for this target. */
 export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; deviceOwner?: string; rbacTarget?: string }
@@ -172,29 +168,25 @@ export function listResponse(req: ApiRequest, collection: string, items: View[],
   let links: { rel: string; href: string }[] | undefined;
   if (limit) {
     const marker = q.marker as string | undefined;
-    let start = 0;
-    let end: number;
-    const at = marker ? items.findIndex((i) => i.id === marker) : -1;
+    const at = marker === undefined ? -1 : items.findIndex((i) => i.id === marker);
+    let start: number;
     if (!reverse) {
-      start = at >= 0 ? at + 1 : 0;
-      end = Math.min(items.length, start + limit);
+      // NOTE: a marker that names no item starts from the first (core's pageAfter refuses it).
+      page = pageAfter(items, { marker: at >= 0 ? marker : undefined, limit }, (i) => String(i.id), () => badRequest('marker'));
+      start = at + 1;
     } else {
-      end = at >= 0 ? at : items.length;
+      const end = at >= 0 ? at : items.length;
       start = Math.max(0, end - limit);
+      page = items.slice(start, end);
     }
-    page = items.slice(start, end);
-    links = [];
+    // Neutron's links: `next` after a full page that is not the last (always when paging back),
+    // `previous` (page_reverse=True) when paging back with items before, or forward from a marker.
     const base = `${req.raw.protocol}://${req.headers.host}${prefix}/${collection.replace(/_/g, '-')}`;
-    const params = (m: string, rev: boolean) => {
-      const sp = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) if (!['marker', 'page_reverse'].includes(k)) for (const x of asArray(v)) sp.append(k, x);
-      sp.set('marker', m);
-      if (rev) sp.set('page_reverse', 'True');
-      return sp.toString();
-    };
-    const hasNext = reverse ? start > 0 || true : end < items.length;
-    if (page.length && (reverse ? true : hasNext) && page.length === limit) links.push({ rel: 'next', href: `${base}?${params(String(page[page.length - 1]!.id), false)}` });
-    if (page.length && (reverse ? start > 0 : marker !== undefined)) links.push({ rel: 'previous', href: `${base}?${params(String(page[0]!.id), true)}` });
+    const { page_reverse: _, ...rest } = q;
+    const href = (m: unknown, rev: boolean) => `${base}?${withMarker(rest, String(m))}${rev ? '&page_reverse=True' : ''}`;
+    links = [];
+    if (page.length === limit && (reverse || start + page.length < items.length)) links.push({ rel: 'next', href: href(page[page.length - 1]!.id, false) });
+    if (page.length && (reverse ? start > 0 : marker !== undefined)) links.push({ rel: 'previous', href: href(page[0]!.id, true) });
   }
   const out: Record<string, unknown> = { [collection]: page.map((v) => selectFields(v, q)) };
   if (links) out[`${collection}_links`] = links;

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { DEFAULT_QUOTAS } from '../domain/network-domain.js';
 import { SubnetsService, SUBNETPOOL_ATTRS } from '../domain/subnets.service.js';
 import { badRequest, NeutronError, notFound, rbacPolicyNotFound, subnetPoolNotFound } from '../domain/errors.js';
 import { tagList, toInt } from '../domain/attributes.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, callerOf, ifMatch, listResponse, selectFields, unwrap } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, ifMatch, listResponse, selectFields, unwrap } from './common.js';
 import { rbacView, subnetPoolView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });

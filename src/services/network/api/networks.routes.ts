@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { NETWORK_ATTRS } from '../domain/networks.service.js';
 import { SUBNET_ATTRS } from '../domain/subnets.service.js';
 import { networkNotFound, subnetNotFound } from '../domain/errors.js';
 import type { NetworkRecord, RbacPolicyRecord, SubnetRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, callerOf, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
 import { networkView, subnetView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { PORT_ATTRS } from '../domain/ports.service.js';
 import { networkNotFound, portNotFound } from '../domain/errors.js';
 import type { NetworkRecord, PortRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, callerOf, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
 import { portView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });

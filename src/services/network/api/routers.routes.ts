@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { FIP_ATTRS, ROUTER_ATTRS } from '../domain/routers.service.js';
 import { floatingIpNotFound, networkNotFound, routerNotFound } from '../domain/errors.js';
 import type { FloatingIpRecord, RouterRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, callerOf, hideAttrs, ifMatch, listResponse, selectFields, unwrap } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, listResponse, selectFields, unwrap } from './common.js';
 import { floatingIpView, routerView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { securityGroupNotFound, securityGroupRuleNotFound } from '../domain/errors.js';
 import type { SecurityGroupRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, callerOf, ifMatch, listResponse, selectFields, unwrap, unwrapMany } from './common.js';
+import { allowed, applyFilters, authorize, ifMatch, listResponse, selectFields, unwrap, unwrapMany } from './common.js';
 import { securityGroupRuleView, securityGroupView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });
