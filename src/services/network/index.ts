@@ -6,12 +6,20 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
-import { miscRoutes } from './api/misc.routes.js';
+import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
+import { availabilityZoneRoutes } from './api/availability-zones.routes.js';
+import { extensionRoutes } from './api/extensions.routes.js';
+import { networkIpAvailabilityRoutes } from './api/network-ip-availabilities.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { portRoutes } from './api/ports.routes.js';
+import { quotaRoutes } from './api/quotas.routes.js';
+import { rbacPolicyRoutes } from './api/rbac-policies.routes.js';
 import { routerRoutes } from './api/routers.routes.js';
 import { securityGroupRoutes } from './api/security-groups.routes.js';
-import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
+import { serviceProviderRoutes } from './api/service-providers.routes.js';
+import { subnetPoolRoutes } from './api/subnetpools.routes.js';
+import { tagRoutes } from './api/tags.routes.js';
+import { versionRoutes } from './api/versions.routes.js';
 import { AutoAllocatedTopologiesService } from './domain/auto-allocated-topologies.service.js';
 import { NetworkDomain } from './domain/network-domain.js';
 import { networkFaults } from './faults.js';
@@ -59,8 +67,11 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
       faults: networkFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
       // NOTE: Neutron also answers every path with a `.json` suffix (Tempest's quota client uses it).
-      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies)]
-        .flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
+      routes: [
+        ...versionRoutes(), ...extensionRoutes(), ...availabilityZoneRoutes(), ...serviceProviderRoutes(), ...quotaRoutes(d),
+        ...rbacPolicyRoutes(d), ...subnetPoolRoutes(d), ...networkIpAvailabilityRoutes(d), ...tagRoutes(d),
+        ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
+      ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
     };
   }
 }

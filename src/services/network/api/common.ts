@@ -59,33 +59,17 @@ export function hideAttrs(ctx: RequestContext, resource: string, view: Record<st
   return view;
 }
 
-/** The body's `{"<resource>": {...}}`, or Neutron's 400. */
-export function unwrap(body: unknown, resource: string): unknown {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Resource body required');
-  const b = body as Record<string, unknown>;
-  if (!(resource in b)) throw badRequest(`Unable to find '${resource}' in request body`);
-  const extra = Object.keys(b).filter((k) => k !== resource);
-  if (extra.length) throw badRequest(`Unrecognized attribute(s) '${extra.join(', ')}'`);
-  const inner = b[resource];
-  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`Invalid input for operation: '${resource}' is not a dictionary.`.replace('Invalid input for operation: ', ''));
-  return inner;
-}
-
-/** Bulk create: `{"<collection>": [...]}` or the single `{"<resource>": {...}}`. */
-export function unwrapMany(body: unknown, resource: string, collection: string): { items: unknown[]; bulk: boolean } {
-  if (body && typeof body === 'object' && !Array.isArray(body) && collection in (body as object)) {
-    const items = (body as Record<string, unknown>)[collection];
-    if (!Array.isArray(items) || items.length === 0) throw badRequest('Resources required');
-    return { items: items.map((i) => unwrap({ [resource]: i }, resource)), bulk: true };
-  }
-  return { items: [unwrap(body, resource)], bulk: false };
+/** The items of a create body that api/schemas.ts `wrappedOrBulk` passed, and whether it was a bulk one. */
+export function itemsOf<T>(body: Partial<Record<string, T | T[]>>, resource: string, collection: string): { items: T[]; bulk: boolean } {
+  const many = body[collection];
+  return Array.isArray(many) ? { items: many, bulk: true } : { items: [body[resource] as T], bulk: false };
 }
 
 export function ifMatch(req: ApiRequest): number | undefined {
   const h = req.headers['if-match'];
   if (typeof h !== 'string') return undefined;
   const m = /revision_number=(\d+)/.exec(h);
-  if (!m) throw badRequest(`Invalid input for operation: If-Match header must be of the form revision_number=<int>.`.replace('Invalid input for operation: ', ''));
+  if (!m) throw badRequest(`If-Match header must be of the form revision_number=<int>.`);
   return Number(m[1]);
 }
 
@@ -149,7 +133,7 @@ export function listResponse(req: ApiRequest, collection: string, items: View[],
   const q = req.query as Record<string, unknown>;
   const keys = asArray(q.sort_key);
   const dirs = asArray(q.sort_dir);
-  if (dirs.some((d) => d !== 'asc' && d !== 'desc')) throw badRequest(`Invalid input for operation: sort_dir must be one of 'asc' or 'desc'.`.replace('Invalid input for operation: ', ''));
+  if (dirs.some((d) => d !== 'asc' && d !== 'desc')) throw badRequest(`sort_dir must be one of 'asc' or 'desc'.`);
   if (keys.length) {
     for (const k of keys) if (items.length && !(k in items[0]!)) throw badRequest(`${k} is invalid attribute for sort_key`);
     items = [...items].sort((a, b) => {
@@ -162,7 +146,7 @@ export function listResponse(req: ApiRequest, collection: string, items: View[],
     });
   }
   const limit = q.limit === undefined ? undefined : Number(q.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`Invalid input for operation: Limit must be an integer 0 or greater and not '${String(q.limit)}'.`.replace('Invalid input for operation: ', ''));
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`Limit must be an integer 0 or greater and not '${String(q.limit)}'.`);
   const reverse = String(q.page_reverse ?? 'false').toLowerCase() === 'true';
   let page = items;
   let links: { rel: string; href: string }[] | undefined;

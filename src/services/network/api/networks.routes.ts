@@ -1,16 +1,14 @@
-import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { NETWORK_ATTRS } from '../domain/networks.service.js';
 import { SUBNET_ATTRS } from '../domain/subnets.service.js';
 import { networkNotFound, subnetNotFound } from '../domain/errors.js';
 import type { NetworkRecord, RbacPolicyRecord, SubnetRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, selectFields, type FieldFacts } from './common.js';
+import { Id, NetworkBody, NetworkUpdateBody, SubnetBody, SubnetsBody } from './schemas.js';
 import { networkView, subnetView } from './views.js';
 
-const Id = Type.Object({ id: Type.String() });
-const AnyBody = Type.Any();
 
 export function networkRoutes(d: NetworkDomain): RouteSpec[] {
   const facts = (n: NetworkRecord, rbac: RbacPolicyRecord[], req: ApiRequest): FieldFacts => {
@@ -55,34 +53,33 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'networks', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/networks', status: 201, schema: { body: AnyBody },
+    route({
+      method: 'POST', url: '/v2.0/networks', status: 201, schema: { body: NetworkBody },
       handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'network', 'networks');
+        const { items, bulk } = itemsOf(req.body, 'network', 'networks');
         const caller = callerOf(req.ctx);
         const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
+        for (const b of items) {
           const target = { ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId };
           authorizeWithAttrs(req.ctx, 'create_network', target, b, NETWORK_ATTRS);
           out.push(await show(req, await d.createNetwork(caller, b)));
         }
         return bulk ? { networks: out } : { network: out[0] };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.0/networks/:id', schema: { params: Id },
       handler: async (req) => { const { n } = await load(req, req.params.id); return { network: selectFields(await show(req, n), req.query) }; },
     },
-    {
-      method: 'PUT', url: '/v2.0/networks/:id', schema: { params: Id, body: AnyBody },
+    route({
+      method: 'PUT', url: '/v2.0/networks/:id', schema: { params: Id, body: NetworkUpdateBody },
       handler: async (req) => {
         const { n, rbac } = await load(req, req.params.id);
-        const body = unwrap(req.body, 'network') as Record<string, unknown>;
+        const body = req.body.network;
         authorizeWithAttrs(req.ctx, 'update_network', { ...n, ...body, project_id: n.project_id }, body, NETWORK_ATTRS, facts(n, rbac, req), false);
         return { network: await show(req, await d.networks.update(callerOf(req.ctx), n.id, body, ifMatch(req))) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.0/networks/:id', status: 204, schema: { params: Id },
       handler: async (req) => {
@@ -106,14 +103,13 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'subnets', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/subnets', status: 201, schema: { body: AnyBody },
+    route({
+      method: 'POST', url: '/v2.0/subnets', status: 201, schema: { body: SubnetsBody },
       handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'subnet', 'subnets');
+        const { items, bulk } = itemsOf(req.body, 'subnet', 'subnets');
         const caller = callerOf(req.ctx);
         const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
+        for (const b of items) {
           const net = typeof b.network_id === 'string' ? await d.networks.find(b.network_id) : undefined;
           const f = net ? facts(net, await d.networks.rbacOf(net.id), req) : {};
           if (net && !allowed(req.ctx, 'get_network', { ...net }, f)) throw networkNotFound(net.id);
@@ -123,7 +119,7 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         }
         return bulk ? { subnets: out } : { subnet: out[0] };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.0/subnets/:id', schema: { params: Id },
       handler: async (req) => {
@@ -131,15 +127,15 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         return { subnet: selectFields(hideAttrs(req.ctx, 'subnet', subnetView(s), { ...s }, f), req.query) };
       },
     },
-    {
-      method: 'PUT', url: '/v2.0/subnets/:id', schema: { params: Id, body: AnyBody },
+    route({
+      method: 'PUT', url: '/v2.0/subnets/:id', schema: { params: Id, body: SubnetBody },
       handler: async (req) => {
         const { s, f, net } = await loadSubnet(req, req.params.id);
-        const body = unwrap(req.body, 'subnet') as Record<string, unknown>;
+        const body = req.body.subnet;
         authorizeWithAttrs(req.ctx, 'update_subnet', subnetTarget({ ...s, ...body, project_id: s.project_id }, net), body, SUBNET_ATTRS, f, false);
         return { subnet: subnetView(await d.subnets.update(s.id, body, ifMatch(req))) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.0/subnets/:id', status: 204, schema: { params: Id },
       handler: async (req) => {

@@ -1,14 +1,12 @@
-import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { PORT_ATTRS } from '../domain/ports.service.js';
 import { networkNotFound, portNotFound } from '../domain/errors.js';
 import type { NetworkRecord, PortRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
+import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, selectFields, type FieldFacts } from './common.js';
+import { Id, PortBody, PortsBody } from './schemas.js';
 import { portView } from './views.js';
-
-const Id = Type.Object({ id: Type.String() });
 
 export function portRoutes(d: NetworkDomain): RouteSpec[] {
   const ctxOf = async (req: ApiRequest, networkId: string): Promise<{ net?: NetworkRecord; facts: FieldFacts }> => {
@@ -39,14 +37,13 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'ports', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/ports', status: 201, schema: { body: Type.Any() },
+    route({
+      method: 'POST', url: '/v2.0/ports', status: 201, schema: { body: PortsBody },
       handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'port', 'ports');
+        const { items, bulk } = itemsOf(req.body, 'port', 'ports');
         const caller = callerOf(req.ctx);
         const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
+        for (const b of items) {
           const { net, facts } = typeof b.network_id === 'string' ? await ctxOf(req, b.network_id) : { net: undefined, facts: {} };
           if (net && !allowed(req.ctx, 'get_network', { ...net }, facts)) throw networkNotFound(net.id);
           const t = target({ ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId }, net);
@@ -55,20 +52,21 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         }
         return bulk ? { ports: out } : { port: out[0] };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.0/ports/:id', schema: { params: Id },
       handler: async (req) => { const { p, net, facts } = await load(req, req.params.id); return { port: selectFields(view(req, p, net, facts), req.query) }; },
     },
-    {
-      method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: Type.Any() },
+    route({
+      method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: PortBody },
       handler: async (req) => {
         const { p, net, facts } = await load(req, req.params.id);
-        const body = unwrap(req.body, 'port') as Record<string, unknown>;
-        authorizeWithAttrs(req.ctx, 'update_port', target({ ...p, ...body, project_id: p.project_id }, net), body, PORT_ATTRS, { ...facts, deviceOwner: String(body.device_owner ?? p.device_owner) }, false);
+        const body = req.body.port;
+        const t = target({ ...p, ...body, project_id: p.project_id }, net);
+        authorizeWithAttrs(req.ctx, 'update_port', t, body, PORT_ATTRS, { ...facts, deviceOwner: String(body.device_owner ?? p.device_owner) }, false);
         return { port: view(req, await d.ports.update(callerOf(req.ctx), p.id, body, ifMatch(req)), net, facts) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.0/ports/:id', status: 204, schema: { params: Id },
       handler: async (req) => {

@@ -1,13 +1,11 @@
-import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { securityGroupNotFound, securityGroupRuleNotFound } from '../domain/errors.js';
 import type { SecurityGroupRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, ifMatch, listResponse, selectFields, unwrap, unwrapMany } from './common.js';
+import { allowed, applyFilters, authorize, ifMatch, itemsOf, listResponse, selectFields } from './common.js';
+import { Id, SecurityGroupBody, SecurityGroupRuleBody, SecurityGroupRulesBody } from './schemas.js';
 import { securityGroupRuleView, securityGroupView } from './views.js';
-
-const Id = Type.Object({ id: Type.String() });
 
 export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
   const load = async (req: ApiRequest, id: string) => {
@@ -35,25 +33,24 @@ export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'security_groups', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/security-groups', status: 201, schema: { body: Type.Any() },
+    route({
+      method: 'POST', url: '/v2.0/security-groups', status: 201, schema: { body: SecurityGroupBody },
       handler: async (req) => {
-        const b = unwrap(req.body, 'security_group') as Record<string, unknown>;
+        const b = req.body.security_group;
         const caller = callerOf(req.ctx);
         authorize(req.ctx, 'create_security_group', { ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId });
         return { security_group: await view(req, await d.securityGroups.create(caller, b)) };
       },
-    },
+    }),
     { method: 'GET', url: '/v2.0/security-groups/:id', schema: { params: Id }, handler: async (req) => ({ security_group: selectFields(await view(req, await load(req, req.params.id)), req.query) }) },
-    {
-      method: 'PUT', url: '/v2.0/security-groups/:id', schema: { params: Id, body: Type.Any() },
+    route({
+      method: 'PUT', url: '/v2.0/security-groups/:id', schema: { params: Id, body: SecurityGroupBody },
       handler: async (req) => {
         const g = await load(req, req.params.id);
-        const body = unwrap(req.body, 'security_group');
         authorize(req.ctx, 'update_security_group', { ...g });
-        return { security_group: await view(req, await d.securityGroups.update(g.id, body, ifMatch(req))) };
+        return { security_group: await view(req, await d.securityGroups.update(g.id, req.body.security_group, ifMatch(req))) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.0/security-groups/:id', status: 204, schema: { params: Id },
       handler: async (req) => { const g = await load(req, req.params.id); authorize(req.ctx, 'delete_security_group', { ...g }); await d.securityGroups.delete(callerOf(req.ctx), g.id, ifMatch(req)); },
@@ -67,29 +64,28 @@ export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'security_group_rules', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/security-group-rules', status: 201, schema: { body: Type.Any() },
+    route({
+      method: 'POST', url: '/v2.0/security-group-rules', status: 201, schema: { body: SecurityGroupRulesBody },
       handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'security_group_rule', 'security_group_rules');
+        const { items, bulk } = itemsOf(req.body, 'security_group_rule', 'security_group_rules');
         const caller = callerOf(req.ctx);
         const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
+        for (const b of items) {
           authorize(req.ctx, 'create_security_group_rule', { ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId });
           out.push(securityGroupRuleView(await d.securityGroups.createRule(caller, b, (g) => allowed(req.ctx, 'get_security_group', { ...g }))));
         }
         return bulk ? { security_group_rules: out } : { security_group_rule: out[0] };
       },
-    },
+    }),
     { method: 'GET', url: '/v2.0/security-group-rules/:id', schema: { params: Id }, handler: async (req) => ({ security_group_rule: selectFields(securityGroupRuleView(await loadRule(req, req.params.id)), req.query) }) },
-    {
-      method: 'PUT', url: '/v2.0/security-group-rules/:id', schema: { params: Id, body: Type.Any() },
+    route({
+      method: 'PUT', url: '/v2.0/security-group-rules/:id', schema: { params: Id, body: SecurityGroupRuleBody },
       handler: async (req) => {
         const r = await loadRule(req, req.params.id);
         authorize(req.ctx, 'update_security_group_rule', { ...r });
-        return { security_group_rule: securityGroupRuleView(await d.securityGroups.updateRule(r.id, unwrap(req.body, 'security_group_rule'))) };
+        return { security_group_rule: securityGroupRuleView(await d.securityGroups.updateRule(r.id, req.body.security_group_rule)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.0/security-group-rules/:id', status: 204, schema: { params: Id },
       handler: async (req) => {

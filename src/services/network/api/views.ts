@@ -82,3 +82,30 @@ export function securityGroupView(g: SecurityGroupRecord, rules: SecurityGroupRu
 export function rbacView(r: RbacPolicyRecord) {
   return { id: r.id, ...owner(r), object_type: r.object_type, object_id: r.object_id, action: r.action, target_tenant: r.target_tenant };
 }
+
+export function versionView(base: string) {
+  return { id: 'v2.0', status: 'CURRENT', links: [{ href: `${base}/`, rel: 'self' }] };
+}
+
+/** One entry of /v2.0's resource index: `security-groups` is the collection `security_groups` of `security_group`. */
+export function resourceLinkView(base: string, path: string) {
+  return { name: path.replace(/s$/, '').replace('-', '_'), collection: path.replace('-', '_'), links: [{ href: `${base}/${path}`, rel: 'self' }] };
+}
+
+export function extensionView([alias, name, description]: [string, string, string]) {
+  return { alias, name, description, updated: '2013-01-20T00:00:00-00:00', links: [] };
+}
+
+export function quotaDetailsView(limits: Record<string, number>, used: Record<string, number>) {
+  return Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { limit: v, used: used[k] ?? 0, reserved: 0 }]));
+}
+
+export function ipAvailabilityView(n: NetworkRecord, subnets: { subnet: SubnetRecord; total: number; used: number }[]) {
+  const subs = subnets.map(({ subnet: s, total, used }) => ({
+    subnet_id: s.id, subnet_name: s.name, cidr: s.cidr, ip_version: s.ip_version, total_ips: total, used_ips: used,
+  }));
+  return {
+    network_id: n.id, network_name: n.name, ...owner(n), subnet_ip_availability: subs,
+    total_ips: subs.reduce((a, s) => a + s.total_ips, 0), used_ips: subs.reduce((a, s) => a + s.used_ips, 0),
+  };
+}

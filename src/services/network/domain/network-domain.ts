@@ -1,9 +1,10 @@
 // The networking domain: the resource services wired together, quotas, and the dataplane sync
 // that turns database state into plain-value driver calls after each commit.
 import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
-import type { NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
+import type { NetworkRecord, NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
 import type { Caller, DomainDeps } from './context.js';
-import { conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
+import { now, toInt } from './attributes.js';
+import { badRequest, conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
 import { NetworksService } from './networks.service.js';
 import { PortsService } from './ports.service.js';
 import { RoutersService } from './routers.service.js';
@@ -14,6 +15,12 @@ export const DEFAULT_QUOTAS: Record<string, number> = {
   network: 100, subnet: 100, subnetpool: -1, port: 500, router: 10, floatingip: 50,
   security_group: 10, security_group_rule: 100, rbac_policy: 10,
 };
+
+/** The tables of the resources with standard attributes (tags, revision_number). */
+export type TaggedTable = 'networks' | 'subnets' | 'ports' | 'routers' | 'subnetpools' | 'floatingips' | 'securityGroups';
+
+/** What tagging needs of such a record; the rest of it is kept as it is. */
+export interface TaggedRecord { id: string; project_id: string; tags: string[]; revision_number: number; network_id?: string; [k: string]: unknown }
 
 export class NetworkDomain {
   readonly networks: NetworksService;
@@ -121,6 +128,57 @@ export class NetworkDomain {
       rbac_policy: await count(this.t.rbac),
     };
   }
+
+  /** Per network (all, or the one), its subnets with their pool sizes and allocated addresses (network-ip-availability). */
+  async ipAvailability(networkId?: string): Promise<{ network: NetworkRecord; subnets: { subnet: SubnetRecord; total: number; used: number }[] }[]> {
+    const out = [];
+    for (const network of (await this.networks.list()).filter((n) => networkId === undefined || n.id === networkId)) {
+      const subnets = [];
+      for (const subnet of await this.subnets.list(network.id)) {
+        subnets.push({ subnet, total: Number(SubnetsService.poolSize(subnet)), used: (await this.t.allocations({ subnet_id: subnet.id })).length });
+      }
+      out.push({ network, subnets });
+    }
+    return out;
+  }
+
+  // Tags (standard-attr-tag) on any resource with standard attributes.
+  /** The record of resource `id` in `table`, with the project of its network where it has one. */
+  async tagged(table: TaggedTable, id: string): Promise<{ rec: TaggedRecord; networkProjectId?: string } | undefined> {
+    const rec = await this.tagTable(table).get(id);
+    if (!rec) return undefined;
+    return { rec, networkProjectId: rec.network_id ? (await this.networks.find(rec.network_id))?.project_id : undefined };
+  }
+
+  /** Replaces the tags of `rec` (a new revision). */
+  async setTags(table: TaggedTable, rec: TaggedRecord, tags: string[]): Promise<void> {
+    await this.tagTable(table).put({ ...rec, tags, revision_number: rec.revision_number + 1, updated_at: now() });
+  }
+
+  private tagTable(table: TaggedTable) {
+    return this.t[table] as unknown as { get(id: string): Promise<TaggedRecord | undefined>; put(r: TaggedRecord): Promise<unknown> };
+  }
+
+  /** The projects with quotas of their own. */
+  async quotaProjects(): Promise<string[]> { return this.t.quotaProjects(); }
+
+  /** Sets a project's quotas from a `quota` body, checked as Neutron's quota attribute map does; returns them all. */
+  async setQuotas(projectId: string, body: Record<string, unknown>): Promise<Record<string, number>> {
+    const unknown = Object.keys(body).filter((k) => !(k in DEFAULT_QUOTAS) && k !== 'force' && k !== 'check_limit');
+    if (unknown.length) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k === 'force' || k === 'check_limit') continue;
+      let n: number;
+      try { n = toInt(v); } catch { throw badRequest(`Invalid input for ${k}. Reason: '${String(v)}' is not an integer.`); }
+      if (n < -1) throw badRequest(`Invalid input for ${k}. Reason: '${n}' is too small - must be at least '-1'.`);
+      values[k] = n;
+    }
+    for (const [k, n] of Object.entries(values)) await this.t.setQuota(projectId, k, n);
+    return this.quotaOf(projectId);
+  }
+
+  async deleteQuotas(projectId: string): Promise<void> { await this.t.deleteQuotas(projectId); }
 
   async checkQuota(projectId: string, resource: string, adding: number): Promise<void> {
     if (!projectId) return;

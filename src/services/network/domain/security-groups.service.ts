@@ -194,7 +194,7 @@ export class SecurityGroupsService {
       if (min === null && max !== null) throw badRequest(`ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`, 'SecurityGroupMissingIcmpType');
       return;
     }
-    throw badRequest(`Invalid input for operation: Port range is not supported for protocol ${proto}.`.replace('Invalid input for operation: ', ''), 'SecurityGroupInvalidProtocolForPort');
+    throw badRequest(`Port range is not supported for protocol ${proto}.`, 'SecurityGroupInvalidProtocolForPort');
   }
 
   async deleteRule(id: string): Promise<void> {
