@@ -6,6 +6,8 @@ import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { pageAfter, withMarker } from '../../../core/pagination/pagination.js';
 import { badRequest, NeutronError } from '../domain/errors.js';
 import { explicitlySet, type AttrMap } from '../domain/attributes.js';
+import type { NetworkDomain } from '../domain/network-domain.js';
+import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 /** The field checks (`field:networks:shared=True` ...) that hold for this target. */
 export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; deviceOwner?: string; rbacTarget?: string }
@@ -31,8 +33,29 @@ export function authorize(ctx: RequestContext, rule: string, target: Record<stri
   if (!allowed(ctx, rule, target, facts)) throw policyDenied(rule);
 }
 
+/** A network's field facts for this caller: shared with it, external. */
+export function networkFacts(d: NetworkDomain, req: ApiRequest, n: NetworkRecord, rbac: RbacPolicyRecord[]): FieldFacts {
+  const f = d.networks.flags(n, rbac, req.ctx.projectId);
+  return { shared: f.shared, external: f.external };
+}
+
+/** The network a subnet or port is on (if it exists) and its field facts. */
+export async function networkOf(d: NetworkDomain, req: ApiRequest, networkId: string): Promise<{ net?: NetworkRecord; facts: FieldFacts }> {
+  const net = await d.networks.find(networkId);
+  if (!net) return { facts: {} };
+  return { net, facts: networkFacts(d, req, net, await d.networks.rbacOf(net.id)) };
+}
+
+/** The policy target of a subnet or port: the record with its network's owner. */
+export function onNetwork(r: Record<string, unknown>, net?: NetworkRecord): Record<string, unknown> {
+  return { ...r, 'network:tenant_id': net?.project_id, 'network:project_id': net?.project_id };
+}
+
 /** The action rule and, for each attribute set in the body, its `<action>:<attr>` rule. */
-export function authorizeWithAttrs(ctx: RequestContext, action: string, target: Record<string, unknown>, given: Record<string, unknown>, map: AttrMap, facts: FieldFacts = {}, isCreate = true): void {
+export function authorizeWithAttrs(
+  ctx: RequestContext, action: string, target: Record<string, unknown>, given: Record<string, unknown>, map: AttrMap,
+  facts: FieldFacts = {}, isCreate = true,
+): void {
   authorize(ctx, action, target, facts);
   for (const name of Object.keys(given)) {
     const rule = `${action}:${name}`;
@@ -45,13 +68,17 @@ export function authorizeWithAttrs(ctx: RequestContext, action: string, target: 
       }
     }
     if (name === 'external_gateway_info' && given.external_gateway_info && typeof given.external_gateway_info === 'object') {
-      for (const sub of Object.keys(given.external_gateway_info as object)) if (ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+      for (const sub of Object.keys(given.external_gateway_info as object)) {
+        if (ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+      }
     }
   }
 }
 
 /** Removes the attributes whose `get_<resource>:<attr>` rule denies. */
-export function hideAttrs(ctx: RequestContext, resource: string, view: Record<string, unknown>, target: Record<string, unknown>, facts: FieldFacts = {}): Record<string, unknown> {
+export function hideAttrs(
+  ctx: RequestContext, resource: string, view: Record<string, unknown>, target: Record<string, unknown>, facts: FieldFacts = {},
+): Record<string, unknown> {
   for (const key of Object.keys(view)) {
     const rule = `get_${resource}:${key}`;
     if (ctx.rules.has(rule) && !allowed(ctx, rule, target, facts)) delete view[key];
@@ -73,8 +100,6 @@ export function ifMatch(req: ApiRequest): number | undefined {
   return Number(m[1]);
 }
 
-const RESERVED = new Set(['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'page_reverse', 'tags', 'tags-any', 'not-tags', 'not-tags-any', 'fixed_ips', 'shared']);
-
 type View = Record<string, unknown>;
 
 function asArray(v: unknown): string[] { return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]; }
@@ -89,7 +114,9 @@ function matches(value: unknown, wanted: string[]): boolean {
 }
 
 /** Query filters as Neutron applies them: equality on any attribute, repeated values OR-ed. */
-export function applyFilters(items: View[], query: Record<string, unknown>, extra: (item: View, key: string, values: string[]) => boolean | undefined = () => undefined): View[] {
+export function applyFilters(
+  items: View[], query: Record<string, unknown>, extra: (item: View, key: string, values: string[]) => boolean | undefined = () => undefined,
+): View[] {
   let out = items;
   for (const [key, raw] of Object.entries(query)) {
     const values = asArray(raw);
@@ -115,7 +142,7 @@ export function applyFilters(items: View[], query: Record<string, unknown>, extr
     out = out.filter((i) => {
       const special = extra(i, key, values);
       if (special !== undefined) return special;
-      if (!(key in i)) return RESERVED.has(key) ? true : true;
+      if (!(key in i)) return true; // NOTE: a filter on an attribute the resource lacks filters nothing out.
       return matches(i[key], values);
     });
   }

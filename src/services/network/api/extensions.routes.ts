@@ -27,7 +27,9 @@ export const EXTENSIONS: [string, string, string][] = [
   ['extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'],
   ['extraroute-atomic', 'Atomically add/remove extra routes', 'Edit extra routes of a router on server side by atomically adding/removing extra routes'],
   [
-    'standard-attr-tag', 'Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip',
+    'standard-attr-tag',
+    'Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, '
+      + 'security_group, floatingip',
     'Enables to set tag on resources with standard attribute.',
   ],
   ['standard-attr-revisions', 'Resource revision numbers', 'This extension will display the revision number of neutron resources.'],

@@ -4,23 +4,20 @@ import type { NetworkDomain } from '../domain/network-domain.js';
 import { PORT_ATTRS } from '../domain/ports.service.js';
 import { networkNotFound, portNotFound } from '../domain/errors.js';
 import type { NetworkRecord, PortRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, selectFields, type FieldFacts } from './common.js';
+import {
+  allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, networkOf, onNetwork, selectFields, type FieldFacts,
+} from './common.js';
 import { Id, PortBody, PortsBody } from './schemas.js';
 import { portView } from './views.js';
 
 export function portRoutes(d: NetworkDomain): RouteSpec[] {
-  const ctxOf = async (req: ApiRequest, networkId: string): Promise<{ net?: NetworkRecord; facts: FieldFacts }> => {
-    const net = await d.networks.find(networkId);
-    if (!net) return { facts: {} };
-    const f = d.networks.flags(net, await d.networks.rbacOf(net.id), req.ctx.projectId);
-    return { net, facts: { shared: f.shared, external: f.external } };
-  };
-  const target = (p: Record<string, unknown>, net?: NetworkRecord) => ({ ...p, 'network:tenant_id': net?.project_id, 'network:project_id': net?.project_id });
-  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}) => hideAttrs(req.ctx, 'port', portView(p), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
+  const target = onNetwork;
+  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}) =>
+    hideAttrs(req.ctx, 'port', portView(p), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
   const load = async (req: ApiRequest, id: string) => {
     const p = await d.ports.find(id);
     if (!p) throw portNotFound(id);
-    const { net, facts } = await ctxOf(req, p.network_id);
+    const { net, facts } = await networkOf(d, req, p.network_id);
     if (!allowed(req.ctx, 'get_port', target({ ...p }, net), { ...facts, deviceOwner: p.device_owner })) throw portNotFound(id);
     return { p, net, facts };
   };
@@ -44,7 +41,7 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         const caller = callerOf(req.ctx);
         const out = [];
         for (const b of items) {
-          const { net, facts } = typeof b.network_id === 'string' ? await ctxOf(req, b.network_id) : { net: undefined, facts: {} };
+          const { net, facts } = typeof b.network_id === 'string' ? await networkOf(d, req, b.network_id) : { net: undefined, facts: {} };
           if (net && !allowed(req.ctx, 'get_network', { ...net }, facts)) throw networkNotFound(net.id);
           const t = target({ ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId }, net);
           authorizeWithAttrs(req.ctx, 'create_port', t, b, PORT_ATTRS, { ...facts, deviceOwner: String(b.device_owner ?? '') });
@@ -53,10 +50,10 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         return bulk ? { ports: out } : { port: out[0] };
       },
     }),
-    {
+    route({
       method: 'GET', url: '/v2.0/ports/:id', schema: { params: Id },
       handler: async (req) => { const { p, net, facts } = await load(req, req.params.id); return { port: selectFields(view(req, p, net, facts), req.query) }; },
-    },
+    }),
     route({
       method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: PortBody },
       handler: async (req) => {
@@ -67,13 +64,13 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         return { port: view(req, await d.ports.update(callerOf(req.ctx), p.id, body, ifMatch(req)), net, facts) };
       },
     }),
-    {
+    route({
       method: 'DELETE', url: '/v2.0/ports/:id', status: 204, schema: { params: Id },
       handler: async (req) => {
         const { p, net, facts } = await load(req, req.params.id);
         authorize(req.ctx, 'delete_port', target({ ...p }, net), { ...facts, deviceOwner: p.device_owner });
         await d.ports.delete(p.id, { ifMatch: ifMatch(req) });
       },
-    },
+    }),
   ];
 }

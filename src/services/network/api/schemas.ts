@@ -53,7 +53,10 @@ export const RbacPolicyBody = wrapped('rbac_policy');
 export const QuotaBody = wrapped('quota');
 
 /** add_router_interface / remove_router_interface: `{"subnet_id": ...}` or `{"port_id": ...}`. */
-export const RouterInterfaceBody = refusedAs(Type.Object({ subnet_id: Type.Optional(Type.Unknown()), port_id: Type.Optional(Type.Unknown()) }), 'router_interface');
+export const RouterInterfaceBody = refusedAs(
+  Type.Object({ subnet_id: Type.Optional(Type.Unknown()), port_id: Type.Optional(Type.Unknown()) }),
+  'router_interface',
+);
 
 /** PUT .../tags: `{"tags": [...]}` (the list itself is checked as an attribute). */
 export const TagsBody = refusedAs(Type.Object({ tags: Type.Unknown() }), 'tags');

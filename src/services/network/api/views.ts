@@ -58,7 +58,10 @@ export function floatingIpView(f: FloatingIpRecord, port?: PortRecord) {
   return {
     id: f.id, ...owner(f), floating_network_id: f.floating_network_id, floating_ip_address: f.floating_ip_address,
     port_id: f.port_id, fixed_ip_address: f.fixed_ip_address, router_id: f.router_id, status: f.status, description: f.description,
-    port_details: port ? { name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status, device_id: port.device_id, device_owner: port.device_owner } : null,
+    port_details: port ? {
+      name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status,
+      device_id: port.device_id, device_owner: port.device_owner,
+    } : null,
     ...std(f),
   };
 }
