@@ -5,6 +5,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { AutoAllocatedTopologiesService } from '../domain/auto-allocated-topologies.service.js';
 import { badRequest } from '../domain/errors.js';
 import { authorize } from './common.js';
+import { topologyView } from './views.js';
 
 const Params = Type.Object({ project_id: Type.String() });
 
@@ -19,11 +20,10 @@ export function autoAllocatedTopologyRoutes(topologies: AutoAllocatedTopologiesS
         const fields = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
         if (fields.includes('dry-run')) {
           await topologies.requirements();
-          return { auto_allocated_topology: { id: 'dry-run=pass', tenant_id: projectId, project_id: projectId } };
+          return { auto_allocated_topology: topologyView('dry-run=pass', projectId) };
         }
         if (fields.length) throw badRequest('Bad auto_allocate request: Unrecognized field.', 'BadRequest');
-        const id = await topologies.get(projectId);
-        return { auto_allocated_topology: { id, tenant_id: projectId, project_id: projectId } };
+        return { auto_allocated_topology: topologyView(await topologies.get(projectId), projectId) };
       },
     }),
     route({

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../../core/auth/request-context.js';
 import { enforce } from '../../../core/policy/policy-engine.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { pageAfter, withMarker } from '../../../core/pagination/pagination.js';
-import { badRequest, NeutronError } from '../domain/errors.js';
+import { badRequest, policyNotAuthorized } from '../domain/errors.js';
 import { explicitlySet, type AttrMap } from '../domain/attributes.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
@@ -25,12 +25,8 @@ export function allowed(ctx: RequestContext, rule: string, target: Record<string
   return enforce(ctx.rules, rule, { tenant_id: target.project_id, ...target }, creds);
 }
 
-export function policyDenied(rule: string): NeutronError {
-  return new NeutronError(403, 'PolicyNotAuthorized', `(rule:${rule}) is disallowed by policy`);
-}
-
 export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): void {
-  if (!allowed(ctx, rule, target, facts)) throw policyDenied(rule);
+  if (!allowed(ctx, rule, target, facts)) throw policyNotAuthorized(rule);
 }
 
 /** A network's field facts for this caller: shared with it, external. */

@@ -112,3 +112,8 @@ export function ipAvailabilityView(n: NetworkRecord, subnets: { subnet: SubnetRe
     total_ips: subs.reduce((a, s) => a + s.total_ips, 0), used_ips: subs.reduce((a, s) => a + s.used_ips, 0),
   };
 }
+
+/** The network of a project's auto-allocated topology (`dry-run=pass` for a dry run). */
+export function topologyView(id: string, projectId: string) {
+  return { id, tenant_id: projectId, project_id: projectId };
+}

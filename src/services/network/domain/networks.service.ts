@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, nonNegative, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, networkNotFound, rbacPolicyNotFound, NeutronError } from './errors.js';
+import { badRequest, conflict, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 export const NETWORK_ATTRS: AttrMap = {
@@ -185,7 +185,7 @@ export class NetworksService {
     const b = checkBody('rbac_policy', RBAC_ATTRS, raw, 'POST');
     if (b.object_type !== 'network') throw badRequest(`Invalid input for operation: object_type ${b.object_type} is not supported.`, 'InvalidInput');
     const n = await this.d.t.networks.get(b.object_id);
-    if (!n || !visible(n)) throw new NeutronError(404, 'NotFound', `Failed to create RBAC policy on object ${b.object_id} of type network: it was not found`.replace(/^Failed.*$/, `RBAC policy on object ${b.object_id} not found.`));
+    if (!n || !visible(n)) throw rbacObjectNotFound(b.object_id);
     const projectId = (b.project_id ?? b.tenant_id ?? caller.projectId ?? '') as string;
     if (!caller.isAdmin && n.project_id !== caller.projectId) throw networkNotFound(n.id);
     const dup = (await this.rbacOf(n.id)).find((r) => r.action === b.action && r.target_tenant === b.target_tenant);
@@ -217,7 +217,7 @@ export class NetworksService {
 
 export function checkRevision(current: number, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && ifMatch !== current) {
-    throw new NeutronError(412, 'RevisionNumberConstraintFailed', `Constrained to ${ifMatch}, but current revision is ${current}`);
+    throw revisionConstraintFailed(ifMatch, current);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, now, nullableUuid, STANDARD_ATTRS, str, toBoolean, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks } from './context.js';
-import { badRequest, conflict, NeutronError, securityGroupNotFound, securityGroupRuleNotFound } from './errors.js';
+import { badRequest, conflict, invalidProtocol, securityGroupNotFound, securityGroupRuleNotFound } from './errors.js';
 import { formatCidr, parseCidr, truncate } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import type { SecurityGroupRecord, SecurityGroupRuleRecord } from '../store/tables.js';
@@ -39,11 +39,11 @@ function convertProtocol(v: unknown): string | null {
   if (v === null || v === undefined || v === '' || v === 'any') return null;
   if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))) {
     const n = Number(v);
-    if (n < 0 || n > 255) throw new NeutronError(400, 'SecurityGroupRuleInvalidProtocol', protocolMessage(v));
+    if (n < 0 || n > 255) throw invalidProtocol(protocolMessage(v));
     return String(n);
   }
   if (typeof v === 'string' && (v.toLowerCase() in PROTOCOLS || v.toLowerCase() === 'ipv6-icmp')) return v.toLowerCase();
-  throw new NeutronError(400, 'SecurityGroupRuleInvalidProtocol', protocolMessage(v));
+  throw invalidProtocol(protocolMessage(v));
 }
 function protocolMessage(v: unknown): string {
   return `Security group rule protocol ${fmt(v)} not supported. Only protocol values [None, ${Object.keys(PROTOCOLS).map((p) => `'${p}'`).join(', ')}] and integer representations [0 to 255] are supported.`;
