@@ -13,6 +13,8 @@ export const policyNotAuthorized = (rule: string) => new NeutronError(403, 'Poli
 export const revisionConstraintFailed = (ifMatch: number, current: number) =>
   new NeutronError(412, 'RevisionNumberConstraintFailed', `Constrained to ${ifMatch}, but current revision is ${current}`);
 export const autoAllocationFailure = (reason: string) => new NeutronError(409, 'AutoAllocationFailure', `Deployment error: ${reason}.`);
+export const securityGroupsNeedPortSecurity = () => conflict('PortSecurityAndIPRequiredForSecurityGroups',
+  'Port security must be enabled and port must have an IP address in order to use security groups.');
 export const invalidProtocol = (message: string) => new NeutronError(400, 'SecurityGroupRuleInvalidProtocol', message);
 
 export const networkNotFound = (id: string) => notFound('NetworkNotFound', `Network ${id} could not be found.`);

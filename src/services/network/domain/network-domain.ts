@@ -34,7 +34,9 @@ export class NetworkDomain {
   constructor(private readonly deps: DomainDeps) {
     this.t = deps.t;
     this.driver = deps.driver;
-    this.networks = new NetworksService(deps, async (id) => (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip'), async (id) => {
+    const inUse = async (id: string) =>
+      (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip');
+    this.networks = new NetworksService(deps, inUse, async (id) => {
       // NOTE: as Neutron's L3 plugin does, floating IPs go with their external network.
       for (const f of await this.t.floatingips.list({ network_id: id })) await this.routers.deleteFip(f.id);
       for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
@@ -109,7 +111,8 @@ export class NetworkDomain {
     let n = 0;
     for (const a of await this.t.allocations({ subnet_id: s.id })) {
       const p = a.port_id ? await this.t.ports.get(a.port_id) : undefined;
-      if (p && (p.device_owner === 'network:dhcp' || (s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless') && p.device_owner !== 'network:router_interface'))) n++;
+      const automatic = s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless');
+      if (p && (p.device_owner === 'network:dhcp' || (automatic && p.device_owner !== 'network:router_interface'))) n++;
     }
     return n;
   }
@@ -210,7 +213,10 @@ export class NetworkDomain {
   }
 
   private driverPort(p: PortRecord) {
-    return { id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })), deviceOwner: p.device_owner, deviceId: p.device_id, adminStateUp: p.admin_state_up, mtu: 1500 };
+    return {
+      id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })),
+      deviceOwner: p.device_owner, deviceId: p.device_id, adminStateUp: p.admin_state_up, mtu: 1500,
+    };
   }
 
   async driverNetwork(id: string): Promise<DriverNetwork | undefined> {
@@ -221,7 +227,10 @@ export class NetworkDomain {
     return {
       id, mtu: n.mtu, networkType: n.network_type as DriverNetwork['networkType'], physicalNetwork: n.physical_network, segmentationId: n.segmentation_id,
       external, adminStateUp: n.admin_state_up,
-      subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers, hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode })),
+      subnets: subnets.map((s) => ({
+        id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers,
+        hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode,
+      })),
     };
   }
 
@@ -239,7 +248,10 @@ export class NetworkDomain {
       for (const f of p.fixed_ips) {
         const s = subnets.find((x) => x.id === f.subnet_id);
         if (!s?.enable_dhcp) continue;
-        out[s.id]!.push({ portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`, extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })) });
+        out[s.id]!.push({
+          portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`,
+          extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })),
+        });
       }
     }
     return out;
@@ -281,7 +293,10 @@ export class NetworkDomain {
     }
     const interfaces = [];
     for (const p of await this.routers.interfacePorts(id)) {
-      for (const f of p.fixed_ips) { const s = await subnet(f.subnet_id); if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id }); }
+      for (const f of p.fixed_ips) {
+        const s = await subnet(f.subnet_id);
+        if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id });
+      }
     }
     return { id, adminStateUp: r.admin_state_up, gateway, interfaces, routes: r.routes };
   }

@@ -161,7 +161,7 @@ export class SecurityGroupsService {
     }
     const proto = b.protocol as string | null;
     if (proto && ['icmpv6', 'ipv6-icmp', 'ipv6_icmp', '58'].includes(proto) && b.ethertype === 'IPv4') {
-      throw badRequest(`Security group rule for ethertype 'IPv4' not supported. Allowed values are ['IPv6'].`.replace(/.*/, `Protocol ${proto} is not supported for ethertype IPv4.`), 'SecurityGroupRuleInvalidEtherType');
+      throw badRequest(`Protocol ${proto} is not supported for ethertype IPv4.`, 'SecurityGroupRuleInvalidEtherType');
     }
     this.checkPorts(proto, b.port_range_min, b.port_range_max);
     const rule = {
