@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, isDict, now, STANDARD_ATTRS, str, toBoolean, toList, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks, randomMac } from './context.js';
-import { badRequest, conflict, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
+import { badRequest, conflict, invalidInput, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
 import { contains, eui64, formatIp, parseCidr, parseIp } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import { isAutoAddress } from './subnets.service.js';
@@ -152,23 +152,23 @@ export class PortsService {
           let s: SubnetRecord | undefined;
           if (f.subnet_id) {
             s = subnets.find((x) => x.id === f.subnet_id);
-            if (!s) throw badRequest(`Invalid input for operation: Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${f.subnet_id}.`, 'InvalidInput');
+            if (!s) throw invalidInput(`Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${f.subnet_id}`);
           }
           if (f.ip_address) {
             const ip = parseIp(f.ip_address)!;
             if (!s) s = subnets.find((x) => contains(parseCidr(x.cidr)!, ip.version, ip.value));
-            if (!s) throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for any of the subnets on the specified network.`, 'InvalidInput');
+            if (!s) throw invalidInput(`IP address ${f.ip_address} is not a valid IP for any of the subnets on the specified network`);
             const c = parseCidr(s.cidr)!;
-            if (!contains(c, ip.version, ip.value)) throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for the specified subnet.`, 'InvalidInput');
+            if (!contains(c, ip.version, ip.value)) throw invalidInput(`IP address ${f.ip_address} is not a valid IP for the specified subnet`);
             const text = formatIp(ip.version, ip.value);
             if (c.version === 4 && c.prefix < 31 && (ip.value === c.network || ip.value === (c.network | ((1n << BigInt(32 - c.prefix)) - 1n)))) {
-              throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for the specified subnet.`, 'InvalidInput');
+              throw invalidInput(`IP address ${f.ip_address} is not a valid IP for the specified subnet`);
             }
             if (text === s.gateway_ip && !allowGateway && !deviceOwner.startsWith('network:router')) {
               throw conflict('IpAddressInUse', `Unable to complete operation for network ${net.id}. The IP address ${text} is in use.`);
             }
             if (isAutoAddress(s) && !deviceOwner.startsWith('network:router')) {
-              throw badRequest(`Invalid input for operation: IPv6 address ${f.ip_address} cannot be directly assigned to a port on subnet ${s.id} since the subnet is configured for automatic addresses.`, 'InvalidInput');
+              throw invalidInput(`IPv6 address ${f.ip_address} cannot be directly assigned to a port on subnet ${s.id} since the subnet is configured for automatic addresses`);
             }
             await claim(s, text);
           } else if (s) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, now, nullableIp, STANDARD_ATTRS, str, toBoolean, toList, uuid, isDict } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, floatingIpNotFound, NeutronError, notFound, portNotFound, routerNotFound } from './errors.js';
+import { badRequest, conflict, floatingIpNotFound, invalidInput, NeutronError, notFound, portNotFound, routerNotFound } from './errors.js';
 import { contains, formatCidr, overlaps, parseCidr, parseIp } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import type { PortsService } from './ports.service.js';
@@ -304,7 +304,7 @@ export class RoutersService {
     const assoc = b.port_id ? await this.association(caller, id, net.id, b.port_id, b.fixed_ip_address) : undefined;
     const v4 = (await this.h.subnets(net.id)).filter((s) => s.ip_version === 4);
     if (b.subnet_id && !v4.some((s) => s.id === b.subnet_id)) {
-      throw badRequest(`Invalid input for operation: Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${b.subnet_id}.`, 'InvalidInput');
+      throw invalidInput(`Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${b.subnet_id}`);
     }
     if (!v4.length) throw badRequest(`Bad floatingip request: Network ${net.id} does not contain any IPv4 subnet.`, 'BadRequest');
     const fixed = b.floating_ip_address ? [{ ip_address: b.floating_ip_address, ...(b.subnet_id ? { subnet_id: b.subnet_id } : {}) }]

@@ -46,7 +46,8 @@ function convertProtocol(v: unknown): string | null {
   throw invalidProtocol(protocolMessage(v));
 }
 function protocolMessage(v: unknown): string {
-  return `Security group rule protocol ${fmt(v)} not supported. Only protocol values [None, ${Object.keys(PROTOCOLS).map((p) => `'${p}'`).join(', ')}] and integer representations [0 to 255] are supported.`;
+  const names = Object.keys(PROTOCOLS).map((p) => `'${p}'`).join(', ');
+  return `Security group rule protocol ${fmt(v)} not supported. Only protocol values [None, ${names}] and integer representations [0 to 255] are supported.`;
 }
 function convertPort(v: unknown): number | null {
   if (v === null || v === undefined) return null;
@@ -85,7 +86,9 @@ export class SecurityGroupsService {
       const again = await this.d.t.defaultSecurityGroup(projectId);
       if (again) return again;
       const ts = now();
-      const g: SecurityGroupRecord = { id: randomUUID(), project_id: projectId, name: 'default', description: DEFAULT_DESC, stateful: true, tags: [], revision_number: 0, created_at: ts, updated_at: ts };
+      const g: SecurityGroupRecord = {
+        id: randomUUID(), project_id: projectId, name: 'default', description: DEFAULT_DESC, stateful: true, tags: [], revision_number: 0, created_at: ts, updated_at: ts,
+      };
       await this.d.t.securityGroups.insert(g);
       await this.d.t.claimDefaultSecurityGroup(projectId, g.id);
       for (const ethertype of ['IPv4', 'IPv6'] as const) {
@@ -111,7 +114,10 @@ export class SecurityGroupsService {
     if (b.name === 'default') throw conflict('SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
     await this.quota(projectId, 'security_group', 1);
     const ts = now();
-    const g: SecurityGroupRecord = { id: randomUUID(), project_id: projectId, name: b.name, description: b.description, stateful: b.stateful, tags: dedupe(b.tags ?? []), revision_number: 0, created_at: ts, updated_at: ts };
+    const g: SecurityGroupRecord = {
+      id: randomUUID(), project_id: projectId, name: b.name, description: b.description, stateful: b.stateful, tags: dedupe(b.tags ?? []),
+      revision_number: 0, created_at: ts, updated_at: ts,
+    };
     await this.d.t.securityGroups.insert(g);
     for (const ethertype of ['IPv4', 'IPv6'] as const) await this.insertRule(g, { direction: 'egress', ethertype, remote_group_id: null });
     return g;
@@ -151,7 +157,9 @@ export class SecurityGroupsService {
       const rg = await this.d.t.securityGroups.get(b.remote_group_id);
       if (!rg || !canSee(rg)) throw securityGroupNotFound(b.remote_group_id);
     }
-    if (b.remote_ip_prefix && (b.remote_group_id || b.remote_address_group_id)) throw badRequest('Only remote_ip_prefix or remote_group_id may be provided.', 'SecurityGroupRemoteGroupAndRemoteIpPrefix');
+    if (b.remote_ip_prefix && (b.remote_group_id || b.remote_address_group_id)) {
+      throw badRequest('Only remote_ip_prefix or remote_group_id may be provided.', 'SecurityGroupRemoteGroupAndRemoteIpPrefix');
+    }
     let prefix: string | null = null;
     if (b.remote_ip_prefix) {
       const c = parseCidr(b.remote_ip_prefix)!;
@@ -173,7 +181,9 @@ export class SecurityGroupsService {
     }
     await this.quota(projectId, 'security_group_rule', 1);
     const ts = now();
-    const rec: SecurityGroupRuleRecord = { id: randomUUID(), project_id: projectId, security_group_id: g.id, ...rule, description: b.description, tags: [], revision_number: 0, created_at: ts, updated_at: ts };
+    const rec: SecurityGroupRuleRecord = {
+      id: randomUUID(), project_id: projectId, security_group_id: g.id, ...rule, description: b.description, tags: [], revision_number: 0, created_at: ts, updated_at: ts,
+    };
     await this.d.t.securityGroupRules.insert(rec);
     await this.touch(g);
     await this.changed([g.id]);
