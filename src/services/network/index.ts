@@ -6,12 +6,23 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
-import { miscRoutes } from './api/misc.routes.js';
-import { networkRoutes } from './api/networks.routes.js';
-import { portRoutes } from './api/ports.routes.js';
-import { routerRoutes } from './api/routers.routes.js';
-import { securityGroupRoutes } from './api/security-groups.routes.js';
 import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
+import { availabilityZoneRoutes } from './api/availability-zones.routes.js';
+import { extensionRoutes } from './api/extensions.routes.js';
+import { networkIpAvailabilityRoutes } from './api/network-ip-availabilities.routes.js';
+import { networkRoutes } from './api/networks.routes.js';
+import { subnetRoutes } from './api/subnets.routes.js';
+import { portRoutes } from './api/ports.routes.js';
+import { quotaRoutes } from './api/quotas.routes.js';
+import { rbacPolicyRoutes } from './api/rbac-policies.routes.js';
+import { routerRoutes } from './api/routers.routes.js';
+import { floatingIpRoutes } from './api/floating-ips.routes.js';
+import { securityGroupRuleRoutes } from './api/security-group-rules.routes.js';
+import { securityGroupRoutes } from './api/security-groups.routes.js';
+import { serviceProviderRoutes } from './api/service-providers.routes.js';
+import { subnetPoolRoutes } from './api/subnetpools.routes.js';
+import { tagRoutes } from './api/tags.routes.js';
+import { versionRoutes } from './api/versions.routes.js';
 import { AutoAllocatedTopologiesService } from './domain/auto-allocated-topologies.service.js';
 import { NetworkDomain } from './domain/network-domain.js';
 import { networkFaults } from './faults.js';
@@ -59,8 +70,12 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
       faults: networkFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
       // NOTE: Neutron also answers every path with a `.json` suffix (Tempest's quota client uses it).
-      routes: [...miscRoutes(d), ...networkRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...securityGroupRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies)]
-        .flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
+      routes: [
+        ...versionRoutes(), ...extensionRoutes(), ...availabilityZoneRoutes(), ...serviceProviderRoutes(), ...quotaRoutes(d),
+        ...rbacPolicyRoutes(d), ...subnetPoolRoutes(d), ...networkIpAvailabilityRoutes(d), ...tagRoutes(d),
+        ...networkRoutes(d), ...subnetRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...floatingIpRoutes(d),
+        ...securityGroupRoutes(d), ...securityGroupRuleRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
+      ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
     };
   }
 }
@@ -108,7 +123,9 @@ function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesServic
       const byId = await d.securityGroups.find(nameOrId);
       if (byId && sees(c, byId.project_id)) return byId.id;
       const named = (await d.securityGroups.list()).filter((g) => g.name === nameOrId && g.project_id === c.projectId);
-      if (named.length > 1) throw conflict('NeutronClientNoUniqueMatch', `Multiple security_group matches found for name '${nameOrId}', use an ID to be more specific.`);
+      if (named.length > 1) {
+        throw conflict('NeutronClientNoUniqueMatch', `Multiple security_group matches found for name '${nameOrId}', use an ID to be more specific.`);
+      }
       return named[0]?.id;
     },
     async createSecurityGroup(c, b) { return group(await d.securityGroups.create(c, { name: b.name, description: b.description })); },
@@ -131,7 +148,8 @@ function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesServic
     },
     async deleteSecurityGroupRule(c, id) { await this.securityGroupRule(c, id); await d.securityGroups.deleteRule(id); },
     async portsOfDeviceWithGroups(deviceId) {
-      return (await d.ports.ofDevice(deviceId)).map((p) => ({ id: p.id, securityGroups: [...p.security_groups], applicable: p.port_security_enabled !== false && p.fixed_ips.length > 0 }));
+      const ports = await d.ports.ofDevice(deviceId);
+      return ports.map((p) => ({ id: p.id, securityGroups: [...p.security_groups], applicable: p.port_security_enabled !== false && p.fixed_ips.length > 0 }));
     },
     async setPortSecurityGroups(c, portId, groups) { await d.ports.update({ ...c, isAdmin: true }, portId, { security_groups: groups }); },
     async floatingIps(c) { return Promise.all((await d.routers.listFips()).filter((f) => sees(c, f.project_id)).map(fip)); },
@@ -163,7 +181,9 @@ function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesServic
         const rbac = await d.networks.rbacOf(n.id);
         const flags = d.networks.flags(n, rbac, c.projectId);
         if (!c.isAdmin && !flags.visible) continue;
-        const subnets = (await d.subnets.list(n.id)).map((s) => ({ cidr: s.cidr, gatewayIp: s.gateway_ip, ipVersion: s.ip_version, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers }));
+        const subnets = (await d.subnets.list(n.id)).map((s) => ({
+          cidr: s.cidr, gatewayIp: s.gateway_ip, ipVersion: s.ip_version, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers,
+        }));
         out.push({ id: n.id, name: n.name, projectId: n.project_id, external: flags.external, subnets });
       }
       return out;
@@ -173,7 +193,10 @@ function proxyFacade(d: NetworkDomain, topologies: AutoAllocatedTopologiesServic
 
 function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyFacade> {
   const plain = (p: { id: string; network_id: string; mac_address: string; status: string; fixed_ips: { subnet_id: string; ip_address: string }[] }) =>
-    ({ id: p.id, networkId: p.network_id, macAddress: p.mac_address, status: p.status, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })) });
+    ({
+      id: p.id, networkId: p.network_id, macAddress: p.mac_address, status: p.status,
+      fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })),
+    });
   return {
     async createPortForServer(req) {
       const caller = { projectId: req.projectId, isAdmin: true };

@@ -3,13 +3,11 @@
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { enforce } from '../../../core/policy/policy-engine.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
-import type { Caller } from '../domain/context.js';
-import { badRequest, NeutronError } from '../domain/errors.js';
+import { pageAfter, withMarker } from '../../../core/pagination/pagination.js';
+import { badRequest, policyNotAuthorized } from '../domain/errors.js';
 import { explicitlySet, type AttrMap } from '../domain/attributes.js';
-
-export function callerOf(ctx: RequestContext): Caller {
-  return { projectId: ctx.projectId, isAdmin: ctx.can('context_is_admin') };
-}
+import type { NetworkDomain } from '../domain/network-domain.js';
+import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 /** The field checks (`field:networks:shared=True` ...) that hold for this target. */
 export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; deviceOwner?: string; rbacTarget?: string }
@@ -27,16 +25,33 @@ export function allowed(ctx: RequestContext, rule: string, target: Record<string
   return enforce(ctx.rules, rule, { tenant_id: target.project_id, ...target }, creds);
 }
 
-export function policyDenied(rule: string): NeutronError {
-  return new NeutronError(403, 'PolicyNotAuthorized', `(rule:${rule}) is disallowed by policy`);
+export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): void {
+  if (!allowed(ctx, rule, target, facts)) throw policyNotAuthorized(rule);
 }
 
-export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): void {
-  if (!allowed(ctx, rule, target, facts)) throw policyDenied(rule);
+/** A network's field facts for this caller: shared with it, external. */
+export function networkFacts(d: NetworkDomain, req: ApiRequest, n: NetworkRecord, rbac: RbacPolicyRecord[]): FieldFacts {
+  const f = d.networks.flags(n, rbac, req.ctx.projectId);
+  return { shared: f.shared, external: f.external };
+}
+
+/** The network a subnet or port is on (if it exists) and its field facts. */
+export async function networkOf(d: NetworkDomain, req: ApiRequest, networkId: string): Promise<{ net?: NetworkRecord; facts: FieldFacts }> {
+  const net = await d.networks.find(networkId);
+  if (!net) return { facts: {} };
+  return { net, facts: networkFacts(d, req, net, await d.networks.rbacOf(net.id)) };
+}
+
+/** The policy target of a subnet or port: the record with its network's owner. */
+export function onNetwork(r: Record<string, unknown>, net?: NetworkRecord): Record<string, unknown> {
+  return { ...r, 'network:tenant_id': net?.project_id, 'network:project_id': net?.project_id };
 }
 
 /** The action rule and, for each attribute set in the body, its `<action>:<attr>` rule. */
-export function authorizeWithAttrs(ctx: RequestContext, action: string, target: Record<string, unknown>, given: Record<string, unknown>, map: AttrMap, facts: FieldFacts = {}, isCreate = true): void {
+export function authorizeWithAttrs(
+  ctx: RequestContext, action: string, target: Record<string, unknown>, given: Record<string, unknown>, map: AttrMap,
+  facts: FieldFacts = {}, isCreate = true,
+): void {
   authorize(ctx, action, target, facts);
   for (const name of Object.keys(given)) {
     const rule = `${action}:${name}`;
@@ -49,13 +64,17 @@ export function authorizeWithAttrs(ctx: RequestContext, action: string, target: 
       }
     }
     if (name === 'external_gateway_info' && given.external_gateway_info && typeof given.external_gateway_info === 'object') {
-      for (const sub of Object.keys(given.external_gateway_info as object)) if (ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+      for (const sub of Object.keys(given.external_gateway_info as object)) {
+        if (ctx.rules.has(`${rule}:${sub}`)) authorize(ctx, `${rule}:${sub}`, target, facts);
+      }
     }
   }
 }
 
 /** Removes the attributes whose `get_<resource>:<attr>` rule denies. */
-export function hideAttrs(ctx: RequestContext, resource: string, view: Record<string, unknown>, target: Record<string, unknown>, facts: FieldFacts = {}): Record<string, unknown> {
+export function hideAttrs(
+  ctx: RequestContext, resource: string, view: Record<string, unknown>, target: Record<string, unknown>, facts: FieldFacts = {},
+): Record<string, unknown> {
   for (const key of Object.keys(view)) {
     const rule = `get_${resource}:${key}`;
     if (ctx.rules.has(rule) && !allowed(ctx, rule, target, facts)) delete view[key];
@@ -63,37 +82,19 @@ export function hideAttrs(ctx: RequestContext, resource: string, view: Record<st
   return view;
 }
 
-/** The body's `{"<resource>": {...}}`, or Neutron's 400. */
-export function unwrap(body: unknown, resource: string): unknown {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Resource body required');
-  const b = body as Record<string, unknown>;
-  if (!(resource in b)) throw badRequest(`Unable to find '${resource}' in request body`);
-  const extra = Object.keys(b).filter((k) => k !== resource);
-  if (extra.length) throw badRequest(`Unrecognized attribute(s) '${extra.join(', ')}'`);
-  const inner = b[resource];
-  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`Invalid input for operation: '${resource}' is not a dictionary.`.replace('Invalid input for operation: ', ''));
-  return inner;
-}
-
-/** Bulk create: `{"<collection>": [...]}` or the single `{"<resource>": {...}}`. */
-export function unwrapMany(body: unknown, resource: string, collection: string): { items: unknown[]; bulk: boolean } {
-  if (body && typeof body === 'object' && !Array.isArray(body) && collection in (body as object)) {
-    const items = (body as Record<string, unknown>)[collection];
-    if (!Array.isArray(items) || items.length === 0) throw badRequest('Resources required');
-    return { items: items.map((i) => unwrap({ [resource]: i }, resource)), bulk: true };
-  }
-  return { items: [unwrap(body, resource)], bulk: false };
+/** The items of a create body that api/schemas.ts `wrappedOrBulk` passed, and whether it was a bulk one. */
+export function itemsOf<T>(body: Partial<Record<string, T | T[]>>, resource: string, collection: string): { items: T[]; bulk: boolean } {
+  const many = body[collection];
+  return Array.isArray(many) ? { items: many, bulk: true } : { items: [body[resource] as T], bulk: false };
 }
 
 export function ifMatch(req: ApiRequest): number | undefined {
   const h = req.headers['if-match'];
   if (typeof h !== 'string') return undefined;
   const m = /revision_number=(\d+)/.exec(h);
-  if (!m) throw badRequest(`Invalid input for operation: If-Match header must be of the form revision_number=<int>.`.replace('Invalid input for operation: ', ''));
+  if (!m) throw badRequest(`If-Match header must be of the form revision_number=<int>.`);
   return Number(m[1]);
 }
-
-const RESERVED = new Set(['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'page_reverse', 'tags', 'tags-any', 'not-tags', 'not-tags-any', 'fixed_ips', 'shared']);
 
 type View = Record<string, unknown>;
 
@@ -109,7 +110,9 @@ function matches(value: unknown, wanted: string[]): boolean {
 }
 
 /** Query filters as Neutron applies them: equality on any attribute, repeated values OR-ed. */
-export function applyFilters(items: View[], query: Record<string, unknown>, extra: (item: View, key: string, values: string[]) => boolean | undefined = () => undefined): View[] {
+export function applyFilters(
+  items: View[], query: Record<string, unknown>, extra: (item: View, key: string, values: string[]) => boolean | undefined = () => undefined,
+): View[] {
   let out = items;
   for (const [key, raw] of Object.entries(query)) {
     const values = asArray(raw);
@@ -135,7 +138,7 @@ export function applyFilters(items: View[], query: Record<string, unknown>, extr
     out = out.filter((i) => {
       const special = extra(i, key, values);
       if (special !== undefined) return special;
-      if (!(key in i)) return RESERVED.has(key) ? true : true;
+      if (!(key in i)) return true; // NOTE: a filter on an attribute the resource lacks filters nothing out.
       return matches(i[key], values);
     });
   }
@@ -153,7 +156,7 @@ export function listResponse(req: ApiRequest, collection: string, items: View[],
   const q = req.query as Record<string, unknown>;
   const keys = asArray(q.sort_key);
   const dirs = asArray(q.sort_dir);
-  if (dirs.some((d) => d !== 'asc' && d !== 'desc')) throw badRequest(`Invalid input for operation: sort_dir must be one of 'asc' or 'desc'.`.replace('Invalid input for operation: ', ''));
+  if (dirs.some((d) => d !== 'asc' && d !== 'desc')) throw badRequest(`sort_dir must be one of 'asc' or 'desc'.`);
   if (keys.length) {
     for (const k of keys) if (items.length && !(k in items[0]!)) throw badRequest(`${k} is invalid attribute for sort_key`);
     items = [...items].sort((a, b) => {
@@ -166,35 +169,31 @@ export function listResponse(req: ApiRequest, collection: string, items: View[],
     });
   }
   const limit = q.limit === undefined ? undefined : Number(q.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`Invalid input for operation: Limit must be an integer 0 or greater and not '${String(q.limit)}'.`.replace('Invalid input for operation: ', ''));
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`Limit must be an integer 0 or greater and not '${String(q.limit)}'.`);
   const reverse = String(q.page_reverse ?? 'false').toLowerCase() === 'true';
   let page = items;
   let links: { rel: string; href: string }[] | undefined;
   if (limit) {
     const marker = q.marker as string | undefined;
-    let start = 0;
-    let end: number;
-    const at = marker ? items.findIndex((i) => i.id === marker) : -1;
+    const at = marker === undefined ? -1 : items.findIndex((i) => i.id === marker);
+    let start: number;
     if (!reverse) {
-      start = at >= 0 ? at + 1 : 0;
-      end = Math.min(items.length, start + limit);
+      // NOTE: a marker that names no item starts from the first (core's pageAfter refuses it).
+      page = pageAfter(items, { marker: at >= 0 ? marker : undefined, limit }, (i) => String(i.id), () => badRequest('marker'));
+      start = at + 1;
     } else {
-      end = at >= 0 ? at : items.length;
+      const end = at >= 0 ? at : items.length;
       start = Math.max(0, end - limit);
+      page = items.slice(start, end);
     }
-    page = items.slice(start, end);
-    links = [];
+    // Neutron's links: `next` after a full page that is not the last (always when paging back),
+    // `previous` (page_reverse=True) when paging back with items before, or forward from a marker.
     const base = `${req.raw.protocol}://${req.headers.host}${prefix}/${collection.replace(/_/g, '-')}`;
-    const params = (m: string, rev: boolean) => {
-      const sp = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) if (!['marker', 'page_reverse'].includes(k)) for (const x of asArray(v)) sp.append(k, x);
-      sp.set('marker', m);
-      if (rev) sp.set('page_reverse', 'True');
-      return sp.toString();
-    };
-    const hasNext = reverse ? start > 0 || true : end < items.length;
-    if (page.length && (reverse ? true : hasNext) && page.length === limit) links.push({ rel: 'next', href: `${base}?${params(String(page[page.length - 1]!.id), false)}` });
-    if (page.length && (reverse ? start > 0 : marker !== undefined)) links.push({ rel: 'previous', href: `${base}?${params(String(page[0]!.id), true)}` });
+    const { page_reverse: _, ...rest } = q;
+    const href = (m: unknown, rev: boolean) => `${base}?${withMarker(rest, String(m))}${rev ? '&page_reverse=True' : ''}`;
+    links = [];
+    if (page.length === limit && (reverse || start + page.length < items.length)) links.push({ rel: 'next', href: href(page[page.length - 1]!.id, false) });
+    if (page.length && (reverse ? start > 0 : marker !== undefined)) links.push({ rel: 'previous', href: href(page[0]!.id, true) });
   }
   const out: Record<string, unknown> = { [collection]: page.map((v) => selectFields(v, q)) };
   if (links) out[`${collection}_links`] = links;

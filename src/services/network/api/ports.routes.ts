@@ -1,27 +1,23 @@
-import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { callerOf } from '../../../core/auth/caller.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { PORT_ATTRS } from '../domain/ports.service.js';
 import { networkNotFound, portNotFound } from '../domain/errors.js';
 import type { NetworkRecord, PortRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, authorizeWithAttrs, callerOf, hideAttrs, ifMatch, listResponse, selectFields, unwrap, unwrapMany, type FieldFacts } from './common.js';
+import {
+  allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, networkOf, onNetwork, selectFields, type FieldFacts,
+} from './common.js';
+import { Id, PortBody, PortsBody } from './schemas.js';
 import { portView } from './views.js';
 
-const Id = Type.Object({ id: Type.String() });
-
 export function portRoutes(d: NetworkDomain): RouteSpec[] {
-  const ctxOf = async (req: ApiRequest, networkId: string): Promise<{ net?: NetworkRecord; facts: FieldFacts }> => {
-    const net = await d.networks.find(networkId);
-    if (!net) return { facts: {} };
-    const f = d.networks.flags(net, await d.networks.rbacOf(net.id), req.ctx.projectId);
-    return { net, facts: { shared: f.shared, external: f.external } };
-  };
-  const target = (p: Record<string, unknown>, net?: NetworkRecord) => ({ ...p, 'network:tenant_id': net?.project_id, 'network:project_id': net?.project_id });
-  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}) => hideAttrs(req.ctx, 'port', portView(p), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
+  const target = onNetwork;
+  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}) =>
+    hideAttrs(req.ctx, 'port', portView(p), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
   const load = async (req: ApiRequest, id: string) => {
     const p = await d.ports.find(id);
     if (!p) throw portNotFound(id);
-    const { net, facts } = await ctxOf(req, p.network_id);
+    const { net, facts } = await networkOf(d, req, p.network_id);
     if (!allowed(req.ctx, 'get_port', target({ ...p }, net), { ...facts, deviceOwner: p.device_owner })) throw portNotFound(id);
     return { p, net, facts };
   };
@@ -38,15 +34,14 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'ports', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/ports', status: 201, schema: { body: Type.Any() },
+    route({
+      method: 'POST', url: '/v2.0/ports', status: 201, schema: { body: PortsBody },
       handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'port', 'ports');
+        const { items, bulk } = itemsOf(req.body, 'port', 'ports');
         const caller = callerOf(req.ctx);
         const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
-          const { net, facts } = typeof b.network_id === 'string' ? await ctxOf(req, b.network_id) : { net: undefined, facts: {} };
+        for (const b of items) {
+          const { net, facts } = typeof b.network_id === 'string' ? await networkOf(d, req, b.network_id) : { net: undefined, facts: {} };
           if (net && !allowed(req.ctx, 'get_network', { ...net }, facts)) throw networkNotFound(net.id);
           const t = target({ ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId }, net);
           authorizeWithAttrs(req.ctx, 'create_port', t, b, PORT_ATTRS, { ...facts, deviceOwner: String(b.device_owner ?? '') });
@@ -54,27 +49,28 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         }
         return bulk ? { ports: out } : { port: out[0] };
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v2.0/ports/:id', schema: { params: Id },
       handler: async (req) => { const { p, net, facts } = await load(req, req.params.id); return { port: selectFields(view(req, p, net, facts), req.query) }; },
-    },
-    {
-      method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: Type.Any() },
+    }),
+    route({
+      method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: PortBody },
       handler: async (req) => {
         const { p, net, facts } = await load(req, req.params.id);
-        const body = unwrap(req.body, 'port') as Record<string, unknown>;
-        authorizeWithAttrs(req.ctx, 'update_port', target({ ...p, ...body, project_id: p.project_id }, net), body, PORT_ATTRS, { ...facts, deviceOwner: String(body.device_owner ?? p.device_owner) }, false);
+        const body = req.body.port;
+        const t = target({ ...p, ...body, project_id: p.project_id }, net);
+        authorizeWithAttrs(req.ctx, 'update_port', t, body, PORT_ATTRS, { ...facts, deviceOwner: String(body.device_owner ?? p.device_owner) }, false);
         return { port: view(req, await d.ports.update(callerOf(req.ctx), p.id, body, ifMatch(req)), net, facts) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v2.0/ports/:id', status: 204, schema: { params: Id },
       handler: async (req) => {
         const { p, net, facts } = await load(req, req.params.id);
         authorize(req.ctx, 'delete_port', target({ ...p }, net), { ...facts, deviceOwner: p.device_owner });
         await d.ports.delete(p.id, { ifMatch: ifMatch(req) });
       },
-    },
+    }),
   ];
 }

@@ -1,12 +1,12 @@
-import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+// /v2.0/security-groups (security-group, stateful-security-group): groups of rules on ports; each project has a `default`.
+import { callerOf } from '../../../core/auth/caller.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { NetworkDomain } from '../domain/network-domain.js';
-import { securityGroupNotFound, securityGroupRuleNotFound } from '../domain/errors.js';
+import { securityGroupNotFound } from '../domain/errors.js';
 import type { SecurityGroupRecord } from '../store/tables.js';
-import { allowed, applyFilters, authorize, callerOf, ifMatch, listResponse, selectFields, unwrap, unwrapMany } from './common.js';
-import { securityGroupRuleView, securityGroupView } from './views.js';
-
-const Id = Type.Object({ id: Type.String() });
+import { allowed, applyFilters, authorize, ifMatch, listResponse, selectFields } from './common.js';
+import { Id, SecurityGroupBody } from './schemas.js';
+import { securityGroupView } from './views.js';
 
 export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
   const load = async (req: ApiRequest, id: string) => {
@@ -15,14 +15,8 @@ export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
     return g;
   };
   const view = async (req: ApiRequest, g: SecurityGroupRecord) => {
-    const rules = (await d.securityGroups.rules(g.id)).filter((r) => allowed(req.ctx, 'get_security_group_rule', { ...r, 'security_group:tenant_id': g.project_id }));
-    return securityGroupView(g, rules);
-  };
-  const loadRule = async (req: ApiRequest, id: string) => {
-    const r = await d.t.securityGroupRules.get(id);
-    const g = r && await d.securityGroups.find(r.security_group_id);
-    if (!r || !allowed(req.ctx, 'get_security_group_rule', { ...r, 'security_group:tenant_id': g?.project_id })) throw securityGroupRuleNotFound(id);
-    return r;
+    const rules = await d.securityGroups.rules(g.id);
+    return securityGroupView(g, rules.filter((r) => allowed(req.ctx, 'get_security_group_rule', { ...r, 'security_group:tenant_id': g.project_id })));
   };
   return [
     {
@@ -34,69 +28,34 @@ export function securityGroupRoutes(d: NetworkDomain): RouteSpec[] {
         return listResponse(req, 'security_groups', applyFilters(views, req.query));
       },
     },
-    {
-      method: 'POST', url: '/v2.0/security-groups', status: 201, schema: { body: Type.Any() },
+    route({
+      method: 'POST', url: '/v2.0/security-groups', status: 201, schema: { body: SecurityGroupBody },
       handler: async (req) => {
-        const b = unwrap(req.body, 'security_group') as Record<string, unknown>;
+        const b = req.body.security_group;
         const caller = callerOf(req.ctx);
         authorize(req.ctx, 'create_security_group', { ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId });
         return { security_group: await view(req, await d.securityGroups.create(caller, b)) };
       },
-    },
-    { method: 'GET', url: '/v2.0/security-groups/:id', schema: { params: Id }, handler: async (req) => ({ security_group: selectFields(await view(req, await load(req, req.params.id)), req.query) }) },
-    {
-      method: 'PUT', url: '/v2.0/security-groups/:id', schema: { params: Id, body: Type.Any() },
+    }),
+    route({
+      method: 'GET', url: '/v2.0/security-groups/:id', schema: { params: Id },
+      handler: async (req) => ({ security_group: selectFields(await view(req, await load(req, req.params.id)), req.query) }),
+    }),
+    route({
+      method: 'PUT', url: '/v2.0/security-groups/:id', schema: { params: Id, body: SecurityGroupBody },
       handler: async (req) => {
         const g = await load(req, req.params.id);
-        const body = unwrap(req.body, 'security_group');
         authorize(req.ctx, 'update_security_group', { ...g });
-        return { security_group: await view(req, await d.securityGroups.update(g.id, body, ifMatch(req))) };
+        return { security_group: await view(req, await d.securityGroups.update(g.id, req.body.security_group, ifMatch(req))) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v2.0/security-groups/:id', status: 204, schema: { params: Id },
-      handler: async (req) => { const g = await load(req, req.params.id); authorize(req.ctx, 'delete_security_group', { ...g }); await d.securityGroups.delete(callerOf(req.ctx), g.id, ifMatch(req)); },
-    },
-    {
-      method: 'GET', url: '/v2.0/security-group-rules',
       handler: async (req) => {
-        await d.securityGroups.ensureDefault(req.ctx.projectId);
-        const groups = new Map((await d.securityGroups.list()).map((g) => [g.id, g]));
-        const views = (await d.securityGroups.rules()).filter((r) => allowed(req.ctx, 'get_security_group_rule', { ...r, 'security_group:tenant_id': groups.get(r.security_group_id)?.project_id })).map(securityGroupRuleView);
-        return listResponse(req, 'security_group_rules', applyFilters(views, req.query));
+        const g = await load(req, req.params.id);
+        authorize(req.ctx, 'delete_security_group', { ...g });
+        await d.securityGroups.delete(callerOf(req.ctx), g.id, ifMatch(req));
       },
-    },
-    {
-      method: 'POST', url: '/v2.0/security-group-rules', status: 201, schema: { body: Type.Any() },
-      handler: async (req) => {
-        const { items, bulk } = unwrapMany(req.body, 'security_group_rule', 'security_group_rules');
-        const caller = callerOf(req.ctx);
-        const out = [];
-        for (const item of items) {
-          const b = item as Record<string, unknown>;
-          authorize(req.ctx, 'create_security_group_rule', { ...b, project_id: b.project_id ?? b.tenant_id ?? caller.projectId });
-          out.push(securityGroupRuleView(await d.securityGroups.createRule(caller, b, (g) => allowed(req.ctx, 'get_security_group', { ...g }))));
-        }
-        return bulk ? { security_group_rules: out } : { security_group_rule: out[0] };
-      },
-    },
-    { method: 'GET', url: '/v2.0/security-group-rules/:id', schema: { params: Id }, handler: async (req) => ({ security_group_rule: selectFields(securityGroupRuleView(await loadRule(req, req.params.id)), req.query) }) },
-    {
-      method: 'PUT', url: '/v2.0/security-group-rules/:id', schema: { params: Id, body: Type.Any() },
-      handler: async (req) => {
-        const r = await loadRule(req, req.params.id);
-        authorize(req.ctx, 'update_security_group_rule', { ...r });
-        return { security_group_rule: securityGroupRuleView(await d.securityGroups.updateRule(r.id, unwrap(req.body, 'security_group_rule'))) };
-      },
-    },
-    {
-      method: 'DELETE', url: '/v2.0/security-group-rules/:id', status: 204, schema: { params: Id },
-      handler: async (req) => {
-        const r = await loadRule(req, req.params.id);
-        const g = await d.securityGroups.find(r.security_group_id);
-        authorize(req.ctx, 'delete_security_group_rule', { ...r, 'security_group:tenant_id': g?.project_id });
-        await d.securityGroups.deleteRule(r.id);
-      },
-    },
+    }),
   ];
 }

@@ -58,7 +58,10 @@ export function floatingIpView(f: FloatingIpRecord, port?: PortRecord) {
   return {
     id: f.id, ...owner(f), floating_network_id: f.floating_network_id, floating_ip_address: f.floating_ip_address,
     port_id: f.port_id, fixed_ip_address: f.fixed_ip_address, router_id: f.router_id, status: f.status, description: f.description,
-    port_details: port ? { name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status, device_id: port.device_id, device_owner: port.device_owner } : null,
+    port_details: port ? {
+      name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status,
+      device_id: port.device_id, device_owner: port.device_owner,
+    } : null,
     ...std(f),
   };
 }
@@ -81,4 +84,36 @@ export function securityGroupView(g: SecurityGroupRecord, rules: SecurityGroupRu
 
 export function rbacView(r: RbacPolicyRecord) {
   return { id: r.id, ...owner(r), object_type: r.object_type, object_id: r.object_id, action: r.action, target_tenant: r.target_tenant };
+}
+
+export function versionView(base: string) {
+  return { id: 'v2.0', status: 'CURRENT', links: [{ href: `${base}/`, rel: 'self' }] };
+}
+
+/** One entry of /v2.0's resource index: `security-groups` is the collection `security_groups` of `security_group`. */
+export function resourceLinkView(base: string, path: string) {
+  return { name: path.replace(/s$/, '').replace('-', '_'), collection: path.replace('-', '_'), links: [{ href: `${base}/${path}`, rel: 'self' }] };
+}
+
+export function extensionView([alias, name, description]: [string, string, string]) {
+  return { alias, name, description, updated: '2013-01-20T00:00:00-00:00', links: [] };
+}
+
+export function quotaDetailsView(limits: Record<string, number>, used: Record<string, number>) {
+  return Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { limit: v, used: used[k] ?? 0, reserved: 0 }]));
+}
+
+export function ipAvailabilityView(n: NetworkRecord, subnets: { subnet: SubnetRecord; total: number; used: number }[]) {
+  const subs = subnets.map(({ subnet: s, total, used }) => ({
+    subnet_id: s.id, subnet_name: s.name, cidr: s.cidr, ip_version: s.ip_version, total_ips: total, used_ips: used,
+  }));
+  return {
+    network_id: n.id, network_name: n.name, ...owner(n), subnet_ip_availability: subs,
+    total_ips: subs.reduce((a, s) => a + s.total_ips, 0), used_ips: subs.reduce((a, s) => a + s.used_ips, 0),
+  };
+}
+
+/** The network of a project's auto-allocated topology (`dry-run=pass` for a dry run). */
+export function topologyView(id: string, projectId: string) {
+  return { id, tenant_id: projectId, project_id: projectId };
 }

@@ -33,7 +33,7 @@ export const STANDARD_ATTRS: AttrMap = {
  */
 export function checkBody(resource: string, map: AttrMap, raw: unknown, method: 'POST' | 'PUT'): Record<string, any> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw badRequest(`Invalid input for operation: Resource body required.`.replace('Invalid input for operation: ', ''));
+    throw badRequest(`Resource body required.`);
   }
   const body = raw as Record<string, unknown>;
   const unknown = Object.keys(body).filter((k) => !(k in map));

@@ -3,10 +3,8 @@
 // network; later asks return the same network.
 import type { Caller } from './context.js';
 import { Locks } from './context.js';
-import { NeutronError } from './errors.js';
+import { autoAllocationFailure as failure, NeutronError } from './errors.js';
 import type { NetworkDomain } from './network-domain.js';
-
-const failure = (reason: string) => new NeutronError(409, 'AutoAllocationFailure', `Deployment error: ${reason}.`);
 
 export class AutoAllocatedTopologiesService {
   private readonly locks = new Locks();

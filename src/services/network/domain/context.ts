@@ -1,8 +1,12 @@
+import type { Caller as CoreCaller } from '../../../core/auth/caller.js';
 import type { NetworkDriver } from '../../../drivers/network/network-driver.js';
 import type { NetworkTables } from '../store/tables.js';
 
-/** Who asks: the token's project and whether policy says admin (context_is_admin). */
-export interface Caller { projectId: string | undefined; isAdmin: boolean }
+/**
+ * Who asks, as the domain needs it: core's caller (the token's project, admin through the policy
+ * engine's context_is_admin), of which internal callers (the facade, auto-allocation) give only these two.
+ */
+export type Caller = Pick<CoreCaller, 'projectId' | 'isAdmin'>;
 
 /** What every service of the domain shares. */
 export interface DomainDeps {

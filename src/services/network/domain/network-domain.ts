@@ -1,9 +1,10 @@
 // The networking domain: the resource services wired together, quotas, and the dataplane sync
 // that turns database state into plain-value driver calls after each commit.
 import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
-import type { NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
+import type { NetworkRecord, NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
 import type { Caller, DomainDeps } from './context.js';
-import { conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
+import { now, toInt } from './attributes.js';
+import { badRequest, conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
 import { NetworksService } from './networks.service.js';
 import { PortsService } from './ports.service.js';
 import { RoutersService } from './routers.service.js';
@@ -14,6 +15,12 @@ export const DEFAULT_QUOTAS: Record<string, number> = {
   network: 100, subnet: 100, subnetpool: -1, port: 500, router: 10, floatingip: 50,
   security_group: 10, security_group_rule: 100, rbac_policy: 10,
 };
+
+/** The tables of the resources with standard attributes (tags, revision_number). */
+export type TaggedTable = 'networks' | 'subnets' | 'ports' | 'routers' | 'subnetpools' | 'floatingips' | 'securityGroups';
+
+/** What tagging needs of such a record; the rest of it is kept as it is. */
+export interface TaggedRecord { id: string; project_id: string; tags: string[]; revision_number: number; network_id?: string; [k: string]: unknown }
 
 export class NetworkDomain {
   readonly networks: NetworksService;
@@ -27,7 +34,9 @@ export class NetworkDomain {
   constructor(private readonly deps: DomainDeps) {
     this.t = deps.t;
     this.driver = deps.driver;
-    this.networks = new NetworksService(deps, async (id) => (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip'), async (id) => {
+    const inUse = async (id: string) =>
+      (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip');
+    this.networks = new NetworksService(deps, inUse, async (id) => {
       // NOTE: as Neutron's L3 plugin does, floating IPs go with their external network.
       for (const f of await this.t.floatingips.list({ network_id: id })) await this.routers.deleteFip(f.id);
       for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
@@ -102,7 +111,8 @@ export class NetworkDomain {
     let n = 0;
     for (const a of await this.t.allocations({ subnet_id: s.id })) {
       const p = a.port_id ? await this.t.ports.get(a.port_id) : undefined;
-      if (p && (p.device_owner === 'network:dhcp' || (s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless') && p.device_owner !== 'network:router_interface'))) n++;
+      const automatic = s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless');
+      if (p && (p.device_owner === 'network:dhcp' || (automatic && p.device_owner !== 'network:router_interface'))) n++;
     }
     return n;
   }
@@ -121,6 +131,57 @@ export class NetworkDomain {
       rbac_policy: await count(this.t.rbac),
     };
   }
+
+  /** Per network (all, or the one), its subnets with their pool sizes and allocated addresses (network-ip-availability). */
+  async ipAvailability(networkId?: string): Promise<{ network: NetworkRecord; subnets: { subnet: SubnetRecord; total: number; used: number }[] }[]> {
+    const out = [];
+    for (const network of (await this.networks.list()).filter((n) => networkId === undefined || n.id === networkId)) {
+      const subnets = [];
+      for (const subnet of await this.subnets.list(network.id)) {
+        subnets.push({ subnet, total: Number(SubnetsService.poolSize(subnet)), used: (await this.t.allocations({ subnet_id: subnet.id })).length });
+      }
+      out.push({ network, subnets });
+    }
+    return out;
+  }
+
+  // Tags (standard-attr-tag) on any resource with standard attributes.
+  /** The record of resource `id` in `table`, with the project of its network where it has one. */
+  async tagged(table: TaggedTable, id: string): Promise<{ rec: TaggedRecord; networkProjectId?: string } | undefined> {
+    const rec = await this.tagTable(table).get(id);
+    if (!rec) return undefined;
+    return { rec, networkProjectId: rec.network_id ? (await this.networks.find(rec.network_id))?.project_id : undefined };
+  }
+
+  /** Replaces the tags of `rec` (a new revision). */
+  async setTags(table: TaggedTable, rec: TaggedRecord, tags: string[]): Promise<void> {
+    await this.tagTable(table).put({ ...rec, tags, revision_number: rec.revision_number + 1, updated_at: now() });
+  }
+
+  private tagTable(table: TaggedTable) {
+    return this.t[table] as unknown as { get(id: string): Promise<TaggedRecord | undefined>; put(r: TaggedRecord): Promise<unknown> };
+  }
+
+  /** The projects with quotas of their own. */
+  async quotaProjects(): Promise<string[]> { return this.t.quotaProjects(); }
+
+  /** Sets a project's quotas from a `quota` body, checked as Neutron's quota attribute map does; returns them all. */
+  async setQuotas(projectId: string, body: Record<string, unknown>): Promise<Record<string, number>> {
+    const unknown = Object.keys(body).filter((k) => !(k in DEFAULT_QUOTAS) && k !== 'force' && k !== 'check_limit');
+    if (unknown.length) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k === 'force' || k === 'check_limit') continue;
+      let n: number;
+      try { n = toInt(v); } catch { throw badRequest(`Invalid input for ${k}. Reason: '${String(v)}' is not an integer.`); }
+      if (n < -1) throw badRequest(`Invalid input for ${k}. Reason: '${n}' is too small - must be at least '-1'.`);
+      values[k] = n;
+    }
+    for (const [k, n] of Object.entries(values)) await this.t.setQuota(projectId, k, n);
+    return this.quotaOf(projectId);
+  }
+
+  async deleteQuotas(projectId: string): Promise<void> { await this.t.deleteQuotas(projectId); }
 
   async checkQuota(projectId: string, resource: string, adding: number): Promise<void> {
     if (!projectId) return;
@@ -152,7 +213,10 @@ export class NetworkDomain {
   }
 
   private driverPort(p: PortRecord) {
-    return { id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })), deviceOwner: p.device_owner, deviceId: p.device_id, adminStateUp: p.admin_state_up, mtu: 1500 };
+    return {
+      id: p.id, networkId: p.network_id, macAddress: p.mac_address, fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })),
+      deviceOwner: p.device_owner, deviceId: p.device_id, adminStateUp: p.admin_state_up, mtu: 1500,
+    };
   }
 
   async driverNetwork(id: string): Promise<DriverNetwork | undefined> {
@@ -163,7 +227,10 @@ export class NetworkDomain {
     return {
       id, mtu: n.mtu, networkType: n.network_type as DriverNetwork['networkType'], physicalNetwork: n.physical_network, segmentationId: n.segmentation_id,
       external, adminStateUp: n.admin_state_up,
-      subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers, hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode })),
+      subnets: subnets.map((s) => ({
+        id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers,
+        hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode,
+      })),
     };
   }
 
@@ -181,7 +248,10 @@ export class NetworkDomain {
       for (const f of p.fixed_ips) {
         const s = subnets.find((x) => x.id === f.subnet_id);
         if (!s?.enable_dhcp) continue;
-        out[s.id]!.push({ portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`, extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })) });
+        out[s.id]!.push({
+          portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`,
+          extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })),
+        });
       }
     }
     return out;
@@ -223,7 +293,10 @@ export class NetworkDomain {
     }
     const interfaces = [];
     for (const p of await this.routers.interfacePorts(id)) {
-      for (const f of p.fixed_ips) { const s = await subnet(f.subnet_id); if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id }); }
+      for (const f of p.fixed_ips) {
+        const s = await subnet(f.subnet_id);
+        if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id });
+      }
     }
     return { id, adminStateUp: r.admin_state_up, gateway, interfaces, routes: r.routes };
   }

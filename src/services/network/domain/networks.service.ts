@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, nonNegative, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, networkNotFound, rbacPolicyNotFound, NeutronError } from './errors.js';
+import { badRequest, conflict, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 export const NETWORK_ATTRS: AttrMap = {
@@ -70,7 +70,7 @@ export class NetworksService {
       port_security_enabled: b.port_security_enabled, ...seg, availability_zone_hints: (b.availability_zone_hints as string[]) ?? [],
       ...(b.is_default ? { is_default: true } : {}), revision_number: 0, created_at: ts, updated_at: ts,
     };
-    if (n.mtu > 9000 || (b.mtu !== undefined && b.mtu < 68)) throw badRequest(`Invalid input for operation: Requested MTU is too big, maximum is 9000.`, 'InvalidInput');
+    if (n.mtu > 9000 || (b.mtu !== undefined && b.mtu < 68)) throw invalidInput(`Requested MTU is too big, maximum is 9000`);
     await this.d.t.networks.insert(n);
     if (b.shared) await this.addRbac(n.id, projectId, 'access_as_shared', '*');
     if (b['router:external']) await this.addRbac(n.id, projectId, 'access_as_external', '*');
@@ -82,32 +82,32 @@ export class NetworksService {
     const physnet = b['provider:physical_network'] as string | null | undefined;
     const segId = b['provider:segmentation_id'] as number | null | undefined;
     if (type === undefined) {
-      if (physnet || segId != null) throw badRequest('Invalid input for operation: network_type required.', 'InvalidInput');
+      if (physnet || segId != null) throw invalidInput('network_type required');
       return { network_type: 'vxlan', physical_network: null, segmentation_id: await this.freeVni() };
     }
     if (type === 'flat') {
-      if (!physnet) throw badRequest('Invalid input for operation: physical_network required for flat provider network.', 'InvalidInput');
-      if (segId != null) throw badRequest('Invalid input for operation: segmentation_id specified for flat network.', 'InvalidInput');
-      if (!PHYSNETS.includes(physnet)) throw badRequest(`Invalid input for operation: physical_network '${physnet}' unknown for flat provider network.`, 'InvalidInput');
+      if (!physnet) throw invalidInput('physical_network required for flat provider network');
+      if (segId != null) throw invalidInput('segmentation_id specified for flat network');
+      if (!PHYSNETS.includes(physnet)) throw invalidInput(`physical_network '${physnet}' unknown for flat provider network`);
       const taken = (await this.d.t.networks.list()).some((n) => n.network_type === 'flat' && n.physical_network === physnet);
       if (taken) throw conflict('FlatNetworkInUse', `Unable to create the flat network. Physical network ${physnet} is in use.`);
       return { network_type: 'flat', physical_network: physnet, segmentation_id: null };
     }
     if (type === 'local') {
-      if (physnet || segId != null) throw badRequest('Invalid input for operation: physical_network and segmentation_id prohibited for local provider network.', 'InvalidInput');
+      if (physnet || segId != null) throw invalidInput('physical_network and segmentation_id prohibited for local provider network');
       return { network_type: 'local', physical_network: null, segmentation_id: null };
     }
     if (type === 'vxlan') {
-      if (physnet) throw badRequest('Invalid input for operation: provider:physical_network specified for vxlan network.', 'InvalidInput');
+      if (physnet) throw invalidInput('provider:physical_network specified for vxlan network');
       if (segId != null) {
-        if (segId < 1 || segId > 16777215) throw badRequest(`Invalid input for operation: segmentation_id out of range (1 through 16777215).`, 'InvalidInput');
+        if (segId < 1 || segId > 16777215) throw invalidInput(`segmentation_id out of range (1 through 16777215)`);
         const taken = (await this.d.t.networks.list()).some((n) => n.network_type === 'vxlan' && n.segmentation_id === segId);
         if (taken) throw conflict('TunnelIdInUse', `Unable to create the network. The tunnel ID ${segId} is in use.`);
         return { network_type: 'vxlan', physical_network: null, segmentation_id: segId };
       }
       return { network_type: 'vxlan', physical_network: null, segmentation_id: await this.freeVni() };
     }
-    throw badRequest(`Invalid input for operation: network_type value '${type}' not supported.`, 'InvalidInput');
+    throw invalidInput(`network_type value '${type}' not supported`);
   }
 
   private async freeVni(): Promise<number> {
@@ -121,9 +121,9 @@ export class NetworksService {
     const b = checkBody('network', NETWORK_ATTRS, raw, 'PUT');
     for (const k of ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const) {
       const cur = { 'provider:network_type': n.network_type, 'provider:physical_network': n.physical_network, 'provider:segmentation_id': n.segmentation_id }[k];
-      if (k in b && b[k] !== cur) throw badRequest('Invalid input for operation: Plugin does not support updating provider attributes.', 'InvalidInput');
+      if (k in b && b[k] !== cur) throw invalidInput('Plugin does not support updating provider attributes');
     }
-    if (b.mtu !== undefined && (b.mtu > 9000 || b.mtu < 68)) throw badRequest(`Invalid input for operation: Requested MTU is too big, maximum is 9000.`, 'InvalidInput');
+    if (b.mtu !== undefined && (b.mtu > 9000 || b.mtu < 68)) throw invalidInput(`Requested MTU is too big, maximum is 9000`);
     const next: NetworkRecord = { ...n };
     for (const k of ['name', 'description', 'admin_state_up', 'mtu', 'port_security_enabled', 'is_default'] as const) if (k in b) (next as any)[k] = b[k];
     const rbac = await this.rbacOf(id);
@@ -183,9 +183,9 @@ export class NetworksService {
 
   async createRbac(caller: Caller, raw: unknown, visible: (n: NetworkRecord) => boolean): Promise<RbacPolicyRecord> {
     const b = checkBody('rbac_policy', RBAC_ATTRS, raw, 'POST');
-    if (b.object_type !== 'network') throw badRequest(`Invalid input for operation: object_type ${b.object_type} is not supported.`, 'InvalidInput');
+    if (b.object_type !== 'network') throw invalidInput(`object_type ${b.object_type} is not supported`);
     const n = await this.d.t.networks.get(b.object_id);
-    if (!n || !visible(n)) throw new NeutronError(404, 'NotFound', `Failed to create RBAC policy on object ${b.object_id} of type network: it was not found`.replace(/^Failed.*$/, `RBAC policy on object ${b.object_id} not found.`));
+    if (!n || !visible(n)) throw rbacObjectNotFound(b.object_id);
     const projectId = (b.project_id ?? b.tenant_id ?? caller.projectId ?? '') as string;
     if (!caller.isAdmin && n.project_id !== caller.projectId) throw networkNotFound(n.id);
     const dup = (await this.rbacOf(n.id)).find((r) => r.action === b.action && r.target_tenant === b.target_tenant);
@@ -208,7 +208,9 @@ export class NetworksService {
     }
     if (r.action === 'access_as_shared') {
       const n = await this.d.t.networks.get(r.object_id);
-      const others = n ? (await this.d.t.ports.list({ network_id: n.id })).some((p) => p.project_id !== n.project_id && (r.target_tenant === '*' || p.project_id === r.target_tenant) && !p.device_owner.startsWith('network:')) : false;
+      const dependsOn = (p: { project_id: string; device_owner: string }) =>
+        p.project_id !== n!.project_id && (r.target_tenant === '*' || p.project_id === r.target_tenant) && !p.device_owner.startsWith('network:');
+      const others = n ? (await this.d.t.ports.list({ network_id: n.id })).some(dependsOn) : false;
       if (others) throw conflict('RbacPolicyInUse', `RBAC policy on object ${r.object_id} cannot be removed because other objects depend on it.`);
     }
     await this.d.t.rbac.delete(id);
@@ -217,7 +219,7 @@ export class NetworksService {
 
 export function checkRevision(current: number, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && ifMatch !== current) {
-    throw new NeutronError(412, 'RevisionNumberConstraintFailed', `Constrained to ${ifMatch}, but current revision is ${current}`);
+    throw revisionConstraintFailed(ifMatch, current);
   }
 }
 

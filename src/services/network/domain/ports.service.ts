@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, isDict, now, STANDARD_ATTRS, str, toBoolean, toList, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks, randomMac } from './context.js';
-import { badRequest, conflict, NeutronError, portNotFound } from './errors.js';
+import { badRequest, conflict, invalidInput, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
 import { contains, eui64, formatIp, parseCidr, parseIp } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import { isAutoAddress } from './subnets.service.js';
 import type { FixedIp, NetworkRecord, PortRecord, SubnetRecord } from '../store/tables.js';
 
 const MAC_RE = /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/;
+const VNIC_TYPES: unknown[] = ['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'remote-managed'];
+/** The device owners of the ports a router owns, which only the router may delete. */
+const ROUTER_OWNED = [
+  'network:router_interface', 'network:router_gateway', 'network:floatingip', 'network:router_interface_distributed', 'network:ha_router_replicated_interface',
+];
 
 export const PORT_ATTRS: AttrMap = {
   ...STANDARD_ATTRS,
   name: { post: true, put: true, default: '', validate: str(255) },
   network_id: { post: true, required: true, validate: uuid },
   admin_state_up: { post: true, put: true, default: true, convert: toBoolean },
-  mac_address: { post: true, put: true, validate: (v) => (typeof v === 'string' && MAC_RE.test(v) && !/^(00[:-]){5}00$/.test(v) && !/^ff/i.test(v) ? undefined : `'${fmt(v)}' is not a valid MAC address`) },
+  mac_address: {
+    post: true, put: true,
+    validate: (v) => (typeof v === 'string' && MAC_RE.test(v) && !/^(00[:-]){5}00$/.test(v) && !/^ff/i.test(v) ? undefined : `'${fmt(v)}' is not a valid MAC address`),
+  },
   fixed_ips: { post: true, put: true, convert: toList, validate: fixedIps },
   device_id: { post: true, put: true, default: '', validate: str(255) },
   device_owner: { post: true, put: true, default: '', validate: str(255) },
@@ -23,7 +31,7 @@ export const PORT_ATTRS: AttrMap = {
   allowed_address_pairs: { post: true, put: true, convert: toList, validate: addressPairs },
   extra_dhcp_opts: { post: true, put: true, convert: toList, validate: dhcpOpts },
   'binding:host_id': { post: true, put: true, validate: str(255) },
-  'binding:vnic_type': { post: true, put: true, validate: (v) => (['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'remote-managed'].includes(v) ? undefined : `'${fmt(v)}' is not in the list of valid vnic types`) },
+  'binding:vnic_type': { post: true, put: true, validate: (v) => (VNIC_TYPES.includes(v) ? undefined : `'${fmt(v)}' is not in the list of valid vnic types`) },
   'binding:profile': { post: true, put: true, validate: isDict },
   'binding:vif_type': {}, 'binding:vif_details': {}, status: {}, dns_name: { post: true, put: true, validate: str(255) },
   propagate_uplink_status: { post: true, put: true, convert: toBoolean },
@@ -95,7 +103,7 @@ export class PortsService {
     const projectId = internal.projectId ?? (b.project_id ?? b.tenant_id ?? caller.projectId ?? '') as string;
     const portSecurity = b.port_security_enabled ?? net.port_security_enabled;
     const isNetworkDevice = String(b.device_owner).startsWith('network:');
-    if (!portSecurity && b.security_groups?.length) throw conflict('PortSecurityAndIPRequiredForSecurityGroups', 'Port security must be enabled and port must have an IP address in order to use security groups.');
+    if (!portSecurity && b.security_groups?.length) throw securityGroupsNeedPortSecurity();
     if (!portSecurity && b.allowed_address_pairs?.length) throw conflict('AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.');
     const sgs = !portSecurity || (isNetworkDevice && b.security_groups === undefined) ? [] : await this.h.securityGroups(caller, projectId, b.security_groups);
     return this.locks.run(net.id, async () => {
@@ -144,23 +152,23 @@ export class PortsService {
           let s: SubnetRecord | undefined;
           if (f.subnet_id) {
             s = subnets.find((x) => x.id === f.subnet_id);
-            if (!s) throw badRequest(`Invalid input for operation: Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${f.subnet_id}.`, 'InvalidInput');
+            if (!s) throw invalidInput(`Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${f.subnet_id}`);
           }
           if (f.ip_address) {
             const ip = parseIp(f.ip_address)!;
             if (!s) s = subnets.find((x) => contains(parseCidr(x.cidr)!, ip.version, ip.value));
-            if (!s) throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for any of the subnets on the specified network.`, 'InvalidInput');
+            if (!s) throw invalidInput(`IP address ${f.ip_address} is not a valid IP for any of the subnets on the specified network`);
             const c = parseCidr(s.cidr)!;
-            if (!contains(c, ip.version, ip.value)) throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for the specified subnet.`, 'InvalidInput');
+            if (!contains(c, ip.version, ip.value)) throw invalidInput(`IP address ${f.ip_address} is not a valid IP for the specified subnet`);
             const text = formatIp(ip.version, ip.value);
             if (c.version === 4 && c.prefix < 31 && (ip.value === c.network || ip.value === (c.network | ((1n << BigInt(32 - c.prefix)) - 1n)))) {
-              throw badRequest(`Invalid input for operation: IP address ${f.ip_address} is not a valid IP for the specified subnet.`, 'InvalidInput');
+              throw invalidInput(`IP address ${f.ip_address} is not a valid IP for the specified subnet`);
             }
             if (text === s.gateway_ip && !allowGateway && !deviceOwner.startsWith('network:router')) {
               throw conflict('IpAddressInUse', `Unable to complete operation for network ${net.id}. The IP address ${text} is in use.`);
             }
             if (isAutoAddress(s) && !deviceOwner.startsWith('network:router')) {
-              throw badRequest(`Invalid input for operation: IPv6 address ${f.ip_address} cannot be directly assigned to a port on subnet ${s.id} since the subnet is configured for automatic addresses.`, 'InvalidInput');
+              throw invalidInput(`IPv6 address ${f.ip_address} cannot be directly assigned to a port on subnet ${s.id} since the subnet is configured for automatic addresses`);
             }
             await claim(s, text);
           } else if (s) {
@@ -214,8 +222,12 @@ export class PortsService {
       for (const k of ['name', 'description', 'admin_state_up', 'device_id', 'device_owner', 'port_security_enabled'] as const) if (k in b) (next as any)[k] = b[k];
       if (b.mac_address !== undefined) {
         const mac = String(b.mac_address).toLowerCase();
-        if (mac !== p.mac_address && p.binding_host_id) throw conflict('PortBound', `Unable to complete operation on port ${id}, port is already bound, port type: bridge, old_mac ${p.mac_address}, new_mac ${mac}.`);
-        if ((await this.list(net.id)).some((x) => x.id !== id && x.mac_address === mac)) throw conflict('MacAddressInUse', `Unable to complete operation for network ${net.id}. The mac address ${mac} is in use.`);
+        if (mac !== p.mac_address && p.binding_host_id) {
+          throw conflict('PortBound', `Unable to complete operation on port ${id}, port is already bound, port type: bridge, old_mac ${p.mac_address}, new_mac ${mac}.`);
+        }
+        if ((await this.list(net.id)).some((x) => x.id !== id && x.mac_address === mac)) {
+          throw conflict('MacAddressInUse', `Unable to complete operation for network ${net.id}. The mac address ${mac} is in use.`);
+        }
         next.mac_address = mac;
       }
       if ('binding:host_id' in b) { next.binding_host_id = b['binding:host_id']; next.binding_vif_type = b['binding:host_id'] ? 'bridge' : 'unbound'; }
@@ -225,8 +237,10 @@ export class PortsService {
       if ('allowed_address_pairs' in b) next.allowed_address_pairs = normPairs(b.allowed_address_pairs, next.mac_address);
       if ('security_groups' in b) next.security_groups = b.security_groups.length ? await this.h.securityGroups(caller, p.project_id, b.security_groups) : [];
       if (!next.port_security_enabled) {
-        if ('security_groups' in b && next.security_groups.length) throw conflict('PortSecurityAndIPRequiredForSecurityGroups', 'Port security must be enabled and port must have an IP address in order to use security groups.');
-        if (next.security_groups.length) throw conflict('PortSecurityPortHasSecurityGroup', 'Port has security group associated. Cannot disable port security or ip address until security group is removed');
+        if ('security_groups' in b && next.security_groups.length) throw securityGroupsNeedPortSecurity();
+        if (next.security_groups.length) {
+          throw conflict('PortSecurityPortHasSecurityGroup', 'Port has security group associated. Cannot disable port security or ip address until security group is removed');
+        }
         if (next.allowed_address_pairs.length) throw conflict('AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.');
       } else if (!p.port_security_enabled && 'port_security_enabled' in b && !('security_groups' in b) && !next.device_owner.startsWith('network:')) {
         next.security_groups = await this.h.securityGroups(caller, p.project_id, undefined);
@@ -254,7 +268,7 @@ export class PortsService {
   async delete(id: string, opts: { force?: boolean; ifMatch?: number } = {}): Promise<void> {
     const p = await this.get(id);
     checkRevision(p.revision_number, opts.ifMatch);
-    if (!opts.force && ['network:router_interface', 'network:router_gateway', 'network:floatingip', 'network:router_interface_distributed', 'network:ha_router_replicated_interface'].includes(p.device_owner)) {
+    if (!opts.force && ROUTER_OWNED.includes(p.device_owner)) {
       throw conflict('ServicePortInUse', `Port ${id} cannot be deleted directly via the port API: has device owner ${p.device_owner}.`);
     }
     await this.d.t.releasePort(id);

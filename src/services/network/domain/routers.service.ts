@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, now, nullableIp, STANDARD_ATTRS, str, toBoolean, toList, uuid, isDict } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, floatingIpNotFound, NeutronError, notFound, portNotFound, routerNotFound } from './errors.js';
+import { badRequest, conflict, floatingIpNotFound, invalidInput, NeutronError, notFound, portNotFound, routerNotFound } from './errors.js';
 import { contains, formatCidr, overlaps, parseCidr, parseIp } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import type { PortsService } from './ports.service.js';
@@ -112,7 +112,10 @@ export class RoutersService {
     if (cur && r.gw_port_id) {
       if (!info || info.network_id !== cur.network_id) {
         const used = (await this.d.t.floatingips.list()).some((f) => f.router_id === r.id);
-        if (used) throw conflict('RouterExternalGatewayInUseByFloatingIp', `Gateway cannot be updated for router ${r.id}, since a gateway to external network ${cur.network_id} is required by one or more floating IPs.`);
+        if (used) {
+          throw conflict('RouterExternalGatewayInUseByFloatingIp',
+            `Gateway cannot be updated for router ${r.id}, since a gateway to external network ${cur.network_id} is required by one or more floating IPs.`);
+        }
       }
       await this.ports.delete(r.gw_port_id, { force: true });
     }
@@ -222,7 +225,9 @@ export class RoutersService {
     let port: PortRecord;
     if (portId) {
       port = await this.h.port(caller, portId);
-      if (port.device_id || port.device_owner) throw conflict('PortInUse', `Unable to complete operation on port ${port.id} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`);
+      if (port.device_id || port.device_owner) {
+        throw conflict('PortInUse', `Unable to complete operation on port ${port.id} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`);
+      }
       if (!port.fixed_ips.length) throw badRequest('Bad router request: Router port must have at least one fixed IP.', 'BadRequest');
       for (const f of port.fixed_ips) checkOverlap(await this.h.subnet(f.subnet_id));
       port = await this.ports.save({ ...port, device_id: r.id, device_owner: 'network:router_interface', status: 'ACTIVE' });
@@ -270,7 +275,8 @@ export class RoutersService {
       if (r.routes.some((rt) => { const h = parseIp(rt.nexthop)!; return contains(cidr, h.version, h.value); })) {
         throw conflict('RouterInterfaceInUseByRoute', `Router interface for subnet ${s.id} on router ${id} cannot be deleted, as it is required by one or more routes.`);
       }
-      const fips = (await this.d.t.floatingips.list()).filter((x) => x.router_id === id && x.fixed_ip_address && contains(cidr, parseIp(x.fixed_ip_address)!.version, parseIp(x.fixed_ip_address)!.value));
+      const fips = (await this.d.t.floatingips.list())
+        .filter((x) => x.router_id === id && x.fixed_ip_address && contains(cidr, parseIp(x.fixed_ip_address)!.version, parseIp(x.fixed_ip_address)!.value));
       if (fips.length) throw conflict('RouterInterfaceInUseByFloatingIP', `Router interface for subnet ${s.id} on router ${id} cannot be deleted, as it is required by one or more floating IPs.`);
     }
     await this.ports.delete(port.id, { force: true });
@@ -297,7 +303,9 @@ export class RoutersService {
     const id = randomUUID();
     const assoc = b.port_id ? await this.association(caller, id, net.id, b.port_id, b.fixed_ip_address) : undefined;
     const v4 = (await this.h.subnets(net.id)).filter((s) => s.ip_version === 4);
-    if (b.subnet_id && !v4.some((s) => s.id === b.subnet_id)) throw badRequest(`Bad floatingip request: Subnet ${b.subnet_id} is not part of network ${net.id}.`.replace(/.*/, `Invalid input for operation: Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${b.subnet_id}.`), 'InvalidInput');
+    if (b.subnet_id && !v4.some((s) => s.id === b.subnet_id)) {
+      throw invalidInput(`Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${b.subnet_id}`);
+    }
     if (!v4.length) throw badRequest(`Bad floatingip request: Network ${net.id} does not contain any IPv4 subnet.`, 'BadRequest');
     const fixed = b.floating_ip_address ? [{ ip_address: b.floating_ip_address, ...(b.subnet_id ? { subnet_id: b.subnet_id } : {}) }]
       : b.subnet_id ? [{ subnet_id: b.subnet_id }] : v4.map((s) => ({ subnet_id: s.id })).slice(0, 1);
@@ -306,7 +314,9 @@ export class RoutersService {
       port = await this.ports.create({ projectId: undefined, isAdmin: true }, { network_id: net.id, device_owner: 'network:floatingip', device_id: id, fixed_ips: fixed, name: '' }, { projectId: '' });
     } catch (e) {
       if (e instanceof NeutronError && e.type === 'IpAddressGenerationFailure' && !b.floating_ip_address && v4.length > 1) {
-        port = await this.ports.create({ projectId: undefined, isAdmin: true }, { network_id: net.id, device_owner: 'network:floatingip', device_id: id, fixed_ips: v4.slice(1).map((s) => ({ subnet_id: s.id })).slice(0, 1), name: '' }, { projectId: '' });
+        const fixedIps = v4.slice(1).map((s) => ({ subnet_id: s.id })).slice(0, 1);
+        const body = { network_id: net.id, device_owner: 'network:floatingip', device_id: id, fixed_ips: fixedIps, name: '' };
+        port = await this.ports.create({ projectId: undefined, isAdmin: true }, body, { projectId: '' });
       } else throw e;
     }
     const ts = now();
@@ -332,21 +342,27 @@ export class RoutersService {
       if (parseIp(fixedIp)!.version !== 4) throw badRequest(`Bad floatingip request: Cannot process floating IP association with ${fixedIp}, since that is not an IPv4 address.`, 'BadRequest');
     } else {
       if (!v4.length) throw badRequest(`Bad floatingip request: Port ${port.id} does not have any IPv4 address.`, 'BadRequest');
-      if (v4.length > 1) throw badRequest(`Bad floatingip request: Port ${port.id} has multiple fixed IPv4 addresses. Must provide a specific IPv4 address when assigning a floating IP.`, 'BadRequest');
+      if (v4.length > 1) {
+        throw badRequest(`Bad floatingip request: Port ${port.id} has multiple fixed IPv4 addresses. Must provide a specific IPv4 address when assigning a floating IP.`, 'BadRequest');
+      }
       chosen = v4[0];
     }
     if (port.device_owner === 'network:router_gateway' || port.network_id === floatingNet) {
-      throw badRequest(`Bad floatingip request: Port ${port.id} is not usable: it is on the external network.`.replace(/.*/, `Bad floatingip request: Cannot create floating IP and bind it to Port ${port.id}, since that port is owned by a different tenant.`), 'BadRequest');
+      throw badRequest(`Bad floatingip request: Cannot create floating IP and bind it to Port ${port.id}, since that port is owned by a different tenant.`, 'BadRequest');
     }
     const taken = (await this.d.t.floatingips.list()).find((x) => x.id !== fipId && x.port_id === port.id && x.fixed_ip_address === chosen!.ip_address);
-    if (taken) throw conflict('FloatingIPPortAlreadyAssociated', `Cannot associate floating IP ${'new'} (${fipId}) with port ${port.id} using fixed IP ${chosen!.ip_address}, as that fixed IP already has a floating IP on external network ${floatingNet}.`.replace(`floating IP new (${fipId})`, `floating IP ${fipId}`));
+    if (taken) {
+      throw conflict('FloatingIPPortAlreadyAssociated', `Cannot associate floating IP ${fipId} with port ${port.id} using fixed IP ${chosen!.ip_address}, `
+        + `as that fixed IP already has a floating IP on external network ${floatingNet}.`);
+    }
     // A router with a gateway on the floating network and an interface on the port's subnet.
     for (const r of await this.d.t.routers.list()) {
       if (r.external_gateway_info?.network_id !== floatingNet) continue;
       const ifaces = await this.interfacePorts(r.id);
       if (ifaces.some((p) => p.fixed_ips.some((f) => f.subnet_id === chosen!.subnet_id))) return { portId: port.id, fixedIp: chosen!.ip_address, routerId: r.id };
     }
-    throw notFound('ExternalGatewayForFloatingIPNotFound', `External network ${floatingNet} is not reachable from subnet ${chosen!.subnet_id}.  Therefore, cannot associate Port ${port.id} with a Floating IP.`);
+    throw notFound('ExternalGatewayForFloatingIPNotFound',
+      `External network ${floatingNet} is not reachable from subnet ${chosen!.subnet_id}.  Therefore, cannot associate Port ${port.id} with a Floating IP.`);
   }
 
   async updateFip(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<FloatingIpRecord> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, now, nullableUuid, STANDARD_ATTRS, str, toBoolean, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks } from './context.js';
-import { badRequest, conflict, NeutronError, securityGroupNotFound, securityGroupRuleNotFound } from './errors.js';
+import { badRequest, conflict, invalidProtocol, securityGroupNotFound, securityGroupRuleNotFound } from './errors.js';
 import { formatCidr, parseCidr, truncate } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import type { SecurityGroupRecord, SecurityGroupRuleRecord } from '../store/tables.js';
@@ -39,14 +39,15 @@ function convertProtocol(v: unknown): string | null {
   if (v === null || v === undefined || v === '' || v === 'any') return null;
   if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))) {
     const n = Number(v);
-    if (n < 0 || n > 255) throw new NeutronError(400, 'SecurityGroupRuleInvalidProtocol', protocolMessage(v));
+    if (n < 0 || n > 255) throw invalidProtocol(protocolMessage(v));
     return String(n);
   }
   if (typeof v === 'string' && (v.toLowerCase() in PROTOCOLS || v.toLowerCase() === 'ipv6-icmp')) return v.toLowerCase();
-  throw new NeutronError(400, 'SecurityGroupRuleInvalidProtocol', protocolMessage(v));
+  throw invalidProtocol(protocolMessage(v));
 }
 function protocolMessage(v: unknown): string {
-  return `Security group rule protocol ${fmt(v)} not supported. Only protocol values [None, ${Object.keys(PROTOCOLS).map((p) => `'${p}'`).join(', ')}] and integer representations [0 to 255] are supported.`;
+  const names = Object.keys(PROTOCOLS).map((p) => `'${p}'`).join(', ');
+  return `Security group rule protocol ${fmt(v)} not supported. Only protocol values [None, ${names}] and integer representations [0 to 255] are supported.`;
 }
 function convertPort(v: unknown): number | null {
   if (v === null || v === undefined) return null;
@@ -85,7 +86,9 @@ export class SecurityGroupsService {
       const again = await this.d.t.defaultSecurityGroup(projectId);
       if (again) return again;
       const ts = now();
-      const g: SecurityGroupRecord = { id: randomUUID(), project_id: projectId, name: 'default', description: DEFAULT_DESC, stateful: true, tags: [], revision_number: 0, created_at: ts, updated_at: ts };
+      const g: SecurityGroupRecord = {
+        id: randomUUID(), project_id: projectId, name: 'default', description: DEFAULT_DESC, stateful: true, tags: [], revision_number: 0, created_at: ts, updated_at: ts,
+      };
       await this.d.t.securityGroups.insert(g);
       await this.d.t.claimDefaultSecurityGroup(projectId, g.id);
       for (const ethertype of ['IPv4', 'IPv6'] as const) {
@@ -111,7 +114,10 @@ export class SecurityGroupsService {
     if (b.name === 'default') throw conflict('SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
     await this.quota(projectId, 'security_group', 1);
     const ts = now();
-    const g: SecurityGroupRecord = { id: randomUUID(), project_id: projectId, name: b.name, description: b.description, stateful: b.stateful, tags: dedupe(b.tags ?? []), revision_number: 0, created_at: ts, updated_at: ts };
+    const g: SecurityGroupRecord = {
+      id: randomUUID(), project_id: projectId, name: b.name, description: b.description, stateful: b.stateful, tags: dedupe(b.tags ?? []),
+      revision_number: 0, created_at: ts, updated_at: ts,
+    };
     await this.d.t.securityGroups.insert(g);
     for (const ethertype of ['IPv4', 'IPv6'] as const) await this.insertRule(g, { direction: 'egress', ethertype, remote_group_id: null });
     return g;
@@ -151,7 +157,9 @@ export class SecurityGroupsService {
       const rg = await this.d.t.securityGroups.get(b.remote_group_id);
       if (!rg || !canSee(rg)) throw securityGroupNotFound(b.remote_group_id);
     }
-    if (b.remote_ip_prefix && (b.remote_group_id || b.remote_address_group_id)) throw badRequest('Only remote_ip_prefix or remote_group_id may be provided.', 'SecurityGroupRemoteGroupAndRemoteIpPrefix');
+    if (b.remote_ip_prefix && (b.remote_group_id || b.remote_address_group_id)) {
+      throw badRequest('Only remote_ip_prefix or remote_group_id may be provided.', 'SecurityGroupRemoteGroupAndRemoteIpPrefix');
+    }
     let prefix: string | null = null;
     if (b.remote_ip_prefix) {
       const c = parseCidr(b.remote_ip_prefix)!;
@@ -161,7 +169,7 @@ export class SecurityGroupsService {
     }
     const proto = b.protocol as string | null;
     if (proto && ['icmpv6', 'ipv6-icmp', 'ipv6_icmp', '58'].includes(proto) && b.ethertype === 'IPv4') {
-      throw badRequest(`Security group rule for ethertype 'IPv4' not supported. Allowed values are ['IPv6'].`.replace(/.*/, `Protocol ${proto} is not supported for ethertype IPv4.`), 'SecurityGroupRuleInvalidEtherType');
+      throw badRequest(`Protocol ${proto} is not supported for ethertype IPv4.`, 'SecurityGroupRuleInvalidEtherType');
     }
     this.checkPorts(proto, b.port_range_min, b.port_range_max);
     const rule = {
@@ -173,7 +181,9 @@ export class SecurityGroupsService {
     }
     await this.quota(projectId, 'security_group_rule', 1);
     const ts = now();
-    const rec: SecurityGroupRuleRecord = { id: randomUUID(), project_id: projectId, security_group_id: g.id, ...rule, description: b.description, tags: [], revision_number: 0, created_at: ts, updated_at: ts };
+    const rec: SecurityGroupRuleRecord = {
+      id: randomUUID(), project_id: projectId, security_group_id: g.id, ...rule, description: b.description, tags: [], revision_number: 0, created_at: ts, updated_at: ts,
+    };
     await this.d.t.securityGroupRules.insert(rec);
     await this.touch(g);
     await this.changed([g.id]);
@@ -194,7 +204,7 @@ export class SecurityGroupsService {
       if (min === null && max !== null) throw badRequest(`ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`, 'SecurityGroupMissingIcmpType');
       return;
     }
-    throw badRequest(`Invalid input for operation: Port range is not supported for protocol ${proto}.`.replace('Invalid input for operation: ', ''), 'SecurityGroupInvalidProtocolForPort');
+    throw badRequest(`Port range is not supported for protocol ${proto}.`, 'SecurityGroupInvalidProtocolForPort');
   }
 
   async deleteRule(id: string): Promise<void> {

@@ -4,7 +4,7 @@ import {
   toBoolean, toInt, toList, uuid,
 } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, NeutronError, subnetNotFound, subnetPoolNotFound } from './errors.js';
+import { badRequest, conflict, invalidInput, NeutronError, subnetNotFound, subnetPoolNotFound } from './errors.js';
 import {
   type Cidr, contains, defaultPools, firstIp, formatCidr, formatIp, lastIp, overlaps, parseCidr, parseIp, size, truncate,
 } from './ip.js';
@@ -31,7 +31,10 @@ export const SUBNET_ATTRS: AttrMap = {
   enable_dhcp: { post: true, put: true, default: true, convert: toBoolean },
   ipv6_ra_mode: { post: true, validate: (v) => (v === null ? undefined : oneOf(IPV6_MODES)(v)) },
   ipv6_address_mode: { post: true, validate: (v) => (v === null ? undefined : oneOf(IPV6_MODES)(v)) },
-  service_types: { post: true, put: true, convert: toList, validate: (v: unknown[]) => (v.every((x) => typeof x === 'string' && /^(network|compute):/.test(x)) ? undefined : `Invalid service type ${fmt(v)}`) },
+  service_types: {
+    post: true, put: true, convert: toList,
+    validate: (v: unknown[]) => (v.every((x) => typeof x === 'string' && /^(network|compute):/.test(x)) ? undefined : `Invalid service type ${fmt(v)}`),
+  },
   segment_id: { post: true, put: true, validate: nullableUuid },
   dns_publish_fixed_ip: { post: true, put: true, convert: toBoolean },
 };
@@ -39,7 +42,10 @@ export const SUBNET_ATTRS: AttrMap = {
 export const SUBNETPOOL_ATTRS: AttrMap = {
   ...STANDARD_ATTRS,
   name: { post: true, put: true, required: true, validate: str(255) },
-  prefixes: { post: true, put: true, required: true, validate: (v) => (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && parseCidr(p)) ? undefined : `'${fmt(v)}' is not a valid list of IP subnets`) },
+  prefixes: {
+    post: true, put: true, required: true,
+    validate: (v) => (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && parseCidr(p)) ? undefined : `'${fmt(v)}' is not a valid list of IP subnets`),
+  },
   default_prefixlen: { post: true, put: true, convert: toInt },
   min_prefixlen: { post: true, put: true, convert: toInt },
   max_prefixlen: { post: true, put: true, convert: toInt },
@@ -103,25 +109,27 @@ export class SubnetsService {
         throw badRequest(`Bad subnets request: Cidr ${b.cidr} is not within the subnet pool ${pool.id}.`, 'BadRequest');
       }
     } else if (pool) {
-      if (pool.ip_version !== version) throw badRequest(`Invalid input for operation: Cannot allocate IPv${version} subnet from IPv${pool.ip_version} subnet pool.`, 'InvalidInput');
+      if (pool.ip_version !== version) throw invalidInput(`Cannot allocate IPv${version} subnet from IPv${pool.ip_version} subnet pool`);
       cidr = await this.allocateFromPool(pool, b.prefixlen);
     } else {
       throw badRequest('Bad subnets request: a subnetpool must be specified in the absence of a cidr.', 'BadRequest');
     }
-    if (cidr.version !== version) throw badRequest(`Invalid input for operation: Cidr ${formatCidr(cidr)} does not match ip_version ${version}.`, 'InvalidInput');
-    if (version === 4 && cidr.prefix > 30 && cidr.prefix !== 32 && cidr.prefix !== 31) throw badRequest(`Invalid input for operation: Invalid CIDR ${formatCidr(cidr)} for IP version 4.`, 'InvalidInput');
-    if (cidr.prefix === 0) throw badRequest(`Invalid input for operation: 0 is not allowed as CIDR prefix length.`, 'InvalidInput');
+    if (cidr.version !== version) throw invalidInput(`Cidr ${formatCidr(cidr)} does not match ip_version ${version}`);
+    if (version === 4 && cidr.prefix > 30 && cidr.prefix !== 32 && cidr.prefix !== 31) throw invalidInput(`Invalid CIDR ${formatCidr(cidr)} for IP version 4`);
+    if (cidr.prefix === 0) throw invalidInput(`0 is not allowed as CIDR prefix length`);
     this.checkIpv6Modes(version, b.ipv6_ra_mode ?? null, b.ipv6_address_mode ?? null, cidr);
     const siblings = await this.list(network.id);
     for (const s of siblings) {
       if (overlaps(parseCidr(s.cidr)!, cidr)) {
-        throw badRequest(`Invalid input for operation: Requested subnet with cidr: ${formatCidr(cidr)} for network: ${network.id} overlaps with another subnet.`, 'InvalidInput');
+        throw invalidInput(`Requested subnet with cidr: ${formatCidr(cidr)} for network: ${network.id} overlaps with another subnet`);
       }
     }
     let gateway: bigint | undefined;
     if (b.gateway_ip === undefined) gateway = firstIp(cidr) + (version === 6 ? 1n : 1n);
     else if (b.gateway_ip !== null) gateway = this.checkGateway(cidr, b.gateway_ip);
-    const allocationPools = b.allocation_pools ? this.checkPools(cidr, b.allocation_pools, gateway) : defaultPools(cidr, gateway).map((p) => ({ start: formatIp(version, p.start), end: formatIp(version, p.end) }));
+    const allocationPools = b.allocation_pools
+      ? this.checkPools(cidr, b.allocation_pools, gateway)
+      : defaultPools(cidr, gateway).map((p) => ({ start: formatIp(version, p.start), end: formatIp(version, p.end) }));
     const dns = this.checkDns(b.dns_nameservers ?? [], version);
     const routes = this.checkRoutes(b.host_routes ?? [], version);
     const ts = now();
@@ -142,26 +150,26 @@ export class SubnetsService {
 
   private checkIpv6Modes(version: 4 | 6, ra: string | null, addr: string | null, cidr: Cidr): void {
     if (version === 4) {
-      if (ra) throw badRequest(`Invalid input for operation: ipv6_ra_mode is not valid when ip_version is 4.`, 'InvalidInput');
-      if (addr) throw badRequest(`Invalid input for operation: ipv6_address_mode is not valid when ip_version is 4.`, 'InvalidInput');
+      if (ra) throw invalidInput(`ipv6_ra_mode is not valid when ip_version is 4`);
+      if (addr) throw invalidInput(`ipv6_address_mode is not valid when ip_version is 4`);
       return;
     }
     if (ra && addr && ra !== addr) {
-      throw badRequest(`Invalid input for operation: ipv6_ra_mode set to '${ra}' with ipv6_address_mode set to '${addr}' is not valid. If both attributes are set, they must be the same value.`, 'InvalidInput');
+      throw invalidInput(`ipv6_ra_mode set to '${ra}' with ipv6_address_mode set to '${addr}' is not valid. If both attributes are set, they must be the same value`);
     }
     if ((addr === 'slaac' || addr === 'dhcpv6-stateless' || ra === 'slaac' || ra === 'dhcpv6-stateless') && cidr.prefix !== 64) {
-      throw badRequest(`Invalid input for operation: Invalid CIDR ${formatCidr(cidr)} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64.`, 'InvalidInput');
+      throw invalidInput(`Invalid CIDR ${formatCidr(cidr)} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64`);
     }
   }
 
   private checkGateway(cidr: Cidr, ip: string): bigint {
     const g = parseIp(ip)!;
-    if (g.version !== cidr.version) throw badRequest(`Invalid input for operation: Gateway IP version inconsistent with allocation pool version.`, 'InvalidInput');
+    if (g.version !== cidr.version) throw invalidInput(`Gateway IP version inconsistent with allocation pool version`);
     if (contains(cidr, g.version, g.value) && cidr.version === 4 && cidr.prefix < 31 && (g.value === firstIp(cidr) || g.value === lastIp(cidr))) {
-      throw badRequest(`Invalid input for operation: Gateway is not valid on subnet.`, 'InvalidInput');
+      throw invalidInput(`Gateway is not valid on subnet`);
     }
     if (cidr.version === 6 && g.value === firstIp(cidr) && contains(cidr, 6, g.value)) {
-      throw badRequest(`Invalid input for operation: Gateway is not valid on subnet.`, 'InvalidInput');
+      throw invalidInput(`Gateway is not valid on subnet`);
     }
     return g.value;
   }
@@ -169,7 +177,7 @@ export class SubnetsService {
   private checkPools(cidr: Cidr, given: Pool[], gateway: bigint | undefined): Pool[] {
     const ranges = given.map((p) => {
       const s = parseIp(p.start)!; const e = parseIp(p.end)!;
-      if (s.version !== cidr.version || e.version !== cidr.version) throw badRequest(`Invalid input for operation: Gateway IP version inconsistent with allocation pool version.`, 'InvalidInput');
+      if (s.version !== cidr.version || e.version !== cidr.version) throw invalidInput(`Gateway IP version inconsistent with allocation pool version`);
       if (s.value > e.value) throw badRequest(`The allocation pool ${p.start}-${p.end} is not valid.`, 'InvalidAllocationPool');
       const lo = cidr.version === 4 && cidr.prefix < 31 ? firstIp(cidr) + 1n : firstIp(cidr);
       const hi = cidr.version === 4 && cidr.prefix < 31 ? lastIp(cidr) - 1n : lastIp(cidr);
@@ -178,10 +186,14 @@ export class SubnetsService {
     });
     for (let i = 0; i < ranges.length; i++) for (let j = i + 1; j < ranges.length; j++) {
       const a = ranges[i]!, b = ranges[j]!;
-      if (a.s <= b.e && b.s <= a.e) throw badRequest(`Found overlapping allocation pools: ${a.p.start}-${a.p.end} and ${b.p.start}-${b.p.end} for subnet ${formatCidr(cidr)}.`, 'OverlappingAllocationPools');
+      if (a.s <= b.e && b.s <= a.e) {
+        throw badRequest(`Found overlapping allocation pools: ${a.p.start}-${a.p.end} and ${b.p.start}-${b.p.end} for subnet ${formatCidr(cidr)}.`, 'OverlappingAllocationPools');
+      }
     }
     if (gateway !== undefined) for (const r of ranges) {
-      if (gateway >= r.s && gateway <= r.e) throw conflict('GatewayConflictWithAllocationPools', `Gateway ip ${formatIp(cidr.version, gateway)} conflicts with allocation pool ${r.p.start}-${r.p.end}.`);
+      if (gateway >= r.s && gateway <= r.e) {
+        throw conflict('GatewayConflictWithAllocationPools', `Gateway ip ${formatIp(cidr.version, gateway)} conflicts with allocation pool ${r.p.start}-${r.p.end}.`);
+      }
     }
     return ranges.map((r) => r.p);
   }
@@ -197,7 +209,7 @@ export class SubnetsService {
     for (const r of routes) {
       const dest = parseCidr(r.destination)!; const hop = parseIp(r.nexthop)!;
       if (dest.version !== version || hop.version !== version) {
-        throw badRequest(`Invalid input for operation: Host route ${r.destination} ${r.nexthop} version does not match subnet ip version ${version}.`, 'InvalidInput');
+        throw invalidInput(`Host route ${r.destination} ${r.nexthop} version does not match subnet ip version ${version}`);
       }
     }
     return routes.map((r) => ({ destination: formatCidr(parseCidr(r.destination)!), nexthop: r.nexthop }));
@@ -257,7 +269,7 @@ export class SubnetsService {
     const b = checkBody('subnetpool', SUBNETPOOL_ATTRS, raw, 'POST');
     const prefixes = (b.prefixes as string[]).map((p) => truncate(parseCidr(p)!));
     const version = prefixes[0]!.version;
-    if (prefixes.some((p) => p.version !== version)) throw badRequest('Invalid input for operation: Cannot mix IPv4 and IPv6 prefixes in a subnet pool.', 'InvalidInput');
+    if (prefixes.some((p) => p.version !== version)) throw invalidInput('Cannot mix IPv4 and IPv6 prefixes in a subnet pool');
     const max = version === 4 ? 32 : 128;
     const min = b.min_prefixlen ?? (version === 4 ? 8 : 64);
     const maxLen = b.max_prefixlen ?? max;
