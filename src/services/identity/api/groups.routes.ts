@@ -77,10 +77,7 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => { await d.groups.addMember((await memberFor(req.ctx, req.params, 'identity:add_user_to_group')).id, req.params.user_id); },
     }),
     route({
-      method: 'HEAD', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
-      handler: async (req) => { await d.groups.isMember((await memberFor(req.ctx, req.params, 'identity:check_user_in_group')).id, req.params.user_id); },
-    }),
-    route({
+      // NOTE: HEAD too (index.ts withHead), the same check.
       method: 'GET', url: '/v3/groups/:group_id/users/:user_id', status: 204, schema: { params: MemberParams },
       handler: async (req) => { await d.groups.isMember((await memberFor(req.ctx, req.params, 'identity:check_user_in_group')).id, req.params.user_id); },
     }),

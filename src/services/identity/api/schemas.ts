@@ -31,7 +31,8 @@ export function params<K extends string>(...names: K[]): TObject<{ [N in K]: TSt
  * parameters it does not know, so any other is let through (`additionalProperties`).
  */
 export function query<K extends string>(...names: K[]): TObject<{ [N in K]: TOptional<TString> }> {
-  return Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String())])), { additionalProperties: true }) as TObject<{ [N in K]: TOptional<TString> }>;
+  const props = Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String())]));
+  return Type.Object(props, { additionalProperties: true }) as TObject<{ [N in K]: TOptional<TString> }>;
 }
 
 /** The known part of a body: the named attributes (all of them for a plain `string[]`). */
