@@ -13,3 +13,15 @@ export function authorizeFound<R>(
   if (!record) throw new NotFound(`Could not find ${kind}: ${id}.`);
   return record;
 }
+
+/**
+ * A list as Keystone authorises it: the query is the policy's target, and for a domain-scoped token
+ * also its domain (as `target.domain_id`, or `target.<kind>.domain_id` when `kind` is given). The
+ * caller then shows a domain-scoped token only that domain's items. Returns the token's domain.
+ */
+export function authorizeList(ctx: RequestContext, policy: string, query: Record<string, unknown>, kind?: string): string | undefined {
+  const domainId = ctx.token?.domain?.id;
+  if (!domainId) ctx.authorize(policy, { ...query });
+  else ctx.authorize(policy, { ...query, target: kind ? { [kind]: { domain_id: domainId } } : { domain_id: domainId } });
+  return domainId;
+}

@@ -3,8 +3,8 @@ import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { CredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import { collectionLinks } from './links.js';
 import { authorizeFound } from './authorize.js';
+import { collectionLinks } from './links.js';
 import { NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { credentialView, policyView } from './views.js';
 

@@ -4,7 +4,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { GroupInput } from '../domain/groups.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { GroupRecord } from '../store/tables.js';
-import { authorizeFound } from './authorize.js';
+import { authorizeFound, authorizeList } from './authorize.js';
 import { collectionLinks } from './links.js';
 import { Description, Id, Name, params, query, splitExtra, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
@@ -33,8 +33,7 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/groups', schema: { querystring: query('name', 'domain_id') },
       handler: async (req) => {
         const q = req.query;
-        const tokenDomainId = req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_groups', tokenDomainId ? { ...q, target: { group: { domain_id: tokenDomainId } } } : { ...q });
+        const tokenDomainId = authorizeList(req.ctx, 'identity:list_groups', q, 'group');
         let groups = await d.groups.list({ name: q.name, domain_id: q.domain_id ?? tokenDomainId });
         if (tokenDomainId) groups = groups.filter((g) => g.domain_id === tokenDomainId);
         return { groups: groups.map((g) => groupView(req, g)), links: collectionLinks(req) };

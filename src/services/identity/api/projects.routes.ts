@@ -6,8 +6,8 @@ import type { DomainInput } from '../domain/domains.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { ProjectInput } from '../domain/projects.service.js';
 import type { DomainRecord, ProjectRecord } from '../store/tables.js';
+import { authorizeFound, authorizeList } from './authorize.js';
 import { boolFilter, collectionLinks, flag } from './links.js';
-import { authorizeFound } from './authorize.js';
 import { Description, NullableId, params, query, splitExtra, Tags, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { domainAsProjectView, projectView } from './views.js';
@@ -40,9 +40,7 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/projects', schema: { querystring: ListQuery },
       handler: async (req) => {
         const q = req.query;
-        // NOTE: as Keystone: the target is the token's domain; a domain-scoped caller sees only its domain.
-        const tokenDomainId = req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_projects', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        const tokenDomainId = authorizeList(req.ctx, 'identity:list_projects', q);
         const domainId = q.domain_id ?? tokenDomainId;
         if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
           const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled) });

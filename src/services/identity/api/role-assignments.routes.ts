@@ -5,6 +5,7 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import { SYSTEM_ALL, type ActorType, type Assignment, type TargetType } from '../domain/assignments.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { roleDomainId } from '../domain/roles.service.js';
+import { authorizeList } from './authorize.js';
 import { collectionLinks, flag, v3 } from './links.js';
 import { params, query } from './schemas.js';
 import { roleView } from './views.js';
@@ -103,9 +104,8 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:list_role_assignments_for_tree', { ...q, target: project ? { project } : {} });
         if (!projectId) throw new BadRequest('scope.project.id must be specified if include_subtree is also specified');
       } else {
-        // NOTE: as Keystone: the target is the token's domain, and a domain-scoped caller sees
-        // only the assignments on its domain and its projects.
-        req.ctx.authorize('identity:list_role_assignments', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        // NOTE: a domain-scoped caller sees only the assignments on its domain and its projects.
+        authorizeList(req.ctx, 'identity:list_role_assignments', q);
       }
       const inheritedTo = q['scope.OS-INHERIT:inherited_to'];
       const list = await d.assignments.list({

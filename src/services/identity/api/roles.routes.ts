@@ -5,8 +5,8 @@ import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { Inference } from '../domain/roles.service.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import type { RoleRecord } from '../store/tables.js';
-import { collectionLinks, v3 } from './links.js';
 import { authorizeFound } from './authorize.js';
+import { collectionLinks, v3 } from './links.js';
 import { Description, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { roleRef, roleView } from './views.js';
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { UserRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import { authorizeFound } from './authorize.js';
+import { authorizeFound, authorizeList } from './authorize.js';
 import { boolFilter, collectionLinks } from './links.js';
 import { Description, Id, Name, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
@@ -28,9 +28,7 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/users', schema: { querystring: query('name', 'domain_id', 'enabled') },
       handler: async (req) => {
         const q = req.query;
-        // NOTE: as Keystone: the target is the token's domain; a domain-scoped caller sees only its domain.
-        const tokenDomainId = req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_users', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        const tokenDomainId = authorizeList(req.ctx, 'identity:list_users', q);
         let users = await d.users.list({ name: q.name, domain_id: q.domain_id ?? tokenDomainId, enabled: boolFilter(q.enabled) });
         if (tokenDomainId) users = users.filter((u) => u.domain_id === tokenDomainId);
         return { users: users.map((u) => userView(req, u)), links: collectionLinks(req) };
