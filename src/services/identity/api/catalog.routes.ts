@@ -50,7 +50,8 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => { req.ctx.authorize('identity:get_region'); return { region: regionView(req, await c.getRegion(req.params.region_id)) }; },
     }),
     route({
-      method: 'PATCH', url: '/v3/regions/:region_id', schema: { params: params('region_id'), body: wrapped('region', { description: Description, parent_region_id: NullableId }) },
+      method: 'PATCH', url: '/v3/regions/:region_id',
+      schema: { params: params('region_id'), body: wrapped('region', { description: Description, parent_region_id: NullableId }) },
       handler: async (req) => {
         req.ctx.authorize('identity:update_region');
         const { known, extra } = splitExtra(req.body.region, ['description', 'parent_region_id']);
@@ -112,7 +113,8 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:create_endpoint');
         const { known, extra } = splitExtra(req.body.endpoint, ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled']);
         const regionId = known.region_id ?? known.region;
-        return { endpoint: endpointView(req, await c.createEndpoint({ ...known, region_id: regionId, extra }, known.region_id == null && known.region != null)) };
+        const endpoint = await c.createEndpoint({ ...known, region_id: regionId, extra }, known.region_id == null && known.region != null);
+        return { endpoint: endpointView(req, endpoint) };
       },
     }),
     route({
@@ -125,7 +127,8 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:update_endpoint');
         const { known, extra } = splitExtra(req.body.endpoint, ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled']);
         const regionId = known.region_id ?? known.region;
-        return { endpoint: endpointView(req, await c.updateEndpoint(req.params.endpoint_id, { ...known, region_id: regionId, extra }, known.region_id == null && known.region != null)) };
+        const endpoint = await c.updateEndpoint(req.params.endpoint_id, { ...known, region_id: regionId, extra }, known.region_id == null && known.region != null);
+        return { endpoint: endpointView(req, endpoint) };
       },
     }),
     route({

@@ -140,7 +140,10 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
     }),
     route({
       method: 'DELETE', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
-      handler: async (req) => { await d.projects.removeTag((await loadFor(req.ctx, req.params.project_id, 'identity:delete_project_tag')).id, req.params.tag); },
+      handler: async (req) => {
+        const p = await loadFor(req.ctx, req.params.project_id, 'identity:delete_project_tag');
+        await d.projects.removeTag(p.id, req.params.tag);
+      },
     }),
   ];
 }
