@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { AppCredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
+import { params, query } from './schemas.js';
 import { appCredentialView } from './views.js';
 
 const RoleRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { additionalProperties: false });
@@ -18,20 +20,20 @@ const createSchema = Type.Object({
     access_rules: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
   }, { additionalProperties: false }),
 }, { required: ['application_credential'] });
-const UserParams = Type.Object({ user_id: Type.String() });
-const Params = Type.Object({ user_id: Type.String(), application_credential_id: Type.String() });
+const UserParams = params('user_id');
+const Params = params('user_id', 'application_credential_id');
 
 export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
   // NOTE: as Keystone, the owner of the credential (not the user in the URL) is the policy's
   // user_id, and policy runs before the existence check.
-  const loadFor = async (req: ApiRequest, policy: string): Promise<AppCredentialRecord> => {
-    const ac = await d.appCredentials.find(req.params.application_credential_id);
-    req.ctx.authorize(policy, { user_id: ac?.user_id ?? req.params.user_id });
-    if (!ac) throw new NotFound(`Could not find Application Credential: ${req.params.application_credential_id}.`);
+  const loadFor = async (ctx: RequestContext, p: { user_id: string; application_credential_id: string }, policy: string): Promise<AppCredentialRecord> => {
+    const ac = await d.appCredentials.find(p.application_credential_id);
+    ctx.authorize(policy, { user_id: ac?.user_id ?? p.user_id });
+    if (!ac) throw new NotFound(`Could not find Application Credential: ${p.application_credential_id}.`);
     return ac;
   };
   return [
-    {
+    route({
       method: 'POST', url: '/v3/users/:user_id/application_credentials', status: 201, schema: { params: UserParams, body: createSchema },
       handler: async (req) => {
         req.ctx.authorize('identity:create_application_credential', { user_id: req.params.user_id });
@@ -39,31 +41,31 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
         const { record, secret } = await d.appCredentials.create(req.params.user_id, req.ctx.token!, { ...input, unrestricted: input.unrestricted ?? false });
         return { application_credential: { ...appCredentialView(req, record), secret } };
       },
-    },
-    {
-      method: 'GET', url: '/v3/users/:user_id/application_credentials', schema: { params: UserParams },
+    }),
+    route({
+      method: 'GET', url: '/v3/users/:user_id/application_credentials', schema: { params: UserParams, querystring: query('name') },
       handler: async (req) => {
         req.ctx.authorize('identity:list_application_credentials', { user_id: req.params.user_id });
         await d.users.get(req.params.user_id);
-        const list = await d.appCredentials.list(req.params.user_id, (req.query as any).name);
+        const list = await d.appCredentials.list(req.params.user_id, req.query.name);
         return { application_credentials: list.map((a) => appCredentialView(req, a)), links: collectionLinks(req) };
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/users/:user_id/application_credentials/:application_credential_id', schema: { params: Params },
       handler: async (req) => {
-        return { application_credential: appCredentialView(req, await loadFor(req, 'identity:get_application_credential')) };
+        return { application_credential: appCredentialView(req, await loadFor(req.ctx, req.params, 'identity:get_application_credential')) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v3/users/:user_id/application_credentials/:application_credential_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const ac = await loadFor(req, 'identity:delete_application_credential');
+        const ac = await loadFor(req.ctx, req.params, 'identity:delete_application_credential');
         if (req.ctx.token?.applicationCredential?.restricted) {
           throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.");
         }
         await d.appCredentials.delete(ac.user_id, ac.id);
       },
-    },
+    }),
   ];
 }

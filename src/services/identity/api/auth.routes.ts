@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
 import { collectionLinks, flag, v3 } from './links.js';
+import { query } from './schemas.js';
 import { domainView, projectView, tokenView } from './views.js';
 
 const ScopeRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -12,7 +13,9 @@ const UserRef = Type.Object({
   password: Type.Optional(Type.String()),
 }, { additionalProperties: true });
 
+const TokenQuery = query('nocatalog', 'allow_expired');
 const authSchema = {
+  querystring: query('nocatalog'),
   body: Type.Object({
     auth: Type.Object({
       identity: Type.Object({
@@ -45,7 +48,7 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
     }
   };
   return [
-    {
+    route({
       method: 'POST', url: '/v3/auth/tokens', auth: 'none', schema: authSchema,
       handler: async ({ body, query, reply }) => {
         const { id, info } = await d.tokens.issue(body.auth.identity, body.auth.scope);
@@ -53,35 +56,35 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
         reply.code(201).header('X-Subject-Token', id);
         return tokenView(info, catalog);
       },
-    },
-    {
-      method: 'GET', url: '/v3/auth/tokens',
+    }),
+    route({
+      method: 'GET', url: '/v3/auth/tokens', schema: { querystring: TokenQuery },
       handler: async ({ ctx, headers, query, reply }) => {
         const { id, info } = await subjectToken(headers, flag(query.allow_expired));
         ctx.authorize('identity:validate_token', { target: { token: { user_id: info.user.id } } });
         reply.header('X-Subject-Token', id);
         return tokenView(info, flag(query.nocatalog) ? undefined : await d.catalog.catalog());
       },
-    },
-    {
-      method: 'HEAD', url: '/v3/auth/tokens',
+    }),
+    route({
+      method: 'HEAD', url: '/v3/auth/tokens', schema: { querystring: TokenQuery },
       handler: async ({ ctx, headers, query, reply }) => {
         const { id, info } = await subjectToken(headers, flag(query.allow_expired));
         ctx.authorize('identity:check_token', { target: { token: { user_id: info.user.id } } });
         reply.header('X-Subject-Token', id);
         return undefined;
       },
-    },
-    {
-      method: 'DELETE', url: '/v3/auth/tokens', status: 204,
+    }),
+    route({
+      method: 'DELETE', url: '/v3/auth/tokens', status: 204, schema: {},
       handler: async ({ ctx, headers }) => {
         const { id, info } = await subjectToken(headers, false);
         ctx.authorize('identity:revoke_token', { target: { token: { user_id: info.user.id } } });
         await d.tokens.revoke(id);
       },
-    },
-    {
-      method: 'GET', url: '/v3/auth/catalog',
+    }),
+    route({
+      method: 'GET', url: '/v3/auth/catalog', schema: {},
       handler: async (req) => {
         const { ctx } = req;
         ctx.authorize('identity:get_auth_catalog');
@@ -89,17 +92,17 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
         if (!ctx.token?.project) throw new Forbidden('A project-scoped token is required to produce a service catalog.');
         return { catalog: await d.catalog.catalog(), links: { self: `${v3(req)}/auth/catalog` } };
       },
-    },
-    {
-      method: 'GET', url: '/v3/auth/projects',
+    }),
+    route({
+      method: 'GET', url: '/v3/auth/projects', schema: {},
       handler: async (req) => {
         req.ctx.authorize('identity:get_auth_projects');
         const projects = (await d.assignments.projectsOf(req.ctx.userId!)).filter((p) => p.enabled);
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
-    },
-    {
-      method: 'GET', url: '/v3/auth/domains',
+    }),
+    route({
+      method: 'GET', url: '/v3/auth/domains', schema: {},
       handler: async (req) => {
         req.ctx.authorize('identity:get_auth_domains');
         const out = [];
@@ -109,14 +112,14 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
         }
         return { domains: out, links: collectionLinks(req) };
       },
-    },
-    {
-      method: 'GET', url: '/v3/auth/system',
+    }),
+    route({
+      method: 'GET', url: '/v3/auth/system', schema: {},
       handler: async (req) => {
         req.ctx.authorize('identity:get_auth_system');
         const roles = await d.assignments.effectiveRoleIds(req.ctx.userId!, 'system', 'all');
         return { system: roles.length ? [{ all: true }] : [], links: collectionLinks(req) };
       },
-    },
+    }),
   ];
 }

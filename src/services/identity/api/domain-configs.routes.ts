@@ -1,27 +1,29 @@
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
+import { params } from './schemas.js';
 
 // Keystone's domain-specific configuration API (keystone/api/domains.py DomainConfig*). The body is
 // {"config": {...}}; Keystone checks its contents itself (InvalidDomainConfig, 403), so the
 // schema only asks for an object.
 const body = Type.Object({ config: Type.Optional(Type.Object({}, { additionalProperties: true })) });
-const DomainParams = Type.Object({ domain_id: Type.String() });
-const GroupParams = Type.Object({ domain_id: Type.String(), group: Type.String() });
-const OptionParams = Type.Object({ domain_id: Type.String(), group: Type.String(), option: Type.String() });
-const DefaultGroupParams = Type.Object({ group: Type.String() });
-const DefaultOptionParams = Type.Object({ group: Type.String(), option: Type.String() });
+const DomainParams = params('domain_id');
+const GroupParams = params('domain_id', 'group');
+const OptionParams = params('domain_id', 'group', 'option');
+const DefaultGroupParams = params('group');
+const DefaultOptionParams = params('group', 'option');
 
 const CONFIG = '/v3/domains/:domain_id/config';
 
-/** GET routes answer HEAD too, as Flask does for Keystone. */
-const getAndHead = (spec: Omit<RouteSpec, 'method'>): RouteSpec[] => [{ ...spec, method: 'GET' }, { ...spec, method: 'HEAD' }];
+/** The request of the routes at every depth (domain, group, option) of the configuration. */
+type ConfigRequest = ApiRequest<{ config?: Record<string, unknown> } | undefined, { domain_id: string; group?: string; option?: string }>;
 
+// NOTE: every GET here answers HEAD too (index.ts withHead), as Flask does for Keystone.
 export function domainConfigRoutes(d: IdentityDomain): RouteSpec[] {
   const c = d.domainConfigs;
 
-  const show = async (req: ApiRequest) => {
-    const { domain_id: domainId, group, option } = req.params as { domain_id: string; group?: string; option?: string };
+  const show = async (req: ConfigRequest) => {
+    const { domain_id: domainId, group, option } = req.params;
     let config: Record<string, unknown>;
     if (group === 'security_compliance') {
       req.ctx.authorize('identity:get_security_compliance_domain_config');
@@ -34,26 +36,26 @@ export function domainConfigRoutes(d: IdentityDomain): RouteSpec[] {
     await d.domains.get(domainId);
     return { config };
   };
-  const update = async (req: ApiRequest) => {
-    const { domain_id: domainId, group, option } = req.params as { domain_id: string; group?: string; option?: string };
+  const update = async (req: ConfigRequest) => {
+    const { domain_id: domainId, group, option } = req.params;
     req.ctx.authorize('identity:update_domain_config');
     await d.domains.get(domainId);
     return { config: await c.update(domainId, req.body?.config ?? {}, group, option) };
   };
-  const remove = async (req: ApiRequest) => {
-    const { domain_id: domainId, group, option } = req.params as { domain_id: string; group?: string; option?: string };
+  const remove = async (req: ConfigRequest) => {
+    const { domain_id: domainId, group, option } = req.params;
     req.ctx.authorize('identity:delete_domain_config');
     await d.domains.get(domainId);
     await c.delete(domainId, group, option);
   };
-  const showDefault = async (req: ApiRequest) => {
-    const { group, option } = req.params as { group?: string; option?: string };
+  const showDefault = async (req: ApiRequest<unknown, { group?: string; option?: string }>) => {
+    const { group, option } = req.params;
     req.ctx.authorize('identity:get_domain_config_default');
     return { config: c.getDefault(group, option) };
   };
 
   return [
-    {
+    route({
       method: 'PUT', url: CONFIG, schema: { params: DomainParams, body },
       handler: async (req) => {
         req.ctx.authorize('identity:create_domain_config');
@@ -63,21 +65,21 @@ export function domainConfigRoutes(d: IdentityDomain): RouteSpec[] {
         if (!existed) req.reply.code(201);
         return { config };
       },
-    },
-    ...getAndHead({ url: CONFIG, schema: { params: DomainParams }, handler: show }),
-    { method: 'PATCH', url: CONFIG, schema: { params: DomainParams, body }, handler: update },
-    { method: 'DELETE', url: CONFIG, status: 204, schema: { params: DomainParams }, handler: remove },
+    }),
+    route({ method: 'GET', url: CONFIG, schema: { params: DomainParams }, handler: show }),
+    route({ method: 'PATCH', url: CONFIG, schema: { params: DomainParams, body }, handler: update }),
+    route({ method: 'DELETE', url: CONFIG, status: 204, schema: { params: DomainParams }, handler: remove }),
 
-    ...getAndHead({ url: `${CONFIG}/:group`, schema: { params: GroupParams }, handler: show }),
-    { method: 'PATCH', url: `${CONFIG}/:group`, schema: { params: GroupParams, body }, handler: update },
-    { method: 'DELETE', url: `${CONFIG}/:group`, status: 204, schema: { params: GroupParams }, handler: remove },
+    route({ method: 'GET', url: `${CONFIG}/:group`, schema: { params: GroupParams }, handler: show }),
+    route({ method: 'PATCH', url: `${CONFIG}/:group`, schema: { params: GroupParams, body }, handler: update }),
+    route({ method: 'DELETE', url: `${CONFIG}/:group`, status: 204, schema: { params: GroupParams }, handler: remove }),
 
-    ...getAndHead({ url: `${CONFIG}/:group/:option`, schema: { params: OptionParams }, handler: show }),
-    { method: 'PATCH', url: `${CONFIG}/:group/:option`, schema: { params: OptionParams, body }, handler: update },
-    { method: 'DELETE', url: `${CONFIG}/:group/:option`, status: 204, schema: { params: OptionParams }, handler: remove },
+    route({ method: 'GET', url: `${CONFIG}/:group/:option`, schema: { params: OptionParams }, handler: show }),
+    route({ method: 'PATCH', url: `${CONFIG}/:group/:option`, schema: { params: OptionParams, body }, handler: update }),
+    route({ method: 'DELETE', url: `${CONFIG}/:group/:option`, status: 204, schema: { params: OptionParams }, handler: remove }),
 
-    ...getAndHead({ url: '/v3/domains/config/default', handler: showDefault }),
-    ...getAndHead({ url: '/v3/domains/config/:group/default', schema: { params: DefaultGroupParams }, handler: showDefault }),
-    ...getAndHead({ url: '/v3/domains/config/:group/:option/default', schema: { params: DefaultOptionParams }, handler: showDefault }),
+    route({ method: 'GET', url: '/v3/domains/config/default', schema: {}, handler: showDefault }),
+    route({ method: 'GET', url: '/v3/domains/config/:group/default', schema: { params: DefaultGroupParams }, handler: showDefault }),
+    route({ method: 'GET', url: '/v3/domains/config/:group/:option/default', schema: { params: DefaultOptionParams }, handler: showDefault }),
   ];
 }

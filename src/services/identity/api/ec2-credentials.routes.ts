@@ -1,15 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { CredentialRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
+import { params } from './schemas.js';
 
 // OS-EC2: EC2-style access/secret pairs kept as credentials of type "ec2".
 
-const UserParams = Type.Object({ user_id: Type.String() });
-const Params = Type.Object({ user_id: Type.String(), credential_id: Type.String() });
+const UserParams = params('user_id');
+const Params = params('user_id', 'credential_id');
 
 function ec2View(req: ApiRequest, c: CredentialRecord) {
   const blob = JSON.parse(c.blob) as { access: string; secret: string; trust_id?: string | null };
@@ -22,17 +24,17 @@ function ec2View(req: ApiRequest, c: CredentialRecord) {
 export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
   // NOTE: as Keystone: the credential is found by the hash of its access key (404 first), then it
   // is the policy target (its owner, not the URL's user, decides).
-  const loadFor = async (req: ApiRequest, policy: string) => {
-    const id = createHash('sha256').update(req.params.credential_id).digest('hex');
+  const loadFor = async (ctx: RequestContext, p: { user_id: string; credential_id: string }, policy: string) => {
+    const id = createHash('sha256').update(p.credential_id).digest('hex');
     const credential = await d.credentials.find(id);
     if (!credential) throw new NotFound(`Could not find credential: ${id}.`);
-    req.ctx.authorize(policy, { user_id: req.params.user_id, target: { credential } });
-    await d.users.get(req.params.user_id);
+    ctx.authorize(policy, { user_id: p.user_id, target: { credential } });
+    await d.users.get(p.user_id);
     if (credential.type !== 'ec2') throw new Unauthorized('EC2 access key not found.');
     return credential;
   };
   return [
-    {
+    route({
       method: 'POST', url: '/v3/users/:user_id/credentials/OS-EC2', status: 201,
       schema: { params: UserParams, body: Type.Object({ tenant_id: Type.String({ minLength: 1 }) }, { additionalProperties: true }) },
       handler: async (req) => {
@@ -46,8 +48,8 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
         });
         return { credential: ec2View(req, c) };
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/users/:user_id/credentials/OS-EC2', schema: { params: UserParams },
       handler: async (req) => {
         const user = await d.users.get(req.params.user_id);
@@ -55,18 +57,18 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
         const list = await d.credentials.list({ user_id: user.id, type: 'ec2' });
         return { credentials: list.map((c) => ec2View(req, c)), links: collectionLinks(req) };
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', schema: { params: Params },
       handler: async (req) => {
-        return { credential: ec2View(req, await loadFor(req, 'identity:ec2_get_credential')) };
+        return { credential: ec2View(req, await loadFor(req.ctx, req.params, 'identity:ec2_get_credential')) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v3/users/:user_id/credentials/OS-EC2/:credential_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        await d.credentials.delete((await loadFor(req, 'identity:ec2_delete_credential')).id);
+        await d.credentials.delete((await loadFor(req.ctx, req.params, 'identity:ec2_delete_credential')).id);
       },
-    },
+    }),
   ];
 }

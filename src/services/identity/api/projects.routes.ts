@@ -1,46 +1,46 @@
 import { Type } from '@sinclair/typebox';
+import type { RequestContext } from '../../../core/auth/request-context.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
+import type { DomainInput } from '../domain/domains.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
+import type { ProjectInput } from '../domain/projects.service.js';
 import type { DomainRecord, ProjectRecord } from '../store/tables.js';
+import { authorizeFound, authorizeList } from './authorize.js';
 import { boolFilter, collectionLinks, flag } from './links.js';
-import { Description, Id, NullableId, splitExtra, Tags, wrapped } from './schemas.js';
+import { Description, NullableId, params, query, splitExtra, Tags, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { domainAsProjectView, projectView } from './views.js';
 
+// NOTE: `as ProjectInput` below: the schema lets description and domain_id be null, as Keystone's does; the domain types do not.
 const KNOWN = ['name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags', 'is_domain', 'options'];
 const ProjectName = Type.String({ minLength: 1, maxLength: 64, pattern: '\\S' });
 const projectProps = {
   name: ProjectName, domain_id: NullableId, parent_id: NullableId, description: Description, enabled: Type.Boolean(),
   is_domain: Type.Boolean(), tags: Tags, options: Type.Object({}, { additionalProperties: true }),
 };
-const Params = Type.Object({ project_id: Type.String() });
-const TagParams = Type.Object({ project_id: Type.String(), tag: Type.String() });
+const Params = params('project_id');
+const TagParams = params('project_id', 'tag');
+const ListQuery = query('name', 'domain_id', 'enabled', 'parent_id', 'is_domain', 'tags', 'tags-any', 'not-tags', 'not-tags-any');
+const ShowQuery = query('parents_as_list', 'parents_as_ids', 'subtree_as_list', 'subtree_as_ids');
 const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : undefined);
 
 export function projectRoutes(d: IdentityDomain): RouteSpec[] {
   // A domain id given to /projects/{id} addresses the domain, as Keystone's project-acting-as-domain.
-  const asDomain = async (req: any, policy: string): Promise<DomainRecord | undefined> => {
-    if (await d.projects.find(req.params.project_id)) return undefined;
-    const domain = await d.domains.get(req.params.project_id).catch(() => undefined);
-    if (domain) req.ctx.authorize(policy);
+  const asDomain = async (ctx: RequestContext, id: string, policy: string): Promise<DomainRecord | undefined> => {
+    if (await d.projects.find(id)) return undefined;
+    const domain = await d.domains.get(id).catch(() => undefined);
+    if (domain) ctx.authorize(policy);
     return domain;
   };
-  // NOTE: as Keystone, policy runs before the existence check (403, not 404, for non-admins).
-  const loadFor = async (req: any, policy: string): Promise<ProjectRecord> => {
-    const project = await d.projects.find(req.params.project_id);
-    req.ctx.authorize(policy, { target: project ? { project } : {} });
-    if (!project) throw new NotFound(`Could not find project: ${req.params.project_id}.`);
-    return project;
-  };
+  const loadFor = async (ctx: RequestContext, id: string, policy: string): Promise<ProjectRecord> =>
+    authorizeFound(ctx, policy, 'project', id, await d.projects.find(id));
   return [
-    {
-      method: 'GET', url: '/v3/projects',
+    route({
+      method: 'GET', url: '/v3/projects', schema: { querystring: ListQuery },
       handler: async (req) => {
-        const q = req.query as Record<string, string>;
-        // NOTE: as Keystone: the target is the token's domain; a domain-scoped caller sees only its domain.
-        const tokenDomainId = req.ctx.token?.domain?.id;
-        req.ctx.authorize('identity:list_projects', tokenDomainId ? { ...q, target: { domain_id: tokenDomainId } } : { ...q });
+        const q = req.query;
+        const tokenDomainId = authorizeList(req.ctx, 'identity:list_projects', q);
         const domainId = q.domain_id ?? tokenDomainId;
         if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
           const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled) });
@@ -53,32 +53,32 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
         if (tokenDomainId) projects = projects.filter((p) => p.domain_id === tokenDomainId);
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
-    },
-    {
+    }),
+    route({
       method: 'POST', url: '/v3/projects', status: 201, schema: { body: wrapped('project', projectProps, ['name']) },
       handler: async (req) => {
         const { known, extra } = splitExtra(req.body.project, KNOWN);
         if (known.is_domain === true) {
           // NOTE: Keystone models a domain as a project acting as a domain; create it as a domain.
           req.ctx.authorize('identity:create_domain');
-          const domain = await d.domains.create({ name: known.name as string, description: known.description as string | undefined, enabled: known.enabled as boolean | undefined, tags: known.tags as string[] | undefined, extra });
+          const domain = await d.domains.create({ ...asDomainInput(known), extra });
           return { project: domainAsProjectView(req, domain) };
         }
-        let domainId = known.domain_id as string | undefined;
-        if (!domainId && known.parent_id) domainId = (await d.projects.find(known.parent_id as string))?.domain_id;
+        let domainId = known.domain_id ?? undefined;
+        if (!domainId && known.parent_id) domainId = (await d.projects.find(known.parent_id))?.domain_id;
         domainId ??= tokenDomain(req.ctx);
         req.ctx.authorize('identity:create_project', { target: { project: { domain_id: domainId } } });
-        const project = await d.projects.create({ ...(known as any), domain_id: domainId, extra }, domainId);
+        const project = await d.projects.create({ ...(known as ProjectInput), domain_id: domainId, extra }, domainId);
         return { project: projectView(req, project) };
       },
-    },
-    {
-      method: 'GET', url: '/v3/projects/:project_id', schema: { params: Params },
+    }),
+    route({
+      method: 'GET', url: '/v3/projects/:project_id', schema: { params: Params, querystring: ShowQuery },
       handler: async (req) => {
-        const domain = await asDomain(req, 'identity:get_domain');
+        const domain = await asDomain(req.ctx, req.params.project_id, 'identity:get_domain');
         if (domain) return { project: domainAsProjectView(req, domain) };
-        const project = await loadFor(req, 'identity:get_project');
-        const q = req.query as Record<string, string>;
+        const project = await loadFor(req.ctx, req.params.project_id, 'identity:get_project');
+        const q = req.query;
         if (flag(q.parents_as_list) && flag(q.parents_as_ids)) throw new BadRequest('Cannot use parents_as_list and parents_as_ids query params at the same time.');
         if (flag(q.subtree_as_list) && flag(q.subtree_as_ids)) throw new BadRequest('Cannot use subtree_as_list and subtree_as_ids query params at the same time.');
         const out: Record<string, unknown> = projectView(req, project);
@@ -88,64 +88,69 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
         if (flag(q.subtree_as_ids)) out.subtree = await subtreeIds(d, project);
         return { project: out };
       },
-    },
-    {
+    }),
+    route({
       method: 'PATCH', url: '/v3/projects/:project_id', schema: { params: Params, body: wrapped('project', projectProps) },
       handler: async (req) => {
         const { known, extra } = splitExtra(req.body.project, KNOWN);
-        const domain = await asDomain(req, 'identity:update_domain');
-        if (domain) {
-          const updated = await d.domains.update(domain.id, { name: known.name as string | undefined, description: known.description as string | undefined, enabled: known.enabled as boolean | undefined, tags: known.tags as string[] | undefined, extra });
-          return { project: domainAsProjectView(req, updated) };
-        }
-        const current = await loadFor(req, 'identity:update_project');
-        const project = await d.projects.update(current.id, { ...(known as any), extra });
+        const domain = await asDomain(req.ctx, req.params.project_id, 'identity:update_domain');
+        if (domain) return { project: domainAsProjectView(req, await d.domains.update(domain.id, { ...asDomainInput(known), extra })) };
+        const current = await loadFor(req.ctx, req.params.project_id, 'identity:update_project');
+        const project = await d.projects.update(current.id, { ...(known as ProjectInput), extra });
         return { project: projectView(req, project) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v3/projects/:project_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const domain = await asDomain(req, 'identity:delete_domain');
+        const domain = await asDomain(req.ctx, req.params.project_id, 'identity:delete_domain');
         if (domain) return void (await d.domains.delete(domain.id));
-        await d.projects.delete((await loadFor(req, 'identity:delete_project')).id);
+        await d.projects.delete((await loadFor(req.ctx, req.params.project_id, 'identity:delete_project')).id);
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/projects/:project_id/tags', schema: { params: Params },
-      handler: async (req) => ({ tags: (await loadFor(req, 'identity:list_project_tags')).tags }),
-    },
-    {
+      handler: async (req) => ({ tags: (await loadFor(req.ctx, req.params.project_id, 'identity:list_project_tags')).tags }),
+    }),
+    route({
       method: 'PUT', url: '/v3/projects/:project_id/tags', schema: { params: Params, body: Type.Object({ tags: Tags }, { required: ['tags'] }) },
       handler: async (req) => {
-        const p = await loadFor(req, 'identity:update_project_tags');
+        const p = await loadFor(req.ctx, req.params.project_id, 'identity:update_project_tags');
         return { tags: await d.projects.setTags(p.id, req.body.tags) };
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v3/projects/:project_id/tags', status: 204, schema: { params: Params },
-      handler: async (req) => { await d.projects.setTags((await loadFor(req, 'identity:delete_project_tags')).id, []); },
-    },
-    {
+      handler: async (req) => { await d.projects.setTags((await loadFor(req.ctx, req.params.project_id, 'identity:delete_project_tags')).id, []); },
+    }),
+    route({
       method: 'GET', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
-        const p = await loadFor(req, 'identity:get_project_tag');
+        const p = await loadFor(req.ctx, req.params.project_id, 'identity:get_project_tag');
         if (!p.tags.includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} was not found.`);
       },
-    },
-    {
-      method: 'PUT', url: '/v3/projects/:project_id/tags/:tag', status: 201, schema: { params: TagParams },
+    }),
+    route({
+      method: 'PUT', url: '/v3/projects/:project_id/tags/:tag', status: 201, rawBody: 'none', schema: { params: TagParams },
       handler: async (req) => {
-        const p = await loadFor(req, 'identity:create_project_tag');
+        const p = await loadFor(req.ctx, req.params.project_id, 'identity:create_project_tag');
         await d.projects.addTag(p.id, req.params.tag);
         req.reply.header('Location', `${req.raw.protocol}://${req.headers.host}${req.raw.url}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
-      handler: async (req) => { await d.projects.removeTag((await loadFor(req, 'identity:delete_project_tag')).id, req.params.tag); },
-    },
+      handler: async (req) => {
+        const p = await loadFor(req.ctx, req.params.project_id, 'identity:delete_project_tag');
+        await d.projects.removeTag(p.id, req.params.tag);
+      },
+    }),
   ];
+}
+
+/** The attributes of a project body that a domain (a project acting as a domain) takes. */
+function asDomainInput(p: { name?: string; description?: string | null; enabled?: boolean; tags?: string[] }): DomainInput {
+  return { name: p.name, description: p.description as string | undefined, enabled: p.enabled, tags: p.tags };
 }
 
 /** parents_as_ids: {"parent": {"grandparent": {"<domain>": null}}} — Keystone's nested id map,

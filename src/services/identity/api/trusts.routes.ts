@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { TrustRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
+import { params, query } from './schemas.js';
 
 const createSchema = Type.Object({
   trust: Type.Object({
@@ -18,8 +20,8 @@ const createSchema = Type.Object({
     redelegation_count: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   }, { additionalProperties: true }),
 });
-const Params = Type.Object({ trust_id: Type.String() });
-const RoleParams = Type.Object({ trust_id: Type.String(), role_id: Type.String() });
+const Params = params('trust_id');
+const RoleParams = params('trust_id', 'role_id');
 
 const trustRoleView = (req: ApiRequest, r: { id: string; name: string }) => ({ id: r.id, name: r.name, links: { self: `${v3(req)}/roles/${r.id}` } });
 
@@ -34,31 +36,31 @@ function trustView(req: ApiRequest, t: TrustRecord) {
 }
 
 /** A restricted application credential may not manage trusts. */
-function unrestricted(req: ApiRequest): void {
-  if (req.ctx.token?.applicationCredential?.restricted) {
+function unrestricted(ctx: RequestContext): void {
+  if (ctx.token?.applicationCredential?.restricted) {
     throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing trusts.");
   }
 }
 
 export function trustRoutes(d: IdentityDomain): RouteSpec[] {
-  const loadFor = async (req: ApiRequest, policy: string): Promise<TrustRecord> => {
-    const trust = await d.trusts.get(req.params.trust_id);
-    req.ctx.authorize(policy, { target: { trust } });
+  const loadFor = async (ctx: RequestContext, id: string, policy: string): Promise<TrustRecord> => {
+    const trust = await d.trusts.get(id);
+    ctx.authorize(policy, { target: { trust } });
     return trust;
   };
   return [
-    {
+    route({
       method: 'POST', url: '/v3/OS-TRUST/trusts', status: 201, schema: { body: createSchema },
       handler: async (req) => {
         req.ctx.authorize('identity:create_trust', { trust: req.body.trust });
-        unrestricted(req);
+        unrestricted(req.ctx);
         return { trust: trustView(req, await d.trusts.create(req.ctx.userId!, req.body.trust)) };
       },
-    },
-    {
-      method: 'GET', url: '/v3/OS-TRUST/trusts',
+    }),
+    route({
+      method: 'GET', url: '/v3/OS-TRUST/trusts', schema: { querystring: query('trustor_user_id', 'trustee_user_id') },
       handler: async (req) => {
-        const q = req.query as Record<string, string>;
+        const q = req.query;
         if (q.trustor_user_id) req.ctx.authorize('identity:list_trusts_for_trustor', { target: { trust: { trustor_user_id: q.trustor_user_id } } });
         else if (q.trustee_user_id) req.ctx.authorize('identity:list_trusts_for_trustee', { target: { trust: { trustee_user_id: q.trustee_user_id } } });
         else req.ctx.authorize('identity:list_trusts');
@@ -66,41 +68,35 @@ export function trustRoutes(d: IdentityDomain): RouteSpec[] {
         // NOTE: Keystone lists trusts without their roles.
         return { trusts: trusts.map((t) => { const { roles: _r, roles_links: _l, ...rest } = trustView(req, t); return rest; }), links: collectionLinks(req) };
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id', schema: { params: Params },
-      handler: async (req) => ({ trust: trustView(req, await loadFor(req, 'identity:get_trust')) }),
-    },
-    {
+      handler: async (req) => ({ trust: trustView(req, await loadFor(req.ctx, req.params.trust_id, 'identity:get_trust')) }),
+    }),
+    route({
       method: 'DELETE', url: '/v3/OS-TRUST/trusts/:trust_id', status: 204, schema: { params: Params },
       handler: async (req) => {
-        const trust = await loadFor(req, 'identity:delete_trust');
-        unrestricted(req);
+        const trust = await loadFor(req.ctx, req.params.trust_id, 'identity:delete_trust');
+        unrestricted(req.ctx);
         await d.trusts.delete(trust.id);
       },
-    },
-    {
+    }),
+    route({
       method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id/roles', schema: { params: Params },
       handler: async (req) => {
-        const trust = await loadFor(req, 'identity:list_roles_for_trust');
+        const trust = await loadFor(req.ctx, req.params.trust_id, 'identity:list_roles_for_trust');
         return { roles: trust.roles.map((r) => trustRoleView(req, r)), links: collectionLinks(req) };
       },
-    },
-    {
+    }),
+    route({
+      // NOTE: HEAD too (index.ts withHead): the same checks, no body.
       method: 'GET', url: '/v3/OS-TRUST/trusts/:trust_id/roles/:role_id', schema: { params: RoleParams },
       handler: async (req) => {
-        const trust = await loadFor(req, 'identity:get_role_for_trust');
+        const trust = await loadFor(req.ctx, req.params.trust_id, 'identity:get_role_for_trust');
         const role = trust.roles.find((r) => r.id === req.params.role_id);
         if (!role) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
         return { role: trustRoleView(req, role) };
       },
-    },
-    {
-      method: 'HEAD', url: '/v3/OS-TRUST/trusts/:trust_id/roles/:role_id', status: 200, schema: { params: RoleParams },
-      handler: async (req) => {
-        const trust = await loadFor(req, 'identity:get_role_for_trust');
-        if (!trust.roles.some((r) => r.id === req.params.role_id)) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
-      },
-    },
+    }),
   ];
 }

@@ -1,4 +1,4 @@
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { identityRoot } from './links.js';
 
 const MEDIA_TYPES = [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }];
@@ -10,10 +10,10 @@ const v3Document = (req: ApiRequest) => ({
 
 export function versionRoutes(): RouteSpec[] {
   return [
-    {
-      method: 'GET', url: '/', auth: 'none', status: 300,
+    route({
+      method: 'GET', url: '/', auth: 'none', status: 300, schema: {},
       handler: (req) => ({ versions: { values: [v3Document(req)] } }),
-    },
-    { method: 'GET', url: '/v3', auth: 'none', handler: (req) => ({ version: v3Document(req) }) },
+    }),
+    route({ method: 'GET', url: '/v3', auth: 'none', schema: {}, handler: (req) => ({ version: v3Document(req) }) }),
   ];
 }

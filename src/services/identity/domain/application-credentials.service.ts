@@ -9,7 +9,7 @@ const CLIENT_ERROR = ' The server could not comply with the request since it is 
 
 export interface AppCredentialInput {
   name: string; description?: string | null; secret?: string | null; expires_at?: string | null;
-  roles?: { id?: string; name?: string; domain_id?: string }[]; unrestricted?: boolean;
+  roles?: { id?: string; name?: string; domain_id?: string | null }[]; unrestricted?: boolean;
 }
 
 export class AppCredentialsService {

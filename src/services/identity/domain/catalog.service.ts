@@ -7,6 +7,8 @@ export interface CatalogEntry {
   endpoints: { id: string; interface: string; region_id: string | null; region: string | null; url: string }[];
 }
 
+export interface RegionInput { id?: string; description?: string; parent_region_id?: string | null; extra?: Record<string, unknown> }
+
 export const INTERFACES = ['public', 'internal', 'admin'];
 
 /** Keystone's ValidationError text. */
@@ -24,14 +26,14 @@ export class CatalogService {
     return r;
   }
   listRegions(f: { parent_region_id?: string }): Promise<RegionRecord[]> { return this.t.regions.list({ parent_region_id: f.parent_region_id }); }
-  async createRegion(input: { id?: string; description?: string; parent_region_id?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+  async createRegion(input: RegionInput): Promise<RegionRecord> {
     const id = input.id ?? newId();
     if (await this.t.regions.get(id)) throw new Conflict(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
     if (input.parent_region_id) await this.getRegion(input.parent_region_id);
     this.cache = undefined;
     return this.t.regions.insert({ id, description: input.description ?? '', parent_region_id: input.parent_region_id ?? null, extra: input.extra ?? {} });
   }
-  async updateRegion(id: string, input: { description?: string; parent_region_id?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+  async updateRegion(id: string, input: Omit<RegionInput, 'id'>): Promise<RegionRecord> {
     const r = await this.getRegion(id);
     if (input.parent_region_id) {
       if (input.parent_region_id === id) throw new BadRequest('Circular reference found in region tree.');

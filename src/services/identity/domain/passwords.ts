@@ -4,7 +4,8 @@ import bcrypt from 'bcrypt';
 export class PasswordHasher {
   constructor(private readonly cost: number) {}
   hash(password: string): Promise<string> { return bcrypt.hash(password, this.cost); }
-  async verify(password: string, digest: string): Promise<boolean> {
+  async verify(password: string | undefined, digest: string): Promise<boolean> {
+    if (password === undefined) return false;
     try { return await bcrypt.compare(password, digest); } catch { return false; }
   }
 }

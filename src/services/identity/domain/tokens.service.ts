@@ -23,7 +23,8 @@ interface Payload {
 
 export interface IdentityAuth {
   methods: string[];
-  password?: { user: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } } };
+  // NOTE: a missing password is a wrong one (401), as Keystone's check_password(None, ...).
+  password?: { user: { id?: string; name?: string; password?: string; domain?: { id?: string; name?: string } } };
   token?: { id: string };
   application_credential?: { id?: string; name?: string; secret: string; user?: { id?: string; name?: string; domain?: { id?: string; name?: string } } };
 }

@@ -100,7 +100,7 @@ export class UsersService {
   }
 
   /** Password authentication with Keystone's lockout rules; throws Unauthorized. */
-  async checkPassword(u: UserRecord, password: string): Promise<void> {
+  async checkPassword(u: UserRecord, password: string | undefined): Promise<void> {
     const { lockoutFailureAttempts: attempts, lockoutDurationSeconds: duration } = this.security;
     if (!u.enabled) throw new Unauthorized(`The account is disabled for user: ${u.id}.`);
     const locked = attempts > 0 && u.failed_auth_count >= attempts && u.failed_auth_at !== null &&
