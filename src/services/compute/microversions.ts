@@ -5,7 +5,7 @@ import { NotAcceptable } from './faults.js';
 
 export const MIN_VERSION = '2.1';
 // NOTE: Zed stops at 2.93; 2.94-2.96 change only servers (hostname FQDN, evacuate stopped, pinned
-// AZ), which the servers part implements (SERVERS_MAX_MV).
+// AZ), which compute's servers implement.
 export const MAX_VERSION = '2.96';
 
 /** Behaviour changes the non-server resources honour (nova/api/openstack/api_version_request.py). */

@@ -3,16 +3,16 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
-import { bool, requestMv } from './servers.common.js';
+import { trueFalse as bool, requestMv } from './common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
 const IdParams = Type.Object({ id: Type.String() });
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
+export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   const serviceIds = async () => new Map((await d.hosts.services({})).map((s, i) => [s.id, i + 1]));
 
   const nodeView = async (req: ApiRequest, n: ComputeNodeRecord, detail: boolean, withServers: boolean) => {
@@ -153,10 +153,10 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
 
 const instanceName = (id: string) => `instance-${parseInt(id.replace(/-/g, '').slice(0, 8), 16).toString(16).padStart(8, '0')}`;
 
-function serviceRoutes(d: ServersDomain): RouteSpec[] {
+function serviceRoutes(d: ComputeDomain): RouteSpec[] {
   const view = async (req: ApiRequest, s: ComputeServiceRecord, index: number) => {
     const mv = requestMv(req, d.maxMv);
-    const zone = s.binary === 'nova-compute' ? await d.servers.ports.hostAz(s.host) : 'internal';
+    const zone = s.binary === 'nova-compute' ? await d.aggregates.hostAz(s.host) : 'internal';
     return {
       id: mv('2.53') ? s.id : index, binary: s.binary, host: s.host, zone, status: s.disabled ? 'disabled' : 'enabled',
       state: s.forced_down ? 'down' : 'up', updated_at: s.updated_at.replace(/Z$/, '.000000'), disabled_reason: s.disabled_reason,

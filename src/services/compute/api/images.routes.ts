@@ -5,9 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
-import { queryInt, queryStr } from './common.js';
+import { queryInt, queryStr, callerOf, invalidInput as invalid, requestMv } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
-import { callerOf, invalid, requestMv } from './servers.common.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
 export const IMAGES_MAX_MV = '2.35';

@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
-import { callerOf, requestMv } from './servers.common.js';
+import { callerOf, requestMv } from './common.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
 const ShowParams = Type.Object({ server_id: Type.String(), request_id: Type.String() });
 
-export function instanceActionRoutes(d: ServersDomain): RouteSpec[] {
+export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
   const view = (a: ActionRecord, mv: (v: string) => boolean) => ({
     action: a.action, instance_uuid: a.instance_uuid, message: a.message, project_id: a.project_id, request_id: a.request_id,
     start_time: a.start_time, user_id: a.user_id, ...(mv('2.58') ? { updated_at: a.updated_at } : {}),

@@ -4,8 +4,8 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { InterfaceAttachment, InterfacesService } from '../domain/interfaces.service.js';
 import { isUuid } from '../domain/security-groups.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { requestMv } from './common.js';
 import { loadServer } from './servers.routes.js';
 
 const P = 'os_compute_api:os-attach-interfaces';
@@ -45,7 +45,7 @@ function attachRequest(body: unknown, tagAllowed: boolean): { portId?: string; n
   return { portId: portId as string | undefined, networkId: networkId as string | undefined, fixedIp };
 }
 
-export function interfaceRoutes(interfaces: InterfacesService, d: ServersDomain): RouteSpec[] {
+export function interfaceRoutes(interfaces: InterfacesService, d: ComputeDomain): RouteSpec[] {
   const withTag = (req: ApiRequest) => requestMv(req, d.maxMv)('2.70');
   return [
     {

@@ -4,7 +4,7 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { SecurityGroupsService } from '../domain/security-groups.service.js';
 import { isUuid } from '../domain/security-groups.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
 import { invalidInput, isAdmin, mv, queryInt } from './common.js';
 import { loadServer } from './servers.routes.js';
@@ -36,7 +36,7 @@ function groupBody(body: unknown): { name: string; description: string } {
   return { name: g.name as string, description: g.description as string };
 }
 
-export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersDomain): RouteSpec[] {
+export function securityGroupRoutes(sg: SecurityGroupsService, servers: ComputeDomain): RouteSpec[] {
   const authorize = (req: ApiRequest, action: string) => req.ctx.authorize(`${P}${action}`, { project_id: req.ctx.projectId });
   return [
     {

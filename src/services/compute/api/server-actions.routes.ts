@@ -4,17 +4,17 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
-import { callerOf, invalid, requestMv } from './servers.common.js';
+import { callerOf, invalidInput as invalid, requestMv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 
 /** The end user as Neutron sees them through the proxies. */
 const proxyCaller = (req: ApiRequest) => ({ projectId: req.ctx.projectId, isAdmin: req.ctx.can('context_is_admin', {}) });
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
-type Handler = (d: ServersDomain, req: ApiRequest, arg: any) => Promise<unknown>;
+type Handler = (d: ComputeDomain, req: ApiRequest, arg: any) => Promise<unknown>;
 
 const S = 'os_compute_api:servers:';
 const nullBody = (name: string, arg: unknown) => {
@@ -23,7 +23,7 @@ const nullBody = (name: string, arg: unknown) => {
   }
 };
 
-const simple = (policy: string, action: Parameters<ServersDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
+const simple = (policy: string, action: Parameters<ComputeDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
   nullBody(name, arg);
   const s = await loadServer(d, req, policy);
   await d.servers.act(callerOf(req), s.id, action);
@@ -70,7 +70,7 @@ const ACTIONS: Record<string, Handler> = {
     if (arg !== null && arg !== undefined && !mv('2.77')) throw invalid('unshelve', arg, "is not of type 'null'");
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
-    if (az && !(await d.servers.ports.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
+    if (az && !(await d.aggregates.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
     await d.servers.act(callerOf(req), s.id, 'unshelve', az ? { availabilityZone: az } : {});
     req.reply.code(202);
     return undefined;
@@ -123,7 +123,7 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-rescue');
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
     if (arg?.rescue_image_ref !== undefined) {
-      const img = await d.servers.ports.image?.find(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req));
+      const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req));
       if (!img) throw new BadRequest('Rescue image could not be found');
     }
     await d.servers.act(callerOf(req), s.id, 'rescue');
@@ -225,7 +225,7 @@ const ACTIONS: Record<string, Handler> = {
   async addSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
-    await d.networkProxy?.securityGroups.addToServer(proxyCaller(req), s.id, arg.name);
+    await d.securityGroups?.addToServer(proxyCaller(req), s.id, arg.name);
     if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
     req.reply.code(202);
     return undefined;
@@ -233,14 +233,14 @@ const ACTIONS: Record<string, Handler> = {
   async removeSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
-    if (d.networkProxy) await d.networkProxy.securityGroups.removeFromServer(proxyCaller(req), s.id, arg.name);
+    if (d.securityGroups) await d.securityGroups.removeFromServer(proxyCaller(req), s.id, arg.name);
     else if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
     await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
     req.reply.code(202);
     return undefined;
   },
   async addFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: addFloatingIp');
+    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('addFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address' && k !== 'fixed_address') throw invalid('addFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('addFloatingIp', arg, "'address' is a required property");
@@ -248,18 +248,18 @@ const ACTIONS: Record<string, Handler> = {
       if (arg[k] !== undefined && (typeof arg[k] !== 'string' || !isIp(arg[k]))) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
     }
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:add');
-    await d.networkProxy.floatingIps.addToServer(proxyCaller(req), s.id, arg.address, arg.fixed_address);
+    await d.floatingIps.addToServer(proxyCaller(req), s.id, arg.address, arg.fixed_address);
     req.reply.code(202);
     return undefined;
   },
   async removeFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: removeFloatingIp');
+    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('removeFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address') throw invalid('removeFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
     if (typeof arg.address !== 'string' || !isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
-    await d.networkProxy.floatingIps.removeFromServer(proxyCaller(req), s.id, arg.address);
+    await d.floatingIps.removeFromServer(proxyCaller(req), s.id, arg.address);
     req.reply.code(202);
     return undefined;
   },
@@ -276,7 +276,7 @@ const ACTIONS: Record<string, Handler> = {
   },
 };
 
-export async function consoleUrl(d: ServersDomain, serverId: string, protocol: string, type: string): Promise<string> {
+export async function consoleUrl(d: ComputeDomain, serverId: string, protocol: string, type: string): Promise<string> {
   const token = randomBytes(16).toString('hex');
   await d.servers.store.addConsole(token, serverId, protocol, type);
   const base = d.computeUrl().replace(/\/compute$/, '');
@@ -286,7 +286,7 @@ export async function consoleUrl(d: ServersDomain, serverId: string, protocol: s
   return `${base}/${protocol}?token=${token}`;
 }
 
-export function serverActionRoutes(d: ServersDomain): RouteSpec[] {
+export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'POST', url: '/v2.1/servers/:server_id/action',

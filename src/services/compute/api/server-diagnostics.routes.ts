@@ -2,8 +2,8 @@
 // Nova's common format from 2.48 and as a libvirt-style flat dict before.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { GuestDiagnostics } from '../../../drivers/hypervisor/hypervisor-driver.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { requestMv } from './common.js';
 import { loadServer, ServerParams } from './servers.routes.js';
 
 /** 2.48's view (nova/api/openstack/compute/views/server_diagnostics.py). */
@@ -40,7 +40,7 @@ export function legacyDiagnosticsView(g: GuestDiagnostics): Record<string, numbe
   return out;
 }
 
-export function serverDiagnosticsRoutes(d: ServersDomain): RouteSpec[] {
+export function serverDiagnosticsRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'GET', url: '/v2.1/servers/:server_id/diagnostics', schema: { params: ServerParams },
     handler: async (req) => {

@@ -3,13 +3,13 @@
 // tag, 422 no host); the response is 207 when any was not accepted.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ExternalEvent } from '../domain/servers.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { invalid, requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { invalidInput as invalid, requestMv } from './common.js';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const STATUSES = ['failed', 'completed', 'in-progress'];
 
-export function serverExternalEventRoutes(d: ServersDomain): RouteSpec[] {
+export function serverExternalEventRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'POST', url: '/v2.1/os-server-external-events',
     handler: async (req) => {

@@ -2,8 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { callerOf, invalid } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { callerOf, invalidInput as invalid } from './common.js';
 import { loadServer } from './servers.routes.js';
 
 const M = 'os_compute_api:server-metadata:';
@@ -20,7 +20,7 @@ function checkMeta(field: string, value: unknown): Record<string, string> {
   return value as Record<string, string>;
 }
 
-export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
+export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
   const wrapperOnly = (body: any, key: string) => {
     if (typeof body !== 'object' || body === null || !(key in body)) throw new BadRequest(`Invalid input for field/attribute ${key}. '${key}' is a required property`);
     for (const k of Object.keys(body)) if (k !== key) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);

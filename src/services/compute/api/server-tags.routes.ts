@@ -2,9 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { requestMv } from './servers.common.js';
+import { requestMv } from './common.js';
 import { checkTags, loadServer } from './servers.routes.js';
 
 const T = 'os_compute_api:os-server-tags:';
@@ -12,7 +12,7 @@ const Params = Type.Object({ server_id: Type.String() });
 const TagParams = Type.Object({ server_id: Type.String(), tag: Type.String() });
 const EDITABLE = new Set(['active', 'paused', 'suspended', 'stopped', 'shelved', 'shelved_offloaded', 'error', 'resized', 'rescued', 'building']);
 
-export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
+export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
   const load = async (req: ApiRequest, policy: string, change = false): Promise<InstanceRecord> => {
     if (!requestMv(req, d.maxMv)('2.26')) throw new NotFound('The resource could not be found.');
     const s = await loadServer(d, req, policy);

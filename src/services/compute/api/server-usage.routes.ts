@@ -2,10 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { bool, callerOf, requestMv } from './servers.common.js';
+import { trueFalse as bool, callerOf, requestMv } from './common.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -33,7 +33,7 @@ function serverUsage(s: InstanceRecord, start: Date, end: Date) {
   };
 }
 
-async function usages(d: ServersDomain, req: ApiRequest, projectId: string | null) {
+async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | null) {
   const q = req.query as Record<string, string>;
   const now = new Date();
   const start = parseTime(q.start, new Date(now.getTime() - 86400_000), 'start');
@@ -61,7 +61,7 @@ async function usages(d: ServersDomain, req: ApiRequest, projectId: string | nul
   return { summary, rows, limit, start, end };
 }
 
-export function serverUsageRoutes(d: ServersDomain): RouteSpec[] {
+export function serverUsageRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'GET', url: '/v2.1/os-simple-tenant-usage',

@@ -2,18 +2,18 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { bool, callerOf, invalid, requestMv } from './servers.common.js';
+import { trueFalse as bool, callerOf, invalidInput as invalid, requestMv } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
 
 const P = 'os_compute_api:servers:';
 export const ServerParams = Type.Object({ server_id: Type.String() });
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-export function viewContext(d: ServersDomain, req: ApiRequest, projectId?: string): ViewContext {
+export function viewContext(d: ComputeDomain, req: ApiRequest, projectId?: string): ViewContext {
   const target = { project_id: projectId ?? req.ctx.projectId };
   return {
     computeUrl: d.computeUrl(), mv: requestMv(req, d.maxMv),
@@ -24,7 +24,7 @@ export function viewContext(d: ServersDomain, req: ApiRequest, projectId?: strin
 }
 
 /** Show body of one server with its fault, tags and host status as the microversion asks. */
-export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
+export async function showServer(d: ComputeDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
   const v = viewContext(d, req, s.project_id);
   const fault = ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await d.servers.store.latestFault(s.id) : undefined;
   const tags = v.mv('2.26') ? await d.servers.store.tags(s.id) : undefined;
@@ -37,7 +37,7 @@ export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceR
   return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
 }
 
-export async function loadServer(d: ServersDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
+export async function loadServer(d: ComputeDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
   const s = await d.servers.get(req.params.server_id, callerOf(req), opts);
   req.ctx.authorize(policy, { project_id: s.project_id, user_id: s.user_id });
   return s;
@@ -225,7 +225,7 @@ function isoTime(v: string, field: string): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
+async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const q = req.query as Record<string, unknown>;
   const mv = requestMv(req, d.maxMv);
   const caller = callerOf(req);
@@ -329,7 +329,7 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
   return out;
 }
 
-export function serverRoutes(d: ServersDomain): RouteSpec[] {
+export function serverRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     { method: 'GET', url: '/v2.1/servers', handler: (req) => listServers(d, req, false) },
     { method: 'GET', url: '/v2.1/servers/detail', handler: (req) => listServers(d, req, true) },
@@ -344,12 +344,12 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
         if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
         // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
-        if (input.security_groups?.length && d.networkProxy) {
-          await d.networkProxy.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
+        if (input.security_groups?.length && d.securityGroups) {
+          await d.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
         }
         // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
         // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
-        if (input.networks === 'auto' && d.networkProxy) input.networks = [{ uuid: await d.networkProxy.networks.forAuto(caller.projectId) }];
+        if (input.networks === 'auto' && d.networks) input.networks = [{ uuid: await d.networks.forAuto(caller.projectId) }];
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;

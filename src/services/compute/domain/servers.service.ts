@@ -10,32 +10,29 @@ import {
 } from '../store/servers.store.js';
 import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM } from './servers.states.js';
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import type { ImageFacade } from '../../image/facade.js';
+import type { AggregatesService } from './aggregates.service.js';
+import type { FlavorsService } from './flavors.service.js';
+import type { KeypairsService } from './keypairs.service.js';
+import type { QuotasService } from './quotas.service.js';
+import type { ServerGroupsService } from './server-groups.service.js';
 
 /** Who asks: from the request context. */
 export interface Caller { projectId: string; userId: string; isAdmin: boolean; requestId: string }
 
-/** What servers need from the rest of compute and from other services (wired in index.ts). */
-export interface ServersPorts {
-  /** A flavor by id; undefined when absent or not visible to the caller. */
-  flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined>;
-  keypair(userId: string, name: string): Promise<{ name: string; publicKey: string } | undefined>;
-  /** Throws Nova's OverQuota (403) when the deltas do not fit; returns how many instances fit. */
-  checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void>;
-  /** Availability zones that exist (the default one and those of aggregates). */
-  azExists(az: string): Promise<boolean>;
-  defaultAz(): string;
-  /** The AZ a host is in (its aggregates' or the default). */
-  hostAz(host: string): Promise<string>;
-  serverGroup?(id: string, caller: Caller): Promise<{ id: string; policy: string; members: string[]; maxServerPerHost?: number } | undefined>;
-  addGroupMember?(groupId: string, instanceId: string): Promise<void>;
-  removeGroupMember?(instanceId: string): Promise<void>;
-  /** The id of the server group the server is in (2.71 server_groups). */
-  groupOf?(instanceId: string): Promise<string | undefined>;
-  image?: {
-    find(id: string, caller: Caller): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; properties: Record<string, string> } | undefined>;
-    create(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
-  };
+/** Compute's own services and the image facade, which servers use directly (wired in compute-domain.ts). */
+export interface ServersDeps {
+  flavors: FlavorsService;
+  keypairs: KeypairsService;
+  quotas: QuotasService;
+  aggregates: AggregatesService;
+  serverGroups: ServerGroupsService;
+  /** Glance, when it runs. */
+  image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
 }
+
+/** The image as servers see it: undefined when absent, not visible to the caller, or no image service runs. */
+export type ServerImage = Awaited<ReturnType<ImageFacade['findImage']>>;
 
 /** Nova's default metadata_items quota (128): more items is its OverQuota 403. */
 export const METADATA_ITEMS = 128;
@@ -90,10 +87,31 @@ export class ServersService {
   constructor(
     readonly store: ServersStore,
     private readonly tasks: TaskManager,
-    readonly ports: ServersPorts,
+    private readonly deps: ServersDeps,
   ) {}
 
   private get db(): Db { return this.store.db; }
+
+  /** The flavor a server is built or resized with, if the caller may see it. */
+  private async flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined> {
+    const f = await this.deps.flavors.store.get(id);
+    if (!f || !(await this.deps.flavors.visible(f, { projectId: caller.projectId, isAdmin: caller.isAdmin }))) return undefined;
+    return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: await this.deps.flavors.extraSpecs(f.id) };
+  }
+
+  private async keypair(userId: string, name: string): Promise<{ name: string; publicKey: string } | undefined> {
+    const k = await this.deps.keypairs.find(userId, name);
+    return k && { name: k.name, publicKey: k.public_key };
+  }
+
+  /** The image if the caller may see it (rescue, create, rebuild); undefined without an image service. */
+  findImage(id: string, caller: Caller): Promise<ServerImage> {
+    return this.deps.image ? this.deps.image.findImage(id, { projectId: caller.projectId, isAdmin: caller.isAdmin }) : Promise.resolve(undefined);
+  }
+
+  private checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void> {
+    return this.deps.quotas.checkAndReserve(projectId, userId, deltas);
+  }
 
   /** The server if the caller may see it (own project, or admin); Nova's 404 otherwise. */
   async get(id: string, caller: Caller, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
@@ -108,7 +126,7 @@ export class ServersService {
 
   async create(caller: Caller, input: CreateServerInput, opts: { mv: (v: string) => boolean }): Promise<CreateResult> {
     const flavorId = lastSegment(String(input.flavorRef));
-    const flavor = await this.ports.flavor(flavorId, caller);
+    const flavor = await this.flavor(flavorId, caller);
     if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
     checkMetadataQuota(input.metadata);
 
@@ -120,7 +138,7 @@ export class ServersService {
     if (!imageId && !bootVolume) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
     if (imageId) {
       if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
-      const image = await this.ports.image?.find(imageId, caller);
+      const image = await this.findImage(imageId, caller);
       if (!image) throw new BadRequest('Can not find requested image');
       if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
       if (!bootVolume) {
@@ -134,7 +152,7 @@ export class ServersService {
 
     let key: { name: string; publicKey: string } | undefined;
     if (input.key_name) {
-      key = await this.ports.keypair(caller.userId, input.key_name);
+      key = await this.keypair(caller.userId, input.key_name);
       if (!key) throw new BadRequest('Invalid key_name provided.');
     }
     if (input.user_data) this.checkUserData(input.user_data);
@@ -148,7 +166,7 @@ export class ServersService {
         forceHost = host.split(':')[0]!;
       }
       if (zone) {
-        if (!(await this.ports.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
+        if (!(await this.deps.aggregates.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
         az = zone;
       }
     }
@@ -156,7 +174,10 @@ export class ServersService {
     const hints = input.schedulerHints ?? {};
     let groupId: string | null = null;
     if (typeof hints.group === 'string') {
-      const g = await this.ports.serverGroup?.(hints.group, caller);
+      const g = await this.deps.serverGroups.get(hints.group, { projectId: caller.projectId, isAdmin: caller.isAdmin }).catch((e) => {
+        if (e instanceof NotFound) return undefined;
+        throw e;
+      });
       if (!g) throw new BadRequest(`Invalid server group ${hints.group}`) ;
       groupId = g.id;
     }
@@ -166,13 +187,13 @@ export class ServersService {
     if (minCount > maxCount) throw new BadRequest('min_count must be <= max_count');
     let count = maxCount;
     try {
-      await this.ports.checkQuota(caller.projectId, caller.userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
+      await this.checkQuota(caller.projectId, caller.userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
     } catch (e) {
       if (minCount === maxCount) throw e;
       // NOTE: Nova boots as many as fit between min_count and max_count.
       let fit = minCount;
       for (let n = maxCount - 1; n >= minCount; n--) {
-        try { await this.ports.checkQuota(caller.projectId, caller.userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
+        try { await this.checkQuota(caller.projectId, caller.userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
       }
       count = fit;
     }
@@ -212,7 +233,7 @@ export class ServersService {
       }
       return out;
     });
-    if (groupId) for (const s of servers) await this.ports.addGroupMember?.(groupId, s.id);
+    if (groupId) for (const s of servers) await this.deps.serverGroups.addMember(groupId, s.id);
     for (const task of tasks) this.tasks.start(task);
     return { servers, reservationId, adminPass };
   }
@@ -285,14 +306,14 @@ export class ServersService {
   }
 
   async resize(caller: Caller, id: string, flavorRef: string, diskConfig?: string): Promise<void> {
-    const flavor = await this.ports.flavor(lastSegment(flavorRef), caller);
+    const flavor = await this.flavor(lastSegment(flavorRef), caller);
     if (!flavor) throw new BadRequest('Unable to find flavor.');
     await this.act(caller, id, 'resize', { flavor }, {
       patch: diskConfig !== undefined ? { auto_disk_config: diskConfig === 'AUTO' } : undefined,
       check: async (s) => {
         if (s.flavor.id === flavor.id) throw new BadRequest('When resizing, instances must change flavor!');
         const dv = flavor.vcpus - s.flavor.vcpus; const dr = flavor.ram - s.flavor.ram;
-        if (dv > 0 || dr > 0) await this.ports.checkQuota(s.project_id, s.user_id, { instances: 0, cores: Math.max(0, dv), ram: Math.max(0, dr) });
+        if (dv > 0 || dr > 0) await this.checkQuota(s.project_id, s.user_id, { instances: 0, cores: Math.max(0, dv), ram: Math.max(0, dr) });
       },
     });
   }
@@ -312,14 +333,14 @@ export class ServersService {
       patch,
       check: async (s) => {
         if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
-        const image = await this.ports.image?.find(imageId, caller);
+        const image = await this.findImage(imageId, caller);
         if (!image) throw new BadRequest('Cannot find image for rebuild');
         if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
         if (image.minRam > s.flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
         if (s.flavor.disk > 0 && image.minDisk > s.flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
         if (input.key_name !== undefined) {
           if (input.key_name === null) { patch.key_name = null; patch.key_data = null; } else {
-            const key = await this.ports.keypair(s.user_id, input.key_name);
+            const key = await this.keypair(s.user_id, input.key_name);
             if (!key) throw new BadRequest('Invalid key_name provided.');
             patch.key_name = key.name; patch.key_data = key.publicKey;
           }
@@ -330,34 +351,34 @@ export class ServersService {
 
   /** Shelve: an image-backed server leaves a '<name>-shelved' snapshot image, removed on unshelve. */
   async shelve(caller: Caller, id: string): Promise<void> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'shelve', args, {
       check: async (s) => {
         if (!image || !s.image_ref) return;
         const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, base_image_ref: s.image_ref };
-        args.imageId = (await image.create({ name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        args.imageId = (await image.createImage({ visibility: 'private', name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
   }
 
   /** Snapshot: a queued image in Glance now, the bytes after the driver wrote them (task). */
   async createImage(caller: Caller, id: string, name: string, metadata: Record<string, string>): Promise<string> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     if (!image) throw new Conflict('The image service is not available.');
     let imageId = '';
     // NOTE: `args` is recorded with the task after `check` ran, so the task knows the image id.
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'createImage', args, {
       check: async (s) => {
-        const base = s.image_ref ? await image.find(s.image_ref, { ...caller, isAdmin: true }).catch(() => undefined) : undefined;
+        const base = s.image_ref ? await image.findImage(s.image_ref, { projectId: caller.projectId, isAdmin: true }).catch(() => undefined) : undefined;
         const props: Record<string, string> = {
           ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
           image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
           ...metadata,
         };
-        imageId = (await image.create({ name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        imageId = (await image.createImage({ visibility: 'private', name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
         args.imageId = imageId;
       },
     });
@@ -366,7 +387,7 @@ export class ServersService {
 
   /** createBackup: a snapshot image typed 'backup' with its backup_type; rotation keeps the newest N (task). */
   async createBackup(caller: Caller, id: string, input: { name: string; backupType: string; rotation: number; metadata: Record<string, string> }): Promise<string> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     if (!image) throw new Conflict('The image service is not available.');
     const args: Record<string, unknown> = { backupType: input.backupType, rotation: input.rotation };
     await this.act(caller, id, 'createBackup', args, {
@@ -375,7 +396,7 @@ export class ServersService {
           instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           ...input.metadata, image_type: 'backup', backup_type: input.backupType,
         };
-        args.imageId = (await image.create({ name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        args.imageId = (await image.createImage({ visibility: 'private', name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
     return String(args.imageId);
@@ -430,8 +451,8 @@ export class ServersService {
 
   /** The server groups a server is in (none or one), as 2.71 shows them. */
   async serverGroupsOf(id: string): Promise<string[]> {
-    const g = await this.ports.groupOf?.(id);
-    return g ? [g] : [];
+    const g = await this.deps.serverGroups.groupOf(id);
+    return g ? [g.id] : [];
   }
 
   async unlock(caller: Caller, id: string): Promise<void> {
