@@ -35,7 +35,8 @@ import { serverRoutes } from './api/servers.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ComputeDomain } from './domain/compute-domain.js';
 import { computeFaults } from './faults.js';
-import { format, negotiate } from './microversions.js';
+import { format } from '../../core/microversion/microversion.js';
+import { negotiate } from './microversions.js';
 import { computePolicies } from './policies.js';
 import { computeMigrations } from './store/migrations.js';
 

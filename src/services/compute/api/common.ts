@@ -2,7 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import { atLeast, type Microversion, parse, MIN_VERSION } from '../microversions.js';
+import { atLeast, type Microversion, parse } from '../../../core/microversion/microversion.js';
+import { MIN_VERSION } from '../microversions.js';
 import type { Caller } from '../domain/servers.service.js';
 
 export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
@@ -11,7 +12,15 @@ export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
 export function version(req: ApiRequest): Microversion {
   return (req.raw as WithVersion).computeVersion ?? parse(MIN_VERSION);
 }
-export const mv = (req: ApiRequest, want: string) => atLeast(version(req), want);
+/** Whether the request's negotiated microversion is `want` or later. */
+export const mv = (req: ApiRequest, want: string): boolean => atLeast(version(req), want);
+
+/** `mv` bound to one request, for code that tests several versions (views, create's schema). */
+export type MvCheck = (want: string) => boolean;
+export function mvCheck(req: ApiRequest): MvCheck {
+  const v = version(req);
+  return (want) => atLeast(v, want);
+}
 
 export function isAdmin(req: ApiRequest): boolean {
   return req.ctx.can('context_is_admin', {});
@@ -74,30 +83,6 @@ export function bool(value: unknown, field: string): boolean {
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
   throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
-}
-
-/** The highest compute microversion servers know (the module's maximum wins when lower). */
-export const SERVERS_MAX_MV = '2.96';
-
-export interface MvCheck { (v: string): boolean; version: string }
-
-const parsePair = (v: string): [number, number] => { const [a, b] = v.split('.').map(Number); return [a ?? 2, b ?? 1]; };
-export const mvAtLeast = (have: string, want: string): boolean => {
-  const [a1, b1] = parsePair(have); const [a2, b2] = parsePair(want);
-  return a1 > a2 || (a1 === a2 && b1 >= b2);
-};
-
-/** The microversion asked for (OpenStack-API-Version: compute X or X-OpenStack-Nova-API-Version), 2.1 by default. */
-export function requestMv(req: ApiRequest, max = SERVERS_MAX_MV): MvCheck {
-  let v = '2.1';
-  const h1 = req.headers['openstack-api-version'];
-  const h2 = req.headers['x-openstack-nova-api-version'];
-  const text = typeof h1 === 'string' ? h1.split(',').map((s) => s.trim()).find((s) => s.toLowerCase().startsWith('compute '))?.slice(8).trim() : undefined;
-  const asked = text ?? (typeof h2 === 'string' ? h2.trim() : undefined);
-  if (asked) v = asked.toLowerCase() === 'latest' ? max : asked;
-  const check = ((want: string) => mvAtLeast(v, want)) as MvCheck;
-  check.version = v;
-  return check;
 }
 
 export function callerOf(req: ApiRequest): Caller {

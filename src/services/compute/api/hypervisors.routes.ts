@@ -5,7 +5,7 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
-import { trueFalse as bool, requestMv } from './common.js';
+import { trueFalse as bool, mvCheck, mv } from './common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
@@ -16,7 +16,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   const serviceIds = async () => new Map((await d.hosts.services({})).map((s, i) => [s.id, i + 1]));
 
   const nodeView = async (req: ApiRequest, n: ComputeNodeRecord, detail: boolean, withServers: boolean) => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     const svc = await d.hosts.nodeService(n);
     const ids = await serviceIds();
     const out: Record<string, unknown> = {
@@ -49,7 +49,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   };
 
   const list = async (req: ApiRequest, detail: boolean) => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     req.ctx.authorize(`${H}${detail ? 'list-detail' : 'list'}`, {});
     const q = req.query as Record<string, string>;
     let nodes = await d.hosts.nodes();
@@ -83,7 +83,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   };
 
   const findNode = async (req: ApiRequest, id: string): Promise<ComputeNodeRecord> => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (mv('2.53') ? !UUID_RE.test(id) : !/^\d+$/.test(id)) {
       if (mv('2.53')) throw new BadRequest(`Invalid uuid ${id}`);
       throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
@@ -97,7 +97,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/statistics',
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}statistics`, {});
         const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
         for (const n of await d.hosts.nodes()) {
@@ -112,7 +112,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/os-hypervisors/:id', schema: { params: IdParams },
       handler: async (req) => {
         req.ctx.authorize(`${H}show`, {});
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const q = req.query as Record<string, string>;
         const withServers = mv('2.53') && q.with_servers !== undefined ? bool(q.with_servers, 'with_servers') : false;
         return { hypervisor: await nodeView(req, await findNode(req, req.params.id), true, withServers) };
@@ -121,7 +121,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/uptime', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}uptime`, {});
         const n = await findNode(req, req.params.id);
         return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
@@ -130,7 +130,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/search', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}search`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -140,7 +140,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/servers', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}servers`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -155,7 +155,7 @@ const instanceName = (id: string) => `instance-${parseInt(id.replace(/-/g, '').s
 
 function serviceRoutes(d: ComputeDomain): RouteSpec[] {
   const view = async (req: ApiRequest, s: ComputeServiceRecord, index: number) => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     const zone = s.binary === 'nova-compute' ? await d.aggregates.hostAz(s.host) : 'internal';
     return {
       id: mv('2.53') ? s.id : index, binary: s.binary, host: s.host, zone, status: s.disabled ? 'disabled' : 'enabled',
@@ -185,7 +185,7 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         req.ctx.authorize(`${SV}update`, {});
         const body = (req.body ?? {}) as Record<string, any>;
         if (!mv('2.53')) {
@@ -224,7 +224,7 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'DELETE', url: '/v2.1/os-services/:id', status: 204, schema: { params: IdParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         req.ctx.authorize(`${SV}delete`, {});
         const list = await all();
         let s: ComputeServiceRecord | undefined;

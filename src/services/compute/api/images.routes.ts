@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
-import { queryInt, queryStr, callerOf, invalidInput as invalid, requestMv } from './common.js';
+import { queryInt, queryStr, callerOf, invalidInput as invalid, mvCheck } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
@@ -18,7 +18,7 @@ const KeyParams = Type.Object({ image_id: Type.String(), key: Type.String() });
 
 /** Beyond its last version a proxy route is gone: Nova's VersionNotFoundForAPIMethod. */
 function upTo(req: ApiRequest, last: string): void {
-  const mv = requestMv(req);
+  const mv = mvCheck(req);
   const [a, b] = last.split('.').map(Number);
   if (mv(`${a}.${b! + 1}`)) throw new NotFound('The resource could not be found.');
 }

@@ -5,7 +5,7 @@ import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
-import { callerOf, requestMv } from './common.js';
+import { callerOf, mvCheck } from './common.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -20,7 +20,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions', schema: { params: Params },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
         req.ctx.authorize(`${A}list`, { project_id: s.project_id });
         const q = req.query as Record<string, string>;
@@ -42,7 +42,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions/:request_id', schema: { params: ShowParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
         req.ctx.authorize(`${A}show`, { project_id: s.project_id });
         const a = await d.servers.store.action(s.id, req.params.request_id);

@@ -5,7 +5,7 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { MigrationRecord } from '../store/migrations.store.js';
-import { queryInt, queryStr, requestMv } from './common.js';
+import { queryInt, queryStr, mvCheck } from './common.js';
 
 /** Nova's DB datetimes as its migration views print them. */
 const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
@@ -13,7 +13,7 @@ const intId = (id: string | null) => (id !== null && /^\d+$/.test(id) ? Number(i
 const LIVE_IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating'];
 
 export function migrationView(req: ApiRequest, d: ComputeDomain, m: MigrationRecord): Record<string, unknown> {
-  const mv = requestMv(req, d.maxMv);
+  const mv = mvCheck(req);
   const out: Record<string, unknown> = {
     id: m.id, status: m.status, instance_uuid: m.instance_uuid, source_node: m.source_node, source_compute: m.source_compute,
     dest_node: m.dest_node, dest_compute: m.dest_compute, dest_host: m.dest_host,
@@ -48,7 +48,7 @@ export function migrationRoutes(d: ComputeDomain): RouteSpec[] {
     method: 'GET', url: '/v2.1/os-migrations',
     handler: async (req) => {
       req.ctx.authorize('os_compute_api:os-migrations:index', {});
-      const mv = requestMv(req, d.maxMv);
+      const mv = mvCheck(req);
       const q = req.query as Record<string, unknown>;
       const changesSince = mv('2.59') ? isoParam(q, 'changes-since') : undefined;
       const changesBefore = mv('2.66') ? isoParam(q, 'changes-before') : undefined;

@@ -7,7 +7,7 @@ import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/er
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
-import { callerOf, invalidInput as invalid, requestMv } from './common.js';
+import { callerOf, invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 
 /** The end user as Neutron sees them through the proxies. */
@@ -66,7 +66,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async unshelve(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (arg !== null && arg !== undefined && !mv('2.77')) throw invalid('unshelve', arg, "is not of type 'null'");
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
@@ -95,7 +95,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async lock(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     let reason: string | null = null;
     if (arg !== null && arg !== undefined && mv('2.73')) {
       if (typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'object', 'null'");
@@ -140,7 +140,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async rebuild(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (typeof arg !== 'object' || arg === null || arg.imageRef === undefined) throw invalid('rebuild', arg, "'imageRef' is a required property");
     const allowed = new Set(['imageRef', 'name', 'adminPass', 'metadata', 'preserve_ephemeral', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
       ...(mv('2.57') ? [] : ['personality']), ...(mv('2.19') ? ['description'] : []), ...(mv('2.54') ? ['key_name'] : []), ...(mv('2.57') ? ['user_data'] : []),
@@ -159,7 +159,7 @@ const ACTIONS: Record<string, Handler> = {
     return { server: { ...body, adminPass: (arg.adminPass as string | undefined) ?? newPassword() } };
   },
   async createImage(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (typeof arg !== 'object' || arg === null || arg.name === undefined) throw invalid('createImage', arg, "'name' is a required property");
     for (const k of Object.keys(arg)) if (!['name', 'metadata'].includes(k)) throw invalid('createImage', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
@@ -177,7 +177,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async createBackup(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     // NOTE: Nova's create_backup schema: name, backup_type, rotation (>= 0) required; metadata optional.
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('createBackup', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (!['name', 'backup_type', 'rotation', 'metadata'].includes(k)) throw invalid('createBackup', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
@@ -240,7 +240,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async addFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('addFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address' && k !== 'fixed_address') throw invalid('addFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('addFloatingIp', arg, "'address' is a required property");
@@ -253,7 +253,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async removeFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('removeFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address') throw invalid('removeFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
@@ -302,7 +302,7 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'POST', url: '/v2.1/servers/:server_id/remote-consoles',
       schema: { params: ServerParams, body: Type.Object({ remote_console: Type.Object({ protocol: Type.String(), type: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         if (!mv('2.6')) throw new NotFound('The resource could not be found.');
         const { protocol, type } = req.body.remote_console as { protocol: string; type: string };
         const valid: Record<string, string[]> = { vnc: ['novnc', 'xvpvnc'], spice: ['spice-html5'], serial: ['serial'], rdp: ['rdp-html5'], mks: ['webmks'] };

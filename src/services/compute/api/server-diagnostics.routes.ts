@@ -3,7 +3,7 @@
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { GuestDiagnostics } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { requestMv } from './common.js';
+import { mv } from './common.js';
 import { loadServer, ServerParams } from './servers.routes.js';
 
 /** 2.48's view (nova/api/openstack/compute/views/server_diagnostics.py). */
@@ -46,7 +46,7 @@ export function serverDiagnosticsRoutes(d: ComputeDomain): RouteSpec[] {
     handler: async (req) => {
       const s = await loadServer(d, req, 'os_compute_api:os-server-diagnostics');
       const g = await d.diagnostics(s);
-      return requestMv(req, d.maxMv)('2.48') ? diagnosticsView(g) : legacyDiagnosticsView(g);
+      return mv(req, '2.48') ? diagnosticsView(g) : legacyDiagnosticsView(g);
     },
   }];
 }

@@ -4,7 +4,7 @@
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ExternalEvent } from '../domain/servers.service.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { invalidInput as invalid, requestMv } from './common.js';
+import { invalidInput as invalid, mvCheck } from './common.js';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const STATUSES = ['failed', 'completed', 'in-progress'];
@@ -13,7 +13,7 @@ export function serverExternalEventRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'POST', url: '/v2.1/os-server-external-events',
     handler: async (req) => {
-      const mv = requestMv(req, d.maxMv);
+      const mv = mvCheck(req);
       // NOTE: the event names each microversion adds (2.51, 2.76, 2.82).
       const names = ['network-changed', 'network-vif-plugged', 'network-vif-unplugged', 'network-vif-deleted',
         ...(mv('2.51') ? ['volume-extended'] : []), ...(mv('2.76') ? ['power-update'] : []), ...(mv('2.82') ? ['accelerator-request-bound'] : [])];

@@ -4,7 +4,7 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { requestMv } from './common.js';
+import { mv } from './common.js';
 import { checkTags, loadServer } from './servers.routes.js';
 
 const T = 'os_compute_api:os-server-tags:';
@@ -14,7 +14,7 @@ const EDITABLE = new Set(['active', 'paused', 'suspended', 'stopped', 'shelved',
 
 export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
   const load = async (req: ApiRequest, policy: string, change = false): Promise<InstanceRecord> => {
-    if (!requestMv(req, d.maxMv)('2.26')) throw new NotFound('The resource could not be found.');
+    if (!mv(req, '2.26')) throw new NotFound('The resource could not be found.');
     const s = await loadServer(d, req, policy);
     if (change && (!EDITABLE.has(s.vm_state) || s.task_state !== null && s.vm_state !== 'building')) {
       throw new Conflict(`Cannot 'update tags' instance ${s.id} while it is in vm_state ${s.vm_state}`);

@@ -5,7 +5,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { trueFalse as bool, callerOf, requestMv } from './common.js';
+import { trueFalse as bool, callerOf, mvCheck } from './common.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -39,7 +39,7 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   const start = parseTime(q.start, new Date(now.getTime() - 86400_000), 'start');
   const end = parseTime(q.end, now, 'end');
   if (start > end) throw new BadRequest('Invalid start time. The start time cannot occur after the end time.');
-  const mv = requestMv(req, d.maxMv);
+  const mv = mvCheck(req);
   let rows = await d.servers.store.usageRows(projectId, start.toISOString(), end.toISOString());
   if (mv('2.40') && q.marker) {
     const i = rows.findIndex((r) => r.id === q.marker);

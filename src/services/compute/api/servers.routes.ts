@@ -6,7 +6,7 @@ import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { trueFalse as bool, callerOf, invalidInput as invalid, requestMv } from './common.js';
+import { trueFalse as bool, callerOf, invalidInput as invalid, mvCheck } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
 
 const P = 'os_compute_api:servers:';
@@ -16,7 +16,7 @@ const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{1
 export function viewContext(d: ComputeDomain, req: ApiRequest, projectId?: string): ViewContext {
   const target = { project_id: projectId ?? req.ctx.projectId };
   return {
-    computeUrl: d.computeUrl(), mv: requestMv(req, d.maxMv),
+    computeUrl: d.computeUrl(), mv: mvCheck(req),
     extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', target),
     isAdmin: callerOf(req).isAdmin,
     extraSpecs: req.ctx.can(`${P}show:flavor-extra-specs`, target),
@@ -227,7 +227,7 @@ function isoTime(v: string, field: string): string {
 
 async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const q = req.query as Record<string, unknown>;
-  const mv = requestMv(req, d.maxMv);
+  const mv = mvCheck(req);
   const caller = callerOf(req);
   req.ctx.authorize(`${P}${detail ? 'detail' : 'index'}`, { project_id: caller.projectId });
   const allTenants = q.all_tenants !== undefined && (one(q.all_tenants) === '' || bool(one(q.all_tenants), 'all_tenants'));
@@ -337,7 +337,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'POST', url: '/v2.1/servers', status: 202,
       schema: { body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const caller = callerOf(req);
         const input = parseCreate(req, mv);
         req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
@@ -369,7 +369,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'PUT', url: '/v2.1/servers/:server_id', schema: { params: ServerParams, body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const body = req.body.server as Record<string, any>;
         const allowed = new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv('2.19') ? ['description'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
         for (const k of Object.keys(body)) if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);

@@ -11,7 +11,6 @@ import type { IdentityFacade } from '../../service-module.js';
 import type { ImageFacade } from '../../image/facade.js';
 import type { NetworkFacade } from '../../network/facade.js';
 import type { PlacementFacade } from '../../placement/facade.js';
-import { MAX_VERSION } from '../microversions.js';
 import { AggregatesStore } from '../store/aggregates.store.js';
 import { FlavorsStore } from '../store/flavors.store.js';
 import { HostsStore } from '../store/hosts.store.js';
@@ -68,7 +67,6 @@ export class ComputeDomain {
   readonly tasks: TaskManager;
   readonly images: ImagesService;
   readonly computeUrl: () => string;
-  readonly maxMv = MAX_VERSION;
   /** Nova's network proxies: present only when networking runs. */
   readonly securityGroups?: SecurityGroupsService;
   readonly floatingIps?: FloatingIpsService;
