@@ -1,10 +1,11 @@
-// What compute's routes share: the negotiated microversion, the caller, links, bodies.
+// What compute's routes share: the negotiated microversion, the viewer, links, bodies. The caller
+// (admin through the policy engine's context_is_admin) is core's callerOf(req.ctx).
 import type { FastifyRequest } from 'fastify';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import { atLeast, type Microversion, parse } from '../../../core/microversion/microversion.js';
 import { MIN_VERSION } from '../microversions.js';
-import type { Caller } from '../domain/servers.service.js';
+import { callerOf } from '../../../core/auth/caller.js';
 
 export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
 
@@ -22,12 +23,9 @@ export function mvCheck(req: ApiRequest): MvCheck {
   return (want) => atLeast(v, want);
 }
 
-export function isAdmin(req: ApiRequest): boolean {
-  return req.ctx.can('context_is_admin', {});
-}
-
+/** The caller as flavors and server groups see it (no project: null). */
 export function viewer(req: ApiRequest) {
-  return { projectId: req.ctx.projectId ?? null, isAdmin: isAdmin(req) };
+  return { projectId: req.ctx.projectId ?? null, isAdmin: callerOf(req.ctx).isAdmin };
 }
 
 export function links(base: string, collection: string, id: string) {
@@ -83,15 +81,6 @@ export function bool(value: unknown, field: string): boolean {
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
   throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
-}
-
-export function callerOf(req: ApiRequest): Caller {
-  const ctx = req.ctx;
-  return {
-    projectId: ctx.projectId ?? '', userId: ctx.userId ?? '',
-    isAdmin: (ctx.token?.roles ?? []).some((r) => r.name === 'admin'),
-    requestId: req.raw.id.startsWith('req-') ? req.raw.id : `req-${req.raw.id}`,
-  };
 }
 
 /** The servers' booleans: Nova's 'True'/'False' enum in the message. */

@@ -1,11 +1,12 @@
 // /servers/{id}/os-instance-actions (os-instance-actions.inc).
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
-import { callerOf, mvCheck } from './common.js';
+import { mvCheck } from './common.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -21,7 +22,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions', schema: { params: Params },
       handler: async (req) => {
         const mv = mvCheck(req);
-        const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
+        const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}list`, { project_id: s.project_id });
         const q = req.query as Record<string, string>;
         let actions = await d.servers.store.actions(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
@@ -43,7 +44,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions/:request_id', schema: { params: ShowParams },
       handler: async (req) => {
         const mv = mvCheck(req);
-        const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
+        const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}show`, { project_id: s.project_id });
         const a = await d.servers.store.action(s.id, req.params.request_id);
         if (!a) throw new NotFound(`Action ${req.params.request_id} not found`);

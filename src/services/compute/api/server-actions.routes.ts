@@ -2,16 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
-import { callerOf, invalidInput as invalid, mvCheck, mv } from './common.js';
+import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 
-/** The end user as Neutron sees them through the proxies. */
-const proxyCaller = (req: ApiRequest) => ({ projectId: req.ctx.projectId, isAdmin: req.ctx.can('context_is_admin', {}) });
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
 type Handler = (d: ComputeDomain, req: ApiRequest, arg: any) => Promise<unknown>;
@@ -26,7 +25,7 @@ const nullBody = (name: string, arg: unknown) => {
 const simple = (policy: string, action: Parameters<ComputeDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
   nullBody(name, arg);
   const s = await loadServer(d, req, policy);
-  await d.servers.act(callerOf(req), s.id, action);
+  await d.servers.act(callerOf(req.ctx), s.id, action);
   req.reply.code(202);
   return undefined;
 };
@@ -41,7 +40,7 @@ const ACTIONS: Record<string, Handler> = {
   async shelve(d, req, arg) {
     nullBody('shelve', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:shelve');
-    await d.servers.shelve(callerOf(req), s.id);
+    await d.servers.shelve(callerOf(req.ctx), s.id);
     req.reply.code(202);
     return undefined;
   },
@@ -52,7 +51,7 @@ const ACTIONS: Record<string, Handler> = {
   async confirmResize(d, req, arg) {
     nullBody('confirmResize', arg);
     const s = await loadServer(d, req, `${S}confirm_resize`);
-    await d.servers.act(callerOf(req), s.id, 'confirmResize');
+    await d.servers.act(callerOf(req.ctx), s.id, 'confirmResize');
     req.reply.code(204);
     return undefined;
   },
@@ -61,7 +60,7 @@ const ACTIONS: Record<string, Handler> = {
     const type = String(arg.type).toUpperCase();
     if (type !== 'SOFT' && type !== 'HARD') throw invalid('type', arg.type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
     const s = await loadServer(d, req, `${S}reboot`);
-    await d.servers.act(callerOf(req), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
+    await d.servers.act(callerOf(req.ctx), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
     req.reply.code(202);
     return undefined;
   },
@@ -71,7 +70,7 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
     if (az && !(await d.aggregates.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
-    await d.servers.act(callerOf(req), s.id, 'unshelve', az ? { availabilityZone: az } : {});
+    await d.servers.act(callerOf(req.ctx), s.id, 'unshelve', az ? { availabilityZone: az } : {});
     req.reply.code(202);
     return undefined;
   },
@@ -82,7 +81,7 @@ const ACTIONS: Record<string, Handler> = {
     if (arg.state === undefined) throw invalid('os-resetState', arg, "'state' is a required property");
     if (arg.state !== 'active' && arg.state !== 'error') throw invalid('state', arg.state, `${JSON.stringify(arg.state)} is not one of ['active', 'error']`);
     const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:reset_state');
-    await d.servers.resetState(callerOf(req), s.id, arg.state);
+    await d.servers.resetState(callerOf(req.ctx), s.id, arg.state);
     req.reply.code(202);
     return undefined;
   },
@@ -106,7 +105,7 @@ const ACTIONS: Record<string, Handler> = {
       }
     }
     const s = await loadServer(d, req, 'os_compute_api:os-lock-server:lock');
-    await d.servers.lock(callerOf(req), s.id, reason);
+    await d.servers.lock(callerOf(req.ctx), s.id, reason);
     req.reply.code(202);
     return undefined;
   },
@@ -114,7 +113,7 @@ const ACTIONS: Record<string, Handler> = {
     nullBody('unlock', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-lock-server:unlock');
     if (s.locked && s.locked_by === 'admin') req.ctx.authorize('os_compute_api:os-lock-server:unlock:unlock_override', { project_id: s.project_id });
-    await d.servers.unlock({ ...callerOf(req), isAdmin: true }, s.id);
+    await d.servers.unlock({ ...callerOf(req.ctx), isAdmin: true }, s.id);
     req.reply.code(202);
     return undefined;
   },
@@ -123,10 +122,10 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-rescue');
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
     if (arg?.rescue_image_ref !== undefined) {
-      const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req));
+      const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req.ctx));
       if (!img) throw new BadRequest('Rescue image could not be found');
     }
-    await d.servers.act(callerOf(req), s.id, 'rescue');
+    await d.servers.act(callerOf(req.ctx), s.id, 'rescue');
     return { adminPass: pass };
   },
   async resize(d, req, arg) {
@@ -135,7 +134,7 @@ const ACTIONS: Record<string, Handler> = {
     if (typeof arg.flavorRef !== 'string' && typeof arg.flavorRef !== 'number' || String(arg.flavorRef) === '') throw invalid('flavorRef', arg.flavorRef, 'is not valid');
     const s = await loadServer(d, req, `${S}resize`);
     if (arg['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(arg['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', arg['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
-    await d.servers.resize(callerOf(req), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
+    await d.servers.resize(callerOf(req.ctx), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
     req.reply.code(202);
     return undefined;
   },
@@ -150,7 +149,7 @@ const ACTIONS: Record<string, Handler> = {
     if (arg.name !== undefined && (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255)) throw invalid('name', arg.name, 'is not valid');
     if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
     const s = await loadServer(d, req, `${S}rebuild`);
-    const updated = await d.servers.rebuild(callerOf(req), s.id, arg);
+    const updated = await d.servers.rebuild(callerOf(req.ctx), s.id, arg);
     req.reply.code(202);
     const body = await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false });
     // NOTE: Nova adds key_name (2.54) and user_data (2.57) to the rebuild view.
@@ -170,7 +169,7 @@ const ACTIONS: Record<string, Handler> = {
       if (v.length > 255) throw invalid(`metadata/${k}`, v, `'${v}' is too long`);
     }
     const s = await loadServer(d, req, `${S}create_image`);
-    const imageId = await d.servers.createImage(callerOf(req), s.id, arg.name, arg.metadata ?? {});
+    const imageId = await d.servers.createImage(callerOf(req.ctx), s.id, arg.name, arg.metadata ?? {});
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };
     req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
@@ -188,7 +187,7 @@ const ACTIONS: Record<string, Handler> = {
     if (typeof rotation !== 'number' || !Number.isInteger(rotation) || rotation < 0) throw invalid('rotation', arg.rotation, 'is not valid');
     if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
     const s = await loadServer(d, req, 'os_compute_api:os-create-backup');
-    const imageId = await d.servers.createBackup(callerOf(req), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
+    const imageId = await d.servers.createBackup(callerOf(req.ctx), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };
     req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
@@ -225,7 +224,7 @@ const ACTIONS: Record<string, Handler> = {
   async addSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
-    await d.securityGroups?.addToServer(proxyCaller(req), s.id, arg.name);
+    await d.securityGroups?.addToServer(callerOf(req.ctx), s.id, arg.name);
     if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
     req.reply.code(202);
     return undefined;
@@ -233,7 +232,7 @@ const ACTIONS: Record<string, Handler> = {
   async removeSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
-    if (d.securityGroups) await d.securityGroups.removeFromServer(proxyCaller(req), s.id, arg.name);
+    if (d.securityGroups) await d.securityGroups.removeFromServer(callerOf(req.ctx), s.id, arg.name);
     else if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
     await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
     req.reply.code(202);
@@ -248,7 +247,7 @@ const ACTIONS: Record<string, Handler> = {
       if (arg[k] !== undefined && (typeof arg[k] !== 'string' || !isIp(arg[k]))) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
     }
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:add');
-    await d.floatingIps.addToServer(proxyCaller(req), s.id, arg.address, arg.fixed_address);
+    await d.floatingIps.addToServer(callerOf(req.ctx), s.id, arg.address, arg.fixed_address);
     req.reply.code(202);
     return undefined;
   },
@@ -259,14 +258,14 @@ const ACTIONS: Record<string, Handler> = {
     if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
     if (typeof arg.address !== 'string' || !isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
-    await d.floatingIps.removeFromServer(proxyCaller(req), s.id, arg.address);
+    await d.floatingIps.removeFromServer(callerOf(req.ctx), s.id, arg.address);
     req.reply.code(202);
     return undefined;
   },
   async restore(d, req, arg) {
     nullBody('restore', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-deferred-delete:restore');
-    await d.servers.act(callerOf(req), s.id, 'restore');
+    await d.servers.act(callerOf(req.ctx), s.id, 'restore');
     req.reply.code(202);
     return undefined;
   },

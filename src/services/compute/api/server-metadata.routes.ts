@@ -1,9 +1,10 @@
 // /servers/{id}/metadata and /servers/{id}/metadata/{key} (server-metadata.inc).
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { callerOf, invalidInput as invalid } from './common.js';
+import { invalidInput as invalid } from './common.js';
 import { loadServer } from './servers.routes.js';
 
 const M = 'os_compute_api:server-metadata:';
@@ -36,7 +37,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', req.body.metadata);
         const s = await loadServer(d, req, `${M}create`);
-        return { metadata: await d.servers.setMetadata(callerOf(req), s.id, meta, false) };
+        return { metadata: await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, false) };
       },
     },
     {
@@ -45,7 +46,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', req.body.metadata);
         const s = await loadServer(d, req, `${M}update_all`);
-        return { metadata: await d.servers.setMetadata(callerOf(req), s.id, meta, true) };
+        return { metadata: await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, true) };
       },
     },
     {
@@ -66,7 +67,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
         if (keys.length !== 1) throw invalid('meta', req.body.meta, keys.length === 0 ? '{} does not have enough properties' : 'has too many properties');
         if (keys[0] !== req.params.key) throw new BadRequest('Request body and URI mismatch');
         const s = await loadServer(d, req, `${M}update`);
-        await d.servers.setMetadata(callerOf(req), s.id, meta, false);
+        await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, false);
         return { meta };
       },
     },
@@ -74,7 +75,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'DELETE', url: '/v2.1/servers/:server_id/metadata/:key', status: 204, schema: { params: KeyParams },
       handler: async (req) => {
         const s = await loadServer(d, req, `${M}delete`);
-        await d.servers.deleteMetadataKey(callerOf(req), s.id, req.params.key);
+        await d.servers.deleteMetadataKey(callerOf(req.ctx), s.id, req.params.key);
       },
     },
   ];

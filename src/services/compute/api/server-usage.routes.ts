@@ -5,7 +5,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { trueFalse as bool, callerOf, mvCheck } from './common.js';
+import { trueFalse as bool, mvCheck } from './common.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -88,7 +88,6 @@ export function serverUsageRoutes(d: ComputeDomain): RouteSpec[] {
         if (limit !== undefined && rows.length === limit && rows.length > 0) {
           out.tenant_usage_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/os-simple-tenant-usage/${req.params.tenant_id}?limit=${limit}&marker=${rows[rows.length - 1]!.id}` }];
         }
-        void callerOf;
         return out;
       },
     },

@@ -1,12 +1,13 @@
 // /servers: create, list, detail, show, update, delete (Nova v2.1 servers.inc).
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { trueFalse as bool, callerOf, invalidInput as invalid, mvCheck } from './common.js';
+import { trueFalse as bool, invalidInput as invalid, mvCheck } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
 
 const P = 'os_compute_api:servers:';
@@ -18,7 +19,7 @@ export function viewContext(d: ComputeDomain, req: ApiRequest, projectId?: strin
   return {
     computeUrl: d.computeUrl(), mv: mvCheck(req),
     extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', target),
-    isAdmin: callerOf(req).isAdmin,
+    isAdmin: callerOf(req.ctx).isAdmin,
     extraSpecs: req.ctx.can(`${P}show:flavor-extra-specs`, target),
   };
 }
@@ -38,7 +39,7 @@ export async function showServer(d: ComputeDomain, req: ApiRequest, s: InstanceR
 }
 
 export async function loadServer(d: ComputeDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
-  const s = await d.servers.get(req.params.server_id, callerOf(req), opts);
+  const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), opts);
   req.ctx.authorize(policy, { project_id: s.project_id, user_id: s.user_id });
   return s;
 }
@@ -228,13 +229,13 @@ function isoTime(v: string, field: string): string {
 async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const q = req.query as Record<string, unknown>;
   const mv = mvCheck(req);
-  const caller = callerOf(req);
+  const caller = callerOf(req.ctx);
   req.ctx.authorize(`${P}${detail ? 'detail' : 'index'}`, { project_id: caller.projectId });
   const allTenants = q.all_tenants !== undefined && (one(q.all_tenants) === '' || bool(one(q.all_tenants), 'all_tenants'));
   const admin = req.ctx.can(`${P}${detail ? 'detail' : 'index'}:get_all_tenants`, { project_id: caller.projectId });
   const allFilters = req.ctx.can(`${P}allow_all_filters`, { project_id: caller.projectId });
   // NOTE: as Nova (lp:#1185290), tenant_id/project_id filter only with all_tenants; otherwise the caller's project.
-  let projectId: string | null = caller.projectId;
+  let projectId: string | null = caller.projectId ?? '';
   const pid = one(q.project_id) ?? one(q.tenant_id);
   if (allTenants && admin) projectId = pid && allFilters ? pid : null;
 
@@ -338,18 +339,18 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       schema: { body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) },
       handler: async (req) => {
         const mv = mvCheck(req);
-        const caller = callerOf(req);
+        const caller = callerOf(req.ctx);
         const input = parseCreate(req, mv);
         req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
         if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
         if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
         // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
         if (input.security_groups?.length && d.securityGroups) {
-          await d.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
+          await d.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
         }
         // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
         // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
-        if (input.networks === 'auto' && d.networks) input.networks = [{ uuid: await d.networks.forAuto(caller.projectId) }];
+        if (input.networks === 'auto' && d.networks) input.networks = [{ uuid: await d.networks.forAuto(caller.projectId ?? '') }];
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;
@@ -380,7 +381,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
         let v6 = body.accessIPv6;
         if (typeof v6 === 'string' && v6 !== '') { v6 = canonicalIpv6(v6); if (!v6) throw invalid('accessIPv6', body.accessIPv6, "is not a 'ipv6'"); }
         if (body.accessIPv4 !== undefined && body.accessIPv4 !== '' && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(String(body.accessIPv4))) throw invalid('accessIPv4', body.accessIPv4, "is not a 'ipv4'");
-        const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: v6, hostname: body.hostname, diskConfig: body['OS-DCF:diskConfig'] });
+        const updated = await d.servers.update(callerOf(req.ctx), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: v6, hostname: body.hostname, diskConfig: body['OS-DCF:diskConfig'] });
         return { server: await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false }) };
       },
     },
@@ -403,7 +404,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
     },
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id', status: 204, schema: { params: ServerParams },
-      handler: async (req) => { const s = await loadServer(d, req, `${P}delete`); await d.servers.delete(callerOf(req), s.id); },
+      handler: async (req) => { const s = await loadServer(d, req, `${P}delete`); await d.servers.delete(callerOf(req.ctx), s.id); },
     },
   ];
 }

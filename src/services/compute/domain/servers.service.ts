@@ -17,8 +17,9 @@ import type { KeypairsService } from './keypairs.service.js';
 import type { QuotasService } from './quotas.service.js';
 import type { ServerGroupsService } from './server-groups.service.js';
 
-/** Who asks: from the request context. */
-export interface Caller { projectId: string; userId: string; isAdmin: boolean; requestId: string }
+/** Who asks: core's caller (admin is the policy engine's context_is_admin). */
+export type { Caller } from '../../../core/auth/caller.js';
+import type { Caller } from '../../../core/auth/caller.js';
 
 /** Compute's own services and the image facade, which servers use directly (wired in compute-domain.ts). */
 export interface ServersDeps {
@@ -95,7 +96,7 @@ export class ServersService {
   /** The flavor a server is built or resized with, if the caller may see it. */
   private async flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined> {
     const f = await this.deps.flavors.store.get(id);
-    if (!f || !(await this.deps.flavors.visible(f, { projectId: caller.projectId, isAdmin: caller.isAdmin }))) return undefined;
+    if (!f || !(await this.deps.flavors.visible(f, { projectId: caller.projectId ?? null, isAdmin: caller.isAdmin }))) return undefined;
     return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: await this.deps.flavors.extraSpecs(f.id) };
   }
 
@@ -106,7 +107,7 @@ export class ServersService {
 
   /** The image if the caller may see it (rescue, create, rebuild); undefined without an image service. */
   findImage(id: string, caller: Caller): Promise<ServerImage> {
-    return this.deps.image ? this.deps.image.findImage(id, { projectId: caller.projectId, isAdmin: caller.isAdmin }) : Promise.resolve(undefined);
+    return this.deps.image ? this.deps.image.findImage(id, { projectId: caller.projectId ?? '', isAdmin: caller.isAdmin }) : Promise.resolve(undefined);
   }
 
   private checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void> {
@@ -125,6 +126,8 @@ export class ServersService {
   async list(q: ServerListQuery): Promise<InstanceRecord[]> { return this.store.list(q); }
 
   async create(caller: Caller, input: CreateServerInput, opts: { mv: (v: string) => boolean }): Promise<CreateResult> {
+    // NOTE: the server's owner; the create policy has checked the caller has a project.
+    const projectId = caller.projectId ?? ''; const userId = caller.userId ?? '';
     const flavorId = lastSegment(String(input.flavorRef));
     const flavor = await this.flavor(flavorId, caller);
     if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
@@ -152,7 +155,7 @@ export class ServersService {
 
     let key: { name: string; publicKey: string } | undefined;
     if (input.key_name) {
-      key = await this.keypair(caller.userId, input.key_name);
+      key = await this.keypair(userId, input.key_name);
       if (!key) throw new BadRequest('Invalid key_name provided.');
     }
     if (input.user_data) this.checkUserData(input.user_data);
@@ -174,7 +177,7 @@ export class ServersService {
     const hints = input.schedulerHints ?? {};
     let groupId: string | null = null;
     if (typeof hints.group === 'string') {
-      const g = await this.deps.serverGroups.get(hints.group, { projectId: caller.projectId, isAdmin: caller.isAdmin }).catch((e) => {
+      const g = await this.deps.serverGroups.get(hints.group, { projectId: caller.projectId ?? null, isAdmin: caller.isAdmin }).catch((e) => {
         if (e instanceof NotFound) return undefined;
         throw e;
       });
@@ -187,13 +190,13 @@ export class ServersService {
     if (minCount > maxCount) throw new BadRequest('min_count must be <= max_count');
     let count = maxCount;
     try {
-      await this.checkQuota(caller.projectId, caller.userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
+      await this.checkQuota(projectId, userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
     } catch (e) {
       if (minCount === maxCount) throw e;
       // NOTE: Nova boots as many as fit between min_count and max_count.
       let fit = minCount;
       for (let n = maxCount - 1; n >= minCount; n--) {
-        try { await this.checkQuota(caller.projectId, caller.userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
+        try { await this.checkQuota(projectId, userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
       }
       count = fit;
     }
@@ -206,7 +209,7 @@ export class ServersService {
     for (let i = 0; i < count; i++) {
       const name = count > 1 ? `${input.name}-${i + 1}` : input.name;
       servers.push({
-        id: randomUUID(), name, description: input.description ?? null, project_id: caller.projectId, user_id: caller.userId,
+        id: randomUUID(), name, description: input.description ?? null, project_id: projectId, user_id: userId,
         vm_state: VM.BUILDING, task_state: TASK.SCHEDULING, power_state: POWER_STATE.NOSTATE,
         host: null, node: null, availability_zone: az, requested_az: az,
         flavor, old_flavor: null, image_ref: imageId,
@@ -228,7 +231,7 @@ export class ServersService {
       for (const s of servers) {
         await this.store.insert(s, tx);
         if (input.tags?.length) await this.store.setTags(s.id, input.tags, tx);
-        const actionId = await this.store.startAction({ action: 'create', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: t }, tx);
+        const actionId = await this.store.startAction({ action: 'create', instance_uuid: s.id, ...recordedBy(caller), start_time: t }, tx);
         out.push(await this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, { op: 'build', actionId }));
       }
       return out;
@@ -297,7 +300,7 @@ export class ServersService {
       const prior = action === 'confirmResize' || action === 'revertResize' ? s.prior_vm_state : s.vm_state;
       const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: prior }, tx, { task_state: s.task_state, vm_state: s.vm_state });
       if (!ok) throw new Conflict(`Cannot '${t.api}' instance ${s.id} while it is in task_state ${s.task_state ?? 'None'}`);
-      const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
       const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
       return this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, payload);
     });
@@ -356,7 +359,7 @@ export class ServersService {
     await this.act(caller, id, 'shelve', args, {
       check: async (s) => {
         if (!image || !s.image_ref) return;
-        const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, base_image_ref: s.image_ref };
+        const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', base_image_ref: s.image_ref };
         args.imageId = (await image.createImage({ visibility: 'private', name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
@@ -371,10 +374,10 @@ export class ServersService {
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'createImage', args, {
       check: async (s) => {
-        const base = s.image_ref ? await image.findImage(s.image_ref, { projectId: caller.projectId, isAdmin: true }).catch(() => undefined) : undefined;
+        const base = s.image_ref ? await image.findImage(s.image_ref, { projectId: caller.projectId ?? '', isAdmin: true }).catch(() => undefined) : undefined;
         const props: Record<string, string> = {
           ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
-          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
           ...metadata,
         };
@@ -393,7 +396,7 @@ export class ServersService {
     await this.act(caller, id, 'createBackup', args, {
       check: async (s) => {
         const props: Record<string, string> = {
-          instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           ...input.metadata, image_type: 'backup', backup_type: input.backupType,
         };
         args.imageId = (await image.createImage({ visibility: 'private', name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
@@ -412,7 +415,7 @@ export class ServersService {
     const s = await this.get(id, caller);
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { locked: true, locked_by: caller.isAdmin && caller.projectId !== s.project_id ? 'admin' : 'owner', locked_reason: reason }, tx);
-      await this.store.startAction({ action: 'lock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'lock', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -421,7 +424,7 @@ export class ServersService {
     const s = await this.get(id, caller);
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, resetState(state), tx);
-      await this.store.startAction({ action: 'resetState', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'resetState', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -460,7 +463,7 @@ export class ServersService {
     if (s.locked && s.locked_by === 'admin' && !caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.');
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { locked: false, locked_by: null, locked_reason: null }, tx);
-      await this.store.startAction({ action: 'unlock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'unlock', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -485,6 +488,9 @@ export class ServersService {
     await this.store.update(s.id, { metadata: next });
   }
 }
+
+/** Who an instance action is recorded for: the request, its user and project. */
+const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
 
 function defaultActionName(a: ServerAction): string {
   switch (a) {
