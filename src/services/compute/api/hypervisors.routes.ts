@@ -30,7 +30,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
       out.service = { host: n.host, id: mv('2.53') ? svc?.id : ids.get(n.service_id), disabled_reason: svc?.disabled_reason ?? null };
       if (!mv('2.88')) {
         const used = await d.hosts.usage(n);
-        const running = (await d.servers.store.onNode(n.hypervisor_hostname)).length;
+        const running = (await d.servers.onNode(n.hypervisor_hostname)).length;
         const vcpusUsed = used.VCPU ?? 0; const ramUsed = (used.MEMORY_MB ?? 0) + 512; const diskUsed = used.DISK_GB ?? 0;
         Object.assign(out, {
           vcpus: n.vcpus, memory_mb: n.memory_mb, local_gb: n.local_gb, vcpus_used: vcpusUsed, memory_mb_used: ramUsed, local_gb_used: diskUsed,
@@ -42,7 +42,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
       }
     }
     if (withServers) {
-      const servers = await d.servers.store.onNode(n.hypervisor_hostname);
+      const servers = await d.servers.onNode(n.hypervisor_hostname);
       if (servers.length || !mv('2.53')) out.servers = servers.map((s) => ({ name: instanceName(s.id), uuid: s.id }));
     }
     return out;
@@ -236,7 +236,7 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
           s = list[Number(req.params.id) - 1];
         }
         if (!s) throw new NotFound(`Service ${req.params.id} not found.`);
-        await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).length > 0);
+        await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).servers.length > 0);
       },
     },
   ];

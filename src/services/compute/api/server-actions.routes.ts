@@ -1,5 +1,4 @@
 // POST /servers/{id}/action (servers-actions.inc): one body key names the action.
-import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
@@ -203,15 +202,7 @@ const ACTIONS: Record<string, Handler> = {
       length = n === -1 ? undefined : n;
     }
     const s = await loadServer(d, req, 'os_compute_api:os-console-output');
-    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
-    try {
-      const full = await d.driver.getConsoleOutput(s.host, s.id);
-      // NOTE: Nova's _tail_log: the last `length` items of output.split('\n') (a trailing '' counts).
-      if (length === undefined) return { output: full };
-      return { output: length === 0 ? '' : full.split('\n').slice(-length).join('\n') };
-    } catch {
-      throw new Conflict(`Instance ${s.id} is not ready`);
-    }
+    return { output: await d.consoleOutput(s, length) };
   },
   async 'os-getVNCConsole'(d, req, arg) {
     const type = arg?.type;
@@ -224,17 +215,14 @@ const ACTIONS: Record<string, Handler> = {
   async addSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
-    await d.securityGroups?.addToServer(callerOf(req.ctx), s.id, arg.name);
-    if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
+    await d.servers.addSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
   async removeSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
-    if (d.securityGroups) await d.securityGroups.removeFromServer(callerOf(req.ctx), s.id, arg.name);
-    else if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
-    await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
+    await d.servers.removeSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
@@ -276,8 +264,7 @@ const ACTIONS: Record<string, Handler> = {
 };
 
 export async function consoleUrl(d: ComputeDomain, serverId: string, protocol: string, type: string): Promise<string> {
-  const token = randomBytes(16).toString('hex');
-  await d.servers.store.addConsole(token, serverId, protocol, type);
+  const token = await d.servers.openConsole(serverId, protocol, type);
   const base = d.computeUrl().replace(/\/compute$/, '');
   if (protocol === 'vnc') return `${base}/vnc_lite.html?path=%3Ftoken%3D${token}`;
   if (protocol === 'spice') return `${base}/spice_auto.html?token=${token}`;

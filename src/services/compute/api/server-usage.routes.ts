@@ -40,7 +40,7 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   const end = parseTime(q.end, now, 'end');
   if (start > end) throw new BadRequest('Invalid start time. The start time cannot occur after the end time.');
   const mv = mvCheck(req);
-  let rows = await d.servers.store.usageRows(projectId, start.toISOString(), end.toISOString());
+  let rows = await d.servers.usage(projectId, start.toISOString(), end.toISOString());
   if (mv('2.40') && q.marker) {
     const i = rows.findIndex((r) => r.id === q.marker);
     if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);

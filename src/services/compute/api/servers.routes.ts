@@ -27,15 +27,12 @@ export function viewContext(d: ComputeDomain, req: ApiRequest, projectId?: strin
 /** Show body of one server with its fault, tags and host status as the microversion asks. */
 export async function showServer(d: ComputeDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
   const v = viewContext(d, req, s.project_id);
-  const fault = ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await d.servers.store.latestFault(s.id) : undefined;
-  const tags = v.mv('2.26') ? await d.servers.store.tags(s.id) : undefined;
-  let hostStatus: string | undefined;
-  if (v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id })) hostStatus = await d.hosts.hostStatus(s.host);
-  const serverGroups = v.mv('2.71') ? await d.servers.serverGroupsOf(s.id) : undefined;
-  let addresses: Record<string, unknown[]> = await d.addresses(s);
+  const hostStatus = v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id });
+  const x = await d.servers.extras(s, { tags: v.mv('2.26'), hostStatus, serverGroups: v.mv('2.71') });
+  let addresses: Record<string, unknown[]> = x.addresses;
   // NOTE: PUT and rebuild before 2.75 show addresses without the OS-EXT-IPS attributes.
-  if (opts.minimal) addresses = Object.fromEntries(Object.entries(addresses).map(([k, v]) => [k, (v as any[]).map((a) => ({ version: a.version, addr: a.addr }))]));
-  return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
+  if (opts.minimal) addresses = Object.fromEntries(Object.entries(x.addresses).map(([k, v]) => [k, v.map((a) => ({ version: a.version, addr: a.addr }))]));
+  return serverDetail(v, s, { ...x, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
 }
 
 export async function loadServer(d: ComputeDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
@@ -267,12 +264,6 @@ async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
     if (!/^\d+$/.test(limitRaw)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${limitRaw}. '${limitRaw}' does not match '^[0-9]*$'`);
     limit = Math.min(Number(limitRaw), 1000);
   } else limit = 1000;
-  let marker: InstanceRecord | undefined;
-  const markerId = one(q.marker);
-  if (markerId) {
-    marker = await d.servers.store.get(markerId);
-    if (!marker || (projectId !== null && marker.project_id !== projectId)) throw new BadRequest(`marker [${markerId}] not found`);
-  }
   const sortKeys = multi(q.sort_key);
   const sortDirs = multi(q.sort_dir);
   const sort: { key: string; dir: 'asc' | 'desc' }[] = [];
@@ -285,7 +276,8 @@ async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   if (sort.length === 0) sort.push({ key: 'created_at', dir: 'desc' });
   const lockedRaw = one(q.locked);
   if (lockedRaw !== undefined && !mv('2.73')) { /* ignored before 2.73 */ }
-  const servers = await d.servers.list({
+  const showHost = detail && mv('2.16') && req.ctx.can(`${P}show:host_status`, { project_id: caller.projectId });
+  const { servers, extras } = await d.servers.list({
     projectId, name: one(q.name), status, deleted, changesSince, changesBefore,
     image: one(q.image)?.split('/').pop(), flavor: one(q.flavor)?.split('/').pop(),
     host: allFilters ? one(q.host) : undefined, node: allFilters ? one(q.node) : undefined,
@@ -294,28 +286,14 @@ async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
     locked: mv('2.73') && lockedRaw !== undefined ? bool(lockedRaw, 'locked') : undefined,
     tags: one(q.tags)?.split(',').filter(Boolean), tagsAny: one(q['tags-any'])?.split(',').filter(Boolean),
     notTags: one(q['not-tags'])?.split(',').filter(Boolean), notTagsAny: one(q['not-tags-any'])?.split(',').filter(Boolean),
-    sort, limit, marker,
-  });
-  const ipFilter = one(q.ip) ?? one(q.ip6);
-  if (ipFilter !== undefined) {
-    let re: RegExp; try { re = new RegExp(ipFilter); } catch { re = new RegExp(ipFilter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
-    const keep: InstanceRecord[] = [];
-    for (const s of servers) if (Object.values(await d.addresses(s)).flat().some((a) => re.test(a.addr))) keep.push(s);
-    servers.splice(0, servers.length, ...keep);
-  }
+    sort, limit, markerId: one(q.marker), ip: one(q.ip) ?? one(q.ip6),
+  }, detail ? { tags: mv('2.26'), hostStatus: showHost } : undefined);
   const v = viewContext(d, req);
   let items: Record<string, unknown>[];
-  if (detail) {
-    const faults = await d.servers.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
-    const tags = mv('2.26') ? await d.servers.store.tagsOf(servers.map((s) => s.id)) : undefined;
-    const showHost = mv('2.16') && req.ctx.can(`${P}show:host_status`, { project_id: caller.projectId });
-    items = [];
-    for (const s of servers) {
-      items.push(serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
-        fault: faults.get(s.id), tags: tags?.get(s.id) ?? [], hostStatus: showHost ? await d.hosts.hostStatus(s.host) : undefined,
-        addresses: await d.addresses(s),
-      }));
-    }
+  if (extras) {
+    items = servers.map((s) => serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
+      ...extras.get(s.id)!, tags: extras.get(s.id)!.tags ?? [],
+    }));
   } else {
     items = servers.map((s) => serverBasic(v, s));
   }
@@ -344,13 +322,6 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
         req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
         if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
         if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
-        // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
-        if (input.security_groups?.length && d.securityGroups) {
-          await d.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
-        }
-        // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
-        // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
-        if (input.networks === 'auto' && d.networks) input.networks = [{ uuid: await d.networks.forAuto(caller.projectId ?? '') }];
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;
@@ -389,7 +360,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/ips', schema: { params: ServerParams },
       handler: async (req) => {
         const s = await loadServer(d, req, 'os_compute_api:ips:index');
-        const all = await d.addresses(s);
+        const all = await d.servers.addresses(s);
         return { addresses: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.map((a) => ({ version: a.version, addr: a.addr }))])) };
       },
     },
@@ -397,7 +368,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/ips/:network', schema: { params: Type.Object({ server_id: Type.String(), network: Type.String() }) },
       handler: async (req) => {
         const s = await loadServer(d, req, 'os_compute_api:ips:show');
-        const list = (await d.addresses(s))[req.params.network];
+        const list = (await d.servers.addresses(s))[req.params.network];
         if (!list) throw new NotFound('Instance is not a member of specified network');
         return { [req.params.network]: list.map((a) => ({ version: a.version, addr: a.addr })) };
       },

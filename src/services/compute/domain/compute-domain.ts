@@ -50,8 +50,6 @@ export interface ComputeDomainOptions {
   metadataSecret?: string;
 }
 
-type Addresses = Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]>;
-
 export class ComputeDomain {
   readonly identity: IdentityFacade;
   readonly flavors: FlavorsService;
@@ -102,16 +100,6 @@ export class ComputeDomain {
       hostAz: (h) => this.aggregates.hostAz(h),
       instancesOn: async (h) => (await store.list({ projectId: null, host: h, sort: [] })).map((i) => ({ projectId: i.project_id, flavor: i.flavor })),
     });
-    const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => this.aggregates.hostAz(h) });
-    this.servers = new ServersService(store, this.tasks, {
-      flavors: this.flavors, keypairs: this.keypairs, quotas: this.quotas, aggregates: this.aggregates, serverGroups: this.serverGroups, image,
-    });
-    this.migrations = new MigrationsService(new MigrationsStore(db));
-    this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, {
-      aggregates: this.aggregates, serverGroups: this.serverGroups, image, network,
-    }, opts.log, this.migrations);
-    this.images = new ImagesService(image);
-
     // NOTE: Nova's network proxies (security groups, floating IPs) exist only with networking.
     if (network) {
       this.securityGroups = new SecurityGroupsService(network);
@@ -120,24 +108,39 @@ export class ComputeDomain {
       this.interfaces = new InterfacesService(network, store);
       this.metadata = new MetadataService(network, store, opts.metadataSecret);
     }
+    const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => this.aggregates.hostAz(h) });
+    this.servers = new ServersService(store, this.tasks, {
+      flavors: this.flavors, keypairs: this.keypairs, quotas: this.quotas, aggregates: this.aggregates, serverGroups: this.serverGroups,
+      hosts: this.hosts, image, network, securityGroups: this.securityGroups, networks: this.networks,
+    });
+    this.migrations = new MigrationsService(new MigrationsStore(db));
+    this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, {
+      aggregates: this.aggregates, serverGroups: this.serverGroups, image, network,
+    }, opts.log, this.migrations);
+    this.images = new ImagesService(image);
+
   }
 
   get driver(): HypervisorDriver { return this.opts.driver; }
-
-  /** The server's addresses in Nova's shape ({} while building or without networking). */
-  async addresses(s: { id: string; vm_state: string }): Promise<Addresses> {
-    if (!this.opts.network || s.vm_state === 'building') return {};
-    const raw = await this.opts.network.addressesOfDevice(s.id);
-    const out: Addresses = {};
-    for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
-    return out;
-  }
 
   /** The guest's diagnostics from its host's driver: 409 while it has no host, 501 when the driver cannot tell. */
   async diagnostics(s: { id: string; host: string | null; vm_state: string }): Promise<GuestDiagnostics> {
     if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
     if (!this.opts.driver.diagnostics) throw new NotImplemented('Action is not supported.');
     return this.opts.driver.diagnostics(s.host, s.id);
+  }
+
+  /** The guest's console log, its last `length` lines when given: 409 while it has no host or the driver cannot tell. */
+  async consoleOutput(s: { id: string; host: string | null; vm_state: string }, length?: number): Promise<string> {
+    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
+    try {
+      const full = await this.opts.driver.getConsoleOutput(s.host, s.id);
+      // NOTE: Nova's _tail_log: the last `length` items of output.split('\n') (a trailing '' counts).
+      if (length === undefined) return full;
+      return length === 0 ? '' : full.split('\n').slice(-length).join('\n');
+    } catch {
+      throw new Conflict(`Instance ${s.id} is not ready`);
+    }
   }
 
   async seed(): Promise<void> { await this.flavors.seed(); }

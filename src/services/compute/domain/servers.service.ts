@@ -6,11 +6,16 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { Db } from '../../../core/db/database.js';
 import {
-  type BlockDevice, type FlavorSnapshot, type InstanceRecord, now, type ServerListQuery, ServersStore,
+  type ActionRecord, type BlockDevice, type EventRecord, type FaultRecord, type FlavorSnapshot, type InstanceRecord, now,
+  type ServerListQuery, ServersStore,
 } from '../store/servers.store.js';
 import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM } from './servers.states.js';
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import type { ImageFacade } from '../../image/facade.js';
+import type { NetworkFacade } from '../../network/facade.js';
+import type { HostsService } from './hosts.service.js';
+import type { NetworksService } from './networks.service.js';
+import type { SecurityGroupsService } from './security-groups.service.js';
 import type { AggregatesService } from './aggregates.service.js';
 import type { FlavorsService } from './flavors.service.js';
 import type { KeypairsService } from './keypairs.service.js';
@@ -28,8 +33,28 @@ export interface ServersDeps {
   quotas: QuotasService;
   aggregates: AggregatesService;
   serverGroups: ServerGroupsService;
+  hosts: Pick<HostsService, 'hostStatus'>;
   /** Glance, when it runs. */
   image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
+  /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
+  network?: Pick<NetworkFacade, 'addressesOfDevice'>;
+  securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'addToServer' | 'removeFromServer'>;
+  networks?: Pick<NetworksService, 'forAuto'>;
+}
+
+/** Nova's `addresses` of a server: network name → its fixed and floating addresses. */
+export type Addresses = Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]>;
+
+/** What a server's detailed view shows beside the record (each only when asked for). */
+export interface ServerExtras {
+  fault?: FaultRecord; tags?: string[]; hostStatus?: string; serverGroups?: string[]; addresses: Addresses;
+}
+
+/** GET /servers(/detail) once its query is parsed: the store's filters, a marker id and the IP filter. */
+export interface ServerListRequest extends Omit<ServerListQuery, 'marker' | 'ip'> {
+  markerId?: string;
+  /** Nova's ip/ip6 filter: a regular expression over the server's addresses. */
+  ip?: string;
 }
 
 /** The image as servers see it: undefined when absent, not visible to the caller, or no image service runs. */
@@ -123,11 +148,133 @@ export class ServersService {
     return s;
   }
 
-  async list(q: ServerListQuery): Promise<InstanceRecord[]> { return this.store.list(q); }
+  /**
+   * One page of servers, with their extras when `detail` asks (GET /servers/detail): the marker
+   * must be a server the list may show (400 otherwise).
+   */
+  async list(q: ServerListRequest, detail?: { tags: boolean; hostStatus: boolean }): Promise<{ servers: InstanceRecord[]; extras?: Map<string, ServerExtras> }> {
+    const servers = await this.page(q);
+    return { servers, extras: detail && await this.extrasOf(servers, detail) };
+  }
+
+  private async page(q: ServerListRequest): Promise<InstanceRecord[]> {
+    const { markerId, ip, ...query } = q;
+    let marker: InstanceRecord | undefined;
+    if (markerId) {
+      marker = await this.store.get(markerId);
+      if (!marker || (q.projectId !== null && marker.project_id !== q.projectId)) throw new BadRequest(`marker [${markerId}] not found`);
+    }
+    const servers = await this.store.list({ ...query, marker });
+    if (ip === undefined) return servers;
+    let re: RegExp; try { re = new RegExp(ip); } catch { re = new RegExp(ip.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+    const keep: InstanceRecord[] = [];
+    for (const s of servers) if (Object.values(await this.addresses(s)).flat().some((a) => re.test(a.addr))) keep.push(s);
+    return keep;
+  }
+
+  /** The servers on a compute node (os-hypervisors). */
+  onNode(node: string): Promise<InstanceRecord[]> { return this.store.onNode(node); }
+
+  /** Servers that existed between start and end, of a project or all (os-simple-tenant-usage). */
+  usage(projectId: string | null, start: string, end: string): Promise<InstanceRecord[]> { return this.store.usageRows(projectId, start, end); }
+
+  /** The server's addresses in Nova's shape ({} while building or without networking). */
+  async addresses(s: { id: string; vm_state: string }): Promise<Addresses> {
+    if (!this.deps.network || s.vm_state === 'building') return {};
+    const raw = await this.deps.network.addressesOfDevice(s.id);
+    const out: Addresses = {};
+    for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
+    return out;
+  }
+
+  /** What one server's view shows beside its record: its fault (error or deleted), tags, host status, groups, addresses. */
+  async extras(s: InstanceRecord, want: { tags: boolean; hostStatus: boolean; serverGroups: boolean }): Promise<ServerExtras> {
+    return {
+      fault: ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await this.store.latestFault(s.id) : undefined,
+      tags: want.tags ? await this.store.tags(s.id) : undefined,
+      hostStatus: want.hostStatus ? await this.deps.hosts.hostStatus(s.host) : undefined,
+      serverGroups: want.serverGroups ? await this.serverGroupsOf(s.id) : undefined,
+      addresses: await this.addresses(s),
+    };
+  }
+
+  /** The extras of a page of servers (detail lists), by server id. */
+  private async extrasOf(servers: InstanceRecord[], want: { tags: boolean; hostStatus: boolean }): Promise<Map<string, ServerExtras>> {
+    const faults = await this.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
+    const tags = want.tags ? await this.store.tagsOf(servers.map((s) => s.id)) : undefined;
+    const out = new Map<string, ServerExtras>();
+    for (const s of servers) {
+      out.set(s.id, {
+        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: want.hostStatus ? await this.deps.hosts.hostStatus(s.host) : undefined,
+        addresses: await this.addresses(s),
+      });
+    }
+    return out;
+  }
+
+  // Tags (server-tags.inc): every change touches updated_at.
+  tags(id: string): Promise<string[]> { return this.store.tags(id); }
+
+  async setTags(id: string, tags: string[]): Promise<string[]> {
+    await this.store.setTags(id, tags);
+    await this.store.update(id, {});
+    return this.store.tags(id);
+  }
+
+  /** Adds a tag; false when the server already has it. Nova allows 50 tags. */
+  async addTag(id: string, tag: string): Promise<boolean> {
+    const existing = await this.store.tags(id);
+    if (existing.includes(tag)) return false;
+    if (existing.length >= 50) throw new BadRequest(`Instance ${id} has too many tags: 50`);
+    await this.store.addTag(id, tag);
+    await this.store.update(id, {});
+    return true;
+  }
+
+  async removeTag(id: string, tag: string): Promise<void> {
+    if (!(await this.store.removeTag(id, tag))) throw new NotFound(`Tag ${tag} could not be found.`);
+    await this.store.update(id, {});
+  }
+
+  // Instance actions (os-instance-actions.inc).
+  actions(id: string, opts: { changesSince?: string; changesBefore?: string } = {}): Promise<ActionRecord[]> { return this.store.actions(id, opts); }
+
+  async action(id: string, requestId: string): Promise<ActionRecord> {
+    const a = await this.store.action(id, requestId);
+    if (!a) throw new NotFound(`Action ${requestId} not found`);
+    return a;
+  }
+
+  events(a: ActionRecord): Promise<EventRecord[]> { return this.store.events(a.id); }
+
+  /** A console token for the server (the console proxy looks it up). */
+  async openConsole(id: string, protocol: string, type: string): Promise<string> {
+    const token = randomBytes(16).toString('hex');
+    await this.store.addConsole(token, id, protocol, type);
+    return token;
+  }
+
+  /** addSecurityGroup: on the server's ports when networking runs, and in the server's record. */
+  async addSecurityGroup(caller: Caller, s: InstanceRecord, name: string): Promise<void> {
+    await this.deps.securityGroups?.addToServer(caller, s.id, name);
+    if (!s.security_groups.some((g) => g.name === name)) await this.store.update(s.id, { security_groups: [...s.security_groups, { name }] });
+  }
+
+  /** removeSecurityGroup: 404 when the server does not have it. */
+  async removeSecurityGroup(caller: Caller, s: InstanceRecord, name: string): Promise<void> {
+    if (this.deps.securityGroups) await this.deps.securityGroups.removeFromServer(caller, s.id, name);
+    else if (!s.security_groups.some((g) => g.name === name)) throw new NotFound(`Security group ${name} not associated with the instance ${s.id}`);
+    await this.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== name) });
+  }
 
   async create(caller: Caller, input: CreateServerInput, opts: { mv: (v: string) => boolean }): Promise<CreateResult> {
     // NOTE: the server's owner; the create policy has checked the caller has a project.
     const projectId = caller.projectId ?? ''; const userId = caller.userId ?? '';
+    // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
+    if (input.security_groups?.length && this.deps.securityGroups) await this.deps.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
+    // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
+    // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
+    if (input.networks === 'auto' && this.deps.networks) input.networks = [{ uuid: await this.deps.networks.forAuto(projectId) }];
     const flavorId = lastSegment(String(input.flavorRef));
     const flavor = await this.flavor(flavorId, caller);
     if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
