@@ -38,7 +38,7 @@ import { computeFaults } from './faults.js';
 import { format } from '../../core/microversion/microversion.js';
 import { negotiate } from './microversions.js';
 import { computePolicies } from './policies.js';
-import { computeMigrations } from './store/migrations.js';
+import { computeMigrations } from './store/schema-migrations.js';
 
 export const COMPUTE_PATH = '/compute';
 
