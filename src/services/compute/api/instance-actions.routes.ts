@@ -25,7 +25,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
         const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}list`, { project_id: s.project_id });
         const q = req.query as Record<string, string>;
-        let actions = await d.servers.actions(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
+        let actions = await d.instanceActions.list(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
         if (mv('2.58')) {
           if (q.marker) {
             const i = actions.findIndex((a) => a.request_id === q.marker);
@@ -46,12 +46,12 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
         const mv = mvCheck(req);
         const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}show`, { project_id: s.project_id });
-        const a = await d.servers.action(s.id, req.params.request_id);
+        const a = await d.instanceActions.get(s.id, req.params.request_id);
         const out: Record<string, unknown> = view(a, mv);
         const canEvents = req.ctx.can(`${A}events`, { project_id: s.project_id });
         if (canEvents || mv('2.51')) {
           const details = req.ctx.can(`${A}events:details`, { project_id: s.project_id });
-          out.events = (await d.servers.events(a)).map((e) => ({
+          out.events = (await d.instanceActions.events(a)).map((e) => ({
             event: e.event, start_time: e.start_time, finish_time: e.finish_time, result: e.result,
             ...(canEvents ? { traceback: e.traceback } : {}),
             ...(mv('2.62') ? { hostId: e.host ? createHash('sha224').update(`${s.project_id}${e.host}`).digest('hex') : '', ...(details ? { host: e.host ?? '' } : {}) } : {}),

@@ -33,7 +33,7 @@ function groupBody(body: unknown): { name: string; description: string } {
   return { name: g.name as string, description: g.description as string };
 }
 
-export function securityGroupRoutes(sg: SecurityGroupsService, servers: ComputeDomain): RouteSpec[] {
+export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain): RouteSpec[] {
   const authorize = (req: ApiRequest, action: string) => req.ctx.authorize(`${P}${action}`, { project_id: req.ctx.projectId });
   return [
     {
@@ -116,7 +116,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ComputeD
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-security-groups',
       handler: async (req) => {
-        const s = await loadServer(servers, req, `${P}list`);
+        const s = await loadServer(d, req, `${P}list`);
         return { security_groups: (await sg.ofServer(callerOf(req.ctx), s.id)).map(securityGroupView) };
       },
     },

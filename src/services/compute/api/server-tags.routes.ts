@@ -22,7 +22,7 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
     return s;
   };
   return [
-    { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.servers.tags((await load(req, `${T}index`)).id) }) },
+    { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.serverTags.list((await load(req, `${T}index`)).id) }) },
     {
       method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params },
       handler: async (req) => {
@@ -30,18 +30,18 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
         if (typeof body !== 'object' || body === null || !('tags' in body)) throw new BadRequest("Invalid input for field/attribute tags. 'tags' is a required property");
         const tags = checkTags(body.tags);
         const s = await load(req, `${T}update_all`, true);
-        return { tags: await d.servers.setTags(s.id, tags) };
+        return { tags: await d.serverTags.replace(s.id, tags) };
       },
     },
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags', status: 204, schema: { params: Params },
-      handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.servers.setTags(s.id, []); },
+      handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.serverTags.replace(s.id, []); },
     },
     {
       method: 'GET', url: '/v2.1/servers/:server_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const s = await load(req, `${T}show`);
-        if (!(await d.servers.tags(s.id)).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
+        if (!(await d.serverTags.list(s.id)).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
       },
     },
     {
@@ -50,7 +50,7 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
         const tag = String(req.params.tag);
         checkTags([tag]);
         const s = await load(req, `${T}update`, true);
-        if (!(await d.servers.addTag(s.id, tag))) { req.reply.code(204); return undefined; }
+        if (!(await d.serverTags.add(s.id, tag))) { req.reply.code(204); return undefined; }
         req.reply.code(201).header('Location', `${d.computeUrl()}/v2.1/servers/${s.id}/tags/${encodeURIComponent(tag)}`);
         return undefined;
       },
@@ -59,7 +59,7 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const s = await load(req, `${T}delete`, true);
-        await d.servers.removeTag(s.id, req.params.tag);
+        await d.serverTags.remove(s.id, req.params.tag);
       },
     },
   ];

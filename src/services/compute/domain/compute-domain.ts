@@ -24,6 +24,7 @@ import { FlavorsService } from './flavors.service.js';
 import { FloatingIpsService } from './floating-ips.service.js';
 import { HostsService } from './hosts.service.js';
 import { ImagesService } from './images.service.js';
+import { InstanceActionsService } from './instance-actions.service.js';
 import { InterfacesService } from './interfaces.service.js';
 import { KeypairsService } from './keypairs.service.js';
 import { MetadataService } from './metadata.service.js';
@@ -33,6 +34,7 @@ import { QuotasService } from './quotas.service.js';
 import { LocalPlacement, type PlacementPort, placementPort, Scheduler } from './scheduler.service.js';
 import { SecurityGroupsService } from './security-groups.service.js';
 import { ServerGroupsService } from './server-groups.service.js';
+import { ServerTagsService } from './server-tags.service.js';
 import { ServersManager } from './servers.manager.js';
 import { ServersService } from './servers.service.js';
 
@@ -58,6 +60,8 @@ export class ComputeDomain {
   readonly serverGroups: ServerGroupsService;
   readonly aggregates: AggregatesService;
   readonly servers: ServersService;
+  readonly serverTags: ServerTagsService;
+  readonly instanceActions: InstanceActionsService;
   readonly manager: ServersManager;
   readonly hosts: HostsService;
   readonly migrations: MigrationsService;
@@ -113,6 +117,8 @@ export class ComputeDomain {
       flavors: this.flavors, keypairs: this.keypairs, quotas: this.quotas, aggregates: this.aggregates, serverGroups: this.serverGroups,
       hosts: this.hosts, image, network, securityGroups: this.securityGroups, networks: this.networks,
     });
+    this.serverTags = new ServerTagsService(store);
+    this.instanceActions = new InstanceActionsService(store);
     this.migrations = new MigrationsService(new MigrationsStore(db));
     this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, {
       aggregates: this.aggregates, serverGroups: this.serverGroups, image, network,

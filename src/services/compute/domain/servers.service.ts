@@ -6,7 +6,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { Db } from '../../../core/db/database.js';
 import {
-  type ActionRecord, type BlockDevice, type EventRecord, type FaultRecord, type FlavorSnapshot, type InstanceRecord, now,
+  type BlockDevice, type FaultRecord, type FlavorSnapshot, type InstanceRecord, now,
   type ServerListQuery, ServersStore,
 } from '../store/servers.store.js';
 import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM } from './servers.states.js';
@@ -211,41 +211,6 @@ export class ServersService {
     }
     return out;
   }
-
-  // Tags (server-tags.inc): every change touches updated_at.
-  tags(id: string): Promise<string[]> { return this.store.tags(id); }
-
-  async setTags(id: string, tags: string[]): Promise<string[]> {
-    await this.store.setTags(id, tags);
-    await this.store.update(id, {});
-    return this.store.tags(id);
-  }
-
-  /** Adds a tag; false when the server already has it. Nova allows 50 tags. */
-  async addTag(id: string, tag: string): Promise<boolean> {
-    const existing = await this.store.tags(id);
-    if (existing.includes(tag)) return false;
-    if (existing.length >= 50) throw new BadRequest(`Instance ${id} has too many tags: 50`);
-    await this.store.addTag(id, tag);
-    await this.store.update(id, {});
-    return true;
-  }
-
-  async removeTag(id: string, tag: string): Promise<void> {
-    if (!(await this.store.removeTag(id, tag))) throw new NotFound(`Tag ${tag} could not be found.`);
-    await this.store.update(id, {});
-  }
-
-  // Instance actions (os-instance-actions.inc).
-  actions(id: string, opts: { changesSince?: string; changesBefore?: string } = {}): Promise<ActionRecord[]> { return this.store.actions(id, opts); }
-
-  async action(id: string, requestId: string): Promise<ActionRecord> {
-    const a = await this.store.action(id, requestId);
-    if (!a) throw new NotFound(`Action ${requestId} not found`);
-    return a;
-  }
-
-  events(a: ActionRecord): Promise<EventRecord[]> { return this.store.events(a.id); }
 
   /** A console token for the server (the console proxy looks it up). */
   async openConsole(id: string, protocol: string, type: string): Promise<string> {
