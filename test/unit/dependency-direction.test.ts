@@ -45,9 +45,23 @@ function violation(i: Import): string | undefined {
   return undefined;
 }
 
+/** An api/ file that reaches a store through another object (`d.servers.store.get(...)`): imports aside, no `.store.` or `.tables.` member. */
+function storeReach(file: string, text: string): string[] {
+  if (!/^services\/[^/]+\/api\//.test(file)) return [];
+  return text.split('\n').flatMap((line, i) => {
+    if (/^\s*(import|export)\b.*\bfrom\s+'/.test(line) || /^\s*\/\//.test(line)) return [];
+    return /\.(store|tables)\./.test(line) ? [`${file}:${i + 1}: route files call domain services, never a store`] : [];
+  });
+}
+
 test('imports flow api → domain → store, and core knows no service or driver', () => {
   const bad = files(SRC).flatMap(imports).map((i) => ({ i, why: violation(i) })).filter((x) => x.why);
   assert.deepEqual(bad.map((b) => `${b.i.from} → ${b.i.to}: ${b.why}`), []);
+});
+
+test('route files never reach a store through another object', () => {
+  const bad = files(SRC).flatMap((f) => storeReach(relative(SRC, f), readFileSync(f, 'utf8')));
+  assert.deepEqual(bad, []);
 });
 
 test('the checker itself catches a violation', () => {
@@ -58,4 +72,8 @@ test('the checker itself catches a violation', () => {
   assert.ok(violation({ from: 'services/compute/index.ts', to: 'services/index.ts', typeOnly: true }));
   assert.equal(violation({ from: 'services/service-module.ts', to: 'services/compute/facade.ts', typeOnly: true }), undefined);
   assert.ok(violation({ from: 'services/network/domain/x.ts', to: 'services/compute/facade.ts', typeOnly: false }));
+  assert.equal(storeReach('services/compute/api/x.routes.ts', "import type { InstanceRecord } from '../store/servers.store.js';").length, 0);
+  assert.equal(storeReach('services/compute/api/x.routes.ts', 'const tags = await d.servers.store.tags(id);').length, 1);
+  assert.equal(storeReach('services/identity/api/x.routes.ts', 'const u = await d.tables.users.get(id);').length, 1);
+  assert.equal(storeReach('services/compute/domain/x.service.ts', 'return this.store.tags(id);').length, 0);
 });

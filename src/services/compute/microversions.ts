@@ -1,11 +1,12 @@
 // Compute microversions: 2.1 .. MAX, negotiated from `OpenStack-API-Version: compute X` (wins) or
 // `X-OpenStack-Nova-API-Version: X`; `latest` is MAX; both headers and Vary are echoed.
 import { BadRequest } from '../../core/errors/errors.js';
+import { type Microversion, type MicroversionSpec, negotiate as negotiateVersion } from '../../core/microversion/microversion.js';
 import { NotAcceptable } from './faults.js';
 
 export const MIN_VERSION = '2.1';
 // NOTE: Zed stops at 2.93; 2.94-2.96 change only servers (hostname FQDN, evacuate stopped, pinned
-// AZ), which the servers part implements (SERVERS_MAX_MV).
+// AZ), which compute's servers implement.
 export const MAX_VERSION = '2.96';
 
 /** Behaviour changes the non-server resources honour (nova/api/openstack/api_version_request.py). */
@@ -27,37 +28,15 @@ export const MV = {
   keypairGenerationRemoved: '2.92', // public_key required on create; name may hold '@' etc.
 } as const;
 
-export interface Microversion { major: number; minor: number }
-
-export const parse = (v: string): Microversion => { const [a, b] = v.split('.').map(Number); return { major: a!, minor: b! }; };
-export const format = (v: Microversion) => `${v.major}.${v.minor}`;
-export function atLeast(have: Microversion, want: string): boolean {
-  const w = parse(want);
-  return have.major > w.major || (have.major === w.major && have.minor >= w.minor);
-}
+/** Compute's versions and Nova's refusals (nova/api/openstack/wsgi.py, api_version_request.py). */
+export const COMPUTE_VERSIONS: MicroversionSpec = {
+  service: 'compute',
+  min: MIN_VERSION,
+  max: MAX_VERSION,
+  legacyHeader: 'X-OpenStack-Nova-API-Version',
+  malformed: (asked) => new BadRequest(`API Version String ${asked} is of invalid format. Must be of format MajorNum.MinorNum.`),
+  unsupported: (asked) => new NotAcceptable(`Version ${asked} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`),
+};
 
 /** The request's version, or BadRequest (malformed) / NotAcceptable (406, out of range). */
-export function negotiate(headers: Record<string, string | string[] | undefined>): Microversion {
-  const first = (h: string | string[] | undefined) => (Array.isArray(h) ? h.join(',') : h);
-  let asked: string | undefined;
-  const generic = first(headers['openstack-api-version']);
-  if (generic) {
-    for (const part of generic.split(',')) {
-      const [svc, ver] = part.trim().split(/\s+/, 2);
-      if (svc?.toLowerCase() === 'compute') asked = (ver ?? '').trim();
-    }
-  }
-  if (asked === undefined) asked = first(headers['x-openstack-nova-api-version'])?.trim();
-  if (asked === undefined || asked === '') return parse(MIN_VERSION);
-  if (asked.toLowerCase() === 'latest') return parse(MAX_VERSION);
-  if (!/^([1-9]\d*)\.([1-9]\d*|0)$/.test(asked)) {
-    throw new BadRequest(`API Version String ${asked} is of invalid format. Must be of format MajorNum.MinorNum.`);
-  }
-  const v = parse(asked);
-  if (!atLeast(v, MIN_VERSION) || atLeast(v, nextOf(MAX_VERSION))) {
-    throw new NotAcceptable(`Version ${asked} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`);
-  }
-  return v;
-}
-
-const nextOf = (v: string) => { const p = parse(v); return `${p.major}.${p.minor + 1}`; };
+export const negotiate = (headers: Record<string, string | string[] | undefined>): Microversion => negotiateVersion(headers, COMPUTE_VERSIONS);

@@ -1,8 +1,11 @@
-// What compute's non-server routes share: the negotiated microversion, the caller, links, bodies.
+// What compute's routes share: the negotiated microversion, the viewer, links, bodies. The caller
+// (admin through the policy engine's context_is_admin) is core's callerOf(req.ctx).
 import type { FastifyRequest } from 'fastify';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import { atLeast, type Microversion, parse, MIN_VERSION } from '../microversions.js';
+import { atLeast, type Microversion, parse } from '../../../core/microversion/microversion.js';
+import { MIN_VERSION } from '../microversions.js';
+import { callerOf } from '../../../core/auth/caller.js';
 
 export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
 
@@ -10,14 +13,19 @@ export type WithVersion = FastifyRequest & { computeVersion?: Microversion };
 export function version(req: ApiRequest): Microversion {
   return (req.raw as WithVersion).computeVersion ?? parse(MIN_VERSION);
 }
-export const mv = (req: ApiRequest, want: string) => atLeast(version(req), want);
+/** Whether the request's negotiated microversion is `want` or later. */
+export const mv = (req: ApiRequest, want: string): boolean => atLeast(version(req), want);
 
-export function isAdmin(req: ApiRequest): boolean {
-  return req.ctx.can('context_is_admin', {});
+/** `mv` bound to one request, for code that tests several versions (views, create's schema). */
+export type MvCheck = (want: string) => boolean;
+export function mvCheck(req: ApiRequest): MvCheck {
+  const v = version(req);
+  return (want) => atLeast(v, want);
 }
 
+/** The caller as flavors and server groups see it (no project: null). */
 export function viewer(req: ApiRequest) {
-  return { projectId: req.ctx.projectId ?? null, isAdmin: isAdmin(req) };
+  return { projectId: req.ctx.projectId ?? null, isAdmin: callerOf(req.ctx).isAdmin };
 }
 
 export function links(base: string, collection: string, id: string) {
@@ -73,4 +81,13 @@ export function bool(value: unknown, field: string): boolean {
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
   throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
+}
+
+/** The servers' booleans: Nova's 'True'/'False' enum in the message. */
+export function trueFalse(value: unknown, field: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const s = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
+  if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
+  throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${String(value)}. '${String(value)}' is not one of ['True', 'False']`);
 }

@@ -1,10 +1,11 @@
 // /os-floating-ips and /os-floating-ip-pools: proxies to Neutron's floating IPs, 404 from 2.36.
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { FloatingIpsService } from '../domain/floating-ips.service.js';
 import type { FloatingIp } from '../../network/index.js';
 import { invalidInput } from './common.js';
-import { netCaller, proxyApi } from './security-groups.routes.js';
+import { proxyApi } from './security-groups.routes.js';
 
 const P = 'os_compute_api:os-floating-ips:';
 
@@ -19,7 +20,7 @@ export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize(`${P}list`, { project_id: req.ctx.projectId });
-        return { floating_ips: (await fips.list(netCaller(req))).map(floatingIpView) };
+        return { floating_ips: (await fips.list(callerOf(req.ctx))).map(floatingIpView) };
       },
     },
     {
@@ -27,7 +28,7 @@ export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize(`${P}show`, { project_id: req.ctx.projectId });
-        return { floating_ip: floatingIpView(await fips.get(netCaller(req), req.params.id)) };
+        return { floating_ip: floatingIpView(await fips.get(callerOf(req.ctx), req.params.id)) };
       },
     },
     {
@@ -39,7 +40,7 @@ export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
         const pool = b?.pool;
         if (pool !== undefined && pool !== null && typeof pool !== 'string') throw invalidInput('pool', pool, `${JSON.stringify(pool)} is not of type 'string', 'null'`);
         req.ctx.authorize(`${P}create`, { project_id: req.ctx.projectId });
-        return { floating_ip: floatingIpView(await fips.allocate(netCaller(req), (pool ?? undefined) as string | undefined)) };
+        return { floating_ip: floatingIpView(await fips.allocate(callerOf(req.ctx), (pool ?? undefined) as string | undefined)) };
       },
     },
     {
@@ -47,7 +48,7 @@ export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize(`${P}delete`, { project_id: req.ctx.projectId });
-        await fips.delete(netCaller(req), req.params.id);
+        await fips.delete(callerOf(req.ctx), req.params.id);
         req.reply.code(202);
       },
     },

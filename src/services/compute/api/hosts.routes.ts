@@ -3,9 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { queryStr } from './common.js';
-import { invalid, requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { queryStr, invalidInput as invalid, mv } from './common.js';
 
 const P = 'os_compute_api:os-hosts:';
 /** The last microversion of os-hosts (2.43 removed it). */
@@ -14,7 +13,7 @@ const HostParams = Type.Object({ host_name: Type.String() });
 const MODES = ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'];
 
 function upTo(req: ApiRequest): void {
-  if (requestMv(req)('2.43')) throw new NotFound('The resource could not be found.');
+  if (mv(req, '2.43')) throw new NotFound('The resource could not be found.');
 }
 
 /** Nova's hosts update schema: status and/or maintenance_mode, 'enable' or 'disable' in three cases. */
@@ -30,7 +29,7 @@ function updateBody(body: unknown): { enabled?: boolean; maintenance?: boolean }
   return { enabled: on(b.status), maintenance: on(b.maintenance_mode) };
 }
 
-export function hostRoutes(d: ServersDomain): RouteSpec[] {
+export function hostRoutes(d: ComputeDomain): RouteSpec[] {
   const power = (action: 'startup' | 'shutdown' | 'reboot', policy: string): RouteSpec => ({
     method: 'GET', url: `/v2.1/os-hosts/:host_name/${action}`, schema: { params: HostParams },
     handler: async (req) => {

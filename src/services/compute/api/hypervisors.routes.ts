@@ -3,20 +3,20 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
-import { bool, requestMv } from './servers.common.js';
+import { trueFalse as bool, mvCheck, mv } from './common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
 const IdParams = Type.Object({ id: Type.String() });
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
+export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   const serviceIds = async () => new Map((await d.hosts.services({})).map((s, i) => [s.id, i + 1]));
 
   const nodeView = async (req: ApiRequest, n: ComputeNodeRecord, detail: boolean, withServers: boolean) => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     const svc = await d.hosts.nodeService(n);
     const ids = await serviceIds();
     const out: Record<string, unknown> = {
@@ -30,7 +30,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
       out.service = { host: n.host, id: mv('2.53') ? svc?.id : ids.get(n.service_id), disabled_reason: svc?.disabled_reason ?? null };
       if (!mv('2.88')) {
         const used = await d.hosts.usage(n);
-        const running = (await d.servers.store.onNode(n.hypervisor_hostname)).length;
+        const running = (await d.servers.onNode(n.hypervisor_hostname)).length;
         const vcpusUsed = used.VCPU ?? 0; const ramUsed = (used.MEMORY_MB ?? 0) + 512; const diskUsed = used.DISK_GB ?? 0;
         Object.assign(out, {
           vcpus: n.vcpus, memory_mb: n.memory_mb, local_gb: n.local_gb, vcpus_used: vcpusUsed, memory_mb_used: ramUsed, local_gb_used: diskUsed,
@@ -42,14 +42,14 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
       }
     }
     if (withServers) {
-      const servers = await d.servers.store.onNode(n.hypervisor_hostname);
+      const servers = await d.servers.onNode(n.hypervisor_hostname);
       if (servers.length || !mv('2.53')) out.servers = servers.map((s) => ({ name: instanceName(s.id), uuid: s.id }));
     }
     return out;
   };
 
   const list = async (req: ApiRequest, detail: boolean) => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     req.ctx.authorize(`${H}${detail ? 'list-detail' : 'list'}`, {});
     const q = req.query as Record<string, string>;
     let nodes = await d.hosts.nodes();
@@ -83,7 +83,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
   };
 
   const findNode = async (req: ApiRequest, id: string): Promise<ComputeNodeRecord> => {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (mv('2.53') ? !UUID_RE.test(id) : !/^\d+$/.test(id)) {
       if (mv('2.53')) throw new BadRequest(`Invalid uuid ${id}`);
       throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
@@ -97,7 +97,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/statistics',
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}statistics`, {});
         const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
         for (const n of await d.hosts.nodes()) {
@@ -112,7 +112,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/os-hypervisors/:id', schema: { params: IdParams },
       handler: async (req) => {
         req.ctx.authorize(`${H}show`, {});
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const q = req.query as Record<string, string>;
         const withServers = mv('2.53') && q.with_servers !== undefined ? bool(q.with_servers, 'with_servers') : false;
         return { hypervisor: await nodeView(req, await findNode(req, req.params.id), true, withServers) };
@@ -121,7 +121,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/uptime', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}uptime`, {});
         const n = await findNode(req, req.params.id);
         return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
@@ -130,7 +130,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/search', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}search`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -140,7 +140,7 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/servers', schema: { params: IdParams },
       handler: async (req) => {
-        if (requestMv(req, d.maxMv)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}servers`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -153,10 +153,10 @@ export function hypervisorRoutes(d: ServersDomain): RouteSpec[] {
 
 const instanceName = (id: string) => `instance-${parseInt(id.replace(/-/g, '').slice(0, 8), 16).toString(16).padStart(8, '0')}`;
 
-function serviceRoutes(d: ServersDomain): RouteSpec[] {
+function serviceRoutes(d: ComputeDomain): RouteSpec[] {
   const view = async (req: ApiRequest, s: ComputeServiceRecord, index: number) => {
-    const mv = requestMv(req, d.maxMv);
-    const zone = s.binary === 'nova-compute' ? await d.servers.ports.hostAz(s.host) : 'internal';
+    const mv = mvCheck(req);
+    const zone = s.binary === 'nova-compute' ? await d.aggregates.hostAz(s.host) : 'internal';
     return {
       id: mv('2.53') ? s.id : index, binary: s.binary, host: s.host, zone, status: s.disabled ? 'disabled' : 'enabled',
       state: s.forced_down ? 'down' : 'up', updated_at: s.updated_at.replace(/Z$/, '.000000'), disabled_reason: s.disabled_reason,
@@ -185,7 +185,7 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         req.ctx.authorize(`${SV}update`, {});
         const body = (req.body ?? {}) as Record<string, any>;
         if (!mv('2.53')) {
@@ -224,7 +224,7 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'DELETE', url: '/v2.1/os-services/:id', status: 204, schema: { params: IdParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         req.ctx.authorize(`${SV}delete`, {});
         const list = await all();
         let s: ComputeServiceRecord | undefined;
@@ -236,7 +236,7 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
           s = list[Number(req.params.id) - 1];
         }
         if (!s) throw new NotFound(`Service ${req.params.id} not found.`);
-        await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).length > 0);
+        await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).servers.length > 0);
       },
     },
   ];

@@ -2,12 +2,12 @@
 // and images-image-metadata.inc. Nova checks no policy here: the image service decides who sees
 // and changes what.
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
-import { queryInt, queryStr } from './common.js';
+import { queryInt, queryStr, invalidInput as invalid, mvCheck } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
-import { callerOf, invalid, requestMv } from './servers.common.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
 export const IMAGES_MAX_MV = '2.35';
@@ -19,7 +19,7 @@ const KeyParams = Type.Object({ image_id: Type.String(), key: Type.String() });
 
 /** Beyond its last version a proxy route is gone: Nova's VersionNotFoundForAPIMethod. */
 function upTo(req: ApiRequest, last: string): void {
-  const mv = requestMv(req);
+  const mv = mvCheck(req);
   const [a, b] = last.split('.').map(Number);
   if (mv(`${a}.${b! + 1}`)) throw new NotFound('The resource could not be found.');
 }
@@ -63,7 +63,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
     const q = req.query as Record<string, unknown>;
     const limit = queryInt(q, 'limit');
     const marker = queryStr(q, 'marker');
-    const found = await images.list(callerOf(req), { filters: filtersOf(q), marker, limit });
+    const found = await images.list(callerOf(req.ctx), { filters: filtersOf(q), marker, limit });
     const v = view();
     const body: Record<string, unknown> = { images: found.map((i) => (detail ? imageDetail(v, i) : imageBasic(v, i))) };
     if (limit !== undefined && limit > 0 && found.length === limit) {
@@ -74,7 +74,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
     }
     return body;
   };
-  const props = async (req: ApiRequest) => (await images.get(callerOf(req), (req.params as { image_id: string }).image_id)).properties;
+  const props = async (req: ApiRequest) => (await images.get(callerOf(req.ctx), (req.params as { image_id: string }).image_id)).properties;
   return [
     { method: 'GET', url: '/v2.1/images', handler: list(false) },
     { method: 'GET', url: '/v2.1/images/detail', handler: list(true) },
@@ -84,14 +84,14 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
       method: 'GET', url: '/v2.1/images/:id', schema: { params: Params },
       handler: async (req) => {
         upTo(req, IMAGES_MAX_MV);
-        return { image: imageDetail(view(), await images.get(callerOf(req), (req.params as { id: string }).id)) };
+        return { image: imageDetail(view(), await images.get(callerOf(req.ctx), (req.params as { id: string }).id)) };
       },
     },
     {
       method: 'DELETE', url: '/v2.1/images/:id', schema: { params: Params }, status: 204,
       handler: async (req) => {
         upTo(req, IMAGES_MAX_MV);
-        await images.delete(callerOf(req), (req.params as { id: string }).id);
+        await images.delete(callerOf(req.ctx), (req.params as { id: string }).id);
         return undefined;
       },
     },
@@ -105,7 +105,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         upTo(req, IMAGE_METADATA_MAX_MV);
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', (req.body as any).metadata);
-        return { metadata: await images.setMetadata(callerOf(req), (req.params as { image_id: string }).image_id, meta, false) };
+        return { metadata: await images.setMetadata(callerOf(req.ctx), (req.params as { image_id: string }).image_id, meta, false) };
       },
     },
     {
@@ -114,7 +114,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         upTo(req, IMAGE_METADATA_MAX_MV);
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', (req.body as any).metadata);
-        return { metadata: await images.setMetadata(callerOf(req), (req.params as { image_id: string }).image_id, meta, true) };
+        return { metadata: await images.setMetadata(callerOf(req.ctx), (req.params as { image_id: string }).image_id, meta, true) };
       },
     },
     {
@@ -136,7 +136,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         const meta = checkMeta('meta', (req.body as any).meta);
         if (Object.keys(meta).length !== 1) throw invalid('meta', meta, 'must have exactly one property');
         if (!(key in meta)) throw new BadRequest('Request body and URI mismatch');
-        await images.setMetadata(callerOf(req), image_id, meta, false);
+        await images.setMetadata(callerOf(req.ctx), image_id, meta, false);
         return { meta };
       },
     },
@@ -145,7 +145,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
         const { image_id, key } = req.params as { image_id: string; key: string };
-        await images.deleteMetadataKey(callerOf(req), image_id, key);
+        await images.deleteMetadataKey(callerOf(req.ctx), image_id, key);
         return undefined;
       },
     },

@@ -1,17 +1,18 @@
 // /servers/{id}/os-instance-actions (os-instance-actions.inc).
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
-import { callerOf, requestMv } from './servers.common.js';
+import { mvCheck } from './common.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
 const ShowParams = Type.Object({ server_id: Type.String(), request_id: Type.String() });
 
-export function instanceActionRoutes(d: ServersDomain): RouteSpec[] {
+export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
   const view = (a: ActionRecord, mv: (v: string) => boolean) => ({
     action: a.action, instance_uuid: a.instance_uuid, message: a.message, project_id: a.project_id, request_id: a.request_id,
     start_time: a.start_time, user_id: a.user_id, ...(mv('2.58') ? { updated_at: a.updated_at } : {}),
@@ -20,11 +21,11 @@ export function instanceActionRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions', schema: { params: Params },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
-        const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
+        const mv = mvCheck(req);
+        const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}list`, { project_id: s.project_id });
         const q = req.query as Record<string, string>;
-        let actions = await d.servers.store.actions(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
+        let actions = await d.instanceActions.list(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
         if (mv('2.58')) {
           if (q.marker) {
             const i = actions.findIndex((a) => a.request_id === q.marker);
@@ -42,16 +43,15 @@ export function instanceActionRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions/:request_id', schema: { params: ShowParams },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
-        const s = await d.servers.get(req.params.server_id, callerOf(req), { allowDeleted: true });
+        const mv = mvCheck(req);
+        const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), { allowDeleted: true });
         req.ctx.authorize(`${A}show`, { project_id: s.project_id });
-        const a = await d.servers.store.action(s.id, req.params.request_id);
-        if (!a) throw new NotFound(`Action ${req.params.request_id} not found`);
+        const a = await d.instanceActions.get(s.id, req.params.request_id);
         const out: Record<string, unknown> = view(a, mv);
         const canEvents = req.ctx.can(`${A}events`, { project_id: s.project_id });
         if (canEvents || mv('2.51')) {
           const details = req.ctx.can(`${A}events:details`, { project_id: s.project_id });
-          out.events = (await d.servers.store.events(a.id)).map((e) => ({
+          out.events = (await d.instanceActions.events(a)).map((e) => ({
             event: e.event, start_time: e.start_time, finish_time: e.finish_time, result: e.result,
             ...(canEvents ? { traceback: e.traceback } : {}),
             ...(mv('2.62') ? { hostId: e.host ? createHash('sha224').update(`${s.project_id}${e.host}`).digest('hex') : '', ...(details ? { host: e.host ?? '' } : {}) } : {}),

@@ -2,7 +2,7 @@
 // usage audit for the last completed period, now or before a given time.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { Type } from '@sinclair/typebox';
 
 const P = 'os_compute_api:os-instance-usage-audit-log:';
@@ -19,7 +19,7 @@ function parseBefore(text: string): Date {
   return t;
 }
 
-export function instanceUsageAuditLogRoutes(d: ServersDomain): RouteSpec[] {
+export function instanceUsageAuditLogRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'GET', url: '/v2.1/os-instance_usage_audit_log',

@@ -4,8 +4,8 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { InterfaceAttachment, InterfacesService } from '../domain/interfaces.service.js';
 import { isUuid } from '../domain/security-groups.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { mv } from './common.js';
 import { loadServer } from './servers.routes.js';
 
 const P = 'os_compute_api:os-attach-interfaces';
@@ -45,8 +45,8 @@ function attachRequest(body: unknown, tagAllowed: boolean): { portId?: string; n
   return { portId: portId as string | undefined, networkId: networkId as string | undefined, fixedIp };
 }
 
-export function interfaceRoutes(interfaces: InterfacesService, d: ServersDomain): RouteSpec[] {
-  const withTag = (req: ApiRequest) => requestMv(req, d.maxMv)('2.70');
+export function interfaceRoutes(interfaces: InterfacesService, d: ComputeDomain): RouteSpec[] {
+  const withTag = (req: ApiRequest) => mv(req, '2.70');
   return [
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-interface', schema: { params: Params },
@@ -59,7 +59,7 @@ export function interfaceRoutes(interfaces: InterfacesService, d: ServersDomain)
     {
       method: 'POST', url: '/v2.1/servers/:server_id/os-interface', schema: { params: Params },
       handler: async (req) => {
-        const attach = attachRequest(req.body, requestMv(req, d.maxMv)('2.49'));
+        const attach = attachRequest(req.body, mv(req, '2.49'));
         const s = await loadServer(d, req, `${P}:create`);
         return { interfaceAttachment: interfaceView(await interfaces.attach(s, attach), withTag(req)) };
       },

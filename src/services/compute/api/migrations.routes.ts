@@ -3,18 +3,17 @@
 // from 2.80.
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { MigrationRecord } from '../store/migrations.store.js';
-import { queryInt, queryStr } from './common.js';
-import { requestMv } from './servers.common.js';
+import { queryInt, queryStr, mvCheck } from './common.js';
 
 /** Nova's DB datetimes as its migration views print them. */
 const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
 const intId = (id: string | null) => (id !== null && /^\d+$/.test(id) ? Number(id) : null);
 const LIVE_IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating'];
 
-export function migrationView(req: ApiRequest, d: ServersDomain, m: MigrationRecord): Record<string, unknown> {
-  const mv = requestMv(req, d.maxMv);
+export function migrationView(req: ApiRequest, d: ComputeDomain, m: MigrationRecord): Record<string, unknown> {
+  const mv = mvCheck(req);
   const out: Record<string, unknown> = {
     id: m.id, status: m.status, instance_uuid: m.instance_uuid, source_node: m.source_node, source_compute: m.source_compute,
     dest_node: m.dest_node, dest_compute: m.dest_compute, dest_host: m.dest_host,
@@ -44,12 +43,12 @@ function isoParam(q: Record<string, unknown>, field: string): string | undefined
   return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-export function migrationRoutes(d: ServersDomain): RouteSpec[] {
+export function migrationRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'GET', url: '/v2.1/os-migrations',
     handler: async (req) => {
       req.ctx.authorize('os_compute_api:os-migrations:index', {});
-      const mv = requestMv(req, d.maxMv);
+      const mv = mvCheck(req);
       const q = req.query as Record<string, unknown>;
       const changesSince = mv('2.59') ? isoParam(q, 'changes-since') : undefined;
       const changesBefore = mv('2.66') ? isoParam(q, 'changes-before') : undefined;

@@ -1,12 +1,12 @@
 // /os-networks and /os-tenant-networks: read-only proxies to Neutron, 404 from 2.36; the
 // nova-network write operations are gone (410).
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ApiError } from '../../../core/errors/errors.js';
 import type { NetworksService } from '../domain/networks.service.js';
 import { NovaFault } from '../faults.js';
-import { isAdmin } from './common.js';
 import { networkView, tenantNetworkView } from './networks.view.js';
-import { netCaller, proxyApi } from './security-groups.routes.js';
+import { proxyApi } from './security-groups.routes.js';
 
 const gone = (): ApiError => new NovaFault(410, 'This API only works with *nova-network*, which was removed.');
 
@@ -17,7 +17,7 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize('os_compute_api:os-networks:list', { project_id: req.ctx.projectId });
-        return { networks: (await nets.list(netCaller(req))).map((n) => networkView(n, isAdmin(req))) };
+        return { networks: (await nets.list(callerOf(req.ctx))).map((n) => networkView(n, callerOf(req.ctx).isAdmin)) };
       },
     },
     {
@@ -25,7 +25,7 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize('os_compute_api:os-networks:show', { project_id: req.ctx.projectId });
-        return { network: networkView(await nets.get(netCaller(req), req.params.id), isAdmin(req)) };
+        return { network: networkView(await nets.get(callerOf(req.ctx), req.params.id), callerOf(req.ctx).isAdmin) };
       },
     },
     { method: 'POST', url: '/v2.1/os-networks', handler: async () => { throw gone(); } },
@@ -37,7 +37,7 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize('os_compute_api:os-tenant-networks:list', { project_id: req.ctx.projectId });
-        return { networks: (await nets.list(netCaller(req))).map(tenantNetworkView) };
+        return { networks: (await nets.list(callerOf(req.ctx))).map(tenantNetworkView) };
       },
     },
     {
@@ -45,7 +45,7 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
       handler: async (req) => {
         proxyApi(req);
         req.ctx.authorize('os_compute_api:os-tenant-networks:show', { project_id: req.ctx.projectId });
-        return { network: tenantNetworkView(await nets.get(netCaller(req), req.params.id)) };
+        return { network: tenantNetworkView(await nets.get(callerOf(req.ctx), req.params.id)) };
       },
     },
     { method: 'POST', url: '/v2.1/os-tenant-networks', handler: async () => { throw gone(); } },

@@ -1,12 +1,13 @@
 // /os-security-groups, /os-security-group-rules (proxies to Neutron, 404 from 2.36) and
 // GET /servers/{id}/os-security-groups (every version).
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { SecurityGroupsService } from '../domain/security-groups.service.js';
 import { isUuid } from '../domain/security-groups.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
-import { invalidInput, isAdmin, mv, queryInt } from './common.js';
+import { invalidInput, mv, queryInt } from './common.js';
 import { loadServer } from './servers.routes.js';
 import { securityGroupRuleView, securityGroupView } from './security-groups.view.js';
 
@@ -15,10 +16,6 @@ const P = 'os_compute_api:os-security-groups:';
 /** The proxy APIs are gone from 2.36: Nova answers 404 as for an unknown resource. */
 export function proxyApi(req: ApiRequest): void {
   if (mv(req, MV.networkProxies)) throw new NotFound('The resource could not be found.');
-}
-
-export function netCaller(req: ApiRequest) {
-  return { projectId: req.ctx.projectId, isAdmin: isAdmin(req) };
 }
 
 /** Nova's create/update body: name and description strings of at most 255 characters. */
@@ -36,7 +33,7 @@ function groupBody(body: unknown): { name: string; description: string } {
   return { name: g.name as string, description: g.description as string };
 }
 
-export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersDomain): RouteSpec[] {
+export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain): RouteSpec[] {
   const authorize = (req: ApiRequest, action: string) => req.ctx.authorize(`${P}${action}`, { project_id: req.ctx.projectId });
   return [
     {
@@ -48,7 +45,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
         // NOTE: common.limited: limit 0 or none is osapi_max_limit (1000).
         const limit = Math.min(queryInt(q, 'limit') || 1000, 1000);
         const offset = queryInt(q, 'offset') ?? 0;
-        return { security_groups: (await sg.list(netCaller(req), { allTenants: q.all_tenants !== undefined, offset, limit })).map(securityGroupView) };
+        return { security_groups: (await sg.list(callerOf(req.ctx), { allTenants: q.all_tenants !== undefined, offset, limit })).map(securityGroupView) };
       },
     },
     {
@@ -56,7 +53,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
       handler: async (req) => {
         proxyApi(req);
         authorize(req, 'show');
-        return { security_group: securityGroupView(await sg.get(netCaller(req), req.params.id)) };
+        return { security_group: securityGroupView(await sg.get(callerOf(req.ctx), req.params.id)) };
       },
     },
     {
@@ -65,7 +62,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
         proxyApi(req);
         const b = groupBody(req.body);
         authorize(req, 'create');
-        return { security_group: securityGroupView(await sg.create(netCaller(req), b.name, b.description)) };
+        return { security_group: securityGroupView(await sg.create(callerOf(req.ctx), b.name, b.description)) };
       },
     },
     {
@@ -74,7 +71,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
         proxyApi(req);
         const b = groupBody(req.body);
         authorize(req, 'update');
-        return { security_group: securityGroupView(await sg.update(netCaller(req), req.params.id, b.name, b.description)) };
+        return { security_group: securityGroupView(await sg.update(callerOf(req.ctx), req.params.id, b.name, b.description)) };
       },
     },
     {
@@ -82,7 +79,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
       handler: async (req) => {
         proxyApi(req);
         authorize(req, 'delete');
-        await sg.delete(netCaller(req), req.params.id);
+        await sg.delete(callerOf(req.ctx), req.params.id);
         req.reply.code(202);
       },
     },
@@ -100,7 +97,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
         if (!isUuid(r.parent_group_id)) throw invalidInput('parent_group_id', r.parent_group_id, `'${String(r.parent_group_id)}' is not a 'uuid'`);
         if (r.group_id !== undefined && r.group_id !== null && !isUuid(r.group_id)) throw invalidInput('group_id', r.group_id, `'${String(r.group_id)}' is not a 'uuid'`);
         authorize(req, 'rule:create');
-        const rule = await sg.createRule(netCaller(req), {
+        const rule = await sg.createRule(callerOf(req.ctx), {
           parentGroupId: r.parent_group_id, groupId: r.group_id as string | null | undefined,
           ipProtocol: r.ip_protocol, fromPort: r.from_port, toPort: r.to_port, cidr: r.cidr,
         });
@@ -112,15 +109,15 @@ export function securityGroupRoutes(sg: SecurityGroupsService, servers: ServersD
       handler: async (req) => {
         proxyApi(req);
         authorize(req, 'rule:delete');
-        await sg.deleteRule(netCaller(req), req.params.id);
+        await sg.deleteRule(callerOf(req.ctx), req.params.id);
         req.reply.code(202);
       },
     },
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-security-groups',
       handler: async (req) => {
-        const s = await loadServer(servers, req, `${P}list`);
-        return { security_groups: (await sg.ofServer(netCaller(req), s.id)).map(securityGroupView) };
+        const s = await loadServer(d, req, `${P}list`);
+        return { security_groups: (await sg.ofServer(callerOf(req.ctx), s.id)).map(securityGroupView) };
       },
     },
   ];

@@ -1,20 +1,18 @@
 // POST /servers/{id}/action (servers-actions.inc): one body key names the action.
-import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
-import { callerOf, invalid, requestMv } from './servers.common.js';
+import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 
-/** The end user as Neutron sees them through the proxies. */
-const proxyCaller = (req: ApiRequest) => ({ projectId: req.ctx.projectId, isAdmin: req.ctx.can('context_is_admin', {}) });
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
-type Handler = (d: ServersDomain, req: ApiRequest, arg: any) => Promise<unknown>;
+type Handler = (d: ComputeDomain, req: ApiRequest, arg: any) => Promise<unknown>;
 
 const S = 'os_compute_api:servers:';
 const nullBody = (name: string, arg: unknown) => {
@@ -23,10 +21,10 @@ const nullBody = (name: string, arg: unknown) => {
   }
 };
 
-const simple = (policy: string, action: Parameters<ServersDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
+const simple = (policy: string, action: Parameters<ComputeDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
   nullBody(name, arg);
   const s = await loadServer(d, req, policy);
-  await d.servers.act(callerOf(req), s.id, action);
+  await d.servers.act(callerOf(req.ctx), s.id, action);
   req.reply.code(202);
   return undefined;
 };
@@ -41,7 +39,7 @@ const ACTIONS: Record<string, Handler> = {
   async shelve(d, req, arg) {
     nullBody('shelve', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:shelve');
-    await d.servers.shelve(callerOf(req), s.id);
+    await d.servers.shelve(callerOf(req.ctx), s.id);
     req.reply.code(202);
     return undefined;
   },
@@ -52,7 +50,7 @@ const ACTIONS: Record<string, Handler> = {
   async confirmResize(d, req, arg) {
     nullBody('confirmResize', arg);
     const s = await loadServer(d, req, `${S}confirm_resize`);
-    await d.servers.act(callerOf(req), s.id, 'confirmResize');
+    await d.servers.act(callerOf(req.ctx), s.id, 'confirmResize');
     req.reply.code(204);
     return undefined;
   },
@@ -61,17 +59,17 @@ const ACTIONS: Record<string, Handler> = {
     const type = String(arg.type).toUpperCase();
     if (type !== 'SOFT' && type !== 'HARD') throw invalid('type', arg.type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
     const s = await loadServer(d, req, `${S}reboot`);
-    await d.servers.act(callerOf(req), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
+    await d.servers.act(callerOf(req.ctx), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
     req.reply.code(202);
     return undefined;
   },
   async unshelve(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (arg !== null && arg !== undefined && !mv('2.77')) throw invalid('unshelve', arg, "is not of type 'null'");
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
-    if (az && !(await d.servers.ports.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
-    await d.servers.act(callerOf(req), s.id, 'unshelve', az ? { availabilityZone: az } : {});
+    if (az && !(await d.aggregates.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
+    await d.servers.act(callerOf(req.ctx), s.id, 'unshelve', az ? { availabilityZone: az } : {});
     req.reply.code(202);
     return undefined;
   },
@@ -82,7 +80,7 @@ const ACTIONS: Record<string, Handler> = {
     if (arg.state === undefined) throw invalid('os-resetState', arg, "'state' is a required property");
     if (arg.state !== 'active' && arg.state !== 'error') throw invalid('state', arg.state, `${JSON.stringify(arg.state)} is not one of ['active', 'error']`);
     const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:reset_state');
-    await d.servers.resetState(callerOf(req), s.id, arg.state);
+    await d.servers.resetState(callerOf(req.ctx), s.id, arg.state);
     req.reply.code(202);
     return undefined;
   },
@@ -95,7 +93,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async lock(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     let reason: string | null = null;
     if (arg !== null && arg !== undefined && mv('2.73')) {
       if (typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'object', 'null'");
@@ -106,7 +104,7 @@ const ACTIONS: Record<string, Handler> = {
       }
     }
     const s = await loadServer(d, req, 'os_compute_api:os-lock-server:lock');
-    await d.servers.lock(callerOf(req), s.id, reason);
+    await d.servers.lock(callerOf(req.ctx), s.id, reason);
     req.reply.code(202);
     return undefined;
   },
@@ -114,7 +112,7 @@ const ACTIONS: Record<string, Handler> = {
     nullBody('unlock', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-lock-server:unlock');
     if (s.locked && s.locked_by === 'admin') req.ctx.authorize('os_compute_api:os-lock-server:unlock:unlock_override', { project_id: s.project_id });
-    await d.servers.unlock({ ...callerOf(req), isAdmin: true }, s.id);
+    await d.servers.unlock({ ...callerOf(req.ctx), isAdmin: true }, s.id);
     req.reply.code(202);
     return undefined;
   },
@@ -123,10 +121,10 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-rescue');
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
     if (arg?.rescue_image_ref !== undefined) {
-      const img = await d.servers.ports.image?.find(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req));
+      const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req.ctx));
       if (!img) throw new BadRequest('Rescue image could not be found');
     }
-    await d.servers.act(callerOf(req), s.id, 'rescue');
+    await d.servers.act(callerOf(req.ctx), s.id, 'rescue');
     return { adminPass: pass };
   },
   async resize(d, req, arg) {
@@ -135,12 +133,12 @@ const ACTIONS: Record<string, Handler> = {
     if (typeof arg.flavorRef !== 'string' && typeof arg.flavorRef !== 'number' || String(arg.flavorRef) === '') throw invalid('flavorRef', arg.flavorRef, 'is not valid');
     const s = await loadServer(d, req, `${S}resize`);
     if (arg['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(arg['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', arg['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
-    await d.servers.resize(callerOf(req), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
+    await d.servers.resize(callerOf(req.ctx), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
     req.reply.code(202);
     return undefined;
   },
   async rebuild(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (typeof arg !== 'object' || arg === null || arg.imageRef === undefined) throw invalid('rebuild', arg, "'imageRef' is a required property");
     const allowed = new Set(['imageRef', 'name', 'adminPass', 'metadata', 'preserve_ephemeral', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
       ...(mv('2.57') ? [] : ['personality']), ...(mv('2.19') ? ['description'] : []), ...(mv('2.54') ? ['key_name'] : []), ...(mv('2.57') ? ['user_data'] : []),
@@ -150,7 +148,7 @@ const ACTIONS: Record<string, Handler> = {
     if (arg.name !== undefined && (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255)) throw invalid('name', arg.name, 'is not valid');
     if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
     const s = await loadServer(d, req, `${S}rebuild`);
-    const updated = await d.servers.rebuild(callerOf(req), s.id, arg);
+    const updated = await d.servers.rebuild(callerOf(req.ctx), s.id, arg);
     req.reply.code(202);
     const body = await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false });
     // NOTE: Nova adds key_name (2.54) and user_data (2.57) to the rebuild view.
@@ -159,7 +157,7 @@ const ACTIONS: Record<string, Handler> = {
     return { server: { ...body, adminPass: (arg.adminPass as string | undefined) ?? newPassword() } };
   },
   async createImage(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     if (typeof arg !== 'object' || arg === null || arg.name === undefined) throw invalid('createImage', arg, "'name' is a required property");
     for (const k of Object.keys(arg)) if (!['name', 'metadata'].includes(k)) throw invalid('createImage', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
@@ -170,14 +168,14 @@ const ACTIONS: Record<string, Handler> = {
       if (v.length > 255) throw invalid(`metadata/${k}`, v, `'${v}' is too long`);
     }
     const s = await loadServer(d, req, `${S}create_image`);
-    const imageId = await d.servers.createImage(callerOf(req), s.id, arg.name, arg.metadata ?? {});
+    const imageId = await d.servers.createImage(callerOf(req.ctx), s.id, arg.name, arg.metadata ?? {});
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };
     req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
     return undefined;
   },
   async createBackup(d, req, arg) {
-    const mv = requestMv(req, d.maxMv);
+    const mv = mvCheck(req);
     // NOTE: Nova's create_backup schema: name, backup_type, rotation (>= 0) required; metadata optional.
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('createBackup', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (!['name', 'backup_type', 'rotation', 'metadata'].includes(k)) throw invalid('createBackup', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
@@ -188,7 +186,7 @@ const ACTIONS: Record<string, Handler> = {
     if (typeof rotation !== 'number' || !Number.isInteger(rotation) || rotation < 0) throw invalid('rotation', arg.rotation, 'is not valid');
     if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
     const s = await loadServer(d, req, 'os_compute_api:os-create-backup');
-    const imageId = await d.servers.createBackup(callerOf(req), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
+    const imageId = await d.servers.createBackup(callerOf(req.ctx), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };
     req.reply.header('Location', `${d.computeUrl().replace(/\/compute$/, '/image')}/v2/images/${imageId}`);
@@ -204,15 +202,7 @@ const ACTIONS: Record<string, Handler> = {
       length = n === -1 ? undefined : n;
     }
     const s = await loadServer(d, req, 'os_compute_api:os-console-output');
-    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
-    try {
-      const full = await d.driver.getConsoleOutput(s.host, s.id);
-      // NOTE: Nova's _tail_log: the last `length` items of output.split('\n') (a trailing '' counts).
-      if (length === undefined) return { output: full };
-      return { output: length === 0 ? '' : full.split('\n').slice(-length).join('\n') };
-    } catch {
-      throw new Conflict(`Instance ${s.id} is not ready`);
-    }
+    return { output: await d.consoleOutput(s, length) };
   },
   async 'os-getVNCConsole'(d, req, arg) {
     const type = arg?.type;
@@ -225,22 +215,19 @@ const ACTIONS: Record<string, Handler> = {
   async addSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
-    await d.networkProxy?.securityGroups.addToServer(proxyCaller(req), s.id, arg.name);
-    if (!s.security_groups.some((g) => g.name === arg.name)) await d.servers.store.update(s.id, { security_groups: [...s.security_groups, { name: arg.name }] });
+    await d.servers.addSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
   async removeSecurityGroup(d, req, arg) {
     if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
-    if (d.networkProxy) await d.networkProxy.securityGroups.removeFromServer(proxyCaller(req), s.id, arg.name);
-    else if (!s.security_groups.some((g) => g.name === arg.name)) throw new NotFound(`Security group ${arg.name} not associated with the instance ${s.id}`);
-    await d.servers.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== arg.name) });
+    await d.servers.removeSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
   async addFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: addFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('addFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address' && k !== 'fixed_address') throw invalid('addFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('addFloatingIp', arg, "'address' is a required property");
@@ -248,25 +235,25 @@ const ACTIONS: Record<string, Handler> = {
       if (arg[k] !== undefined && (typeof arg[k] !== 'string' || !isIp(arg[k]))) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
     }
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:add');
-    await d.networkProxy.floatingIps.addToServer(proxyCaller(req), s.id, arg.address, arg.fixed_address);
+    await d.floatingIps.addToServer(callerOf(req.ctx), s.id, arg.address, arg.fixed_address);
     req.reply.code(202);
     return undefined;
   },
   async removeFloatingIp(d, req, arg) {
-    if (requestMv(req, d.maxMv)(MV.floatingIpActionsRemoved) || !d.networkProxy) throw new BadRequest('There is no such action: removeFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('removeFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
     for (const k of Object.keys(arg)) if (k !== 'address') throw invalid('removeFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
     if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
     if (typeof arg.address !== 'string' || !isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
-    await d.networkProxy.floatingIps.removeFromServer(proxyCaller(req), s.id, arg.address);
+    await d.floatingIps.removeFromServer(callerOf(req.ctx), s.id, arg.address);
     req.reply.code(202);
     return undefined;
   },
   async restore(d, req, arg) {
     nullBody('restore', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-deferred-delete:restore');
-    await d.servers.act(callerOf(req), s.id, 'restore');
+    await d.servers.act(callerOf(req.ctx), s.id, 'restore');
     req.reply.code(202);
     return undefined;
   },
@@ -276,9 +263,8 @@ const ACTIONS: Record<string, Handler> = {
   },
 };
 
-export async function consoleUrl(d: ServersDomain, serverId: string, protocol: string, type: string): Promise<string> {
-  const token = randomBytes(16).toString('hex');
-  await d.servers.store.addConsole(token, serverId, protocol, type);
+export async function consoleUrl(d: ComputeDomain, serverId: string, protocol: string, type: string): Promise<string> {
+  const token = await d.servers.openConsole(serverId, protocol, type);
   const base = d.computeUrl().replace(/\/compute$/, '');
   if (protocol === 'vnc') return `${base}/vnc_lite.html?path=%3Ftoken%3D${token}`;
   if (protocol === 'spice') return `${base}/spice_auto.html?token=${token}`;
@@ -286,7 +272,7 @@ export async function consoleUrl(d: ServersDomain, serverId: string, protocol: s
   return `${base}/${protocol}?token=${token}`;
 }
 
-export function serverActionRoutes(d: ServersDomain): RouteSpec[] {
+export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'POST', url: '/v2.1/servers/:server_id/action',
@@ -302,7 +288,7 @@ export function serverActionRoutes(d: ServersDomain): RouteSpec[] {
       method: 'POST', url: '/v2.1/servers/:server_id/remote-consoles',
       schema: { params: ServerParams, body: Type.Object({ remote_console: Type.Object({ protocol: Type.String(), type: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         if (!mv('2.6')) throw new NotFound('The resource could not be found.');
         const { protocol, type } = req.body.remote_console as { protocol: string; type: string };
         const valid: Record<string, string[]> = { vnc: ['novnc', 'xvpvnc'], spice: ['spice-html5'], serial: ['serial'], rdp: ['rdp-html5'], mks: ['webmks'] };

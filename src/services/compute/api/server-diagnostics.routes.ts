@@ -2,8 +2,8 @@
 // Nova's common format from 2.48 and as a libvirt-style flat dict before.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { GuestDiagnostics } from '../../../drivers/hypervisor/hypervisor-driver.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { mv } from './common.js';
 import { loadServer, ServerParams } from './servers.routes.js';
 
 /** 2.48's view (nova/api/openstack/compute/views/server_diagnostics.py). */
@@ -40,13 +40,13 @@ export function legacyDiagnosticsView(g: GuestDiagnostics): Record<string, numbe
   return out;
 }
 
-export function serverDiagnosticsRoutes(d: ServersDomain): RouteSpec[] {
+export function serverDiagnosticsRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'GET', url: '/v2.1/servers/:server_id/diagnostics', schema: { params: ServerParams },
     handler: async (req) => {
       const s = await loadServer(d, req, 'os_compute_api:os-server-diagnostics');
       const g = await d.diagnostics(s);
-      return requestMv(req, d.maxMv)('2.48') ? diagnosticsView(g) : legacyDiagnosticsView(g);
+      return mv(req, '2.48') ? diagnosticsView(g) : legacyDiagnosticsView(g);
     },
   }];
 }

@@ -3,17 +3,17 @@
 // tag, 422 no host); the response is 207 when any was not accepted.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ExternalEvent } from '../domain/servers.service.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { invalid, requestMv } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { invalidInput as invalid, mvCheck } from './common.js';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const STATUSES = ['failed', 'completed', 'in-progress'];
 
-export function serverExternalEventRoutes(d: ServersDomain): RouteSpec[] {
+export function serverExternalEventRoutes(d: ComputeDomain): RouteSpec[] {
   return [{
     method: 'POST', url: '/v2.1/os-server-external-events',
     handler: async (req) => {
-      const mv = requestMv(req, d.maxMv);
+      const mv = mvCheck(req);
       // NOTE: the event names each microversion adds (2.51, 2.76, 2.82).
       const names = ['network-changed', 'network-vif-plugged', 'network-vif-unplugged', 'network-vif-deleted',
         ...(mv('2.51') ? ['volume-extended'] : []), ...(mv('2.76') ? ['power-update'] : []), ...(mv('2.82') ? ['accelerator-request-bound'] : [])];

@@ -1,9 +1,10 @@
 // /servers/{id}/metadata and /servers/{id}/metadata/{key} (server-metadata.inc).
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
-import { callerOf, invalid } from './servers.common.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import { invalidInput as invalid } from './common.js';
 import { loadServer } from './servers.routes.js';
 
 const M = 'os_compute_api:server-metadata:';
@@ -20,7 +21,7 @@ function checkMeta(field: string, value: unknown): Record<string, string> {
   return value as Record<string, string>;
 }
 
-export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
+export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
   const wrapperOnly = (body: any, key: string) => {
     if (typeof body !== 'object' || body === null || !(key in body)) throw new BadRequest(`Invalid input for field/attribute ${key}. '${key}' is a required property`);
     for (const k of Object.keys(body)) if (k !== key) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
@@ -36,7 +37,7 @@ export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', req.body.metadata);
         const s = await loadServer(d, req, `${M}create`);
-        return { metadata: await d.servers.setMetadata(callerOf(req), s.id, meta, false) };
+        return { metadata: await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, false) };
       },
     },
     {
@@ -45,7 +46,7 @@ export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
         wrapperOnly(req.body, 'metadata');
         const meta = checkMeta('metadata', req.body.metadata);
         const s = await loadServer(d, req, `${M}update_all`);
-        return { metadata: await d.servers.setMetadata(callerOf(req), s.id, meta, true) };
+        return { metadata: await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, true) };
       },
     },
     {
@@ -66,7 +67,7 @@ export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
         if (keys.length !== 1) throw invalid('meta', req.body.meta, keys.length === 0 ? '{} does not have enough properties' : 'has too many properties');
         if (keys[0] !== req.params.key) throw new BadRequest('Request body and URI mismatch');
         const s = await loadServer(d, req, `${M}update`);
-        await d.servers.setMetadata(callerOf(req), s.id, meta, false);
+        await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, false);
         return { meta };
       },
     },
@@ -74,7 +75,7 @@ export function serverMetadataRoutes(d: ServersDomain): RouteSpec[] {
       method: 'DELETE', url: '/v2.1/servers/:server_id/metadata/:key', status: 204, schema: { params: KeyParams },
       handler: async (req) => {
         const s = await loadServer(d, req, `${M}delete`);
-        await d.servers.deleteMetadataKey(callerOf(req), s.id, req.params.key);
+        await d.servers.deleteMetadataKey(callerOf(req.ctx), s.id, req.params.key);
       },
     },
   ];

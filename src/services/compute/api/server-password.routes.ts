@@ -1,14 +1,14 @@
 // /servers/{id}/os-server-password (os-server-password.inc): the encrypted password the guest
 // posted to the metadata service ('' when none), and clearing it.
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { passwordOf } from '../domain/servers.service.js';
-import { callerOf } from './servers.common.js';
 import { loadServer, ServerParams } from './servers.routes.js';
 
 const P = 'os_compute_api:os-server-password:';
 
-export function serverPasswordRoutes(d: ServersDomain): RouteSpec[] {
+export function serverPasswordRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'GET', url: '/v2.1/servers/:server_id/os-server-password', schema: { params: ServerParams },
@@ -18,7 +18,7 @@ export function serverPasswordRoutes(d: ServersDomain): RouteSpec[] {
       method: 'DELETE', url: '/v2.1/servers/:server_id/os-server-password', schema: { params: ServerParams }, status: 204,
       handler: async (req) => {
         const s = await loadServer(d, req, `${P}clear`);
-        await d.servers.clearPassword(callerOf(req), s.id);
+        await d.servers.clearPassword(callerOf(req.ctx), s.id);
         return undefined;
       },
     },

@@ -2,9 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { requestMv } from './servers.common.js';
+import { mv } from './common.js';
 import { checkTags, loadServer } from './servers.routes.js';
 
 const T = 'os_compute_api:os-server-tags:';
@@ -12,9 +12,9 @@ const Params = Type.Object({ server_id: Type.String() });
 const TagParams = Type.Object({ server_id: Type.String(), tag: Type.String() });
 const EDITABLE = new Set(['active', 'paused', 'suspended', 'stopped', 'shelved', 'shelved_offloaded', 'error', 'resized', 'rescued', 'building']);
 
-export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
+export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
   const load = async (req: ApiRequest, policy: string, change = false): Promise<InstanceRecord> => {
-    if (!requestMv(req, d.maxMv)('2.26')) throw new NotFound('The resource could not be found.');
+    if (!mv(req, '2.26')) throw new NotFound('The resource could not be found.');
     const s = await loadServer(d, req, policy);
     if (change && (!EDITABLE.has(s.vm_state) || s.task_state !== null && s.vm_state !== 'building')) {
       throw new Conflict(`Cannot 'update tags' instance ${s.id} while it is in vm_state ${s.vm_state}`);
@@ -22,7 +22,7 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
     return s;
   };
   return [
-    { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.servers.store.tags((await load(req, `${T}index`)).id) }) },
+    { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.serverTags.list((await load(req, `${T}index`)).id) }) },
     {
       method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params },
       handler: async (req) => {
@@ -30,20 +30,18 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
         if (typeof body !== 'object' || body === null || !('tags' in body)) throw new BadRequest("Invalid input for field/attribute tags. 'tags' is a required property");
         const tags = checkTags(body.tags);
         const s = await load(req, `${T}update_all`, true);
-        await d.servers.store.setTags(s.id, tags);
-        await d.servers.store.update(s.id, {});
-        return { tags: await d.servers.store.tags(s.id) };
+        return { tags: await d.serverTags.replace(s.id, tags) };
       },
     },
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags', status: 204, schema: { params: Params },
-      handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.servers.store.setTags(s.id, []); await d.servers.store.update(s.id, {}); },
+      handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.serverTags.replace(s.id, []); },
     },
     {
       method: 'GET', url: '/v2.1/servers/:server_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const s = await load(req, `${T}show`);
-        if (!(await d.servers.store.tags(s.id)).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
+        if (!(await d.serverTags.list(s.id)).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
       },
     },
     {
@@ -52,11 +50,7 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
         const tag = String(req.params.tag);
         checkTags([tag]);
         const s = await load(req, `${T}update`, true);
-        const existing = await d.servers.store.tags(s.id);
-        if (existing.includes(tag)) { req.reply.code(204); return undefined; }
-        if (existing.length >= 50) throw new BadRequest(`Instance ${s.id} has too many tags: 50`);
-        await d.servers.store.addTag(s.id, tag);
-        await d.servers.store.update(s.id, {});
+        if (!(await d.serverTags.add(s.id, tag))) { req.reply.code(204); return undefined; }
         req.reply.code(201).header('Location', `${d.computeUrl()}/v2.1/servers/${s.id}/tags/${encodeURIComponent(tag)}`);
         return undefined;
       },
@@ -65,8 +59,7 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const s = await load(req, `${T}delete`, true);
-        if (!(await d.servers.store.removeTag(s.id, req.params.tag))) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
-        await d.servers.store.update(s.id, {});
+        await d.serverTags.remove(s.id, req.params.tag);
       },
     },
   ];

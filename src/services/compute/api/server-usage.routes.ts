@@ -2,10 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { bool, callerOf, requestMv } from './servers.common.js';
+import { trueFalse as bool, mvCheck } from './common.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -33,14 +33,14 @@ function serverUsage(s: InstanceRecord, start: Date, end: Date) {
   };
 }
 
-async function usages(d: ServersDomain, req: ApiRequest, projectId: string | null) {
+async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | null) {
   const q = req.query as Record<string, string>;
   const now = new Date();
   const start = parseTime(q.start, new Date(now.getTime() - 86400_000), 'start');
   const end = parseTime(q.end, now, 'end');
   if (start > end) throw new BadRequest('Invalid start time. The start time cannot occur after the end time.');
-  const mv = requestMv(req, d.maxMv);
-  let rows = await d.servers.store.usageRows(projectId, start.toISOString(), end.toISOString());
+  const mv = mvCheck(req);
+  let rows = await d.servers.usage(projectId, start.toISOString(), end.toISOString());
   if (mv('2.40') && q.marker) {
     const i = rows.findIndex((r) => r.id === q.marker);
     if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
@@ -61,7 +61,7 @@ async function usages(d: ServersDomain, req: ApiRequest, projectId: string | nul
   return { summary, rows, limit, start, end };
 }
 
-export function serverUsageRoutes(d: ServersDomain): RouteSpec[] {
+export function serverUsageRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'GET', url: '/v2.1/os-simple-tenant-usage',
@@ -88,7 +88,6 @@ export function serverUsageRoutes(d: ServersDomain): RouteSpec[] {
         if (limit !== undefined && rows.length === limit && rows.length > 0) {
           out.tenant_usage_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/os-simple-tenant-usage/${req.params.tenant_id}?limit=${limit}&marker=${rows[rows.length - 1]!.id}` }];
         }
-        void callerOf;
         return out;
       },
     },

@@ -1,44 +1,42 @@
 // /servers: create, list, detail, show, update, delete (Nova v2.1 servers.inc).
 import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ServersDomain } from '../domain/servers-domain.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
-import { bool, callerOf, invalid, requestMv } from './servers.common.js';
+import { trueFalse as bool, invalidInput as invalid, mvCheck } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
 
 const P = 'os_compute_api:servers:';
 export const ServerParams = Type.Object({ server_id: Type.String() });
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-export function viewContext(d: ServersDomain, req: ApiRequest, projectId?: string): ViewContext {
+export function viewContext(d: ComputeDomain, req: ApiRequest, projectId?: string): ViewContext {
   const target = { project_id: projectId ?? req.ctx.projectId };
   return {
-    computeUrl: d.computeUrl(), mv: requestMv(req, d.maxMv),
+    computeUrl: d.computeUrl(), mv: mvCheck(req),
     extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', target),
-    isAdmin: callerOf(req).isAdmin,
+    isAdmin: callerOf(req.ctx).isAdmin,
     extraSpecs: req.ctx.can(`${P}show:flavor-extra-specs`, target),
   };
 }
 
 /** Show body of one server with its fault, tags and host status as the microversion asks. */
-export async function showServer(d: ServersDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
+export async function showServer(d: ComputeDomain, req: ApiRequest, s: InstanceRecord, opts: { minimal?: boolean; showUserData?: boolean } = {}) {
   const v = viewContext(d, req, s.project_id);
-  const fault = ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await d.servers.store.latestFault(s.id) : undefined;
-  const tags = v.mv('2.26') ? await d.servers.store.tags(s.id) : undefined;
-  let hostStatus: string | undefined;
-  if (v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id })) hostStatus = await d.hosts.hostStatus(s.host);
-  const serverGroups = v.mv('2.71') ? await d.servers.serverGroupsOf(s.id) : undefined;
-  let addresses: Record<string, unknown[]> = await d.addresses(s);
+  const hostStatus = v.mv('2.16') && !opts.minimal && req.ctx.can(`${P}show:host_status`, { project_id: s.project_id });
+  const x = await d.servers.extras(s, { tags: v.mv('2.26'), hostStatus, serverGroups: v.mv('2.71') });
+  let addresses: Record<string, unknown[]> = x.addresses;
   // NOTE: PUT and rebuild before 2.75 show addresses without the OS-EXT-IPS attributes.
-  if (opts.minimal) addresses = Object.fromEntries(Object.entries(addresses).map(([k, v]) => [k, (v as any[]).map((a) => ({ version: a.version, addr: a.addr }))]));
-  return serverDetail(v, s, { fault, tags, hostStatus, serverGroups, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
+  if (opts.minimal) addresses = Object.fromEntries(Object.entries(x.addresses).map(([k, v]) => [k, v.map((a) => ({ version: a.version, addr: a.addr }))]));
+  return serverDetail(v, s, { ...x, minimal: opts.minimal, showUserData: opts.showUserData, addresses });
 }
 
-export async function loadServer(d: ServersDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
-  const s = await d.servers.get(req.params.server_id, callerOf(req), opts);
+export async function loadServer(d: ComputeDomain, req: ApiRequest, policy: string, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
+  const s = await d.servers.get(req.params.server_id, callerOf(req.ctx), opts);
   req.ctx.authorize(policy, { project_id: s.project_id, user_id: s.user_id });
   return s;
 }
@@ -225,16 +223,16 @@ function isoTime(v: string, field: string): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
+async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const q = req.query as Record<string, unknown>;
-  const mv = requestMv(req, d.maxMv);
-  const caller = callerOf(req);
+  const mv = mvCheck(req);
+  const caller = callerOf(req.ctx);
   req.ctx.authorize(`${P}${detail ? 'detail' : 'index'}`, { project_id: caller.projectId });
   const allTenants = q.all_tenants !== undefined && (one(q.all_tenants) === '' || bool(one(q.all_tenants), 'all_tenants'));
   const admin = req.ctx.can(`${P}${detail ? 'detail' : 'index'}:get_all_tenants`, { project_id: caller.projectId });
   const allFilters = req.ctx.can(`${P}allow_all_filters`, { project_id: caller.projectId });
   // NOTE: as Nova (lp:#1185290), tenant_id/project_id filter only with all_tenants; otherwise the caller's project.
-  let projectId: string | null = caller.projectId;
+  let projectId: string | null = caller.projectId ?? '';
   const pid = one(q.project_id) ?? one(q.tenant_id);
   if (allTenants && admin) projectId = pid && allFilters ? pid : null;
 
@@ -266,12 +264,6 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
     if (!/^\d+$/.test(limitRaw)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${limitRaw}. '${limitRaw}' does not match '^[0-9]*$'`);
     limit = Math.min(Number(limitRaw), 1000);
   } else limit = 1000;
-  let marker: InstanceRecord | undefined;
-  const markerId = one(q.marker);
-  if (markerId) {
-    marker = await d.servers.store.get(markerId);
-    if (!marker || (projectId !== null && marker.project_id !== projectId)) throw new BadRequest(`marker [${markerId}] not found`);
-  }
   const sortKeys = multi(q.sort_key);
   const sortDirs = multi(q.sort_dir);
   const sort: { key: string; dir: 'asc' | 'desc' }[] = [];
@@ -284,7 +276,8 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
   if (sort.length === 0) sort.push({ key: 'created_at', dir: 'desc' });
   const lockedRaw = one(q.locked);
   if (lockedRaw !== undefined && !mv('2.73')) { /* ignored before 2.73 */ }
-  const servers = await d.servers.list({
+  const showHost = detail && mv('2.16') && req.ctx.can(`${P}show:host_status`, { project_id: caller.projectId });
+  const { servers, extras } = await d.servers.list({
     projectId, name: one(q.name), status, deleted, changesSince, changesBefore,
     image: one(q.image)?.split('/').pop(), flavor: one(q.flavor)?.split('/').pop(),
     host: allFilters ? one(q.host) : undefined, node: allFilters ? one(q.node) : undefined,
@@ -293,28 +286,14 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
     locked: mv('2.73') && lockedRaw !== undefined ? bool(lockedRaw, 'locked') : undefined,
     tags: one(q.tags)?.split(',').filter(Boolean), tagsAny: one(q['tags-any'])?.split(',').filter(Boolean),
     notTags: one(q['not-tags'])?.split(',').filter(Boolean), notTagsAny: one(q['not-tags-any'])?.split(',').filter(Boolean),
-    sort, limit, marker,
-  });
-  const ipFilter = one(q.ip) ?? one(q.ip6);
-  if (ipFilter !== undefined) {
-    let re: RegExp; try { re = new RegExp(ipFilter); } catch { re = new RegExp(ipFilter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
-    const keep: InstanceRecord[] = [];
-    for (const s of servers) if (Object.values(await d.addresses(s)).flat().some((a) => re.test(a.addr))) keep.push(s);
-    servers.splice(0, servers.length, ...keep);
-  }
+    sort, limit, markerId: one(q.marker), ip: one(q.ip) ?? one(q.ip6),
+  }, detail ? { tags: mv('2.26'), hostStatus: showHost } : undefined);
   const v = viewContext(d, req);
   let items: Record<string, unknown>[];
-  if (detail) {
-    const faults = await d.servers.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
-    const tags = mv('2.26') ? await d.servers.store.tagsOf(servers.map((s) => s.id)) : undefined;
-    const showHost = mv('2.16') && req.ctx.can(`${P}show:host_status`, { project_id: caller.projectId });
-    items = [];
-    for (const s of servers) {
-      items.push(serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
-        fault: faults.get(s.id), tags: tags?.get(s.id) ?? [], hostStatus: showHost ? await d.hosts.hostStatus(s.host) : undefined,
-        addresses: await d.addresses(s),
-      }));
-    }
+  if (extras) {
+    items = servers.map((s) => serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
+      ...extras.get(s.id)!, tags: extras.get(s.id)!.tags ?? [],
+    }));
   } else {
     items = servers.map((s) => serverBasic(v, s));
   }
@@ -329,7 +308,7 @@ async function listServers(d: ServersDomain, req: ApiRequest, detail: boolean) {
   return out;
 }
 
-export function serverRoutes(d: ServersDomain): RouteSpec[] {
+export function serverRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     { method: 'GET', url: '/v2.1/servers', handler: (req) => listServers(d, req, false) },
     { method: 'GET', url: '/v2.1/servers/detail', handler: (req) => listServers(d, req, true) },
@@ -337,19 +316,12 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
       method: 'POST', url: '/v2.1/servers', status: 202,
       schema: { body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
-        const caller = callerOf(req);
+        const mv = mvCheck(req);
+        const caller = callerOf(req.ctx);
         const input = parseCreate(req, mv);
         req.ctx.authorize(`${P}create`, { project_id: caller.projectId, user_id: caller.userId });
         if ((input.host || input.hypervisor_hostname)) req.ctx.authorize(`${P}create:requested_destination`, { project_id: caller.projectId });
         if (input.availability_zone?.includes(':')) req.ctx.authorize(`${P}create:forced_host`, { project_id: caller.projectId });
-        // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
-        if (input.security_groups?.length && d.networkProxy) {
-          await d.networkProxy.securityGroups.resolve({ projectId: req.ctx.projectId, isAdmin: caller.isAdmin }, input.security_groups.map((g) => g.name));
-        }
-        // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
-        // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
-        if (input.networks === 'auto' && d.networkProxy) input.networks = [{ uuid: await d.networkProxy.networks.forAuto(caller.projectId) }];
         const r = await d.servers.create(caller, input, { mv });
         if (input.return_reservation_id) return { reservation_id: r.reservationId };
         const s = r.servers[0]!;
@@ -369,7 +341,7 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
     {
       method: 'PUT', url: '/v2.1/servers/:server_id', schema: { params: ServerParams, body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }) },
       handler: async (req) => {
-        const mv = requestMv(req, d.maxMv);
+        const mv = mvCheck(req);
         const body = req.body.server as Record<string, any>;
         const allowed = new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv('2.19') ? ['description'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
         for (const k of Object.keys(body)) if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);
@@ -380,7 +352,7 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
         let v6 = body.accessIPv6;
         if (typeof v6 === 'string' && v6 !== '') { v6 = canonicalIpv6(v6); if (!v6) throw invalid('accessIPv6', body.accessIPv6, "is not a 'ipv6'"); }
         if (body.accessIPv4 !== undefined && body.accessIPv4 !== '' && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(String(body.accessIPv4))) throw invalid('accessIPv4', body.accessIPv4, "is not a 'ipv4'");
-        const updated = await d.servers.update(callerOf(req), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: v6, hostname: body.hostname, diskConfig: body['OS-DCF:diskConfig'] });
+        const updated = await d.servers.update(callerOf(req.ctx), s.id, { name: body.name, description: body.description, accessIPv4: body.accessIPv4, accessIPv6: v6, hostname: body.hostname, diskConfig: body['OS-DCF:diskConfig'] });
         return { server: await showServer(d, req, updated, { minimal: !mv('2.75'), showUserData: false }) };
       },
     },
@@ -388,7 +360,7 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/ips', schema: { params: ServerParams },
       handler: async (req) => {
         const s = await loadServer(d, req, 'os_compute_api:ips:index');
-        const all = await d.addresses(s);
+        const all = await d.servers.addresses(s);
         return { addresses: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.map((a) => ({ version: a.version, addr: a.addr }))])) };
       },
     },
@@ -396,14 +368,14 @@ export function serverRoutes(d: ServersDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/ips/:network', schema: { params: Type.Object({ server_id: Type.String(), network: Type.String() }) },
       handler: async (req) => {
         const s = await loadServer(d, req, 'os_compute_api:ips:show');
-        const list = (await d.addresses(s))[req.params.network];
+        const list = (await d.servers.addresses(s))[req.params.network];
         if (!list) throw new NotFound('Instance is not a member of specified network');
         return { [req.params.network]: list.map((a) => ({ version: a.version, addr: a.addr })) };
       },
     },
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id', status: 204, schema: { params: ServerParams },
-      handler: async (req) => { const s = await loadServer(d, req, `${P}delete`); await d.servers.delete(callerOf(req), s.id); },
+      handler: async (req) => { const s = await loadServer(d, req, `${P}delete`); await d.servers.delete(callerOf(req.ctx), s.id); },
     },
   ];
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FaultRecord, InstanceRecord } from '../store/servers.store.js';
 import { statusOf } from '../domain/servers.states.js';
-import type { MvCheck } from './servers.common.js';
+import type { MvCheck } from './common.js';
 
 export interface ViewContext {
   /** The public base URL of compute, e.g. http://host:port/compute */

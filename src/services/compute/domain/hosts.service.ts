@@ -15,7 +15,7 @@ export const nodeUuid = (name: string): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-/** What os-hosts needs from the rest of the servers part: a host's zone and the guests on it. */
+/** What os-hosts needs from the rest of compute: a host's zone and the guests on it. */
 export interface HostsDeps {
   hostAz(host: string): Promise<string>;
   instancesOn(host: string): Promise<{ projectId: string; flavor: { vcpus: number; ram: number; disk: number; ephemeral: number } }[]>;

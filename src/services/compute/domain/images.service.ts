@@ -10,6 +10,9 @@ export type { ImageListFilters };
 /** Nova's default metadata_items quota (check_img_metadata_properties_quota). */
 export const IMAGE_METADATA_LIMIT = 128;
 
+/** The caller as Glance's facade takes it (no project: ''). */
+const viewer = (c: Caller) => ({ projectId: c.projectId ?? '', isAdmin: c.isAdmin });
+
 export class ImagesService {
   constructor(private readonly image: ImageFacade | undefined) {}
 
@@ -19,18 +22,18 @@ export class ImagesService {
   }
 
   async get(caller: Caller, id: string): Promise<ProxiedImage> {
-    const image = await this.facade().findImage(id, caller);
+    const image = await this.facade().findImage(id, viewer(caller));
     if (!image) throw new NotFound('Image not found.');
     return image;
   }
 
   list(caller: Caller, q: { filters: ImageListFilters; marker?: string; limit?: number }): Promise<ProxiedImage[]> {
-    return this.facade().listImages(caller, q);
+    return this.facade().listImages(viewer(caller), q);
   }
 
   async delete(caller: Caller, id: string): Promise<void> {
     try {
-      await this.facade().deleteImageAs(id, caller);
+      await this.facade().deleteImageAs(id, viewer(caller));
     } catch (e) {
       const status = (e as { status?: number }).status;
       if (status === 404) throw new NotFound('Image not found.');
@@ -57,7 +60,7 @@ export class ImagesService {
 
   private async write(caller: Caller, id: string, props: Record<string, string>): Promise<Record<string, string>> {
     try {
-      return await this.facade().setImageProperties(id, caller, props);
+      return await this.facade().setImageProperties(id, viewer(caller), props);
     } catch (e) {
       if ((e as { status?: number }).status === 404) throw new NotFound('Image not found.');
       throw e;

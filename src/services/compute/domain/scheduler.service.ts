@@ -1,6 +1,7 @@
 // The scheduler: hosts that fit the flavor (allocation candidates from Placement), filtered by
 // availability zone (aggregate membership), by disabled/forced-down compute services and by the
 // server group policy, then a claim. None left → NoValidHost ("No valid host was found. ...").
+import type { PlacementFacade } from '../../placement/facade.js';
 import type { FlavorSnapshot } from '../store/servers.store.js';
 
 /** Resources a flavor asks for, as Placement names them. */
@@ -27,6 +28,26 @@ export interface PlacementPort {
   free(consumer: string): Promise<void>;
   /** Usage per provider (VCPU, MEMORY_MB, DISK_GB), for os-hypervisors. */
   usage(provider: string): Promise<Record<string, number>>;
+}
+
+/** Placement's facade as the scheduler uses it. */
+export function placementPort(p: PlacementFacade): PlacementPort {
+  // NOTE: Nova's initial allocation ratios (cpu 4.0, ram 1.0, disk 1.0).
+  const ratios = { VCPU: 4, MEMORY_MB: 1, DISK_GB: 1 };
+  return {
+    async ensureComputeProvider(node) { await p.ensureComputeProvider({ name: node.name, uuid: node.uuid, inventory: node.inventory, allocationRatio: ratios }); },
+    async candidates(resources) { return (await p.allocationCandidates({ resources })).map((c) => ({ provider: c.providerUuid, usage: c.usage })); },
+    claim: (consumer, provider, resources, projectId, userId) => p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: provider, resources }),
+    async reclaim(consumer, provider, resources, projectId, userId) {
+      const old = await p.allocationsOf(consumer);
+      await p.release(consumer);
+      if (await p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: provider, resources })) return true;
+      for (const [prov, res] of Object.entries(old)) await p.claim({ consumerUuid: consumer, projectId, userId, providerUuid: prov, resources: res });
+      return false;
+    },
+    free: (consumer) => p.release(consumer),
+    usage: (provider) => p.usagesOf(provider),
+  };
 }
 
 /**

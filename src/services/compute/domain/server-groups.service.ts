@@ -1,5 +1,5 @@
 // Server groups: a policy (affinity, anti-affinity, soft-*) and, for anti-affinity from 2.64,
-// max_server_per_host. Members are kept by the servers part through addMember/removeMember.
+// max_server_per_host. Members are kept by the servers service and manager through addMember/removeMember.
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '../../../core/errors/errors.js';
 import { type ServerGroupRecord, ServerGroupsStore } from '../store/server-groups.store.js';
@@ -40,7 +40,7 @@ export class ServerGroupsService {
     await this.store.delete(id);
   }
 
-  /** Adds a server to a group (the servers part, on create); 403 past server_group_members. */
+  /** Adds a server to a group (servers, on create); 403 past server_group_members. */
   async addMember(groupId: string, instanceId: string): Promise<void> {
     const g = await this.get(groupId);
     const members = await this.store.members(groupId);
@@ -50,7 +50,7 @@ export class ServerGroupsService {
     await this.store.addMember(groupId, instanceId);
   }
 
-  /** Removes a server from whatever group holds it (the servers part, on delete). */
+  /** Removes a server from whatever group holds it (the manager, on delete). */
   async removeMember(instanceId: string): Promise<void> { await this.store.removeMember(instanceId); }
 
   async groupOf(instanceId: string): Promise<ServerGroup | undefined> {

@@ -16,21 +16,19 @@ import { flavorResources, NoValidHost, type PlacementPort, Scheduler, LocalPlace
 import type { MigrationsService } from './migrations.service.js';
 import type { ServerTaskPayload } from './servers.service.js';
 import { endState, type ServerAction, TASK, VM } from './servers.states.js';
+import type { ImageFacade } from '../../image/facade.js';
+import type { NetworkFacade } from '../../network/facade.js';
+import type { AggregatesService } from './aggregates.service.js';
+import type { ServerGroupsService } from './server-groups.service.js';
 
-export interface ManagerPorts {
-  imageFilePath?(id: string): Promise<string | undefined>;
-  uploadImage?(id: string, data: NodeJS.ReadableStream): Promise<void>;
-  deleteImage?(id: string): Promise<void>;
-  /** The server's backups of a type (image_type=backup), newest first, for rotation. */
-  backupsOf?(serverId: string, backupType: string): Promise<{ id: string }[]>;
-  groupMemberHosts?(groupId: string, exceptInstance: string): Promise<{ policy: string; hosts: string[]; maxServerPerHost?: number } | undefined>;
-  removeGroupMember?(instanceId: string): Promise<void>;
-  hostAz(host: string): Promise<string>;
-  /** Networking (when it runs): ports for the requested networks, removed on delete. */
-  network?: {
-    createPort(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; macAddress: string }>;
-    deletePorts(serverId: string): Promise<void>;
-  };
+/** Compute's services and the other services' facades the host work uses (wired in compute-domain.ts). */
+export interface ManagerDeps {
+  aggregates: Pick<AggregatesService, 'hostAz'>;
+  serverGroups: Pick<ServerGroupsService, 'groupOf' | 'removeMember'>;
+  /** Glance, when it runs: image bytes for the driver, snapshots, backups and their rotation. */
+  image?: Pick<ImageFacade, 'imageFilePath' | 'uploadImage' | 'deleteImage' | 'listImages'>;
+  /** Networking, when it runs: ports for the requested networks, removed on delete. */
+  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice'>;
 }
 
 const EVENTS: Record<ServerAction, string> = {
@@ -55,7 +53,7 @@ export class ServersManager {
     private readonly placement: PlacementPort,
     private readonly scheduler: Scheduler,
     private readonly hosts: HostsService,
-    private readonly ports: ManagerPorts,
+    private readonly deps: ManagerDeps,
     private readonly log: Logger,
     private readonly migrations?: MigrationsService,
   ) {
@@ -93,9 +91,30 @@ export class ServersManager {
     };
   }
 
+  /** The hosts of the other members of the server's group, with its policy, for the scheduler. */
+  private async groupMemberHosts(serverId: string): Promise<{ policy: string; hosts: string[]; maxServerPerHost?: number } | undefined> {
+    const g = await this.deps.serverGroups.groupOf(serverId);
+    if (!g) return undefined;
+    const hosts: string[] = [];
+    for (const m of g.members) {
+      if (m === serverId) continue;
+      const other = await this.store.get(m);
+      if (other && !other.deleted && other.host) hosts.push(other.host);
+    }
+    return { policy: g.policy, hosts, maxServerPerHost: g.rules.max_server_per_host };
+  }
+
+  /** The server's backups of a type (image_type=backup), newest first, for rotation. */
+  private async backupsOf(serverId: string, backupType: string): Promise<{ id: string }[]> {
+    if (!this.deps.image) return [];
+    return this.deps.image.listImages({ projectId: '', isAdmin: true }, {
+      filters: { status: 'active', properties: { instance_uuid: serverId, image_type: 'backup', backup_type: backupType } },
+    });
+  }
+
   private async imagePath(s: InstanceRecord): Promise<string | null> {
-    if (!s.image_ref || !this.ports.imageFilePath) return null;
-    return (await this.ports.imageFilePath(s.image_ref).catch(() => undefined)) ?? null;
+    if (!s.image_ref || !this.deps.image) return null;
+    return (await this.deps.image.imageFilePath(s.image_ref).catch(() => undefined)) ?? null;
   }
 
   private async build(task: TaskRecord<ServerTaskPayload>, actionId: number): Promise<void> {
@@ -120,10 +139,10 @@ export class ServersManager {
       await this.driver.spawn({ ...this.spec(s, placed.host, await this.imagePath(s)), nics });
     } catch (err) {
       await this.placement.free(s.id);
-      await this.ports.network?.deletePorts(s.id).catch(() => {});
+      await this.deps.network?.deletePortsOfDevice(s.id).catch(() => {});
       throw Object.assign(err as Error, { eventId, host: placed.host });
     }
-    const az = s.requested_az ?? (await this.ports.hostAz(placed.host));
+    const az = s.requested_az ?? (await this.deps.aggregates.hostAz(placed.host));
     const t = now();
     await this.db.transaction().execute(async (tx) => {
       const ok = await this.store.update(s.id, {
@@ -141,18 +160,18 @@ export class ServersManager {
 
   /** Ports on the networks the server asked for (a list; 'auto' and 'none' plug nothing yet). */
   private async plugNetworks(s: InstanceRecord, host: string): Promise<{ portId: string; macAddress: string }[]> {
-    const net = this.ports.network;
+    const net = this.deps.network;
     if (!net || !Array.isArray(s.networks)) return [];
     const nics: { portId: string; macAddress: string }[] = [];
     for (const n of s.networks) {
-      const p = await net.createPort({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip, securityGroups: s.security_groups.map((g) => g.name) });
+      const p = await net.createPortForServer({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip, securityGroups: s.security_groups.map((g) => g.name) });
       nics.push({ portId: p.id, macAddress: p.macAddress });
     }
     return nics;
   }
 
   private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot } = {}) {
-    const group = s.server_group_id ? await this.ports.groupMemberHosts?.(s.server_group_id, s.id) : undefined;
+    const group = s.server_group_id ? await this.groupMemberHosts(s.id) : undefined;
     const forced = typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null;
     return this.scheduler.selectAndClaim({
       instanceId: s.id, projectId: s.project_id, userId: s.user_id, flavor: opts.flavor ?? s.flavor,
@@ -167,9 +186,9 @@ export class ServersManager {
     const eventId = actionId !== null ? await this.store.startEvent(actionId, 'compute_terminate_instance', s.host) : null;
     if (s.host) await this.driver.destroy(s.host, s.id);
     await this.placement.free(s.id);
-    if (s.system_metadata?.shelved_image_id) await this.ports.deleteImage?.(s.system_metadata.shelved_image_id).catch(() => {});
-    await this.ports.network?.deletePorts(s.id);
-    await this.ports.removeGroupMember?.(s.id);
+    if (s.system_metadata?.shelved_image_id) await this.deps.image?.deleteImage(s.system_metadata.shelved_image_id).catch(() => {});
+    await this.deps.network?.deletePortsOfDevice(s.id);
+    await this.deps.serverGroups.removeMember(s.id);
     const t = now();
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { vm_state: VM.DELETED, task_state: null, power_state: POWER_STATE.NOSTATE, deleted: true, deleted_at: t, terminated_at: t, updated_at: t }, tx);
@@ -240,8 +259,8 @@ export class ServersManager {
         case 'createBackup': {
           await this.snapshot(s, needHost(), String(args.imageId), TASK.IMAGE_UPLOADING);
           // NOTE: Nova's _rotate_backups: keep the newest `rotation` backups of this type.
-          const others = ((await this.ports.backupsOf?.(s.id, String(args.backupType))) ?? []).filter((b) => b.id !== args.imageId);
-          for (const b of others.slice(Math.max(0, Number(args.rotation) - 1))) await this.ports.deleteImage?.(b.id).catch(() => {});
+          const others = (await this.backupsOf(s.id, String(args.backupType))).filter((b) => b.id !== args.imageId);
+          for (const b of others.slice(Math.max(0, Number(args.rotation) - 1))) await this.deps.image?.deleteImage(b.id).catch(() => {});
           break;
         }
         case 'shelve': case 'shelveOffload': {
@@ -261,11 +280,11 @@ export class ServersManager {
           patch.host = placed.host; patch.node = placed.node;
           const shelved = s.system_metadata?.shelved_image_id;
           if (shelved) {
-            await this.ports.deleteImage?.(shelved).catch(() => {});
+            await this.deps.image?.deleteImage(shelved).catch(() => {});
             const { shelved_image_id: _gone, ...rest } = s.system_metadata!;
             patch.system_metadata = rest;
           }
-          patch.availability_zone = (args.availabilityZone as string | undefined) ?? s.requested_az ?? (await this.ports.hostAz(placed.host));
+          patch.availability_zone = (args.availabilityZone as string | undefined) ?? s.requested_az ?? (await this.deps.aggregates.hostAz(placed.host));
           break;
         }
         default: break;
@@ -285,7 +304,8 @@ export class ServersManager {
   }
 
   private async snapshot(s: InstanceRecord, host: string, imageId: string, taskState: string): Promise<void> {
-    if (!this.ports.uploadImage) throw new HypervisorError('The image service is not available for snapshots.');
+    const image = this.deps.image;
+    if (!image) throw new HypervisorError('The image service is not available for snapshots.');
     await this.store.update(s.id, { task_state: taskState });
     s.task_state = taskState;
     const dir = mkdtempSync(join(tmpdir(), 'stratus-snap-'));
@@ -296,9 +316,9 @@ export class ServersManager {
       // not open the file after the directory is gone (an unhandled 'error' would end the process).
       const bytes = createReadStream(file);
       bytes.on('error', () => {});
-      try { await this.ports.uploadImage(imageId, bytes); } finally { bytes.destroy(); }
+      try { await image.uploadImage(imageId, bytes); } finally { bytes.destroy(); }
     } catch (err) {
-      await this.ports.deleteImage?.(imageId).catch(() => {});
+      await this.deps.image?.deleteImage(imageId).catch(() => {});
       throw err;
     } finally {
       rmSync(dir, { recursive: true, force: true });

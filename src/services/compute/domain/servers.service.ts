@@ -6,36 +6,59 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { Db } from '../../../core/db/database.js';
 import {
-  type BlockDevice, type FlavorSnapshot, type InstanceRecord, now, type ServerListQuery, ServersStore,
+  type BlockDevice, type FaultRecord, type FlavorSnapshot, type InstanceRecord, now,
+  type ServerListQuery, ServersStore,
 } from '../store/servers.store.js';
 import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM } from './servers.states.js';
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import type { ImageFacade } from '../../image/facade.js';
+import type { NetworkFacade } from '../../network/facade.js';
+import type { HostsService } from './hosts.service.js';
+import type { NetworksService } from './networks.service.js';
+import type { SecurityGroupsService } from './security-groups.service.js';
+import type { AggregatesService } from './aggregates.service.js';
+import type { FlavorsService } from './flavors.service.js';
+import type { KeypairsService } from './keypairs.service.js';
+import type { QuotasService } from './quotas.service.js';
+import type { ServerGroupsService } from './server-groups.service.js';
 
-/** Who asks: from the request context. */
-export interface Caller { projectId: string; userId: string; isAdmin: boolean; requestId: string }
+/** Who asks: core's caller (admin is the policy engine's context_is_admin). */
+export type { Caller } from '../../../core/auth/caller.js';
+import type { Caller } from '../../../core/auth/caller.js';
 
-/** What servers need from the rest of compute and from other services (wired in index.ts). */
-export interface ServersPorts {
-  /** A flavor by id; undefined when absent or not visible to the caller. */
-  flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined>;
-  keypair(userId: string, name: string): Promise<{ name: string; publicKey: string } | undefined>;
-  /** Throws Nova's OverQuota (403) when the deltas do not fit; returns how many instances fit. */
-  checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void>;
-  /** Availability zones that exist (the default one and those of aggregates). */
-  azExists(az: string): Promise<boolean>;
-  defaultAz(): string;
-  /** The AZ a host is in (its aggregates' or the default). */
-  hostAz(host: string): Promise<string>;
-  serverGroup?(id: string, caller: Caller): Promise<{ id: string; policy: string; members: string[]; maxServerPerHost?: number } | undefined>;
-  addGroupMember?(groupId: string, instanceId: string): Promise<void>;
-  removeGroupMember?(instanceId: string): Promise<void>;
-  /** The id of the server group the server is in (2.71 server_groups). */
-  groupOf?(instanceId: string): Promise<string | undefined>;
-  image?: {
-    find(id: string, caller: Caller): Promise<{ id: string; name: string; status: string; minDisk: number; minRam: number; size: number | null; properties: Record<string, string> } | undefined>;
-    create(args: { name: string; projectId: string; diskFormat?: string; containerFormat?: string; properties?: Record<string, string> }): Promise<{ id: string }>;
-  };
+/** Compute's own services and the image facade, which servers use directly (wired in compute-domain.ts). */
+export interface ServersDeps {
+  flavors: FlavorsService;
+  keypairs: KeypairsService;
+  quotas: QuotasService;
+  aggregates: AggregatesService;
+  serverGroups: ServerGroupsService;
+  hosts: Pick<HostsService, 'hostStatus'>;
+  /** Glance, when it runs. */
+  image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
+  /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
+  network?: Pick<NetworkFacade, 'addressesOfDevice'>;
+  securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'addToServer' | 'removeFromServer'>;
+  networks?: Pick<NetworksService, 'forAuto'>;
 }
+
+/** Nova's `addresses` of a server: network name → its fixed and floating addresses. */
+export type Addresses = Record<string, { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }[]>;
+
+/** What a server's detailed view shows beside the record (each only when asked for). */
+export interface ServerExtras {
+  fault?: FaultRecord; tags?: string[]; hostStatus?: string; serverGroups?: string[]; addresses: Addresses;
+}
+
+/** GET /servers(/detail) once its query is parsed: the store's filters, a marker id and the IP filter. */
+export interface ServerListRequest extends Omit<ServerListQuery, 'marker' | 'ip'> {
+  markerId?: string;
+  /** Nova's ip/ip6 filter: a regular expression over the server's addresses. */
+  ip?: string;
+}
+
+/** The image as servers see it: undefined when absent, not visible to the caller, or no image service runs. */
+export type ServerImage = Awaited<ReturnType<ImageFacade['findImage']>>;
 
 /** Nova's default metadata_items quota (128): more items is its OverQuota 403. */
 export const METADATA_ITEMS = 128;
@@ -90,10 +113,31 @@ export class ServersService {
   constructor(
     readonly store: ServersStore,
     private readonly tasks: TaskManager,
-    readonly ports: ServersPorts,
+    private readonly deps: ServersDeps,
   ) {}
 
   private get db(): Db { return this.store.db; }
+
+  /** The flavor a server is built or resized with, if the caller may see it. */
+  private async flavor(id: string, caller: Caller): Promise<FlavorSnapshot | undefined> {
+    const f = await this.deps.flavors.store.get(id);
+    if (!f || !(await this.deps.flavors.visible(f, { projectId: caller.projectId ?? null, isAdmin: caller.isAdmin }))) return undefined;
+    return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: await this.deps.flavors.extraSpecs(f.id) };
+  }
+
+  private async keypair(userId: string, name: string): Promise<{ name: string; publicKey: string } | undefined> {
+    const k = await this.deps.keypairs.find(userId, name);
+    return k && { name: k.name, publicKey: k.public_key };
+  }
+
+  /** The image if the caller may see it (rescue, create, rebuild); undefined without an image service. */
+  findImage(id: string, caller: Caller): Promise<ServerImage> {
+    return this.deps.image ? this.deps.image.findImage(id, { projectId: caller.projectId ?? '', isAdmin: caller.isAdmin }) : Promise.resolve(undefined);
+  }
+
+  private checkQuota(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void> {
+    return this.deps.quotas.checkAndReserve(projectId, userId, deltas);
+  }
 
   /** The server if the caller may see it (own project, or admin); Nova's 404 otherwise. */
   async get(id: string, caller: Caller, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
@@ -104,11 +148,100 @@ export class ServersService {
     return s;
   }
 
-  async list(q: ServerListQuery): Promise<InstanceRecord[]> { return this.store.list(q); }
+  /**
+   * One page of servers, with their extras when `detail` asks (GET /servers/detail): the marker
+   * must be a server the list may show (400 otherwise).
+   */
+  async list(q: ServerListRequest, detail?: { tags: boolean; hostStatus: boolean }): Promise<{ servers: InstanceRecord[]; extras?: Map<string, ServerExtras> }> {
+    const servers = await this.page(q);
+    return { servers, extras: detail && await this.extrasOf(servers, detail) };
+  }
+
+  private async page(q: ServerListRequest): Promise<InstanceRecord[]> {
+    const { markerId, ip, ...query } = q;
+    let marker: InstanceRecord | undefined;
+    if (markerId) {
+      marker = await this.store.get(markerId);
+      if (!marker || (q.projectId !== null && marker.project_id !== q.projectId)) throw new BadRequest(`marker [${markerId}] not found`);
+    }
+    const servers = await this.store.list({ ...query, marker });
+    if (ip === undefined) return servers;
+    let re: RegExp; try { re = new RegExp(ip); } catch { re = new RegExp(ip.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+    const keep: InstanceRecord[] = [];
+    for (const s of servers) if (Object.values(await this.addresses(s)).flat().some((a) => re.test(a.addr))) keep.push(s);
+    return keep;
+  }
+
+  /** The servers on a compute node (os-hypervisors). */
+  onNode(node: string): Promise<InstanceRecord[]> { return this.store.onNode(node); }
+
+  /** Servers that existed between start and end, of a project or all (os-simple-tenant-usage). */
+  usage(projectId: string | null, start: string, end: string): Promise<InstanceRecord[]> { return this.store.usageRows(projectId, start, end); }
+
+  /** The server's addresses in Nova's shape ({} while building or without networking). */
+  async addresses(s: { id: string; vm_state: string }): Promise<Addresses> {
+    if (!this.deps.network || s.vm_state === 'building') return {};
+    const raw = await this.deps.network.addressesOfDevice(s.id);
+    const out: Addresses = {};
+    for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
+    return out;
+  }
+
+  /** What one server's view shows beside its record: its fault (error or deleted), tags, host status, groups, addresses. */
+  async extras(s: InstanceRecord, want: { tags: boolean; hostStatus: boolean; serverGroups: boolean }): Promise<ServerExtras> {
+    return {
+      fault: ['error', 'deleted'].includes(s.vm_state) || s.deleted ? await this.store.latestFault(s.id) : undefined,
+      tags: want.tags ? await this.store.tags(s.id) : undefined,
+      hostStatus: want.hostStatus ? await this.deps.hosts.hostStatus(s.host) : undefined,
+      serverGroups: want.serverGroups ? await this.serverGroupsOf(s.id) : undefined,
+      addresses: await this.addresses(s),
+    };
+  }
+
+  /** The extras of a page of servers (detail lists), by server id. */
+  private async extrasOf(servers: InstanceRecord[], want: { tags: boolean; hostStatus: boolean }): Promise<Map<string, ServerExtras>> {
+    const faults = await this.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
+    const tags = want.tags ? await this.store.tagsOf(servers.map((s) => s.id)) : undefined;
+    const out = new Map<string, ServerExtras>();
+    for (const s of servers) {
+      out.set(s.id, {
+        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: want.hostStatus ? await this.deps.hosts.hostStatus(s.host) : undefined,
+        addresses: await this.addresses(s),
+      });
+    }
+    return out;
+  }
+
+  /** A console token for the server (the console proxy looks it up). */
+  async openConsole(id: string, protocol: string, type: string): Promise<string> {
+    const token = randomBytes(16).toString('hex');
+    await this.store.addConsole(token, id, protocol, type);
+    return token;
+  }
+
+  /** addSecurityGroup: on the server's ports when networking runs, and in the server's record. */
+  async addSecurityGroup(caller: Caller, s: InstanceRecord, name: string): Promise<void> {
+    await this.deps.securityGroups?.addToServer(caller, s.id, name);
+    if (!s.security_groups.some((g) => g.name === name)) await this.store.update(s.id, { security_groups: [...s.security_groups, { name }] });
+  }
+
+  /** removeSecurityGroup: 404 when the server does not have it. */
+  async removeSecurityGroup(caller: Caller, s: InstanceRecord, name: string): Promise<void> {
+    if (this.deps.securityGroups) await this.deps.securityGroups.removeFromServer(caller, s.id, name);
+    else if (!s.security_groups.some((g) => g.name === name)) throw new NotFound(`Security group ${name} not associated with the instance ${s.id}`);
+    await this.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== name) });
+  }
 
   async create(caller: Caller, input: CreateServerInput, opts: { mv: (v: string) => boolean }): Promise<CreateResult> {
+    // NOTE: the server's owner; the create policy has checked the caller has a project.
+    const projectId = caller.projectId ?? ''; const userId = caller.userId ?? '';
+    // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
+    if (input.security_groups?.length && this.deps.securityGroups) await this.deps.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
+    // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
+    // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
+    if (input.networks === 'auto' && this.deps.networks) input.networks = [{ uuid: await this.deps.networks.forAuto(projectId) }];
     const flavorId = lastSegment(String(input.flavorRef));
-    const flavor = await this.ports.flavor(flavorId, caller);
+    const flavor = await this.flavor(flavorId, caller);
     if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
     checkMetadataQuota(input.metadata);
 
@@ -120,7 +253,7 @@ export class ServersService {
     if (!imageId && !bootVolume) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
     if (imageId) {
       if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
-      const image = await this.ports.image?.find(imageId, caller);
+      const image = await this.findImage(imageId, caller);
       if (!image) throw new BadRequest('Can not find requested image');
       if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
       if (!bootVolume) {
@@ -134,7 +267,7 @@ export class ServersService {
 
     let key: { name: string; publicKey: string } | undefined;
     if (input.key_name) {
-      key = await this.ports.keypair(caller.userId, input.key_name);
+      key = await this.keypair(userId, input.key_name);
       if (!key) throw new BadRequest('Invalid key_name provided.');
     }
     if (input.user_data) this.checkUserData(input.user_data);
@@ -148,7 +281,7 @@ export class ServersService {
         forceHost = host.split(':')[0]!;
       }
       if (zone) {
-        if (!(await this.ports.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
+        if (!(await this.deps.aggregates.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
         az = zone;
       }
     }
@@ -156,7 +289,10 @@ export class ServersService {
     const hints = input.schedulerHints ?? {};
     let groupId: string | null = null;
     if (typeof hints.group === 'string') {
-      const g = await this.ports.serverGroup?.(hints.group, caller);
+      const g = await this.deps.serverGroups.get(hints.group, { projectId: caller.projectId ?? null, isAdmin: caller.isAdmin }).catch((e) => {
+        if (e instanceof NotFound) return undefined;
+        throw e;
+      });
       if (!g) throw new BadRequest(`Invalid server group ${hints.group}`) ;
       groupId = g.id;
     }
@@ -166,13 +302,13 @@ export class ServersService {
     if (minCount > maxCount) throw new BadRequest('min_count must be <= max_count');
     let count = maxCount;
     try {
-      await this.ports.checkQuota(caller.projectId, caller.userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
+      await this.checkQuota(projectId, userId, { instances: maxCount, cores: flavor.vcpus * maxCount, ram: flavor.ram * maxCount });
     } catch (e) {
       if (minCount === maxCount) throw e;
       // NOTE: Nova boots as many as fit between min_count and max_count.
       let fit = minCount;
       for (let n = maxCount - 1; n >= minCount; n--) {
-        try { await this.ports.checkQuota(caller.projectId, caller.userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
+        try { await this.checkQuota(projectId, userId, { instances: n, cores: flavor.vcpus * n, ram: flavor.ram * n }); fit = n; break; } catch { if (n === minCount) throw e; }
       }
       count = fit;
     }
@@ -185,7 +321,7 @@ export class ServersService {
     for (let i = 0; i < count; i++) {
       const name = count > 1 ? `${input.name}-${i + 1}` : input.name;
       servers.push({
-        id: randomUUID(), name, description: input.description ?? null, project_id: caller.projectId, user_id: caller.userId,
+        id: randomUUID(), name, description: input.description ?? null, project_id: projectId, user_id: userId,
         vm_state: VM.BUILDING, task_state: TASK.SCHEDULING, power_state: POWER_STATE.NOSTATE,
         host: null, node: null, availability_zone: az, requested_az: az,
         flavor, old_flavor: null, image_ref: imageId,
@@ -207,12 +343,12 @@ export class ServersService {
       for (const s of servers) {
         await this.store.insert(s, tx);
         if (input.tags?.length) await this.store.setTags(s.id, input.tags, tx);
-        const actionId = await this.store.startAction({ action: 'create', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: t }, tx);
+        const actionId = await this.store.startAction({ action: 'create', instance_uuid: s.id, ...recordedBy(caller), start_time: t }, tx);
         out.push(await this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, { op: 'build', actionId }));
       }
       return out;
     });
-    if (groupId) for (const s of servers) await this.ports.addGroupMember?.(groupId, s.id);
+    if (groupId) for (const s of servers) await this.deps.serverGroups.addMember(groupId, s.id);
     for (const task of tasks) this.tasks.start(task);
     return { servers, reservationId, adminPass };
   }
@@ -276,7 +412,7 @@ export class ServersService {
       const prior = action === 'confirmResize' || action === 'revertResize' ? s.prior_vm_state : s.vm_state;
       const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: prior }, tx, { task_state: s.task_state, vm_state: s.vm_state });
       if (!ok) throw new Conflict(`Cannot '${t.api}' instance ${s.id} while it is in task_state ${s.task_state ?? 'None'}`);
-      const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
       const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
       return this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, payload);
     });
@@ -285,14 +421,14 @@ export class ServersService {
   }
 
   async resize(caller: Caller, id: string, flavorRef: string, diskConfig?: string): Promise<void> {
-    const flavor = await this.ports.flavor(lastSegment(flavorRef), caller);
+    const flavor = await this.flavor(lastSegment(flavorRef), caller);
     if (!flavor) throw new BadRequest('Unable to find flavor.');
     await this.act(caller, id, 'resize', { flavor }, {
       patch: diskConfig !== undefined ? { auto_disk_config: diskConfig === 'AUTO' } : undefined,
       check: async (s) => {
         if (s.flavor.id === flavor.id) throw new BadRequest('When resizing, instances must change flavor!');
         const dv = flavor.vcpus - s.flavor.vcpus; const dr = flavor.ram - s.flavor.ram;
-        if (dv > 0 || dr > 0) await this.ports.checkQuota(s.project_id, s.user_id, { instances: 0, cores: Math.max(0, dv), ram: Math.max(0, dr) });
+        if (dv > 0 || dr > 0) await this.checkQuota(s.project_id, s.user_id, { instances: 0, cores: Math.max(0, dv), ram: Math.max(0, dr) });
       },
     });
   }
@@ -312,14 +448,14 @@ export class ServersService {
       patch,
       check: async (s) => {
         if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
-        const image = await this.ports.image?.find(imageId, caller);
+        const image = await this.findImage(imageId, caller);
         if (!image) throw new BadRequest('Cannot find image for rebuild');
         if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
         if (image.minRam > s.flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
         if (s.flavor.disk > 0 && image.minDisk > s.flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
         if (input.key_name !== undefined) {
           if (input.key_name === null) { patch.key_name = null; patch.key_data = null; } else {
-            const key = await this.ports.keypair(s.user_id, input.key_name);
+            const key = await this.keypair(s.user_id, input.key_name);
             if (!key) throw new BadRequest('Invalid key_name provided.');
             patch.key_name = key.name; patch.key_data = key.publicKey;
           }
@@ -330,34 +466,34 @@ export class ServersService {
 
   /** Shelve: an image-backed server leaves a '<name>-shelved' snapshot image, removed on unshelve. */
   async shelve(caller: Caller, id: string): Promise<void> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'shelve', args, {
       check: async (s) => {
         if (!image || !s.image_ref) return;
-        const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, base_image_ref: s.image_ref };
-        args.imageId = (await image.create({ name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', base_image_ref: s.image_ref };
+        args.imageId = (await image.createImage({ visibility: 'private', name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
   }
 
   /** Snapshot: a queued image in Glance now, the bytes after the driver wrote them (task). */
   async createImage(caller: Caller, id: string, name: string, metadata: Record<string, string>): Promise<string> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     if (!image) throw new Conflict('The image service is not available.');
     let imageId = '';
     // NOTE: `args` is recorded with the task after `check` ran, so the task knows the image id.
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'createImage', args, {
       check: async (s) => {
-        const base = s.image_ref ? await image.find(s.image_ref, { ...caller, isAdmin: true }).catch(() => undefined) : undefined;
+        const base = s.image_ref ? await image.findImage(s.image_ref, { projectId: caller.projectId ?? '', isAdmin: true }).catch(() => undefined) : undefined;
         const props: Record<string, string> = {
           ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
-          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
           ...metadata,
         };
-        imageId = (await image.create({ name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        imageId = (await image.createImage({ visibility: 'private', name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
         args.imageId = imageId;
       },
     });
@@ -366,16 +502,16 @@ export class ServersService {
 
   /** createBackup: a snapshot image typed 'backup' with its backup_type; rotation keeps the newest N (task). */
   async createBackup(caller: Caller, id: string, input: { name: string; backupType: string; rotation: number; metadata: Record<string, string> }): Promise<string> {
-    const image = this.ports.image;
+    const image = this.deps.image;
     if (!image) throw new Conflict('The image service is not available.');
     const args: Record<string, unknown> = { backupType: input.backupType, rotation: input.rotation };
     await this.act(caller, id, 'createBackup', args, {
       check: async (s) => {
         const props: Record<string, string> = {
-          instance_uuid: s.id, user_id: caller.userId, ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+          instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
           ...input.metadata, image_type: 'backup', backup_type: input.backupType,
         };
-        args.imageId = (await image.create({ name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
+        args.imageId = (await image.createImage({ visibility: 'private', name: input.name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
     });
     return String(args.imageId);
@@ -391,7 +527,7 @@ export class ServersService {
     const s = await this.get(id, caller);
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { locked: true, locked_by: caller.isAdmin && caller.projectId !== s.project_id ? 'admin' : 'owner', locked_reason: reason }, tx);
-      await this.store.startAction({ action: 'lock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'lock', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -400,7 +536,7 @@ export class ServersService {
     const s = await this.get(id, caller);
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, resetState(state), tx);
-      await this.store.startAction({ action: 'resetState', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'resetState', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -430,8 +566,8 @@ export class ServersService {
 
   /** The server groups a server is in (none or one), as 2.71 shows them. */
   async serverGroupsOf(id: string): Promise<string[]> {
-    const g = await this.ports.groupOf?.(id);
-    return g ? [g] : [];
+    const g = await this.deps.serverGroups.groupOf(id);
+    return g ? [g.id] : [];
   }
 
   async unlock(caller: Caller, id: string): Promise<void> {
@@ -439,7 +575,7 @@ export class ServersService {
     if (s.locked && s.locked_by === 'admin' && !caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.');
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { locked: false, locked_by: null, locked_reason: null }, tx);
-      await this.store.startAction({ action: 'unlock', instance_uuid: s.id, request_id: caller.requestId, user_id: caller.userId, project_id: caller.projectId, start_time: now() }, tx);
+      await this.store.startAction({ action: 'unlock', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
     });
   }
 
@@ -464,6 +600,9 @@ export class ServersService {
     await this.store.update(s.id, { metadata: next });
   }
 }
+
+/** Who an instance action is recorded for: the request, its user and project. */
+const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
 
 function defaultActionName(a: ServerAction): string {
   switch (a) {

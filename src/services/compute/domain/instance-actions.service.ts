@@ -1,0 +1,19 @@
+// A server's instance actions and their events (os-instance-actions.inc), as the servers service
+// and the manager record them.
+import { NotFound } from '../../../core/errors/errors.js';
+import type { ActionRecord, EventRecord, ServersStore } from '../store/servers.store.js';
+
+export class InstanceActionsService {
+  constructor(private readonly store: ServersStore) {}
+
+  list(serverId: string, opts: { changesSince?: string; changesBefore?: string } = {}): Promise<ActionRecord[]> { return this.store.actions(serverId, opts); }
+
+  /** The action of one request; NotFound ("Action X not found") otherwise. */
+  async get(serverId: string, requestId: string): Promise<ActionRecord> {
+    const a = await this.store.action(serverId, requestId);
+    if (!a) throw new NotFound(`Action ${requestId} not found`);
+    return a;
+  }
+
+  events(a: ActionRecord): Promise<EventRecord[]> { return this.store.events(a.id); }
+}
