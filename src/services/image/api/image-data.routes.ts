@@ -5,7 +5,7 @@ import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js
 import { ApiError, BadRequest, Forbidden, UnsupportedMediaType } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { drain } from '../domain/images.service.js';
-import { allowed, authorize, loadImage } from './common.js';
+import { authorize, loadImage } from './common.js';
 
 const Id = Type.Object({ id: Type.String() });
 // NOTE: copy-image needs several stores and web-download an outbound fetch; one store here.
@@ -44,7 +44,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         const data = octetStream(req);
         try {
           const { image, target } = await loadImage(d, req.ctx, req.params.id);
-          if (!allowed(req.ctx, 'upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
+          if (!req.ctx.can('upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
           await d.images.upload(image, data);
         } catch (e) { drain(data); throw e; }
       },

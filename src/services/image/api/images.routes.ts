@@ -6,7 +6,8 @@ import type { ImageDomain } from '../domain/image-domain.js';
 import { imageNotFound, readOnly, reserved } from '../domain/errors.js';
 import { validateImageDoc } from '../domain/formats.js';
 import { READONLY, SORT_KEYS, type Change, type ListQuery } from '../domain/images.service.js';
-import { allowed, authorize, callerOf, loadImage } from './common.js';
+import { callerOf } from '../../../core/auth/caller.js';
+import { authorize, loadImage } from './common.js';
 import { IMPORT_METHODS } from './image-data.routes.js';
 import { imageView } from './views.js';
 
@@ -169,7 +170,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
         const views = [];
         for (const i of images) {
           const m = await d.members.of(i, caller.projectId);
-          if (allowed(req.ctx, 'get_image', { ...i.properties, ...i, project_id: i.owner, member_id: m?.member_id })) views.push(imageView(i));
+          if (req.ctx.can('get_image', { ...i.properties, ...i, project_id: i.owner, member_id: m?.member_id })) views.push(imageView(i));
         }
         const links = pageLinks(req, nextMarker);
         return { images: views, first: links.first, schema: '/v2/schemas/images', ...(links.next ? { next: links.next } : {}) };

@@ -6,7 +6,8 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { nsNotFound } from '../domain/metadefs.service.js';
 import type { MetadefObject, NamespaceRecord } from '../store/metadefs.tables.js';
-import { allowed, authorize, callerOf } from './common.js';
+import { callerOf } from '../../../core/auth/caller.js';
+import { authorize } from './common.js';
 
 const Ns = Type.Object({ ns: Type.String() });
 const NsName = Type.Object({ ns: Type.String(), name: Type.String() });
@@ -50,7 +51,7 @@ export function metadefRoutes(d: ImageDomain): RouteSpec[] {
   /** The namespace if visible and `rule` allows (reads 404 like Glance, writes 403). */
   const load = async (ctx: RequestContext, ns: string, rule: string, read = true) => {
     const n = await m.get(callerOf(ctx), ns);
-    if (read && !allowed(ctx, rule, target(n))) throw nsNotFound(ns);
+    if (read && !ctx.can(rule, target(n))) throw nsNotFound(ns);
     if (!read) authorize(ctx, rule, target(n));
     return n;
   };
@@ -60,7 +61,7 @@ export function metadefRoutes(d: ImageDomain): RouteSpec[] {
       method: 'GET', url: '/v2/metadefs/namespaces',
       handler: async (req) => {
         authorize(req.ctx, 'get_metadef_namespaces', { project_id: req.ctx.projectId });
-        const list = (await m.list(callerOf(req.ctx))).filter((n) => allowed(req.ctx, 'get_metadef_namespace', target(n)));
+        const list = (await m.list(callerOf(req.ctx))).filter((n) => req.ctx.can('get_metadef_namespace', target(n)));
         return { namespaces: list.map((n) => namespaceView(n, false)), first: '/v2/metadefs/namespaces', schema: '/v2/schemas/metadefs/namespaces' };
       },
     },
