@@ -8,7 +8,8 @@ import { TooLarge } from '../store/image-files.js';
 import type { ImageRecord, ImageStatus, ImageTables, Viewer } from '../store/tables.js';
 import type { Caller as CoreCaller } from '../../../core/auth/caller.js';
 import { ApiError } from '../../../core/errors/errors.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved } from './errors.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
+import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved, unknownMarker } from './errors.js';
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 
 export interface ImageQuotas {
@@ -148,13 +149,7 @@ export class ImagesService {
     for (const [k, v] of Object.entries(f)) images = images.filter(filterFor(k, v));
 
     images.sort(comparator(q.sortKeys, q.sortDirs));
-    let start = 0;
-    if (q.marker !== undefined) {
-      const at = images.findIndex((i) => i.id === q.marker);
-      if (at < 0) throw new BadRequest(`No image found with ID ${q.marker}`);
-      start = at + 1;
-    }
-    const page = images.slice(start, start + q.limit);
+    const page = pageAfter(images, q, (i) => i.id, unknownMarker);
     return { images: page, nextMarker: page.length > 0 && page.length === q.limit ? page[page.length - 1]!.id : undefined };
   }
 
