@@ -6,7 +6,7 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { imageDataRoutes } from './api/image-data.routes.js';
-import { imageRoutes } from './api/images.routes.js';
+import { imageRoutes, patchDraft } from './api/images.routes.js';
 import { memberRoutes } from './api/members.routes.js';
 import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
@@ -88,6 +88,10 @@ export class ImageModule implements ServiceModule<ImageFacade> {
           if (!other) return payload;
           reply.header('content-type', other.contentType);
           return other.payload;
+        });
+        // NOTE: Glance refuses a patch's media type before it reads the body.
+        app.addHook('preValidation', async (request) => {
+          if (request.method === 'PATCH' && request.routeOptions.url === `${IMAGE_PATH}/v2/images/:id`) patchDraft(request.headers);
         });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
