@@ -59,6 +59,8 @@ export function route<S extends RouteSchema>(spec: Omit<RouteSpec, 'schema' | 'h
 export interface SchemaFailure {
   /** The route, as `METHOD url` with the url as its RouteSpec declares it (`POST /v2/images/:id/members`). */
   route: string;
+  /** The request's headers (a microversioned service words some failures by the version asked). */
+  headers: Record<string, string | string[] | undefined>;
   /** Where: body, querystring, params or headers. */
   part: string;
   /** The JSON pointer of the failing value inside the part ('' for the part itself), e.g. `/server/name`. */
@@ -167,7 +169,7 @@ function schemaFailure(error: unknown, request: FastifyRequest, prefix: string):
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
   }
   const route = `${request.method} ${(request.routeOptions.url ?? '').slice(prefix.length)}`;
-  return { route, part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
+  return { route, headers: request.headers, part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
 }
 
 /** Fastify's own wording ("body/user must have required property 'name'"), for services without `invalid`. */

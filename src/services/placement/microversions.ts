@@ -50,6 +50,18 @@ export const MV = {
   anyTraits: '1.39',                  // required=in:A,B
 } as const satisfies Record<string, string>;
 
+/**
+ * Body routes that exist only from a microversion (their handlers check it too): below it they answer
+ * 404 even to a body their schema refuses, as placement checks the version before it reads the body.
+ */
+export const BODY_ROUTES_SINCE: Readonly<Record<string, keyof typeof MV>> = {
+  'POST /resource_classes': 'customResourceClasses',
+  'PUT /resource_providers/:uuid/traits': 'traits',
+  'PUT /resource_providers/:uuid/aggregates': 'aggregates',
+  'POST /allocations': 'postAllocations',
+  'POST /reshaper': 'reshaper',
+};
+
 /** The 406 microversion_parse answers before the version is known (carries min/max in the body). */
 export class BadMicroversion extends ApiError {
   readonly minVersion = MIN_VERSION;
