@@ -57,6 +57,10 @@ export function route<S extends RouteSchema>(spec: Omit<RouteSpec, 'schema' | 'h
 
 /** One failed schema check, as a service needs it to word its own 400. */
 export interface SchemaFailure {
+  /** The route, as `METHOD url` with the url as its RouteSpec declares it (`POST /v2/images/:id/members`). */
+  route: string;
+  /** The request's headers (a microversioned service words some failures by the version asked). */
+  headers: Record<string, string | string[] | undefined>;
   /** Where: body, querystring, params or headers. */
   part: string;
   /** The JSON pointer of the failing value inside the part ('' for the part itself), e.g. `/server/name`. */
@@ -92,7 +96,7 @@ const TOKEN_HEADER = 'x-auth-token';
 export function mountService(app: FastifyInstance, mount: ServiceMount): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
-      const failure = schemaFailure(error, request);
+      const failure = schemaFailure(error, request, mount.prefix);
       if (failure) return sendFault(reply, mount.faults, mount.faults.invalid?.(failure) ?? genericInvalid(failure));
       const apiError = toApiError(error);
       if (!apiError) {
@@ -152,7 +156,7 @@ async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: Au
 }
 
 /** The first schema failure of a Fastify validation error, with the value it refused. */
-function schemaFailure(error: unknown, request: FastifyRequest): SchemaFailure | undefined {
+function schemaFailure(error: unknown, request: FastifyRequest, prefix: string): SchemaFailure | undefined {
   const e = error as { validation?: Array<{ instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string }>; validationContext?: string };
   const first = e?.validation?.[0];
   if (!first) return undefined;
@@ -164,7 +168,8 @@ function schemaFailure(error: unknown, request: FastifyRequest): SchemaFailure |
     const k = key.replace(/~1/g, '/').replace(/~0/g, '~');
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
   }
-  return { part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
+  const route = `${request.method} ${(request.routeOptions.url ?? '').slice(prefix.length)}`;
+  return { route, headers: request.headers, part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
 }
 
 /** Fastify's own wording ("body/user must have required property 'name'"), for services without `invalid`. */

@@ -1,5 +1,5 @@
-import type { Faults } from '../../core/http/service-plugin.js';
-import { STATUS_TITLES, type ApiError } from '../../core/errors/errors.js';
+import type { Faults, SchemaFailure } from '../../core/http/service-plugin.js';
+import { BadRequest, STATUS_TITLES, type ApiError } from '../../core/errors/errors.js';
 import { keystoneMiddleware401 } from '../../core/http/unauthorized.js';
 
 // webob's default explanation per status (what Glance shows when it gives none of its own).
@@ -36,7 +36,34 @@ export function imageFaults(authUrl: () => string): Faults {
         body: { message: `${explanation}<br /><br />\n\n`, code: `${err.status} ${title}`, title },
       };
     },
+    invalid,
   };
+}
+
+const BODY_EXPECTED = 'Body expected in request.';
+
+/** What Glance's deserializer says of a body it refuses, by route (glance/api/v2/*.py RequestDeserializer). */
+const REFUSALS: Record<string, (f: SchemaFailure) => string> = {
+  'POST /v2/images': (f) => `Provided object does not match schema 'image': ${JSON.stringify(f.value)} is not of type 'object'`,
+  'PATCH /v2/images/:id': (f) => (f.path === '' ? 'Request body must be a JSON array of operation objects.' : 'Operations must be JSON objects.'),
+  'POST /v2/images/:id/members': (f) => {
+    if (f.path !== '/member') return 'Member to be added not specified';
+    return f.value === '' || f.value === null ? "Member can't be empty" : 'Expected a member in the form: {"member": "image_id"}';
+  },
+  'PUT /v2/images/:id/members/:member': (f) => (f.keyword === 'required' ? 'Status not specified' : 'Expected a status in the form: {"status": "status"}'),
+  'POST /v2/images/:id/import': (f) => {
+    if (f.path === '') return f.keyword === 'required' || Array.isArray(f.value) ? "Import request requires a 'method' field." : BODY_EXPECTED;
+    if (f.path === '/method/name') return `Unknown import method name '${f.value}'.`;
+    if (f.path === '/method') return "Import request requires a 'name' field.";
+    return `'${f.path.slice(1)}' must be boolean value only`;
+  },
+  'POST /v2/metadefs/namespaces/:ns/tags': (f) => (f.path === '' && f.keyword === 'type' ? BODY_EXPECTED : "Provided object does not match schema 'tags': 'tags' is a required property"),
+};
+
+/** A body its route's schema refuses, in Glance's words; no body at all is always "Body expected". */
+function invalid(f: SchemaFailure): ApiError {
+  if (f.part === 'body' && f.path === '' && f.value === undefined) return new BadRequest(BODY_EXPECTED);
+  return new BadRequest(REFUSALS[f.route]?.(f) ?? BODY_EXPECTED);
 }
 
 /** The quality a media range list (an Accept header) gives `offer`: the most specific range wins. */

@@ -6,13 +6,15 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { imageDataRoutes } from './api/image-data.routes.js';
-import { imageRoutes } from './api/images.routes.js';
+import { imageRoutes, patchDraft } from './api/images.routes.js';
 import { memberRoutes } from './api/members.routes.js';
 import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ImageDomain } from './domain/image-domain.js';
 import { NO_QUOTAS, type Change, type ImageQuotas } from './domain/images.service.js';
-import { BadRequest, Forbidden } from '../../core/errors/errors.js';
+import { Forbidden } from '../../core/errors/errors.js';
+import { pageAfter } from '../../core/pagination/pagination.js';
+import { unknownMarker } from './domain/errors.js';
 import type { ImageRecord } from './store/tables.js';
 import { imageFaults, negotiateFault } from './faults.js';
 import { imagePolicies } from './policies.js';
@@ -87,6 +89,10 @@ export class ImageModule implements ServiceModule<ImageFacade> {
           reply.header('content-type', other.contentType);
           return other.payload;
         });
+        // NOTE: Glance refuses a patch's media type before it reads the body.
+        app.addHook('preValidation', async (request) => {
+          if (request.method === 'PATCH' && request.routeOptions.url === `${IMAGE_PATH}/v2/images/:id`) patchDraft(request.headers);
+        });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
         // Glance's JSONRequestDeserializer: its own message for a body that is not JSON.
@@ -136,14 +142,8 @@ function makeFacade(d: ImageDomain): ImageFacade {
       if (f.status !== undefined) filters.status = f.status;
       if (f.changesSince !== undefined) filters.updated_at = `gte:${f.changesSince}`;
       const all = await d.images.list(viewer, { filters, tags: [], memberStatus: 'accepted', sortKeys: ['created_at', 'id'], sortDirs: ['desc', 'desc'], limit: Number.MAX_SAFE_INTEGER });
-      let images = all.images.filter((i) => (f.minRam === undefined || i.min_ram >= f.minRam) && (f.minDisk === undefined || i.min_disk >= f.minDisk));
-      if (q.marker !== undefined) {
-        const at = images.findIndex((i) => i.id === q.marker);
-        if (at < 0) throw new BadRequest(`No image found with ID ${q.marker}`);
-        images = images.slice(at + 1);
-      }
-      if (q.limit !== undefined) images = images.slice(0, q.limit);
-      return images.map(facadeImage);
+      const images = all.images.filter((i) => (f.minRam === undefined || i.min_ram >= f.minRam) && (f.minDisk === undefined || i.min_disk >= f.minDisk));
+      return pageAfter(images, q, (i) => i.id, unknownMarker).map(facadeImage);
     },
     async deleteImageAs(id, viewer) {
       const image = await d.images.get(viewer, id);

@@ -1,7 +1,7 @@
-import type { Faults } from '../../core/http/service-plugin.js';
+import type { Faults, SchemaFailure } from '../../core/http/service-plugin.js';
 import { ApiError, STATUS_TITLES } from '../../core/errors/errors.js';
 import { keystoneMiddleware401 } from '../../core/http/unauthorized.js';
-import { BadMicroversion } from './microversions.js';
+import { atLeast, BadMicroversion, BODY_ROUTES_SINCE, MV, requestedVersion } from './microversions.js';
 
 /** Placement's error codes (placement/errors.py), sent as `code` from microversion 1.23. */
 export const ErrorCode = {
@@ -63,5 +63,35 @@ export function placementFaults(authUrl: () => string): Faults {
       if (err instanceof BadMicroversion) { error.max_version = err.maxVersion; error.min_version = err.minVersion; }
       return { status, headers: { 'Content-Type': 'application/json' }, body: { errors: [error] } };
     },
+    invalid(f: SchemaFailure): ApiError {
+      const since = BODY_ROUTES_SINCE[f.route];
+      if (since && !atLeast(requestedVersion(f.headers), MV[since])) return new PlacementError(404, 'The resource could not be found.');
+      return new PlacementError(400, `JSON does not validate: ${jsonSchemaMessage(f)}`);
+    },
   };
+}
+
+/** python-jsonschema's words for one failure (values as JSON, as the handlers word theirs). */
+function jsonSchemaMessage(f: SchemaFailure): string {
+  const v = JSON.stringify(f.value);
+  const p = f.params;
+  // NOTE: the aggregates body is a list before 1.19 and an object from it; only the route's root can fail.
+  if (f.route === 'PUT /resource_providers/:uuid/aggregates') {
+    return atLeast(requestedVersion(f.headers), MV.aggregatesGeneration) ? `${v} is not of type 'object'` : `${v} is not valid under any of the given schemas`;
+  }
+  switch (f.keyword) {
+    case 'type': return `${v} is not of type ${[p.type].flat().map((t) => `'${t}'`).join(', ')}`;
+    case 'required': return `'${p.missingProperty}' is a required property`;
+    case 'additionalProperties': return `Additional properties are not allowed ('${p.additionalProperty}' was unexpected)`;
+    case 'pattern': return `${v} does not match '${p.pattern}'`;
+    case 'minLength': case 'minItems': return `${v} is too short`;
+    case 'maxLength': case 'maxItems': return `${v} is too long`;
+    case 'minimum': return `${v} is less than the minimum of ${p.limit}`;
+    case 'maximum': return `${v} is greater than the maximum of ${p.limit}`;
+    case 'minProperties': return `${v} does not have enough properties`;
+    case 'uniqueItems': return `${v} has non-unique elements`;
+    case 'anyOf': return `${v} is not valid under any of the given schemas`;
+    case 'enum': return `${v} is not one of ${JSON.stringify(p.allowedValues)}`;
+    default: return f.message;
+  }
 }

@@ -20,7 +20,8 @@ import { PlacementDomain } from './domain/placement-domain.js';
 import type { InventoryInput } from './domain/providers.service.js';
 import type { PlacementFacade } from './facade.js';
 import { PlacementError, placementFaults } from './faults.js';
-import { atLeast, format, MV, requestedVersion, type Microversion } from './microversions.js';
+import { parse } from '../../core/microversion/microversion.js';
+import { atLeast, format, MIN_VERSION, MV, requestedVersion, type Microversion } from './microversions.js';
 import { placementPolicies } from './policies.js';
 import { placementMigrations } from './store/migrations.js';
 
@@ -61,13 +62,13 @@ export class PlacementModule implements ServiceModule<PlacementFacade> {
         type WithVersion = FastifyRequest & { placementVersion?: Microversion };
         // microversion_parse's middleware: the version for the handlers, echoed on the answer.
         app.addHook('onRequest', async (request) => {
-          (request as WithVersion).placementVersion = requestedVersion(request.headers['openstack-api-version']);
+          (request as WithVersion).placementVersion = requestedVersion(request.headers);
         });
         // util.require_content('application/json') on every handler that reads a body.
         app.addHook('preValidation', async (request) => {
           if (request.method !== 'POST' && request.method !== 'PUT') return;
           const url = request.routeOptions.url ?? '';
-          if (url.endsWith('/traits/:name') || (url.endsWith('/resource_classes/:name') && atLeast((request as WithVersion).placementVersion ?? [1, 0], MV.putResourceClassNoBody))) return;
+          if (url.endsWith('/traits/:name') || (url.endsWith('/resource_classes/:name') && atLeast((request as WithVersion).placementVersion ?? parse(MIN_VERSION), MV.putResourceClassNoBody))) return;
           const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (type !== 'application/json') {
             throw new PlacementError(415, `The media type ${type || 'None'} is not supported, use application/json`);

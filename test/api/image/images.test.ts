@@ -146,6 +146,25 @@ describe('images', () => {
     assert.equal(r.body.message, 'Malformed JSON in request body.<br /><br />\n\n');
   });
 
+  test("a body of the wrong shape: the deserializers' messages, and a patch's media type refused first", async () => {
+    const msg = async (r: Promise<{ status: number; body: any }>) => { const x = await r; assert.equal(x.status, 400); return x.body.message.split('<br />')[0]; };
+    const i = (await demo.post('/v2/images', { name: 'shape' })).body;
+    assert.equal(await msg(demo.post('/v2/images', '')), 'Body expected in request.');
+    assert.equal(await msg(demo.post('/v2/images', [1])), "Provided object does not match schema 'image': [1] is not of type 'object'");
+    assert.equal(await msg(demo.patch(`/v2/images/${i.id}`, { op: 'add' }, PATCH)), 'Request body must be a JSON array of operation objects.');
+    assert.equal(await msg(demo.patch(`/v2/images/${i.id}`, ['x'], PATCH)), 'Operations must be JSON objects.');
+    assert.equal((await demo.patch(`/v2/images/${i.id}`, { op: 'add' }, { 'Content-Type': 'application/json' })).status, 415);
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/members`, {})), 'Member to be added not specified');
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/members`, { member: null })), "Member can't be empty");
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/members`, { member: 1 })), 'Expected a member in the form: {"member": "image_id"}');
+    assert.equal(await msg(demo.put(`/v2/images/${i.id}/members/x`, [])), 'Expected a status in the form: {"status": "status"}');
+    assert.equal(await msg(demo.put(`/v2/images/${i.id}/members/x`, {})), 'Status not specified');
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/import`, [])), "Import request requires a 'method' field.");
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/import`, { method: 'x' })), "Import request requires a 'name' field.");
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/import`, { method: { name: 'x' } })), "Unknown import method name 'x'.");
+    assert.equal(await msg(demo.post(`/v2/images/${i.id}/import`, { method: { name: 'glance-direct' }, all_stores: 1 })), "'all_stores' must be boolean value only");
+  });
+
   test('create with an id; the same id again is 409', async () => {
     const id = '2b1f2d68-3b31-4b6c-9b27-0123456789ab';
     assert.equal((await demo.post('/v2/images', { id, name: 'fixed' })).status, 201);

@@ -41,6 +41,15 @@ describe('resource classes', () => {
     assert.equal((await admin.delete('/resource_classes/CUSTOM_BRONZE')).status, 404);
   });
 
+  test("a body the schema refuses: placement's JSON does not validate, or 404 below the route's microversion", async () => {
+    const bad = await admin.post('/resource_classes', { name: 'GOLD' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.errors[0].detail, /\n\n JSON does not validate: "GOLD" does not match '\^CUSTOM_\[A-Z0-9_\]\+\$' {2}$/);
+    const extra = await admin.post('/resource_classes', { name: 'CUSTOM_X', x: 1 });
+    assert.match(extra.body.errors[0].detail, /JSON does not validate: Additional properties are not allowed \('x' was unexpected\)/);
+    assert.equal((await admin.at('1.1').post('/resource_classes', { name: 'GOLD' })).status, 404);
+  });
+
   test('a class in inventory cannot be deleted', async () => {
     await admin.put('/resource_classes/CUSTOM_USED');
     const id = await provider(admin, 'rc-user', { CUSTOM_USED: { total: 3 } });

@@ -1,25 +1,16 @@
-// What every Glance route shares: the caller, policy checks with Glance's targets and messages,
-// and the image as a policy target.
+// What every Glance route shares: policy checks with Glance's targets and messages, and the image
+// as a policy target.
+import { callerOf } from '../../../core/auth/caller.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { Forbidden } from '../../../core/errors/errors.js';
-import { enforce } from '../../../core/policy/policy-engine.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { imageNotFound } from '../domain/errors.js';
 import type { Caller } from '../domain/images.service.js';
 import type { ImageRecord } from '../store/tables.js';
 
-export function callerOf(ctx: RequestContext): Caller {
-  return { projectId: ctx.projectId, isAdmin: allowed(ctx, 'context_is_admin', {}) };
-}
-
-/** oslo.policy with Glance's rules (an unknown rule name denies). */
-export function allowed(ctx: RequestContext, rule: string, target: Record<string, unknown>): boolean {
-  if (!ctx.rules.has(rule)) return false;
-  return enforce(ctx.rules, rule, target, ctx.credentials());
-}
-
+/** Glance's own 403 when `rule` denies (ctx.authorize words it as Keystone and Nova do). */
 export function authorize(ctx: RequestContext, rule: string, target: Record<string, unknown>): void {
-  if (!allowed(ctx, rule, target)) throw new Forbidden(`You are not authorized to complete ${rule} action.`);
+  if (!ctx.can(rule, target)) throw new Forbidden(`You are not authorized to complete ${rule} action.`);
 }
 
 /** Glance's ImageTarget: the image's attributes and properties, project_id = owner, member_id = the caller's membership. */
@@ -36,6 +27,6 @@ export async function loadImage(d: ImageDomain, ctx: RequestContext, id: string)
   const image = await d.images.get(caller, id);
   const membership = await d.members.of(image, caller.projectId);
   const target = imageTarget(image, membership?.member_id);
-  if (!allowed(ctx, 'get_image', target)) throw imageNotFound(id);
+  if (!ctx.can('get_image', target)) throw imageNotFound(id);
   return { image, target, caller };
 }

@@ -1,15 +1,21 @@
 // Image bytes: PUT/GET /v2/images/{id}/file (streamed, never buffered), glance-direct staging
 // (PUT .../stage, POST .../import) and GET /v2/info/import.
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { ApiError, BadRequest, Forbidden, UnsupportedMediaType } from '../../../core/errors/errors.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { ApiError, Forbidden, UnsupportedMediaType } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { drain } from '../domain/images.service.js';
-import { allowed, authorize, loadImage } from './common.js';
+import { authorize, loadImage } from './common.js';
 
 const Id = Type.Object({ id: Type.String() });
 // NOTE: copy-image needs several stores and web-download an outbound fetch; one store here.
-export const IMPORT_METHODS = ['glance-direct'];
+export const IMPORT_METHODS = ['glance-direct'] as const;
+/** `{"method": {"name": ...}, "all_stores": bool, ...}` (glance/api/v2/images.py RequestDeserializer.import_image). */
+const ImportRequest = Type.Object({
+  method: Type.Object({ name: Type.Union(IMPORT_METHODS.map((m) => Type.Literal(m))) }),
+  all_stores_must_succeed: Type.Optional(Type.Boolean()),
+  all_stores: Type.Optional(Type.Boolean()),
+});
 
 /** The request body as a stream, or 415 as Glance's get_content_type(('application/octet-stream',)). */
 function octetStream(req: ApiRequest): NodeJS.ReadableStream {
@@ -39,12 +45,12 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<void>) => void): RouteSpec[] {
   return [
     {
-      method: 'PUT', url: '/v2/images/:id/file', status: 204, schema: { params: Id },
+      method: 'PUT', url: '/v2/images/:id/file', status: 204, schema: { params: Id }, rawBody: 'stream',
       handler: async (req) => {
         const data = octetStream(req);
         try {
           const { image, target } = await loadImage(d, req.ctx, req.params.id);
-          if (!allowed(req.ctx, 'upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
+          if (!req.ctx.can('upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
           await d.images.upload(image, data);
         } catch (e) { drain(data); throw e; }
       },
@@ -71,7 +77,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
       },
     },
     {
-      method: 'PUT', url: '/v2/images/:id/stage', status: 204, schema: { params: Id },
+      method: 'PUT', url: '/v2/images/:id/stage', status: 204, schema: { params: Id }, rawBody: 'stream',
       handler: async (req) => {
         const data = octetStream(req);
         try {
@@ -81,24 +87,16 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         } catch (e) { drain(data); throw e; }
       },
     },
-    {
-      method: 'POST', url: '/v2/images/:id/import', status: 202, schema: { params: Id },
+    route({
+      method: 'POST', url: '/v2/images/:id/import', status: 202, schema: { params: Id, body: ImportRequest },
       handler: async (req) => {
-        const body = req.body as Record<string, any> | undefined;
-        if (body === undefined || body === null || typeof body !== 'object') throw new BadRequest('Body expected in request.');
-        if (!('method' in body)) throw new BadRequest("Import request requires a 'method' field.");
-        if (!body.method || typeof body.method !== 'object' || !('name' in body.method)) throw new BadRequest("Import request requires a 'name' field.");
-        const method = body.method.name;
-        if (!IMPORT_METHODS.includes(method)) throw new BadRequest(`Unknown import method name '${method}'.`);
-        if ('all_stores_must_succeed' in body && typeof body.all_stores_must_succeed !== 'boolean') throw new BadRequest("'all_stores_must_succeed' must be boolean value only");
-        if ('all_stores' in body && typeof body.all_stores !== 'boolean') throw new BadRequest("'all_stores' must be boolean value only");
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'modify_image', target);
-        const work = await d.images.startImport(image, method, { body, requestId: req.raw.id, userId: req.ctx.userId });
+        const work = await d.images.startImport(image, req.body.method.name, { body: req.body, requestId: req.raw.id, userId: req.ctx.userId });
         runLater(work);
         return {};
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2/info/import',
       handler: () => ({ 'import-methods': { description: 'Import methods available.', type: 'array', value: IMPORT_METHODS } }),

@@ -1,18 +1,22 @@
 // /v2/images: list, create, show, update (JSON patch), delete, deactivate/reactivate and tags.
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, MethodNotAllowed, UnsupportedMediaType } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
 import { imageNotFound, readOnly, reserved } from '../domain/errors.js';
 import { validateImageDoc } from '../domain/formats.js';
 import { READONLY, SORT_KEYS, type Change, type ListQuery } from '../domain/images.service.js';
-import { allowed, authorize, callerOf, loadImage } from './common.js';
+import { callerOf } from '../../../core/auth/caller.js';
+import { authorize, loadImage } from './common.js';
 import { IMPORT_METHODS } from './image-data.routes.js';
 import { imageView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });
 const IdTag = Type.Object({ id: Type.String(), tag: Type.String() });
-const AnyBody = Type.Any();
+/** An image document (its attributes are checked by the domain against Glance's image schema). */
+const ImageDoc = Type.Record(Type.String(), Type.Unknown());
+/** A JSON patch: an array of operation objects (their members depend on the patch media type). */
+const Patch = Type.Array(Type.Record(Type.String(), Type.Unknown()));
 
 export const PATCH_TYPES: Record<string, 4 | 10> = {
   'application/openstack-images-v2.0-json-patch': 4,
@@ -84,21 +88,21 @@ function pageLinks(req: ApiRequest, nextMarker?: string): { first: string; next?
 }
 
 /** Glance's RequestDeserializer.update: content type, operations, JSON pointers, read-only and reserved paths. */
-export function parsePatch(req: ApiRequest): Change[] {
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+/** The JSON-patch draft of a PATCH's media type, or Glance's 415 naming the ones it accepts (before the body is read). */
+export function patchDraft(headers: ApiRequest['headers']): 4 | 10 {
+  const contentType = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const draft = PATCH_TYPES[contentType];
-  if (!draft) {
-    const err = new UnsupportedMediaType(`The request media type ${contentType} is not supported by this server.`);
-    (err.headers as Record<string, string>)['Accept-Patch'] = Object.keys(PATCH_TYPES).sort().join(', ');
-    throw err;
-  }
-  const body = req.body;
-  if (body === undefined) throw new BadRequest('Body expected in request.');
-  if (!Array.isArray(body)) throw new BadRequest('Request body must be a JSON array of operation objects.');
+  if (draft) return draft;
+  const err = new UnsupportedMediaType(`The request media type ${contentType} is not supported by this server.`);
+  (err.headers as Record<string, string>)['Accept-Patch'] = Object.keys(PATCH_TYPES).sort().join(', ');
+  throw err;
+}
+
+/** Glance's RequestDeserializer.update: operations, JSON pointers, read-only and reserved paths (the schema checked the shape). */
+export function parsePatch(headers: ApiRequest['headers'], body: Array<Record<string, unknown>>): Change[] {
+  const draft = patchDraft(headers);
   const changes: Change[] = [];
-  for (const raw of body as unknown[]) {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequest('Operations must be JSON objects.');
-    const r = raw as Record<string, unknown>;
+  for (const r of body) {
     let op: Change['op'] | undefined;
     let pointer: unknown;
     if (draft === 10) {
@@ -169,19 +173,16 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
         const views = [];
         for (const i of images) {
           const m = await d.members.of(i, caller.projectId);
-          if (allowed(req.ctx, 'get_image', { ...i.properties, ...i, project_id: i.owner, member_id: m?.member_id })) views.push(imageView(i));
+          if (req.ctx.can('get_image', { ...i.properties, ...i, project_id: i.owner, member_id: m?.member_id })) views.push(imageView(i));
         }
         const links = pageLinks(req, nextMarker);
         return { images: views, first: links.first, schema: '/v2/schemas/images', ...(links.next ? { next: links.next } : {}) };
       },
     },
-    {
-      method: 'POST', url: '/v2/images', status: 201, schema: { body: AnyBody },
+    route({
+      method: 'POST', url: '/v2/images', status: 201, schema: { body: ImageDoc },
       handler: async (req) => {
-        const body = req.body;
-        if (body === undefined) throw new BadRequest('Body expected in request.');
-        if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest(`Provided object does not match schema 'image': ${JSON.stringify(body)} is not of type 'object'`);
-        const b = body as Record<string, unknown>;
+        const b = req.body;
         const owner = 'owner' in b ? b.owner : req.ctx.projectId;
         const target = { ...b, owner, project_id: owner };
         authorize(req.ctx, 'add_image', target);
@@ -191,7 +192,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
         req.reply.header('OpenStack-image-import-methods', IMPORT_METHODS.join(','));
         return imageView(image);
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2/images',
       handler: async (req) => { if (emptyId(req)) throw imageNotFound(''); throw new MethodNotAllowed(); },
@@ -200,16 +201,16 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
       method: 'GET', url: '/v2/images/:id', schema: { params: Id },
       handler: async (req) => imageView((await loadImage(d, req.ctx, req.params.id)).image),
     },
-    {
-      method: 'PATCH', url: '/v2/images/:id', schema: { params: Id },
+    route({
+      method: 'PATCH', url: '/v2/images/:id', schema: { params: Id, body: Patch },
       handler: async (req) => {
-        const changes = parsePatch(req);
+        const changes = parsePatch(req.headers, req.body);
         const { image, target, caller } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'modify_image', target);
         for (const c of changes) if (c.path[0] === 'visibility' && c.op !== 'remove') authorizeVisibility(req, c.value, target);
         return imageView(await d.images.update(caller, image, changes));
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2/images/:id', status: 204, schema: { params: Id },
       handler: async (req) => {
@@ -219,7 +220,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
       },
     },
     {
-      method: 'POST', url: '/v2/images/:id/actions/deactivate', status: 204, schema: { params: Id },
+      method: 'POST', url: '/v2/images/:id/actions/deactivate', status: 204, schema: { params: Id }, rawBody: 'none',
       handler: async (req) => {
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'deactivate', target);
@@ -227,7 +228,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
       },
     },
     {
-      method: 'POST', url: '/v2/images/:id/actions/reactivate', status: 204, schema: { params: Id },
+      method: 'POST', url: '/v2/images/:id/actions/reactivate', status: 204, schema: { params: Id }, rawBody: 'none',
       handler: async (req) => {
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'reactivate', target);
@@ -235,7 +236,7 @@ export function imageRoutes(d: ImageDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/v2/images/:id/tags/:tag', status: 204, schema: { params: IdTag },
+      method: 'PUT', url: '/v2/images/:id/tags/:tag', status: 204, schema: { params: IdTag }, rawBody: 'none',
       handler: async (req) => {
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'modify_image', target);

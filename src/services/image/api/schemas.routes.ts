@@ -1,7 +1,12 @@
 // GET /v2/schemas/*: the JSON schemas Glance publishes for its documents (glance/api/v2/schemas.py).
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { IMAGE_PROPERTIES, UUID_PATTERN } from '../domain/formats.js';
-import { METADEF_SCHEMAS } from './metadef-schemas.js';
+// NOTE: the metadata-definition schemas Glance (Zed) publishes at /v2/schemas/metadefs/*, generated from
+// glance/api/v2/metadef_*.py get_schema()/get_collection_schema() raw() output: data, kept as JSON.
+import metadefSchemas from './metadef-schemas.json' with { type: 'json' };
+
+/** Each published metadefs schema by its name (namespace, namespaces, property ...). */
+const METADEF_SCHEMAS: Readonly<Record<string, unknown>> = metadefSchemas;
 
 const imageSchema = () => ({
   name: 'image',

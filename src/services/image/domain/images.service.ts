@@ -6,8 +6,10 @@ import { open } from 'node:fs/promises';
 import type { ImageFiles, WrittenFile } from '../store/image-files.js';
 import { TooLarge } from '../store/image-files.js';
 import type { ImageRecord, ImageStatus, ImageTables, Viewer } from '../store/tables.js';
+import type { Caller as CoreCaller } from '../../../core/auth/caller.js';
 import { ApiError } from '../../../core/errors/errors.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved } from './errors.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
+import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved, unknownMarker } from './errors.js';
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 
 export interface ImageQuotas {
@@ -41,7 +43,8 @@ const RESERVED_NS = 'os_glance';
 const COLUMNS = ['id', 'name', 'status', 'visibility', 'owner', 'disk_format', 'container_format', 'size', 'virtual_size', 'checksum', 'os_hash_algo', 'os_hash_value', 'min_disk', 'min_ram', 'protected', 'os_hidden', 'created_at', 'updated_at'];
 export const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'];
 
-export interface Caller { projectId: string | undefined; isAdmin: boolean }
+/** What the domain needs of the caller (core's Caller, or a facade's viewer). */
+export type Caller = Pick<CoreCaller, 'projectId' | 'isAdmin'>;
 
 export interface Change { op: 'add' | 'replace' | 'remove'; path: string[]; value?: unknown; draft: 4 | 10 }
 
@@ -146,13 +149,7 @@ export class ImagesService {
     for (const [k, v] of Object.entries(f)) images = images.filter(filterFor(k, v));
 
     images.sort(comparator(q.sortKeys, q.sortDirs));
-    let start = 0;
-    if (q.marker !== undefined) {
-      const at = images.findIndex((i) => i.id === q.marker);
-      if (at < 0) throw new BadRequest(`No image found with ID ${q.marker}`);
-      start = at + 1;
-    }
-    const page = images.slice(start, start + q.limit);
+    const page = pageAfter(images, q, (i) => i.id, unknownMarker);
     return { images: page, nextMarker: page.length > 0 && page.length === q.limit ? page[page.length - 1]!.id : undefined };
   }
 

@@ -1,8 +1,12 @@
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { Type } from '@sinclair/typebox';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { PlacementDomain } from '../domain/placement-domain.js';
 import { badRequest, isUuid } from '../domain/common.js';
 import { has, ownTarget, requireVersion } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
+
+/** A list (before 1.19) or an object (from 1.19): which one, and its members, the handler checks by microversion. */
+const AggregatesBody = Type.Union([Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())]);
 
 /** Before 1.19 the body is a bare list of uuids; from 1.19 {aggregates, resource_provider_generation}. */
 function parseBody(body: unknown, withGeneration: boolean): { aggregates: string[]; generation?: number } {
@@ -34,8 +38,8 @@ export function aggregateRoutes(d: PlacementDomain): RouteSpec[] {
         return view(has(req, 'aggregatesGeneration'), provider, aggregates);
       },
     },
-    {
-      method: 'PUT', url: '/resource_providers/:uuid/aggregates',
+    route({
+      method: 'PUT', url: '/resource_providers/:uuid/aggregates', schema: { body: AggregatesBody },
       handler: async (req) => {
         requireVersion(req, 'aggregates');
         req.ctx.authorize('placement:resource_providers:aggregates:update', ownTarget(req));
@@ -44,6 +48,6 @@ export function aggregateRoutes(d: PlacementDomain): RouteSpec[] {
         const r = await d.providers.setAggregates(pathUuid(req.params.uuid), aggregates, generation);
         return view(withGen, r.provider, r.aggregates);
       },
-    },
+    }),
   ];
 }

@@ -1,4 +1,5 @@
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { Type } from '@sinclair/typebox';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { PlacementDomain } from '../domain/placement-domain.js';
 import type { ConsumerAllocations } from '../domain/allocations.service.js';
 import { badRequest, isUuid, normUuid } from '../domain/common.js';
@@ -8,6 +9,11 @@ import { pathUuid } from './resource-providers.routes.js';
 // NOTE: placement's [placement] incomplete_consumer_project_id / _user_id defaults, used for
 // allocations written before 1.8 without an owner.
 const INCOMPLETE = '00000000-0000-0000-0000-000000000000';
+
+/** One consumer's allocations: the members allowed, and the shape of `allocations`, depend on the microversion. */
+const ConsumerBody = Type.Object({ allocations: Type.Unknown() });
+/** POST /allocations: {consumer uuid: {allocations, project_id, user_id, ...}, ...}. */
+const ConsumersBody = Type.Record(Type.String(), Type.Unknown(), { minProperties: 1 });
 
 const invalid = (m: string) => badRequest(`JSON does not validate: ${m}`);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -65,10 +71,7 @@ function dictAllocations(v: unknown, allowEmpty: boolean): Record<string, Record
 }
 
 /** The PUT body of one consumer at the request's microversion. */
-function parsePut(req: ApiRequest, consumerUuid: string): ConsumerAllocations {
-  const b = req.body;
-  if (!isObject(b)) throw invalid(`${JSON.stringify(b)} is not of type 'object'`);
-  if (!('allocations' in b)) throw invalid(`'allocations' is a required property`);
+function parsePut(req: ApiRequest, b: Record<string, unknown>, consumerUuid: string): ConsumerAllocations {
   const allowed = new Set(['allocations', 'project_id', 'user_id']);
   if (has(req, 'consumerGeneration')) allowed.add('consumer_generation');
   if (has(req, 'consumerType')) allowed.add('consumer_type');
@@ -131,13 +134,13 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
         return body;
       },
     },
-    {
-      method: 'PUT', url: '/allocations/:consumer', status: 204,
+    route({
+      method: 'PUT', url: '/allocations/:consumer', status: 204, schema: { body: ConsumerBody },
       handler: async (req) => {
         req.ctx.authorize('placement:allocations:update', ownTarget(req));
-        await d.allocations.set([parsePut(req, req.params.consumer)]);
+        await d.allocations.set([parsePut(req, req.body, req.params.consumer)]);
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/allocations/:consumer', status: 204,
       handler: async (req) => {
@@ -145,14 +148,14 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
         await d.allocations.delete(req.params.consumer);
       },
     },
-    {
-      method: 'POST', url: '/allocations', status: 204,
+    route({
+      method: 'POST', url: '/allocations', status: 204, schema: { body: ConsumersBody },
       handler: async (req) => {
         requireVersion(req, 'postAllocations');
         req.ctx.authorize('placement:allocations:manage', ownTarget(req));
         await d.allocations.set(parseConsumers(req, req.body));
       },
-    },
+    }),
     {
       method: 'GET', url: '/resource_providers/:uuid/allocations',
       handler: async (req) => {

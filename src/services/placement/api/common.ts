@@ -2,7 +2,8 @@
 // version gate (a route outside its microversions answers 404, as placement's does).
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { ErrorCode } from '../faults.js';
-import { atLeast, MV, type Microversion } from '../microversions.js';
+import { parse } from '../../../core/microversion/microversion.js';
+import { atLeast, MIN_VERSION, MV, type Microversion } from '../microversions.js';
 import { badRequest, isUuid, normUuid, notFound } from '../domain/common.js';
 import type { ProviderRecord } from '../store/placement.store.js';
 
@@ -11,7 +12,7 @@ export const PLACEMENT_PATH = '/placement';
 type Gate = keyof typeof MV;
 
 export function mvOf(req: ApiRequest): Microversion {
-  return (req.raw as unknown as { placementVersion?: Microversion }).placementVersion ?? [1, 0];
+  return (req.raw as unknown as { placementVersion?: Microversion }).placementVersion ?? parse(MIN_VERSION);
 }
 
 export function has(req: ApiRequest, feature: Gate): boolean { return atLeast(mvOf(req), MV[feature]); }

@@ -1,4 +1,5 @@
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
+import { Type } from '@sinclair/typebox';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { PlacementDomain } from '../domain/placement-domain.js';
 import type { InventoryInput } from '../domain/providers.service.js';
 import { badRequest, isUuid, MAX_INT, normUuid } from '../domain/common.js';
@@ -29,19 +30,17 @@ function inventories(v: unknown): Record<string, InventoryInput> {
   return out;
 }
 
+/** {inventories: {rp uuid: {...}}, allocations: {consumer uuid: {...}}}: the entries are checked by microversion in the handler. */
+const ReshapeBody = Type.Object({ inventories: Type.Record(Type.String(), Type.Unknown()), allocations: Type.Unknown() }, { additionalProperties: false });
+
 /** POST /reshaper (1.30): inventories and allocations changed together. */
 export function reshaperRoutes(d: PlacementDomain): RouteSpec[] {
-  return [{
-    method: 'POST', url: '/reshaper', status: 204,
+  return [route({
+    method: 'POST', url: '/reshaper', status: 204, schema: { body: ReshapeBody },
     handler: async (req) => {
       requireVersion(req, 'reshaper');
       req.ctx.authorize('placement:reshaper:reshape', ownTarget(req));
       const b = req.body;
-      if (!isObject(b)) throw invalid(`${JSON.stringify(b)} is not of type 'object'`);
-      for (const k of ['inventories', 'allocations']) if (!(k in b)) throw invalid(`'${k}' is a required property`);
-      const extra = Object.keys(b).filter((k) => k !== 'inventories' && k !== 'allocations');
-      if (extra.length) throw invalid(`Additional properties are not allowed ('${extra[0]}' was unexpected)`);
-      if (!isObject(b.inventories)) throw invalid(`${JSON.stringify(b.inventories)} is not of type 'object'`);
       const invs: Record<string, { generation: number; inventories: Record<string, InventoryInput> }> = {};
       for (const [rp, entry] of Object.entries(b.inventories)) {
         if (!isUuid(rp)) throw invalid(`'${rp}' does not match any of the regexes`);
@@ -53,5 +52,5 @@ export function reshaperRoutes(d: PlacementDomain): RouteSpec[] {
       const allocations = isObject(b.allocations) && Object.keys(b.allocations).length === 0 ? [] : parseConsumers(req, b.allocations);
       await d.reshaper.reshape(invs, allocations, { reservedMayEqualTotal: has(req, 'reservedEqualsTotal') });
     },
-  }];
+  })];
 }

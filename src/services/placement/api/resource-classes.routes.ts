@@ -36,7 +36,8 @@ export function resourceClassRoutes(d: PlacementDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/resource_classes/:name',
+      // NOTE: from 1.7 the operation takes no body; before, its {"name"} (a rename) is checked in the handler by microversion.
+      method: 'PUT', url: '/resource_classes/:name', rawBody: 'none',
       handler: async (req) => {
         requireVersion(req, 'customResourceClasses');
         req.ctx.authorize('placement:resource_classes:update', ownTarget(req));

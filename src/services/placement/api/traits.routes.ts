@@ -42,7 +42,7 @@ export function traitRoutes(d: PlacementDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/traits/:name',
+      method: 'PUT', url: '/traits/:name', rawBody: 'none',
       handler: async (req) => {
         requireVersion(req, 'traits');
         req.ctx.authorize('placement:traits:update', ownTarget(req));
