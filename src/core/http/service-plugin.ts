@@ -119,8 +119,11 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
         url: route.url,
         schema: route.schema as Record<string, unknown> | undefined,
         exposeHeadRoute: false,
+        // NOTE: the token is checked before the body is read or validated: keystonemiddleware
+        // answers 401 before the service sees the request.
+        onRequest: async (request) => { contexts.set(request, await contextFor(request, mount, route.auth ?? 'required')); },
         handler: async (request, reply) => {
-          const ctx = await contextFor(request, mount, route.auth ?? 'required');
+          const ctx = contexts.get(request)!;
           const result = await route.handler({
             ctx, body: request.body, params: request.params, query: request.query,
             headers: request.headers, raw: request, reply,
@@ -143,6 +146,8 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
     }
   }, { prefix: mount.prefix });
 }
+
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
 
 async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: AuthMode): Promise<RequestContext> {
   const header = request.headers[TOKEN_HEADER];
