@@ -5,7 +5,6 @@ import { bootServer, computeFixture, waitStatus, type ComputeFixture } from '../
 // createBackup: a snapshot typed 'backup' with its backup_type; rotation keeps the newest N.
 
 let f: ComputeFixture;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 before(async () => { f = await computeFixture('bk.tiny'); });
 after(async () => { await f?.cloud.stop(); });
 
@@ -13,7 +12,7 @@ test('backups rotate; the image carries image_type and backup_type; bad bodies 4
   const id = await bootServer(f, f.demo, 'bk');
   const ids: string[] = [];
   for (const n of [1, 2, 3]) {
-    const r = await f.demo.post(`/servers/${id}/action`, { createBackup: { name: `b${n}`, backup_type: 'daily', rotation: 2 } }, mv('2.45'));
+    const r = await f.demo.at('2.45').post(`/servers/${id}/action`, { createBackup: { name: `b${n}`, backup_type: 'daily', rotation: 2 } });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     ids.push(r.body.image_id);
     for (let i = 0; i < 1000 && (await f.demoGlance.get(`/images/${r.body.image_id}`)).body.status !== 'active'; i++) await new Promise((res) => setTimeout(res, 5));
