@@ -60,9 +60,10 @@ export async function clientsFor(cloud: RunningCloud, user: string, project = us
   return clientsOf(cloud, (await login(cloud, user, password, project)).token!);
 }
 
-/** `user`'s compute client (see clientsFor). */
-export const computeAs = async (cloud: RunningCloud, user: string, project = user, password = 'secret'): Promise<ComputeClient> =>
-  (await clientsFor(cloud, user, project, password)).compute;
+/** `user`'s client for one service (see clientsFor). */
+export async function clientAs<S extends keyof typeof API_PATHS>(cloud: RunningCloud, service: S, user: string, project = user): Promise<Clients[S]> {
+  return (await clientsFor(cloud, user, project))[service];
+}
 
 /** A new user `name` (password `secret`) with the reader role on project `project` (a name), and its clients there. */
 export async function readerOf(cloud: RunningCloud, admin: Clients, project: string, name = 'peeker'): Promise<Clients> {

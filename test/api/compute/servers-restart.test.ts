@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startTestCloud } from '../../support/cloud.js';
-import { computeAs } from '../../support/clients.js';
+import { clientAs } from '../../support/clients.js';
 import { computeFixture, waitStatus } from '../../support/compute-server.js';
 
 // Nova's init_host: a restart finishes the builds whose task was recorded, moves a build that
@@ -37,7 +37,7 @@ test('restart during BUILD: a recorded build finishes, a build without its task 
 
   cloud = await startTestCloud({}, dir);
   try {
-    c = await computeAs(cloud, 'admin');
+    c = await clientAs(cloud, 'compute', 'admin');
     const resumed = await waitStatus(c, ids[0]!, 'ACTIVE');
     assert.ok(resumed['OS-EXT-SRV-ATTR:host']);
     const orphan = await waitStatus(c, ids[1]!, 'ERROR');
