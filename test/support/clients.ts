@@ -4,9 +4,9 @@
 import type { RunningCloud } from '../../src/cloud.js';
 import { Client, login } from './cloud.js';
 
-/** Where each API is mounted under the cloud's URL. */
+/** Where each API is under the cloud's URL (image: Glance's unversioned endpoint, as in the catalog; paths begin with /v2). */
 export const API_PATHS = {
-  identity: '/identity/v3', compute: '/compute/v2.1', image: '/image/v2', network: '/networking/v2.0', placement: '/placement',
+  identity: '/identity/v3', compute: '/compute/v2.1', image: '/image', network: '/networking/v2.0', placement: '/placement',
 } as const;
 
 /** A client that sends `OpenStack-API-Version: <service> <mv>` on every call (nothing while mv is unset). */
@@ -74,4 +74,9 @@ export async function readerOf(cloud: RunningCloud, admin: Clients, project: str
   const grant = await admin.identity.put(`/projects/${projectId}/users/${u.body.user.id}/roles/${readerRole}`);
   if (grant.status !== 204) throw new Error(`reader on ${project}: ${grant.status} ${JSON.stringify(grant.body)}`);
   return clientsFor(cloud, name, project);
+}
+
+/** The id of the project a caller's token is scoped to. */
+export async function projectOf(c: Clients): Promise<string> {
+  return (await c.identity.get('/auth/tokens', { 'X-Subject-Token': c.token })).body.token.project.id;
 }

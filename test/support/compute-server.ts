@@ -42,9 +42,9 @@ export async function computeFixture(flavorId = 'fx.tiny', opts: FixtureOptions 
   const fl = await c.admin.post('/flavors', { flavor });
   assert.equal(fl.status, 200, JSON.stringify(fl.body));
   const glance = c.users.admin.image;
-  const img = await glance.post('/images', { name: `${flavorId}-img`, disk_format: 'raw', container_format: 'bare', visibility: 'public', ...opts.image });
+  const img = await glance.post('/v2/images', { name: `${flavorId}-img`, disk_format: 'raw', container_format: 'bare', visibility: 'public', ...opts.image });
   assert.equal(img.status, 201, JSON.stringify(img.body));
-  const up = await glance.call('PUT', `/images/${img.body.id}/file`, opts.imageData ?? 'disk', { 'Content-Type': 'application/octet-stream' });
+  const up = await glance.call('PUT', `/v2/images/${img.body.id}/file`, opts.imageData ?? 'disk', { 'Content-Type': 'application/octet-stream' });
   assert.equal(up.status, 204, JSON.stringify(up.body));
   return { ...c, glance, demoGlance: c.users.demo.image, imageId: img.body.id, flavorId };
 }

@@ -57,7 +57,7 @@ describe('images', () => {
     assert.deepEqual(byName.body.images.map((x: any) => x.id), [imageId]);
     assert.equal((await demo.get('/images?name=nope')).body.images.length, 0);
     assert.equal((await demo.get('/images/detail?status=ACTIVE')).body.images.some((x: any) => x.id === imageId), true);
-    const q = await demoGlance.post('/images', { name: 'queued-one' });
+    const q = await demoGlance.post('/v2/images', { name: 'queued-one' });
     const saving = await demo.get(`/images/${q.body.id}`);
     assert.equal(saving.body.image.status, 'SAVING');
     assert.equal(saving.body.image.progress, 25);
@@ -90,7 +90,7 @@ describe('images', () => {
 
 describe('image metadata', () => {
   test('create merges, update all replaces, one key shown, set and deleted', async () => {
-    const own = await demoGlance.post('/images', { name: 'meta-one', a: '1' });
+    const own = await demoGlance.post('/v2/images', { name: 'meta-one', a: '1' });
     const id = own.body.id;
     assert.deepEqual((await demo.get(`/images/${id}/metadata`)).body, { metadata: { a: '1' } });
     assert.deepEqual((await demo.post(`/images/${id}/metadata`, { metadata: { b: '2' } })).body, { metadata: { a: '1', b: '2' } });

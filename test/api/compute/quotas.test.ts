@@ -79,8 +79,8 @@ describe('quota sets', () => {
   });
 
   test('server create past the cores quota is Nova\'s 403', async () => {
-    const i = await glance.post('/images', { name: 'q', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
-    await glance.call('PUT', `/images/${i.body.id}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
+    const i = await glance.post('/v2/images', { name: 'q', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
+    await glance.call('PUT', `/v2/images/${i.body.id}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
     await admin.put(`/os-quota-sets/${demoProject}`, { quota_set: { cores: 1 } });
     const r = await demo.at('2.37').post('/servers', { server: { name: 'big', flavorRef: '3', imageRef: i.body.id, networks: 'none' } });
     assert.equal(r.status, 403, JSON.stringify(r.body));

@@ -225,7 +225,7 @@ describe('actions and the state machine', () => {
     const glance = users.demo.image;
     const until = Date.now() + 5000;
     let img: any;
-    do { img = (await glance.get(`/images/${imageRef}`)).body; } while (img.status !== 'active' && Date.now() < until && await new Promise((res) => setTimeout(res, 10)) === undefined);
+    do { img = (await glance.get(`/v2/images/${imageRef}`)).body; } while (img.status !== 'active' && Date.now() < until && await new Promise((res) => setTimeout(res, 10)) === undefined);
     assert.equal(img.status, 'active');
     assert.equal(img.k, 'v');
     assert.equal(img.instance_uuid, id);

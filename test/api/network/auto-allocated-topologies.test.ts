@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { clientAs, clientsFor } from '../../support/clients.js';
+import { clientAs, clientsFor, projectOf } from '../../support/clients.js';
 
 // Neutron's auto-allocated-topology: made once per project from the default external network and
 // the default subnetpool, dry-run checks the requirements, delete tears it down.
@@ -16,7 +16,7 @@ before(async () => {
   admin = await clientAs(cloud, 'network', 'admin');
   const a = await clientsFor(cloud, 'alt_demo');
   alt = a.network;
-  altProject = (await a.identity.get(`/auth/tokens`, { 'X-Subject-Token': a.token })).body.token.project.id;
+  altProject = await projectOf(a);
 });
 after(async () => { await cloud.stop(); });
 
