@@ -65,14 +65,14 @@ export async function clientAs<S extends keyof typeof API_PATHS>(cloud: RunningC
   return (await clientsFor(cloud, user, project))[service];
 }
 
-/** A new user `name` (password `secret`) with the reader role on project `project` (a name), and its clients there. */
-export async function readerOf(cloud: RunningCloud, admin: Clients, project: string, name = 'peeker'): Promise<Clients> {
+/** A new user `name` (password `secret`) with `role` on project `project` (both names), and its clients there. */
+export async function userWithRole(cloud: RunningCloud, admin: Clients, role: string, project: string, name: string): Promise<Clients> {
   const projectId = (await admin.identity.get(`/projects?name=${project}`)).body.projects[0].id;
-  const readerRole = (await admin.identity.get('/roles?name=reader')).body.roles[0].id;
+  const roleId = (await admin.identity.get(`/roles?name=${role}`)).body.roles[0].id;
   const u = await admin.identity.post('/users', { user: { name, password: 'secret', domain_id: 'default' } });
   if (u.status !== 201) throw new Error(`user ${name}: ${u.status} ${JSON.stringify(u.body)}`);
-  const grant = await admin.identity.put(`/projects/${projectId}/users/${u.body.user.id}/roles/${readerRole}`);
-  if (grant.status !== 204) throw new Error(`reader on ${project}: ${grant.status} ${JSON.stringify(grant.body)}`);
+  const grant = await admin.identity.put(`/projects/${projectId}/users/${u.body.user.id}/roles/${roleId}`);
+  if (grant.status !== 204) throw new Error(`${role} on ${project}: ${grant.status} ${JSON.stringify(grant.body)}`);
   return clientsFor(cloud, name, project);
 }
 

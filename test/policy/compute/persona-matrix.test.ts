@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestCloud } from '../../support/cloud.js';
-import { readerOf, type ComputeClient } from '../../support/clients.js';
+import { type ComputeClient, userWithRole } from '../../support/clients.js';
 import { computeCloud } from '../../support/compute-server.js';
 
 // Compute's own resources under Nova's default policy, per persona: admin, member (demo), reader
@@ -19,7 +19,7 @@ before(async () => {
   cloud = c.cloud;
   demoProject = (await c.users.admin.identity.get('/projects?name=demo')).body.projects[0].id;
   demoUser = (await c.users.admin.identity.get('/users?name=demo')).body.users[0].id;
-  Object.assign(who, { admin: c.admin, member: c.demo, reader: (await readerOf(cloud, c.users.admin, 'demo')).compute, other: c.alt });
+  Object.assign(who, { admin: c.admin, member: c.demo, reader: (await userWithRole(cloud, c.users.admin, 'reader', 'demo', 'peeker')).compute, other: c.alt });
   await who.member.post('/os-keypairs', { keypair: { name: 'demo-key', public_key: ED25519 } });
   demoGroup = (await who.member.post('/os-server-groups', { server_group: { name: 'g', policies: ['affinity'] } })).body.server_group.id;
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client, TestCloud } from '../../support/cloud.js';
-import { readerOf, type ComputeClient } from '../../support/clients.js';
+import { type ComputeClient, userWithRole } from '../../support/clients.js';
 import { bootServer, computeFixture, networkId, type ComputeCloud } from '../../support/compute-server.js';
 
 // Servers under Nova's default policy: projects see only their own servers, a reader reads but
@@ -15,7 +15,7 @@ let serverId: string;
 before(async () => {
   const f = await computeFixture('pol.tiny', { flavor: { disk: 0 } });
   ({ cloud, admin, demo, alt, users } = f);
-  reader = (await readerOf(cloud, users.admin, 'demo')).compute;
+  reader = (await userWithRole(cloud, users.admin, 'reader', 'demo', 'peeker')).compute;
   serverId = await bootServer(f, demo, 'mine');
 });
 after(async () => { await cloud?.stop(); });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { clientAs, clientsFor, projectOf, readerOf } from '../../support/clients.js';
+import { clientAs, clientsFor, projectOf, userWithRole } from '../../support/clients.js';
 
 // Who may do what with images (Glance's Zed defaults): admin, a project member, a project reader,
 // and a member of another project, against private, shared, community and public images.
@@ -17,7 +17,7 @@ before(async () => {
   const other = await clientsFor(cloud, 'alt_demo');
   c.admin = admin.image;
   c.member = await clientAs(cloud, 'image', 'demo');
-  c.reader = (await readerOf(cloud, admin, 'demo', 'img-reader')).image;
+  c.reader = (await userWithRole(cloud, admin, 'reader', 'demo', 'img-reader')).image;
   c.other = other.image;
   otherProject = await projectOf(other);
 });
