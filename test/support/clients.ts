@@ -2,7 +2,7 @@
 // Compute and placement name a microversion on every call; `.at(mv)` is the same caller at another
 // one (model: test/api/placement's tests). Image, network and identity have no microversions.
 import type { RunningCloud } from '../../src/cloud.js';
-import { Client, login } from './cloud.js';
+import { Client, login, startTestCloud, type TestCloud } from './cloud.js';
 
 /** Where each API is under the cloud's URL (image: Glance's unversioned endpoint, as in the catalog; paths begin with /v2). */
 export const API_PATHS = {
@@ -79,4 +79,11 @@ export async function userWithRole(cloud: RunningCloud, admin: Clients, role: st
 /** The id of the project a caller's token is scoped to. */
 export async function projectOf(c: Clients): Promise<string> {
   return (await c.identity.get('/auth/tokens', { 'X-Subject-Token': c.token })).body.token.project.id;
+}
+
+/** A cloud running identity alone and its admin's identity client; `v3` is the API's URL (test/api/identity). */
+export async function identityCloud(): Promise<{ cloud: TestCloud; admin: Client; v3: string }> {
+  const cloud = await startTestCloud({ services: ['identity'] });
+  const admin = (await clientsFor(cloud, 'admin')).identity;
+  return { cloud, admin, v3: admin.base };
 }
