@@ -1,10 +1,11 @@
-// A typed client per service, all from one login: each API under its path in the catalog.
-// Compute and placement name a microversion on every call; `.at(mv)` is the same caller at another
-// one (model: test/api/placement's tests). Image, network and identity have no microversions.
+// A typed client per service, all from one login, each at its API's root. Compute and placement
+// name a microversion on every call (`OpenStack-API-Version`); `.at(mv)` is the same caller at
+// another one. Image, network and identity have no microversions: plain clients.
+// Tests take their clients from here (or from a fixture built on it, e.g. compute-server.ts).
 import type { RunningCloud } from '../../src/cloud.js';
 import { Client, login, startTestCloud, type TestCloud } from './cloud.js';
 
-/** Where each API is under the cloud's URL (image: Glance's unversioned endpoint, as in the catalog; paths begin with /v2). */
+/** Where each API is under the cloud's URL; Glance's is its unversioned endpoint, as in the catalog (paths begin with /v2). */
 export const API_PATHS = {
   identity: '/identity/v3', compute: '/compute/v2.1', image: '/image', network: '/networking/v2.0', placement: '/placement',
 } as const;

@@ -74,7 +74,9 @@ export async function waitGone(c: ComputeClient, id: string, ms = 5000): Promise
 }
 
 /** Boots `name` from the fixture's image and flavor and waits for ACTIVE; returns its id. */
-export async function bootServer(f: Pick<ComputeFixture, 'imageId' | 'flavorId'>, c: ComputeClient, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function bootServer(
+  f: Pick<ComputeFixture, 'imageId' | 'flavorId'>, c: ComputeClient, name: string, extra: Record<string, unknown> = {},
+): Promise<string> {
   const r = await c.post('/servers', { server: { name, imageRef: f.imageId, flavorRef: f.flavorId, ...extra } });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   await waitStatus(c, r.body.server.id, 'ACTIVE');

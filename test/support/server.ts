@@ -172,7 +172,9 @@ export const openstack = (args: string[], env: Record<string, string>, opts: { c
  * `openstack <args>` with `env` (and `who` over it): stdout parsed as JSON, or as text when it is not
  * JSON, undefined when empty; rejects with stderr when the command fails.
  */
-export async function openstackOk(args: string[], env: Record<string, string>, who: Record<string, string> = {}, timeoutMs = 90_000): Promise<any> {
+export async function openstackOk(
+  args: string[], env: Record<string, string>, who: Record<string, string> = {}, timeoutMs = 90_000,
+): Promise<any> {
   const r = await run(OPENSTACK_BIN, args, { ...env, ...who }, { timeoutMs });
   if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return r.json !== undefined ? r.json : r.stdout.trim() ? r.stdout : undefined;

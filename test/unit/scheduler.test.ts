@@ -17,7 +17,8 @@ interface FakeHost { host: string; vcpus?: number; ram?: number; disk?: number; 
 async function world(hosts: FakeHost[]) {
   const placement = new LocalPlacement();
   for (const h of hosts) {
-    await placement.ensureComputeProvider({ uuid: `${h.host}-uuid`, name: `${h.host}.node`, inventory: { VCPU: h.vcpus ?? 4, MEMORY_MB: h.ram ?? 1024, DISK_GB: h.disk ?? 10 } });
+    const inventory = { VCPU: h.vcpus ?? 4, MEMORY_MB: h.ram ?? 1024, DISK_GB: h.disk ?? 10 };
+    await placement.ensureComputeProvider({ uuid: `${h.host}-uuid`, name: `${h.host}.node`, inventory });
   }
   const enabled = new Map(hosts.map((h) => [h.host, h.enabled ?? true]));
   const scheduler = new Scheduler({

@@ -115,7 +115,8 @@ describe('end states', () => {
   test('fixed ends set the vm_state and power_state and clear the task', () => {
     assert.deepEqual(endState('stop', VM.ACTIVE, POWER_STATE.RUNNING), { vm_state: VM.STOPPED, power_state: POWER_STATE.SHUTDOWN, task_state: null });
     assert.deepEqual(endState('pause', VM.ACTIVE, POWER_STATE.RUNNING), { vm_state: VM.PAUSED, power_state: POWER_STATE.PAUSED, task_state: null });
-    assert.deepEqual(endState('shelve', VM.STOPPED, POWER_STATE.SHUTDOWN), { vm_state: VM.SHELVED_OFFLOADED, power_state: POWER_STATE.SHUTDOWN, task_state: null });
+    assert.deepEqual(endState('shelve', VM.STOPPED, POWER_STATE.SHUTDOWN),
+      { vm_state: VM.SHELVED_OFFLOADED, power_state: POWER_STATE.SHUTDOWN, task_state: null });
     assert.deepEqual(endState('delete', VM.ACTIVE, POWER_STATE.RUNNING), { vm_state: VM.DELETED, power_state: POWER_STATE.NOSTATE, task_state: null });
   });
 
