@@ -16,15 +16,16 @@ function dataDir(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
+const lines = (...text: string[]) => parsePolicyYaml(text.join('\n'));
 
 describe('policy.yaml lines', () => {
   test('double-quoted, single-quoted and bare keys and values', () => {
-    assert.deepEqual(parsePolicyYaml([
+    assert.deepEqual(lines(
       '"os_compute_api:servers:create": "role:admin"',
       "'identity:get_user': 'rule:admin_required or user_id:%(target.user.id)s'",
       'admin_required: role:admin or is_admin:1',
       '"mixed": \'role:reader\'',
-    ].join('\n')), {
+    ), {
       'os_compute_api:servers:create': 'role:admin',
       'identity:get_user': 'rule:admin_required or user_id:%(target.user.id)s',
       admin_required: 'role:admin or is_admin:1',
@@ -45,12 +46,7 @@ describe('policy.yaml lines', () => {
   });
 
   test('escapes: \\" in double quotes, \'\' in single quotes; an empty rule is kept as ""', () => {
-    assert.deepEqual(parsePolicyYaml([
-      '"a": "role:\\"quoted\\""',
-      "'b': 'it''s'",
-      '"c": ""',
-      "'d': ''",
-    ].join('\n')), { a: 'role:"quoted"', b: "it's", c: '', d: '' });
+    assert.deepEqual(lines('"a": "role:\\"quoted\\""', "'b': 'it''s'", '"c": ""', "'d': ''"), { a: 'role:"quoted"', b: "it's", c: '', d: '' });
   });
 
   test('blank lines, indentation, CRLF and lines that are not a rule are skipped or tolerated', () => {
