@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../support/cloud.js';
+import { openstackOk, osEnv } from '../support/server.js';
 
 // A server's life with the real `openstack` CLI on the fake hypervisor: flavor, keypair, image,
 // server create --wait, list, stop/start/reboot, console log, server image create, delete.
@@ -16,22 +16,11 @@ let dir: string;
 before(async () => {
   cloud = await startTestCloud();
   dir = mkdtempSync(join(tmpdir(), 'stratus-compute-cli-'));
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', OS_AUTH_URL: `${cloud.url}/identity/v3`,
-    OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_ID: 'default',
-    OS_PROJECT_DOMAIN_ID: 'default', OS_IDENTITY_API_VERSION: '3', OS_REGION_NAME: 'RegionOne',
-  };
+  env = osEnv(cloud, 'admin', 'secret');
 });
 after(async () => { await cloud.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-function os(args: string[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile('/usr/bin/openstack', args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`openstack ${args.join(' ')} failed: ${stderr}`));
-      try { resolve(stdout.trim() ? JSON.parse(stdout) : undefined); } catch { resolve(stdout); }
-    });
-  });
-}
+const os = (args: string[], who: Record<string, string> = {}): Promise<any> => openstackOk(args, env, who);
 
 async function status(name: string, want: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

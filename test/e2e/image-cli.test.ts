@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../support/cloud.js';
+import { openstackOk, osEnv } from '../support/server.js';
 
 // An image's life with the real `openstack` CLI: create with a file, list, show, save, set, delete.
 
@@ -16,22 +16,11 @@ let dir: string;
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
   dir = mkdtempSync(join(tmpdir(), 'stratus-image-cli-'));
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', OS_AUTH_URL: `${cloud.url}/identity/v3`,
-    OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_ID: 'default',
-    OS_PROJECT_DOMAIN_ID: 'default', OS_IDENTITY_API_VERSION: '3', OS_REGION_NAME: 'RegionOne',
-  };
+  env = osEnv(cloud, 'admin', 'secret');
 });
 after(async () => { await cloud.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-function os(args: string[], who: Record<string, string> = {}): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile('/usr/bin/openstack', args, { env: { ...env, ...who }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`openstack ${args.join(' ')} failed: ${stderr}`));
-      try { resolve(stdout.trim() ? JSON.parse(stdout) : undefined); } catch { resolve(stdout); }
-    });
-  });
-}
+const os = (args: string[], who: Record<string, string> = {}): Promise<any> => openstackOk(args, env, who);
 
 test('create --file --public, list, show, save, set --property, delete', async () => {
   const file = join(dir, 'cirros.img');

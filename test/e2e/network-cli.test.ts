@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../support/cloud.js';
+import { openstackOk, osEnv } from '../support/server.js';
 
 // The seeds' network lab, typed as the install guide has it, with the real `openstack` CLI.
 
@@ -10,22 +10,11 @@ let env: Record<string, string>;
 
 before(async () => {
   cloud = await startTestCloud();
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', OS_AUTH_URL: `${cloud.url}/identity/v3`,
-    OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_ID: 'default',
-    OS_PROJECT_DOMAIN_ID: 'default', OS_IDENTITY_API_VERSION: '3', OS_REGION_NAME: 'RegionOne',
-  };
+  env = osEnv(cloud, 'admin', 'secret');
 });
 after(async () => { await cloud.stop(); });
 
-function os(args: string[], who: Record<string, string> = {}): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile('/usr/bin/openstack', [...args, ...(args[args.length - 1] === 'JSON' ? [] : [])], { env: { ...env, ...who }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`openstack ${args.join(' ')} failed: ${stderr}`));
-      try { resolve(stdout.trim() ? JSON.parse(stdout) : undefined); } catch { resolve(stdout); }
-    });
-  });
-}
+const os = (args: string[], who: Record<string, string> = {}): Promise<any> => openstackOk(args, env, who);
 const demo = { OS_USERNAME: 'demo', OS_PROJECT_NAME: 'demo' };
 
 test('the seeded networks and the self-service lab', async () => {

@@ -168,14 +168,31 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
 /** The real `openstack` CLI with these OS_* variables (see osEnv). */
 export const openstack = (args: string[], env: Record<string, string>, opts: { cwd?: string } = {}) => run(OPENSTACK_BIN, args, env, opts);
 
+/**
+ * `openstack <args>` with `env` (and `who` over it): stdout parsed as JSON, or as text when it is not
+ * JSON, undefined when empty; rejects with stderr when the command fails.
+ */
+export async function openstackOk(
+  args: string[], env: Record<string, string>, who: Record<string, string> = {}, timeoutMs = 90_000,
+): Promise<any> {
+  const r = await run(OPENSTACK_BIN, args, { ...env, ...who }, { timeoutMs });
+  if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.json !== undefined ? r.json : r.stdout.trim() ? r.stdout : undefined;
+}
+
 /** `node bin/stratus.js ...` (openrc, clouds-yaml, status). */
 export const stratus = (args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}) =>
   run(process.execPath, [STRATUS_BIN, ...args], env, opts);
 
-/** OS_* variables for a user and project in the Default domain. */
-export function osEnv(authUrl: string, username: string, password: string, project = username): Record<string, string> {
+/**
+ * OS_* variables for a user and project in the Default domain: of a `stratus up` server (its auth
+ * URL), or of an in-process cloud (test/support/cloud.ts; its identity endpoint and DevStack's region).
+ */
+export function osEnv(to: string | { url: string }, username: string, password: string, project = username): Record<string, string> {
+  const region: Record<string, string> = typeof to === 'string' ? {} : { OS_REGION_NAME: 'RegionOne' };
   return {
-    OS_AUTH_URL: authUrl,
+    ...region,
+    OS_AUTH_URL: typeof to === 'string' ? to : `${to.url}/identity/v3`,
     OS_USERNAME: username,
     OS_PASSWORD: password,
     OS_PROJECT_NAME: project,

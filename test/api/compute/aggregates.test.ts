@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient, PlacementClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // Host aggregates as Nova v2.1 answers them, and their membership mirrored into Placement.
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
-let placement: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
+let placement: PlacementClient;
 let hosts: string[];
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud({ computeHosts: 2 });
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  admin = new Client(`${cloud.url}/compute/v2.1`, a.token);
-  placement = new Client(`${cloud.url}/placement`, a.token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  const c = await computeCloud({ computeHosts: 2 });
+  ({ cloud, admin, demo } = c);
+  placement = c.users.admin.placement.at('1.19');
   hosts = cloud.drivers.hypervisor!.hosts();
 });
 after(async () => { await cloud.stop(); });
@@ -24,7 +23,7 @@ describe('aggregates', () => {
   test('create, show, update, delete', async () => {
     let r = await demo.get('/os-aggregates');
     assert.equal(r.status, 403);
-    r = await admin.post('/os-aggregates', { aggregate: { name: 'agg1', availability_zone: 'az1' } }, mv('2.41'));
+    r = await admin.at('2.41').post('/os-aggregates', { aggregate: { name: 'agg1', availability_zone: 'az1' } });
     assert.equal(r.status, 200);
     const a = r.body.aggregate;
     assert.deepEqual(Object.keys(a).sort(), ['availability_zone', 'created_at', 'deleted', 'deleted_at', 'id', 'name', 'updated_at', 'uuid']);
@@ -51,8 +50,8 @@ describe('aggregates', () => {
   });
 
   test('hosts, metadata, AZ conflicts and Placement', async () => {
-    const a = (await admin.post('/os-aggregates', { aggregate: { name: 'h1', availability_zone: 'zone-a' } }, mv('2.41'))).body.aggregate;
-    const b = (await admin.post('/os-aggregates', { aggregate: { name: 'h2' } }, mv('2.41'))).body.aggregate;
+    const a = (await admin.at('2.41').post('/os-aggregates', { aggregate: { name: 'h1', availability_zone: 'zone-a' } })).body.aggregate;
+    const b = (await admin.at('2.41').post('/os-aggregates', { aggregate: { name: 'h2' } })).body.aggregate;
     let r = await admin.post(`/os-aggregates/${a.id}/action`, { add_host: { host: hosts[0] } });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.aggregate.hosts, [hosts[0]]);
@@ -72,7 +71,7 @@ describe('aggregates', () => {
 
     // Placement sees the host's provider in both aggregates.
     const rps = (await placement.get(`/resource_providers?name=${hosts[0]}`)).body.resource_providers;
-    const aggs = (await placement.get(`/resource_providers/${rps[0].uuid}/aggregates`, { 'OpenStack-API-Version': 'placement 1.19' })).body.aggregates;
+    const aggs = (await placement.get(`/resource_providers/${rps[0].uuid}/aggregates`)).body.aggregates;
     assert.deepEqual(aggs.sort(), [a.uuid, b.uuid].sort());
 
     r = await admin.get('/os-availability-zone');
@@ -83,7 +82,7 @@ describe('aggregates', () => {
     assert.equal(r.status, 404);
     r = await admin.post(`/os-aggregates/${a.id}/action`, { remove_host: { host: hosts[0] } });
     assert.deepEqual(r.body.aggregate.hosts, []);
-    const after = (await placement.get(`/resource_providers/${rps[0].uuid}/aggregates`, { 'OpenStack-API-Version': 'placement 1.19' })).body.aggregates;
+    const after = (await placement.get(`/resource_providers/${rps[0].uuid}/aggregates`)).body.aggregates;
     assert.deepEqual(after, [b.uuid]);
   });
 });

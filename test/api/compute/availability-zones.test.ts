@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // Availability zones: 'nova' by default, zones from aggregates, detail for admins only.
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let hosts: string[];
 
 before(async () => {
-  cloud = await startTestCloud({ computeHosts: 2 });
-  admin = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  ({ cloud, admin, demo } = await computeCloud({ computeHosts: 2 }));
   hosts = cloud.drivers.hypervisor!.hosts();
 });
 after(async () => { await cloud.stop(); });
@@ -38,8 +38,8 @@ describe('availability zones', () => {
   });
 
   test('a zone whose every nova-compute is disabled is unavailable', async () => {
-    const svc = (await admin.get('/os-services?binary=nova-compute', { 'OpenStack-API-Version': 'compute 2.53' })).body.services.find((s: any) => s.host === hosts[1]);
-    const r = await admin.put(`/os-services/${svc.id}`, { status: 'disabled' }, { 'OpenStack-API-Version': 'compute 2.53' });
+    const svc = (await admin.at('2.53').get('/os-services?binary=nova-compute')).body.services.find((s: any) => s.host === hosts[1]);
+    const r = await admin.at('2.53').put(`/os-services/${svc.id}`, { status: 'disabled' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const zones = (await demo.get('/os-availability-zone')).body.availabilityZoneInfo;
     assert.deepEqual(zones.find((z: any) => z.zoneName === 'east').zoneState, { available: false });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // GET /extensions and /extensions/{alias}: Nova's fixed list; anyone authenticated.
 
 let cloud: TestCloud;
-let demo: Client;
+let demo: ComputeClient;
 before(async () => {
-  cloud = await startTestCloud();
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  ({ cloud, demo } = await computeCloud());
 });
 after(async () => { await cloud?.stop(); });
 

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud, type ComputeCloud } from '../../support/compute-server.js';
 
 // Flavors as Nova v2.1 answers them: DevStack's seeds, filters, pagination, microversioned
 // fields, create/delete by admin, extra specs and private flavor access.
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
-
-async function computeClient(user: string, project: string): Promise<Client> {
-  return new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, user, 'secret', project)).token);
-}
+let admin: ComputeClient;
+let demo: ComputeClient;
+let users: ComputeCloud['users'];
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = await computeClient('admin', 'admin');
-  demo = await computeClient('demo', 'demo');
+  ({ cloud, admin, demo, users } = await computeCloud());
 });
 after(async () => { await cloud.stop(); });
 
@@ -63,10 +59,10 @@ describe('flavors', () => {
     let r = await demo.get('/flavors/nope');
     assert.equal(r.status, 404);
     assert.deepEqual(r.body, { itemNotFound: { code: 404, message: 'Flavor nope could not be found.' } });
-    r = await demo.get('/flavors/1', mv('2.61'));
+    r = await demo.at('2.61').get('/flavors/1');
     assert.equal(r.body.flavor.description, null);
     assert.deepEqual(r.body.flavor.extra_specs, { 'hw_rng:allowed': 'True' });
-    r = await demo.get('/flavors/1', mv('2.75'));
+    r = await demo.at('2.75').get('/flavors/1');
     assert.equal(r.body.flavor.swap, 0);
   });
 
@@ -79,7 +75,7 @@ describe('flavors', () => {
     assert.equal(r.body.flavor.id, '0');
     assert.equal(r.body.flavor.swap, 16);
     assert.equal(r.body.flavor['OS-FLV-EXT-DATA:ephemeral'], 2);
-    r = await admin.post('/flavors', { flavor: { name: 'auto', ram: '64', vcpus: 1, disk: 0, description: 'd' } }, mv('2.55'));
+    r = await admin.at('2.55').post('/flavors', { flavor: { name: 'auto', ram: '64', vcpus: 1, disk: 0, description: 'd' } });
     assert.equal(r.status, 200);
     assert.match(r.body.flavor.id, /^[0-9a-f-]{36}$/);
     assert.equal(r.body.flavor.description, 'd');
@@ -93,7 +89,7 @@ describe('flavors', () => {
     assert.equal(r.status, 400);
     r = await admin.post('/flavors', { flavor: { name: 'bad', ram: 'sixteen', vcpus: 1, disk: 0 } });
     assert.equal(r.status, 400);
-    r = await admin.put(`/flavors/${autoId}`, { flavor: { description: 'new' } }, mv('2.55'));
+    r = await admin.at('2.55').put(`/flavors/${autoId}`, { flavor: { description: 'new' } });
     assert.equal(r.status, 200);
     assert.equal(r.body.flavor.description, 'new');
     r = await admin.put(`/flavors/${autoId}`, { flavor: { description: 'new' } });
@@ -129,7 +125,7 @@ describe('flavors', () => {
   });
 
   test('private flavors and access', async () => {
-    const demoProject = (await (await login(cloud, 'demo', 'secret', 'demo')).get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
+    const demoProject = (await users.demo.identity.get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
     let r = await admin.post('/flavors', { flavor: { name: 'priv', id: 'priv', ram: 64, vcpus: 1, disk: 0, 'os-flavor-access:is_public': false } });
     assert.equal(r.body.flavor['os-flavor-access:is_public'], false);
     assert.equal((await demo.get('/flavors/priv')).status, 404);

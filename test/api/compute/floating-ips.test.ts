@@ -1,26 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login } from '../../support/cloud.js';
-import { bootServer, computeFixture, type ComputeFixture } from '../../support/compute-server.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { bootServer, computeFixture, networkId, type ComputeFixture } from '../../support/compute-server.js';
 
 // Nova's os-floating-ips and os-floating-ip-pools over Neutron (the pool is the external network),
 // add/removeFloatingIp up to 2.43.
 
 let f: ComputeFixture;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let privateNet: string;
 let publicNet: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
-const boot = (c: Client, name: string) => bootServer(f, c, name, { networks: [{ uuid: privateNet }] });
+const boot = (c: ComputeClient, name: string) => bootServer(f, c, name, { networks: [{ uuid: privateNet }] });
 
 before(async () => {
   f = await computeFixture('fip.tiny');
   ({ admin, demo } = f);
-  const net = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
-  privateNet = (await net.get('/networks?name=private')).body.networks[0].id;
-  publicNet = (await net.get('/networks?name=public')).body.networks[0].id;
+  privateNet = await networkId(f.users.demo.network, 'private');
+  publicNet = await networkId(f.users.demo.network, 'public');
 });
 after(async () => { await f.cloud.stop(); });
 
@@ -43,8 +41,8 @@ describe('os-floating-ips', () => {
     assert.equal((await demo.delete(`/os-floating-ips/${f.id}`)).status, 202);
     assert.equal((await demo.get(`/os-floating-ips/${f.id}`)).status, 404);
     assert.equal((await demo.delete(`/os-floating-ips/${crypto.randomUUID()}`)).status, 404);
-    assert.equal((await demo.get('/os-floating-ips', mv('2.36'))).status, 404);
-    assert.equal((await demo.get('/os-floating-ip-pools', mv('2.36'))).status, 404);
+    assert.equal((await demo.at('2.36').get('/os-floating-ips')).status, 404);
+    assert.equal((await demo.at('2.36').get('/os-floating-ip-pools')).status, 404);
   });
 
   test('add and remove on a server', async () => {
@@ -64,6 +62,6 @@ describe('os-floating-ips', () => {
     assert.equal((await demo.post(`/servers/${id}/action`, { removeFloatingIp: { address: second.ip } })).status, 409);
     assert.equal((await demo.post(`/servers/${id}/action`, { removeFloatingIp: { address: f.ip } })).status, 202);
     assert.equal((await demo.get(`/os-floating-ips/${f.id}`)).body.floating_ip.instance_id, null);
-    assert.equal((await demo.post(`/servers/${id}/action`, { addFloatingIp: { address: f.ip } }, mv('2.44'))).status, 400);
+    assert.equal((await demo.at('2.44').post(`/servers/${id}/action`, { addFloatingIp: { address: f.ip } })).status, 400);
   });
 });

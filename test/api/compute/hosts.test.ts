@@ -1,32 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { bootServer, computeFixture } from '../../support/compute-server.js';
 
 // os-hosts (2.1-2.42): hosts of the enabled services with their zone, a host's resources, enabling
 // and disabling a compute host, host power actions (501) and the 404s.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let computeHost: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud({ computeHosts: 2 });
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  admin = new Client(`${cloud.url}/compute/v2.1`, a.token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
-  assert.equal((await admin.post('/flavors', { flavor: { name: 'h.tiny', id: 'h.tiny', vcpus: 2, ram: 128, disk: 1 } })).status, 200);
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  const img = await glance.post('/images', { name: 'h-img', disk_format: 'raw', container_format: 'bare', visibility: 'public' });
-  await glance.call('PUT', `/images/${img.body.id}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
-  const r = await demo.post('/servers', { server: { name: 'h-vm', imageRef: img.body.id, flavorRef: 'h.tiny' } });
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  for (let i = 0; i < 500; i++) {
-    const s = (await admin.get(`/servers/${r.body.server.id}`)).body.server;
-    if (s.status === 'ACTIVE') { computeHost = s['OS-EXT-SRV-ATTR:host']; break; }
-    await new Promise((res) => setTimeout(res, 5));
-  }
+  const f = await computeFixture('h.tiny', { flavor: { vcpus: 2, ram: 128 }, config: { computeHosts: 2 } });
+  ({ cloud, admin, demo } = f);
+  const id = await bootServer(f, demo, 'h-vm');
+  computeHost = (await admin.get(`/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'];
   assert.ok(computeHost);
 });
 after(async () => { await cloud?.stop(); });
@@ -82,7 +72,7 @@ describe('os-hosts', () => {
       assert.equal((await demo.get(`/os-hosts/${computeHost}/${a}`)).status, 403);
     }
     assert.equal((await demo.get('/os-hosts')).status, 403);
-    assert.equal((await admin.get('/os-hosts', mv('2.42'))).status, 200);
-    assert.equal((await admin.get('/os-hosts', mv('2.43'))).status, 404);
+    assert.equal((await admin.at('2.42').get('/os-hosts')).status, 200);
+    assert.equal((await admin.at('2.43').get('/os-hosts')).status, 404);
   });
 });

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { Client, TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeFixture } from '../../support/compute-server.js';
 
 // Nova's image proxy: /images and /images/{id}/metadata over the image service, up to 2.35 / 2.38;
 // createImage from a server and the snapshot seen through the proxy.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let demoGlance: Client;
 let imageId: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
-
-async function computeClient(user: string, project: string): Promise<Client> {
-  const c = await login(cloud, user, 'secret', project);
-  return new Client(`${cloud.url}/compute/v2.1`, c.token);
-}
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -28,20 +24,8 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 5000
 }
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = await computeClient('admin', 'admin');
-  demo = await computeClient('demo', 'demo');
-  const f = await admin.post('/flavors', { flavor: { name: 'im.tiny', id: 'im.tiny', vcpus: 1, ram: 64, disk: 1 } });
-  assert.equal(f.status, 200, JSON.stringify(f.body));
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  const i = await glance.post('/images', { name: 'cirros-im', disk_format: 'qcow2', container_format: 'bare', visibility: 'public', min_ram: 16, auto_disk_config: 'true' });
-  assert.equal(i.status, 201, JSON.stringify(i.body));
-  imageId = i.body.id;
-  const up = await glance.call('PUT', `/images/${imageId}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
-  assert.equal(up.status, 204);
-  const d = await login(cloud, 'demo', 'secret', 'demo');
-  demoGlance = new Client(`${cloud.url}/image/v2`, d.token);
+  const image = { name: 'cirros-im', disk_format: 'qcow2', min_ram: 16, auto_disk_config: 'true' };
+  ({ cloud, admin, demo, demoGlance, imageId } = await computeFixture('im.tiny', { image, imageData: 'QFI\xfbfake-disk' }));
 });
 after(async () => { await cloud?.stop(); });
 
@@ -73,7 +57,7 @@ describe('images', () => {
     assert.deepEqual(byName.body.images.map((x: any) => x.id), [imageId]);
     assert.equal((await demo.get('/images?name=nope')).body.images.length, 0);
     assert.equal((await demo.get('/images/detail?status=ACTIVE')).body.images.some((x: any) => x.id === imageId), true);
-    const q = await demoGlance.post('/images', { name: 'queued-one' });
+    const q = await demoGlance.post('/v2/images', { name: 'queued-one' });
     const saving = await demo.get(`/images/${q.body.id}`);
     assert.equal(saving.body.image.status, 'SAVING');
     assert.equal(saving.body.image.progress, 25);
@@ -96,17 +80,17 @@ describe('images', () => {
   });
 
   test('the proxy is gone after 2.35 (metadata after 2.38)', async () => {
-    assert.equal((await demo.get('/images', mv('2.35'))).status, 200);
-    assert.equal((await demo.get('/images', mv('2.36'))).status, 404);
-    assert.equal((await demo.get(`/images/${imageId}`, mv('2.36'))).status, 404);
-    assert.equal((await demo.get(`/images/${imageId}/metadata`, mv('2.38'))).status, 200);
-    assert.equal((await demo.get(`/images/${imageId}/metadata`, mv('2.39'))).status, 404);
+    assert.equal((await demo.at('2.35').get('/images')).status, 200);
+    assert.equal((await demo.at('2.36').get('/images')).status, 404);
+    assert.equal((await demo.at('2.36').get(`/images/${imageId}`)).status, 404);
+    assert.equal((await demo.at('2.38').get(`/images/${imageId}/metadata`)).status, 200);
+    assert.equal((await demo.at('2.39').get(`/images/${imageId}/metadata`)).status, 404);
   });
 });
 
 describe('image metadata', () => {
   test('create merges, update all replaces, one key shown, set and deleted', async () => {
-    const own = await demoGlance.post('/images', { name: 'meta-one', a: '1' });
+    const own = await demoGlance.post('/v2/images', { name: 'meta-one', a: '1' });
     const id = own.body.id;
     assert.deepEqual((await demo.get(`/images/${id}/metadata`)).body, { metadata: { a: '1' } });
     assert.deepEqual((await demo.post(`/images/${id}/metadata`, { metadata: { b: '2' } })).body, { metadata: { a: '1', b: '2' } });

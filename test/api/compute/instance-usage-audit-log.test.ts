@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // /os-instance_usage_audit_log: the last completed monthly period; no audit task runs, so every
 // compute host is one that has not run. Nova's timestamp formats; admin only.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 
 before(async () => {
-  cloud = await startTestCloud({ computeHosts: 2 });
-  admin = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  ({ cloud, admin, demo } = await computeCloud({ computeHosts: 2 }));
 });
 after(async () => { await cloud?.stop(); });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login } from '../../support/cloud.js';
-import { bootServer, computeFixture, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
+import type { Client } from '../../support/cloud.js';
+import { bootServer, computeFixture, networkId, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
 
 // os-interface: a server's ports, attach by network (a port compute makes, deleted on detach) or
 // by port (the user's, unbound and kept on detach), Nova's 400/404/409, and what another project sees.
@@ -12,8 +12,8 @@ let privateNet: string;
 
 before(async () => {
   f = await computeFixture('if.tiny');
-  neutron = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
-  privateNet = (await neutron.get('/networks?name=private')).body.networks[0].id;
+  neutron = f.users.demo.network;
+  privateNet = await networkId(neutron, 'private');
 });
 after(async () => { await f.cloud.stop(); });
 
@@ -73,7 +73,7 @@ test('bad requests are 400, a busy server 409, another project 404, and nothing 
   assert.equal(busy.status, 409);
   assert.match(busy.body.conflictingRequest.message, /Cannot 'attach_interface' instance .* while it is in vm_state suspended/);
   assert.equal((await f.demo.delete(`/servers/${id}/os-interface/${before[0].port_id}`)).status, 409);
-  const other = new Client(`${f.cloud.url}/compute/v2.1`, (await login(f.cloud, 'alt_demo', 'secret', 'alt_demo')).token);
+  const other = f.alt;
   assert.equal((await other.get(`/servers/${id}/os-interface`)).status, 404);
   assert.equal((await other.post(`/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet } })).status, 404);
   assert.deepEqual((await f.demo.get(`/servers/${id}/os-interface`)).body.interfaceAttachments, before);

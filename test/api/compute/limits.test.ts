@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // GET /limits: absolute limits with used counts, fields by microversion, other projects for admins.
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let demoProject: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  const d = await login(cloud, 'demo', 'secret', 'demo');
-  demo = new Client(`${cloud.url}/compute/v2.1`, d.token);
-  demoProject = (await d.get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
+  const c = await computeCloud();
+  ({ cloud, admin, demo } = c);
+  demoProject = (await c.users.demo.identity.get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
 });
 after(async () => { await cloud.stop(); });
 
@@ -36,7 +35,7 @@ describe('limits', () => {
   });
 
   test('fields leave with 2.36, 2.39 and 2.57', async () => {
-    const a = (await demo.get('/limits', mv('2.57'))).body.limits.absolute;
+    const a = (await demo.at('2.57').get('/limits')).body.limits.absolute;
     for (const k of ['maxImageMeta', 'maxPersonality', 'maxPersonalitySize', 'maxSecurityGroups', 'maxTotalFloatingIps']) assert.equal(k in a, false, k);
   });
 

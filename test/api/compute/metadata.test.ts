@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login } from '../../support/cloud.js';
-import { bootServer, computeFixture, type ComputeFixture } from '../../support/compute-server.js';
+import { Client } from '../../support/cloud.js';
+import { bootServer, computeFixture, networkId, type ComputeFixture } from '../../support/compute-server.js';
 
 // The metadata API as the network driver's proxy calls it: the guest is found by its address on
 // the named network; without the proxy's secret nothing is answered.
@@ -11,8 +11,7 @@ let privateNet: string;
 
 before(async () => {
   f = await computeFixture('md.tiny');
-  const neutron = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
-  privateNet = (await neutron.get('/networks?name=private')).body.networks[0].id;
+  privateNet = await networkId(f.users.demo.network, 'private');
 });
 after(async () => { await f.cloud.stop(); });
 

@@ -1,44 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeFixture, waitStatus } from '../../support/compute-server.js';
 
 // GET /os-migrations: a resize leaves a migration (migrating → finished → confirmed | reverted),
 // fields per microversion, filters and paging (2.59); admin only.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let imageId: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
-
-async function status(c: Client, id: string, want: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if ((await c.get(`/servers/${id}`)).body.server?.status === want) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${id} never ${want}`);
-}
 
 before(async () => {
-  cloud = await startTestCloud();
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  admin = new Client(`${cloud.url}/compute/v2.1`, a.token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
-  await admin.post('/flavors', { flavor: { name: 'mg.1', id: '901', vcpus: 1, ram: 64, disk: 1 } });
+  ({ cloud, admin, demo, imageId } = await computeFixture('901'));
   await admin.post('/flavors', { flavor: { name: 'mg.2', id: '902', vcpus: 2, ram: 128, disk: 1 } });
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  const img = await glance.post('/images', { name: 'mg-img', disk_format: 'raw', container_format: 'bare', visibility: 'public' });
-  imageId = img.body.id;
-  await glance.call('PUT', `/images/${imageId}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
 });
 after(async () => { await cloud?.stop(); });
 
 test('resize, confirm and revert leave migrations with Nova\'s fields and statuses', async () => {
   assert.deepEqual((await admin.get('/os-migrations')).body, { migrations: [] });
   const id = (await demo.post('/servers', { server: { name: 'mg', imageRef: imageId, flavorRef: '901' } })).body.server.id;
-  await status(demo, id, 'ACTIVE');
+  await waitStatus(demo, id, 'ACTIVE');
   assert.equal((await demo.post(`/servers/${id}/action`, { resize: { flavorRef: '902' } })).status, 202);
-  await status(demo, id, 'VERIFY_RESIZE');
+  await waitStatus(demo, id, 'VERIFY_RESIZE');
   let list = (await admin.get('/os-migrations')).body.migrations;
   assert.equal(list.length, 1);
   const m = list[0];
@@ -50,13 +35,13 @@ test('resize, confirm and revert leave migrations with Nova\'s fields and status
   assert.equal(m.new_instance_type_id, 902);
   assert.match(m.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
   assert.equal((await demo.post(`/servers/${id}/action`, { confirmResize: null })).status, 204);
-  await status(demo, id, 'ACTIVE');
+  await waitStatus(demo, id, 'ACTIVE');
   assert.equal((await admin.get('/os-migrations')).body.migrations[0].status, 'confirmed');
   await demo.post(`/servers/${id}/action`, { resize: { flavorRef: '901' } });
-  await status(demo, id, 'VERIFY_RESIZE');
+  await waitStatus(demo, id, 'VERIFY_RESIZE');
   await demo.post(`/servers/${id}/action`, { revertResize: null });
-  await status(demo, id, 'ACTIVE');
-  list = (await admin.get('/os-migrations', mv('2.80'))).body.migrations;
+  await waitStatus(demo, id, 'ACTIVE');
+  list = (await admin.at('2.80').get('/os-migrations')).body.migrations;
   assert.deepEqual(list.map((x: any) => x.status), ['reverted', 'confirmed']);
   assert.equal(list[0].migration_type, 'resize');
   assert.match(list[0].uuid, /^[0-9a-f-]{36}$/);
@@ -64,11 +49,11 @@ test('resize, confirm and revert leave migrations with Nova\'s fields and status
   assert.deepEqual((await admin.get('/os-migrations?status=confirmed')).body.migrations.map((x: any) => x.status), ['confirmed']);
   assert.equal((await admin.get(`/os-migrations?instance_uuid=${id}`)).body.migrations.length, 2);
   assert.equal((await admin.get('/os-migrations?instance_uuid=nope')).body.migrations.length, 0);
-  const page = (await admin.get('/os-migrations?limit=1', mv('2.59'))).body;
+  const page = (await admin.at('2.59').get('/os-migrations?limit=1')).body;
   assert.equal(page.migrations.length, 1);
   assert.match(page.migrations_links[0].href, /marker=/);
-  const next = (await admin.get(`/os-migrations?limit=1&marker=${page.migrations[0].uuid}`, mv('2.59'))).body;
+  const next = (await admin.at('2.59').get(`/os-migrations?limit=1&marker=${page.migrations[0].uuid}`)).body;
   assert.equal(next.migrations[0].status, 'confirmed');
-  assert.equal((await admin.get('/os-migrations?marker=nope', mv('2.59'))).status, 400);
+  assert.equal((await admin.at('2.59').get('/os-migrations?marker=nope')).status, 400);
   assert.equal((await demo.get('/os-migrations')).status, 403);
 });

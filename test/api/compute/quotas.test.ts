@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { Client, TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // Quota sets as Nova v2.1 answers them: defaults, names by microversion, admin-only update,
 // delete back to defaults, detail with usage, quota classes, server create refused past a limit.
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
+let glance: Client;
 let demoProject: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud();
-  admin = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  const d = await login(cloud, 'demo', 'secret', 'demo');
-  demo = new Client(`${cloud.url}/compute/v2.1`, d.token);
-  demoProject = (await d.get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
+  const c = await computeCloud();
+  ({ cloud, admin, demo } = c);
+  glance = c.users.admin.image;
+  demoProject = (await c.users.demo.identity.get('/auth/projects')).body.projects.find((p: any) => p.name === 'demo').id;
 });
 after(async () => { await cloud.stop(); });
 
@@ -28,10 +29,10 @@ describe('quota sets', () => {
       injected_files: 5, injected_file_content_bytes: 10240, injected_file_path_bytes: 255, key_pairs: 100,
       security_groups: 10, security_group_rules: 20, server_groups: 10, server_group_members: 10,
     });
-    r = await demo.get(`/os-quota-sets/${demoProject}`, mv('2.36'));
+    r = await demo.at('2.36').get(`/os-quota-sets/${demoProject}`);
     assert.equal('floating_ips' in r.body.quota_set, false);
     assert.equal('injected_files' in r.body.quota_set, true);
-    r = await demo.get(`/os-quota-sets/${demoProject}/defaults`, mv('2.57'));
+    r = await demo.at('2.57').get(`/os-quota-sets/${demoProject}/defaults`);
     assert.deepEqual(Object.keys(r.body.quota_set).sort(), ['cores', 'id', 'instances', 'key_pairs', 'metadata_items', 'ram', 'server_group_members', 'server_groups']);
   });
 
@@ -43,7 +44,7 @@ describe('quota sets', () => {
     assert.equal(r.body.quota_set.cores, 5);
     assert.equal(r.body.quota_set.instances, 7);
     assert.equal('id' in r.body.quota_set, false);
-    r = await admin.put(`/os-quota-sets/${demoProject}`, { quota_set: { floating_ips: 5 } }, mv('2.36'));
+    r = await admin.at('2.36').put(`/os-quota-sets/${demoProject}`, { quota_set: { floating_ips: 5 } });
     assert.equal(r.status, 400);
     r = await admin.put(`/os-quota-sets/${demoProject}`, { quota_set: { cores: -2 } });
     assert.equal(r.status, 400);
@@ -78,11 +79,10 @@ describe('quota sets', () => {
   });
 
   test('server create past the cores quota is Nova\'s 403', async () => {
-    const glance = new Client(`${cloud.url}/image/v2`, admin.token);
-    const i = await glance.post('/images', { name: 'q', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
-    await glance.call('PUT', `/images/${i.body.id}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
+    const i = await glance.post('/v2/images', { name: 'q', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
+    await glance.call('PUT', `/v2/images/${i.body.id}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
     await admin.put(`/os-quota-sets/${demoProject}`, { quota_set: { cores: 1 } });
-    const r = await demo.post('/servers', { server: { name: 'big', flavorRef: '3', imageRef: i.body.id, networks: 'none' } }, mv('2.37'));
+    const r = await demo.at('2.37').post('/servers', { server: { name: 'big', flavorRef: '3', imageRef: i.body.id, networks: 'none' } });
     assert.equal(r.status, 403, JSON.stringify(r.body));
     assert.match(r.body.forbidden.message, /^Quota exceeded for cores: Requested 2, but already used 0 of 1 cores/);
     await admin.delete(`/os-quota-sets/${demoProject}`);

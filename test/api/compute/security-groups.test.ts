@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login } from '../../support/cloud.js';
-import { bootServer, computeFixture, type ComputeFixture } from '../../support/compute-server.js';
+import type { Client } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { bootServer, computeFixture, networkId, type ComputeFixture } from '../../support/compute-server.js';
 
 // Nova's os-security-groups and os-security-group-rules proxied to Neutron, a server's groups and
 // add/removeSecurityGroup on its ports, the 404 from 2.36.
 
 let f: ComputeFixture;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let demoNet: Client;
 let privateNet: string;
 let imageId: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
-const boot = (c: Client, name: string, extra: Record<string, unknown> = {}) => bootServer(f, c, name, { networks: [{ uuid: privateNet }], ...extra });
+const boot = (c: ComputeClient, name: string, extra: Record<string, unknown> = {}) => bootServer(f, c, name, { networks: [{ uuid: privateNet }], ...extra });
 
 before(async () => {
   f = await computeFixture('sg.tiny');
   ({ admin, demo, imageId } = f);
-  demoNet = new Client(`${f.cloud.url}/networking/v2.0`, (await login(f.cloud, 'demo', 'secret', 'demo')).token);
-  privateNet = (await demoNet.get('/networks?name=private')).body.networks[0].id;
+  demoNet = f.users.demo.network;
+  privateNet = await networkId(demoNet, 'private');
 });
 after(async () => { await f.cloud.stop(); });
 
@@ -66,9 +66,9 @@ describe('os-security-groups', () => {
   });
 
   test('gone from 2.36', async () => {
-    assert.equal((await demo.get('/os-security-groups', mv('2.36'))).status, 404);
-    assert.equal((await demo.post('/os-security-group-rules', { security_group_rule: {} }, mv('2.36'))).status, 404);
-    assert.equal((await demo.get('/os-security-groups', mv('2.35'))).status, 200);
+    assert.equal((await demo.at('2.36').get('/os-security-groups')).status, 404);
+    assert.equal((await demo.at('2.36').post('/os-security-group-rules', { security_group_rule: {} })).status, 404);
+    assert.equal((await demo.at('2.35').get('/os-security-groups')).status, 200);
   });
 });
 

@@ -1,32 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { bootServer, computeFixture, waitStatus } from '../../support/compute-server.js';
 
 // GET /servers/{id}/diagnostics from the fake driver: libvirt-style keys before 2.48, Nova's common
 // format from it; admin only.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
 let serverId: string;
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud();
-  const a = await login(cloud, 'admin', 'secret', 'admin');
-  admin = new Client(`${cloud.url}/compute/v2.1`, a.token);
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
-  await admin.post('/flavors', { flavor: { name: 'dg.tiny', id: 'dg.tiny', vcpus: 2, ram: 256, disk: 1 } });
-  const glance = new Client(`${cloud.url}/image/v2`, a.token);
-  const img = await glance.post('/images', { name: 'dg-img', disk_format: 'raw', container_format: 'bare', visibility: 'public' });
-  await glance.call('PUT', `/images/${img.body.id}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
-  serverId = (await demo.post('/servers', { server: { name: 'dg', imageRef: img.body.id, flavorRef: 'dg.tiny' } })).body.server.id;
-  for (let i = 0; i < 1000 && (await demo.get(`/servers/${serverId}`)).body.server.status !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 5));
+  const f = await computeFixture('dg.tiny', { flavor: { vcpus: 2, ram: 256 } });
+  ({ cloud, admin, demo } = f);
+  serverId = await bootServer(f, demo, 'dg');
 });
 after(async () => { await cloud?.stop(); });
 
 test('2.48 format: state, counts and details; memory in MiB from the flavor', async () => {
-  const r = await admin.get(`/servers/${serverId}/diagnostics`, mv('2.48'));
+  const r = await admin.at('2.48').get(`/servers/${serverId}/diagnostics`);
   assert.equal(r.status, 200);
   const g = r.body;
   assert.equal(g.state, 'running');
@@ -38,8 +32,8 @@ test('2.48 format: state, counts and details; memory in MiB from the flavor', as
   assert.deepEqual(Object.keys(g.disk_details[0]).sort(), ['errors_count', 'read_bytes', 'read_requests', 'write_bytes', 'write_requests']);
   assert.equal(g.num_nics, g.nic_details.length);
   await admin.post(`/servers/${serverId}/action`, { pause: null });
-  for (let i = 0; i < 1000 && (await admin.get(`/servers/${serverId}`)).body.server.status !== 'PAUSED'; i++) await new Promise((res) => setTimeout(res, 5));
-  assert.equal((await admin.get(`/servers/${serverId}/diagnostics`, mv('2.48'))).body.state, 'paused');
+  await waitStatus(admin, serverId, 'PAUSED');
+  assert.equal((await admin.at('2.48').get(`/servers/${serverId}/diagnostics`)).body.state, 'paused');
   await admin.post(`/servers/${serverId}/action`, { unpause: null });
 });
 

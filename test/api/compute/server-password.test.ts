@@ -22,7 +22,7 @@ test('metadata over the metadata_items quota is 403 on create; rebuild shows key
   assert.equal(r.status, 403);
   assert.equal(r.body.forbidden.message, 'Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items');
   const id = await bootServer(f, f.demo, 'rb');
-  const rb = await f.demo.post(`/servers/${id}/action`, { rebuild: { imageRef: f.imageId } }, { 'OpenStack-API-Version': 'compute 2.54' });
+  const rb = await f.demo.at('2.54').post(`/servers/${id}/action`, { rebuild: { imageRef: f.imageId } });
   assert.equal(rb.status, 202);
   assert.equal(rb.body.server.key_name, null);
 });

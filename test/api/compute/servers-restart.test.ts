@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { startTestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
+import { computeFixture, waitStatus } from '../../support/compute-server.js';
 
 // Nova's init_host: a restart finishes the builds whose task was recorded, moves a build that
 // lost its task to ERROR, and brings back the guests the (fake) host forgot.
@@ -13,26 +15,10 @@ import { Client, login, startTestCloud, type TestCloud } from '../../support/clo
 const dir = mkdtempSync(join(tmpdir(), 'stratus-restart-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function compute(cloud: TestCloud): Promise<Client> {
-  return new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-}
-
-async function waitStatus(c: Client, id: string, status: string): Promise<any> {
-  for (let i = 0; i < 1000; i++) {
-    const s = (await c.get(`/servers/${id}`)).body.server;
-    if (s?.status === status) return s;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${id} never reached ${status}`);
-}
-
 test('restart during BUILD: a recorded build finishes, a build without its task goes to ERROR, guests come back', async () => {
-  let cloud = await startTestCloud({}, dir);
-  let c = await compute(cloud);
-  assert.equal((await c.post('/flavors', { flavor: { name: 'rs', id: 'rs', vcpus: 1, ram: 64, disk: 0 } })).status, 200);
-  const glance = new Client(`${cloud.url}/image/v2`, c.token);
-  const img = (await glance.post('/images', { name: 'rs', disk_format: 'raw', container_format: 'bare' })).body.id;
-  await glance.call('PUT', `/images/${img}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
+  const f = await computeFixture('rs', { flavor: { disk: 0 }, dataDir: dir });
+  let { cloud, admin: c } = f;
+  const img = f.imageId;
   const ids: string[] = [];
   for (const name of ['resumed', 'orphan', 'survivor']) {
     const r = await c.post('/servers', { server: { name, imageRef: img, flavorRef: 'rs' } });
@@ -51,7 +37,7 @@ test('restart during BUILD: a recorded build finishes, a build without its task 
 
   cloud = await startTestCloud({}, dir);
   try {
-    c = await compute(cloud);
+    c = await clientAs(cloud, 'compute', 'admin');
     const resumed = await waitStatus(c, ids[0]!, 'ACTIVE');
     assert.ok(resumed['OS-EXT-SRV-ATTR:host']);
     const orphan = await waitStatus(c, ids[1]!, 'ERROR');

@@ -1,69 +1,35 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { bootServer, computeFixture, waitGone, waitStatus, type ComputeCloud } from '../../support/compute-server.js';
 import type { FakeHypervisorDriver } from '../../../src/drivers/hypervisor/fake-hypervisor.js';
 
 // Servers on the fake hypervisor, as Nova v2.1 answers them: create → ACTIVE, the actions and the
 // 409s of the state machine, delete freeing the allocation, NoValidHost, quota, bad references.
 
 let cloud: TestCloud;
-let admin: Client;
-let demo: Client;
+let admin: ComputeClient;
+let demo: ComputeClient;
+let users: ComputeCloud['users'];
 let imageId: string;
 const FLAVOR = 'st.tiny';
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
-async function computeClient(user: string, project: string): Promise<Client> {
-  const c = await login(cloud, user, 'secret', project);
-  return new Client(`${cloud.url}/compute/v2.1`, c.token);
-}
-
-export async function waitFor(c: Client, id: string, status: string | ((s: any) => boolean), ms = 5000): Promise<any> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const r = await c.get(`/servers/${id}`, mv('2.96'));
-    if (typeof status === 'string' ? r.body?.server?.status === status : r.status === 200 && status(r.body.server)) return r.body.server;
-    if (typeof status === 'string' && status === 'GONE' && r.status === 404) return undefined;
-    if (Date.now() > until) throw new Error(`server ${id} never reached ${String(status)}: ${JSON.stringify(r.body)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
-
-async function gone(c: Client, id: string): Promise<void> {
-  const until = Date.now() + 5000;
-  while ((await c.get(`/servers/${id}`)).status !== 404) {
-    if (Date.now() > until) throw new Error(`server ${id} was never deleted`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
-
-async function boot(c: Client, name: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<string> {
-  const r = await c.post('/servers', { server: { name, imageRef: imageId, flavorRef: FLAVOR, ...extra } }, headers);
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  await waitFor(c, r.body.server.id, 'ACTIVE');
-  return r.body.server.id;
-}
+/** Polls at 2.96, where a server shows every field. */
+const waitFor = (c: ComputeClient, id: string, want: string | ((s: any) => boolean)) => waitStatus(c.at('2.96'), id, want);
+const boot = (c: ComputeClient, name: string, extra: Record<string, unknown> = {}) => bootServer({ imageId, flavorId: FLAVOR }, c, name, extra);
 
 before(async () => {
-  cloud = await startTestCloud({ computeHosts: 2 });
-  admin = await computeClient('admin', 'admin');
-  demo = await computeClient('demo', 'demo');
-  const f = await admin.post('/flavors', { flavor: { name: FLAVOR, id: FLAVOR, vcpus: 1, ram: 64, disk: 1 } });
-  assert.equal(f.status, 200, JSON.stringify(f.body));
-  const img = await login(cloud, 'admin', 'secret', 'admin');
-  const glance = new Client(`${cloud.url}/image/v2`, img.token);
-  const i = await glance.post('/images', { name: 'cirros-test', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
-  assert.equal(i.status, 201, JSON.stringify(i.body));
-  imageId = i.body.id;
-  const up = await glance.call('PUT', `/images/${imageId}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });
-  assert.equal(up.status, 204, JSON.stringify(up.body));
+  const image = { name: 'cirros-test', disk_format: 'qcow2' };
+  const f = await computeFixture(FLAVOR, { image, imageData: 'QFI\xfbfake-disk', config: { computeHosts: 2 } });
+  ({ cloud, admin, demo, imageId, users } = f);
 });
 after(async () => { await cloud?.stop(); });
 // NOTE: the demo project's quota is Nova's default (10 instances): each test cleans up.
 afterEach(async () => {
   const left = (await demo.get('/servers')).body.servers as { id: string }[];
   for (const s of left) await demo.delete(`/servers/${s.id}`);
-  for (const s of left) await gone(demo, s.id);
+  for (const s of left) await waitGone(demo, s.id);
 });
 
 describe('create and show', () => {
@@ -85,7 +51,7 @@ describe('create and show', () => {
     const v21 = (await demo.get(`/servers/${s.id}`)).body.server;
     assert.deepEqual(Object.keys(v21.flavor).sort(), ['id', 'links']);
     assert.ok(!('locked' in v21) && !('tags' in v21) && !('description' in v21));
-    const asAdmin = (await admin.get(`/servers/${s.id}`, mv('2.3'))).body.server;
+    const asAdmin = (await admin.at('2.3').get(`/servers/${s.id}`)).body.server;
     assert.ok(cloud.drivers.hypervisor!.hosts().includes(asAdmin['OS-EXT-SRV-ATTR:host']));
     assert.match(asAdmin['OS-EXT-SRV-ATTR:reservation_id'], /^r-/);
     assert.equal((cloud.drivers.hypervisor as FakeHypervisorDriver).guests.get(s.id)?.powerState, 1);
@@ -133,7 +99,7 @@ describe('create and show', () => {
 
   test('update name and description (2.19); bad name is a 400', async () => {
     const id = await boot(demo, 'upd');
-    const r = await demo.put(`/servers/${id}`, { server: { name: 'renamed', description: 'hello' } }, mv('2.19'));
+    const r = await demo.at('2.19').put(`/servers/${id}`, { server: { name: 'renamed', description: 'hello' } });
     assert.equal(r.status, 200);
     assert.equal(r.body.server.name, 'renamed');
     assert.equal(r.body.server.description, 'hello');
@@ -144,7 +110,7 @@ describe('create and show', () => {
 
 describe('networks', () => {
   test('a server on a network gets a port and addresses; delete removes the port', async () => {
-    const neutron = new Client(`${cloud.url}/networking/v2.0`, demo.token);
+    const neutron = users.demo.network;
     const net = (await neutron.get('/networks?name=private')).body.networks[0];
     assert.ok(net, 'the DevStack private network is seeded');
     const id = await boot(demo, 'wired', { networks: [{ uuid: net.id }] });
@@ -158,7 +124,7 @@ describe('networks', () => {
     assert.equal(ports.length, 1);
     assert.equal(ports[0].device_owner, 'compute:nova');
     await demo.delete(`/servers/${id}`);
-    await gone(demo, id);
+    await waitGone(demo, id);
     assert.equal((await neutron.get(`/ports?device_id=${id}`)).body.ports.length, 0);
   });
 });
@@ -197,8 +163,8 @@ describe('actions and the state machine', () => {
 
   test('lock blocks the owner with 409 until unlock; locked and locked_reason by microversion', async () => {
     const id = await boot(demo, 'locky');
-    assert.equal((await demo.post(`/servers/${id}/action`, { lock: { locked_reason: 'why' } }, mv('2.73'))).status, 202);
-    const s = (await demo.get(`/servers/${id}`, mv('2.73'))).body.server;
+    assert.equal((await demo.at('2.73').post(`/servers/${id}/action`, { lock: { locked_reason: 'why' } })).status, 202);
+    const s = (await demo.at('2.73').get(`/servers/${id}`)).body.server;
     assert.equal(s.locked, true);
     assert.equal(s.locked_reason, 'why');
     const r = await demo.post(`/servers/${id}/action`, { 'os-stop': null });
@@ -253,13 +219,13 @@ describe('actions and the state machine', () => {
 
   test('createImage snapshots into the image service (Location before 2.45, image_id after)', async () => {
     const id = await boot(demo, 'snappy');
-    const r = await demo.post(`/servers/${id}/action`, { createImage: { name: 'snap1', metadata: { k: 'v' } } }, mv('2.45'));
+    const r = await demo.at('2.45').post(`/servers/${id}/action`, { createImage: { name: 'snap1', metadata: { k: 'v' } } });
     assert.equal(r.status, 202);
     const imageRef = r.body.image_id;
-    const glance = new Client(`${cloud.url}/image/v2`, demo.token);
+    const glance = users.demo.image;
     const until = Date.now() + 5000;
     let img: any;
-    do { img = (await glance.get(`/images/${imageRef}`)).body; } while (img.status !== 'active' && Date.now() < until && await new Promise((res) => setTimeout(res, 10)) === undefined);
+    do { img = (await glance.get(`/v2/images/${imageRef}`)).body; } while (img.status !== 'active' && Date.now() < until && await new Promise((res) => setTimeout(res, 10)) === undefined);
     assert.equal(img.status, 'active');
     assert.equal(img.k, 'v');
     assert.equal(img.instance_uuid, id);
@@ -277,11 +243,11 @@ describe('actions and the state machine', () => {
     assert.deepEqual((await demo.get(`/servers/${id}/metadata`)).body, { metadata: { x: '1', y: '2' } });
     assert.equal((await demo.delete(`/servers/${id}/metadata/x`)).status, 204);
     assert.equal((await demo.get(`/servers/${id}/metadata/x`)).status, 404);
-    assert.equal((await demo.put(`/servers/${id}/tags/t1`, undefined, mv('2.26'))).status, 201);
-    assert.equal((await demo.put(`/servers/${id}/tags/t1`, undefined, mv('2.26'))).status, 204);
-    assert.deepEqual((await demo.put(`/servers/${id}/tags`, { tags: ['a', 'b'] }, mv('2.26'))).body, { tags: ['a', 'b'] });
-    assert.equal((await demo.get(`/servers?tags=a,b&name=^meta$`, mv('2.26'))).body.servers.length, 1);
-    assert.equal((await demo.get(`/servers?not-tags=a&name=^meta$`, mv('2.26'))).body.servers.length, 0);
+    assert.equal((await demo.at('2.26').put(`/servers/${id}/tags/t1`, undefined)).status, 201);
+    assert.equal((await demo.at('2.26').put(`/servers/${id}/tags/t1`, undefined)).status, 204);
+    assert.deepEqual((await demo.at('2.26').put(`/servers/${id}/tags`, { tags: ['a', 'b'] })).body, { tags: ['a', 'b'] });
+    assert.equal((await demo.at('2.26').get(`/servers?tags=a,b&name=^meta$`)).body.servers.length, 1);
+    assert.equal((await demo.at('2.26').get(`/servers?not-tags=a&name=^meta$`)).body.servers.length, 0);
     assert.equal((await demo.get(`/servers/${id}/tags`)).status, 404, 'tags need 2.26');
   });
 });
@@ -294,7 +260,7 @@ describe('delete, scheduling failures, quota, bad references', () => {
     assert.equal(during.vcpus_used, before.vcpus_used + 1);
     assert.equal(during.memory_mb_used, before.memory_mb_used + 64);
     assert.equal((await demo.delete(`/servers/${id}`)).status, 204);
-    await gone(demo, id);
+    await waitGone(demo, id);
     const after = (await admin.get('/os-hypervisors/statistics')).body.hypervisor_statistics;
     assert.equal(after.vcpus_used, before.vcpus_used);
     assert.ok(!(cloud.drivers.hypervisor as FakeHypervisorDriver).guests.has(id));
@@ -313,7 +279,7 @@ describe('delete, scheduling failures, quota, bad references', () => {
     assert.ok(!('details' in s.fault), 'details of a 500 fault are for admin');
     assert.equal((await demo.post(`/servers/${s.id}/action`, { 'os-stop': null })).status, 409);
     assert.equal((await demo.delete(`/servers/${s.id}`)).status, 204);
-    await gone(demo, s.id);
+    await waitGone(demo, s.id);
   });
 
   test('a failing spawn leaves ERROR with a fault and frees the allocation', async () => {
@@ -322,7 +288,7 @@ describe('delete, scheduling failures, quota, bad references', () => {
     const s = await waitFor(demo, r.body.server.id, 'ERROR');
     assert.equal(s.fault.message, 'disk on fire');
     await demo.delete(`/servers/${s.id}`);
-    await gone(demo, s.id);
+    await waitGone(demo, s.id);
   });
 
   test('missing flavor, image or keypair and bad user_data: 400 and nothing left behind', async () => {
@@ -340,7 +306,7 @@ describe('delete, scheduling failures, quota, bad references', () => {
       assert.equal(r.status, 400, JSON.stringify(server));
       assert.equal(r.body.badRequest.code, 400);
     }
-    assert.equal((await demo.post('/servers', { server: { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR } }, mv('2.37'))).status, 400, '2.37 requires networks');
+    assert.equal((await demo.at('2.37').post('/servers', { server: { name: 'ghost', imageRef: imageId, flavorRef: FLAVOR } })).status, 400, '2.37 requires networks');
     assert.equal(await count(), 0);
   });
 
@@ -368,20 +334,20 @@ describe('hosts', () => {
     assert.equal(hv.status, 200);
     assert.deepEqual(hv.body.hypervisors.map((h: any) => h.hypervisor_hostname).sort(), cloud.drivers.hypervisor!.hosts().sort());
     assert.equal(typeof hv.body.hypervisors[0].id, 'number');
-    const v253 = await admin.get('/os-hypervisors', mv('2.53'));
+    const v253 = await admin.at('2.53').get('/os-hypervisors');
     assert.match(v253.body.hypervisors[0].id, /^[0-9a-f-]{36}$/);
-    assert.equal((await admin.get('/os-hypervisors/statistics', mv('2.88'))).status, 404);
+    assert.equal((await admin.at('2.88').get('/os-hypervisors/statistics')).status, 404);
     assert.equal((await demo.get('/os-hypervisors')).status, 403);
 
-    const services = (await admin.get('/os-services?binary=nova-compute', mv('2.53'))).body.services;
+    const services = (await admin.at('2.53').get('/os-services?binary=nova-compute')).body.services;
     assert.equal(services.length, 2);
     for (const s of services.slice(1)) {
-      const r = await admin.put(`/os-services/${s.id}`, { status: 'disabled', disabled_reason: 'maint' }, mv('2.53'));
+      const r = await admin.at('2.53').put(`/os-services/${s.id}`, { status: 'disabled', disabled_reason: 'maint' });
       assert.equal(r.status, 200);
       assert.equal(r.body.service.status, 'disabled');
     }
-    const id = await boot(demo, 'placed', {}, {});
+    const id = await boot(demo, 'placed');
     assert.equal((await admin.get(`/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'], services[0].host);
-    for (const s of services) await admin.put(`/os-services/${s.id}`, { status: 'enabled' }, mv('2.53'));
+    for (const s of services) await admin.at('2.53').put(`/os-services/${s.id}`, { status: 'enabled' });
   });
 });

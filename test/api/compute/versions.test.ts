@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, type TestCloud } from '../../support/cloud.js';
+import type { ComputeClient } from '../../support/clients.js';
+import { computeCloud, type ComputeCloud } from '../../support/compute-server.js';
 
 // Version discovery and microversion negotiation as Nova answers them.
 let cloud: TestCloud;
-let demo: Client;
+let demo: ComputeClient;
+let users: ComputeCloud['users'];
 let anon: Client;
 
 before(async () => {
-  cloud = await startTestCloud();
-  demo = new Client(`${cloud.url}/compute/v2.1`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  ({ cloud, demo, users } = await computeCloud());
   anon = new Client(`${cloud.url}/compute`);
 });
 after(async () => { await cloud.stop(); });
@@ -35,8 +37,7 @@ describe('compute versions', () => {
   });
 
   test('the catalog holds compute at /compute/v2.1', async () => {
-    const c = await login(cloud, 'demo', 'secret', 'demo');
-    const r = await c.get('/auth/catalog');
+    const r = await users.demo.identity.get('/auth/catalog');
     const compute = r.body.catalog.find((s: any) => s.type === 'compute');
     assert.equal(compute.name, 'nova');
     assert.equal(compute.endpoints[0].url, `${cloud.url}/compute/v2.1`);
@@ -47,20 +48,20 @@ describe('compute versions', () => {
     assert.equal(r.headers.get('openstack-api-version'), 'compute 2.1');
     assert.equal(r.headers.get('x-openstack-nova-api-version'), '2.1');
     assert.match(r.headers.get('vary') ?? '', /OpenStack-API-Version/);
-    r = await demo.get('/flavors', { 'OpenStack-API-Version': 'compute 2.55' });
+    r = await demo.at('2.55').get('/flavors');
     assert.equal(r.headers.get('openstack-api-version'), 'compute 2.55');
     r = await demo.get('/flavors', { 'X-OpenStack-Nova-API-Version': '2.10' });
     assert.equal(r.headers.get('x-openstack-nova-api-version'), '2.10');
-    r = await demo.get('/flavors', { 'OpenStack-API-Version': 'compute latest' });
+    r = await demo.at('latest').get('/flavors');
     assert.equal(r.headers.get('openstack-api-version'), 'compute 2.96');
   });
 
   test('an out of range version is 406, a malformed one 400', async () => {
-    let r = await demo.get('/flavors', { 'OpenStack-API-Version': 'compute 2.200' });
+    let r = await demo.at('2.200').get('/flavors');
     assert.equal(r.status, 406);
     assert.equal(r.body.computeFault.code, 406);
     assert.match(r.body.computeFault.message, /Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.96./);
-    r = await demo.get('/flavors', { 'OpenStack-API-Version': 'compute 2.a' });
+    r = await demo.at('2.a').get('/flavors');
     assert.equal(r.status, 400);
     assert.ok(r.body.badRequest);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // /v3/users/{id}/application_credentials and authenticating with them, as Keystone answers.
 
@@ -10,9 +11,7 @@ let v3: string;
 let seq = 0;
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  v3 = `${cloud.url}/identity/v3`;
+  ({ cloud, admin, v3 } = await identityCloud());
 });
 after(async () => { await cloud.stop(); });
 

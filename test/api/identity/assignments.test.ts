@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // Grants (project, domain, system; users and groups; OS-INHERIT) and /v3/role_assignments as
 // Keystone answers them.
@@ -12,9 +13,7 @@ const role: Record<string, string> = {};
 let user: any; let group: any; let project: any; let child: any; let domain: any;
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  v3 = `${cloud.url}/identity/v3`;
+  ({ cloud, admin, v3 } = await identityCloud());
   for (const r of (await admin.get('/roles')).body.roles) role[r.name] = r.id;
   domain = (await admin.post('/domains', { domain: { name: 'asg-d' } })).body.domain;
   project = (await admin.post('/projects', { project: { name: 'asg-p', domain_id: domain.id } })).body.project;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, login, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // /v3/credentials, OS-EC2 credentials and /v3/policies as Keystone answers them.
 
@@ -14,10 +15,8 @@ let demoId: string;
 let demoProject: string;
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
+  ({ cloud, admin, v3 } = await identityCloud());
   demo = await login(cloud, 'demo', 'secret', 'demo');
-  v3 = `${cloud.url}/identity/v3`;
   adminId = (await admin.get('/users?name=admin')).body.users[0].id;
   demoId = (await admin.get('/users?name=demo')).body.users[0].id;
   demoProject = (await admin.get('/projects?name=demo')).body.projects[0].id;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // /v3/projects (hierarchy, tags, projects acting as domains) and /v3/domains as Keystone answers them.
 
@@ -9,9 +10,7 @@ let admin: Client;
 let v3: string;
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  v3 = `${cloud.url}/identity/v3`;
+  ({ cloud, admin, v3 } = await identityCloud());
 });
 after(async () => { await cloud.stop(); });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // /v3/roles (global and domain-specific), implied roles and /v3/role_inferences as Keystone answers them.
 
@@ -10,9 +11,7 @@ let v3: string;
 const ids: Record<string, string> = {};
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  v3 = `${cloud.url}/identity/v3`;
+  ({ cloud, admin, v3 } = await identityCloud());
   for (const r of (await admin.get('/roles')).body.roles) ids[r.name] = r.id;
 });
 after(async () => { await cloud.stop(); });

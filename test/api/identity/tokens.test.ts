@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // POST/GET/HEAD/DELETE /v3/auth/tokens as Keystone answers them: methods, scopes, the token body,
 // validation, revocation (explicit and as a side effect), expiry, lockout and password history.
@@ -13,9 +14,9 @@ let seq = 0;
 
 before(async () => {
   // Lockout after 2 failures for 5 s and password history of 2, as Tempest's interop run sets.
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  anon = new Client(`${cloud.url}/identity/v3`);
+  const id = await identityCloud();
+  ({ cloud, admin } = id);
+  anon = new Client(id.v3);
 });
 after(async () => { await cloud.stop(); });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, type TestCloud } from '../../support/cloud.js';
+import { identityCloud } from '../../support/clients.js';
 
 // OS-TRUST as Keystone answers it: create, show, list, delegated tokens, uses, revocation.
 
@@ -18,9 +19,7 @@ const token = async (userId: string, scope?: unknown) => {
 };
 
 before(async () => {
-  cloud = await startTestCloud({ services: ['identity'] });
-  admin = await login(cloud, 'admin', 'secret', 'admin');
-  v3 = `${cloud.url}/identity/v3`;
+  ({ cloud, admin, v3 } = await identityCloud());
   for (const r of (await admin.get('/roles')).body.roles) role[r.name] = r.id;
   project = (await admin.post('/projects', { project: { name: 'trust-p' } })).body.project;
   trustorId = (await admin.post('/users', { user: { name: 'trustor', password: 'pw' } })).body.user.id;

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Image bytes: streamed upload with checksums, download with Range and Content-MD5, staging and
 // glance-direct import, the status rules around them, and quotas as Glance's unified limits.
@@ -14,12 +15,10 @@ let admin: Client;
 let token: string;
 const OCTET = { 'Content-Type': 'application/octet-stream' };
 
-const imageClient = async (c: TestCloud, user: string, project: string) => new Client(`${c.url}/image`, (await login(c, user, 'secret', project)).token);
-
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
-  demo = await imageClient(cloud, 'demo', 'demo');
-  admin = await imageClient(cloud, 'admin', 'admin');
+  demo = await clientAs(cloud, 'image', 'demo');
+  admin = await clientAs(cloud, 'image', 'admin');
   token = demo.token!;
 });
 after(async () => { await cloud.stop(); });
@@ -174,7 +173,7 @@ describe('quotas (unified limits)', () => {
   let c: Client;
   before(async () => {
     q = await startTestCloud({ services: ['identity', 'image'], imageQuotas: { imageCountTotal: 2, imageSizeTotal: 1 } });
-    c = await imageClient(q, 'demo', 'demo');
+    c = await clientAs(q, 'image', 'demo');
   });
   after(async () => { await q.stop(); });
 
@@ -211,7 +210,7 @@ describe('restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratus-image-restart-'));
     try {
       let c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
-      let cl = await imageClient(c1, 'demo', 'demo');
+      let cl = await clientAs(c1, 'image', 'demo');
       const saving = (await cl.post('/v2/images', { name: 'cut', disk_format: 'raw', container_format: 'bare' })).body;
       const importing = (await cl.post('/v2/images', { name: 'imp', disk_format: 'raw', container_format: 'bare' })).body;
       await c1.stop();
@@ -222,7 +221,7 @@ describe('restart', () => {
       db.close();
       write(join(dir, 'images', 'staging', importing.id), 'hello');
       c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
-      cl = await imageClient(c1, 'demo', 'demo');
+      cl = await clientAs(c1, 'image', 'demo');
       assert.equal((await cl.get(`/v2/images/${saving.id}`)).body.status, 'queued');
       let status = '';
       for (let n = 0; n < 100 && status !== 'active'; n++) {

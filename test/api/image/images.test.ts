@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Glance v2 images as Zed answers them: version discovery, schemas, create/list/show, JSON-patch
 // updates, delete, deactivate/reactivate, tags, and Glance's error bodies.
@@ -11,15 +12,10 @@ let demo: Client;
 const PATCH = { 'Content-Type': 'application/openstack-images-v2.1-json-patch' };
 const PATCH20 = { 'Content-Type': 'application/openstack-images-v2.0-json-patch' };
 
-const imageClient = async (user: string, project: string) => {
-  const c = await login(cloud, user, 'secret', project);
-  return new Client(`${cloud.url}/image`, c.token);
-};
-
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
-  admin = await imageClient('admin', 'admin');
-  demo = await imageClient('demo', 'demo');
+  admin = await clientAs(cloud, 'image', 'admin');
+  demo = await clientAs(cloud, 'image', 'demo');
 });
 after(async () => { await cloud.stop(); });
 
@@ -249,7 +245,7 @@ describe('images', () => {
 describe('list', () => {
   let ids: string[] = [];
   before(async () => {
-    const c = await imageClient('admin', 'demo');
+    const c = await clientAs(cloud, 'image', 'admin', 'demo');
     void c;
     const specs = [
       { name: 'l-a', disk_format: 'raw', container_format: 'bare', tags: ['red'], os_type: 'linux', visibility: 'private' },
@@ -274,7 +270,7 @@ describe('list', () => {
     assert.deepEqual(names(r).sort(), ['l-a', 'l-b', 'l-d']);
     assert.deepEqual(names(await demo.get('/v2/images?os_hidden=true')), ['l-c']);
     assert.deepEqual(names(await demo.get('/v2/images?visibility=community')), ['l-d']);
-    const alt = await imageClient('alt_demo', 'alt_demo');
+    const alt = await clientAs(cloud, 'image', 'alt_demo');
     assert.deepEqual(names(await alt.get('/v2/images')), []);
     assert.deepEqual(names(await alt.get('/v2/images?visibility=community')), ['l-d']);
     assert.equal((await demo.get('/v2/images?os_hidden=maybe')).status, 400);
@@ -320,7 +316,7 @@ describe('list', () => {
   });
 
   test('another project sees neither private nor shared images; admin sees all', async () => {
-    const alt = await imageClient('alt_demo', 'alt_demo');
+    const alt = await clientAs(cloud, 'image', 'alt_demo');
     assert.deepEqual(names(await alt.get('/v2/images')), []);
     assert.equal((await alt.get(`/v2/images/${ids[0]}`)).status, 404);
     assert.equal((await alt.get(`/v2/images/${ids[1]}`)).status, 404);

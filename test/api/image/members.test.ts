@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientsFor, projectOf } from '../../support/clients.js';
 
 // Image members: only the owner adds and removes, only the member sets its status, and what the
 // member sees follows the status (list shows accepted by default, member_status filter).
@@ -12,18 +13,14 @@ let altProject: string;
 let demoProject: string;
 const PATCH = { 'Content-Type': 'application/openstack-images-v2.1-json-patch' };
 
-const imageClient = async (user: string, project: string) => new Client(`${cloud.url}/image`, (await login(cloud, user, 'secret', project)).token);
-const projectId = async (user: string, project: string) => {
-  const c = await login(cloud, user, 'secret', project);
-  return (await c.get('/auth/tokens', { 'X-Subject-Token': c.token! })).body.token.project.id as string;
-};
-
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
-  demo = await imageClient('demo', 'demo');
-  alt = await imageClient('alt_demo', 'alt_demo');
-  altProject = await projectId('alt_demo', 'alt_demo');
-  demoProject = await projectId('demo', 'demo');
+  const d = await clientsFor(cloud, 'demo');
+  const a = await clientsFor(cloud, 'alt_demo');
+  demo = d.image;
+  alt = a.image;
+  altProject = await projectOf(a);
+  demoProject = await projectOf(d);
 });
 after(async () => { await cloud.stop(); });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Metadata definitions: namespaces (admin writes, visibility for reads), properties, objects,
 // tags and resource-type associations, with Glance's messages.
@@ -11,8 +12,8 @@ let demo: Client;
 
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
-  admin = new Client(`${cloud.url}/image`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  demo = new Client(`${cloud.url}/image`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  admin = await clientAs(cloud, 'image', 'admin');
+  demo = await clientAs(cloud, 'image', 'demo');
 });
 after(async () => { await cloud.stop(); });
 

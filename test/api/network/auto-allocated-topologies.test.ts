@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs, clientsFor, projectOf } from '../../support/clients.js';
 
 // Neutron's auto-allocated-topology: made once per project from the default external network and
 // the default subnetpool, dry-run checks the requirements, delete tears it down.
@@ -12,11 +13,10 @@ let altProject: string;
 
 before(async () => {
   cloud = await startTestCloud();
-  admin = new Client(`${cloud.url}/networking/v2.0`, (await login(cloud, 'admin', 'secret', 'admin')).token);
-  const a = await login(cloud, 'alt_demo', 'secret', 'alt_demo');
-  alt = new Client(`${cloud.url}/networking/v2.0`, a.token);
-  const id = new Client(`${cloud.url}/identity/v3`, a.token);
-  altProject = (await id.get(`/auth/tokens`, { 'X-Subject-Token': a.token! })).body.token.project.id;
+  admin = await clientAs(cloud, 'network', 'admin');
+  const a = await clientsFor(cloud, 'alt_demo');
+  alt = a.network;
+  altProject = await projectOf(a);
 });
 after(async () => { await cloud.stop(); });
 
@@ -42,7 +42,7 @@ test('get makes the topology once; delete removes it', async () => {
   const routers = (await alt.get('/routers')).body.routers;
   assert.deepEqual(routers.map((r: any) => r.name), ['auto_allocated_router']);
   assert.equal((await admin.get(`/auto-allocated-topology/${altProject}`)).body.auto_allocated_topology.id, netId, 'admin sees the same');
-  const demo = new Client(`${cloud.url}/networking/v2.0`, (await login(cloud, 'demo', 'secret', 'demo')).token);
+  const demo = await clientAs(cloud, 'network', 'demo');
   assert.equal((await demo.get(`/auto-allocated-topology/${altProject}`)).status, 403);
   assert.equal((await alt.delete(`/auto-allocated-topology/${altProject}`)).status, 204);
   assert.equal((await alt.get(`/networks/${netId}`)).status, 404);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Networks, subnets and the version documents, as Neutron (Zed) answers them.
 
@@ -8,12 +9,10 @@ let cloud: TestCloud;
 let admin: Client;
 let demo: Client;
 
-const net = (c: Client) => new Client(`${cloud.url}/networking/v2.0`, c.token);
-
 before(async () => {
   cloud = await startTestCloud();
-  admin = net(await login(cloud, 'admin', 'secret', 'admin'));
-  demo = net(await login(cloud, 'demo', 'secret', 'demo'));
+  admin = await clientAs(cloud, 'network', 'admin');
+  demo = await clientAs(cloud, 'network', 'demo');
 });
 after(async () => { await cloud.stop(); });
 

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FakeNetworkDriver } from '../../../src/drivers/network/fake-network.js';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Ports, routers, floating IPs and security groups, and the plain-value calls the driver gets.
 
 let cloud: TestCloud;
 let demo: Client;
 let fake: FakeNetworkDriver;
-const net = (c: Client) => new Client(`${cloud.url}/networking/v2.0`, c.token);
 
 before(async () => {
   cloud = await startTestCloud();
-  demo = net(await login(cloud, 'demo', 'secret', 'demo'));
+  demo = await clientAs(cloud, 'network', 'demo');
   fake = cloud.drivers.network as FakeNetworkDriver;
 });
 after(async () => { await cloud.stop(); });

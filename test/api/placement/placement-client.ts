@@ -1,19 +1,11 @@
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientsFor, PlacementClient } from '../../support/clients.js';
 
-/** A placement client for `user` that sends `OpenStack-API-Version: placement <mv>` on every call. */
-export class PlacementClient extends Client {
-  constructor(base: string, token: string | undefined, public mv = 'latest') { super(base, token); }
-  override call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const h = this.mv ? { 'OpenStack-API-Version': `placement ${this.mv}`, ...headers } : headers;
-    return super.call(method, path, body, h);
-  }
-  at(mv: string) { return new PlacementClient(this.base, this.token, mv); }
-}
+export { PlacementClient };
 
 export async function startPlacement(): Promise<{ cloud: TestCloud; admin: PlacementClient }> {
   const cloud = await startTestCloud({ services: ['identity', 'placement'] });
-  const id = await login(cloud, 'admin', 'secret', 'admin');
-  return { cloud, admin: new PlacementClient(`${cloud.url}/placement`, id.token) };
+  return { cloud, admin: (await clientsFor(cloud, 'admin')).placement };
 }
 
 export const uuid = () => crypto.randomUUID();

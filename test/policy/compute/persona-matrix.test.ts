@@ -1,37 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TestCloud } from '../../support/cloud.js';
+import { type ComputeClient, userWithRole } from '../../support/clients.js';
+import { computeCloud } from '../../support/compute-server.js';
 
 // Compute's own resources under Nova's default policy, per persona: admin, member (demo), reader
 // of demo, and a member of another project (alt). Each row: the request and who may make it.
 
 let cloud: TestCloud;
-const who: Record<string, Client> = {};
+const who: Record<string, ComputeClient> = {};
 let demoProject: string;
 let demoUser: string;
 let demoGroup: string;
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host';
-const mv = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 
 before(async () => {
-  cloud = await startTestCloud();
-  const idAdmin = await login(cloud, 'admin', 'secret', 'admin');
-  demoProject = (await idAdmin.get('/projects?name=demo')).body.projects[0].id;
-  demoUser = (await idAdmin.get('/users?name=demo')).body.users[0].id;
-  const readerRole = (await idAdmin.get('/roles?name=reader')).body.roles[0].id;
-  const u = await idAdmin.post('/users', { user: { name: 'peeker', password: 'secret', domain_id: 'default' } });
-  await idAdmin.put(`/projects/${demoProject}/users/${u.body.user.id}/roles/${readerRole}`);
-  const c = (x: Client) => new Client(`${cloud.url}/compute/v2.1`, x.token);
-  who.admin = c(idAdmin);
-  who.member = c(await login(cloud, 'demo', 'secret', 'demo'));
-  who.reader = c(await login(cloud, 'peeker', 'secret', 'demo'));
-  who.other = c(await login(cloud, 'alt_demo', 'secret', 'alt_demo'));
+  const c = await computeCloud();
+  cloud = c.cloud;
+  demoProject = (await c.users.admin.identity.get('/projects?name=demo')).body.projects[0].id;
+  demoUser = (await c.users.admin.identity.get('/users?name=demo')).body.users[0].id;
+  Object.assign(who, { admin: c.admin, member: c.demo, reader: (await userWithRole(cloud, c.users.admin, 'reader', 'demo', 'peeker')).compute, other: c.alt });
   await who.member.post('/os-keypairs', { keypair: { name: 'demo-key', public_key: ED25519 } });
   demoGroup = (await who.member.post('/os-server-groups', { server_group: { name: 'g', policies: ['affinity'] } })).body.server_group.id;
 });
 after(async () => { await cloud?.stop(); });
 
-type Row = [string, (c: Client, name: string) => Promise<{ status: number }>, string[]];
+type Row = [string, (c: ComputeClient, name: string) => Promise<{ status: number }>, string[]];
 const ALL = ['admin', 'member', 'reader', 'other'];
 const rows = (): Row[] => [
   ['list flavors', (c) => c.get('/flavors'), ALL],
@@ -42,7 +36,7 @@ const rows = (): Row[] => [
   ['list flavor access', (c) => c.get('/flavors/1/os-flavor-access'), []],
   ['own keypairs', (c) => c.get('/os-keypairs'), ALL],
   ['create own keypair', (c, n) => c.post('/os-keypairs', { keypair: { name: `k-${n}`, public_key: ED25519 } }), ALL],
-  ['demo\'s keypair by user_id', (c) => c.get(`/os-keypairs/demo-key?user_id=${demoUser}`, mv('2.10')), ['admin', 'member']],
+  ['demo\'s keypair by user_id', (c) => c.at('2.10').get(`/os-keypairs/demo-key?user_id=${demoUser}`), ['admin', 'member']],
   ['availability zones', (c) => c.get('/os-availability-zone'), ALL],
   ['availability zone detail', (c) => c.get('/os-availability-zone/detail'), ['admin']],
   ['list aggregates', (c) => c.get('/os-aggregates'), ['admin']],

@@ -1,35 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { Client, TestCloud } from '../../support/cloud.js';
+import { type ComputeClient, userWithRole } from '../../support/clients.js';
+import { bootServer, computeFixture, networkId, type ComputeCloud } from '../../support/compute-server.js';
 
 // Servers under Nova's default policy: projects see only their own servers, a reader reads but
 // cannot act, an admin lists every project with all_tenants.
 
 let cloud: TestCloud;
-let admin: Client; let demo: Client; let alt: Client; let reader: Client;
+let admin: ComputeClient; let demo: ComputeClient; let alt: ComputeClient; let reader: ComputeClient;
+let users: ComputeCloud['users'];
 let serverId: string;
 
-const compute = (c: Client) => new Client(`${cloud.url}/compute/v2.1`, c.token);
-
 before(async () => {
-  cloud = await startTestCloud();
-  const idAdmin = await login(cloud, 'admin', 'secret', 'admin');
-  const demoProject = (await idAdmin.get('/projects?name=demo')).body.projects[0].id;
-  const readerRole = (await idAdmin.get('/roles?name=reader')).body.roles[0].id;
-  const u = await idAdmin.post('/users', { user: { name: 'peeker', password: 'secret', domain_id: 'default' } });
-  assert.equal((await idAdmin.put(`/projects/${demoProject}/users/${u.body.user.id}/roles/${readerRole}`)).status, 204);
-  admin = compute(idAdmin);
-  demo = compute(await login(cloud, 'demo', 'secret', 'demo'));
-  alt = compute(await login(cloud, 'alt_demo', 'secret', 'alt_demo'));
-  reader = compute(await login(cloud, 'peeker', 'secret', 'demo'));
-  assert.equal((await admin.post('/flavors', { flavor: { name: 'pol.tiny', id: 'pol.tiny', vcpus: 1, ram: 64, disk: 0 } })).status, 200);
-  const glance = new Client(`${cloud.url}/image/v2`, idAdmin.token);
-  const img = await glance.post('/images', { name: 'pol-img', disk_format: 'raw', container_format: 'bare', visibility: 'public' });
-  await glance.call('PUT', `/images/${img.body.id}/file`, 'disk', { 'Content-Type': 'application/octet-stream' });
-  const r = await demo.post('/servers', { server: { name: 'mine', imageRef: img.body.id, flavorRef: 'pol.tiny' } });
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  serverId = r.body.server.id;
-  for (let i = 0; i < 500 && (await demo.get(`/servers/${serverId}`)).body.server.status !== 'ACTIVE'; i++) await new Promise((res) => setTimeout(res, 5));
+  const f = await computeFixture('pol.tiny', { flavor: { disk: 0 } });
+  ({ cloud, admin, demo, alt, users } = f);
+  reader = (await userWithRole(cloud, users.admin, 'reader', 'demo', 'peeker')).compute;
+  serverId = await bootServer(f, demo, 'mine');
 });
 after(async () => { await cloud?.stop(); });
 
@@ -71,8 +58,7 @@ test('admin lists every project with all_tenants and sees the host; members do n
 });
 
 test('server-scoped APIs: diagnostics and resetState for admin only; password, backups and interface attach for the project\'s members', async () => {
-  const neutron = new Client(`${cloud.url}/networking/v2.0`, demo.token);
-  const privateNet = (await neutron.get('/networks?name=private')).body.networks[0].id;
+  const privateNet = await networkId(users.demo.network, 'private');
   const cases: [string, (c: Client) => Promise<{ status: number }>, string[]][] = [
     ['diagnostics', (c) => c.get(`/servers/${serverId}/diagnostics`), ['admin']],
     ['reset state', (c) => c.post(`/servers/${serverId}/action`, { 'os-resetState': { state: 'active' } }), ['admin']],

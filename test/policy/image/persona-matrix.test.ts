@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs, clientsFor, projectOf, userWithRole } from '../../support/clients.js';
 
 // Who may do what with images (Glance's Zed defaults): admin, a project member, a project reader,
 // and a member of another project, against private, shared, community and public images.
@@ -12,19 +13,13 @@ const PATCH = { 'Content-Type': 'application/openstack-images-v2.1-json-patch' }
 
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'image'] });
-  const idAdmin = await login(cloud, 'admin', 'secret', 'admin');
-  // A reader in project demo.
-  const projects = (await idAdmin.get('/projects?name=demo')).body.projects;
-  const roles = (await idAdmin.get('/roles?name=reader')).body.roles;
-  const user = (await idAdmin.post('/users', { user: { name: 'img-reader', password: 'secret', domain_id: 'default' } })).body.user;
-  assert.equal((await idAdmin.put(`/projects/${projects[0].id}/users/${user.id}/roles/${roles[0].id}`)).status, 204);
-  const mk = async (u: string, p: string) => new Client(`${cloud.url}/image`, (await login(cloud, u, 'secret', p)).token);
-  c.admin = await mk('admin', 'admin');
-  c.member = await mk('demo', 'demo');
-  c.reader = await mk('img-reader', 'demo');
-  c.other = await mk('alt_demo', 'alt_demo');
-  const other = await login(cloud, 'alt_demo', 'secret', 'alt_demo');
-  otherProject = (await other.get('/auth/tokens', { 'X-Subject-Token': other.token! })).body.token.project.id;
+  const admin = await clientsFor(cloud, 'admin');
+  const other = await clientsFor(cloud, 'alt_demo');
+  c.admin = admin.image;
+  c.member = await clientAs(cloud, 'image', 'demo');
+  c.reader = (await userWithRole(cloud, admin, 'reader', 'demo', 'img-reader')).image;
+  c.other = other.image;
+  otherProject = await projectOf(other);
 });
 after(async () => { await cloud.stop(); });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { type Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs } from '../../support/clients.js';
 
 // Who sees and does what in networking, with Neutron's Zed default policy.
 
@@ -8,13 +9,12 @@ let cloud: TestCloud;
 let admin: Client;
 let demo: Client;
 let alt: Client;
-const net = (c: Client) => new Client(`${cloud.url}/networking/v2.0`, c.token);
 
 before(async () => {
   cloud = await startTestCloud();
-  admin = net(await login(cloud, 'admin', 'secret', 'admin'));
-  demo = net(await login(cloud, 'demo', 'secret', 'demo'));
-  alt = net(await login(cloud, 'alt_demo', 'secret', 'alt_demo'));
+  admin = await clientAs(cloud, 'network', 'admin');
+  demo = await clientAs(cloud, 'network', 'demo');
+  alt = await clientAs(cloud, 'network', 'alt_demo');
 });
 after(async () => { await cloud.stop(); });
 

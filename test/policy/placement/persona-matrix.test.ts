@@ -1,46 +1,39 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, login, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { clientAs, clientsFor, clientsOf, type PlacementClient, userWithRole } from '../../support/clients.js';
 
 // Who may use placement with its Zed defaults: admin (and the service role) everything; a project
 // member or reader nothing, except a reader's own project usages; 403 in placement's error body.
 
 let cloud: TestCloud;
 type Persona = 'admin' | 'service' | 'member' | 'reader' | 'other' | 'sysreader';
-const c = {} as Record<Persona, Client>;
+const c = {} as Record<Persona, PlacementClient>;
 let demoProject: string;
 let rp: string;
 const consumer = crypto.randomUUID();
 
 before(async () => {
   cloud = await startTestCloud({ services: ['identity', 'placement'] });
-  const id = await login(cloud, 'admin', 'secret', 'admin');
+  const admin = await clientsFor(cloud, 'admin');
+  const id = admin.identity;
   const role = async (n: string) => (await id.get(`/roles?name=${n}`)).body.roles[0].id;
-  const project = async (n: string) => (await id.get(`/projects?name=${n}`)).body.projects[0].id;
-  demoProject = await project('demo');
-  const mkUser = async (name: string, roleName: string, projectId: string) => {
-    const u = (await id.post('/users', { user: { name, password: 'secret', domain_id: 'default' } })).body.user;
-    assert.equal((await id.put(`/projects/${projectId}/users/${u.id}/roles/${await role(roleName)}`)).status, 204);
-  };
-  await mkUser('plc-reader', 'reader', demoProject);
-  await mkUser('plc-service', 'service', await project('service'));
+  demoProject = (await id.get('/projects?name=demo')).body.projects[0].id;
+  c.reader = (await userWithRole(cloud, admin, 'reader', 'demo', 'plc-reader')).placement;
+  c.service = (await userWithRole(cloud, admin, 'service', 'service', 'plc-service')).placement;
   // A system-scoped reader: Zed's new default (role:reader and system_scope:all) lets it read everything.
   const sr = (await id.post('/users', { user: { name: 'plc-sysreader', password: 'secret', domain_id: 'default' } })).body.user;
   assert.equal((await id.put(`/system/users/${sr.id}/roles/${await role('reader')}`)).status, 204);
   const sys = new Client(`${cloud.url}/identity/v3`);
   const tok = await sys.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: 'plc-sysreader', domain: { id: 'default' }, password: 'secret' } } }, scope: { system: { all: true } } } });
   assert.equal(tok.status, 201);
-  c.sysreader = new Client(`${cloud.url}/placement`, tok.headers.get('x-subject-token')!);
-  const mk = async (u: string, p: string) => new Client(`${cloud.url}/placement`, (await login(cloud, u, 'secret', p)).token);
-  c.admin = await mk('admin', 'admin');
-  c.service = await mk('plc-service', 'service');
-  c.member = await mk('demo', 'demo');
-  c.reader = await mk('plc-reader', 'demo');
-  c.other = await mk('alt_demo', 'alt_demo');
-  const H = { 'OpenStack-API-Version': 'placement latest' };
-  rp = (await c.admin.post('/resource_providers', { name: 'persona-rp' }, H)).body.uuid;
-  await c.admin.put(`/resource_providers/${rp}/inventories`, { resource_provider_generation: 0, inventories: { VCPU: { total: 8 } } }, H);
-  assert.equal((await c.admin.put(`/allocations/${consumer}`, { allocations: { [rp]: { resources: { VCPU: 1 } } }, project_id: demoProject, user_id: 'u', consumer_generation: null, consumer_type: 'INSTANCE' }, H)).status, 204);
+  c.sysreader = clientsOf(cloud, tok.headers.get('x-subject-token')!).placement;
+  c.admin = admin.placement;
+  c.member = await clientAs(cloud, 'placement', 'demo');
+  c.other = await clientAs(cloud, 'placement', 'alt_demo');
+  rp = (await c.admin.post('/resource_providers', { name: 'persona-rp' })).body.uuid;
+  await c.admin.put(`/resource_providers/${rp}/inventories`, { resource_provider_generation: 0, inventories: { VCPU: { total: 8 } } });
+  assert.equal((await c.admin.put(`/allocations/${consumer}`, { allocations: { [rp]: { resources: { VCPU: 1 } } }, project_id: demoProject, user_id: 'u', consumer_generation: null, consumer_type: 'INSTANCE' })).status, 204);
 });
 after(async () => { await cloud.stop(); });
 
@@ -78,8 +71,7 @@ const ROWS: Array<[string, string, () => string, unknown?]> = [
   ['placement:usages', 'GET', () => `/usages?project_id=${crypto.randomUUID()}`],
 ];
 
-const call = (who: Client, method: string, path: string, body?: unknown) =>
-  who.call(method, path, body, { 'OpenStack-API-Version': 'placement latest' });
+const call = (who: PlacementClient, method: string, path: string, body?: unknown) => who.call(method, path, body);
 
 describe('persona matrix', () => {
   for (const persona of ['member', 'reader', 'other'] as const) {
