@@ -118,10 +118,34 @@ describe('grants', () => {
     const other = (await admin.get('/projects?name=demo')).body.projects[0];
     const outside = await admin.put(`/projects/${other.id}/users/${user.id}/roles/${dr.id}`);
     assert.equal(outside.status, 403);
+    assert.deepEqual(outside.body.error, {
+      code: 403, title: 'Forbidden', message: `Project ${other.id} must be in the same domain as the role ${dr.id} being assigned.`,
+    });
+    assert.equal((await admin.get(`/projects/${other.id}/users/${user.id}/roles`)).body.roles.length, 0, 'nothing granted');
     assert.equal((await admin.put(`/projects/${project.id}/users/${user.id}/roles/${dr.id}`)).status, 204);
     const t = await admin.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { id: user.id, password: 'pw' } } }, scope: { project: { id: project.id } } } });
     assert.deepEqual(t.body.token.roles.map((r: any) => r.name).sort(), ['member', 'reader']);
     await admin.delete(`/projects/${project.id}/users/${user.id}/roles/${dr.id}`);
+  });
+
+  test('a domain-specific role may be granted on any domain (Keystone checks its domain for project grants only), never on the system', async () => {
+    const dr = (await admin.post('/roles', { role: { name: 'asg-domain-grant', domain_id: domain.id } })).body.role;
+    const defaultDomain = (await admin.get('/domains?name=Default')).body.domains[0];
+    for (const d of [domain.id, defaultDomain.id]) {
+      for (const path of [`/domains/${d}/users/${user.id}/roles/${dr.id}`, `/domains/${d}/groups/${group.id}/roles/${dr.id}`]) {
+        assert.equal((await admin.put(path)).status, 204, path);
+        assert.equal((await admin.head(path)).status, 204, path);
+        assert.equal((await admin.delete(path)).status, 204, path);
+      }
+    }
+    const system = await admin.put(`/system/users/${user.id}/roles/${dr.id}`);
+    assert.equal(system.status, 400);
+    assert.deepEqual(system.body.error, {
+      code: 400, title: 'Bad Request',
+      message: `Role ${dr.id} is a domain-specific role. Unable to use a domain-specific role in a system assignment.`,
+    });
+    assert.equal((await admin.head(`/system/users/${user.id}/roles/${dr.id}`)).status, 404);
+    assert.equal((await admin.delete(`/roles/${dr.id}`)).status, 204);
   });
 });
 

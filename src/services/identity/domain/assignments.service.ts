@@ -1,4 +1,4 @@
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { NULL_DOMAIN, type IdentityTables, type ProjectRecord, type RoleRecord } from '../store/tables.js';
 import type { ProjectsService } from './projects.service.js';
 import type { RolesService } from './roles.service.js';
@@ -23,7 +23,15 @@ export class AssignmentsService {
   constructor(private readonly t: IdentityTables, private readonly roles: RolesService, private readonly projects: ProjectsService) {}
 
   async grant(a: Omit<Assignment, 'via_group' | 'prior_role'>): Promise<void> {
-    await this.checkParts(a);
+    const { role, targetDomain } = await this.checkParts(a);
+    // NOTE: Keystone checks a domain-specific role's domain only for a project grant (on a domain it
+    // may be granted anywhere) and refuses it on the system.
+    if (role.domain_id !== NULL_DOMAIN && a.target_type === 'project' && targetDomain !== role.domain_id) {
+      throw new Forbidden(`Project ${a.target_id} must be in the same domain as the role ${role.id} being assigned.`);
+    }
+    if (role.domain_id !== NULL_DOMAIN && a.target_type === 'system') {
+      throw new BadRequest(`Role ${role.id} is a domain-specific role. Unable to use a domain-specific role in a system assignment.`);
+    }
     await this.t.db.insertInto('assignments').values({ ...a, inherited: a.inherited ? 1 : 0 }).onConflict((oc) => oc.doNothing()).execute();
   }
 
@@ -149,13 +157,10 @@ export class AssignmentsService {
     return out;
   }
 
-  private async checkParts(a: Omit<Assignment, 'via_group' | 'prior_role'>): Promise<void> {
+  private async checkParts(a: Omit<Assignment, 'via_group' | 'prior_role'>): Promise<{ role: RoleRecord; targetDomain: string | undefined }> {
     const role = await this.roles.get(a.role_id);
     await this.checkActor(a.actor_type, a.actor_id);
-    const targetDomain = await this.checkTarget(a.target_type, a.target_id);
-    if (role.domain_id !== NULL_DOMAIN && targetDomain !== role.domain_id) {
-      throw new Forbidden(`Cannot assign the domain-specific role ${role.id} outside its domain.`);
-    }
+    return { role, targetDomain: await this.checkTarget(a.target_type, a.target_id) };
   }
 
   private async checkActor(type: ActorType, id: string): Promise<void> {
