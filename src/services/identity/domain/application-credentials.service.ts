@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
-import { NULL_DOMAIN, type AppCredentialRecord, type IdentityTables } from '../store/tables.js';
+import { listMatching, nameIs, NULL_DOMAIN, type AppCredentialRecord, type IdentityTables } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
 
@@ -45,7 +45,7 @@ export class AppCredentialsService {
     for (const wanted of input.roles?.length ? input.roles : token.roles) {
       let wantedId = wanted.id;
       if (!wantedId) {
-        const byName = (await this.t.roles.list({ name: wanted.name })).filter((r) => r.domain_id === NULL_DOMAIN);
+        const byName = await listMatching(this.t.roles, { domain_id: NULL_DOMAIN }, [nameIs(wanted.name ?? '')]);
         if (byName.length === 0) throw new NotFound(`Could not find role: ${wanted.name}.`);
         wantedId = byName[0]!.id;
       }
@@ -72,8 +72,8 @@ export class AppCredentialsService {
     else if (ref.name && ref.user) {
       let userId = ref.user.id;
       if (!userId && ref.user.name) {
-        const domainId = ref.user.domain?.id ?? (ref.user.domain?.name ? (await this.t.domains.list({ name: ref.user.domain.name }))[0]?.id : undefined);
-        userId = domainId ? (await this.t.users.list({ name: ref.user.name, domain_id: domainId }))[0]?.id : undefined;
+        const domainId = ref.user.domain?.id ?? (ref.user.domain?.name ? (await listMatching(this.t.domains, {}, [nameIs(ref.user.domain.name)]))[0]?.id : undefined);
+        userId = domainId ? (await listMatching(this.t.users, { domain_id: domainId }, [nameIs(ref.user.name)]))[0]?.id : undefined;
       }
       if (userId) ac = (await this.t.appCredentials.list({ user_id: userId, name: ref.name }))[0];
     }

@@ -1,5 +1,5 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { DomainRecord, IdentityTables } from '../store/tables.js';
+import { listMatching, nameIs, withName, type DomainRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 
@@ -15,11 +15,12 @@ export class DomainsService {
   }
 
   async byName(name: string): Promise<DomainRecord | undefined> {
-    return (await this.t.domains.list({ name }))[0];
+    return (await listMatching(this.t.domains, {}, [nameIs(name)]))[0];
   }
 
-  async list(filters: { name?: string; enabled?: boolean }): Promise<DomainRecord[]> {
-    return this.t.domains.list({ name: filters.name, enabled: filters.enabled === undefined ? undefined : filters.enabled ? 1 : 0 });
+  async list(filters: { name?: string; enabled?: boolean; matches?: TextMatch[] }): Promise<DomainRecord[]> {
+    const enabled = filters.enabled === undefined ? undefined : filters.enabled ? 1 : 0;
+    return listMatching(this.t.domains, { enabled }, withName(filters.name, filters.matches));
   }
 
   async create(input: DomainInput): Promise<DomainRecord> {
@@ -34,7 +35,8 @@ export class DomainsService {
   async update(id: string, input: DomainInput): Promise<DomainRecord> {
     const d = await this.get(id);
     if (input.name !== undefined && input.name !== d.name) {
-      if (await this.byName(input.name)) throw new Conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${input.name}.`);
+      const same = await this.byName(input.name);
+      if (same && same.id !== id) throw new Conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${input.name}.`);
     }
     if (input.id !== undefined && input.id !== id) throw new BadRequest('Cannot change Domain ID.');
     await this.t.domains.update(id, {

@@ -1,5 +1,5 @@
 import { Conflict, NotFound, BadRequest } from '../../../core/errors/errors.js';
-import type { GroupRecord, IdentityTables, UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 
@@ -14,14 +14,18 @@ export class GroupsService {
     return g;
   }
 
-  list(f: { name?: string; domain_id?: string }): Promise<GroupRecord[]> {
-    return this.t.groups.list({ name: f.name, domain_id: f.domain_id });
+  list(f: { name?: string; domain_id?: string; matches?: TextMatch[] }): Promise<GroupRecord[]> {
+    return listMatching(this.t.groups, { domain_id: f.domain_id }, withName(f.name, f.matches));
+  }
+
+  async byName(name: string, domainId: string): Promise<GroupRecord | undefined> {
+    return (await listMatching(this.t.groups, { domain_id: domainId }, [nameIs(name)]))[0];
   }
 
   async create(input: GroupInput, defaultDomainId: string): Promise<GroupRecord> {
     const domainId = input.domain_id ?? defaultDomainId;
     if (!(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
-    if ((await this.t.groups.list({ name: input.name, domain_id: domainId })).length) {
+    if (await this.byName(input.name!, domainId)) {
       throw new Conflict(`Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${domainId}.`);
     }
     return this.t.groups.insert({ id: newId(), name: input.name!, domain_id: domainId, description: input.description ?? '', extra: input.extra ?? {} });
@@ -30,7 +34,7 @@ export class GroupsService {
   async update(id: string, input: GroupInput): Promise<GroupRecord> {
     const g = await this.get(id);
     if (input.domain_id !== undefined && input.domain_id !== g.domain_id) throw new BadRequest('Cannot change Domain ID.');
-    if (input.name !== undefined && input.name !== g.name && (await this.t.groups.list({ name: input.name, domain_id: g.domain_id })).length) {
+    if (input.name !== undefined && input.name !== g.name && ![undefined, id].includes((await this.byName(input.name, g.domain_id))?.id)) {
       throw new Conflict(`Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${g.domain_id}.`);
     }
     await this.t.groups.update(id, { name: input.name, description: input.description, extra: input.extra ? { ...g.extra, ...input.extra } : undefined });

@@ -1,5 +1,5 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { IdentityTables, ProjectRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 
@@ -9,7 +9,7 @@ export interface ProjectInput {
 }
 
 export interface ProjectFilters {
-  name?: string; domain_id?: string; enabled?: boolean; parent_id?: string;
+  name?: string; domain_id?: string; enabled?: boolean; parent_id?: string; matches?: TextMatch[];
   tags?: string[]; tagsAny?: string[]; notTags?: string[]; notTagsAny?: string[];
 }
 
@@ -29,14 +29,13 @@ export class ProjectsService {
   }
 
   async byName(name: string, domainId: string): Promise<ProjectRecord | undefined> {
-    return (await this.t.projects.list({ name, domain_id: domainId }))[0];
+    return (await listMatching(this.t.projects, { domain_id: domainId }, [nameIs(name)]))[0];
   }
 
   async list(f: ProjectFilters): Promise<ProjectRecord[]> {
-    const rows = await this.t.projects.list({
-      name: f.name, domain_id: f.domain_id, parent_id: f.parent_id,
-      enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0,
-    });
+    const rows = await listMatching(this.t.projects, {
+      domain_id: f.domain_id, parent_id: f.parent_id, enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0,
+    }, withName(f.name, f.matches));
     return rows.filter((p) =>
       (!f.tags || f.tags.every((tag) => p.tags.includes(tag))) &&
       (!f.tagsAny || f.tagsAny.some((tag) => p.tags.includes(tag))) &&
@@ -79,7 +78,7 @@ export class ProjectsService {
     if (input.domain_id !== undefined && input.domain_id !== p.domain_id) throw new BadRequest('Update of `domain_id` is not allowed.');
     if (input.parent_id !== undefined && input.parent_id !== p.parent_id) throw new Forbidden('Update of `parent_id` is not allowed.');
     if (input.is_domain !== undefined && input.is_domain) throw new BadRequest('Update of `is_domain` is not allowed.');
-    if (input.name !== undefined && input.name !== p.name && (await this.byName(input.name, p.domain_id))) {
+    if (input.name !== undefined && input.name !== p.name && ![undefined, id].includes((await this.byName(input.name, p.domain_id))?.id)) {
       throw new Conflict(`Conflict occurred attempting to store project - it is not permitted to have two projects with the same name in the same domain : ${input.name}.`);
     }
     if (input.tags) validateTags(input.tags);

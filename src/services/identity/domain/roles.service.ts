@@ -1,5 +1,5 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
-import { NULL_DOMAIN, type IdentityTables, type RoleRecord } from '../store/tables.js';
+import { listMatching, nameIs, NULL_DOMAIN, withName, type IdentityTables, type RoleRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 
@@ -22,11 +22,11 @@ export class RolesService {
   find(id: string): Promise<RoleRecord | undefined> { return this.t.roles.get(id); }
 
   async byName(name: string, domainId: string | null = null): Promise<RoleRecord | undefined> {
-    return (await this.t.roles.list({ name, domain_id: domainId ?? NULL_DOMAIN }))[0];
+    return (await listMatching(this.t.roles, { domain_id: domainId ?? NULL_DOMAIN }, [nameIs(name)]))[0];
   }
 
-  list(f: { name?: string; domain_id?: string | null }): Promise<RoleRecord[]> {
-    return this.t.roles.list({ name: f.name, domain_id: f.domain_id === undefined ? NULL_DOMAIN : f.domain_id ?? NULL_DOMAIN });
+  list(f: { name?: string; domain_id?: string | null; matches?: TextMatch[] }): Promise<RoleRecord[]> {
+    return listMatching(this.t.roles, { domain_id: f.domain_id ?? NULL_DOMAIN }, withName(f.name, f.matches));
   }
 
   async create(input: RoleInput): Promise<RoleRecord> {
@@ -44,7 +44,7 @@ export class RolesService {
   async update(id: string, input: RoleInput): Promise<RoleRecord> {
     const r = await this.get(id);
     if (input.domain_id !== undefined && (input.domain_id ?? NULL_DOMAIN) !== r.domain_id) throw new BadRequest('Update of `domain_id` is not allowed.');
-    if (input.name !== undefined && input.name !== r.name && (await this.byName(input.name, r.domain_id === NULL_DOMAIN ? null : r.domain_id))) {
+    if (input.name !== undefined && input.name !== r.name && ![undefined, id].includes((await this.byName(input.name, r.domain_id === NULL_DOMAIN ? null : r.domain_id))?.id)) {
       throw new Conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}.`);
     }
     if (r.options.immutable === true && input.options?.immutable !== false) throw new Forbidden(`Role ${id} is immutable.`);

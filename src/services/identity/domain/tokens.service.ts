@@ -2,7 +2,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import { changeStamp } from '../store/sqlite.js';
-import type { IdentityTables, UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, type IdentityTables, type UserRecord } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
 import type { AssignmentsService, TargetType } from './assignments.service.js';
 import { SYSTEM_ALL } from './assignments.service.js';
@@ -252,7 +252,7 @@ export class TokensService {
       if (req.project.id) project = await this.t.projects.get(req.project.id);
       else {
         const domain = await this.findDomain(req.project.domain);
-        project = domain ? (await this.t.projects.list({ name: req.project.name, domain_id: domain.id }))[0] : undefined;
+        project = domain ? (await listMatching(this.t.projects, { domain_id: domain.id }, [nameIs(req.project.name ?? '')]))[0] : undefined;
       }
       if (!project) throw new Unauthorized(`Could not find project: ${req.project.id ?? req.project.name}.`);
       if (!project.enabled) throw new Unauthorized(`Project ${project.id} is disabled.`);
@@ -297,7 +297,7 @@ export class TokensService {
   private async findDomain(ref: { id?: string; name?: string } | undefined) {
     if (!ref) return undefined;
     if (ref.id) return this.t.domains.get(ref.id);
-    return (await this.t.domains.list({ name: ref.name }))[0];
+    return (await listMatching(this.t.domains, {}, [nameIs(ref.name ?? '')]))[0];
   }
 
   private async checkUserDomain(user: UserRecord, reads: Reads): Promise<void> {

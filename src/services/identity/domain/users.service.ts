@@ -1,6 +1,6 @@
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
-import type { IdentityTables, UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.service.js';
@@ -27,11 +27,12 @@ export class UsersService {
   find(id: string): Promise<UserRecord | undefined> { return this.t.users.get(id); }
 
   async byName(name: string, domainId: string): Promise<UserRecord | undefined> {
-    return (await this.t.users.list({ name, domain_id: domainId }))[0];
+    return (await listMatching(this.t.users, { domain_id: domainId }, [nameIs(name)]))[0];
   }
 
-  async list(f: { name?: string; domain_id?: string; enabled?: boolean }): Promise<UserRecord[]> {
-    return this.t.users.list({ name: f.name, domain_id: f.domain_id, enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0 });
+  async list(f: { name?: string; domain_id?: string; enabled?: boolean; matches?: TextMatch[] }): Promise<UserRecord[]> {
+    const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
+    return listMatching(this.t.users, { domain_id: f.domain_id, enabled }, withName(f.name, f.matches));
   }
 
   /** `passwordHash` lets seeding hash a shared password once instead of once per user. */
@@ -62,7 +63,7 @@ export class UsersService {
     const u = await this.get(id);
     if (input.id !== undefined && input.id !== id) throw new BadRequest('Cannot change user ID.');
     if (input.domain_id !== undefined && input.domain_id !== u.domain_id) throw new BadRequest('Cannot change Domain ID.');
-    if (input.name !== undefined && input.name !== u.name && (await this.byName(input.name, u.domain_id))) {
+    if (input.name !== undefined && input.name !== u.name && ![undefined, id].includes((await this.byName(input.name, u.domain_id))?.id)) {
       throw new Conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${u.domain_id}.`);
     }
     if (input.default_project_id) await this.checkDefaultProject(input.default_project_id, u.domain_id);

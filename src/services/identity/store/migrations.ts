@@ -63,4 +63,16 @@ export const identityMigrations: Migration[] = [
         PRIMARY KEY (domain_id, config_group, option_name))`,
     ],
   },
+  {
+    // Names compare without regard to case, as DevStack's MySQL collation compares them: unique
+    // per domain (roles per domain or global) whatever their case; lookups use lower(name).
+    id: '003-identity-names-ignore-case',
+    statements: [
+      `CREATE UNIQUE INDEX domains_name_ci ON domains (lower(name))`,
+      `CREATE UNIQUE INDEX projects_name_ci ON projects (domain_id, lower(name))`,
+      `CREATE UNIQUE INDEX users_name_ci ON users (domain_id, lower(name))`,
+      `CREATE UNIQUE INDEX groups_name_ci ON groups (domain_id, lower(name))`,
+      `CREATE UNIQUE INDEX roles_name_ci ON roles (domain_id, lower(name))`,
+    ],
+  },
 ];

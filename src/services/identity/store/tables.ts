@@ -1,6 +1,8 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
-import { newTable, type Table } from '../../../core/db/table.js';
+import { newTable, type Row, type Table } from '../../../core/db/table.js';
 import type { IdentityDb } from './database.js';
+import { textCondition } from './sqlite.js';
 
 export type Extra = Record<string, unknown>;
 
@@ -76,4 +78,33 @@ export function identityTables(db: Db): IdentityTables {
     consumers: newTable(db, 'consumers', { json: ['extra'] }),
     endpointGroups: newTable(db, 'endpoint_groups', { json: ['filters'] }),
   };
+}
+
+/**
+ * A filter on one text attribute as Keystone's list hints carry it: `name=x` (equals),
+ * `name__contains=x`, `name__istartswith=x` ... The `i` variants are case-insensitive.
+ */
+export interface TextMatch { attr: string; comparator: 'equals' | 'contains' | 'startswith' | 'endswith'; value: string; caseSensitive: boolean }
+
+/** Names compare as DevStack's MySQL collation compares them: without regard to case. */
+export const nameIs = (value: string, attr = 'name'): TextMatch => ({ attr, comparator: 'equals', value, caseSensitive: false });
+
+/** A list's matches: the exact `name` filter (when given) and the others. */
+export const withName = (name: string | undefined, matches: TextMatch[] = []): TextMatch[] =>
+  name === undefined ? matches : [nameIs(name), ...matches];
+
+/**
+ * `table.list(where)` with text matches in SQL. An attribute is its column unless `columns` says
+ * otherwise (an extra attribute kept in the JSON of `extra`, for one).
+ */
+export async function listMatching<R extends Row>(
+  table: Table<R>, where: Row, matches: TextMatch[] = [], columns: Record<string, RawBuilder<unknown>> = {},
+): Promise<R[]> {
+  let q = table.db.selectFrom(table.name).selectAll();
+  for (const [col, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    q = value === null ? q.where(col, 'is', null) : q.where(col, '=', value);
+  }
+  for (const m of matches) q = q.where(textCondition(columns[m.attr] ?? sql.ref(m.attr), m));
+  return (await q.execute()).map(table.decode);
 }
