@@ -5,6 +5,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { AppCredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
+import { textFilters } from './filters.js';
 import { params, query } from './schemas.js';
 import { appCredentialView } from './views.js';
 
@@ -47,7 +48,7 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:list_application_credentials', { user_id: req.params.user_id });
         await d.users.get(req.params.user_id);
-        const list = await d.appCredentials.list(req.params.user_id, req.query.name);
+        const list = await d.appCredentials.list(req.params.user_id, req.query.name, textFilters(req.query, ['name']));
         return { application_credentials: list.map((a) => appCredentialView(req, a)), links: collectionLinks(req) };
       },
     }),

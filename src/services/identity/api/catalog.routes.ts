@@ -4,6 +4,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RegionInput } from '../domain/catalog.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { boolFilter, collectionLinks } from './links.js';
+import { textFilters } from './filters.js';
 import { Description, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { endpointView, regionView, serviceView } from './views.js';
 
@@ -24,7 +25,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/regions', schema: { querystring: query('parent_region_id') },
       handler: async (req) => {
         req.ctx.authorize('identity:list_regions');
-        const regions = await c.listRegions({ parent_region_id: req.query.parent_region_id });
+        const regions = await c.listRegions({ parent_region_id: req.query.parent_region_id, matches: textFilters(req.query, ['parent_region_id']) });
         return { regions: regions.map((r) => regionView(req, r)), links: collectionLinks(req) };
       },
     }),
@@ -68,7 +69,7 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:list_services');
         const q = req.query;
-        return { services: (await c.listServices({ type: q.type, name: q.name })).map((s) => serviceView(req, s)), links: collectionLinks(req) };
+        return { services: (await c.listServices({ type: q.type, name: q.name, matches: textFilters(q, ['type', 'name']) })).map((s) => serviceView(req, s)), links: collectionLinks(req) };
       },
     }),
     route({
@@ -101,7 +102,9 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:list_endpoints');
         const q = req.query;
-        let eps = await c.listEndpoints({ service_id: q.service_id, interface: q.interface, region_id: q.region_id });
+        let eps = await c.listEndpoints({
+          service_id: q.service_id, interface: q.interface, region_id: q.region_id, matches: textFilters(q, ['interface', 'service_id', 'region_id']),
+        });
         const enabled = boolFilter(q.enabled);
         if (enabled !== undefined) eps = eps.filter((e) => e.enabled === enabled);
         return { endpoints: eps.map((e) => endpointView(req, e)), links: collectionLinks(req) };

@@ -5,6 +5,7 @@ import type { CredentialRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { authorizeFound } from './authorize.js';
 import { collectionLinks } from './links.js';
+import { textFilters } from './filters.js';
 import { NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { credentialView, policyView } from './views.js';
 
@@ -23,7 +24,7 @@ export function credentialRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const q = req.query;
         // NOTE: without admin, a user sees only their own credentials, as Keystone filters per item.
-        const all = await d.credentials.list({ user_id: q.user_id, type: q.type });
+        const all = await d.credentials.list({ user_id: q.user_id, type: q.type, matches: textFilters(q, ['user_id', 'type']) });
         const visible = all.filter((c) => req.ctx.can('identity:list_credentials', { target: { credential: c } }));
         return { credentials: visible.map((c) => credentialView(req, c)), links: collectionLinks(req) };
       },
@@ -65,7 +66,7 @@ export function credentialRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/policies', schema: { querystring: query('type') },
       handler: async (req) => {
         req.ctx.authorize('identity:list_policies');
-        return { policies: (await d.policies.list({ type: req.query.type })).map((p) => policyView(req, p)), links: collectionLinks(req) };
+        return { policies: (await d.policies.list({ type: req.query.type, matches: textFilters(req.query, ['type']) })).map((p) => policyView(req, p)), links: collectionLinks(req) };
       },
     }),
     route({

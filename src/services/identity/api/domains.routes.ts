@@ -3,6 +3,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { DomainInput } from '../domain/domains.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { boolFilter, collectionLinks } from './links.js';
+import { textFilters } from './filters.js';
 import { Description, params, query, splitExtra, Tags, wrapped } from './schemas.js';
 import { domainView } from './views.js';
 
@@ -20,7 +21,7 @@ export function domainRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/domains', schema: { querystring: query('name', 'enabled') },
       handler: async (req) => {
         req.ctx.authorize('identity:list_domains');
-        const domains = await d.domains.list({ name: req.query.name, enabled: boolFilter(req.query.enabled) });
+        const domains = await d.domains.list({ name: req.query.name, enabled: boolFilter(req.query.enabled), matches: textFilters(req.query, ['name']) });
         return { domains: domains.map((x) => domainView(req, x)), links: collectionLinks(req) };
       },
     }),

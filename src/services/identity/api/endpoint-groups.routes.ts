@@ -3,6 +3,7 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
+import { textFilters } from './filters.js';
 import { Description, Name, params, query } from './schemas.js';
 import { endpointGroupView, endpointView, projectEndpointGroupView, projectView } from './views.js';
 
@@ -42,7 +43,7 @@ export function endpointGroupRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: BASE, schema: { querystring: query('name') },
       handler: async (req) => {
         req.ctx.authorize('identity:list_endpoint_groups');
-        return { endpoint_groups: (await g.list({ name: req.query.name })).map((x) => endpointGroupView(req, x)), links: collectionLinks(req) };
+        return { endpoint_groups: (await g.list({ name: req.query.name, matches: textFilters(req.query, ['name']) })).map((x) => endpointGroupView(req, x)), links: collectionLinks(req) };
       },
     }),
     route({

@@ -8,6 +8,7 @@ import type { ProjectInput } from '../domain/projects.service.js';
 import type { DomainRecord, ProjectRecord } from '../store/tables.js';
 import { authorizeFound, authorizeList } from './authorize.js';
 import { boolFilter, collectionLinks, flag } from './links.js';
+import { textFilters } from './filters.js';
 import { Description, NullableId, params, query, splitExtra, Tags, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { domainAsProjectView, projectView } from './views.js';
@@ -43,11 +44,12 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
         const tokenDomainId = authorizeList(req.ctx, 'identity:list_projects', q);
         const domainId = q.domain_id ?? tokenDomainId;
         if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
-          const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled) });
+          const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name']) });
           return { projects: domains.map((x) => domainAsProjectView(req, x)), links: collectionLinks(req) };
         }
         let projects = await d.projects.list({
           name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
+          matches: textFilters(q, ['name', 'domain_id', 'parent_id']),
           tags: csv(q.tags), tagsAny: csv(q['tags-any']), notTags: csv(q['not-tags']), notTagsAny: csv(q['not-tags-any']),
         });
         if (tokenDomainId) projects = projects.filter((p) => p.domain_id === tokenDomainId);

@@ -7,6 +7,7 @@ import { roleDomainId } from '../domain/roles.service.js';
 import type { RoleRecord } from '../store/tables.js';
 import { authorizeFound } from './authorize.js';
 import { collectionLinks, v3 } from './links.js';
+import { textFilters } from './filters.js';
 import { Description, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { roleRef, roleView } from './views.js';
 
@@ -37,7 +38,7 @@ export function roleRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const q = req.query;
         req.ctx.authorize(q.domain_id ? 'identity:list_domain_roles' : 'identity:list_roles', { target: { domain_id: q.domain_id } });
-        const roles = await d.roles.list({ name: q.name, domain_id: q.domain_id ?? null });
+        const roles = await d.roles.list({ name: q.name, domain_id: q.domain_id ?? null, matches: textFilters(q, ['name']) });
         return { roles: roles.map((r) => roleView(req, r)), links: collectionLinks(req) };
       },
     }),

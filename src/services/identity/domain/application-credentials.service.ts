@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
-import { listMatching, nameIs, NULL_DOMAIN, type AppCredentialRecord, type IdentityTables } from '../store/tables.js';
+import { listMatching, nameIs, NULL_DOMAIN, type AppCredentialRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
 
@@ -23,8 +23,8 @@ export class AppCredentialsService {
 
   find(id: string): Promise<AppCredentialRecord | undefined> { return this.t.appCredentials.get(id); }
 
-  list(userId: string, name?: string): Promise<AppCredentialRecord[]> {
-    return this.t.appCredentials.list({ user_id: userId, name });
+  list(userId: string, name?: string, matches?: TextMatch[]): Promise<AppCredentialRecord[]> {
+    return listMatching(this.t.appCredentials, { user_id: userId, name }, matches);
   }
 
   /** Created from the caller's token: its project and, by default, all its roles. */

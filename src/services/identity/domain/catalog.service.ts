@@ -1,5 +1,6 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
-import type { EndpointRecord, IdentityTables, RegionRecord, ServiceRecord } from '../store/tables.js';
+import { extraAttr } from '../store/sqlite.js';
+import { listMatching, type EndpointRecord, type IdentityTables, type RegionRecord, type ServiceRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 
 export interface CatalogEntry {
@@ -25,7 +26,9 @@ export class CatalogService {
     if (!r) throw new NotFound(`Could not find region: ${id}.`);
     return r;
   }
-  listRegions(f: { parent_region_id?: string }): Promise<RegionRecord[]> { return this.t.regions.list({ parent_region_id: f.parent_region_id }); }
+  listRegions(f: { parent_region_id?: string; matches?: TextMatch[] }): Promise<RegionRecord[]> {
+    return listMatching(this.t.regions, { parent_region_id: f.parent_region_id }, f.matches);
+  }
   async createRegion(input: RegionInput): Promise<RegionRecord> {
     const id = input.id ?? newId();
     if (await this.t.regions.get(id)) throw new Conflict(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
@@ -60,8 +63,9 @@ export class CatalogService {
     if (!s) throw new NotFound(`Could not find service: ${id}.`);
     return s;
   }
-  async listServices(f: { type?: string; name?: string }): Promise<ServiceRecord[]> {
-    const rows = await this.t.services.list({ type: f.type });
+  async listServices(f: { type?: string; name?: string; matches?: TextMatch[] }): Promise<ServiceRecord[]> {
+    // NOTE: a service's name is an extra attribute, as in Keystone.
+    const rows = await listMatching(this.t.services, { type: f.type }, f.matches, { name: extraAttr('name') });
     return f.name ? rows.filter((s) => s.extra.name === f.name) : rows;
   }
   async createService(input: { type: string; enabled?: boolean; extra: Record<string, unknown> }): Promise<ServiceRecord> {
@@ -87,8 +91,8 @@ export class CatalogService {
     if (!e) throw new NotFound(`Could not find endpoint: ${id}.`);
     return e;
   }
-  listEndpoints(f: { service_id?: string; interface?: string; region_id?: string }): Promise<EndpointRecord[]> {
-    return this.t.endpoints.list({ service_id: f.service_id, interface: f.interface, region_id: f.region_id });
+  listEndpoints(f: { service_id?: string; interface?: string; region_id?: string; matches?: TextMatch[] }): Promise<EndpointRecord[]> {
+    return listMatching(this.t.endpoints, { service_id: f.service_id, interface: f.interface, region_id: f.region_id }, f.matches);
   }
   /** `legacyRegion`: the region came as `region` (not `region_id`), which Keystone creates when unknown. */
   async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
-import type { CredentialRecord, IdentityTables } from '../store/tables.js';
+import { listMatching, type CredentialRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 
 export interface CredentialInput { user_id?: string; project_id?: string | null; type?: string; blob?: string; extra?: Record<string, unknown> }
@@ -16,8 +16,8 @@ export class CredentialsService {
 
   find(id: string): Promise<CredentialRecord | undefined> { return this.t.credentials.get(id); }
 
-  list(f: { user_id?: string; type?: string }): Promise<CredentialRecord[]> {
-    return this.t.credentials.list({ user_id: f.user_id, type: f.type });
+  list(f: { user_id?: string; type?: string; matches?: TextMatch[] }): Promise<CredentialRecord[]> {
+    return listMatching(this.t.credentials, { user_id: f.user_id, type: f.type }, f.matches);
   }
 
   async create(input: CredentialInput): Promise<CredentialRecord> {

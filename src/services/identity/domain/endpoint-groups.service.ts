@@ -1,5 +1,7 @@
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
-import type { EndpointGroupRecord, EndpointRecord, IdentityTables, ProjectRecord } from '../store/tables.js';
+import {
+  listMatching, type EndpointGroupRecord, type EndpointRecord, type IdentityTables, type ProjectRecord, type TextMatch,
+} from '../store/tables.js';
 import type { CatalogService } from './catalog.service.js';
 import { newId } from './ids.js';
 import type { ProjectsService } from './projects.service.js';
@@ -18,8 +20,8 @@ export class EndpointGroupsService {
     return g;
   }
 
-  async list(f: { name?: string }): Promise<EndpointGroupRecord[]> {
-    return this.t.endpointGroups.list({ name: f.name });
+  async list(f: { name?: string; matches?: TextMatch[] }): Promise<EndpointGroupRecord[]> {
+    return listMatching(this.t.endpointGroups, { name: f.name }, f.matches);
   }
 
   async create(input: EndpointGroupInput): Promise<EndpointGroupRecord> {

@@ -1,5 +1,5 @@
 import { NotFound } from '../../../core/errors/errors.js';
-import type { IdentityTables, PolicyRecord } from '../store/tables.js';
+import { listMatching, type IdentityTables, type PolicyRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 
 /** Keystone's /v3/policies: opaque policy blobs stored for other services. */
@@ -11,7 +11,7 @@ export class PoliciesService {
     if (!p) throw new NotFound(`Could not find policy: ${id}.`);
     return p;
   }
-  list(f: { type?: string }): Promise<PolicyRecord[]> { return this.t.policies.list({ type: f.type }); }
+  list(f: { type?: string; matches?: TextMatch[] }): Promise<PolicyRecord[]> { return listMatching(this.t.policies, { type: f.type }, f.matches); }
   create(input: { type: string; blob: string; extra: Record<string, unknown> }): Promise<PolicyRecord> {
     return this.t.policies.insert({ id: newId(), type: input.type, blob: input.blob, extra: input.extra });
   }
