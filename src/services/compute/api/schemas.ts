@@ -1,0 +1,96 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Type, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { FORMAT_PATTERNS, invalid } from '../faults.js';
+
+// Nova's parameter types (nova/api/validation/parameter_types.py) and request body shape: a
+// wrapper object whose attributes are fixed (additionalProperties false), faults.invalid() words
+// the failures as Nova does. Request bodies per resource live in <resource>.schema.ts.
+
+const pattern = (format: string) => Object.keys(FORMAT_PATTERNS).find((p) => FORMAT_PATTERNS[p] === format)!;
+
+/** Nova's uuid format (uuidutils.is_uuid_like: dashes optional, any case). */
+export const Uuid = Type.String({ pattern: pattern('uuid') });
+
+/** A name that is not only blanks, at most 255 characters. */
+export const Name = Type.String({ maxLength: 255, pattern: '\\S' });
+
+/** Nova's metadata: keys of 1-255 of [a-zA-Z0-9-_:. ], string values up to 255. */
+export const METADATA_KEY = '^[a-zA-Z0-9-_:. ]{1,255}$';
+export const Metadata = Type.Unsafe<Record<string, string>>({
+  type: 'object', propertyNames: { pattern: METADATA_KEY }, additionalProperties: { type: 'string', maxLength: 255 },
+});
+
+/** One of these values (Nova's enum: "'x' is not one of ['a', 'b']"). */
+export const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
+
+/** An action without a body: null, or an empty object as clients send. */
+export const NoBody = Type.Unsafe<null | Record<string, never>>({ type: ['null', 'object'], maxProperties: 0 });
+
+/** Nova's integer parameters: an integer, or a string of digits (`min` 0 or 1; -1 for unlimited quotas). */
+export function IntLike(min: number, max = 0x7fffffff): TUnsafe<number | string> {
+  const digits = min > 0 ? '^0*[1-9][0-9]*$' : min === 0 ? '^[0-9]+$' : '^-?[0-9]+$';
+  return Type.Unsafe<number | string>({ type: ['integer', 'string'], pattern: digits, minimum: min, maximum: max });
+}
+export const asInt = (v: number | string): number => Number(v);
+
+/** Nova's boolean parameter: a boolean or one of oslo's strings. */
+const TRUE = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 't', 'T', 'y', 'Y'];
+const FALSE = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'f', 'F', 'n', 'N'];
+export const BoolLike = Type.Unsafe<boolean | string | number>({ type: ['boolean', 'string', 'integer'], enum: [true, false, 1, 0, ...TRUE, ...FALSE] });
+export const asBool = (v: boolean | string | number): boolean => v === true || TRUE.includes(String(v));
+
+/** Optional attributes unless named in `required`. */
+function optional(props: TProperties, required: string[]): TProperties {
+  const out: TProperties = {};
+  for (const [k, v] of Object.entries(props)) out[k] = required.includes(k) ? v : Type.Optional(v);
+  return out;
+}
+
+/** An object with exactly these attributes (`required` among them), as Nova's schemas. */
+export function strict<P extends TProperties>(props: P, required: (keyof P & string)[] = [], opts: { minProperties?: number } = {}): TObject<P> {
+  return Type.Object(optional(props, required), { additionalProperties: false, ...opts }) as unknown as TObject<P>;
+}
+
+/** A request body `{"<wrapper>": {...}}` and nothing else; the inner attributes are fixed too. */
+export function wrapped<P extends TProperties>(wrapper: string, props: P, required: (keyof P & string)[] = [], opts: { minProperties?: number } = {}) {
+  return Type.Object({ [wrapper]: strict(props, required, opts) }, { additionalProperties: false });
+}
+
+// NOTE: the same options as the routes' ajv (core/http/http-server.ts).
+const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false, allowUnionTypes: true, strict: false });
+
+/** Checks a value at `path` (a JSON pointer in the body) against a schema; Nova's 400 when it fails. */
+export function check(validate: ValidateFunction, value: unknown, path = ''): void {
+  if (validate(value)) return;
+  const e = validate.errors![0]!;
+  let at: unknown = value;
+  for (const key of e.instancePath.split('/').slice(1)) {
+    const k = key.replace(/~1/g, '/').replace(/~0/g, '~');
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[k] : undefined;
+  }
+  throw invalid({ part: 'body', path: path + e.instancePath, keyword: e.keyword, params: e.params, message: e.message ?? 'is invalid', value: at });
+}
+
+/**
+ * A body whose schema changes with the microversion, as Nova's `@validation.schema(..., min, max)`:
+ * the route declares `loosest` (what some version accepts), the handler checks its version's with
+ * `check(has, body)`; `at(has)` builds the schema of a version from `has(v)` ("at least v"), for
+ * each combination of the `breakpoints` once.
+ */
+export interface Versioned<T extends TSchema> {
+  readonly loosest: T;
+  check(has: (v: string) => boolean, value: unknown, path?: string): void;
+}
+
+export function versioned<T extends TSchema>(loosest: T, breakpoints: string[], at: (has: (v: string) => boolean) => TSchema): Versioned<T> {
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    loosest,
+    check(has, value, path = '') {
+      const key = breakpoints.map((b) => (has(b) ? '1' : '0')).join('');
+      let validate = compiled.get(key);
+      if (!validate) compiled.set(key, (validate = ajv.compile(at(has))));
+      check(validate, value, path);
+    },
+  };
+}
