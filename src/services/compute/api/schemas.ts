@@ -20,6 +20,14 @@ export const Metadata = Type.Unsafe<Record<string, string>>({
   type: 'object', propertyNames: { pattern: METADATA_KEY }, additionalProperties: { type: 'string', maxLength: 255 },
 });
 
+/** `{"metadata": {...}}` and `{"meta": {"<key>": "<value>"}}` (server_metadata.py, image_metadata.py). */
+export const MetadataBody = Type.Object({ metadata: Metadata }, { additionalProperties: false });
+export const MetaItemBody = Type.Object({ meta: Type.Unsafe<Record<string, string>>({ ...Metadata, minProperties: 1, maxProperties: 1 }) }, { additionalProperties: false });
+
+/** Nova's server tags: up to 50 of 1-60 characters without ',' or '/'. */
+export const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' });
+export const Tags = Type.Array(Tag, { maxItems: 50 });
+
 /** One of these values (Nova's enum: "'x' is not one of ['a', 'b']"). */
 export const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
 

@@ -1,9 +1,10 @@
 // /servers/{id}/tags (server-tags.inc, microversion 2.26).
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
+import { TagsBody } from './server-tags.schema.js';
 import { requestMv } from './servers.common.js';
 import { checkTags, loadServer } from './servers.routes.js';
 
@@ -23,18 +24,16 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
   };
   return [
     { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.servers.store.tags((await load(req, `${T}index`)).id) }) },
-    {
-      method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params },
+    route({
+      method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params, body: TagsBody },
       handler: async (req) => {
-        const body = req.body as any;
-        if (typeof body !== 'object' || body === null || !('tags' in body)) throw new BadRequest("Invalid input for field/attribute tags. 'tags' is a required property");
-        const tags = checkTags(body.tags);
+        const tags = req.body.tags;
         const s = await load(req, `${T}update_all`, true);
         await d.servers.store.setTags(s.id, tags);
         await d.servers.store.update(s.id, {});
         return { tags: await d.servers.store.tags(s.id) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags', status: 204, schema: { params: Params },
       handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.servers.store.setTags(s.id, []); await d.servers.store.update(s.id, {}); },
@@ -47,7 +46,7 @@ export function serverTagRoutes(d: ServersDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/v2.1/servers/:server_id/tags/:tag', schema: { params: TagParams },
+      method: 'PUT', url: '/v2.1/servers/:server_id/tags/:tag', schema: { params: TagParams }, rawBody: 'none',
       handler: async (req) => {
         const tag = String(req.params.tag);
         checkTags([tag]);
