@@ -1,10 +1,11 @@
 // /os-hypervisors (hypervisors.inc) and /os-services (os-services.inc): the compute hosts the
 // hypervisor driver reports, their usage from Placement, and enabling/disabling/forcing down.
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
+import { ServiceUpdate } from './hypervisors.schema.js';
 import { bool, requestMv } from './servers.common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
@@ -182,17 +183,17 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
         return { services: out };
       },
     },
-    {
-      method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams },
+    route({
+      method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams, body: ServiceUpdate.loosest },
       handler: async (req) => {
         const mv = requestMv(req, d.maxMv);
         req.ctx.authorize(`${SV}update`, {});
-        const body = (req.body ?? {}) as Record<string, any>;
+        const body = req.body;
         if (!mv('2.53')) {
           const action = req.params.id;
           if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw new NotFound('Unknown action');
-          if (typeof body.host !== 'string' || typeof body.binary !== 'string') throw new BadRequest("Invalid input for field/attribute host. 'host' is a required property");
-          const s = await d.hosts.findService(body.host, body.binary);
+          ServiceUpdate.check(mv, body);
+          const s = await d.hosts.findService(body.host!, body.binary!);
           if (action === 'force-down') {
             if (!mv('2.11')) throw new NotFound('Unknown action');
             const forced = bool(body.forced_down, 'forced_down');
@@ -208,9 +209,8 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
           return { service: { host: s.host, binary: s.binary, status: action === 'disable' ? 'disabled' : 'enabled' } };
         }
         if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
-        for (const k of Object.keys(body)) if (!['status', 'disabled_reason', 'forced_down'].includes(k)) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
+        ServiceUpdate.check(mv, body);
         if (Object.keys(body).length === 0) throw new BadRequest('No updates were requested. Fields \'status\' or \'forced_down\' should be specified.');
-        if (body.status !== undefined && !['enabled', 'disabled'].includes(body.status)) throw new BadRequest(`Invalid input for field/attribute status. Value: ${body.status}.`);
         if (body.disabled_reason !== undefined && body.status !== 'disabled') throw new BadRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
         const s = await d.hosts.serviceById(req.params.id);
         if (s.binary !== 'nova-compute') throw new BadRequest(`Updating a ${s.binary} service is not supported. Only nova-compute services can be updated.`);
@@ -220,7 +220,7 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
         });
         return { service: await view(req, updated, await indexOf(updated)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-services/:id', status: 204, schema: { params: IdParams },
       handler: async (req) => {
