@@ -85,10 +85,11 @@ export function flavorRoutes(d: ComputeDomain, base: () => string): RouteSpec[] 
       },
     }),
     route({
-      method: 'PUT', url: '/v2.1/flavors/:id', schema: { body: FlavorUpdate },
+      method: 'PUT', url: '/v2.1/flavors/:id', schema: { body: FlavorUpdate.loosest },
       handler: async (req) => {
         if (!mv(req, MV.flavorDescription)) throw new MethodNotAllowed();
         req.ctx.authorize('os_compute_api:os-flavor-manage:update', {});
+        FlavorUpdate.check(() => true, req.body);
         const desc = req.body.flavor.description;
         const rec = await f.updateDescription((req.params as { id: string }).id, desc);
         return { flavor: flavorView(rec, await opts(req, rec)) };

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { MV } from '../microversions.js';
 import { NAME } from './aggregates.schema.js';
-import { BoolLike, IntLike, METADATA_KEY, strict, versioned, wrapped } from './schemas.js';
+import { BoolLike, gated, IntLike, METADATA_KEY, strict, versioned, wrapped } from './schemas.js';
 
 // nova/api/openstack/compute/schemas/flavor_manage.py, flavors_extraspecs.py, flavor_access.py.
 
@@ -25,7 +25,8 @@ export const FlavorCreate = versioned(
   (has) => Type.Object({ flavor: strict(has(MV.flavorDescription) ? { ...props, description: Description } : props, [...REQUIRED]) }),
 );
 
-export const FlavorUpdate = wrapped('flavor', { description: Description }, ['description']);
+/** PUT /flavors/{id} exists from 2.55 (405 before, whatever the body). */
+export const FlavorUpdate = gated(wrapped('flavor', { description: Description }, ['description']));
 
 /** Extra specs: keys as metadata keys, string, number or boolean values. */
 export const ExtraSpecs = Type.Unsafe<Record<string, string | number | boolean>>({

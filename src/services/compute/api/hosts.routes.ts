@@ -18,7 +18,7 @@ function upTo(req: ApiRequest): void {
 }
 
 /** The checked update body (HostUpdate) as flags. */
-function updateBody(b: Static<typeof HostUpdate>): { enabled?: boolean; maintenance?: boolean } {
+function updateBody(b: Static<typeof HostUpdate.loosest>): { enabled?: boolean; maintenance?: boolean } {
   const on = (v: unknown) => (v === undefined ? undefined : String(v).toLowerCase() === 'enable');
   return { enabled: on(b.status), maintenance: on(b.maintenance_mode) };
 }
@@ -50,10 +50,11 @@ export function hostRoutes(d: ServersDomain): RouteSpec[] {
       },
     },
     route({
-      method: 'PUT', url: '/v2.1/os-hosts/:host_name', schema: { params: HostParams, body: HostUpdate },
+      method: 'PUT', url: '/v2.1/os-hosts/:host_name', schema: { params: HostParams, body: HostUpdate.loosest },
       handler: async (req) => {
         upTo(req);
         req.ctx.authorize(`${P}update`, {});
+        HostUpdate.check(() => true, req.body);
         return d.hosts.updateHost(req.params.host_name, updateBody(req.body));
       },
     }),

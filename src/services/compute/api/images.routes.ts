@@ -7,7 +7,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
 import { queryInt, queryStr } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
-import { MetadataBody, MetaItemBody } from './schemas.js';
+import { ImageMetadataBody, ImageMetaItemBody } from './images.schema.js';
 import { callerOf, requestMv } from './servers.common.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
@@ -86,17 +86,19 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
       handler: async (req) => { upTo(req, IMAGE_METADATA_MAX_MV); return { metadata: await props(req) }; },
     },
     route({
-      method: 'POST', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: MetadataBody },
+      method: 'POST', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: ImageMetadataBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
+        ImageMetadataBody.check(() => true, req.body);
         const meta = req.body.metadata;
         return { metadata: await images.setMetadata(callerOf(req), (req.params as { image_id: string }).image_id, meta, false) };
       },
     }),
     route({
-      method: 'PUT', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: MetadataBody },
+      method: 'PUT', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: ImageMetadataBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
+        ImageMetadataBody.check(() => true, req.body);
         const meta = req.body.metadata;
         return { metadata: await images.setMetadata(callerOf(req), (req.params as { image_id: string }).image_id, meta, true) };
       },
@@ -112,9 +114,10 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
       },
     },
     route({
-      method: 'PUT', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams, body: MetaItemBody },
+      method: 'PUT', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams, body: ImageMetaItemBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
+        ImageMetaItemBody.check(() => true, req.body);
         const { image_id, key } = req.params as { image_id: string; key: string };
         const meta = req.body.meta;
         if (!(key in meta)) throw new BadRequest('Request body and URI mismatch');
