@@ -6,6 +6,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ServersDomain } from '../domain/servers-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
 import { ServiceUpdate } from './hypervisors.schema.js';
+import { asBool } from './schemas.js';
 import { bool, requestMv } from './servers.common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
@@ -216,7 +217,7 @@ function serviceRoutes(d: ServersDomain): RouteSpec[] {
         if (s.binary !== 'nova-compute') throw new BadRequest(`Updating a ${s.binary} service is not supported. Only nova-compute services can be updated.`);
         const updated = await d.hosts.updateService(s.id, {
           ...(body.status !== undefined ? { disabled: body.status === 'disabled', disabled_reason: body.disabled_reason ?? null } : {}),
-          ...(body.forced_down !== undefined ? { forced_down: bool(body.forced_down, 'forced_down') } : {}),
+          ...(body.forced_down !== undefined ? { forced_down: asBool(body.forced_down) } : {}),
         });
         return { service: await view(req, updated, await indexOf(updated)) };
       },
