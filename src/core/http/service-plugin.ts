@@ -89,6 +89,9 @@ export interface ServiceMount {
 
 const TOKEN_HEADER = 'x-auth-token';
 
+/** Each request's caller, from its route's preValidation to its handler. */
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
+
 export function mountService(app: FastifyInstance, mount: ServiceMount): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
@@ -115,8 +118,10 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
         url: route.url,
         schema: route.schema as Record<string, unknown> | undefined,
         exposeHeadRoute: false,
+        // NOTE: the caller before the schema: keystonemiddleware's 401 comes before the service's 400.
+        preValidation: async (request) => { contexts.set(request, await contextFor(request, mount, route.auth ?? 'required')); },
         handler: async (request, reply) => {
-          const ctx = await contextFor(request, mount, route.auth ?? 'required');
+          const ctx = contexts.get(request)!;
           const result = await route.handler({
             ctx, body: request.body, params: request.params, query: request.query,
             headers: request.headers, raw: request, reply,

@@ -42,6 +42,11 @@ describe('Nova\'s wording', () => {
   });
 });
 
+test('no token is keystonemiddleware\'s 401 before any schema is looked at', async () => {
+  const r = await fetch(`${f.cloud.url}/compute/v2.1/os-keypairs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  assert.equal(r.status, 401);
+});
+
 describe('per microversion', () => {
   test('a keypair needs its public key from 2.92; type comes with 2.2', async () => {
     await bad(f.demo.post('/os-keypairs', { keypair: { name: 'gen' } }, mv('2.92')), "Invalid input for field/attribute keypair. Value: {'name': 'gen'}. 'public_key' is a required property");
