@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TOptional, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { FORMAT_PATTERNS, invalid } from '../faults.js';
 
 // Nova's parameter types (nova/api/validation/parameter_types.py) and request body shape: a
@@ -54,14 +54,19 @@ function optional(props: TProperties, required: string[]): TProperties {
   return out;
 }
 
+/** The object type of `strict()`: the attributes not in R are optional. */
+type Strict<P extends TProperties, R extends keyof P> = TObject<{ [K in keyof P]: K extends R ? P[K] : TOptional<P[K]> }>;
+
 /** An object with exactly these attributes (`required` among them), as Nova's schemas. */
-export function strict<P extends TProperties>(props: P, required: (keyof P & string)[] = [], opts: { minProperties?: number } = {}): TObject<P> {
-  return Type.Object(optional(props, required), { additionalProperties: false, ...opts }) as unknown as TObject<P>;
+export function strict<P extends TProperties, R extends keyof P & string = never>(props: P, required: R[] = [], opts: { minProperties?: number } = {}): Strict<P, R> {
+  return Type.Object(optional(props, required), { additionalProperties: false, ...opts }) as unknown as Strict<P, R>;
 }
 
 /** A request body `{"<wrapper>": {...}}` and nothing else; the inner attributes are fixed too. */
-export function wrapped<P extends TProperties>(wrapper: string, props: P, required: (keyof P & string)[] = [], opts: { minProperties?: number } = {}) {
-  return Type.Object({ [wrapper]: strict(props, required, opts) }, { additionalProperties: false });
+export function wrapped<W extends string, P extends TProperties, R extends keyof P & string = never>(
+  wrapper: W, props: P, required: R[] = [], opts: { minProperties?: number } = {},
+): TObject<{ [K in W]: Strict<P, R> }> {
+  return Type.Object({ [wrapper]: strict(props, required, opts) }, { additionalProperties: false }) as unknown as TObject<{ [K in W]: Strict<P, R> }>;
 }
 
 // NOTE: the same options as the routes' ajv (core/http/http-server.ts).
