@@ -6,7 +6,8 @@ import { strict, Tag, Uuid, versioned } from './schemas.js';
 
 const FixedIps = Type.Array(strict({ ip_address: Type.String() }, ['ip_address']), { minItems: 1, maxItems: 1 });
 const attachment = (tag: boolean) => strict({ port_id: Uuid, net_id: Uuid, fixed_ips: FixedIps, ...(tag ? { tag: Tag } : {}) });
-const body = (tag: boolean) => Type.Unsafe<{ interfaceAttachment?: Partial<{ port_id: string; net_id: string; fixed_ips: { ip_address: string }[]; tag: string }> } | null>({
+interface Attachment { port_id: string; net_id: string; fixed_ips: { ip_address: string }[]; tag: string }
+const body = (tag: boolean) => Type.Unsafe<{ interfaceAttachment?: Partial<Attachment> } | null>({
   type: ['object', 'null'], properties: { interfaceAttachment: attachment(tag) }, additionalProperties: false,
 });
 

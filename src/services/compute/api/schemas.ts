@@ -22,7 +22,9 @@ export const Metadata = Type.Unsafe<Record<string, string>>({
 
 /** `{"metadata": {...}}` and `{"meta": {"<key>": "<value>"}}` (server_metadata.py, image_metadata.py). */
 export const MetadataBody = Type.Object({ metadata: Metadata }, { additionalProperties: false });
-export const MetaItemBody = Type.Object({ meta: Type.Unsafe<Record<string, string>>({ ...Metadata, minProperties: 1, maxProperties: 1 }) }, { additionalProperties: false });
+export const MetaItemBody = Type.Object({
+  meta: Type.Unsafe<Record<string, string>>({ ...Metadata, minProperties: 1, maxProperties: 1 }),
+}, { additionalProperties: false });
 
 /** Nova's server tags: up to 50 of 1-60 characters without ',' or '/'. */
 export const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' });
@@ -58,7 +60,9 @@ function optional(props: TProperties, required: string[]): TProperties {
 type Strict<P extends TProperties, R extends keyof P> = TObject<{ [K in keyof P]: K extends R ? P[K] : TOptional<P[K]> }>;
 
 /** An object with exactly these attributes (`required` among them), as Nova's schemas. */
-export function strict<P extends TProperties, R extends keyof P & string = never>(props: P, required: R[] = [], opts: { minProperties?: number } = {}): Strict<P, R> {
+export function strict<P extends TProperties, R extends keyof P & string = never>(
+  props: P, required: R[] = [], opts: { minProperties?: number } = {},
+): Strict<P, R> {
   return Type.Object(optional(props, required), { additionalProperties: false, ...opts }) as unknown as Strict<P, R>;
 }
 

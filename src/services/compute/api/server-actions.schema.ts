@@ -12,7 +12,8 @@ type Has = (v: string) => boolean;
 
 const Nullable = (type: string, extra: Record<string, unknown> = {}) => Type.Unsafe<string | null>({ type: [type, 'null'], ...extra });
 /** An object or null with these attributes. */
-const objectOrNull = (props: Record<string, TSchema>) => Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'], properties: props, additionalProperties: false });
+const objectOrNull = (props: Record<string, TSchema>) =>
+  Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'], properties: props, additionalProperties: false });
 const DiskConfig = OneOf(['AUTO', 'MANUAL']);
 
 const NO_BODY = ['os-start', 'os-stop', 'pause', 'unpause', 'suspend', 'resume', 'shelve', 'shelveOffload', 'unrescue', 'revertResize',
@@ -46,7 +47,9 @@ function actions(has: Has): Record<string, TSchema> {
     rebuild: rebuild(has),
     createImage: strict({ name: Name, metadata: Metadata }, ['name']),
     createBackup: strict({ name: Name, backup_type: Type.String(), rotation: IntLike(0), metadata: Metadata }, ['name', 'backup_type', 'rotation']),
-    'os-getConsoleOutput': objectOrNull({ length: Type.Unsafe<number | string | null>({ type: ['integer', 'string', 'null'], pattern: '^(-1|[0-9]+)$', minimum: -1 }) }),
+    'os-getConsoleOutput': objectOrNull({
+      length: Type.Unsafe<number | string | null>({ type: ['integer', 'string', 'null'], pattern: '^(-1|[0-9]+)$', minimum: -1 }),
+    }),
     'os-getVNCConsole': strict({ type: OneOf(['novnc', 'xvpvnc']) }, ['type']),
     // NOTE: Nova's handler words a missing name itself ("Security group name cannot be empty").
     addSecurityGroup: Type.Unsafe<{ name?: unknown } | null>({ type: ['object', 'null'] }),

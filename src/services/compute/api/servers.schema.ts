@@ -14,7 +14,9 @@ const FlavorRef = Type.Unsafe<string | number>({ type: ['string', 'number'], min
 const Metadata = Type.Unsafe<Record<string, string>>({
   type: 'object', propertyNames: { pattern: '^[\\s\\S]{1,255}$' }, additionalProperties: { type: 'string', maxLength: 255 },
 });
-const Network = strict({ uuid: Type.Unknown(), port: Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: Uuid.pattern }), fixed_ip: Type.Unknown(), tag: Type.Unknown() });
+const Network = strict({
+  uuid: Type.Unknown(), port: Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: Uuid.pattern }), fixed_ip: Type.Unknown(), tag: Type.Unknown(),
+});
 /** 'auto', 'none' or a list of networks. */
 const Networks = Type.Unsafe<'auto' | 'none' | { uuid?: unknown; port?: string | null; fixed_ip?: unknown; tag?: unknown }[]>({
   type: ['string', 'array'], pattern: '^(auto|none)$', items: Network,
