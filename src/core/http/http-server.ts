@@ -15,7 +15,7 @@ export function createHttpServer(logger: Logger): FastifyInstance {
     ajv: {
       // NOTE: the real services reject unknown or mistyped fields with 400; Fastify's defaults
       // would silently drop or coerce them.
-      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false },
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false, allowUnionTypes: true },
     },
   } as any) as unknown as FastifyInstance;
   // An empty body with a JSON content type is no body (clients send the header on DELETE/HEAD).

@@ -93,6 +93,9 @@ export interface ServiceMount {
 
 const TOKEN_HEADER = 'x-auth-token';
 
+/** Each request's caller, from its route's onRequest hook to its handler. */
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
+
 export function mountService(app: FastifyInstance, mount: ServiceMount): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
@@ -147,8 +150,6 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
   }, { prefix: mount.prefix });
 }
 
-const contexts = new WeakMap<FastifyRequest, RequestContext>();
-
 async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: AuthMode): Promise<RequestContext> {
   const header = request.headers[TOKEN_HEADER];
   const authToken = Array.isArray(header) ? header[0] : header;
@@ -168,13 +169,18 @@ function schemaFailure(error: unknown, request: FastifyRequest, prefix: string):
   const part = e.validationContext ?? 'body';
   const root = (request as unknown as Record<string, unknown>)[part === 'querystring' ? 'query' : part];
   const path = first.instancePath ?? '';
-  let value: unknown = root;
-  for (const key of path.split('/').slice(1)) {
+  const route = `${request.method} ${(request.routeOptions.url ?? '').slice(prefix.length)}`;
+  return { route, headers: request.headers, part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value: valueAt(root, path) };
+}
+
+/** The value a JSON pointer (ajv's instancePath, e.g. `/server/name`) names inside `root`, or undefined. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const key of pointer.split('/').slice(1)) {
     const k = key.replace(/~1/g, '/').replace(/~0/g, '~');
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
   }
-  const route = `${request.method} ${(request.routeOptions.url ?? '').slice(prefix.length)}`;
-  return { route, headers: request.headers, part, path, keyword: first.keyword ?? '', params: first.params ?? {}, message: first.message ?? 'is invalid', value };
+  return value;
 }
 
 /** Fastify's own wording ("body/user must have required property 'name'"), for services without `invalid`. */

@@ -1,10 +1,11 @@
 // /os-aggregates (admin) and /os-availability-zone.
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
 import type { Aggregate } from '../store/aggregates.store.js';
-import { invalidInput, mv, requireObject } from './common.js';
+import { AggregateAction, AggregateCreate, AggregateUpdate, AvailabilityZone } from './aggregates.schema.js';
+import { mv } from './common.js';
+import { check } from './schemas.js';
 
 /** Nova's timestamps: no zone, microseconds. */
 export const novaTime = (iso: string | null) => (iso ? iso.replace(/Z$/, '').replace(/\.(\d+)$/, (_m, f: string) => `.${f.padEnd(6, '0')}`) : null);
@@ -19,19 +20,6 @@ function aggregateView(req: ApiRequest, a: Aggregate, withMembers = true) {
   return out;
 }
 
-function nameParam(v: unknown, field: string, nullable = false): string | null {
-  if (v === null && nullable) return null;
-  if (typeof v !== 'string') throw invalidInput(field, v, `${JSON.stringify(v)} is not of type 'string'`);
-  if (v.length < 1) throw invalidInput(field, v, `'${v}' is too short`);
-  if (v.length > 255) throw invalidInput(field, v, `'${v}' is too long`);
-  if (v.trim() !== v || /[\x00-\x1f]/.test(v)) throw invalidInput(field, v, `'${v}' does not match the name pattern`);
-  return v;
-}
-
-function onlyKeys(o: Record<string, unknown>, keys: string[], wrapper: string) {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new BadRequest(`Invalid input for field/attribute ${wrapper}. Value: ${JSON.stringify(o)}. Additional properties are not allowed ('${k}' was unexpected)`);
-}
-
 export function aggregateRoutes(d: ComputeDomain): RouteSpec[] {
   const ag = d.aggregates;
   const authz = (req: ApiRequest, action: string) => req.ctx.authorize(`os_compute_api:os-aggregates:${action}`, {});
@@ -40,72 +28,54 @@ export function aggregateRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/os-aggregates',
       handler: async (req) => { authz(req, 'index'); return { aggregates: (await ag.list()).map((a) => aggregateView(req, a)) }; },
     },
-    {
-      method: 'POST', url: '/v2.1/os-aggregates',
+    route({
+      method: 'POST', url: '/v2.1/os-aggregates', schema: { body: AggregateCreate },
       handler: async (req) => {
         authz(req, 'create');
-        const b = requireObject(req.body, 'aggregate');
-        onlyKeys(b, ['name', 'availability_zone'], 'aggregate');
-        if (b.name === undefined) throw new BadRequest(`Invalid input for field/attribute aggregate. Value: ${JSON.stringify(b)}. 'name' is a required property`);
-        const name = nameParam(b.name, 'name')!;
-        const az = b.availability_zone === undefined ? undefined : nameParam(b.availability_zone, 'availability_zone', true);
+        const b = req.body.aggregate;
+        const name = b.name;
+        const az = b.availability_zone;
         return { aggregate: aggregateView(req, await ag.create(name, az), false) };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/os-aggregates/:id',
       handler: async (req) => { authz(req, 'show'); return { aggregate: aggregateView(req, await ag.get(req.params.id)) }; },
     },
-    {
-      method: 'PUT', url: '/v2.1/os-aggregates/:id',
+    route({
+      method: 'PUT', url: '/v2.1/os-aggregates/:id', schema: { body: AggregateUpdate },
       handler: async (req) => {
         authz(req, 'update');
-        const b = requireObject(req.body, 'aggregate');
-        onlyKeys(b, ['name', 'availability_zone'], 'aggregate');
-        if (Object.keys(b).length === 0) throw new BadRequest(`Invalid input for field/attribute aggregate. Value: {}. {} does not have enough properties`);
+        const b = req.body.aggregate;
         const patch: { name?: string; availability_zone?: string | null } = {};
-        if (b.name !== undefined) patch.name = nameParam(b.name, 'name')!;
-        if (b.availability_zone !== undefined) patch.availability_zone = nameParam(b.availability_zone, 'availability_zone', true);
-        return { aggregate: aggregateView(req, await ag.update(req.params.id, patch)) };
+        if (b.name !== undefined) patch.name = b.name;
+        if (b.availability_zone !== undefined) patch.availability_zone = b.availability_zone;
+        return { aggregate: aggregateView(req, await ag.update((req.params as { id: string }).id, patch)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-aggregates/:id',
       handler: async (req) => { authz(req, 'delete'); await ag.delete(req.params.id); },
     },
-    {
-      method: 'POST', url: '/v2.1/os-aggregates/:id/action',
+    route({
+      method: 'POST', url: '/v2.1/os-aggregates/:id/action', schema: { body: AggregateAction },
       handler: async (req) => {
-        const b = req.body as Record<string, unknown>;
-        if (!b || typeof b !== 'object' || Array.isArray(b) || Object.keys(b).length !== 1) throw new BadRequest('Malformed request body');
-        const action = Object.keys(b)[0]!;
+        const b = req.body;
+        const action = Object.keys(b)[0]! as keyof typeof b;
         if (action === 'add_host' || action === 'remove_host') {
           authz(req, action);
-          const inner = requireObject(b, action);
-          onlyKeys(inner, ['host'], action);
-          if (inner.host === undefined) throw new BadRequest(`Invalid input for field/attribute ${action}. Value: ${JSON.stringify(inner)}. 'host' is a required property`);
-          const host = nameParam(inner.host, 'host')!;
+          const host = b[action]!.host;
           const a = action === 'add_host' ? await ag.addHost(req.params.id, host) : await ag.removeHost(req.params.id, host);
           return { aggregate: aggregateView(req, a) };
         }
         if (action === 'set_metadata') {
           authz(req, 'set_metadata');
-          const inner = requireObject(b, action);
-          onlyKeys(inner, ['metadata'], action);
-          const md = requireObject(inner, 'metadata');
-          const out: Record<string, string | null> = {};
-          for (const [k, v] of Object.entries(md)) {
-            if (k.length < 1 || k.length > 255 || !/^[a-zA-Z0-9-_:. ]+$/.test(k)) throw new BadRequest(`Invalid input for field/attribute metadata. Value: ${JSON.stringify(md)}. '${k}' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'`);
-            if (v === null) out[k] = null;
-            else if (typeof v === 'string' && v.length <= 255) out[k] = v;
-            else throw invalidInput(k, v, `${JSON.stringify(v)} is not of type 'string', 'null'`);
-          }
-          if (typeof out.availability_zone === 'string') nameParam(out.availability_zone, 'availability_zone');
+          const out = b.set_metadata!.metadata;
+          if (typeof out.availability_zone === 'string') check(AvailabilityZone, out.availability_zone, '/set_metadata/metadata/availability_zone');
           return { aggregate: aggregateView(req, await ag.setMetadata(req.params.id, out)) };
         }
-        throw new BadRequest(`Invalid input for field/attribute ${action}. Additional properties are not allowed ('${action}' was unexpected)`);
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/os-availability-zone',
       handler: async (req) => {

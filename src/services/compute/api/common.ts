@@ -56,25 +56,6 @@ export function queryStr(q: Record<string, unknown>, field: string): string | un
   return Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
 }
 
-/** Nova's non-negative integer body parameter: an integer or a digit string, within range. */
-export function intParam(value: unknown, field: string, min: number, max = 2147483647): number {
-  let n: number | undefined;
-  if (typeof value === 'number' && Number.isInteger(value)) n = value;
-  else if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim())) n = Number(value.trim());
-  if (n === undefined) throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'integer', 'string'`);
-  if (n < min) throw invalidInput(field, value, `${n} is less than the minimum of ${min}`);
-  if (n > max) throw invalidInput(field, value, `${n} is greater than the maximum of ${max}`);
-  return n;
-}
-
-export function requireObject(body: unknown, key: string): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest(`Invalid input for field/attribute ${key}. Value: None. '${key}' is a required property`);
-  const v = (body as Record<string, unknown>)[key];
-  if (v === undefined) throw new BadRequest(`Invalid input for field/attribute ${key}. Value: None. '${key}' is a required property`);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw invalidInput(key, v, `${JSON.stringify(v)} is not of type 'object'`);
-  return v as Record<string, unknown>;
-}
-
 export function bool(value: unknown, field: string): boolean {
   if (typeof value === 'boolean') return value;
   const s = String(value).toLowerCase();

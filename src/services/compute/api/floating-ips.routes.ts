@@ -1,10 +1,9 @@
 // /os-floating-ips and /os-floating-ip-pools: proxies to Neutron's floating IPs, 404 from 2.36.
 import { callerOf } from '../../../core/auth/caller.js';
-import type { RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { FloatingIpsService } from '../domain/floating-ips.service.js';
 import type { FloatingIp } from '../../network/index.js';
-import { invalidInput } from './common.js';
+import { FloatingIpCreate } from './floating-ips.schema.js';
 import { proxyApi } from './security-groups.routes.js';
 
 const P = 'os_compute_api:os-floating-ips:';
@@ -31,18 +30,16 @@ export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
         return { floating_ip: floatingIpView(await fips.get(callerOf(req.ctx), req.params.id)) };
       },
     },
-    {
-      method: 'POST', url: '/v2.1/os-floating-ips',
+    route({
+      method: 'POST', url: '/v2.1/os-floating-ips', schema: { body: FloatingIpCreate.loosest },
       handler: async (req) => {
         proxyApi(req);
-        const b = req.body as Record<string, unknown> | null | undefined;
-        if (b !== undefined && b !== null && (typeof b !== 'object' || Array.isArray(b))) throw new BadRequest(`Invalid input for field/attribute floating_ip. Value: ${JSON.stringify(b)}. ${JSON.stringify(b)} is not of type 'object', 'null'`);
-        const pool = b?.pool;
-        if (pool !== undefined && pool !== null && typeof pool !== 'string') throw invalidInput('pool', pool, `${JSON.stringify(pool)} is not of type 'string', 'null'`);
+        FloatingIpCreate.check(() => true, req.body);
+        const pool = req.body?.pool;
         req.ctx.authorize(`${P}create`, { project_id: req.ctx.projectId });
         return { floating_ip: floatingIpView(await fips.allocate(callerOf(req.ctx), (pool ?? undefined) as string | undefined)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-floating-ips/:id',
       handler: async (req) => {

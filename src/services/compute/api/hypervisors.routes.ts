@@ -1,11 +1,13 @@
 // /os-hypervisors (hypervisors.inc) and /os-services (os-services.inc): the compute hosts the
 // hypervisor driver reports, their usage from Placement, and enabling/disabling/forcing down.
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
-import { trueFalse as bool, mvCheck, mv } from './common.js';
+import { ServiceUpdate } from './hypervisors.schema.js';
+import { asBool } from './schemas.js';
+import { trueFalse as bool, mvCheck } from './common.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
@@ -97,7 +99,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/statistics',
       handler: async (req) => {
-        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}statistics`, {});
         const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
         for (const n of await d.hosts.nodes()) {
@@ -121,7 +123,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/uptime', schema: { params: IdParams },
       handler: async (req) => {
-        if (mv(req, '2.88')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.88')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}uptime`, {});
         const n = await findNode(req, req.params.id);
         return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
@@ -130,7 +132,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/search', schema: { params: IdParams },
       handler: async (req) => {
-        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}search`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -140,7 +142,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/servers', schema: { params: IdParams },
       handler: async (req) => {
-        if (mv(req, '2.53')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.53')) throw new NotFound('The resource could not be found.');
         req.ctx.authorize(`${H}servers`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
@@ -182,17 +184,17 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
         return { services: out };
       },
     },
-    {
-      method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams },
+    route({
+      method: 'PUT', url: '/v2.1/os-services/:id', schema: { params: IdParams, body: ServiceUpdate.loosest },
       handler: async (req) => {
         const mv = mvCheck(req);
         req.ctx.authorize(`${SV}update`, {});
-        const body = (req.body ?? {}) as Record<string, any>;
+        const body = req.body;
         if (!mv('2.53')) {
           const action = req.params.id;
           if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw new NotFound('Unknown action');
-          if (typeof body.host !== 'string' || typeof body.binary !== 'string') throw new BadRequest("Invalid input for field/attribute host. 'host' is a required property");
-          const s = await d.hosts.findService(body.host, body.binary);
+          ServiceUpdate.check(mv, body);
+          const s = await d.hosts.findService(body.host!, body.binary!);
           if (action === 'force-down') {
             if (!mv('2.11')) throw new NotFound('Unknown action');
             const forced = bool(body.forced_down, 'forced_down');
@@ -208,19 +210,18 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
           return { service: { host: s.host, binary: s.binary, status: action === 'disable' ? 'disabled' : 'enabled' } };
         }
         if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
-        for (const k of Object.keys(body)) if (!['status', 'disabled_reason', 'forced_down'].includes(k)) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
+        ServiceUpdate.check(mv, body);
         if (Object.keys(body).length === 0) throw new BadRequest('No updates were requested. Fields \'status\' or \'forced_down\' should be specified.');
-        if (body.status !== undefined && !['enabled', 'disabled'].includes(body.status)) throw new BadRequest(`Invalid input for field/attribute status. Value: ${body.status}.`);
         if (body.disabled_reason !== undefined && body.status !== 'disabled') throw new BadRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
         const s = await d.hosts.serviceById(req.params.id);
         if (s.binary !== 'nova-compute') throw new BadRequest(`Updating a ${s.binary} service is not supported. Only nova-compute services can be updated.`);
         const updated = await d.hosts.updateService(s.id, {
           ...(body.status !== undefined ? { disabled: body.status === 'disabled', disabled_reason: body.disabled_reason ?? null } : {}),
-          ...(body.forced_down !== undefined ? { forced_down: bool(body.forced_down, 'forced_down') } : {}),
+          ...(body.forced_down !== undefined ? { forced_down: asBool(body.forced_down) } : {}),
         });
         return { service: await view(req, updated, await indexOf(updated)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-services/:id', status: 204, schema: { params: IdParams },
       handler: async (req) => {

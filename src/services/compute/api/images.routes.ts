@@ -1,13 +1,15 @@
 // Nova's image proxy: /images (2.1-2.35) and /images/{id}/metadata (2.1-2.38), images-images.inc
 // and images-image-metadata.inc. Nova checks no policy here: the image service decides who sees
 // and changes what.
-import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { Type } from '@sinclair/typebox';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
-import { queryInt, queryStr, invalidInput as invalid, mvCheck } from './common.js';
+import { queryInt, queryStr } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
+import { ImageMetadataBody, ImageMetaItemBody } from './images.schema.js';
+import { mvCheck } from './common.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
 export const IMAGES_MAX_MV = '2.35';
@@ -39,21 +41,6 @@ function filtersOf(q: Record<string, unknown>): ImageListFilters {
   for (const k of Object.keys(q)) if (k.startsWith('property-')) props[k.slice('property-'.length)] = queryStr(q, k)!;
   if (Object.keys(props).length) f.properties = props;
   return f;
-}
-
-function checkMeta(field: string, value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'object'`);
-  for (const [k, v] of Object.entries(value)) {
-    if (!/^[a-zA-Z0-9-_:. ]{1,255}$/.test(k)) throw invalid(field, value, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (typeof v !== 'string') throw invalid(`${field}/${k}`, v, `${JSON.stringify(v)} is not of type 'string'`);
-    if (v.length > 255) throw invalid(`${field}/${k}`, v, `'${v}' is too long`);
-  }
-  return value as Record<string, string>;
-}
-
-function wrapperOnly(body: any, key: string): void {
-  if (typeof body !== 'object' || body === null || !(key in body)) throw new BadRequest(`Invalid input for field/attribute ${key}. Value: None. '${key}' is a required property`);
-  for (const k of Object.keys(body)) if (k !== key) throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
 }
 
 export function imageRoutes(images: ImagesService, computeUrl: () => string): RouteSpec[] {
@@ -99,24 +86,24 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
       method: 'GET', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams },
       handler: async (req) => { upTo(req, IMAGE_METADATA_MAX_MV); return { metadata: await props(req) }; },
     },
-    {
-      method: 'POST', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams },
+    route({
+      method: 'POST', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: ImageMetadataBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
-        wrapperOnly(req.body, 'metadata');
-        const meta = checkMeta('metadata', (req.body as any).metadata);
+        ImageMetadataBody.check(() => true, req.body);
+        const meta = req.body.metadata;
         return { metadata: await images.setMetadata(callerOf(req.ctx), (req.params as { image_id: string }).image_id, meta, false) };
       },
-    },
-    {
-      method: 'PUT', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams },
+    }),
+    route({
+      method: 'PUT', url: '/v2.1/images/:image_id/metadata', schema: { params: MetaParams, body: ImageMetadataBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
-        wrapperOnly(req.body, 'metadata');
-        const meta = checkMeta('metadata', (req.body as any).metadata);
+        ImageMetadataBody.check(() => true, req.body);
+        const meta = req.body.metadata;
         return { metadata: await images.setMetadata(callerOf(req.ctx), (req.params as { image_id: string }).image_id, meta, true) };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams },
       handler: async (req) => {
@@ -127,19 +114,18 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         return { meta: { [key]: meta[key] } };
       },
     },
-    {
-      method: 'PUT', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams },
+    route({
+      method: 'PUT', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams, body: ImageMetaItemBody.loosest },
       handler: async (req) => {
         upTo(req, IMAGE_METADATA_MAX_MV);
+        ImageMetaItemBody.check(() => true, req.body);
         const { image_id, key } = req.params as { image_id: string; key: string };
-        wrapperOnly(req.body, 'meta');
-        const meta = checkMeta('meta', (req.body as any).meta);
-        if (Object.keys(meta).length !== 1) throw invalid('meta', meta, 'must have exactly one property');
+        const meta = req.body.meta;
         if (!(key in meta)) throw new BadRequest('Request body and URI mismatch');
         await images.setMetadata(callerOf(req.ctx), image_id, meta, false);
         return { meta };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/images/:image_id/metadata/:key', schema: { params: KeyParams }, status: 204,
       handler: async (req) => {

@@ -1,10 +1,10 @@
 // /os-keypairs: per user; admins reach another user's with user_id (2.10).
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
 import type { KeypairRecord } from '../store/keypairs.store.js';
-import { invalidInput, mv, queryInt, queryStr, requireObject } from './common.js';
+import { mv, queryInt, queryStr } from './common.js';
+import { KeypairCreate } from './keypairs.schema.js';
 
 export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[] {
   const k = d.keypairs;
@@ -36,22 +36,13 @@ export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[]
         return out;
       },
     },
-    {
-      method: 'POST', url: '/v2.1/os-keypairs',
+    route({
+      method: 'POST', url: '/v2.1/os-keypairs', schema: { body: KeypairCreate.loosest },
       handler: async (req) => {
-        const b = requireObject(req.body, 'keypair');
-        const allowed = ['name', 'public_key', ...(mv(req, MV.keypairX509) ? ['type'] : []), ...(mv(req, MV.keypairUserId) ? ['user_id'] : [])];
-        for (const key of Object.keys(b)) if (!allowed.includes(key)) throw new BadRequest(`Invalid input for field/attribute keypair. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('${key}' was unexpected)`);
+        KeypairCreate.check((v) => mv(req, v), req.body);
+        const b = req.body.keypair;
         const name = b.name;
-        if (name === undefined) throw new BadRequest(`Invalid input for field/attribute keypair. Value: ${JSON.stringify(b)}. 'name' is a required property`);
-        if (typeof name !== 'string') throw invalidInput('name', name, `${JSON.stringify(name)} is not of type 'string'`);
-        const pattern = mv(req, MV.keypairGenerationRemoved) ? /^[a-zA-Z0-9 @._-]+$/ : /^[a-zA-Z0-9 _-]+$/;
-        if (name.length < 1 || name.length > 255 || name.trim() !== name || !pattern.test(name)) throw invalidInput('name', name, `'${name}' does not match '${pattern.source}'`);
         const type = b.type === undefined ? 'ssh' : b.type;
-        if (type !== 'ssh' && type !== 'x509') throw invalidInput('type', type, `'${String(type)}' is not one of ['ssh', 'x509']`);
-        if (b.public_key !== undefined && (typeof b.public_key !== 'string' || b.public_key.length < 1)) throw invalidInput('public_key', b.public_key, 'is not valid');
-        if (b.public_key === undefined && mv(req, MV.keypairGenerationRemoved)) throw new BadRequest(`Invalid input for field/attribute keypair. Value: ${JSON.stringify(b)}. 'public_key' is a required property`);
-        if (b.user_id !== undefined && (typeof b.user_id !== 'string' || b.user_id.length < 1 || b.user_id.length > 255)) throw invalidInput('user_id', b.user_id, 'is not valid');
         const userId = (b.user_id as string | undefined) ?? req.ctx.userId ?? '';
         req.ctx.authorize('os_compute_api:os-keypairs:create', { user_id: userId });
         const r = await k.create({ userId, projectId: req.ctx.projectId, name, type, publicKey: b.public_key as string | undefined });
@@ -60,7 +51,7 @@ export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[]
         if (r.private_key) out.private_key = r.private_key;
         return { keypair: out };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/os-keypairs/:name',
       handler: async (req) => {

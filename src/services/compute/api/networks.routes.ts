@@ -28,10 +28,10 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
         return { network: networkView(await nets.get(callerOf(req.ctx), req.params.id), callerOf(req.ctx).isAdmin) };
       },
     },
-    { method: 'POST', url: '/v2.1/os-networks', handler: async () => { throw gone(); } },
-    { method: 'POST', url: '/v2.1/os-networks/add', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-networks', rawBody: 'none', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-networks/add', rawBody: 'none', handler: async () => { throw gone(); } },
     { method: 'DELETE', url: '/v2.1/os-networks/:id', handler: async () => { throw gone(); } },
-    { method: 'POST', url: '/v2.1/os-networks/:id/action', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-networks/:id/action', rawBody: 'none', handler: async () => { throw gone(); } },
     {
       method: 'GET', url: '/v2.1/os-tenant-networks',
       handler: async (req) => {
@@ -48,7 +48,7 @@ export function networkRoutes(nets: NetworksService): RouteSpec[] {
         return { network: tenantNetworkView(await nets.get(callerOf(req.ctx), req.params.id)) };
       },
     },
-    { method: 'POST', url: '/v2.1/os-tenant-networks', handler: async () => { throw gone(); } },
+    { method: 'POST', url: '/v2.1/os-tenant-networks', rawBody: 'none', handler: async () => { throw gone(); } },
     { method: 'DELETE', url: '/v2.1/os-tenant-networks/:id', handler: async () => { throw gone(); } },
   ];
 }

@@ -1,29 +1,23 @@
 // /os-quota-sets, /os-quota-class-sets and /limits.
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { INJECTED_QUOTAS, NETWORK_QUOTAS, QUOTA_DEFAULTS } from '../domain/quotas.service.js';
 import { MV } from '../microversions.js';
-import { bool, intParam, mv, queryStr, requireObject } from './common.js';
+import { mv, queryStr } from './common.js';
+import { QuotaClassSetUpdate, QuotaSetUpdate, quotaNames } from './quotas.schema.js';
+import { asBool, asInt } from './schemas.js';
 
 /** The quota names a microversion shows (and accepts). */
 function resources(req: ApiRequest, forClass = false): string[] {
-  let names = Object.keys(QUOTA_DEFAULTS);
-  if (forClass && !mv(req, '2.50')) names = names.filter((n) => n !== 'server_groups' && n !== 'server_group_members');
-  if (mv(req, MV.quotaNoNetwork) && (!forClass || mv(req, '2.50'))) names = names.filter((n) => !NETWORK_QUOTAS.includes(n));
-  if (mv(req, MV.quotaNoInjected)) names = names.filter((n) => !INJECTED_QUOTAS.includes(n));
-  return names;
+  return quotaNames((v) => mv(req, v), forClass);
 }
 
 const pick = (names: string[], values: Record<string, number>) => Object.fromEntries(names.map((n) => [n, values[n] ?? 0]));
 
-function parseValues(req: ApiRequest, body: Record<string, unknown>, names: string[], wrapper: string, extra: string[] = []): Record<string, number> {
+/** The limits of a checked body as numbers. */
+function parseValues(body: Record<string, unknown>, extra: string[] = []): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (extra.includes(k)) continue;
-    if (!names.includes(k)) throw new BadRequest(`Invalid input for field/attribute ${wrapper}. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);
-    out[k] = intParam(v, k, -1, 0x7fffffff);
-  }
+  for (const [k, v] of Object.entries(body)) if (!extra.includes(k)) out[k] = asInt(v as number | string);
   return out;
 }
 
@@ -61,19 +55,20 @@ export function quotaRoutes(d: ComputeDomain): RouteSpec[] {
         return { quota_set: out };
       },
     },
-    {
-      method: 'PUT', url: '/v2.1/os-quota-sets/:project_id',
+    route({
+      method: 'PUT', url: '/v2.1/os-quota-sets/:project_id', schema: { body: QuotaSetUpdate.loosest },
       handler: async (req) => {
-        const pid = req.params.project_id;
+        const pid = (req.params as { project_id: string }).project_id;
         req.ctx.authorize('os_compute_api:os-quota-sets:update', { project_id: pid });
-        const body = requireObject(req.body, 'quota_set');
-        const values = parseValues(req, body, resources(req), 'quota_set', ['force']);
-        const force = body.force === undefined ? false : bool(body.force, 'force');
+        QuotaSetUpdate.check((v) => mv(req, v), req.body);
+        const body = req.body.quota_set;
+        const values = parseValues(body, ['force']);
+        const force = body.force === undefined ? false : asBool(body.force);
         if (!(await d.identity.findProject(pid))) throw new BadRequest(`Project ID ${pid} is not a valid project.`);
         const limits = await q.update(pid, userOf(req), values, force);
         return { quota_set: pick(resources(req), limits) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-quota-sets/:project_id', status: 202,
       handler: async (req) => {
@@ -89,16 +84,17 @@ export function quotaRoutes(d: ComputeDomain): RouteSpec[] {
         return { quota_class_set: { id: req.params.id, ...pick(resources(req, true), await q.classLimits(req.params.id)) } };
       },
     },
-    {
-      method: 'PUT', url: '/v2.1/os-quota-class-sets/:id',
+    route({
+      method: 'PUT', url: '/v2.1/os-quota-class-sets/:id', schema: { body: QuotaClassSetUpdate.loosest },
       handler: async (req) => {
-        req.ctx.authorize('os_compute_api:os-quota-class-sets:update', { quota_class: req.params.id });
-        const id = req.params.id;
+        const id = (req.params as { id: string }).id;
+        req.ctx.authorize('os_compute_api:os-quota-class-sets:update', { quota_class: id });
         if (id.length < 1 || id.length > 255) throw new BadRequest('The quota class name is invalid.');
-        const values = parseValues(req, requireObject(req.body, 'quota_class_set'), resources(req, true), 'quota_class_set');
+        QuotaClassSetUpdate.check((v) => mv(req, v), req.body);
+        const values = parseValues(req.body.quota_class_set);
         return { quota_class_set: pick(resources(req, true), await q.updateClass(id, values)) };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/limits',
       handler: async (req) => {

@@ -1,13 +1,13 @@
 // /os-security-groups, /os-security-group-rules (proxies to Neutron, 404 from 2.36) and
 // GET /servers/{id}/os-security-groups (every version).
 import { callerOf } from '../../../core/auth/caller.js';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { NotFound } from '../../../core/errors/errors.js';
 import type { SecurityGroupsService } from '../domain/security-groups.service.js';
-import { isUuid } from '../domain/security-groups.service.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
-import { invalidInput, mv, queryInt } from './common.js';
+import { mv, queryInt } from './common.js';
+import { SecurityGroupBody, SecurityGroupRuleCreate } from './security-groups.schema.js';
 import { loadServer } from './servers.routes.js';
 import { securityGroupRuleView, securityGroupView } from './security-groups.view.js';
 
@@ -16,21 +16,6 @@ const P = 'os_compute_api:os-security-groups:';
 /** The proxy APIs are gone from 2.36: Nova answers 404 as for an unknown resource. */
 export function proxyApi(req: ApiRequest): void {
   if (mv(req, MV.networkProxies)) throw new NotFound('The resource could not be found.');
-}
-
-/** Nova's create/update body: name and description strings of at most 255 characters. */
-function groupBody(body: unknown): { name: string; description: string } {
-  const b = body as Record<string, unknown> | null;
-  if (!b || typeof b !== 'object' || Array.isArray(b) || b.security_group === undefined) throw new BadRequest("Invalid input for field/attribute security_group. Value: None. 'security_group' is a required property");
-  const g = b.security_group as Record<string, unknown>;
-  if (!g || typeof g !== 'object' || Array.isArray(g)) throw invalidInput('security_group', g, `${JSON.stringify(g)} is not of type 'object'`);
-  for (const k of ['name', 'description']) {
-    const v = g[k];
-    if (v === undefined) throw invalidInput('security_group', g, `'${k}' is a required property`);
-    if (typeof v !== 'string') throw invalidInput(k, v, `${JSON.stringify(v)} is not of type 'string'`);
-    if (v.length > 255) throw invalidInput(k, v, `'${v}' is too long`);
-  }
-  return { name: g.name as string, description: g.description as string };
 }
 
 export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain): RouteSpec[] {
@@ -56,24 +41,26 @@ export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain)
         return { security_group: securityGroupView(await sg.get(callerOf(req.ctx), req.params.id)) };
       },
     },
-    {
-      method: 'POST', url: '/v2.1/os-security-groups',
+    route({
+      method: 'POST', url: '/v2.1/os-security-groups', schema: { body: SecurityGroupBody.loosest },
       handler: async (req) => {
         proxyApi(req);
-        const b = groupBody(req.body);
+        SecurityGroupBody.check((v) => mv(req, v), req.body);
+        const b = req.body!.security_group;
         authorize(req, 'create');
         return { security_group: securityGroupView(await sg.create(callerOf(req.ctx), b.name, b.description)) };
       },
-    },
-    {
-      method: 'PUT', url: '/v2.1/os-security-groups/:id',
+    }),
+    route({
+      method: 'PUT', url: '/v2.1/os-security-groups/:id', schema: { body: SecurityGroupBody.loosest },
       handler: async (req) => {
         proxyApi(req);
-        const b = groupBody(req.body);
+        SecurityGroupBody.check((v) => mv(req, v), req.body);
+        const b = req.body!.security_group;
         authorize(req, 'update');
-        return { security_group: securityGroupView(await sg.update(callerOf(req.ctx), req.params.id, b.name, b.description)) };
+        return { security_group: securityGroupView(await sg.update(callerOf(req.ctx), (req.params as { id: string }).id, b.name, b.description)) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-security-groups/:id',
       handler: async (req) => {
@@ -85,17 +72,12 @@ export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain)
     },
     // NOTE: DELETE without an id matches no route in Nova: 404, not 405.
     { method: 'DELETE', url: '/v2.1/os-security-groups', handler: async () => { throw new NotFound('The resource could not be found.'); } },
-    {
-      method: 'POST', url: '/v2.1/os-security-group-rules',
+    route({
+      method: 'POST', url: '/v2.1/os-security-group-rules', schema: { body: SecurityGroupRuleCreate.loosest },
       handler: async (req) => {
         proxyApi(req);
-        const body = req.body as Record<string, unknown> | null;
-        if (!body || typeof body !== 'object' || body.security_group_rule === undefined) throw new BadRequest("Invalid input for field/attribute security_group_rule. Value: None. 'security_group_rule' is a required property");
-        const r = body.security_group_rule as Record<string, unknown>;
-        if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalidInput('security_group_rule', r, `${JSON.stringify(r)} is not of type 'object'`);
-        if (r.parent_group_id === undefined) throw invalidInput('security_group_rule', r, "'parent_group_id' is a required property");
-        if (!isUuid(r.parent_group_id)) throw invalidInput('parent_group_id', r.parent_group_id, `'${String(r.parent_group_id)}' is not a 'uuid'`);
-        if (r.group_id !== undefined && r.group_id !== null && !isUuid(r.group_id)) throw invalidInput('group_id', r.group_id, `'${String(r.group_id)}' is not a 'uuid'`);
+        SecurityGroupRuleCreate.check((v) => mv(req, v), req.body);
+        const r = req.body!.security_group_rule;
         authorize(req, 'rule:create');
         const rule = await sg.createRule(callerOf(req.ctx), {
           parentGroupId: r.parent_group_id, groupId: r.group_id as string | null | undefined,
@@ -103,7 +85,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain)
         });
         return { security_group_rule: securityGroupRuleView(rule) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/os-security-group-rules/:id',
       handler: async (req) => {

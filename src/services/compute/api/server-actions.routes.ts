@@ -1,12 +1,13 @@
 // POST /servers/{id}/action (servers-actions.inc): one body key names the action.
 import { isIPv4, isIPv6 } from 'node:net';
-import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
+import { asInt } from './schemas.js';
+import { RemoteConsoleCreate, ServerAction } from './server-actions.schema.js';
 import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 
@@ -15,14 +16,7 @@ const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 type Handler = (d: ComputeDomain, req: ApiRequest, arg: any) => Promise<unknown>;
 
 const S = 'os_compute_api:servers:';
-const nullBody = (name: string, arg: unknown) => {
-  if (arg !== null && arg !== undefined && (typeof arg !== 'object' || Object.keys(arg as object).length > 0)) {
-    throw invalid(name, arg, `${JSON.stringify(arg)} is not of type 'null'`);
-  }
-};
-
 const simple = (policy: string, action: Parameters<ComputeDomain['servers']['act']>[2], name: string): Handler => async (d, req, arg) => {
-  nullBody(name, arg);
   const s = await loadServer(d, req, policy);
   await d.servers.act(callerOf(req.ctx), s.id, action);
   req.reply.code(202);
@@ -37,7 +31,6 @@ const ACTIONS: Record<string, Handler> = {
   suspend: simple('os_compute_api:os-suspend-server:suspend', 'suspend', 'suspend'),
   resume: simple('os_compute_api:os-suspend-server:resume', 'resume', 'resume'),
   async shelve(d, req, arg) {
-    nullBody('shelve', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:shelve');
     await d.servers.shelve(callerOf(req.ctx), s.id);
     req.reply.code(202);
@@ -48,24 +41,19 @@ const ACTIONS: Record<string, Handler> = {
   revertResize: simple(`${S}revert_resize`, 'revertResize', 'revertResize'),
   forceDelete: simple('os_compute_api:os-deferred-delete:force', 'forceDelete', 'forceDelete'),
   async confirmResize(d, req, arg) {
-    nullBody('confirmResize', arg);
     const s = await loadServer(d, req, `${S}confirm_resize`);
     await d.servers.act(callerOf(req.ctx), s.id, 'confirmResize');
     req.reply.code(204);
     return undefined;
   },
   async reboot(d, req, arg) {
-    if (typeof arg !== 'object' || arg === null || arg.type === undefined) throw invalid('reboot', arg, "'type' is a required property");
     const type = String(arg.type).toUpperCase();
-    if (type !== 'SOFT' && type !== 'HARD') throw invalid('type', arg.type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
     const s = await loadServer(d, req, `${S}reboot`);
     await d.servers.act(callerOf(req.ctx), s.id, type === 'SOFT' ? 'reboot_soft' : 'reboot_hard');
     req.reply.code(202);
     return undefined;
   },
   async unshelve(d, req, arg) {
-    const mv = mvCheck(req);
-    if (arg !== null && arg !== undefined && !mv('2.77')) throw invalid('unshelve', arg, "is not of type 'null'");
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
     if (az && !(await d.aggregates.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
@@ -74,18 +62,12 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async 'os-resetState'(d, req, arg) {
-    // NOTE: Nova's reset_state schema: {"state": "active" | "error"}, nothing else.
-    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('os-resetState', arg, `${JSON.stringify(arg)} is not of type 'object'`);
-    for (const k of Object.keys(arg)) if (k !== 'state') throw invalid('os-resetState', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (arg.state === undefined) throw invalid('os-resetState', arg, "'state' is a required property");
-    if (arg.state !== 'active' && arg.state !== 'error') throw invalid('state', arg.state, `${JSON.stringify(arg.state)} is not one of ['active', 'error']`);
     const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:reset_state');
     await d.servers.resetState(callerOf(req.ctx), s.id, arg.state);
     req.reply.code(202);
     return undefined;
   },
   async injectNetworkInfo(d, req, arg) {
-    nullBody('injectNetworkInfo', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:inject_network_info');
     // NOTE: the fake and qemu drivers keep no injected network config: nothing to refresh.
     if (s.vm_state === 'building') throw new Conflict(`Cannot 'inject_network_info' instance ${s.id} while it is in vm_state building`);
@@ -96,10 +78,7 @@ const ACTIONS: Record<string, Handler> = {
     const mv = mvCheck(req);
     let reason: string | null = null;
     if (arg !== null && arg !== undefined && mv('2.73')) {
-      if (typeof arg !== 'object') throw invalid('lock', arg, "is not of type 'object', 'null'");
-      for (const k of Object.keys(arg)) if (k !== 'locked_reason') throw invalid('lock', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
       if (arg.locked_reason !== undefined) {
-        if (typeof arg.locked_reason !== 'string' || arg.locked_reason.length > 255) throw invalid('locked_reason', arg.locked_reason, 'is not valid');
         reason = arg.locked_reason;
       }
     }
@@ -109,7 +88,6 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async unlock(d, req, arg) {
-    nullBody('unlock', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-lock-server:unlock');
     if (s.locked && s.locked_by === 'admin') req.ctx.authorize('os_compute_api:os-lock-server:unlock:unlock_override', { project_id: s.project_id });
     await d.servers.unlock({ ...callerOf(req.ctx), isAdmin: true }, s.id);
@@ -117,7 +95,6 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async rescue(d, req, arg) {
-    if (arg !== null && arg !== undefined && typeof arg !== 'object') throw invalid('rescue', arg, "is not of type 'object', 'null'");
     const s = await loadServer(d, req, 'os_compute_api:os-rescue');
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
     if (arg?.rescue_image_ref !== undefined) {
@@ -128,25 +105,13 @@ const ACTIONS: Record<string, Handler> = {
     return { adminPass: pass };
   },
   async resize(d, req, arg) {
-    if (typeof arg !== 'object' || arg === null || arg.flavorRef === undefined) throw invalid('resize', arg, "'flavorRef' is a required property");
-    for (const k of Object.keys(arg)) if (!['flavorRef', 'OS-DCF:diskConfig'].includes(k)) throw invalid('resize', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (typeof arg.flavorRef !== 'string' && typeof arg.flavorRef !== 'number' || String(arg.flavorRef) === '') throw invalid('flavorRef', arg.flavorRef, 'is not valid');
     const s = await loadServer(d, req, `${S}resize`);
-    if (arg['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(arg['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', arg['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
     await d.servers.resize(callerOf(req.ctx), s.id, String(arg.flavorRef), arg['OS-DCF:diskConfig']);
     req.reply.code(202);
     return undefined;
   },
   async rebuild(d, req, arg) {
     const mv = mvCheck(req);
-    if (typeof arg !== 'object' || arg === null || arg.imageRef === undefined) throw invalid('rebuild', arg, "'imageRef' is a required property");
-    const allowed = new Set(['imageRef', 'name', 'adminPass', 'metadata', 'preserve_ephemeral', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
-      ...(mv('2.57') ? [] : ['personality']), ...(mv('2.19') ? ['description'] : []), ...(mv('2.54') ? ['key_name'] : []), ...(mv('2.57') ? ['user_data'] : []),
-      ...(mv('2.63') ? ['trusted_image_certificates'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
-    for (const k of Object.keys(arg)) if (!allowed.has(k)) throw invalid('rebuild', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (typeof arg.imageRef !== 'string') throw invalid('imageRef', arg.imageRef, "is not of type 'string'");
-    if (arg.name !== undefined && (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255)) throw invalid('name', arg.name, 'is not valid');
-    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
     const s = await loadServer(d, req, `${S}rebuild`);
     const updated = await d.servers.rebuild(callerOf(req.ctx), s.id, arg);
     req.reply.code(202);
@@ -158,15 +123,6 @@ const ACTIONS: Record<string, Handler> = {
   },
   async createImage(d, req, arg) {
     const mv = mvCheck(req);
-    if (typeof arg !== 'object' || arg === null || arg.name === undefined) throw invalid('createImage', arg, "'name' is a required property");
-    for (const k of Object.keys(arg)) if (!['name', 'metadata'].includes(k)) throw invalid('createImage', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
-    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
-    // NOTE: Nova's parameter_types.metadata: keys of 1-255 of [a-zA-Z0-9-_:. ], values up to 255.
-    for (const [k, v] of Object.entries((arg.metadata ?? {}) as Record<string, string>)) {
-      if (!/^[a-zA-Z0-9-_:. ]{1,255}$/.test(k)) throw invalid('metadata', arg.metadata, `Additional properties are not allowed ('${k}' was unexpected)`);
-      if (v.length > 255) throw invalid(`metadata/${k}`, v, `'${v}' is too long`);
-    }
     const s = await loadServer(d, req, `${S}create_image`);
     const imageId = await d.servers.createImage(callerOf(req.ctx), s.id, arg.name, arg.metadata ?? {});
     req.reply.code(202);
@@ -176,15 +132,7 @@ const ACTIONS: Record<string, Handler> = {
   },
   async createBackup(d, req, arg) {
     const mv = mvCheck(req);
-    // NOTE: Nova's create_backup schema: name, backup_type, rotation (>= 0) required; metadata optional.
-    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('createBackup', arg, `${JSON.stringify(arg)} is not of type 'object'`);
-    for (const k of Object.keys(arg)) if (!['name', 'backup_type', 'rotation', 'metadata'].includes(k)) throw invalid('createBackup', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    for (const k of ['name', 'backup_type', 'rotation']) if (arg[k] === undefined) throw invalid('createBackup', arg, `'${k}' is a required property`);
-    if (typeof arg.name !== 'string' || !arg.name.trim() || arg.name.length > 255) throw invalid('name', arg.name, 'is not valid');
-    if (typeof arg.backup_type !== 'string') throw invalid('backup_type', arg.backup_type, `${JSON.stringify(arg.backup_type)} is not of type 'string'`);
-    const rotation = typeof arg.rotation === 'string' && /^\d+$/.test(arg.rotation) ? Number(arg.rotation) : arg.rotation;
-    if (typeof rotation !== 'number' || !Number.isInteger(rotation) || rotation < 0) throw invalid('rotation', arg.rotation, 'is not valid');
-    if (arg.metadata !== undefined && (typeof arg.metadata !== 'object' || arg.metadata === null || Object.values(arg.metadata).some((v) => typeof v !== 'string'))) throw invalid('metadata', arg.metadata, 'is not valid');
+    const rotation = asInt(arg.rotation);
     const s = await loadServer(d, req, 'os_compute_api:os-create-backup');
     const imageId = await d.servers.createBackup(callerOf(req.ctx), s.id, { name: arg.name, backupType: arg.backup_type, rotation, metadata: arg.metadata ?? {} });
     req.reply.code(202);
@@ -193,20 +141,17 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async 'os-getConsoleOutput'(d, req, arg) {
-    if (arg !== null && arg !== undefined && typeof arg !== 'object') throw invalid('os-getConsoleOutput', arg, "is not of type 'object'");
     let length: number | undefined;
     const raw = arg?.length;
     if (raw !== undefined && raw !== null) {
-      const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw invalid('length', raw, 'is not valid');
+      const n = asInt(raw);
       length = n === -1 ? undefined : n;
     }
     const s = await loadServer(d, req, 'os_compute_api:os-console-output');
     return { output: await d.consoleOutput(s, length) };
   },
   async 'os-getVNCConsole'(d, req, arg) {
-    const type = arg?.type;
-    if (type !== 'novnc' && type !== 'xvpvnc') throw invalid('type', type, "is not one of ['novnc', 'xvpvnc']");
+    const type = arg.type;
     const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
     if (!s.host || s.vm_state !== 'active') throw new Conflict(`Instance ${s.id} is not ready`);
     const url = await consoleUrl(d, s.id, 'vnc', type);
@@ -228,11 +173,8 @@ const ACTIONS: Record<string, Handler> = {
   },
   async addFloatingIp(d, req, arg) {
     if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
-    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('addFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
-    for (const k of Object.keys(arg)) if (k !== 'address' && k !== 'fixed_address') throw invalid('addFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (arg.address === undefined) throw invalid('addFloatingIp', arg, "'address' is a required property");
     for (const k of ['address', 'fixed_address']) {
-      if (arg[k] !== undefined && (typeof arg[k] !== 'string' || !isIp(arg[k]))) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
+      if (arg[k] !== undefined && !isIp(arg[k])) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
     }
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:add');
     await d.floatingIps.addToServer(callerOf(req.ctx), s.id, arg.address, arg.fixed_address);
@@ -241,17 +183,13 @@ const ACTIONS: Record<string, Handler> = {
   },
   async removeFloatingIp(d, req, arg) {
     if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
-    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('removeFloatingIp', arg, `${JSON.stringify(arg)} is not of type 'object'`);
-    for (const k of Object.keys(arg)) if (k !== 'address') throw invalid('removeFloatingIp', arg, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (arg.address === undefined) throw invalid('removeFloatingIp', arg, "'address' is a required property");
-    if (typeof arg.address !== 'string' || !isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
+    if (!isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
     await d.floatingIps.removeFromServer(callerOf(req.ctx), s.id, arg.address);
     req.reply.code(202);
     return undefined;
   },
   async restore(d, req, arg) {
-    nullBody('restore', arg);
     const s = await loadServer(d, req, 'os_compute_api:os-deferred-delete:restore');
     await d.servers.act(callerOf(req.ctx), s.id, 'restore');
     req.reply.code(202);
@@ -276,8 +214,9 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'POST', url: '/v2.1/servers/:server_id/action',
-      schema: { params: ServerParams, body: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 1 }) },
+      schema: { params: ServerParams, body: ServerAction.loosest },
       handler: async (req) => {
+        ServerAction.check(mvCheck(req), req.body);
         const [name, arg] = Object.entries(req.body as Record<string, unknown>)[0]!;
         const h = ACTIONS[name];
         if (!h) throw new NotFound(`There is no such action: ${name}`);
@@ -286,7 +225,7 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
     },
     {
       method: 'POST', url: '/v2.1/servers/:server_id/remote-consoles',
-      schema: { params: ServerParams, body: Type.Object({ remote_console: Type.Object({ protocol: Type.String(), type: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }) },
+      schema: { params: ServerParams, body: RemoteConsoleCreate },
       handler: async (req) => {
         const mv = mvCheck(req);
         if (!mv('2.6')) throw new NotFound('The resource could not be found.');

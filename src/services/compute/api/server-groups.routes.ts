@@ -1,10 +1,12 @@
 // /os-server-groups: policies (list) before 2.64, policy + rules from 2.64.
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ServerGroup } from '../domain/server-groups.service.js';
 import { MV } from '../microversions.js';
-import { bool, intParam, invalidInput, mv, queryInt, queryStr, requireObject } from './common.js';
+import { bool, mv, queryInt, queryStr } from './common.js';
+import { ServerGroupCreate } from './server-groups.schema.js';
+import { asInt } from './schemas.js';
 
 function groupView(req: ApiRequest, g: ServerGroup) {
   const out: Record<string, unknown> = { id: g.id, name: g.name };
@@ -32,41 +34,31 @@ export function serverGroupRoutes(d: ComputeDomain): RouteSpec[] {
         return { server_groups: groups.map((g) => groupView(req, g)) };
       },
     },
-    {
-      method: 'POST', url: '/v2.1/os-server-groups',
+    route({
+      method: 'POST', url: '/v2.1/os-server-groups', schema: { body: ServerGroupCreate.loosest },
       handler: async (req) => {
         const pid = req.ctx.projectId ?? '';
         req.ctx.authorize('os_compute_api:os-server-groups:create', { project_id: pid, user_id: req.ctx.userId });
-        const b = requireObject(req.body, 'server_group');
+        ServerGroupCreate.check((v) => mv(req, v), req.body);
+        const b = req.body.server_group;
         const v264 = mv(req, MV.serverGroupPolicy);
-        const allowed = v264 ? ['name', 'policy', 'rules'] : ['name', 'policies'];
-        for (const k of Object.keys(b)) if (!allowed.includes(k)) throw new BadRequest(`Invalid input for field/attribute server_group. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('${k}' was unexpected)`);
-        const required = v264 ? ['name', 'policy'] : ['name', 'policies'];
-        for (const k of required) if (b[k] === undefined) throw new BadRequest(`Invalid input for field/attribute server_group. Value: ${JSON.stringify(b)}. '${k}' is a required property`);
         const name = b.name;
-        if (typeof name !== 'string' || name.length < 1 || name.length > 255 || name.trim() !== name) throw invalidInput('name', name, `${JSON.stringify(name)} is not a valid name`);
-        const known = mv(req, '2.15') ? ['anti-affinity', 'affinity', 'soft-anti-affinity', 'soft-affinity'] : ['anti-affinity', 'affinity'];
         let policy: string;
         let rules: { max_server_per_host?: number } | undefined;
         if (v264) {
-          if (typeof b.policy !== 'string' || !known.includes(b.policy)) throw invalidInput('policy', b.policy, `'${String(b.policy)}' is not one of ${JSON.stringify(known)}`);
-          policy = b.policy;
+          policy = b.policy!;
           if (b.rules !== undefined) {
-            const r = requireObject(b, 'rules');
-            for (const k of Object.keys(r)) if (k !== 'max_server_per_host') throw new BadRequest(`Invalid input for field/attribute rules. Value: ${JSON.stringify(r)}. Additional properties are not allowed ('${k}' was unexpected)`);
+            const r = b.rules;
             if (Object.keys(r).length && policy !== 'anti-affinity') throw new BadRequest('Only anti-affinity policy supports rules.');
-            rules = r.max_server_per_host === undefined ? {} : { max_server_per_host: intParam(r.max_server_per_host, 'max_server_per_host', 1) };
+            rules = r.max_server_per_host === undefined ? {} : { max_server_per_host: asInt(r.max_server_per_host) };
           }
         } else {
-          const ps = b.policies;
-          if (!Array.isArray(ps) || ps.length !== 1) throw invalidInput('policies', ps, `${JSON.stringify(ps)} is not valid under any of the given schemas`);
-          if (typeof ps[0] !== 'string' || !known.includes(ps[0])) throw invalidInput('policies', ps, `'${String(ps[0])}' is not one of ${JSON.stringify(known)}`);
-          policy = ps[0];
+          policy = b.policies![0]!;
         }
         const g = await sg.create({ projectId: pid, userId: req.ctx.userId ?? '', name, policy, rules });
         return { server_group: groupView(req, g) };
       },
-    },
+    }),
     {
       method: 'GET', url: '/v2.1/os-server-groups/:id',
       handler: async (req) => {

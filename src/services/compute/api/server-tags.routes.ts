@@ -1,9 +1,10 @@
 // /servers/{id}/tags (server-tags.inc, microversion 2.26).
 import { Type } from '@sinclair/typebox';
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
+import { TagsBody } from './server-tags.schema.js';
 import { mv } from './common.js';
 import { checkTags, loadServer } from './servers.routes.js';
 
@@ -23,16 +24,14 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
   };
   return [
     { method: 'GET', url: '/v2.1/servers/:server_id/tags', schema: { params: Params }, handler: async (req) => ({ tags: await d.serverTags.list((await load(req, `${T}index`)).id) }) },
-    {
-      method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params },
+    route({
+      method: 'PUT', url: '/v2.1/servers/:server_id/tags', schema: { params: Params, body: TagsBody },
       handler: async (req) => {
-        const body = req.body as any;
-        if (typeof body !== 'object' || body === null || !('tags' in body)) throw new BadRequest("Invalid input for field/attribute tags. 'tags' is a required property");
-        const tags = checkTags(body.tags);
+        const tags = req.body.tags;
         const s = await load(req, `${T}update_all`, true);
         return { tags: await d.serverTags.replace(s.id, tags) };
       },
-    },
+    }),
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id/tags', status: 204, schema: { params: Params },
       handler: async (req) => { const s = await load(req, `${T}delete_all`, true); await d.serverTags.replace(s.id, []); },
@@ -45,7 +44,7 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
       },
     },
     {
-      method: 'PUT', url: '/v2.1/servers/:server_id/tags/:tag', schema: { params: TagParams },
+      method: 'PUT', url: '/v2.1/servers/:server_id/tags/:tag', schema: { params: TagParams }, rawBody: 'none',
       handler: async (req) => {
         const tag = String(req.params.tag);
         checkTags([tag]);

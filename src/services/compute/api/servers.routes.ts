@@ -6,6 +6,8 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
+import { asBool, asInt } from './schemas.js';
+import { ServerCreate, ServerUpdate } from './servers.schema.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 import { trueFalse as bool, invalidInput as invalid, mvCheck } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
@@ -41,112 +43,51 @@ export async function loadServer(d: ComputeDomain, req: ApiRequest, policy: stri
   return s;
 }
 
-const CREATE_KEYS_BASE = ['name', 'imageRef', 'flavorRef', 'adminPass', 'metadata', 'networks', 'OS-DCF:diskConfig', 'accessIPv4', 'accessIPv6',
-  'key_name', 'availability_zone', 'block_device_mapping', 'block_device_mapping_v2', 'config_drive', 'min_count', 'max_count',
-  'return_reservation_id', 'security_groups', 'user_data'];
-
-function checkName(value: unknown, field = 'name'): string {
-  if (typeof value !== 'string') throw invalid(field, value, `${JSON.stringify(value)} is not of type 'string'`);
-  if (value.length > 255) throw invalid(field, value, `'${value}' is too long`);
-  if (value.trim().length === 0) throw invalid(field, value, `'${value}' does not match '^(?! )[\\S ]*(?<! )$'`);
-  return value;
-}
-
-function checkMetadata(value: unknown, field = 'metadata'): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'object'`);
-  for (const [k, v] of Object.entries(value)) {
-    if (k.length < 1 || k.length > 255) throw invalid(field, value, `'${k}' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'`);
-    if (typeof v !== 'string') throw invalid(field, value, `${JSON.stringify(v)} is not of type 'string'`);
-    if (v.length > 255) throw invalid(field, value, `'${v}' is too long`);
-  }
-  return value as Record<string, string>;
-}
-
-function checkCount(value: unknown, field: string): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'integer', 'string'`);
-  if (n < 1) throw invalid(field, value, `${n} is less than the minimum of 1`);
-  return n;
-}
-
 /** Nova's create schema, per microversion: unknown attributes are a 400. */
 export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): CreateServerInput {
+  ServerCreate.check(mv, req.body);
   const body = req.body as Record<string, any>;
   const server = body.server as Record<string, any>;
-  const allowed = new Set(CREATE_KEYS_BASE);
-  if (!mv('2.57')) allowed.add('personality');
-  if (mv('2.19')) allowed.add('description');
-  if (mv('2.52')) allowed.add('tags');
-  if (mv('2.63')) allowed.add('trusted_image_certificates');
-  if (mv('2.74')) { allowed.add('host'); allowed.add('hypervisor_hostname'); }
-  if (mv('2.90')) allowed.add('hostname');
-  for (const k of Object.keys(server)) {
-    if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(server)}. Additional properties are not allowed ('${k}' was unexpected)`);
-  }
-  for (const k of Object.keys(body)) {
-    if (k !== 'server' && k !== 'os:scheduler_hints' && k !== 'OS-SCH-HNT:scheduler_hints') {
-      throw new BadRequest(`Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`);
-    }
-  }
-  if (server.name === undefined) throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'name' is a required property");
-  if (server.flavorRef === undefined) throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'flavorRef' is a required property");
-  const out: CreateServerInput = { name: checkName(server.name), flavorRef: String(server.flavorRef) };
-  if (typeof server.flavorRef !== 'string' && typeof server.flavorRef !== 'number') throw invalid('flavorRef', server.flavorRef, 'is not of type string');
-  if (String(server.flavorRef).length === 0) throw invalid('flavorRef', server.flavorRef, "'' is too short");
+  const out: CreateServerInput = { name: server.name, flavorRef: String(server.flavorRef) };
   if (server.imageRef !== undefined && server.imageRef !== null && server.imageRef !== '') {
-    if (typeof server.imageRef !== 'string') throw invalid('imageRef', server.imageRef, `${JSON.stringify(server.imageRef)} is not of type 'string'`);
     if (!UUID_RE.test(server.imageRef.replace(/\/+$/, '').split('/').pop()!)) throw invalid('imageRef', server.imageRef, `'${server.imageRef}' is not a 'uuid'`);
     out.imageRef = server.imageRef;
   }
   if (server.description !== undefined) {
-    if (server.description !== null && (typeof server.description !== 'string' || server.description.length > 255)) throw invalid('description', server.description, 'is not valid');
     out.description = server.description;
   }
-  if (server.metadata !== undefined) out.metadata = checkMetadata(server.metadata);
+  if (server.metadata !== undefined) out.metadata = server.metadata;
   if (server.key_name !== undefined && server.key_name !== null) {
-    if (typeof server.key_name !== 'string' || server.key_name.length === 0) throw invalid('key_name', server.key_name, 'is not valid');
     out.key_name = server.key_name;
   }
   if (server.user_data !== undefined && server.user_data !== null) {
-    if (typeof server.user_data !== 'string') throw invalid('user_data', server.user_data, `is not of type 'string'`);
     out.user_data = server.user_data;
   }
   if (server.availability_zone !== undefined && server.availability_zone !== null) {
-    if (typeof server.availability_zone !== 'string' || server.availability_zone.length === 0 || server.availability_zone.length > 255) throw invalid('availability_zone', server.availability_zone, 'is not valid');
     out.availability_zone = server.availability_zone;
   }
-  if (server.min_count !== undefined) out.min_count = checkCount(server.min_count, 'min_count');
-  if (server.max_count !== undefined) out.max_count = checkCount(server.max_count, 'max_count');
-  if (server.return_reservation_id !== undefined) out.return_reservation_id = bool(server.return_reservation_id, 'return_reservation_id');
+  if (server.min_count !== undefined) out.min_count = asInt(server.min_count);
+  if (server.max_count !== undefined) out.max_count = asInt(server.max_count);
+  if (server.return_reservation_id !== undefined) out.return_reservation_id = asBool(server.return_reservation_id);
   if (server.networks !== undefined) {
     const n = server.networks;
     if (n === 'auto' || n === 'none') out.networks = n;
     else if (Array.isArray(n)) {
       for (const x of n) {
-        if (typeof x !== 'object' || x === null) throw invalid('networks', n, 'is not valid');
-        for (const k of Object.keys(x)) if (!['uuid', 'port', 'fixed_ip', 'tag'].includes(k)) throw invalid('networks', n, `Additional properties are not allowed ('${k}' was unexpected)`);
         if (x.uuid !== undefined && !UUID_RE.test(String(x.uuid))) throw new BadRequest(`Bad networks format: network uuid is not in proper format (${x.uuid})`);
-        if (x.port !== undefined && x.port !== null && !UUID_RE.test(String(x.port))) throw invalid('port', x.port, `'${x.port}' is not a 'uuid'`);
         if (x.fixed_ip !== undefined && !/^[\d.]+$|:/.test(String(x.fixed_ip))) throw new BadRequest(`Invalid fixed IP address (${x.fixed_ip})`);
       }
       out.networks = n;
-    } else throw invalid('networks', n, `${JSON.stringify(n)} is not valid under any of the given schemas`);
-  } else if (mv('2.37')) {
-    throw new BadRequest("Invalid input for field/attribute server. Value: " + JSON.stringify(server) + ". 'networks' is a required property");
+    }
   }
   if (server.security_groups !== undefined) {
-    if (!Array.isArray(server.security_groups) || server.security_groups.some((g: any) => typeof g !== 'object' || g === null || typeof g.name !== 'string')) {
-      throw invalid('security_groups', server.security_groups, 'is not valid');
-    }
     out.security_groups = server.security_groups.map((g: any) => ({ name: g.name }));
   }
-  if (server.config_drive !== undefined) out.config_drive = bool(server.config_drive, 'config_drive');
+  if (server.config_drive !== undefined) out.config_drive = asBool(server.config_drive);
   if (server.block_device_mapping_v2 !== undefined) {
-    if (!Array.isArray(server.block_device_mapping_v2)) throw invalid('block_device_mapping_v2', server.block_device_mapping_v2, 'is not of type array');
     out.block_device_mapping_v2 = server.block_device_mapping_v2;
   }
   if (server['OS-DCF:diskConfig'] !== undefined) {
-    if (!['AUTO', 'MANUAL'].includes(server['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', server['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
     out['OS-DCF:diskConfig'] = server['OS-DCF:diskConfig'];
   }
   for (const k of ['accessIPv4', 'accessIPv6'] as const) {
@@ -157,10 +98,9 @@ export function parseCreate(req: ApiRequest, mv: (v: string) => boolean): Create
     out[k] = v6 ?? server[k];
   }
   if (server.adminPass !== undefined) {
-    if (typeof server.adminPass !== 'string') throw invalid('adminPass', server.adminPass, "is not of type 'string'");
     out.adminPass = server.adminPass;
   }
-  if (server.tags !== undefined) out.tags = checkTags(server.tags);
+  if (server.tags !== undefined) out.tags = server.tags;
   if (server.trusted_image_certificates !== undefined) out.trusted_image_certificates = server.trusted_image_certificates;
   if (server.host !== undefined) out.host = server.host;
   if (server.hostname !== undefined) out.hostname = server.hostname;
@@ -314,7 +254,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
     { method: 'GET', url: '/v2.1/servers/detail', handler: (req) => listServers(d, req, true) },
     {
       method: 'POST', url: '/v2.1/servers', status: 202,
-      schema: { body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) },
+      schema: { body: ServerCreate.loosest },
       handler: async (req) => {
         const mv = mvCheck(req);
         const caller = callerOf(req.ctx);
@@ -339,16 +279,12 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       handler: async (req) => ({ server: await showServer(d, req, await loadServer(d, req, `${P}show`)) }),
     },
     {
-      method: 'PUT', url: '/v2.1/servers/:server_id', schema: { params: ServerParams, body: Type.Object({ server: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }) },
+      method: 'PUT', url: '/v2.1/servers/:server_id', schema: { params: ServerParams, body: ServerUpdate.loosest },
       handler: async (req) => {
         const mv = mvCheck(req);
+        ServerUpdate.check(mv, req.body);
         const body = req.body.server as Record<string, any>;
-        const allowed = new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv('2.19') ? ['description'] : []), ...(mv('2.90') ? ['hostname'] : [])]);
-        for (const k of Object.keys(body)) if (!allowed.has(k)) throw new BadRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${k}' was unexpected)`);
-        if (body.name !== undefined) checkName(body.name);
-        if (body.description !== undefined && body.description !== null && (typeof body.description !== 'string' || body.description.length > 255)) throw invalid('description', body.description, 'is not valid');
         const s = await loadServer(d, req, `${P}update`);
-        if (body['OS-DCF:diskConfig'] !== undefined && !['AUTO', 'MANUAL'].includes(body['OS-DCF:diskConfig'])) throw invalid('OS-DCF:diskConfig', body['OS-DCF:diskConfig'], "is not one of ['AUTO', 'MANUAL']");
         let v6 = body.accessIPv6;
         if (typeof v6 === 'string' && v6 !== '') { v6 = canonicalIpv6(v6); if (!v6) throw invalid('accessIPv6', body.accessIPv6, "is not a 'ipv6'"); }
         if (body.accessIPv4 !== undefined && body.accessIPv4 !== '' && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(String(body.accessIPv4))) throw invalid('accessIPv4', body.accessIPv4, "is not a 'ipv4'");
