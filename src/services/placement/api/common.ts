@@ -5,7 +5,6 @@ import { ErrorCode } from '../faults.js';
 import { parse } from '../../../core/microversion/microversion.js';
 import { atLeast, MIN_VERSION, MV, type Microversion } from '../microversions.js';
 import { badRequest, isUuid, normUuid, notFound } from '../domain/common.js';
-import type { ProviderRecord } from '../store/placement.store.js';
 
 export const PLACEMENT_PATH = '/placement';
 
@@ -26,20 +25,6 @@ export function requireVersion(req: ApiRequest, feature: Gate): void {
 export const ownTarget = (req: ApiRequest) => ({ project_id: req.ctx.projectId, user_id: req.ctx.userId });
 
 export function providerUrl(uuid: string): string { return `${PLACEMENT_PATH}/resource_providers/${uuid}`; }
-
-export function providerView(req: ApiRequest, p: ProviderRecord): Record<string, unknown> {
-  const url = providerUrl(p.uuid);
-  const rels = ['inventories', 'usages'];
-  if (has(req, 'aggregates')) rels.push('aggregates');
-  if (has(req, 'traits')) rels.push('traits');
-  if (has(req, 'allocationsLink')) rels.push('allocations');
-  const out: Record<string, unknown> = {
-    generation: p.generation, uuid: p.uuid, name: p.name,
-    links: [{ rel: 'self', href: url }, ...rels.map((rel) => ({ rel, href: `${url}/${rel}` }))],
-  };
-  if (has(req, 'nested')) { out.parent_provider_uuid = p.parent_uuid; out.root_provider_uuid = p.root_uuid; }
-  return out;
-}
 
 /** Placement validates query strings too: an unknown parameter is a 400. */
 export function checkQuery(query: Record<string, unknown>, allowed: (key: string) => boolean): void {

@@ -5,6 +5,7 @@ import { MAX_INT, notFound } from '../domain/common.js';
 import type { InventoryRecord } from '../store/placement.store.js';
 import { has, ownTarget, providerUrl, requireVersion } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
+import { inventoryView } from './views.js';
 
 const FIELDS = {
   total: Type.Integer({ minimum: 1, maximum: MAX_INT }),
@@ -16,10 +17,6 @@ const FIELDS = {
 };
 const GENERATION = Type.Integer();
 const RC = Type.String({ pattern: '^[A-Z0-9_]+$', maxLength: 255 });
-
-const inventoryView = (i: InventoryRecord) => ({
-  allocation_ratio: i.allocation_ratio, max_unit: i.max_unit, min_unit: i.min_unit, reserved: i.reserved, step_size: i.step_size, total: i.total,
-});
 
 const mvOpts = (req: ApiRequest) => ({ reservedMayEqualTotal: has(req, 'reservedEqualsTotal') });
 

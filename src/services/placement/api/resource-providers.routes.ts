@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { PlacementDomain } from '../domain/placement-domain.js';
 import { badRequest, isUuid, normUuid } from '../domain/common.js';
-import { checkQuery, has, many, ownTarget, parseMemberOf, parseRequired, parseResources, providerUrl, providerView, single } from './common.js';
+import { checkQuery, has, many, ownTarget, parseMemberOf, parseRequired, parseResources, providerUrl, single } from './common.js';
+import { providerView } from './views.js';
 
 export const UUID = Type.String({ pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$' });
 const NAME = Type.String({ minLength: 1, maxLength: 200 });
