@@ -37,7 +37,7 @@ export class ImageModule implements ServiceModule<ImageFacade> {
   private readonly pending = new Set<Promise<void>>();
 
   private constructor(private readonly ctx: ServiceContext, quotas: ImageQuotas) {
-    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db));
+    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db), ctx.config.imageImportFiltering);
     this.rules = compileRules({ ...imagePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }
