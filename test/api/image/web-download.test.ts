@@ -180,6 +180,20 @@ describe('web-download import', () => {
     assert.equal((await demo.get(`/v2/images/${image.id}`)).body.status, 'queued');
   });
 
+  test('copy-image (one store: nothing to copy to) is not an enabled method: 400 as Glance answers a method it does not offer, image untouched', async () => {
+    const image = await newImage(admin);
+    await admin.put(`/v2/images/${image.id}/file`, 'bytes', { 'Content-Type': 'application/octet-stream' });
+    for (const body of [{ method: { name: 'copy-image' } }, { method: { name: 'copy-image' }, stores: ['file'] }, { method: { name: 'copy-image' }, all_stores: true }]) {
+      const r = await admin.post(`/v2/images/${image.id}/import`, body);
+      assert.equal(r.status, 400);
+      assert.equal(r.body.message, said("Unknown import method name 'copy-image'."));
+    }
+    const shown = (await admin.get(`/v2/images/${image.id}`)).body;
+    assert.equal(shown.status, 'active');
+    assert.equal(shown.os_glance_importing_to_stores, undefined);
+    assert.deepEqual((await admin.get(`/v2/images/${image.id}/tasks`)).body.tasks, []);
+  });
+
   test('another project cannot import into an image it does not own', async () => {
     const alt = await clientAs(cloud, 'image', 'alt_demo');
     const image = await newImage();
