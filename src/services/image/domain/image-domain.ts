@@ -17,7 +17,7 @@ export class ImageDomain {
 
   constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas, metadefTables: MetadefTables, importFilters?: Partial<ImportFilters>) {
     this.images = new ImagesService(tables, files, quotas, { ...DEFAULT_IMPORT_FILTERS, ...importFilters });
-    this.tasks = new TasksService(tables);
+    this.tasks = new TasksService(tables, this.images);
     this.members = new MembersService(tables);
     this.metadefs = new MetadefsService(metadefTables);
   }

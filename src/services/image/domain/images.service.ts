@@ -349,6 +349,21 @@ export class ImagesService {
     return id;
   }
 
+  /**
+   * The old 'import' task (POST /v2/tasks): a URL's bytes into a queued image as an upload
+   * (saving, then active with checksums); only URLs the operator's filters allow, redirects too.
+   */
+  async uploadFrom(image: ImageRecord, uri: string): Promise<void> {
+    if (!validateImportUri(uri, this.importFilters)) throw new Error(`URI does not pass filtering: ${uri}`);
+    await this.upload(image, await openWebSource(uri, (u) => validateImportUri(u, this.importFilters)));
+  }
+
+  /** Removes an image and its bytes, if it is still there (a failed task's revert). */
+  async deleteQuietly(id: string): Promise<void> {
+    await this.t.delete(id);
+    await this.files.remove(id);
+  }
+
   /** GET /v2/images/{id}/tasks. */
   tasks(image: ImageRecord) { return this.t.tasksOf(image.id); }
 
