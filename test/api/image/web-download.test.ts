@@ -232,4 +232,21 @@ describe('web-download filters and quota', () => {
       assert.equal((await c.get(`/v2/images/${image.id}/tasks`)).body.tasks[0].status, 'failure');
     } finally { await q.stop(); }
   });
+
+  test('image_count_uploading: an import while another image is staged fails with the quota\'s message, image back in queued', async () => {
+    const q = await startTestCloud({ services: ['identity', 'image'], imageQuotas: { imageCountUploading: 1 }, imageImportFiltering: { allowedPorts: [port] } });
+    try {
+      const c = await clientAs(q, 'image', 'demo');
+      const create = async () => (await c.post('/v2/images', { name: 'web', disk_format: 'raw', container_format: 'bare' })).body;
+      const staged = await create();
+      assert.equal((await c.put(`/v2/images/${staged.id}/stage`, 'x', { 'Content-Type': 'application/octet-stream' })).status, 204);
+      const image = await create();
+      assert.equal((await c.post(`/v2/images/${image.id}/import`, { method: { name: 'web-download', uri: `http://127.0.0.1:${port}/chunked` } })).status, 202);
+      const shown = await settled(image.id, c);
+      assert.equal(shown.status, 'queued');
+      const [task] = (await c.get(`/v2/images/${image.id}/tasks`)).body.tasks;
+      assert.equal(task.status, 'failure');
+      assert.match(task.message, /is over a limit for \[Resource image_count_uploading is over limit of 1 due to current usage 2 and delta 0\]/);
+    } finally { await q.stop(); }
+  });
 });

@@ -13,6 +13,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, im
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 import { DEFAULT_IMPORT_FILTERS, validateImportUri, type ImportFilters } from './import-filter.js';
 import { openWebSource } from '../store/web-source.js';
+import { taskExpiry as expiry, taskTime } from './task-times.js';
 
 export interface ImageQuotas {
   /** Images a project may own (-1: no limit), as unified limits' image_count_total. */
@@ -68,8 +69,6 @@ export type ImportMethod = typeof IMPORT_METHODS[number];
 export interface ImportRequest { method: ImportMethod; uri?: string; allStoresMustSucceed?: boolean; body: Record<string, unknown> }
 const IMPORTING_KEY = 'os_glance_importing_to_stores';
 const FAILED_KEY = 'os_glance_failed_import';
-/** Glance's [task] task_time_to_live: 48 hours after a task ends. */
-const TASK_TTL_MS = 48 * 3600 * 1000;
 
 /** Glance's RequestDeserializer._validate_import_body, word for word. */
 export function parseImportRequest(raw: unknown): ImportRequest {
@@ -86,9 +85,6 @@ export function parseImportRequest(raw: unknown): ImportRequest {
 }
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-/** Task times as Glance's DB rows serialize them (microseconds, no zone). */
-const expiry = () => new Date(Date.now() + TASK_TTL_MS).toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(6, '0')}`);
-const taskTime = () => new Date().toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(6, '0')}`);
 
 export class ImagesService {
   constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas,
@@ -335,7 +331,7 @@ export class ImagesService {
       const ts = taskTime();
       await this.t.updateTask(task, result.ok
         ? { status: 'success', result: { image_id: image.id }, message: `Copied ${Math.floor(result.size / 1048576)} MiB`, updated_at: ts, expires_at: expiry() }
-        : { status: 'failure', result: null, message: 'Task failed due to Internal Error', updated_at: ts, expires_at: expiry() });
+        : { status: 'failure', result: null, message: result.message ?? 'Task failed due to Internal Error', updated_at: ts, expires_at: expiry() });
     };
   }
 
@@ -368,7 +364,7 @@ export class ImagesService {
   tasks(image: ImageRecord) { return this.t.tasksOf(image.id); }
 
   /** The import itself: staged bytes hashed into place, active; back to queued on failure. */
-  private async runImport(image: ImageRecord): Promise<{ ok: boolean; size: number }> {
+  private async runImport(image: ImageRecord): Promise<{ ok: boolean; size: number; message?: string }> {
     try {
       const w = await this.files.importStaged(image.id);
       return { ok: await this.activate(image, w), size: w.size };
@@ -383,7 +379,14 @@ export class ImagesService {
    * image_size_total leaves), then active; a refused redirect, an error status, an unreachable
    * host, a short body or too many bytes put the image back to queued.
    */
-  private async runWebDownload(image: ImageRecord, uri: string): Promise<{ ok: boolean; size: number }> {
+  private async runWebDownload(image: ImageRecord, uri: string): Promise<{ ok: boolean; size: number; message?: string }> {
+    // NOTE: as Glance's assert_quota once the image is importing (it counts itself, delta 0): the
+    // task fails with the quota's message.
+    const u = image.owner && this.quotas.imageCountUploading >= 0 ? await this.t.usage(image.owner) : undefined;
+    if (u && u.uploading > this.quotas.imageCountUploading) {
+      await this.failImport(image);
+      return { ok: false, size: 0, message: overLimit(image.owner!, 'image_count_uploading', this.quotas.imageCountUploading, u.uploading, 0).message };
+    }
     try {
       const res = await openWebSource(uri, (u) => validateImportUri(u, this.importFilters));
       const w = await this.files.write(image.id, res, this.sizeLimit(image.owner, await this.usageBytes(image.owner)));

@@ -5,11 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { ImageTables, TaskRecord } from '../store/tables.js';
 import type { Caller, ImagesService } from './images.service.js';
 import { BadRequest, Forbidden, NotFound } from './errors.js';
+import { taskExpiry, taskTime } from './task-times.js';
 
-/** Glance's [task] task_time_to_live: 48 hours after a task ends. */
-const TASK_TTL_MS = 48 * 3600 * 1000;
-/** Task times as Glance's DB rows keep them (microseconds, no zone). */
-const dbTime = (ms = Date.now()) => new Date(ms).toISOString().replace(/\.(\d+)Z$/, (_m, f: string) => `.${f.padEnd(6, '0')}`);
 const TASK_TYPES = ['import', 'api_image_import'];
 
 /** A task failed with this message is Glance's ImportTaskError (its message becomes the task's). */
@@ -37,7 +34,7 @@ export class TasksService {
       throw new BadRequest(`Provided object does not match schema 'task': ${JSON.stringify(body.input)} is not of type 'null', 'object'`);
     }
     const input = (body.input ?? {}) as Record<string, unknown>;
-    const ts = dbTime();
+    const ts = taskTime();
     const task: TaskRecord = {
       id: randomUUID(), image_id: typeof input.image_id === 'string' ? input.image_id : null, type: body.type, status: 'pending',
       owner: caller.projectId ?? null, user_id: caller.userId ?? null, request_id: requestId,
@@ -49,8 +46,8 @@ export class TasksService {
 
   /** Runs a created task: 'import' (Glance's base_import flow) makes an image from a URL's bytes. */
   private async run(caller: Caller, task: TaskRecord): Promise<void> {
-    await this.t.updateTask(task.id, { status: 'processing', updated_at: dbTime() });
-    const fail = (message: string) => this.t.updateTask(task.id, { status: 'failure', message, updated_at: dbTime(), expires_at: dbTime(Date.now() + TASK_TTL_MS) });
+    await this.t.updateTask(task.id, { status: 'processing', updated_at: taskTime() });
+    const fail = (message: string) => this.t.updateTask(task.id, { status: 'failure', message, updated_at: taskTime(), expires_at: taskExpiry() });
     const input = (task.input ?? {}) as Record<string, unknown>;
     let imageId: string | undefined;
     try {
@@ -58,7 +55,7 @@ export class TasksService {
       const image = await this.images.create(caller, (input.image_properties ?? {}) as Record<string, unknown>);
       imageId = image.id;
       await this.images.uploadFrom(image, uri);
-      await this.t.updateTask(task.id, { status: 'success', result: { image_id: image.id }, updated_at: dbTime(), expires_at: dbTime(Date.now() + TASK_TTL_MS) });
+      await this.t.updateTask(task.id, { status: 'success', result: { image_id: image.id }, updated_at: taskTime(), expires_at: taskExpiry() });
     } catch (e) {
       // NOTE: as the flow's revert, the image it made goes away.
       if (imageId) await this.images.deleteQuietly(imageId);
