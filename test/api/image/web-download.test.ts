@@ -49,6 +49,15 @@ const newImage = async (c: Client = demo) => (await c.post('/v2/images', { name:
 const webDownload = (id: string, uri?: string, c: Client = demo) =>
   c.post(`/v2/images/${id}/import`, { method: { name: 'web-download', ...(uri === undefined ? {} : { uri }) } });
 
+/** A refused import changed nothing: same status, no import metadata, no task. */
+async function untouched(c: Client, id: string, status: string): Promise<void> {
+  const shown = (await c.get(`/v2/images/${id}`)).body;
+  assert.equal(shown.status, status);
+  assert.equal(shown.os_glance_importing_to_stores, undefined);
+  assert.equal(shown.os_glance_failed_import, undefined);
+  assert.deepEqual((await c.get(`/v2/images/${id}/tasks`)).body.tasks, []);
+}
+
 /** Polls the image until it leaves 'importing'. */
 async function settled(id: string, c: Client = demo): Promise<any> {
   let shown: any;
@@ -115,10 +124,7 @@ describe('web-download import', () => {
     const none = await webDownload(image.id);
     assert.equal(none.status, 400);
     assert.equal(none.body.message, said('URI for web-download does not pass filtering: None'));
-    const shown = (await demo.get(`/v2/images/${image.id}`)).body;
-    assert.equal(shown.status, 'queued');
-    assert.equal(shown.os_glance_failed_import, undefined);
-    assert.deepEqual((await demo.get(`/v2/images/${image.id}/tasks`)).body.tasks, []);
+    await untouched(demo, image.id, 'queued');
     assert.equal(requests, before);
   });
 
@@ -188,10 +194,7 @@ describe('web-download import', () => {
       assert.equal(r.status, 400);
       assert.equal(r.body.message, said("Unknown import method name 'copy-image'."));
     }
-    const shown = (await admin.get(`/v2/images/${image.id}`)).body;
-    assert.equal(shown.status, 'active');
-    assert.equal(shown.os_glance_importing_to_stores, undefined);
-    assert.deepEqual((await admin.get(`/v2/images/${image.id}/tasks`)).body.tasks, []);
+    await untouched(admin, image.id, 'active');
   });
 
   test('another project cannot import into an image it does not own', async () => {
