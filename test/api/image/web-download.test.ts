@@ -18,12 +18,16 @@ let server: Server;
 let port: number;
 let closedPort: number;
 let requests = 0;
+/** Ends the held /slow response (whenever it arrives). */
+let release!: () => void;
+const released = new Promise<void>((r) => { release = r; });
 const BIG = randomBytes(3 * 1024 * 1024 + 17);
 
 before(async () => {
   server = createServer((req, res) => {
     requests++;
     if (req.url === '/image.raw') { res.writeHead(200, { 'Content-Length': String(BIG.length) }); res.end(BIG); return; }
+    if (req.url === '/slow') { res.writeHead(200); res.write('first '); void released.then(() => res.end('last')); return; }
     if (req.url === '/chunked') { res.writeHead(200); res.write('abc'); res.end('def'); return; }
     if (req.url === '/to-image') { res.writeHead(302, { Location: '/image.raw' }); res.end(); return; }
     if (req.url === '/to-elsewhere') { res.writeHead(302, { Location: 'http://127.0.0.1:1/x' }); res.end(); return; }
@@ -102,6 +106,24 @@ describe('web-download import', () => {
     assert.deepEqual(task.input, { image_id: image.id, import_req: { method: { name: 'web-download', uri } }, backend: [null] });
     assert.equal(task.request_id, r.headers.get('x-openstack-request-id'));
     assert.match(task.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+  });
+
+  test('while it runs the image is importing and holds the import lock (os_glance_import_task: the task id); it is dropped at the end', async () => {
+    const image = await newImage();
+    assert.equal((await webDownload(image.id, `http://127.0.0.1:${port}/slow`)).status, 202);
+    const during = (await demo.get(`/v2/images/${image.id}`)).body;
+    assert.equal(during.status, 'importing');
+    const [task] = (await demo.get(`/v2/images/${image.id}/tasks`)).body.tasks;
+    assert.equal(during.os_glance_import_task, task.id);
+    assert.equal(during.os_glance_importing_to_stores, '');
+    const again = await webDownload(image.id, `http://127.0.0.1:${port}/chunked`);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.message, said("Image needs to be in 'queued' state to use 'web-download' method"));
+    release();
+    const shown = await settled(image.id);
+    assert.equal(shown.status, 'active');
+    assert.equal(shown.size, 'first last'.length);
+    assert.equal(shown.os_glance_import_task, undefined);
   });
 
   test('a chunked body and a redirect to an allowed URL both work', async () => {

@@ -69,6 +69,9 @@ export type ImportMethod = typeof IMPORT_METHODS[number];
 export interface ImportRequest { method: ImportMethod; uri?: string; allStoresMustSucceed?: boolean; body: Record<string, unknown> }
 const IMPORTING_KEY = 'os_glance_importing_to_stores';
 const FAILED_KEY = 'os_glance_failed_import';
+const LOCK_KEY = 'os_glance_import_task';
+/** The properties without the import lock (dropped when the import ends, either way). */
+const unlocked = (p: Record<string, string>): Record<string, string> => { const { [LOCK_KEY]: _lock, ...rest } = p; return rest; };
 
 /** Glance's RequestDeserializer._validate_import_body, word for word. */
 export function parseImportRequest(raw: unknown): ImportRequest {
@@ -320,10 +323,12 @@ export class ImagesService {
     if (req.allStoresMustSucceed === false) throw new BadRequest(`All_stores_must_succeed can only be set with enabled_backends ${req.uri ?? 'None'}`);
     if (method === 'web-download' && !validateImportUri(req.uri, this.importFilters)) throw new BadRequest(`URI for web-download does not pass filtering: ${req.uri ?? 'None'}`);
     const from: ImageStatus = method === 'web-download' ? 'queued' : 'uploading';
-    const properties = { ...image.properties, [IMPORTING_KEY]: '', [FAILED_KEY]: '' };
+    // NOTE: the task's id is the image's import lock (os_glance_import_task) until it ends.
+    const task = meta ? randomUUID() : undefined;
+    const properties = { ...image.properties, ...(task ? { [LOCK_KEY]: task } : {}), [IMPORTING_KEY]: '', [FAILED_KEY]: '' };
     if (!(await this.t.transition(image.id, [from], { status: 'importing', properties, updated_at: now() }))) throw badTransition(image.status, 'importing');
     const importing = { ...image, status: 'importing' as const, properties };
-    const task = meta ? await this.newTask(image, req.body, meta) : undefined;
+    if (task && meta) await this.newTask(task, image, req.body, meta);
     return async () => {
       if (task) await this.t.updateTask(task, { status: 'processing', updated_at: taskTime() });
       const result = method === 'web-download' ? await this.runWebDownload(importing, req.uri!) : await this.runImport(importing);
@@ -335,14 +340,12 @@ export class ImagesService {
     };
   }
 
-  private async newTask(image: ImageRecord, body: Record<string, unknown>, meta: { requestId: string; userId?: string; projectId?: string }): Promise<string> {
-    const id = randomUUID();
+  private async newTask(id: string, image: ImageRecord, body: Record<string, unknown>, meta: { requestId: string; userId?: string; projectId?: string }): Promise<void> {
     const ts = taskTime();
     await this.t.insertTask({
       id, image_id: image.id, type: 'api_image_import', status: 'pending', owner: meta.projectId ?? image.owner, user_id: meta.userId ?? null, request_id: meta.requestId,
       input: { image_id: image.id, import_req: body, backend: [null] }, result: null, message: '', created_at: ts, updated_at: ts, expires_at: null,
     });
-    return id;
   }
 
   /**
@@ -403,7 +406,7 @@ export class ImagesService {
   private async activate(image: ImageRecord, w: WrittenFile): Promise<boolean> {
     const virtualSize = await this.virtualSize(image, w.size);
     const current = await this.t.get(image.id);
-    const properties = { ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '' };
+    const properties = unlocked({ ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '' });
     const ok = await this.t.transition(image.id, ['importing'], {
       status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, properties, updated_at: now(),
     });
@@ -414,7 +417,7 @@ export class ImagesService {
   /** Back to queued with the store in the failed list (empty with one store), bytes gone. */
   private async failImport(image: ImageRecord): Promise<void> {
     const current = await this.t.get(image.id);
-    const properties = { ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '', [FAILED_KEY]: '' };
+    const properties = unlocked({ ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '', [FAILED_KEY]: '' });
     await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, properties, updated_at: now() });
     await this.files.remove(image.id);
   }
