@@ -275,3 +275,35 @@ describe('web-download filters and quota', () => {
     } finally { await q.stop(); }
   });
 });
+
+describe('restart', () => {
+  test('a web-download cut short by a restart: queued, lock dropped, failure in the import metadata, its task failed', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'stratus-web-restart-'));
+    try {
+      let c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
+      let cl = await clientAs(c1, 'image', 'demo');
+      const image = (await cl.post('/v2/images', { name: 'cut', disk_format: 'raw', container_format: 'bare' })).body;
+      await c1.stop();
+      // As a crash mid-download leaves it: importing, locked by a processing task.
+      const db = new Database(join(dir, 'stratus.db'));
+      const taskId = '11111111-2222-3333-4444-555555555555';
+      db.prepare("UPDATE glance_images SET status = 'importing', properties = ? WHERE id = ?")
+        .run(JSON.stringify({ os_glance_import_task: taskId, os_glance_importing_to_stores: '', os_glance_failed_import: '' }), image.id);
+      db.prepare(`INSERT INTO glance_tasks (id, image_id, type, status, owner, input, message, created_at, updated_at)
+        VALUES (?, ?, 'api_image_import', 'processing', ?, '{}', '', '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')`).run(taskId, image.id, image.owner);
+      db.close();
+      c1 = await startTestCloud({ services: ['identity', 'image'] }, dir);
+      cl = await clientAs(c1, 'image', 'demo');
+      const shown = (await cl.get(`/v2/images/${image.id}`)).body;
+      assert.equal(shown.status, 'queued');
+      assert.equal(shown.os_glance_import_task, undefined);
+      assert.equal(shown.os_glance_failed_import, '');
+      assert.equal((await cl.get(`/v2/images/${image.id}/tasks`)).body.tasks[0].status, 'failure');
+      await c1.stop();
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});

@@ -439,7 +439,11 @@ export class ImagesService {
         await this.t.transition(r.id, ['importing'], { status: 'uploading', updated_at: now() });
         runLater(await this.startImport({ ...image, status: 'uploading' }, { method: 'glance-direct', body: {} }));
       } else {
-        await this.t.transition(r.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+        // NOTE: a web-download cut short: failed as if its download had failed, its task too.
+        await this.failImport(image);
+        for (const t of await this.t.tasksOf(r.id)) {
+          if (t.status === 'pending' || t.status === 'processing') await this.t.updateTask(t.id, { status: 'failure', message: 'Task failed due to Internal Error', updated_at: taskTime(), expires_at: expiry() });
+        }
       }
     }
   }
