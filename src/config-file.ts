@@ -19,10 +19,14 @@ export function readConfigFile(path: string): ConfigFile {
 }
 
 /** The JSON config file's settings and the type each must have. */
-const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security'> = {
+const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering'> = {
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
   services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
+  imageImportFiltering: 'importFiltering',
 };
+
+/** imageImportFiltering's lists: scheme and host lists of strings, port lists of port numbers. */
+const IMPORT_FILTER_LISTS = ['allowedSchemes', 'disallowedSchemes', 'allowedHosts', 'disallowedHosts', 'allowedPorts', 'disallowedPorts'];
 
 function parseJsonConfig(text: string, path: string): ConfigFile {
   let data: unknown;
@@ -53,7 +57,19 @@ function parseJsonConfig(text: string, path: string): ConfigFile {
       }
       overrides.security = security;
     }
-    if (kind !== 'port' && kind !== 'security') overrides[key] = value;
+    else if (kind === 'importFiltering') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object');
+      const filters: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!IMPORT_FILTER_LISTS.includes(k)) { unknown.push(`${key}.${k}`); continue; }
+        const ports = k.endsWith('Ports');
+        const ok = Array.isArray(v) && v.every((x) => (ports ? Number.isInteger(x) && x >= 1 && x <= 65535 : typeof x === 'string'));
+        if (!ok) throw new ConfigError(`${path}: ${key}.${k} must be a list of ${ports ? 'port numbers' : 'strings'}`);
+        filters[k] = v;
+      }
+      overrides[key] = filters;
+    }
+    if (kind !== 'port' && kind !== 'security' && kind !== 'importFiltering') overrides[key] = value;
   }
   return { overrides: overrides as ConfigOverrides, warnings: unknown.length ? [`${path}: unknown settings ignored: ${unknown.join(', ')}`] : [] };
 }

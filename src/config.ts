@@ -30,6 +30,15 @@ export interface CloudConfig {
   security: SecurityCompliance;
   /** Image quotas as Glance's unified limits (image_count_total, image_size_total MiB ...); none when unset. */
   imageQuotas?: { imageCountTotal?: number; imageSizeTotal?: number; imageStageTotal?: number; imageCountUploading?: number };
+  /**
+   * Which URLs the image web-download import may fetch: Glance's [import_filtering_opts]
+   * (allowed_schemes ...); each list left out keeps Glance's default (http and https, any host,
+   * ports 80 and 443).
+   */
+  imageImportFiltering?: {
+    allowedSchemes?: string[]; disallowedSchemes?: string[]; allowedHosts?: string[]; disallowedHosts?: string[];
+    allowedPorts?: number[]; disallowedPorts?: number[];
+  };
   /** The hypervisor driver compute runs guests on ('fake' keeps them in memory). */
   hypervisor?: 'fake';
   /** How many compute hosts the fake hypervisor pretends to be (default 1). */

@@ -130,7 +130,17 @@ describe('JSON config file', () => {
     ['{"services": "identity"}', /services must be a list/],
     ['{"bcryptCost": -1}', /bcryptCost must be a whole number/],
     ['{"security": {"lockoutDurationSeconds": "5"}}', /security.lockoutDurationSeconds must be a whole number/],
+    ['{"imageImportFiltering": ["http"]}', /imageImportFiltering must be an object/],
+    ['{"imageImportFiltering": {"allowedPorts": [80, 0]}}', /imageImportFiltering.allowedPorts must be a list of port numbers/],
+    ['{"imageImportFiltering": {"disallowedHosts": "a.example"}}', /imageImportFiltering.disallowedHosts must be a list of strings/],
   ];
+
+  test('imageImportFiltering: the web-download filters (Glance\'s [import_filtering_opts]) in camelCase', () => {
+    const path = file(JSON.stringify({ imageImportFiltering: { allowedPorts: [80, 443, 8000], disallowedHosts: ['169.254.169.254'], allowed_hosts: [] } }));
+    const { overrides, warnings } = readConfigFile(path);
+    assert.deepEqual(mergeConfig(overrides).imageImportFiltering, { allowedPorts: [80, 443, 8000], disallowedHosts: ['169.254.169.254'] });
+    assert.deepEqual(warnings, [`${path}: unknown settings ignored: imageImportFiltering.allowed_hosts`]);
+  });
   for (const [text, message] of bad) {
     test(`${text} is a ConfigError`, () => {
       assert.throws(() => readConfigFile(file(text)), (e: Error) => e instanceof ConfigError && message.test(e.message));

@@ -8,6 +8,7 @@ import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { imageDataRoutes } from './api/image-data.routes.js';
 import { imageRoutes, patchDraft } from './api/images.routes.js';
 import { memberRoutes } from './api/members.routes.js';
+import { taskRoutes } from './api/tasks.routes.js';
 import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ImageDomain } from './domain/image-domain.js';
@@ -37,7 +38,7 @@ export class ImageModule implements ServiceModule<ImageFacade> {
   private readonly pending = new Set<Promise<void>>();
 
   private constructor(private readonly ctx: ServiceContext, quotas: ImageQuotas) {
-    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db));
+    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db), ctx.config.imageImportFiltering);
     this.rules = compileRules({ ...imagePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }
@@ -69,7 +70,7 @@ export class ImageModule implements ServiceModule<ImageFacade> {
       rules: () => this.rules,
       faults: imageFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
-      routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d), ...metadefRoutes(d)],
+      routes: [...versionRoutes(), ...schemaRoutes(), ...imageRoutes(d), ...imageDataRoutes(d, this.runLater), ...memberRoutes(d), ...metadefRoutes(d), ...taskRoutes(d, this.runLater)],
       setup: (app: FastifyInstance) => {
         // As oslo.middleware's request_id in front of Glance.
         app.addHook('onSend', async (request, reply, payload) => {

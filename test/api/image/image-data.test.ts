@@ -135,7 +135,7 @@ describe('glance-direct import', () => {
   test('info/import lists the methods', async () => {
     const r = await demo.get('/v2/info/import');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body['import-methods'].value, ['glance-direct']);
+    assert.deepEqual(r.body['import-methods'].value, ['glance-direct', 'web-download']);
   });
 
   test('stage → uploading, import → 202 then active with checksums', async () => {
@@ -145,7 +145,8 @@ describe('glance-direct import', () => {
     assert.equal((await demo.put(`/v2/images/${image.id}/stage`, 'staged bytes', OCTET)).status, 204);
     assert.equal((await demo.get(`/v2/images/${image.id}`)).body.status, 'uploading');
     assert.equal((await demo.put(`/v2/images/${image.id}/stage`, 'again', OCTET)).status, 409);
-    assert.equal((await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'web-download' } })).status, 400);
+    assert.equal((await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'copy-image' } })).status, 400);
+    assert.equal((await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'web-download', uri: 'http://example.com/x' } })).status, 409);
     assert.equal((await demo.post(`/v2/images/${image.id}/import`, {})).status, 400);
     const imp = await demo.post(`/v2/images/${image.id}/import`, { method: { name: 'glance-direct' } });
     assert.equal(imp.status, 202);

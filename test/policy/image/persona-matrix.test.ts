@@ -26,6 +26,25 @@ after(async () => { await cloud.stop(); });
 const create = (who: Client, body: Record<string, unknown>) => who.post('/v2/images', { disk_format: 'raw', container_format: 'bare', ...body });
 
 describe('persona matrix', () => {
+  test('tasks API (tasks_api_access, get_tasks, get_task, add_task): admin only', async () => {
+    assert.equal((await c.admin.get('/v2/tasks')).status, 200);
+    for (const who of [c.member, c.reader, c.other]) {
+      assert.equal((await who.get('/v2/tasks')).status, 403);
+      assert.equal((await who.get('/v2/tasks/00000000-0000-0000-0000-000000000000')).status, 403);
+      assert.equal((await who.post('/v2/tasks', { type: 'import', input: {} })).status, 403);
+    }
+    assert.equal((await c.admin.get('/v2/tasks/00000000-0000-0000-0000-000000000000')).status, 404);
+  });
+
+  test('web-download import: modify_image (admin, the owner\'s member; not a reader)', async () => {
+    const image = (await create(c.member, { name: 'p-web' })).body;
+    const body = { method: { name: 'web-download', uri: 'http://127.0.0.1:8099/x' } };
+    assert.equal((await c.reader.post(`/v2/images/${image.id}/import`, body)).status, 403);
+    // Past policy: the default filters refuse the port.
+    assert.equal((await c.member.post(`/v2/images/${image.id}/import`, body)).status, 400);
+    assert.equal((await c.admin.post(`/v2/images/${image.id}/import`, body)).status, 400);
+  });
+
   test('reader: reads, cannot write', async () => {
     const { body: image } = await create(c.member, { name: 'p-private', visibility: 'private' });
     assert.equal((await c.reader.get(`/v2/images/${image.id}`)).status, 200);

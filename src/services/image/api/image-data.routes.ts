@@ -4,18 +4,14 @@ import { Type } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { ApiError, Forbidden, UnsupportedMediaType } from '../../../core/errors/errors.js';
 import type { ImageDomain } from '../domain/image-domain.js';
-import { drain } from '../domain/images.service.js';
+import { IMPORT_METHODS, drain, parseImportRequest } from '../domain/images.service.js';
+
+export { IMPORT_METHODS };
 import { authorize, loadImage } from './common.js';
 
 const Id = Type.Object({ id: Type.String() });
-// NOTE: copy-image needs several stores and web-download an outbound fetch; one store here.
-export const IMPORT_METHODS = ['glance-direct'] as const;
-/** `{"method": {"name": ...}, "all_stores": bool, ...}` (glance/api/v2/images.py RequestDeserializer.import_image). */
-const ImportRequest = Type.Object({
-  method: Type.Object({ name: Type.Union(IMPORT_METHODS.map((m) => Type.Literal(m))) }),
-  all_stores_must_succeed: Type.Optional(Type.Boolean()),
-  all_stores: Type.Optional(Type.Boolean()),
-});
+/** The import body: Glance checks it field by field (parseImportRequest), not by a schema. */
+const ImportBody = Type.Object({}, { additionalProperties: true });
 
 /** The request body as a stream, or 415 as Glance's get_content_type(('application/octet-stream',)). */
 function octetStream(req: ApiRequest): NodeJS.ReadableStream {
@@ -88,11 +84,12 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
       },
     },
     route({
-      method: 'POST', url: '/v2/images/:id/import', status: 202, schema: { params: Id, body: ImportRequest },
+      method: 'POST', url: '/v2/images/:id/import', status: 202, schema: { params: Id, body: ImportBody },
       handler: async (req) => {
+        const request = parseImportRequest(req.body);
         const { image, target } = await loadImage(d, req.ctx, req.params.id);
         authorize(req.ctx, 'modify_image', target);
-        const work = await d.images.startImport(image, req.body.method.name, { body: req.body, requestId: req.raw.id, userId: req.ctx.userId });
+        const work = await d.images.startImport(image, request, { requestId: req.raw.id, userId: req.ctx.userId, projectId: req.ctx.projectId });
         runLater(work);
         return {};
       },
@@ -106,7 +103,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
       handler: async (req) => {
         const { image } = await loadImage(d, req.ctx, req.params.id);
         const tasks = await d.images.tasks(image);
-        return { tasks: tasks.map((t) => ({ ...t, expires_at: null, deleted_at: null, deleted: false })) };
+        return { tasks: tasks.map((t) => ({ ...t, deleted_at: null, deleted: false })) };
       },
     },
     { method: 'GET', url: '/v2/info/usage', handler: async (req) => ({ usage: await d.images.usage(req.ctx.projectId) }) },

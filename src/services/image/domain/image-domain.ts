@@ -2,6 +2,8 @@
 import type { ImageFiles } from '../store/image-files.js';
 import type { ImageTables } from '../store/tables.js';
 import { ImagesService, type ImageQuotas } from './images.service.js';
+import { DEFAULT_IMPORT_FILTERS, type ImportFilters } from './import-filter.js';
+import { TasksService } from './tasks.service.js';
 import { MembersService } from './members.service.js';
 import { MetadefsService } from './metadefs.service.js';
 import type { MetadefTables } from '../store/metadefs.tables.js';
@@ -11,8 +13,11 @@ export class ImageDomain {
   readonly members: MembersService;
   readonly metadefs: MetadefsService;
 
-  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas, metadefTables: MetadefTables) {
-    this.images = new ImagesService(tables, files, quotas);
+  readonly tasks: TasksService;
+
+  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas, metadefTables: MetadefTables, importFilters?: Partial<ImportFilters>) {
+    this.images = new ImagesService(tables, files, quotas, { ...DEFAULT_IMPORT_FILTERS, ...importFilters });
+    this.tasks = new TasksService(tables, this.images);
     this.members = new MembersService(tables);
     this.metadefs = new MetadefsService(metadefTables);
   }

@@ -11,6 +11,9 @@ import { ApiError } from '../../../core/errors/errors.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved, unknownMarker } from './errors.js';
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
+import { DEFAULT_IMPORT_FILTERS, validateImportUri, type ImportFilters } from './import-filter.js';
+import { openWebSource } from '../store/web-source.js';
+import { taskExpiry as expiry, taskTime } from './task-times.js';
 
 export interface ImageQuotas {
   /** Images a project may own (-1: no limit), as unified limits' image_count_total. */
@@ -58,12 +61,37 @@ export interface ListQuery {
   limit: number;
 }
 
+/** The import methods this cloud offers (Glance's enabled_import_methods). copy-image is left
+ * out: it copies an image to another store, and this cloud has one (see parseImportRequest). */
+export const IMPORT_METHODS = ['glance-direct', 'web-download'] as const;
+export type ImportMethod = typeof IMPORT_METHODS[number];
+/** A checked import request: the method, web-download's uri, and the body as the task keeps it. */
+export interface ImportRequest { method: ImportMethod; uri?: string; allStoresMustSucceed?: boolean; body: Record<string, unknown> }
+const IMPORTING_KEY = 'os_glance_importing_to_stores';
+const FAILED_KEY = 'os_glance_failed_import';
+const LOCK_KEY = 'os_glance_import_task';
+/** The properties without the import lock (dropped when the import ends, either way). */
+const unlocked = (p: Record<string, string>): Record<string, string> => { const { [LOCK_KEY]: _lock, ...rest } = p; return rest; };
+
+/** Glance's RequestDeserializer._validate_import_body, word for word. */
+export function parseImportRequest(raw: unknown): ImportRequest {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('method' in raw)) throw new BadRequest("Import request requires a 'method' field.");
+  const body = raw as Record<string, unknown>;
+  const method = body.method as Record<string, unknown>;
+  if (method === null || typeof method !== 'object' || !('name' in method)) throw new BadRequest("Import request requires a 'name' field.");
+  const name = method.name;
+  if (!IMPORT_METHODS.includes(name as ImportMethod)) throw new BadRequest(`Unknown import method name '${String(name)}'.`);
+  if ('all_stores_must_succeed' in body && typeof body.all_stores_must_succeed !== 'boolean') throw new BadRequest("'all_stores_must_succeed' must be boolean value only");
+  if ('all_stores' in body && typeof body.all_stores !== 'boolean') throw new BadRequest("'all_stores' must be boolean value only");
+  const uri = typeof method.uri === 'string' ? method.uri : undefined;
+  return { method: name as ImportMethod, uri, allStoresMustSucceed: body.all_stores_must_succeed as boolean | undefined, body };
+}
+
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-/** Task times as Glance's DB rows serialize them (microseconds, no zone). */
-const taskTime = () => new Date().toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(6, '0')}`);
 
 export class ImagesService {
-  constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas) {}
+  constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas,
+    private readonly importFilters: ImportFilters = DEFAULT_IMPORT_FILTERS) {}
 
   /** The image if the caller may see it (Glance's is_image_visible), else NotFound. */
   async get(caller: Caller, id: string): Promise<ImageRecord> {
@@ -275,54 +303,123 @@ export class ImagesService {
   }
 
   /**
-   * glance-direct, step two: checks as Glance's import_image does, marks the image 'importing'
-   * and returns the work to run after the 202 (hash, move, activate; back to queued on failure).
+   * POST /v2/images/{id}/import, after the request's own checks (parseImportRequest): Glance's
+   * import_image checks, then the image becomes 'importing', the import metadata
+   * (os_glance_importing_to_stores, os_glance_failed_import; empty lists with one store) is set and
+   * a task recorded; returns the work to run after the 202. A failed import puts the image back
+   * to queued, as Glance's flow reverts do.
    */
-  async startImport(image: ImageRecord, method: string, req?: { body: Record<string, unknown>; requestId: string; userId?: string }): Promise<() => Promise<void>> {
-    if (method === 'glance-direct') {
-      if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
-      if (image.status !== 'uploading' || image.staged_size === null) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
-    } else {
-      throw new BadRequest(`Unknown import method name '${method}'.`);
+  async startImport(image: ImageRecord, req: ImportRequest, meta?: { requestId: string; userId?: string; projectId?: string }): Promise<() => Promise<void>> {
+    const method = req.method;
+    if (this.quotas.imageSizeTotal >= 0 && meta?.projectId) {
+      const mib = Math.floor((await this.t.usage(meta.projectId)).bytes / 1048576);
+      if (mib > this.quotas.imageSizeTotal) throw overLimit(meta.projectId, 'image_size_total', this.quotas.imageSizeTotal, mib, 0);
     }
+    if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
+    if (method === 'web-download' && image.status !== 'queued') throw new Conflict("Image needs to be in 'queued' state to use 'web-download' method");
+    if (method === 'glance-direct' && (image.status !== 'uploading' || image.staged_size === null)) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
     if (!image.container_format) throw new Conflict("'container_format' needs to be set before import");
     if (!image.disk_format) throw new Conflict("'disk_format' needs to be set before import");
-    if (!(await this.t.transition(image.id, ['uploading'], { status: 'importing', updated_at: now() }))) throw badTransition(image.status, 'importing');
-    const task = req ? await this.newTask(image, req) : undefined;
+    if (req.allStoresMustSucceed === false) throw new BadRequest(`All_stores_must_succeed can only be set with enabled_backends ${req.uri ?? 'None'}`);
+    if (method === 'web-download' && !validateImportUri(req.uri, this.importFilters)) throw new BadRequest(`URI for web-download does not pass filtering: ${req.uri ?? 'None'}`);
+    const from: ImageStatus = method === 'web-download' ? 'queued' : 'uploading';
+    // NOTE: the task's id is the image's import lock (os_glance_import_task) until it ends.
+    const task = meta ? randomUUID() : undefined;
+    const properties = { ...image.properties, ...(task ? { [LOCK_KEY]: task } : {}), [IMPORTING_KEY]: '', [FAILED_KEY]: '' };
+    if (!(await this.t.transition(image.id, [from], { status: 'importing', properties, updated_at: now() }))) throw badTransition(image.status, 'importing');
+    const importing = { ...image, status: 'importing' as const, properties };
+    if (task && meta) await this.newTask(task, image, req.body, meta);
     return async () => {
-      const ok = await this.runImport(image);
-      if (task) await this.t.updateTask(task, { status: ok ? 'success' : 'failure', result: ok ? { image_id: image.id } : null, message: ok ? '' : 'Import failed', updated_at: taskTime() });
+      if (task) await this.t.updateTask(task, { status: 'processing', updated_at: taskTime() });
+      const result = method === 'web-download' ? await this.runWebDownload(importing, req.uri!) : await this.runImport(importing);
+      if (!task) return;
+      const ts = taskTime();
+      await this.t.updateTask(task, result.ok
+        ? { status: 'success', result: { image_id: image.id }, message: `Copied ${Math.floor(result.size / 1048576)} MiB`, updated_at: ts, expires_at: expiry() }
+        : { status: 'failure', result: null, message: result.message ?? 'Task failed due to Internal Error', updated_at: ts, expires_at: expiry() });
     };
   }
 
-  private async newTask(image: ImageRecord, req: { body: Record<string, unknown>; requestId: string; userId?: string }): Promise<string> {
-    const id = randomUUID();
+  private async newTask(id: string, image: ImageRecord, body: Record<string, unknown>, meta: { requestId: string; userId?: string; projectId?: string }): Promise<void> {
     const ts = taskTime();
     await this.t.insertTask({
-      id, image_id: image.id, type: 'api_image_import', status: 'processing', owner: image.owner, user_id: req.userId ?? null, request_id: req.requestId,
-      input: { image_id: image.id, import_req: req.body, backend: ['file'] }, result: null, message: '', created_at: ts, updated_at: ts,
+      id, image_id: image.id, type: 'api_image_import', status: 'pending', owner: meta.projectId ?? image.owner, user_id: meta.userId ?? null, request_id: meta.requestId,
+      input: { image_id: image.id, import_req: body, backend: [null] }, result: null, message: '', created_at: ts, updated_at: ts, expires_at: null,
     });
-    return id;
+  }
+
+  /**
+   * The old 'import' task (POST /v2/tasks): a URL's bytes into a queued image as an upload
+   * (saving, then active with checksums); only URLs the operator's filters allow, redirects too.
+   */
+  async uploadFrom(image: ImageRecord, uri: string): Promise<void> {
+    if (!validateImportUri(uri, this.importFilters)) throw new Error(`URI does not pass filtering: ${uri}`);
+    await this.upload(image, await openWebSource(uri, (u) => validateImportUri(u, this.importFilters)));
+  }
+
+  /** Removes an image and its bytes, if it is still there (a failed task's revert). */
+  async deleteQuietly(id: string): Promise<void> {
+    await this.t.delete(id);
+    await this.files.remove(id);
   }
 
   /** GET /v2/images/{id}/tasks. */
   tasks(image: ImageRecord) { return this.t.tasksOf(image.id); }
 
   /** The import itself: staged bytes hashed into place, active; back to queued on failure. */
-  private async runImport(image: ImageRecord): Promise<boolean> {
+  private async runImport(image: ImageRecord): Promise<{ ok: boolean; size: number; message?: string }> {
     try {
       const w = await this.files.importStaged(image.id);
-      const virtualSize = await this.virtualSize(image, w.size);
-      const ok = await this.t.transition(image.id, ['importing'], {
-        status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, updated_at: now(),
-      });
-      if (!ok) await this.files.remove(image.id);
-      return ok;
+      return { ok: await this.activate(image, w), size: w.size };
     } catch {
-      await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
-      await this.files.remove(image.id);
-      return false;
+      await this.failImport(image);
+      return { ok: false, size: 0 };
     }
+  }
+
+  /**
+   * web-download: the URL's body streamed to disk (hashed on the way, at most what the project's
+   * image_size_total leaves), then active; a refused redirect, an error status, an unreachable
+   * host, a short body or too many bytes put the image back to queued.
+   */
+  private async runWebDownload(image: ImageRecord, uri: string): Promise<{ ok: boolean; size: number; message?: string }> {
+    // NOTE: as Glance's assert_quota once the image is importing (it counts itself, delta 0): the
+    // task fails with the quota's message.
+    const u = image.owner && this.quotas.imageCountUploading >= 0 ? await this.t.usage(image.owner) : undefined;
+    if (u && u.uploading > this.quotas.imageCountUploading) {
+      await this.failImport(image);
+      return { ok: false, size: 0, message: overLimit(image.owner!, 'image_count_uploading', this.quotas.imageCountUploading, u.uploading, 0).message };
+    }
+    try {
+      const res = await openWebSource(uri, (u) => validateImportUri(u, this.importFilters));
+      const w = await this.files.write(image.id, res, this.sizeLimit(image.owner, await this.usageBytes(image.owner)));
+      const expected = Number(res.headers['content-length']);
+      if (res.headers['content-length'] !== undefined && Number.isInteger(expected) && expected !== w.size) throw new Error(`downloaded data size ${w.size} is different from expected ${expected}`);
+      return { ok: await this.activate(image, w), size: w.size };
+    } catch {
+      await this.failImport(image);
+      return { ok: false, size: 0 };
+    }
+  }
+
+  /** importing → active with the bytes' size and checksums; false (bytes removed) when the image went away. */
+  private async activate(image: ImageRecord, w: WrittenFile): Promise<boolean> {
+    const virtualSize = await this.virtualSize(image, w.size);
+    const current = await this.t.get(image.id);
+    const properties = unlocked({ ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '' });
+    const ok = await this.t.transition(image.id, ['importing'], {
+      status: 'active', size: w.size, virtual_size: virtualSize, checksum: w.md5, os_hash_algo: 'sha512', os_hash_value: w.sha512, staged_size: null, properties, updated_at: now(),
+    });
+    if (!ok) await this.files.remove(image.id);
+    return ok;
+  }
+
+  /** Back to queued with the store in the failed list (empty with one store), bytes gone. */
+  private async failImport(image: ImageRecord): Promise<void> {
+    const current = await this.t.get(image.id);
+    const properties = unlocked({ ...(current?.properties ?? image.properties), [IMPORTING_KEY]: '', [FAILED_KEY]: '' });
+    await this.t.transition(image.id, ['importing'], { status: 'queued', size: null, staged_size: null, properties, updated_at: now() });
+    await this.files.remove(image.id);
   }
 
   /**
@@ -340,9 +437,13 @@ export class ImagesService {
       if (!image) continue;
       if (await this.files.stagedExists(r.id)) {
         await this.t.transition(r.id, ['importing'], { status: 'uploading', updated_at: now() });
-        runLater(await this.startImport({ ...image, status: 'uploading' }, 'glance-direct'));
+        runLater(await this.startImport({ ...image, status: 'uploading' }, { method: 'glance-direct', body: {} }));
       } else {
-        await this.t.transition(r.id, ['importing'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
+        // NOTE: a web-download cut short: failed as if its download had failed, its task too.
+        await this.failImport(image);
+        for (const t of await this.t.tasksOf(r.id)) {
+          if (t.status === 'pending' || t.status === 'processing') await this.t.updateTask(t.id, { status: 'failure', message: 'Task failed due to Internal Error', updated_at: taskTime(), expires_at: expiry() });
+        }
       }
     }
   }

@@ -9,9 +9,9 @@ export interface ImageDatabase {
   glance_image_members: { image_id: string; member_id: string; status: 'pending' | 'accepted' | 'rejected'; created_at: string; updated_at: string };
   /** Import tasks; input and result: JSON. */
   glance_tasks: {
-    id: string; image_id: string; type: string; status: 'pending' | 'processing' | 'success' | 'failure';
+    id: string; image_id: string | null; type: string; status: 'pending' | 'processing' | 'success' | 'failure';
     owner: string | null; user_id: string | null; request_id: string | null; input: string; result: string | null; message: string;
-    created_at: string; updated_at: string;
+    created_at: string; updated_at: string; expires_at: string | null;
   };
   /** A namespace and everything in it as one JSON document (data). */
   glance_metadef_namespaces: { namespace: string; owner: string | null; visibility: 'public' | 'private'; data: string };

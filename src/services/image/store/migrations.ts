@@ -40,4 +40,19 @@ export const imageMigrations: Migration[] = [
       `CREATE INDEX glance_tasks_image ON glance_tasks (image_id)`,
     ],
   },
+  {
+    id: '004-task-expiry',
+    // NOTE: image_id becomes optional (a task made by POST /v2/tasks may name no image): SQLite
+    // drops a NOT NULL only by rebuilding the table.
+    statements: [
+      `CREATE TABLE glance_tasks_new (id TEXT PRIMARY KEY, image_id TEXT, type TEXT NOT NULL, status TEXT NOT NULL,
+        owner TEXT, user_id TEXT, request_id TEXT, input TEXT NOT NULL, result TEXT, message TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, expires_at TEXT)`,
+      `INSERT INTO glance_tasks_new (id, image_id, type, status, owner, user_id, request_id, input, result, message, created_at, updated_at)
+        SELECT id, image_id, type, status, owner, user_id, request_id, input, result, message, created_at, updated_at FROM glance_tasks`,
+      `DROP TABLE glance_tasks`,
+      `ALTER TABLE glance_tasks_new RENAME TO glance_tasks`,
+      `CREATE INDEX glance_tasks_image ON glance_tasks (image_id)`,
+    ],
+  },
 ];

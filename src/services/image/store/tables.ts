@@ -41,10 +41,12 @@ export interface MemberRecord {
 
 /** An import task (Glance's tasks table, shown by GET /v2/images/{id}/tasks). */
 export interface TaskRecord {
-  id: string; image_id: string; type: string; status: 'pending' | 'processing' | 'success' | 'failure';
+  id: string; image_id: string | null; type: string; status: 'pending' | 'processing' | 'success' | 'failure';
   owner: string | null; user_id: string | null; request_id: string | null;
   input: Record<string, unknown>; result: Record<string, unknown> | null; message: string;
   created_at: string; updated_at: string;
+  /** When an ended task may be removed (Glance's task_time_to_live after success or failure); null while it runs. */
+  expires_at: string | null;
 }
 const taskCodec = codec<TaskRecord, ImageDatabase['glance_tasks']>({ json: ['input', 'result'] });
 
@@ -128,6 +130,20 @@ export class ImageTables {
 
   async updateTask(id: string, patch: Partial<TaskRecord>): Promise<void> {
     await this.db.updateTable('glance_tasks').set(taskCodec.encode(patch)).where('id', '=', id).execute();
+  }
+
+  async task(id: string): Promise<TaskRecord | undefined> {
+    const row = await this.db.selectFrom('glance_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? taskCodec.decode(row) : undefined;
+  }
+
+  /** Every task, or those of one owner; filtered by status and type when given. */
+  async tasks(q: { owner?: string; status?: string; type?: string }): Promise<TaskRecord[]> {
+    let query = this.db.selectFrom('glance_tasks').selectAll();
+    if (q.owner !== undefined) query = query.where('owner', '=', q.owner);
+    if (q.status !== undefined) query = query.where('status', '=', q.status as TaskRecord['status']);
+    if (q.type !== undefined) query = query.where('type', '=', q.type);
+    return (await query.execute()).map((r) => taskCodec.decode(r));
   }
 
   async tasksOf(imageId: string): Promise<TaskRecord[]> {
