@@ -74,11 +74,22 @@ export function wrapped<W extends string, P extends TProperties, R extends keyof
   return Type.Object({ [wrapper]: strict(props, required, opts) }, { additionalProperties: false }) as unknown as TObject<{ [K in W]: Strict<P, R> }>;
 }
 
-// NOTE: the same options as the routes' ajv (core/http/http-server.ts).
-const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false, allowUnionTypes: true, strict: false });
+// NOTE: the same options as the routes' ajv (core/http/http-server.ts); made on the first check,
+// as the routes' validators are compiled on their first request, to keep it out of start-up.
+let shared: Ajv | undefined;
+const ajv = () => (shared ??= new Ajv({ removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false, allowUnionTypes: true, strict: false }));
 
-/** A schema compiled for a handler's own check (a value the route's schema cannot reach). */
-export const compiled = (schema: TSchema): ValidateFunction => ajv.compile(schema);
+/** A schema for a handler's own check (a value the route's schema cannot reach), compiled on first use. */
+export function compiled(schema: TSchema): ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  const lazy = ((data: unknown) => {
+    validate ??= ajv().compile(schema);
+    const ok = validate(data);
+    lazy.errors = validate.errors;
+    return ok;
+  }) as ValidateFunction;
+  return lazy;
+}
 
 /** Checks a value at `path` (a JSON pointer in the body) against a schema; Nova's 400 when it fails. */
 export function check(validate: ValidateFunction, value: unknown, path = ''): void {
@@ -109,7 +120,7 @@ export function versioned<T extends TSchema>(loosest: T, breakpoints: string[], 
     check(has, value, path = '') {
       const key = breakpoints.map((b) => (has(b) ? '1' : '0')).join('');
       let validate = compiled.get(key);
-      if (!validate) compiled.set(key, (validate = ajv.compile(at(has))));
+      if (!validate) compiled.set(key, (validate = ajv().compile(at(has))));
       check(validate, value, path);
     },
   };
@@ -121,6 +132,6 @@ export function versioned<T extends TSchema>(loosest: T, breakpoints: string[], 
  * schema after its version gate.
  */
 export function gated<S extends TSchema>(schema: S): Versioned<TUnsafe<Static<S>>> {
-  const validate = ajv.compile(schema);
+  const validate = compiled(schema);
   return { loosest: Type.Unsafe<Static<S>>({ type: ['object', 'null'] }), check: (_has, value, path) => check(validate, value, path) };
 }
