@@ -56,19 +56,26 @@ export function queryStr(q: Record<string, unknown>, field: string): string | un
   return Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
 }
 
-export function bool(value: unknown, field: string): boolean {
+/** oslo's strict boolean words (strutils.bool_from_string), or undefined for anything else. */
+function boolFrom(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   const s = String(value).toLowerCase();
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
-  throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
+  return undefined;
+}
+
+export function bool(value: unknown, field: string): boolean {
+  const b = boolFrom(value);
+  if (b === undefined) throw invalidInput(field, value, `${JSON.stringify(value)} is not of type 'boolean'`);
+  return b;
 }
 
 /** The servers' booleans: Nova's 'True'/'False' enum in the message. */
 export function trueFalse(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  const s = String(value).toLowerCase();
-  if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
-  if (['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
-  throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${String(value)}. '${String(value)}' is not one of ['True', 'False']`);
+  const b = boolFrom(value);
+  if (b === undefined) {
+    throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${String(value)}. '${String(value)}' is not one of ['True', 'False']`);
+  }
+  return b;
 }
