@@ -8,6 +8,7 @@ import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.sto
 import { ServiceUpdate } from './hypervisors.schema.js';
 import { asBool } from './schemas.js';
 import { trueFalse as bool, mvCheck } from './common.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
@@ -66,11 +67,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
       if (q.with_servers !== undefined) withServers = bool(q.with_servers, 'with_servers');
     }
     if (mv('2.33')) {
-      if (q.marker) {
-        const i = nodes.findIndex((n) => (mv('2.53') ? n.id : String(n.seq)) === q.marker);
-        if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
-        nodes = nodes.slice(i + 1);
-      }
+      nodes = pageAfter(nodes, { marker: q.marker || undefined }, (n) => (mv('2.53') ? n.id : String(n.seq)), (m) => new BadRequest(`marker [${m}] not found`));
       if (q.limit !== undefined) {
         if (!/^\d+$/.test(q.limit)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
         nodes = nodes.slice(0, Number(q.limit));

@@ -7,6 +7,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
 import { mvCheck } from './common.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -27,11 +28,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
         const q = req.query as Record<string, string>;
         let actions = await d.instanceActions.list(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
         if (mv('2.58')) {
-          if (q.marker) {
-            const i = actions.findIndex((a) => a.request_id === q.marker);
-            if (i < 0) throw new BadRequest(`Marker ${q.marker} could not be found.`);
-            actions = actions.slice(i + 1);
-          }
+          actions = pageAfter(actions, { marker: q.marker || undefined }, (a) => a.request_id, (m) => new BadRequest(`Marker ${m} could not be found.`));
           if (q.limit !== undefined) {
             if (!/^\d+$/.test(q.limit)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
             actions = actions.slice(0, Number(q.limit));

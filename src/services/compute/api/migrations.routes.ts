@@ -6,6 +6,7 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { MigrationRecord } from '../store/migrations.store.js';
 import { queryInt, queryStr, mvCheck } from './common.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 /** Nova's DB datetimes as its migration views print them. */
 const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
@@ -61,12 +62,7 @@ export function migrationRoutes(d: ComputeDomain): RouteSpec[] {
       });
       const body: Record<string, unknown> = {};
       if (mv('2.59')) {
-        const marker = queryStr(q, 'marker');
-        if (marker !== undefined) {
-          const at = list.findIndex((m) => m.uuid === marker);
-          if (at < 0) throw new BadRequest(`Marker ${marker} could not be found.`);
-          list = list.slice(at + 1);
-        }
+        list = pageAfter(list, { marker: queryStr(q, 'marker') }, (m) => m.uuid, (m) => new BadRequest(`Marker ${m} could not be found.`));
         const limit = queryInt(q, 'limit');
         if (limit !== undefined) {
           list = list.slice(0, limit);

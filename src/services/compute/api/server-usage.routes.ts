@@ -6,6 +6,7 @@ import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 import { trueFalse as bool, mvCheck } from './common.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -41,13 +42,8 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   if (start > end) throw new BadRequest('Invalid start time. The start time cannot occur after the end time.');
   const mv = mvCheck(req);
   let rows = await d.servers.usage(projectId, start.toISOString(), end.toISOString());
-  if (mv('2.40') && q.marker) {
-    const i = rows.findIndex((r) => r.id === q.marker);
-    if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
-    rows = rows.slice(i + 1);
-  }
   const limit = mv('2.40') && q.limit !== undefined ? Number(q.limit) : undefined;
-  if (limit !== undefined) rows = rows.slice(0, limit);
+  if (mv('2.40')) rows = pageAfter(rows, { marker: q.marker || undefined, limit }, (r) => r.id, (m) => new BadRequest(`marker [${m}] not found`));
   const byProject = new Map<string, ReturnType<typeof serverUsage>[]>();
   for (const r of rows) (byProject.get(r.project_id) ?? byProject.set(r.project_id, []).get(r.project_id)!).push(serverUsage(r, start, end));
   const summary = [...byProject.entries()].map(([tenant, list]) => ({

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import { type FlavorRecord, FlavorsStore } from '../store/flavors.store.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 export interface Viewer { projectId: string | null; isAdmin: boolean }
 
@@ -62,13 +63,7 @@ export class FlavorsService {
       projectId: viewer.projectId, includeDisabled: viewer.isAdmin,
       minRam: q.minRam, minDisk: q.minDisk, sortKey: column, sortDir: q.sortDir ?? 'asc',
     });
-    if (q.marker !== undefined) {
-      const i = rows.findIndex((r) => r.id === q.marker);
-      if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
-      rows = rows.slice(i + 1);
-    }
-    if (q.limit !== undefined) rows = rows.slice(0, q.limit);
-    return rows;
+    return pageAfter(rows, q, (r) => r.id, (m) => new BadRequest(`marker [${m}] not found`));
   }
 
   async create(input: FlavorInput): Promise<FlavorRecord> {

@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { type KeypairRecord, KeypairsStore } from '../store/keypairs.store.js';
 import { selfSignedCertificate } from './x509.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const colonHex = (buf: Buffer) => buf.toString('hex').match(/../g)!.join(':');
 
@@ -54,14 +55,8 @@ export class KeypairsService {
   find(userId: string, name: string) { return this.store.get(userId, name); }
 
   async list(userId: string, q: { limit?: number; marker?: string } = {}): Promise<KeypairRecord[]> {
-    let rows = await this.store.list(userId);
-    if (q.marker !== undefined) {
-      const i = rows.findIndex((r) => r.name === q.marker);
-      if (i < 0) throw new BadRequest(`marker [${q.marker}] not found`);
-      rows = rows.slice(i + 1);
-    }
-    if (q.limit !== undefined) rows = rows.slice(0, q.limit);
-    return rows;
+    const rows = await this.store.list(userId);
+    return pageAfter(rows, q, (r) => r.name, (m) => new BadRequest(`marker [${m}] not found`));
   }
 
   count(userId: string) { return this.store.count(userId); }

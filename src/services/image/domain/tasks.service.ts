@@ -6,6 +6,7 @@ import type { ImageTables, TaskRecord } from '../store/tables.js';
 import type { Caller, ImagesService } from './images.service.js';
 import { BadRequest, Forbidden, NotFound } from './errors.js';
 import { taskExpiry, taskTime } from './task-times.js';
+import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const TASK_TYPES = ['import', 'api_image_import'];
 
@@ -103,12 +104,7 @@ export class TasksService {
       if (x !== y) return x < y ? -dir : dir;
       return a.id < b.id ? -dir : a.id > b.id ? dir : 0;
     });
-    if (q.marker !== undefined) {
-      const at = tasks.findIndex((t) => t.id === q.marker);
-      if (at < 0) throw new BadRequest(`Task with the given id ${q.marker} was not found`);
-      tasks = tasks.slice(at + 1);
-    }
-    tasks = tasks.slice(0, q.limit);
+    tasks = pageAfter(tasks, q, (t) => t.id, (m) => new BadRequest(`Task with the given id ${m} was not found`));
     return { tasks, nextMarker: tasks.length && tasks.length === q.limit ? tasks[tasks.length - 1]!.id : undefined };
   }
 }
