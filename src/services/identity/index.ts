@@ -7,6 +7,7 @@ import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js'
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { CloudConfig } from '../../config.js';
+import { accessRuleRoutes } from './api/access-rules.routes.js';
 import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
 import { authRoutes } from './api/auth.routes.js';
 import { catalogRoutes } from './api/catalog.routes.js';
@@ -107,7 +108,7 @@ export class IdentityModule {
       tokens: this.tokens,
       routes: withHead([
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
-        ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
+        ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d), ...accessRuleRoutes(d),
         ...trustRoutes(d), ...ec2CredentialRoutes(d),
         ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
       ]),

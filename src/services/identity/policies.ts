@@ -133,6 +133,10 @@ export const identityPolicies: Record<string, string> = {
   'identity:create_application_credential': 'user_id:%(user_id)s',
   'identity:delete_application_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
 
+  'identity:get_access_rule': `${SYSTEM_READER} or user_id:%(target.user.id)s`,
+  'identity:list_access_rules': `${SYSTEM_READER} or user_id:%(target.user.id)s`,
+  'identity:delete_access_rule': `${SYSTEM_ADMIN} or user_id:%(target.user.id)s`,
+
   'identity:ec2_get_credential': `${SYSTEM_READER} or user_id:%(target.credential.user_id)s or rule:admin_required or (rule:owner and user_id:%(target.credential.user_id)s)`,
   'identity:ec2_list_credentials': `${SYSTEM_READER} or rule:admin_or_owner`,
   'identity:ec2_create_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,

@@ -222,6 +222,8 @@ export class TokensService {
         const granted = new Set(await this.roles.expand(ac.roles.map((r) => r.id)));
         roleIds = roleIds.filter((id) => granted.has(id));
         info.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted };
+        const rules = (await this.appCreds.accessRulesOf([ac.id])).get(ac.id)!;
+        if (rules.length) info.applicationCredential.accessRules = rules;
       }
       if (p.trustId) {
         const trust = await this.trusts.get(p.trustId).catch(() => { throw new InvalidToken('trust deleted or expired'); });

@@ -50,6 +50,10 @@ export interface IdentityDatabase {
   project_endpoint_groups: { endpoint_group_id: string; project_id: string };
   /** Keystone's whitelisted_config and sensitive_config in one table. */
   domain_configs: { domain_id: string; config_group: string; option_name: string; value: string; sensitive: Bool };
+  /** Keystone's access_rule; id is its external_id. */
+  access_rules: { id: string; user_id: string; service: string; path: string; method: string };
+  /** Which rules a credential has, in the order it was created with. */
+  application_credential_access_rules: { application_credential_id: string; access_rule_id: string; position: number };
 }
 
 /** A handle on the identity tables. */

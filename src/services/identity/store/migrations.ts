@@ -63,4 +63,19 @@ export const identityMigrations: Migration[] = [
         PRIMARY KEY (domain_id, config_group, option_name))`,
     ],
   },
+  {
+    id: '003-access-rules',
+    statements: [
+      // Keystone's access_rule (external_id as id) and application_credential_access_rule: a rule
+      // belongs to a user and is shared by that user's credentials naming the same service, path
+      // and method; it goes with its user, and cannot go while a credential uses it.
+      `CREATE TABLE access_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        service TEXT NOT NULL, path TEXT NOT NULL, method TEXT NOT NULL, UNIQUE (user_id, service, path, method))`,
+      `CREATE TABLE application_credential_access_rules (
+        application_credential_id TEXT NOT NULL REFERENCES application_credentials(id) ON DELETE CASCADE,
+        access_rule_id TEXT NOT NULL REFERENCES access_rules(id), position INTEGER NOT NULL,
+        PRIMARY KEY (application_credential_id, access_rule_id))`,
+      `CREATE INDEX application_credential_access_rules_rule ON application_credential_access_rules (access_rule_id)`,
+    ],
+  },
 ];

@@ -26,6 +26,8 @@ export interface AppCredentialRecord {
   id: string; name: string; user_id: string; project_id: string; secret_hash: string; description: string | null;
   expires_at: string | null; unrestricted: boolean; roles: { id: string; name: string; domain_id: string | null }[];
 }
+/** An application credential access rule: what a token of the credential may call. */
+export interface AccessRuleRecord { id: string; user_id: string; service: string; path: string; method: string }
 export interface PolicyRecord { id: string; type: string; blob: string; extra: Extra }
 export interface TrustRecord {
   id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: boolean;
@@ -52,6 +54,7 @@ export interface IdentityTables {
   endpoints: Table<EndpointRecord>;
   credentials: Table<CredentialRecord>;
   appCredentials: Table<AppCredentialRecord>;
+  accessRules: Table<AccessRuleRecord>;
   policies: Table<PolicyRecord>;
   trusts: Table<TrustRecord>;
   consumers: Table<ConsumerRecord>;
@@ -71,6 +74,7 @@ export function identityTables(db: Db): IdentityTables {
     endpoints: newTable(db, 'endpoints', { bools: ['enabled'], json: ['extra'] }),
     credentials: newTable(db, 'credentials', { json: ['extra'] }),
     appCredentials: newTable(db, 'application_credentials', { bools: ['unrestricted'], json: ['roles'] }),
+    accessRules: newTable(db, 'access_rules', {}),
     policies: newTable(db, 'policies', { json: ['extra'] }),
     trusts: newTable(db, 'trusts', { bools: ['impersonation'], json: ['roles', 'extra'] }),
     consumers: newTable(db, 'consumers', { json: ['extra'] }),
