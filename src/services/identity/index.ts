@@ -21,6 +21,7 @@ import { userRoutes } from './api/users.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { trustRoutes } from './api/trusts.routes.js';
 import { ec2CredentialRoutes } from './api/ec2-credentials.routes.js';
+import { ec2TokenRoutes } from './api/ec2-tokens.routes.js';
 import { consumerRoutes } from './api/consumers.routes.js';
 import { domainConfigRoutes } from './api/domain-configs.routes.js';
 import { endpointGroupRoutes } from './api/endpoint-groups.routes.js';
@@ -109,7 +110,7 @@ export class IdentityModule {
       routes: withHead([
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d), ...accessRuleRoutes(d),
-        ...trustRoutes(d), ...ec2CredentialRoutes(d),
+        ...trustRoutes(d), ...ec2CredentialRoutes(d), ...ec2TokenRoutes(d),
         ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
       ]),
       setup: (_app: FastifyInstance) => {},

@@ -146,6 +146,28 @@ export class TokensService {
     return { id: this.keys.encrypt(this.pack(payload), now), info };
   }
 
+  /**
+   * A project-scoped token for a user a credential other than a password has already proven
+   * (POST /v3/ec2tokens, /v3/s3tokens); Unauthorized when nothing is left to scope it with.
+   */
+  async issueVerified(r: { userId: string; projectId: string; methods: string[]; appCredId?: string; trustId?: string }): Promise<{ id: string; info: TokenInfo }> {
+    const now = Date.now();
+    let expiresAtMs = now + this.lifetimeMs();
+    const ac = r.appCredId ? await this.t.appCredentials.get(r.appCredId) : undefined;
+    if (ac?.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${ac.expires_at}Z`));
+    const trust = r.trustId ? await this.t.trusts.get(r.trustId) : undefined;
+    if (trust?.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
+    const payload: Payload = {
+      userId: r.userId, methods: r.methods, scope: { kind: 'project', id: r.projectId }, expiresAtMs, issuedAtMs: now,
+      auditIds: [newAuditId()], appCredId: r.appCredId, trustId: r.trustId,
+    };
+    const info = await this.describe(payload).catch((e) => {
+      if (e instanceof InvalidToken) throw new Unauthorized();
+      throw e;
+    });
+    return { id: this.keys.encrypt(this.pack(payload), now), info };
+  }
+
   /** Validates a token and describes it; throws InvalidToken. */
   async validate(token: string, allowExpired = false): Promise<TokenInfo> {
     const cache = this.validated[allowExpired ? 1 : 0];
