@@ -20,6 +20,8 @@ export interface TokenInfo {
   /** accessRules: what the credential's tokens may call (absent: anything its roles allow). */
   applicationCredential?: { id: string; name: string; restricted: boolean; accessRules?: AccessRule[] };
   trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
+  /** A token a consumer got with an OS-OAUTH1 access token. */
+  oauth1?: { accessTokenId: string; consumerId: string };
   isAdminProject?: boolean;
 }
 

@@ -23,6 +23,7 @@ import { trustRoutes } from './api/trusts.routes.js';
 import { ec2CredentialRoutes } from './api/ec2-credentials.routes.js';
 import { ec2TokenRoutes } from './api/ec2-tokens.routes.js';
 import { consumerRoutes } from './api/consumers.routes.js';
+import { oauth1Routes } from './api/oauth1.routes.js';
 import { domainConfigRoutes } from './api/domain-configs.routes.js';
 import { endpointGroupRoutes } from './api/endpoint-groups.routes.js';
 import { FernetKeys } from './domain/fernet.js';
@@ -111,7 +112,7 @@ export class IdentityModule {
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d), ...accessRuleRoutes(d),
         ...trustRoutes(d), ...ec2CredentialRoutes(d), ...ec2TokenRoutes(d),
-        ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
+        ...consumerRoutes(d), ...oauth1Routes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
       ]),
       setup: (_app: FastifyInstance) => {},
     };

@@ -163,6 +163,13 @@ export const identityPolicies: Record<string, string> = {
   'identity:update_consumer': adminOnlyWrite,
   'identity:delete_consumer': adminOnlyWrite,
 
+  'identity:authorize_request_token': ADMIN,
+  'identity:list_access_tokens': ADMIN,
+  'identity:get_access_token': ADMIN,
+  'identity:delete_access_token': ADMIN,
+  'identity:list_access_token_roles': ADMIN,
+  'identity:get_access_token_role': ADMIN,
+
   'identity:create_endpoint_group': adminOnlyWrite,
   'identity:list_endpoint_groups': adminOnlyRead,
   'identity:get_endpoint_group': adminOnlyRead,

@@ -285,6 +285,17 @@ const tables: Record<string, Record<string, Row>> = {
       expect: '204 403 403 204 403 403',
     },
   },
+  'OAuth1 access tokens': {
+    // NOTE: Zed's access token rules are all rule:admin_required (admin on any scope).
+    "list the member's access tokens": { call: () => ['GET', `/users/${w.userIds.member}/OS-OAUTH1/access_tokens`], expect: ADMINS(200) },
+    'list own access tokens': { call: (who) => ['GET', `/users/${w.userIds[who]}/OS-OAUTH1/access_tokens`], expect: ADMINS(200) },
+    'show an access token that does not exist (policy first)': {
+      call: () => ['GET', `/users/${w.userIds.member}/OS-OAUTH1/access_tokens/${'a'.repeat(32)}`], expect: ADMINS(404),
+    },
+    'authorize a request token that does not exist (policy first)': {
+      call: () => ['PUT', `/OS-OAUTH1/authorize/${'a'.repeat(32)}`, { roles: [{ name: 'member' }] }], expect: ADMINS(404),
+    },
+  },
   trusts: {
     'create a trust as the trustor': {
       call: (who) => ['POST', '/OS-TRUST/trusts', { trust: { trustor_user_id: w.userIds[who], trustee_user_id: w.userIds.reader, impersonation: false } }],

@@ -7,7 +7,7 @@ import type {
 } from '../store/tables.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import { v3 } from './links.js';
-import type { ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
+import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
 
@@ -99,6 +99,7 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
     // NOTE: as Keystone's render_token: access_rules only when the credential has some.
     token.application_credential = accessRules?.length ? { ...ac, access_rules: accessRules.map(accessRuleRef) } : ac;
   }
+  if (t.oauth1) token['OS-OAUTH1'] = { access_token_id: t.oauth1.accessTokenId, consumer_id: t.oauth1.consumerId };
   if (t.trust) {
     token['OS-TRUST:trust'] = {
       id: t.trust.id, impersonation: t.trust.impersonation,
@@ -111,6 +112,21 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
 export const consumerView = (req: ApiRequest, c: ConsumerRecord) => ({
   ...c.extra, id: c.id, description: c.description, links: self(req, `OS-OAUTH1/consumers/${c.id}`),
 });
+
+// NOTE: Keystone's _format_token_entity: no secret and no role ids, a link to the roles instead.
+export const accessTokenView = (req: ApiRequest, a: AccessTokenRecord) => {
+  const path = `users/${a.authorizing_user_id}/OS-OAUTH1/access_tokens/${a.id}`;
+  return {
+    id: a.id, consumer_id: a.consumer_id, project_id: a.project_id, authorizing_user_id: a.authorizing_user_id, expires_at: a.expires_at,
+    links: { ...self(req, path), roles: `${v3(req)}/${path}/roles` },
+  };
+};
+
+/** A role delegated by an access token: Keystone's _format_role_entity drops the description. */
+export const accessTokenRoleView = (req: ApiRequest, r: RoleRecord) => {
+  const { description: _d, ...role } = roleView(req, r);
+  return role;
+};
 
 export const endpointGroupView = (req: ApiRequest, g: EndpointGroupRecord) => ({
   id: g.id, name: g.name, description: g.description, filters: g.filters, links: self(req, `OS-EP-FILTER/endpoint_groups/${g.id}`),

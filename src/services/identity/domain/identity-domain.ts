@@ -19,6 +19,7 @@ import { ConsumersService } from './consumers.service.js';
 import { DomainConfigsService } from './domain-configs.service.js';
 import { EndpointGroupsService } from './endpoint-groups.service.js';
 import { Ec2TokensService } from './ec2-tokens.service.js';
+import { OAuth1Service } from './oauth1.service.js';
 
 export interface IdentityDomainOptions {
   bcryptCost: number;
@@ -46,6 +47,7 @@ export class IdentityDomain {
   readonly endpointGroups: EndpointGroupsService;
   readonly domainConfigs: DomainConfigsService;
   readonly ec2Tokens: Ec2TokensService;
+  readonly oauth1: OAuth1Service;
 
   constructor(readonly tables: IdentityTables, keys: FernetKeys, opts: IdentityDomainOptions) {
     this.hasher = new PasswordHasher(opts.bcryptCost);
@@ -61,7 +63,10 @@ export class IdentityDomain {
     this.appCredentials = new AppCredentialsService(tables, this.hasher);
     this.policies = new PoliciesService(tables);
     this.trusts = new TrustsService(tables, this.roles, this.assignments, this.revocations);
-    this.tokens = new TokensService(tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, () => opts.tokenLifetimeMs);
+    this.oauth1 = new OAuth1Service(tables, this.assignments, this.projects);
+    this.tokens = new TokensService(
+      tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, this.oauth1, () => opts.tokenLifetimeMs,
+    );
     this.consumers = new ConsumersService(tables);
     this.ec2Tokens = new Ec2TokensService(tables, this.users, this.projects, this.assignments, this.appCredentials, this.trusts, this.tokens);
     this.endpointGroups = new EndpointGroupsService(tables, this.catalog, this.projects);

@@ -45,7 +45,15 @@ export interface IdentityDatabase {
     expires_at: string | null; remaining_uses: number | null; redelegation_count: number | null; roles: Json; extra: Json;
     deleted_at: string | null;
   };
-  consumers: { id: string; description: string | null; secret_hash: string; extra: Json };
+  consumers: { id: string; description: string | null; secret_hash: string; secret: string | null; extra: Json };
+  /** OS-OAUTH1 request tokens: role_ids is a JSON list, set with the verifier when a user authorizes. */
+  oauth1_request_tokens: {
+    id: string; request_secret: string; verifier: string | null; authorizing_user_id: string | null; requested_project_id: string;
+    role_ids: Json | null; consumer_id: string; expires_at: string | null;
+  };
+  oauth1_access_tokens: {
+    id: string; access_secret: string; authorizing_user_id: string; project_id: string; role_ids: Json; consumer_id: string; expires_at: string | null;
+  };
   endpoint_groups: { id: string; name: string; description: string | null; filters: Json };
   project_endpoint_groups: { endpoint_group_id: string; project_id: string };
   /** Keystone's whitelisted_config and sensitive_config in one table. */

@@ -78,4 +78,19 @@ export const identityMigrations: Migration[] = [
       `CREATE INDEX application_credential_access_rules_rule ON application_credential_access_rules (access_rule_id)`,
     ],
   },
+  {
+    id: '004-oauth1-tokens',
+    statements: [
+      // OAuth1 signatures are keyed by the consumer's secret itself, as Keystone keeps it; consumers
+      // made before this (only a hash kept) cannot sign.
+      `ALTER TABLE consumers ADD COLUMN secret TEXT`,
+      `CREATE TABLE oauth1_request_tokens (id TEXT PRIMARY KEY, request_secret TEXT NOT NULL, verifier TEXT,
+        authorizing_user_id TEXT, requested_project_id TEXT NOT NULL, role_ids TEXT,
+        consumer_id TEXT NOT NULL REFERENCES consumers(id) ON DELETE CASCADE, expires_at TEXT)`,
+      `CREATE TABLE oauth1_access_tokens (id TEXT PRIMARY KEY, access_secret TEXT NOT NULL, authorizing_user_id TEXT NOT NULL,
+        project_id TEXT NOT NULL, role_ids TEXT NOT NULL, consumer_id TEXT NOT NULL REFERENCES consumers(id) ON DELETE CASCADE,
+        expires_at TEXT)`,
+      `CREATE INDEX oauth1_access_tokens_user ON oauth1_access_tokens (authorizing_user_id)`,
+    ],
+  },
 ];
