@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { clientsFor } from '../../support/clients.js';
+import { userOnNewProject } from '../../support/identity-users.js';
 
 // Application credential access rules: access_rules on create and in the views,
 // /v3/users/{id}/access_rules, and what a token of such a credential may call on each service
@@ -10,7 +11,6 @@ import { clientsFor } from '../../support/clients.js';
 let cloud: TestCloud;
 let admin: Client;
 let v3: string;
-let seq = 0;
 
 before(async () => {
   cloud = await startTestCloud({ services: ['image'] });
@@ -19,18 +19,7 @@ before(async () => {
 });
 after(async () => { await cloud.stop(); });
 
-/** A user with member on a fresh project, logged in on it. */
-async function owner() {
-  const n = ++seq;
-  const project = (await admin.post('/projects', { project: { name: `ar-p${n}` } })).body.project;
-  const user = (await admin.post('/users', { user: { name: `ar-u${n}`, password: 'pw' } })).body.user;
-  const member = (await admin.get('/roles?name=member')).body.roles[0].id;
-  await admin.put(`/projects/${project.id}/users/${user.id}/roles/${member}`);
-  const c = new Client(v3);
-  const r = await c.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { id: user.id, password: 'pw' } } }, scope: { project: { id: project.id } } } });
-  c.token = r.headers.get('x-subject-token')!;
-  return { c, user, project };
-}
+const owner = () => userOnNewProject(admin, 'ar');
 
 const ips = { path: '/v2.1/servers/*/ips', method: 'GET', service: 'compute' };
 

@@ -3,6 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Client, type TestCloud } from '../../support/cloud.js';
 import { identityCloud } from '../../support/clients.js';
+import { userOnNewProject } from '../../support/identity-users.js';
 
 // POST /v3/ec2tokens and /v3/s3tokens: an EC2 or S3 gateway forwards a request signed with an EC2
 // credential's secret (signed here as boto and swift3 sign, on node:crypto) and gets a token.
@@ -10,20 +11,15 @@ import { identityCloud } from '../../support/clients.js';
 let cloud: TestCloud;
 let admin: Client;
 let v3: string;
-let seq = 0;
 
 before(async () => {
   ({ cloud, admin, v3 } = await identityCloud());
 });
 after(async () => { await cloud.stop(); });
 
-/** A user with member on a fresh project and an OS-EC2 credential there. */
-async function ec2User(opts: { role?: boolean } = {}) {
-  const n = ++seq;
-  const project = (await admin.post('/projects', { project: { name: `ec2-p${n}` } })).body.project;
-  const user = (await admin.post('/users', { user: { name: `ec2-u${n}`, password: 'pw' } })).body.user;
-  const member = (await admin.get('/roles?name=member')).body.roles[0].id;
-  if (opts.role !== false) await admin.put(`/projects/${project.id}/users/${user.id}/roles/${member}`);
+/** A user with member on a fresh project (unless `member: false`) and an OS-EC2 credential there. */
+async function ec2User(opts: { member?: boolean } = {}) {
+  const { user, project } = await userOnNewProject(admin, 'ec2', opts);
   const r = await admin.post(`/users/${user.id}/credentials/OS-EC2`, { tenant_id: project.id });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   const { access, secret } = r.body.credential;
@@ -99,10 +95,11 @@ describe('POST /v3/ec2tokens', () => {
 
   test('an EC2 credential made through /v3/credentials works the same', async () => {
     const { user, project } = await ec2User();
-    const blob = JSON.stringify({ access: `acc-${seq}`, secret: 'sekrit' });
+    const access = `acc-${project.id}`;
+    const blob = JSON.stringify({ access, secret: 'sekrit' });
     assert.equal((await admin.post('/credentials', { credential: { user_id: user.id, project_id: project.id, type: 'ec2', blob } })).status, 201);
-    const params = ec2Params(`acc-${seq}`);
-    const r = await post('/ec2tokens', { credentials: { access: `acc-${seq}`, signature: signV2('sekrit', 'GET', 'h', '/', params), host: 'h', verb: 'GET', path: '/', params } });
+    const params = ec2Params(access);
+    const r = await post('/ec2tokens', { credentials: { access, signature: signV2('sekrit', 'GET', 'h', '/', params), host: 'h', verb: 'GET', path: '/', params } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   });
 
@@ -119,7 +116,7 @@ describe('POST /v3/ec2tokens', () => {
     assert.deepEqual(await error({}), [400, 'request must include a request body']);
     const old = ec2Params(access, new Date(Date.now() - 3600_000).toISOString());
     assert.deepEqual(await error({ credentials: { ...good, params: old, signature: signV2(secret, 'GET', 'h', '/', old) } }), [401, 'Credential is expired']);
-    const roleless = await ec2User({ role: false });
+    const roleless = await ec2User({ member: false });
     const p2 = ec2Params(roleless.access);
     const r = await error({ credentials: { access: roleless.access, signature: signV2(roleless.secret, 'GET', 'h', '/', p2), host: 'h', verb: 'GET', path: '/', params: p2 } });
     assert.deepEqual(r, [401, 'User not valid for project.']);
