@@ -103,6 +103,22 @@ describe('POST /v3/ec2tokens', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
   });
 
+  test('a credential made with an application credential\'s token gives tokens of that credential (its roles, not the user\'s)', async () => {
+    const { c, user, project } = await userOnNewProject(admin, 'ec2ac');
+    const ac = (await c.post(`/users/${user.id}/application_credentials`, { application_credential: { name: 'ro', secret: 's', roles: [{ name: 'reader' }] } })).body.application_credential;
+    const login = await new Client(v3).post('/auth/tokens', { auth: { identity: { methods: ['application_credential'], application_credential: { id: ac.id, secret: 's' } } } });
+    const viaAc = new Client(v3, login.headers.get('x-subject-token')!);
+    const blob = JSON.stringify({ access: `ac-${ac.id}`, secret: 'sekrit' });
+    const made = await viaAc.post('/credentials', { credential: { user_id: user.id, project_id: project.id, type: 'ec2', blob } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(JSON.parse(made.body.credential.blob).app_cred_id, ac.id);
+    const params = ec2Params(`ac-${ac.id}`);
+    const r = await post('/ec2tokens', { credentials: { access: `ac-${ac.id}`, signature: signV2('sekrit', 'GET', 'h', '/', params), host: 'h', verb: 'GET', path: '/', params } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.token.roles.map((x: any) => x.name), ['reader']);
+    assert.equal(r.body.token.application_credential.id, ac.id);
+  });
+
   test('refusals: wrong or missing signature, unknown key, no access, stale timestamp, no role, empty body', async () => {
     const { access, secret } = await ec2User();
     const params = ec2Params(access);

@@ -89,6 +89,7 @@ export class Ec2TokensService {
     let roleIds: string[];
     const trustId = typeof blob.trust_id === 'string' && blob.trust_id ? blob.trust_id : undefined;
     const appCredId = typeof blob.app_cred_id === 'string' && blob.app_cred_id ? blob.app_cred_id : undefined;
+    const accessTokenId = typeof blob.access_token_id === 'string' && blob.access_token_id ? blob.access_token_id : undefined;
     if (trustId) {
       const trust = await this.trusts.get(trustId);
       roleIds = trust.roles.map((r) => r.id);
@@ -98,11 +99,16 @@ export class Ec2TokensService {
       if (!ac) throw new NotFound(`Could not find Application Credential: ${appCredId}.`);
       if (ac.project_id !== project.id) throw new Unauthorized('EC2 credential project does not match the application credential project.');
       roleIds = ac.roles.map((r) => r.id);
+    } else if (accessTokenId) {
+      const access = await this.t.accessTokens.get(accessTokenId);
+      if (!access) throw new NotFound('Access token not found');
+      if (access.project_id !== project.id) throw new Unauthorized('EC2 credential project does not match the OAuth1 access token project.');
+      roleIds = access.role_ids;
     } else {
       roleIds = await this.assignments.effectiveRoleIds(user.id, 'project', project.id);
     }
     if (roleIds.length === 0) throw new Unauthorized('User not valid for project.');
-    return this.tokens.issueVerified({ userId, projectId: project.id, methods: ['ec2credential'], trustId, appCredId })
+    return this.tokens.issueVerified({ userId, projectId: project.id, methods: ['ec2credential'], trustId, appCredId, accessTokenId })
       .catch((e) => { throw e instanceof Unauthorized ? new Unauthorized('User not valid for project.') : e; });
   }
 }

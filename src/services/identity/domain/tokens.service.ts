@@ -167,9 +167,12 @@ export class TokensService {
 
   /**
    * A project-scoped token for a user a credential other than a password has already proven
-   * (POST /v3/ec2tokens, /v3/s3tokens); Unauthorized when nothing is left to scope it with.
+   * (POST /v3/ec2tokens, /v3/s3tokens), delegated as that credential was; Unauthorized when
+   * nothing is left to scope it with.
    */
-  async issueVerified(r: { userId: string; projectId: string; methods: string[]; appCredId?: string; trustId?: string }): Promise<{ id: string; info: TokenInfo }> {
+  async issueVerified(r: {
+    userId: string; projectId: string; methods: string[]; appCredId?: string; trustId?: string; accessTokenId?: string;
+  }): Promise<{ id: string; info: TokenInfo }> {
     const now = Date.now();
     let expiresAtMs = now + this.lifetimeMs();
     const ac = r.appCredId ? await this.t.appCredentials.get(r.appCredId) : undefined;
@@ -178,7 +181,7 @@ export class TokensService {
     if (trust?.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
     const payload: Payload = {
       userId: r.userId, methods: r.methods, scope: { kind: 'project', id: r.projectId }, expiresAtMs, issuedAtMs: now,
-      auditIds: [newAuditId()], appCredId: r.appCredId, trustId: r.trustId,
+      auditIds: [newAuditId()], appCredId: r.appCredId, trustId: r.trustId, accessTokenId: r.accessTokenId,
     };
     const info = await this.describe(payload).catch((e) => {
       if (e instanceof InvalidToken) throw new Unauthorized();
