@@ -47,7 +47,10 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
 
   const app = createHttpServer(logger);
   app.get('/healthz', async () => ({ status: Object.values(state).every((v) => v === 'ready') ? 'ok' : 'starting', services: state }));
-  const mounts = [identity.mount(() => `${url}${IDENTITY.catalogPath}`), ...modules.map((m) => m.mount())];
+  const mounts: ServiceMount[] = [
+    { ...identity.mount(() => `${url}${IDENTITY.catalogPath}`), serviceType: IDENTITY.type },
+    ...modules.map((m, i) => ({ ...m.mount(), serviceType: enabled[i]!.type })),
+  ];
   for (const m of mounts) mountService(app, m);
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.

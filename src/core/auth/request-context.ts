@@ -3,6 +3,9 @@ import { type Credentials, type RuleSet, enforce, type Target } from '../policy/
 
 export interface NamedRef { id: string; name: string }
 
+/** An application credential access rule: a service type, a method and a path template. */
+export interface AccessRule { id: string; service: string; method: string; path: string }
+
 /** What a validated token says about its bearer: Keystone's token body in plain values. */
 export interface TokenInfo {
   methods: string[];
@@ -14,8 +17,11 @@ export interface TokenInfo {
   auditIds: string[];
   issuedAt: string;
   expiresAt: string;
-  applicationCredential?: { id: string; name: string; restricted: boolean };
+  /** accessRules: what the credential's tokens may call (absent: anything its roles allow). */
+  applicationCredential?: { id: string; name: string; restricted: boolean; accessRules?: AccessRule[] };
   trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
+  /** A token a consumer got with an OS-OAUTH1 access token. */
+  oauth1?: { accessTokenId: string; consumerId: string };
   isAdminProject?: boolean;
 }
 

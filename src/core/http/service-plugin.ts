@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ApiError, BadRequest, NotFound, toApiError, Unauthorized, MethodNotAllowed } from '../errors/errors.js';
-import { RequestContext, type TokenValidator } from '../auth/request-context.js';
+import { RequestContext, type AccessRule, type TokenValidator } from '../auth/request-context.js';
 import type { RuleSet } from '../policy/policy-engine.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
@@ -83,6 +83,11 @@ export interface Faults {
 
 export interface ServiceMount {
   prefix: string;
+  /**
+   * The catalog type of the service (keystonemiddleware's `service_type`), against which the
+   * access rules of application credential tokens are checked; without it such tokens get 401.
+   */
+  serviceType?: string;
   rules: () => RuleSet;
   faults: Faults;
   tokens: TokenValidator;
@@ -163,7 +168,30 @@ async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: Au
   }
   if (!authToken) throw new Unauthorized();
   const token = await mount.tokens.validate(authToken);
+  const rules = token.applicationCredential?.accessRules;
+  if (rules && !allowedByAccessRules(rules, mount, request)) throw new Unauthorized('The request you have made requires authentication.');
   return new RequestContext(mount.rules(), token, authToken, request.id);
+}
+
+/**
+ * keystonemiddleware's validate_allowed_request: a token of an application credential with access
+ * rules may make only the calls a rule names (service type, method, and the path under the
+ * service's mount); validating a token on identity is always allowed.
+ */
+function allowedByAccessRules(rules: AccessRule[], mount: ServiceMount, request: FastifyRequest): boolean {
+  if (!mount.serviceType) return false;
+  const path = request.url.split('?')[0]!.slice(mount.prefix.length);
+  if (mount.serviceType === 'identity' && request.method === 'GET' && path.endsWith('/v3/auth/tokens')) return true;
+  return rules.some((r) => r.service === mount.serviceType && r.method === request.method && accessRulePathMatches(path, r.path));
+}
+
+/** A rule's path template: `*` or `{name}` is one path segment, `**` any run of characters. */
+export function accessRulePathMatches(path: string, template: string): boolean {
+  // NOTE: a stray brace matches nothing and is dropped, as keystonemiddleware's tokenizer does.
+  const regex = template.replace(/\{[^}]*\}|\*\*|\*|[{}]|[^{}*]+/g, (t) =>
+    t === '**' ? '.*' : t === '*' || (t.startsWith('{') && t.length > 1) ? '[^/]+' : t === '{' || t === '}' ? ''
+      : t.replace(/[.+?^$()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${regex}$`).test(path);
 }
 
 /** The first schema failure of a Fastify validation error, with the value it refused. */

@@ -7,6 +7,7 @@ import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js'
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { CloudConfig } from '../../config.js';
+import { accessRuleRoutes } from './api/access-rules.routes.js';
 import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
 import { authRoutes } from './api/auth.routes.js';
 import { catalogRoutes } from './api/catalog.routes.js';
@@ -20,7 +21,9 @@ import { userRoutes } from './api/users.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { trustRoutes } from './api/trusts.routes.js';
 import { ec2CredentialRoutes } from './api/ec2-credentials.routes.js';
+import { ec2TokenRoutes } from './api/ec2-tokens.routes.js';
 import { consumerRoutes } from './api/consumers.routes.js';
+import { oauth1Routes } from './api/oauth1.routes.js';
 import { domainConfigRoutes } from './api/domain-configs.routes.js';
 import { endpointGroupRoutes } from './api/endpoint-groups.routes.js';
 import { FernetKeys } from './domain/fernet.js';
@@ -107,9 +110,9 @@ export class IdentityModule {
       tokens: this.tokens,
       routes: withHead([
         ...versionRoutes(), ...authRoutes(d), ...userRoutes(d), ...projectRoutes(d), ...domainRoutes(d), ...groupRoutes(d),
-        ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d),
-        ...trustRoutes(d), ...ec2CredentialRoutes(d),
-        ...consumerRoutes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
+        ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d), ...accessRuleRoutes(d),
+        ...trustRoutes(d), ...ec2CredentialRoutes(d), ...ec2TokenRoutes(d),
+        ...consumerRoutes(d), ...oauth1Routes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
       ]),
       setup: (_app: FastifyInstance) => {},
     };

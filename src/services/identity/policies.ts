@@ -133,6 +133,10 @@ export const identityPolicies: Record<string, string> = {
   'identity:create_application_credential': 'user_id:%(user_id)s',
   'identity:delete_application_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
 
+  'identity:get_access_rule': `${SYSTEM_READER} or user_id:%(target.user.id)s`,
+  'identity:list_access_rules': `${SYSTEM_READER} or user_id:%(target.user.id)s`,
+  'identity:delete_access_rule': `${SYSTEM_ADMIN} or user_id:%(target.user.id)s`,
+
   'identity:ec2_get_credential': `${SYSTEM_READER} or user_id:%(target.credential.user_id)s or rule:admin_required or (rule:owner and user_id:%(target.credential.user_id)s)`,
   'identity:ec2_list_credentials': `${SYSTEM_READER} or rule:admin_or_owner`,
   'identity:ec2_create_credential': `${SYSTEM_ADMIN} or rule:admin_or_owner`,
@@ -158,6 +162,13 @@ export const identityPolicies: Record<string, string> = {
   'identity:create_consumer': adminOnlyWrite,
   'identity:update_consumer': adminOnlyWrite,
   'identity:delete_consumer': adminOnlyWrite,
+
+  'identity:authorize_request_token': ADMIN,
+  'identity:list_access_tokens': ADMIN,
+  'identity:get_access_token': ADMIN,
+  'identity:delete_access_token': ADMIN,
+  'identity:list_access_token_roles': ADMIN,
+  'identity:get_access_token_role': ADMIN,
 
   'identity:create_endpoint_group': adminOnlyWrite,
   'identity:list_endpoint_groups': adminOnlyRead,

@@ -2,35 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, type TestCloud } from '../../support/cloud.js';
 import { identityCloud } from '../../support/clients.js';
+import { userOnNewProject } from '../../support/identity-users.js';
 
 // /v3/users/{id}/application_credentials and authenticating with them, as Keystone answers.
 
 let cloud: TestCloud;
 let admin: Client;
 let v3: string;
-let seq = 0;
 
 before(async () => {
   ({ cloud, admin, v3 } = await identityCloud());
 });
 after(async () => { await cloud.stop(); });
 
-/** A user with member on a fresh project, logged in on it. */
-async function owner() {
-  const n = ++seq;
-  const project = (await admin.post('/projects', { project: { name: `ac-p${n}` } })).body.project;
-  const user = (await admin.post('/users', { user: { name: `ac-u${n}`, password: 'pw' } })).body.user;
-  const member = (await admin.get('/roles?name=member')).body.roles[0].id;
-  await admin.put(`/projects/${project.id}/users/${user.id}/roles/${member}`);
-  const c = new Client(v3);
-  const r = await c.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { id: user.id, password: 'pw' } } }, scope: { project: { id: project.id } } } });
-  c.token = r.headers.get('x-subject-token')!;
-  return { c, user, project };
-}
+const owner = () => userOnNewProject(admin, 'ac');
 const acAuth = (ac: Record<string, unknown>) => new Client(v3).post('/auth/tokens', { auth: { identity: { methods: ['application_credential'], application_credential: ac } } });
 
 describe('application credentials', () => {
-  test('create: 201, the secret shown once, the roles of the token by default; list and show without the secret', async () => {
+  test('create: 201, the secret shown once, the roles of the token by default, no access_rules; list and show without the secret', async () => {
     const { c, user, project } = await owner();
     const r = await c.post(`/users/${user.id}/application_credentials`, { application_credential: { name: 'ci', description: 'CI runner' } });
     assert.equal(r.status, 201);
@@ -42,7 +31,7 @@ describe('application credentials', () => {
     delete shown.secret;
     assert.deepEqual(shown, {
       id: ac.id, name: 'ci', description: 'CI runner', project_id: project.id, expires_at: null, unrestricted: false,
-      roles: ac.roles, access_rules: [], links: { self: `${v3}/users/${user.id}/application_credentials/${ac.id}` },
+      roles: ac.roles, links: { self: `${v3}/users/${user.id}/application_credentials/${ac.id}` },
     });
     assert.deepEqual((await c.get(`/users/${user.id}/application_credentials/${ac.id}`)).body, { application_credential: shown });
     const list = await c.get(`/users/${user.id}/application_credentials`);

@@ -43,7 +43,7 @@ const newRole = async (n: string, domainId?: string) => (await created('/roles',
 // Shared fixtures made once, before the table runs.
 const f = {} as {
   group: string; service: string; endpoint: string; policy: string; endpointGroup: string; domainRole: string;
-  memberCredential: string; memberAppCred: string; trust: string; memberToken: string;
+  memberCredential: string; memberAppCred: string; memberAccessRule: string; trust: string; memberToken: string;
 };
 
 before(async () => {
@@ -60,8 +60,11 @@ before(async () => {
   const member = w.clients.member;
   const c = await member.post('/credentials', { credential: { user_id: w.userIds.member, type: 'totp', blob: 'member-secret' } });
   f.memberCredential = c.body.credential.id;
-  const ac = await member.post(`/users/${w.userIds.member}/application_credentials`, { application_credential: { name: 'member-ac' } });
+  const ac = await member.post(`/users/${w.userIds.member}/application_credentials`, {
+    application_credential: { name: 'member-ac', access_rules: [{ service: 'compute', method: 'GET', path: '/v2.1/servers' }] },
+  });
   f.memberAppCred = ac.body.application_credential.id;
+  f.memberAccessRule = ac.body.application_credential.access_rules[0].id;
   const t = await member.post('/OS-TRUST/trusts', {
     trust: { trustor_user_id: w.userIds.member, trustee_user_id: w.userIds.reader, project_id: w.P, impersonation: false, roles: [{ name: 'member' }] },
   });
@@ -263,6 +266,34 @@ const tables: Record<string, Record<string, Row>> = {
         return ['DELETE', `/users/${w.userIds.member}/application_credentials/${r.body.application_credential.id}`];
       },
       expect: '204 204 204 204 403 403',
+    },
+    // NOTE: Zed's access rule rules have no deprecated admin_required: only a system reader
+    // (admin to delete) or the owner.
+    'list own access rules': { call: (who) => ['GET', `/users/${w.userIds[who]}/access_rules`], expect: ALL(200) },
+    "list the member's access rules": { call: () => ['GET', `/users/${w.userIds.member}/access_rules`], expect: '200 403 403 200 403 403' },
+    "show the member's access rule": { call: () => ['GET', `/users/${w.userIds.member}/access_rules/${f.memberAccessRule}`], expect: '200 403 403 200 403 403' },
+    "delete the member's unused access rule": {
+      call: async (who) => {
+        const c = await w.authenticate(w.userIds.member, { project: { id: w.P } });
+        const r = await c.post(`/users/${w.userIds.member}/application_credentials`, {
+          application_credential: { name: unique(who), access_rules: [{ service: 'compute', method: 'GET', path: `/v2.1/${unique(who)}` }] },
+        });
+        const ac = r.body.application_credential;
+        await c.delete(`/users/${w.userIds.member}/application_credentials/${ac.id}`);
+        return ['DELETE', `/users/${w.userIds.member}/access_rules/${ac.access_rules[0].id}`];
+      },
+      expect: '204 403 403 204 403 403',
+    },
+  },
+  'OAuth1 access tokens': {
+    // NOTE: Zed's access token rules are all rule:admin_required (admin on any scope).
+    "list the member's access tokens": { call: () => ['GET', `/users/${w.userIds.member}/OS-OAUTH1/access_tokens`], expect: ADMINS(200) },
+    'list own access tokens': { call: (who) => ['GET', `/users/${w.userIds[who]}/OS-OAUTH1/access_tokens`], expect: ADMINS(200) },
+    'show an access token that does not exist (policy first)': {
+      call: () => ['GET', `/users/${w.userIds.member}/OS-OAUTH1/access_tokens/${'a'.repeat(32)}`], expect: ADMINS(404),
+    },
+    'authorize a request token that does not exist (policy first)': {
+      call: () => ['PUT', `/OS-OAUTH1/authorize/${'a'.repeat(32)}`, { roles: [{ name: 'member' }] }], expect: ADMINS(404),
     },
   },
   trusts: {

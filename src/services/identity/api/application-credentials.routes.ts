@@ -10,6 +10,14 @@ import { params, query } from './schemas.js';
 import { appCredentialView } from './views.js';
 
 const RoleRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { additionalProperties: false });
+// NOTE: Keystone's schema: each field optional (a rule may be named by id alone), others let through.
+const KeystoneId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' });
+const AccessRuleRef = Type.Object({
+  id: Type.Optional(KeystoneId),
+  service: Type.Optional(KeystoneId),
+  path: Type.Optional(Type.String({ maxLength: 225, pattern: '^/' })),
+  method: Type.Optional(Type.Union(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'].map((m) => Type.Literal(m)))),
+}, { additionalProperties: true });
 const createSchema = Type.Object({
   application_credential: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -18,7 +26,7 @@ const createSchema = Type.Object({
     expires_at: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     roles: Type.Optional(Type.Array(RoleRef)),
     unrestricted: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-    access_rules: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+    access_rules: Type.Optional(Type.Array(AccessRuleRef)),
   }, { additionalProperties: false }),
 }, { required: ['application_credential'] });
 const UserParams = params('user_id');
@@ -40,7 +48,8 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:create_application_credential', { user_id: req.params.user_id });
         const input = req.body.application_credential;
         const { record, secret } = await d.appCredentials.create(req.params.user_id, req.ctx.token!, { ...input, unrestricted: input.unrestricted ?? false });
-        return { application_credential: { ...appCredentialView(req, record), secret } };
+        const rules = (await d.appCredentials.accessRulesOf([record.id])).get(record.id)!;
+        return { application_credential: { ...appCredentialView(req, record, rules), secret } };
       },
     }),
     route({
@@ -49,13 +58,15 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
         req.ctx.authorize('identity:list_application_credentials', { user_id: req.params.user_id });
         await d.users.get(req.params.user_id);
         const list = await d.appCredentials.list(req.params.user_id, req.query.name, textFilters(req.query, ['name']));
-        return { application_credentials: list.map((a) => appCredentialView(req, a)), links: collectionLinks(req) };
+        const rules = await d.appCredentials.accessRulesOf(list.map((a) => a.id));
+        return { application_credentials: list.map((a) => appCredentialView(req, a, rules.get(a.id)!)), links: collectionLinks(req) };
       },
     }),
     route({
       method: 'GET', url: '/v3/users/:user_id/application_credentials/:application_credential_id', schema: { params: Params },
       handler: async (req) => {
-        return { application_credential: appCredentialView(req, await loadFor(req.ctx, req.params, 'identity:get_application_credential')) };
+        const ac = await loadFor(req.ctx, req.params, 'identity:get_application_credential');
+        return { application_credential: appCredentialView(req, ac, (await d.appCredentials.accessRulesOf([ac.id])).get(ac.id)!) };
       },
     }),
     route({

@@ -3,7 +3,7 @@ import { Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
-import { collectionLinks, flag, v3 } from './links.js';
+import { collectionLinks, flag, requestUrl, v3 } from './links.js';
 import { query } from './schemas.js';
 import { domainView, projectView, tokenView } from './views.js';
 
@@ -50,8 +50,10 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
   return [
     route({
       method: 'POST', url: '/v3/auth/tokens', auth: 'none', schema: authSchema,
-      handler: async ({ body, query, reply }) => {
-        const { id, info } = await d.tokens.issue(body.auth.identity, body.auth.scope);
+      handler: async (req) => {
+        const { body, query, reply } = req;
+        const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+        const { id, info } = await d.tokens.issue(body.auth.identity, body.auth.scope, { method: 'POST', url: requestUrl(req, false), authorization });
         const catalog = flag(query.nocatalog) ? undefined : await d.catalog.catalog();
         reply.code(201).header('X-Subject-Token', id);
         return tokenView(info, catalog);

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { CredentialRecord } from '../store/tables.js';
+import { delegationOf } from '../domain/credentials.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { authorizeFound } from './authorize.js';
 import { collectionLinks } from './links.js';
@@ -34,7 +35,7 @@ export function credentialRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const { known, extra } = splitExtra(req.body.credential, KNOWN);
         req.ctx.authorize('identity:create_credential', { target: { credential: known } });
-        return { credential: credentialView(req, await d.credentials.create({ ...known, extra })) };
+        return { credential: credentialView(req, await d.credentials.create({ ...known, extra }, delegationOf(req.ctx.token))) };
       },
     }),
     route({

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { delegationOf } from '../domain/credentials.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { CredentialRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
@@ -43,9 +44,11 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
         await d.projects.get(req.body.tenant_id);
         const access = randomBytes(16).toString('hex');
         const secret = randomBytes(16).toString('hex');
+        // NOTE: as Keystone: the blob names the caller's trust (null without one), and the
+        // application credential or OAuth access token the caller's token came from.
         const c = await d.credentials.create({
-          user_id: user.id, project_id: req.body.tenant_id, type: 'ec2', blob: JSON.stringify({ access, secret, trust_id: null }),
-        });
+          user_id: user.id, project_id: req.body.tenant_id, type: 'ec2', blob: JSON.stringify({ access, secret, trust_id: req.ctx.token?.trust?.id ?? null }),
+        }, { ...delegationOf(req.ctx.token), trustId: undefined });
         return { credential: ec2View(req, c) };
       },
     }),

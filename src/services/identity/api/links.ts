@@ -8,6 +8,12 @@ export function identityRoot(req: ApiRequest): string {
 
 export const v3 = (req: ApiRequest) => `${identityRoot(req)}/v3`;
 
+/** The URL the client called, as OAuth1 signs it (with the query unless told otherwise). */
+export function requestUrl(req: ApiRequest, withQuery = true): string {
+  const url = withQuery ? req.raw.url : req.raw.url.split('?')[0]!;
+  return `${identityRoot(req).replace(/\/identity$/, '')}${url}`;
+}
+
 export function collectionLinks(req: ApiRequest) {
   return { self: `${identityRoot(req)}${req.raw.url.replace(/^\/identity/, '')}`, previous: null, next: null };
 }

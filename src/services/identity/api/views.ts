@@ -1,5 +1,5 @@
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
-import type { TokenInfo } from '../../../core/auth/request-context.js';
+import type { AccessRule, TokenInfo } from '../../../core/auth/request-context.js';
 import type { CatalogEntry } from '../domain/catalog.service.js';
 import type {
   AppCredentialRecord, CredentialRecord, DomainRecord, EndpointRecord, GroupRecord,
@@ -7,7 +7,7 @@ import type {
 } from '../store/tables.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import { v3 } from './links.js';
-import type { ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
+import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
 
@@ -65,13 +65,21 @@ export const credentialView = (req: ApiRequest, c: CredentialRecord) => ({
 
 export const policyView = (req: ApiRequest, p: PolicyRecord) => ({ ...p.extra, id: p.id, type: p.type, blob: p.blob, links: self(req, `policies/${p.id}`) });
 
-// NOTE: no user_id: Keystone filters application credentials to its _public_parameters.
-export const appCredentialView = (req: ApiRequest, a: AppCredentialRecord) => ({
+// NOTE: no user_id: Keystone filters application credentials to its _public_parameters, and
+// shows access_rules only for a credential that has some.
+export const appCredentialView = (req: ApiRequest, a: AppCredentialRecord, rules: AccessRule[]) => ({
   id: a.id, name: a.name, description: a.description, project_id: a.project_id,
   expires_at: a.expires_at, unrestricted: a.unrestricted,
   roles: a.roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domain_id ?? null })),
-  access_rules: [], links: self(req, `users/${a.user_id}/application_credentials/${a.id}`),
+  ...(rules.length ? { access_rules: rules.map(accessRuleRef) } : {}),
+  links: self(req, `users/${a.user_id}/application_credentials/${a.id}`),
 });
+
+/** A rule inside a credential or a token: no links. */
+const accessRuleRef = (r: AccessRule) => ({ id: r.id, service: r.service, path: r.path, method: r.method });
+
+// NOTE: Keystone's self link is /v3/access_rules/{id} (its resource has no user prefix).
+export const accessRuleView = (req: ApiRequest, r: AccessRule) => ({ ...accessRuleRef(r), links: self(req, `access_rules/${r.id}`) });
 
 export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
   const token: Record<string, unknown> = {
@@ -86,7 +94,12 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
     token.roles = t.roles;
     if (catalog) token.catalog = catalog;
   }
-  if (t.applicationCredential) token.application_credential = t.applicationCredential;
+  if (t.applicationCredential) {
+    const { accessRules, ...ac } = t.applicationCredential;
+    // NOTE: as Keystone's render_token: access_rules only when the credential has some.
+    token.application_credential = accessRules?.length ? { ...ac, access_rules: accessRules.map(accessRuleRef) } : ac;
+  }
+  if (t.oauth1) token['OS-OAUTH1'] = { access_token_id: t.oauth1.accessTokenId, consumer_id: t.oauth1.consumerId };
   if (t.trust) {
     token['OS-TRUST:trust'] = {
       id: t.trust.id, impersonation: t.trust.impersonation,
@@ -99,6 +112,21 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
 export const consumerView = (req: ApiRequest, c: ConsumerRecord) => ({
   ...c.extra, id: c.id, description: c.description, links: self(req, `OS-OAUTH1/consumers/${c.id}`),
 });
+
+// NOTE: Keystone's _format_token_entity: no secret and no role ids, a link to the roles instead.
+export const accessTokenView = (req: ApiRequest, a: AccessTokenRecord) => {
+  const path = `users/${a.authorizing_user_id}/OS-OAUTH1/access_tokens/${a.id}`;
+  return {
+    id: a.id, consumer_id: a.consumer_id, project_id: a.project_id, authorizing_user_id: a.authorizing_user_id, expires_at: a.expires_at,
+    links: { ...self(req, path), roles: `${v3(req)}/${path}/roles` },
+  };
+};
+
+/** A role delegated by an access token: Keystone's _format_role_entity drops the description. */
+export const accessTokenRoleView = (req: ApiRequest, r: RoleRecord) => {
+  const { description: _d, ...role } = roleView(req, r);
+  return role;
+};
 
 export const endpointGroupView = (req: ApiRequest, g: EndpointGroupRecord) => ({
   id: g.id, name: g.name, description: g.description, filters: g.filters, links: self(req, `OS-EP-FILTER/endpoint_groups/${g.id}`),

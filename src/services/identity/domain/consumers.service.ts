@@ -5,7 +5,7 @@ import { newId } from './ids.js';
 
 export const hashConsumerSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-/** Keystone's OS-OAUTH1 consumers. The secret is shown once, at creation; only its hash is stored. */
+/** Keystone's OS-OAUTH1 consumers. The secret is shown once, at creation; it is kept to check signatures (oauth1.service.ts). */
 export class ConsumersService {
   constructor(private readonly t: IdentityTables) {}
 
@@ -22,7 +22,7 @@ export class ConsumersService {
     // NOTE: Keystone's secret is uuid4().hex, as here.
     const secret = newId();
     const record = await this.t.consumers.insert({
-      id: newId(), description: input.description ?? null, secret_hash: hashConsumerSecret(secret), extra: input.extra,
+      id: newId(), description: input.description ?? null, secret_hash: hashConsumerSecret(secret), secret, extra: input.extra,
     });
     return { record, secret };
   }

@@ -18,6 +18,8 @@ import { UsersService } from './users.service.js';
 import { ConsumersService } from './consumers.service.js';
 import { DomainConfigsService } from './domain-configs.service.js';
 import { EndpointGroupsService } from './endpoint-groups.service.js';
+import { Ec2TokensService } from './ec2-tokens.service.js';
+import { OAuth1Service } from './oauth1.service.js';
 
 export interface IdentityDomainOptions {
   bcryptCost: number;
@@ -44,6 +46,8 @@ export class IdentityDomain {
   readonly consumers: ConsumersService;
   readonly endpointGroups: EndpointGroupsService;
   readonly domainConfigs: DomainConfigsService;
+  readonly ec2Tokens: Ec2TokensService;
+  readonly oauth1: OAuth1Service;
 
   constructor(readonly tables: IdentityTables, keys: FernetKeys, opts: IdentityDomainOptions) {
     this.hasher = new PasswordHasher(opts.bcryptCost);
@@ -59,8 +63,12 @@ export class IdentityDomain {
     this.appCredentials = new AppCredentialsService(tables, this.hasher);
     this.policies = new PoliciesService(tables);
     this.trusts = new TrustsService(tables, this.roles, this.assignments, this.revocations);
-    this.tokens = new TokensService(tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, () => opts.tokenLifetimeMs);
+    this.oauth1 = new OAuth1Service(tables, this.assignments, this.projects);
+    this.tokens = new TokensService(
+      tables, keys, this.users, this.assignments, this.roles, this.appCredentials, this.revocations, this.trusts, this.oauth1, () => opts.tokenLifetimeMs,
+    );
     this.consumers = new ConsumersService(tables);
+    this.ec2Tokens = new Ec2TokensService(tables, this.users, this.projects, this.assignments, this.appCredentials, this.trusts, this.tokens);
     this.endpointGroups = new EndpointGroupsService(tables, this.catalog, this.projects);
     // NOTE: Stratus has no password_regex option, so security_compliance reads back nulls as keystone's defaults.
     this.domainConfigs = new DomainConfigsService(tables, { defaultDomainId: 'default', securityCompliance: () => ({}) });

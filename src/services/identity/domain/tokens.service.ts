@@ -1,5 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import { changeStamp } from '../store/sqlite.js';
 import { listMatching, nameIs, type IdentityTables, type UserRecord } from '../store/tables.js';
@@ -10,6 +10,7 @@ import type { FernetKeys } from './fernet.js';
 import { isoTime, newAuditId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
+import type { OAuth1Service, SignedRequest } from './oauth1.service.js';
 import type { TrustsService } from './trusts.service.js';
 import type { UsersService } from './users.service.js';
 
@@ -18,7 +19,7 @@ type Scope = { kind: 'unscoped' } | { kind: 'project'; id: string } | { kind: 'd
 
 interface Payload {
   userId: string; methods: string[]; scope: Scope; expiresAtMs: number; issuedAtMs: number;
-  auditIds: string[]; appCredId?: string; trustId?: string;
+  auditIds: string[]; appCredId?: string; trustId?: string; accessTokenId?: string;
 }
 
 export interface IdentityAuth {
@@ -27,8 +28,12 @@ export interface IdentityAuth {
   password?: { user: { id?: string; name?: string; password?: string; domain?: { id?: string; name?: string } } };
   token?: { id: string };
   application_credential?: { id?: string; name?: string; secret: string; user?: { id?: string; name?: string; domain?: { id?: string; name?: string } } };
+  /** OS-OAUTH1: empty; the request's signed Authorization header carries the access token. */
+  oauth1?: Record<string, unknown>;
 }
 export type ScopeRequest = 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string }; system?: { all?: boolean }; 'OS-TRUST:trust'?: { id: string } } | undefined;
+
+const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 const KIND = { unscoped: 0, project: 1, domain: 2, system: 3 } as const;
 
@@ -69,6 +74,7 @@ export class TokensService {
     private readonly appCreds: AppCredentialsService,
     private readonly revocations: Revocations,
     private readonly trusts: TrustsService,
+    private readonly oauth1: OAuth1Service,
     private readonly lifetimeMs: () => number,
   ) {}
 
@@ -86,13 +92,14 @@ export class TokensService {
   private changeStamp(): Promise<string> { return (this.stamp ??= changeStamp(this.t.db))(); }
 
   /** POST /v3/auth/tokens: authenticates, resolves the scope, returns the token id and its body. */
-  async issue(identity: IdentityAuth, scopeRequest: ScopeRequest): Promise<{ id: string; info: TokenInfo }> {
+  async issue(identity: IdentityAuth, scopeRequest: ScopeRequest, signed?: SignedRequest): Promise<{ id: string; info: TokenInfo }> {
     const methods = identity.methods;
     const now = Date.now();
     let user: UserRecord | undefined;
     let expiresAtMs = now + this.lifetimeMs();
     let auditIds = [newAuditId()];
     let appCredId: string | undefined;
+    let accessTokenId: string | undefined;
     let scope: Scope | undefined;
     let priorMethods: string[] = [];
     const reads = new Reads(this.t, this.users, this.assignments);
@@ -108,6 +115,9 @@ export class TokensService {
           throw e;
         });
         if (prior.appCredId) throw new Forbidden('Application credential tokens cannot be rescoped.');
+        if (prior.accessTokenId) {
+          throw new Forbidden('You are not authorized to perform the requested action: Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead.');
+        }
         user = this.sameUser(user, await this.users.get(prior.userId));
         expiresAtMs = prior.expiresAtMs;
         auditIds = [newAuditId(), prior.auditIds[prior.auditIds.length - 1]!];
@@ -120,6 +130,13 @@ export class TokensService {
         appCredId = ac.id;
         scope = { kind: 'project', id: ac.project_id };
         if (ac.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${ac.expires_at}Z`));
+      } else if (method === 'oauth1' && signed) {
+        if (!identity.oauth1) throw new BadRequest(`Expecting to find oauth1 in identity.${CLIENT_ERROR}`);
+        // NOTE: as Keystone: the access token's project is the scope, whatever the body asks.
+        const access = await this.oauth1.authenticate(signed);
+        user = this.sameUser(user, await this.users.get(access.authorizing_user_id));
+        accessTokenId = access.id;
+        scope = { kind: 'project', id: access.project_id };
       } else {
         throw new Unauthorized(`Attempted to authenticate with an unsupported method.`);
       }
@@ -128,7 +145,7 @@ export class TokensService {
     await this.checkUserDomain(user, reads);
     let trustId: string | undefined;
     const trustRef = typeof scopeRequest === 'object' ? scopeRequest['OS-TRUST:trust'] : undefined;
-    if (trustRef) {
+    if (trustRef && !accessTokenId) {
       const trust = await this.trusts.consume(trustRef.id, user.id);
       trustId = trust.id;
       if (!trust.project_id) throw new Forbidden('Trusts without a project cannot scope a token.');
@@ -137,12 +154,39 @@ export class TokensService {
       if (trust.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
     }
     scope ??= await this.resolveScope(user, scopeRequest, reads);
-    const payload: Payload = { userId: user.id, methods: [...new Set([...priorMethods, ...methods])], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId, trustId };
+    const payload: Payload = {
+      userId: user.id, methods: [...new Set([...priorMethods, ...methods])], scope, expiresAtMs, issuedAtMs: now, auditIds, appCredId, trustId, accessTokenId,
+    };
     const info = await this.describe(payload, reads);
     // NOTE: Keystone keeps last_active_at as a date; written once a day per user, a token issue
     // costs no durable write (an fsync on the event loop) otherwise.
     const nowIso = new Date(now).toISOString();
     if (user.last_active_at?.slice(0, 10) !== nowIso.slice(0, 10)) await this.t.users.update(user.id, { last_active_at: nowIso });
+    return { id: this.keys.encrypt(this.pack(payload), now), info };
+  }
+
+  /**
+   * A project-scoped token for a user a credential other than a password has already proven
+   * (POST /v3/ec2tokens, /v3/s3tokens), delegated as that credential was; Unauthorized when
+   * nothing is left to scope it with.
+   */
+  async issueVerified(r: {
+    userId: string; projectId: string; methods: string[]; appCredId?: string; trustId?: string; accessTokenId?: string;
+  }): Promise<{ id: string; info: TokenInfo }> {
+    const now = Date.now();
+    let expiresAtMs = now + this.lifetimeMs();
+    const ac = r.appCredId ? await this.t.appCredentials.get(r.appCredId) : undefined;
+    if (ac?.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${ac.expires_at}Z`));
+    const trust = r.trustId ? await this.t.trusts.get(r.trustId) : undefined;
+    if (trust?.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${trust.expires_at}Z`));
+    const payload: Payload = {
+      userId: r.userId, methods: r.methods, scope: { kind: 'project', id: r.projectId }, expiresAtMs, issuedAtMs: now,
+      auditIds: [newAuditId()], appCredId: r.appCredId, trustId: r.trustId, accessTokenId: r.accessTokenId,
+    };
+    const info = await this.describe(payload).catch((e) => {
+      if (e instanceof InvalidToken) throw new Unauthorized();
+      throw e;
+    });
     return { id: this.keys.encrypt(this.pack(payload), now), info };
   }
 
@@ -155,7 +199,7 @@ export class TokensService {
     const reads = new Reads(this.t, this.users, this.assignments);
     const p = await this.decodeValid(token, allowExpired, reads);
     const info = await this.describe(p, reads);
-    if (!p.appCredId && !p.trustId) {
+    if (!p.appCredId && !p.trustId && !p.accessTokenId) {
       if (cache.size >= VALIDATION_CACHE_SIZE) cache.clear();
       cache.set(token, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info: structuredClone(info) });
     }
@@ -222,12 +266,21 @@ export class TokensService {
         const granted = new Set(await this.roles.expand(ac.roles.map((r) => r.id)));
         roleIds = roleIds.filter((id) => granted.has(id));
         info.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted };
+        const rules = (await this.appCreds.accessRulesOf([ac.id])).get(ac.id)!;
+        if (rules.length) info.applicationCredential.accessRules = rules;
       }
       if (p.trustId) {
         const trust = await this.trusts.get(p.trustId).catch(() => { throw new InvalidToken('trust deleted or expired'); });
         const delegated = new Set(await this.roles.expand(trust.roles.map((r) => r.id)));
         roleIds = (await this.assignments.effectiveRoleIds(trust.trustor_user_id, target.type, target.id)).filter((id) => delegated.has(id));
         info.trust = { id: trust.id, impersonation: trust.impersonation, trustorUserId: trust.trustor_user_id, trusteeUserId: trust.trustee_user_id };
+      }
+      if (p.accessTokenId) {
+        const access = await this.t.accessTokens.get(p.accessTokenId);
+        if (!access) throw new InvalidToken('access token deleted');
+        const delegated = new Set(await this.roles.expand(access.role_ids));
+        roleIds = roleIds.filter((id) => delegated.has(id));
+        info.oauth1 = { accessTokenId: access.id, consumerId: access.consumer_id };
       }
       if (roleIds.length === 0) throw new InvalidToken('no roles left on the scope');
       info.roles = (await this.roles.many(roleIds)).map((r): NamedRef => ({ id: r.id, name: r.name }));
@@ -312,15 +365,21 @@ export class TokensService {
 
   private pack(p: Payload): Buffer {
     const scopeId = p.scope.kind === 'project' || p.scope.kind === 'domain' ? p.scope.id : null;
-    return Buffer.from(encode([KIND[p.scope.kind], p.userId, p.methods, scopeId, p.expiresAtMs, p.issuedAtMs, p.auditIds, p.appCredId ?? null, p.trustId ?? null]));
+    return Buffer.from(encode([
+      KIND[p.scope.kind], p.userId, p.methods, scopeId, p.expiresAtMs, p.issuedAtMs, p.auditIds, p.appCredId ?? null, p.trustId ?? null,
+      ...(p.accessTokenId ? [p.accessTokenId] : []),
+    ]));
   }
 
   private unpack(buf: Buffer): Payload {
     try {
-      const [kind, userId, methods, scopeId, expiresAtMs, issuedAtMs, auditIds, appCredId, trustId] = decode(buf) as any[];
+      const [kind, userId, methods, scopeId, expiresAtMs, issuedAtMs, auditIds, appCredId, trustId, accessTokenId] = decode(buf) as any[];
       const scope: Scope = kind === KIND.project ? { kind: 'project', id: scopeId } : kind === KIND.domain ? { kind: 'domain', id: scopeId }
         : kind === KIND.system ? { kind: 'system' } : { kind: 'unscoped' };
-      return { userId, methods, scope, expiresAtMs, issuedAtMs, auditIds, appCredId: appCredId ?? undefined, trustId: trustId ?? undefined };
+      return {
+        userId, methods, scope, expiresAtMs, issuedAtMs, auditIds, appCredId: appCredId ?? undefined, trustId: trustId ?? undefined,
+        accessTokenId: accessTokenId ?? undefined,
+      };
     } catch {
       throw new InvalidToken('payload does not decode');
     }

@@ -45,11 +45,23 @@ export interface IdentityDatabase {
     expires_at: string | null; remaining_uses: number | null; redelegation_count: number | null; roles: Json; extra: Json;
     deleted_at: string | null;
   };
-  consumers: { id: string; description: string | null; secret_hash: string; extra: Json };
+  consumers: { id: string; description: string | null; secret_hash: string; secret: string | null; extra: Json };
+  /** OS-OAUTH1 request tokens: role_ids is a JSON list, set with the verifier when a user authorizes. */
+  oauth1_request_tokens: {
+    id: string; request_secret: string; verifier: string | null; authorizing_user_id: string | null; requested_project_id: string;
+    role_ids: Json | null; consumer_id: string; expires_at: string | null;
+  };
+  oauth1_access_tokens: {
+    id: string; access_secret: string; authorizing_user_id: string; project_id: string; role_ids: Json; consumer_id: string; expires_at: string | null;
+  };
   endpoint_groups: { id: string; name: string; description: string | null; filters: Json };
   project_endpoint_groups: { endpoint_group_id: string; project_id: string };
   /** Keystone's whitelisted_config and sensitive_config in one table. */
   domain_configs: { domain_id: string; config_group: string; option_name: string; value: string; sensitive: Bool };
+  /** Keystone's access_rule; id is its external_id. */
+  access_rules: { id: string; user_id: string; service: string; path: string; method: string };
+  /** Which rules a credential has, in the order it was created with. */
+  application_credential_access_rules: { application_credential_id: string; access_rule_id: string; position: number };
 }
 
 /** A handle on the identity tables. */

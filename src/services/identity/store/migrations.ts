@@ -75,4 +75,34 @@ export const identityMigrations: Migration[] = [
       `CREATE UNIQUE INDEX roles_name_ci ON roles (domain_id, lower(name))`,
     ],
   },
+  {
+    id: '004-access-rules',
+    statements: [
+      // Keystone's access_rule (external_id as id) and application_credential_access_rule: a rule
+      // belongs to a user and is shared by that user's credentials naming the same service, path
+      // and method; it goes with its user, and cannot go while a credential uses it.
+      `CREATE TABLE access_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        service TEXT NOT NULL, path TEXT NOT NULL, method TEXT NOT NULL, UNIQUE (user_id, service, path, method))`,
+      `CREATE TABLE application_credential_access_rules (
+        application_credential_id TEXT NOT NULL REFERENCES application_credentials(id) ON DELETE CASCADE,
+        access_rule_id TEXT NOT NULL REFERENCES access_rules(id), position INTEGER NOT NULL,
+        PRIMARY KEY (application_credential_id, access_rule_id))`,
+      `CREATE INDEX application_credential_access_rules_rule ON application_credential_access_rules (access_rule_id)`,
+    ],
+  },
+  {
+    id: '005-oauth1-tokens',
+    statements: [
+      // OAuth1 signatures are keyed by the consumer's secret itself, as Keystone keeps it; consumers
+      // made before this (only a hash kept) cannot sign.
+      `ALTER TABLE consumers ADD COLUMN secret TEXT`,
+      `CREATE TABLE oauth1_request_tokens (id TEXT PRIMARY KEY, request_secret TEXT NOT NULL, verifier TEXT,
+        authorizing_user_id TEXT, requested_project_id TEXT NOT NULL, role_ids TEXT,
+        consumer_id TEXT NOT NULL REFERENCES consumers(id) ON DELETE CASCADE, expires_at TEXT)`,
+      `CREATE TABLE oauth1_access_tokens (id TEXT PRIMARY KEY, access_secret TEXT NOT NULL, authorizing_user_id TEXT NOT NULL,
+        project_id TEXT NOT NULL, role_ids TEXT NOT NULL, consumer_id TEXT NOT NULL REFERENCES consumers(id) ON DELETE CASCADE,
+        expires_at TEXT)`,
+      `CREATE INDEX oauth1_access_tokens_user ON oauth1_access_tokens (authorizing_user_id)`,
+    ],
+  },
 ];

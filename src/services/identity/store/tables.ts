@@ -28,14 +28,25 @@ export interface AppCredentialRecord {
   id: string; name: string; user_id: string; project_id: string; secret_hash: string; description: string | null;
   expires_at: string | null; unrestricted: boolean; roles: { id: string; name: string; domain_id: string | null }[];
 }
+/** An application credential access rule: what a token of the credential may call. */
+export interface AccessRuleRecord { id: string; user_id: string; service: string; path: string; method: string }
 export interface PolicyRecord { id: string; type: string; blob: string; extra: Extra }
 export interface TrustRecord {
   id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: boolean;
   expires_at: string | null; remaining_uses: number | null; redelegation_count: number | null;
   roles: { id: string; name: string }[]; extra: Extra; deleted_at: string | null;
 }
-/** An OS-OAUTH1 consumer; only a SHA-256 hash of its secret is kept. */
-export interface ConsumerRecord { id: string; description: string | null; secret_hash: string; extra: Extra }
+/** An OS-OAUTH1 consumer: its secret signs its requests (null for consumers made when only a hash was kept). */
+export interface ConsumerRecord { id: string; description: string | null; secret_hash: string; secret: string | null; extra: Extra }
+/** An OS-OAUTH1 request token; authorizing_user_id, verifier and role_ids are set when a user authorizes it. */
+export interface RequestTokenRecord {
+  id: string; request_secret: string; verifier: string | null; authorizing_user_id: string | null; requested_project_id: string;
+  role_ids: string[] | null; consumer_id: string; expires_at: string | null;
+}
+/** An OS-OAUTH1 access token: a consumer may act for the authorizing user on the project with these roles. */
+export interface AccessTokenRecord {
+  id: string; access_secret: string; authorizing_user_id: string; project_id: string; role_ids: string[]; consumer_id: string; expires_at: string | null;
+}
 /** An OS-EP-FILTER endpoint group: filters over interface, service_id and region_id. */
 export interface EndpointGroupRecord { id: string; name: string; description: string | null; filters: Record<string, unknown> }
 
@@ -54,9 +65,12 @@ export interface IdentityTables {
   endpoints: Table<EndpointRecord>;
   credentials: Table<CredentialRecord>;
   appCredentials: Table<AppCredentialRecord>;
+  accessRules: Table<AccessRuleRecord>;
   policies: Table<PolicyRecord>;
   trusts: Table<TrustRecord>;
   consumers: Table<ConsumerRecord>;
+  requestTokens: Table<RequestTokenRecord>;
+  accessTokens: Table<AccessTokenRecord>;
   endpointGroups: Table<EndpointGroupRecord>;
 }
 
@@ -73,9 +87,12 @@ export function identityTables(db: Db): IdentityTables {
     endpoints: newTable(db, 'endpoints', { bools: ['enabled'], json: ['extra'] }),
     credentials: newTable(db, 'credentials', { json: ['extra'] }),
     appCredentials: newTable(db, 'application_credentials', { bools: ['unrestricted'], json: ['roles'] }),
+    accessRules: newTable(db, 'access_rules', {}),
     policies: newTable(db, 'policies', { json: ['extra'] }),
     trusts: newTable(db, 'trusts', { bools: ['impersonation'], json: ['roles', 'extra'] }),
     consumers: newTable(db, 'consumers', { json: ['extra'] }),
+    requestTokens: newTable(db, 'oauth1_request_tokens', { json: ['role_ids'] }),
+    accessTokens: newTable(db, 'oauth1_access_tokens', { json: ['role_ids'] }),
     endpointGroups: newTable(db, 'endpoint_groups', { json: ['filters'] }),
   };
 }
