@@ -8,11 +8,14 @@ import { createHttpServer } from './core/http/http-server.js';
 import { mountService, type ServiceMount } from './core/http/service-plugin.js';
 import { IDENTITY, IdentityModule, SERVICES, type Drivers, type Facades, type ServiceModule } from './services/index.js';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { FakeNetworkDriver } from './drivers/network/fake-network.js';
 import { LinuxNetworkDriver } from './drivers/network/linux/linux-network.js';
 import type { NetworkDriver } from './drivers/network/network-driver.js';
 import { FakeHypervisorDriver } from './drivers/hypervisor/fake-hypervisor.js';
 import type { HypervisorDriver } from './drivers/hypervisor/hypervisor-driver.js';
+import { FakeBlockStorageDriver } from './drivers/block-storage/fake-block-storage.js';
+import type { BlockStorageDriver } from './drivers/block-storage/block-storage-driver.js';
 
 export interface RunningCloud {
   url: string;
@@ -34,7 +37,7 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
 
   let url = '';
   let port = 0;
-  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config) };
+  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config), blockStorage: await makeBlockStorage(config, logger) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
   const facades: Facades = { identity: identity.facade };
@@ -59,8 +62,10 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
 
   await identity.registerEndpoint(IDENTITY.type, IDENTITY.name, `${url}${IDENTITY.catalogPath}`);
   for (const s of SERVICES) {
-    if (config.services.includes(s.key)) await identity.registerEndpoint(s.type, s.name, `${url}${s.catalogPath}`);
-    else await identity.unregisterEndpoint(s.type, s.name);
+    for (const e of [s, ...(s.alsoAs ?? [])]) {
+      if (config.services.includes(s.key)) await identity.registerEndpoint(e.type, e.name, `${url}${e.catalogPath}`);
+      else await identity.unregisterEndpoint(e.type, e.name);
+    }
   }
   for (const m of modules) await m.start?.();
   for (const key of Object.keys(state)) state[key] = 'ready';
@@ -95,3 +100,12 @@ function makeHypervisor(config: CloudConfig): HypervisorDriver {
 }
 
 const formatHost = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
+
+/** The block-storage driver config names: the file one needs qemu-img (Debian qemu-utils). */
+async function makeBlockStorage(config: CloudConfig, logger: Logger): Promise<BlockStorageDriver> {
+  const wanted = config.blockStorageDriver ?? (existsSync('/usr/bin/qemu-img') ? 'file' : 'fake');
+  if (wanted === 'fake') return new FakeBlockStorageDriver();
+  const { FileBlockStorageDriver } = await import('./drivers/block-storage/file-block-storage.js');
+  logger.debug({ dir: join(config.dataDir, 'volumes') }, 'volumes are files');
+  return new FileBlockStorageDriver({ dir: join(config.dataDir, 'volumes'), capacityGb: config.volumeCapacityGb });
+}

@@ -43,6 +43,13 @@ export interface CloudConfig {
   hypervisor?: 'fake';
   /** How many compute hosts the fake hypervisor pretends to be (default 1). */
   computeHosts?: number;
+  /**
+   * The block-storage driver: 'file' keeps volumes as qcow2 files under DATA_DIR/volumes (made with
+   * qemu-img); 'fake' keeps them in memory. Default: 'file' when qemu-img is installed.
+   */
+  blockStorageDriver?: 'file' | 'fake';
+  /** The file driver's capacity in GiB (default: the data dir's file system). */
+  volumeCapacityGb?: number;
   /** The network driver: 'fake' does no host work; 'linux' builds bridges, namespaces, dnsmasq and nftables (root). */
   networkDriver: 'fake' | 'linux';
   /** A host interface the linux network driver gives to external networks' bridges; none when unset. */
@@ -52,7 +59,7 @@ export interface CloudConfig {
 }
 
 /** Every service this build can run, in start order; identity always runs. */
-export const ALL_SERVICES = ['identity', 'placement', 'image', 'network', 'compute'];
+export const ALL_SERVICES = ['identity', 'placement', 'image', 'network', 'volume', 'compute'];
 
 export function defaultConfig(): CloudConfig {
   return {

@@ -5,6 +5,7 @@ import { NetworkModule } from './network/index.js';
 import { ImageModule } from './image/index.js';
 import { PlacementModule } from './placement/index.js';
 import { ComputeModule } from './compute/index.js';
+import { VolumeModule } from './volume/index.js';
 import type { ServiceEntry } from './service-module.js';
 
 export type * from './service-module.js';
@@ -18,6 +19,11 @@ export const SERVICES: ServiceEntry[] = [
   { key: 'placement', type: 'placement', name: 'placement', path: '/placement', catalogPath: '/placement', open: (ctx) => PlacementModule.open(ctx) } satisfies ServiceEntry<'placement'>,
   { key: 'image', type: 'image', name: 'glance', path: '/image', catalogPath: '/image', open: (ctx) => ImageModule.open(ctx) } satisfies ServiceEntry<'image'>,
   { key: 'network', type: 'network', name: 'neutron', path: '/networking', catalogPath: '/networking', open: (ctx) => NetworkModule.open(ctx) } satisfies ServiceEntry<'network'>,
+  // NOTE: volume before compute (compute attaches volumes through its facade); after image (volumes from images).
+  {
+    key: 'volume', type: 'block-storage', name: 'cinder', path: '/volume', catalogPath: '/volume/v3/$(project_id)s',
+    alsoAs: [{ type: 'volumev3', name: 'cinderv3', catalogPath: '/volume/v3/$(project_id)s' }], open: (ctx) => VolumeModule.open(ctx),
+  } satisfies ServiceEntry<'volume'>,
   // NOTE: compute after placement, image and network: it uses their facades.
   { key: 'compute', type: 'compute', name: 'nova', path: '/compute', catalogPath: '/compute/v2.1', open: (ctx) => ComputeModule.open(ctx) } satisfies ServiceEntry<'compute'>,
 ];

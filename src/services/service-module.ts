@@ -8,11 +8,13 @@ import type { ServiceMount } from '../core/http/service-plugin.js';
 import type { TokenValidator } from '../core/auth/request-context.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import type { HypervisorDriver } from '../drivers/hypervisor/hypervisor-driver.js';
+import type { BlockStorageDriver } from '../drivers/block-storage/block-storage-driver.js';
 import type { IdentityFacade } from './identity/facade.js';
 import type { PlacementFacade } from './placement/facade.js';
 import type { ImageFacade } from './image/facade.js';
 import type { NetworkFacade } from './network/facade.js';
 import type { ComputeFacade } from './compute/facade.js';
+import type { VolumeFacade } from './volume/facade.js';
 
 export type { IdentityFacade };
 
@@ -27,6 +29,7 @@ export interface Facades {
   image?: ImageFacade;
   network?: NetworkFacade;
   compute?: ComputeFacade;
+  volume?: VolumeFacade;
 }
 
 /** The keys of SERVICES: the services other than identity. */
@@ -36,6 +39,7 @@ export type ServiceKey = Exclude<keyof Facades, 'identity'>;
 export interface Drivers {
   network: NetworkDriver;
   hypervisor: HypervisorDriver;
+  blockStorage: BlockStorageDriver;
 }
 
 /** What every service is given when it opens. */
@@ -69,5 +73,7 @@ export interface ServiceEntry<K extends ServiceKey = ServiceKey> {
   path: string;
   /** The catalog URL relative to the base URL, as DevStack registers it. */
   catalogPath: string;
+  /** More catalog entries for the same service (Cinder's volumev3 beside block-storage). */
+  alsoAs?: { type: string; name: string; catalogPath: string }[];
   open(ctx: ServiceContext): Promise<ServiceModule<Facades[K]>>;
 }

@@ -5,6 +5,7 @@ import { defaultConfig, type CloudConfig } from '../../src/config.js';
 import type { Db } from '../../src/core/db/database.js';
 import { FakeHypervisorDriver } from '../../src/drivers/hypervisor/fake-hypervisor.js';
 import { FakeNetworkDriver } from '../../src/drivers/network/fake-network.js';
+import { FakeBlockStorageDriver } from '../../src/drivers/block-storage/fake-block-storage.js';
 import type { Drivers, Facades, IdentityFacade, ServiceContext } from '../../src/services/service-module.js';
 
 /** No projects or users unless `projects` names some (by name; ids are what they hold). */
@@ -24,6 +25,6 @@ export function serviceContext(db: Db, dataDir: string, opts: { config?: Partial
     tokens: { validate: async () => { throw new Error('no tokens in a facade test'); } },
     baseUrl: () => 'http://127.0.0.1',
     facades: { identity: identityOf(), ...opts.facades },
-    drivers: { network: new FakeNetworkDriver(), hypervisor: new FakeHypervisorDriver(), ...opts.drivers },
+    drivers: { network: new FakeNetworkDriver(), hypervisor: new FakeHypervisorDriver(), blockStorage: new FakeBlockStorageDriver(), ...opts.drivers },
   };
 }

@@ -21,15 +21,16 @@ export class Table<R extends Row> {
     return (await q.execute()).map(this.decode);
   }
 
-  async insert(r: R): Promise<R> {
-    await this.db.insertInto(this.name).values(this.encode(r)).execute();
+  /** `tx`: inside the caller's transaction. */
+  async insert(r: R, tx: Db = this.db): Promise<R> {
+    await tx.insertInto(this.name).values(this.encode(r)).execute();
     return r;
   }
 
-  async update(id: string, patch: Partial<R>): Promise<void> {
+  async update(id: string, patch: Partial<R>, tx: Db = this.db): Promise<void> {
     const values = this.encode(patch);
     if (Object.keys(values).length === 0) return;
-    await this.db.updateTable(this.name).set(values).where('id', '=', id).execute();
+    await tx.updateTable(this.name).set(values).where('id', '=', id).execute();
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Type, type Static, type TObject, type TOptional, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { FORMAT_PATTERNS, invalid } from '../faults.js';
+import { FORMAT_PATTERNS, invalid } from '../../../core/http/jsonschema-errors.js';
 import { valueAt } from '../../../core/http/service-plugin.js';
 
 // Nova's parameter types (nova/api/validation/parameter_types.py) and request body shape: a

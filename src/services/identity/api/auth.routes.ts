@@ -5,7 +5,7 @@ import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
 import { collectionLinks, flag, requestUrl, v3 } from './links.js';
 import { query } from './schemas.js';
-import { domainView, projectView, tokenView } from './views.js';
+import { catalogFor, domainView, projectView, tokenView } from './views.js';
 
 const ScopeRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }, { additionalProperties: true });
 const UserRef = Type.Object({
@@ -92,7 +92,7 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
         ctx.authorize('identity:get_auth_catalog');
         // NOTE: as Keystone: only a project-scoped token has a catalog here; links holds only self.
         if (!ctx.token?.project) throw new Forbidden('A project-scoped token is required to produce a service catalog.');
-        return { catalog: await d.catalog.catalog(), links: { self: `${v3(req)}/auth/catalog` } };
+        return { catalog: catalogFor(await d.catalog.catalog(), ctx.token.project.id), links: { self: `${v3(req)}/auth/catalog` } };
       },
     }),
     route({

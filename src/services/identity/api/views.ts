@@ -81,6 +81,19 @@ const accessRuleRef = (r: AccessRule) => ({ id: r.id, service: r.service, path: 
 // NOTE: Keystone's self link is /v3/access_rules/{id} (its resource has no user prefix).
 export const accessRuleView = (req: ApiRequest, r: AccessRule) => ({ ...accessRuleRef(r), links: self(req, `access_rules/${r.id}`) });
 
+/**
+ * The catalog as a token carries it: `$(project_id)s` and `$(tenant_id)s` in endpoint URLs become
+ * the token's project; an endpoint that needs a project is left out of a token without one
+ * (Keystone's format_url, as DevStack registers Cinder's endpoints).
+ */
+export function catalogFor(catalog: CatalogEntry[], projectId: string | undefined): CatalogEntry[] {
+  const needs = /\$\((project_id|tenant_id)\)s/;
+  return catalog.map((e) => ({
+    ...e,
+    endpoints: e.endpoints.filter((x) => projectId !== undefined || !needs.test(x.url)).map((x) => ({ ...x, url: x.url.replaceAll(new RegExp(needs, 'g'), projectId ?? '') })),
+  }));
+}
+
 export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
   const token: Record<string, unknown> = {
     methods: t.methods,
@@ -92,7 +105,7 @@ export function tokenView(t: TokenInfo, catalog: CatalogEntry[] | undefined) {
   if (t.system) token.system = { all: true };
   if (t.project || t.domain || t.system) {
     token.roles = t.roles;
-    if (catalog) token.catalog = catalog;
+    if (catalog) token.catalog = catalogFor(catalog, t.project?.id);
   }
   if (t.applicationCredential) {
     const { accessRules, ...ac } = t.applicationCredential;

@@ -1,0 +1,43 @@
+// What every Cinder route shares: the negotiated microversion, the caller, the URL's project and
+// the link base.
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { callerOf, type Caller } from '../../../core/auth/caller.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import { parse } from '../../../core/microversion/microversion.js';
+import { atLeast, MIN_VERSION, type Microversion } from '../microversions.js';
+
+export const VOLUME_PATH = '/volume';
+export type WithVersion = FastifyRequest & { volumeVersion?: Microversion };
+
+export function version(req: ApiRequest): Microversion {
+  return (req.raw as WithVersion).volumeVersion ?? parse(MIN_VERSION);
+}
+export const mv = (req: ApiRequest, want: string): boolean => atLeast(version(req), want);
+
+/**
+ * The caller, after Cinder's check that the URL's project is the token's ("Malformed request
+ * url" otherwise, as cinder/api/openstack/wsgi.py answers).
+ */
+export function caller(req: ApiRequest<unknown, { project_id?: string }>): Caller {
+  const c = callerOf(req.ctx);
+  if (req.params.project_id !== undefined && req.params.project_id !== c.projectId) throw new BadRequest('Malformed request url');
+  return c;
+}
+
+/** Cinder's self and bookmark links of a resource; `base` is http://HOST_IP:PORT/volume. */
+export function links(base: string, projectId: string, collection: string, id: string) {
+  return [
+    { href: `${base}/v3/${projectId}/${collection}/${id}`, rel: 'self' },
+    { href: `${base}/${projectId}/${collection}/${id}`, rel: 'bookmark' },
+  ];
+}
+
+export const ProjectParams = Type.Object({ project_id: Type.String() });
+export const IdParams = Type.Object({ project_id: Type.String(), id: Type.String() });
+export const KeyParams = Type.Object({ project_id: Type.String(), id: Type.String(), key: Type.String() });
+/** Query strings are read by the domain (Cinder ignores nothing it cannot parse). */
+export const AnyQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
+/** Cinder's metadata: string keys 1-255, string values up to 255. */
+export const Metadata = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }));

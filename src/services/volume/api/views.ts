@@ -1,0 +1,93 @@
+// Cinder's views (cinder/api/v2/views and v3/views): the fields each microversion shows, and the
+// extension attributes (os-vol-*) that show and detail add for callers their policies allow.
+import type { VolumeDomain } from '../domain/volume-domain.js';
+import type { SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
+import { links } from './common.js';
+import { MV } from '../microversions.js';
+
+export interface ViewContext {
+  base: string;
+  /** The project in the URL: links name it. */
+  projectId: string;
+  mv: (want: string) => boolean;
+  can: (rule: string, target?: Record<string, unknown>) => boolean;
+  /** Volume type names by id. */
+  typeNames: Map<string, string>;
+  host: string;
+}
+
+export async function viewContext(d: VolumeDomain, base: string, projectId: string, mv: (w: string) => boolean, can: ViewContext['can']): Promise<ViewContext> {
+  const typeNames = await d.types.names();
+  return { base, projectId, mv, can, typeNames, host: d.host };
+}
+
+export const volumeSummary = (c: ViewContext, v: VolumeRecord) => ({ id: v.id, links: links(c.base, c.projectId, 'volumes', v.id), name: v.name });
+
+/** The visible admin metadata (readonly, attached_mode) joins the metadata, as Cinder shows it. */
+function metadataOf(v: VolumeRecord): Record<string, string> {
+  const visible: Record<string, string> = {};
+  for (const k of ['readonly', 'attached_mode']) if (v.admin_metadata[k] !== undefined) visible[k] = v.admin_metadata[k]!;
+  return { ...v.metadata, ...visible };
+}
+
+/** The volume as create and update answer (no extension attributes). */
+export function volumeView(c: ViewContext, v: VolumeRecord) {
+  const body: Record<string, unknown> = {
+    id: v.id, status: v.status, size: v.size, availability_zone: v.availability_zone, created_at: v.created_at, updated_at: v.updated_at,
+    attachments: [], name: v.name, description: v.description, volume_type: c.typeNames.get(v.volume_type_id) ?? null,
+    snapshot_id: v.snapshot_id, source_volid: v.source_volid, metadata: metadataOf(v), links: links(c.base, c.projectId, 'volumes', v.id),
+    user_id: v.user_id, bootable: v.bootable ? 'true' : 'false', encrypted: false, replication_status: null,
+    consistencygroup_id: null, multiattach: v.multiattach,
+  };
+  if (c.can('context_is_admin')) body.migration_status = v.migration_status;
+  if (c.mv(MV.groupId)) body.group_id = null;
+  if (c.mv(MV.providerId) && c.can('context_is_admin')) body.provider_id = null;
+  if (c.mv(MV.sharedTargets)) { body.shared_targets = false; body.service_uuid = null; }
+  if (c.mv(MV.volumeTypeId)) body.volume_type_id = v.volume_type_id;
+  if (c.mv(MV.consumesQuota)) body.consumes_quota = true;
+  return body;
+}
+
+/** The volume as show and detail answer: the view plus the extension attributes allowed. */
+export function volumeDetail(c: ViewContext, v: VolumeRecord) {
+  const body = volumeView(c, v);
+  const target = { project_id: v.project_id };
+  if (c.can('volume_extension:volume_tenant_attribute', target)) body['os-vol-tenant-attr:tenant_id'] = v.project_id;
+  if (c.can('volume_extension:volume_host_attribute', target)) body['os-vol-host-attr:host'] = v.host;
+  if (c.can('volume_extension:volume_mig_status_attribute', target)) {
+    body['os-vol-mig-status-attr:migstat'] = v.migration_status;
+    body['os-vol-mig-status-attr:name_id'] = null;
+  }
+  if (v.image_metadata && c.can('volume_extension:volume_image_metadata:show', target)) body.volume_image_metadata = v.image_metadata;
+  return body;
+}
+
+export function snapshotView(c: ViewContext, s: SnapshotRecord) {
+  const body: Record<string, unknown> = {
+    id: s.id, created_at: s.created_at, updated_at: s.updated_at, name: s.name, description: s.description,
+    volume_id: s.volume_id, status: s.status, size: s.size, metadata: s.metadata,
+  };
+  if (c.mv('3.14')) body.group_snapshot_id = null;
+  if (c.mv(MV.snapshotUserId)) body.user_id = s.user_id;
+  if (c.mv(MV.consumesQuota)) body.consumes_quota = true;
+  return body;
+}
+
+export function snapshotDetail(c: ViewContext, s: SnapshotRecord) {
+  const body = snapshotView(c, s);
+  if (c.can('volume_extension:extended_snapshot_attributes', { project_id: s.project_id })) {
+    body['os-extended-snapshot-attributes:progress'] = s.progress;
+    body['os-extended-snapshot-attributes:project_id'] = s.project_id;
+  }
+  return body;
+}
+
+/** A volume type; `specs` the extra specs the caller may see, `qos` whether it sees qos_specs_id. */
+export function typeView(t: VolumeTypeRecord, specs: Record<string, string>, qos: boolean) {
+  const body: Record<string, unknown> = {
+    id: t.id, name: t.name, is_public: t.is_public, description: t.description, extra_specs: specs,
+    'os-volume-type-access:is_public': t.is_public,
+  };
+  if (qos) body.qos_specs_id = t.qos_specs_id;
+  return body;
+}

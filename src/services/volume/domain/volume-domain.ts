@@ -1,0 +1,65 @@
+// The block-storage domain: one object holding the services the routes call.
+import type { Logger } from 'pino';
+import type { Db } from '../../../core/db/database.js';
+import { TaskManager } from '../../../core/work/task-manager.js';
+import type { BlockStorageDriver } from '../../../drivers/block-storage/block-storage-driver.js';
+import type { ImageFacade } from '../../image/facade.js';
+import { VolumeTables } from '../store/tables.js';
+import { QuotasService } from './quotas.service.js';
+import { SnapshotsService } from './snapshots.service.js';
+import { TypesService } from './types.service.js';
+import { reconcileVolumes, registerVolumeTasks } from './volume.manager.js';
+import { VolumesService, type VolumeEnv } from './volumes.service.js';
+
+export interface VolumeDomainOptions {
+  db: Db;
+  driver: BlockStorageDriver;
+  images: () => ImageFacade | undefined;
+  log: Logger;
+  /** The name cinder-volume runs under (os-services host, the volume's host@backend#pool). */
+  hostname: string;
+  availabilityZone: string;
+  scratchDir: string;
+  quotaDefaults?: Record<string, number>;
+  defaultVolumeType?: string;
+}
+
+export class VolumeDomain {
+  readonly tables: VolumeTables;
+  readonly tasks: TaskManager;
+  readonly types: TypesService;
+  readonly quotas: QuotasService;
+  readonly volumes: VolumesService;
+  readonly snapshots: SnapshotsService;
+  readonly driver: BlockStorageDriver;
+  readonly host: string;
+  readonly availabilityZone: string;
+  private readonly opts: VolumeDomainOptions;
+
+  constructor(opts: VolumeDomainOptions) {
+    this.opts = opts;
+    this.driver = opts.driver;
+    this.tables = new VolumeTables(opts.db);
+    this.tasks = new TaskManager(opts.db, opts.log, 'volume');
+    this.types = new TypesService(this.tables, opts.defaultVolumeType);
+    this.quotas = new QuotasService(this.tables, opts.quotaDefaults);
+    this.host = `${opts.hostname}@${opts.driver.name}#${opts.driver.name}`;
+    this.availabilityZone = opts.availabilityZone;
+    const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone };
+    this.volumes = new VolumesService(env);
+    this.snapshots = new SnapshotsService(env);
+    registerVolumeTasks({ tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir });
+  }
+
+  /** On start: temporary files go, unfinished work is finished, the rest is reconciled. */
+  async start(): Promise<void> {
+    await this.driver.cleanup();
+    await this.tasks.resume();
+    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir });
+  }
+
+  async close(): Promise<void> {
+    await this.tasks.close();
+    await this.driver.close();
+  }
+}

@@ -1,0 +1,166 @@
+// The volume manager (cinder-volume): does what the API recorded, through the block-storage
+// driver, after the commit. Each task's last transaction writes the final state and ends the task;
+// a failure moves the resource to its error state with the driver's reason. On start, what a
+// crash left is finished (deletes) or decided from what the backend holds (creates).
+import type { Logger } from 'pino';
+import type { Db } from '../../../core/db/database.js';
+import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
+import type { BlockStorageDriver, VolumeSource } from '../../../drivers/block-storage/block-storage-driver.js';
+import type { ImageFacade } from '../../image/facade.js';
+import type { VolumeStatus, VolumeTables } from '../store/tables.js';
+import { now } from './types.service.js';
+import type { CreatePayload } from './volumes.service.js';
+
+export interface ManagerEnv {
+  tables: VolumeTables;
+  tasks: TaskManager;
+  driver: BlockStorageDriver;
+  images: () => ImageFacade | undefined;
+  host: string;
+  log: Logger;
+  /** A scratch directory for image conversions (upload to image). */
+  scratchDir: string;
+}
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function registerVolumeTasks(env: ManagerEnv): void {
+  const { tables: t, tasks, driver } = env;
+  const finishVolume = async (task: TaskRecord, patch: Record<string, unknown>) => {
+    await t.db.transaction().execute(async (tx) => {
+      await t.volumes.update(task.resourceId, { ...patch, updated_at: now() }, tx as Db);
+      await tasks.complete(task.id, tx as Db);
+    });
+  };
+
+  tasks.register<CreatePayload>('create', {
+    async run(task) {
+      const v = await t.volumes.get(task.resourceId);
+      if (!v) return tasks.complete(task.id);
+      let source: VolumeSource | undefined;
+      const s = task.payload.source;
+      if (s?.kind === 'image') {
+        const path = await env.images()?.imageFilePath(s.id);
+        if (!path) throw new Error(`Image ${s.id} has no data to copy.`);
+        source = { kind: 'image', path, format: s.format };
+      } else if (s) source = s;
+      await t.volumes.update(v.id, { status: s?.kind === 'image' ? 'downloading' : 'creating', host: env.host });
+      await driver.createVolume(v.id, v.size, source);
+      await finishVolume(task, { status: 'available', launched_at: now() });
+    },
+    async resume(task) {
+      // NOTE: the backend either holds the whole volume (it renamed it into place) or none of it.
+      if ((await driver.list()).volumes.includes(task.resourceId)) return finishVolume(task, { status: 'available', launched_at: now() });
+      return this.run(task);
+    },
+    async failed(task, err) {
+      await t.volumes.update(task.resourceId, { status: 'error', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<{ snapshots: string[] }>('delete', {
+    async run(task) {
+      for (const id of task.payload.snapshots) {
+        await driver.deleteSnapshot(id);
+        await t.snapshots.delete(id);
+      }
+      await driver.deleteVolume(task.resourceId);
+      await t.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('cinder_volumes').where('id', '=', task.resourceId).execute();
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async failed(task, err) {
+      await t.volumes.update(task.resourceId, { status: 'error_deleting', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<{ newSize: number; previous: VolumeStatus }>('extend', {
+    async run(task) {
+      await driver.extendVolume(task.resourceId, task.payload.newSize);
+      await finishVolume(task, { status: task.payload.previous, size: task.payload.newSize });
+    },
+    async resume(task) {
+      const v = await t.volumes.get(task.resourceId);
+      if (!v) return tasks.complete(task.id);
+      try { await driver.extendVolume(task.resourceId, task.payload.newSize); } catch { /* NOTE: it may have grown before the crash. */ }
+      await finishVolume(task, { status: task.payload.previous, size: task.payload.newSize });
+    },
+    async failed(task, err) {
+      await t.volumes.update(task.resourceId, { status: 'error_extending', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<{ imageId: string; format: 'qcow2' | 'raw'; previous: VolumeStatus }>('upload', {
+    async run(task) {
+      const images = env.images();
+      if (!images) throw new Error('The image service is not running.');
+      const { mkdtemp, rm } = await import('node:fs/promises');
+      const { createReadStream } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dir = await mkdtemp(join(env.scratchDir, 'upload-'));
+      try {
+        const file = join(dir, 'image');
+        await driver.exportVolume(task.resourceId, file, task.payload.format);
+        await images.uploadImage(task.payload.imageId, createReadStream(file));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      await finishVolume(task, { status: task.payload.previous });
+    },
+    async failed(task, err) {
+      await env.images()?.deleteImage(task.payload.imageId).catch(() => {});
+      await t.volumes.update(task.resourceId, { status: task.payload.previous, error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<{ volumeId: string }>('snapshot-create', {
+    async run(task) {
+      await driver.createSnapshot(task.resourceId, task.payload.volumeId);
+      await t.db.transaction().execute(async (tx) => {
+        await t.snapshots.update(task.resourceId, { status: 'available', progress: '100%', updated_at: now() }, tx as Db);
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async resume(task) {
+      if ((await driver.list()).snapshots.includes(task.resourceId)) {
+        await t.snapshots.update(task.resourceId, { status: 'available', progress: '100%', updated_at: now() });
+        return tasks.complete(task.id);
+      }
+      return this.run(task);
+    },
+    async failed(task, err) {
+      await t.snapshots.update(task.resourceId, { status: 'error', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<Record<string, never>>('snapshot-delete', {
+    async run(task) {
+      await driver.deleteSnapshot(task.resourceId);
+      await t.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('cinder_snapshots').where('id', '=', task.resourceId).execute();
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async failed(task, err) {
+      await t.snapshots.update(task.resourceId, { status: 'error_deleting', error: reason(err), updated_at: now() });
+    },
+  });
+}
+
+/**
+ * Nova's init_host for volumes: a resource the database names in a passing state with no task to
+ * finish it is decided from the backend; backend files no resource names are removed.
+ */
+export async function reconcileVolumes(env: ManagerEnv): Promise<void> {
+  const { tables: t, driver, tasks } = env;
+  const held = await driver.list();
+  for (const v of await t.volumes.list()) {
+    if (!['creating', 'downloading'].includes(v.status) || (await tasks.pendingFor(v.id)).length) continue;
+    await t.volumes.update(v.id, held.volumes.includes(v.id) ? { status: 'available', updated_at: now() } : { status: 'error', error: 'The volume was being created when the service stopped.', updated_at: now() });
+  }
+  const known = new Set((await t.volumes.list()).map((v) => v.id));
+  const knownSnaps = new Set((await t.snapshots.list()).map((s) => s.id));
+  for (const id of held.volumes) if (!known.has(id)) await driver.deleteVolume(id);
+  for (const id of held.snapshots) if (!knownSnaps.has(id)) await driver.deleteSnapshot(id);
+}

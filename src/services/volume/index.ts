@@ -1,0 +1,100 @@
+// The block-storage service: Cinder v3 (Zed, microversions 3.0-3.70) at /volume, its bytes kept
+// by the block-storage driver cloud.ts chose (files under DATA_DIR/volumes, or the fake).
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../core/db/database.js';
+import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { format } from '../../core/microversion/microversion.js';
+import { loadPolicyOverrides } from '../../core/policy/overrides.js';
+import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
+import { TaskManager } from '../../core/work/task-manager.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
+import { VOLUME_PATH, type WithVersion } from './api/common.js';
+import { miscRoutes } from './api/misc.routes.js';
+import { snapshotRoutes } from './api/snapshots.routes.js';
+import { typeRoutes } from './api/types.routes.js';
+import { versionRoutes } from './api/versions.routes.js';
+import { volumeRoutes } from './api/volumes.routes.js';
+import { VolumeDomain } from './domain/volume-domain.js';
+import type { VolumeFacade } from './facade.js';
+import { volumeFaults } from './faults.js';
+import { requestedVersion } from './microversions.js';
+import { volumePolicies } from './policies.js';
+import { volumeMigrations } from './store/migrations.js';
+
+export type * from './facade.js';
+export { VOLUME_PATH };
+
+export class VolumeModule implements ServiceModule<VolumeFacade> {
+  readonly domain: VolumeDomain;
+  readonly rules: RuleSet;
+  readonly facade: VolumeFacade;
+  private readonly started = new Date().toISOString().replace(/Z$/, '000');
+
+  private constructor(private readonly ctx: ServiceContext) {
+    const scratchDir = join(ctx.config.dataDir, 'volume-scratch');
+    mkdirSync(scratchDir, { recursive: true });
+    this.domain = new VolumeDomain({
+      db: ctx.db, driver: ctx.drivers.blockStorage, images: () => ctx.facades.image, log: ctx.logger,
+      hostname: hostname(), availabilityZone: 'nova', scratchDir,
+    });
+    this.rules = compileRules({ ...volumePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
+    this.facade = makeFacade(this.domain);
+  }
+
+  static async open(ctx: ServiceContext): Promise<VolumeModule> {
+    await migrate(ctx.db, 'volume', volumeMigrations);
+    await TaskManager.migrate(ctx.db);
+    const m = new VolumeModule(ctx);
+    await m.domain.types.seed();
+    return m;
+  }
+
+  start(): Promise<void> { return this.domain.start(); }
+  close(): Promise<void> { return this.domain.close(); }
+
+  mount(): ServiceMount {
+    const d = this.domain;
+    const origin = () => this.ctx.baseUrl();
+    return {
+      prefix: VOLUME_PATH,
+      rules: () => this.rules,
+      faults: volumeFaults(() => `${this.ctx.baseUrl()}/identity`),
+      tokens: this.ctx.tokens,
+      routes: [
+        ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
+        ...typeRoutes(d), ...miscRoutes(d, this.started),
+      ],
+      setup: (app: FastifyInstance) => {
+        const versioned = (url: string) => /^\/volume\/v3\//.test(url);
+        app.addHook('onRequest', async (request) => {
+          if (versioned(request.url)) (request as WithVersion).volumeVersion = requestedVersion(request.headers);
+        });
+        app.addHook('onSend', async (request, reply, payload) => {
+          reply.header('x-openstack-request-id', request.id);
+          if (!versioned(request.url)) return payload;
+          const v = (request as WithVersion).volumeVersion;
+          if (v) reply.header('OpenStack-API-Version', `volume ${format(v)}`);
+          reply.header('Vary', 'OpenStack-API-Version');
+          return payload;
+        });
+      },
+    };
+  }
+}
+
+function makeFacade(d: VolumeDomain): VolumeFacade {
+  return {
+    async findVolume(id, viewer) {
+      const v = await d.tables.volumes.get(id);
+      if (!v || (!viewer.isAdmin && v.project_id !== viewer.projectId)) return undefined;
+      return { id: v.id, name: v.name, status: v.status, size: v.size, projectId: v.project_id, bootable: v.bootable, multiattach: v.multiattach };
+    },
+    async connection(id) {
+      const c = await d.driver.connection(id);
+      return { path: c.path, format: c.format };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// The volume tables as SQL holds them (migrations.ts creates them), so that Kysely checks every
+// table, column and value of the stores. Booleans are 0/1 and JSON documents are text; the
+// records (tables.ts) are what the domain sees.
+import type { Db } from '../../../core/db/database.js';
+
+export interface VolumeDatabase {
+  cinder_volume_types: {
+    id: string; name: string; description: string | null; is_public: number; qos_specs_id: string | null;
+    extra_specs: string; created_at: string; updated_at: string | null;
+  };
+  cinder_volume_type_projects: { volume_type_id: string; project_id: string };
+  cinder_volumes: {
+    id: string; project_id: string; user_id: string; name: string | null; description: string | null;
+    size: number; status: string; attach_status: string; availability_zone: string; volume_type_id: string;
+    bootable: number; multiattach: number; snapshot_id: string | null; source_volid: string | null; host: string | null;
+    metadata: string; admin_metadata: string; image_metadata: string | null; migration_status: string | null; error: string | null;
+    created_at: string; updated_at: string | null; launched_at: string | null;
+  };
+  cinder_snapshots: {
+    id: string; volume_id: string; project_id: string; user_id: string; name: string | null; description: string | null;
+    status: string; progress: string; size: number; volume_type_id: string | null; metadata: string; error: string | null;
+    created_at: string; updated_at: string | null;
+  };
+  cinder_quotas: { project_id: string; resource: string; hard_limit: number };
+  cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };
+}
+
+export type VolumeDb = Db<VolumeDatabase>;

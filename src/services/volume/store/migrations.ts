@@ -1,0 +1,37 @@
+import type { Migration } from '../../../core/db/database.js';
+
+// Cinder's tables, one row per resource, metadata as JSON. Deleted resources are removed, not kept
+// as `deleted` rows: nothing reads them.
+export const volumeMigrations: Migration[] = [
+  {
+    id: '001-volume',
+    statements: [
+      `CREATE TABLE cinder_volume_types (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, is_public INTEGER NOT NULL, qos_specs_id TEXT,
+        extra_specs TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT)`,
+      `CREATE UNIQUE INDEX cinder_volume_types_name ON cinder_volume_types (name)`,
+      `CREATE TABLE cinder_volume_type_projects (
+        volume_type_id TEXT NOT NULL REFERENCES cinder_volume_types (id) ON DELETE CASCADE, project_id TEXT NOT NULL,
+        PRIMARY KEY (volume_type_id, project_id))`,
+      `CREATE TABLE cinder_volumes (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT, description TEXT,
+        size INTEGER NOT NULL, status TEXT NOT NULL, attach_status TEXT NOT NULL, availability_zone TEXT NOT NULL,
+        volume_type_id TEXT NOT NULL REFERENCES cinder_volume_types (id), bootable INTEGER NOT NULL, multiattach INTEGER NOT NULL,
+        snapshot_id TEXT, source_volid TEXT, host TEXT, metadata TEXT NOT NULL, admin_metadata TEXT NOT NULL,
+        image_metadata TEXT, migration_status TEXT, error TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT, launched_at TEXT)`,
+      `CREATE INDEX cinder_volumes_project ON cinder_volumes (project_id)`,
+      `CREATE TABLE cinder_snapshots (
+        id TEXT PRIMARY KEY, volume_id TEXT NOT NULL REFERENCES cinder_volumes (id), project_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        name TEXT, description TEXT, status TEXT NOT NULL, progress TEXT NOT NULL, size INTEGER NOT NULL,
+        volume_type_id TEXT, metadata TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL, updated_at TEXT)`,
+      `CREATE INDEX cinder_snapshots_volume ON cinder_snapshots (volume_id)`,
+      `CREATE INDEX cinder_snapshots_project ON cinder_snapshots (project_id)`,
+      // Quotas and quota classes (Cinder's quotas and quota_classes): a row overrides a default.
+      `CREATE TABLE cinder_quotas (project_id TEXT NOT NULL, resource TEXT NOT NULL, hard_limit INTEGER NOT NULL,
+        PRIMARY KEY (project_id, resource))`,
+      `CREATE TABLE cinder_quota_classes (class_name TEXT NOT NULL, resource TEXT NOT NULL, hard_limit INTEGER NOT NULL,
+        PRIMARY KEY (class_name, resource))`,
+    ],
+  },
+];

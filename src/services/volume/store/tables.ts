@@ -1,0 +1,140 @@
+import type { Db } from '../../../core/db/database.js';
+import { newTable, type Table } from '../../../core/db/table.js';
+import type { VolumeDatabase, VolumeDb } from './database.js';
+
+export type VolumeStatus =
+  | 'creating' | 'available' | 'reserved' | 'attaching' | 'detaching' | 'in-use' | 'maintenance' | 'deleting'
+  | 'awaiting-transfer' | 'error' | 'error_deleting' | 'backing-up' | 'restoring-backup' | 'error_backing-up'
+  | 'error_restoring' | 'error_extending' | 'downloading' | 'uploading' | 'retyping' | 'extending';
+
+export interface VolumeRecord {
+  id: string;
+  project_id: string;
+  user_id: string;
+  name: string | null;
+  description: string | null;
+  size: number;
+  status: VolumeStatus;
+  attach_status: 'detached' | 'attaching' | 'attached' | 'detaching' | 'error_attaching' | 'error_detaching' | 'reserved';
+  availability_zone: string;
+  volume_type_id: string;
+  bootable: boolean;
+  multiattach: boolean;
+  snapshot_id: string | null;
+  source_volid: string | null;
+  /** Cinder's host@backend#pool once scheduled. */
+  host: string | null;
+  metadata: Record<string, string>;
+  /** Admin metadata (readonly, attached_mode ...): `readonly` and `attached_mode` are shown in metadata. */
+  admin_metadata: Record<string, string>;
+  /** The image's properties when made from an image (volume_image_metadata). */
+  image_metadata: Record<string, string> | null;
+  migration_status: string | null;
+  /** Why the last operation failed (shown through the messages API). */
+  error: string | null;
+  created_at: string;
+  updated_at: string | null;
+  launched_at: string | null;
+}
+
+export type SnapshotStatus = 'creating' | 'available' | 'backing-up' | 'deleting' | 'error' | 'deleted' | 'unmanaging' | 'restoring' | 'error_deleting';
+
+export interface SnapshotRecord {
+  id: string;
+  volume_id: string;
+  project_id: string;
+  user_id: string;
+  name: string | null;
+  description: string | null;
+  status: SnapshotStatus;
+  progress: string;
+  size: number;
+  volume_type_id: string | null;
+  metadata: Record<string, string>;
+  error: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface VolumeTypeRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: boolean;
+  qos_specs_id: string | null;
+  extra_specs: Record<string, string>;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** Who is looking: list queries take it as a required argument, so none can forget the scope. */
+export interface Viewer { projectId: string | undefined; userId: string | undefined; isAdmin: boolean }
+
+export class VolumeTables {
+  readonly db: VolumeDb;
+  readonly volumes: Table<VolumeRecord>;
+  readonly snapshots: Table<SnapshotRecord>;
+  readonly types: Table<VolumeTypeRecord>;
+
+  constructor(db: Db) {
+    this.db = db as VolumeDb;
+    this.volumes = newTable<VolumeRecord, VolumeDatabase>(db, 'cinder_volumes', { bools: ['bootable', 'multiattach'], json: ['metadata', 'admin_metadata', 'image_metadata'] });
+    this.snapshots = newTable<SnapshotRecord, VolumeDatabase>(db, 'cinder_snapshots', { json: ['metadata'] });
+    this.types = newTable<VolumeTypeRecord, VolumeDatabase>(db, 'cinder_volume_types', { bools: ['is_public'], json: ['extra_specs'] });
+  }
+
+  /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
+  async volumesOf(viewer: Viewer, allProjects: boolean, projectId?: string): Promise<VolumeRecord[]> {
+    if (viewer.isAdmin && allProjects) return this.volumes.list(projectId ? { project_id: projectId } : {});
+    return this.volumes.list({ project_id: viewer.projectId ?? '' });
+  }
+
+  async snapshotsOf(viewer: Viewer, allProjects: boolean, projectId?: string): Promise<SnapshotRecord[]> {
+    if (viewer.isAdmin && allProjects) return this.snapshots.list(projectId ? { project_id: projectId } : {});
+    return this.snapshots.list({ project_id: viewer.projectId ?? '' });
+  }
+
+  async snapshotsOfVolume(volumeId: string): Promise<SnapshotRecord[]> { return this.snapshots.list({ volume_id: volumeId }); }
+
+  async typeByName(name: string): Promise<VolumeTypeRecord | undefined> {
+    return (await this.types.list({ name }))[0];
+  }
+
+  async typeProjects(typeId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('cinder_volume_type_projects').select('project_id').where('volume_type_id', '=', typeId).execute();
+    return rows.map((r) => r.project_id);
+  }
+
+  async addTypeProject(typeId: string, projectId: string): Promise<boolean> {
+    const r = await this.db.insertInto('cinder_volume_type_projects').values({ volume_type_id: typeId, project_id: projectId })
+      .onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async removeTypeProject(typeId: string, projectId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('cinder_volume_type_projects').where('volume_type_id', '=', typeId).where('project_id', '=', projectId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async quotas(projectId: string): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('cinder_quotas').selectAll().where('project_id', '=', projectId).execute();
+    return Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit]));
+  }
+
+  async setQuota(projectId: string, resource: string, limit: number): Promise<void> {
+    await this.db.insertInto('cinder_quotas').values({ project_id: projectId, resource, hard_limit: limit })
+      .onConflict((oc) => oc.columns(['project_id', 'resource']).doUpdateSet({ hard_limit: limit })).execute();
+  }
+
+  async deleteQuotas(projectId: string): Promise<void> { await this.db.deleteFrom('cinder_quotas').where('project_id', '=', projectId).execute(); }
+
+  async quotaClass(name: string): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('cinder_quota_classes').selectAll().where('class_name', '=', name).execute();
+    return Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit]));
+  }
+
+  async setQuotaClass(name: string, resource: string, limit: number): Promise<void> {
+    await this.db.insertInto('cinder_quota_classes').values({ class_name: name, resource, hard_limit: limit })
+      .onConflict((oc) => oc.columns(['class_name', 'resource']).doUpdateSet({ hard_limit: limit })).execute();
+  }
+}
