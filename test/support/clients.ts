@@ -31,6 +31,29 @@ export class PlacementClient extends MicroversionClient {
   at(mv: string) { return new PlacementClient(this.base, this.token, mv); }
 }
 
+/**
+ * Cinder's API for one caller, at /volume/v3/{its project}: paths begin after the project id
+ * (`/volumes`). The project is read from the token on the first call. No microversion (3.0)
+ * unless `.at(mv)`.
+ */
+export class VolumeClient extends MicroversionClient {
+  private project: Promise<string> | undefined;
+  constructor(readonly root: string, token: string | undefined, mv?: string, project?: Promise<string>) {
+    super(`${root}/volume/v3`, token, 'volume', mv);
+    this.project = project;
+  }
+  at(mv: string) { return new VolumeClient(this.root, this.token, mv, this.projectId()); }
+  /** The caller's project id (from its token). */
+  projectId(): Promise<string> {
+    this.project ??= fetch(`${this.root}/identity/v3/auth/tokens`, { headers: { 'X-Auth-Token': this.token!, 'X-Subject-Token': this.token! } })
+      .then((r) => r.json() as Promise<{ token: { project: { id: string } } }>).then((b) => b.token.project.id);
+    return this.project;
+  }
+  override async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return super.call(method, path.startsWith('/v3') || path === '/' ? path : `/${await this.projectId()}${path}`, body, headers);
+  }
+}
+
 /** One caller's clients, one per service, sharing its token. */
 export interface Clients {
   token: string;
@@ -39,6 +62,7 @@ export interface Clients {
   image: Client;
   network: Client;
   placement: PlacementClient;
+  volume: VolumeClient;
 }
 
 export function clientsOf(cloud: { url: string }, token: string): Clients {
@@ -50,6 +74,7 @@ export function clientsOf(cloud: { url: string }, token: string): Clients {
     image: new Client(at('image'), token),
     network: new Client(at('network'), token),
     placement: new PlacementClient(at('placement'), token),
+    volume: new VolumeClient(cloud.url, token),
   };
 }
 

@@ -7,8 +7,8 @@ export type Row = Record<string, any>;
 export class Table<R extends Row> {
   constructor(readonly db: Db, readonly name: string, readonly decode: (row: Row) => R, private readonly encode: (r: Partial<R>) => Row) {}
 
-  async get(id: string): Promise<R | undefined> {
-    const row = await this.db.selectFrom(this.name).selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, tx: Db = this.db): Promise<R | undefined> {
+    const row = await tx.selectFrom(this.name).selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.decode(row) : undefined;
   }
 

@@ -94,6 +94,11 @@ export interface ServiceMount {
   routes: RouteSpec[];
   /** Extra raw registration (version documents at the prefix root, content parsers ...). */
   setup?: (app: FastifyInstance) => void;
+  /**
+   * What a known path answers for a method it does not have: 405 (most services) or 404 (Cinder,
+   * whose routes mapper matches path and method together).
+   */
+  unknownMethod?: 405 | 404;
 }
 
 const TOKEN_HEADER = 'x-auth-token';
@@ -150,6 +155,7 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
     }
     // Known paths with an unsupported method answer 405, as the real services do.
     for (const [url, methods] of seen) {
+      if (mount.unknownMethod === 404) break;
       const others = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !methods.has(m));
       if (others.length === 0) continue;
       scope.route({

@@ -17,6 +17,7 @@ import { imageRoutes } from './api/images.routes.js';
 import { instanceActionRoutes } from './api/instance-actions.routes.js';
 import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.routes.js';
 import { interfaceRoutes } from './api/interfaces.routes.js';
+import { volumeAttachmentRoutes } from './api/volume-attachments.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
 import { metadataRoutes } from './api/metadata.routes.js';
 import { migrationRoutes } from './api/migrations.routes.js';
@@ -62,10 +63,10 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
   static async open(ctx: ServiceContext): Promise<ComputeModule> {
     await migrate(ctx.db, 'compute', computeMigrations);
     await TaskManager.migrate(ctx.db);
-    const { identity, placement, image, network } = ctx.facades;
+    const { identity, placement, image, network, volume } = ctx.facades;
     // NOTE: the hypervisor driver is cloud.ts's choice (fake or qemu); compute only drives it.
     const domain = new ComputeDomain({
-      db: ctx.db, log: ctx.logger, driver: ctx.drivers.hypervisor, identity, placement, image, network,
+      db: ctx.db, log: ctx.logger, driver: ctx.drivers.hypervisor, identity, placement, image, network, volume,
       computeUrl: () => `${ctx.baseUrl()}${COMPUTE_PATH}`, metadataSecret: ctx.config.metadataSecret,
     });
     await domain.seed();
@@ -91,6 +92,7 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       ...(d.securityGroups ? securityGroupRoutes(d.securityGroups, d) : []),
       ...(d.floatingIps ? floatingIpRoutes(d.floatingIps) : []),
       ...(d.interfaces ? interfaceRoutes(d.interfaces, d) : []),
+      ...(d.volumeAttachments ? volumeAttachmentRoutes(d.volumeAttachments, d) : []),
       ...(d.metadata ? metadataRoutes(d.metadata) : []),
       ...(d.networks ? networkRoutes(d.networks) : []),
     ];

@@ -2,6 +2,11 @@
 //
 // - findVolume: the volume if the viewer may see it (its project's, or any for an admin).
 // - connection: how the hypervisor reaches a volume's bytes (a file path and its format).
+// - reserve → connect → complete: Nova's attach (attachment_create, attachment_update with the
+//   host's connector, attachment_complete); reserve throws Cinder's 400 (InvalidVolume) for a
+//   volume that is not available. beginDetaching → detach: Nova's detach (the attachment
+//   deleted; the volume available once none is left). rollback: an attach that failed.
+// - deleteVolume: delete_on_termination (the volume goes as a delete through the API would).
 
 export interface FacadeVolume {
   id: string; name: string | null; status: string; size: number; projectId: string; bootable: boolean; multiattach: boolean;
@@ -11,4 +16,11 @@ export type FacadeViewer = { projectId: string | undefined; isAdmin: boolean };
 export interface VolumeFacade {
   findVolume(id: string, viewer: FacadeViewer): Promise<FacadeVolume | undefined>;
   connection(id: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
+  reserve(volumeId: string, serverId: string, viewer: FacadeViewer): Promise<{ attachmentId: string }>;
+  connect(attachmentId: string, host: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
+  complete(attachmentId: string, device: string): Promise<void>;
+  beginDetaching(attachmentId: string): Promise<void>;
+  detach(attachmentId: string): Promise<void>;
+  rollback(attachmentId: string): Promise<void>;
+  deleteVolume(volumeId: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import { TaskManager } from '../../core/work/task-manager.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { VOLUME_PATH, type WithVersion } from './api/common.js';
+import { attachmentRoutes } from './api/attachments.routes.js';
 import { miscRoutes } from './api/misc.routes.js';
 import { snapshotRoutes } from './api/snapshots.routes.js';
 import { typeRoutes } from './api/types.routes.js';
@@ -63,9 +64,10 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
       rules: () => this.rules,
       faults: volumeFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
+      unknownMethod: 404,
       routes: [
         ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
-        ...typeRoutes(d), ...miscRoutes(d, this.started),
+        ...typeRoutes(d), ...attachmentRoutes(d), ...miscRoutes(d, this.started),
       ],
       setup: (app: FastifyInstance) => {
         const versioned = (url: string) => /^\/volume\/v3\//.test(url);
@@ -85,6 +87,9 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
   }
 }
 
+/** The caller compute's own calls run as (Nova calls Cinder with its service token). */
+const SYSTEM = { projectId: undefined, userId: undefined, isAdmin: true, requestId: '' };
+
 function makeFacade(d: VolumeDomain): VolumeFacade {
   return {
     async findVolume(id, viewer) {
@@ -95,6 +100,36 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
     async connection(id) {
       const c = await d.driver.connection(id);
       return { path: c.path, format: c.format };
+    },
+    async reserve(volumeId, serverId, viewer) {
+      const caller = { projectId: viewer.projectId, userId: undefined, isAdmin: viewer.isAdmin, requestId: '' };
+      const v = await d.volumes.get(caller, volumeId);
+      const mode = v.admin_metadata.readonly === 'True' ? 'ro' : 'rw';
+      return { attachmentId: (await d.attachments.reserve(v, serverId, mode)).id };
+    },
+    async connect(attachmentId, host) {
+      const a = await d.attachments.get(SYSTEM, attachmentId);
+      const info = await d.attachments.connect(a, { host });
+      return { path: String(info.data.device_path), format: info.data.format as 'qcow2' | 'raw' };
+    },
+    async complete(attachmentId, device) {
+      const a = await d.attachments.get(SYSTEM, attachmentId);
+      await d.attachments.complete(a, { mountpoint: device });
+    },
+    async beginDetaching(attachmentId) {
+      const a = await d.tables.attachments.get(attachmentId);
+      if (a) await d.attachments.setVolumeStatus(a.volume_id, 'detaching');
+    },
+    async detach(attachmentId) {
+      const a = await d.tables.attachments.get(attachmentId);
+      if (a) await d.attachments.remove(a);
+    },
+    async rollback(attachmentId) {
+      const a = await d.tables.attachments.get(attachmentId);
+      if (a) await d.attachments.remove(a);
+    },
+    async deleteVolume(volumeId) {
+      if (await d.tables.volumes.get(volumeId)) await d.volumes.delete(SYSTEM, volumeId, { cascade: true });
     },
   };
 }

@@ -26,6 +26,8 @@ import { HostsService } from './hosts.service.js';
 import { ImagesService } from './images.service.js';
 import { InstanceActionsService } from './instance-actions.service.js';
 import { InterfacesService } from './interfaces.service.js';
+import { VolumeAttachmentsService } from './volume-attachments.service.js';
+import type { VolumeFacade } from '../../volume/facade.js';
 import { KeypairsService } from './keypairs.service.js';
 import { MetadataService } from './metadata.service.js';
 import { MigrationsService } from './migrations.service.js';
@@ -47,6 +49,7 @@ export interface ComputeDomainOptions {
   placement?: PlacementFacade;
   image?: ImageFacade;
   network?: NetworkFacade;
+  volume?: VolumeFacade;
   computeUrl: () => string;
   /** The metadata proxy's per-start secret. */
   metadataSecret?: string;
@@ -74,6 +77,7 @@ export class ComputeDomain {
   readonly floatingIps?: FloatingIpsService;
   readonly networks?: NetworksService;
   readonly interfaces?: InterfacesService;
+  readonly volumeAttachments?: VolumeAttachmentsService;
   readonly metadata?: MetadataService;
 
   constructor(private readonly opts: ComputeDomainOptions) {
@@ -112,6 +116,7 @@ export class ComputeDomain {
       this.interfaces = new InterfacesService(network, store);
       this.metadata = new MetadataService(network, store, opts.metadataSecret);
     }
+    if (opts.volume) this.volumeAttachments = new VolumeAttachmentsService(store, this.tasks, opts.volume, opts.driver);
     const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => this.aggregates.hostAz(h) });
     this.servers = new ServersService(store, this.tasks, {
       flavors: this.flavors, keypairs: this.keypairs, quotas: this.quotas, aggregates: this.aggregates, serverGroups: this.serverGroups,
@@ -121,7 +126,7 @@ export class ComputeDomain {
     this.instanceActions = new InstanceActionsService(store);
     this.migrations = new MigrationsService(new MigrationsStore(db));
     this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, {
-      aggregates: this.aggregates, serverGroups: this.serverGroups, image, network,
+      aggregates: this.aggregates, serverGroups: this.serverGroups, image, network, volumes: this.volumeAttachments,
     }, opts.log, this.migrations);
     this.images = new ImagesService(image);
 

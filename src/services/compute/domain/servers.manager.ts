@@ -29,6 +29,8 @@ export interface ManagerDeps {
   image?: Pick<ImageFacade, 'imageFilePath' | 'uploadImage' | 'deleteImage' | 'listImages'>;
   /** Networking, when it runs: ports for the requested networks, removed on delete. */
   network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice'>;
+  /** Block storage, when it runs: the server's volumes detached (and deleted on termination). */
+  volumes?: { releaseAll(serverId: string): Promise<void> };
 }
 
 const EVENTS: Record<ServerAction, string> = {
@@ -188,6 +190,7 @@ export class ServersManager {
     await this.placement.free(s.id);
     if (s.system_metadata?.shelved_image_id) await this.deps.image?.deleteImage(s.system_metadata.shelved_image_id).catch(() => {});
     await this.deps.network?.deletePortsOfDevice(s.id);
+    await this.deps.volumes?.releaseAll(s.id);
     await this.deps.serverGroups.removeMember(s.id);
     const t = now();
     await this.db.transaction().execute(async (tx) => {

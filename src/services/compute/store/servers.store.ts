@@ -15,6 +15,8 @@ export interface BlockDevice {
   boot_index: number | null; uuid: string | null; source_type: string; destination_type: string | null;
   volume_size: number | null; delete_on_termination: boolean; device_name: string | null; volume_id: string | null;
   tag?: string | null; guest_format?: string | null; disk_bus?: string | null; device_type?: string | null;
+  /** Cinder's attachment for an attached volume. */
+  attachment_id?: string | null;
 }
 
 export interface InstanceRecord {

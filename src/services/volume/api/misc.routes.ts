@@ -1,7 +1,7 @@
 // The small Cinder resources: limits, quota sets and quota classes, availability zones,
 // extensions, services, hosts and the scheduler's pools.
 import { Type } from '@sinclair/typebox';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
@@ -168,6 +168,24 @@ export function miscRoutes(d: VolumeDomain, started: string): RouteSpec[] {
           hosts: services().map((s) => ({
             service: s.binary, host_name: s.host, zone: s.zone, 'service-status': 'available', 'service-state': s.status, 'last-update': started,
           })),
+        };
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/capabilities/:host', schema: { params: Type.Object({ project_id: Type.String(), host: Type.String() }) },
+      handler: async (req) => {
+        caller(req);
+        req.ctx.authorize('volume_extension:capabilities', {});
+        // NOTE: clients send a pool's name unencoded: its `#pool` is a fragment and never arrives.
+        if (req.params.host !== d.host && req.params.host !== d.host.split('#')[0]) throw new NotFound(`Service ${req.params.host} could not be found.`);
+        const s = await d.driver.stats();
+        return {
+          namespace: `OS::Storage::Capabilities::${d.host.split('#')[0]}`, vendor_name: s.vendorName, volume_backend_name: s.backendName,
+          pool_name: null, driver_version: s.driverVersion, storage_protocol: s.storageProtocol, display_name: null, description: null,
+          visibility: null, replication_targets: [],
+          properties: {
+            thin_provisioning: { title: 'Thin Provisioning', description: 'Sets thin provisioning.', type: 'boolean' },
+          },
         };
       },
     }),

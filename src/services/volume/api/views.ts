@@ -1,7 +1,7 @@
 // Cinder's views (cinder/api/v2/views and v3/views): the fields each microversion shows, and the
 // extension attributes (os-vol-*) that show and detail add for callers their policies allow.
 import type { VolumeDomain } from '../domain/volume-domain.js';
-import type { SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
+import type { AttachmentRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
 import { links } from './common.js';
 import { MV } from '../microversions.js';
 
@@ -13,12 +13,31 @@ export interface ViewContext {
   can: (rule: string, target?: Record<string, unknown>) => boolean;
   /** Volume type names by id. */
   typeNames: Map<string, string>;
+  /** The attachments of the volumes shown, by volume id. */
+  attachments: Map<string, AttachmentRecord[]>;
   host: string;
 }
 
-export async function viewContext(d: VolumeDomain, base: string, projectId: string, mv: (w: string) => boolean, can: ViewContext['can']): Promise<ViewContext> {
+export async function viewContext(d: VolumeDomain, base: string, projectId: string, mv: (w: string) => boolean, can: ViewContext['can'], volumes: VolumeRecord[] = []): Promise<ViewContext> {
   const typeNames = await d.types.names();
-  return { base, projectId, mv, can, typeNames, host: d.host };
+  const attachments = await d.attachments.byVolumes(volumes.map((v) => v.id));
+  return { base, projectId, mv, can, typeNames, attachments, host: d.host };
+}
+
+/** A volume's attachments as its view lists them (the ones in place). */
+function attachmentsOf(c: ViewContext, v: VolumeRecord) {
+  return (c.attachments.get(v.id) ?? []).filter((a) => a.attach_status === 'attached').map((a) => ({
+    server_id: a.instance_uuid, attachment_id: a.id, attached_at: a.attach_time, host_name: a.attached_host,
+    volume_id: v.id, device: a.mountpoint, id: v.id,
+  }));
+}
+
+/** An attachment as the attachments API (3.27) shows it. */
+export function attachmentView(a: AttachmentRecord, connection?: unknown) {
+  return {
+    id: a.id, status: a.attach_status, instance: a.instance_uuid, volume_id: a.volume_id, attach_mode: a.attach_mode,
+    attached_at: a.attach_time, detached_at: null, connection_info: connection ?? null,
+  };
 }
 
 export const volumeSummary = (c: ViewContext, v: VolumeRecord) => ({ id: v.id, links: links(c.base, c.projectId, 'volumes', v.id), name: v.name });
@@ -34,7 +53,7 @@ function metadataOf(v: VolumeRecord): Record<string, string> {
 export function volumeView(c: ViewContext, v: VolumeRecord) {
   const body: Record<string, unknown> = {
     id: v.id, status: v.status, size: v.size, availability_zone: v.availability_zone, created_at: v.created_at, updated_at: v.updated_at,
-    attachments: [], name: v.name, description: v.description, volume_type: c.typeNames.get(v.volume_type_id) ?? null,
+    attachments: attachmentsOf(c, v), name: v.name, description: v.description, volume_type: c.typeNames.get(v.volume_type_id) ?? null,
     snapshot_id: v.snapshot_id, source_volid: v.source_volid, metadata: metadataOf(v), links: links(c.base, c.projectId, 'volumes', v.id),
     user_id: v.user_id, bootable: v.bootable ? 'true' : 'false', encrypted: false, replication_status: null,
     consistencygroup_id: null, multiattach: v.multiattach,

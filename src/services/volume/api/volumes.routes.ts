@@ -5,7 +5,9 @@ import { BadRequest } from '../../../core/errors/errors.js';
 import { nextLink } from '../../../core/pagination/pagination.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { parseListQuery, isTrue } from '../domain/listing.js';
+import { invalidVolume } from '../domain/errors.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
+import type { VolumeRecord } from '../store/tables.js';
 import { VOLUME_FILTERS } from '../domain/volumes.service.js';
 import { MV } from '../microversions.js';
 import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, VOLUME_PATH } from './common.js';
@@ -19,13 +21,13 @@ export function pageLinks<T extends { id: string }>(req: ApiRequest, origin: str
 }
 
 export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
-  const ctxOf = (req: ApiRequest) => viewContext(d, `${origin()}${VOLUME_PATH}`, req.params.project_id, (w) => mv(req, w), (r, t) => req.ctx.can(r, t ?? { project_id: req.ctx.projectId }));
+  const ctxOf = (req: ApiRequest, volumes: VolumeRecord[] = []) => viewContext(d, `${origin()}${VOLUME_PATH}`, req.params.project_id, (w) => mv(req, w), (r, t) => req.ctx.can(r, t ?? { project_id: req.ctx.projectId }), volumes);
   const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('volume:get_all', { project_id: c.projectId });
     const q = parseListQuery(req.query, c.isAdmin, VOLUME_FILTERS);
     const { volumes, count } = await d.volumes.list(c, q);
-    const v = await ctxOf(req);
+    const v = await ctxOf(req, volumes);
     const body: Record<string, unknown> = { volumes: volumes.map((x) => (detail ? volumeDetail(v, x) : volumeSummary(v, x))) };
     const next = pageLinks(req, origin(), volumes, q.limit);
     if (next.length) body.volumes_links = next;
@@ -67,7 +69,7 @@ export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
       handler: async (req) => {
         const volume = await d.volumes.get(caller(req), req.params.id);
         req.ctx.authorize('volume:get', { project_id: volume.project_id });
-        return { volume: volumeDetail(await ctxOf(req), volume) };
+        return { volume: volumeDetail(await ctxOf(req, [volume]), volume) };
       },
     }),
     route({
@@ -78,7 +80,7 @@ export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
         req.ctx.authorize('volume:update', { project_id: current.project_id });
         const b = req.body.volume;
         const volume = await d.volumes.update(c, req.params.id, { name: b.name ?? b.display_name, description: b.description ?? b.display_description, metadata: b.metadata });
-        return { volume: volumeView(await ctxOf(req), volume) };
+        return { volume: volumeView(await ctxOf(req, [volume]), volume) };
       },
     }),
     route({
@@ -175,6 +177,81 @@ async function volumeAction(d: VolumeDomain, req: ApiRequest<Record<string, unkn
       req.ctx.authorize('volume_extension:volume_admin_actions:reset_status', target);
       if (a.status === undefined && a.attach_status === undefined && a.migration_status === undefined) throw new BadRequest('Must specify \'status\', \'attach_status\' or \'migration_status\' for update.');
       await d.volumes.resetStatus(c, volume.id, a as { status?: string; attach_status?: string; migration_status?: string });
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-retype': {
+      const a = actionArgs(name, args, { new_type: 'string', migration_policy: 'string' }, ['new_type']);
+      req.ctx.authorize('volume:retype', target);
+      if (a.migration_policy !== undefined && !['never', 'on-demand'].includes(a.migration_policy as string)) {
+        throw new BadRequest(`Invalid input for field/attribute migration_policy. Value: ${String(a.migration_policy)}. '${String(a.migration_policy)}' is not one of ['on-demand', 'never']`);
+      }
+      await d.volumes.retype(c, volume.id, a.new_type as string);
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-reserve': {
+      req.ctx.authorize('volume_extension:volume_actions:reserve', target);
+      await d.attachments.reserve(volume, null, 'rw', true);
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-unreserve': {
+      req.ctx.authorize('volume_extension:volume_actions:unreserve', target);
+      if (volume.status === 'attaching' || volume.status === 'reserved') await d.attachments.unreserve(volume);
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-attach': {
+      const a = actionArgs(name, args, { instance_uuid: 'string', mountpoint: 'string', mode: 'string', host_name: 'string' }, ['mountpoint']);
+      req.ctx.authorize('volume_extension:volume_actions:attach', target);
+      if (a.instance_uuid === undefined && a.host_name === undefined) throw new BadRequest('Invalid request to attach volume to an invalid target');
+      const mode = (a.mode as string | undefined) ?? 'rw';
+      if (mode !== 'rw' && mode !== 'ro') throw new BadRequest('Invalid request to attach volume with an invalid mode. Attaching mode should be \'rw\' or \'ro\'');
+      if (volume.admin_metadata.readonly === 'True' && mode !== 'ro') throw new BadRequest(`Invalid attaching mode '${mode}' for volume ${volume.id}.`);
+      const reserved = await d.attachments.find(volume.id, { instanceUuid: (a.instance_uuid as string | undefined) ?? null })
+        ?? await d.attachments.find(volume.id);
+      const attachment = reserved && reserved.attach_status !== 'attached' ? reserved : await d.attachments.reserve(volume, (a.instance_uuid as string | undefined) ?? null, mode, true);
+      await d.attachments.complete({ ...attachment, attach_mode: mode }, { mountpoint: a.mountpoint as string, instanceUuid: (a.instance_uuid as string | undefined) ?? null, hostName: (a.host_name as string | undefined) ?? null });
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-begin_detaching': {
+      req.ctx.authorize('volume_extension:volume_actions:begin_detaching', target);
+      if (volume.status !== 'in-use') throw invalidVolume(`Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.`);
+      await d.attachments.setVolumeStatus(volume.id, 'detaching');
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-roll_detaching': {
+      req.ctx.authorize('volume_extension:volume_actions:roll_detaching', target);
+      if (volume.status === 'detaching') await d.attachments.setVolumeStatus(volume.id, 'in-use');
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-detach':
+    case 'os-force_detach': {
+      const a = actionArgs(name, args ?? {}, { attachment_id: 'string' });
+      req.ctx.authorize(name === 'os-detach' ? 'volume_extension:volume_actions:detach' : 'volume_extension:volume_admin_actions:force_detach', target);
+      const attachment = await d.attachments.find(volume.id, { attachmentId: a.attachment_id as string | undefined });
+      if (!attachment) {
+        if (name === 'os-detach' && volume.status === 'available') throw invalidVolume('Volume must be attached in order to detach.');
+        throw new BadRequest('Unable to detach volume: the volume has no attachment to detach.');
+      }
+      await d.attachments.remove(attachment);
+      req.reply.code(202);
+      return undefined;
+    }
+    case 'os-initialize_connection': {
+      const a = actionArgs(name, args, { connector: 'any' }, ['connector']);
+      req.ctx.authorize('volume_extension:volume_actions:initialize_connection', target);
+      const mode = volume.admin_metadata.readonly === 'True' ? 'ro' : 'rw';
+      void a;
+      return { connection_info: await d.attachments.connectionInfo(volume.id, mode) };
+    }
+    case 'os-terminate_connection': {
+      actionArgs(name, args, { connector: 'any' }, ['connector']);
+      req.ctx.authorize('volume_extension:volume_actions:terminate_connection', target);
       req.reply.code(202);
       return undefined;
     }

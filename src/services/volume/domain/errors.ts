@@ -10,6 +10,7 @@ export const snapshotMetadataNotFound = (id: string, key: string) => new NotFoun
 export const extraSpecNotFound = (typeId: string, key: string) => new NotFound(`Volume Type ${typeId} has no extra specs with key ${key}.`);
 export const imageMetadataNotFound = (id: string, key: string) =>
   new NotFound(`Glance metadata for volume ${id} does not exist or the key ${key} does not exist.`);
+export const attachmentNotFound = (id: string) => new NotFound(`Volume attachment could not be found with filter: attachment_id = ${id}.`);
 export const imageNotFound = (id: string) => new NotFound(`Image ${id} could not be found.`);
 export const projectNotFound = (id: string) => new NotFound(`Project ${id} could not be found.`);
 export const accessNotFound = (typeId: string, projectId: string) =>

@@ -5,6 +5,7 @@ import { TaskManager } from '../../../core/work/task-manager.js';
 import type { BlockStorageDriver } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { ImageFacade } from '../../image/facade.js';
 import { VolumeTables } from '../store/tables.js';
+import { AttachmentsService } from './attachments.service.js';
 import { QuotasService } from './quotas.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
@@ -31,6 +32,7 @@ export class VolumeDomain {
   readonly quotas: QuotasService;
   readonly volumes: VolumesService;
   readonly snapshots: SnapshotsService;
+  readonly attachments: AttachmentsService;
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
@@ -48,6 +50,7 @@ export class VolumeDomain {
     const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone };
     this.volumes = new VolumesService(env);
     this.snapshots = new SnapshotsService(env);
+    this.attachments = new AttachmentsService(this.tables, opts.driver);
     registerVolumeTasks({ tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir });
   }
 

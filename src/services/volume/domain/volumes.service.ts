@@ -244,6 +244,18 @@ export class VolumesService {
     this.env.tasks.start(task);
   }
 
+  /**
+   * Changes the volume's type. One backend serves every type, so no data moves and the
+   * migration policy never matters (Cinder's retype without migration).
+   */
+  async retype(caller: Caller, id: string, newType: string): Promise<void> {
+    const v = await this.get(caller, id);
+    if (!['available', 'in-use'].includes(v.status)) throw invalidVolume(`Volume ${id} status must be available or in-use, but current status is: ${v.status}.`);
+    const type = await this.env.types.find(caller, newType);
+    if (type.id === v.volume_type_id) throw invalidInput(`New volume type must be different from the current one: ${type.name}.`);
+    await this.t.volumes.update(id, { volume_type_id: type.id, multiattach: type.extra_specs.multiattach === '<is> True', updated_at: now() });
+  }
+
   async resetStatus(caller: Caller, id: string, s: { status?: string; attach_status?: string; migration_status?: string }): Promise<void> {
     await this.get(caller, id);
     if (s.status !== undefined && !RESETTABLE.includes(s.status as VolumeStatus)) throw invalidInput(`Invalid input received: Invalid volume status ${s.status}`);

@@ -21,6 +21,10 @@ export interface VolumeDatabase {
     status: string; progress: string; size: number; volume_type_id: string | null; metadata: string; error: string | null;
     created_at: string; updated_at: string | null;
   };
+  cinder_attachments: {
+    id: string; volume_id: string; project_id: string; instance_uuid: string | null; attached_host: string | null; mountpoint: string | null;
+    attach_mode: string; attach_status: string; connector: string | null; attach_time: string | null; created_at: string; updated_at: string | null;
+  };
   cinder_quotas: { project_id: string; resource: string; hard_limit: number };
   cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };
 }

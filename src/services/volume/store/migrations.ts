@@ -34,4 +34,15 @@ export const volumeMigrations: Migration[] = [
         PRIMARY KEY (class_name, resource))`,
     ],
   },
+  {
+    id: '002-attachments',
+    statements: [
+      // Cinder's volume_attachment: one row per (volume, server) attachment, from reserved to detached.
+      `CREATE TABLE cinder_attachments (
+        id TEXT PRIMARY KEY, volume_id TEXT NOT NULL REFERENCES cinder_volumes (id) ON DELETE CASCADE, project_id TEXT NOT NULL,
+        instance_uuid TEXT, attached_host TEXT, mountpoint TEXT, attach_mode TEXT NOT NULL, attach_status TEXT NOT NULL,
+        connector TEXT, attach_time TEXT, created_at TEXT NOT NULL, updated_at TEXT)`,
+      `CREATE INDEX cinder_attachments_volume ON cinder_attachments (volume_id)`,
+    ],
+  },
 ];

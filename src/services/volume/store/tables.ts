@@ -67,6 +67,24 @@ export interface VolumeTypeRecord {
   updated_at: string | null;
 }
 
+export type AttachStatus = 'reserved' | 'attaching' | 'attached' | 'detaching' | 'detached' | 'error_attaching' | 'error_detaching';
+
+export interface AttachmentRecord {
+  id: string;
+  volume_id: string;
+  project_id: string;
+  instance_uuid: string | null;
+  attached_host: string | null;
+  mountpoint: string | null;
+  attach_mode: 'rw' | 'ro';
+  attach_status: AttachStatus;
+  /** os-brick's connector the host gave (initiator, host, ip ...). */
+  connector: Record<string, unknown> | null;
+  attach_time: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
 /** Who is looking: list queries take it as a required argument, so none can forget the scope. */
 export interface Viewer { projectId: string | undefined; userId: string | undefined; isAdmin: boolean }
 
@@ -75,12 +93,14 @@ export class VolumeTables {
   readonly volumes: Table<VolumeRecord>;
   readonly snapshots: Table<SnapshotRecord>;
   readonly types: Table<VolumeTypeRecord>;
+  readonly attachments: Table<AttachmentRecord>;
 
   constructor(db: Db) {
     this.db = db as VolumeDb;
     this.volumes = newTable<VolumeRecord, VolumeDatabase>(db, 'cinder_volumes', { bools: ['bootable', 'multiattach'], json: ['metadata', 'admin_metadata', 'image_metadata'] });
     this.snapshots = newTable<SnapshotRecord, VolumeDatabase>(db, 'cinder_snapshots', { json: ['metadata'] });
     this.types = newTable<VolumeTypeRecord, VolumeDatabase>(db, 'cinder_volume_types', { bools: ['is_public'], json: ['extra_specs'] });
+    this.attachments = newTable<AttachmentRecord, VolumeDatabase>(db, 'cinder_attachments', { json: ['connector'] });
   }
 
   /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
@@ -95,6 +115,20 @@ export class VolumeTables {
   }
 
   async snapshotsOfVolume(volumeId: string): Promise<SnapshotRecord[]> { return this.snapshots.list({ volume_id: volumeId }); }
+
+  async attachmentsOf(volumeId: string): Promise<AttachmentRecord[]> { return this.attachments.list({ volume_id: volumeId }); }
+
+  /** The attachments of many volumes at once (list views), by volume id. */
+  async attachmentsByVolume(volumeIds: string[]): Promise<Map<string, AttachmentRecord[]>> {
+    const out = new Map<string, AttachmentRecord[]>();
+    if (volumeIds.length === 0) return out;
+    const rows = await this.db.selectFrom('cinder_attachments').selectAll().where('volume_id', 'in', volumeIds).execute();
+    for (const row of rows) {
+      const a = this.attachments.decode(row);
+      (out.get(a.volume_id) ?? out.set(a.volume_id, []).get(a.volume_id)!).push(a);
+    }
+    return out;
+  }
 
   async typeByName(name: string): Promise<VolumeTypeRecord | undefined> {
     return (await this.types.list({ name }))[0];

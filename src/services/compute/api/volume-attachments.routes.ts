@@ -1,0 +1,90 @@
+// /servers/{id}/os-volume_attachments (os-volume-attachments.inc): a server's volumes, attach,
+// update (delete_on_termination, 2.85) and detach.
+import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../core/auth/caller.js';
+import { BadRequest } from '../../../core/errors/errors.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import type { ComputeDomain } from '../domain/compute-domain.js';
+import type { VolumeAttachmentsService } from '../domain/volume-attachments.service.js';
+import type { BlockDevice } from '../store/servers.store.js';
+import { mvCheck } from './common.js';
+import { loadServer } from './servers.routes.js';
+
+const P = 'os_compute_api:os-volumes-attachments';
+const Params = Type.Object({ server_id: Type.String() });
+const VolumeParams = Type.Object({ server_id: Type.String(), volume_id: Type.String() });
+const UUID = '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$';
+const Attach = Type.Object({
+  volumeAttachment: Type.Object({
+    volumeId: Type.String({ pattern: UUID }),
+    device: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$' })),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' })),
+    delete_on_termination: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+const Update = Type.Object({
+  volumeAttachment: Type.Object({
+    volumeId: Type.String({ pattern: UUID }),
+    delete_on_termination: Type.Optional(Type.Boolean()),
+    id: Type.Optional(Type.String()), serverId: Type.Optional(Type.String()), device: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'] })),
+    tag: Type.Optional(Type.String()),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+function attachmentView(req: ApiRequest, serverId: string, b: BlockDevice): Record<string, unknown> {
+  const mv = mvCheck(req);
+  const out: Record<string, unknown> = { device: b.device_name, id: b.volume_id, serverId, volumeId: b.volume_id };
+  if (mv('2.70')) out.tag = b.tag ?? null;
+  if (mv('2.79')) out.delete_on_termination = b.delete_on_termination;
+  if (mv('2.89')) { out.attachment_id = b.attachment_id ?? null; out.bdm_uuid = null; delete out.id; }
+  return out;
+}
+
+export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: ComputeDomain): RouteSpec[] {
+  return [
+    {
+      method: 'GET', url: '/v2.1/servers/:server_id/os-volume_attachments', schema: { params: Params },
+      handler: async (req) => {
+        const s = await loadServer(d, req, `${P}:index`);
+        return { volumeAttachments: volumes.list(s).map((b) => attachmentView(req, s.id, b)) };
+      },
+    },
+    {
+      method: 'GET', url: '/v2.1/servers/:server_id/os-volume_attachments/:volume_id', schema: { params: VolumeParams },
+      handler: async (req) => {
+        const s = await loadServer(d, req, `${P}:show`);
+        return { volumeAttachment: attachmentView(req, s.id, volumes.show(s, req.params.volume_id)) };
+      },
+    },
+    route({
+      method: 'POST', url: '/v2.1/servers/:server_id/os-volume_attachments', schema: { params: Params, body: Attach },
+      handler: async (req) => {
+        const mv = mvCheck(req);
+        const a = req.body.volumeAttachment;
+        if (a.tag !== undefined && !mv('2.49')) throw new BadRequest("Invalid input for field/attribute volumeAttachment. Value: " + JSON.stringify(a) + ". Additional properties are not allowed ('tag' was unexpected)");
+        if (a.delete_on_termination !== undefined && !mv('2.79')) throw new BadRequest("Invalid input for field/attribute volumeAttachment. Value: " + JSON.stringify(a) + ". Additional properties are not allowed ('delete_on_termination' was unexpected)");
+        const s = await loadServer(d, req, `${P}:create`);
+        const b = await volumes.attach(s, callerOf(req.ctx), { volumeId: a.volumeId, device: a.device, tag: a.tag, deleteOnTermination: a.delete_on_termination });
+        return { volumeAttachment: attachmentView(req, s.id, b) };
+      },
+    }),
+    route({
+      method: 'PUT', url: '/v2.1/servers/:server_id/os-volume_attachments/:volume_id', status: 202, schema: { params: VolumeParams, body: Update },
+      handler: async (req) => {
+        const s = await loadServer(d, req, `${P}:update`);
+        const a = req.body.volumeAttachment;
+        if (a.volumeId !== req.params.volume_id) throw new BadRequest('Swapping a volume is not supported by this cloud\'s hypervisor driver.');
+        if (!mvCheck(req)('2.85')) throw new BadRequest('The volume was not changed: updating an attachment needs microversion 2.85.');
+        volumes.show(s, req.params.volume_id);
+        await volumes.setDeleteOnTermination(s, req.params.volume_id, a.delete_on_termination ?? false);
+      },
+    }),
+    {
+      method: 'DELETE', url: '/v2.1/servers/:server_id/os-volume_attachments/:volume_id', status: 202, schema: { params: VolumeParams },
+      handler: async (req) => {
+        const s = await loadServer(d, req, `${P}:delete`);
+        await volumes.detach(s, callerOf(req.ctx), req.params.volume_id);
+      },
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+// Volume attachments (nova/api/openstack/compute/volumes.py and the compute manager's
+// attach_volume/detach_volume): the API reserves the volume in Cinder and names a device, then
+// the work after the answer connects it on the server's host, hands it to the hypervisor and
+// completes the attachment; detach undoes that in the other order. A server's volumes are its
+// block device mappings with a volume_id.
+import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import type { Db } from '../../../core/db/database.js';
+import type { TaskManager } from '../../../core/work/task-manager.js';
+import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import type { VolumeFacade } from '../../volume/facade.js';
+import type { Caller } from '../../../core/auth/caller.js';
+import { type BlockDevice, type InstanceRecord, now, type ServersStore } from '../store/servers.store.js';
+
+/** The vm states a volume may be attached or detached in (Nova's check_instance_state). */
+const ATTACHABLE = new Set(['active', 'paused', 'stopped', 'suspended', 'shelved', 'shelved_offloaded', 'resized', 'soft-delete']);
+
+export interface AttachRequest { volumeId: string; device?: string | null; tag?: string | null; deleteOnTermination?: boolean }
+
+interface AttachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
+interface DetachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
+
+const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
+const volumeBdms = (s: InstanceRecord) => s.block_devices.filter((b) => b.volume_id);
+
+export class VolumeAttachmentsService {
+  constructor(
+    private readonly store: ServersStore,
+    private readonly tasks: TaskManager,
+    private readonly volumes: VolumeFacade,
+    private readonly driver: HypervisorDriver,
+  ) {
+    tasks.register<AttachPayload>('volume-attach', {
+      run: async (task) => {
+        const s = await this.store.get(task.resourceId);
+        const p = task.payload;
+        const event = await this.store.startEvent(p.actionId, 'compute_attach_volume', s?.host ?? null);
+        if (!s || !s.host) throw new Error(`Instance ${task.resourceId} has no host to attach to.`);
+        const { path } = await this.volumes.connect(p.attachmentId, s.host);
+        await this.driver.attachVolume(s.host, s.id, p.device, path);
+        await this.volumes.complete(p.attachmentId, p.device);
+        await this.store.db.transaction().execute(async (tx) => {
+          await this.store.finishEvent(event, 'Success', null, tx as Db);
+          await this.tasks.complete(task.id, tx as Db);
+        });
+      },
+      failed: async (task, err) => {
+        // NOTE: as Nova: a failed attach rolls the reservation back and drops the mapping.
+        await this.volumes.rollback(task.payload.attachmentId).catch(() => {});
+        await this.dropBdm(task.resourceId, task.payload.volumeId);
+        await this.store.addFault({ instance_uuid: task.resourceId, code: 500, message: err instanceof Error ? err.message : String(err), details: '', host: null, created_at: now() }).catch(() => {});
+      },
+    });
+    tasks.register<DetachPayload>('volume-detach', {
+      run: async (task) => {
+        const s = await this.store.get(task.resourceId);
+        const p = task.payload;
+        const event = await this.store.startEvent(p.actionId, 'compute_detach_volume', s?.host ?? null);
+        if (s?.host) await this.driver.detachVolume(s.host, s.id, p.device);
+        await this.volumes.detach(p.attachmentId);
+        await this.dropBdm(task.resourceId, p.volumeId);
+        await this.store.db.transaction().execute(async (tx) => {
+          await this.store.finishEvent(event, 'Success', null, tx as Db);
+          await this.tasks.complete(task.id, tx as Db);
+        });
+      },
+      failed: async (task) => {
+        // NOTE: Nova's roll_detaching: the volume stays attached.
+        await this.volumes.complete(task.payload.attachmentId, task.payload.device).catch(() => {});
+      },
+    });
+  }
+
+  list(s: InstanceRecord): BlockDevice[] { return volumeBdms(s); }
+
+  show(s: InstanceRecord, volumeId: string): BlockDevice {
+    const b = volumeBdms(s).find((x) => x.volume_id === volumeId);
+    if (!b) throw new NotFound(`Instance ${s.id} is not attached.`);
+    return b;
+  }
+
+  async attach(s: InstanceRecord, caller: Caller, req: AttachRequest): Promise<BlockDevice> {
+    this.checkState(s, 'attach_volume');
+    const volume = await this.volumes.findVolume(req.volumeId, { projectId: caller.projectId, isAdmin: caller.isAdmin });
+    if (!volume) throw new NotFound(`Volume ${req.volumeId} could not be found.`);
+    if (volumeBdms(s).some((b) => b.volume_id === req.volumeId)) {
+      throw new BadRequest(`Invalid volume: volume ${req.volumeId} is already attached to instance ${s.id}.`);
+    }
+    if (volume.status !== 'available' && !(volume.multiattach && volume.status === 'in-use')) {
+      throw new BadRequest(`Invalid volume: volume '${volume.id}' status must be 'available'. Currently in '${volume.status}'`);
+    }
+    const device = this.nextDevice(s);
+    const { attachmentId } = await this.volumes.reserve(req.volumeId, s.id, { projectId: caller.projectId, isAdmin: caller.isAdmin });
+    const bdm: BlockDevice = {
+      boot_index: null, uuid: req.volumeId, source_type: 'volume', destination_type: 'volume', volume_size: volume.size,
+      delete_on_termination: req.deleteOnTermination ?? false, device_name: device, volume_id: req.volumeId, tag: req.tag ?? null,
+      attachment_id: attachmentId,
+    };
+    const task = await this.store.db.transaction().execute(async (tx) => {
+      const current = (await this.store.get(s.id, tx as Db))!;
+      await this.store.update(s.id, { block_devices: [...current.block_devices, bdm] }, tx as Db);
+      const actionId = await this.store.startAction({ action: 'attach_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
+      return this.tasks.record(tx as Db, 'volume-attach', s.id, { volumeId: req.volumeId, attachmentId, device, actionId } satisfies AttachPayload);
+    });
+    this.tasks.start(task);
+    return bdm;
+  }
+
+  async detach(s: InstanceRecord, caller: Caller, volumeId: string): Promise<void> {
+    this.checkState(s, 'detach_volume');
+    const b = volumeBdms(s).find((x) => x.volume_id === volumeId);
+    if (!b) throw new NotFound(`volume_id not found: ${volumeId}`);
+    if (b.boot_index === 0) throw new BadRequest(`Invalid volume: Can't detach root device volume`);
+    if (!b.attachment_id) throw new Conflict(`Volume ${volumeId} is still being attached.`);
+    await this.volumes.beginDetaching(b.attachment_id);
+    const task = await this.store.db.transaction().execute(async (tx) => {
+      const actionId = await this.store.startAction({ action: 'detach_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
+      return this.tasks.record(tx as Db, 'volume-detach', s.id, { volumeId, attachmentId: b.attachment_id!, device: b.device_name ?? '', actionId } satisfies DetachPayload);
+    });
+    this.tasks.start(task);
+  }
+
+  /** 2.85: whether the volume goes with the server. */
+  async setDeleteOnTermination(s: InstanceRecord, volumeId: string, value: boolean): Promise<void> {
+    await this.store.update(s.id, { block_devices: s.block_devices.map((b) => (b.volume_id === volumeId ? { ...b, delete_on_termination: value } : b)) });
+  }
+
+  /** On server delete: every volume detached; those marked delete_on_termination deleted. */
+  async releaseAll(serverId: string): Promise<void> {
+    const s = await this.store.get(serverId);
+    if (!s) return;
+    for (const b of volumeBdms(s)) {
+      if (b.attachment_id) await this.volumes.detach(b.attachment_id).catch(() => {});
+      if (b.delete_on_termination) await this.volumes.deleteVolume(b.volume_id!).catch(() => {});
+    }
+  }
+
+  private async dropBdm(serverId: string, volumeId: string): Promise<void> {
+    await this.store.db.transaction().execute(async (tx) => {
+      const s = await this.store.get(serverId, tx as Db);
+      if (s) await this.store.update(serverId, { block_devices: s.block_devices.filter((b) => b.volume_id !== volumeId) }, tx as Db);
+    });
+  }
+
+  /** The next free /dev/vdX after the root disk and the volumes already mapped (Nova's libvirt naming). */
+  private nextDevice(s: InstanceRecord): string {
+    const used = new Set(s.block_devices.map((b) => b.device_name).filter(Boolean));
+    used.add('/dev/vda');
+    for (let i = 1; i < 26; i++) {
+      const d = `/dev/vd${String.fromCharCode(97 + i)}`;
+      if (!used.has(d)) return d;
+    }
+    throw new BadRequest('No free disk device names for prefix \'vd\'');
+  }
+
+  private checkState(s: InstanceRecord, action: string): void {
+    if (!ATTACHABLE.has(s.vm_state) || s.task_state !== null) {
+      throw new Conflict(`Cannot '${action}' instance ${s.id} while it is in ${s.task_state !== null ? `task_state ${s.task_state}` : `vm_state ${s.vm_state}`}`);
+    }
+  }
+}

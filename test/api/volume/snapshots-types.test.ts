@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestCloud } from '../../support/cloud.js';
+import { clientsFor, type Clients } from '../../support/clients.js';
+import { startVolume, volume, waitFor } from './volume-client.js';
+
+describe('Cinder snapshots, types, quotas and discovery', () => {
+  let cloud: TestCloud;
+  let admin: Clients;
+  let demo: Clients;
+  before(async () => ({ cloud, admin, demo } = await startVolume()));
+  after(async () => cloud.stop());
+
+  test('a snapshot becomes available, carries metadata, makes a volume of its size, and pages', async () => {
+    const v = await volume(demo.volume, { name: 'origin' });
+    const r = await demo.volume.post('/snapshots', { snapshot: { volume_id: v.id, name: 'snap1', metadata: { k: 'v' } } });
+    assert.equal(r.status, 202);
+    assert.deepEqual(Object.keys(r.body.snapshot).sort(), ['created_at', 'description', 'id', 'metadata', 'name', 'size', 'status', 'updated_at', 'volume_id']);
+    const s = await waitFor(demo.volume, `/snapshots/${r.body.snapshot.id}`, 'available');
+    assert.equal(s['os-extended-snapshot-attributes:progress'], '100%');
+    assert.equal(s['os-extended-snapshot-attributes:project_id'], await demo.volume.projectId());
+    assert.deepEqual((await demo.volume.get(`/snapshots/${s.id}/metadata/k`)).body, { meta: { k: 'v' } });
+    const fromSnap = await volume(demo.volume, { snapshot_id: s.id });
+    assert.equal(fromSnap.size, 1);
+    assert.equal(fromSnap.snapshot_id, s.id);
+    const small = await demo.volume.post('/volumes', { volume: { snapshot_id: s.id, size: 1 } });
+    assert.equal(small.status, 202);
+    const clone = await volume(demo.volume, { source_volid: v.id, size: 2 });
+    assert.equal(clone.source_volid, v.id);
+    const second = await demo.volume.post('/snapshots', { snapshot: { volume_id: v.id, name: 'snap2' } });
+    await waitFor(demo.volume, `/snapshots/${second.body.snapshot.id}`, 'available');
+    const page = await demo.volume.get(`/snapshots?volume_id=${v.id}&sort=name:asc&limit=1`);
+    assert.deepEqual(page.body.snapshots.map((x: any) => x.name), ['snap1']);
+    assert.equal(page.body.snapshots_links[0].rel, 'next');
+    assert.deepEqual((await demo.volume.get(`/snapshots?volume_id=${v.id}&limit=0`)).body.snapshots, []);
+    const missing = await demo.volume.post('/snapshots', { snapshot: { volume_id: crypto.randomUUID() } });
+    assert.equal(missing.status, 404);
+    const none = await demo.volume.post('/snapshots', { snapshot: { volume_id: null } });
+    assert.equal(none.status, 404);
+    assert.equal((await demo.volume.delete(`/snapshots/${second.body.snapshot.id}`)).status, 202);
+    await waitFor(demo.volume, `/snapshots/${second.body.snapshot.id}`, 404);
+  });
+
+  test('volume types: the default, private types with access, extra specs; only admins manage them', async () => {
+    const def = await demo.volume.get('/types/default');
+    assert.equal(def.body.volume_type.name, '__DEFAULT__');
+    const denied = await demo.volume.post('/types', { volume_type: { name: 'nope' } });
+    assert.equal(denied.status, 403);
+    const made = await admin.volume.post('/types', { volume_type: { name: 'gold', 'os-volume-type-access:is_public': false, extra_specs: { tier: 'gold' } } });
+    assert.equal(made.status, 200);
+    const id = made.body.volume_type.id;
+    assert.equal(made.body.volume_type['os-volume-type-access:is_public'], false);
+    assert.equal((await admin.volume.post('/types', { volume_type: { name: 'gold' } })).status, 409);
+    assert.equal((await demo.volume.get(`/types/${id}`)).status, 404);
+    assert.equal((await demo.volume.post('/volumes', { volume: { size: 1, volume_type: 'gold' } })).status, 404);
+    const demoProject = await demo.volume.projectId();
+    assert.equal((await admin.volume.post(`/types/${id}/action`, { addProjectAccess: { project: demoProject } })).status, 202);
+    assert.deepEqual((await admin.volume.get(`/types/${id}/os-volume-type-access`)).body, { volume_type_access: [{ volume_type_id: id, project_id: demoProject }] });
+    assert.equal((await demo.volume.get(`/types/${id}`)).status, 200);
+    assert.deepEqual((await demo.volume.get(`/types/${id}`)).body.volume_type.extra_specs, {}, 'a member sees only user-visible specs');
+    const v = await volume(demo.volume, { volume_type: 'gold' });
+    assert.equal(v.volume_type, 'gold');
+    assert.equal((await admin.volume.delete(`/types/${id}`)).status, 400, 'in use');
+    assert.deepEqual((await admin.volume.put(`/types/${id}/extra_specs/tier`, { tier: 'silver' })).body, { tier: 'silver' });
+    assert.deepEqual((await admin.volume.get(`/types/${id}/extra_specs`)).body, { extra_specs: { tier: 'silver' } });
+    assert.equal((await admin.volume.delete(`/types/${(await demo.volume.get('/types/default')).body.volume_type.id}`)).status, 400);
+  });
+
+  test('quotas and limits count what a project has; over quota is a 413', async () => {
+    const pid = await demo.volume.projectId();
+    const alt = await clientsFor(cloud, 'alt_demo');
+    const altPid = await alt.volume.projectId();
+    const q = await admin.volume.get(`/os-quota-sets/${altPid}?usage=true`);
+    assert.equal(q.status, 200);
+    assert.deepEqual(q.body.quota_set.volumes, { limit: 10, in_use: 0, reserved: 0, allocated: 0 });
+    assert.ok('volumes___DEFAULT__' in q.body.quota_set);
+    assert.equal((await admin.volume.put(`/os-quota-sets/${altPid}`, { quota_set: { volumes: 1 } })).body.quota_set.volumes, 1);
+    await volume(alt.volume);
+    const over = await alt.volume.post('/volumes', { volume: { size: 1 } });
+    assert.equal(over.status, 413);
+    assert.equal(over.body.overLimit.message, "Maximum number of volumes allowed (1) exceeded for quota 'volumes'.");
+    const limits = await alt.volume.get('/limits');
+    assert.equal(limits.body.limits.absolute.maxTotalVolumes, 1);
+    assert.equal(limits.body.limits.absolute.totalVolumesUsed, 1);
+    assert.equal((await demo.volume.put(`/os-quota-sets/${pid}`, { quota_set: { volumes: 100 } })).status, 403);
+  });
+
+  test('discovery: versions, microversions, the catalog, extensions and zones', async () => {
+    const root = await fetch(`${cloud.url}/volume/`);
+    assert.equal(root.status, 300);
+    const versions = (await root.json() as any).versions;
+    assert.deepEqual(versions.map((v: any) => [v.id, v.version, v.min_version]), [['v3.0', '3.70', '3.0']]);
+    const at = await demo.volume.at('3.59').get('/volumes');
+    assert.equal(at.headers.get('openstack-api-version'), 'volume 3.59');
+    assert.equal((await demo.volume.get('/volumes')).headers.get('openstack-api-version'), 'volume 3.0');
+    const tooNew = await demo.volume.at('3.71').get('/volumes');
+    assert.equal(tooNew.status, 406);
+    assert.equal(tooNew.body.computeFault.message, 'Version 3.71 is not supported by the API. Minimum is 3.0 and maximum is 3.70.');
+    const token = await demo.identity.get('/auth/tokens', { 'X-Subject-Token': demo.token });
+    const cinder = token.body.token.catalog.filter((e: any) => e.type === 'block-storage' || e.type === 'volumev3');
+    assert.equal(cinder.length, 2);
+    for (const e of cinder) for (const ep of e.endpoints) assert.equal(ep.url, `${cloud.url}/volume/v3/${await demo.volume.projectId()}`);
+    const endpoints = await admin.identity.get('/endpoints');
+    assert.ok(endpoints.body.endpoints.some((e: any) => e.url.endsWith('/volume/v3/$(project_id)s')), 'the endpoint keeps its template');
+    const ext = await demo.volume.get('/extensions');
+    assert.ok(ext.body.extensions.some((e: any) => e.name === 'Hosts'));
+    assert.deepEqual((await demo.volume.get('/os-availability-zone')).body, { availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true } }] });
+    const pools = await admin.volume.get('/scheduler-stats/get_pools?detail=true');
+    assert.ok(pools.body.pools[0].capabilities.total_capacity_gb > 0);
+  });
+});
