@@ -36,7 +36,7 @@ export class FakeBlockStorageDriver implements BlockStorageDriver {
   async stats(): Promise<BackendStats> {
     const provisionedGb = [...this.volumes.values()].reduce((n, v) => n + v.sizeGb, 0);
     return {
-      backendName: 'fake', driverVersion: '1.0.0', storageProtocol: 'fake', vendorName: 'Stratus',
+      backendName: 'fake', driverVersion: '1.0.0', storageProtocol: 'fake', vendorName: 'Open Source',
       totalGb: this.totalGb, freeGb: Math.max(0, this.totalGb - provisionedGb), provisionedGb, thinProvisioning: true,
     };
   }

@@ -108,7 +108,7 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
     }
     // NOTE: 'file' as the storage protocol: the hypervisor opens the file itself (os-brick's
     // local file connector); Cinder's NFS driver says 'nfs' for the same kind of volume.
-    return { backendName: 'file', driverVersion: '1.0.0', storageProtocol: 'file', vendorName: 'Stratus', totalGb, freeGb, provisionedGb, thinProvisioning: this.format === 'qcow2' };
+    return { backendName: 'file', driverVersion: '1.0.0', storageProtocol: 'file', vendorName: 'Open Source', totalGb, freeGb, provisionedGb, thinProvisioning: this.format === 'qcow2' };
   }
 
   async createVolume(id: string, sizeGb: number, source?: VolumeSource): Promise<void> {

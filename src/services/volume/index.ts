@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../core/db/database.js';
+import { NotFound } from '../../core/errors/errors.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
 import { format } from '../../core/microversion/microversion.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
@@ -14,6 +15,8 @@ import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { VOLUME_PATH, type WithVersion } from './api/common.js';
 import { attachmentRoutes } from './api/attachments.routes.js';
 import { miscRoutes } from './api/misc.routes.js';
+import { transferRoutes } from './api/transfers.routes.js';
+import { qosRoutes } from './api/qos.routes.js';
 import { snapshotRoutes } from './api/snapshots.routes.js';
 import { typeRoutes } from './api/types.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
@@ -67,11 +70,14 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
       unknownMethod: 404,
       routes: [
         ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
-        ...typeRoutes(d), ...attachmentRoutes(d), ...miscRoutes(d, this.started),
+        ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...miscRoutes(d, this.started, origin),
       ],
       setup: (app: FastifyInstance) => {
         const versioned = (url: string) => /^\/volume\/v3\//.test(url);
         app.addHook('onRequest', async (request) => {
+          const path = request.url.split('?')[0]!;
+          // NOTE: Cinder's routes take no trailing slash (GET /volumes/ is no list) but the version roots'.
+          if (path.endsWith('/') && !/^\/volume\/(v3\/)?$/.test(path)) throw new NotFound('The resource could not be found.');
           if (versioned(request.url)) (request as WithVersion).volumeVersion = requestedVersion(request.headers);
         });
         app.addHook('onSend', async (request, reply, payload) => {

@@ -2,11 +2,12 @@
 // extensions, services, hosts and the scheduler's pools.
 import { Type } from '@sinclair/typebox';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { now } from '../domain/types.service.js';
-import { AnyQuery, caller, ProjectParams } from './common.js';
+import { AnyQuery, caller, IdParams, links, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import type { MessageRecord } from '../store/tables.js';
 import { QuotaSetBody } from './schemas.js';
 
 const TargetParams = Type.Object({ project_id: Type.String(), target: Type.String() });
@@ -18,6 +19,8 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['os-extended-snapshot-attributes', 'ExtendedSnapshotAttributes', 'Extended SnapshotAttributes support.'],
   ['os-hosts', 'Hosts', 'Admin-only host administration.'],
   ['os-quota-class-sets', 'QuotaClasses', 'Quota classes management support.'],
+  ['qos-specs', 'Qos_specs_manage', 'QoS specs support.'],
+  ['os-volume-transfer', 'VolumeTransfer', 'Volume transfer management support.'],
   ['os-quota-sets', 'Quotas', 'Quota management support.'],
   ['scheduler-stats', 'Scheduler_stats', 'Scheduler stats support.'],
   ['os-services', 'Services', 'Services support.'],
@@ -33,11 +36,21 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['os-volume-type-access', 'VolumeTypeAccess', 'Volume type access support.'],
 ];
 
-export function miscRoutes(d: VolumeDomain, started: string): RouteSpec[] {
-  const services = () => [
-    { binary: 'cinder-scheduler', host: d.host.split('@')[0]! },
-    { binary: 'cinder-volume', host: d.host.split('#')[0]! },
-  ].map((s) => ({ ...s, zone: d.availabilityZone, status: 'enabled', state: 'up', updated_at: now(), disabled_reason: null }));
+const ServiceBody = Type.Object({
+  host: Type.Optional(Type.String()), binary: Type.Optional(Type.String()), disabled_reason: Type.Optional(Type.String()),
+}, { additionalProperties: true });
+
+const gate = (req: ApiRequest, want: string) => { if (!mv(req, want)) throw new NotFound('The resource could not be found.'); };
+
+function messageView(m: MessageRecord, base: string, projectId: string) {
+  return {
+    id: m.id, message_level: m.message_level, event_id: m.event_id, user_message: m.user_message, resource_type: m.resource_type,
+    resource_uuid: m.resource_uuid, request_id: m.request_id, created_at: m.created_at, guaranteed_until: m.expires_at,
+    links: links(base, projectId, 'messages', m.id),
+  };
+}
+
+export function miscRoutes(d: VolumeDomain, started: string, origin: () => string): RouteSpec[] {
 
   const quotaSet = async (projectId: string, usage: boolean) => {
     const limits = await d.quotas.limits(projectId);
@@ -151,24 +164,82 @@ export function miscRoutes(d: VolumeDomain, started: string): RouteSpec[] {
     }),
     route({
       method: 'GET', url: '/v3/:project_id/os-services', schema: { params: ProjectParams, querystring: AnyQuery },
-      handler: (req) => {
+      handler: async (req) => {
         caller(req);
         req.ctx.authorize('volume_extension:services:index', {});
-        const host = req.query.host as string | undefined;
-        const binary = req.query.binary as string | undefined;
-        return { services: services().filter((s) => (!host || s.host === host) && (!binary || s.binary === binary)) };
+        const list = await d.backend.services({ host: req.query.host as string | undefined, binary: req.query.binary as string | undefined });
+        return { services: list.map(({ frozen, ...s }) => (s.binary === 'cinder-volume' ? { ...s, frozen, replication_status: 'disabled', active_backend_id: null } : s)) };
+      },
+    }),
+    route({
+      method: 'PUT', url: '/v3/:project_id/os-services/:action', schema: { params: Type.Object({ project_id: Type.String(), action: Type.String() }), body: ServiceBody },
+      handler: async (req) => {
+        caller(req);
+        req.ctx.authorize('volume_extension:services:update', {});
+        const { host, binary, disabled_reason: reason } = req.body;
+        const action = req.params.action;
+        if (action === 'freeze' || action === 'thaw') {
+          if (!host) throw new BadRequest('Missing required element \'host\' in request body.');
+          await d.backend.setFrozen(host, action === 'freeze');
+          return undefined;
+        }
+        if (!['enable', 'disable', 'disable-log-reason'].includes(action)) throw new NotFound('Unknown action');
+        if (!host) throw new BadRequest('Missing required element \'host\' in request body.');
+        if (action === 'disable-log-reason' && !reason?.trim()) throw new BadRequest('Missing disabled reason field');
+        const svc = await d.backend.setEnabled(host, binary ?? 'cinder-volume', action === 'enable', reason ?? null);
+        return { host: svc.host, binary: svc.binary, status: svc.status, disabled: svc.status === 'disabled', ...(svc.disabled_reason ? { disabled_reason: svc.disabled_reason } : {}) };
       },
     }),
     route({
       method: 'GET', url: '/v3/:project_id/os-hosts', schema: { params: ProjectParams },
-      handler: (req) => {
+      handler: async (req) => {
         caller(req);
         req.ctx.authorize('volume_extension:hosts', {});
         return {
-          hosts: services().map((s) => ({
+          hosts: (await d.backend.services()).map((s) => ({
             service: s.binary, host_name: s.host, zone: s.zone, 'service-status': 'available', 'service-state': s.status, 'last-update': started,
           })),
         };
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/os-hosts/:host', schema: { params: Type.Object({ project_id: Type.String(), host: Type.String() }) },
+      handler: async (req) => {
+        caller(req);
+        req.ctx.authorize('volume_extension:hosts', {});
+        const usage = await d.hostUsage(req.params.host);
+        if (!usage) throw new NotFound(`Host ${req.params.host} could not be found.`);
+        return { host: usage.map((u) => ({ resource: { host: req.params.host, project: u.project, volume_count: String(u.volumes), total_volume_gb: String(u.volumeGb), snapshot_count: String(u.snapshots), total_snapshot_gb: String(u.snapshotGb) } })) };
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/messages', schema: { params: ProjectParams, querystring: AnyQuery },
+      handler: async (req) => {
+        const c = caller(req);
+        gate(req, '3.3');
+        req.ctx.authorize('message:get_all', { project_id: c.projectId });
+        return { messages: (await d.messages.list(c)).map((m) => messageView(m, `${origin()}${VOLUME_PATH}`, req.params.project_id)) };
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/messages/:id', schema: { params: IdParams },
+      handler: async (req) => {
+        const c = caller(req);
+        gate(req, '3.3');
+        const m = await d.messages.get(c, req.params.id);
+        req.ctx.authorize('message:get', { project_id: m.project_id });
+        return { message: messageView(m, `${origin()}${VOLUME_PATH}`, req.params.project_id) };
+      },
+    }),
+    route({
+      method: 'DELETE', url: '/v3/:project_id/messages/:id', status: 204, schema: { params: IdParams },
+      handler: async (req) => {
+        const c = caller(req);
+        gate(req, '3.3');
+        const m = await d.messages.get(c, req.params.id);
+        req.ctx.authorize('message:delete', { project_id: m.project_id });
+        await d.messages.delete(c, m.id);
+        return undefined;
       },
     }),
     route({

@@ -104,6 +104,10 @@ export function snapshotRoutes(d: VolumeDomain, origin: () => string): RouteSpec
           const a = actionArgs(name, args, { status: 'string' }, ['status']);
           req.ctx.authorize('volume_extension:snapshot_admin_actions:reset_status', target);
           await d.snapshots.resetStatus(c, s.id, a.status as string);
+        } else if (name === 'os-update_snapshot_status') {
+          const a = actionArgs(name, args, { status: 'string', progress: 'string' }, ['status']);
+          req.ctx.authorize('snapshot_extension:snapshot_actions:update_snapshot_status', target);
+          await d.snapshots.updateStatus(c, s.id, a.status as string, a.progress as string | undefined);
         } else if (name === 'os-force_delete') {
           req.ctx.authorize('volume_extension:snapshot_admin_actions:force_delete', target);
           await d.snapshots.delete(c, s.id, true);

@@ -67,7 +67,9 @@ export function typeRoutes(d: VolumeDomain): RouteSpec[] {
         }
         if (b.name === null || (typeof b.name === 'string' && b.name.trim() === '')) throw new BadRequest('Invalid input received: The value of name can not be empty or null.');
         const t = await d.types.update(c, req.params.id, { name: b.name ?? undefined, description: b.description, is_public: b.is_public === undefined ? undefined : boolOf(b.is_public) });
-        return { volume_type: view(req, t, false) };
+        // NOTE: as Cinder's update: the type without the access extension's attribute.
+        const { 'os-volume-type-access:is_public': _access, ...shown } = view(req, t, false);
+        return { volume_type: shown };
       },
     }),
     route({

@@ -11,6 +11,10 @@ export const extraSpecNotFound = (typeId: string, key: string) => new NotFound(`
 export const imageMetadataNotFound = (id: string, key: string) =>
   new NotFound(`Glance metadata for volume ${id} does not exist or the key ${key} does not exist.`);
 export const attachmentNotFound = (id: string) => new NotFound(`Volume attachment could not be found with filter: attachment_id = ${id}.`);
+export const messageNotFound = (id: string) => new NotFound(`Message ${id} could not be found.`);
+export const hostNotFound = (host: string) => new NotFound(`Host ${host} could not be found.`);
+export const serviceNotFound = (binary: string, host: string) => new NotFound(`Service ${binary} on host ${host} could not be found.`);
+export const transferNotFound = (id: string) => new NotFound(`Transfer ${id} could not be found.`);
 export const imageNotFound = (id: string) => new NotFound(`Image ${id} could not be found.`);
 export const projectNotFound = (id: string) => new NotFound(`Project ${id} could not be found.`);
 export const accessNotFound = (typeId: string, projectId: string) =>

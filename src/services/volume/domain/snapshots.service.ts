@@ -89,6 +89,17 @@ export class SnapshotsService {
     await this.t.snapshots.update(id, { status: status as SnapshotStatus, updated_at: now() });
   }
 
+  /**
+   * os-update_snapshot_status (what a backend reports while it snapshots): only from creating or
+   * deleting, to Cinder's allowed next states.
+   */
+  async updateStatus(caller: Caller, id: string, status: string, progress?: string): Promise<void> {
+    const s = await this.get(caller, id);
+    const allowed: Record<string, string[]> = { creating: ['creating', 'available', 'error'], deleting: ['deleting', 'error_deleting'] };
+    if (!allowed[s.status]?.includes(status)) throw invalidSnapshot(`Provided snapshot status ${status} not allowed for snapshot with status ${s.status}.`);
+    await this.t.snapshots.update(id, { status: status as SnapshotStatus, progress: progress ?? s.progress, updated_at: now() });
+  }
+
   // ---- metadata
   async metadata(caller: Caller, id: string): Promise<Record<string, string>> { return (await this.get(caller, id)).metadata; }
 

@@ -7,6 +7,10 @@ import type { ImageFacade } from '../../image/facade.js';
 import { VolumeTables } from '../store/tables.js';
 import { AttachmentsService } from './attachments.service.js';
 import { QuotasService } from './quotas.service.js';
+import { BackendService } from './backend.service.js';
+import { MessagesService } from './messages.service.js';
+import { TransfersService } from './transfers.service.js';
+import { QosService } from './qos.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
 import { reconcileVolumes, registerVolumeTasks } from './volume.manager.js';
@@ -33,6 +37,10 @@ export class VolumeDomain {
   readonly volumes: VolumesService;
   readonly snapshots: SnapshotsService;
   readonly attachments: AttachmentsService;
+  readonly backend: BackendService;
+  readonly messages: MessagesService;
+  readonly transfers: TransfersService;
+  readonly qos: QosService;
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
@@ -47,18 +55,34 @@ export class VolumeDomain {
     this.quotas = new QuotasService(this.tables, opts.quotaDefaults);
     this.host = `${opts.hostname}@${opts.driver.name}#${opts.driver.name}`;
     this.availabilityZone = opts.availabilityZone;
+    this.backend = new BackendService(this.tables, opts.driver, this.host, opts.availabilityZone);
+    this.messages = new MessagesService(this.tables);
+    this.transfers = new TransfersService(this.tables, this.quotas);
+    this.qos = new QosService(this.tables);
     const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone };
     this.volumes = new VolumesService(env);
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
-    registerVolumeTasks({ tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir });
+    registerVolumeTasks({ tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages });
+  }
+
+  /** What a cinder-volume host holds, per project (os-hosts/{host}); undefined for another host. */
+  async hostUsage(host: string): Promise<{ project: string; volumes: number; volumeGb: number; snapshots: number; snapshotGb: number }[] | undefined> {
+    if (host !== this.backend.volumeHost && host !== this.host) return undefined;
+    const byProject = new Map<string, { project: string; volumes: number; volumeGb: number; snapshots: number; snapshotGb: number }>();
+    const row = (p: string) => byProject.get(p) ?? byProject.set(p, { project: p, volumes: 0, volumeGb: 0, snapshots: 0, snapshotGb: 0 }).get(p)!;
+    for (const v of await this.tables.volumes.list()) { const r = row(v.project_id); r.volumes++; r.volumeGb += v.size; }
+    for (const s of await this.tables.snapshots.list()) { const r = row(s.project_id); r.snapshots++; r.snapshotGb += s.size; }
+    const total = { project: '(total)', volumes: 0, volumeGb: 0, snapshots: 0, snapshotGb: 0 };
+    for (const r of byProject.values()) { total.volumes += r.volumes; total.volumeGb += r.volumeGb; total.snapshots += r.snapshots; total.snapshotGb += r.snapshotGb; }
+    return [total, ...byProject.values()];
   }
 
   /** On start: temporary files go, unfinished work is finished, the rest is reconciled. */
   async start(): Promise<void> {
     await this.driver.cleanup();
     await this.tasks.resume();
-    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir });
+    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages });
   }
 
   async close(): Promise<void> {

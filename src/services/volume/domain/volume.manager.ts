@@ -10,6 +10,8 @@ import type { ImageFacade } from '../../image/facade.js';
 import type { VolumeStatus, VolumeTables } from '../store/tables.js';
 import { now } from './types.service.js';
 import type { CreatePayload } from './volumes.service.js';
+import type { BackendService } from './backend.service.js';
+import { EVENT, type MessagesService } from './messages.service.js';
 
 export interface ManagerEnv {
   tables: VolumeTables;
@@ -20,7 +22,12 @@ export interface ManagerEnv {
   log: Logger;
   /** A scratch directory for image conversions (upload to image). */
   scratchDir: string;
+  backend: BackendService;
+  messages: MessagesService;
 }
+
+/** The volume ends in `error`: no backend takes it (Cinder's NoValidBackend). */
+class NoValidBackend extends Error {}
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -44,6 +51,9 @@ export function registerVolumeTasks(env: ManagerEnv): void {
         if (!path) throw new Error(`Image ${s.id} has no data to copy.`);
         source = { kind: 'image', path, format: s.format };
       } else if (s) source = s;
+      const type = await t.types.get(v.volume_type_id);
+      const why = await env.backend.unschedulable(type?.extra_specs ?? {}, v.size);
+      if (why) throw new NoValidBackend(`No valid backend was found. ${why}`);
       await t.volumes.update(v.id, { status: s?.kind === 'image' ? 'downloading' : 'creating', host: env.host });
       await driver.createVolume(v.id, v.size, source);
       await finishVolume(task, { status: 'available', launched_at: now() });
@@ -55,6 +65,8 @@ export function registerVolumeTasks(env: ManagerEnv): void {
     },
     async failed(task, err) {
       await t.volumes.update(task.resourceId, { status: 'error', error: reason(err), updated_at: now() });
+      const v = await t.volumes.get(task.resourceId);
+      if (v) await env.messages.record(v.project_id, v.id, err instanceof NoValidBackend ? EVENT.noValidBackend : EVENT.createFailed);
     },
   });
 

@@ -25,6 +25,13 @@ export interface VolumeDatabase {
     id: string; volume_id: string; project_id: string; instance_uuid: string | null; attached_host: string | null; mountpoint: string | null;
     attach_mode: string; attach_status: string; connector: string | null; attach_time: string | null; created_at: string; updated_at: string | null;
   };
+  cinder_services: { binary: string; host: string; disabled: number; disabled_reason: string | null; frozen: number; updated_at: string | null };
+  cinder_messages: {
+    id: string; project_id: string; request_id: string | null; resource_type: string; resource_uuid: string | null; event_id: string;
+    message_level: string; user_message: string; created_at: string; expires_at: string;
+  };
+  cinder_transfers: { id: string; volume_id: string; project_id: string; name: string | null; salt: string; crypt_hash: string; no_snapshots: number; created_at: string };
+  cinder_qos_specs: { id: string; name: string; consumer: string; specs: string; created_at: string };
   cinder_quotas: { project_id: string; resource: string; hard_limit: number };
   cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };
 }

@@ -45,4 +45,24 @@ export const volumeMigrations: Migration[] = [
       `CREATE INDEX cinder_attachments_volume ON cinder_attachments (volume_id)`,
     ],
   },
+  {
+    id: '003-services-messages',
+    statements: [
+      // The state an admin gives cinder's services (os-services enable/disable/freeze).
+      `CREATE TABLE cinder_services (binary TEXT NOT NULL, host TEXT NOT NULL, disabled INTEGER NOT NULL, disabled_reason TEXT,
+        frozen INTEGER NOT NULL, updated_at TEXT, PRIMARY KEY (binary, host))`,
+      // User messages (Cinder's messages table): why an asynchronous operation failed.
+      `CREATE TABLE cinder_messages (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, request_id TEXT, resource_type TEXT NOT NULL,
+        resource_uuid TEXT, event_id TEXT NOT NULL, message_level TEXT NOT NULL, user_message TEXT NOT NULL,
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL)`,
+      `CREATE INDEX cinder_messages_project ON cinder_messages (project_id)`,
+      // Volume transfers: the auth key is kept only as a salted sha1, as Cinder keeps it.
+      `CREATE TABLE cinder_transfers (id TEXT PRIMARY KEY, volume_id TEXT NOT NULL REFERENCES cinder_volumes (id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL, name TEXT, salt TEXT NOT NULL, crypt_hash TEXT NOT NULL, no_snapshots INTEGER NOT NULL,
+        created_at TEXT NOT NULL)`,
+      // QoS specs: a consumer (front-end, back-end or both) and key/value specs; types name one.
+      `CREATE TABLE cinder_qos_specs (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, consumer TEXT NOT NULL, specs TEXT NOT NULL,
+        created_at TEXT NOT NULL)`,
+    ],
+  },
 ];

@@ -85,6 +85,19 @@ export interface AttachmentRecord {
   updated_at: string | null;
 }
 
+export interface MessageRecord {
+  id: string; project_id: string; request_id: string | null; resource_type: string; resource_uuid: string | null; event_id: string;
+  message_level: string; user_message: string; created_at: string; expires_at: string;
+}
+
+export interface ServiceStateRecord { binary: string; host: string; disabled: boolean; disabled_reason: string | null; frozen: boolean; updated_at: string | null }
+
+export interface TransferRecord {
+  id: string; volume_id: string; project_id: string; name: string | null; salt: string; crypt_hash: string; no_snapshots: boolean; created_at: string;
+}
+
+export interface QosSpecsRecord { id: string; name: string; consumer: 'front-end' | 'back-end' | 'both'; specs: Record<string, string>; created_at: string }
+
 /** Who is looking: list queries take it as a required argument, so none can forget the scope. */
 export interface Viewer { projectId: string | undefined; userId: string | undefined; isAdmin: boolean }
 
@@ -94,6 +107,9 @@ export class VolumeTables {
   readonly snapshots: Table<SnapshotRecord>;
   readonly types: Table<VolumeTypeRecord>;
   readonly attachments: Table<AttachmentRecord>;
+  readonly messages: Table<MessageRecord>;
+  readonly transfers: Table<TransferRecord>;
+  readonly qos: Table<QosSpecsRecord>;
 
   constructor(db: Db) {
     this.db = db as VolumeDb;
@@ -101,6 +117,9 @@ export class VolumeTables {
     this.snapshots = newTable<SnapshotRecord, VolumeDatabase>(db, 'cinder_snapshots', { json: ['metadata'] });
     this.types = newTable<VolumeTypeRecord, VolumeDatabase>(db, 'cinder_volume_types', { bools: ['is_public'], json: ['extra_specs'] });
     this.attachments = newTable<AttachmentRecord, VolumeDatabase>(db, 'cinder_attachments', { json: ['connector'] });
+    this.messages = newTable<MessageRecord, VolumeDatabase>(db, 'cinder_messages', {});
+    this.transfers = newTable<TransferRecord, VolumeDatabase>(db, 'cinder_transfers', { bools: ['no_snapshots'] });
+    this.qos = newTable<QosSpecsRecord, VolumeDatabase>(db, 'cinder_qos_specs', { json: ['specs'] });
   }
 
   /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
@@ -148,6 +167,17 @@ export class VolumeTables {
   async removeTypeProject(typeId: string, projectId: string): Promise<boolean> {
     const r = await this.db.deleteFrom('cinder_volume_type_projects').where('volume_type_id', '=', typeId).where('project_id', '=', projectId).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  async serviceStates(): Promise<ServiceStateRecord[]> {
+    const rows = await this.db.selectFrom('cinder_services').selectAll().execute();
+    return rows.map((r) => ({ ...r, disabled: Boolean(r.disabled), frozen: Boolean(r.frozen) }));
+  }
+
+  async setServiceState(s: ServiceStateRecord): Promise<void> {
+    const row = { ...s, disabled: s.disabled ? 1 : 0, frozen: s.frozen ? 1 : 0 };
+    await this.db.insertInto('cinder_services').values(row)
+      .onConflict((oc) => oc.columns(['binary', 'host']).doUpdateSet({ disabled: row.disabled, disabled_reason: row.disabled_reason, frozen: row.frozen, updated_at: row.updated_at })).execute();
   }
 
   async quotas(projectId: string): Promise<Record<string, number>> {

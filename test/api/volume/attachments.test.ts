@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FakeHypervisorDriver } from '../../../src/drivers/hypervisor/fake-hypervisor.js';
+import { bootServer, computeFixture, waitGone, type ComputeFixture } from '../../support/compute-server.js';
+import { volume, waitFor } from './volume-client.js';
+
+describe('volumes attached to servers (os-volume_attachments and Cinder attachments)', () => {
+  let f: ComputeFixture;
+  before(async () => { f = await computeFixture('att.tiny'); });
+  after(async () => f.cloud.stop());
+  const cinder = () => f.users.demo.volume;
+  const hypervisor = () => f.cloud.drivers.hypervisor as FakeHypervisorDriver;
+
+  test('attach: reserved, then in use at /dev/vdb with the volume file handed to the hypervisor; detach frees it', async () => {
+    const server = await bootServer(f, f.demo, 'with-volume');
+    const v = await volume(cinder(), { name: 'data' });
+    const r = await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: v.id } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.volumeAttachment, { device: '/dev/vdb', id: v.id, serverId: server, volumeId: v.id });
+    const inUse = await waitFor(cinder(), `/volumes/${v.id}`, 'in-use');
+    assert.equal(inUse.attachments.length, 1);
+    assert.equal(inUse.attachments[0].server_id, server);
+    assert.equal(inUse.attachments[0].device, '/dev/vdb');
+    assert.equal(inUse.metadata.attached_mode, 'rw');
+    const connection = await f.cloud.drivers.blockStorage.connection(v.id);
+    assert.deepEqual(hypervisor().volumesOf(server), { '/dev/vdb': connection.path });
+    const listed = await f.demo.get(`/servers/${server}/os-volume_attachments`);
+    assert.deepEqual(listed.body.volumeAttachments.map((a: any) => a.volumeId), [v.id]);
+    const shown = await f.demo.at('2.79').get(`/servers/${server}`);
+    assert.deepEqual(shown.body.server['os-extended-volumes:volumes_attached'], [{ id: v.id, delete_on_termination: false }]);
+    const again = await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: v.id } });
+    assert.equal(again.status, 400);
+    assert.equal((await cinder().delete(`/volumes/${v.id}`)).status, 400, 'an attached volume cannot be deleted');
+    assert.equal((await f.demo.delete(`/servers/${server}/os-volume_attachments/${v.id}`)).status, 202);
+    const free = await waitFor(cinder(), `/volumes/${v.id}`, 'available');
+    assert.deepEqual(free.attachments, []);
+    assert.deepEqual(hypervisor().volumesOf(server), {});
+    assert.equal((await f.demo.delete(`/servers/${server}/os-volume_attachments/${v.id}`)).status, 404);
+    const missing = await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: crypto.randomUUID() } });
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.itemNotFound.message, /^Volume .* could not be found\.$/);
+  });
+
+  test('a deleted server releases its volumes and deletes those marked delete_on_termination', async () => {
+    const server = await bootServer(f, f.demo, 'short-lived');
+    const keep = await volume(cinder(), { name: 'keep' });
+    const drop = await volume(cinder(), { name: 'drop' });
+    await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: keep.id } });
+    const r = await f.demo.at('2.79').post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: drop.id, delete_on_termination: true } });
+    assert.equal(r.body.volumeAttachment.device, '/dev/vdc');
+    await waitFor(cinder(), `/volumes/${drop.id}`, 'in-use');
+    await waitFor(cinder(), `/volumes/${keep.id}`, 'in-use');
+    assert.equal((await f.demo.delete(`/servers/${server}`)).status, 204);
+    await waitGone(f.demo, server);
+    await waitFor(cinder(), `/volumes/${keep.id}`, 'available');
+    await waitFor(cinder(), `/volumes/${drop.id}`, 404);
+  });
+
+  test('the legacy actions: reserve, attach, begin and roll back detaching, detach; the attachments API', async () => {
+    const v = await volume(cinder());
+    const act = (body: unknown) => cinder().post(`/volumes/${v.id}/action`, body);
+    assert.equal((await act({ 'os-reserve': {} })).status, 202);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'attaching');
+    assert.equal((await act({ 'os-reserve': {} })).status, 400, 'reserved twice');
+    assert.equal((await act({ 'os-unreserve': {} })).status, 202);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'available');
+    const server = crypto.randomUUID();
+    assert.equal((await act({ 'os-attach': { instance_uuid: server, mountpoint: '/dev/vdb', mode: 'rw' } })).status, 202);
+    const attached = (await cinder().get(`/volumes/${v.id}`)).body.volume;
+    assert.equal(attached.status, 'in-use');
+    assert.equal((await act({ 'os-begin_detaching': {} })).status, 202);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'detaching');
+    assert.equal((await act({ 'os-roll_detaching': {} })).status, 202);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'in-use');
+    const info = await act({ 'os-initialize_connection': { connector: { host: 'h1' } } });
+    assert.equal(info.body.connection_info.driver_volume_type, 'file');
+    assert.equal((await act({ 'os-detach': { attachment_id: attached.attachments[0].attachment_id } })).status, 202);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'available');
+
+    const at = cinder().at('3.44');
+    const created = await at.post('/attachments', { attachment: { volume_uuid: v.id, instance_uuid: server } });
+    assert.equal(created.status, 200);
+    assert.equal(created.body.attachment.status, 'reserved');
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'reserved');
+    const updated = await at.put(`/attachments/${created.body.attachment.id}`, { attachment: { connector: { host: 'h1' } } });
+    assert.equal(updated.body.attachment.connection_info.driver_volume_type, 'file');
+    assert.equal((await at.post(`/attachments/${created.body.attachment.id}/action`, { 'os-complete': null })).status, 204);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'in-use');
+    assert.equal((await at.delete(`/attachments/${created.body.attachment.id}`)).status, 200);
+    assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'available');
+    assert.equal((await cinder().at('3.26').get('/attachments')).status, 404, 'before 3.27 there is no attachments API');
+  });
+});
