@@ -16,7 +16,8 @@ export type FacadeViewer = { projectId: string | undefined; isAdmin: boolean };
 export interface VolumeFacade {
   findVolume(id: string, viewer: FacadeViewer): Promise<FacadeVolume | undefined>;
   connection(id: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
-  reserve(volumeId: string, serverId: string, viewer: FacadeViewer): Promise<{ attachmentId: string }>;
+  /** With `attachmentId`, a reservation already made under that id is returned as it is (a resumed attach). */
+  reserve(volumeId: string, serverId: string, viewer: FacadeViewer, attachmentId?: string): Promise<{ attachmentId: string }>;
   connect(attachmentId: string, host: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
   complete(attachmentId: string, device: string): Promise<void>;
   beginDetaching(attachmentId: string): Promise<void>;

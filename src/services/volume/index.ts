@@ -107,11 +107,12 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
       const c = await d.driver.connection(id);
       return { path: c.path, format: c.format };
     },
-    async reserve(volumeId, serverId, viewer) {
+    async reserve(volumeId, serverId, viewer, attachmentId) {
+      if (attachmentId && (await d.tables.attachments.get(attachmentId))) return { attachmentId };
       const caller = { projectId: viewer.projectId, userId: undefined, isAdmin: viewer.isAdmin, requestId: '' };
       const v = await d.volumes.get(caller, volumeId);
       const mode = v.admin_metadata.readonly === 'True' ? 'ro' : 'rw';
-      return { attachmentId: (await d.attachments.reserve(v, serverId, mode)).id };
+      return { attachmentId: (await d.attachments.reserve(v, serverId, mode, false, attachmentId)).id };
     },
     async connect(attachmentId, host) {
       const a = await d.attachments.get(SYSTEM, attachmentId);

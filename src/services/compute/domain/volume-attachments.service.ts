@@ -3,6 +3,7 @@
 // the work after the answer connects it on the server's host, hands it to the hypervisor and
 // completes the attachment; detach undoes that in the other order. A server's volumes are its
 // block device mappings with a volume_id.
+import { randomUUID } from 'node:crypto';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager } from '../../../core/work/task-manager.js';
@@ -35,6 +36,9 @@ export class VolumeAttachmentsService {
         const p = task.payload;
         const event = await this.store.startEvent(p.actionId, 'compute_attach_volume', s?.host ?? null);
         if (!s || !s.host) throw new Error(`Instance ${task.resourceId} has no host to attach to.`);
+        // NOTE: the reservation is made here, under the attachment id the API chose, so that a task
+        // resumed after a crash finds its own reservation instead of a volume someone reserved.
+        await this.volumes.reserve(p.volumeId, s.id, { projectId: s.project_id, isAdmin: true }, p.attachmentId);
         const { path } = await this.volumes.connect(p.attachmentId, s.host);
         await this.driver.attachVolume(s.host, s.id, p.device, path);
         await this.volumes.complete(p.attachmentId, p.device);
@@ -55,6 +59,7 @@ export class VolumeAttachmentsService {
         const s = await this.store.get(task.resourceId);
         const p = task.payload;
         const event = await this.store.startEvent(p.actionId, 'compute_detach_volume', s?.host ?? null);
+        await this.volumes.beginDetaching(p.attachmentId);
         if (s?.host) await this.driver.detachVolume(s.host, s.id, p.device);
         await this.volumes.detach(p.attachmentId);
         await this.dropBdm(task.resourceId, p.volumeId);
@@ -89,7 +94,7 @@ export class VolumeAttachmentsService {
       throw new BadRequest(`Invalid volume: volume '${volume.id}' status must be 'available'. Currently in '${volume.status}'`);
     }
     const device = this.nextDevice(s);
-    const { attachmentId } = await this.volumes.reserve(req.volumeId, s.id, { projectId: caller.projectId, isAdmin: caller.isAdmin });
+    const attachmentId = randomUUID();
     const bdm: BlockDevice = {
       boot_index: null, uuid: req.volumeId, source_type: 'volume', destination_type: 'volume', volume_size: volume.size,
       delete_on_termination: req.deleteOnTermination ?? false, device_name: device, volume_id: req.volumeId, tag: req.tag ?? null,
@@ -111,7 +116,6 @@ export class VolumeAttachmentsService {
     if (!b) throw new NotFound(`volume_id not found: ${volumeId}`);
     if (b.boot_index === 0) throw new BadRequest(`Invalid volume: Can't detach root device volume`);
     if (!b.attachment_id) throw new Conflict(`Volume ${volumeId} is still being attached.`);
-    await this.volumes.beginDetaching(b.attachment_id);
     const task = await this.store.db.transaction().execute(async (tx) => {
       const actionId = await this.store.startAction({ action: 'detach_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
       return this.tasks.record(tx as Db, 'volume-detach', s.id, { volumeId, attachmentId: b.attachment_id!, device: b.device_name ?? '', actionId } satisfies DetachPayload);

@@ -36,13 +36,13 @@ export class AttachmentsService {
    * Reserves `volume` for a server: a new attachment, and the volume `reserved` (attachments
    * API) or `attaching` (os-reserve). A multiattach volume may be reserved while in use.
    */
-  async reserve(volume: VolumeRecord, instanceUuid: string | null, mode: 'rw' | 'ro', legacy = false): Promise<AttachmentRecord> {
+  async reserve(volume: VolumeRecord, instanceUuid: string | null, mode: 'rw' | 'ro', legacy = false, id: string = randomUUID()): Promise<AttachmentRecord> {
     const shareable = volume.multiattach && volume.status === 'in-use';
     if (volume.status !== 'available' && !shareable) {
       throw invalidVolume(`Volume ${volume.id} status must be available or downloading to reserve, but the current status is ${volume.status}.`);
     }
     const a: AttachmentRecord = {
-      id: randomUUID(), volume_id: volume.id, project_id: volume.project_id, instance_uuid: instanceUuid, attached_host: null, mountpoint: null,
+      id, volume_id: volume.id, project_id: volume.project_id, instance_uuid: instanceUuid, attached_host: null, mountpoint: null,
       attach_mode: mode, attach_status: 'reserved', connector: null, attach_time: null, created_at: now(), updated_at: null,
     };
     await this.t.db.transaction().execute(async (tx) => {
