@@ -66,6 +66,25 @@ describe('Cinder snapshots, types, quotas and discovery', () => {
     assert.equal((await admin.volume.delete(`/types/${(await demo.volume.get('/types/default')).body.volume_type.id}`)).status, 400);
   });
 
+  test('a type\'s encryption: made, shown by key, updated, refused while in use, deleted; its volumes are encrypted', async () => {
+    const t = (await admin.volume.post('/types', { volume_type: { name: 'secret' } })).body.volume_type;
+    assert.deepEqual((await admin.volume.get(`/types/${t.id}/encryption`)).body, {});
+    const made = await admin.volume.post(`/types/${t.id}/encryption`, { encryption: { provider: 'luks', control_location: 'front-end', cipher: 'aes-xts-plain64', key_size: 256 } });
+    assert.equal(made.status, 200);
+    assert.equal(made.body.encryption.volume_type_id, t.id);
+    assert.deepEqual((await admin.volume.get(`/types/${t.id}/encryption/cipher`)).body, { cipher: 'aes-xts-plain64' });
+    assert.equal((await admin.volume.put(`/types/${t.id}/encryption/provider`, { encryption: { key_size: 128 } })).status, 200);
+    assert.equal((await admin.volume.get(`/types/${t.id}/encryption`)).body.key_size, 128);
+    assert.equal((await demo.volume.get(`/types/${t.id}/encryption`)).status, 403);
+    const v = await volume(admin.volume, { volume_type: 'secret' });
+    assert.equal(v.encrypted, true);
+    assert.equal((await admin.volume.delete(`/types/${t.id}/encryption/provider`)).status, 400, 'in use');
+    await admin.volume.delete(`/volumes/${v.id}`);
+    await waitFor(admin.volume, `/volumes/${v.id}`, 404);
+    assert.equal((await admin.volume.delete(`/types/${t.id}/encryption/provider`)).status, 202);
+    assert.deepEqual((await admin.volume.get(`/types/${t.id}/encryption`)).body, {});
+  });
+
   test('quotas and limits count what a project has; over quota is a 413', async () => {
     const pid = await demo.volume.projectId();
     const alt = await clientsFor(cloud, 'alt_demo');

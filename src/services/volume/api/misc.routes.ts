@@ -34,6 +34,7 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['os-vol-mig-status-attr', 'VolumeMigStatusAttribute', 'Expose migration_status as an attribute of a volume.'],
   ['os-vol-tenant-attr', 'VolumeTenantAttribute', 'Expose the internal project_id as an attribute of a volume.'],
   ['os-volume-type-access', 'VolumeTypeAccess', 'Volume type access support.'],
+  ['encryption', 'VolumeTypeEncryption', 'Encryption support for volume types.'],
 ];
 
 const ServiceBody = Type.Object({

@@ -1,11 +1,26 @@
 // /v3/{project_id}/types: volume types, their extra specs and project access.
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import type { VolumeTypeRecord } from '../store/tables.js';
+import { Type } from '@sinclair/typebox';
+import type { EncryptionSpec, VolumeTypeRecord } from '../store/tables.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { AnyQuery, caller, IdParams, KeyParams, ProjectParams } from './common.js';
 import { actionArgs, ActionBody, boolOf, ExtraSpecItem, ExtraSpecs, TypeCreate, TypeUpdate } from './schemas.js';
 import { typeView } from './views.js';
+
+const EncryptionBody = Type.Object({
+  encryption: Type.Object({
+    provider: Type.Optional(Type.String({ minLength: 0, maxLength: 255 })),
+    control_location: Type.Optional(Type.Union([Type.Literal('front-end'), Type.Literal('back-end')])),
+    cipher: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 255 })),
+    key_size: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 })),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+const encryptionView = (typeId: string, e: EncryptionSpec) => ({
+  volume_type_id: typeId, encryption_id: e.encryption_id, provider: e.provider, control_location: e.control_location, cipher: e.cipher,
+  key_size: e.key_size, deleted: false, created_at: e.created_at, updated_at: e.updated_at, deleted_at: null,
+});
 
 const specString = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
 
@@ -124,6 +139,53 @@ export function typeRoutes(d: VolumeDomain): RouteSpec[] {
         const c = caller(req);
         req.ctx.authorize('volume_extension:types_extra_specs:delete', { project_id: c.projectId });
         await d.types.deleteSpec(c, req.params.id, req.params.key);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/types/:id/encryption', schema: { params: IdParams },
+      handler: async (req) => {
+        const c = caller(req);
+        req.ctx.authorize('volume_extension:volume_type_encryption:get', { project_id: c.projectId });
+        const t = await d.types.get(c, req.params.id);
+        return t.encryption ? encryptionView(t.id, t.encryption) : {};
+      },
+    }),
+    route({
+      method: 'GET', url: '/v3/:project_id/types/:id/encryption/:key', schema: { params: KeyParams },
+      handler: async (req) => {
+        const c = caller(req);
+        req.ctx.authorize('volume_extension:volume_type_encryption:get', { project_id: c.projectId });
+        const t = await d.types.get(c, req.params.id);
+        const view = t.encryption ? encryptionView(t.id, t.encryption) as Record<string, unknown> : {};
+        if (!(req.params.key in view)) throw new NotFound(`Volume type encryption for type ${t.id} does not exist.`);
+        return { [req.params.key]: view[req.params.key] };
+      },
+    }),
+    route({
+      method: 'POST', url: '/v3/:project_id/types/:id/encryption', schema: { params: IdParams, body: EncryptionBody },
+      handler: async (req) => {
+        const c = caller(req);
+        req.ctx.authorize('volume_extension:volume_type_encryption:create', { project_id: c.projectId });
+        const e = await d.types.setEncryption(c, req.params.id, req.body.encryption, true);
+        return { encryption: encryptionView(req.params.id, e) };
+      },
+    }),
+    route({
+      method: 'PUT', url: '/v3/:project_id/types/:id/encryption/:key', schema: { params: KeyParams, body: EncryptionBody },
+      handler: async (req) => {
+        const c = caller(req);
+        req.ctx.authorize('volume_extension:volume_type_encryption:update', { project_id: c.projectId });
+        await d.types.setEncryption(c, req.params.id, req.body.encryption, false);
+        return { encryption: req.body.encryption };
+      },
+    }),
+    route({
+      method: 'DELETE', url: '/v3/:project_id/types/:id/encryption/:key', status: 202, schema: { params: KeyParams },
+      handler: async (req) => {
+        const c = caller(req);
+        req.ctx.authorize('volume_extension:volume_type_encryption:delete', { project_id: c.projectId });
+        await d.types.deleteEncryption(c, req.params.id);
         return undefined;
       },
     }),

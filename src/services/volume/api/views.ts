@@ -13,6 +13,8 @@ export interface ViewContext {
   can: (rule: string, target?: Record<string, unknown>) => boolean;
   /** Volume type names by id. */
   typeNames: Map<string, string>;
+  /** The types with an encryption spec (their volumes are `encrypted`). */
+  encryptedTypes: Set<string>;
   /** The attachments of the volumes shown, by volume id. */
   attachments: Map<string, AttachmentRecord[]>;
   host: string;
@@ -20,8 +22,9 @@ export interface ViewContext {
 
 export async function viewContext(d: VolumeDomain, base: string, projectId: string, mv: (w: string) => boolean, can: ViewContext['can'], volumes: VolumeRecord[] = []): Promise<ViewContext> {
   const typeNames = await d.types.names();
+  const encryptedTypes = await d.types.encrypted();
   const attachments = await d.attachments.byVolumes(volumes.map((v) => v.id));
-  return { base, projectId, mv, can, typeNames, attachments, host: d.host };
+  return { base, projectId, mv, can, typeNames, encryptedTypes, attachments, host: d.host };
 }
 
 /** A volume's attachments as its view lists them (the ones in place). */
@@ -55,7 +58,7 @@ export function volumeView(c: ViewContext, v: VolumeRecord) {
     id: v.id, status: v.status, size: v.size, availability_zone: v.availability_zone, created_at: v.created_at, updated_at: v.updated_at,
     attachments: attachmentsOf(c, v), name: v.name, description: v.description, volume_type: c.typeNames.get(v.volume_type_id) ?? null,
     snapshot_id: v.snapshot_id, source_volid: v.source_volid, metadata: metadataOf(v), links: links(c.base, c.projectId, 'volumes', v.id),
-    user_id: v.user_id, bootable: v.bootable ? 'true' : 'false', encrypted: false, replication_status: null,
+    user_id: v.user_id, bootable: v.bootable ? 'true' : 'false', encrypted: c.encryptedTypes.has(v.volume_type_id), replication_status: null,
     consistencygroup_id: null, multiattach: v.multiattach,
   };
   if (c.can('context_is_admin')) body.migration_status = v.migration_status;

@@ -234,11 +234,8 @@ async function volumeAction(d: VolumeDomain, req: ApiRequest<Record<string, unkn
       const a = actionArgs(name, args ?? {}, { attachment_id: 'string' });
       req.ctx.authorize(name === 'os-detach' ? 'volume_extension:volume_actions:detach' : 'volume_extension:volume_admin_actions:force_detach', target);
       const attachment = await d.attachments.find(volume.id, { attachmentId: a.attachment_id as string | undefined });
-      if (!attachment) {
-        if (name === 'os-detach' && volume.status === 'available') throw invalidVolume('Volume must be attached in order to detach.');
-        throw new BadRequest('Unable to detach volume: the volume has no attachment to detach.');
-      }
-      await d.attachments.remove(attachment);
+      // NOTE: as cinder-volume: a detach of a volume with no such attachment only logs it.
+      if (attachment) await d.attachments.remove(attachment);
       req.reply.code(202);
       return undefined;
     }

@@ -15,6 +15,7 @@ export const messageNotFound = (id: string) => new NotFound(`Message ${id} could
 export const hostNotFound = (host: string) => new NotFound(`Host ${host} could not be found.`);
 export const serviceNotFound = (binary: string, host: string) => new NotFound(`Service ${binary} on host ${host} could not be found.`);
 export const transferNotFound = (id: string) => new NotFound(`Transfer ${id} could not be found.`);
+export const encryptionNotFound = (typeId: string) => new NotFound(`Volume type encryption for type ${typeId} does not exist.`);
 export const imageNotFound = (id: string) => new NotFound(`Image ${id} could not be found.`);
 export const projectNotFound = (id: string) => new NotFound(`Project ${id} could not be found.`);
 export const accessNotFound = (typeId: string, projectId: string) =>

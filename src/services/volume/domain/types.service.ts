@@ -1,8 +1,8 @@
 // Volume types (cinder/volume/volume_types.py): the default type, extra specs and project access.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../../core/auth/caller.js';
-import type { VolumeTables, VolumeTypeRecord } from '../store/tables.js';
-import { accessExists, accessNotFound, defaultTypeUndeletable, extraSpecNotFound, invalidInput, volumeTypeExists, volumeTypeInUse, volumeTypeNotFound, volumeTypeNotFoundByName } from './errors.js';
+import type { EncryptionSpec, VolumeTables, VolumeTypeRecord } from '../store/tables.js';
+import { encryptionNotFound, invalidVolumeType, accessExists, accessNotFound, defaultTypeUndeletable, extraSpecNotFound, invalidInput, volumeTypeExists, volumeTypeInUse, volumeTypeNotFound, volumeTypeNotFoundByName } from './errors.js';
 
 export const DEFAULT_TYPE_NAME = '__DEFAULT__';
 /** Extra specs a non-admin sees (cinder/api/v3/views/types.py USER_VISIBLE_EXTRA_SPECS). */
@@ -16,13 +16,17 @@ export class TypesService {
   /** Cinder's migration 145: the `__DEFAULT__` type exists from the first start. */
   async seed(): Promise<void> {
     if (!(await this.t.typeByName(DEFAULT_TYPE_NAME))) {
-      await this.t.types.insert({ id: randomUUID(), name: DEFAULT_TYPE_NAME, description: 'Default Volume Type', is_public: true, qos_specs_id: null, extra_specs: {}, created_at: now(), updated_at: null });
+      await this.t.types.insert({ id: randomUUID(), name: DEFAULT_TYPE_NAME, description: 'Default Volume Type', is_public: true, qos_specs_id: null, extra_specs: {}, created_at: now(), updated_at: null, encryption: null });
     }
   }
 
   /** Type names by id (views show a volume's type by name). */
   async names(): Promise<Map<string, string>> {
     return new Map((await this.t.types.list()).map((t) => [t.id, t.name]));
+  }
+
+  async encrypted(): Promise<Set<string>> {
+    return new Set((await this.t.types.list()).filter((t) => t.encryption).map((t) => t.id));
   }
 
   /** A type by id, whoever asks (the type of a volume the caller may already see). */
@@ -68,7 +72,7 @@ export class TypesService {
     if (await this.t.typeByName(name)) throw volumeTypeExists(name);
     return this.t.types.insert({
       id: randomUUID(), name, description: input.description ?? null, is_public: input.is_public ?? true, qos_specs_id: null,
-      extra_specs: input.extra_specs ?? {}, created_at: now(), updated_at: null,
+      extra_specs: input.extra_specs ?? {}, created_at: now(), updated_at: null, encryption: null,
     });
   }
 
@@ -115,6 +119,30 @@ export class TypesService {
     if (!(key in type.extra_specs)) throw extraSpecNotFound(id, key);
     const { [key]: _gone, ...rest } = type.extra_specs;
     await this.t.types.update(id, { extra_specs: rest, updated_at: now() });
+  }
+
+  /** Sets (create or update) the type's encryption; refused while volumes use the type. */
+  async setEncryption(caller: Caller, id: string, spec: Partial<EncryptionSpec>, create: boolean): Promise<EncryptionSpec> {
+    const type = await this.get(caller, id);
+    if (create && type.encryption) throw invalidVolumeType(`Volume type encryption for type ${id} already exists.`);
+    if (!create && !type.encryption) throw encryptionNotFound(id);
+    if (await this.t.db.selectFrom('cinder_volumes').select('id').where('volume_type_id', '=', id).executeTakeFirst()) {
+      throw invalidVolumeType(`Cannot ${create ? 'create' : 'update'} encryption specs. Volume type in use.`);
+    }
+    const base: EncryptionSpec = type.encryption ?? { encryption_id: randomUUID(), provider: '', control_location: 'front-end', cipher: null, key_size: null, created_at: now(), updated_at: null };
+    const next: EncryptionSpec = { ...base, ...spec, updated_at: create ? null : now() };
+    if (!next.provider) throw invalidInput('provider must be defined');
+    await this.t.types.update(id, { encryption: next });
+    return next;
+  }
+
+  async deleteEncryption(caller: Caller, id: string): Promise<void> {
+    const type = await this.get(caller, id);
+    if (!type.encryption) throw encryptionNotFound(id);
+    if (await this.t.db.selectFrom('cinder_volumes').select('id').where('volume_type_id', '=', id).executeTakeFirst()) {
+      throw invalidVolumeType('Cannot delete encryption specs. Volume type in use.');
+    }
+    await this.t.types.update(id, { encryption: null });
   }
 
   async access(caller: Caller, id: string): Promise<{ volume_type_id: string; project_id: string }[]> {

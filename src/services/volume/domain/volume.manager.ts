@@ -66,7 +66,7 @@ export function registerVolumeTasks(env: ManagerEnv): void {
     async failed(task, err) {
       await t.volumes.update(task.resourceId, { status: 'error', error: reason(err), updated_at: now() });
       const v = await t.volumes.get(task.resourceId);
-      if (v) await env.messages.record(v.project_id, v.id, err instanceof NoValidBackend ? EVENT.noValidBackend : EVENT.createFailed);
+      if (v) await env.messages.record(v.project_id, v.id, err instanceof NoValidBackend ? EVENT.noValidBackend : EVENT.createFailed, task.payload.requestId ?? null);
     },
   });
 

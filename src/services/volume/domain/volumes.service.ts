@@ -21,7 +21,7 @@ export interface VolumeInput {
 }
 
 /** What a create task needs to fill the volume. */
-export type CreatePayload = { source?: { kind: 'image'; id: string; format: 'qcow2' | 'raw' } | { kind: 'snapshot'; id: string } | { kind: 'volume'; id: string } };
+export type CreatePayload = { requestId?: string; source?: { kind: 'image'; id: string; format: 'qcow2' | 'raw' } | { kind: 'snapshot'; id: string } | { kind: 'volume'; id: string } };
 
 /** Filters a non-admin may use on volumes (Cinder's resource_filters.json). */
 export const VOLUME_FILTERS = ['name', 'status', 'metadata', 'bootable', 'migration_status', 'availability_zone', 'group_id', 'size', 'created_at', 'updated_at', 'glance_metadata', 'volume_type'];
@@ -103,7 +103,7 @@ export class VolumesService {
     let size = sizeOf(input.size);
     let snapshot: SnapshotRecord | undefined;
     let source: VolumeRecord | undefined;
-    const payload: CreatePayload = {};
+    const payload: CreatePayload = { requestId: caller.requestId };
     let imageMeta: Record<string, string> | null = null;
     let bootable = false;
     let type: VolumeTypeRecord | undefined;

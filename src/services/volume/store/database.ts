@@ -6,7 +6,7 @@ import type { Db } from '../../../core/db/database.js';
 export interface VolumeDatabase {
   cinder_volume_types: {
     id: string; name: string; description: string | null; is_public: number; qos_specs_id: string | null;
-    extra_specs: string; created_at: string; updated_at: string | null;
+    extra_specs: string; created_at: string; updated_at: string | null; encryption: string | null;
   };
   cinder_volume_type_projects: { volume_type_id: string; project_id: string };
   cinder_volumes: {

@@ -65,4 +65,11 @@ export const volumeMigrations: Migration[] = [
         created_at TEXT NOT NULL)`,
     ],
   },
+  {
+    id: '004-encryption-types',
+    statements: [
+      // A type's encryption (Cinder's encryption table, one per type), as JSON; null when none.
+      `ALTER TABLE cinder_volume_types ADD COLUMN encryption TEXT`,
+    ],
+  },
 ];

@@ -65,6 +65,13 @@ export interface VolumeTypeRecord {
   extra_specs: Record<string, string>;
   created_at: string;
   updated_at: string | null;
+  /** The type's encryption spec (volumes of the type are `encrypted`); null when none. */
+  encryption: EncryptionSpec | null;
+}
+
+export interface EncryptionSpec {
+  encryption_id: string; provider: string; control_location: 'front-end' | 'back-end'; cipher: string | null; key_size: number | null;
+  created_at: string; updated_at: string | null;
 }
 
 export type AttachStatus = 'reserved' | 'attaching' | 'attached' | 'detaching' | 'detached' | 'error_attaching' | 'error_detaching';
@@ -115,7 +122,7 @@ export class VolumeTables {
     this.db = db as VolumeDb;
     this.volumes = newTable<VolumeRecord, VolumeDatabase>(db, 'cinder_volumes', { bools: ['bootable', 'multiattach'], json: ['metadata', 'admin_metadata', 'image_metadata'] });
     this.snapshots = newTable<SnapshotRecord, VolumeDatabase>(db, 'cinder_snapshots', { json: ['metadata'] });
-    this.types = newTable<VolumeTypeRecord, VolumeDatabase>(db, 'cinder_volume_types', { bools: ['is_public'], json: ['extra_specs'] });
+    this.types = newTable<VolumeTypeRecord, VolumeDatabase>(db, 'cinder_volume_types', { bools: ['is_public'], json: ['extra_specs', 'encryption'] });
     this.attachments = newTable<AttachmentRecord, VolumeDatabase>(db, 'cinder_attachments', { json: ['connector'] });
     this.messages = newTable<MessageRecord, VolumeDatabase>(db, 'cinder_messages', {});
     this.transfers = newTable<TransferRecord, VolumeDatabase>(db, 'cinder_transfers', { bools: ['no_snapshots'] });
