@@ -79,3 +79,87 @@ describe('Cinder transfers, QoS specs, user messages and services', () => {
     assert.equal(show.body.host[0].resource.project, '(total)');
   });
 });
+
+describe('Cinder backups on the file driver', () => {
+  let cloud: TestCloud;
+  let admin: Clients;
+  let demo: Clients;
+  before(async () => ({ cloud, admin, demo } = await startVolume({ blockStorageDriver: 'file' })));
+  after(async () => cloud.stop());
+
+  const backupStatus = async (c: Clients, id: string, want: string) => {
+    for (let i = 0; i < 400; i++) {
+      const r = await c.volume.get(`/backups/${id}`);
+      if (want === '404' && r.status === 404) return undefined;
+      if (r.body?.backup?.status === want) return r.body.backup;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error(`backup ${id} never ${want}`);
+  };
+
+  test('a backup of a volume, an incremental one, restores to a new and an existing volume, export and import, delete in order', async () => {
+    const v = await volume(demo.volume, { name: 'precious' });
+    const full = await demo.volume.post('/backups', { backup: { volume_id: v.id, name: 'full' } });
+    assert.equal(full.status, 202);
+    assert.deepEqual(Object.keys(full.body.backup).sort(), ['id', 'links', 'name']);
+    const b = await backupStatus(demo, full.body.backup.id, 'available');
+    assert.equal(b.is_incremental, false);
+    assert.equal((await demo.volume.get(`/volumes/${v.id}`)).body.volume.status, 'available');
+    const inc = await demo.volume.post('/backups', { backup: { volume_id: v.id, incremental: true } });
+    const i = await backupStatus(demo, inc.body.backup.id, 'available');
+    assert.equal(i.is_incremental, true);
+    assert.equal((await backupStatus(demo, b.id, 'available')).has_dependent_backups, true);
+    assert.equal((await demo.volume.delete(`/backups/${b.id}`)).status, 400, 'the incremental depends on it');
+
+    const restored = await demo.volume.post(`/backups/${b.id}/restore`, { restore: { name: 'back' } });
+    assert.equal(restored.status, 202);
+    assert.equal(restored.body.restore.volume_name, 'back');
+    const nv = await waitFor(demo.volume, `/volumes/${restored.body.restore.volume_id}`, 'available');
+    assert.equal(nv.size, 1);
+    const target = await volume(demo.volume, { size: 2 });
+    await demo.volume.post(`/backups/${i.id}/restore`, { restore: { volume_id: target.id } });
+    await waitFor(demo.volume, `/volumes/${target.id}`, 'available');
+    const small = await demo.volume.post(`/backups/${i.id}/restore`, { restore: { volume_id: nv.id } });
+    assert.equal(small.status, 202, 'a volume of the same size takes it');
+    await waitFor(demo.volume, `/volumes/${nv.id}`, 'available');
+
+    const record = await admin.volume.get(`/backups/${b.id}/export_record`);
+    assert.equal(record.body['backup-record'].backup_service, 'cinder.backup.drivers.posix.PosixBackupDriver');
+    const fields = JSON.parse(Buffer.from(record.body['backup-record'].backup_url, 'base64').toString());
+    const copyId = crypto.randomUUID();
+    const url = Buffer.from(JSON.stringify({ ...fields, id: copyId })).toString('base64');
+    const imported = await admin.volume.post('/backups/import_record', { 'backup-record': { backup_service: record.body['backup-record'].backup_service, backup_url: url } });
+    assert.equal(imported.status, 201);
+    assert.equal(imported.body.backup.id, copyId);
+    await backupStatus(admin, copyId, 'available');
+
+    assert.equal((await demo.volume.delete(`/backups/${i.id}`)).status, 202);
+    await backupStatus(demo, i.id, '404');
+    assert.equal((await demo.volume.delete(`/backups/${b.id}`)).status, 202);
+    await backupStatus(demo, b.id, '404');
+    const still = await admin.volume.post(`/backups/${copyId}/restore`, { restore: null });
+    assert.equal(still.status, 202, 'the imported record still has the bytes its original shared');
+    await waitFor(admin.volume, `/volumes/${still.body.restore.volume_id}`, 'available');
+    const limits = (await demo.volume.get('/limits')).body.limits.absolute;
+    assert.equal(limits.totalBackupsUsed, 0);
+  });
+
+  test('an in-use volume needs force; a backup of a snapshot reads the snapshot', async () => {
+    const v = await volume(demo.volume);
+    await demo.volume.post(`/volumes/${v.id}/action`, { 'os-attach': { instance_uuid: crypto.randomUUID(), mountpoint: '/dev/vdb' } });
+    const refused = await demo.volume.post('/backups', { backup: { volume_id: v.id } });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.badRequest.message, 'Invalid volume: Backing up an in-use volume must use the force flag.');
+    const forced = await demo.volume.post('/backups', { backup: { volume_id: v.id, force: true } });
+    await backupStatus(demo, forced.body.backup.id, 'available');
+    assert.equal((await demo.volume.get(`/volumes/${v.id}`)).body.volume.status, 'in-use');
+    await demo.volume.post(`/volumes/${v.id}/action`, { 'os-detach': {} });
+    const s = await demo.volume.post('/snapshots', { snapshot: { volume_id: v.id } });
+    await waitFor(demo.volume, `/snapshots/${s.body.snapshot.id}`, 'available');
+    const fromSnap = await demo.volume.post('/backups', { backup: { volume_id: v.id, snapshot_id: s.body.snapshot.id } });
+    const done = await backupStatus(demo, fromSnap.body.backup.id, 'available');
+    assert.equal(done.snapshot_id, s.body.snapshot.id);
+    const held = await cloud.drivers.blockStorage.list();
+    assert.ok(!held.volumes.some((x) => x.startsWith('backup-source-')), 'the snapshot clone is gone');
+  });
+});

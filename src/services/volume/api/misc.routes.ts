@@ -15,6 +15,8 @@ const TargetParams = Type.Object({ project_id: Type.String(), target: Type.Strin
 /** The extensions this Cinder has (cinder/api/contrib), as GET /extensions lists them. */
 const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['os-admin-actions', 'AdminActions', 'Enable admin actions.'],
+  ['backups', 'Backups', 'Backups support.'],
+  ['os-backup-project-attr', 'BackupProjectAttribute', 'Expose project_id as an attribute of a backup.'],
   ['os-availability-zone', 'AvailabilityZones', 'Describe Availability Zones.'],
   ['os-extended-snapshot-attributes', 'ExtendedSnapshotAttributes', 'Extended SnapshotAttributes support.'],
   ['os-hosts', 'Hosts', 'Admin-only host administration.'],
@@ -77,7 +79,7 @@ export function miscRoutes(d: VolumeDomain, started: string, origin: () => strin
               maxTotalVolumes: lim.volumes, maxTotalSnapshots: lim.snapshots, maxTotalVolumeGigabytes: lim.gigabytes,
               maxTotalBackups: lim.backups, maxTotalBackupGigabytes: lim.backup_gigabytes,
               totalVolumesUsed: use.volumes?.in_use ?? 0, totalGigabytesUsed: use.gigabytes?.in_use ?? 0,
-              totalSnapshotsUsed: use.snapshots?.in_use ?? 0, totalBackupsUsed: 0, totalBackupGigabytesUsed: 0,
+              totalSnapshotsUsed: use.snapshots?.in_use ?? 0, totalBackupsUsed: use.backups?.in_use ?? 0, totalBackupGigabytesUsed: use.backup_gigabytes?.in_use ?? 0,
             },
           },
         };

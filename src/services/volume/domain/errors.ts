@@ -16,6 +16,8 @@ export const hostNotFound = (host: string) => new NotFound(`Host ${host} could n
 export const serviceNotFound = (binary: string, host: string) => new NotFound(`Service ${binary} on host ${host} could not be found.`);
 export const transferNotFound = (id: string) => new NotFound(`Transfer ${id} could not be found.`);
 export const encryptionNotFound = (typeId: string) => new NotFound(`Volume type encryption for type ${typeId} does not exist.`);
+export const backupNotFound = (id: string) => new NotFound(`Backup ${id} could not be found.`);
+export const invalidBackup = (reason: string) => new BadRequest(`Invalid backup: ${reason}`);
 export const imageNotFound = (id: string) => new NotFound(`Image ${id} could not be found.`);
 export const projectNotFound = (id: string) => new NotFound(`Project ${id} could not be found.`);
 export const accessNotFound = (typeId: string, projectId: string) =>

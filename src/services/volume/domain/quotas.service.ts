@@ -2,7 +2,7 @@
 // per-type limits (volumes_<type>, snapshots_<type>, gigabytes_<type>) and usage counted from the
 // resources that exist. -1 means unlimited.
 import type { VolumeTables } from '../store/tables.js';
-import { gigabytesExceeded, invalidInput, perVolumeSizeExceeded, snapshotLimitExceeded, volumeLimitExceeded } from './errors.js';
+import { OverQuota, gigabytesExceeded, invalidInput, perVolumeSizeExceeded, snapshotLimitExceeded, volumeLimitExceeded } from './errors.js';
 
 /** Cinder's quota_* options. */
 export const QUOTA_DEFAULTS: Record<string, number> = {
@@ -43,6 +43,10 @@ export class QuotasService {
       add('volumes', 1); add('gigabytes', v.size);
       const tn = types.get(v.volume_type_id);
       if (tn) { add(`volumes_${tn}`, 1); add(`gigabytes_${tn}`, v.size); }
+    }
+    for (const b of await this.t.backups.list({ project_id: projectId })) {
+      if (use.backups) use.backups.in_use += 1;
+      if (use.backup_gigabytes) use.backup_gigabytes.in_use += b.size;
     }
     for (const s of snapshots) {
       add('snapshots', 1); add('gigabytes', s.size);
@@ -91,6 +95,16 @@ export class QuotasService {
       const used = use[r]?.in_use ?? 0;
       if (l >= 0 && used + gigabytes > l) throw gigabytesExceeded(gigabytes, used, l, r);
     }
+  }
+
+  async checkBackup(projectId: string, gigabytes: number): Promise<void> {
+    const lim = await this.limits(projectId);
+    const used = (await this.t.backups.list({ project_id: projectId }));
+    const l = lim.backups ?? -1;
+    if (l >= 0 && used.length + 1 > l) throw new OverQuota(`Maximum number of backups allowed (${l}) exceeded`);
+    const g = lim.backup_gigabytes ?? -1;
+    const inUse = used.reduce((n, b) => n + b.size, 0);
+    if (g >= 0 && inUse + gigabytes > g) throw gigabytesExceeded(gigabytes, inUse, g, 'backup_gigabytes');
   }
 
   async checkSnapshot(projectId: string, typeName: string | undefined, gigabytes: number): Promise<void> {

@@ -13,7 +13,8 @@ import { TransfersService } from './transfers.service.js';
 import { QosService } from './qos.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
-import { reconcileVolumes, registerVolumeTasks } from './volume.manager.js';
+import { reconcileVolumes, registerBackupTasks, registerVolumeTasks } from './volume.manager.js';
+import { BackupsService } from './backups.service.js';
 import { VolumesService, type VolumeEnv } from './volumes.service.js';
 
 export interface VolumeDomainOptions {
@@ -41,6 +42,7 @@ export class VolumeDomain {
   readonly messages: MessagesService;
   readonly transfers: TransfersService;
   readonly qos: QosService;
+  readonly backups: BackupsService;
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
@@ -59,11 +61,14 @@ export class VolumeDomain {
     this.messages = new MessagesService(this.tables);
     this.transfers = new TransfersService(this.tables, this.quotas);
     this.qos = new QosService(this.tables);
+    this.backups = new BackupsService(this.tables, this.tasks, this.quotas, this.types, opts.availabilityZone);
     const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone };
     this.volumes = new VolumesService(env);
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
-    registerVolumeTasks({ tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages });
+    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages };
+    registerVolumeTasks(manager);
+    registerBackupTasks(manager);
   }
 
   /** What a cinder-volume host holds, per project (os-hosts/{host}); undefined for another host. */

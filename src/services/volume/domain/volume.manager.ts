@@ -160,6 +160,82 @@ export function registerVolumeTasks(env: ManagerEnv): void {
   });
 }
 
+/** Backups: made from the volume (or a clone of its snapshot), restored, deleted. */
+export function registerBackupTasks(env: ManagerEnv): void {
+  const { tables: t, tasks, driver } = env;
+  const endBackup = async (task: TaskRecord, backup: Record<string, unknown>, volume?: { id: string; patch: Record<string, unknown> }) => {
+    await t.db.transaction().execute(async (tx) => {
+      await t.backups.update(task.resourceId, { ...backup, updated_at: now() }, tx as Db);
+      if (volume) await t.volumes.update(volume.id, { ...volume.patch, updated_at: now() }, tx as Db);
+      await tasks.complete(task.id, tx as Db);
+    });
+  };
+  const restoreVolume = async (volumeId: string, previous: VolumeStatus) => {
+    const v = await t.volumes.get(volumeId);
+    return v && v.status === 'backing-up' ? { id: volumeId, patch: { status: previous } } : undefined;
+  };
+
+  tasks.register<{ previous: VolumeStatus }>('backup-create', {
+    async run(task) {
+      const b = await t.backups.get(task.resourceId);
+      if (!b) return tasks.complete(task.id);
+      const parent = b.parent_id ? await t.backups.get(b.parent_id) : undefined;
+      if (b.snapshot_id) {
+        // NOTE: a snapshot's backup reads a clone of the snapshot, removed after.
+        const clone = `backup-source-${b.id}`;
+        await driver.deleteVolume(clone);
+        await driver.createVolume(clone, b.size, { kind: 'snapshot', id: b.snapshot_id });
+        try { await driver.backupVolume(b.backend_key, clone, parent?.backend_key); } finally { await driver.deleteVolume(clone); }
+      } else {
+        await driver.backupVolume(b.backend_key, b.volume_id, parent?.backend_key);
+      }
+      await endBackup(task, { status: 'available', object_count: 1 }, await restoreVolume(b.volume_id, task.payload.previous));
+    },
+    async resume(task) {
+      const b = await t.backups.get(task.resourceId);
+      if (b && (await driver.list()).backups.includes(b.backend_key)) {
+        return endBackup(task, { status: 'available', object_count: 1 }, await restoreVolume(b.volume_id, task.payload.previous));
+      }
+      return this.run(task);
+    },
+    async failed(task, err) {
+      const b = await t.backups.get(task.resourceId);
+      await t.backups.update(task.resourceId, { status: 'error', fail_reason: reason(err), updated_at: now() });
+      const v = b ? await restoreVolume(b.volume_id, task.payload.previous) : undefined;
+      if (v) await t.volumes.update(v.id, { ...v.patch, updated_at: now() });
+    },
+  });
+
+  tasks.register<{ volumeId: string; created: boolean }>('backup-restore', {
+    async run(task) {
+      const b = (await t.backups.get(task.resourceId))!;
+      const v = await t.volumes.get(task.payload.volumeId);
+      if (!v) return endBackup(task, { status: 'available' });
+      if (!(await driver.list()).volumes.includes(v.id)) await driver.createVolume(v.id, v.size);
+      await driver.restoreBackup(b.backend_key, v.id);
+      await endBackup(task, { status: 'available' }, { id: v.id, patch: { status: 'available', host: env.host, launched_at: v.launched_at ?? now() } });
+    },
+    async failed(task, err) {
+      await t.backups.update(task.resourceId, { status: 'available', updated_at: now() });
+      await t.volumes.update(task.payload.volumeId, { status: 'error_restoring', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<Record<string, never>>('backup-delete', {
+    async run(task) {
+      const b = await t.backups.get(task.resourceId);
+      if (b && (await t.backups.list({ backend_key: b.backend_key })).length <= 1) await driver.deleteBackup(b.backend_key);
+      await t.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('cinder_backups').where('id', '=', task.resourceId).execute();
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async failed(task, err) {
+      await t.backups.update(task.resourceId, { status: 'error_deleting', fail_reason: reason(err), updated_at: now() });
+    },
+  });
+}
+
 /**
  * Nova's init_host for volumes: a resource the database names in a passing state with no task to
  * finish it is decided from the backend; backend files no resource names are removed.
@@ -175,4 +251,6 @@ export async function reconcileVolumes(env: ManagerEnv): Promise<void> {
   const knownSnaps = new Set((await t.snapshots.list()).map((s) => s.id));
   for (const id of held.volumes) if (!known.has(id)) await driver.deleteVolume(id);
   for (const id of held.snapshots) if (!knownSnaps.has(id)) await driver.deleteSnapshot(id);
+  const backupKeys = new Set((await t.backups.list()).map((b) => b.backend_key));
+  for (const id of held.backups) if (!backupKeys.has(id)) await driver.deleteBackup(id);
 }

@@ -32,6 +32,12 @@ export interface VolumeDatabase {
   };
   cinder_transfers: { id: string; volume_id: string; project_id: string; name: string | null; salt: string; crypt_hash: string; no_snapshots: number; created_at: string };
   cinder_qos_specs: { id: string; name: string; consumer: string; specs: string; created_at: string };
+  cinder_backups: {
+    id: string; volume_id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string;
+    size: number; object_count: number; availability_zone: string | null; container: string | null; fail_reason: string | null;
+    parent_id: string | null; snapshot_id: string | null; data_timestamp: string | null; metadata: string; backend_key: string;
+    created_at: string; updated_at: string | null;
+  };
   cinder_quotas: { project_id: string; resource: string; hard_limit: number };
   cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };
 }

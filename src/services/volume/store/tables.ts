@@ -105,6 +105,18 @@ export interface TransferRecord {
 
 export interface QosSpecsRecord { id: string; name: string; consumer: 'front-end' | 'back-end' | 'both'; specs: Record<string, string>; created_at: string }
 
+export type BackupStatus = 'creating' | 'available' | 'deleting' | 'error' | 'restoring' | 'error_restoring' | 'error_deleting';
+
+export interface BackupRecord {
+  id: string; volume_id: string; project_id: string; user_id: string; name: string | null; description: string | null;
+  status: BackupStatus; size: number; object_count: number; availability_zone: string | null; container: string | null;
+  fail_reason: string | null; parent_id: string | null; snapshot_id: string | null; data_timestamp: string | null;
+  metadata: Record<string, string>;
+  /** The bytes' name in the backup store (an imported record shares its original's). */
+  backend_key: string;
+  created_at: string; updated_at: string | null;
+}
+
 /** Who is looking: list queries take it as a required argument, so none can forget the scope. */
 export interface Viewer { projectId: string | undefined; userId: string | undefined; isAdmin: boolean }
 
@@ -117,6 +129,7 @@ export class VolumeTables {
   readonly messages: Table<MessageRecord>;
   readonly transfers: Table<TransferRecord>;
   readonly qos: Table<QosSpecsRecord>;
+  readonly backups: Table<BackupRecord>;
 
   constructor(db: Db) {
     this.db = db as VolumeDb;
@@ -127,6 +140,7 @@ export class VolumeTables {
     this.messages = newTable<MessageRecord, VolumeDatabase>(db, 'cinder_messages', {});
     this.transfers = newTable<TransferRecord, VolumeDatabase>(db, 'cinder_transfers', { bools: ['no_snapshots'] });
     this.qos = newTable<QosSpecsRecord, VolumeDatabase>(db, 'cinder_qos_specs', { json: ['specs'] });
+    this.backups = newTable<BackupRecord, VolumeDatabase>(db, 'cinder_backups', { json: ['metadata'] });
   }
 
   /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
