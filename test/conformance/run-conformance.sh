@@ -75,12 +75,12 @@ import json, sys
 names = {"compute": "nova", "image": "glance", "network": "neutron", "volume": "cinder", "object-store": "swift"}
 print(" ".join(names[s] for s in json.load(sys.stdin)["services"] if s in names) or "identity")')
 export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPEST_SERVICES=${TEMPEST_SERVICES:-$RUNNING}
-# NOTE: Tempest is told the volume backend's storage protocol (as DevStack's TEMPEST_STORAGE_PROTOCOL
+# NOTE: backups run (Cinder's backup service, as DevStack's c-bak). Tempest is told the volume backend's storage protocol (as DevStack's TEMPEST_STORAGE_PROTOCOL
 # tells it the backend's): the file driver's volumes are files, not iSCSI targets.
 # NOTE: 4 workers on 2 cores: much of a run is Tempest sleeping (Debian's subnets client waits 10 s
 # before every subnet delete), not work.
 "$RUN_TEMPEST" -q -c 4 --workdir "$WORK/tempest" --set identity-feature-enabled.access_rules=true \
-  --set volume.storage_protocol=file "($REGEX)" >"$WORK/tempest.out" 2>&1
+  --set volume.storage_protocol=file --set volume-feature-enabled.backup=true "($REGEX)" >"$WORK/tempest.out" 2>&1
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
 # Failures by test id (without the [id-...] tags), setUpClass failures by class.

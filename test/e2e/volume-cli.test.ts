@@ -9,7 +9,7 @@ import { openstackOk, osEnv } from '../support/server.js';
 
 // The seeds' volume lab with the real `openstack` CLI, volumes as files (qemu-img): create,
 // extend, snapshot, volume from snapshot and from image, types, quotas, attach to a server and
-// detach, upload to an image, delete.
+// detach, boot from volume, upload to an image, delete.
 
 let cloud: TestCloud;
 let env: Record<string, string>;
@@ -78,6 +78,12 @@ test('volume create, extend, snapshot, volume from snapshot and image, attach to
   assert.equal(attached[0].server_id, (await os(['server', 'show', 'vm1', '-f', 'json'])).id);
   await os(['server', 'remove', 'volume', 'vm1', 'volume1']);
   await volumeStatus('volume1', 'available');
+
+  await os(['server', 'create', '--flavor', 'v.nano', '--image', 'cirros', '--boot-from-volume', '1', '--network', 'private', '--wait', 'bfv1', '-f', 'json']);
+  const bfv = await os(['server', 'show', 'bfv1', '-f', 'json']);
+  assert.equal(bfv.status, 'ACTIVE');
+  assert.equal(bfv.volumes_attached.length, 1);
+  await os(['server', 'delete', '--wait', 'bfv1']);
 
   await os(['image', 'create', '--volume', 'volume2', 'from-volume']);
   for (let i = 0; i < 200 && (await os(['image', 'show', 'from-volume', '-f', 'json'])).status !== 'active'; i++) await new Promise((r) => setTimeout(r, 50));

@@ -213,6 +213,9 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     this.guest(host, id).volumes.delete(device);
   }
 
+  /** The spec a guest was spawned with, for tests. */
+  specOf(id: string): GuestSpec | undefined { return this.guests.get(id)?.spec; }
+
   /** The volumes attached to a guest (device → source), for tests. */
   volumesOf(id: string): Record<string, string> { return Object.fromEntries(this.guests.get(id)?.volumes ?? []); }
 

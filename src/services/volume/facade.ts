@@ -7,6 +7,7 @@
 //   volume that is not available. beginDetaching → detach: Nova's detach (the attachment
 //   deleted; the volume available once none is left). rollback: an attach that failed.
 // - deleteVolume: delete_on_termination (the volume goes as a delete through the API would).
+// - createVolume: Nova's boot from volume (source image, snapshot or blank; destination volume).
 
 export interface FacadeVolume {
   id: string; name: string | null; status: string; size: number; projectId: string; bootable: boolean; multiattach: boolean;
@@ -24,4 +25,6 @@ export interface VolumeFacade {
   detach(attachmentId: string): Promise<void>;
   rollback(attachmentId: string): Promise<void>;
   deleteVolume(volumeId: string): Promise<void>;
+  /** A new volume for a server's block device mapping (from an image, a snapshot or blank); it is `creating` until the backend has it. */
+  createVolume(args: { projectId: string; userId: string; sizeGb: number; name: string; imageId?: string; snapshotId?: string }): Promise<{ id: string }>;
 }

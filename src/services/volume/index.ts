@@ -136,6 +136,11 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
       const a = await d.tables.attachments.get(attachmentId);
       if (a) await d.attachments.remove(a);
     },
+    async createVolume(args) {
+      const caller = { projectId: args.projectId, userId: args.userId, isAdmin: true, requestId: '' };
+      const v = await d.volumes.create(caller, { size: args.sizeGb, name: args.name, imageRef: args.imageId, snapshot_id: args.snapshotId });
+      return { id: v.id };
+    },
     async deleteVolume(volumeId) {
       if (await d.tables.volumes.get(volumeId)) await d.volumes.delete(SYSTEM, volumeId, { cascade: true });
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FakeHypervisorDriver } from '../../../src/drivers/hypervisor/fake-hypervisor.js';
-import { bootServer, computeFixture, waitGone, type ComputeFixture } from '../../support/compute-server.js';
+import { bootServer, computeFixture, waitGone, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
 import { volume, waitFor } from './volume-client.js';
 
 describe('volumes attached to servers (os-volume_attachments and Cinder attachments)', () => {
@@ -89,5 +89,45 @@ describe('volumes attached to servers (os-volume_attachments and Cinder attachme
     assert.equal((await at.delete(`/attachments/${created.body.attachment.id}`)).status, 200);
     assert.equal((await cinder().get(`/volumes/${v.id}`)).body.volume.status, 'available');
     assert.equal((await cinder().at('3.26').get('/attachments')).status, 404, 'before 3.27 there is no attachments API');
+  });
+
+  test('boot from volume: an existing volume, or one made from the image, is the root disk; others attach after', async () => {
+    const fromImage = await f.demo.post('/servers', { server: {
+      name: 'bfv-image', flavorRef: f.flavorId, imageRef: '',
+      block_device_mapping_v2: [{ boot_index: 0, uuid: f.imageId, source_type: 'image', destination_type: 'volume', volume_size: 1, delete_on_termination: true }],
+    } });
+    assert.equal(fromImage.status, 202, JSON.stringify(fromImage.body));
+    const server = await waitStatus(f.demo, fromImage.body.server.id, 'ACTIVE', 30_000);
+    assert.equal(server.image, '');
+    const [root] = server['os-extended-volumes:volumes_attached'];
+    const rootVolume = (await f.users.admin.volume.get(`/volumes/${root.id}`)).body.volume;
+    assert.equal(rootVolume.status, 'in-use');
+    assert.equal(rootVolume.bootable, 'true');
+    assert.equal(rootVolume.attachments[0].device, '/dev/vda');
+    const path = (await f.cloud.drivers.blockStorage.connection(root.id)).path;
+    assert.equal(hypervisor().specOf(server.id)?.imagePath, path, 'the guest boots from the volume\'s file');
+
+    const existing = await volume(cinder(), { name: 'root', imageRef: f.imageId });
+    const data = await volume(cinder(), { name: 'data2' });
+    const fromVolume = await f.demo.post('/servers', { server: {
+      name: 'bfv-volume', flavorRef: f.flavorId,
+      block_device_mapping_v2: [
+        { boot_index: 0, uuid: existing.id, source_type: 'volume', destination_type: 'volume' },
+        { boot_index: 1, uuid: data.id, source_type: 'volume', destination_type: 'volume' },
+      ],
+    } });
+    assert.equal(fromVolume.status, 202, JSON.stringify(fromVolume.body));
+    await waitStatus(f.demo, fromVolume.body.server.id, 'ACTIVE', 30_000);
+    assert.equal((await cinder().get(`/volumes/${existing.id}`)).body.volume.status, 'in-use');
+    assert.deepEqual(Object.keys(hypervisor().volumesOf(fromVolume.body.server.id)), ['/dev/vdb']);
+    const taken = await f.demo.post('/servers', { server: { name: 'no', flavorRef: f.flavorId, block_device_mapping_v2: [{ boot_index: 0, uuid: existing.id, source_type: 'volume', destination_type: 'volume' }] } });
+    assert.equal(taken.status, 400);
+
+    await f.demo.delete(`/servers/${server.id}`);
+    await waitGone(f.demo, server.id);
+    await waitFor(f.users.admin.volume, `/volumes/${root.id}`, 404);
+    await f.demo.delete(`/servers/${fromVolume.body.server.id}`);
+    await waitGone(f.demo, fromVolume.body.server.id);
+    await waitFor(cinder(), `/volumes/${existing.id}`, 'available');
   });
 });

@@ -120,7 +120,7 @@ export class ComputeDomain {
     const scheduler = new Scheduler({ placement: this.placement, hosts: () => this.hosts.schedulable(), hostAz: (h) => this.aggregates.hostAz(h) });
     this.servers = new ServersService(store, this.tasks, {
       flavors: this.flavors, keypairs: this.keypairs, quotas: this.quotas, aggregates: this.aggregates, serverGroups: this.serverGroups,
-      hosts: this.hosts, image, network, securityGroups: this.securityGroups, networks: this.networks,
+      hosts: this.hosts, image, network, securityGroups: this.securityGroups, networks: this.networks, volumes: opts.volume,
     });
     this.serverTags = new ServerTagsService(store);
     this.instanceActions = new InstanceActionsService(store);

@@ -20,6 +20,7 @@ import type { ImageFacade } from '../../image/facade.js';
 import type { NetworkFacade } from '../../network/facade.js';
 import type { AggregatesService } from './aggregates.service.js';
 import type { ServerGroupsService } from './server-groups.service.js';
+import type { VolumeAttachmentsService } from './volume-attachments.service.js';
 
 /** Compute's services and the other services' facades the host work uses (wired in compute-domain.ts). */
 export interface ManagerDeps {
@@ -30,7 +31,7 @@ export interface ManagerDeps {
   /** Networking, when it runs: ports for the requested networks, removed on delete. */
   network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice'>;
   /** Block storage, when it runs: the server's volumes detached (and deleted on termination). */
-  volumes?: { releaseAll(serverId: string): Promise<void> };
+  volumes?: Pick<VolumeAttachmentsService, 'releaseAll' | 'prepareBlockDevices' | 'attachAfterSpawn'>;
 }
 
 const EVENTS: Record<ServerAction, string> = {
@@ -138,7 +139,9 @@ export class ServersManager {
     }
     try {
       const nics = await this.plugNetworks(s, placed.host);
-      await this.driver.spawn({ ...this.spec(s, placed.host, await this.imagePath(s)), nics });
+      const volumes = s.block_devices.some((b) => b.destination_type === 'volume') ? await this.deps.volumes?.prepareBlockDevices(s, placed.host) : undefined;
+      await this.driver.spawn({ ...this.spec(s, placed.host, volumes?.rootPath ?? (await this.imagePath(s))), nics });
+      if (volumes) await this.deps.volumes!.attachAfterSpawn(s, placed.host, volumes.others);
     } catch (err) {
       await this.placement.free(s.id);
       await this.deps.network?.deletePortsOfDevice(s.id).catch(() => {});

@@ -13,6 +13,7 @@ import { checkTransition, RESET_STATES, resetState, type ServerAction, TASK, VM 
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import type { ImageFacade } from '../../image/facade.js';
 import type { NetworkFacade } from '../../network/facade.js';
+import type { VolumeFacade } from '../../volume/facade.js';
 import type { HostsService } from './hosts.service.js';
 import type { NetworksService } from './networks.service.js';
 import type { SecurityGroupsService } from './security-groups.service.js';
@@ -40,6 +41,8 @@ export interface ServersDeps {
   network?: Pick<NetworkFacade, 'addressesOfDevice'>;
   securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'addToServer' | 'removeFromServer'>;
   networks?: Pick<NetworksService, 'forAuto'>;
+  /** Block storage, when it runs: the volumes a server's mappings name. */
+  volumes?: Pick<VolumeFacade, 'findVolume'>;
 }
 
 /** Nova's `addresses` of a server: network name → its fixed and floating addresses. */
@@ -246,6 +249,15 @@ export class ServersService {
     checkMetadataQuota(input.metadata);
 
     const bdms = this.blockDevices(input);
+    for (const b of bdms) {
+      if (b.destination_type !== 'volume') continue;
+      if (!this.deps.volumes) throw new BadRequest('Block Device Mapping is Invalid: the block storage service is not running.');
+      if (b.source_type === 'volume') {
+        const v = await this.deps.volumes.findVolume(b.volume_id!, { projectId: caller.projectId, isAdmin: caller.isAdmin });
+        if (!v) throw new BadRequest(`Block Device Mapping is Invalid: failed to get volume ${b.volume_id}.`);
+        if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw new BadRequest(`Invalid volume: volume '${v.id}' status must be 'available'. Currently in '${v.status}'`);
+      }
+    }
     const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
     let imageId = input.imageRef ? lastSegment(input.imageRef) : '';
     const bootImage = bdms.find((b) => b.boot_index === 0 && b.source_type === 'image');

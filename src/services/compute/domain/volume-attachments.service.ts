@@ -123,6 +123,67 @@ export class VolumeAttachmentsService {
     this.tasks.start(task);
   }
 
+  /**
+   * Before a server with volume mappings spawns (Nova's _prep_block_device): the volumes its
+   * mappings create (from an image, a snapshot or blank) are made and awaited, and every volume
+   * is reserved, connected to `host` and completed at its device. Returns the root volume's file
+   * when the server boots from a volume; the other volumes go to the hypervisor after the spawn
+   * (`attachAfterSpawn`).
+   */
+  async prepareBlockDevices(s: InstanceRecord, host: string): Promise<{ rootPath: string | null; others: { device: string; path: string }[] }> {
+    const bdms = [...s.block_devices];
+    let rootPath: string | null = null;
+    const others: { device: string; path: string }[] = [];
+    let next = 0;
+    const used = new Set(bdms.map((b) => b.device_name).filter(Boolean));
+    const device = (b: BlockDevice) => {
+      if (b.device_name) return b.device_name;
+      if (b.boot_index === 0) return '/dev/vda';
+      for (;;) { const d = `/dev/vd${String.fromCharCode(98 + next++)}`; if (!used.has(d)) { used.add(d); return d; } }
+    };
+    for (const b of bdms) {
+      if (b.destination_type !== 'volume') continue;
+      if (!b.volume_id) {
+        const { id } = await this.volumes.createVolume({
+          projectId: s.project_id, userId: s.user_id, sizeGb: b.volume_size ?? 1, name: '',
+          imageId: b.source_type === 'image' ? b.uuid ?? undefined : undefined, snapshotId: b.source_type === 'snapshot' ? b.uuid ?? undefined : undefined,
+        });
+        b.volume_id = id;
+        await this.saveBdms(s.id, bdms);
+        await this.awaitAvailable(id);
+      }
+      b.device_name = device(b);
+      b.attachment_id ??= randomUUID();
+      await this.saveBdms(s.id, bdms);
+      await this.volumes.reserve(b.volume_id, s.id, { projectId: s.project_id, isAdmin: true }, b.attachment_id);
+      const { path } = await this.volumes.connect(b.attachment_id, host);
+      await this.volumes.complete(b.attachment_id, b.device_name);
+      if (b.boot_index === 0) rootPath = path;
+      else others.push({ device: b.device_name, path });
+    }
+    return { rootPath, others };
+  }
+
+  async attachAfterSpawn(s: InstanceRecord, host: string, others: { device: string; path: string }[]): Promise<void> {
+    for (const o of others) await this.driver.attachVolume(host, s.id, o.device, o.path);
+  }
+
+  /** Nova's block_device_allocate_retries: a created volume has a while to become available. */
+  private async awaitAvailable(id: string, timeoutMs = 180_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await this.volumes.findVolume(id, { projectId: undefined, isAdmin: true });
+      if (v?.status === 'available') return;
+      if (!v || v.status === 'error') throw new Error(`Volume ${id} did not finish being created even after we waited. Status: ${v?.status ?? 'deleted'}.`);
+      if (Date.now() > end) throw new Error(`Volume ${id} did not finish being created even after we waited ${Math.round(timeoutMs / 1000)} seconds.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async saveBdms(serverId: string, bdms: BlockDevice[]): Promise<void> {
+    await this.store.update(serverId, { block_devices: bdms });
+  }
+
   /** 2.85: whether the volume goes with the server. */
   async setDeleteOnTermination(s: InstanceRecord, volumeId: string, value: boolean): Promise<void> {
     await this.store.update(s.id, { block_devices: s.block_devices.map((b) => (b.volume_id === volumeId ? { ...b, delete_on_termination: value } : b)) });

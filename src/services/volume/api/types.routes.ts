@@ -168,7 +168,8 @@ export function typeRoutes(d: VolumeDomain): RouteSpec[] {
         const c = caller(req);
         req.ctx.authorize('volume_extension:volume_type_encryption:create', { project_id: c.projectId });
         const e = await d.types.setEncryption(c, req.params.id, req.body.encryption, true);
-        return { encryption: encryptionView(req.params.id, e) };
+        const { created_at: _c, updated_at: _u, deleted: _d, deleted_at: _da, ...made } = encryptionView(req.params.id, e);
+        return { encryption: made };
       },
     }),
     route({

@@ -73,6 +73,7 @@ export class BackupsService {
       description: input.description ?? null, status: 'creating', size: v.size, object_count: 0, availability_zone: this.zone,
       container: input.container ?? 'backups', fail_reason: null, parent_id: parent?.id ?? null, snapshot_id: input.snapshot_id ?? null,
       data_timestamp: now(), metadata: input.metadata ?? {}, backend_key: id, created_at: now(), updated_at: null,
+      volume_state: { metadata: v.metadata, bootable: v.bootable, image_metadata: v.image_metadata },
     };
     const task = await this.t.db.transaction().execute(async (tx) => {
       await this.t.backups.insert(backup, tx as Db);
@@ -123,8 +124,7 @@ export class BackupsService {
         volume_type_id: type.id, bootable: false, multiattach: false, snapshot_id: null, source_volid: null, host: null, metadata: {}, admin_metadata: {},
         image_metadata: null, migration_status: null, error: null, created_at: now(), updated_at: null, launched_at: null,
       };
-      const source = await this.t.volumes.get(b.volume_id);
-      if (source) { volume.bootable = source.bootable; volume.image_metadata = source.image_metadata; }
+      if (b.volume_state) Object.assign(volume, b.volume_state);
     }
     const task = await this.t.db.transaction().execute(async (tx) => {
       if (created) await this.t.volumes.insert({ ...volume, status: 'restoring-backup' }, tx as Db);
@@ -162,6 +162,7 @@ export class BackupsService {
       description: r.description ?? null, status: 'available', size: Number(r.size) || 0, object_count: Number(r.object_count) || 0,
       availability_zone: r.availability_zone ?? this.zone, container: r.container ?? null, fail_reason: null, parent_id: r.parent_id ?? null,
       snapshot_id: r.snapshot_id ?? null, data_timestamp: r.data_timestamp ?? now(), metadata: r.metadata ?? {}, backend_key: r.service_metadata,
+      volume_state: r.volume_state ?? null,
       created_at: now(), updated_at: null,
     };
     return this.t.backups.insert(backup);

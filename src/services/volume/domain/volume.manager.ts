@@ -213,7 +213,9 @@ export function registerBackupTasks(env: ManagerEnv): void {
       if (!v) return endBackup(task, { status: 'available' });
       if (!(await driver.list()).volumes.includes(v.id)) await driver.createVolume(v.id, v.size);
       await driver.restoreBackup(b.backend_key, v.id);
-      await endBackup(task, { status: 'available' }, { id: v.id, patch: { status: 'available', host: env.host, launched_at: v.launched_at ?? now() } });
+      // NOTE: as Cinder's restore: the backed-up volume's metadata and boot flags come back with the bytes.
+      const state = b.volume_state ? { metadata: { ...v.metadata, ...b.volume_state.metadata }, bootable: b.volume_state.bootable, image_metadata: b.volume_state.image_metadata } : {};
+      await endBackup(task, { status: 'available' }, { id: v.id, patch: { ...state, status: 'available', host: env.host, launched_at: v.launched_at ?? now() } });
     },
     async failed(task, err) {
       await t.backups.update(task.resourceId, { status: 'available', updated_at: now() });

@@ -36,7 +36,7 @@ export interface VolumeDatabase {
     id: string; volume_id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string;
     size: number; object_count: number; availability_zone: string | null; container: string | null; fail_reason: string | null;
     parent_id: string | null; snapshot_id: string | null; data_timestamp: string | null; metadata: string; backend_key: string;
-    created_at: string; updated_at: string | null;
+    volume_state: string | null; created_at: string; updated_at: string | null;
   };
   cinder_quotas: { project_id: string; resource: string; hard_limit: number };
   cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };

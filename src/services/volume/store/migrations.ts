@@ -80,7 +80,7 @@ export const volumeMigrations: Migration[] = [
       `CREATE TABLE cinder_backups (
         id TEXT PRIMARY KEY, volume_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT, description TEXT,
         status TEXT NOT NULL, size INTEGER NOT NULL, object_count INTEGER NOT NULL, availability_zone TEXT, container TEXT,
-        fail_reason TEXT, parent_id TEXT, snapshot_id TEXT, data_timestamp TEXT, metadata TEXT NOT NULL, backend_key TEXT NOT NULL,
+        fail_reason TEXT, parent_id TEXT, snapshot_id TEXT, data_timestamp TEXT, metadata TEXT NOT NULL, backend_key TEXT NOT NULL, volume_state TEXT,
         created_at TEXT NOT NULL, updated_at TEXT)`,
       `CREATE INDEX cinder_backups_project ON cinder_backups (project_id)`,
       `CREATE INDEX cinder_backups_volume ON cinder_backups (volume_id)`,

@@ -114,6 +114,8 @@ export interface BackupRecord {
   metadata: Record<string, string>;
   /** The bytes' name in the backup store (an imported record shares its original's). */
   backend_key: string;
+  /** What a restore gives back besides the bytes (Cinder keeps it with the backup): the volume's metadata and boot flags. */
+  volume_state: { metadata: Record<string, string>; bootable: boolean; image_metadata: Record<string, string> | null } | null;
   created_at: string; updated_at: string | null;
 }
 
@@ -140,7 +142,7 @@ export class VolumeTables {
     this.messages = newTable<MessageRecord, VolumeDatabase>(db, 'cinder_messages', {});
     this.transfers = newTable<TransferRecord, VolumeDatabase>(db, 'cinder_transfers', { bools: ['no_snapshots'] });
     this.qos = newTable<QosSpecsRecord, VolumeDatabase>(db, 'cinder_qos_specs', { json: ['specs'] });
-    this.backups = newTable<BackupRecord, VolumeDatabase>(db, 'cinder_backups', { json: ['metadata'] });
+    this.backups = newTable<BackupRecord, VolumeDatabase>(db, 'cinder_backups', { json: ['metadata', 'volume_state'] });
   }
 
   /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
