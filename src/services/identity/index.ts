@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { TokenValidator, TokenInfo } from '../../core/auth/request-context.js';
 import { migrate, type Db } from '../../core/db/database.js';
-import { Unauthorized } from '../../core/errors/errors.js';
 import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
@@ -36,6 +35,7 @@ import { identityMigrations } from './store/migrations.js';
 import { identityTables } from './store/tables.js';
 
 import type { IdentityFacade } from './facade.js';
+import { unauthorized } from './domain/errors.js';
 export type * from './facade.js';
 
 export const IDENTITY_PATH = '/identity';
@@ -55,7 +55,7 @@ export class IdentityModule {
     this.tokens = {
       validate: async (token: string): Promise<TokenInfo> => {
         try { return await this.domain.tokens.validate(token); } catch (e) {
-          if (e instanceof InvalidToken) throw new Unauthorized('The request you have made requires authentication.');
+          if (e instanceof InvalidToken) throw unauthorized();
           throw e;
         }
       },

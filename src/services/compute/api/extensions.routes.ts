@@ -1,8 +1,8 @@
 // GET /extensions and /extensions/{alias} (extensions.inc): the fixed list Nova v2.1 reports
 // (nova/api/openstack/compute/extension_info.py EXTENSION_LIST): every former extension, now core.
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
-import { NotFound } from '../../../core/errors/errors.js';
 import { Type } from '@sinclair/typebox';
+import { resourceNotFound } from '../domain/errors.js';
 
 /** [alias, name, description] as Nova lists them. */
 const EXTENSIONS: [string, string, string][] = [
@@ -125,7 +125,7 @@ export function extensionRoutes(): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('os_compute_api:extensions', {});
         const e = EXTENSIONS.find(([alias]) => alias === req.params.alias);
-        if (!e) throw new NotFound('The resource could not be found.');
+        if (!e) throw resourceNotFound();
         return { extension: view(e) };
       },
     },

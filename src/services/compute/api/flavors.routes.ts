@@ -9,6 +9,7 @@ import { bool, invalidInput, mv, queryInt, queryStr, viewer } from './common.js'
 import { ExtraSpecs, ExtraSpecsCreate, FlavorAction, FlavorCreate, FlavorUpdate } from './flavors.schema.js';
 import { flavorAccessView, flavorBrief, flavorView } from './flavors.view.js';
 import { asBool, asInt } from './schemas.js';
+import { bodyUriMismatch, noSuchAction } from '../domain/errors.js';
 
 
 export function flavorRoutes(d: ComputeDomain, base: () => string): RouteSpec[] {
@@ -134,7 +135,7 @@ export function flavorRoutes(d: ComputeDomain, base: () => string): RouteSpec[] 
         req.ctx.authorize('os_compute_api:os-flavor-extra-specs:update', { project_id: req.ctx.projectId });
         const params = req.params as { id: string; key: string };
         const specs = specsOf(req.body);
-        if (!(params.key in specs)) throw new BadRequest('Request body and URI mismatch');
+        if (!(params.key in specs)) throw bodyUriMismatch();
         if (Object.keys(specs).length > 1) throw new BadRequest('Request body contains too many items');
         await f.setExtraSpecs(params.id, specs);
         return specs;
@@ -167,7 +168,7 @@ export function flavorRoutes(d: ComputeDomain, base: () => string): RouteSpec[] 
           const tenant = b[action]!.tenant;
           return flavorAccessView(params.id, add ? await f.addAccess(params.id, tenant) : await f.removeAccess(params.id, tenant));
         }
-        throw new BadRequest(`There is no such action: ${action ?? ''}`);
+        throw noSuchAction(action ?? '');
       },
     }),
   ];

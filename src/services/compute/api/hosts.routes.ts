@@ -2,11 +2,11 @@
 // resources, enabling a compute host, and the host power actions no driver supports.
 import { Type, type Static } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { queryStr } from './common.js';
 import { HostUpdate } from './hosts.schema.js';
 import { mvCheck } from './common.js';
+import { resourceNotFound } from '../domain/errors.js';
 
 const P = 'os_compute_api:os-hosts:';
 /** The last microversion of os-hosts (2.43 removed it). */
@@ -14,7 +14,7 @@ export const HOSTS_MAX_MV = '2.42';
 const HostParams = Type.Object({ host_name: Type.String() });
 
 function upTo(req: ApiRequest): void {
-  if (mvCheck(req)('2.43')) throw new NotFound('The resource could not be found.');
+  if (mvCheck(req)('2.43')) throw resourceNotFound();
 }
 
 /** The checked update body (HostUpdate) as flags. */

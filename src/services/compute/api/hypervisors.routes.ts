@@ -2,13 +2,14 @@
 // hypervisor driver reports, their usage from Placement, and enabling/disabling/forcing down.
 import { Type } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.store.js';
 import { ServiceUpdate } from './hypervisors.schema.js';
 import { asBool } from './schemas.js';
 import { trueFalse as bool, mvCheck } from './common.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { disabledReasonWithEnabled, hypervisorNotFound, invalidLimit, invalidUuid, markerNotFound, noHypervisorMatching, resourceNotFound, serviceNotFound, unknownAction } from '../domain/errors.js';
 
 const H = 'os_compute_api:os-hypervisors:';
 const SV = 'os_compute_api:os-services:';
@@ -62,14 +63,14 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
       if (q.hypervisor_hostname_pattern !== undefined) {
         if (q.limit !== undefined || q.marker !== undefined) throw new BadRequest('Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.');
         nodes = nodes.filter((n) => n.hypervisor_hostname.includes(q.hypervisor_hostname_pattern!));
-        if (nodes.length === 0) throw new NotFound(`No hypervisor matching '${q.hypervisor_hostname_pattern}' could be found.`);
+        if (nodes.length === 0) throw noHypervisorMatching(q.hypervisor_hostname_pattern);
       }
       if (q.with_servers !== undefined) withServers = bool(q.with_servers, 'with_servers');
     }
     if (mv('2.33')) {
-      nodes = pageAfter(nodes, { marker: q.marker || undefined }, (n) => (mv('2.53') ? n.id : String(n.seq)), (m) => new BadRequest(`marker [${m}] not found`));
+      nodes = pageAfter(nodes, { marker: q.marker || undefined }, (n) => (mv('2.53') ? n.id : String(n.seq)), markerNotFound);
       if (q.limit !== undefined) {
-        if (!/^\d+$/.test(q.limit)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
+        if (!/^\d+$/.test(q.limit)) throw invalidLimit(q.limit);
         nodes = nodes.slice(0, Number(q.limit));
       }
     }
@@ -84,8 +85,8 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
   const findNode = async (req: ApiRequest, id: string): Promise<ComputeNodeRecord> => {
     const mv = mvCheck(req);
     if (mv('2.53') ? !UUID_RE.test(id) : !/^\d+$/.test(id)) {
-      if (mv('2.53')) throw new BadRequest(`Invalid uuid ${id}`);
-      throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+      if (mv('2.53')) throw invalidUuid(id);
+      throw hypervisorNotFound(id);
     }
     return d.hosts.node(id);
   };
@@ -96,7 +97,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/statistics',
       handler: async (req) => {
-        if (mvCheck(req)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.88')) throw resourceNotFound();
         req.ctx.authorize(`${H}statistics`, {});
         const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
         for (const n of await d.hosts.nodes()) {
@@ -120,7 +121,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/uptime', schema: { params: IdParams },
       handler: async (req) => {
-        if (mvCheck(req)('2.88')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.88')) throw resourceNotFound();
         req.ctx.authorize(`${H}uptime`, {});
         const n = await findNode(req, req.params.id);
         return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
@@ -129,20 +130,20 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/search', schema: { params: IdParams },
       handler: async (req) => {
-        if (mvCheck(req)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.53')) throw resourceNotFound();
         req.ctx.authorize(`${H}search`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
-        if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
+        if (!nodes.length) throw noHypervisorMatching(req.params.id);
         return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, false))) };
       },
     },
     {
       method: 'GET', url: '/v2.1/os-hypervisors/:id/servers', schema: { params: IdParams },
       handler: async (req) => {
-        if (mvCheck(req)('2.53')) throw new NotFound('The resource could not be found.');
+        if (mvCheck(req)('2.53')) throw resourceNotFound();
         req.ctx.authorize(`${H}servers`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
-        if (!nodes.length) throw new NotFound(`No hypervisor matching '${req.params.id}' could be found.`);
+        if (!nodes.length) throw noHypervisorMatching(req.params.id);
         return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, true))) };
       },
     },
@@ -189,11 +190,11 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
         const body = req.body;
         if (!mv('2.53')) {
           const action = req.params.id;
-          if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw new NotFound('Unknown action');
+          if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw unknownAction();
           ServiceUpdate.check(mv, body);
           const s = await d.hosts.findService(body.host!, body.binary!);
           if (action === 'force-down') {
-            if (!mv('2.11')) throw new NotFound('Unknown action');
+            if (!mv('2.11')) throw unknownAction();
             const forced = bool(body.forced_down, 'forced_down');
             await d.hosts.updateService(s.id, { forced_down: forced });
             return { service: { host: s.host, binary: s.binary, forced_down: forced } };
@@ -206,10 +207,10 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
           await d.hosts.updateService(s.id, { disabled: action === 'disable' });
           return { service: { host: s.host, binary: s.binary, status: action === 'disable' ? 'disabled' : 'enabled' } };
         }
-        if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+        if (!UUID_RE.test(req.params.id)) throw invalidUuid(req.params.id);
         ServiceUpdate.check(mv, body);
         if (Object.keys(body).length === 0) throw new BadRequest('No updates were requested. Fields \'status\' or \'forced_down\' should be specified.');
-        if (body.disabled_reason !== undefined && body.status !== 'disabled') throw new BadRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
+        if (body.disabled_reason !== undefined && body.status !== 'disabled') throw disabledReasonWithEnabled();
         const s = await d.hosts.serviceById(req.params.id);
         if (s.binary !== 'nova-compute') throw new BadRequest(`Updating a ${s.binary} service is not supported. Only nova-compute services can be updated.`);
         const updated = await d.hosts.updateService(s.id, {
@@ -227,13 +228,13 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
         const list = await all();
         let s: ComputeServiceRecord | undefined;
         if (mv('2.53')) {
-          if (!UUID_RE.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+          if (!UUID_RE.test(req.params.id)) throw invalidUuid(req.params.id);
           s = list.find((x) => x.id === req.params.id);
         } else {
-          if (!/^\d+$/.test(req.params.id)) throw new BadRequest(`Invalid uuid ${req.params.id}`);
+          if (!/^\d+$/.test(req.params.id)) throw invalidUuid(req.params.id);
           s = list[Number(req.params.id) - 1];
         }
-        if (!s) throw new NotFound(`Service ${req.params.id} not found.`);
+        if (!s) throw serviceNotFound(req.params.id);
         await d.hosts.deleteService(s.id, async (host) => (await d.servers.list({ projectId: null, host, sort: [] })).servers.length > 0);
       },
     },

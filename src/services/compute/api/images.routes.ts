@@ -4,12 +4,12 @@
 import { callerOf } from '../../../core/auth/caller.js';
 import { Type } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ImageListFilters, ImagesService } from '../domain/images.service.js';
 import { queryInt, queryStr } from './common.js';
 import { imageBasic, imageDetail, type ImageViewContext } from './images.view.js';
 import { ImageMetadataBody, ImageMetaItemBody } from './images.schema.js';
 import { mvCheck } from './common.js';
+import { bodyUriMismatch, imageNotFound, resourceNotFound } from '../domain/errors.js';
 
 /** Nova's MAX_PROXY_API_SUPPORT_VERSION and the last image-metadata version. */
 export const IMAGES_MAX_MV = '2.35';
@@ -23,7 +23,7 @@ const KeyParams = Type.Object({ image_id: Type.String(), key: Type.String() });
 function upTo(req: ApiRequest, last: string): void {
   const mv = mvCheck(req);
   const [a, b] = last.split('.').map(Number);
-  if (mv(`${a}.${b! + 1}`)) throw new NotFound('The resource could not be found.');
+  if (mv(`${a}.${b! + 1}`)) throw resourceNotFound();
 }
 
 function filtersOf(q: Record<string, unknown>): ImageListFilters {
@@ -66,7 +66,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
     { method: 'GET', url: '/v2.1/images', handler: list(false) },
     { method: 'GET', url: '/v2.1/images/detail', handler: list(true) },
     // NOTE: DELETE /images/ (a blank id; the trailing slash is ignored here) is Nova's 404, not a 405.
-    { method: 'DELETE', url: '/v2.1/images', handler: async () => { throw new NotFound('Image not found.'); } },
+    { method: 'DELETE', url: '/v2.1/images', handler: async () => { throw imageNotFound(); } },
     {
       method: 'GET', url: '/v2.1/images/:id', schema: { params: Params },
       handler: async (req) => {
@@ -110,7 +110,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         upTo(req, IMAGE_METADATA_MAX_MV);
         const { key } = req.params as { key: string };
         const meta = await props(req);
-        if (!(key in meta)) throw new NotFound('The resource could not be found.');
+        if (!(key in meta)) throw resourceNotFound();
         return { meta: { [key]: meta[key] } };
       },
     },
@@ -121,7 +121,7 @@ export function imageRoutes(images: ImagesService, computeUrl: () => string): Ro
         ImageMetaItemBody.check(() => true, req.body);
         const { image_id, key } = req.params as { image_id: string; key: string };
         const meta = req.body.meta;
-        if (!(key in meta)) throw new BadRequest('Request body and URI mismatch');
+        if (!(key in meta)) throw bodyUriMismatch();
         await images.setMetadata(callerOf(req.ctx), image_id, meta, false);
         return { meta };
       },

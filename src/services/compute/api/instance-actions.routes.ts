@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
 import { mvCheck } from './common.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { invalidLimit, markerCouldNotBeFound } from '../domain/errors.js';
 
 const A = 'os_compute_api:os-instance-actions:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -28,9 +28,9 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
         const q = req.query as Record<string, string>;
         let actions = await d.instanceActions.list(s.id, mv('2.58') ? { changesSince: q['changes-since'], changesBefore: mv('2.66') ? q['changes-before'] : undefined } : {});
         if (mv('2.58')) {
-          actions = pageAfter(actions, { marker: q.marker || undefined }, (a) => a.request_id, (m) => new BadRequest(`Marker ${m} could not be found.`));
+          actions = pageAfter(actions, { marker: q.marker || undefined }, (a) => a.request_id, markerCouldNotBeFound);
           if (q.limit !== undefined) {
-            if (!/^\d+$/.test(q.limit)) throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
+            if (!/^\d+$/.test(q.limit)) throw invalidLimit(q.limit);
             actions = actions.slice(0, Number(q.limit));
           }
         }

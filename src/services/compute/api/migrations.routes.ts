@@ -2,11 +2,11 @@
 // migration_type from 2.23, uuid and paging from 2.59, changes-before from 2.66, user and project
 // from 2.80.
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { MigrationRecord } from '../store/migrations.store.js';
 import { queryInt, queryStr, mvCheck } from './common.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { changesSinceAfterBefore, markerCouldNotBeFound, notADateTime } from '../domain/errors.js';
 
 /** Nova's DB datetimes as its migration views print them. */
 const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
@@ -40,7 +40,7 @@ function isoParam(q: Record<string, unknown>, field: string): string | undefined
   const v = queryStr(q, field);
   if (v === undefined) return undefined;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
+  if (Number.isNaN(t)) throw notADateTime(field, v);
   return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
@@ -53,7 +53,7 @@ export function migrationRoutes(d: ComputeDomain): RouteSpec[] {
       const q = req.query as Record<string, unknown>;
       const changesSince = mv('2.59') ? isoParam(q, 'changes-since') : undefined;
       const changesBefore = mv('2.66') ? isoParam(q, 'changes-before') : undefined;
-      if (changesSince && changesBefore && changesBefore < changesSince) throw new BadRequest('The value of changes-since must be less than or equal to changes-before.');
+      if (changesSince && changesBefore && changesBefore < changesSince) throw changesSinceAfterBefore();
       let list = await d.migrations.list({
         status: queryStr(q, 'status'), host: queryStr(q, 'host'), instanceUuid: queryStr(q, 'instance_uuid'),
         sourceCompute: queryStr(q, 'source_compute'), migrationType: mv('2.23') ? queryStr(q, 'migration_type') : undefined,
@@ -62,7 +62,7 @@ export function migrationRoutes(d: ComputeDomain): RouteSpec[] {
       });
       const body: Record<string, unknown> = {};
       if (mv('2.59')) {
-        list = pageAfter(list, { marker: queryStr(q, 'marker') }, (m) => m.uuid, (m) => new BadRequest(`Marker ${m} could not be found.`));
+        list = pageAfter(list, { marker: queryStr(q, 'marker') }, (m) => m.uuid, markerCouldNotBeFound);
         const limit = queryInt(q, 'limit');
         if (limit !== undefined) {
           list = list.slice(0, limit);

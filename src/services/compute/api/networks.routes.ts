@@ -2,13 +2,12 @@
 // nova-network write operations are gone (410).
 import { callerOf } from '../../../core/auth/caller.js';
 import type { RouteSpec } from '../../../core/http/service-plugin.js';
-import type { ApiError } from '../../../core/errors/errors.js';
 import type { NetworksService } from '../domain/networks.service.js';
-import { NovaFault } from '../faults.js';
 import { networkView, tenantNetworkView } from './networks.view.js';
 import { proxyApi } from './security-groups.routes.js';
+import { novaNetworkRemoved } from '../domain/errors.js';
 
-const gone = (): ApiError => new NovaFault(410, 'This API only works with *nova-network*, which was removed.');
+const gone = novaNetworkRemoved;
 
 export function networkRoutes(nets: NetworksService): RouteSpec[] {
   return [

@@ -6,6 +6,7 @@ import { MV } from '../microversions.js';
 import { mv, queryStr } from './common.js';
 import { QuotaClassSetUpdate, QuotaSetUpdate, quotaNames } from './quotas.schema.js';
 import { asBool, asInt } from './schemas.js';
+import { invalidProject } from '../domain/errors.js';
 
 /** The quota names a microversion shows (and accepts). */
 function resources(req: ApiRequest, forClass = false): string[] {
@@ -64,7 +65,7 @@ export function quotaRoutes(d: ComputeDomain): RouteSpec[] {
         const body = req.body.quota_set;
         const values = parseValues(body, ['force']);
         const force = body.force === undefined ? false : asBool(body.force);
-        if (!(await d.identity.findProject(pid))) throw new BadRequest(`Project ID ${pid} is not a valid project.`);
+        if (!(await d.identity.findProject(pid))) throw invalidProject(pid);
         const limits = await q.update(pid, userOf(req), values, force);
         return { quota_set: pick(resources(req), limits) };
       },

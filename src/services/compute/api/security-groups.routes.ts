@@ -2,7 +2,6 @@
 // GET /servers/{id}/os-security-groups (every version).
 import { callerOf } from '../../../core/auth/caller.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { NotFound } from '../../../core/errors/errors.js';
 import type { SecurityGroupsService } from '../domain/security-groups.service.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MV } from '../microversions.js';
@@ -10,12 +9,13 @@ import { mv, queryInt } from './common.js';
 import { SecurityGroupBody, SecurityGroupRuleCreate } from './security-groups.schema.js';
 import { loadServer } from './servers.routes.js';
 import { securityGroupRuleView, securityGroupView } from './security-groups.view.js';
+import { resourceNotFound } from '../domain/errors.js';
 
 const P = 'os_compute_api:os-security-groups:';
 
 /** The proxy APIs are gone from 2.36: Nova answers 404 as for an unknown resource. */
 export function proxyApi(req: ApiRequest): void {
-  if (mv(req, MV.networkProxies)) throw new NotFound('The resource could not be found.');
+  if (mv(req, MV.networkProxies)) throw resourceNotFound();
 }
 
 export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain): RouteSpec[] {
@@ -71,7 +71,7 @@ export function securityGroupRoutes(sg: SecurityGroupsService, d: ComputeDomain)
       },
     },
     // NOTE: DELETE without an id matches no route in Nova: 404, not 405.
-    { method: 'DELETE', url: '/v2.1/os-security-groups', handler: async () => { throw new NotFound('The resource could not be found.'); } },
+    { method: 'DELETE', url: '/v2.1/os-security-groups', handler: async () => { throw resourceNotFound(); } },
     route({
       method: 'POST', url: '/v2.1/os-security-group-rules', schema: { body: SecurityGroupRuleCreate.loosest },
       handler: async (req) => {

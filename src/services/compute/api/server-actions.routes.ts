@@ -2,7 +2,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, Conflict, NotFound, NotImplemented } from '../../../core/errors/errors.js';
+import { BadRequest, NotImplemented } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
@@ -10,6 +10,7 @@ import { asInt } from './schemas.js';
 import { RemoteConsoleCreate, ServerAction } from './server-actions.schema.js';
 import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
+import { availabilityZoneNotAvailable, instanceInvalidState, instanceNotReady, noSuchAction, rescueImageNotFound, resourceNotFound, securityGroupNameEmpty, unknownServerAction } from '../domain/errors.js';
 
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
@@ -56,7 +57,7 @@ const ACTIONS: Record<string, Handler> = {
   async unshelve(d, req, arg) {
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
-    if (az && !(await d.aggregates.azExists(az))) throw new BadRequest(`The requested availability zone is not available`);
+    if (az && !(await d.aggregates.azExists(az))) throw availabilityZoneNotAvailable();
     await d.servers.act(callerOf(req.ctx), s.id, 'unshelve', az ? { availabilityZone: az } : {});
     req.reply.code(202);
     return undefined;
@@ -70,7 +71,7 @@ const ACTIONS: Record<string, Handler> = {
   async injectNetworkInfo(d, req, arg) {
     const s = await loadServer(d, req, 'os_compute_api:os-admin-actions:inject_network_info');
     // NOTE: the fake and qemu drivers keep no injected network config: nothing to refresh.
-    if (s.vm_state === 'building') throw new Conflict(`Cannot 'inject_network_info' instance ${s.id} while it is in vm_state building`);
+    if (s.vm_state === 'building') throw instanceInvalidState('inject_network_info', s.id, 'vm_state', 'building');
     req.reply.code(202);
     return undefined;
   },
@@ -99,7 +100,7 @@ const ACTIONS: Record<string, Handler> = {
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
     if (arg?.rescue_image_ref !== undefined) {
       const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req.ctx));
-      if (!img) throw new BadRequest('Rescue image could not be found');
+      if (!img) throw rescueImageNotFound();
     }
     await d.servers.act(callerOf(req.ctx), s.id, 'rescue');
     return { adminPass: pass };
@@ -153,26 +154,26 @@ const ACTIONS: Record<string, Handler> = {
   async 'os-getVNCConsole'(d, req, arg) {
     const type = arg.type;
     const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
-    if (!s.host || s.vm_state !== 'active') throw new Conflict(`Instance ${s.id} is not ready`);
+    if (!s.host || s.vm_state !== 'active') throw instanceNotReady(s.id);
     const url = await consoleUrl(d, s.id, 'vnc', type);
     return { console: { type, url } };
   },
   async addSecurityGroup(d, req, arg) {
-    if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
+    if (typeof arg?.name !== 'string' || !arg.name) throw securityGroupNameEmpty();
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:add');
     await d.servers.addSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
   async removeSecurityGroup(d, req, arg) {
-    if (typeof arg?.name !== 'string' || !arg.name) throw new BadRequest('Security group name cannot be empty');
+    if (typeof arg?.name !== 'string' || !arg.name) throw securityGroupNameEmpty();
     const s = await loadServer(d, req, 'os_compute_api:os-security-groups:remove');
     await d.servers.removeSecurityGroup(callerOf(req.ctx), s, arg.name);
     req.reply.code(202);
     return undefined;
   },
   async addFloatingIp(d, req, arg) {
-    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: addFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw noSuchAction('addFloatingIp');
     for (const k of ['address', 'fixed_address']) {
       if (arg[k] !== undefined && !isIp(arg[k])) throw invalid(k, arg[k], `'${String(arg[k])}' is not a 'ipv4'`);
     }
@@ -182,7 +183,7 @@ const ACTIONS: Record<string, Handler> = {
     return undefined;
   },
   async removeFloatingIp(d, req, arg) {
-    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw new BadRequest('There is no such action: removeFloatingIp');
+    if (mv(req, MV.floatingIpActionsRemoved) || !d.floatingIps) throw noSuchAction('removeFloatingIp');
     if (!isIp(arg.address)) throw invalid('address', arg.address, `'${String(arg.address)}' is not a 'ipv4'`);
     const s = await loadServer(d, req, 'os_compute_api:os-floating-ips:remove');
     await d.floatingIps.removeFromServer(callerOf(req.ctx), s.id, arg.address);
@@ -219,7 +220,7 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
         ServerAction.check(mvCheck(req), req.body);
         const [name, arg] = Object.entries(req.body as Record<string, unknown>)[0]!;
         const h = ACTIONS[name];
-        if (!h) throw new NotFound(`There is no such action: ${name}`);
+        if (!h) throw unknownServerAction(name);
         return h(d, req, arg);
       },
     },
@@ -228,13 +229,13 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
       schema: { params: ServerParams, body: RemoteConsoleCreate },
       handler: async (req) => {
         const mv = mvCheck(req);
-        if (!mv('2.6')) throw new NotFound('The resource could not be found.');
+        if (!mv('2.6')) throw resourceNotFound();
         const { protocol, type } = req.body.remote_console as { protocol: string; type: string };
         const valid: Record<string, string[]> = { vnc: ['novnc', 'xvpvnc'], spice: ['spice-html5'], serial: ['serial'], rdp: ['rdp-html5'], mks: ['webmks'] };
         if (!valid[protocol]) throw invalid('protocol', protocol, "is not one of ['vnc', 'spice', 'rdp', 'serial', 'mks']");
         if (!valid[protocol]!.includes(type)) throw new BadRequest(`Invalid input for field/attribute type. Value: ${type}.`);
         const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
-        if (!s.host || s.vm_state !== 'active') throw new Conflict(`Instance ${s.id} is not ready`);
+        if (!s.host || s.vm_state !== 'active') throw instanceNotReady(s.id);
         if (protocol !== 'vnc') throw new BadRequest(`Unavailable console type ${type}.`);
         return { remote_console: { protocol, type, url: await consoleUrl(d, s.id, protocol, type) } };
       },

@@ -2,11 +2,11 @@
 import { callerOf } from '../../../core/auth/caller.js';
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { MetadataBody, MetaItemBody } from './schemas.js';
 
 import { loadServer } from './servers.routes.js';
+import { bodyUriMismatch, metadataItemNotFound } from '../domain/errors.js';
 
 const M = 'os_compute_api:server-metadata:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -39,7 +39,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
       handler: async (req) => {
         const s = await loadServer(d, req, `${M}show`);
         const v = s.metadata[req.params.key];
-        if (v === undefined) throw new NotFound('Metadata item was not found');
+        if (v === undefined) throw metadataItemNotFound();
         return { meta: { [req.params.key]: v } };
       },
     },
@@ -48,7 +48,7 @@ export function serverMetadataRoutes(d: ComputeDomain): RouteSpec[] {
       handler: async (req) => {
         const meta = req.body.meta;
         const keys = Object.keys(meta);
-        if (keys[0] !== req.params.key) throw new BadRequest('Request body and URI mismatch');
+        if (keys[0] !== req.params.key) throw bodyUriMismatch();
         const s = await loadServer(d, req, `${M}update`);
         await d.servers.setMetadata(callerOf(req.ctx), s.id, meta, false);
         return { meta };

@@ -1,12 +1,12 @@
 // /servers/{id}/tags (server-tags.inc, microversion 2.26).
 import { Type } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 import { TagsBody } from './server-tags.schema.js';
 import { mv } from './common.js';
 import { checkTags, loadServer } from './servers.routes.js';
+import { instanceInvalidState, resourceNotFound, tagNotFound } from '../domain/errors.js';
 
 const T = 'os_compute_api:os-server-tags:';
 const Params = Type.Object({ server_id: Type.String() });
@@ -15,10 +15,10 @@ const EDITABLE = new Set(['active', 'paused', 'suspended', 'stopped', 'shelved',
 
 export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
   const load = async (req: ApiRequest, policy: string, change = false): Promise<InstanceRecord> => {
-    if (!mv(req, '2.26')) throw new NotFound('The resource could not be found.');
+    if (!mv(req, '2.26')) throw resourceNotFound();
     const s = await loadServer(d, req, policy);
     if (change && (!EDITABLE.has(s.vm_state) || s.task_state !== null && s.vm_state !== 'building')) {
-      throw new Conflict(`Cannot 'update tags' instance ${s.id} while it is in vm_state ${s.vm_state}`);
+      throw instanceInvalidState('update tags', s.id, 'vm_state', s.vm_state);
     }
     return s;
   };
@@ -40,7 +40,7 @@ export function serverTagRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/servers/:server_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const s = await load(req, `${T}show`);
-        if (!(await d.serverTags.list(s.id)).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found.`);
+        if (!(await d.serverTags.list(s.id)).includes(req.params.tag)) throw tagNotFound(req.params.tag);
       },
     },
     {

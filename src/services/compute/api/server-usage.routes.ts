@@ -1,12 +1,13 @@
 // /os-simple-tenant-usage (os-simple-tenant-usage.inc): hours of vCPU, RAM and disk per project.
 import { Type } from '@sinclair/typebox';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 import { trueFalse as bool, mvCheck } from './common.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { markerNotFound, resourceNotFound } from '../domain/errors.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -43,7 +44,7 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   const mv = mvCheck(req);
   let rows = await d.servers.usage(projectId, start.toISOString(), end.toISOString());
   const limit = mv('2.40') && q.limit !== undefined ? Number(q.limit) : undefined;
-  if (mv('2.40')) rows = pageAfter(rows, { marker: q.marker || undefined, limit }, (r) => r.id, (m) => new BadRequest(`marker [${m}] not found`));
+  if (mv('2.40')) rows = pageAfter(rows, { marker: q.marker || undefined, limit }, (r) => r.id, markerNotFound);
   const byProject = new Map<string, ReturnType<typeof serverUsage>[]>();
   for (const r of rows) (byProject.get(r.project_id) ?? byProject.set(r.project_id, []).get(r.project_id)!).push(serverUsage(r, start, end));
   const summary = [...byProject.entries()].map(([tenant, list]) => ({
@@ -63,7 +64,7 @@ export function serverUsageRoutes(d: ComputeDomain): RouteSpec[] {
       method: 'GET', url: '/v2.1/os-simple-tenant-usage',
       handler: async (req) => {
         // NOTE: '/os-simple-tenant-usage/' is a show with a blank tenant id in Nova's router: 404.
-        if (/\/(\?|$)/.test(req.raw.url ?? '')) throw new NotFound('The resource could not be found.');
+        if (/\/(\?|$)/.test(req.raw.url ?? '')) throw resourceNotFound();
         req.ctx.authorize(`${U}list`, {});
         const q = req.query as Record<string, string>;
         const detailed = q.detailed !== undefined && bool(q.detailed, 'detailed');

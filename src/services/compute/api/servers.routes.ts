@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { CreateServerInput } from '../domain/servers.service.js';
 import { statesForStatus } from '../domain/servers.states.js';
@@ -11,6 +11,7 @@ import { ServerCreate, ServerUpdate } from './servers.schema.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 import { trueFalse as bool, invalidInput as invalid, mvCheck } from './common.js';
 import { serverBasic, serverDetail, type ViewContext } from './servers.view.js';
+import { changesSinceAfterBefore, instanceNotOnNetwork, notADateTime } from '../domain/errors.js';
 
 const P = 'os_compute_api:servers:';
 export const ServerParams = Type.Object({ server_id: Type.String() });
@@ -159,7 +160,7 @@ const one = (v: unknown): string | undefined => (v === undefined ? undefined : A
 function isoTime(v: string, field: string): string {
   const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v);
   const d = new Date(/[T ]/.test(v) && !/(Z|[+-]\d{2}:?\d{2})$/.test(v) ? `${v.replace(' ', 'T')}Z` : v.replace(' ', 'T'));
-  if (!ok || Number.isNaN(d.getTime())) throw new BadRequest(`Invalid input for query parameters ${field}. Value: ${v}. '${v}' is not a 'date-time'`);
+  if (!ok || Number.isNaN(d.getTime())) throw notADateTime(field, v);
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
@@ -179,7 +180,7 @@ async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const changesSince = one(q['changes-since']) ? isoTime(one(q['changes-since'])!, 'changes-since') : undefined;
   const changesBefore = mv('2.66') && one(q['changes-before']) ? isoTime(one(q['changes-before'])!, 'changes-before') : undefined;
   if (changesSince && changesBefore && changesBefore < changesSince) {
-    throw new BadRequest(`The value of changes-since must be less than or equal to changes-before.`);
+    throw changesSinceAfterBefore();
   }
   const statuses = multi(q.status);
   let status: { vmStates: string[]; taskStates: (string | null)[] | null } | undefined;
@@ -305,7 +306,7 @@ export function serverRoutes(d: ComputeDomain): RouteSpec[] {
       handler: async (req) => {
         const s = await loadServer(d, req, 'os_compute_api:ips:show');
         const list = (await d.servers.addresses(s))[req.params.network];
-        if (!list) throw new NotFound('Instance is not a member of specified network');
+        if (!list) throw instanceNotOnNetwork();
         return { [req.params.network]: list.map((a) => ({ version: a.version, addr: a.addr })) };
       },
     },

@@ -2,8 +2,8 @@
 // no zone are in the default zone 'nova'). Membership is mirrored into Placement as provider
 // aggregates when the host's resource provider exists.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import { type Aggregate, AggregatesStore } from '../store/aggregates.store.js';
+import { aggregateHostExists, aggregateHostNotFound, aggregateNameExists, aggregateNotEmpty, aggregateNotFound, computeHostNotFound, hostsInOtherZones, reservedAvailabilityZone } from './errors.js';
 
 export const DEFAULT_AZ = 'nova';
 export const INTERNAL_AZ = 'internal';
@@ -26,7 +26,7 @@ export class AggregatesService {
   async get(id: string | number): Promise<Aggregate> {
     const n = Number(id);
     const a = Number.isInteger(n) && String(id).trim() !== '' ? await this.store.get(n) : undefined;
-    if (!a) throw new NotFound(`Aggregate ${id} could not be found.`);
+    if (!a) throw aggregateNotFound(id);
     return a;
   }
 
@@ -34,7 +34,7 @@ export class AggregatesService {
 
   async create(name: string, az?: string | null): Promise<Aggregate> {
     if (az) this.checkAzName(az);
-    if (await this.store.byName(name)) throw new Conflict(`Aggregate ${name} already exists.`);
+    if (await this.store.byName(name)) throw aggregateNameExists(name);
     const id = await this.store.insert({ uuid: randomUUID(), name, created_at: stamp(), updated_at: null }, az ? { [AZ_KEY]: az } : {});
     return (await this.store.get(id))!;
   }
@@ -42,7 +42,7 @@ export class AggregatesService {
   async update(id: string, patch: { name?: string; availability_zone?: string | null }): Promise<Aggregate> {
     const a = await this.get(id);
     if (patch.name !== undefined && patch.name !== a.name && (await this.store.byName(patch.name))) {
-      throw new Conflict(`Aggregate ${patch.name} already exists.`);
+      throw aggregateNameExists(patch.name);
     }
     const md: Record<string, string | null> = {};
     if (patch.availability_zone !== undefined) {
@@ -55,18 +55,18 @@ export class AggregatesService {
 
   async delete(id: string): Promise<void> {
     const a = await this.get(id);
-    if (a.hosts.length > 0) throw new BadRequest(`Cannot delete aggregate ${a.id}. Reason: Host aggregate is not empty.`);
+    if (a.hosts.length > 0) throw aggregateNotEmpty(a.id);
     await this.store.delete(a.id);
   }
 
   async addHost(id: string, host: string): Promise<Aggregate> {
     const a = await this.get(id);
     const node = await this.node(host);
-    if (a.hosts.includes(host)) throw new Conflict(`Aggregate ${a.id} already has host ${host}.`);
+    if (a.hosts.includes(host)) throw aggregateHostExists(a.id, host);
     const az = a.metadata[AZ_KEY];
     if (az) {
       const zones = (await this.list()).filter((o) => o.id !== a.id && o.hosts.includes(host) && o.metadata[AZ_KEY] && o.metadata[AZ_KEY] !== az).map((o) => o.metadata[AZ_KEY]!);
-      if (zones.length) throw new BadRequest(`Cannot add host to aggregate ${a.id}. Reason: One or more hosts already in availability zone(s) [${zones.map((z) => `'${z}'`).join(', ')}].`);
+      if (zones.length) throw hostsInOtherZones('add host to aggregate', a.id, zones.map((z) => `'${z}'`));
     }
     await this.store.addHost(a.id, host);
     await this.mirror(host, node?.nodeUuid);
@@ -77,7 +77,7 @@ export class AggregatesService {
     const a = await this.get(id);
     if (!a.hosts.includes(host)) {
       await this.node(host);
-      throw new NotFound(`Aggregate ${a.id} has no host ${host}.`);
+      throw aggregateHostNotFound(a.id, host);
     }
     await this.store.removeHost(a.id, host);
     const node = (await this.port.hosts()).find((h) => h.host === host);
@@ -147,19 +147,19 @@ export class AggregatesService {
   async azExists(az: string): Promise<boolean> { return (await this.zones()).has(az); }
 
   private checkAzName(az: string) {
-    if (az === INTERNAL_AZ) throw new BadRequest(`Aggregate action failed: the availability zone '${az}' is reserved for internal services.`);
+    if (az === INTERNAL_AZ) throw reservedAvailabilityZone(az);
   }
 
   private async checkAzOfHosts(a: Aggregate, az: string, what: string) {
     const others = (await this.list()).filter((o) => o.id !== a.id && o.metadata[AZ_KEY] && o.metadata[AZ_KEY] !== az && o.hosts.some((h) => a.hosts.includes(h)));
     if (others.length) {
-      throw new BadRequest(`Cannot ${what} ${a.id}. Reason: One or more hosts already in availability zone(s) [${[...new Set(others.map((o) => `'${o.metadata[AZ_KEY]}'`))].join(', ')}].`);
+      throw hostsInOtherZones(what, a.id, [...new Set(others.map((o) => `'${o.metadata[AZ_KEY]}'`))]);
     }
   }
 
   private async node(host: string) {
     const node = (await this.port.hosts()).find((h) => h.host === host);
-    if (!node) throw new NotFound(`Compute host ${host} could not be found.`);
+    if (!node) throw computeHostNotFound(host);
     return node;
   }
 

@@ -4,7 +4,7 @@
 // network proxies (security groups, floating IPs, networks, interfaces, the metadata API).
 import type { Logger } from 'pino';
 import type { Db } from '../../../core/db/database.js';
-import { Conflict, NotImplemented } from '../../../core/errors/errors.js';
+import { NotImplemented } from '../../../core/errors/errors.js';
 import { TaskManager } from '../../../core/work/task-manager.js';
 import type { GuestDiagnostics, HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import type { IdentityFacade } from '../../service-module.js';
@@ -39,6 +39,7 @@ import { ServerGroupsService } from './server-groups.service.js';
 import { ServerTagsService } from './server-tags.service.js';
 import { ServersManager } from './servers.manager.js';
 import { ServersService } from './servers.service.js';
+import { instanceNotReady } from './errors.js';
 
 export interface ComputeDomainOptions {
   db: Db;
@@ -136,21 +137,21 @@ export class ComputeDomain {
 
   /** The guest's diagnostics from its host's driver: 409 while it has no host, 501 when the driver cannot tell. */
   async diagnostics(s: { id: string; host: string | null; vm_state: string }): Promise<GuestDiagnostics> {
-    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
+    if (!s.host || s.vm_state === 'building') throw instanceNotReady(s.id);
     if (!this.opts.driver.diagnostics) throw new NotImplemented('Action is not supported.');
     return this.opts.driver.diagnostics(s.host, s.id);
   }
 
   /** The guest's console log, its last `length` lines when given: 409 while it has no host or the driver cannot tell. */
   async consoleOutput(s: { id: string; host: string | null; vm_state: string }, length?: number): Promise<string> {
-    if (!s.host || s.vm_state === 'building') throw new Conflict(`Instance ${s.id} is not ready`);
+    if (!s.host || s.vm_state === 'building') throw instanceNotReady(s.id);
     try {
       const full = await this.opts.driver.getConsoleOutput(s.host, s.id);
       // NOTE: Nova's _tail_log: the last `length` items of output.split('\n') (a trailing '' counts).
       if (length === undefined) return full;
       return length === 0 ? '' : full.split('\n').slice(-length).join('\n');
     } catch {
-      throw new Conflict(`Instance ${s.id} is not ready`);
+      throw instanceNotReady(s.id);
     }
   }
 

@@ -1,9 +1,10 @@
 // Flavors: sizes servers are built with, their extra specs and, for private ones, the projects
 // allowed to use them. Seeded with DevStack's flavors.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { type FlavorRecord, FlavorsStore } from '../store/flavors.store.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { flavorAccessExists, flavorAccessNotFound, flavorExtraSpecNotFound, flavorIdExists, flavorNameExists, flavorNotFound, markerNotFound, publicFlavorAccess, publicFlavorAccessList } from './errors.js';
 
 export interface Viewer { projectId: string | null; isAdmin: boolean }
 
@@ -45,7 +46,7 @@ export class FlavorsService {
   /** The flavor as the caller may see it; NotFound ("Flavor X could not be found.") otherwise. */
   async get(id: string, viewer?: Viewer): Promise<FlavorRecord> {
     const f = await this.store.get(id);
-    if (!f || (viewer && !(await this.visible(f, viewer)))) throw new NotFound(`Flavor ${id} could not be found.`);
+    if (!f || (viewer && !(await this.visible(f, viewer)))) throw flavorNotFound(id);
     return f;
   }
 
@@ -63,13 +64,13 @@ export class FlavorsService {
       projectId: viewer.projectId, includeDisabled: viewer.isAdmin,
       minRam: q.minRam, minDisk: q.minDisk, sortKey: column, sortDir: q.sortDir ?? 'asc',
     });
-    return pageAfter(rows, q, (r) => r.id, (m) => new BadRequest(`marker [${m}] not found`));
+    return pageAfter(rows, q, (r) => r.id, markerNotFound);
   }
 
   async create(input: FlavorInput): Promise<FlavorRecord> {
     const id = input.id === undefined || input.id === null || input.id === 'auto' ? randomUUID() : input.id;
-    if (await this.store.get(id)) throw new Conflict(`Flavor with ID ${id} already exists.`);
-    if (await this.store.byName(input.name)) throw new Conflict(`Flavor with name ${input.name} already exists.`);
+    if (await this.store.get(id)) throw flavorIdExists(id);
+    if (await this.store.byName(input.name)) throw flavorNameExists(input.name);
     const r: FlavorRecord = {
       id, name: input.name, ram: input.ram, vcpus: input.vcpus, disk: input.disk, ephemeral: input.ephemeral ?? 0,
       swap: input.swap ?? 0, rxtx_factor: input.rxtx_factor ?? 1.0, is_public: input.is_public ?? true, disabled: false,
@@ -94,7 +95,7 @@ export class FlavorsService {
 
   async extraSpec(id: string, key: string): Promise<string> {
     const specs = await this.store.extraSpecs(id);
-    if (!(key in specs)) throw new NotFound(`Flavor ${id} has no extra specs with key ${key}.`);
+    if (!(key in specs)) throw flavorExtraSpecNotFound(id, key);
     return specs[key]!;
   }
 
@@ -105,26 +106,26 @@ export class FlavorsService {
 
   async deleteExtraSpec(id: string, key: string): Promise<void> {
     await this.get(id);
-    if (!(await this.store.deleteExtraSpec(id, key))) throw new NotFound(`Flavor ${id} has no extra specs with key ${key}.`);
+    if (!(await this.store.deleteExtraSpec(id, key))) throw flavorExtraSpecNotFound(id, key);
   }
 
   async access(id: string): Promise<string[]> {
     const f = await this.get(id);
-    if (f.is_public) throw new NotFound('Access list not available for public flavors.');
+    if (f.is_public) throw publicFlavorAccessList();
     return this.store.projects(id);
   }
 
   async addAccess(id: string, projectId: string): Promise<string[]> {
     const f = await this.get(id);
-    if (f.is_public) throw new Conflict('Can not add access to a public flavor.');
-    if (await this.store.canAccess(id, projectId)) throw new Conflict(`Flavor access already exists for flavor ${id} and project ${projectId} combination.`);
+    if (f.is_public) throw publicFlavorAccess();
+    if (await this.store.canAccess(id, projectId)) throw flavorAccessExists(id, projectId);
     await this.store.addProject(id, projectId);
     return this.store.projects(id);
   }
 
   async removeAccess(id: string, projectId: string): Promise<string[]> {
     await this.get(id);
-    if (!(await this.store.removeProject(id, projectId))) throw new NotFound(`Flavor access not found for ${id} / ${projectId} combination.`);
+    if (!(await this.store.removeProject(id, projectId))) throw flavorAccessNotFound(id, projectId);
     return this.store.projects(id);
   }
 }

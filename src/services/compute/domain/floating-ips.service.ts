@@ -1,8 +1,9 @@
 // Nova's floating IPs over Neutron's (nova/api/openstack/compute/floating_ips.py with the neutron
 // network API): a pool is an external network (by name or id); Nova's messages and status codes.
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { FloatingIp, NetCaller, NetworkFacade } from '../../network/index.js';
 import { fromNeutron } from './security-groups.service.js';
+import { floatingIpAddressNotFound, floatingIpAssociationFailed, floatingIpNotAssociated, floatingIpNotFound, floatingIpPoolNotFound, ipAllocationOverQuota, noFixedIpv4ToAssociate, noMoreFloatingIps } from './errors.js';
 
 export class FloatingIpsService {
   constructor(private readonly net: NetworkFacade) {}
@@ -11,19 +12,19 @@ export class FloatingIpsService {
 
   async get(c: NetCaller, id: string): Promise<FloatingIp> {
     try { return await this.net.floatingIp(c, id); } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new NotFound(`Floating IP not found for ID ${id}`);
+      if ((e as { status?: number }).status === 404) throw floatingIpNotFound(id);
       throw e;
     }
   }
 
   async allocate(c: NetCaller, pool?: string): Promise<FloatingIp> {
     const pools = await this.net.externalNetworks();
-    if (pool !== undefined && !pools.some((p) => p.name === pool || p.id === pool)) throw new NotFound(`Floating IP pool not found.`);
-    if (!pools.length) throw new NotFound('Floating IP pool not found.');
+    if (pool !== undefined && !pools.some((p) => p.name === pool || p.id === pool)) throw floatingIpPoolNotFound();
+    if (!pools.length) throw floatingIpPoolNotFound();
     try { return await this.net.allocateFloatingIp(c, pool); } catch (e) {
       const type = (e as { type?: string }).type;
-      if (type === 'OverQuota') throw new Forbidden(pool ? `IP allocation over quota in pool ${pool}.` : 'IP allocation over quota.');
-      if (type === 'IpAddressGenerationFailure') throw new NotFound(pool ? `No more floating IPs in pool ${pool}.` : 'No more floating IPs available.');
+      if (type === 'OverQuota') throw ipAllocationOverQuota(pool);
+      if (type === 'IpAddressGenerationFailure') throw noMoreFloatingIps(pool);
       return fromNeutron(e);
     }
   }
@@ -50,22 +51,22 @@ export class FloatingIpsService {
     if (fixedAddress !== undefined && !chosen) throw new BadRequest('Specified fixed address not assigned to instance');
     if (!chosen) {
       chosen = fixed.find((f) => !f.address.includes(':'));
-      if (!chosen) throw new BadRequest(`Unable to associate floating IP ${address} to any fixed IPs for instance ${serverId}. Instance has no fixed IPv4 addresses to associate.`);
+      if (!chosen) throw noFixedIpv4ToAssociate(address, serverId);
     }
     const fip = await this.byAddress(c, address);
-    if (!fip) throw new NotFound('floating IP not found');
+    if (!fip) throw floatingIpAddressNotFound();
     try {
       await this.net.updateFloatingIpPort(c, fip.id, chosen.portId, chosen.address);
     } catch (e) {
-      throw new BadRequest(`Unable to associate floating IP ${address} to fixed IP ${chosen.address} for instance ${serverId}. Error: ${(e as Error).message}`);
+      throw floatingIpAssociationFailed(address, chosen.address, serverId, (e as Error).message);
     }
   }
 
   /** removeFloatingIp: 404 for an unknown address, 409 when not bound to this server. */
   async removeFromServer(c: NetCaller, serverId: string, address: string): Promise<void> {
     const fip = await this.byAddress(c, address);
-    if (!fip) throw new NotFound('floating IP not found');
-    if (!fip.portId || fip.deviceId !== serverId) throw new Conflict(`Floating IP ${address} is not associated with instance ${serverId}.`);
+    if (!fip) throw floatingIpAddressNotFound();
+    if (!fip.portId || fip.deviceId !== serverId) throw floatingIpNotAssociated(address, serverId);
     try { await this.net.updateFloatingIpPort(c, fip.id, null); } catch (e) { fromNeutron(e); }
   }
 }

@@ -3,11 +3,12 @@
 // control-plane services (nova-scheduler, nova-conductor) are rows too, as os-services shows them.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BadRequest, NotFound, NotImplemented } from '../../../core/errors/errors.js';
+import { NotImplemented } from '../../../core/errors/errors.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import { type ComputeNodeRecord, type ComputeServiceRecord, HostsStore } from '../store/hosts.store.js';
 import { now } from '../store/servers.store.js';
 import type { PlacementPort, SchedulerHost } from './scheduler.service.js';
+import { computeHostNotFound, disabledReasonWithEnabled, hostNotMapped, hypervisorNotFound, serviceHostingInstances, serviceNotFound, serviceOnHostNotFound } from './errors.js';
 
 /** The compute node's UUID: stable per hypervisor hostname, so a restart finds the same provider. */
 export const nodeUuid = (name: string): string => {
@@ -42,7 +43,7 @@ export class HostsService {
   /** os-hosts/{host}: total, used now (Placement), used at most (the guests' flavors) and per project. */
   async hostResources(host: string): Promise<HostResource[]> {
     const node = (await this.store.nodes()).find((n) => n.host === host);
-    if (!node) throw new NotFound(`Host '${host}' is not mapped to any cell`);
+    if (!node) throw hostNotMapped(host);
     const used = await this.placement.usage(node.id);
     const rows: HostResource[] = [
       { host, project: '(total)', cpu: node.vcpus, memory_mb: node.memory_mb, disk_gb: node.local_gb },
@@ -79,7 +80,7 @@ export class HostsService {
   /** The nova-compute service of a host, or Nova's ComputeHostNotFound. */
   async computeService(host: string): Promise<ComputeServiceRecord> {
     const s = (await this.store.services({ host, binary: 'nova-compute' }))[0];
-    if (!s) throw new NotFound(`Compute host ${host} could not be found.`);
+    if (!s) throw computeHostNotFound(host);
     return s;
   }
 
@@ -146,19 +147,19 @@ export class HostsService {
 
   async findService(host: string, binary: string): Promise<ComputeServiceRecord> {
     const s = (await this.store.services({ host, binary }))[0];
-    if (!s) throw new NotFound(`Service ${binary} on host ${host} not found.`);
+    if (!s) throw serviceOnHostNotFound(binary, host);
     return s;
   }
 
   async serviceById(id: string): Promise<ComputeServiceRecord> {
     const s = await this.store.service(id);
-    if (!s) throw new NotFound(`Service ${id} not found.`);
+    if (!s) throw serviceNotFound(id);
     return s;
   }
 
   async updateService(id: string, patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<ComputeServiceRecord> {
     const s = await this.serviceById(id);
-    if (patch.disabled_reason && patch.disabled === false) throw new BadRequest('Specifying \'disabled_reason\' with status \'enabled\' is invalid.');
+    if (patch.disabled_reason && patch.disabled === false) throw disabledReasonWithEnabled();
     const p: Partial<ComputeServiceRecord> = { updated_at: now() };
     if (patch.disabled !== undefined) { p.disabled = patch.disabled; p.disabled_reason = patch.disabled ? (patch.disabled_reason ?? null) : null; }
     if (patch.forced_down !== undefined) p.forced_down = patch.forced_down;
@@ -169,7 +170,7 @@ export class HostsService {
   async deleteService(id: string, inUse: (host: string) => Promise<boolean>): Promise<void> {
     const s = await this.serviceById(id);
     if (s.binary === 'nova-compute' && (await inUse(s.host))) {
-      throw new BadRequest(`Unable to delete compute service that is hosting instances. Migrate or delete the instances first.`);
+      throw serviceHostingInstances();
     }
     await this.store.deleteService(s.id);
   }
@@ -178,7 +179,7 @@ export class HostsService {
 
   async node(id: string): Promise<ComputeNodeRecord> {
     const n = await this.store.node(id);
-    if (!n) throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+    if (!n) throw hypervisorNotFound(id);
     return n;
   }
 

@@ -1,8 +1,9 @@
 // Nova's image proxy (/images, /images/{id}/metadata): Nova's view of the image service's images,
 // reached through its facade. Errors carry Nova's words (nova/api/openstack/compute/images.py).
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { Forbidden } from '../../../core/errors/errors.js';
 import type { FacadeImage, ImageFacade, ImageListFilters } from '../../image/index.js';
 import type { Caller } from './servers.service.js';
+import { imageMetadataKeyNotFound, imageMetadataLimitExceeded, imageNotFound } from './errors.js';
 
 export type ProxiedImage = FacadeImage;
 export type { ImageListFilters };
@@ -17,13 +18,13 @@ export class ImagesService {
   constructor(private readonly image: ImageFacade | undefined) {}
 
   private facade(): ImageFacade {
-    if (!this.image) throw new NotFound('Image not found.');
+    if (!this.image) throw imageNotFound();
     return this.image;
   }
 
   async get(caller: Caller, id: string): Promise<ProxiedImage> {
     const image = await this.facade().findImage(id, viewer(caller));
-    if (!image) throw new NotFound('Image not found.');
+    if (!image) throw imageNotFound();
     return image;
   }
 
@@ -36,7 +37,7 @@ export class ImagesService {
       await this.facade().deleteImageAs(id, viewer(caller));
     } catch (e) {
       const status = (e as { status?: number }).status;
-      if (status === 404) throw new NotFound('Image not found.');
+      if (status === 404) throw imageNotFound();
       if (status === 403) throw new Forbidden('You are not allowed to delete the image.');
       throw e;
     }
@@ -46,13 +47,13 @@ export class ImagesService {
   async setMetadata(caller: Caller, id: string, metadata: Record<string, string>, replace: boolean): Promise<Record<string, string>> {
     const image = await this.get(caller, id);
     const next = replace ? { ...metadata } : { ...image.properties, ...metadata };
-    if (Object.keys(next).length > IMAGE_METADATA_LIMIT) throw new Forbidden('Image metadata limit exceeded');
+    if (Object.keys(next).length > IMAGE_METADATA_LIMIT) throw imageMetadataLimitExceeded();
     return this.write(caller, id, next);
   }
 
   async deleteMetadataKey(caller: Caller, id: string, key: string): Promise<void> {
     const image = await this.get(caller, id);
-    if (!(key in image.properties)) throw new NotFound('Invalid metadata key');
+    if (!(key in image.properties)) throw imageMetadataKeyNotFound();
     const next = { ...image.properties };
     delete next[key];
     await this.write(caller, id, next);
@@ -62,7 +63,7 @@ export class ImagesService {
     try {
       return await this.facade().setImageProperties(id, viewer(caller), props);
     } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new NotFound('Image not found.');
+      if ((e as { status?: number }).status === 404) throw imageNotFound();
       throw e;
     }
   }

@@ -2,6 +2,7 @@
 // and the manager record them.
 import { NotFound } from '../../../core/errors/errors.js';
 import type { ActionRecord, EventRecord, ServersStore } from '../store/servers.store.js';
+import { instanceActionNotFound } from './errors.js';
 
 export class InstanceActionsService {
   constructor(private readonly store: ServersStore) {}
@@ -11,7 +12,7 @@ export class InstanceActionsService {
   /** The action of one request; NotFound ("Action X not found") otherwise. */
   async get(serverId: string, requestId: string): Promise<ActionRecord> {
     const a = await this.store.action(serverId, requestId);
-    if (!a) throw new NotFound(`Action ${requestId} not found`);
+    if (!a) throw instanceActionNotFound(requestId);
     return a;
   }
 

@@ -1,10 +1,11 @@
 // A server's network interfaces (os-interface): its Neutron ports, attached and detached through
 // the network facade. A port the user brought (attached by port_id) is unbound on detach and kept,
 // as Nova keeps ports it did not create; ports compute created are deleted.
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { NetworkFacade } from '../../network/index.js';
 import type { InstanceRecord, ServersStore } from '../store/servers.store.js';
 import { fromNeutron } from './security-groups.service.js';
+import { instanceInvalidState, interfaceNotAttached, portNotAttached } from './errors.js';
 
 export interface InterfaceAttachment {
   portId: string; networkId: string; macAddress: string; portState: string;
@@ -27,7 +28,7 @@ export class InterfacesService {
 
   async show(s: InstanceRecord, portId: string): Promise<InterfaceAttachment> {
     const found = (await this.list(s)).find((i) => i.portId === portId);
-    if (!found) throw new NotFound(`Instance ${s.id} is not attached.`);
+    if (!found) throw interfaceNotAttached(s.id);
     return found;
   }
 
@@ -47,13 +48,13 @@ export class InterfacesService {
   async detach(s: InstanceRecord, portId: string): Promise<void> {
     this.checkState(s, 'detach_interface');
     const preserved = kept(s).includes(portId);
-    if (!(await this.network.releasePortOfDevice(s.id, portId, !preserved))) throw new NotFound(`Port ${portId} is not attached`);
+    if (!(await this.network.releasePortOfDevice(s.id, portId, !preserved))) throw portNotAttached(portId);
     if (preserved) await this.keep(s, kept(s).filter((p) => p !== portId));
   }
 
   private checkState(s: InstanceRecord, action: string): void {
     if (!ATTACHABLE.has(s.vm_state) || s.task_state !== null) {
-      throw new Conflict(`Cannot '${action}' instance ${s.id} while it is in ${s.task_state !== null ? `task_state ${s.task_state}` : `vm_state ${s.vm_state}`}`);
+      throw instanceInvalidState(action, s.id, s.task_state !== null ? 'task_state' : 'vm_state', s.task_state !== null ? s.task_state : s.vm_state);
     }
   }
 

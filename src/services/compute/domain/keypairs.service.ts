@@ -1,10 +1,11 @@
 // Key pairs: imported (ssh or x509) or generated (ssh-rsa, private key returned once), per user,
 // fingerprinted as Nova does (md5 of the ssh key blob, sha1 of the certificate, colon hex).
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { type KeypairRecord, KeypairsStore } from '../store/keypairs.store.js';
 import { selfSignedCertificate } from './x509.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
+import { keypairExists, keypairNotFound, keypairQuotaExceeded, markerNotFound } from './errors.js';
 
 const colonHex = (buf: Buffer) => buf.toString('hex').match(/../g)!.join(':');
 
@@ -48,7 +49,7 @@ export class KeypairsService {
 
   async get(userId: string, name: string): Promise<KeypairRecord> {
     const k = await this.store.get(userId, name);
-    if (!k) throw new NotFound(`Keypair ${name} not found for user ${userId}`);
+    if (!k) throw keypairNotFound(name, userId);
     return k;
   }
 
@@ -56,7 +57,7 @@ export class KeypairsService {
 
   async list(userId: string, q: { limit?: number; marker?: string } = {}): Promise<KeypairRecord[]> {
     const rows = await this.store.list(userId);
-    return pageAfter(rows, q, (r) => r.name, (m) => new BadRequest(`marker [${m}] not found`));
+    return pageAfter(rows, q, (r) => r.name, markerNotFound);
   }
 
   count(userId: string) { return this.store.count(userId); }
@@ -64,7 +65,7 @@ export class KeypairsService {
   /** Imports or generates; the private key (generated only) is returned once and never stored. */
   async create(c: KeypairCreate): Promise<KeypairRecord & { private_key?: string }> {
     const limit = await this.limit(c.userId, c.projectId);
-    if (limit >= 0 && (await this.store.count(c.userId)) + 1 > limit) throw new Forbidden('Quota exceeded, too many key pairs.');
+    if (limit >= 0 && (await this.store.count(c.userId)) + 1 > limit) throw keypairQuotaExceeded();
     let publicKey = c.publicKey;
     let privateKey: string | undefined;
     let fingerprint: string | undefined;
@@ -75,12 +76,12 @@ export class KeypairsService {
     if (c.type === 'x509') fingerprint = x509Fingerprint(publicKey);
     else fingerprint = sshFingerprint(publicKey);
     if (!fingerprint) throw new BadRequest('Keypair data is invalid: failed to generate fingerprint');
-    if (await this.store.get(c.userId, c.name)) throw new Conflict(`Key pair '${c.name}' already exists.`);
+    if (await this.store.get(c.userId, c.name)) throw keypairExists(c.name);
     const r = await this.store.insert({ user_id: c.userId, name: c.name, fingerprint, public_key: publicKey, type: c.type, created_at: new Date().toISOString() });
     return privateKey ? { ...r, private_key: privateKey } : r;
   }
 
   async delete(userId: string, name: string): Promise<void> {
-    if (!(await this.store.delete(userId, name))) throw new NotFound(`Keypair ${name} not found for user ${userId}`);
+    if (!(await this.store.delete(userId, name))) throw keypairNotFound(name, userId);
   }
 }

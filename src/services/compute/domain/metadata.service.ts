@@ -2,9 +2,10 @@
 // DHCP namespace names the network and the guest's address and carries the per-start secret; the
 // guest is the server whose port holds that address on that network.
 import { timingSafeEqual } from 'node:crypto';
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { Forbidden } from '../../../core/errors/errors.js';
 import type { NetworkFacade } from '../../network/index.js';
 import type { InstanceRecord, ServersStore } from '../store/servers.store.js';
+import { resourceNotFound } from './errors.js';
 
 export interface MetadataCaller { secret: string | undefined; networkId: string | undefined; address: string | undefined }
 
@@ -17,7 +18,7 @@ export class MetadataService {
     }
     const id = c.networkId && c.address ? await this.network.deviceWithAddress(c.networkId, c.address.split(',')[0]!.trim()) : undefined;
     const s = id ? await this.store.get(id) : undefined;
-    if (!s || s.deleted) throw new NotFound('The resource could not be found.');
+    if (!s || s.deleted) throw resourceNotFound();
     return s;
   }
 
@@ -31,7 +32,7 @@ export class MetadataService {
   }
 
   userData(s: InstanceRecord): Buffer {
-    if (!s.user_data) throw new NotFound('The resource could not be found.');
+    if (!s.user_data) throw resourceNotFound();
     return Buffer.from(s.user_data, 'base64');
   }
 }

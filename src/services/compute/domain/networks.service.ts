@@ -1,7 +1,7 @@
 // Nova's os-networks and os-tenant-networks over Neutron: the networks the caller sees (Neutron's
 // list as that user: own, shared and external; everything for an admin).
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { NetCaller, NetworkFacade, ProxyNetwork } from '../../network/index.js';
+import { networkAmbiguous, networkAutoAllocationFailed, networkNotFound } from './errors.js';
 
 export class NetworksService {
   constructor(private readonly net: NetworkFacade) {}
@@ -15,15 +15,15 @@ export class NetworksService {
   async forAuto(projectId: string): Promise<string> {
     try { return await this.net.networkForAuto(projectId); } catch (e) {
       const type = (e as { type?: string }).type;
-      if (type === 'NetworkAmbiguous') throw new Conflict('Multiple possible networks found, use a Network ID to be more specific.');
-      if (type === 'AutoAllocationFailure' || (e as { status?: number }).status === 409) throw new BadRequest(`Unable to automatically allocate a network for project ${projectId}`);
+      if (type === 'NetworkAmbiguous') throw networkAmbiguous();
+      if (type === 'AutoAllocationFailure' || (e as { status?: number }).status === 409) throw networkAutoAllocationFailed(projectId);
       throw e;
     }
   }
 
   async get(c: NetCaller, id: string): Promise<ProxyNetwork> {
     const n = (await this.net.visibleNetworks(c)).find((x) => x.id === id);
-    if (!n) throw new NotFound('Network not found');
+    if (!n) throw networkNotFound();
     return n;
   }
 }

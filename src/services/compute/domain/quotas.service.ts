@@ -1,8 +1,9 @@
 // Quotas as Nova counts them (no reservations): limits are defaults overridden per project and per
 // user; usage is counted from what exists (instances, cores, ram from servers; key pairs per user;
 // server groups per project).
-import { BadRequest, Forbidden } from '../../../core/errors/errors.js';
+import type { ApiError } from '../../../core/errors/errors.js';
 import { QuotasStore } from '../store/quotas.store.js';
+import { quotaExceeded, quotaLimitAboveMaximum, quotaLimitBelowUsage } from './errors.js';
 
 /** Nova's quota resources in its view order, with [quota] defaults (nova/conf/quota.py). */
 export const QUOTA_DEFAULTS: Record<string, number> = {
@@ -61,7 +62,7 @@ export class QuotasService {
       for (const [resource, limit] of Object.entries(values)) {
         const minimum = used[resource] ?? 0;
         if (limit !== -1 && limit < minimum) {
-          throw new BadRequest(`Quota limit ${limit} for ${resource} must be greater than or equal to already used and reserved ${minimum}.`);
+          throw quotaLimitBelowUsage(limit, resource, minimum);
         }
       }
     }
@@ -69,7 +70,7 @@ export class QuotasService {
       const project = await this.limits(projectId);
       for (const [resource, limit] of Object.entries(values)) {
         const max = project[resource]!;
-        if (max !== -1 && (limit === -1 || limit > max)) throw new BadRequest(`Quota limit ${limit} for ${resource} must be less than or equal to ${max}.`);
+        if (max !== -1 && (limit === -1 || limit > max)) throw quotaLimitAboveMaximum(limit, resource, max);
       }
     }
     await this.store.set(projectId, userId ?? '', values);
@@ -92,12 +93,12 @@ export class QuotasService {
     }
     if (overs.length === 0) return;
     const r = overs[0] as 'instances' | 'cores' | 'ram';
-    throw new Forbidden(`Quota exceeded for ${overs.join(', ')}: Requested ${deltas[r]}, but already used ${used[r]} of ${limits[r]} ${r}`);
+    throw quotaExceeded(overs.join(', '), deltas[r], used[r], limits[r]!, r);
   }
 
   /** For the per-user/per-project counted resources (key pairs, server groups, members). */
-  async check(resource: string, projectId: string, userId: string | undefined, wanted: number, message: string): Promise<void> {
+  async check(resource: string, projectId: string, userId: string | undefined, wanted: number, overQuota: () => ApiError): Promise<void> {
     const limit = (await this.limits(projectId, userId))[resource]!;
-    if (limit >= 0 && wanted > limit) throw new Forbidden(message);
+    if (limit >= 0 && wanted > limit) throw overQuota();
   }
 }

@@ -2,6 +2,7 @@
 // ingress rules only, Nova's port defaults, Nova's validation and its mapping of Neutron's errors.
 import { ApiError, BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import type { NetCaller, NetworkProxyFacade, SecurityGroup, SecurityGroupRule } from '../../network/index.js';
+import { instancePortsNotFound, invalidSecurityGroupPortRange, securityGroupIdNotUuid, securityGroupNameNotFound, securityGroupNotAssociated, securityGroupNotFoundForProject, securityGroupRuleExists } from './errors.js';
 
 export interface NovaRule {
   id: string; parent_group_id: string; protocol: string | null; from_port: number | null; to_port: number | null;
@@ -75,7 +76,7 @@ export class SecurityGroupsService {
   }
 
   async get(c: NetCaller, id: string): Promise<NovaGroup> {
-    if (!isUuid(id)) throw new BadRequest('Security group id should be uuid');
+    if (!isUuid(id)) throw securityGroupIdNotUuid();
     const g = await neutron(() => this.net.securityGroup(c, id));
     return (await this.withSources(c, [this.toNova(g)], [g]))[0]!;
   }
@@ -110,7 +111,7 @@ export class SecurityGroupsService {
     const existing = this.toNova(parent).rules;
     const same = existing.find((r) => (sourceOfRule(parent, r.id) ?? undefined) === (rule.groupId ?? undefined) && r.cidr === rule.cidr
       && r.from_port === rule.fromPort && r.to_port === rule.toPort && r.protocol === rule.protocol);
-    if (same) throw new BadRequest(`This rule already exists in group ${parent.id}`);
+    if (same) throw securityGroupRuleExists(parent.id);
     const v6 = rule.cidr?.includes(':') ?? false;
     const created = await neutron(() => this.net.createSecurityGroupRule(c, {
       securityGroupId: parent.id, direction: 'ingress', ethertype: v6 ? 'IPv6' : 'IPv4', protocol: rule.protocol,
@@ -123,7 +124,7 @@ export class SecurityGroupsService {
   }
 
   async deleteRule(c: NetCaller, id: string): Promise<void> {
-    if (!isUuid(id)) throw new BadRequest('Security group id should be uuid');
+    if (!isUuid(id)) throw securityGroupIdNotUuid();
     const r = await neutron(() => this.net.securityGroupRule(c, id));
     await neutron(() => this.net.securityGroup(c, r.securityGroupId));
     await neutron(() => this.net.deleteSecurityGroupRule(c, id));
@@ -145,7 +146,7 @@ export class SecurityGroupsService {
     const out: string[] = [];
     for (const n of names) {
       const id = await neutron(() => this.net.findSecurityGroup(c, n));
-      if (!id) throw new BadRequest(`Security group ${n} not found.`);
+      if (!id) throw securityGroupNameNotFound(n);
       out.push(id);
     }
     return out;
@@ -153,14 +154,14 @@ export class SecurityGroupsService {
 
   private async idOf(c: NetCaller, name: string): Promise<string> {
     const id = await neutron(() => this.net.findSecurityGroup(c, name));
-    if (!id) throw new NotFound(`Security group ${name} is not found for project ${c.projectId}`);
+    if (!id) throw securityGroupNotFoundForProject(name, c.projectId);
     return id;
   }
 
   async addToServer(c: NetCaller, serverId: string, name: string): Promise<void> {
     const id = await this.idOf(c, name);
     const ports = await this.net.portsOfDeviceWithGroups(serverId);
-    if (!ports.length) throw new NotFound(`instance_id ${serverId} could not be found as device id on any ports`);
+    if (!ports.length) throw instancePortsNotFound(serverId);
     for (const p of ports) {
       if (!p.applicable) throw new BadRequest('Network requires port_security_enabled and subnet associated in order to apply security groups.');
       await neutron(() => this.net.setPortSecurityGroups(c, p.id, [...new Set([...p.securityGroups, id])]), { 409: 409 });
@@ -170,14 +171,14 @@ export class SecurityGroupsService {
   async removeFromServer(c: NetCaller, serverId: string, name: string): Promise<void> {
     const id = await this.idOf(c, name);
     const ports = await this.net.portsOfDeviceWithGroups(serverId);
-    if (!ports.length) throw new NotFound(`instance_id ${serverId} could not be found as device id on any ports`);
+    if (!ports.length) throw instancePortsNotFound(serverId);
     let found = false;
     for (const p of ports) {
       if (!p.securityGroups.includes(id)) continue;
       await neutron(() => this.net.setPortSecurityGroups(c, p.id, p.securityGroups.filter((g) => g !== id)));
       found = true;
     }
-    if (!found) throw new NotFound(`Security group ${name} not associated with the instance ${serverId}`);
+    if (!found) throw securityGroupNotAssociated(name, serverId);
   }
 }
 
@@ -232,9 +233,9 @@ function newIngressRule(ipProtocol: unknown, fromPort: unknown, toPort: unknown,
       throw new BadRequest(`Invalid input received: ${upper === 'ICMP' ? 'Type and Code must be integers for ICMP protocol type' : 'To and From ports must be integers'}`);
     }
     if (!['TCP', 'UDP', 'ICMP'].includes(upper)) throw new BadRequest(`Invalid IP protocol ${proto}.`);
-    if (upper !== 'ICMP' && f > t) throw new BadRequest(`Invalid port range ${f}:${t}. Former value cannot be greater than the later`);
-    if (upper !== 'ICMP' && (f < 1 || t > 65535)) throw new BadRequest(`Invalid port range ${f}:${t}. Valid ${upper} ports should be between 1-65535`);
-    if (upper === 'ICMP' && (f < -1 || f > 255 || t < -1 || t > 255)) throw new BadRequest(`Invalid port range ${f}:${t}. For ICMP, the type:code must be valid`);
+    if (upper !== 'ICMP' && f > t) throw invalidSecurityGroupPortRange(f, t, 'Former value cannot be greater than the later');
+    if (upper !== 'ICMP' && (f < 1 || t > 65535)) throw invalidSecurityGroupPortRange(f, t, `Valid ${upper} ports should be between 1-65535`);
+    if (upper === 'ICMP' && (f < -1 || f > 255 || t < -1 || t > 255)) throw invalidSecurityGroupPortRange(f, t, 'For ICMP, the type:code must be valid');
     return { ...src, protocol: proto, fromPort: f, toPort: t };
   }
   if (src.cidr) return undefined;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFound } from '../../../core/errors/errors.js';
 import { type ServerGroupRecord, ServerGroupsStore } from '../store/server-groups.store.js';
 import type { QuotasService } from './quotas.service.js';
+import { serverGroupMembersQuotaExceeded, serverGroupNotFound, serverGroupQuotaExceeded } from './errors.js';
 
 export interface ServerGroup extends ServerGroupRecord { members: string[] }
 
@@ -15,7 +16,7 @@ export class ServerGroupsService {
   /** The group as the caller may see it (own project, or any for an admin); NotFound otherwise. */
   async get(id: string, viewer?: { projectId: string | null; isAdmin: boolean }): Promise<ServerGroup> {
     const r = await this.store.get(id);
-    if (!r || (viewer && !viewer.isAdmin && r.project_id !== viewer.projectId)) throw new NotFound(`Instance group ${id} could not be found.`);
+    if (!r || (viewer && !viewer.isAdmin && r.project_id !== viewer.projectId)) throw serverGroupNotFound(id);
     return this.full(r);
   }
 
@@ -29,7 +30,7 @@ export class ServerGroupsService {
   count(projectId: string) { return this.store.count(projectId); }
 
   async create(c: { projectId: string; userId: string; name: string; policy: string; rules?: { max_server_per_host?: number } }): Promise<ServerGroup> {
-    await this.quotas().check('server_groups', c.projectId, c.userId, (await this.store.count(c.projectId)) + 1, 'Quota exceeded, too many server groups.');
+    await this.quotas().check('server_groups', c.projectId, c.userId, (await this.store.count(c.projectId)) + 1, serverGroupQuotaExceeded);
     const r: ServerGroupRecord = { id: randomUUID(), name: c.name, project_id: c.projectId, user_id: c.userId, policy: c.policy, rules: c.rules ?? {}, created_at: new Date().toISOString() };
     await this.store.insert(r);
     return { ...r, members: [] };
@@ -45,7 +46,7 @@ export class ServerGroupsService {
     const g = await this.get(groupId);
     const members = await this.store.members(groupId);
     if (!members.includes(instanceId)) {
-      await this.quotas().check('server_group_members', g.project_id, g.user_id, members.length + 1, 'Quota exceeded, too many servers in group');
+      await this.quotas().check('server_group_members', g.project_id, g.user_id, members.length + 1, serverGroupMembersQuotaExceeded);
     }
     await this.store.addMember(groupId, instanceId);
   }

@@ -1,6 +1,6 @@
 // A server's tags (server-tags.inc, 2.26): at most 50; every change touches the server's updated_at.
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ServersStore } from '../store/servers.store.js';
+import { tagNotFound, tooManyTags } from './errors.js';
 
 export class ServerTagsService {
   constructor(private readonly store: ServersStore) {}
@@ -18,14 +18,14 @@ export class ServerTagsService {
   async add(serverId: string, tag: string): Promise<boolean> {
     const existing = await this.store.tags(serverId);
     if (existing.includes(tag)) return false;
-    if (existing.length >= 50) throw new BadRequest(`Instance ${serverId} has too many tags: 50`);
+    if (existing.length >= 50) throw tooManyTags(serverId);
     await this.store.addTag(serverId, tag);
     await this.store.update(serverId, {});
     return true;
   }
 
   async remove(serverId: string, tag: string): Promise<void> {
-    if (!(await this.store.removeTag(serverId, tag))) throw new NotFound(`Tag ${tag} could not be found.`);
+    if (!(await this.store.removeTag(serverId, tag))) throw tagNotFound(tag);
     await this.store.update(serverId, {});
   }
 }

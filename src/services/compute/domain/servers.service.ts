@@ -2,7 +2,7 @@
 // list/show/update, delete and the server actions. Every state change goes through the
 // transition table (servers.states.ts); host work happens in the ServersManager after the commit.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { Db } from '../../../core/db/database.js';
 import {
@@ -22,6 +22,7 @@ import type { FlavorsService } from './flavors.service.js';
 import type { KeypairsService } from './keypairs.service.js';
 import type { QuotasService } from './quotas.service.js';
 import type { ServerGroupsService } from './server-groups.service.js';
+import { availabilityZoneNotAvailable, flavorDiskTooSmall, flavorDiskTooSmallForImageSize, flavorMemoryTooSmall, imageNotActive, imageServiceUnavailable, instanceInvalidState, instanceLocked, instanceNotFound, invalidBdm, volumeNotAvailable, invalidBootSequence, invalidFlavorRef, invalidImageRef, invalidKeyName, invalidServerGroup, markerNotFound, metadataItemNotFound, metadataQuotaExceeded, policyDoesNotAllow, rebuildImageNotFound, requestedImageNotFound, resizeFlavorNotFound, securityGroupNotAssociated } from './errors.js';
 
 /** Who asks: core's caller (admin is the policy engine's context_is_admin). */
 export type { Caller } from '../../../core/auth/caller.js';
@@ -67,7 +68,7 @@ export type ServerImage = Awaited<ReturnType<ImageFacade['findImage']>>;
 export const METADATA_ITEMS = 128;
 function checkMetadataQuota(metadata: Record<string, string> | undefined): void {
   const n = Object.keys(metadata ?? {}).length;
-  if (n > METADATA_ITEMS) throw new Forbidden(`Quota exceeded for metadata_items: Requested ${n}, but already used 0 of ${METADATA_ITEMS} metadata_items`);
+  if (n > METADATA_ITEMS) throw metadataQuotaExceeded(n, METADATA_ITEMS);
 }
 
 /** The password the guest posted to the metadata service (os-server-password), '' when none. */
@@ -146,7 +147,7 @@ export class ServersService {
   async get(id: string, caller: Caller, opts: { allowDeleted?: boolean } = {}): Promise<InstanceRecord> {
     const s = await this.store.get(id);
     if (!s || (s.deleted && !opts.allowDeleted) || (!caller.isAdmin && s.project_id !== caller.projectId)) {
-      throw new NotFound(`Instance ${id} could not be found.`);
+      throw instanceNotFound(id);
     }
     return s;
   }
@@ -165,7 +166,7 @@ export class ServersService {
     let marker: InstanceRecord | undefined;
     if (markerId) {
       marker = await this.store.get(markerId);
-      if (!marker || (q.projectId !== null && marker.project_id !== q.projectId)) throw new BadRequest(`marker [${markerId}] not found`);
+      if (!marker || (q.projectId !== null && marker.project_id !== q.projectId)) throw markerNotFound(markerId);
     }
     const servers = await this.store.list({ ...query, marker });
     if (ip === undefined) return servers;
@@ -231,7 +232,7 @@ export class ServersService {
   /** removeSecurityGroup: 404 when the server does not have it. */
   async removeSecurityGroup(caller: Caller, s: InstanceRecord, name: string): Promise<void> {
     if (this.deps.securityGroups) await this.deps.securityGroups.removeFromServer(caller, s.id, name);
-    else if (!s.security_groups.some((g) => g.name === name)) throw new NotFound(`Security group ${name} not associated with the instance ${s.id}`);
+    else if (!s.security_groups.some((g) => g.name === name)) throw securityGroupNotAssociated(name, s.id);
     await this.store.update(s.id, { security_groups: s.security_groups.filter((g) => g.name !== name) });
   }
 
@@ -245,34 +246,34 @@ export class ServersService {
     if (input.networks === 'auto' && this.deps.networks) input.networks = [{ uuid: await this.deps.networks.forAuto(projectId) }];
     const flavorId = lastSegment(String(input.flavorRef));
     const flavor = await this.flavor(flavorId, caller);
-    if (!flavor) throw new BadRequest('Invalid flavorRef provided.');
+    if (!flavor) throw invalidFlavorRef();
     checkMetadataQuota(input.metadata);
 
     const bdms = this.blockDevices(input);
     for (const b of bdms) {
       if (b.destination_type !== 'volume') continue;
-      if (!this.deps.volumes) throw new BadRequest('Block Device Mapping is Invalid: the block storage service is not running.');
+      if (!this.deps.volumes) throw invalidBdm('the block storage service is not running.');
       if (b.source_type === 'volume') {
         const v = await this.deps.volumes.findVolume(b.volume_id!, { projectId: caller.projectId, isAdmin: caller.isAdmin });
-        if (!v) throw new BadRequest(`Block Device Mapping is Invalid: failed to get volume ${b.volume_id}.`);
-        if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw new BadRequest(`Invalid volume: volume '${v.id}' status must be 'available'. Currently in '${v.status}'`);
+        if (!v) throw invalidBdm(`failed to get volume ${b.volume_id}.`);
+        if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw volumeNotAvailable(v.id, v.status);
       }
     }
     const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
     let imageId = input.imageRef ? lastSegment(input.imageRef) : '';
     const bootImage = bdms.find((b) => b.boot_index === 0 && b.source_type === 'image');
     if (!imageId && bootImage?.uuid && bootImage.destination_type !== 'volume') imageId = bootImage.uuid;
-    if (!imageId && !bootVolume) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+    if (!imageId && !bootVolume) throw invalidBootSequence();
     if (imageId) {
-      if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
+      if (!UUID_RE.test(imageId)) throw invalidImageRef();
       const image = await this.findImage(imageId, caller);
-      if (!image) throw new BadRequest('Can not find requested image');
-      if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
+      if (!image) throw requestedImageNotFound();
+      if (image.status !== 'active') throw imageNotActive(imageId);
       if (!bootVolume) {
-        if (image.minRam > flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
-        if (flavor.disk > 0 && image.minDisk > flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
+        if (image.minRam > flavor.ram) throw flavorMemoryTooSmall();
+        if (flavor.disk > 0 && image.minDisk > flavor.disk) throw flavorDiskTooSmall();
         if (flavor.disk > 0 && image.size !== null && image.size > flavor.disk * 1024 ** 3) {
-          throw new BadRequest(`Flavor's disk is too small for requested image. Flavor disk is ${flavor.disk * 1024 ** 3} bytes, image is ${image.size} bytes.`);
+          throw flavorDiskTooSmallForImageSize(flavor.disk * 1024 ** 3, image.size);
         }
       }
     }
@@ -280,7 +281,7 @@ export class ServersService {
     let key: { name: string; publicKey: string } | undefined;
     if (input.key_name) {
       key = await this.keypair(userId, input.key_name);
-      if (!key) throw new BadRequest('Invalid key_name provided.');
+      if (!key) throw invalidKeyName();
     }
     if (input.user_data) this.checkUserData(input.user_data);
 
@@ -289,11 +290,11 @@ export class ServersService {
     if (input.availability_zone) {
       const [zone, host] = input.availability_zone.split(':');
       if (host !== undefined && host !== '') {
-        if (!caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:servers:create:forced_host to be performed.');
+        if (!caller.isAdmin) throw policyDoesNotAllow('os_compute_api:servers:create:forced_host');
         forceHost = host.split(':')[0]!;
       }
       if (zone) {
-        if (!(await this.deps.aggregates.azExists(zone))) throw new BadRequest(`The requested availability zone is not available`);
+        if (!(await this.deps.aggregates.azExists(zone))) throw availabilityZoneNotAvailable();
         az = zone;
       }
     }
@@ -305,7 +306,7 @@ export class ServersService {
         if (e instanceof NotFound) return undefined;
         throw e;
       });
-      if (!g) throw new BadRequest(`Invalid server group ${hints.group}`) ;
+      if (!g) throw invalidServerGroup(hints.group) ;
       groupId = g.id;
     }
 
@@ -379,10 +380,10 @@ export class ServersService {
     let boot = 0;
     for (const b of list) {
       const source = b.source_type ?? (b.uuid ? 'image' : 'blank');
-      if (!['image', 'volume', 'snapshot', 'blank'].includes(source)) throw new BadRequest(`Block Device Mapping is Invalid: Invalid source_type field.`);
-      if (b.destination_type && !['local', 'volume'].includes(b.destination_type)) throw new BadRequest('Block Device Mapping is Invalid: Invalid destination_type field.');
-      if (source !== 'blank' && !b.uuid) throw new BadRequest('Block Device Mapping is Invalid: Missing uuid for the given source type.');
-      if (source === 'blank' && b.destination_type === 'volume' && !b.volume_size) throw new BadRequest('Block Device Mapping is Invalid: You specified more local devices than the limit allows');
+      if (!['image', 'volume', 'snapshot', 'blank'].includes(source)) throw invalidBdm('Invalid source_type field.');
+      if (b.destination_type && !['local', 'volume'].includes(b.destination_type)) throw invalidBdm('Invalid destination_type field.');
+      if (source !== 'blank' && !b.uuid) throw invalidBdm('Missing uuid for the given source type.');
+      if (source === 'blank' && b.destination_type === 'volume' && !b.volume_size) throw invalidBdm('You specified more local devices than the limit allows');
       const bi = b.boot_index === undefined || b.boot_index === null || b.boot_index === 'none' ? null : Number(b.boot_index);
       if (bi === 0) boot++;
       out.push({
@@ -391,7 +392,7 @@ export class ServersService {
         volume_id: source === 'volume' ? b.uuid : null, tag: b.tag ?? null, guest_format: b.guest_format ?? null, disk_bus: b.disk_bus ?? null, device_type: b.device_type ?? null,
       });
     }
-    if (boot > 1) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+    if (boot > 1) throw invalidBootSequence();
     return out;
   }
 
@@ -410,7 +411,7 @@ export class ServersService {
 
   private checkLock(s: InstanceRecord, caller: Caller): void {
     // NOTE: Nova's check_instance_lock: a locked server refuses changes unless the caller is admin.
-    if (s.locked && !caller.isAdmin) throw new Conflict(`Instance ${s.id} is locked`);
+    if (s.locked && !caller.isAdmin) throw instanceLocked(s.id);
   }
 
   /** Accepts a state-changing action: checks the table, sets the task_state, records the task. */
@@ -423,7 +424,7 @@ export class ServersService {
     const task = await this.db.transaction().execute(async (tx) => {
       const prior = action === 'confirmResize' || action === 'revertResize' ? s.prior_vm_state : s.vm_state;
       const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: prior }, tx, { task_state: s.task_state, vm_state: s.vm_state });
-      if (!ok) throw new Conflict(`Cannot '${t.api}' instance ${s.id} while it is in task_state ${s.task_state ?? 'None'}`);
+      if (!ok) throw instanceInvalidState(t.api, s.id, 'task_state', s.task_state ?? 'None');
       const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
       const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
       return this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, payload);
@@ -434,7 +435,7 @@ export class ServersService {
 
   async resize(caller: Caller, id: string, flavorRef: string, diskConfig?: string): Promise<void> {
     const flavor = await this.flavor(lastSegment(flavorRef), caller);
-    if (!flavor) throw new BadRequest('Unable to find flavor.');
+    if (!flavor) throw resizeFlavorNotFound();
     await this.act(caller, id, 'resize', { flavor }, {
       patch: diskConfig !== undefined ? { auto_disk_config: diskConfig === 'AUTO' } : undefined,
       check: async (s) => {
@@ -459,16 +460,16 @@ export class ServersService {
     return this.act(caller, id, 'rebuild', {}, {
       patch,
       check: async (s) => {
-        if (!UUID_RE.test(imageId)) throw new BadRequest('Invalid imageRef provided.');
+        if (!UUID_RE.test(imageId)) throw invalidImageRef();
         const image = await this.findImage(imageId, caller);
-        if (!image) throw new BadRequest('Cannot find image for rebuild');
-        if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
-        if (image.minRam > s.flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
-        if (s.flavor.disk > 0 && image.minDisk > s.flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
+        if (!image) throw rebuildImageNotFound();
+        if (image.status !== 'active') throw imageNotActive(imageId);
+        if (image.minRam > s.flavor.ram) throw flavorMemoryTooSmall();
+        if (s.flavor.disk > 0 && image.minDisk > s.flavor.disk) throw flavorDiskTooSmall();
         if (input.key_name !== undefined) {
           if (input.key_name === null) { patch.key_name = null; patch.key_data = null; } else {
             const key = await this.keypair(s.user_id, input.key_name);
-            if (!key) throw new BadRequest('Invalid key_name provided.');
+            if (!key) throw invalidKeyName();
             patch.key_name = key.name; patch.key_data = key.publicKey;
           }
         }
@@ -492,7 +493,7 @@ export class ServersService {
   /** Snapshot: a queued image in Glance now, the bytes after the driver wrote them (task). */
   async createImage(caller: Caller, id: string, name: string, metadata: Record<string, string>): Promise<string> {
     const image = this.deps.image;
-    if (!image) throw new Conflict('The image service is not available.');
+    if (!image) throw imageServiceUnavailable();
     let imageId = '';
     // NOTE: `args` is recorded with the task after `check` ran, so the task knows the image id.
     const args: Record<string, unknown> = {};
@@ -515,7 +516,7 @@ export class ServersService {
   /** createBackup: a snapshot image typed 'backup' with its backup_type; rotation keeps the newest N (task). */
   async createBackup(caller: Caller, id: string, input: { name: string; backupType: string; rotation: number; metadata: Record<string, string> }): Promise<string> {
     const image = this.deps.image;
-    if (!image) throw new Conflict('The image service is not available.');
+    if (!image) throw imageServiceUnavailable();
     const args: Record<string, unknown> = { backupType: input.backupType, rotation: input.rotation };
     await this.act(caller, id, 'createBackup', args, {
       check: async (s) => {
@@ -584,7 +585,7 @@ export class ServersService {
 
   async unlock(caller: Caller, id: string): Promise<void> {
     const s = await this.get(id, caller);
-    if (s.locked && s.locked_by === 'admin' && !caller.isAdmin) throw new Forbidden('Policy doesn\'t allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.');
+    if (s.locked && s.locked_by === 'admin' && !caller.isAdmin) throw policyDoesNotAllow('os_compute_api:os-lock-server:unlock:unlock_override');
     await this.db.transaction().execute(async (tx) => {
       await this.store.update(s.id, { locked: false, locked_by: null, locked_reason: null }, tx);
       await this.store.startAction({ action: 'unlock', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
@@ -597,14 +598,14 @@ export class ServersService {
     this.checkLock(s, caller);
     checkTransition(s, 'updateMetadata');
     const next = replace ? { ...metadata } : { ...s.metadata, ...metadata };
-    if (Object.keys(next).length > 128) throw new Forbidden('Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items');
+    if (Object.keys(next).length > 128) throw metadataQuotaExceeded(129, 128);
     await this.store.update(s.id, { metadata: next });
     return next;
   }
 
   async deleteMetadataKey(caller: Caller, id: string, key: string): Promise<void> {
     const s = await this.get(id, caller);
-    if (!(key in s.metadata)) throw new NotFound('Metadata item was not found');
+    if (!(key in s.metadata)) throw metadataItemNotFound();
     this.checkLock(s, caller);
     checkTransition(s, 'updateMetadata');
     const next = { ...s.metadata };

@@ -2,8 +2,8 @@
 // the task_state it sets when accepted (before the 202), and the state it ends in. Every state
 // change of a server goes through `begin` and `finish` here; the API status is derived from
 // vm_state and task_state exactly as nova/api/openstack/common.py _STATE_MAP does.
-import { Conflict } from '../../../core/errors/errors.js';
 import { POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { instanceInvalidState } from './errors.js';
 
 export const VM = {
   ACTIVE: 'active', BUILDING: 'building', PAUSED: 'paused', SUSPENDED: 'suspended', STOPPED: 'stopped',
@@ -133,7 +133,7 @@ export function resetState(state: keyof typeof RESET_STATES): { vm_state: string
 /** Throws Nova's 409 when `action` may not start from the server's state. */
 export function checkTransition(server: StateOf, action: ServerAction): Transition {
   const t = TRANSITIONS[action];
-  const refuse = (attr: string, state: unknown) => new Conflict(`Cannot '${t.api}' instance ${server.id} while it is in ${attr} ${state === null ? 'None' : state}`);
+  const refuse = (attr: string, state: unknown) => instanceInvalidState(t.api, server.id, attr, state === null ? 'None' : state);
   if (t.vmStates && !t.vmStates.includes(server.vm_state)) throw refuse('vm_state', server.vm_state);
   if (t.taskStates && !t.taskStates.includes(server.task_state)) throw refuse('task_state', server.task_state);
   if (t.mustHaveLaunched && !server.launched_at) throw refuse('launched_at', null);

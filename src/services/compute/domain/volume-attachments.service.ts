@@ -4,7 +4,7 @@
 // completes the attachment; detach undoes that in the other order. A server's volumes are its
 // block device mappings with a volume_id.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import { instanceInvalidState, invalidVolume, noFreeDevice, volumeBdmNotFound, volumeNotAttached, volumeNotAvailable, volumeNotFound, volumeStillAttaching } from './errors.js';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager } from '../../../core/work/task-manager.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
@@ -79,19 +79,19 @@ export class VolumeAttachmentsService {
 
   show(s: InstanceRecord, volumeId: string): BlockDevice {
     const b = volumeBdms(s).find((x) => x.volume_id === volumeId);
-    if (!b) throw new NotFound(`Instance ${s.id} is not attached.`);
+    if (!b) throw volumeNotAttached(s.id);
     return b;
   }
 
   async attach(s: InstanceRecord, caller: Caller, req: AttachRequest): Promise<BlockDevice> {
     this.checkState(s, 'attach_volume');
     const volume = await this.volumes.findVolume(req.volumeId, { projectId: caller.projectId, isAdmin: caller.isAdmin });
-    if (!volume) throw new NotFound(`Volume ${req.volumeId} could not be found.`);
+    if (!volume) throw volumeNotFound(req.volumeId);
     if (volumeBdms(s).some((b) => b.volume_id === req.volumeId)) {
-      throw new BadRequest(`Invalid volume: volume ${req.volumeId} is already attached to instance ${s.id}.`);
+      throw invalidVolume(`volume ${req.volumeId} is already attached to instance ${s.id}.`);
     }
     if (volume.status !== 'available' && !(volume.multiattach && volume.status === 'in-use')) {
-      throw new BadRequest(`Invalid volume: volume '${volume.id}' status must be 'available'. Currently in '${volume.status}'`);
+      throw volumeNotAvailable(volume.id, volume.status);
     }
     const device = this.nextDevice(s);
     const attachmentId = randomUUID();
@@ -113,9 +113,9 @@ export class VolumeAttachmentsService {
   async detach(s: InstanceRecord, caller: Caller, volumeId: string): Promise<void> {
     this.checkState(s, 'detach_volume');
     const b = volumeBdms(s).find((x) => x.volume_id === volumeId);
-    if (!b) throw new NotFound(`volume_id not found: ${volumeId}`);
-    if (b.boot_index === 0) throw new BadRequest(`Invalid volume: Can't detach root device volume`);
-    if (!b.attachment_id) throw new Conflict(`Volume ${volumeId} is still being attached.`);
+    if (!b) throw volumeBdmNotFound(volumeId);
+    if (b.boot_index === 0) throw invalidVolume("Can't detach root device volume");
+    if (!b.attachment_id) throw volumeStillAttaching(volumeId);
     const task = await this.store.db.transaction().execute(async (tx) => {
       const actionId = await this.store.startAction({ action: 'detach_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
       return this.tasks.record(tx as Db, 'volume-detach', s.id, { volumeId, attachmentId: b.attachment_id!, device: b.device_name ?? '', actionId } satisfies DetachPayload);
@@ -214,12 +214,12 @@ export class VolumeAttachmentsService {
       const d = `/dev/vd${String.fromCharCode(97 + i)}`;
       if (!used.has(d)) return d;
     }
-    throw new BadRequest('No free disk device names for prefix \'vd\'');
+    throw noFreeDevice();
   }
 
   private checkState(s: InstanceRecord, action: string): void {
     if (!ATTACHABLE.has(s.vm_state) || s.task_state !== null) {
-      throw new Conflict(`Cannot '${action}' instance ${s.id} while it is in ${s.task_state !== null ? `task_state ${s.task_state}` : `vm_state ${s.vm_state}`}`);
+      throw s.task_state !== null ? instanceInvalidState(action, s.id, 'task_state', s.task_state) : instanceInvalidState(action, s.id, 'vm_state', s.vm_state);
     }
   }
 }

@@ -1,10 +1,10 @@
-import { Forbidden } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
 import { params, query } from './schemas.js';
 import { accessRuleView } from './views.js';
+import { delegatedToken } from '../domain/errors.js';
 
 const UserParams = params('user_id');
 const Params = params('user_id', 'access_rule_id');
@@ -16,7 +16,7 @@ export function accessRuleRoutes(d: IdentityDomain): RouteSpec[] {
   const authorize = async (ctx: RequestContext, policy: string, userId: string) => {
     const user = await d.users.find(userId);
     ctx.authorize(policy, user ? { target: { user: { id: user.id, domain_id: user.domain_id } } } : {});
-    if (ctx.token?.trust) throw new Forbidden('Cannot manage application credentials with a token issued via delegation.');
+    if (ctx.token?.trust) throw delegatedToken('manage application credentials');
   };
   return [
     route({

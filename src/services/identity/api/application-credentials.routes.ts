@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { AppCredentialRecord } from '../store/tables.js';
@@ -8,6 +7,7 @@ import { collectionLinks } from './links.js';
 import { textFilters } from './filters.js';
 import { params, query } from './schemas.js';
 import { appCredentialView } from './views.js';
+import { applicationCredentialMethodNotAllowed, applicationCredentialNotFound } from '../domain/errors.js';
 
 const RoleRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { additionalProperties: false });
 // NOTE: Keystone's schema: each field optional (a rule may be named by id alone), others let through.
@@ -38,7 +38,7 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
   const loadFor = async (ctx: RequestContext, p: { user_id: string; application_credential_id: string }, policy: string): Promise<AppCredentialRecord> => {
     const ac = await d.appCredentials.find(p.application_credential_id);
     ctx.authorize(policy, { user_id: ac?.user_id ?? p.user_id });
-    if (!ac) throw new NotFound(`Could not find Application Credential: ${p.application_credential_id}.`);
+    if (!ac) throw applicationCredentialNotFound(p.application_credential_id);
     return ac;
   };
   return [
@@ -74,7 +74,7 @@ export function applicationCredentialRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const ac = await loadFor(req.ctx, req.params, 'identity:delete_application_credential');
         if (req.ctx.token?.applicationCredential?.restricted) {
-          throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.");
+          throw applicationCredentialMethodNotAllowed('additional application credentials');
         }
         await d.appCredentials.delete(ac.user_id, ac.id);
       },

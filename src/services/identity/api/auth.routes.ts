@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { Forbidden } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
 import { collectionLinks, flag, requestUrl, v3 } from './links.js';
 import { query } from './schemas.js';
 import { catalogFor, domainView, projectView, tokenView } from './views.js';
+import { tokenNotFound } from '../domain/errors.js';
 
 const ScopeRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }, { additionalProperties: true });
 const UserRef = Type.Object({
@@ -39,11 +40,11 @@ const authSchema = {
 export function authRoutes(d: IdentityDomain): RouteSpec[] {
   const subjectToken = async (headers: Record<string, unknown>, allowExpired: boolean) => {
     const id = headers['x-subject-token'];
-    if (typeof id !== 'string' || !id) throw new NotFound('Could not find token: (none).');
+    if (typeof id !== 'string' || !id) throw tokenNotFound('(none)');
     try {
       return { id, info: await d.tokens.validate(id, allowExpired) };
     } catch (e) {
-      if (e instanceof InvalidToken) throw new NotFound(`Could not find token: ${id}.`);
+      if (e instanceof InvalidToken) throw tokenNotFound(id);
       throw e;
     }
   };

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { NotFound } from '../../../core/errors/errors.js';
+import { notFound } from '../domain/errors.js';
 
 /**
  * Keystone's order for one resource by id: the policy first, with the record (when it exists) as
@@ -10,7 +10,7 @@ export function authorizeFound<R>(
   ctx: RequestContext, policy: string, kind: string, id: string, record: R | undefined, extra: Record<string, unknown> = {},
 ): R {
   ctx.authorize(policy, { ...extra, target: record ? { [kind]: record } : {} });
-  if (!record) throw new NotFound(`Could not find ${kind}: ${id}.`);
+  if (!record) throw notFound(kind, id);
   return record;
 }
 

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
 import { Description, params } from './schemas.js';
 import { consumerView } from './views.js';
+import { cannotChangeId } from '../domain/errors.js';
 
 // keystone/oauth1/schema.py: extra attributes are kept; an update may not carry a secret.
 const createSchema = Type.Object({
@@ -55,7 +55,7 @@ export function consumerRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:update_consumer');
         const body = normalize(req.body.consumer);
-        if (body.id !== undefined && body.id !== req.params.consumer_id) throw new BadRequest('Cannot change ID');
+        if (body.id !== undefined && body.id !== req.params.consumer_id) throw cannotChangeId();
         return { consumer: consumerView(req, await d.consumers.update(req.params.consumer_id, input(body))) };
       },
     }),

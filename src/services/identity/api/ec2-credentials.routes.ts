@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { delegationOf } from '../domain/credentials.service.js';
@@ -8,6 +7,7 @@ import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { CredentialRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
 import { params } from './schemas.js';
+import { credentialNotFound, notAnEc2AccessKey } from '../domain/errors.js';
 
 // OS-EC2: EC2-style access/secret pairs kept as credentials of type "ec2".
 
@@ -28,10 +28,10 @@ export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
   const loadFor = async (ctx: RequestContext, p: { user_id: string; credential_id: string }, policy: string) => {
     const id = createHash('sha256').update(p.credential_id).digest('hex');
     const credential = await d.credentials.find(id);
-    if (!credential) throw new NotFound(`Could not find credential: ${id}.`);
+    if (!credential) throw credentialNotFound(id);
     ctx.authorize(policy, { user_id: p.user_id, target: { credential } });
     await d.users.get(p.user_id);
-    if (credential.type !== 'ec2') throw new Unauthorized('EC2 access key not found.');
+    if (credential.type !== 'ec2') throw notAnEc2AccessKey();
     return credential;
   };
   return [

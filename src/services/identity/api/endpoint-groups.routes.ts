@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { collectionLinks } from './links.js';
 import { textFilters } from './filters.js';
 import { Description, Name, params, query } from './schemas.js';
 import { endpointGroupView, endpointView, projectEndpointGroupView, projectView } from './views.js';
+import { cannotChangeId } from '../domain/errors.js';
 
 // keystone/catalog/schema.py endpoint_group_create/update. NOTE: Keystone's schema lets other
 // attributes through and then fails with a 500 in its SQL model; here they are a 400.
@@ -58,7 +58,7 @@ export function endpointGroupRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:update_endpoint_group');
         const { id, name, description, filters } = req.body.endpoint_group;
-        if (id !== undefined && id !== req.params.endpoint_group_id) throw new BadRequest('Cannot change ID');
+        if (id !== undefined && id !== req.params.endpoint_group_id) throw cannotChangeId();
         return { endpoint_group: endpointGroupView(req, await g.update(req.params.endpoint_group_id, { name, description, filters })) };
       },
     }),

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
@@ -7,6 +6,7 @@ import type { SignedRequest } from '../domain/oauth1.service.js';
 import { collectionLinks, requestUrl } from './links.js';
 import { params } from './schemas.js';
 import { accessTokenRoleView, accessTokenView } from './views.js';
+import { delegatedToken, roleNotFound, userIdsDoNotMatch } from '../domain/errors.js';
 
 // OS-OAUTH1 (keystone/api/os_oauth1.py and the access token part of keystone/api/users.py). The
 // consumer's calls are signed with OAuth1 in the Authorization header, not made with a token.
@@ -31,7 +31,7 @@ function signed(req: ApiRequest): SignedRequest {
 /** Keystone's _block_delegated_token: access tokens are managed by their user, not a delegate. */
 function blockDelegated(ctx: RequestContext): void {
   const t = ctx.token;
-  if (t?.trust || t?.oauth1 || t?.applicationCredential) throw new Forbidden('Cannot manage OAuth access tokens with a token issued via delegation.');
+  if (t?.trust || t?.oauth1 || t?.applicationCredential) throw delegatedToken('manage OAuth access tokens');
 }
 
 export function oauth1Routes(d: IdentityDomain): RouteSpec[] {
@@ -102,8 +102,8 @@ export function oauth1Routes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:get_access_token_role');
         const access = await d.oauth1.accessToken(req.params.access_token_id);
-        if (access.authorizing_user_id !== req.params.user_id) throw new Unauthorized('User IDs do not match');
-        if (!access.role_ids.includes(req.params.role_id)) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
+        if (access.authorizing_user_id !== req.params.user_id) throw userIdsDoNotMatch();
+        if (!access.role_ids.includes(req.params.role_id)) throw roleNotFound(req.params.role_id);
         return { role: accessTokenRoleView(req, await d.roles.get(req.params.role_id)) };
       },
     }),

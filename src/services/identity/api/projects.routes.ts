@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { DomainInput } from '../domain/domains.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
@@ -12,6 +12,7 @@ import { textFilters } from './filters.js';
 import { Description, NullableId, params, query, splitExtra, Tags, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { domainAsProjectView, projectView } from './views.js';
+import { projectTagNotFound } from '../domain/errors.js';
 
 // NOTE: `as ProjectInput` below: the schema lets description and domain_id be null, as Keystone's does; the domain types do not.
 const KNOWN = ['name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags', 'is_domain', 'options'];
@@ -129,7 +130,7 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/projects/:project_id/tags/:tag', status: 204, schema: { params: TagParams },
       handler: async (req) => {
         const p = await loadFor(req.ctx, req.params.project_id, 'identity:get_project_tag');
-        if (!p.tags.includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} was not found.`);
+        if (!p.tags.includes(req.params.tag)) throw projectTagNotFound(req.params.tag);
       },
     }),
     route({

@@ -1,4 +1,4 @@
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { Type, type TObject, type TOptional, type TProperties, type TString } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
@@ -9,6 +9,7 @@ import { authorizeList } from './authorize.js';
 import { collectionLinks, flag, v3 } from './links.js';
 import { params, query } from './schemas.js';
 import { roleView } from './views.js';
+import { notFound } from '../domain/errors.js';
 
 interface GrantShape { target: TargetType; actor: ActorType; inherited: boolean; prefix: string }
 interface GrantParams { actor_id: string; target_id?: string; role_id?: string }
@@ -58,7 +59,7 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
       }
       const actor = shape.actor === 'user' ? await d.users.find(p.actor_id) : await d.groups.get(p.actor_id).catch(() => undefined);
       if (actor) target[shape.actor] = actor;
-      else if (verb !== 'revoke') throw new NotFound(`Could not find ${shape.actor}: ${p.actor_id}.`);
+      else if (verb !== 'revoke') throw notFound(shape.actor, p.actor_id);
       if (shape.target === 'domain') target.domain = await d.domains.get(p.target_id!);
       if (shape.target === 'project') target.project = await d.projects.get(p.target_id!);
       ctx.authorize(policy(verb), { ...p, target });

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { TrustRecord } from '../store/tables.js';
 import { collectionLinks, v3 } from './links.js';
 import { params, query } from './schemas.js';
+import { applicationCredentialMethodNotAllowed, roleNotFound } from '../domain/errors.js';
 
 const createSchema = Type.Object({
   trust: Type.Object({
@@ -38,7 +38,7 @@ function trustView(req: ApiRequest, t: TrustRecord) {
 /** A restricted application credential may not manage trusts. */
 function unrestricted(ctx: RequestContext): void {
   if (ctx.token?.applicationCredential?.restricted) {
-    throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing trusts.");
+    throw applicationCredentialMethodNotAllowed('trusts');
   }
 }
 
@@ -94,7 +94,7 @@ export function trustRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const trust = await loadFor(req.ctx, req.params.trust_id, 'identity:get_role_for_trust');
         const role = trust.roles.find((r) => r.id === req.params.role_id);
-        if (!role) throw new NotFound(`Could not find role: ${req.params.role_id}.`);
+        if (!role) throw roleNotFound(req.params.role_id);
         return { role: trustRoleView(req, role) };
       },
     }),

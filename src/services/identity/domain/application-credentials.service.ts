@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, Forbidden, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { listMatching, nameIs, NULL_DOMAIN, type AccessRuleRecord, type AppCredentialRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
+import { accessRuleInUse, accessRuleNotFound, applicationCredentialMethodNotAllowed, applicationCredentialNotFound, duplicateName, expiresBeforeNow, roleNotFound, timestampNotInFormat, unauthorized } from './errors.js';
 
-const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 export interface AppCredentialInput {
   name: string; description?: string | null; secret?: string | null; expires_at?: string | null;
@@ -24,7 +24,7 @@ export class AppCredentialsService {
 
   async get(userId: string, id: string): Promise<AppCredentialRecord> {
     const ac = await this.t.appCredentials.get(id);
-    if (!ac || ac.user_id !== userId) throw new NotFound(`Could not find Application Credential: ${id}.`);
+    if (!ac || ac.user_id !== userId) throw applicationCredentialNotFound(id);
     return ac;
   }
 
@@ -37,15 +37,15 @@ export class AppCredentialsService {
   /** Created from the caller's token: its project and, by default, all its roles. */
   async create(userId: string, token: TokenInfo, input: AppCredentialInput): Promise<{ record: AppCredentialRecord; secret: string }> {
     if (!token.project) throw new Forbidden('Application credentials require a project-scoped token.');
-    if (token.applicationCredential?.restricted) throw new Forbidden("You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.");
+    if (token.applicationCredential?.restricted) throw applicationCredentialMethodNotAllowed('additional application credentials');
     if ((await this.t.appCredentials.list({ user_id: userId, name: input.name })).length) {
-      throw new Conflict(`Conflict occurred attempting to store application_credential - Duplicate entry found with name ${input.name}.`);
+      throw duplicateName('application_credential', input.name);
     }
     let expires: string | null = null;
     if (input.expires_at) {
       const normalized = normalizeUtc(input.expires_at);
-      if (normalized === undefined) throw new BadRequest(`Timestamp not in expected format.${CLIENT_ERROR}`);
-      if (Date.parse(`${normalized}Z`) <= Date.now()) throw new BadRequest(`The 'expires_at' must not be before now.${CLIENT_ERROR}`);
+      if (normalized === undefined) throw timestampNotInFormat();
+      if (Date.parse(`${normalized}Z`) <= Date.now()) throw expiresBeforeNow();
       expires = normalized;
     }
     const roles: AppCredentialRecord['roles'] = [];
@@ -53,7 +53,7 @@ export class AppCredentialsService {
       let wantedId = wanted.id;
       if (!wantedId) {
         const byName = await listMatching(this.t.roles, { domain_id: NULL_DOMAIN }, [nameIs(wanted.name ?? '')]);
-        if (byName.length === 0) throw new NotFound(`Could not find role: ${wanted.name}.`);
+        if (byName.length === 0) throw roleNotFound(wanted.name);
         wantedId = byName[0]!.id;
       }
       const held = token.roles.find((r) => r.id === wantedId);
@@ -90,7 +90,7 @@ export class AppCredentialsService {
       if (found && found.user_id !== userId) found = undefined;
       if (!found) {
         if (w.service === undefined || w.path === undefined || w.method === undefined) {
-          if (w.id) throw new NotFound(`Could not find Access Rule: ${w.id}.`);
+          if (w.id) throw accessRuleNotFound(w.id);
           const missing = ['service', 'path', 'method'].find((k) => w[k as keyof AccessRuleInput] === undefined);
           throw new BadRequest(`Invalid input for field/attribute body/application_credential/access_rules/${i} must have required property '${missing}'`);
         }
@@ -124,7 +124,7 @@ export class AppCredentialsService {
   /** A rule of the user (another user's rule is not found under this one's path). */
   async getAccessRule(userId: string, id: string): Promise<AccessRuleRecord> {
     const rule = await this.t.accessRules.get(id);
-    if (!rule || rule.user_id !== userId) throw new NotFound(`Could not find Access Rule: ${id}.`);
+    if (!rule || rule.user_id !== userId) throw accessRuleNotFound(id);
     return rule;
   }
 
@@ -132,7 +132,7 @@ export class AppCredentialsService {
   async deleteAccessRule(userId: string, id: string): Promise<void> {
     await this.getAccessRule(userId, id);
     const used = await this.t.db.selectFrom('application_credential_access_rules').select('access_rule_id').where('access_rule_id', '=', id).executeTakeFirst();
-    if (used) throw new Forbidden('May not delete access rule in use');
+    if (used) throw accessRuleInUse();
     await this.t.accessRules.delete(id);
   }
 
@@ -152,7 +152,7 @@ export class AppCredentialsService {
       }
       if (userId) ac = (await this.t.appCredentials.list({ user_id: userId, name: ref.name }))[0];
     }
-    if (!ac || !(await this.hasher.verify(ref.secret, ac.secret_hash))) throw new Unauthorized('The request you have made requires authentication.');
+    if (!ac || !(await this.hasher.verify(ref.secret, ac.secret_hash))) throw unauthorized();
     if (ac.expires_at && Date.parse(`${ac.expires_at}Z`) <= Date.now()) throw new Unauthorized('Application credential has expired.');
     return ac;
   }

@@ -1,7 +1,7 @@
-import { BadRequest, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { NULL_DOMAIN, type IdentityTables, type ProjectRecord, type RoleRecord } from '../store/tables.js';
 import type { ProjectsService } from './projects.service.js';
 import type { RolesService } from './roles.service.js';
+import { domainNotFound, domainSpecificRoleInSystem, groupNotFound, projectNotFound, projectRoleDomainMismatch, roleAssignmentNotFound, userNotFound } from './errors.js';
 
 export type ActorType = 'user' | 'group';
 export type TargetType = 'project' | 'domain' | 'system';
@@ -27,10 +27,10 @@ export class AssignmentsService {
     // NOTE: Keystone checks a domain-specific role's domain only for a project grant (on a domain it
     // may be granted anywhere) and refuses it on the system.
     if (role.domain_id !== NULL_DOMAIN && a.target_type === 'project' && targetDomain !== role.domain_id) {
-      throw new Forbidden(`Project ${a.target_id} must be in the same domain as the role ${role.id} being assigned.`);
+      throw projectRoleDomainMismatch(a.target_id, role.id);
     }
     if (role.domain_id !== NULL_DOMAIN && a.target_type === 'system') {
-      throw new BadRequest(`Role ${role.id} is a domain-specific role. Unable to use a domain-specific role in a system assignment.`);
+      throw domainSpecificRoleInSystem(role.id);
     }
     await this.t.db.insertInto('assignments').values({ ...a, inherited: a.inherited ? 1 : 0 }).onConflict((oc) => oc.doNothing()).execute();
   }
@@ -41,7 +41,7 @@ export class AssignmentsService {
       .where('actor_type', '=', a.actor_type).where('actor_id', '=', a.actor_id)
       .where('target_type', '=', a.target_type).where('target_id', '=', a.target_id)
       .where('role_id', '=', a.role_id).where('inherited', '=', a.inherited ? 1 : 0).executeTakeFirst();
-    if (!row) throw new NotFound(`Could not find role assignment with role: ${a.role_id}, user or group: ${a.actor_id}, project, domain, or system: ${a.target_id}.`);
+    if (!row) throw roleAssignmentNotFound(a.role_id, a.actor_id, a.target_id);
   }
 
   async revoke(a: Omit<Assignment, 'via_group' | 'prior_role'>): Promise<void> {
@@ -164,19 +164,19 @@ export class AssignmentsService {
   }
 
   private async checkActor(type: ActorType, id: string): Promise<void> {
-    if (type === 'user' && !(await this.t.users.get(id))) throw new NotFound(`Could not find user: ${id}.`);
-    if (type === 'group' && !(await this.t.groups.get(id))) throw new NotFound(`Could not find group: ${id}.`);
+    if (type === 'user' && !(await this.t.users.get(id))) throw userNotFound(id);
+    if (type === 'group' && !(await this.t.groups.get(id))) throw groupNotFound(id);
   }
 
   /** Returns the domain the target lives in (undefined for the system). */
   private async checkTarget(type: TargetType, id: string): Promise<string | undefined> {
     if (type === 'project') {
       const p = await this.t.projects.get(id);
-      if (!p) throw new NotFound(`Could not find project: ${id}.`);
+      if (!p) throw projectNotFound(id);
       return p.domain_id;
     }
     if (type === 'domain') {
-      if (!(await this.t.domains.get(id))) throw new NotFound(`Could not find domain: ${id}.`);
+      if (!(await this.t.domains.get(id))) throw domainNotFound(id);
       return id;
     }
     return undefined;

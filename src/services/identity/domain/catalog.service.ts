@@ -1,7 +1,8 @@
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { extraAttr } from '../store/sqlite.js';
 import { listMatching, type EndpointRecord, type IdentityTables, type RegionRecord, type ServiceRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
+import { duplicateId, endpointNotFound, expectingToFind, regionHasEndpoints, regionNotFound, serviceNotFound } from './errors.js';
 
 export interface CatalogEntry {
   id: string; type: string; name: string;
@@ -12,10 +13,6 @@ export interface RegionInput { id?: string; description?: string; parent_region_
 
 export const INTERFACES = ['public', 'internal', 'admin'];
 
-/** Keystone's ValidationError text. */
-const notIn = (attribute: string, target: string) =>
-  `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`;
-
 export class CatalogService {
   private cache: CatalogEntry[] | undefined;
   constructor(private readonly t: IdentityTables) {}
@@ -23,7 +20,7 @@ export class CatalogService {
   // ---- regions
   async getRegion(id: string): Promise<RegionRecord> {
     const r = await this.t.regions.get(id);
-    if (!r) throw new NotFound(`Could not find region: ${id}.`);
+    if (!r) throw regionNotFound(id);
     return r;
   }
   listRegions(f: { parent_region_id?: string; matches?: TextMatch[] }): Promise<RegionRecord[]> {
@@ -31,7 +28,7 @@ export class CatalogService {
   }
   async createRegion(input: RegionInput): Promise<RegionRecord> {
     const id = input.id ?? newId();
-    if (await this.t.regions.get(id)) throw new Conflict(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
+    if (await this.t.regions.get(id)) throw duplicateId('region', id);
     if (input.parent_region_id) await this.getRegion(input.parent_region_id);
     this.cache = undefined;
     return this.t.regions.insert({ id, description: input.description ?? '', parent_region_id: input.parent_region_id ?? null, extra: input.extra ?? {} });
@@ -52,7 +49,7 @@ export class CatalogService {
     const tree = [id];
     for (let i = 0; i < tree.length; i++) tree.push(...(await this.t.regions.list({ parent_region_id: tree[i]! })).map((r) => r.id));
     const used = await this.t.db.selectFrom('endpoints').select('id').where('region_id', 'in', tree).executeTakeFirst();
-    if (used) throw new Forbidden(`Unable to delete region ${id} because it or its child regions have associated endpoints.`);
+    if (used) throw regionHasEndpoints(id);
     for (const r of tree.reverse()) await this.t.regions.delete(r);
     this.cache = undefined;
   }
@@ -60,7 +57,7 @@ export class CatalogService {
   // ---- services
   async getService(id: string): Promise<ServiceRecord> {
     const s = await this.t.services.get(id);
-    if (!s) throw new NotFound(`Could not find service: ${id}.`);
+    if (!s) throw serviceNotFound(id);
     return s;
   }
   async listServices(f: { type?: string; name?: string; matches?: TextMatch[] }): Promise<ServiceRecord[]> {
@@ -88,7 +85,7 @@ export class CatalogService {
   // ---- endpoints
   async getEndpoint(id: string): Promise<EndpointRecord> {
     const e = await this.t.endpoints.get(id);
-    if (!e) throw new NotFound(`Could not find endpoint: ${id}.`);
+    if (!e) throw endpointNotFound(id);
     return e;
   }
   listEndpoints(f: { service_id?: string; interface?: string; region_id?: string; matches?: TextMatch[] }): Promise<EndpointRecord[]> {
@@ -96,7 +93,7 @@ export class CatalogService {
   }
   /** `legacyRegion`: the region came as `region` (not `region_id`), which Keystone creates when unknown. */
   async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {
-    await this.getService(input.service_id).catch(() => { throw new BadRequest(notIn('endpoint service_id', 'service table')); });
+    await this.getService(input.service_id).catch(() => { throw expectingToFind('endpoint service_id', 'service table'); });
     if (input.region_id) await this.checkRegion(input.region_id, legacyRegion);
     this.cache = undefined;
     return this.t.endpoints.insert({
@@ -106,7 +103,7 @@ export class CatalogService {
   }
   async updateEndpoint(id: string, input: { service_id?: string; interface?: string; url?: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {
     const e = await this.getEndpoint(id);
-    if (input.service_id) await this.getService(input.service_id).catch(() => { throw new BadRequest(notIn('endpoint service_id', 'service table')); });
+    if (input.service_id) await this.getService(input.service_id).catch(() => { throw expectingToFind('endpoint service_id', 'service table'); });
     if (input.region_id) await this.checkRegion(input.region_id, legacyRegion);
     await this.t.endpoints.update(id, {
       service_id: input.service_id, interface: input.interface, url: input.url, region_id: input.region_id,
@@ -124,7 +121,7 @@ export class CatalogService {
   /** An unknown region_id is a 400; an unknown legacy `region` is created, as Keystone does. */
   private async checkRegion(id: string, create: boolean): Promise<void> {
     if (await this.t.regions.get(id)) return;
-    if (!create) throw new BadRequest(notIn('endpoint region_id', 'region table'));
+    if (!create) throw expectingToFind('endpoint region_id', 'region table');
     await this.t.regions.insert({ id, description: '', parent_region_id: null, extra: {} });
   }
 

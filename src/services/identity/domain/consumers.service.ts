@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { NotFound } from '../../../core/errors/errors.js';
 import type { ConsumerRecord, IdentityTables } from '../store/tables.js';
 import { newId } from './ids.js';
+import { consumerNotFound } from './errors.js';
 
 export const hashConsumerSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -11,7 +11,7 @@ export class ConsumersService {
 
   async get(id: string): Promise<ConsumerRecord> {
     const c = await this.t.consumers.get(id);
-    if (!c) throw new NotFound('Consumer not found');
+    if (!c) throw consumerNotFound();
     return c;
   }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { listMatching, type CredentialRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
+import { credentialNotFound, duplicateId } from './errors.js';
 
 export interface CredentialInput { user_id?: string; project_id?: string | null; type?: string; blob?: string; extra?: Record<string, unknown> }
 
@@ -19,7 +20,7 @@ export class CredentialsService {
 
   async get(id: string): Promise<CredentialRecord> {
     const c = await this.t.credentials.get(id);
-    if (!c) throw new NotFound(`Could not find credential: ${id}.`);
+    if (!c) throw credentialNotFound(id);
     return c;
   }
 
@@ -47,7 +48,7 @@ export class CredentialsService {
       if (typeof access !== 'string' || !access) throw new BadRequest('Invalid blob in credential: an ec2 blob needs an "access" key.');
       if (!input.project_id) throw new BadRequest('Invalid blob in credential: an ec2 credential needs a project_id.');
       id = createHash('sha256').update(access).digest('hex');
-      if (await this.t.credentials.get(id)) throw new Conflict(`Conflict occurred attempting to store credential - Duplicate ID, ${id}.`);
+      if (await this.t.credentials.get(id)) throw duplicateId('credential', id);
     }
     // NOTE: Keystone does not check that the user exists (credentials go with the user on delete).
     return this.t.credentials.insert({

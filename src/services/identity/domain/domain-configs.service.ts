@@ -1,5 +1,5 @@
-import { Forbidden, NotFound } from '../../../core/errors/errors.js';
 import type { IdentityTables } from '../store/tables.js';
+import { domainConfigNotFound, invalidDomainConfig } from './errors.js';
 
 // Keystone's domain-specific configuration (resource/core.py DomainConfigManager): only these
 // options may be stored per domain; sensitive ones are stored but never read back.
@@ -47,8 +47,6 @@ const READABLE_SECURITY_OPTIONS = ['password_regex', 'password_regex_description
 export type DomainConfig = Record<string, Record<string, unknown>>;
 interface OptionRow { group: string; option: string; value: unknown; sensitive: boolean }
 
-const invalid = (reason: string) => new Forbidden(`Invalid domain specific configuration: ${reason}.`);
-const notFound = (domainId: string, what: string) => new NotFound(`Could not find ${what} in domain configuration for domain ${domainId}.`);
 const what = (group?: string, option?: string) => option ? `option ${option} in group ${group}` : group ? `group ${group}` : 'any options';
 
 /**
@@ -70,7 +68,7 @@ export class DomainConfigsService {
   async get(domainId: string, group?: string, option?: string): Promise<Record<string, unknown>> {
     assertValidGroupAndOption(group, option);
     const rows = (await this.rows(domainId, group, option)).filter((r) => !r.sensitive);
-    if (rows.length === 0) throw notFound(domainId, what(group, option));
+    if (rows.length === 0) throw domainConfigNotFound(domainId, what(group, option));
     return toConfig(rows, option);
   }
 
@@ -92,15 +90,15 @@ export class DomainConfigsService {
     if (group) {
       const groups = Object.keys(valid);
       if (groups.length !== 1 || (option && Object.keys(valid[groups[0]!]!).length !== 1)) {
-        throw invalid(option
+        throw invalidDomainConfig(option
           ? `Trying to update option ${option} in group ${group}, so that, and only that, option must be specified  in the config`
           : `Trying to update group ${group}, so that, and only that, group must be specified in the config`);
       }
-      if (!(group in valid)) throw invalid(`request to update group ${group}, but config provided contains group ${groups[0]} instead`);
+      if (!(group in valid)) throw invalidDomainConfig(`request to update group ${group}, but config provided contains group ${groups[0]} instead`);
       if (option && !(option in valid[group]!)) {
-        throw invalid(`Trying to update option ${option} in group ${group}, but config provided contains option ${Object.keys(valid[group]!)[0]} instead`);
+        throw invalidDomainConfig(`Trying to update option ${option} in group ${group}, but config provided contains option ${Object.keys(valid[group]!)[0]} instead`);
       }
-      if ((await this.rows(domainId, group, option)).length === 0) throw notFound(domainId, what(group, option));
+      if ((await this.rows(domainId, group, option)).length === 0) throw domainConfigNotFound(domainId, what(group, option));
     }
     await this.t.db.transaction().execute(async (tx) => {
       for (const r of toRows(valid)) {
@@ -117,9 +115,9 @@ export class DomainConfigsService {
     assertValidGroupAndOption(group, option);
     if (group) {
       const current = await this.rows(domainId, group);
-      if (current.length === 0) throw notFound(domainId, what(group));
+      if (current.length === 0) throw domainConfigNotFound(domainId, what(group));
       // NOTE: as Keystone, an option holding a falsy value counts as absent.
-      if (option && !current.find((r) => r.option === option)?.value) throw notFound(domainId, what(group, option));
+      if (option && !current.find((r) => r.option === option)?.value) throw domainConfigNotFound(domainId, what(group, option));
     }
     let q = this.t.db.deleteFrom('domain_configs').where('domain_id', '=', domainId);
     if (group) q = q.where('config_group', '=', group);
@@ -131,7 +129,7 @@ export class DomainConfigsService {
   getDefault(group?: string, option?: string): Record<string, unknown> {
     assertValidGroupAndOption(group, option);
     if (group && option) {
-      if (!WHITELISTED_OPTIONS[group]!.includes(option)) throw invalid(`Reading the default for option ${option} in group ${group} is not supported`);
+      if (!WHITELISTED_OPTIONS[group]!.includes(option)) throw invalidDomainConfig(`Reading the default for option ${option} in group ${group} is not supported`);
       return { [option]: CONFIG_DEFAULTS[group]![option] };
     }
     const groups = group ? [group] : Object.keys(WHITELISTED_OPTIONS);
@@ -141,10 +139,10 @@ export class DomainConfigsService {
   /** The readable [security_compliance] options, for the default domain only. */
   getSecurityCompliance(domainId: string, option?: string): Record<string, unknown> {
     if (domainId !== this.opts.defaultDomainId) {
-      throw invalid('Reading security compliance information for any domain other than the default domain is not allowed or supported');
+      throw invalidDomainConfig('Reading security compliance information for any domain other than the default domain is not allowed or supported');
     }
     if (option && !READABLE_SECURITY_OPTIONS.includes(option)) {
-      throw invalid('Reading security compliance values other than password_regex and password_regex_description is not allowed');
+      throw invalidDomainConfig('Reading security compliance values other than password_regex and password_regex_description is not allowed');
     }
     const values = this.opts.securityCompliance();
     if (option) return { [option]: values[option] ?? null };
@@ -164,18 +162,18 @@ export class DomainConfigsService {
 function assertValidGroupAndOption(group?: string, option?: string): void {
   if (!group) return;
   if (!(group in WHITELISTED_OPTIONS) && !(group in SENSITIVE_OPTIONS)) {
-    throw invalid(`Group ${group} is not supported for domain specific configurations`);
+    throw invalidDomainConfig(`Group ${group} is not supported for domain specific configurations`);
   }
   if (option && !WHITELISTED_OPTIONS[group]!.includes(option) && !SENSITIVE_OPTIONS[group]!.includes(option)) {
-    throw invalid(`Option ${option} in group ${group} is not supported for domain specific configurations`);
+    throw invalidDomainConfig(`Option ${option} in group ${group} is not supported for domain specific configurations`);
   }
 }
 
 function assertValidConfig(config: unknown): DomainConfig {
-  if (!config || typeof config !== 'object' || Array.isArray(config) || Object.keys(config).length === 0) throw invalid('No options specified');
+  if (!config || typeof config !== 'object' || Array.isArray(config) || Object.keys(config).length === 0) throw invalidDomainConfig('No options specified');
   for (const [group, options] of Object.entries(config)) {
     if (!options || typeof options !== 'object' || Array.isArray(options) || Object.keys(options).length === 0) {
-      throw invalid(`The value of group ${group} specified in the config should be a dictionary of options`);
+      throw invalidDomainConfig(`The value of group ${group} specified in the config should be a dictionary of options`);
     }
     for (const option of Object.keys(options)) assertValidGroupAndOption(group, option);
   }

@@ -1,7 +1,7 @@
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { listMatching, nameIs, withName, type DomainRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
+import { cannotChangeDomainId, domainNotFound, domainStillEnabled, duplicateName } from './errors.js';
 
 export interface DomainInput { name?: string; description?: string; enabled?: boolean; tags?: string[]; extra?: Record<string, unknown>; id?: string }
 
@@ -10,7 +10,7 @@ export class DomainsService {
 
   async get(id: string): Promise<DomainRecord> {
     const d = await this.t.domains.get(id);
-    if (!d) throw new NotFound(`Could not find domain: ${id}.`);
+    if (!d) throw domainNotFound(id);
     return d;
   }
 
@@ -25,7 +25,7 @@ export class DomainsService {
 
   async create(input: DomainInput): Promise<DomainRecord> {
     const name = input.name!;
-    if (await this.byName(name)) throw new Conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${name}.`);
+    if (await this.byName(name)) throw duplicateName('domain', name);
     return this.t.domains.insert({
       id: input.id ?? newId(), name, description: input.description ?? '', enabled: input.enabled ?? true,
       tags: input.tags ?? [], extra: input.extra ?? {},
@@ -36,9 +36,9 @@ export class DomainsService {
     const d = await this.get(id);
     if (input.name !== undefined && input.name !== d.name) {
       const same = await this.byName(input.name);
-      if (same && same.id !== id) throw new Conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${input.name}.`);
+      if (same && same.id !== id) throw duplicateName('domain', input.name);
     }
-    if (input.id !== undefined && input.id !== id) throw new BadRequest('Cannot change Domain ID.');
+    if (input.id !== undefined && input.id !== id) throw cannotChangeDomainId();
     await this.t.domains.update(id, {
       name: input.name, description: input.description, enabled: input.enabled, tags: input.tags,
       extra: input.extra ? { ...d.extra, ...input.extra } : undefined,
@@ -49,7 +49,7 @@ export class DomainsService {
 
   async delete(id: string): Promise<void> {
     const d = await this.get(id);
-    if (d.enabled) throw new Forbidden('Cannot delete a domain that is enabled, please disable it first.');
+    if (d.enabled) throw domainStillEnabled();
     const db = this.t.db;
     await db.transaction().execute(async (tx) => {
       const projects = await tx.selectFrom('projects').select('id').where('domain_id', '=', id).execute();

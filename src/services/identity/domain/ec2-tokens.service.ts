@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadRequest, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import type { IdentityTables } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
@@ -9,6 +9,7 @@ import type { ProjectsService } from './projects.service.js';
 import type { TokensService } from './tokens.service.js';
 import type { TrustsService } from './trusts.service.js';
 import type { UsersService } from './users.service.js';
+import { accessTokenNotFound, applicationCredentialNotFound, ec2AccessKeyNotFound, invalidEc2Signature, unauthorized, userNotValidForProject } from './errors.js';
 
 /** What an EC2 or S3 gateway sends: the request it received, the access key and the signature. */
 export interface Ec2Credentials extends Ec2Request {
@@ -41,7 +42,7 @@ export class Ec2TokensService {
       // NOTE: as Keystone: some clients sign the host without its port, so try that too.
       const host = typeof c.host === 'string' ? c.host : '';
       if (host.includes(':') && this.signs(secret, { ...c, host: hostname(host) }, c.signature)) return;
-      throw new Unauthorized('Invalid EC2 signature.');
+      throw invalidEc2Signature();
     });
   }
 
@@ -62,7 +63,7 @@ export class Ec2TokensService {
     try {
       return sameSignature(signature, ec2Signature(secret, c));
     } catch (e) {
-      if (e instanceof SignatureFormatError) throw new Unauthorized('Invalid EC2 signature.');
+      if (e instanceof SignatureFormatError) throw invalidEc2Signature();
       throw e;
     }
   }
@@ -73,16 +74,16 @@ export class Ec2TokensService {
     const c = (pick(body.credentials) ?? pick(body.credential) ?? pick(body.ec2Credentials) ?? {}) as Ec2Credentials;
     if (c.access === undefined) throw new Unauthorized('EC2 Signature not supplied');
     const cred = await this.t.credentials.get(createHash('sha256').update(String(c.access)).digest('hex'));
-    if (!cred || cred.type !== 'ec2') throw new NotFound('EC2 access key not found.');
+    if (!cred || cred.type !== 'ec2') throw ec2AccessKeyNotFound();
     let blob: { secret?: unknown; trust_id?: unknown; app_cred_id?: unknown; access_token_id?: unknown };
     try { blob = JSON.parse(cred.blob) as typeof blob; } catch { blob = {}; }
     check(typeof blob.secret === 'string' ? blob.secret : '', c);
-    if (!cred.project_id) throw new Unauthorized('User not valid for project.');
+    if (!cred.project_id) throw userNotValidForProject();
     const project = await this.projects.get(cred.project_id);
     const user = await this.users.get(cred.user_id);
     const userDomain = await this.t.domains.get(user.domain_id);
     const projectDomain = await this.t.domains.get(project.domain_id);
-    if (!user.enabled || !userDomain?.enabled || !project.enabled || !projectDomain?.enabled) throw new Unauthorized();
+    if (!user.enabled || !userDomain?.enabled || !project.enabled || !projectDomain?.enabled) throw unauthorized();
     checkTimestamp(c);
 
     let userId = user.id;
@@ -96,20 +97,20 @@ export class Ec2TokensService {
       if (trust.impersonation) userId = trust.trustor_user_id;
     } else if (appCredId) {
       const ac = await this.appCreds.find(appCredId);
-      if (!ac) throw new NotFound(`Could not find Application Credential: ${appCredId}.`);
+      if (!ac) throw applicationCredentialNotFound(appCredId);
       if (ac.project_id !== project.id) throw new Unauthorized('EC2 credential project does not match the application credential project.');
       roleIds = ac.roles.map((r) => r.id);
     } else if (accessTokenId) {
       const access = await this.t.accessTokens.get(accessTokenId);
-      if (!access) throw new NotFound('Access token not found');
+      if (!access) throw accessTokenNotFound();
       if (access.project_id !== project.id) throw new Unauthorized('EC2 credential project does not match the OAuth1 access token project.');
       roleIds = access.role_ids;
     } else {
       roleIds = await this.assignments.effectiveRoleIds(user.id, 'project', project.id);
     }
-    if (roleIds.length === 0) throw new Unauthorized('User not valid for project.');
+    if (roleIds.length === 0) throw userNotValidForProject();
     return this.tokens.issueVerified({ userId, projectId: project.id, methods: ['ec2credential'], trustId, appCredId, accessTokenId })
-      .catch((e) => { throw e instanceof Unauthorized ? new Unauthorized('User not valid for project.') : e; });
+      .catch((e) => { throw e instanceof Unauthorized ? userNotValidForProject() : e; });
   }
 }
 

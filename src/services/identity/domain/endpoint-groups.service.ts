@@ -1,10 +1,11 @@
-import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import {
   listMatching, type EndpointGroupRecord, type EndpointRecord, type IdentityTables, type ProjectRecord, type TextMatch,
 } from '../store/tables.js';
 import type { CatalogService } from './catalog.service.js';
 import { newId } from './ids.js';
 import type { ProjectsService } from './projects.service.js';
+import { duplicateEntry, endpointGroupNotFound, endpointGroupProjectNotFound, expectingToFind } from './errors.js';
 
 export const ENDPOINT_GROUP_FILTER_KEYS = ['service_id', 'region_id', 'interface'];
 
@@ -16,7 +17,7 @@ export class EndpointGroupsService {
 
   async get(id: string): Promise<EndpointGroupRecord> {
     const g = await this.t.endpointGroups.get(id);
-    if (!g) throw new NotFound(`Could not find Endpoint Group: ${id}.`);
+    if (!g) throw endpointGroupNotFound(id);
     return g;
   }
 
@@ -57,7 +58,7 @@ export class EndpointGroupsService {
     await this.get(id);
     const row = await this.t.db.selectFrom('project_endpoint_groups').selectAll()
       .where('endpoint_group_id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-    if (!row) throw new NotFound('Endpoint Group Project Association not found');
+    if (!row) throw endpointGroupProjectNotFound();
     return { endpoint_group_id: id, project_id: projectId };
   }
 
@@ -66,7 +67,7 @@ export class EndpointGroupsService {
     await this.get(id);
     const row = await this.t.db.selectFrom('project_endpoint_groups').select('project_id')
       .where('endpoint_group_id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-    if (row) throw new Conflict('Conflict occurred attempting to store project_endpoint_group - Duplicate entry.');
+    if (row) throw duplicateEntry('project_endpoint_group');
     await this.t.db.insertInto('project_endpoint_groups').values({ endpoint_group_id: id, project_id: projectId }).execute();
   }
 
@@ -95,7 +96,7 @@ export class EndpointGroupsService {
 function assertValidFilters(filters: Record<string, unknown>): void {
   for (const key of Object.keys(filters)) {
     if (!ENDPOINT_GROUP_FILTER_KEYS.includes(key)) {
-      throw new BadRequest(`Expecting to find ${ENDPOINT_GROUP_FILTER_KEYS.join(' or ')} in endpoint_group. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`);
+      throw expectingToFind(ENDPOINT_GROUP_FILTER_KEYS.join(' or '), 'endpoint_group');
     }
   }
 }

@@ -1,7 +1,7 @@
-import { Conflict, NotFound, BadRequest } from '../../../core/errors/errors.js';
 import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
+import { cannotChangeDomainId, domainNotFound, duplicateNameInDomain, groupNotFound, userNotFound, userNotInGroup } from './errors.js';
 
 export interface GroupInput { name?: string; domain_id?: string; description?: string; extra?: Record<string, unknown> }
 
@@ -10,7 +10,7 @@ export class GroupsService {
 
   async get(id: string): Promise<GroupRecord> {
     const g = await this.t.groups.get(id);
-    if (!g) throw new NotFound(`Could not find group: ${id}.`);
+    if (!g) throw groupNotFound(id);
     return g;
   }
 
@@ -24,18 +24,18 @@ export class GroupsService {
 
   async create(input: GroupInput, defaultDomainId: string): Promise<GroupRecord> {
     const domainId = input.domain_id ?? defaultDomainId;
-    if (!(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
+    if (!(await this.t.domains.get(domainId))) throw domainNotFound(domainId);
     if (await this.byName(input.name!, domainId)) {
-      throw new Conflict(`Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${domainId}.`);
+      throw duplicateNameInDomain('group', input.name, domainId);
     }
     return this.t.groups.insert({ id: newId(), name: input.name!, domain_id: domainId, description: input.description ?? '', extra: input.extra ?? {} });
   }
 
   async update(id: string, input: GroupInput): Promise<GroupRecord> {
     const g = await this.get(id);
-    if (input.domain_id !== undefined && input.domain_id !== g.domain_id) throw new BadRequest('Cannot change Domain ID.');
+    if (input.domain_id !== undefined && input.domain_id !== g.domain_id) throw cannotChangeDomainId();
     if (input.name !== undefined && input.name !== g.name && ![undefined, id].includes((await this.byName(input.name, g.domain_id))?.id)) {
-      throw new Conflict(`Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${g.domain_id}.`);
+      throw duplicateNameInDomain('group', input.name, g.domain_id);
     }
     await this.t.groups.update(id, { name: input.name, description: input.description, extra: input.extra ? { ...g.extra, ...input.extra } : undefined });
     return this.get(id);
@@ -66,15 +66,15 @@ export class GroupsService {
 
   async addMember(groupId: string, userId: string): Promise<void> {
     await this.get(groupId);
-    if (!(await this.t.users.get(userId))) throw new NotFound(`Could not find user: ${userId}.`);
+    if (!(await this.t.users.get(userId))) throw userNotFound(userId);
     await this.t.db.insertInto('group_members').values({ group_id: groupId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
   }
 
   async isMember(groupId: string, userId: string): Promise<void> {
     await this.get(groupId);
-    if (!(await this.t.users.get(userId))) throw new NotFound(`Could not find user: ${userId}.`);
+    if (!(await this.t.users.get(userId))) throw userNotFound(userId);
     const row = await this.t.db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
-    if (!row) throw new NotFound(`User '${userId}' not found in group '${groupId}'`);
+    if (!row) throw userNotInGroup(userId, groupId);
   }
 
   async removeMember(groupId: string, userId: string): Promise<void> {
@@ -84,7 +84,7 @@ export class GroupsService {
   }
 
   async groupsOfUser(userId: string): Promise<GroupRecord[]> {
-    if (!(await this.t.users.get(userId))) throw new NotFound(`Could not find user: ${userId}.`);
+    if (!(await this.t.users.get(userId))) throw userNotFound(userId);
     const rows = await this.t.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
     const out: GroupRecord[] = [];
     for (const r of rows) { const g = await this.t.groups.get(r.group_id); if (g) out.push(g); }

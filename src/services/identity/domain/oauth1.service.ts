@@ -1,15 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { NULL_DOMAIN, type AccessTokenRecord, type IdentityTables, type RequestTokenRecord } from '../store/tables.js';
 import type { AssignmentsService } from './assignments.service.js';
 import { isoTime, newId } from './ids.js';
 import { checkOAuthParameters, OAuthRequestError, parseOAuthHeader, VERIFIER_CHARS, verifyOAuthSignature } from './oauth1-signatures.js';
 import type { ProjectsService } from './projects.service.js';
+import { accessTokenExpired, accessTokenNotFound, consumerNotFound, delegatedToken, expectingToFind, invalidOAuthSignature, requestTokenExpired, requestTokenNotFound, roleNotFound, targetNotFound, userIdsDoNotMatch } from './errors.js';
 
-const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 /** Keystone's ValidationError: "Expecting to find X in Y. ..." */
-const missing = (attribute: string, target = 'request') => new BadRequest(`Expecting to find ${attribute} in ${target}.${CLIENT_ERROR}`);
+const missing = (attribute: string) => expectingToFind(attribute, 'request');
 
 /** keystone.conf [oauth1]: request tokens last 8 hours, access tokens a day. */
 const REQUEST_TOKEN_SECONDS = 28800;
@@ -39,9 +39,9 @@ export class OAuth1Service {
     if (!requestedProjectId) throw missing('Requested-Project-Id');
     await this.projects.get(requestedProjectId);
     const consumer = await this.t.consumers.get(oauth.oauth_consumer_key);
-    if (!consumer) throw new NotFound('Consumer not found');
+    if (!consumer) throw consumerNotFound();
     oauthlibChecks(oauth, 'request_token');
-    if (!consumer.secret || !verifyOAuthSignature(req.method, req.url, oauth, consumer.secret)) throw new Unauthorized('Invalid signature');
+    if (!consumer.secret || !verifyOAuthSignature(req.method, req.url, oauth, consumer.secret)) throw invalidOAuthSignature();
     return this.t.requestTokens.insert({
       id: newId(), request_secret: newId(), verifier: null, authorizing_user_id: null, requested_project_id: requestedProjectId,
       role_ids: null, consumer_id: consumer.id, expires_at: isoTime(Date.now() + REQUEST_TOKEN_SECONDS * 1000),
@@ -51,14 +51,14 @@ export class OAuth1Service {
   /** PUT /v3/OS-OAUTH1/authorize/{id}: the caller delegates roles it has on the requested project. */
   async authorize(requestTokenId: string, caller: TokenInfo, roles: { id?: string; name?: string }[]): Promise<string> {
     if (caller.trust || caller.oauth1 || caller.applicationCredential) {
-      throw new Forbidden('Cannot authorize a request token with a token issued via delegation.');
+      throw delegatedToken('authorize a request token');
     }
     const token = await this.requestToken(requestTokenId);
     const wanted = new Set<string>();
     for (const r of roles) {
       if (r.id) { wanted.add(r.id); continue; }
       const byName = (await this.t.roles.list({ name: r.name })).filter((x) => x.domain_id === NULL_DOMAIN);
-      if (byName.length === 0) throw new NotFound(`Could not find role: ${r.name}.`);
+      if (byName.length === 0) throw roleNotFound(r.name);
       wanted.add(byName[0]!.id);
     }
     const held = new Set(await this.assignments.effectiveRoleIds(caller.user.id, 'project', token.requested_project_id));
@@ -82,7 +82,7 @@ export class OAuth1Service {
     if (token.consumer_id !== consumer.id) throw new Unauthorized('Provided consumer key does not match stored consumer key.');
     if (token.verifier !== oauth.oauth_verifier) throw new Unauthorized('Provided verifier does not match stored verifier');
     if (!consumer.secret || !verifyOAuthSignature(req.method, req.url, oauth, consumer.secret, token.request_secret)) {
-      throw new Unauthorized('Invalid signature');
+      throw invalidOAuthSignature();
     }
     if (!token.authorizing_user_id) throw new Unauthorized('Request Token does not have an authorizing user id.');
     const access: AccessTokenRecord = {
@@ -101,7 +101,7 @@ export class OAuth1Service {
     const oauth = headerOf(req);
     if (!oauth.oauth_token) throw missing('oauth_token');
     const access = await this.accessToken(oauth.oauth_token);
-    if (access.expires_at && Date.parse(access.expires_at) < Date.now()) throw new Unauthorized('Access token is expired');
+    if (access.expires_at && Date.parse(access.expires_at) < Date.now()) throw accessTokenExpired();
     const consumer = await this.t.consumers.get(oauth.oauth_consumer_key ?? '');
     let valid = consumer?.id === access.consumer_id && !!consumer.secret;
     try { checkOAuthParameters(oauth, 'resource'); } catch (e) { if (e instanceof OAuthRequestError) valid = false; else throw e; }
@@ -117,28 +117,28 @@ export class OAuth1Service {
 
   async accessToken(id: string): Promise<AccessTokenRecord> {
     const access = await this.t.accessTokens.get(id);
-    if (!access) throw new NotFound('Access token not found');
+    if (!access) throw accessTokenNotFound();
     return access;
   }
 
   /** An access token of the user: another user's is 404 (Keystone's bare NotFound). */
   async userAccessToken(userId: string, id: string): Promise<AccessTokenRecord> {
     const access = await this.accessToken(id);
-    if (access.authorizing_user_id !== userId) throw new NotFound('Could not find: %(target)s.');
+    if (access.authorizing_user_id !== userId) throw targetNotFound();
     return access;
   }
 
   /** Deleting an access token ends the Keystone tokens made with it (they no longer validate). */
   async deleteAccessToken(userId: string, id: string): Promise<void> {
     const access = await this.accessToken(id);
-    if (access.authorizing_user_id !== userId) throw new Unauthorized('User IDs do not match');
+    if (access.authorizing_user_id !== userId) throw userIdsDoNotMatch();
     await this.t.accessTokens.delete(id);
   }
 
   private async requestToken(id: string): Promise<RequestTokenRecord> {
     const token = await this.t.requestTokens.get(id);
-    if (!token) throw new NotFound('Request token not found');
-    if (token.expires_at && Date.parse(token.expires_at) < Date.now()) throw new Unauthorized('Request token is expired');
+    if (!token) throw requestTokenNotFound();
+    if (token.expires_at && Date.parse(token.expires_at) < Date.now()) throw requestTokenExpired();
     return token;
   }
 }

@@ -1,6 +1,6 @@
-import { NotFound } from '../../../core/errors/errors.js';
 import { listMatching, type IdentityTables, type PolicyRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
+import { policyNotFound } from './errors.js';
 
 /** Keystone's /v3/policies: opaque policy blobs stored for other services. */
 export class PoliciesService {
@@ -8,7 +8,7 @@ export class PoliciesService {
 
   async get(id: string): Promise<PolicyRecord> {
     const p = await this.t.policies.get(id);
-    if (!p) throw new NotFound(`Could not find policy: ${id}.`);
+    if (!p) throw policyNotFound(id);
     return p;
   }
   list(f: { type?: string; matches?: TextMatch[] }): Promise<PolicyRecord[]> { return listMatching(this.t.policies, { type: f.type }, f.matches); }

@@ -1,7 +1,8 @@
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
+import { domainNotFound, duplicateProjectName, parentUpdateNotAllowed, projectNotFound, projectNotLeaf, projectParentDisabled, projectParentsDisabled, projectSubtreeEnabled, projectTagNotFound, updateNotAllowed } from './errors.js';
 
 export interface ProjectInput {
   name?: string; domain_id?: string; parent_id?: string | null; description?: string; enabled?: boolean;
@@ -20,7 +21,7 @@ export class ProjectsService {
 
   async get(id: string): Promise<ProjectRecord> {
     const p = await this.t.projects.get(id);
-    if (!p) throw new NotFound(`Could not find project: ${id}.`);
+    if (!p) throw projectNotFound(id);
     return p;
   }
 
@@ -52,20 +53,20 @@ export class ProjectsService {
       if (!parent) {
         // NOTE: Keystone treats a domain id as the parent of a top-level project.
         const asDomain = await this.t.domains.get(input.parent_id);
-        if (!asDomain) throw new NotFound(`Could not find project: ${input.parent_id}.`);
+        if (!asDomain) throw projectNotFound(input.parent_id);
         domainId ??= asDomain.id;
         if (domainId !== asDomain.id) throw new BadRequest('Cannot create project, the parent is a different domain.');
       } else {
         domainId ??= parent.domain_id;
         if (parent.domain_id !== domainId) throw new BadRequest('Cannot create project, the parent is in a different domain.');
-        if (!parent.enabled) throw new Forbidden(`cannot create a project in a branch containing a disabled project: ${parent.id}`);
+        if (!parent.enabled) throw projectParentDisabled(parent.id);
       }
     }
     domainId ??= defaultDomainId;
-    if (!(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
+    if (!(await this.t.domains.get(domainId))) throw domainNotFound(domainId);
     validateTags(input.tags ?? []);
     if (await this.byName(input.name!, domainId)) {
-      throw new Conflict(`Conflict occurred attempting to store project - it is not permitted to have two projects with the same name in the same domain : ${input.name}.`);
+      throw duplicateProjectName(input.name);
     }
     return this.t.projects.insert({
       id: newId(), name: input.name!, domain_id: domainId, parent_id: parent?.id ?? null,
@@ -75,22 +76,22 @@ export class ProjectsService {
 
   async update(id: string, input: ProjectInput): Promise<ProjectRecord> {
     const p = await this.get(id);
-    if (input.domain_id !== undefined && input.domain_id !== p.domain_id) throw new BadRequest('Update of `domain_id` is not allowed.');
-    if (input.parent_id !== undefined && input.parent_id !== p.parent_id) throw new Forbidden('Update of `parent_id` is not allowed.');
-    if (input.is_domain !== undefined && input.is_domain) throw new BadRequest('Update of `is_domain` is not allowed.');
+    if (input.domain_id !== undefined && input.domain_id !== p.domain_id) throw updateNotAllowed('domain_id');
+    if (input.parent_id !== undefined && input.parent_id !== p.parent_id) throw parentUpdateNotAllowed();
+    if (input.is_domain !== undefined && input.is_domain) throw updateNotAllowed('is_domain');
     if (input.name !== undefined && input.name !== p.name && ![undefined, id].includes((await this.byName(input.name, p.domain_id))?.id)) {
-      throw new Conflict(`Conflict occurred attempting to store project - it is not permitted to have two projects with the same name in the same domain : ${input.name}.`);
+      throw duplicateProjectName(input.name);
     }
     if (input.tags) validateTags(input.tags);
     if (input.enabled === false && p.enabled) {
       const children = await this.children(id);
       if (children.some((c) => c.enabled)) {
-        throw new Forbidden(`cannot disable project ${id} since its subtree contains enabled projects.`);
+        throw projectSubtreeEnabled(id);
       }
     }
     if (input.enabled === true && !p.enabled && p.parent_id) {
       const parent = await this.get(p.parent_id);
-      if (!parent.enabled) throw new Forbidden(`cannot enable project ${id} since it has disabled parents`);
+      if (!parent.enabled) throw projectParentsDisabled(id);
     }
     await this.t.projects.update(id, {
       name: input.name, description: input.description, enabled: input.enabled, tags: input.tags,
@@ -103,7 +104,7 @@ export class ProjectsService {
   async delete(id: string): Promise<void> {
     await this.get(id);
     if ((await this.children(id)).length > 0) {
-      throw new Forbidden(`cannot delete the project ${id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`);
+      throw projectNotLeaf(id);
     }
     await this.t.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute();
@@ -156,7 +157,7 @@ export class ProjectsService {
 
   async removeTag(id: string, tag: string): Promise<void> {
     const p = await this.get(id);
-    if (!p.tags.includes(tag)) throw new NotFound(`Tag ${tag} was not found on project ${id}.`);
+    if (!p.tags.includes(tag)) throw projectTagNotFound(tag, id);
     await this.t.projects.update(id, { tags: p.tags.filter((x) => x !== tag) });
   }
 }

@@ -1,7 +1,7 @@
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../../core/errors/errors.js';
 import { listMatching, nameIs, NULL_DOMAIN, withName, type IdentityTables, type RoleRecord, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
+import { domainNotFound, domainSpecificRoleImplied, duplicateName, impliedRoleNotFound, roleImmutable, roleImplicationLoop, roleNotFound, updateNotAllowed } from './errors.js';
 
 export interface RoleInput { name?: string; domain_id?: string | null; description?: string | null; options?: Record<string, unknown>; extra?: Record<string, unknown> }
 export interface Inference { prior: RoleRecord; implied: RoleRecord }
@@ -15,7 +15,7 @@ export class RolesService {
 
   async get(id: string): Promise<RoleRecord> {
     const r = await this.t.roles.get(id);
-    if (!r) throw new NotFound(`Could not find role: ${id}.`);
+    if (!r) throw roleNotFound(id);
     return r;
   }
 
@@ -31,9 +31,9 @@ export class RolesService {
 
   async create(input: RoleInput): Promise<RoleRecord> {
     const domainId = input.domain_id ?? NULL_DOMAIN;
-    if (domainId !== NULL_DOMAIN && !(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
+    if (domainId !== NULL_DOMAIN && !(await this.t.domains.get(domainId))) throw domainNotFound(domainId);
     if (await this.byName(input.name!, input.domain_id ?? null)) {
-      throw new Conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}.`);
+      throw duplicateName('role', input.name);
     }
     return this.t.roles.insert({
       id: newId(), name: input.name!, domain_id: domainId, description: input.description ?? null,
@@ -43,11 +43,11 @@ export class RolesService {
 
   async update(id: string, input: RoleInput): Promise<RoleRecord> {
     const r = await this.get(id);
-    if (input.domain_id !== undefined && (input.domain_id ?? NULL_DOMAIN) !== r.domain_id) throw new BadRequest('Update of `domain_id` is not allowed.');
+    if (input.domain_id !== undefined && (input.domain_id ?? NULL_DOMAIN) !== r.domain_id) throw updateNotAllowed('domain_id');
     if (input.name !== undefined && input.name !== r.name && ![undefined, id].includes((await this.byName(input.name, r.domain_id === NULL_DOMAIN ? null : r.domain_id))?.id)) {
-      throw new Conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}.`);
+      throw duplicateName('role', input.name);
     }
-    if (r.options.immutable === true && input.options?.immutable !== false) throw new Forbidden(`Role ${id} is immutable.`);
+    if (r.options.immutable === true && input.options?.immutable !== false) throw roleImmutable(id);
     await this.t.roles.update(id, {
       name: input.name, description: input.description === undefined ? undefined : input.description,
       options: input.options ? { ...r.options, ...input.options } : undefined,
@@ -58,7 +58,7 @@ export class RolesService {
 
   async delete(id: string): Promise<void> {
     const r = await this.get(id);
-    if (r.options.immutable === true) throw new Forbidden(`Role ${id} is immutable.`);
+    if (r.options.immutable === true) throw roleImmutable(id);
     await this.t.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('assignments').where('role_id', '=', id).execute();
       await tx.deleteFrom('implied_roles').where((eb) => eb.or([eb('prior_role_id', '=', id), eb('implied_role_id', '=', id)])).execute();
@@ -81,10 +81,10 @@ export class RolesService {
     const prior = await this.get(priorId);
     const implied = await this.get(impliedId);
     if (implied.domain_id !== NULL_DOMAIN && prior.domain_id === NULL_DOMAIN) {
-      throw new Forbidden(`${implied.id} is a domain-specific role and cannot be implied by a global role.`);
+      throw domainSpecificRoleImplied(implied.id);
     }
     if (priorId === impliedId || (await this.expand([impliedId])).includes(priorId)) {
-      throw new Forbidden(`Role ${impliedId} is implied by ${priorId}; a loop is not allowed.`);
+      throw roleImplicationLoop(impliedId, priorId);
     }
     await this.t.db.insertInto('implied_roles').values({ prior_role_id: priorId, implied_role_id: impliedId }).onConflict((oc) => oc.doNothing()).execute();
     await this.loadImplications();
@@ -94,7 +94,7 @@ export class RolesService {
   async getInference(priorId: string, impliedId: string): Promise<Inference> {
     const prior = await this.get(priorId);
     const implied = await this.get(impliedId);
-    if (!this.directImplied(priorId).includes(impliedId)) throw new NotFound(`${priorId} does not imply ${impliedId}.`);
+    if (!this.directImplied(priorId).includes(impliedId)) throw impliedRoleNotFound(priorId, impliedId);
     return { prior, implied };
   }
 

@@ -1,5 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { Forbidden, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import { changeStamp } from '../store/sqlite.js';
 import { listMatching, nameIs, type IdentityTables, type UserRecord } from '../store/tables.js';
@@ -13,6 +13,7 @@ import type { RolesService } from './roles.service.js';
 import type { OAuth1Service, SignedRequest } from './oauth1.service.js';
 import type { TrustsService } from './trusts.service.js';
 import type { UsersService } from './users.service.js';
+import { domainDisabled, expectingToFind, noAccess, notAuthorized, projectDisabled, scopeNotFound, tokenNotFound, unauthorized } from './errors.js';
 
 /** The scope a token is for; ids only, resolved against the store at every validation. */
 type Scope = { kind: 'unscoped' } | { kind: 'project'; id: string } | { kind: 'domain'; id: string } | { kind: 'system' };
@@ -33,7 +34,6 @@ export interface IdentityAuth {
 }
 export type ScopeRequest = 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string }; system?: { all?: boolean }; 'OS-TRUST:trust'?: { id: string } } | undefined;
 
-const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 const KIND = { unscoped: 0, project: 1, domain: 2, system: 3 } as const;
 
@@ -111,12 +111,12 @@ export class TokensService {
       } else if (method === 'token' && identity.token) {
         // NOTE: Keystone answers 404 for an invalid token given as a method, 401 for a bad X-Auth-Token.
         const prior = await this.decodeValid(identity.token.id, false, reads).catch((e) => {
-          if (e instanceof InvalidToken) throw new NotFound(`Could not find token: ${identity.token!.id}.`);
+          if (e instanceof InvalidToken) throw tokenNotFound(identity.token!.id);
           throw e;
         });
         if (prior.appCredId) throw new Forbidden('Application credential tokens cannot be rescoped.');
         if (prior.accessTokenId) {
-          throw new Forbidden('You are not authorized to perform the requested action: Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead.');
+          throw notAuthorized('Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead.');
         }
         user = this.sameUser(user, await this.users.get(prior.userId));
         expiresAtMs = prior.expiresAtMs;
@@ -126,12 +126,12 @@ export class TokensService {
         const ac = await this.appCreds.authenticate(identity.application_credential);
         if (scopeRequest !== undefined) throw new Unauthorized('Application credentials cannot request a scope.');
         user = this.sameUser(user, await this.users.get(ac.user_id));
-        if (!user.enabled) throw new Unauthorized();
+        if (!user.enabled) throw unauthorized();
         appCredId = ac.id;
         scope = { kind: 'project', id: ac.project_id };
         if (ac.expires_at) expiresAtMs = Math.min(expiresAtMs, Date.parse(`${ac.expires_at}Z`));
       } else if (method === 'oauth1' && signed) {
-        if (!identity.oauth1) throw new BadRequest(`Expecting to find oauth1 in identity.${CLIENT_ERROR}`);
+        if (!identity.oauth1) throw expectingToFind('oauth1', 'identity');
         // NOTE: as Keystone: the access token's project is the scope, whatever the body asks.
         const access = await this.oauth1.authenticate(signed);
         user = this.sameUser(user, await this.users.get(access.authorizing_user_id));
@@ -141,7 +141,7 @@ export class TokensService {
         throw new Unauthorized(`Attempted to authenticate with an unsupported method.`);
       }
     }
-    if (!user) throw new Unauthorized();
+    if (!user) throw unauthorized();
     await this.checkUserDomain(user, reads);
     let trustId: string | undefined;
     const trustRef = typeof scopeRequest === 'object' ? scopeRequest['OS-TRUST:trust'] : undefined;
@@ -184,7 +184,7 @@ export class TokensService {
       auditIds: [newAuditId()], appCredId: r.appCredId, trustId: r.trustId, accessTokenId: r.accessTokenId,
     };
     const info = await this.describe(payload).catch((e) => {
-      if (e instanceof InvalidToken) throw new Unauthorized();
+      if (e instanceof InvalidToken) throw unauthorized();
       throw e;
     });
     return { id: this.keys.encrypt(this.pack(payload), now), info };
@@ -307,27 +307,27 @@ export class TokensService {
         const domain = await this.findDomain(req.project.domain);
         project = domain ? (await listMatching(this.t.projects, { domain_id: domain.id }, [nameIs(req.project.name ?? '')]))[0] : undefined;
       }
-      if (!project) throw new Unauthorized(`Could not find project: ${req.project.id ?? req.project.name}.`);
-      if (!project.enabled) throw new Unauthorized(`Project ${project.id} is disabled.`);
+      if (!project) throw scopeNotFound('project', req.project.id ?? req.project.name);
+      if (!project.enabled) throw projectDisabled(project.id);
       const domain = await reads.domain(project.domain_id);
-      if (!domain?.enabled) throw new Unauthorized(`Domain ${project.domain_id} is disabled.`);
+      if (!domain?.enabled) throw domainDisabled(project.domain_id);
       if ((await reads.roleIds(user.id, 'project', project.id)).length === 0) {
-        throw new Unauthorized(`User ${user.id} has no access to project ${project.id}`);
+        throw noAccess(user.id, `project ${project.id}`);
       }
       return { kind: 'project', id: project.id };
     }
     if (req.domain) {
       const domain = await this.findDomain(req.domain);
-      if (!domain) throw new Unauthorized(`Could not find domain: ${req.domain.id ?? req.domain.name}.`);
-      if (!domain.enabled) throw new Unauthorized(`Domain ${domain.id} is disabled.`);
+      if (!domain) throw scopeNotFound('domain', req.domain.id ?? req.domain.name);
+      if (!domain.enabled) throw domainDisabled(domain.id);
       if ((await this.assignments.effectiveRoleIds(user.id, 'domain', domain.id)).length === 0) {
-        throw new Unauthorized(`User ${user.id} has no access to domain ${domain.id}`);
+        throw noAccess(user.id, `domain ${domain.id}`);
       }
       return { kind: 'domain', id: domain.id };
     }
     if (req.system) {
       if ((await this.assignments.effectiveRoleIds(user.id, 'system', SYSTEM_ALL)).length === 0) {
-        throw new Unauthorized(`User ${user.id} has no access to the system`);
+        throw noAccess(user.id, 'the system');
       }
       return { kind: 'system' };
     }
@@ -338,12 +338,12 @@ export class TokensService {
     let user: UserRecord | undefined;
     if (ref.id) user = await this.users.find(ref.id);
     else if (ref.name) {
-      if (!ref.domain) throw new Unauthorized('The request you have made requires authentication.');
+      if (!ref.domain) throw unauthorized();
       const domain = await this.findDomain(ref.domain);
       if (domain) user = await this.users.byName(ref.name, domain.id);
     }
     // NOTE: an unknown user gets the same answer as a wrong password, so names cannot be probed.
-    if (!user) throw new Unauthorized('The request you have made requires authentication.');
+    if (!user) throw unauthorized();
     return user;
   }
 
@@ -355,7 +355,7 @@ export class TokensService {
 
   private async checkUserDomain(user: UserRecord, reads: Reads): Promise<void> {
     const d = await reads.domain(user.domain_id);
-    if (!d?.enabled) throw new Unauthorized(`Domain ${user.domain_id} is disabled.`);
+    if (!d?.enabled) throw domainDisabled(user.domain_id);
   }
 
   private sameUser(prev: UserRecord | undefined, next: UserRecord): UserRecord {

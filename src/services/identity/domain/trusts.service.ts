@@ -5,8 +5,8 @@ import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
 import { normalizeUtc } from './application-credentials.service.js';
+import { expiresBeforeNow, notAuthorized, projectNotFound, roleNotFound, timestampNotInFormat, trustNotFound, userNotFound } from './errors.js';
 
-const CLIENT_ERROR = ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 export interface TrustInput {
   trustor_user_id: string; trustee_user_id: string; project_id?: string | null; impersonation: boolean;
@@ -22,7 +22,7 @@ export class TrustsService {
 
   async get(id: string): Promise<TrustRecord> {
     const trust = await this.t.trusts.get(id);
-    if (!trust || trust.deleted_at || this.expired(trust)) throw new NotFound(`Could not find trust: ${id}.`);
+    if (!trust || trust.deleted_at || this.expired(trust)) throw trustNotFound(id);
     return trust;
   }
 
@@ -32,14 +32,14 @@ export class TrustsService {
   }
 
   async create(callerId: string, input: TrustInput): Promise<TrustRecord> {
-    if (input.project_id && !input.roles?.length) throw new Forbidden('You are not authorized to perform the requested action: At least one role should be specified.');
-    if (input.trustor_user_id !== callerId) throw new Forbidden('You are not authorized to perform the requested action: The authenticated user should match the trustor.');
-    if (!(await this.t.users.get(input.trustee_user_id))) throw new NotFound(`Could not find user: ${input.trustee_user_id}.`);
+    if (input.project_id && !input.roles?.length) throw notAuthorized('At least one role should be specified.');
+    if (input.trustor_user_id !== callerId) throw notAuthorized('The authenticated user should match the trustor.');
+    if (!(await this.t.users.get(input.trustee_user_id))) throw userNotFound(input.trustee_user_id);
     let expires: string | null = null;
     if (input.expires_at) {
       const normalized = normalizeUtc(input.expires_at);
-      if (!normalized) throw new BadRequest(`Timestamp not in expected format.${CLIENT_ERROR}`);
-      if (Date.parse(`${normalized}Z`) < Date.now()) throw new BadRequest(`The 'expires_at' must not be before now.${CLIENT_ERROR}`);
+      if (!normalized) throw timestampNotInFormat();
+      if (Date.parse(`${normalized}Z`) < Date.now()) throw expiresBeforeNow();
       expires = normalized;
     }
     if (input.remaining_uses !== undefined && input.remaining_uses !== null && input.remaining_uses <= 0) {
@@ -47,19 +47,19 @@ export class TrustsService {
     }
     const roles: { id: string; name: string }[] = [];
     if (input.project_id) {
-      if (!(await this.t.projects.get(input.project_id))) throw new NotFound(`Could not find project: ${input.project_id}.`);
+      if (!(await this.t.projects.get(input.project_id))) throw projectNotFound(input.project_id);
       const held = new Set(await this.assignments.effectiveRoleIds(callerId, 'project', input.project_id));
       for (const wanted of input.roles ?? []) {
         const role = wanted.id ? await this.roles.find(wanted.id) : await this.roles.byName(wanted.name ?? '');
-        if (!role) throw new NotFound(`Could not find role: ${wanted.id ?? wanted.name}.`);
+        if (!role) throw roleNotFound(wanted.id ?? wanted.name);
         // NOTE: Keystone answers a role the trustor does not hold on the project as an unknown role.
-        if (!held.has(role.id)) throw new NotFound(`Could not find role: ${role.id}.`);
+        if (!held.has(role.id)) throw roleNotFound(role.id);
         roles.push({ id: role.id, name: role.name });
       }
     } else if (input.roles?.length) {
       const first = input.roles[0]!;
       const role = first.id ? await this.roles.find(first.id) : await this.roles.byName(first.name ?? '');
-      throw new NotFound(`Could not find role: ${role?.id ?? first.id ?? first.name}.`);
+      throw roleNotFound(role?.id ?? first.id ?? first.name);
     }
     return this.t.trusts.insert({
       id: newId(), trustor_user_id: input.trustor_user_id, trustee_user_id: input.trustee_user_id, project_id: input.project_id ?? null,

@@ -1,9 +1,10 @@
-import { BadRequest, Conflict, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, Unauthorized } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
 import { listMatching, nameIs, withName, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.service.js';
+import { accountDisabled, accountLocked, cannotChangeDomainId, cannotChangeUserId, domainNotFound, duplicateNameInDomain, passwordExpired, projectNotFound, unauthorized, userNotFound } from './errors.js';
 
 export interface UserInput {
   name?: string; domain_id?: string; enabled?: boolean; password?: string | null; default_project_id?: string | null;
@@ -20,7 +21,7 @@ export class UsersService {
 
   async get(id: string): Promise<UserRecord> {
     const u = await this.t.users.get(id);
-    if (!u) throw new NotFound(`Could not find user: ${id}.`);
+    if (!u) throw userNotFound(id);
     return u;
   }
 
@@ -38,9 +39,9 @@ export class UsersService {
   /** `passwordHash` lets seeding hash a shared password once instead of once per user. */
   async create(input: UserInput, defaultDomainId: string, passwordHash?: string): Promise<UserRecord> {
     const domainId = input.domain_id ?? defaultDomainId;
-    if (!(await this.t.domains.get(domainId))) throw new NotFound(`Could not find domain: ${domainId}.`);
+    if (!(await this.t.domains.get(domainId))) throw domainNotFound(domainId);
     if (await this.byName(input.name!, domainId)) {
-      throw new Conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${domainId}.`);
+      throw duplicateNameInDomain('user', input.name, domainId);
     }
     if (input.default_project_id) await this.checkDefaultProject(input.default_project_id, domainId);
     const now = new Date().toISOString();
@@ -61,10 +62,10 @@ export class UsersService {
 
   async update(id: string, input: UserInput): Promise<UserRecord> {
     const u = await this.get(id);
-    if (input.id !== undefined && input.id !== id) throw new BadRequest('Cannot change user ID.');
-    if (input.domain_id !== undefined && input.domain_id !== u.domain_id) throw new BadRequest('Cannot change Domain ID.');
+    if (input.id !== undefined && input.id !== id) throw cannotChangeUserId();
+    if (input.domain_id !== undefined && input.domain_id !== u.domain_id) throw cannotChangeDomainId();
     if (input.name !== undefined && input.name !== u.name && ![undefined, id].includes((await this.byName(input.name, u.domain_id))?.id)) {
-      throw new Conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${u.domain_id}.`);
+      throw duplicateNameInDomain('user', input.name, u.domain_id);
     }
     if (input.default_project_id) await this.checkDefaultProject(input.default_project_id, u.domain_id);
     if (typeof input.password === 'string') await this.setPassword(u, input.password, { checkHistory: false });
@@ -94,7 +95,7 @@ export class UsersService {
   /** Self-service change: the original password authenticates the request. */
   async changePassword(id: string, original: string, password: string): Promise<void> {
     const u = await this.find(id);
-    if (!u) throw new Unauthorized();
+    if (!u) throw unauthorized();
     await this.checkPassword(u, original);
     await this.setPassword(u, password);
     await this.revocations.revoke({ user_id: id });
@@ -103,19 +104,19 @@ export class UsersService {
   /** Password authentication with Keystone's lockout rules; throws Unauthorized. */
   async checkPassword(u: UserRecord, password: string | undefined): Promise<void> {
     const { lockoutFailureAttempts: attempts, lockoutDurationSeconds: duration } = this.security;
-    if (!u.enabled) throw new Unauthorized(`The account is disabled for user: ${u.id}.`);
+    if (!u.enabled) throw accountDisabled(u.id);
     const locked = attempts > 0 && u.failed_auth_count >= attempts && u.failed_auth_at !== null &&
       Date.now() < Date.parse(u.failed_auth_at) + duration * 1000;
-    if (locked) throw new Unauthorized(`The account is locked for user: ${u.id}.`);
+    if (locked) throw accountLocked(u.id);
     const current = await this.currentPassword(u.id);
     const ok = current !== undefined && (await this.hasher.verify(password, current.hash));
     if (!ok) {
       const expiredLock = attempts > 0 && u.failed_auth_count >= attempts;
       await this.t.users.update(u.id, { failed_auth_count: expiredLock ? 1 : u.failed_auth_count + 1, failed_auth_at: new Date().toISOString() });
-      throw new Unauthorized('The request you have made requires authentication.');
+      throw unauthorized();
     }
     if (current.expires_at && Date.parse(current.expires_at) < Date.now()) {
-      throw new Unauthorized(`The password is expired and needs to be changed for user: ${u.id}.`);
+      throw passwordExpired(u.id);
     }
     if (u.failed_auth_count > 0) await this.t.users.update(u.id, { failed_auth_count: 0, failed_auth_at: null });
   }
@@ -146,7 +147,7 @@ export class UsersService {
   }
 
   private async checkDefaultProject(projectId: string, _domainId: string): Promise<void> {
-    if (!(await this.t.projects.get(projectId))) throw new NotFound(`Could not find project: ${projectId}.`);
+    if (!(await this.t.projects.get(projectId))) throw projectNotFound(projectId);
   }
 
   async groupsOf(userId: string): Promise<string[]> {
