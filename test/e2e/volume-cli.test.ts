@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../support/cloud.js';
-import { openstackOk, osEnv } from '../support/server.js';
+import { OPENSTACK_BIN, openstackOk, osEnv, run } from '../support/server.js';
 
 // The seeds' volume lab with the real `openstack` CLI, volumes as files (qemu-img): create,
 // extend, snapshot, volume from snapshot and from image, types, quotas, attach to a server and
-// detach, boot from volume, upload to an image, delete.
+// detach, boot from volume, upload to an image, backup and restore, delete.
 
 let cloud: TestCloud;
 let env: Record<string, string>;
@@ -84,13 +84,24 @@ test('volume create, extend, snapshot, volume from snapshot and image, attach to
   assert.equal(bfv.status, 'ACTIVE');
   assert.equal(bfv.volumes_attached.length, 1);
   await os(['server', 'delete', '--wait', 'bfv1']);
+  // NOTE: --boot-from-volume keeps the root volume (delete_on_termination false), as on Nova.
+  await volumeStatus(bfv.volumes_attached[0].id, 'available');
+  await os(['volume', 'delete', bfv.volumes_attached[0].id]);
 
   await os(['image', 'create', '--volume', 'volume2', 'from-volume']);
   for (let i = 0; i < 200 && (await os(['image', 'show', 'from-volume', '-f', 'json'])).status !== 'active'; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal((await os(['image', 'show', 'from-volume', '-f', 'json'])).status, 'active');
   await volumeStatus('volume2', 'available');
 
-  await os(['volume', 'delete', 'volume2']);
+  await os(['volume', 'backup', 'create', '--name', 'b1', 'volume2', '-f', 'json']);
+  for (let i = 0; i < 200 && (await os(['volume', 'backup', 'show', 'b1', '-f', 'json'])).status !== 'available'; i++) await new Promise((r) => setTimeout(r, 50));
+  // NOTE: Debian's python-openstackclient 6.0 restores, then fails printing the answer ("cannot unpack
+  // non-iterable VolumeBackupsRestore object", fixed in later releases): the restore itself is done.
+  const restore = await run(OPENSTACK_BIN, ['volume', 'backup', 'restore', 'b1', 'volume3'], env);
+  assert.ok(restore.code === 0 || /cannot unpack non-iterable VolumeBackupsRestore/.test(restore.stderr), restore.stderr);
+  assert.equal((await volumeStatus('volume3', 'available')).size, 2);
+  await os(['volume', 'backup', 'delete', 'b1']);
+  await os(['volume', 'delete', 'volume2', 'volume3']);
   await os(['volume', 'snapshot', 'delete', 'snap1']);
   for (let i = 0; i < 200 && (await os(['volume', 'snapshot', 'list', '-f', 'json'])).length; i++) await new Promise((r) => setTimeout(r, 50));
   await os(['volume', 'delete', 'volume1', 'bootable']);

@@ -145,7 +145,7 @@ export class VolumeAttachmentsService {
       if (b.destination_type !== 'volume') continue;
       if (!b.volume_id) {
         const { id } = await this.volumes.createVolume({
-          projectId: s.project_id, userId: s.user_id, sizeGb: b.volume_size ?? 1, name: '',
+          projectId: s.project_id, userId: s.user_id, sizeGb: b.volume_size ?? 1, name: b.source_type === 'blank' ? `${s.id}-blank-vol` : '',
           imageId: b.source_type === 'image' ? b.uuid ?? undefined : undefined, snapshotId: b.source_type === 'snapshot' ? b.uuid ?? undefined : undefined,
         });
         b.volume_id = id;
