@@ -1,262 +1,494 @@
-// The file block-storage driver: volumes as qcow2 (or raw) files under `dir`, made, copied and
-// resized with qemu-img (Debian qemu-utils). Snapshots are independent qcow2 copies; backups are
-// qcow2 copies with a small JSON description in Cinder's posix layout (backups/<id[0:2]>/<id>/).
-// Every file is written under a `.tmp-` name, fsynced and renamed into place, so a crash leaves a
-// whole file or one `cleanup` removes.
-import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+// A block-storage driver on a directory: volumes are disk files (qcow2 by default, or raw) that a
+// hypervisor opens by path, as Cinder's NFS and posix drivers keep them on a mounted share. All
+// bytes move through qemu-img (run through runCommand, never a shell), so nothing here reads a
+// volume into memory.
+//
+// Layout under `dir`:
+//   volumes/volume-<id>       the volume, in the driver's format
+//   snapshots/snapshot-<id>   an independent qcow2 copy of the volume when it was taken
+// and under `backupDir` (default <dir>/backups), Cinder's posix layout shortened to one level:
+//   <first 2 of id>/<id>/data.qcow2 and metadata.json (volume, parent, sizes)
+//
+// Crash safety: every create writes under a `.tmp-` name in the directory it ends in, is fsynced
+// (the file, then after the rename the directory) and only then takes its name, so `list` never
+// names a half-made volume, snapshot or backup, and `cleanup` removes the `.tmp-` leftovers.
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../host/run-command.js';
+import { CommandError, runCommand } from '../host/run-command.js';
 import {
-  BackupNotFound, BlockStorageError, SnapshotNotFound, VolumeNotFound,
-  type BackendInventory, type BackendStats, type BlockStorageDriver, type VolumeConnection, type VolumeSource,
+  type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound,
+  type VolumeConnection, type VolumeSource, VolumeNotFound,
 } from './block-storage-driver.js';
 
-const QEMU_IMG = '/usr/bin/qemu-img';
 const GiB = 1024 ** 3;
-// NOTE: qemu-img on a 1 GiB sparse file takes well under a second; a copy of a large volume longer.
-const TIMEOUT_MS = 30 * 60_000;
+const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
+const TMP = '.tmp-';
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export type DiskFormat = 'qcow2' | 'raw';
 
 export interface FileBlockStorageOptions {
+  /** Where volumes and snapshots live (made when absent). */
   dir: string;
+  /** Where backups live (default <dir>/backups); may be another filesystem. */
   backupDir?: string;
-  /** The capacity reported to the scheduler, in GiB; default: the file system's. */
+  /** A capacity to report and enforce instead of the filesystem's (thin: what volumes may add up to). */
   capacityGb?: number;
-  format?: 'qcow2' | 'raw';
+  /** The volumes' format (default qcow2); fixed for the backend's life. */
+  format?: DiskFormat;
+  /** Cinder's volume_backend_name (default 'file'). */
+  backendName?: string;
+  qemuImg?: string;
+  /** How long a copy (convert) may take (default an hour); other qemu-img calls get a minute. */
+  copyTimeoutMs?: number;
 }
 
-interface ImageInfo { 'virtual-size': number; 'actual-size'?: number; format: string }
+interface BackupMetadata {
+  version: 1;
+  backupId: string;
+  volumeId: string;
+  parentId: string | null;
+  /** The volume's virtual size when backed up, in bytes and in GiB. */
+  virtualSize: number;
+  sizeGb: number;
+  format: 'qcow2';
+  dataFile: string;
+  createdAt: string;
+}
+
+interface ImageInfo {
+  'virtual-size': number;
+  'actual-size'?: number;
+  'backing-filename'?: string;
+  'format-specific'?: { data?: { 'data-file'?: string } };
+}
+
+const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (isMissing(err)) return false;
+    throw err;
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  // NOTE: a directory is opened read-only to fsync it; Linux allows that and it is what makes a rename durable.
+  const fh = await open(path, 'r');
+  try { await fh.sync(); } finally { await fh.close(); }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 export class FileBlockStorageDriver implements BlockStorageDriver {
   readonly name = 'file';
-  private readonly volumesDir: string;
-  private readonly snapshotsDir: string;
-  private readonly backupsDir: string;
-  private readonly format: 'qcow2' | 'raw';
+  readonly format: DiskFormat;
+  readonly volumesDir: string;
+  readonly snapshotsDir: string;
+  readonly backupsDir: string;
+  private readonly opts: FileBlockStorageOptions;
+  private readonly qemuImgPath: string;
+  private readonly copyTimeoutMs: number;
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly opts: FileBlockStorageOptions) {
+  constructor(opts: FileBlockStorageOptions) {
+    this.opts = opts;
+    this.format = opts.format ?? 'qcow2';
     this.volumesDir = join(opts.dir, 'volumes');
     this.snapshotsDir = join(opts.dir, 'snapshots');
     this.backupsDir = opts.backupDir ?? join(opts.dir, 'backups');
-    this.format = opts.format ?? 'qcow2';
+    this.qemuImgPath = opts.qemuImg ?? '/usr/bin/qemu-img';
+    this.copyTimeoutMs = opts.copyTimeoutMs ?? 3_600_000;
   }
 
+  volumePath(id: string): string { return join(this.volumesDir, `volume-${id}`); }
+  snapshotPath(id: string): string { return join(this.snapshotsDir, `snapshot-${id}`); }
+  backupPath(id: string): string { return join(this.backupsDir, id.slice(0, 2), id); }
+
+  /** Makes the directories once; a failure is retried on the next call. */
   private dirs(): Promise<void> {
-    this.ready ??= Promise.all([this.volumesDir, this.snapshotsDir, this.backupsDir].map((d) => mkdir(d, { recursive: true }))).then(() => undefined);
+    this.ready ??= (async () => {
+      for (const d of [this.volumesDir, this.snapshotsDir, this.backupsDir]) await mkdir(d, { recursive: true });
+    })().catch((err) => { this.ready = undefined; throw err; });
     return this.ready;
   }
 
-  private volumePath(id: string) { return join(this.volumesDir, `volume-${id}`); }
-  private snapshotPath(id: string) { return join(this.snapshotsDir, `snapshot-${id}`); }
-  private backupDir(id: string) { return join(this.backupsDir, id.slice(0, 2), id); }
-
-  private async info(path: string, format?: string): Promise<ImageInfo> {
-    const out = await this.qemuImg(['info', '--output=json', ...(format ? ['-f', format] : []), path]);
-    return JSON.parse(out) as ImageInfo;
-  }
-
-  private async qemuImg(args: string[]): Promise<string> {
+  /** Runs a call: directories made, ids checked, and any other failure as a BlockStorageError. */
+  private async op<T>(what: string, ids: string[], fn: () => Promise<T>): Promise<T> {
+    // NOTE: ids become file names; anything but a UUID-like name could walk out of the directory.
+    for (const id of ids) if (!ID.test(id)) throw new BlockStorageError(`Invalid id ${JSON.stringify(id)} (${what}).`);
     try {
-      return await runCommand(QEMU_IMG, args, { timeoutMs: TIMEOUT_MS });
+      await this.dirs();
+      return await fn();
     } catch (err) {
-      throw new BlockStorageError(err instanceof Error ? err.message : String(err));
+      if (err instanceof BlockStorageError) throw err;
+      const detail = err instanceof CommandError ? err.stderr.trim() || err.message : (err as Error).message;
+      throw new BlockStorageError(`Failed to ${what}: ${detail}`);
     }
   }
 
-  /** Writes `path` through `make(tmp)`: a temporary name, fsync, rename, fsync of the directory. */
-  private async atomically(path: string, make: (tmp: string) => Promise<void>): Promise<void> {
-    const dir = join(path, '..');
-    const tmp = join(dir, `.tmp-${path.slice(dir.length + 1)}`);
-    try {
-      await make(tmp);
-      await fsync(tmp);
-      await rename(tmp, path);
-      await fsync(dir);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err instanceof BlockStorageError ? err : new BlockStorageError(err instanceof Error ? err.message : String(err));
-    }
+  private qemuImg(args: string[], copy = false): Promise<string> {
+    return runCommand(this.qemuImgPath, args, { timeoutMs: copy ? this.copyTimeoutMs : 60_000 });
   }
 
-  private async exists(path: string): Promise<boolean> {
-    return stat(path).then(() => true, () => false);
-  }
-
-  private async existingVolume(id: string): Promise<string> {
-    const path = this.volumePath(id);
-    if (!(await this.exists(path))) throw new VolumeNotFound(id);
-    return path;
-  }
-
-  async stats(): Promise<BackendStats> {
-    await this.dirs();
-    let provisioned = 0;
-    for (const f of await readdir(this.volumesDir)) {
-      if (!f.startsWith('volume-')) continue;
-      provisioned += await this.virtualSize(join(this.volumesDir, f)).catch(() => 0);
-    }
-    const provisionedGb = Math.ceil(provisioned / GiB);
-    let totalGb: number;
-    let freeGb: number;
-    if (this.opts.capacityGb !== undefined) {
-      totalGb = this.opts.capacityGb;
-      freeGb = Math.max(0, totalGb - provisionedGb);
-    } else {
-      const fs = await statfs(this.opts.dir);
-      totalGb = Math.floor((fs.blocks * fs.bsize) / GiB);
-      freeGb = Math.floor((fs.bavail * fs.bsize) / GiB);
-    }
-    // NOTE: 'file' as the storage protocol: the hypervisor opens the file itself (os-brick's
-    // local file connector); Cinder's NFS driver says 'nfs' for the same kind of volume.
-    return { backendName: 'file', driverVersion: '1.0.0', storageProtocol: 'file', vendorName: 'Open Source', totalGb, freeGb, provisionedGb, thinProvisioning: this.format === 'qcow2' };
+  /** qemu-img info of a file in a known format (never probed: a raw disk may hold a qcow2 header). */
+  private async info(path: string, format: DiskFormat): Promise<ImageInfo> {
+    // NOTE: -U (force share) lets a volume attached to a running guest be read; qemu holds a lock on it.
+    return JSON.parse(await this.qemuImg(['info', '-U', '-f', format, '--output=json', path])) as ImageInfo;
   }
 
   /**
-   * A volume's virtual size without running qemu-img (the scheduler asks for stats on every
-   * create): a qcow2 header holds it big-endian at byte 24; a raw file is its own size.
+   * The virtual size of a file this driver wrote: a raw file's length, or a qcow2 header's size
+   * field (bytes 24..31), read without a subprocess since stats reads it for every volume.
    */
-  private async virtualSize(path: string): Promise<number> {
-    if (this.format === 'raw') return (await stat(path)).size;
+  private async virtualSize(path: string, format: DiskFormat): Promise<number> {
+    if (format === 'raw') return (await stat(path)).size;
     const fh = await open(path, 'r');
     try {
       const header = Buffer.alloc(32);
-      await fh.read(header, 0, 32, 0);
-      if (header.readUInt32BE(0) !== 0x514649fb) throw new BlockStorageError(`${path} is not a qcow2 file.`);
+      const { bytesRead } = await fh.read(header, 0, 32, 0);
+      if (bytesRead < 32 || !header.subarray(0, 4).equals(QCOW2_MAGIC)) throw new BlockStorageError(`${path} is not a qcow2 file.`);
       return Number(header.readBigUInt64BE(24));
     } finally {
       await fh.close();
     }
   }
 
-  async createVolume(id: string, sizeGb: number, source?: VolumeSource): Promise<void> {
-    await this.dirs();
-    const path = this.volumePath(id);
-    if (await this.exists(path)) throw new BlockStorageError(`Volume ${id} already exists.`);
-    let from: { path: string; format: string } | undefined;
-    if (source?.kind === 'image') {
-      if (!(await this.exists(source.path))) throw new BlockStorageError(`Image file ${source.path} does not exist.`);
-      from = { path: source.path, format: source.format };
-    } else if (source?.kind === 'volume') from = { path: await this.existingVolume(source.id), format: this.format };
-    else if (source?.kind === 'snapshot') {
-      const sp = this.snapshotPath(source.id);
-      if (!(await this.exists(sp))) throw new SnapshotNotFound(source.id);
-      from = { path: sp, format: 'qcow2' };
-    }
-    const bytes = sizeGb * GiB;
-    await this.atomically(path, async (tmp) => {
-      if (!from) {
-        await this.qemuImg(['create', '-q', '-f', this.format, tmp, String(bytes)]);
-        return;
+  private temp(dir: string, base: string): string {
+    // NOTE: a random tail so two attempts at one id never write the same temporary file.
+    return join(dir, `${TMP}${base}.${randomBytes(4).toString('hex')}`);
+  }
+
+  /**
+   * Gives a finished temporary file its name durably. A create links (failing when the name is
+   * taken, so a racing create of the same id cannot replace a volume); a restore renames over it.
+   */
+  private async commit(tmp: string, final: string, replace: boolean, kind: string, id: string): Promise<void> {
+    await fsyncPath(tmp);
+    if (replace) {
+      await rename(tmp, final);
+    } else {
+      try {
+        await link(tmp, final);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new BlockStorageError(`${kind} ${id} already exists.`);
+        throw err;
       }
-      const virtual = (await this.info(from.path, from.format))['virtual-size'];
-      if (virtual > bytes) throw new BlockStorageError(`The source is ${Math.ceil(virtual / GiB)} GiB, larger than the volume's ${sizeGb} GiB.`);
-      await this.qemuImg(['convert', '-q', '-f', from.format, '-O', this.format, from.path, tmp]);
-      if (virtual < bytes) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(bytes)]);
+      await unlink(tmp);
+    }
+    await fsyncPath(join(final, '..'));
+  }
+
+  private async provisionedBytes(): Promise<number> {
+    let sum = 0;
+    for (const id of await this.names(this.volumesDir, 'volume-')) {
+      try {
+        sum += await this.virtualSize(this.volumePath(id), this.format);
+      } catch (err) {
+        if (!isMissing(err)) throw err; // NOTE: deleted while we counted.
+      }
+    }
+    return sum;
+  }
+
+  /** Refuses growth beyond a configured capacity; without one the filesystem says when it is full. */
+  private async reserve(extraBytes: number, what: string): Promise<void> {
+    if (this.opts.capacityGb === undefined || extraBytes <= 0) return;
+    const free = this.opts.capacityGb * GiB - (await this.provisionedBytes());
+    if (extraBytes > free) {
+      throw new BlockStorageError(`Insufficient free space for ${what}: ${round2(extraBytes / GiB)} GiB asked, ${round2(Math.max(0, free) / GiB)} GiB free.`);
+    }
+  }
+
+  private async volumeFile(id: string): Promise<string> {
+    const path = this.volumePath(id);
+    if (!(await exists(path))) throw new VolumeNotFound(id);
+    return path;
+  }
+
+  private async names(dir: string, prefix: string): Promise<string[]> {
+    try {
+      return (await readdir(dir)).filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)).sort();
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+  }
+
+  async stats(): Promise<BackendStats> {
+    return this.op('read the backend\'s capacity', [], async () => {
+      const provisionedGb = round2((await this.provisionedBytes()) / GiB);
+      let totalGb: number;
+      let freeGb: number;
+      if (this.opts.capacityGb !== undefined) {
+        totalGb = this.opts.capacityGb;
+        freeGb = Math.max(0, round2(totalGb - provisionedGb));
+      } else {
+        const fs = await statfs(this.opts.dir);
+        totalGb = round2((fs.blocks * fs.bsize) / GiB);
+        freeGb = round2((fs.bavail * fs.bsize) / GiB);
+      }
+      return {
+        backendName: this.opts.backendName ?? 'file', driverVersion: '1.0.0',
+        // NOTE: not Cinder's 'NFS': this driver mounts nothing, it is handed a directory (local, or a
+        // share mounted by the host), and hypervisors open its volumes as files; 'file' is what its
+        // connections say too (driver_volume_type), so stats and connections tell the same story.
+        storageProtocol: 'file', vendorName: 'Open Source',
+        totalGb, freeGb, provisionedGb,
+        // NOTE: qcow2 allocates on write; raw files are sparse too, but a copy may fill them.
+        thinProvisioning: this.format === 'qcow2',
+      };
     });
   }
 
-  async deleteVolume(id: string): Promise<void> { await rm(this.volumePath(id), { force: true }); }
+  /** Where a new volume's bytes come from, its format and virtual size (the source checked for safety). */
+  private async resolveSource(source: VolumeSource): Promise<{ path: string; format: DiskFormat; virtualSize: number; shared: boolean }> {
+    if (source.kind === 'snapshot') {
+      if (!ID.test(source.id)) throw new SnapshotNotFound(source.id);
+      const path = this.snapshotPath(source.id);
+      if (!(await exists(path))) throw new SnapshotNotFound(source.id);
+      return { path, format: 'qcow2', virtualSize: await this.virtualSize(path, 'qcow2'), shared: false };
+    }
+    if (source.kind === 'volume') {
+      if (!ID.test(source.id)) throw new VolumeNotFound(source.id);
+      const path = await this.volumeFile(source.id);
+      return { path, format: this.format, virtualSize: await this.virtualSize(path, this.format), shared: true };
+    }
+    if (!(await exists(source.path))) throw new BlockStorageError(`Image file ${source.path} does not exist.`);
+    const info = await this.info(source.path, source.format);
+    // NOTE: an image is untrusted: a qcow2 backing or data file would make qemu-img read any file on the host into the volume.
+    if (info['backing-filename'] !== undefined) throw new BlockStorageError(`Image file ${source.path} has a backing file; refusing it.`);
+    if (info['format-specific']?.data?.['data-file'] !== undefined) throw new BlockStorageError(`Image file ${source.path} has an external data file; refusing it.`);
+    return { path: source.path, format: source.format, virtualSize: info['virtual-size'], shared: false };
+  }
+
+  async createVolume(id: string, sizeGb: number, source?: VolumeSource): Promise<void> {
+    return this.op(`create volume ${id}`, [id], async () => {
+      const final = this.volumePath(id);
+      if (await exists(final)) throw new BlockStorageError(`Volume ${id} already exists.`);
+      const size = sizeGb * GiB;
+      if (!Number.isInteger(sizeGb) || sizeGb <= 0) throw new BlockStorageError(`Invalid size ${sizeGb} GiB for volume ${id}.`);
+      const from = source ? await this.resolveSource(source) : undefined;
+      if (from && from.virtualSize > size) {
+        throw new BlockStorageError(`The source of volume ${id} (${round2(from.virtualSize / GiB)} GiB) is larger than the volume (${sizeGb} GiB).`);
+      }
+      await this.reserve(size, `volume ${id}`);
+      const tmp = this.temp(this.volumesDir, `volume-${id}`);
+      try {
+        if (!from) {
+          await this.qemuImg(['create', '-q', '-f', this.format, tmp, String(size)]);
+        } else {
+          await this.qemuImg(['convert', ...(from.shared ? ['-U'] : []), '-f', from.format, '-O', this.format, from.path, tmp], true);
+          if (from.virtualSize < size) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(size)]);
+        }
+        await this.commit(tmp, final, false, 'Volume', id);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    });
+  }
+
+  async deleteVolume(id: string): Promise<void> {
+    return this.op(`delete volume ${id}`, [id], async () => { await rm(this.volumePath(id), { force: true }); });
+  }
 
   async extendVolume(id: string, newSizeGb: number): Promise<void> {
-    const path = await this.existingVolume(id);
-    const current = (await this.info(path, this.format))['virtual-size'];
-    if (newSizeGb * GiB <= current) throw new BlockStorageError(`Volume ${id} is ${Math.ceil(current / GiB)} GiB: it can only grow.`);
-    await this.qemuImg(['resize', '-q', '-f', this.format, path, String(newSizeGb * GiB)]);
-    await fsync(path);
+    return this.op(`extend volume ${id}`, [id], async () => {
+      const path = await this.volumeFile(id);
+      const current = await this.virtualSize(path, this.format);
+      const size = newSizeGb * GiB;
+      if (!Number.isInteger(newSizeGb) || size <= current) {
+        throw new BlockStorageError(`Volume ${id} is ${round2(current / GiB)} GiB: it can only grow (asked ${newSizeGb} GiB).`);
+      }
+      await this.reserve(size - current, `extending volume ${id}`);
+      await this.qemuImg(['resize', '-q', '-f', this.format, path, String(size)]);
+      await fsyncPath(path);
+    });
   }
 
   async volumeUsage(id: string): Promise<number> {
-    const s = await stat(await this.existingVolume(id));
-    return s.blocks * 512;
-  }
-
-  async createSnapshot(snapshotId: string, volumeId: string): Promise<void> {
-    await this.dirs();
-    const path = this.snapshotPath(snapshotId);
-    if (await this.exists(path)) throw new BlockStorageError(`Snapshot ${snapshotId} already exists.`);
-    const source = await this.existingVolume(volumeId);
-    await this.atomically(path, (tmp) => this.qemuImg(['convert', '-q', '-f', this.format, '-O', 'qcow2', source, tmp]).then(() => undefined));
-  }
-
-  async deleteSnapshot(snapshotId: string): Promise<void> { await rm(this.snapshotPath(snapshotId), { force: true }); }
-
-  async exportVolume(id: string, path: string, format: 'qcow2' | 'raw'): Promise<{ size: number }> {
-    const source = await this.existingVolume(id);
-    await this.qemuImg(['convert', '-q', '-f', this.format, '-O', format, source, path]);
-    return { size: (await stat(path)).size };
-  }
-
-  async backupVolume(backupId: string, volumeId: string, parentId?: string): Promise<{ size: number }> {
-    await this.dirs();
-    const dir = this.backupDir(backupId);
-    if (await this.exists(dir)) throw new BlockStorageError(`Backup ${backupId} already exists.`);
-    const source = await this.existingVolume(volumeId);
-    const info = await this.info(source, this.format);
-    await mkdir(join(dir, '..'), { recursive: true });
-    const tmpDir = join(dir, '..', `.tmp-${backupId}`);
-    try {
-      await mkdir(tmpDir, { recursive: true });
-      // NOTE: an incremental backup is stored whole (the contract allows it); its parent is recorded.
-      await this.qemuImg(['convert', '-q', '-f', this.format, '-O', 'qcow2', source, join(tmpDir, 'data')]);
-      await writeFile(join(tmpDir, 'metadata.json'), JSON.stringify({ backup_id: backupId, volume_id: volumeId, parent_id: parentId ?? null, virtual_size: info['virtual-size'] }));
-      await fsync(join(tmpDir, 'data'));
-      await fsync(join(tmpDir, 'metadata.json'));
-      await rename(tmpDir, dir);
-      await fsync(join(dir, '..'));
-    } catch (err) {
-      await rm(tmpDir, { recursive: true, force: true });
-      throw err instanceof BlockStorageError ? err : new BlockStorageError(String(err));
-    }
-    return { size: (await stat(join(dir, 'data'))).size };
-  }
-
-  async restoreBackup(backupId: string, volumeId: string): Promise<void> {
-    const dir = this.backupDir(backupId);
-    if (!(await this.exists(join(dir, 'data')))) throw new BackupNotFound(backupId);
-    const path = await this.existingVolume(volumeId);
-    const meta = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as { virtual_size: number };
-    const current = (await this.info(path, this.format))['virtual-size'];
-    const size = Math.max(current, meta.virtual_size);
-    await this.atomically(path, async (tmp) => {
-      await this.qemuImg(['convert', '-q', '-f', 'qcow2', '-O', this.format, join(dir, 'data'), tmp]);
-      if (size > meta.virtual_size) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(size)]);
+    return this.op(`read the usage of volume ${id}`, [id], async () => {
+      try {
+        const s = await stat(this.volumePath(id));
+        return s.blocks * 512;
+      } catch (err) {
+        if (isMissing(err)) throw new VolumeNotFound(id);
+        throw err;
+      }
     });
   }
 
-  async deleteBackup(backupId: string): Promise<void> { await rm(this.backupDir(backupId), { recursive: true, force: true }); }
+  async createSnapshot(snapshotId: string, volumeId: string): Promise<void> {
+    return this.op(`create snapshot ${snapshotId}`, [snapshotId, volumeId], async () => {
+      const final = this.snapshotPath(snapshotId);
+      if (await exists(final)) throw new BlockStorageError(`Snapshot ${snapshotId} already exists.`);
+      const source = await this.volumeFile(volumeId);
+      const tmp = this.temp(this.snapshotsDir, `snapshot-${snapshotId}`);
+      try {
+        // NOTE: a full copy, not a qcow2 overlay: the snapshot must not depend on the volume's file,
+        // which later writes, restores and deletes change. An attached volume copies crash-consistent.
+        await this.qemuImg(['convert', '-U', '-f', this.format, '-O', 'qcow2', source, tmp], true);
+        await this.commit(tmp, final, false, 'Snapshot', snapshotId);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    });
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    return this.op(`delete snapshot ${snapshotId}`, [snapshotId], async () => { await rm(this.snapshotPath(snapshotId), { force: true }); });
+  }
+
+  async exportVolume(id: string, path: string, format: DiskFormat): Promise<{ size: number }> {
+    return this.op(`export volume ${id}`, [id], async () => {
+      const source = await this.volumeFile(id);
+      try {
+        await this.qemuImg(['convert', '-U', '-f', this.format, '-O', format, source, path], true);
+      } catch (err) {
+        await rm(path, { force: true }); // NOTE: the service owns the path, but a half-written file is of no use to it.
+        throw err;
+      }
+      return { size: (await stat(path)).size };
+    });
+  }
+
+  private async readBackup(backupId: string): Promise<BackupMetadata> {
+    let text: string;
+    try {
+      const fh = await open(join(this.backupPath(backupId), 'metadata.json'), 'r');
+      try { text = await fh.readFile('utf8'); } finally { await fh.close(); }
+    } catch (err) {
+      if (isMissing(err)) throw new BackupNotFound(backupId);
+      throw err;
+    }
+    return JSON.parse(text) as BackupMetadata;
+  }
+
+  async backupVolume(backupId: string, volumeId: string, parentId?: string): Promise<{ size: number }> {
+    const ids = parentId === undefined ? [backupId, volumeId] : [backupId, volumeId, parentId];
+    return this.op(`back up volume ${volumeId} to backup ${backupId}`, ids, async () => {
+      const final = this.backupPath(backupId);
+      if (await exists(final)) throw new BlockStorageError(`Backup ${backupId} already exists.`);
+      const source = await this.volumeFile(volumeId);
+      // NOTE: an incremental backup is stored whole (the contract allows it); its parent must still exist.
+      if (parentId !== undefined) await this.readBackup(parentId);
+      const parentDir = join(final, '..');
+      await mkdir(parentDir, { recursive: true });
+      const tmp = this.temp(parentDir, `backup-${backupId}`);
+      try {
+        await mkdir(tmp);
+        const data = join(tmp, 'data.qcow2');
+        await this.qemuImg(['convert', '-U', '-f', this.format, '-O', 'qcow2', source, data], true);
+        const virtualSize = await this.virtualSize(data, 'qcow2');
+        const meta: BackupMetadata = {
+          version: 1, backupId, volumeId, parentId: parentId ?? null, virtualSize, sizeGb: Math.ceil(virtualSize / GiB),
+          format: 'qcow2', dataFile: 'data.qcow2', createdAt: new Date().toISOString(),
+        };
+        await writeFile(join(tmp, 'metadata.json'), `${JSON.stringify(meta, null, 2)}\n`);
+        await fsyncPath(data);
+        await fsyncPath(join(tmp, 'metadata.json'));
+        await fsyncPath(tmp);
+        try {
+          await rename(tmp, final);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new BlockStorageError(`Backup ${backupId} already exists.`);
+          throw err;
+        }
+        await fsyncPath(parentDir);
+        return { size: (await stat(join(final, 'data.qcow2'))).size };
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+
+  async restoreBackup(backupId: string, volumeId: string): Promise<void> {
+    return this.op(`restore backup ${backupId} to volume ${volumeId}`, [backupId, volumeId], async () => {
+      const meta = await this.readBackup(backupId);
+      const data = join(this.backupPath(backupId), meta.dataFile);
+      const final = await this.volumeFile(volumeId);
+      const current = await this.virtualSize(final, this.format);
+      const backupSize = await this.virtualSize(data, 'qcow2');
+      await this.reserve(backupSize - current, `restoring backup ${backupId}`);
+      const tmp = this.temp(this.volumesDir, `volume-${volumeId}`);
+      try {
+        await this.qemuImg(['convert', '-f', 'qcow2', '-O', this.format, data, tmp], true);
+        // NOTE: the volume keeps its size when larger than the backup (its table may be bigger than the backup's disk).
+        if (backupSize < current) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(current)]);
+        // NOTE: a rename over the volume; the service restores only into an available (unattached) volume.
+        await this.commit(tmp, final, true, 'Volume', volumeId);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    });
+  }
+
+  async deleteBackup(backupId: string): Promise<void> {
+    return this.op(`delete backup ${backupId}`, [backupId], async () => {
+      const path = this.backupPath(backupId);
+      const doomed = this.temp(join(path, '..'), `delete-${backupId}`);
+      // NOTE: renamed away first, so a crash halfway leaves a `.tmp-` dir for cleanup, not a listed half-backup.
+      try {
+        await rename(path, doomed);
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      await rm(doomed, { recursive: true, force: true });
+    });
+  }
 
   async connection(volumeId: string): Promise<VolumeConnection> {
-    return { driverVolumeType: 'file', path: await this.existingVolume(volumeId), format: this.format };
+    return this.op(`connect volume ${volumeId}`, [volumeId], async () => ({
+      driverVolumeType: 'file', path: await this.volumeFile(volumeId), format: this.format,
+    }));
+  }
+
+  private async backupIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const shard of await this.names(this.backupsDir, '')) {
+      if (shard.startsWith(TMP)) continue;
+      const entries = await this.names(join(this.backupsDir, shard), '');
+      ids.push(...entries.filter((n) => !n.startsWith(TMP) && ID.test(n)));
+    }
+    return ids.sort();
   }
 
   async list(): Promise<BackendInventory> {
+    return this.op('list the backend', [], async () => ({
+      volumes: await this.names(this.volumesDir, 'volume-'),
+      snapshots: await this.names(this.snapshotsDir, 'snapshot-'),
+      backups: await this.backupIds(),
+    }));
+  }
+
+  /** The temporary files and directories a crash left (also for tests). */
+  async leftovers(): Promise<string[]> {
     await this.dirs();
-    const ids = async (dir: string, prefix: string) => (await readdir(dir)).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
-    const backups: string[] = [];
-    for (const shard of await readdir(this.backupsDir)) {
-      if (shard.startsWith('.tmp-')) continue;
-      for (const id of await readdir(join(this.backupsDir, shard)).catch(() => [] as string[])) if (!id.startsWith('.tmp-')) backups.push(id);
+    const found: string[] = [];
+    const scan = async (dir: string) => {
+      for (const n of await this.names(dir, TMP)) found.push(join(dir, `${TMP}${n}`));
+    };
+    await scan(this.volumesDir);
+    await scan(this.snapshotsDir);
+    await scan(this.backupsDir);
+    for (const shard of await this.names(this.backupsDir, '')) {
+      if (!shard.startsWith(TMP)) await scan(join(this.backupsDir, shard));
     }
-    return { volumes: await ids(this.volumesDir, 'volume-'), snapshots: await ids(this.snapshotsDir, 'snapshot-'), backups };
+    return found.sort();
   }
 
   async cleanup(): Promise<void> {
-    await this.dirs();
-    for (const dir of [this.volumesDir, this.snapshotsDir]) {
-      for (const f of await readdir(dir)) if (f.startsWith('.tmp-')) await rm(join(dir, f), { recursive: true, force: true });
-    }
-    for (const shard of await readdir(this.backupsDir)) {
-      for (const f of await readdir(join(this.backupsDir, shard)).catch(() => [] as string[])) {
-        if (f.startsWith('.tmp-')) await rm(join(this.backupsDir, shard, f), { recursive: true, force: true });
-      }
-    }
+    // NOTE: run on start, before any work: a create in flight in this process would lose its temporary file.
+    return this.op('clean up temporary files', [], async () => {
+      for (const path of await this.leftovers()) await rm(path, { recursive: true, force: true });
+    });
   }
 
   async close(): Promise<void> {}
-}
-
-/** fsync of a file or a directory (so that a rename survives a crash). */
-async function fsync(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
 }

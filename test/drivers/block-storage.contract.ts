@@ -1,0 +1,299 @@
+// The block-storage driver contract (src/drivers/block-storage/block-storage-driver.ts), as a suite
+// every driver runs: creates (blank, from raw and qcow2 images, snapshots and volumes) that carry
+// content and refuse a source larger than the volume, extend that only grows, snapshots independent
+// of later writes, exports, backups that carry content and outlive their volume, idempotent deletes,
+// listing, capacity, cleanup, and failures that leave nothing behind.
+//
+// Content is checked from outside the driver: volumes are filled from raw image files of known
+// bytes, and read back through `exportVolume` as raw (the first bytes). The qcow2 sources are the
+// driver's own qcow2 exports, so a driver that writes no real disks (the fake) can run it too.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, open, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound, VolumeNotFound,
+} from '../../src/drivers/block-storage/block-storage-driver.js';
+
+export interface BlockStorageContractHooks {
+  /** Whether connection paths are files on this host (the file driver) or names only (the fake). */
+  realFiles: boolean;
+  /** The temporary files the driver has left behind (always none for a driver that writes none). */
+  leftovers(): Promise<string[]>;
+  /** Leaves temporary files as a crash in the middle of a create would (absent: the driver writes none). */
+  makeLeftover?(): Promise<void>;
+}
+
+const GiB = 1024 ** 3;
+const V1 = 'b5000000-0000-4000-8000-000000000001';
+const V2 = 'b5000000-0000-4000-8000-000000000002';
+const V3 = 'b5000000-0000-4000-8000-000000000003';
+const V4 = 'b5000000-0000-4000-8000-000000000004';
+const S1 = 'b5500000-0000-4000-8000-000000000001';
+const S2 = 'b5500000-0000-4000-8000-000000000002';
+const B1 = 'b5b00000-0000-4000-8000-000000000001';
+const B2 = 'b5b00000-0000-4000-8000-000000000002';
+const B3 = 'b5b00000-0000-4000-8000-000000000003';
+const ABSENT = 'b5d00000-0000-4000-8000-00000000dead';
+
+/** 8 KiB of known, non-zero bytes; `seed` tells two contents apart. */
+function pattern(seed: number): Buffer {
+  const buf = Buffer.alloc(8192);
+  for (let i = 0; i < buf.length; i++) buf[i] = ((i * 31 + seed * 17) % 251) + 1;
+  return buf;
+}
+const P = pattern(1);
+const Q = pattern(2);
+
+async function head(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally { await fh.close(); }
+}
+
+type Made = { driver: BlockStorageDriver; hooks: BlockStorageContractHooks; cleanup(): Promise<void> };
+
+export function blockStorageDriverContract(name: string, make: () => Promise<Made>): void {
+  /** A driver, a scratch dir for images and exports, and everything removed afterwards. */
+  async function withDriver(fn: (m: Made, scratch: string) => Promise<void>): Promise<void> {
+    const m = await make();
+    const scratch = await mkdtemp(join(tmpdir(), 'bs-contract-'));
+    try {
+      await fn(m, scratch);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+      await m.cleanup();
+    }
+  }
+
+  /** A raw image file of `content` (sparse up to `sizeBytes` when given). */
+  async function rawImage(scratch: string, name: string, content: Buffer, sizeBytes?: number): Promise<string> {
+    const path = join(scratch, name);
+    await writeFile(path, content);
+    if (sizeBytes !== undefined) await truncate(path, sizeBytes);
+    return path;
+  }
+
+  /** The first bytes of a volume, exported raw. */
+  async function contentOf(driver: BlockStorageDriver, scratch: string, id: string, n = P.length): Promise<Buffer> {
+    const path = join(scratch, `export-${id}.raw`);
+    const { size } = await driver.exportVolume(id, path, 'raw');
+    assert.equal(size, (await stat(path)).size);
+    const bytes = await head(path, n);
+    await rm(path);
+    return bytes;
+  }
+
+  test(`${name}: a blank volume is listed, connectable and counted; a second create of its id fails; delete is idempotent`, async () => {
+    await withDriver(async ({ driver, hooks }, scratch) => {
+      const before = await driver.stats();
+      await driver.createVolume(V1, 1);
+      assert.deepEqual((await driver.list()).volumes, [V1]);
+      const conn = await driver.connection(V1);
+      assert.equal(conn.driverVolumeType, 'file');
+      assert.ok(conn.format === 'qcow2' || conn.format === 'raw');
+      assert.ok(conn.path.length > 0);
+      if (hooks.realFiles) assert.ok(existsSync(conn.path), `${conn.path} exists`);
+      assert.equal((await driver.stats()).provisionedGb, before.provisionedGb + 1);
+      const used = await driver.volumeUsage(V1);
+      assert.ok(Number.isFinite(used) && used >= 0 && used < GiB, `thin: ${used} bytes used`);
+      assert.ok((await contentOf(driver, scratch, V1)).every((b) => b === 0), 'a blank volume reads zeros');
+
+      await assert.rejects(driver.createVolume(V1, 1), (e: Error) => e instanceof BlockStorageError && /already exists/.test(e.message));
+      assert.deepEqual((await driver.list()).volumes, [V1]);
+
+      await driver.deleteVolume(V1);
+      await driver.deleteVolume(V1);
+      assert.deepEqual((await driver.list()).volumes, []);
+      if (hooks.realFiles) assert.ok(!existsSync(conn.path));
+      await assert.rejects(driver.connection(V1), VolumeNotFound);
+      await assert.rejects(driver.volumeUsage(V1), VolumeNotFound);
+      await assert.rejects(driver.exportVolume(V1, join(scratch, 'x'), 'raw'), VolumeNotFound);
+      assert.equal((await driver.stats()).provisionedGb, before.provisionedGb);
+    });
+  });
+
+  test(`${name}: extend only grows, and keeps the content`, async () => {
+    await withDriver(async ({ driver }, scratch) => {
+      const before = (await driver.stats()).provisionedGb;
+      await driver.createVolume(V1, 1, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });
+      await driver.extendVolume(V1, 2);
+      assert.equal((await driver.stats()).provisionedGb, before + 2);
+      await assert.rejects(driver.extendVolume(V1, 2), BlockStorageError);
+      await assert.rejects(driver.extendVolume(V1, 1), BlockStorageError);
+      assert.equal((await driver.stats()).provisionedGb, before + 2);
+      assert.deepEqual(await contentOf(driver, scratch, V1), P);
+      await assert.rejects(driver.extendVolume(ABSENT, 3), VolumeNotFound);
+      await driver.deleteVolume(V1);
+    });
+  });
+
+  test(`${name}: volumes from raw and qcow2 images carry their bytes; exports in both formats; a larger source is refused`, async () => {
+    await withDriver(async ({ driver, hooks }, scratch) => {
+      const raw = await rawImage(scratch, 'p.raw', P);
+      await driver.createVolume(V1, 1, { kind: 'image', path: raw, format: 'raw' });
+      assert.deepEqual(await contentOf(driver, scratch, V1), P);
+
+      const qcow2 = join(scratch, 'v1.qcow2');
+      const exported = await driver.exportVolume(V1, qcow2, 'qcow2');
+      assert.equal(exported.size, (await stat(qcow2)).size);
+      const header = await head(qcow2, 32);
+      assert.equal(header.subarray(0, 4).toString('latin1'), 'QFI\xfb');
+      assert.equal(header.readBigUInt64BE(24), BigInt(GiB), 'the qcow2 export has the volume\'s virtual size');
+
+      await driver.createVolume(V2, 2, { kind: 'image', path: qcow2, format: 'qcow2' });
+      assert.deepEqual(await contentOf(driver, scratch, V2), P);
+      assert.deepEqual((await driver.list()).volumes, [V1, V2]);
+
+      // Sources larger than the volume, and sources that are not there: refused, nothing left.
+      const big = await rawImage(scratch, 'big.raw', Q, 2 * GiB + 4096);
+      await assert.rejects(driver.createVolume(V3, 2, { kind: 'image', path: big, format: 'raw' }), BlockStorageError);
+      const bigQcow2 = join(scratch, 'v2.qcow2');
+      await driver.exportVolume(V2, bigQcow2, 'qcow2');
+      await assert.rejects(driver.createVolume(V3, 1, { kind: 'image', path: bigQcow2, format: 'qcow2' }), BlockStorageError);
+      await assert.rejects(driver.createVolume(V3, 1, { kind: 'image', path: join(scratch, 'absent.raw'), format: 'raw' }), BlockStorageError);
+      await assert.rejects(driver.createVolume(V3, 1, { kind: 'image', path: join(scratch, 'absent.qcow2'), format: 'qcow2' }), BlockStorageError);
+      await assert.rejects(driver.createVolume(V3, 1, { kind: 'image', path: raw, format: 'qcow2' }), BlockStorageError, 'a raw file is not a qcow2 image');
+      assert.deepEqual((await driver.list()).volumes, [V1, V2]);
+      assert.deepEqual(await hooks.leftovers(), []);
+
+      // The size that fits exactly is taken.
+      await driver.createVolume(V3, 3, { kind: 'image', path: big, format: 'raw' });
+      assert.deepEqual(await contentOf(driver, scratch, V3), Q);
+      for (const id of [V1, V2, V3]) await driver.deleteVolume(id);
+    });
+  });
+
+  test(`${name}: a snapshot is independent of later writes to its volume; volumes from snapshots and from volumes`, async () => {
+    await withDriver(async ({ driver, hooks }, scratch) => {
+      await driver.createVolume(V1, 1, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });
+      await driver.createSnapshot(S1, V1);
+      await assert.rejects(driver.createSnapshot(S1, V1), (e: Error) => e instanceof BlockStorageError && /already exists/.test(e.message));
+      await assert.rejects(driver.createSnapshot(S2, ABSENT), VolumeNotFound);
+      assert.deepEqual((await driver.list()).snapshots, [S1]);
+
+      // Overwrite V1 with other bytes (a backup of a volume made from Q), then read both back.
+      await driver.createVolume(V2, 1, { kind: 'image', path: await rawImage(scratch, 'q.raw', Q), format: 'raw' });
+      await driver.backupVolume(B1, V2);
+      await driver.restoreBackup(B1, V1);
+      assert.deepEqual(await contentOf(driver, scratch, V1), Q, 'the volume has the new bytes');
+      await driver.createVolume(V3, 2, { kind: 'snapshot', id: S1 });
+      assert.deepEqual(await contentOf(driver, scratch, V3), P, 'the snapshot kept the old bytes');
+
+      // The snapshot outlives the volume's deletion too (the driver does not check order).
+      await driver.deleteVolume(V1);
+      await driver.createVolume(V4, 1, { kind: 'snapshot', id: S1 });
+      assert.deepEqual(await contentOf(driver, scratch, V4), P);
+      await driver.deleteVolume(V4);
+
+      // From a volume: its bytes, grown to the size asked; a larger source volume is refused.
+      await driver.createVolume(V4, 3, { kind: 'volume', id: V3 });
+      assert.deepEqual(await contentOf(driver, scratch, V4), P);
+      await driver.deleteVolume(V4);
+      await assert.rejects(driver.createVolume(V4, 1, { kind: 'volume', id: V3 }), BlockStorageError);
+      await driver.createSnapshot(S2, V3);
+      await assert.rejects(driver.createVolume(V4, 1, { kind: 'snapshot', id: S2 }), BlockStorageError);
+      await assert.rejects(driver.createVolume(V4, 1, { kind: 'snapshot', id: ABSENT }), SnapshotNotFound);
+      await assert.rejects(driver.createVolume(V4, 1, { kind: 'volume', id: ABSENT }), VolumeNotFound);
+      assert.deepEqual((await driver.list()).volumes, [V2, V3]);
+      assert.deepEqual(await hooks.leftovers(), []);
+
+      await driver.deleteSnapshot(S1);
+      await driver.deleteSnapshot(S1);
+      await driver.deleteSnapshot(S2);
+      assert.deepEqual((await driver.list()).snapshots, []);
+      await assert.rejects(driver.createVolume(V4, 1, { kind: 'snapshot', id: S1 }), SnapshotNotFound);
+      await driver.deleteVolume(V2);
+      await driver.deleteVolume(V3);
+      await driver.deleteBackup(B1);
+    });
+  });
+
+  test(`${name}: backups carry content, outlive their volume and restore into another; deletes are idempotent`, async () => {
+    await withDriver(async ({ driver }, scratch) => {
+      await driver.createVolume(V1, 1, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });
+      const full = await driver.backupVolume(B1, V1);
+      assert.ok(Number.isFinite(full.size) && full.size >= 0);
+      const incremental = await driver.backupVolume(B2, V1, B1);
+      assert.ok(Number.isFinite(incremental.size) && incremental.size >= 0);
+      await assert.rejects(driver.backupVolume(B3, V1, ABSENT), BackupNotFound);
+      await assert.rejects(driver.backupVolume(B3, ABSENT), VolumeNotFound);
+      assert.deepEqual((await driver.list()).backups, [B1, B2]);
+
+      await driver.deleteVolume(V1);
+      assert.deepEqual((await driver.list()).backups, [B1, B2], 'backups outlive their volume');
+
+      await driver.createVolume(V2, 1);
+      await driver.restoreBackup(B2, V2);
+      assert.deepEqual(await contentOf(driver, scratch, V2), P);
+      // A larger volume keeps its size; the content is the backup's.
+      await driver.createVolume(V3, 2, { kind: 'image', path: await rawImage(scratch, 'q.raw', Q), format: 'raw' });
+      const before = (await driver.stats()).provisionedGb;
+      await driver.restoreBackup(B1, V3);
+      assert.deepEqual(await contentOf(driver, scratch, V3), P);
+      assert.equal((await driver.stats()).provisionedGb, before);
+
+      await assert.rejects(driver.restoreBackup(ABSENT, V2), BackupNotFound);
+      await assert.rejects(driver.restoreBackup(B1, ABSENT), VolumeNotFound);
+      assert.deepEqual((await driver.list()).volumes, [V2, V3]);
+
+      for (const id of [B2, B1, B1]) await driver.deleteBackup(id);
+      await driver.deleteBackup(ABSENT);
+      assert.deepEqual((await driver.list()).backups, []);
+      await assert.rejects(driver.restoreBackup(B1, V2), BackupNotFound);
+      await driver.deleteVolume(V2);
+      await driver.deleteVolume(V3);
+    });
+  });
+
+  test(`${name}: list names everything and nothing after deletes; stats are sensible`, async () => {
+    await withDriver(async ({ driver }) => {
+      const s0 = await driver.stats();
+      for (const key of ['backendName', 'driverVersion', 'storageProtocol', 'vendorName'] as const) assert.ok(typeof s0[key] === 'string' && s0[key].length > 0, key);
+      assert.equal(typeof s0.thinProvisioning, 'boolean');
+      assert.ok(s0.totalGb > 0 && s0.freeGb >= 0 && s0.freeGb <= s0.totalGb && s0.provisionedGb >= 0);
+      assert.deepEqual(await driver.list(), { volumes: [], snapshots: [], backups: [] });
+
+      await driver.createVolume(V2, 2);
+      await driver.createVolume(V1, 1);
+      await driver.createSnapshot(S1, V2);
+      await driver.backupVolume(B1, V1);
+      assert.deepEqual(await driver.list(), { volumes: [V1, V2], snapshots: [S1], backups: [B1] });
+      const s1 = await driver.stats();
+      assert.equal(s1.provisionedGb, s0.provisionedGb + 3);
+      assert.ok(s1.freeGb >= 0 && s1.freeGb <= s1.totalGb);
+
+      await driver.deleteSnapshot(S1);
+      await driver.deleteBackup(B1);
+      await driver.deleteVolume(V1);
+      await driver.deleteVolume(V2);
+      assert.deepEqual(await driver.list(), { volumes: [], snapshots: [], backups: [] });
+      assert.equal((await driver.stats()).provisionedGb, s0.provisionedGb);
+    });
+  });
+
+  test(`${name}: cleanup removes what a crash left and nothing else`, async () => {
+    await withDriver(async ({ driver, hooks }) => {
+      await driver.createVolume(V1, 1);
+      await driver.createSnapshot(S1, V1);
+      await driver.backupVolume(B1, V1);
+      if (hooks.makeLeftover) {
+        await hooks.makeLeftover();
+        assert.ok((await hooks.leftovers()).length > 0);
+      }
+      assert.deepEqual(await driver.list(), { volumes: [V1], snapshots: [S1], backups: [B1] }, 'temporary files are never listed');
+      await driver.cleanup();
+      assert.deepEqual(await hooks.leftovers(), []);
+      assert.deepEqual(await driver.list(), { volumes: [V1], snapshots: [S1], backups: [B1] });
+      await driver.deleteBackup(B1);
+      await driver.deleteSnapshot(S1);
+      await driver.deleteVolume(V1);
+      await driver.close();
+    });
+  });
+}
