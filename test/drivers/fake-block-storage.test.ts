@@ -10,7 +10,7 @@ blockStorageDriverContract('fake block storage', async () => ({ driver: new Fake
 test('fake block storage: configurable capacity, creates and extends beyond it fail', async () => {
   const d = new FakeBlockStorageDriver({ totalGb: 10 });
   assert.deepEqual(await d.stats(), {
-    backendName: 'fake', driverVersion: '1.0.0', storageProtocol: 'file', vendorName: 'Stratus',
+    backendName: 'fake', driverVersion: '1.0.0', storageProtocol: 'file', vendorName: 'Open Source',
     totalGb: 10, freeGb: 10, provisionedGb: 0, thinProvisioning: true,
   });
   await d.createVolume('v1', 6);

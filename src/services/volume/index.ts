@@ -18,6 +18,7 @@ import { miscRoutes } from './api/misc.routes.js';
 import { transferRoutes } from './api/transfers.routes.js';
 import { qosRoutes } from './api/qos.routes.js';
 import { backupRoutes } from './api/backups.routes.js';
+import { groupRoutes } from './api/groups.routes.js';
 import { snapshotRoutes } from './api/snapshots.routes.js';
 import { typeRoutes } from './api/types.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
@@ -71,7 +72,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
       unknownMethod: 404,
       routes: [
         ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
-        ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...backupRoutes(d, origin), ...miscRoutes(d, this.started, origin),
+        ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...backupRoutes(d, origin), ...groupRoutes(d), ...miscRoutes(d, this.started, origin),
       ],
       setup: (app: FastifyInstance) => {
         const versioned = (url: string) => /^\/volume\/v3\//.test(url);

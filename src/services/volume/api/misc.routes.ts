@@ -16,6 +16,7 @@ const TargetParams = Type.Object({ project_id: Type.String(), target: Type.Strin
 const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['os-admin-actions', 'AdminActions', 'Enable admin actions.'],
   ['backups', 'Backups', 'Backups support.'],
+  ['groups', 'Groups', 'Generic volume groups support.'],
   ['os-backup-project-attr', 'BackupProjectAttribute', 'Expose project_id as an attribute of a backup.'],
   ['os-availability-zone', 'AvailabilityZones', 'Describe Availability Zones.'],
   ['os-extended-snapshot-attributes', 'ExtendedSnapshotAttributes', 'Extended SnapshotAttributes support.'],

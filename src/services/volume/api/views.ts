@@ -62,7 +62,7 @@ export function volumeView(c: ViewContext, v: VolumeRecord) {
     consistencygroup_id: null, multiattach: v.multiattach,
   };
   if (c.can('context_is_admin')) body.migration_status = v.migration_status;
-  if (c.mv(MV.groupId)) body.group_id = null;
+  if (c.mv(MV.groupId)) body.group_id = v.group_id ?? null;
   if (c.mv(MV.providerId) && c.can('context_is_admin')) body.provider_id = null;
   if (c.mv(MV.sharedTargets)) { body.shared_targets = false; body.service_uuid = null; }
   if (c.mv(MV.volumeTypeId)) body.volume_type_id = v.volume_type_id;
@@ -89,7 +89,7 @@ export function snapshotView(c: ViewContext, s: SnapshotRecord) {
     id: s.id, created_at: s.created_at, updated_at: s.updated_at, name: s.name, description: s.description,
     volume_id: s.volume_id, status: s.status, size: s.size, metadata: s.metadata,
   };
-  if (c.mv('3.14')) body.group_snapshot_id = null;
+  if (c.mv('3.14')) body.group_snapshot_id = s.group_snapshot_id ?? null;
   if (c.mv(MV.snapshotUserId)) body.user_id = s.user_id;
   if (c.mv(MV.consumesQuota)) body.consumes_quota = true;
   return body;

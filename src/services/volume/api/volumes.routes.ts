@@ -60,6 +60,7 @@ export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
           size: b.size, name: b.name ?? b.display_name, description: b.description ?? b.display_description, availability_zone: b.availability_zone,
           source_volid: b.source_volid, snapshot_id: b.snapshot_id, imageRef: b.imageRef ?? b.image_id, volume_type: b.volume_type,
           metadata: b.metadata ?? undefined, multiattach: b.multiattach === undefined ? undefined : boolOf(b.multiattach),
+          group_id: mv(req, MV.groupId) ? b.group_id : undefined,
         });
         return { volume: volumeView(await ctxOf(req), volume) };
       },

@@ -14,7 +14,7 @@ export const SNAPSHOT_FILTERS = ['name', 'status', 'volume_id', 'metadata', 'ava
 const SORT_KEYS = ['id', 'name', 'display_name', 'status', 'size', 'volume_id', 'created_at', 'updated_at', 'project_id', 'user_id', 'description', 'display_description', 'progress'];
 const RESETTABLE: SnapshotStatus[] = ['available', 'error', 'creating', 'deleting', 'error_deleting'];
 
-export interface SnapshotInput { volume_id?: string | null; force?: boolean; name?: string | null; description?: string | null; metadata?: Record<string, string> }
+export interface SnapshotInput { volume_id?: string | null; force?: boolean; name?: string | null; description?: string | null; metadata?: Record<string, string>; groupSnapshotId?: string }
 
 export class SnapshotsService {
   private readonly t: VolumeTables;
@@ -57,7 +57,7 @@ export class SnapshotsService {
     const snapshot: SnapshotRecord = {
       id: randomUUID(), volume_id: volume.id, project_id: caller.projectId!, user_id: caller.userId ?? '', name: input.name ?? null,
       description: input.description ?? null, status: 'creating', progress: '0%', size: volume.size, volume_type_id: volume.volume_type_id,
-      metadata: input.metadata ?? {}, error: null, created_at: now(), updated_at: null,
+      metadata: input.metadata ?? {}, error: null, created_at: now(), updated_at: null, group_snapshot_id: input.groupSnapshotId ?? null,
     };
     const task = await this.t.db.transaction().execute(async (tx) => {
       await this.t.snapshots.insert(snapshot, tx as Db);

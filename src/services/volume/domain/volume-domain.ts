@@ -15,6 +15,7 @@ import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
 import { reconcileVolumes, registerBackupTasks, registerVolumeTasks } from './volume.manager.js';
 import { BackupsService } from './backups.service.js';
+import { GroupsService } from './groups.service.js';
 import { VolumesService, type VolumeEnv } from './volumes.service.js';
 
 export interface VolumeDomainOptions {
@@ -43,6 +44,7 @@ export class VolumeDomain {
   readonly transfers: TransfersService;
   readonly qos: QosService;
   readonly backups: BackupsService;
+  readonly groups: GroupsService;
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
@@ -62,10 +64,11 @@ export class VolumeDomain {
     this.transfers = new TransfersService(this.tables, this.quotas);
     this.qos = new QosService(this.tables);
     this.backups = new BackupsService(this.tables, this.tasks, this.quotas, this.types, opts.availabilityZone);
-    const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone };
+    const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone, groups: () => this.groups };
     this.volumes = new VolumesService(env);
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
+    this.groups = new GroupsService(this.tables, this.types, () => this.volumes, () => this.snapshots, opts.availabilityZone);
     const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages };
     registerVolumeTasks(manager);
     registerBackupTasks(manager);

@@ -13,11 +13,12 @@ import {
 import { isTrue, literalDict, orderAndPage, type ListQuery } from './listing.js';
 import type { QuotasService } from './quotas.service.js';
 import { now, type TypesService } from './types.service.js';
+import type { GroupsService } from './groups.service.js';
 
 export interface VolumeInput {
   size?: number | string | null; name?: string | null; description?: string | null; availability_zone?: string | null;
   source_volid?: string | null; snapshot_id?: string | null; imageRef?: string | null; volume_type?: string | null;
-  metadata?: Record<string, string>; multiattach?: boolean;
+  metadata?: Record<string, string>; multiattach?: boolean; group_id?: string | null;
 }
 
 /** What a create task needs to fill the volume. */
@@ -36,6 +37,7 @@ export interface VolumeEnv {
   quotas: QuotasService;
   tasks: TaskManager;
   images: () => ImageFacade | undefined;
+  groups: () => GroupsService;
   /** Cinder's host@backend#pool of the one backend. */
   host: string;
   availabilityZone: string;
@@ -152,13 +154,14 @@ export class VolumesService {
       // NOTE: Cinder takes multiattach from the type since Queens; the flag alone is refused.
       throw invalidInput('The deprecated multiattach flag has been removed. Use a volume type with multiattach=<is> True.');
     }
+    if (input.group_id) await this.env.groups().admit(caller, input.group_id, type.id);
     await this.env.quotas.checkVolume(projectId, type.name, size);
     const volume: VolumeRecord = {
       id: randomUUID(), project_id: projectId, user_id: caller.userId ?? '', name: input.name ?? null, description: input.description ?? null,
       size, status: 'creating', attach_status: 'detached', availability_zone: az, volume_type_id: type.id, bootable,
       multiattach: type.extra_specs.multiattach === '<is> True', snapshot_id: snapshot?.id ?? null, source_volid: source?.id ?? null,
       host: null, metadata: input.metadata ?? {}, admin_metadata: {}, image_metadata: imageMeta, migration_status: null, error: null,
-      created_at: now(), updated_at: null, launched_at: null,
+      created_at: now(), updated_at: null, launched_at: null, group_id: input.group_id ?? null,
     };
     const task = await this.t.db.transaction().execute(async (tx) => {
       await this.t.volumes.insert(volume, tx as Db);
@@ -175,8 +178,9 @@ export class VolumesService {
   }
 
   /** Starts a delete (cascade: with its snapshots); Cinder's refusals for volumes that cannot go. */
-  async delete(caller: Caller, id: string, opts: { cascade?: boolean; force?: boolean } = {}): Promise<void> {
+  async delete(caller: Caller, id: string, opts: { cascade?: boolean; force?: boolean; fromGroup?: boolean } = {}): Promise<void> {
     const v = await this.get(caller, id);
+    if (v.group_id && !opts.fromGroup && !opts.force) throw invalidVolume('Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.');
     if (!opts.force) {
       if (v.attach_status === 'attached' || v.status === 'in-use') throw invalidVolume('Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.');
       if (!DELETABLE.includes(v.status) && !(v.status === 'error_deleting')) {

@@ -14,12 +14,12 @@ export interface VolumeDatabase {
     size: number; status: string; attach_status: string; availability_zone: string; volume_type_id: string;
     bootable: number; multiattach: number; snapshot_id: string | null; source_volid: string | null; host: string | null;
     metadata: string; admin_metadata: string; image_metadata: string | null; migration_status: string | null; error: string | null;
-    created_at: string; updated_at: string | null; launched_at: string | null;
+    created_at: string; updated_at: string | null; launched_at: string | null; group_id: string | null;
   };
   cinder_snapshots: {
     id: string; volume_id: string; project_id: string; user_id: string; name: string | null; description: string | null;
     status: string; progress: string; size: number; volume_type_id: string | null; metadata: string; error: string | null;
-    created_at: string; updated_at: string | null;
+    created_at: string; updated_at: string | null; group_snapshot_id: string | null;
   };
   cinder_attachments: {
     id: string; volume_id: string; project_id: string; instance_uuid: string | null; attached_host: string | null; mountpoint: string | null;
@@ -37,6 +37,15 @@ export interface VolumeDatabase {
     size: number; object_count: number; availability_zone: string | null; container: string | null; fail_reason: string | null;
     parent_id: string | null; snapshot_id: string | null; data_timestamp: string | null; metadata: string; backend_key: string;
     volume_state: string | null; created_at: string; updated_at: string | null;
+  };
+  cinder_group_types: { id: string; name: string; description: string | null; is_public: number; group_specs: string; created_at: string };
+  cinder_groups: {
+    id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string; availability_zone: string;
+    group_type_id: string; volume_type_ids: string; group_snapshot_id: string | null; source_group_id: string | null; created_at: string; updated_at: string | null;
+  };
+  cinder_group_snapshots: {
+    id: string; group_id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string;
+    group_type_id: string; created_at: string; updated_at: string | null;
   };
   cinder_quotas: { project_id: string; resource: string; hard_limit: number };
   cinder_quota_classes: { class_name: string; resource: string; hard_limit: number };

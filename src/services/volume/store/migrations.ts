@@ -86,4 +86,20 @@ export const volumeMigrations: Migration[] = [
       `CREATE INDEX cinder_backups_volume ON cinder_backups (volume_id)`,
     ],
   },
+  {
+    id: '006-groups',
+    statements: [
+      // Generic volume groups (Cinder's group_types, groups, group_snapshots): a group holds volumes
+      // of its volume types; a group snapshot is one snapshot per member volume.
+      `CREATE TABLE cinder_group_types (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT, is_public INTEGER NOT NULL,
+        group_specs TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE cinder_groups (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT, description TEXT,
+        status TEXT NOT NULL, availability_zone TEXT NOT NULL, group_type_id TEXT NOT NULL, volume_type_ids TEXT NOT NULL,
+        group_snapshot_id TEXT, source_group_id TEXT, created_at TEXT NOT NULL, updated_at TEXT)`,
+      `CREATE TABLE cinder_group_snapshots (id TEXT PRIMARY KEY, group_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        name TEXT, description TEXT, status TEXT NOT NULL, group_type_id TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT)`,
+      `ALTER TABLE cinder_volumes ADD COLUMN group_id TEXT`,
+      `ALTER TABLE cinder_snapshots ADD COLUMN group_snapshot_id TEXT`,
+    ],
+  },
 ];

@@ -35,6 +35,8 @@ export interface VolumeRecord {
   created_at: string;
   updated_at: string | null;
   launched_at: string | null;
+  /** The generic group the volume belongs to. */
+  group_id?: string | null;
 }
 
 export type SnapshotStatus = 'creating' | 'available' | 'backing-up' | 'deleting' | 'error' | 'deleted' | 'unmanaging' | 'restoring' | 'error_deleting';
@@ -54,6 +56,18 @@ export interface SnapshotRecord {
   error: string | null;
   created_at: string;
   updated_at: string | null;
+  /** The group snapshot it was made for. */
+  group_snapshot_id?: string | null;
+}
+
+export interface GroupTypeRecord { id: string; name: string; description: string | null; is_public: boolean; group_specs: Record<string, string>; created_at: string }
+export interface GroupRecord {
+  id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string; availability_zone: string;
+  group_type_id: string; volume_type_ids: string[]; group_snapshot_id: string | null; source_group_id: string | null; created_at: string; updated_at: string | null;
+}
+export interface GroupSnapshotRecord {
+  id: string; group_id: string; project_id: string; user_id: string; name: string | null; description: string | null; status: string;
+  group_type_id: string; created_at: string; updated_at: string | null;
 }
 
 export interface VolumeTypeRecord {
@@ -132,6 +146,9 @@ export class VolumeTables {
   readonly transfers: Table<TransferRecord>;
   readonly qos: Table<QosSpecsRecord>;
   readonly backups: Table<BackupRecord>;
+  readonly groupTypes: Table<GroupTypeRecord>;
+  readonly groups: Table<GroupRecord>;
+  readonly groupSnapshots: Table<GroupSnapshotRecord>;
 
   constructor(db: Db) {
     this.db = db as VolumeDb;
@@ -143,6 +160,9 @@ export class VolumeTables {
     this.transfers = newTable<TransferRecord, VolumeDatabase>(db, 'cinder_transfers', { bools: ['no_snapshots'] });
     this.qos = newTable<QosSpecsRecord, VolumeDatabase>(db, 'cinder_qos_specs', { json: ['specs'] });
     this.backups = newTable<BackupRecord, VolumeDatabase>(db, 'cinder_backups', { json: ['metadata', 'volume_state'] });
+    this.groupTypes = newTable<GroupTypeRecord, VolumeDatabase>(db, 'cinder_group_types', { bools: ['is_public'], json: ['group_specs'] });
+    this.groups = newTable<GroupRecord, VolumeDatabase>(db, 'cinder_groups', { json: ['volume_type_ids'] });
+    this.groupSnapshots = newTable<GroupSnapshotRecord, VolumeDatabase>(db, 'cinder_group_snapshots', {});
   }
 
   /** The volumes a viewer may list: its project's, or every project's for an admin asking for all. */
