@@ -49,6 +49,7 @@ describe('Cinder generic volume groups', () => {
     await waitFor(c, `/volumes/${copyVolumes[0]}`, 404);
     assert.equal((await c.delete(`/group_snapshots/${gs.body.group_snapshot.id}`)).status, 202);
     assert.equal((await c.get(`/group_snapshots/${gs.body.group_snapshot.id}`)).status, 404);
+    for (let i = 0; i < 200 && (await c.get(`/snapshots?volume_id=${member.id}`)).body.snapshots.length; i++) await new Promise((res) => setTimeout(res, 20));
     assert.equal((await c.post(`/groups/${gid}/action`, { delete: { 'delete-volumes': true } })).status, 202);
     await waitFor(c, `/volumes/${member.id}`, 404);
     assert.equal((await c.delete(`/group_types/${gt.body.group_type.id}`)).status, 202);
