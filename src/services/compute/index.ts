@@ -18,6 +18,7 @@ import { instanceActionRoutes } from './api/instance-actions.routes.js';
 import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.routes.js';
 import { interfaceRoutes } from './api/interfaces.routes.js';
 import { volumeAttachmentRoutes } from './api/volume-attachments.routes.js';
+import { volumeProxyRoutes } from './api/volumes.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
 import { metadataRoutes } from './api/metadata.routes.js';
 import { migrationRoutes } from './api/migrations.routes.js';
@@ -93,6 +94,7 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       ...(d.floatingIps ? floatingIpRoutes(d.floatingIps) : []),
       ...(d.interfaces ? interfaceRoutes(d.interfaces, d) : []),
       ...(d.volumeAttachments ? volumeAttachmentRoutes(d.volumeAttachments, d) : []),
+      ...(this.ctx.facades.volume ? volumeProxyRoutes(this.ctx.facades.volume) : []),
       ...(d.metadata ? metadataRoutes(d.metadata) : []),
       ...(d.networks ? networkRoutes(d.networks) : []),
     ];

@@ -12,6 +12,15 @@
 export interface FacadeVolume {
   id: string; name: string | null; status: string; size: number; projectId: string; bootable: boolean; multiattach: boolean;
 }
+/** A volume as Nova's os-volumes proxy shows it. */
+export interface FacadeVolumeDetail {
+  id: string; status: string; size: number; availabilityZone: string; createdAt: string; name: string | null; description: string | null;
+  volumeType: string | null; snapshotId: string | null; metadata: Record<string, string>;
+  attachments: { serverId: string | null; device: string | null }[];
+}
+export interface FacadeSnapshot { id: string; volumeId: string; status: string; size: number; createdAt: string; name: string | null; description: string | null }
+export type Caller = { projectId: string | undefined; userId: string | undefined; isAdmin: boolean };
+
 export type FacadeViewer = { projectId: string | undefined; isAdmin: boolean };
 
 export interface VolumeFacade {
@@ -27,4 +36,15 @@ export interface VolumeFacade {
   deleteVolume(volumeId: string): Promise<void>;
   /** A new volume for a server's block device mapping (from an image, a snapshot or blank); it is `creating` until the backend has it. */
   createVolume(args: { projectId: string; userId: string; sizeGb: number; name: string; imageId?: string; snapshotId?: string }): Promise<{ id: string }>;
+  /** Nova's os-volumes and os-snapshots proxy (to 2.35): Cinder's calls as the caller, Cinder's errors. */
+  proxy: {
+    listVolumes(caller: Caller): Promise<FacadeVolumeDetail[]>;
+    getVolume(caller: Caller, id: string): Promise<FacadeVolumeDetail>;
+    createVolume(caller: Caller, args: { size: number; name?: string | null; description?: string | null; volumeType?: string | null; metadata?: Record<string, string>; availabilityZone?: string | null; snapshotId?: string | null }): Promise<FacadeVolumeDetail>;
+    deleteVolume(caller: Caller, id: string): Promise<void>;
+    listSnapshots(caller: Caller): Promise<FacadeSnapshot[]>;
+    getSnapshot(caller: Caller, id: string): Promise<FacadeSnapshot>;
+    createSnapshot(caller: Caller, args: { volumeId: string; force?: boolean; name?: string | null; description?: string | null }): Promise<FacadeSnapshot>;
+    deleteSnapshot(caller: Caller, id: string): Promise<void>;
+  };
 }

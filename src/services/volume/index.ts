@@ -24,7 +24,8 @@ import { typeRoutes } from './api/types.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { volumeRoutes } from './api/volumes.routes.js';
 import { VolumeDomain } from './domain/volume-domain.js';
-import type { VolumeFacade } from './facade.js';
+import type { Caller as FacadeCaller, FacadeSnapshot, FacadeVolumeDetail, VolumeFacade } from './facade.js';
+import type { SnapshotRecord, VolumeRecord } from './store/tables.js';
 import { volumeFaults } from './faults.js';
 import { requestedVersion } from './microversions.js';
 import { volumePolicies } from './policies.js';
@@ -99,7 +100,31 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
 const SYSTEM = { projectId: undefined, userId: undefined, isAdmin: true, requestId: '' };
 
 function makeFacade(d: VolumeDomain): VolumeFacade {
+  const as = (c: FacadeCaller) => ({ ...c, requestId: '' });
+  const detail = async (v: VolumeRecord): Promise<FacadeVolumeDetail> => {
+    const attachments = ((await d.attachments.byVolumes([v.id])).get(v.id) ?? []).filter((a) => a.attach_status === 'attached');
+    return {
+      id: v.id, status: v.status, size: v.size, availabilityZone: v.availability_zone, createdAt: v.created_at, name: v.name, description: v.description,
+      volumeType: (await d.types.byId(v.volume_type_id))?.name ?? null, snapshotId: v.snapshot_id, metadata: v.metadata,
+      attachments: attachments.map((a) => ({ serverId: a.instance_uuid, device: a.mountpoint })),
+    };
+  };
+  const snap = (s: SnapshotRecord): FacadeSnapshot => ({ id: s.id, volumeId: s.volume_id, status: s.status, size: s.size, createdAt: s.created_at, name: s.name, description: s.description });
+  const everything = { filters: {}, sort: [], offset: 0, allProjects: false, withCount: false };
   return {
+    proxy: {
+      async listVolumes(c) { return Promise.all((await d.volumes.list(as(c), everything)).volumes.map(detail)); },
+      async getVolume(c, id) { return detail(await d.volumes.get(as(c), id)); },
+      async createVolume(c, a) {
+        const v = await d.volumes.create(as(c), { size: a.size, name: a.name, description: a.description, volume_type: a.volumeType, metadata: a.metadata, availability_zone: a.availabilityZone, snapshot_id: a.snapshotId });
+        return detail(v);
+      },
+      async deleteVolume(c, id) { await d.volumes.delete(as(c), id); },
+      async listSnapshots(c) { return (await d.snapshots.list(as(c), everything)).snapshots.map(snap); },
+      async getSnapshot(c, id) { return snap(await d.snapshots.get(as(c), id)); },
+      async createSnapshot(c, a) { return snap(await d.snapshots.create(as(c), { volume_id: a.volumeId, force: a.force, name: a.name, description: a.description }, false)); },
+      async deleteSnapshot(c, id) { await d.snapshots.delete(as(c), id); },
+    },
     async findVolume(id, viewer) {
       const v = await d.tables.volumes.get(id);
       if (!v || (!viewer.isAdmin && v.project_id !== viewer.projectId)) return undefined;

@@ -73,9 +73,9 @@ export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: Com
       handler: async (req) => {
         const s = await loadServer(d, req, `${P}:update`);
         const a = req.body.volumeAttachment;
+        volumes.show(s, req.params.volume_id);
         if (a.volumeId !== req.params.volume_id) throw new BadRequest('Swapping a volume is not supported by this cloud\'s hypervisor driver.');
         if (!mvCheck(req)('2.85')) throw new BadRequest('The volume was not changed: updating an attachment needs microversion 2.85.');
-        volumes.show(s, req.params.volume_id);
         await volumes.setDeleteOnTermination(s, req.params.volume_id, a.delete_on_termination ?? false);
       },
     }),

@@ -151,5 +151,6 @@ export const volumeNotAttached = (serverId: string) => new NotFound(`Instance ${
 export const volumeBdmNotFound = (volumeId: string) => new NotFound(`volume_id not found: ${volumeId}`);
 export const invalidVolume = (reason: string) => new BadRequest(`Invalid volume: ${reason}`);
 export const volumeNotAvailable = (id: string, status: string) => invalidVolume(`volume '${id}' status must be 'available'. Currently in '${status}'`);
+export const volumeNotBootable = (id: string) => new BadRequest(`Block Device ${id} is not bootable.`);
 export const volumeStillAttaching = (id: string) => new Conflict(`Volume ${id} is still being attached.`);
 export const noFreeDevice = () => new BadRequest("No free disk device names for prefix 'vd'");

@@ -35,12 +35,15 @@ export class VolumeAttachmentsService {
         const s = await this.store.get(task.resourceId);
         const p = task.payload;
         const event = await this.store.startEvent(p.actionId, 'compute_attach_volume', s?.host ?? null);
-        if (!s || !s.host) throw new Error(`Instance ${task.resourceId} has no host to attach to.`);
+        if (!s) throw new Error(`Instance ${task.resourceId} could not be found.`);
         // NOTE: the reservation is made here, under the attachment id the API chose, so that a task
         // resumed after a crash finds its own reservation instead of a volume someone reserved.
         await this.volumes.reserve(p.volumeId, s.id, { projectId: s.project_id, isAdmin: true }, p.attachmentId);
-        const { path } = await this.volumes.connect(p.attachmentId, s.host);
-        await this.driver.attachVolume(s.host, s.id, p.device, path);
+        // NOTE: as Nova for a shelved-offloaded server: no host to connect; the volume is in use for it.
+        if (s.host) {
+          const { path } = await this.volumes.connect(p.attachmentId, s.host);
+          await this.driver.attachVolume(s.host, s.id, p.device, path);
+        }
         await this.volumes.complete(p.attachmentId, p.device);
         await this.store.db.transaction().execute(async (tx) => {
           await this.store.finishEvent(event, 'Success', null, tx as Db);
