@@ -78,6 +78,17 @@ describe('quota sets', () => {
     await admin.put('/os-quota-class-sets/default', { quota_class_set: { metadata_items: 128 } });
   });
 
+  test('a 2.1 class update takes the server group quotas it does not show', async () => {
+    const r = await admin.put('/os-quota-class-sets/default', { quota_class_set: { server_groups: 12, server_group_members: 11 } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal('server_groups' in r.body.quota_class_set, false, 'the 2.1 answer leaves them out');
+    const shown = (await admin.at('2.50').get('/os-quota-class-sets/default')).body.quota_class_set;
+    assert.equal(shown.server_groups, 12);
+    assert.equal(shown.server_group_members, 11);
+    assert.equal((await admin.at('2.57').put('/os-quota-class-sets/default', { quota_class_set: { injected_files: 1 } })).status, 400);
+    await admin.at('2.50').put('/os-quota-class-sets/default', { quota_class_set: { server_groups: 10, server_group_members: 10 } });
+  });
+
   test('server create past the cores quota is Nova\'s 403', async () => {
     const i = await glance.post('/v2/images', { name: 'q', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
     await glance.call('PUT', `/v2/images/${i.body.id}/file`, 'QFI\xfbfake-disk', { 'Content-Type': 'application/octet-stream' });

@@ -133,6 +133,18 @@ describe('subnets', () => {
     assert.match(port.body.port.fixed_ips[0].ip_address, /^2001:db8:1:0:f816:3eff:fe/);
   });
 
+  test('binding:profile null is no profile, on create and update (dict-or-none)', async () => {
+    const n = (await admin.post('/networks', { network: { name: 'bp' } })).body.network;
+    const p = await admin.post('/ports', { port: { network_id: n.id, 'binding:profile': null } });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    assert.deepEqual(p.body.port['binding:profile'], {});
+    await admin.put(`/ports/${p.body.port.id}`, { port: { 'binding:profile': { a: 'b' } } });
+    const u = await admin.put(`/ports/${p.body.port.id}`, { port: { 'binding:profile': null } });
+    assert.equal(u.status, 200);
+    assert.deepEqual(u.body.port['binding:profile'], {});
+    assert.equal((await admin.post('/ports', { port: { network_id: n.id, 'binding:profile': 'x' } })).status, 400);
+  });
+
   test('subnet pools allocate prefixes', async () => {
     const pool = await admin.post('/subnetpools', { subnetpool: { name: 'pool', prefixes: ['10.100.0.0/16'], default_prefixlen: 26 } });
     assert.equal(pool.status, 201);

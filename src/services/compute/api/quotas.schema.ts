@@ -15,6 +15,18 @@ export function quotaNames(has: (v: string) => boolean, forClass = false): strin
   return names;
 }
 
+/**
+ * The quota names a class update accepts (quota_classes.py): all of them at 2.1, the server
+ * group quotas included although the answer before 2.50 leaves them out; the network ones go at
+ * 2.50 and the injected-file ones at 2.57, as in the answer.
+ */
+export function quotaClassInputNames(has: (v: string) => boolean): string[] {
+  let names = Object.keys(QUOTA_DEFAULTS);
+  if (has('2.50')) names = names.filter((n) => !NETWORK_QUOTAS.includes(n));
+  if (has(MV.quotaNoInjected)) names = names.filter((n) => !INJECTED_QUOTAS.includes(n));
+  return names;
+}
+
 const Limit = IntLike(-1);
 const limits = (names: string[]): Record<string, TSchema> => Object.fromEntries(names.map((n) => [n, Limit]));
 const ALL = Object.keys(QUOTA_DEFAULTS);
@@ -29,5 +41,5 @@ export const QuotaSetUpdate = versioned(
 export const QuotaClassSetUpdate = versioned(
   wrapped('quota_class_set', limits(ALL)),
   BREAKPOINTS,
-  (has) => Type.Object({ quota_class_set: strict(limits(quotaNames(has, true))) }),
+  (has) => Type.Object({ quota_class_set: strict(limits(quotaClassInputNames(has))) }),
 );

@@ -32,7 +32,8 @@ export const PORT_ATTRS: AttrMap = {
   extra_dhcp_opts: { post: true, put: true, convert: toList, validate: dhcpOpts },
   'binding:host_id': { post: true, put: true, validate: str(255) },
   'binding:vnic_type': { post: true, put: true, validate: (v) => (VNIC_TYPES.includes(v) ? undefined : `'${fmt(v)}' is not in the list of valid vnic types`) },
-  'binding:profile': { post: true, put: true, validate: isDict },
+  // NOTE: as neutron-lib: dict-or-none, and None becomes {} (convert_none_to_empty_dict).
+  'binding:profile': { post: true, put: true, convert: (v) => (v === null ? {} : v), validate: isDict },
   'binding:vif_type': {}, 'binding:vif_details': {}, status: {}, dns_name: { post: true, put: true, validate: str(255) },
   propagate_uplink_status: { post: true, put: true, convert: toBoolean },
 };
