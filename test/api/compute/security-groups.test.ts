@@ -126,6 +126,8 @@ describe('a server\'s security groups', () => {
     assert.deepEqual((await demo.get(`/servers/${id}/os-security-groups`)).body.security_groups, []);
     const withGroup = await boot(demo, 'sg-at-create', { security_groups: [{ name: 'extra' }] });
     assert.deepEqual((await demo.get(`/servers/${withGroup}/os-security-groups`)).body.security_groups.map((x: any) => x.name), ['extra']);
+    const byId = await boot(demo, 'sg-by-id', { security_groups: [{ name: g.id }] });
+    assert.deepEqual((await demo.get(`/servers/${byId}`)).body.server.security_groups, [{ name: 'extra' }], 'a group asked by id shows its name');
     const bad = await demo.post('/servers', { server: { name: 'x', imageRef: imageId, flavorRef: 'sg.tiny', networks: [{ uuid: privateNet }], security_groups: [{ name: 'missing' }] } });
     assert.equal(bad.status, 400, JSON.stringify(bad.body));
   });

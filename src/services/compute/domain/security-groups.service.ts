@@ -142,6 +142,16 @@ export class SecurityGroupsService {
   }
 
   /** Group ids for the names (or ids) asked at server create; 400 for one that does not exist (Nova's validate_name). */
+  /** The names Nova shows for groups asked by name or id (a group asked by id shows its name). */
+  async namesOf(c: NetCaller, namesOrIds: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const n of namesOrIds) {
+      const id = await neutron(() => this.net.findSecurityGroup(c, n));
+      out.push(id && id === n ? (await neutron(() => this.net.securityGroup(c, id))).name : n);
+    }
+    return out;
+  }
+
   async resolve(c: NetCaller, names: string[]): Promise<string[]> {
     const out: string[] = [];
     for (const n of names) {

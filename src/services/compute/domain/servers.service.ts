@@ -40,7 +40,7 @@ export interface ServersDeps {
   image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
   /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
   network?: Pick<NetworkFacade, 'addressesOfDevice'>;
-  securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'addToServer' | 'removeFromServer'>;
+  securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'namesOf' | 'addToServer' | 'removeFromServer'>;
   networks?: Pick<NetworksService, 'forAuto'>;
   /** Block storage, when it runs: the volumes a server's mappings name. */
   volumes?: Pick<VolumeFacade, 'findVolume'>;
@@ -240,7 +240,11 @@ export class ServersService {
     // NOTE: the server's owner; the create policy has checked the caller has a project.
     const projectId = caller.projectId ?? ''; const userId = caller.userId ?? '';
     // NOTE: Nova checks the requested security groups with Neutron before anything is built (400 when unknown).
-    if (input.security_groups?.length && this.deps.securityGroups) await this.deps.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
+    if (input.security_groups?.length && this.deps.securityGroups) {
+      await this.deps.securityGroups.resolve(caller, input.security_groups.map((g) => g.name));
+      // NOTE: as Nova shows them: a group asked for by id is shown by its name.
+      input.security_groups = (await this.deps.securityGroups.namesOf(caller, input.security_groups.map((g) => g.name))).map((name) => ({ name }));
+    }
     // NOTE: networks 'auto' resolves now to the project's network, auto-allocated when it has none
     // (Nova's allocate_for_instance does it on the compute host; one network for a multi-create).
     if (input.networks === 'auto' && this.deps.networks) input.networks = [{ uuid: await this.deps.networks.forAuto(projectId) }];
