@@ -8,11 +8,13 @@ import { clientAs } from '../../support/clients.js';
 
 let cloud: TestCloud;
 let demo: Client;
+let admin: Client;
 let fake: FakeNetworkDriver;
 
 before(async () => {
   cloud = await startTestCloud();
   demo = await clientAs(cloud, 'network', 'demo');
+  admin = await clientAs(cloud, 'network', 'admin');
   fake = cloud.drivers.network as FakeNetworkDriver;
 });
 after(async () => { await cloud.stop(); });
@@ -45,6 +47,20 @@ describe('ports', () => {
     assert.equal(inUse.status, 409);
     assert.equal(inUse.body.NeutronError.type, 'NetworkInUse');
     assert.equal((await demo.delete(`/subnets/${s.id}`)).body.NeutronError.type, 'SubnetInUse');
+  });
+});
+
+describe('router gateways', () => {
+  test('external_fixed_ips naming only a subnet the gateway has an address on changes nothing', async () => {
+    const { pub } = await lab();
+    const r = (await admin.post('/routers', { router: { name: 'gw-same', external_gateway_info: { network_id: pub.id } } })).body.router;
+    const [ip] = r.external_gateway_info.external_fixed_ips;
+    const u = await admin.put(`/routers/${r.id}`, { router: { external_gateway_info: { network_id: pub.id, external_fixed_ips: [{ subnet_id: ip.subnet_id }] } } });
+    assert.equal(u.status, 200, JSON.stringify(u.body));
+    assert.deepEqual(u.body.router.external_gateway_info.external_fixed_ips, [ip]);
+    const gwPorts = (await admin.get(`/ports?device_id=${r.id}&device_owner=network:router_gateway`)).body.ports;
+    assert.equal(gwPorts.length, 1);
+    assert.deepEqual(gwPorts[0].fixed_ips, [ip]);
   });
 });
 

@@ -109,6 +109,19 @@ export class RoutersService {
       await this.d.t.routers.put(next);
       return next;
     }
+    if (info && cur && r.gw_port_id && info.network_id === cur.network_id && info.external_fixed_ips) {
+      // NOTE: as Neutron: new fixed IPs on the same network update the gateway port in place; a
+      // subnet named without an address keeps the address the port has there (no second one).
+      const kept = info.external_fixed_ips.map((f) => {
+        if (f.ip_address || !f.subnet_id) return f;
+        const have = cur.external_fixed_ips.find((x) => x.subnet_id === f.subnet_id);
+        return have ? { subnet_id: f.subnet_id, ip_address: have.ip_address } : f;
+      });
+      const port = await this.ports.update({ projectId: undefined, isAdmin: true }, r.gw_port_id, { fixed_ips: kept });
+      const next = { ...r, external_gateway_info: { network_id: cur.network_id, enable_snat: info.enable_snat ?? cur.enable_snat, external_fixed_ips: port.fixed_ips } };
+      await this.d.t.routers.put(next);
+      return next;
+    }
     if (cur && r.gw_port_id) {
       if (!info || info.network_id !== cur.network_id) {
         const used = (await this.d.t.floatingips.list()).some((f) => f.router_id === r.id);
