@@ -159,6 +159,9 @@ describe('actions and the state machine', () => {
     const shown = await admin.get(`/servers/${id}/os-instance-actions/${create.request_id}`);
     assert.equal(shown.body.instanceAction.events[0].event, 'compute__do_build_and_run_instance');
     assert.equal(shown.body.instanceAction.events[0].result, 'Success');
+    // NOTE: Nova's format: no zone, microseconds.
+    assert.match(create.start_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    assert.match(shown.body.instanceAction.events[0].finish_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
   });
 
   test('lock blocks the owner with 409 until unlock; locked and locked_reason by microversion', async () => {

@@ -16,7 +16,7 @@ const ShowParams = Type.Object({ server_id: Type.String(), request_id: Type.Stri
 export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
   const view = (a: ActionRecord, mv: (v: string) => boolean) => ({
     action: a.action, instance_uuid: a.instance_uuid, message: a.message, project_id: a.project_id, request_id: a.request_id,
-    start_time: a.start_time, user_id: a.user_id, ...(mv('2.58') ? { updated_at: a.updated_at } : {}),
+    start_time: novaTime(a.start_time), user_id: a.user_id, ...(mv('2.58') ? { updated_at: novaTime(a.updated_at) } : {}),
   });
   return [
     {
@@ -49,7 +49,7 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
         if (canEvents || mv('2.51')) {
           const details = req.ctx.can(`${A}events:details`, { project_id: s.project_id });
           out.events = (await d.instanceActions.events(a)).map((e) => ({
-            event: e.event, start_time: e.start_time, finish_time: e.finish_time, result: e.result,
+            event: e.event, start_time: novaTime(e.start_time), finish_time: novaTime(e.finish_time), result: e.result,
             ...(canEvents ? { traceback: e.traceback } : {}),
             ...(mv('2.62') ? { hostId: e.host ? createHash('sha224').update(`${s.project_id}${e.host}`).digest('hex') : '', ...(details ? { host: e.host ?? '' } : {}) } : {}),
             ...(mv('2.84') && details ? { details: e.details } : {}),
@@ -59,4 +59,11 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
       },
     },
   ];
+}
+
+/** Nova's timestamps in instance actions: no zone, microseconds (2018-04-25T01:26:29.000000). */
+export function novaTime(t: string | null): string | null {
+  if (t === null) return null;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]00:00)?$/.exec(t);
+  return m ? `${m[1]}${(m[2] ?? '.').padEnd(7, '0').slice(0, 7)}` : t;
 }
