@@ -80,7 +80,8 @@ export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPE
 # NOTE: 4 workers on 2 cores: much of a run is Tempest sleeping (Debian's subnets client waits 10 s
 # before every subnet delete), not work.
 "$RUN_TEMPEST" -q -c 4 --workdir "$WORK/tempest" --set identity-feature-enabled.access_rules=true \
-  --set volume.storage_protocol=file --set volume-feature-enabled.backup=true "($REGEX)" >"$WORK/tempest.out" 2>&1
+  --set volume.storage_protocol=file --set volume-feature-enabled.backup=true \
+  --set volume-feature-enabled.extend_attached_volume=true "($REGEX)" >"$WORK/tempest.out" 2>&1
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
 # Failures by test id (without the [id-...] tags), setUpClass failures by class.

@@ -54,6 +54,9 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
   private constructor(private readonly ctx: ServiceContext, readonly domain: ComputeDomain) {
     this.rules = compileRules({ ...computePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = {
+      volumeExtended: async (serverId, volumeId) => {
+        await domain.servers.externalEvents([{ name: 'volume-extended', server_uuid: serverId, tag: volumeId }]);
+      },
       flavor: async (id) => {
         const f = await domain.flavors.store.get(id);
         return f && { id: f.id, vcpus: f.vcpus, ram: f.ram, disk: f.disk };

@@ -44,7 +44,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
     const scratchDir = join(ctx.config.dataDir, 'volume-scratch');
     mkdirSync(scratchDir, { recursive: true });
     this.domain = new VolumeDomain({
-      db: ctx.db, driver: ctx.drivers.blockStorage, images: () => ctx.facades.image, log: ctx.logger,
+      db: ctx.db, driver: ctx.drivers.blockStorage, images: () => ctx.facades.image, compute: () => ctx.facades.compute, log: ctx.logger,
       hostname: hostname(), availabilityZone: 'nova', scratchDir,
     });
     this.rules = compileRules({ ...volumePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });

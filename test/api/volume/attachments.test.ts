@@ -31,6 +31,15 @@ describe('volumes attached to servers (os-volume_attachments and Cinder attachme
     const again = await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: v.id } });
     assert.equal(again.status, 400);
     assert.equal((await cinder().delete(`/volumes/${v.id}`)).status, 400, 'an attached volume cannot be deleted');
+    assert.equal((await cinder().post(`/volumes/${v.id}/action`, { 'os-extend': { new_size: 2 } })).status, 400, 'attached: only from 3.42');
+    assert.equal((await cinder().at('3.42').post(`/volumes/${v.id}/action`, { 'os-extend': { new_size: 2 } })).status, 202);
+    assert.equal((await waitFor(cinder(), `/volumes/${v.id}`, 'in-use')).size, 2);
+    let extended;
+    for (let i = 0; i < 100 && !extended; i++) {
+      extended = (await f.demo.get(`/servers/${server}/os-instance-actions`)).body.instanceActions.find((a: any) => a.action === 'extend_volume');
+      if (!extended) await new Promise((res) => setTimeout(res, 20));
+    }
+    assert.ok(extended, 'compute heard of it (volume-extended) and recorded extend_volume');
     assert.equal((await f.demo.delete(`/servers/${server}/os-volume_attachments/${v.id}`)).status, 202);
     const free = await waitFor(cinder(), `/volumes/${v.id}`, 'available');
     assert.deepEqual(free.attachments, []);

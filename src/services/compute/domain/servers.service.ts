@@ -571,6 +571,16 @@ export class ServersService {
       else if (TAG_REQUIRED.includes(e.name) && e.tag === undefined) code = 400;
       else if (!s.host) code = 422;
       out.push({ ...e, status: code === 200 ? 'completed' : 'failed', code });
+      // NOTE: as Nova's compute manager: a grown volume is resized on the guest (the fake and file
+      // hypervisors see the new size on the next read) and recorded as the extend_volume action.
+      if (code === 200 && e.name === 'volume-extended') {
+        await this.db.transaction().execute(async (tx) => {
+          const t = now();
+          const actionId = await this.store.startAction({ action: 'extend_volume', instance_uuid: e.server_uuid, request_id: `req-${randomUUID()}`, user_id: s!.user_id, project_id: s!.project_id, start_time: t }, tx);
+          const eventId = await this.store.startEvent(actionId, 'compute_extend_volume', s!.host, tx);
+          await this.store.finishEvent(eventId, 'Success', null, tx);
+        });
+      }
     }
     return out;
   }

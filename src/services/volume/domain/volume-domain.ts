@@ -4,6 +4,7 @@ import type { Db } from '../../../core/db/database.js';
 import { TaskManager } from '../../../core/work/task-manager.js';
 import type { BlockStorageDriver } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { ImageFacade } from '../../image/facade.js';
+import type { ComputeFacade } from '../../compute/facade.js';
 import { VolumeTables } from '../store/tables.js';
 import { AttachmentsService } from './attachments.service.js';
 import { QuotasService } from './quotas.service.js';
@@ -22,6 +23,7 @@ export interface VolumeDomainOptions {
   db: Db;
   driver: BlockStorageDriver;
   images: () => ImageFacade | undefined;
+  compute: () => ComputeFacade | undefined;
   log: Logger;
   /** The name cinder-volume runs under (os-services host, the volume's host@backend#pool). */
   hostname: string;
@@ -69,7 +71,7 @@ export class VolumeDomain {
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
     this.groups = new GroupsService(this.tables, this.types, () => this.volumes, () => this.snapshots, opts.availabilityZone);
-    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages };
+    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages, compute: opts.compute };
     registerVolumeTasks(manager);
     registerBackupTasks(manager);
   }
@@ -90,7 +92,7 @@ export class VolumeDomain {
   async start(): Promise<void> {
     await this.driver.cleanup();
     await this.tasks.resume();
-    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages });
+    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages, compute: this.opts.compute });
   }
 
   async close(): Promise<void> {

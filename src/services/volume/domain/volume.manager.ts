@@ -7,6 +7,7 @@ import type { Db } from '../../../core/db/database.js';
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { BlockStorageDriver, VolumeSource } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { ImageFacade } from '../../image/facade.js';
+import type { ComputeFacade } from '../../compute/facade.js';
 import type { VolumeStatus, VolumeTables } from '../store/tables.js';
 import { now } from './types.service.js';
 import type { CreatePayload } from './volumes.service.js';
@@ -24,6 +25,8 @@ export interface ManagerEnv {
   scratchDir: string;
   backend: BackendService;
   messages: MessagesService;
+  /** Compute, when it runs (it opens after block storage): told of attached volumes that grew. */
+  compute: () => ComputeFacade | undefined;
 }
 
 /** The volume ends in `error`: no backend takes it (Cinder's NoValidBackend). */
@@ -91,6 +94,10 @@ export function registerVolumeTasks(env: ManagerEnv): void {
     async run(task) {
       await driver.extendVolume(task.resourceId, task.payload.newSize);
       await finishVolume(task, { status: task.payload.previous, size: task.payload.newSize });
+      // NOTE: as Cinder: Nova hears of an attached volume that grew (its volume-extended event).
+      for (const a of await t.attachmentsOf(task.resourceId)) {
+        if (a.attach_status === 'attached' && a.instance_uuid) await env.compute()?.volumeExtended(a.instance_uuid, task.resourceId).catch(() => {});
+      }
     },
     async resume(task) {
       const v = await t.volumes.get(task.resourceId);
