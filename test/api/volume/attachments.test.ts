@@ -139,4 +139,28 @@ describe('volumes attached to servers (os-volume_attachments and Cinder attachme
     await waitGone(f.demo, fromVolume.body.server.id);
     await waitFor(cinder(), `/volumes/${existing.id}`, 'available');
   });
+
+  test('Nova\'s os-volumes and os-snapshots proxy (to 2.35): create, list with limit and offset, show, snapshot, delete', async () => {
+    const made = await f.demo.post('/os-volumes', { volume: { size: 1, display_name: 'via-nova' } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body.volume.displayName, 'via-nova');
+    assert.deepEqual(made.body.volume.attachments, [{}]);
+    await waitFor(cinder(), `/volumes/${made.body.volume.id}`, 'available');
+    const all = (await f.demo.get('/os-volumes/detail')).body.volumes;
+    assert.ok(all.length >= 2);
+    assert.equal((await f.demo.get('/os-volumes?limit=1')).body.volumes.length, 1);
+    assert.equal((await f.demo.get(`/os-volumes?offset=1&limit=${all.length}`)).body.volumes.length, all.length - 1);
+    assert.equal((await f.demo.get('/os-volumes/')).status, 404);
+    assert.equal((await f.demo.get(`/os-volumes/${made.body.volume.id}`)).body.volume.status, 'available');
+    assert.equal((await f.demo.post('/os-volumes', { volume: { size: 0 } })).status, 400);
+    const snap = await f.demo.post('/os-snapshots', { snapshot: { volume_id: made.body.volume.id, display_name: 's' } });
+    assert.equal(snap.status, 200, JSON.stringify(snap.body));
+    assert.equal(snap.body.snapshot.volumeId, made.body.volume.id);
+    await waitFor(cinder(), `/snapshots/${snap.body.snapshot.id}`, 'available');
+    assert.equal((await f.demo.delete(`/os-snapshots/${snap.body.snapshot.id}`)).status, 202);
+    await waitFor(cinder(), `/snapshots/${snap.body.snapshot.id}`, 404);
+    assert.equal((await f.demo.delete(`/os-volumes/${made.body.volume.id}`)).status, 202);
+    await waitFor(cinder(), `/volumes/${made.body.volume.id}`, 404);
+    assert.equal((await f.demo.at('2.36').get('/os-volumes')).status, 404, 'gone from 2.36');
+  });
 });

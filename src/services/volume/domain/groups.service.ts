@@ -31,8 +31,10 @@ export class GroupsService {
     if (!g || (!g.is_public && !caller.isAdmin)) throw groupTypeNotFound(id);
     return g;
   }
-  async listTypes(caller: Caller): Promise<GroupTypeRecord[]> {
-    return (await this.t.groupTypes.list()).filter((g) => g.is_public || caller.isAdmin).sort((a, b) => (a.name < b.name ? -1 : 1));
+  /** `isPublic` as volume types read it: public ones by default, private ones, or all (admins). */
+  async listTypes(caller: Caller, isPublic: boolean | undefined = true, desc = false): Promise<GroupTypeRecord[]> {
+    const all = (await this.t.groupTypes.list()).filter((g) => (caller.isAdmin ? isPublic === undefined || g.is_public === isPublic : g.is_public));
+    return all.sort((a, b) => (a.name < b.name ? -1 : 1) * (desc ? -1 : 1));
   }
   async createType(name: string, description: string | null, isPublic: boolean, specs: Record<string, string>): Promise<GroupTypeRecord> {
     if ((await this.t.groupTypes.list({ name })).length) throw new Conflict(`Group Type ${name} already exists.`);
@@ -168,7 +170,8 @@ export class GroupsService {
   }
   /** A group snapshot is creating while any of its snapshots is; error if one failed. */
   private async snapshotStatus(gs: GroupSnapshotRecord): Promise<string> {
-    if (gs.status !== 'creating') return gs.status;
+    // NOTE: only a group snapshot being made follows its snapshots; one reset to creating stays so.
+    if (gs.status !== 'creating' || gs.updated_at !== null) return gs.status;
     const members = await this.t.snapshots.list({ group_snapshot_id: gs.id });
     if (members.some((s) => s.status === 'error')) return 'error';
     if (members.some((s) => s.status === 'creating')) return 'creating';
