@@ -15,6 +15,11 @@ describe('Cinder generic volume groups', () => {
     assert.equal((await admin.volume.at('3.10').get('/group_types')).status, 404, 'before 3.11 there are no group types');
     const gt = await c.post('/group_types', { group_type: { name: 'gt1', group_specs: { consistent_group_snapshot_enabled: '<is> True' } } });
     assert.equal(gt.status, 202);
+    await c.post('/group_types', { group_type: { name: 'gt-private', is_public: false } });
+    const names = async (q: string) => (await c.get(`/group_types${q}`)).body.group_types.map((x: any) => x.name);
+    assert.deepEqual(await names('?is_public=None&sort=name:desc'), ['gt1', 'gt-private'].sort().reverse());
+    assert.deepEqual(await names('?is_public=false'), ['gt-private']);
+    assert.deepEqual(await names(''), ['gt1']);
     const vt = (await admin.volume.post('/types', { volume_type: { name: 'grouped' } })).body.volume_type;
     const g = await c.post('/groups', { group: { name: 'g1', group_type: gt.body.group_type.id, volume_types: [vt.id] } });
     assert.equal(g.status, 202);

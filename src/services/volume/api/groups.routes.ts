@@ -41,7 +41,7 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     route({ method: 'GET', url: '/v3/:project_id/group_types', schema: { params: ProjectParams, querystring: AnyQuery }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types:get_all');
       const raw = (req.query.is_public as string | undefined)?.toLowerCase();
-      const isPublic = raw === undefined ? true : raw === 'none' || raw === 'all' ? undefined : boolOf(raw);
+      const isPublic = raw === undefined ? true : raw === 'none' || raw === 'all' ? null : boolOf(raw);
       const desc = /:desc$/i.test((req.query.sort as string | undefined) ?? '') || (req.query.sort_dir as string | undefined)?.toLowerCase() === 'desc';
       return { group_types: (await d.groups.listTypes(c, isPublic, desc)).map((g) => typeView(req, g)) };
     } }),

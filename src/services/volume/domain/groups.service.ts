@@ -31,9 +31,9 @@ export class GroupsService {
     if (!g || (!g.is_public && !caller.isAdmin)) throw groupTypeNotFound(id);
     return g;
   }
-  /** `isPublic` as volume types read it: public ones by default, private ones, or all (admins). */
-  async listTypes(caller: Caller, isPublic: boolean | undefined = true, desc = false): Promise<GroupTypeRecord[]> {
-    const all = (await this.t.groupTypes.list()).filter((g) => (caller.isAdmin ? isPublic === undefined || g.is_public === isPublic : g.is_public));
+  /** `isPublic` as volume types read it: public or private ones, or all (null; admins only). */
+  async listTypes(caller: Caller, isPublic: boolean | null, desc = false): Promise<GroupTypeRecord[]> {
+    const all = (await this.t.groupTypes.list()).filter((g) => (caller.isAdmin ? isPublic === null || g.is_public === isPublic : g.is_public));
     return all.sort((a, b) => (a.name < b.name ? -1 : 1) * (desc ? -1 : 1));
   }
   async createType(name: string, description: string | null, isPublic: boolean, specs: Record<string, string>): Promise<GroupTypeRecord> {
