@@ -119,6 +119,16 @@ describe('Cinder volumes', () => {
     const denied = await reader.volume.post('/volumes', { volume: { size: 1 } });
     assert.equal(denied.status, 403);
     assert.equal(denied.body.forbidden.message, "Policy doesn't allow volume:create to be performed.");
+    const snap = await demo.volume.post('/snapshots', { snapshot: { volume_id: v.id } });
+    await waitFor(demo.volume, `/snapshots/${snap.body.snapshot.id}`, 'available');
+    const backup = await demo.volume.post('/backups', { backup: { volume_id: v.id } });
+    assert.equal(backup.status, 202, JSON.stringify(backup.body));
+    assert.equal((await alt.volume.get(`/snapshots/${snap.body.snapshot.id}`)).status, 404);
+    assert.equal((await alt.volume.get(`/backups/${backup.body.backup.id}`)).status, 404);
+    assert.ok(!(await alt.volume.get('/snapshots')).body.snapshots.some((x: any) => x.id === snap.body.snapshot.id));
+    assert.ok(!(await alt.volume.get('/backups')).body.backups.some((x: any) => x.id === backup.body.backup.id));
+    assert.equal((await alt.volume.post('/snapshots', { snapshot: { volume_id: v.id } })).status, 404, 'nor snapshot what it cannot see');
+    assert.equal((await alt.volume.post('/backups', { backup: { volume_id: v.id } })).status, 404, 'nor back it up');
     const wrongProject = await alt.volume.get(`/../${await demo.volume.projectId()}/volumes`);
     assert.ok([400, 404].includes(wrongProject.status));
   });
