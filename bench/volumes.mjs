@@ -57,7 +57,9 @@ async function main() {
   }));
   const perSecond = many.length / ((now() - t0) / 1000);
 
-  const img = join(mkdtempSync(join(tmpdir(), 'stratus-volumes-img-')), 'guest.qcow2');
+  const imgDir = mkdtempSync(join(tmpdir(), 'stratus-volumes-img-'));
+  process.on('exit', () => rmSync(imgDir, { recursive: true, force: true }));
+  const img = join(imgDir, 'guest.qcow2');
   execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', img, '16M']);
   const image = await apiClient(base, '/image', headers)('POST', '/v2/images', { name: 'guest', disk_format: 'qcow2', container_format: 'bare' });
   await fetch(`${base}/image/v2/images/${image.id}/file`, { method: 'PUT', headers: { 'X-Auth-Token': token, 'Content-Type': 'application/octet-stream' }, body: execFileSync('cat', [img]) });
