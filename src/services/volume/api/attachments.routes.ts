@@ -1,12 +1,12 @@
 // /v3/{project_id}/attachments (3.27): reserve a volume for a server, connect it with a host's
 // connector, mark it complete (3.44), and delete the attachment.
 import { Type } from '@sinclair/typebox';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { MV } from '../microversions.js';
-import { AnyQuery, caller, IdParams, mv, ProjectParams } from './common.js';
+import { AnyQuery, caller, IdParams, ProjectParams, requireVersion } from './common.js';
 import { ActionBody } from './schemas.js';
 import { attachmentView } from './views.js';
 
@@ -20,9 +20,7 @@ const AttachmentCreate = Type.Object({
 const AttachmentUpdate = Type.Object({ attachment: Type.Object({ connector: Connector }, { additionalProperties: false }) }, { additionalProperties: false });
 
 export function attachmentRoutes(d: VolumeDomain): RouteSpec[] {
-  const gate = (req: ApiRequest, want: string = MV.attachments) => {
-    if (!mv(req, want)) throw new NotFound('The resource could not be found.');
-  };
+  const gate = (req: ApiRequest, want: string = MV.attachments) => requireVersion(req, want);
   const list = async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
     gate(req);
     const c = caller(req);

@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { callerOf, type Caller } from '../../../core/auth/caller.js';
-import { BadRequest } from '../../../core/errors/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { parse } from '../../../core/microversion/microversion.js';
 import { atLeast, MIN_VERSION, type Microversion } from '../microversions.js';
@@ -15,6 +15,11 @@ export function version(req: ApiRequest): Microversion {
   return (req.raw as WithVersion).volumeVersion ?? parse(MIN_VERSION);
 }
 export const mv = (req: ApiRequest, want: string): boolean => atLeast(version(req), want);
+
+/** A resource that a microversion brought: before `want` Cinder's router does not know it (404). */
+export function requireVersion(req: ApiRequest, want: string): void {
+  if (!mv(req, want)) throw new NotFound('The resource could not be found.');
+}
 
 /**
  * The caller, after Cinder's check that the URL's project is the token's ("Malformed request

@@ -6,7 +6,7 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { GroupRecord, GroupSnapshotRecord, GroupTypeRecord } from '../store/tables.js';
-import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams } from './common.js';
+import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, requireVersion } from './common.js';
 import { actionArgs, ActionBody, Bool, boolOf, Description, Name, NullableString } from './schemas.js';
 
 const Specs = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }));
@@ -20,7 +20,7 @@ const FromSource = Type.Object({ 'create-from-src': Type.Object({ name: Type.Opt
 const GroupSnapshotCreate = Type.Object({ group_snapshot: Type.Object({ group_id: Type.String(), name: Type.Optional(Name), description: Type.Optional(Description) }, { additionalProperties: false }) }, { additionalProperties: false });
 
 export function groupRoutes(d: VolumeDomain): RouteSpec[] {
-  const gate = (req: ApiRequest, want: string) => { if (!mv(req, want)) throw new NotFound('The resource could not be found.'); };
+  const gate = requireVersion;
   const typeView = (req: ApiRequest, g: GroupTypeRecord) => ({
     id: g.id, name: g.name, description: g.description, is_public: g.is_public,
     ...(req.ctx.can('group:access_group_types_specs', {}) ? { group_specs: g.group_specs } : {}),

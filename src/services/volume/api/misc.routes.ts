@@ -2,11 +2,11 @@
 // extensions, services, hosts and the scheduler's pools.
 import { Type } from '@sinclair/typebox';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { now } from '../domain/types.service.js';
-import { AnyQuery, caller, IdParams, links, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import { AnyQuery, caller, IdParams, links, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import type { MessageRecord } from '../store/tables.js';
 import { QuotaSetBody } from './schemas.js';
 
@@ -44,7 +44,7 @@ const ServiceBody = Type.Object({
   host: Type.Optional(Type.String()), binary: Type.Optional(Type.String()), disabled_reason: Type.Optional(Type.String()),
 }, { additionalProperties: true });
 
-const gate = (req: ApiRequest, want: string) => { if (!mv(req, want)) throw new NotFound('The resource could not be found.'); };
+const gate = requireVersion;
 
 function messageView(m: MessageRecord, base: string, projectId: string) {
   return {

@@ -6,13 +6,13 @@ import { parseListQuery } from '../domain/listing.js';
 import { SNAPSHOT_FILTERS } from '../domain/snapshots.service.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { MV } from '../microversions.js';
-import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams } from './common.js';
 import { actionArgs, ActionBody, boolOf, MetadataBody, MetaItemBody, SnapshotCreate, SnapshotUpdate } from './schemas.js';
 import { snapshotDetail, snapshotView, viewContext } from './views.js';
 import { pageLinks } from './volumes.routes.js';
 
 export function snapshotRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
-  const ctxOf = (req: ApiRequest) => viewContext(d, `${origin()}${VOLUME_PATH}`, req.params.project_id, (w) => mv(req, w), (r, t) => req.ctx.can(r, t ?? { project_id: req.ctx.projectId }));
+  const ctxOf = (req: ApiRequest) => viewContext(d, origin(), req);
   const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('volume:get_all_snapshots', { project_id: c.projectId });

@@ -1,12 +1,11 @@
 // /v3/{project_id}/os-volume-transfer and /volume-transfers (3.55): offer a volume, list and show
 // the offers, accept one with its auth key, withdraw it.
 import { Type } from '@sinclair/typebox';
-import { NotFound } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { TransferRecord } from '../store/tables.js';
-import { AnyQuery, caller, IdParams, links, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import { AnyQuery, caller, IdParams, links, mv, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import { boolOf, Bool, NullableString } from './schemas.js';
 
 const TransferCreate = Type.Object({
@@ -25,7 +24,7 @@ export function transferRoutes(d: VolumeDomain, origin: () => string): RouteSpec
     return body;
   };
   const routes = (base: string, minVersion?: string): RouteSpec[] => {
-    const gate = (req: ApiRequest) => { if (minVersion && !mv(req, minVersion)) throw new NotFound('The resource could not be found.'); };
+    const gate = (req: ApiRequest) => { if (minVersion) requireVersion(req, minVersion); };
     const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
       gate(req);
       const c = caller(req);

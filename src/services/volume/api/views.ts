@@ -2,7 +2,8 @@
 // extension attributes (os-vol-*) that show and detail add for callers their policies allow.
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { AttachmentRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
-import { links } from './common.js';
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import { links, mv, VOLUME_PATH } from './common.js';
 import { MV } from '../microversions.js';
 
 export interface ViewContext {
@@ -20,11 +21,15 @@ export interface ViewContext {
   host: string;
 }
 
-export async function viewContext(d: VolumeDomain, base: string, projectId: string, mv: (w: string) => boolean, can: ViewContext['can'], volumes: VolumeRecord[] = []): Promise<ViewContext> {
-  const typeNames = await d.types.names();
-  const encryptedTypes = await d.types.encrypted();
-  const attachments = await d.attachments.byVolumes(volumes.map((v) => v.id));
-  return { base, projectId, mv, can, typeNames, encryptedTypes, attachments, host: d.host };
+/** What views need of a request: its links, version and policy checks, the types and the attachments of `volumes`. */
+export async function viewContext(d: VolumeDomain, origin: string, req: ApiRequest, volumes: VolumeRecord[] = []): Promise<ViewContext> {
+  const types = await d.types.all();
+  return {
+    base: `${origin}${VOLUME_PATH}`, projectId: req.params.project_id, mv: (w) => mv(req, w),
+    can: (r, t) => req.ctx.can(r, t ?? { project_id: req.ctx.projectId }),
+    typeNames: new Map(types.map((t) => [t.id, t.name])), encryptedTypes: new Set(types.filter((t) => t.encryption).map((t) => t.id)),
+    attachments: await d.attachments.byVolumes(volumes.map((v) => v.id)), host: d.host,
+  };
 }
 
 /** A volume's attachments as its view lists them (the ones in place). */

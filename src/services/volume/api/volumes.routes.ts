@@ -1,6 +1,5 @@
 // /v3/{project_id}/volumes: list (summary and detail), create, show, update, delete, metadata,
 // summary and the volume actions.
-import { Type } from '@sinclair/typebox';
 import { BadRequest } from '../../../core/errors/errors.js';
 import { nextLink } from '../../../core/pagination/pagination.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
@@ -10,7 +9,7 @@ import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { VolumeRecord } from '../store/tables.js';
 import { VOLUME_FILTERS } from '../domain/volumes.service.js';
 import { MV } from '../microversions.js';
-import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams } from './common.js';
 import { actionArgs, ActionBody, boolOf, MetadataBody, MetaItemBody, VolumeCreate, VolumeUpdate } from './schemas.js';
 import { viewContext, volumeDetail, volumeSummary, volumeView, type ViewContext } from './views.js';
 
@@ -21,7 +20,7 @@ export function pageLinks<T extends { id: string }>(req: ApiRequest, origin: str
 }
 
 export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
-  const ctxOf = (req: ApiRequest, volumes: VolumeRecord[] = []) => viewContext(d, `${origin()}${VOLUME_PATH}`, req.params.project_id, (w) => mv(req, w), (r, t) => req.ctx.can(r, t ?? { project_id: req.ctx.projectId }), volumes);
+  const ctxOf = (req: ApiRequest, volumes: VolumeRecord[] = []) => viewContext(d, origin(), req, volumes);
   const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('volume:get_all', { project_id: c.projectId });

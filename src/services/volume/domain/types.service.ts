@@ -20,14 +20,8 @@ export class TypesService {
     }
   }
 
-  /** Type names by id (views show a volume's type by name). */
-  async names(): Promise<Map<string, string>> {
-    return new Map((await this.t.types.list()).map((t) => [t.id, t.name]));
-  }
-
-  async encrypted(): Promise<Set<string>> {
-    return new Set((await this.t.types.list()).filter((t) => t.encryption).map((t) => t.id));
-  }
+  /** Every type, whoever asks (views show a volume's type by name, and whether it is encrypted). */
+  all(): Promise<VolumeTypeRecord[]> { return this.t.types.list(); }
 
   /** A type by id, whoever asks (the type of a volume the caller may already see). */
   byId(id: string): Promise<VolumeTypeRecord | undefined> { return this.t.types.get(id); }

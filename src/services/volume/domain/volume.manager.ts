@@ -2,6 +2,9 @@
 // driver, after the commit. Each task's last transaction writes the final state and ends the task;
 // a failure moves the resource to its error state with the driver's reason. On start, what a
 // crash left is finished (deletes) or decided from what the backend holds (creates).
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
@@ -114,9 +117,6 @@ export function registerVolumeTasks(env: ManagerEnv): void {
     async run(task) {
       const images = env.images();
       if (!images) throw new Error('The image service is not running.');
-      const { mkdtemp, rm } = await import('node:fs/promises');
-      const { createReadStream } = await import('node:fs');
-      const { join } = await import('node:path');
       const dir = await mkdtemp(join(env.scratchDir, 'upload-'));
       try {
         const file = join(dir, 'image');

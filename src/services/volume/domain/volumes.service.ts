@@ -237,7 +237,7 @@ export class VolumesService {
   async extend(caller: Caller, id: string, newSize: number, attachedAllowed: boolean): Promise<void> {
     const v = await this.get(caller, id);
     const okStatus = v.status === 'available' || (attachedAllowed && v.status === 'in-use');
-    if (!okStatus) throw invalidVolume(`Volume ${id} status must be '${attachedAllowed ? 'available' : 'available'}' to extend, currently in '${v.status}'.`.replace("'available' to extend", attachedAllowed ? "'available' or 'in-use' to extend" : "'available' to extend"));
+    if (!okStatus) throw invalidVolume(`Volume ${id} status must be ${attachedAllowed ? "'available' or 'in-use'" : "'available'"} to extend, currently in '${v.status}'.`);
     if (newSize <= v.size) throw invalidInput(`New size for extend must be greater than current size. (current: ${v.size}, extended: ${newSize}).`);
     const type = await this.t.types.get(v.volume_type_id);
     await this.env.quotas.checkVolume(v.project_id, type?.name ?? '', newSize - v.size, 0);
