@@ -80,6 +80,8 @@ describe('Cinder volumes', () => {
     const bad = await demo.volume.get('/volumes?foo=bar');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.badRequest.message, 'Invalid filters foo are found in query options.');
+    assert.equal((await demo.volume.at('3.11').get('/volumes/summary')).status, 404, 'volume-summary came in 3.12');
+    assert.equal((await demo.volume.at('3.12').get('/volumes/summary')).body['volume-summary'].total_count >= 3, true);
     const counted = await demo.volume.at('3.45').get('/volumes?with_count=true&limit=1');
     assert.ok(counted.body.count >= 3);
     assert.equal(counted.body.volumes.length, 1);

@@ -8,7 +8,7 @@ import { parseListQuery } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { BackupRecord } from '../store/tables.js';
 import { MV } from '../microversions.js';
-import { AnyQuery, caller, IdParams, links, mv, ProjectParams, VOLUME_PATH } from './common.js';
+import { AnyQuery, caller, IdParams, links, mv, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import { actionArgs, ActionBody, Bool, boolOf, Description, Metadata, Name, NullableString, OptionalUuid } from './schemas.js';
 import { pageLinks } from './volumes.routes.js';
 
@@ -93,7 +93,7 @@ export function backupRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
     route({
       method: 'PUT', url: '/v3/:project_id/backups/:id', schema: { params: IdParams, body: BackupUpdate },
       handler: async (req) => {
-        if (!mv(req, '3.9')) throw new BadRequest('The resource could not be found.');
+        requireVersion(req, '3.9');
         const { c } = await load(req, 'backup:update');
         const b = await d.backups.update(c, req.params.id, { ...req.body.backup, metadata: mv(req, '3.43') ? req.body.backup.metadata : undefined });
         return { backup: summary(req, b) };

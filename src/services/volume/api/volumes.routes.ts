@@ -9,7 +9,7 @@ import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { VolumeRecord } from '../store/tables.js';
 import { VOLUME_FILTERS } from '../domain/volumes.service.js';
 import { MV } from '../microversions.js';
-import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams } from './common.js';
+import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, requireVersion } from './common.js';
 import { actionArgs, ActionBody, boolOf, MetadataBody, MetaItemBody, VolumeCreate, VolumeUpdate } from './schemas.js';
 import { viewContext, volumeDetail, volumeSummary, volumeView, type ViewContext } from './views.js';
 
@@ -41,7 +41,7 @@ export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
       method: 'GET', url: '/v3/:project_id/volumes/summary', schema: { params: ProjectParams, querystring: AnyQuery },
       handler: async (req) => {
         const c = caller(req);
-        if (!mv(req, MV.volumeSummary)) throw new BadRequest('The resource could not be found.');
+        requireVersion(req, MV.volumeSummary);
         req.ctx.authorize('volume:get_all', { project_id: c.projectId });
         const s = await d.volumes.summary(c, c.isAdmin && isTrue(req.query.all_tenants as string | undefined));
         return { 'volume-summary': { total_size: s.totalSize, total_count: s.totalCount, ...(mv(req, '3.36') ? { metadata: s.metadata } : {}) } };
