@@ -630,7 +630,8 @@ export class ServersService {
 }
 
 /** Who an instance action is recorded for: the request, its user and project. */
-const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
+/** Who an instance action is recorded for. */
+export const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
 
 function defaultActionName(a: ServerAction): string {
   switch (a) {

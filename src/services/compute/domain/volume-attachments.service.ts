@@ -11,6 +11,7 @@ import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-dr
 import type { VolumeFacade } from '../../volume/facade.js';
 import type { Caller } from '../../../core/auth/caller.js';
 import { type BlockDevice, type InstanceRecord, now, type ServersStore } from '../store/servers.store.js';
+import { recordedBy } from './servers.service.js';
 
 /** The vm states a volume may be attached or detached in (Nova's check_instance_state). */
 const ATTACHABLE = new Set(['active', 'paused', 'stopped', 'suspended', 'shelved', 'shelved_offloaded', 'resized', 'soft-delete']);
@@ -20,7 +21,6 @@ export interface AttachRequest { volumeId: string; device?: string | null; tag?:
 interface AttachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
 interface DetachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
 
-const recordedBy = (c: Caller) => ({ request_id: c.requestId, user_id: c.userId ?? '', project_id: c.projectId ?? '' });
 const volumeBdms = (s: InstanceRecord) => s.block_devices.filter((b) => b.volume_id);
 
 export class VolumeAttachmentsService {
