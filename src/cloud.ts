@@ -16,6 +16,7 @@ import { FakeHypervisorDriver } from './drivers/hypervisor/fake-hypervisor.js';
 import type { HypervisorDriver } from './drivers/hypervisor/hypervisor-driver.js';
 import { FakeBlockStorageDriver } from './drivers/block-storage/fake-block-storage.js';
 import type { BlockStorageDriver } from './drivers/block-storage/block-storage-driver.js';
+import { FsObjectStorageDriver } from './drivers/object-storage/fs-object-storage.js';
 
 export interface RunningCloud {
   url: string;
@@ -37,7 +38,8 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
 
   let url = '';
   let port = 0;
-  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config), blockStorage: await makeBlockStorage(config, logger) };
+  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config), blockStorage: await makeBlockStorage(config, logger),
+    objectStorage: new FsObjectStorageDriver(join(config.dataDir, 'objects')) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
   const facades: Facades = { identity: identity.facade };

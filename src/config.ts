@@ -59,7 +59,7 @@ export interface CloudConfig {
 }
 
 /** Every service this build can run, in start order; identity always runs. */
-export const ALL_SERVICES = ['identity', 'placement', 'image', 'network', 'volume', 'compute'];
+export const ALL_SERVICES = ['identity', 'placement', 'image', 'network', 'volume', 'object-store', 'compute'];
 
 export function defaultConfig(): CloudConfig {
   return {

@@ -6,6 +6,7 @@ import { ImageModule } from './image/index.js';
 import { PlacementModule } from './placement/index.js';
 import { ComputeModule } from './compute/index.js';
 import { VolumeModule } from './volume/index.js';
+import { ObjectStoreModule } from './object-store/index.js';
 import type { ServiceEntry } from './service-module.js';
 
 export type * from './service-module.js';
@@ -24,6 +25,10 @@ export const SERVICES: ServiceEntry[] = [
     key: 'volume', type: 'block-storage', name: 'cinder', path: '/volume', catalogPath: '/volume/v3/$(project_id)s',
     alsoAs: [{ type: 'volumev3', name: 'cinderv3', catalogPath: '/volume/v3/$(project_id)s' }], open: (ctx) => VolumeModule.open(ctx),
   } satisfies ServiceEntry<'volume'>,
+  {
+    key: 'object-store', type: 'object-store', name: 'swift', path: '/object-store', catalogPath: '/object-store/v1/AUTH_$(project_id)s',
+    open: (ctx) => ObjectStoreModule.open(ctx),
+  } satisfies ServiceEntry<'object-store'>,
   // NOTE: compute after placement, image and network: it uses their facades.
   { key: 'compute', type: 'compute', name: 'nova', path: '/compute', catalogPath: '/compute/v2.1', open: (ctx) => ComputeModule.open(ctx) } satisfies ServiceEntry<'compute'>,
 ];

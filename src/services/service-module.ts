@@ -9,6 +9,7 @@ import type { TokenValidator } from '../core/auth/request-context.js';
 import type { NetworkDriver } from '../drivers/network/network-driver.js';
 import type { HypervisorDriver } from '../drivers/hypervisor/hypervisor-driver.js';
 import type { BlockStorageDriver } from '../drivers/block-storage/block-storage-driver.js';
+import type { ObjectStorageDriver } from '../drivers/object-storage/object-storage-driver.js';
 import type { IdentityFacade } from './identity/facade.js';
 import type { PlacementFacade } from './placement/facade.js';
 import type { ImageFacade } from './image/facade.js';
@@ -30,6 +31,8 @@ export interface Facades {
   network?: NetworkFacade;
   compute?: ComputeFacade;
   volume?: VolumeFacade;
+  /** The object store offers no facade yet (Cinder's Swift backups would use one). */
+  'object-store'?: never;
 }
 
 /** The keys of SERVICES: the services other than identity. */
@@ -40,6 +43,7 @@ export interface Drivers {
   network: NetworkDriver;
   hypervisor: HypervisorDriver;
   blockStorage: BlockStorageDriver;
+  objectStorage: ObjectStorageDriver;
 }
 
 /** What every service is given when it opens. */

@@ -1,5 +1,6 @@
 // A ServiceContext for opening one service module on its own (facade tests): a real database and
 // data dir, silent logs, no tokens, the fake drivers, and only the facades given.
+import { FakeObjectStorageDriver } from '../../src/drivers/object-storage/fake-object-storage.js';
 import pino from 'pino';
 import { defaultConfig, type CloudConfig } from '../../src/config.js';
 import type { Db } from '../../src/core/db/database.js';
@@ -25,6 +26,6 @@ export function serviceContext(db: Db, dataDir: string, opts: { config?: Partial
     tokens: { validate: async () => { throw new Error('no tokens in a facade test'); } },
     baseUrl: () => 'http://127.0.0.1',
     facades: { identity: identityOf(), ...opts.facades },
-    drivers: { network: new FakeNetworkDriver(), hypervisor: new FakeHypervisorDriver(), blockStorage: new FakeBlockStorageDriver(), ...opts.drivers },
+    drivers: { network: new FakeNetworkDriver(), hypervisor: new FakeHypervisorDriver(), blockStorage: new FakeBlockStorageDriver(), objectStorage: new FakeObjectStorageDriver(), ...opts.drivers },
   };
 }

@@ -18,6 +18,8 @@ export function createHttpServer(logger: Logger): FastifyInstance {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false, allowUnionTypes: true },
     },
   } as any) as unknown as FastifyInstance;
+  // NOTE: WebDAV's COPY, which Swift serves on objects.
+  app.addHttpMethod('COPY', { hasBody: true });
   // An empty body with a JSON content type is no body (clients send the header on DELETE/HEAD).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(/^application\/([\w.+-]*\+)?json/, { parseAs: 'string' }, (_req, body, done) => {

@@ -26,7 +26,7 @@ export interface RouteSchema {
 }
 
 export interface RouteSpec {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'COPY' | 'OPTIONS';
   url: string;
   /** Every route that takes a body declares its schema (test/unit/route-schemas.test.ts checks). */
   schema?: RouteSchema;

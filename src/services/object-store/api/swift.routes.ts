@@ -1,0 +1,263 @@
+// Swift's API at /v1/{account}[/{container}[/{object}]]: one route per method whose handler splits
+// the path as Swift does (object names keep their slashes), authorises as keystoneauth does (the
+// container's ACL for the method), then makes one domain call and renders headers and body.
+import { Readable } from 'node:stream';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RequestContext } from '../../../core/auth/request-context.js';
+import type { ObjectStoreDomain } from '../domain/object-store-domain.js';
+import { authorize, type Grant, type Identity } from '../domain/access.js';
+import { LIMITS } from '../domain/constraints.js';
+import { httpDate } from '../domain/clock.js';
+import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError } from '../domain/errors.js';
+import type { ObjectRecord } from '../store/tables.js';
+import { copyPath, headersOf, intParam, queryOf, swiftPath, type SwiftPath } from './request.js';
+import { accountHeaders, accountListing, containerHeaders, containerListing, listingFormat, objectHeaders, type Headers } from './views.js';
+import { conditionalStatus, rangesFor, unsatisfiable } from './conditional.js';
+import { POLICY } from '../policies.js';
+
+export const OBJECT_STORE_PATH = '/object-store';
+
+type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE' | 'COPY' | 'OPTIONS';
+
+interface Call {
+  req: ApiRequest;
+  method: Method;
+  path: SwiftPath;
+  h: Record<string, string>;
+  q: Record<string, string | undefined>;
+  who: Identity | undefined;
+}
+
+/** The caller as keystoneauth sees it, its roles judged by policy (policies.ts). */
+export function identify(ctx: RequestContext): Identity | undefined {
+  const t = ctx.token;
+  if (!t) return undefined;
+  return {
+    projectId: t.project?.id, projectName: t.project?.name, userId: t.user.id, userName: t.user.name, roles: t.roles.map((r) => r.name),
+    resellerAdmin: ctx.can(POLICY.resellerAdmin), operator: ctx.can(POLICY.operator), projectReader: ctx.can(POLICY.projectReader),
+  };
+}
+
+export function swiftRoutes(d: ObjectStoreDomain): RouteSpec[] {
+  const methods: Method[] = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS'];
+  const routes: RouteSpec[] = [];
+  for (const version of LIMITS.valid_api_versions) {
+    for (const method of methods) {
+      routes.push({
+        method: method as RouteSpec['method'], url: `/${version}/*`, auth: 'optional',
+        ...(['PUT', 'POST', 'COPY', 'DELETE', 'OPTIONS'].includes(method) ? { rawBody: 'stream' as const } : {}),
+        handler: (req) => dispatch(d, method, req),
+      });
+    }
+  }
+  return routes;
+}
+
+async function dispatch(d: ObjectStoreDomain, method: Method, req: ApiRequest): Promise<unknown> {
+  const path = swiftPath(req.raw.url, OBJECT_STORE_PATH);
+  if (!path) throw notFound();
+  const call: Call = { req, method, path, h: headersOf(req.headers), q: queryOf(req.query), who: identify(req.ctx) };
+  if (path.object !== undefined) return objectCall(d, call);
+  if (path.container !== undefined) return containerCall(d, call);
+  return accountCall(d, call);
+}
+
+function send(call: Call, status: number, headers: Headers, body?: unknown): unknown {
+  call.req.reply.code(status).headers(headers);
+  return body;
+}
+
+// Accounts
+
+async function accountCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
+  const { method, path, h, who } = call;
+  const grant = authorize(who, { method, account: path.account, referer: h.referer });
+  switch (method) {
+    case 'HEAD':
+    case 'GET': {
+      const account = await d.accounts.get(path.account);
+      const headers = accountHeaders(account, grant);
+      const format = listingFormat(call.q.format, h.accept);
+      if (method === 'HEAD') return send(call, 204, { ...headers, 'Content-Type': `${format}; charset=utf-8` });
+      const items = await d.accounts.list(path.account, listQuery(call, LIMITS.account_listing_limit));
+      return listingReply(call, headers, format, accountListing(path.account, items, format));
+    }
+    case 'POST':
+      await d.accounts.update(path.account, h, grant, who?.resellerAdmin ?? false);
+      return send(call, 204, {});
+    case 'OPTIONS':
+      return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE' });
+    default:
+      throw methodNotAllowed('HEAD, GET, PUT, POST, OPTIONS, DELETE');
+  }
+}
+
+function listQuery(call: Call, max: number) {
+  const q = call.q;
+  let limit = intParam(q, 'limit') ?? max;
+  if (limit < 0) throw preconditionFailed('Value of limit must be a positive integer.');
+  if (limit > max) throw preconditionFailed(`Maximum limit is ${max}`);
+  for (const name of ['prefix', 'delimiter', 'marker', 'end_marker', 'path'] as const) {
+    if (q[name] !== undefined && q[name]!.includes('\0')) throw preconditionFailed('Invalid UTF8 or contains NULL');
+  }
+  const delimiter = q.delimiter;
+  if (delimiter !== undefined && delimiter.length > 1 && Buffer.byteLength(delimiter) > 1) throw preconditionFailed('Bad delimiter');
+  limit = Math.min(limit, max);
+  return {
+    prefix: q.prefix || undefined, delimiter: delimiter || undefined, path: q.path, marker: q.marker || undefined,
+    endMarker: q.end_marker || undefined, reverse: ['true', '1', 'yes', 'on', 't', 'y'].includes((q.reverse ?? '').toLowerCase()), limit,
+  };
+}
+
+function listingReply(call: Call, headers: Headers, format: string, body: string): unknown {
+  const type = { 'Content-Type': `${format}; charset=utf-8` };
+  if (body === '') return send(call, 204, { ...headers, ...type });
+  return send(call, 200, { ...headers, ...type }, body);
+}
+
+// Containers
+
+async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
+  const { method, path, h, who } = call;
+  const account = path.account;
+  const name = path.container!;
+  const c = await d.containers.get(account, name);
+  const acl = method === 'GET' || method === 'HEAD' ? c?.metadata['x-container-read'] : undefined;
+  const grant = authorize(who, { method, account, container: name, acl, referer: h.referer });
+  switch (method) {
+    case 'HEAD':
+    case 'GET': {
+      if (!c) throw notFound();
+      const headers = containerHeaders(c, grant);
+      const format = listingFormat(call.q.format, h.accept);
+      if (method === 'HEAD') return send(call, 204, { ...headers, 'Content-Type': `${format}; charset=utf-8` });
+      const items = await d.containers.list(account, name, listQuery(call, LIMITS.container_listing_limit));
+      return listingReply(call, headers, format, containerListing(name, items, format));
+    }
+    case 'PUT': {
+      const created = await d.containers.put(account, name, h, grant);
+      return send(call, created ? 201 : 202, {});
+    }
+    case 'POST':
+      await d.containers.update(account, name, h, grant);
+      return send(call, 204, {});
+    case 'DELETE':
+      await d.containers.delete(account, name, grant);
+      return send(call, 204, {});
+    case 'OPTIONS':
+      return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE' });
+    default:
+      throw methodNotAllowed('HEAD, GET, PUT, POST, OPTIONS, DELETE');
+  }
+}
+
+// Objects
+
+const ACL_FOR: Record<string, 'x-container-read' | 'x-container-write'> = {
+  GET: 'x-container-read', HEAD: 'x-container-read', PUT: 'x-container-write', POST: 'x-container-write', DELETE: 'x-container-write', COPY: 'x-container-write',
+};
+
+async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
+  const { method, path, h, who } = call;
+  const where = { account: path.account, container: path.container!, name: path.object! };
+  const c = await d.containers.get(where.account, where.container);
+  const aclName = ACL_FOR[method];
+  const grant = authorize(who, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
+  if (method === 'OPTIONS') return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY' });
+  if (!c) throw notFound();
+  switch (method) {
+    case 'HEAD':
+    case 'GET':
+      return readObject(call, d, await d.objects.require(where));
+    case 'PUT': {
+      if (h['x-copy-from'] !== undefined) {
+        const from = copyPath(h['x-copy-from'], 'X-Copy-From');
+        const src = await copySource(d, call, { account: h['x-copy-from-account'] ?? where.account, ...from });
+        const o = await d.objects.copy(src, where, h);
+        return send(call, 201, { ...copiedHeaders(src, h['x-copy-from-account']), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
+      }
+      const length = h['content-length'] !== undefined ? contentLength(h['content-length']) : undefined;
+      const chunked = /chunked/i.test(h['transfer-encoding'] ?? '');
+      const body = (call.req.body as Readable | undefined) ?? Readable.from([]);
+      const o = await d.objects.put(where, { headers: h, body, length: chunked ? undefined : length, chunked });
+      return send(call, 201, { 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
+    }
+    case 'COPY': {
+      const dest = h['destination'];
+      if (dest === undefined) throw preconditionFailed('Destination header required');
+      const to = copyPath(dest, 'Destination');
+      const toAccount = h['destination-account'] ?? where.account;
+      const src = await copySource(d, call, { account: where.account, container: where.container, object: where.name });
+      const dc = await d.containers.get(toAccount, to.container);
+      authorize(who, { method: 'PUT', account: toAccount, container: to.container, object: to.object, acl: dc?.metadata['x-container-write'], referer: h.referer });
+      if (!dc) throw notFound();
+      const o = await d.objects.copy(src, { account: toAccount, container: to.container, name: to.object }, h);
+      return send(call, 201, { ...copiedHeaders(src, h['destination-account'] ? where.account : undefined), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
+    }
+    case 'POST':
+      await d.objects.update(where, h);
+      return send(call, 202, {}, swiftAccepted());
+    case 'DELETE':
+      await d.objects.delete(where);
+      return send(call, 204, {});
+  }
+  void grant;
+  throw methodNotAllowed('HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY');
+}
+
+const swiftAccepted = () => '<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>';
+
+function contentLength(v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw badRequest('Invalid Content-Length header value');
+  return Number(v);
+}
+
+/** The object a copy reads: the caller must be allowed to GET it. */
+async function copySource(d: ObjectStoreDomain, call: Call, src: { account: string; container: string; object: string }): Promise<ObjectRecord> {
+  const c = await d.containers.get(src.account, src.container);
+  authorize(call.who, { method: 'GET', account: src.account, container: src.container, object: src.object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
+  if (!c) throw notFound();
+  return d.objects.require({ account: src.account, container: src.container, name: src.object });
+}
+
+function copiedHeaders(src: ObjectRecord, account: string | undefined): Headers {
+  const h: Headers = {
+    'X-Copied-From': `${encodeURIComponent(src.container)}/${encodeURI(src.name)}`,
+    'X-Copied-From-Last-Modified': httpDate(src.timestamp),
+  };
+  if (account) h['X-Copied-From-Account'] = encodeURIComponent(src.account);
+  return h;
+}
+
+function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord): unknown {
+  const headers = objectHeaders(o);
+  const status = conditionalStatus(call.h, o.etag, Math.ceil(Number(o.timestamp)));
+  if (status === 412) throw new SwiftError(412, undefined, { Etag: o.etag, 'Last-Modified': headers['Last-Modified']! });
+  if (status === 304) return send(call, 304, headers);
+  const ranges = call.method === 'GET' ? rangesFor(call.h.range, o.size) : undefined;
+  if (ranges && ranges.length === 0) throw unsatisfiable(o.size);
+  if (!ranges) {
+    const body = call.method === 'GET' ? (o.size === 0 ? '' : d.objects.driver.read(o.blob)) : undefined;
+    return send(call, 200, { ...headers, 'Content-Length': String(o.size) }, body);
+  }
+  if (ranges.length === 1) {
+    const [start, end] = ranges[0]!;
+    return send(call, 206, { ...headers, 'Content-Length': String(end - start), 'Content-Range': `bytes ${start}-${end - 1}/${o.size}` },
+      end > start ? d.objects.driver.read(o.blob, { start, end: end - 1 }) : '');
+  }
+  const boundary = Buffer.from(Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('')).toString();
+  const type = o.content_type;
+  const parts = ranges.map(([start, end]) => ({
+    head: `--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${start}-${end - 1}/${o.size}\r\n\r\n`, start, end,
+  }));
+  const total = parts.reduce((n, p) => n + Buffer.byteLength(p.head) + (p.end - p.start) + 2, 0) + boundary.length + 4;
+  async function* body() {
+    for (const p of parts) {
+      yield Buffer.from(p.head);
+      for await (const chunk of d.objects.driver.read(o.blob, { start: p.start, end: p.end - 1 })) yield chunk as Buffer;
+      yield Buffer.from('\r\n');
+    }
+    yield Buffer.from(`--${boundary}--`);
+  }
+  return send(call, 206, { ...headers, 'Content-Type': `multipart/byteranges;boundary=${boundary}`, 'Content-Length': String(total) }, Readable.from(body()));
+}

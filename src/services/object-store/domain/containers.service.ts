@@ -1,0 +1,71 @@
+// Containers: created by PUT (201, or 202 when it exists), metadata and ACLs, deleted when empty.
+import type { ContainerRecord, ObjectStoreTables } from '../store/tables.js';
+import type { AccountsService } from './accounts.service.js';
+import { timestamp } from './clock.js';
+import { checkContainerName } from './constraints.js';
+import type { Grant } from './access.js';
+import { listing, type ListQuery } from './listing.js';
+import { updatedMeta } from './metadata.js';
+import { badRequest, containerNotEmpty, forbidden, notFound } from './errors.js';
+
+export const STORAGE_POLICY = 'Policy-0';
+
+export class ContainersService {
+  constructor(private readonly tables: ObjectStoreTables, private readonly accounts: AccountsService) {}
+
+  get(account: string, name: string): Promise<ContainerRecord | undefined> {
+    return this.tables.container(account, name);
+  }
+
+  async require(account: string, name: string): Promise<ContainerRecord> {
+    const c = await this.tables.container(account, name);
+    if (!c) throw notFound();
+    return c;
+  }
+
+  /** PUT: true when it created the container. */
+  async put(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<boolean> {
+    if (grant !== 'owner') throw forbidden();
+    checkContainerName(name);
+    const policy = headers['x-storage-policy'];
+    if (policy !== undefined && policy.toLowerCase() !== STORAGE_POLICY.toLowerCase()) throw badRequest(`Invalid X-Storage-Policy '${policy}'`);
+    const ts = timestamp();
+    return this.tables.transaction(async (tx) => {
+      const current = await this.tables.container(account, name, tx);
+      if (current) {
+        await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', true), ts, tx);
+        return false;
+      }
+      const metadata = updatedMeta({}, headers, 'container', true);
+      if (!(await this.tables.account(account, tx))) await this.accounts.create(account, tx);
+      await this.tables.insertContainer({ account, name, metadata, storage_policy: STORAGE_POLICY, created_at: ts, put_timestamp: ts, object_count: 0, bytes_used: 0 }, tx);
+      await this.tables.countAccount(account, { containers: 1 }, tx);
+      return true;
+    });
+  }
+
+  async update(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<void> {
+    if (grant !== 'owner') throw forbidden();
+    const ts = timestamp();
+    await this.tables.transaction(async (tx) => {
+      const current = await this.tables.container(account, name, tx);
+      if (!current) throw notFound();
+      await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', true), ts, tx);
+    });
+  }
+
+  async delete(account: string, name: string, grant: Grant): Promise<void> {
+    if (grant !== 'owner') throw forbidden();
+    await this.tables.transaction(async (tx) => {
+      const current = await this.tables.container(account, name, tx);
+      if (!current) throw notFound();
+      if (current.object_count > 0) throw containerNotEmpty();
+      await this.tables.deleteContainer(account, name, tx);
+      await this.tables.countAccount(account, { containers: -1 }, tx);
+    });
+  }
+
+  list(account: string, container: string, q: ListQuery) {
+    return listing((w) => this.tables.listObjects(account, container, w), q);
+  }
+}

@@ -1,0 +1,34 @@
+// The object store's domain: accounts, containers and objects over the tables and the driver.
+import type { ObjectStorageDriver } from '../../../drivers/object-storage/object-storage-driver.js';
+import type { ObjectStoreTables } from '../store/tables.js';
+import { AccountsService } from './accounts.service.js';
+import { ContainersService } from './containers.service.js';
+import { ObjectsService } from './objects.service.js';
+
+export class ObjectStoreDomain {
+  readonly accounts: AccountsService;
+  readonly containers: ContainersService;
+  readonly objects: ObjectsService;
+
+  constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver) {
+    this.accounts = new AccountsService(tables);
+    this.containers = new ContainersService(tables, this.accounts);
+    this.objects = new ObjectsService(tables, driver);
+  }
+
+  /**
+   * After a crash: blobs no row names (written, never committed) go.
+   * NOTE: only blobs written before `since` (this process's start) are orphans; newer ones may
+   * belong to writes in flight.
+   */
+  async reconcile(since: number): Promise<{ orphans: number }> {
+    const named = await this.tables.blobIds();
+    let orphans = 0;
+    for (const { id, writtenAt } of await this.driver.list()) {
+      if (named.has(id) || writtenAt >= since) continue;
+      await this.driver.remove(id);
+      orphans += 1;
+    }
+    return { orphans };
+  }
+}

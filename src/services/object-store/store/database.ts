@@ -1,0 +1,20 @@
+// The object-store tables as SQL holds them (migrations.ts creates them); tables.ts gives the
+// records the domain sees.
+import type { Db } from '../../../core/db/database.js';
+
+export interface ObjectStoreDatabase {
+  swift_accounts: {
+    account: string; metadata: string; created_at: string; put_timestamp: string;
+    container_count: number; object_count: number; bytes_used: number;
+  };
+  swift_containers: {
+    account: string; name: string; metadata: string; storage_policy: string; created_at: string; put_timestamp: string;
+    object_count: number; bytes_used: number;
+  };
+  swift_objects: {
+    account: string; container: string; name: string; blob: string; size: number; etag: string; content_type: string;
+    timestamp: string; metadata: string; delete_at: number | null;
+  };
+}
+
+export type ObjectStoreDb = Db<ObjectStoreDatabase>;

@@ -1,0 +1,170 @@
+// The records the object-store domain sees, and the SQL behind them (accounts, containers, objects).
+import type { Db } from '../../../core/db/database.js';
+import type { ObjectStoreDatabase, ObjectStoreDb } from './database.js';
+
+/** Persisted headers by lower-case name (`x-object-meta-color`, `content-disposition`, `x-container-read` ...). */
+export type Meta = Record<string, string>;
+
+export interface AccountRecord {
+  account: string;
+  metadata: Meta;
+  /** X-Timestamp of the account's creation (Swift's `%016.05f` seconds). */
+  created_at: string;
+  put_timestamp: string;
+  container_count: number;
+  object_count: number;
+  bytes_used: number;
+}
+
+export interface ContainerRecord {
+  account: string;
+  name: string;
+  metadata: Meta;
+  storage_policy: string;
+  created_at: string;
+  /** The last PUT or POST (the container's Last-Modified). */
+  put_timestamp: string;
+  object_count: number;
+  bytes_used: number;
+}
+
+export interface ObjectRecord {
+  account: string;
+  container: string;
+  name: string;
+  /** The driver's blob holding the bytes. */
+  blob: string;
+  size: number;
+  etag: string;
+  content_type: string;
+  timestamp: string;
+  metadata: Meta;
+  /** X-Delete-At (Unix seconds), when the object expires. */
+  delete_at: number | null;
+}
+
+/** A run of names in SQL's byte (code point) order: `gt` < name, `gte` <= name, name < `lt`. */
+export interface ListWindow {
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  reverse?: boolean;
+  limit: number;
+}
+
+type Tx = Db<ObjectStoreDatabase>;
+
+export class ObjectStoreTables {
+  constructor(readonly db: ObjectStoreDb) {}
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  async account(account: string, tx: Tx = this.db): Promise<AccountRecord | undefined> {
+    const row = await tx.selectFrom('swift_accounts').selectAll().where('account', '=', account).executeTakeFirst();
+    return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
+  }
+
+  async insertAccount(a: AccountRecord, tx: Tx = this.db): Promise<void> {
+    await tx.insertInto('swift_accounts').values({ ...a, metadata: JSON.stringify(a.metadata) }).execute();
+  }
+
+  async setAccountMeta(account: string, metadata: Meta, putTimestamp: string, tx: Tx = this.db): Promise<void> {
+    await tx.updateTable('swift_accounts').set({ metadata: JSON.stringify(metadata), put_timestamp: putTimestamp }).where('account', '=', account).execute();
+  }
+
+  async deleteAccount(account: string, tx: Tx = this.db): Promise<void> {
+    await tx.deleteFrom('swift_accounts').where('account', '=', account).execute();
+  }
+
+  /** Adds to an account's counters. */
+  async countAccount(account: string, d: { containers?: number; objects?: number; bytes?: number }, tx: Tx): Promise<void> {
+    await tx.updateTable('swift_accounts').set((eb) => ({
+      container_count: eb('container_count', '+', d.containers ?? 0),
+      object_count: eb('object_count', '+', d.objects ?? 0),
+      bytes_used: eb('bytes_used', '+', d.bytes ?? 0),
+    })).where('account', '=', account).execute();
+  }
+
+  async container(account: string, name: string, tx: Tx = this.db): Promise<ContainerRecord | undefined> {
+    const row = await tx.selectFrom('swift_containers').selectAll().where('account', '=', account).where('name', '=', name).executeTakeFirst();
+    return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
+  }
+
+  async insertContainer(c: ContainerRecord, tx: Tx): Promise<void> {
+    await tx.insertInto('swift_containers').values({ ...c, metadata: JSON.stringify(c.metadata) }).execute();
+  }
+
+  async setContainerMeta(account: string, name: string, metadata: Meta, putTimestamp: string, tx: Tx = this.db): Promise<void> {
+    await tx.updateTable('swift_containers').set({ metadata: JSON.stringify(metadata), put_timestamp: putTimestamp })
+      .where('account', '=', account).where('name', '=', name).execute();
+  }
+
+  async deleteContainer(account: string, name: string, tx: Tx): Promise<void> {
+    await tx.deleteFrom('swift_containers').where('account', '=', account).where('name', '=', name).execute();
+  }
+
+  async countContainer(account: string, name: string, d: { objects: number; bytes: number }, tx: Tx): Promise<void> {
+    await tx.updateTable('swift_containers').set((eb) => ({
+      object_count: eb('object_count', '+', d.objects),
+      bytes_used: eb('bytes_used', '+', d.bytes),
+    })).where('account', '=', account).where('name', '=', name).execute();
+  }
+
+  async listContainers(account: string, w: ListWindow): Promise<ContainerRecord[]> {
+    let q = this.db.selectFrom('swift_containers').selectAll().where('account', '=', account);
+    q = window(q, w);
+    return (await q.execute()).map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }));
+  }
+
+  async object(account: string, container: string, name: string, tx: Tx = this.db): Promise<ObjectRecord | undefined> {
+    const row = await tx.selectFrom('swift_objects').selectAll()
+      .where('account', '=', account).where('container', '=', container).where('name', '=', name).executeTakeFirst();
+    return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
+  }
+
+  async listObjects(account: string, container: string, w: ListWindow): Promise<ObjectRecord[]> {
+    let q = this.db.selectFrom('swift_objects').selectAll().where('account', '=', account).where('container', '=', container);
+    q = window(q, w);
+    return (await q.execute()).map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }));
+  }
+
+  /** Inserts or replaces an object row. */
+  async putObject(o: ObjectRecord, tx: Tx): Promise<void> {
+    const row = { ...o, metadata: JSON.stringify(o.metadata) };
+    await tx.insertInto('swift_objects').values(row)
+      .onConflict((oc) => oc.columns(['account', 'container', 'name']).doUpdateSet({
+        blob: row.blob, size: row.size, etag: row.etag, content_type: row.content_type, timestamp: row.timestamp, metadata: row.metadata, delete_at: row.delete_at,
+      })).execute();
+  }
+
+  async setObjectMeta(o: Pick<ObjectRecord, 'account' | 'container' | 'name'>, patch: { metadata: Meta; content_type: string; timestamp: string; delete_at: number | null }, tx: Tx = this.db): Promise<void> {
+    await tx.updateTable('swift_objects').set({ ...patch, metadata: JSON.stringify(patch.metadata) })
+      .where('account', '=', o.account).where('container', '=', o.container).where('name', '=', o.name).execute();
+  }
+
+  async deleteObject(o: Pick<ObjectRecord, 'account' | 'container' | 'name'>, tx: Tx): Promise<void> {
+    await tx.deleteFrom('swift_objects').where('account', '=', o.account).where('container', '=', o.container).where('name', '=', o.name).execute();
+  }
+
+  /** Objects whose X-Delete-At has passed, oldest first. */
+  async expired(now: number, limit: number): Promise<ObjectRecord[]> {
+    const rows = await this.db.selectFrom('swift_objects').selectAll().where('delete_at', 'is not', null).where('delete_at', '<=', now)
+      .orderBy('delete_at').limit(limit).execute();
+    return rows.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }));
+  }
+
+  /** The blob ids every object row names (for reconciling the driver on start). */
+  async blobIds(): Promise<Set<string>> {
+    return new Set((await this.db.selectFrom('swift_objects').select('blob').execute()).map((r) => r.blob));
+  }
+}
+
+function window<Q extends { where: any; orderBy: any; limit: any }>(q: Q, w: ListWindow): Q {
+  let out: any = q;
+  if (w.gt !== undefined) out = out.where('name', '>', w.gt);
+  if (w.gte !== undefined) out = out.where('name', '>=', w.gte);
+  if (w.lt !== undefined) out = out.where('name', '<', w.lt);
+  return out.orderBy('name', w.reverse ? 'desc' : 'asc').limit(w.limit);
+}
