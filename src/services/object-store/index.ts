@@ -10,12 +10,29 @@ import { infoRoutes } from './api/info.routes.js';
 import { transId } from './api/request.js';
 import { OBJECT_STORE_PATH, swiftRoutes } from './api/swift.routes.js';
 import { ObjectStoreDomain } from './domain/object-store-domain.js';
+import { TEMPURL_DIGESTS, TEMPURL_METHODS } from './api/tempurl.js';
+import { SLO_LIMITS } from './domain/large-objects.js';
+import { BULK_LIMITS } from './domain/bulk.js';
 import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
 import { objectStoreMigrations } from './store/migrations.js';
 import { ObjectStoreTables } from './store/tables.js';
 
 export { OBJECT_STORE_PATH };
+
+/** The middlewares /info lists, with their settings, as Swift's register_swift_info records them. */
+function capabilities() {
+  return {
+    tempurl: { methods: TEMPURL_METHODS, incoming_remove_headers: ['x-timestamp'], incoming_allow_headers: [], outgoing_remove_headers: ['x-object-meta-*'], outgoing_allow_headers: ['x-object-meta-public-*'], allowed_digests: TEMPURL_DIGESTS, deprecated_digests: ['sha1'] },
+    slo: { ...SLO_LIMITS, allow_async_delete: false, yield_frequency: 10 },
+    bulk_upload: { max_containers_per_extraction: BULK_LIMITS.max_containers_per_extraction, max_failed_extractions: BULK_LIMITS.max_failed_extractions },
+    bulk_delete: { max_deletes_per_request: BULK_LIMITS.max_deletes_per_request, max_failed_deletes: BULK_LIMITS.max_failed_deletes },
+    account_quotas: {},
+    container_quotas: {},
+    crossdomain: {},
+    keystoneauth: {},
+  };
+}
 
 /** How often the expirer looks for objects past their X-Delete-At. */
 const EXPIRER_INTERVAL_MS = 1000;
@@ -61,7 +78,7 @@ export class ObjectStoreModule implements ServiceModule {
       rules: () => this.rules,
       faults: objectStoreFaults,
       tokens: this.ctx.tokens,
-      routes: [...infoRoutes(() => ({})), ...swiftRoutes(d)],
+      routes: [...infoRoutes(capabilities), ...swiftRoutes(d)],
       setup: (app: FastifyInstance) => {
         // Bodies reach the handlers as the request stream itself, whatever their type (never buffered).
         app.removeAllContentTypeParsers();

@@ -29,10 +29,13 @@ function decode(s: string): string {
   return out;
 }
 
-/** The request's headers by lower-case name, one value each. */
+/**
+ * The request's headers by lower-case name, one value each; `_` reads as `-`, as it does behind
+ * Swift's WSGI server (X-Object-Meta-A_B is X-Object-Meta-A-B).
+ */
 export function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.replace(/_/g, '-')] = Array.isArray(v) ? v.join(',') : v;
   return out;
 }
 

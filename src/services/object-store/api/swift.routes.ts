@@ -5,10 +5,12 @@ import { Readable } from 'node:stream';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import type { ObjectStoreDomain } from '../domain/object-store-domain.js';
-import { authorize, type Grant, type Identity } from '../domain/access.js';
+import { authorize, type AccessRequest, type Grant, type Identity } from '../domain/access.js';
 import { LIMITS } from '../domain/constraints.js';
 import { httpDate } from '../domain/clock.js';
-import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError } from '../domain/errors.js';
+import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError, unauthorized } from '../domain/errors.js';
+import { bulkBody } from '../domain/bulk.js';
+import { disposition, isTempUrl, tempUrlScope, type TempUrlScope } from './tempurl.js';
 import type { ObjectRecord } from '../store/tables.js';
 import { copyPath, headersOf, intParam, queryOf, swiftPath, type SwiftPath } from './request.js';
 import { accountHeaders, accountListing, containerHeaders, containerListing, listingFormat, objectHeaders, type Headers } from './views.js';
@@ -26,6 +28,17 @@ interface Call {
   h: Record<string, string>;
   q: Record<string, string | undefined>;
   who: Identity | undefined;
+  /** A valid TempURL's scope: it stands in for the caller's identity. */
+  temp?: TempUrlScope;
+  d: ObjectStoreDomain;
+}
+
+/** keystoneauth's decision, or the TempURL's when the request carries one. */
+function authorizeCall(call: Call, req: AccessRequest): Grant {
+  const t = call.temp;
+  if (!t) return authorize(call.who, req);
+  if (req.account === t.account && (!t.container || req.container === t.container)) return 'acl';
+  throw unauthorized();
 }
 
 /** The caller as keystoneauth sees it, its roles judged by policy (policies.ts). */
@@ -56,11 +69,24 @@ export function swiftRoutes(d: ObjectStoreDomain): RouteSpec[] {
 async function dispatch(d: ObjectStoreDomain, method: Method, req: ApiRequest): Promise<unknown> {
   const path = swiftPath(req.raw.url, OBJECT_STORE_PATH);
   if (!path) throw notFound();
-  const call: Call = { req, method, path, h: headersOf(req.headers), q: queryOf(req.query), who: identify(req.ctx) };
+  const call: Call = { req, method, path, h: headersOf(req.headers), q: queryOf(req.query), who: identify(req.ctx), d };
+  if (method !== 'OPTIONS' && isTempUrl(call.q)) {
+    call.temp = await tempUrlScope(d, method, path, call.q, OBJECT_STORE_PATH);
+    call.who = undefined;
+    if (method !== 'GET' && method !== 'HEAD') {
+      for (const h of ['x-object-manifest', 'x-symlink-target', 'x-symlink-target-account']) {
+        if (h in call.h) throw badRequest(`The header '${h.replace(/(^|-)\w/g, (c) => c.toUpperCase())}' is not allowed in this tempurl`);
+      }
+    }
+  }
+  if (method === 'PUT' && call.q['extract-archive'] !== undefined) return extractArchive(d, call);
+  if ((method === 'POST' || method === 'DELETE') && call.q['bulk-delete'] !== undefined) return bulkDelete(d, call);
   if (path.object !== undefined) return objectCall(d, call);
   if (path.container !== undefined) return containerCall(d, call);
   return accountCall(d, call);
 }
+
+const caller = (call: Call) => ({ resellerAdmin: call.who?.resellerAdmin ?? false });
 
 function send(call: Call, status: number, headers: Headers, body?: unknown): unknown {
   call.req.reply.code(status).headers(headers);
@@ -71,7 +97,7 @@ function send(call: Call, status: number, headers: Headers, body?: unknown): unk
 
 async function accountCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
   const { method, path, h, who } = call;
-  const grant = authorize(who, { method, account: path.account, referer: h.referer });
+  const grant = authorizeCall(call, { method, account: path.account, referer: h.referer });
   switch (method) {
     case 'HEAD':
     case 'GET': {
@@ -123,7 +149,7 @@ async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown>
   const name = path.container!;
   const c = await d.containers.get(account, name);
   const acl = method === 'GET' || method === 'HEAD' ? c?.metadata['x-container-read'] : undefined;
-  const grant = authorize(who, { method, account, container: name, acl, referer: h.referer });
+  const grant = authorizeCall(call, { method, account, container: name, acl, referer: h.referer });
   switch (method) {
     case 'HEAD':
     case 'GET': {
@@ -162,24 +188,33 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
   const where = { account: path.account, container: path.container!, name: path.object! };
   const c = await d.containers.get(where.account, where.container);
   const aclName = ACL_FOR[method];
-  const grant = authorize(who, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
+  const grant = authorizeCall(call, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
   if (method === 'OPTIONS') return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY' });
   if (!c) throw notFound();
   switch (method) {
     case 'HEAD':
-    case 'GET':
-      return readObject(call, d, await d.objects.require(where));
+    case 'GET': {
+      const o = await d.objects.require(where);
+      const manifestGet = call.q['multipart-manifest'] === 'get';
+      if (d.large.isSlo(o) && manifestGet) return readManifest(call, d, o);
+      if ((d.large.isSlo(o) || d.large.isDlo(o)) && !manifestGet) return readLarge(call, d, o);
+      return readObject(call, d, o);
+    }
     case 'PUT': {
       if (h['x-copy-from'] !== undefined) {
         const from = copyPath(h['x-copy-from'], 'X-Copy-From');
         const src = await copySource(d, call, { account: h['x-copy-from-account'] ?? where.account, ...from });
-        const o = await d.objects.copy(src, where, h);
-        return send(call, 201, { ...copiedHeaders(src, h['x-copy-from-account']), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
+        const o = await d.objects.copy(src, where, h, caller(call));
+        return send(call, 201, { ...copiedHeaders(src, h['x-copy-from-account'], o), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
       }
       const length = h['content-length'] !== undefined ? contentLength(h['content-length']) : undefined;
       const chunked = /chunked/i.test(h['transfer-encoding'] ?? '');
       const body = (call.req.body as Readable | undefined) ?? Readable.from([]);
-      const o = await d.objects.put(where, { headers: h, body, length: chunked ? undefined : length, chunked });
+      if (call.q['multipart-manifest'] === 'put') {
+        const o = await d.large.putSlo(where, body, h, caller(call), canRead(call));
+        return send(call, 201, { 'Etag': `"${o.metadata['x-object-sysmeta-slo-etag']}"`, 'Last-Modified': httpDate(o.timestamp) });
+      }
+      const o = await d.objects.put(where, { headers: h, body, length: chunked ? undefined : length, chunked }, caller(call));
       return send(call, 201, { 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
     }
     case 'COPY': {
@@ -189,17 +224,27 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
       const toAccount = h['destination-account'] ?? where.account;
       const src = await copySource(d, call, { account: where.account, container: where.container, object: where.name });
       const dc = await d.containers.get(toAccount, to.container);
-      authorize(who, { method: 'PUT', account: toAccount, container: to.container, object: to.object, acl: dc?.metadata['x-container-write'], referer: h.referer });
+      authorizeCall(call, { method: 'PUT', account: toAccount, container: to.container, object: to.object, acl: dc?.metadata['x-container-write'], referer: h.referer });
       if (!dc) throw notFound();
-      const o = await d.objects.copy(src, { account: toAccount, container: to.container, name: to.object }, h);
-      return send(call, 201, { ...copiedHeaders(src, h['destination-account'] ? where.account : undefined), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
+      const o = await d.objects.copy(src, { account: toAccount, container: to.container, name: to.object }, h, caller(call));
+      return send(call, 201, { ...copiedHeaders(src, h['destination-account'] ? where.account : undefined, o), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
     }
     case 'POST':
       await d.objects.update(where, h);
       return send(call, 202, {}, swiftAccepted());
-    case 'DELETE':
+    case 'DELETE': {
+      if (call.q['multipart-manifest'] === 'delete') {
+        const o = await d.objects.require(where);
+        if (d.large.isSlo(o)) {
+          const r = await d.large.deleteSlo(o, canWrite(call));
+          const status = r.errors.length ? '400 Bad Request' : '200 OK';
+          const body = `Number Deleted: ${r.deleted}\nNumber Not Found: ${r.notFound}\nResponse Body: \nResponse Status: ${status}\nErrors:\n${r.errors.map(([n, e]) => `${n}, ${e}`).join('\n')}`;
+          return send(call, 200, { 'Content-Type': 'text/plain; charset=utf-8' }, body);
+        }
+      }
       await d.objects.delete(where);
       return send(call, 204, {});
+    }
   }
   void grant;
   throw methodNotAllowed('HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY');
@@ -215,13 +260,15 @@ function contentLength(v: string): number {
 /** The object a copy reads: the caller must be allowed to GET it. */
 async function copySource(d: ObjectStoreDomain, call: Call, src: { account: string; container: string; object: string }): Promise<ObjectRecord> {
   const c = await d.containers.get(src.account, src.container);
-  authorize(call.who, { method: 'GET', account: src.account, container: src.container, object: src.object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
+  authorizeCall(call, { method: 'GET', account: src.account, container: src.container, object: src.object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
   if (!c) throw notFound();
   return d.objects.require({ account: src.account, container: src.container, name: src.object });
 }
 
-function copiedHeaders(src: ObjectRecord, account: string | undefined): Headers {
+function copiedHeaders(src: ObjectRecord, account: string | undefined, copy?: ObjectRecord): Headers {
   const h: Headers = {
+    // NOTE: the copy's own metadata answers a copy, as Swift's copy middleware returns it.
+    ...Object.fromEntries(Object.entries(copy ? objectHeaders(copy) : {}).filter(([k]) => /^x-object-meta-/i.test(k))),
     'X-Copied-From': `${encodeURIComponent(src.container)}/${encodeURI(src.name)}`,
     'X-Copied-From-Last-Modified': httpDate(src.timestamp),
   };
@@ -231,6 +278,7 @@ function copiedHeaders(src: ObjectRecord, account: string | undefined): Headers 
 
 function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord): unknown {
   const headers = objectHeaders(o);
+  if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, o.etag, Math.ceil(Number(o.timestamp)));
   if (status === 412) throw new SwiftError(412, undefined, { Etag: o.etag, 'Last-Modified': headers['Last-Modified']! });
   if (status === 304) return send(call, 304, headers);
@@ -260,4 +308,90 @@ function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord): unknown 
     yield Buffer.from(`--${boundary}--`);
   }
   return send(call, 206, { ...headers, 'Content-Type': `multipart/byteranges;boundary=${boundary}`, 'Content-Length': String(total) }, Readable.from(body()));
+}
+
+/** What a TempURL's GET or HEAD adds (Content-Disposition, Expires) and hides (private metadata). */
+function tempUrlHeaders(t: TempUrlScope, o: ObjectRecord, headers: Headers): void {
+  for (const k of Object.keys(headers)) if (/^x-object-meta-/i.test(k) && !/^x-object-meta-public-/i.test(k)) delete headers[k];
+  const existing = headers['Content-Disposition'];
+  delete headers['Content-Disposition'];
+  headers['Content-Disposition'] = t.inline ? (t.filename ? disposition('inline', t.filename) : 'inline')
+    : t.filename ? disposition('attachment', t.filename) : existing ?? disposition('attachment', o.name.replace(/\/+$/, '').split('/').pop() ?? '');
+  headers['Expires'] = new Date(t.expires * 1000).toUTCString();
+}
+
+/** The caller may read (GET) an object of this account: segments of a manifest it writes. */
+function canRead(call: Call) {
+  return async (account: string, container: string, object: string) => {
+    const c = await call.d.containers.get(account, container);
+    authorizeCall(call, { method: 'GET', account, container, object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
+  };
+}
+
+function canWrite(call: Call) {
+  return async (account: string, container: string, object: string) => {
+    const c = await call.d.containers.get(account, container);
+    authorizeCall(call, { method: 'DELETE', account, container, object, acl: c?.metadata['x-container-write'], referer: call.h.referer });
+  };
+}
+
+/** GET ?multipart-manifest=get of an SLO: its stored manifest (or, with format=raw, the PUT's form). */
+async function readManifest(call: Call, d: ObjectStoreDomain, o: ObjectRecord): Promise<unknown> {
+  const manifest = await d.large.manifest(o);
+  const raw = call.q.format === 'raw';
+  const body = JSON.stringify(raw ? manifest.map((s) => ({ path: s.name, etag: s.hash, size_bytes: s.bytes, ...(s.range ? { range: s.range } : {}) })) : manifest);
+  const headers: Headers = { ...objectHeaders(o), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
+  if (raw) delete headers['X-Static-Large-Object'];
+  return send(call, 200, headers, call.method === 'HEAD' ? undefined : body);
+}
+
+/** GET or HEAD of a large object: its segments as one body (a single Range within it). */
+async function readLarge(call: Call, d: ObjectStoreDomain, o: ObjectRecord): Promise<unknown> {
+  const { parts, size, etag } = await d.large.parts(o);
+  const headers: Headers = { ...objectHeaders(o), 'Etag': etag };
+  if (d.large.isSlo(o)) headers['X-Manifest-Etag'] = o.etag;
+  if (call.temp) tempUrlHeaders(call.temp, o, headers);
+  const status = conditionalStatus(call.h, etag.replace(/"/g, ''), Math.ceil(Number(o.timestamp)));
+  if (status === 412) throw new SwiftError(412);
+  if (status === 304) return send(call, 304, headers);
+  const ranges = call.method === 'GET' ? rangesFor(call.h.range, size) : undefined;
+  if (ranges && ranges.length === 0) throw unsatisfiable(size);
+  if (ranges && ranges.length >= 1) {
+    const [start, end] = ranges[0]!;
+    return send(call, 206, { ...headers, 'Content-Length': String(end - start), 'Content-Range': `bytes ${start}-${end - 1}/${size}` }, d.large.stream(parts, start, end));
+  }
+  return send(call, 200, { ...headers, 'Content-Length': String(size) }, call.method === 'GET' ? d.large.stream(parts) : undefined);
+}
+
+/** A GrantFor of the bulk operations: the caller's grant on a container (and object) of the account. */
+function grantsOf(call: Call) {
+  return async (method: string, container: string, object?: string): Promise<Grant> => {
+    const c = await call.d.containers.get(call.path.account, container);
+    const acl = object ? c?.metadata[ACL_FOR[method] ?? 'x-container-write'] : undefined;
+    return authorizeCall(call, { method, account: call.path.account, container, object, acl, referer: call.h.referer });
+  };
+}
+
+/** PUT ?extract-archive=tar|tar.gz: every file of the archive as an object. */
+async function extractArchive(d: ObjectStoreDomain, call: Call): Promise<unknown> {
+  const format = listingFormat(undefined, call.h.accept);
+  const base = [call.path.container, call.path.object].filter(Boolean).join('/') || undefined;
+  const body = (call.req.body as Readable | undefined) ?? Readable.from([]);
+  const r = await d.bulk.extract(call.path.account, base, body, call.q['extract-archive']!.toLowerCase(), caller(call), grantsOf(call));
+  return send(call, 200, { 'Content-Type': `${format}; charset=utf-8` }, bulkBody(r, format, 'extract'));
+}
+
+/** POST or DELETE ?bulk-delete: the newline-separated objects and containers of the body. */
+async function bulkDelete(d: ObjectStoreDomain, call: Call): Promise<unknown> {
+  const format = listingFormat(undefined, call.h.accept);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of (call.req.body as Readable | undefined) ?? []) {
+    size += (c as Buffer).length;
+    if (size > 10000 * 1100) throw new SwiftError(413);
+    chunks.push(c as Buffer);
+  }
+  const paths = Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const r = await d.bulk.delete(call.path.account, paths, grantsOf(call));
+  return send(call, 200, { 'Content-Type': `${format}; charset=utf-8` }, bulkBody(r, format, 'delete'));
 }

@@ -35,8 +35,16 @@ export type Grant =
 
 export const accountOf = (projectId: string) => `${RESELLER_PREFIX}${projectId}`;
 
-/** Allowed (and how), or throws 401 (anonymous) or 403. */
+/**
+ * Allowed (and how), or throws 401 (anonymous) or 403. As Swift's proxy does, the caller is judged
+ * first without the container's ACL (an owner stays an owner on a public container), then with it.
+ */
 export function authorize(who: Identity | undefined, req: AccessRequest): Grant {
+  if (!req.acl) return decide(who, req);
+  try { return decide(who, { ...req, acl: undefined }); } catch { return decide(who, req); }
+}
+
+function decide(who: Identity | undefined, req: AccessRequest): Grant {
   const deny = () => (who ? forbidden() : unauthorized());
   if (req.method === 'OPTIONS') return 'acl';
   const { referrers, groups } = parseAcl(req.acl);

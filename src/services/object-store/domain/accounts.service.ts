@@ -20,7 +20,7 @@ export class AccountsService {
       if (quota in headers && !resellerAdmin) throw forbidden();
     }
     const q = headers['x-account-meta-quota-bytes'];
-    if (q !== undefined && q !== '' && !/^\d+$/.test(q)) throw badRequest('Invalid bytes quota.');
+    if (q !== undefined && q !== '' && !/^\d+$/.test(q)) throw badRequest();
     if ('x-account-access-control' in headers) validateAccountAcl(headers['x-account-access-control']!);
     const ts = timestamp();
     await this.tables.transaction(async (tx) => {

@@ -6,6 +6,7 @@ import { checkContainerName } from './constraints.js';
 import type { Grant } from './access.js';
 import { listing, type ListQuery } from './listing.js';
 import { updatedMeta } from './metadata.js';
+import { checkContainerQuotas } from './quotas.js';
 import { badRequest, containerNotEmpty, forbidden, notFound } from './errors.js';
 
 export const STORAGE_POLICY = 'Policy-0';
@@ -27,6 +28,7 @@ export class ContainersService {
   async put(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<boolean> {
     if (grant !== 'owner') throw forbidden();
     checkContainerName(name);
+    checkContainerQuotas(headers);
     const policy = headers['x-storage-policy'];
     if (policy !== undefined && policy.toLowerCase() !== STORAGE_POLICY.toLowerCase()) throw badRequest(`Invalid X-Storage-Policy '${policy}'`);
     const ts = timestamp();
@@ -46,6 +48,7 @@ export class ContainersService {
 
   async update(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<void> {
     if (grant !== 'owner') throw forbidden();
+    checkContainerQuotas(headers);
     const ts = timestamp();
     await this.tables.transaction(async (tx) => {
       const current = await this.tables.container(account, name, tx);

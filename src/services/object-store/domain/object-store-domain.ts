@@ -4,16 +4,24 @@ import type { ObjectStoreTables } from '../store/tables.js';
 import { AccountsService } from './accounts.service.js';
 import { ContainersService } from './containers.service.js';
 import { ObjectsService } from './objects.service.js';
+import { quotaGuard } from './quotas.js';
+import { LargeObjects } from './large-objects.js';
+import { BulkService } from './bulk.js';
 
 export class ObjectStoreDomain {
   readonly accounts: AccountsService;
   readonly containers: ContainersService;
   readonly objects: ObjectsService;
+  readonly large: LargeObjects;
+  readonly bulk: BulkService;
 
   constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver) {
     this.accounts = new AccountsService(tables);
     this.containers = new ContainersService(tables, this.accounts);
     this.objects = new ObjectsService(tables, driver);
+    this.objects.guards.push(quotaGuard(tables));
+    this.large = new LargeObjects(tables, this.objects);
+    this.bulk = new BulkService(this.containers, this.objects);
   }
 
   /**

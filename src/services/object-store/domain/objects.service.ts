@@ -24,7 +24,10 @@ export interface PutInput {
 }
 
 /** Checks a PUT may proceed before its body is read; the same checks a COPY's destination gets. */
-export type PutGuard = (path: ObjectPath, size: number | undefined, existing: ObjectRecord | undefined) => Promise<void>;
+export type PutGuard = (path: ObjectPath, size: number | undefined, existing: ObjectRecord | undefined, caller: Caller) => Promise<void>;
+
+/** What the features need to know of who writes (a reseller admin is above account quotas). */
+export interface Caller { resellerAdmin: boolean }
 
 export class ObjectsService {
   /** Checks other features add (quotas, versioning ...), run before any byte is read. */
@@ -47,7 +50,7 @@ export class ObjectsService {
     return o;
   }
 
-  async put(p: ObjectPath, input: PutInput, extra: { sysmeta?: Meta } = {}): Promise<ObjectRecord> {
+  async put(p: ObjectPath, input: PutInput, caller: Caller, extra: { sysmeta?: Meta } = {}): Promise<ObjectRecord> {
     const h = input.headers;
     checkObjectName(p.name);
     if (input.length === undefined && !input.chunked) throw lengthRequired();
@@ -61,7 +64,7 @@ export class ObjectsService {
       if (inm.trim() !== '*') throw badRequest('If-None-Match only supports *');
       if (existing) throw preconditionFailed();
     }
-    for (const guard of this.guards) await guard(p, input.length, existing);
+    for (const guard of this.guards) await guard(p, input.length, existing, caller);
     const blob = await this.write(input.body, input.length);
     const expected = h['etag']?.replace(/^"|"$/g, '').toLowerCase();
     if (expected !== undefined && expected !== blob.md5) {
@@ -74,14 +77,14 @@ export class ObjectsService {
   }
 
   /** Copies `src` to `dst` (COPY, X-Copy-From): the source's metadata and the request's over it. */
-  async copy(src: ObjectRecord, dst: ObjectPath, headers: Record<string, string>, body?: AsyncIterable<Buffer | string>): Promise<ObjectRecord> {
+  async copy(src: ObjectRecord, dst: ObjectPath, headers: Record<string, string>, caller: Caller, body?: AsyncIterable<Buffer | string>): Promise<ObjectRecord> {
     checkObjectName(dst.name);
     const fresh = headers['x-fresh-metadata']?.toLowerCase() === 'true';
     const metadata = { ...(fresh ? {} : userMeta(src.metadata)), ...objectMeta(headers) };
     if (src.metadata['x-static-large-object']) metadata['x-static-large-object'] = src.metadata['x-static-large-object'];
     const expires = deleteAt(headers, Date.now() / 1000) ?? null;
     const existing = await this.get(dst);
-    for (const guard of this.guards) await guard(dst, src.size, existing);
+    for (const guard of this.guards) await guard(dst, src.size, existing, caller);
     const blob = await this.write(body ?? this.driver.read(src.blob), src.size);
     const contentType = headers['content-type'] ?? src.content_type;
     return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires });
