@@ -78,7 +78,7 @@ print(" ".join(names[s] for s in json.load(sys.stdin)["services"] if s in names)
 export OS_AUTH_URL="http://127.0.0.1:$PORT/identity/v3" OS_PASSWORD=secret TEMPEST_SERVICES=${TEMPEST_SERVICES:-$RUNNING}
 # NOTE: Swift's middlewares Stratus serves (its /info lists the same); container sync between
 # clusters is not one of them.
-SWIFT_APIS=account_quotas,bulk_delete,bulk_upload,container_quotas,crossdomain,slo,tempurl
+SWIFT_APIS=account_quotas,bulk_delete,bulk_upload,container_quotas,crossdomain,formpost,slo,staticweb,tempurl
 # NOTE: backups run (Cinder's backup service, as DevStack's c-bak). Tempest is told the volume backend's storage protocol (as DevStack's TEMPEST_STORAGE_PROTOCOL
 # tells it the backend's): the file driver's volumes are files, not iSCSI targets.
 # NOTE: 4 workers on 2 cores: much of a run is Tempest sleeping (Debian's subnets client waits 10 s

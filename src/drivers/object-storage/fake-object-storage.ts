@@ -14,11 +14,16 @@ export class FakeObjectStorageDriver implements ObjectStorageDriver {
   async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<Blob> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const c of source) {
-      const buf = typeof c === 'string' ? Buffer.from(c) : c;
-      size += buf.length;
-      if (size > limits.maxBytes) throw new BlobTooLarge(`more than ${limits.maxBytes} bytes`);
-      chunks.push(buf);
+    try {
+      for await (const c of source) {
+        const buf = typeof c === 'string' ? Buffer.from(c) : c;
+        size += buf.length;
+        if (size > limits.maxBytes) throw new BlobTooLarge(`more than ${limits.maxBytes} bytes`);
+        chunks.push(buf);
+      }
+    } catch (err) {
+      if (err instanceof BlobTooLarge) throw err;
+      throw new BlobIncomplete(`the source failed: ${(err as Error).message}`);
     }
     if (limits.expectedBytes !== undefined && size < limits.expectedBytes) throw new BlobIncomplete(`${size} of ${limits.expectedBytes} bytes arrived`);
     const bytes = Buffer.concat(chunks);

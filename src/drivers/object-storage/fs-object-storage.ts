@@ -105,6 +105,7 @@ function storageError(err: unknown): Error {
   if (err instanceof ObjectStorageError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageFull('no space left on the device');
-  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted') return new BlobIncomplete('the client went away');
-  return err instanceof Error ? err : new ObjectStorageError(String(err));
+  if (code?.startsWith('E') && code !== 'ECONNRESET' && code !== 'ERR_STREAM_PREMATURE_CLOSE') return err as Error;
+  // NOTE: anything else failed in the source (the client went away, a bad chunk, a broken archive).
+  return new BlobIncomplete(`the source failed: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -12,6 +12,7 @@ import { OBJECT_STORE_PATH, swiftRoutes } from './api/swift.routes.js';
 import { ObjectStoreDomain } from './domain/object-store-domain.js';
 import { TEMPURL_DIGESTS, TEMPURL_METHODS } from './api/tempurl.js';
 import { SLO_LIMITS } from './domain/large-objects.js';
+import { FORMPOST_DIGESTS } from './api/formpost.js';
 import { BULK_LIMITS } from './domain/bulk.js';
 import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
@@ -30,6 +31,9 @@ function capabilities() {
     account_quotas: {},
     container_quotas: {},
     crossdomain: {},
+    staticweb: {},
+    formpost: { allowed_digests: FORMPOST_DIGESTS, deprecated_digests: ['sha1'] },
+    versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
     keystoneauth: {},
   };
 }

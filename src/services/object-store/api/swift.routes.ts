@@ -10,8 +10,11 @@ import { LIMITS } from '../domain/constraints.js';
 import { httpDate } from '../domain/clock.js';
 import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError, unauthorized } from '../domain/errors.js';
 import { bulkBody } from '../domain/bulk.js';
+import { formPost, isFormPost } from './formpost.js';
+import { corsHeaders, preflight } from './cors.js';
+import { staticWeb, type WebAnswer, type WebRequest } from './staticweb.js';
 import { disposition, isTempUrl, tempUrlScope, type TempUrlScope } from './tempurl.js';
-import type { ObjectRecord } from '../store/tables.js';
+import type { ContainerRecord, ObjectRecord } from '../store/tables.js';
 import { copyPath, headersOf, intParam, queryOf, swiftPath, type SwiftPath } from './request.js';
 import { accountHeaders, accountListing, containerHeaders, containerListing, listingFormat, objectHeaders, type Headers } from './views.js';
 import { conditionalStatus, rangesFor, unsatisfiable } from './conditional.js';
@@ -30,6 +33,8 @@ interface Call {
   who: Identity | undefined;
   /** A valid TempURL's scope: it stands in for the caller's identity. */
   temp?: TempUrlScope;
+  /** The container of a container or object request, for its CORS settings. */
+  container?: ContainerRecord;
   d: ObjectStoreDomain;
 }
 
@@ -79,6 +84,13 @@ async function dispatch(d: ObjectStoreDomain, method: Method, req: ApiRequest): 
       }
     }
   }
+  const boundary = isFormPost(method, call.h['content-type']);
+  if (boundary && path.container) {
+    const rawPath = req.raw.url.split('?', 1)[0]!.slice(OBJECT_STORE_PATH.length);
+    const body = (req.body as Readable | undefined) ?? Readable.from([]);
+    const r = await formPost(d, path, rawPath, OBJECT_STORE_PATH, body, boundary);
+    return send(call, r.status, r.headers, r.body);
+  }
   if (method === 'PUT' && call.q['extract-archive'] !== undefined) return extractArchive(d, call);
   if ((method === 'POST' || method === 'DELETE') && call.q['bulk-delete'] !== undefined) return bulkDelete(d, call);
   if (path.object !== undefined) return objectCall(d, call);
@@ -89,7 +101,7 @@ async function dispatch(d: ObjectStoreDomain, method: Method, req: ApiRequest): 
 const caller = (call: Call) => ({ resellerAdmin: call.who?.resellerAdmin ?? false });
 
 function send(call: Call, status: number, headers: Headers, body?: unknown): unknown {
-  call.req.reply.code(status).headers(headers);
+  call.req.reply.code(status).headers({ ...headers, ...corsHeaders(call.container, call.h.origin, headers) });
   return body;
 }
 
@@ -148,12 +160,15 @@ async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown>
   const account = path.account;
   const name = path.container!;
   const c = await d.containers.get(account, name);
+  call.container = c;
   const acl = method === 'GET' || method === 'HEAD' ? c?.metadata['x-container-read'] : undefined;
   const grant = authorizeCall(call, { method, account, container: name, acl, referer: h.referer });
   switch (method) {
     case 'HEAD':
     case 'GET': {
       if (!c) throw notFound();
+      const web = await staticWeb(d, webRequest(call, c));
+      if (web) return webAnswer(call, d, web);
       const headers = containerHeaders(c, grant);
       const format = listingFormat(call.q.format, h.accept);
       if (method === 'HEAD') return send(call, 204, { ...headers, 'Content-Type': `${format}; charset=utf-8` });
@@ -171,7 +186,7 @@ async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown>
       await d.containers.delete(account, name, grant);
       return send(call, 204, {});
     case 'OPTIONS':
-      return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE' });
+      return send(call, 200, preflight(c, h, 'HEAD, GET, PUT, POST, OPTIONS, DELETE'));
     default:
       throw methodNotAllowed('HEAD, GET, PUT, POST, OPTIONS, DELETE');
   }
@@ -187,13 +202,16 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
   const { method, path, h, who } = call;
   const where = { account: path.account, container: path.container!, name: path.object! };
   const c = await d.containers.get(where.account, where.container);
+  call.container = c;
   const aclName = ACL_FOR[method];
   const grant = authorizeCall(call, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
-  if (method === 'OPTIONS') return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY' });
+  if (method === 'OPTIONS') return send(call, 200, preflight(c, h, 'HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY'));
   if (!c) throw notFound();
   switch (method) {
     case 'HEAD':
     case 'GET': {
+      const web = await staticWeb(d, webRequest(call, c, where.name));
+      if (web) return webAnswer(call, d, web);
       const o = await d.objects.require(where);
       const manifestGet = call.q['multipart-manifest'] === 'get';
       if (d.large.isSlo(o) && manifestGet) return readManifest(call, d, o);
@@ -276,7 +294,22 @@ function copiedHeaders(src: ObjectRecord, account: string | undefined, copy?: Ob
   return h;
 }
 
-function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord): unknown {
+function webRequest(call: Call, container: ContainerRecord, object?: string): WebRequest {
+  return {
+    method: call.method, rawPath: call.req.raw.url.split('?', 1)[0]!.slice(OBJECT_STORE_PATH.length), anonymous: !call.req.ctx.token || !!call.temp,
+    webMode: (call.h['x-web-mode'] ?? '').toLowerCase() === 'true', account: call.path.account, container, object,
+  };
+}
+
+function webAnswer(call: Call, d: ObjectStoreDomain, web: WebAnswer): unknown {
+  if (web.kind === 'object') return readObject(call, d, web.object, web.status);
+  if (web.kind === 'redirect') {
+    return send(call, 301, { Location: `${OBJECT_STORE_PATH}${web.location}`, 'Content-Type': 'text/html; charset=UTF-8' }, '<html><h1>Moved Permanently</h1><p>The resource has moved permanently.</p></html>');
+  }
+  return send(call, web.status, { 'Content-Type': 'text/html; charset=UTF-8' }, call.method === 'HEAD' ? undefined : web.body);
+}
+
+function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord, okStatus = 200): unknown {
   const headers = objectHeaders(o);
   if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, o.etag, Math.ceil(Number(o.timestamp)));
@@ -286,7 +319,7 @@ function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord): unknown 
   if (ranges && ranges.length === 0) throw unsatisfiable(o.size);
   if (!ranges) {
     const body = call.method === 'GET' ? (o.size === 0 ? '' : d.objects.driver.read(o.blob)) : undefined;
-    return send(call, 200, { ...headers, 'Content-Length': String(o.size) }, body);
+    return send(call, okStatus, { ...headers, 'Content-Length': String(o.size) }, body);
   }
   if (ranges.length === 1) {
     const [start, end] = ranges[0]!;

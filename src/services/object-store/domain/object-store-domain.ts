@@ -7,6 +7,7 @@ import { ObjectsService } from './objects.service.js';
 import { quotaGuard } from './quotas.js';
 import { LargeObjects } from './large-objects.js';
 import { BulkService } from './bulk.js';
+import { Versioning } from './versioning.js';
 
 export class ObjectStoreDomain {
   readonly accounts: AccountsService;
@@ -20,6 +21,9 @@ export class ObjectStoreDomain {
     this.containers = new ContainersService(tables, this.accounts);
     this.objects = new ObjectsService(tables, driver);
     this.objects.guards.push(quotaGuard(tables));
+    const versioning = new Versioning(tables);
+    this.objects.onReplace.push(async (old, reason) => (reason === 'overwrite' || await versioning.historyMode(old)) && versioning.archive(old));
+    this.objects.deleters.push((p) => versioning.restore(p));
     this.large = new LargeObjects(tables, this.objects);
     this.bulk = new BulkService(this.containers, this.objects);
   }

@@ -32,8 +32,10 @@ export interface Caller { resellerAdmin: boolean }
 export class ObjectsService {
   /** Checks other features add (quotas, versioning ...), run before any byte is read. */
   readonly guards: PutGuard[] = [];
-  /** Work after a commit replaced or removed an object (versioning keeps the old one). */
-  readonly onReplace: ((old: ObjectRecord) => Promise<boolean>)[] = [];
+  /** Work after a commit replaced or removed an object: true when it kept the old one's bytes (versioning). */
+  readonly onReplace: ((old: ObjectRecord, reason: 'overwrite' | 'delete') => Promise<boolean>)[] = [];
+  /** A feature that answers a DELETE itself (versioning restores the previous version); what it removed. */
+  readonly deleters: ((p: ObjectPath) => Promise<{ removed?: ObjectRecord } | undefined>)[] = [];
 
   constructor(private readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver) {}
 
@@ -106,7 +108,13 @@ export class ObjectsService {
     return { ...o, ...patch };
   }
 
-  async delete(p: ObjectPath): Promise<ObjectRecord> {
+  async delete(p: ObjectPath): Promise<ObjectRecord | undefined> {
+    for (const deleter of this.deleters) {
+      const done = await deleter(p);
+      if (!done) continue;
+      if (done.removed) await this.driver.remove(done.removed.blob);
+      return done.removed;
+    }
     const old = await this.tables.transaction(async (tx) => {
       const o = await this.tables.object(p.account, p.container, p.name, tx);
       if (!o) throw notFound();
@@ -116,7 +124,7 @@ export class ObjectsService {
       return o;
     });
     const expired = old.delete_at !== null && old.delete_at <= Date.now() / 1000;
-    if (!(await this.replaced(old))) await this.driver.remove(old.blob);
+    if (!(await this.replaced(old, 'delete'))) await this.driver.remove(old.blob);
     if (expired) throw notFound();
     return old;
   }
@@ -166,13 +174,13 @@ export class ObjectsService {
       await this.driver.remove(o.blob);
       throw err;
     }
-    if (old && !(await this.replaced(old))) await this.driver.remove(old.blob);
+    if (old && !(await this.replaced(old, 'overwrite'))) await this.driver.remove(old.blob);
     return o;
   }
 
   /** True when a feature kept the replaced object's bytes (versioning moved them). */
-  private async replaced(old: ObjectRecord): Promise<boolean> {
-    for (const hook of this.onReplace) if (await hook(old)) return true;
+  private async replaced(old: ObjectRecord, reason: 'overwrite' | 'delete'): Promise<boolean> {
+    for (const hook of this.onReplace) if (await hook(old, reason)) return true;
     return false;
   }
 }

@@ -1,0 +1,67 @@
+// The object-storage driver contract (src/drivers/object-storage/object-storage-driver.ts), as a
+// suite every driver runs: writes that stream and report size and MD5, whole and ranged reads,
+// BlobNotFound at once for an absent blob, limits (too large, short source, failing source) that
+// leave nothing behind, idempotent removes, listing and capacity.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import {
+  BlobIncomplete, BlobNotFound, BlobTooLarge, type ObjectStorageDriver,
+} from '../../src/drivers/object-storage/object-storage-driver.js';
+
+interface Made { driver: ObjectStorageDriver; cleanup(): Promise<void> }
+
+async function* chunks(...parts: (string | Buffer)[]) { for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p; }
+async function* failing() { yield Buffer.from('half'); throw new Error('aborted'); }
+
+async function readAll(s: AsyncIterable<unknown>): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of s) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
+
+export function objectStorageDriverContract(name: string, make: () => Promise<Made>): void {
+  test(`${name}: a write streams its chunks into one blob with its size and MD5, read whole or by range`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const big = Buffer.alloc(3 * 1024 * 1024, 7);
+      const b = await driver.write(chunks('hello ', 'world', big), { maxBytes: 10 * 1024 * 1024, expectedBytes: 11 + big.length });
+      assert.equal(b.size, 11 + big.length);
+      assert.equal(b.md5, md5(Buffer.concat([Buffer.from('hello world'), big])));
+      assert.equal((await readAll(driver.read(b.id))).subarray(0, 11).toString(), 'hello world');
+      assert.equal((await readAll(driver.read(b.id, { start: 6, end: 10 }))).toString(), 'world');
+      const empty = await driver.write(chunks(), { maxBytes: 10 });
+      assert.deepEqual([empty.size, empty.md5], [0, md5('')]);
+      assert.deepEqual((await driver.list()).map((x) => x.id).sort(), [b.id, empty.id].sort());
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: every write is a new blob; remove is idempotent; an absent blob throws BlobNotFound at once`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const a = await driver.write(chunks('same'), { maxBytes: 100 });
+      const b = await driver.write(chunks('same'), { maxBytes: 100 });
+      assert.notEqual(a.id, b.id);
+      await driver.remove(a.id);
+      await driver.remove(a.id);
+      assert.throws(() => driver.read(a.id), BlobNotFound);
+      assert.equal((await readAll(driver.read(b.id))).toString(), 'same');
+      assert.deepEqual((await driver.list()).map((x) => x.id), [b.id]);
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: too many bytes, a short source or a failing one throw and leave no blob`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      await assert.rejects(driver.write(chunks('0123456789', 'x'), { maxBytes: 10 }), BlobTooLarge);
+      await assert.rejects(driver.write(chunks('abc'), { maxBytes: 10, expectedBytes: 5 }), BlobIncomplete);
+      await assert.rejects(driver.write(failing(), { maxBytes: 100 }), BlobIncomplete);
+      assert.deepEqual(await driver.list(), []);
+      await driver.cleanup();
+      const s = await driver.stats();
+      assert.ok(s.totalBytes > 0 && s.freeBytes > 0 && s.freeBytes <= s.totalBytes);
+    } finally { await cleanup(); }
+  });
+}
