@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import type { ObjectStoreDomain } from '../domain/object-store-domain.js';
-import { authorize, type AccessRequest, type Grant, type Identity } from '../domain/access.js';
+import { accountAclLevel, authorize, type AccessRequest, type Grant, type Identity } from '../domain/access.js';
 import { LIMITS } from '../domain/constraints.js';
 import { httpDate } from '../domain/clock.js';
 import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError, unauthorized } from '../domain/errors.js';
@@ -39,9 +39,22 @@ interface Call {
 }
 
 /** keystoneauth's decision, or the TempURL's when the request carries one. */
-function authorizeCall(call: Call, req: AccessRequest): Grant {
+async function authorizeCall(call: Call, req: AccessRequest): Promise<Grant> {
   const t = call.temp;
-  if (!t) return authorize(call.who, req);
+  if (!t) {
+    try {
+      return authorize(call.who, req);
+    } catch (err) {
+      // NOTE: an account's own ACL (X-Account-Access-Control) may still allow a caller its container ACLs do not.
+      const who = call.who;
+      if (!who || req.account === (who.projectId && `AUTH_${who.projectId}`)) throw err;
+      const level = accountAclLevel((await call.d.accounts.get(req.account)).metadata['x-account-access-control'], who);
+      if (level === 'admin') return 'owner';
+      if (level === 'read-write' && !(req.method === 'DELETE' && !req.container)) return 'acl';
+      if (level === 'read-only' && (req.method === 'GET' || req.method === 'HEAD')) return 'acl';
+      throw err;
+    }
+  }
   if (req.account === t.account && (!t.container || req.container === t.container)) return 'acl';
   throw unauthorized();
 }
@@ -109,7 +122,7 @@ function send(call: Call, status: number, headers: Headers, body?: unknown): unk
 
 async function accountCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
   const { method, path, h, who } = call;
-  const grant = authorizeCall(call, { method, account: path.account, referer: h.referer });
+  const grant = await authorizeCall(call, { method, account: path.account, referer: h.referer });
   switch (method) {
     case 'HEAD':
     case 'GET': {
@@ -162,7 +175,7 @@ async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown>
   const c = await d.containers.get(account, name);
   call.container = c;
   const acl = method === 'GET' || method === 'HEAD' ? c?.metadata['x-container-read'] : undefined;
-  const grant = authorizeCall(call, { method, account, container: name, acl, referer: h.referer });
+  const grant = await authorizeCall(call, { method, account, container: name, acl, referer: h.referer });
   switch (method) {
     case 'HEAD':
     case 'GET': {
@@ -204,7 +217,7 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
   const c = await d.containers.get(where.account, where.container);
   call.container = c;
   const aclName = ACL_FOR[method];
-  const grant = authorizeCall(call, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
+  const grant = await authorizeCall(call, { method, account: where.account, container: where.container, object: where.name, acl: aclName && c?.metadata[aclName], referer: h.referer });
   if (method === 'OPTIONS') return send(call, 200, preflight(c, h, 'HEAD, GET, PUT, POST, OPTIONS, DELETE, COPY'));
   if (!c) throw notFound();
   switch (method) {
@@ -242,7 +255,7 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
       const toAccount = h['destination-account'] ?? where.account;
       const src = await copySource(d, call, { account: where.account, container: where.container, object: where.name });
       const dc = await d.containers.get(toAccount, to.container);
-      authorizeCall(call, { method: 'PUT', account: toAccount, container: to.container, object: to.object, acl: dc?.metadata['x-container-write'], referer: h.referer });
+      await authorizeCall(call, { method: 'PUT', account: toAccount, container: to.container, object: to.object, acl: dc?.metadata['x-container-write'], referer: h.referer });
       if (!dc) throw notFound();
       const o = await d.objects.copy(src, { account: toAccount, container: to.container, name: to.object }, h, caller(call));
       return send(call, 201, { ...copiedHeaders(src, h['destination-account'] ? where.account : undefined, o), 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
@@ -278,7 +291,7 @@ function contentLength(v: string): number {
 /** The object a copy reads: the caller must be allowed to GET it. */
 async function copySource(d: ObjectStoreDomain, call: Call, src: { account: string; container: string; object: string }): Promise<ObjectRecord> {
   const c = await d.containers.get(src.account, src.container);
-  authorizeCall(call, { method: 'GET', account: src.account, container: src.container, object: src.object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
+  await authorizeCall(call, { method: 'GET', account: src.account, container: src.container, object: src.object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
   if (!c) throw notFound();
   return d.objects.require({ account: src.account, container: src.container, name: src.object });
 }
@@ -357,14 +370,14 @@ function tempUrlHeaders(t: TempUrlScope, o: ObjectRecord, headers: Headers): voi
 function canRead(call: Call) {
   return async (account: string, container: string, object: string) => {
     const c = await call.d.containers.get(account, container);
-    authorizeCall(call, { method: 'GET', account, container, object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
+    await authorizeCall(call, { method: 'GET', account, container, object, acl: c?.metadata['x-container-read'], referer: call.h.referer });
   };
 }
 
 function canWrite(call: Call) {
   return async (account: string, container: string, object: string) => {
     const c = await call.d.containers.get(account, container);
-    authorizeCall(call, { method: 'DELETE', account, container, object, acl: c?.metadata['x-container-write'], referer: call.h.referer });
+    await authorizeCall(call, { method: 'DELETE', account, container, object, acl: c?.metadata['x-container-write'], referer: call.h.referer });
   };
 }
 
@@ -401,7 +414,7 @@ function grantsOf(call: Call) {
   return async (method: string, container: string, object?: string): Promise<Grant> => {
     const c = await call.d.containers.get(call.path.account, container);
     const acl = object ? c?.metadata[ACL_FOR[method] ?? 'x-container-write'] : undefined;
-    return authorizeCall(call, { method, account: call.path.account, container, object, acl, referer: call.h.referer });
+    return await authorizeCall(call, { method, account: call.path.account, container, object, acl, referer: call.h.referer });
   };
 }
 

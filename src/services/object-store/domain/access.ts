@@ -130,3 +130,21 @@ export function cleanAcl(name: 'x-container-read' | 'x-container-write', value: 
 function acl(_name: string, _value: string, why: string) {
   return badRequest(why);
 }
+
+/**
+ * The caller's level in an account's ACL (X-Account-Access-Control: {"admin": [...],
+ * "read-write": [...], "read-only": [...]}): entries name a project, a user, or project:user
+ * (ids or names, `*` for any), the highest level matching wins.
+ */
+export function accountAclLevel(value: string | undefined, who: Identity): 'admin' | 'read-write' | 'read-only' | undefined {
+  if (!value) return undefined;
+  let acl: Record<string, unknown>;
+  try { acl = JSON.parse(value); } catch { return undefined; }
+  const names = new Set([who.userId, who.userName, who.projectId, who.projectName].filter((v): v is string => !!v));
+  for (const t of [who.projectId, who.projectName, '*']) for (const u of [who.userId, who.userName, '*']) if (t) names.add(`${t}:${u}`);
+  for (const level of ['admin', 'read-write', 'read-only'] as const) {
+    const list = acl[level];
+    if (Array.isArray(list) && list.some((e) => typeof e === 'string' && names.has(e))) return level;
+  }
+  return undefined;
+}
