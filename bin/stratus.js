@@ -19,9 +19,13 @@ function newestSource(dir) {
 }
 
 const src = join(root, 'src');
-if (existsSync(src) && (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(src))) {
-  // NOTE: in a child process, so that esbuild (its service process, its heap) never stays in the server's.
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+const site = join(root, 'dashboard');
+const siteIndex = join(root, 'dist', 'dashboard', 'index.html');
+const stale = existsSync(src) && (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(src));
+const staleSite = existsSync(site) && (!existsSync(siteIndex) || statSync(siteIndex).mtimeMs < newestSource(site));
+if (stale || staleSite) {
+  // NOTE: in a child process, so that esbuild and Vite (their processes, their heaps) never stay in the server's.
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...(staleSite ? [] : ['server'])], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 await import(bundle);

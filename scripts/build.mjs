@@ -25,4 +25,24 @@ export async function buildBundle() {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildBundle();
+/** The web dashboard (dashboard/, React) as static files in dist/dashboard, built by Vite. */
+export async function buildDashboard() {
+  const { build: vite } = await import('vite');
+  await vite({ configFile: `${root}dashboard/vite.config.ts`, logLevel: 'warn' });
+  // Pre-compressed copies, served as they are (no compression work per request).
+  const { readdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { brotliCompressSync, gzipSync } = await import('node:zlib');
+  const assets = `${root}dist/dashboard/assets`;
+  for (const name of readdirSync(assets)) {
+    if (!/\.(js|css|svg)$/.test(name)) continue;
+    const bytes = readFileSync(`${assets}/${name}`);
+    writeFileSync(`${assets}/${name}.gz`, gzipSync(bytes, { level: 9 }));
+    writeFileSync(`${assets}/${name}.br`, brotliCompressSync(bytes));
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildBundle();
+  // NOTE: `node scripts/build.mjs server` skips the dashboard (bin/stratus.js after a change in src/ only).
+  if (process.argv[2] !== 'server') await buildDashboard();
+}

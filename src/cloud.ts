@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CloudConfig } from './config.js';
 import { openDatabase } from './core/db/database.js';
+import { dashboardDir, serveDashboard } from './core/http/dashboard-site.js';
 import { createHttpServer } from './core/http/http-server.js';
 import { mountService, type ServiceMount } from './core/http/service-plugin.js';
 import { IDENTITY, IdentityModule, SERVICES, type Drivers, type Facades, type ServiceModule } from './services/index.js';
@@ -57,6 +58,8 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
     ...modules.map((m, i) => ({ ...m.mount(), serviceType: enabled[i]!.type })),
   ];
   for (const m of mounts) mountService(app, m);
+  const site = dashboardDir();
+  if (site) await serveDashboard(app, site);
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.
   port = (app.server.address() as AddressInfo).port;
