@@ -13,6 +13,7 @@ stage() {
 tests_in() { find "$@" -name '*.test.ts' 2>/dev/null | sort; }
 
 stage typecheck npx tsc --noEmit -p .
+stage typecheck-dashboard npx tsc --noEmit -p dashboard
 stage build node scripts/build.mjs
 stage unit+api+policy+drivers node --import tsx --test --test-reporter=spec $(tests_in test/unit test/api test/policy test/drivers)
 if [ -n "$(tests_in test/e2e)" ]; then

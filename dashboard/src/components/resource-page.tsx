@@ -63,7 +63,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
   const missing = form.fields.some((f) => f.required && (values[f.name] === '' || values[f.name] === undefined));
   const plan = useMemo(() => { try { return form.plan(values, row); } catch { return []; } }, [form, values, row]);
   return (
-    <Modal isOpen onClose={onCancel} variant="medium" aria-labelledby="form-title">
+    <Modal isOpen onClose={onCancel} variant={showApi ? 'large' : 'medium'} aria-labelledby="form-title">
       <ModalHeader title={t(form.label)} labelId="form-title" />
       <ModalBody>
         <Drawer isExpanded={showApi} isInline>

@@ -1,5 +1,5 @@
 // 한국어 메시지: en.ts와 같은 키.
-import type { Messages } from './en';
+import type { Messages } from './en.js';
 
 export const ko: Messages = {
   'api.cli': 'openstack CLI', 'api.copied': '복사했습니다', 'api.copy': '복사', 'api.downloadOpenrc': 'OpenStack RC 파일 내려받기', 'api.none': '이 양식은 아직 보낼 요청이 없습니다.',

@@ -76,6 +76,10 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
         ...networkRoutes(d), ...subnetRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...floatingIpRoutes(d),
         ...securityGroupRoutes(d), ...securityGroupRuleRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
       ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
+      setup: (app) => {
+        // As oslo.middleware's request_id in front of Neutron: on every answer, errors included.
+        app.addHook('onRequest', async (request, reply) => { reply.header('x-openstack-request-id', request.id); });
+      },
     };
   }
 }

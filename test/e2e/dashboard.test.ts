@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Client, login, startTestCloud, type TestCloud } from '../support/cloud.js';
+import { ROOT } from '../support/server.js';
+import { en } from '../../dashboard/src/i18n/en.js';
+import { ko } from '../../dashboard/src/i18n/ko.js';
+
+// The seeds' dashboard lab in a real browser (Debian's chromium), once in English and once in
+// Korean: log in as admin, then create a project, a user, a flavor, a network with its subnet, a
+// router with its gateway and interface, an ICMP rule, a key pair, a floating IP, an image, an
+// instance, a volume and its snapshot, a container and an object — each checked through the API
+// afterwards — and log out. Screenshots of every step go to artifacts/dashboard-lab/<language>/.
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !existsSync(CHROMIUM) && 'chromium is not installed (apt-get install -y chromium)';
+const built = existsSync(join(ROOT, 'dist', 'dashboard', 'index.html'));
+
+let cloud: TestCloud;
+let browser: Browser;
+let admin: Client;
+let files: string;
+
+before(async () => {
+  if (skip) return;
+  assert.ok(built, 'the dashboard is built (node scripts/build.mjs) before this test runs');
+  cloud = await startTestCloud();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  admin = new Client(cloud.url, (await login(cloud, 'admin', 'secret', 'admin')).token);
+  files = mkdtempSync(join(tmpdir(), 'stratus-dashboard-'));
+});
+after(async () => {
+  if (skip) return;
+  await browser.close();
+  await cloud.stop();
+  rmSync(files, { recursive: true, force: true });
+});
+
+const api = (path: string) => admin.get(path).then((r) => { assert.equal(r.status, 200, `${path}: ${r.status}`); return r.body; });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+for (const [lang, m] of [['en', en], ['ko', ko]] as const) {
+  test(`the seeds' lab in the dashboard, in ${lang === 'en' ? 'English' : 'Korean'}`, { skip, timeout: 180_000 }, async () => {
+    const shots = join(ROOT, 'artifacts', 'dashboard-lab', lang);
+    mkdirSync(shots, { recursive: true });
+    const context = await browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    let step = 0;
+    const shot = async (name: string) => { await page.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) }); };
+    const go = async (panel: string) => { await page.goto(`${cloud.url}/dashboard/${panel}`); await page.waitForSelector('h1'); };
+    const submit = async () => {
+      await page.click('button[type=submit][form=resource-form]');
+      await page.waitForSelector('#resource-form', { state: 'detached', timeout: 30_000 });
+    };
+    const rowAction = async (row: string, label: string) => {
+      await page.click(`[data-testid="row-${row}"] button[aria-label="Kebab toggle"]`);
+      await page.getByRole('menuitem', { name: label, exact: true }).click();
+      await page.waitForSelector('#resource-form');
+    };
+
+    // 1. Log in: the page speaks the browser's language.
+    await page.goto(`${cloud.url}/`);
+    await page.waitForSelector('#login-user');
+    assert.equal(await page.locator('button[type=submit]').innerText(), m['login.submit']);
+    await page.fill('#login-user', 'admin');
+    await page.fill('#login-password', 'secret');
+    await shot('login');
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/project/overview');
+    await page.getByText(m['quota.instances'], { exact: true }).waitFor();
+    await shot('overview');
+
+    // 2. A project and 3. a user who is a member of it.
+    await go('identity/projects');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `lab-${lang}`);
+    await submit();
+    const project = (await api(`/identity/v3/projects?name=lab-${lang}`)).projects[0];
+    assert.ok(project, 'the project exists');
+    await go('identity/users');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `alice-${lang}`);
+    await page.fill('#field-password', 's3cret');
+    await page.locator('#field-project option', { hasText: `lab-${lang}` }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-project', { label: `lab-${lang}` });
+    await page.selectOption('#field-role', { label: 'member' });
+    await shot('user-form');
+    await submit();
+    const user = (await api(`/identity/v3/users?name=alice-${lang}`)).users[0];
+    const assignments = (await api(`/identity/v3/role_assignments?user.id=${user.id}&scope.project.id=${project.id}&include_names=true`)).role_assignments;
+    assert.deepEqual(assignments.map((a: any) => a.role.name), ['member']);
+
+    // 4. A flavor.
+    await go('admin/flavors');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `lab.tiny.${lang}`);
+    await page.fill('#field-ram', '128');
+    await submit();
+    const flavor = (await admin.get(`/compute/v2.1/flavors/detail`)).body.flavors.find((f: any) => f.name === `lab.tiny.${lang}`);
+    assert.equal(flavor.ram, 128);
+
+    // 5. A network with its subnet; the API drawer shows the CLI line for it.
+    await go('project/networks');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `net-${lang}`);
+    await page.fill('#field-cidr', lang === 'en' ? '10.20.0.0/24' : '10.21.0.0/24');
+    await page.click('[data-testid=show-api]');
+    assert.equal(await page.locator('[data-testid=api-cli] input').first().inputValue(), `openstack network create net-${lang}`);
+    await shot('network-api-drawer');
+    await submit();
+    const net = (await api(`/networking/v2.0/networks?name=net-${lang}`)).networks[0];
+    assert.equal(net.subnets.length, 1);
+
+    // 6. A router with its gateway on `public` and an interface on the subnet.
+    await go('project/routers');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `router-${lang}`);
+    await page.locator('#field-external option', { hasText: 'public' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-external', { label: 'public' });
+    await submit();
+    await page.waitForSelector(`[data-testid="row-router-${lang}"]`);
+    await rowAction(`router-${lang}`, m['router.addInterface']);
+    await page.locator('#field-subnet option', { hasText: `net-${lang}-subnet` }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-subnet', { label: (await page.locator('#field-subnet option', { hasText: `net-${lang}-subnet` }).innerText()).trim() });
+    await submit();
+    const router = (await api(`/networking/v2.0/routers?name=router-${lang}`)).routers[0];
+    assert.ok(router.external_gateway_info?.network_id, 'the router has its gateway');
+    const ifaces = (await api(`/networking/v2.0/ports?device_id=${router.id}&device_owner=network:router_interface`)).ports;
+    assert.equal(ifaces.length, 1);
+    await shot('router');
+
+    // 7. ICMP (in English) or SSH (in Korean) allowed in the default security group; the same rule
+    // twice is Neutron's 409, shown in the form.
+    const [template, protocol, port] = lang === 'en' ? ['ALL ICMP', 'icmp', null] : ['SSH', 'tcp', 22];
+    await go('project/security-groups');
+    await page.waitForSelector('[data-testid="row-default"]');
+    await rowAction('default', m['secgroup.addRule']);
+    await page.selectOption('#field-template', template);
+    await submit();
+    await rowAction('default', m['secgroup.addRule']);
+    await page.selectOption('#field-template', template);
+    await page.click('button[type=submit][form=resource-form]');
+    const shown = await page.locator('[data-testid=error]').innerText();
+    assert.match(shown, /Security group rule already exists/);
+    assert.match(shown, /HTTP 409/);
+    assert.match(shown, /req-[0-9a-f-]{36}/, 'the error names its request id');
+    await shot('duplicate-rule-error');
+    await page.getByRole('button', { name: m['common.cancel'] }).click();
+    const groups = (await api(`/networking/v2.0/security-groups?name=default&project_id=${(await admin.get('/identity/v3/auth/projects')).body.projects.find((p: any) => p.name === 'admin').id}`)).security_groups;
+    assert.ok(groups[0].security_group_rules.some((r: any) => r.protocol === protocol && r.port_range_min === port && r.direction === 'ingress'));
+
+    // 8. A key pair, whose private key downloads once.
+    await go('project/key-pairs');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `key-${lang}`);
+    const download = page.waitForEvent('download');
+    await submit();
+    const pem = await (await download).path();
+    assert.ok(pem, 'the private key downloaded');
+    assert.ok((await api('/compute/v2.1/os-keypairs')).keypairs.some((k: any) => k.keypair.name === `key-${lang}`));
+
+    // 9. A floating IP from `public`.
+    await go('project/floating-ips');
+    await page.click('[data-testid=create]');
+    await page.locator('#field-network option', { hasText: 'public' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-network', { label: 'public' });
+    const before = (await api('/networking/v2.0/floatingips')).floatingips.length;
+    await submit();
+    assert.equal((await api('/networking/v2.0/floatingips')).floatingips.length, before + 1);
+
+    // 10. An image uploaded from a file.
+    const imageFile = join(files, `img-${lang}.img`);
+    writeFileSync(imageFile, Buffer.alloc(256 * 1024, 7));
+    await go('project/images');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `img-${lang}`);
+    await page.setInputFiles('#field-file input[type=file], input[type=file]', imageFile);
+    await page.selectOption('#field-format', 'raw');
+    await submit();
+    const image = await until('the image is active', async () => (await api(`/image/v2/images?name=img-${lang}`)).images.find((i: any) => i.status === 'active'));
+    assert.equal(image.size, 256 * 1024);
+    await shot('images');
+
+    // 11. An instance on the new network with the key pair.
+    await go('project/instances');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `vm-${lang}`);
+    for (const [field, label] of [['image', `img-${lang}`], ['network', `net-${lang}`], ['key', `key-${lang}`]]) {
+      await page.locator(`#field-${field} option`, { hasText: label }).waitFor({ state: 'attached' });
+      await page.selectOption(`#field-${field}`, { label });
+    }
+    const flavorLabel = (await page.locator('#field-flavor option', { hasText: `lab.tiny.${lang}` }).innerText()).trim();
+    await page.selectOption('#field-flavor', { label: flavorLabel });
+    await submit();
+    const server = await until('the instance is ACTIVE', async () => (await api(`/compute/v2.1/servers/detail?name=vm-${lang}`)).servers.find((s: any) => s.status === 'ACTIVE'));
+    assert.equal(server.key_name, `key-${lang}`);
+    await page.getByText('ACTIVE').first().waitFor();
+    await shot('instances');
+
+    // 12. A volume and its snapshot; 13. a container with an object.
+    await go('project/volumes');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `vol-${lang}`);
+    await submit();
+    const volumeApi = `/volume/v3/${server.tenant_id}`;
+    await until('the volume is available', async () => (await api(`${volumeApi}/volumes/detail?name=vol-${lang}`)).volumes.find((v: any) => v.status === 'available'));
+    await page.reload();
+    await page.getByText('available').first().waitFor();
+    await rowAction(`vol-${lang}`, m['volume.snapshot']);
+    await page.fill('#field-name', `snap-${lang}`);
+    await submit();
+    await until('the snapshot is available', async () => (await api(`${volumeApi}/snapshots?name=snap-${lang}`)).snapshots.find((s: any) => s.status === 'available'));
+
+    await go('project/containers');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', `cont-${lang}`);
+    await submit();
+    await page.click(`[data-testid="row-cont-${lang}"] a`);
+    await page.waitForURL(`**/project/containers/cont-${lang}`);
+    const object = join(files, 'hello.txt');
+    writeFileSync(object, `hello from the ${lang} dashboard\n`);
+    await page.click('[data-testid=create]');
+    await page.setInputFiles('input[type=file]', object);
+    await submit();
+    await page.waitForSelector('[data-testid="row-hello.txt"]');
+    await shot('objects');
+    const swift = `/object-store/v1/AUTH_${server.tenant_id}`;
+    const got = await admin.get(`${swift}/cont-${lang}/hello.txt`);
+    assert.equal(got.body, `hello from the ${lang} dashboard\n`);
+
+    // Log out: the token is revoked.
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('stratus.session')!).token as string);
+    await page.getByRole('button', { name: m['common.logout'] }).click();
+    await page.waitForSelector('#login-user');
+    assert.equal((await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': token })).status, 404);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
