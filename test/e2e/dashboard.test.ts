@@ -251,3 +251,38 @@ for (const [lang, m] of [['en', en], ['ko', ko]] as const) {
     await context.close();
   });
 }
+
+/** axe-core's violations of impact serious or critical on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations as { id: string; impact: string; nodes: { target: string[] }[] }[]);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('no page of the dashboard has a serious or critical accessibility violation (axe-core)', { skip, timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const found: string[] = [];
+  await page.goto(`${cloud.url}/dashboard/`);
+  await page.waitForSelector('#login-user');
+  found.push(...(await seriousViolations(page)).map((v) => `login: ${v}`));
+  await page.fill('#login-user', 'admin');
+  await page.fill('#login-password', 'secret');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/project/overview');
+  const pages = ['project/overview', 'project/api-access', 'project/instances', 'project/images', 'project/key-pairs', 'project/volumes', 'project/snapshots',
+    'project/containers', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'admin/flavors', 'identity/projects', 'identity/users'];
+  for (const p of pages) {
+    await page.goto(`${cloud.url}/dashboard/${p}`);
+    await page.waitForSelector('h1');
+    await page.waitForLoadState('networkidle');
+    found.push(...(await seriousViolations(page)).map((v) => `${p}: ${v}`));
+  }
+  await page.goto(`${cloud.url}/dashboard/project/instances`);
+  await page.click('[data-testid=create]');
+  await page.waitForSelector('#resource-form');
+  await page.click('[data-testid=show-api]');
+  found.push(...(await seriousViolations(page)).map((v) => `launch form: ${v}`));
+  await context.close();
+  assert.deepEqual(found, []);
+});

@@ -1,6 +1,6 @@
 // Horizon's login form: domain, user name and password.
 import { useState } from 'react';
-import { ActionGroup, Button, Form, FormGroup, FormSelect, FormSelectOption, LoginPage, TextInput } from '@patternfly/react-core';
+import { ActionGroup, Button, Form, FormGroup, FormSelect, FormSelectOption, ListItem, LoginPage, TextInput } from '@patternfly/react-core';
 import { login, type Session } from '../api/session';
 import { useI18n, type Lang } from '../i18n';
 import { ErrorAlert } from '../components/resource-page';
@@ -19,9 +19,9 @@ export function Login({ onLogin }: { onLogin(s: Session): void }) {
   };
   return (
     <LoginPage loginTitle={t('login.title')} loginSubtitle={t('login.subtitle')} brandImgSrc={undefined}
-      footerListItems={<FormSelect value={lang} onChange={(_e, v) => setLang(v as Lang)} aria-label={t('common.language')} id="login-lang">
+      footerListItems={<ListItem><FormSelect value={lang} onChange={(_e, v) => setLang(v as Lang)} aria-label={t('common.language')} id="login-lang">
         <FormSelectOption value="en" label="English" /><FormSelectOption value="ko" label="한국어" />
-      </FormSelect>}>
+      </FormSelect></ListItem>}>
       <Form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <FormGroup label={t('login.domain')} fieldId="login-domain"><TextInput id="login-domain" value={domain} onChange={(_e, v) => setDomain(v)} /></FormGroup>
         <FormGroup label={t('login.user')} fieldId="login-user" isRequired><TextInput id="login-user" value={user} onChange={(_e, v) => setUser(v)} autoComplete="username" isRequired /></FormGroup>
