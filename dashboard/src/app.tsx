@@ -12,6 +12,7 @@ import { useI18n, type Lang } from './i18n';
 import { Login } from './pages/login';
 import { Overview } from './pages/overview';
 import { ApiAccess } from './pages/api-access';
+import { Topology } from './pages/topology';
 import { ResourcePage } from './components/resource-page';
 import { PANELS, objectsPanel } from './pages/panels';
 import type { ResourceSpec } from './components/resource';
@@ -79,9 +80,10 @@ function Shell({ session, setSession }: { session: Session; setSession(s: Sessio
           {section(t('nav.project'), PANELS.project, <>
             <NavItem isActive={location.pathname === '/project/overview'}><NavLink to="/project/overview">{t('nav.overview')}</NavLink></NavItem>
             <NavItem isActive={location.pathname === '/project/api-access'}><NavLink to="/project/api-access">{t('nav.apiAccess')}</NavLink></NavItem>
+            {hasService(session, 'network') && <NavItem isActive={location.pathname === '/project/topology'}><NavLink to="/project/topology">{t('nav.topology')}</NavLink></NavItem>}
           </>)}
           {isAdmin(session) && section(t('nav.admin'), PANELS.admin)}
-          {isAdmin(session) && section(t('nav.identity'), PANELS.identity)}
+          {section(t('nav.identity'), PANELS.identity)}
         </NavList>
       </Nav>
     </PageSidebarBody></PageSidebar>
@@ -92,6 +94,7 @@ function Shell({ session, setSession }: { session: Session; setSession(s: Sessio
       <Routes>
         <Route path="/project/overview" element={<Overview session={session} />} />
         <Route path="/project/api-access" element={<ApiAccess session={session} />} />
+        <Route path="/project/topology" element={<Topology session={session} />} />
         <Route path="/project/containers/:name" element={<Objects session={session} />} />
         {all.map((p) => <Route key={p.id} path={`/${p.id}`} element={<ResourcePage key={p.id} spec={p} session={session} />} />)}
         <Route path="*" element={<Navigate to="/project/overview" replace />} />

@@ -271,7 +271,9 @@ test('no page of the dashboard has a serious or critical accessibility violation
   await page.click('button[type=submit]');
   await page.waitForURL('**/project/overview');
   const pages = ['project/overview', 'project/api-access', 'project/instances', 'project/images', 'project/key-pairs', 'project/volumes', 'project/snapshots',
-    'project/containers', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'admin/flavors', 'identity/projects', 'identity/users'];
+    'project/containers', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'project/topology',
+    'admin/hypervisors', 'admin/aggregates', 'admin/instances', 'admin/flavors', 'admin/volumes', 'admin/networks', 'admin/defaults',
+    'identity/domains', 'identity/projects', 'identity/users', 'identity/groups', 'identity/roles', 'identity/application-credentials'];
   for (const p of pages) {
     await page.goto(`${cloud.url}/dashboard/${p}`);
     await page.waitForSelector('h1');
@@ -285,4 +287,87 @@ test('no page of the dashboard has a serious or critical accessibility violation
   found.push(...(await seriousViolations(page)).map((v) => `launch form: ${v}`));
   await context.close();
   assert.deepEqual(found, []);
+});
+
+/** A browser page logged in as admin. */
+async function adminPage(): Promise<{ page: Page; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${cloud.url}/dashboard/`);
+  await page.fill('#login-user', 'admin');
+  await page.fill('#login-password', 'secret');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/project/overview');
+  return { page, close: () => context.close() };
+}
+
+test('the network topology draws the networks, routers and instances the API lists, linked as the API says', { skip, timeout: 60_000 }, async () => {
+  const { page, close } = await adminPage();
+  try {
+    const projectId = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    await page.goto(`${cloud.url}/dashboard/project/topology`);
+    await page.waitForSelector('[data-testid=topology] g');
+    await page.waitForLoadState('networkidle');
+    const networks = (await api('/networking/v2.0/networks')).networks;
+    const routers = (await api('/networking/v2.0/routers')).routers;
+    const servers = (await api('/compute/v2.1/servers')).servers;
+    const drawn = await page.locator('[data-testid=topology] g').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-id')));
+    assert.deepEqual(new Set(drawn), new Set([...networks, ...routers, ...servers].map((x: any) => x.id)));
+    const links = await page.locator('[data-testid=topology] line').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-testid')));
+    for (const r of routers.filter((x: any) => x.external_gateway_info)) assert.ok(links.includes(`link-${r.id}-${r.external_gateway_info.network_id}`), `router ${r.name} → its gateway network`);
+    const ports = (await api('/networking/v2.0/ports')).ports.filter((p: any) => p.device_owner === 'network:router_interface' || p.device_owner.startsWith('compute:'));
+    for (const p of ports) assert.ok(links.includes(`link-${p.device_id}-${p.network_id}`), `port ${p.id} is a link`);
+    assert.equal(links.length, routers.filter((x: any) => x.external_gateway_info).length + new Set(ports.map((p: any) => `${p.device_id}-${p.network_id}`)).size);
+    void projectId;
+  } finally { await close(); }
+});
+
+test('the API drawer CLI line, run by the real openstack CLI, does what the form does', { skip: skip || (!existsSync('/usr/bin/openstack') && 'the openstack CLI is not installed'), timeout: 90_000 }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { page, close } = await adminPage();
+  try {
+    await page.goto(`${cloud.url}/dashboard/identity/projects`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'from-the-drawer');
+    await page.click('[data-testid=show-api]');
+    const cli = await page.locator('[data-testid=api-cli] input').first().inputValue();
+    assert.equal(cli, 'openstack project create from-the-drawer');
+    const env = { ...process.env, OS_AUTH_URL: `${cloud.url}/identity`, OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3' };
+    execFileSync('/bin/sh', ['-c', cli], { env, encoding: 'utf8' });
+    assert.equal((await api('/identity/v3/projects?name=from-the-drawer')).projects.length, 1);
+    // The form itself now gets Keystone's 409 for the same name, shown with its words.
+    await page.click('button[type=submit][form=resource-form]');
+    assert.match(await page.locator('[data-testid=error]').innerText(), /Conflict occurred|already exists|Duplicate/i);
+  } finally { await close(); }
+});
+
+test("a launch over quota shows Nova's own message; the console log opens from the instance's menu", { skip, timeout: 90_000 }, async () => {
+  const { page, close } = await adminPage();
+  try {
+    const projectId = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    const used = (await api('/compute/v2.1/servers')).servers.length;
+    assert.equal((await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: used } })).status, 200);
+    await page.goto(`${cloud.url}/dashboard/project/instances`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'one-too-many');
+    for (const field of ['image', 'flavor']) {
+      await page.locator(`#field-${field} option:nth-child(2)`).waitFor({ state: 'attached' });
+      await page.selectOption(`#field-${field}`, { index: 1 });
+    }
+    await page.click('button[type=submit][form=resource-form]');
+    const shown = await page.locator('[data-testid=error]').innerText();
+    assert.match(shown, /Quota exceeded for instances/);
+    assert.match(shown, /HTTP 403/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: 10 } });
+    const vm = (await api('/compute/v2.1/servers')).servers[0];
+    if (vm) {
+      await page.click(`[data-testid="row-${vm.name}"] button[aria-label="Kebab toggle"]`);
+      await page.getByRole('menuitem', { name: 'View log', exact: true }).click();
+      await page.waitForSelector('[data-testid=view]');
+      const log = (await admin.post(`/compute/v2.1/servers/${vm.id}/action`, { 'os-getConsoleOutput': { length: 200 } })).body.output as string;
+      await page.waitForFunction((want) => (document.querySelector('[data-testid=view]')?.textContent ?? '').length >= Math.min(want, 1), log.length);
+      assert.ok(log.length === 0 || (await page.locator('[data-testid=view]').innerText()).includes(log.split('\n')[0]!));
+    }
+  } finally { await close(); }
 });

@@ -61,6 +61,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
   const [progress, setProgress] = useState<number | undefined>();
   const m = useMutation({ mutationFn: () => form.run(session, values, row, setProgress), onSuccess: onDone });
   const missing = form.fields.some((f) => f.required && (values[f.name] === '' || values[f.name] === undefined));
+  const view = useQuery({ queryKey: ['view', form.label, row], queryFn: () => form.view!(session, row as R), enabled: !!form.view, refetchInterval: 3000 });
   const plan = useMemo(() => { try { return form.plan(values, row); } catch { return []; } }, [form, values, row]);
   return (
     <Modal isOpen onClose={onCancel} variant={showApi ? 'large' : 'medium'} aria-labelledby="form-title">
@@ -69,6 +70,8 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
         <Drawer isExpanded={showApi} isInline>
           <DrawerContent panelContent={<ApiDrawerPanel calls={plan} session={session} onClose={() => setShowApi(false)} />}>
             <DrawerContentBody>
+              {form.view && <pre className="console-log" data-testid="view">{view.data ?? ''}</pre>}
+              <ErrorAlert error={view.error} />
               <PfForm onSubmit={(e) => { e.preventDefault(); if (!missing) m.mutate(); }} id="resource-form">
                 {form.fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name]} session={session} set={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />)}
               </PfForm>
@@ -79,7 +82,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
         </Drawer>
       </ModalBody>
       <ModalFooter>
-        <Button type="submit" form="resource-form" variant={form.danger ? 'danger' : 'primary'} isDisabled={missing || m.isPending} isLoading={m.isPending}>{t(form.label)}</Button>
+        {!form.view && <Button type="submit" form="resource-form" variant={form.danger ? 'danger' : 'primary'} isDisabled={missing || m.isPending} isLoading={m.isPending}>{t(form.label)}</Button>}
         <Button variant="secondary" onClick={() => setShowApi(!showApi)} data-testid="show-api">{t('api.show')}</Button>
         <Button variant="link" onClick={onCancel}>{t('common.cancel')}</Button>
       </ModalFooter>

@@ -30,6 +30,8 @@ export interface Form<R = never> {
   plan(values: Values, row?: R): Planned[];
   run(s: Session, values: Values, row?: R, progress?: (f: number) => void): Promise<unknown>;
   danger?: boolean;
+  /** A view, not a change: what the modal shows (a console log); it has no submit. */
+  view?(s: Session, row: R): Promise<string>;
   /** Shown for this row (row actions only). */
   when?(row: R): boolean;
 }

@@ -1,5 +1,10 @@
 // English messages: every string the dashboard shows. ko.ts has the same keys.
 export const en = {
+  'nav.topology': 'Network Topology', 'topology.external': 'External network', 'topology.network': 'Network', 'topology.router': 'Router', 'topology.instance': 'Instance',
+  'server.consoleLog': 'View log', 'log.title': 'Console log of {name}',
+  'nav.hypervisors': 'Hypervisors', 'nav.aggregates': 'Host Aggregates', 'nav.allInstances': 'Instances (all projects)', 'nav.allVolumes': 'Volumes (all projects)', 'nav.allNetworks': 'Networks (all projects)', 'nav.defaults': 'Defaults', 'nav.domains': 'Domains', 'nav.groups': 'Groups', 'nav.roles': 'Roles', 'nav.appCredentials': 'Application Credentials',
+  'field.host': 'Host', 'field.zone': 'Availability zone', 'field.hosts': 'Hosts', 'field.projectId': 'Project', 'field.providerType': 'Provider network type', 'field.physicalNetwork': 'Physical network', 'field.segment': 'Segmentation ID', 'field.quota': 'Quota', 'field.limit': 'Limit', 'field.expires': 'Expires',
+  'aggregate.create': 'Create host aggregate', 'domain.create': 'Create domain', 'group.create': 'Create group', 'role.create': 'Create role', 'appcred.create': 'Create application credential',
   'api.cli': 'openstack CLI', 'api.copied': 'Copied', 'api.copy': 'Copy', 'api.downloadOpenrc': 'Download OpenStack RC file', 'api.none': 'This form sends no request yet.',
   'api.show': 'API', 'api.title': 'The requests this form sends',
   'common.actions': 'Actions', 'common.browse': 'Browse…', 'common.cancel': 'Cancel', 'common.choose': 'Choose…', 'common.clear': 'Clear', 'common.close': 'Close',

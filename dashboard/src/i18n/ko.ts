@@ -2,6 +2,11 @@
 import type { Messages } from './en.js';
 
 export const ko: Messages = {
+  'nav.topology': '네트워크 토폴로지', 'topology.external': '외부 네트워크', 'topology.network': '네트워크', 'topology.router': '라우터', 'topology.instance': '인스턴스',
+  'server.consoleLog': '로그 보기', 'log.title': '{name}의 콘솔 로그',
+  'nav.hypervisors': '하이퍼바이저', 'nav.aggregates': '호스트 집합', 'nav.allInstances': '인스턴스 (모든 프로젝트)', 'nav.allVolumes': '볼륨 (모든 프로젝트)', 'nav.allNetworks': '네트워크 (모든 프로젝트)', 'nav.defaults': '기본값', 'nav.domains': '도메인', 'nav.groups': '그룹', 'nav.roles': '역할', 'nav.appCredentials': '애플리케이션 자격 증명',
+  'field.host': '호스트', 'field.zone': '가용 영역', 'field.hosts': '호스트', 'field.projectId': '프로젝트', 'field.providerType': '공급자 네트워크 유형', 'field.physicalNetwork': '물리 네트워크', 'field.segment': '세그먼트 ID', 'field.quota': '쿼터', 'field.limit': '한도', 'field.expires': '만료',
+  'aggregate.create': '호스트 집합 생성', 'domain.create': '도메인 생성', 'group.create': '그룹 생성', 'role.create': '역할 생성', 'appcred.create': '애플리케이션 자격 증명 생성',
   'api.cli': 'openstack CLI', 'api.copied': '복사했습니다', 'api.copy': '복사', 'api.downloadOpenrc': 'OpenStack RC 파일 내려받기', 'api.none': '이 양식은 아직 보낼 요청이 없습니다.',
   'api.show': 'API', 'api.title': '이 양식이 보내는 요청',
   'common.actions': '작업', 'common.browse': '찾아보기…', 'common.cancel': '취소', 'common.choose': '선택…', 'common.clear': '지우기', 'common.close': '닫기',

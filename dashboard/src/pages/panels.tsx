@@ -231,6 +231,12 @@ export const instancesPanel: ResourceSpec<Row> = {
     serverAction('server.start', { 'os-start': null }, 'start', (r) => r.status === 'SHUTOFF'),
     serverAction('server.stop', { 'os-stop': null }, 'stop', (r) => r.status === 'ACTIVE'),
     serverAction('server.reboot', { reboot: { type: 'SOFT' } }, 'reboot', (r) => r.status === 'ACTIVE'),
+    {
+      label: 'server.consoleLog', fields: [],
+      plan: (_v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/action`, body: { 'os-getConsoleOutput': { length: 200 } }, cli: `openstack console log show --lines 200 ${q(r?.name ?? '')}` }],
+      run: async () => undefined,
+      view: async (s, r) => (await call(s, 'compute', 'POST', `/servers/${r.id}/action`, { 'os-getConsoleOutput': { length: 200 } })).output,
+    },
   ],
   remove: del('compute', (r) => `/servers/${r.id}`, (r) => `openstack server delete ${q(r.name)}`),
 };
@@ -328,8 +334,114 @@ export function objectsPanel(container: string): ResourceSpec<Row> {
   };
 }
 
+export const hypervisorsPanel: ResourceSpec<Row> = {
+  id: 'admin/hypervisors', title: 'nav.hypervisors', service: 'compute', admin: true,
+  list: async (s) => (await call(s, 'compute', 'GET', '/os-hypervisors/detail')).hypervisors, key: (r) => String(r.id), name: (r) => r.hypervisor_hostname,
+  columns: [{ label: 'field.host', value: (r) => r.hypervisor_hostname }, { label: 'field.type', value: (r) => r.hypervisor_type }, { label: 'field.status', value: (r) => status(r.state) },
+    { label: 'field.vcpus', value: (r) => (r.vcpus !== undefined ? `${r.vcpus_used ?? '?'} / ${r.vcpus}` : '') }, { label: 'field.ram', value: (r) => (r.memory_mb !== undefined ? `${r.memory_mb_used ?? '?'} / ${r.memory_mb}` : '') }],
+};
+
+export const aggregatesPanel: ResourceSpec<Row> = {
+  id: 'admin/aggregates', title: 'nav.aggregates', service: 'compute', admin: true,
+  list: async (s) => (await call(s, 'compute', 'GET', '/os-aggregates')).aggregates, key: (r) => String(r.id), name: (r) => r.name,
+  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.zone', value: (r) => r.availability_zone ?? '' }, { label: 'field.hosts', value: (r) => (r.hosts ?? []).join(', ') }],
+  create: {
+    label: 'aggregate.create', fields: [nameField, { name: 'zone', label: 'field.zone', kind: 'text' }],
+    plan: (v) => [{ service: 'compute', method: 'POST', path: '/os-aggregates', body: { aggregate: { name: str(v.name), ...(v.zone ? { availability_zone: str(v.zone) } : {}) } }, cli: `openstack aggregate create${v.zone ? ` --zone ${q(str(v.zone))}` : ''} ${q(str(v.name))}` }],
+    run: (s, v) => call(s, 'compute', 'POST', '/os-aggregates', { aggregate: { name: str(v.name), ...(v.zone ? { availability_zone: str(v.zone) } : {}) } }),
+  },
+  remove: del('compute', (r) => `/os-aggregates/${r.id}`, (r) => `openstack aggregate delete ${q(r.name)}`),
+};
+
+export const allInstancesPanel: ResourceSpec<Row> = {
+  ...instancesPanel, id: 'admin/instances', title: 'nav.allInstances', admin: true, create: undefined, actions: [],
+  list: async (s) => (await call(s, 'compute', 'GET', '/servers/detail?all_tenants=1')).servers,
+  columns: [{ label: 'field.projectId', value: (r) => r.tenant_id }, ...instancesPanel.columns],
+};
+
+export const allVolumesPanel: ResourceSpec<Row> = {
+  ...volumesPanel, id: 'admin/volumes', title: 'nav.allVolumes', admin: true, create: undefined, actions: [],
+  list: async (s) => (await call(s, 'block-storage', 'GET', '/volumes/detail?all_tenants=1')).volumes,
+  columns: [{ label: 'field.projectId', value: (r) => r['os-vol-tenant-attr:tenant_id'] ?? '' }, ...volumesPanel.columns],
+};
+
+export const adminNetworksPanel: ResourceSpec<Row> = {
+  ...networksPanel, id: 'admin/networks', title: 'nav.allNetworks', admin: true,
+  columns: [{ label: 'field.projectId', value: (r) => r.project_id }, ...networksPanel.columns, { label: 'field.providerType', value: (r) => `${r['provider:network_type'] ?? ''} ${r['provider:physical_network'] ?? ''}` }],
+  create: {
+    label: 'network.create', fields: [nameField, { name: 'type', label: 'field.providerType', kind: 'select', initial: 'flat', options: async () => ['flat', 'vlan', 'vxlan', 'geneve', 'local'].map((x) => ({ value: x, label: x })) },
+      { name: 'physnet', label: 'field.physicalNetwork', kind: 'text', initial: 'public' }, { name: 'segment', label: 'field.segment', kind: 'number' },
+      { name: 'external', label: 'field.external', kind: 'checkbox' }, { name: 'shared', label: 'field.shared', kind: 'checkbox' }],
+    plan: (v) => [{ service: 'network', method: 'POST', path: '/v2.0/networks', body: { network: providerBody(v) },
+      cli: `openstack network create --provider-network-type ${str(v.type) || 'flat'}${v.physnet ? ` --provider-physical-network ${q(str(v.physnet))}` : ''}${v.segment ? ` --provider-segment ${str(v.segment)}` : ''}${v.external ? ' --external' : ''}${v.shared ? ' --share' : ''} ${q(str(v.name))}` }],
+    run: (s, v) => call(s, 'network', 'POST', '/v2.0/networks', { network: providerBody(v) }),
+  },
+};
+
+function providerBody(v: Record<string, unknown>) {
+  const type = str(v.type as string) || 'flat';
+  return {
+    name: str(v.name as string), 'provider:network_type': type, ...(v.physnet && type !== 'vxlan' && type !== 'geneve' && type !== 'local' ? { 'provider:physical_network': str(v.physnet as string) } : {}),
+    ...(v.segment ? { 'provider:segmentation_id': Number(v.segment) } : {}), 'router:external': v.external === true, shared: v.shared === true,
+  };
+}
+
+export const quotaDefaultsPanel: ResourceSpec<Row> = {
+  id: 'admin/defaults', title: 'nav.defaults', service: 'compute', admin: true,
+  list: async (s) => Object.entries((await call(s, 'compute', 'GET', `/os-quota-sets/${s.project.id}/defaults`)).quota_set).filter(([k]) => k !== 'id').map(([k, v]) => ({ name: k, value: v })),
+  key: (r) => r.name, name: (r) => r.name,
+  columns: [{ label: 'field.quota', value: (r) => r.name }, { label: 'field.limit', value: (r) => String(r.value) }],
+};
+
+export const domainsPanel: ResourceSpec<Row> = {
+  id: 'identity/domains', title: 'nav.domains', service: 'identity', admin: true,
+  list: async (s) => (await call(s, 'identity', 'GET', '/v3/domains')).domains, key: (r) => r.id, name: (r) => r.name,
+  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.description', value: (r) => r.description }, { label: 'field.enabled', value: (r) => String(r.enabled) }],
+  create: {
+    label: 'domain.create', fields: [nameField, { name: 'description', label: 'field.description', kind: 'text' }],
+    plan: (v) => [{ service: 'identity', method: 'POST', path: '/v3/domains', body: { domain: { name: str(v.name), description: str(v.description) } }, cli: `openstack domain create ${q(str(v.name))}` }],
+    run: (s, v) => call(s, 'identity', 'POST', '/v3/domains', { domain: { name: str(v.name), description: str(v.description) } }),
+  },
+  remove: {
+    label: 'common.delete', danger: true, fields: [],
+    plan: (_v, r) => [{ service: 'identity', method: 'PATCH', path: `/v3/domains/${r?.id}`, body: { domain: { enabled: false } } }, { service: 'identity', method: 'DELETE', path: `/v3/domains/${r?.id}`, cli: `openstack domain set --disable ${q(r?.name ?? '')} && openstack domain delete ${q(r?.name ?? '')}` }],
+    run: async (s, _v, r) => { await call(s, 'identity', 'PATCH', `/v3/domains/${r!.id}`, { domain: { enabled: false } }); await call(s, 'identity', 'DELETE', `/v3/domains/${r!.id}`); },
+  },
+};
+
+const simpleIdentity = (id: string, title: 'nav.groups' | 'nav.roles', key: 'groups' | 'roles', one: 'group' | 'role', label: 'group.create' | 'role.create', cli: string): ResourceSpec<Row> => ({
+  id, title, service: 'identity', admin: true,
+  list: async (s) => (await call(s, 'identity', 'GET', `/v3/${key}`))[key], key: (r) => r.id, name: (r) => r.name,
+  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.description', value: (r) => r.description ?? '' }],
+  create: {
+    label, fields: [nameField],
+    plan: (v) => [{ service: 'identity', method: 'POST', path: `/v3/${key}`, body: { [one]: { name: str(v.name) } }, cli: `openstack ${cli} create ${q(str(v.name))}` }],
+    run: (s, v) => call(s, 'identity', 'POST', `/v3/${key}`, { [one]: { name: str(v.name) } }),
+  },
+  remove: del('identity', (r) => `/v3/${key}/${r.id}`, (r) => `openstack ${cli} delete ${q(r.name)}`),
+});
+
+export const groupsPanel = simpleIdentity('identity/groups', 'nav.groups', 'groups', 'group', 'group.create', 'group');
+export const rolesPanel = simpleIdentity('identity/roles', 'nav.roles', 'roles', 'role', 'role.create', 'role');
+
+export const appCredentialsPanel: ResourceSpec<Row> = {
+  id: 'identity/application-credentials', title: 'nav.appCredentials', service: 'identity',
+  list: async (s) => (await call(s, 'identity', 'GET', `/v3/users/${s.user.id}/application_credentials`)).application_credentials, key: (r) => r.id, name: (r) => r.name,
+  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.projectId', value: (r) => r.project_id }, { label: 'field.expires', value: (r, f) => f.date(r.expires_at) }],
+  create: {
+    label: 'appcred.create', fields: [nameField],
+    plan: (v) => [{ service: 'identity', method: 'POST', path: '/v3/users/<user-id>/application_credentials', body: { application_credential: { name: str(v.name) } }, cli: `openstack application credential create ${q(str(v.name))}` }],
+    run: async (s, v) => {
+      const c = (await call(s, 'identity', 'POST', `/v3/users/${s.user.id}/application_credentials`, { application_credential: { name: str(v.name) } })).application_credential;
+      download(`${c.name}-clouds.yaml`, `clouds:\n  ${c.name}:\n    auth_type: v3applicationcredential\n    auth:\n      auth_url: ${location.origin}/identity\n      application_credential_id: ${c.id}\n      application_credential_secret: ${c.secret}\n    region_name: RegionOne\n`);
+    },
+  },
+  remove: del('identity', (r) => `/v3/users/<me>/application_credentials/${r.id}`, (r) => `openstack application credential delete ${q(r.name)}`),
+};
+appCredentialsPanel.remove!.run = (s, _v, r) => call(s, 'identity', 'DELETE', `/v3/users/${s.user.id}/application_credentials/${r!.id}`);
+
 export const PANELS = {
   project: [instancesPanel, imagesPanel, keypairsPanel, volumesPanel, snapshotsPanel, containersPanel, networksPanel, routersPanel, securityGroupsPanel, floatingIpsPanel],
-  admin: [flavorsPanel],
-  identity: [projectsPanel, usersPanel],
+  admin: [hypervisorsPanel, aggregatesPanel, allInstancesPanel, flavorsPanel, allVolumesPanel, adminNetworksPanel, quotaDefaultsPanel],
+  identity: [domainsPanel, projectsPanel, usersPanel, groupsPanel, rolesPanel, appCredentialsPanel],
 };
