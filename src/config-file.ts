@@ -167,6 +167,7 @@ function localConfNetworking(vars: Map<string, string>, path: string): { network
       map[m[1]!] = m[2]!;
     }
     networking.bridgeMappings = map;
+    if (!physnet) pub.physicalNetwork = (Object.entries(map).find(([, b]) => b === bridge) ?? Object.entries(map)[0])?.[0] ?? pub.physicalNetwork;
     networking.flatNetworks = [...new Set([...(networking.flatNetworks ?? base.flatNetworks), ...Object.keys(map)])];
   }
   const iface = v('PUBLIC_INTERFACE');
@@ -200,7 +201,7 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
   // NOTE: an old-style localrc (assignments, no [[...]] sections) is read whole as [[local|localrc]].
   let section = /^\s*\[\[.*\]\]\s*$/m.test(text) ? '' : 'local|localrc';
 
-  for (const raw of text.split('\n')) {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     const header = /^\[\[\s*([^|\]]+)\s*\|\s*([^\]]+?)\s*\]\]$/.exec(line);
     if (header) {
@@ -226,9 +227,11 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
     }
 
     const assignment = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    // NOTE: `NAME = value` is what the shell runs as the command NAME: stack.sh would stop there, so do we.
+    if (/^[A-Z_][A-Z0-9_]*\s+=/.test(line)) throw new ConfigError(`${path}:${index + 1}: no spaces around '=' in a shell assignment: ${line}`);
     if (!assignment) { unused.push(line); continue; }
     const [, name, rawValue] = assignment;
-    const value = shellValue(rawValue, vars);
+    const value = shellValue(rawValue, vars, `${path}:${index + 1}`);
     vars.set(name, value);
     if (name === 'SERVICE_HOST') overrides.hostIp = value;
     else if (NETWORK_VARIABLES.includes(name)) continue;
@@ -256,7 +259,7 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
  * expanded from variables set earlier in the file; unquoted whitespace ends it (what follows is
  * a comment).
  */
-function shellValue(raw: string, vars: Map<string, string>): string {
+function shellValue(raw: string, vars: Map<string, string>, where: string): string {
   let out = '';
   let inDouble = false;
   let i = 0;
@@ -266,8 +269,9 @@ function shellValue(raw: string, vars: Map<string, string>): string {
       if (/\s/.test(c)) break;
       if (c === "'") {
         const end = raw.indexOf("'", i + 1);
-        out += raw.slice(i + 1, end < 0 ? raw.length : end);
-        i = end < 0 ? raw.length : end + 1;
+        if (end < 0) throw new ConfigError(`${where}: unterminated ' quote: ${raw}`);
+        out += raw.slice(i + 1, end);
+        i = end + 1;
         continue;
       }
       if (c === '"') { inDouble = true; i++; continue; }
@@ -285,5 +289,6 @@ function shellValue(raw: string, vars: Map<string, string>): string {
     out += c;
     i++;
   }
+  if (inDouble) throw new ConfigError(`${where}: unterminated " quote: ${raw}`);
   return out;
 }

@@ -102,10 +102,13 @@ export function networkingSettings(config: Pick<CloudConfig, 'networking'>): Net
   };
 }
 
-export function seedSettings(config: Pick<CloudConfig, 'seed'>): SeedSettings {
+export function seedSettings(config: Pick<CloudConfig, 'seed' | 'networking'>): SeedSettings {
+  // NOTE: DevStack's `public` sits on the physical network br-ex carries (public:br-ex unless mapped otherwise).
+  const mappings = Object.entries(networkingSettings(config).bridgeMappings);
+  const physicalNetwork = (mappings.find(([, bridge]) => bridge === 'br-ex') ?? mappings[0])?.[0] ?? 'public';
   return {
     demo: true,
-    publicNetwork: { name: 'public', physicalNetwork: 'public', cidr: '172.24.4.0/24', gateway: '172.24.4.1' },
+    publicNetwork: { name: 'public', physicalNetwork, cidr: '172.24.4.0/24', gateway: '172.24.4.1' },
     privateNetwork: { cidr: '10.0.0.0/26', gateway: '10.0.0.1' },
     ...config.seed,
   };
