@@ -27,6 +27,8 @@ export interface CloudConfig {
   /** `[host:]port` for the Node inspector, when set. */
   debug?: string;
   logLevel: string;
+  /** json for files and pipes, pretty (readable lines) for a person; default: pretty when stdout is a terminal. */
+  logFormat?: 'json' | 'pretty';
   tokenExpirationSeconds: number;
   bcryptCost: number;
   security: SecurityCompliance;
@@ -153,6 +155,7 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_SERVICE_PASSWORD: 'servicePassword',
   STRATUS_DEBUG: 'debug',
   STRATUS_LOG_LEVEL: 'logLevel',
+  STRATUS_LOG_FORMAT: 'logFormat',
   STRATUS_SERVICES: 'services',
   STRATUS_NETWORK_DRIVER: 'networkDriver',
   STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
@@ -181,6 +184,8 @@ export const NETWORK_DRIVERS: string[] = ['fake', 'linux'];
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+export const LOG_FORMATS = ['json', 'pretty'];
+
 /** Flags beat env vars, which beat the config file, which beats the defaults. */
 export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
   const config = defaultConfig();
@@ -195,6 +200,7 @@ export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
   config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
   if (!NETWORK_DRIVERS.includes(config.networkDriver)) throw new ConfigError(`network driver '${config.networkDriver}' is not one of ${NETWORK_DRIVERS.join(', ')}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  if (config.logFormat !== undefined && !LOG_FORMATS.includes(config.logFormat)) throw new ConfigError(`log format '${config.logFormat}' is not one of ${LOG_FORMATS.join(', ')}`);
   checkNetworking(config);
   return config;
 }

@@ -1,6 +1,6 @@
 // The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
 import { Command, Option } from 'commander';
-import { ConfigError, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { ConfigError, LOG_FORMATS, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
 import { formatAnswerFile } from './answer-file.js';
 import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
@@ -17,6 +17,7 @@ interface Flags {
   config?: string;
   debug?: string;
   logLevel?: string;
+  logFormat?: string;
   networkDriver?: string;
   externalInterface?: string;
   flatNetworks?: string;
@@ -57,6 +58,7 @@ function loadConfig(flags: Flags, env = process.env): LoadedConfig {
     servicePassword: flags.servicePassword,
     debug: flags.debug,
     logLevel: flags.logLevel,
+    logFormat: flags.logFormat as ConfigOverrides['logFormat'],
     networkDriver: flags.networkDriver as ConfigOverrides['networkDriver'],
     externalInterface: flags.externalInterface,
     networking: networkingFlags(flags, env),
@@ -95,6 +97,7 @@ const program = new Command('stratus').description('An OpenStack-compatible clou
 withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
   .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
   .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(LOG_LEVELS))
+  .addOption(new Option('--log-format <format>', 'json, or pretty lines (STRATUS_LOG_FORMAT, default pretty when stdout is a terminal)').choices(LOG_FORMATS))
   .addOption(new Option('--network-driver <driver>', 'network dataplane: fake, or linux as root (STRATUS_NETWORK_DRIVER)').choices(NETWORK_DRIVERS))
   .option('--external-interface <dev>', "host interface for external networks' bridges (STRATUS_EXTERNAL_INTERFACE, default none)")
   .action(async (flags: Flags) => {

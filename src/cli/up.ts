@@ -1,15 +1,20 @@
 // `stratus up`: start the cloud in the foreground until SIGTERM or SIGINT.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync, writeSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { join } from 'node:path';
 import pino from 'pino';
 import { startCloud, type RunningCloud } from '../cloud.js';
 import { ConfigError, seedSettings, type CloudConfig } from '../config.js';
 import { keystonerc, openrc, openrcFile } from './credentials.js';
+import { prettyStream } from './log-format.js';
 
 export async function up(config: CloudConfig, warnings: string[]): Promise<void> {
   const started = performance.now();
-  const logger = pino({ level: config.logLevel, base: undefined });
+  const pretty = (config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  // NOTE: pretty lines are written synchronously, as pino's default destination does, so none is lost on exit.
+  const logger = pretty
+    ? pino({ level: config.logLevel, base: undefined }, prettyStream({ write: (s: string) => writeSync(1, s) }, !!process.stdout.isTTY && !process.env.NO_COLOR))
+    : pino({ level: config.logLevel, base: undefined });
   for (const w of warnings) logger.warn(w);
   if (config.debug) openInspector(config.debug);
 

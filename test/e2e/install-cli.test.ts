@@ -180,3 +180,18 @@ Q_ML2_PLUGIN_TYPE_DRIVERS=flat,vxlan
     assert.doesNotMatch(server.output(), /not used by Stratus: .*(FLOATING_RANGE|PUBLIC_INTERFACE|FIXED_RANGE)/);
   });
 });
+
+describe('--log-format', () => {
+  test('pretty: readable lines; json (the default in a pipe): one JSON object a line', async () => {
+    const pretty = await startServer({ dataDir: dir(), logLevel: 'info', args: ['--log-format', 'pretty'] });
+    servers.push(pretty);
+    const json = await startServer({ dataDir: dir(), logLevel: 'info' });
+    servers.push(json);
+    await fetch(`${pretty.localUrl}/identity/v3`);
+    await pretty.stop();
+    await json.stop();
+    assert.match(pretty.output(), /^\d\d:\d\d:\d\d\.\d{3} INFO  /m);
+    assert.doesNotMatch(pretty.output(), /^\{"level"/m);
+    assert.match(json.output(), /^\{"level":30,/m);
+  });
+});
