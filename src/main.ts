@@ -120,7 +120,7 @@ withConfigOptions(program.command('openrc [user] [project]').description('print 
 withConfigOptions(program.command('clouds-yaml').description('print a clouds.yaml with the devstack, devstack-admin and devstack-alt clouds'))
   .action((flags: Flags) => {
     const { config } = loadConfig(flags);
-    process.stdout.write(`${cloudsYaml(authUrl(flags), config.adminPassword, config.region)}\n`);
+    process.stdout.write(`${cloudsYaml(authUrl(flags), config.adminPassword, config.region, config.adminUsername)}\n`);
   });
 
 withConfigOptions(program.command('answer-file').description('print a Packstack answer file with every key Stratus reads and its current value'))

@@ -78,17 +78,19 @@ export function openrcFile(o: OpenrcFileOptions): string {
   ].join('\n');
 }
 
-export function cloudsYaml(authUrl: string, password: string, region = 'RegionOne'): string {
+export function cloudsYaml(authUrl: string, password: string, region = 'RegionOne', adminUsername = 'admin'): string {
   const lines = ['clouds:'];
   for (const a of DEVSTACK_CLOUDS) {
     lines.push(`  ${a.cloud}:`, '    auth:', `      auth_url: ${authUrl}`, `      password: ${yamlQuote(password)}`);
     if (a.system) lines.push('      system_scope: all');
     else lines.push('      project_domain_id: default', `      project_name: ${a.project}`);
-    lines.push('      user_domain_id: default', `      username: ${a.username}`);
-    lines.push("    identity_api_version: '3'", `    region_name: ${/^[\w.-]+$/.test(region) ? region : yamlQuote(region)}`, "    volume_api_version: '3'");
+    lines.push('      user_domain_id: default', `      username: ${a.username === 'admin' ? yamlScalar(adminUsername) : a.username}`);
+    lines.push("    identity_api_version: '3'", `    region_name: ${yamlScalar(region)}`, "    volume_api_version: '3'");
   }
   return lines.join('\n');
 }
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const yamlQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+// NOTE: plain when YAML reads it back as the same string (names, regions), quoted otherwise.
+const yamlScalar = (s: string) => (/^[A-Za-z_][\w.-]*$/.test(s) && !/^(true|false|yes|no|on|off|null)$/i.test(s) ? s : yamlQuote(s));
