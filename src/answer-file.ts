@@ -149,8 +149,9 @@ export function parseAnswerFile(text: string, path: string): ConfigFile {
   const physnet = Object.keys(networking.bridgeMappings)[0] ?? 'extnet';
   overrides.seed = {
     demo,
-    publicNetwork: demo ? { name: 'public', physicalNetwork: physnet, cidr: floatRange } : null,
-    privateNetwork: { cidr: '10.0.0.0/24' },
+    // NOTE: the names Packstack's provision_demo gives them.
+    publicNetwork: demo ? { name: 'public', subnetName: 'public_subnet', physicalNetwork: physnet, cidr: floatRange } : null,
+    privateNetwork: { cidr: '10.0.0.0/24', subnetName: 'private_subnet' },
   };
 
   const cpu = ratio('CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO');

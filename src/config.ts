@@ -89,9 +89,9 @@ export interface SeedSettings {
   /** The demo and alt_demo users and projects, and demo's private network and router1. */
   demo: boolean;
   /** The external network (DevStack's `public`); null for none. */
-  publicNetwork: { name: string; physicalNetwork: string; cidr: string; gateway?: string; pool?: { start: string; end: string } } | null;
+  publicNetwork: { name: string; subnetName?: string; physicalNetwork: string; cidr: string; gateway?: string; pool?: { start: string; end: string } } | null;
   /** demo's network `private` (DevStack's FIXED_RANGE and NETWORK_GATEWAY). */
-  privateNetwork: { cidr: string; gateway?: string };
+  privateNetwork: { cidr: string; gateway?: string; subnetName?: string };
 }
 
 /** DevStack's networks: `public` on physical network public (br-ex), tenant networks VXLAN. */

@@ -94,7 +94,7 @@ describe('parseAnswerFile', () => {
   test("CONFIG_PROVISION_DEMO=y: Packstack's demo, `public` on the mapped physical network with the float range", () => {
     const c = mergeConfig(parseAnswerFile('[general]\nCONFIG_PROVISION_DEMO=y\nCONFIG_PROVISION_DEMO_FLOATRANGE=198.51.100.0/24\nCONFIG_NEUTRON_OVS_BRIDGE_MAPPINGS=physnet9:br-ex\n', PATH).overrides);
     assert.equal(seedSettings(c).demo, true);
-    assert.deepEqual(seedSettings(c).publicNetwork, { name: 'public', physicalNetwork: 'physnet9', cidr: '198.51.100.0/24' });
+    assert.deepEqual(seedSettings(c).publicNetwork, { name: 'public', subnetName: 'public_subnet', physicalNetwork: 'physnet9', cidr: '198.51.100.0/24' });
   });
 
   test('a malformed line stops with its line number', () => {

@@ -16,7 +16,7 @@ export async function seedNetworks(d: NetworkDomain, seed: SeedSettings, project
   }
   if (!(await d.subnets.list(pub.id)).length) {
     await d.subnets.create(admin, {
-      name: `${want.name}-subnet`, network_id: pub.id, ip_version: 4, cidr: want.cidr, enable_dhcp: false, project_id: projectIds.admin ?? '',
+      name: want.subnetName ?? `${want.name}-subnet`, network_id: pub.id, ip_version: 4, cidr: want.cidr, enable_dhcp: false, project_id: projectIds.admin ?? '',
       ...(want.gateway ? { gateway_ip: want.gateway } : {}), ...(want.pool ? { allocation_pools: [want.pool] } : {}),
     });
   }
@@ -33,7 +33,7 @@ export async function seedNetworks(d: NetworkDomain, seed: SeedSettings, project
   let privSubnet = (await d.subnets.list(priv.id)).find((s) => s.ip_version === 4);
   if (!privSubnet) {
     const gateway = seed.privateNetwork.gateway ? { gateway_ip: seed.privateNetwork.gateway } : {};
-    privSubnet = await d.subnets.create(demo, { name: 'private-subnet', network_id: priv.id, ip_version: 4, cidr: seed.privateNetwork.cidr, ...gateway });
+    privSubnet = await d.subnets.create(demo, { name: seed.privateNetwork.subnetName ?? 'private-subnet', network_id: priv.id, ip_version: 4, cidr: seed.privateNetwork.cidr, ...gateway });
   }
   let router = (await d.routers.list()).find((r) => r.name === 'router1' && r.project_id === projectIds.demo);
   if (!router) router = await d.routers.create(demo, { name: 'router1' });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { clientAs } from '../../support/clients.js';
 import type { Client } from '../../support/cloud.js';
+import { parseAnswerFile } from '../../../src/answer-file.js';
 
 // Physical networks, type drivers and VNI ranges as configuration (ML2's flat_networks, type_drivers,
 // tenant_network_types, vni_ranges), and a cloud seeded as Packstack's CONFIG_PROVISION_DEMO=n.
@@ -87,6 +88,30 @@ describe("DevStack's local.conf network settings shape the seeded networks", () 
     const priv = nets.find((n: any) => n.name === 'private');
     const [psub] = (await admin.get(`/subnets?network_id=${priv.id}`)).body.subnets;
     assert.equal(psub.cidr, '10.11.12.0/24');
+    const [router] = (await admin.get('/routers?name=router1')).body.routers;
+    assert.equal(router.external_gateway_info.network_id, pub.id);
+  });
+});
+
+describe("Packstack's CONFIG_PROVISION_DEMO=y: public on extnet with the float range, demo's private behind router1", () => {
+  let cloud: TestCloud;
+  let admin: Client;
+  before(async () => {
+    const { overrides } = parseAnswerFile('[general]\nCONFIG_PROVISION_DEMO=y\nCONFIG_PROVISION_DEMO_FLOATRANGE=198.51.100.0/24\n', 'answers.txt');
+    cloud = await startTestCloud({ networking: overrides.networking, seed: overrides.seed });
+    admin = await clientAs(cloud, 'network', 'admin');
+  });
+  after(async () => { await cloud.stop(); });
+
+  test('the networks, subnets and router Packstack provisions', async () => {
+    const nets = (await admin.get('/networks')).body.networks;
+    assert.deepEqual(nets.map((n: any) => n.name).sort(), ['private', 'public']);
+    const pub = nets.find((n: any) => n.name === 'public');
+    assert.equal(pub['provider:physical_network'], 'extnet');
+    const subnets = (await admin.get('/subnets')).body.subnets;
+    assert.deepEqual(subnets.map((s: any) => `${s.name} ${s.cidr}`).sort(), ['private_subnet 10.0.0.0/24', 'public_subnet 198.51.100.0/24']);
+    const priv = nets.find((n: any) => n.name === 'private');
+    assert.equal(priv['provider:network_type'], 'geneve', "Packstack's tenant network type");
     const [router] = (await admin.get('/routers?name=router1')).body.routers;
     assert.equal(router.external_gateway_info.network_id, pub.id);
   });
