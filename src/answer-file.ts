@@ -134,11 +134,18 @@ export function parseAnswerFile(text: string, path: string): ConfigFile {
       return [Number(m[1]), Number(m[2])] as [number, number];
     });
   }
-  networking.bridgeMappings = pairs('CONFIG_NEUTRON_OVS_BRIDGE_MAPPINGS') ?? networking.bridgeMappings;
-  networking.bridgeInterfaces = pairs('CONFIG_NEUTRON_OVS_BRIDGE_IFACES') ?? networking.bridgeInterfaces;
+  // NOTE: Packstack has OVS_ and OVN_ variants of the bridge keys and reads those of CONFIG_NEUTRON_L2_AGENT
+  // (ovn by default); one dataplane here, so the agent's keys when set, else the other's.
+  const agent = get('CONFIG_NEUTRON_L2_AGENT')?.value === 'openvswitch' ? ['OVS', 'OVN'] : ['OVN', 'OVS'];
+  const either = (suffix: string) => agent.map((a) => `CONFIG_NEUTRON_${a}_${suffix}`).map((key) => ({ key, value: pairs(key) })).find((k) => k.value);
+  const mappings = either('BRIDGE_MAPPINGS');
+  const ifaces = either('BRIDGE_IFACES');
+  networking.bridgeMappings = mappings?.value ?? networking.bridgeMappings;
+  networking.bridgeInterfaces = ifaces?.value ?? networking.bridgeInterfaces;
   const bridges = Object.values(networking.bridgeMappings);
   for (const bridge of Object.keys(networking.bridgeInterfaces)) {
-    if (!bridges.includes(bridge)) throw new ConfigError(`${path}:${values.get('CONFIG_NEUTRON_OVS_BRIDGE_IFACES')!.line}: CONFIG_NEUTRON_OVS_BRIDGE_IFACES names bridge '${bridge}', which CONFIG_NEUTRON_OVS_BRIDGE_MAPPINGS maps no physical network to`);
+    const mapped = mappings?.key ?? 'CONFIG_NEUTRON_OVS_BRIDGE_MAPPINGS';
+    if (!bridges.includes(bridge)) throw new ConfigError(`${path}:${values.get(ifaces!.key)!.line}: ${ifaces!.key} names bridge '${bridge}', which ${mapped} maps no physical network to`);
   }
   overrides.networking = networking;
 

@@ -109,6 +109,14 @@ describe('parseAnswerFile', () => {
       /answers\.txt:3: CONFIG_NEUTRON_OVS_BRIDGE_IFACES names bridge 'br-eth1'/);
   });
 
+  test("OVN's bridge keys (Packstack's default L2 agent) count as the OVS ones; the agent's own win", () => {
+    const ovn = networkingSettings(mergeConfig(parseAnswerFile('[general]\nCONFIG_NEUTRON_L2_AGENT=ovn\nCONFIG_NEUTRON_OVN_BRIDGE_MAPPINGS=extnet:br-ex\nCONFIG_NEUTRON_OVN_BRIDGE_IFACES=br-ex:eth1\nCONFIG_NEUTRON_OVS_BRIDGE_IFACES=\n', PATH).overrides));
+    assert.deepEqual([ovn.bridgeMappings, ovn.bridgeInterfaces], [{ extnet: 'br-ex' }, { 'br-ex': 'eth1' }]);
+    const both = networkingSettings(mergeConfig(parseAnswerFile('[general]\nCONFIG_NEUTRON_L2_AGENT=openvswitch\nCONFIG_NEUTRON_OVN_BRIDGE_IFACES=br-ex:eth1\nCONFIG_NEUTRON_OVS_BRIDGE_IFACES=br-ex:ens33\n', PATH).overrides));
+    assert.deepEqual(both.bridgeInterfaces, { 'br-ex': 'ens33' });
+    assert.throws(() => parseAnswerFile('[general]\nCONFIG_NEUTRON_OVN_BRIDGE_IFACES=br-x:eth1\n', PATH), /answers\.txt:2: CONFIG_NEUTRON_OVN_BRIDGE_IFACES names bridge 'br-x'/);
+  });
+
   test('readConfigFile tells an answer file from a local.conf and from JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratus-answers-'));
     try {
