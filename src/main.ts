@@ -91,7 +91,6 @@ const withConfigOptions = (cmd: Command) =>
     .option('--flat-networks <list>', "physical networks flat networks may use, * for any (STRATUS_FLAT_NETWORKS, default public,provider,physnet1,external)")
     .option('--bridge-mappings <list>', 'physical_network:bridge pairs (STRATUS_BRIDGE_MAPPINGS, default public:br-ex)');
 
-
 const program = new Command('stratus').description('An OpenStack-compatible cloud in one process.');
 
 withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
