@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { CloudConfig } from './config.js';
+import { networkingSettings, type CloudConfig } from './config.js';
 import { openDatabase } from './core/db/database.js';
 import { dashboardDir, serveDashboard } from './core/http/dashboard-site.js';
 import { createHttpServer } from './core/http/http-server.js';
@@ -63,7 +63,8 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
   await app.listen({ port: config.port, host: config.bind });
   // NOTE: the port is known only after listen when 0 (any free port) was asked for.
   port = (app.server.address() as AddressInfo).port;
-  url = `http://${formatHost(config.hostIp)}:${port}`;
+  // NOTE: port 80 stays out of the URLs, so DevStack's OS_AUTH_URL=http://HOST_IP/identity works verbatim.
+  url = `http://${formatHost(config.hostIp)}${port === 80 ? '' : `:${port}`}`;
 
   await identity.registerEndpoint(IDENTITY.type, IDENTITY.name, `${url}${IDENTITY.catalogPath}`);
   for (const s of SERVICES) {
@@ -94,9 +95,17 @@ function makeNetwork(config: CloudConfig, port: () => number): NetworkDriver {
   if (config.networkDriver !== 'linux') return new FakeNetworkDriver();
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   return new LinuxNetworkDriver({
-    stateDir: join(config.dataDir, 'network'), externalInterface: config.externalInterface,
+    stateDir: join(config.dataDir, 'network'), externalInterface: config.externalInterface, physicalInterfaces: physicalInterfaces(config),
     metadataUpstream: () => ({ host, port: port(), pathPrefix: '/compute/metadata', secret: config.metadataSecret! }),
   });
+}
+
+/** physical network → host interface, through its bridge (bridge_mappings, then Packstack's BRIDGE_IFACES). */
+function physicalInterfaces(config: CloudConfig): Record<string, string> {
+  const n = networkingSettings(config);
+  const out: Record<string, string> = {};
+  for (const [physnet, bridge] of Object.entries(n.bridgeMappings)) if (n.bridgeInterfaces[bridge]) out[physnet] = n.bridgeInterfaces[bridge]!;
+  return out;
 }
 
 /** The hypervisor driver config names ('fake' until the QEMU one lands). */

@@ -1,7 +1,8 @@
-// Config files: Stratus's own JSON, or a DevStack local.conf whose [[local|localrc]] section maps
-// onto our settings.
+// Config files: Stratus's own JSON, a DevStack local.conf whose [[local|localrc]] section maps
+// onto our settings, or a Packstack answer file (answer-file.ts).
 import { readFileSync } from 'node:fs';
-import { ALL_SERVICES, ConfigError, defaultConfig, parsePort, type ConfigOverrides } from './config.js';
+import { isAnswerFile, parseAnswerFile } from './answer-file.js';
+import { ALL_SERVICES, ConfigError, defaultConfig, networkingSettings, parsePort, seedSettings, type ConfigOverrides, type NetworkingSettings, type SeedSettings } from './config.js';
 
 export interface ConfigFile {
   overrides: ConfigOverrides;
@@ -15,12 +16,14 @@ export function readConfigFile(path: string): ConfigFile {
   } catch (err) {
     throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
   }
-  return text.trimStart().startsWith('{') ? parseJsonConfig(text, path) : parseLocalConf(text, path);
+  if (text.trimStart().startsWith('{')) return parseJsonConfig(text, path);
+  return isAnswerFile(text) ? parseAnswerFile(text, path) : parseLocalConf(text, path);
 }
 
 /** The JSON config file's settings and the type each must have. */
-const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering'> = {
+const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering' | 'networking'> = {
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
+  adminUsername: 'string', region: 'string', networking: 'networking',
   services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
   imageImportFiltering: 'importFiltering',
 };
@@ -69,9 +72,29 @@ function parseJsonConfig(text: string, path: string): ConfigFile {
       }
       overrides[key] = filters;
     }
-    if (kind !== 'port' && kind !== 'security' && kind !== 'importFiltering') overrides[key] = value;
+    else if (kind === 'networking') overrides.networking = jsonNetworking(value, path, unknown);
+    if (kind !== 'port' && kind !== 'security' && kind !== 'importFiltering' && kind !== 'networking') overrides[key] = value;
   }
   return { overrides: overrides as ConfigOverrides, warnings: unknown.length ? [`${path}: unknown settings ignored: ${unknown.join(', ')}`] : [] };
+}
+
+/** `networking` in the JSON config: lists of strings, and string → string maps for the bridges. */
+function jsonNetworking(value: unknown, path: string, unknown: string[]): Partial<NetworkingSettings> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path}: networking must be an object`);
+  const out: Record<string, unknown> = {};
+  const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  for (const [k, v] of Object.entries(value)) {
+    if (['typeDrivers', 'tenantNetworkTypes', 'flatNetworks'].includes(k)) {
+      if (!(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw new ConfigError(`${path}: networking.${k} must be a list of strings`);
+    } else if (k === 'bridgeMappings' || k === 'bridgeInterfaces') {
+      if (!isMap(v)) throw new ConfigError(`${path}: networking.${k} must be an object of strings (${k === 'bridgeMappings' ? 'physical network: bridge' : 'bridge: interface'})`);
+    } else if (k === 'vniRanges') {
+      const ok = Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && r.every((x) => Number.isInteger(x) && x >= 1 && x <= 16777215) && r[0] <= r[1]);
+      if (!ok) throw new ConfigError(`${path}: networking.vniRanges must be a list of [min, max] pairs within 1..16777215`);
+    } else { unknown.push(`networking.${k}`); continue; }
+    out[k] = v;
+  }
+  return out as Partial<NetworkingSettings>;
 }
 
 /** DevStack service names (enable_service/disable_service) and the Stratus service each belongs to. */
@@ -95,6 +118,78 @@ const MAPPED_VARIABLES: Record<string, keyof ConfigOverrides> = {
   DATA_DIR: 'dataDir',
 };
 
+/** DevStack's network variables (lib/neutron's defaults), read after the whole section. */
+const NETWORK_VARIABLES = [
+  'FLOATING_RANGE', 'PUBLIC_NETWORK_GATEWAY', 'Q_FLOATING_ALLOCATION_POOL', 'PUBLIC_NETWORK_NAME', 'FIXED_RANGE', 'NETWORK_GATEWAY',
+  'IPV4_ADDRS_SAFE_TO_USE', 'PHYSICAL_NETWORK', 'PUBLIC_PHYSICAL_NETWORK', 'PUBLIC_BRIDGE', 'PUBLIC_INTERFACE', 'OVS_BRIDGE_MAPPINGS',
+  'Q_ML2_PLUGIN_TYPE_DRIVERS', 'Q_ML2_TENANT_NETWORK_TYPE',
+];
+
+function localConfNetworking(vars: Map<string, string>, path: string): { networking?: Partial<NetworkingSettings>; seed?: Partial<SeedSettings> } {
+  if (!NETWORK_VARIABLES.some((v) => vars.has(v))) return {};
+  const base = networkingSettings({});
+  const seed = seedSettings({});
+  const pub = { ...seed.publicNetwork! };
+  const networking: Partial<NetworkingSettings> = {};
+  const v = (name: string) => (vars.get(name) || undefined);
+  const cidr = (name: string) => {
+    const value = v(name);
+    if (value !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) throw new ConfigError(`${path}: ${name}='${value}' is not an IPv4 CIDR`);
+    return value;
+  };
+  const floating = cidr('FLOATING_RANGE');
+  if (floating) {
+    pub.cidr = floating;
+    delete pub.gateway;
+  }
+  pub.gateway = v('PUBLIC_NETWORK_GATEWAY') ?? pub.gateway;
+  pub.name = v('PUBLIC_NETWORK_NAME') ?? pub.name;
+  const pool = v('Q_FLOATING_ALLOCATION_POOL');
+  if (pool) {
+    const m = /^start=([^,\s]+),end=([^,\s]+)$/.exec(pool);
+    if (!m) throw new ConfigError(`${path}: Q_FLOATING_ALLOCATION_POOL='${pool}' is not start=ADDRESS,end=ADDRESS`);
+    pub.pool = { start: m[1]!, end: m[2]! };
+  }
+  // NOTE: DevStack puts `public` on PUBLIC_PHYSICAL_NETWORK (default: public) through PUBLIC_BRIDGE (br-ex).
+  const physnet = v('PUBLIC_PHYSICAL_NETWORK') ?? v('PHYSICAL_NETWORK');
+  const bridge = v('PUBLIC_BRIDGE') ?? 'br-ex';
+  if (physnet || v('PUBLIC_BRIDGE')) {
+    pub.physicalNetwork = physnet ?? pub.physicalNetwork;
+    networking.bridgeMappings = { [pub.physicalNetwork]: bridge };
+    if (!base.flatNetworks.includes(pub.physicalNetwork)) networking.flatNetworks = [...base.flatNetworks, pub.physicalNetwork];
+  }
+  const mappings = v('OVS_BRIDGE_MAPPINGS');
+  if (mappings) {
+    const map: Record<string, string> = {};
+    for (const item of mappings.split(',').filter(Boolean)) {
+      const m = /^([^:\s]+):([^:\s]+)$/.exec(item.trim());
+      if (!m) throw new ConfigError(`${path}: OVS_BRIDGE_MAPPINGS='${mappings}' is not a list of physnet:bridge pairs`);
+      map[m[1]!] = m[2]!;
+    }
+    networking.bridgeMappings = map;
+    if (!physnet) pub.physicalNetwork = (Object.entries(map).find(([, b]) => b === bridge) ?? Object.entries(map)[0])?.[0] ?? pub.physicalNetwork;
+    networking.flatNetworks = [...new Set([...(networking.flatNetworks ?? base.flatNetworks), ...Object.keys(map)])];
+  }
+  const iface = v('PUBLIC_INTERFACE');
+  if (iface) networking.bridgeInterfaces = { [bridge]: iface };
+  const types = v('Q_ML2_PLUGIN_TYPE_DRIVERS');
+  if (types) networking.typeDrivers = types.split(',').map((t) => t.trim()).filter(Boolean);
+  const tenant = v('Q_ML2_TENANT_NETWORK_TYPE');
+  if (tenant) networking.tenantNetworkTypes = tenant.split(',').map((t) => t.trim()).filter(Boolean);
+
+  const priv = { ...seed.privateNetwork };
+  // NOTE: DevStack's FIXED_RANGE defaults to IPV4_ADDRS_SAFE_TO_USE, of which `private` takes the first /26.
+  const fixed = cidr('FIXED_RANGE');
+  const safe = cidr('IPV4_ADDRS_SAFE_TO_USE');
+  if (fixed ?? safe) {
+    const [ip, prefix] = (fixed ?? safe)!.split('/');
+    priv.cidr = fixed ?? `${ip}/${Math.max(Number(prefix), 26)}`;
+    delete priv.gateway;
+  }
+  priv.gateway = v('NETWORK_GATEWAY') ?? priv.gateway;
+  return { networking: Object.keys(networking).length ? networking : undefined, seed: { publicNetwork: pub, privateNetwork: priv } };
+}
+
 export function parseLocalConf(text: string, path: string): ConfigFile {
   const vars = new Map<string, string>();
   const overrides: Record<string, unknown> = {};
@@ -106,7 +201,7 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
   // NOTE: an old-style localrc (assignments, no [[...]] sections) is read whole as [[local|localrc]].
   let section = /^\s*\[\[.*\]\]\s*$/m.test(text) ? '' : 'local|localrc';
 
-  for (const raw of text.split('\n')) {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     const header = /^\[\[\s*([^|\]]+)\s*\|\s*([^\]]+?)\s*\]\]$/.exec(line);
     if (header) {
@@ -132,17 +227,23 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
     }
 
     const assignment = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    // NOTE: `NAME = value` is what the shell runs as the command NAME: stack.sh would stop there, so do we.
+    if (/^[A-Z_][A-Z0-9_]*\s+=/.test(line)) throw new ConfigError(`${path}:${index + 1}: no spaces around '=' in a shell assignment: ${line}`);
     if (!assignment) { unused.push(line); continue; }
     const [, name, rawValue] = assignment;
-    const value = shellValue(rawValue, vars);
+    const value = shellValue(rawValue, vars, `${path}:${index + 1}`);
     vars.set(name, value);
     if (name === 'SERVICE_HOST') overrides.hostIp = value;
+    else if (NETWORK_VARIABLES.includes(name)) continue;
     else if (name in MAPPED_VARIABLES) {
       // NOTE: DevStack writes SERVICE_HOST (default: HOST_IP) into the catalog, so it wins.
       if (name !== 'HOST_IP' || !vars.has('SERVICE_HOST')) overrides[MAPPED_VARIABLES[name]] = value;
     } else unused.push(name);
   }
 
+  const { networking, seed } = localConfNetworking(vars, path);
+  if (networking) overrides.networking = networking;
+  if (seed) overrides.seed = seed;
   if (servicesTouched) {
     overrides.services = [...services];
     const notBuilt = [...services].filter((s) => !ALL_SERVICES.includes(s));
@@ -158,7 +259,7 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
  * expanded from variables set earlier in the file; unquoted whitespace ends it (what follows is
  * a comment).
  */
-function shellValue(raw: string, vars: Map<string, string>): string {
+function shellValue(raw: string, vars: Map<string, string>, where: string): string {
   let out = '';
   let inDouble = false;
   let i = 0;
@@ -168,8 +269,9 @@ function shellValue(raw: string, vars: Map<string, string>): string {
       if (/\s/.test(c)) break;
       if (c === "'") {
         const end = raw.indexOf("'", i + 1);
-        out += raw.slice(i + 1, end < 0 ? raw.length : end);
-        i = end < 0 ? raw.length : end + 1;
+        if (end < 0) throw new ConfigError(`${where}: unterminated ' quote: ${raw}`);
+        out += raw.slice(i + 1, end);
+        i = end + 1;
         continue;
       }
       if (c === '"') { inDouble = true; i++; continue; }
@@ -187,5 +289,6 @@ function shellValue(raw: string, vars: Map<string, string>): string {
     out += c;
     i++;
   }
+  if (inDouble) throw new ConfigError(`${where}: unterminated " quote: ${raw}`);
   return out;
 }

@@ -20,11 +20,15 @@ export interface CloudConfig {
   dataDir: string;
   adminPassword: string;
   servicePassword: string;
+  /** The admin user's name (Packstack's CONFIG_KEYSTONE_ADMIN_USERNAME; default admin). */
+  adminUsername?: string;
   /** Services that run and appear in the catalog. */
   services: string[];
   /** `[host:]port` for the Node inspector, when set. */
   debug?: string;
   logLevel: string;
+  /** json for files and pipes, pretty (readable lines) for a person; default: pretty when stdout is a terminal. */
+  logFormat?: 'json' | 'pretty';
   tokenExpirationSeconds: number;
   bcryptCost: number;
   security: SecurityCompliance;
@@ -56,6 +60,60 @@ export interface CloudConfig {
   externalInterface?: string;
   /** What metadata proxies send as X-Metadata-Secret (for compute to check); random per start when unset. */
   metadataSecret?: string;
+  /** The catalog's region (Packstack's CONFIG_KEYSTONE_REGION; default RegionOne). */
+  region?: string;
+  /** Physical networks, type drivers and bridges, as ML2 and the OVS agent have them. */
+  networking?: Partial<NetworkingSettings>;
+  /** What the first start creates, as DevStack's stack.sh or Packstack's provision_demo would. */
+  seed?: Partial<SeedSettings>;
+  /** Nova's allocation ratios for compute hosts (cpu 4.0, ram 1.0, disk 1.0 when unset). */
+  allocationRatios?: { cpu?: number; ram?: number; disk?: number };
+}
+
+export interface NetworkingSettings {
+  /** ML2 type_drivers: the network types that may be created. */
+  typeDrivers: string[];
+  /** ML2 tenant_network_types: a network made without provider attributes gets the first. */
+  tenantNetworkTypes: string[];
+  /** ML2 flat_networks: the physical networks flat networks may use ('*': any). */
+  flatNetworks: string[];
+  /** ML2 vni_ranges: the VNIs tenant VXLAN and Geneve networks are given, as [min, max] pairs. */
+  vniRanges: [number, number][];
+  /** OVS bridge_mappings: physical network → bridge. */
+  bridgeMappings: Record<string, string>;
+  /** Packstack's BRIDGE_IFACES: bridge → host interface (the linux driver enslaves it to the external network's bridge). */
+  bridgeInterfaces: Record<string, string>;
+}
+
+export interface SeedSettings {
+  /** The demo and alt_demo users and projects, and demo's private network and router1. */
+  demo: boolean;
+  /** The external network (DevStack's `public`); null for none. */
+  publicNetwork: { name: string; subnetName?: string; physicalNetwork: string; cidr: string; gateway?: string; pool?: { start: string; end: string } } | null;
+  /** demo's network `private` (DevStack's FIXED_RANGE and NETWORK_GATEWAY). */
+  privateNetwork: { cidr: string; gateway?: string; subnetName?: string };
+}
+
+/** DevStack's networks: `public` on physical network public (br-ex), tenant networks VXLAN. */
+export function networkingSettings(config: Pick<CloudConfig, 'networking'>): NetworkingSettings {
+  return {
+    typeDrivers: ['local', 'flat', 'vlan', 'gre', 'vxlan', 'geneve'], tenantNetworkTypes: ['vxlan'],
+    flatNetworks: ['public', 'provider', 'physnet1', 'external'], vniRanges: [[1, 16777215]],
+    bridgeMappings: { public: 'br-ex' }, bridgeInterfaces: {},
+    ...config.networking,
+  };
+}
+
+export function seedSettings(config: Pick<CloudConfig, 'seed' | 'networking'>): SeedSettings {
+  // NOTE: DevStack's `public` sits on the physical network br-ex carries (public:br-ex unless mapped otherwise).
+  const mappings = Object.entries(networkingSettings(config).bridgeMappings);
+  const physicalNetwork = (mappings.find(([, bridge]) => bridge === 'br-ex') ?? mappings[0])?.[0] ?? 'public';
+  return {
+    demo: true,
+    publicNetwork: { name: 'public', physicalNetwork, cidr: '172.24.4.0/24', gateway: '172.24.4.1' },
+    privateNetwork: { cidr: '10.0.0.0/26', gateway: '10.0.0.1' },
+    ...config.seed,
+  };
 }
 
 /** Every service this build can run, in start order; identity always runs. */
@@ -97,6 +155,7 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_SERVICE_PASSWORD: 'servicePassword',
   STRATUS_DEBUG: 'debug',
   STRATUS_LOG_LEVEL: 'logLevel',
+  STRATUS_LOG_FORMAT: 'logFormat',
   STRATUS_SERVICES: 'services',
   STRATUS_NETWORK_DRIVER: 'networkDriver',
   STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
@@ -125,16 +184,36 @@ export const NETWORK_DRIVERS: string[] = ['fake', 'linux'];
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+export const LOG_FORMATS = ['json', 'pretty'];
+
 /** Flags beat env vars, which beat the config file, which beats the defaults. */
 export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
   const config = defaultConfig();
   for (const layer of layers) {
-    const { security, ...rest } = layer;
+    const { security, networking, seed, ...rest } = layer;
     for (const [key, value] of Object.entries(rest)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
     if (security) config.security = { ...config.security, ...security };
+    // NOTE: a flag for one physical-network setting keeps the file's others.
+    if (networking) config.networking = { ...config.networking, ...networking };
+    if (seed) config.seed = { ...config.seed, ...seed };
   }
   config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
   if (!NETWORK_DRIVERS.includes(config.networkDriver)) throw new ConfigError(`network driver '${config.networkDriver}' is not one of ${NETWORK_DRIVERS.join(', ')}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  if (config.logFormat !== undefined && !LOG_FORMATS.includes(config.logFormat)) throw new ConfigError(`log format '${config.logFormat}' is not one of ${LOG_FORMATS.join(', ')}`);
+  checkNetworking(config);
   return config;
+}
+
+/** Bridges and physical networks must name each other, and the seeded external network must be allowed. */
+function checkNetworking(config: CloudConfig): void {
+  const n = networkingSettings(config);
+  const bridges = Object.values(n.bridgeMappings);
+  for (const bridge of Object.keys(n.bridgeInterfaces)) {
+    if (!bridges.includes(bridge)) throw new ConfigError(`bridge interfaces: bridge '${bridge}' is in no bridge mapping (${Object.entries(n.bridgeMappings).map(([p, b]) => `${p}:${b}`).join(', ') || 'none'})`);
+  }
+  const pub = seedSettings(config).publicNetwork;
+  if (pub && !n.flatNetworks.includes('*') && !n.flatNetworks.includes(pub.physicalNetwork)) {
+    throw new ConfigError(`the public network's physical network '${pub.physicalNetwork}' is not one of the flat networks (${n.flatNetworks.join(', ')})`);
+  }
 }

@@ -1,6 +1,7 @@
 // The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
 import { Command, Option } from 'commander';
-import { ConfigError, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { ConfigError, LOG_FORMATS, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { formatAnswerFile } from './answer-file.js';
 import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
 import { fetchHealth, formatHealth } from './cli/status.js';
@@ -16,8 +17,33 @@ interface Flags {
   config?: string;
   debug?: string;
   logLevel?: string;
+  logFormat?: string;
   networkDriver?: string;
   externalInterface?: string;
+  flatNetworks?: string;
+  bridgeMappings?: string;
+}
+
+/** `physnet:bridge,...` as the flag and STRATUS_BRIDGE_MAPPINGS give it. */
+function parseMappings(value: string | undefined, source: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^:\s]+):([^:\s]+)$/.exec(item);
+    if (!m) throw new ConfigError(`${source}: '${item}' is not physical_network:bridge`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/** --flat-networks and --bridge-mappings (or their STRATUS_* variables) over the file's networking. */
+function networkingFlags(flags: Flags, env: NodeJS.ProcessEnv): ConfigOverrides['networking'] {
+  const flat = flags.flatNetworks ?? (env.STRATUS_FLAT_NETWORKS || undefined);
+  const mappings = parseMappings(flags.bridgeMappings ?? (env.STRATUS_BRIDGE_MAPPINGS || undefined), flags.bridgeMappings !== undefined ? '--bridge-mappings' : 'STRATUS_BRIDGE_MAPPINGS');
+  const out: NonNullable<ConfigOverrides['networking']> = {};
+  if (flat !== undefined) out.flatNetworks = flat.split(',').map((s) => s.trim()).filter(Boolean);
+  if (mappings) out.bridgeMappings = mappings;
+  return Object.keys(out).length ? out : undefined;
 }
 
 function loadConfig(flags: Flags, env = process.env): LoadedConfig {
@@ -32,8 +58,10 @@ function loadConfig(flags: Flags, env = process.env): LoadedConfig {
     servicePassword: flags.servicePassword,
     debug: flags.debug,
     logLevel: flags.logLevel,
+    logFormat: flags.logFormat as ConfigOverrides['logFormat'],
     networkDriver: flags.networkDriver as ConfigOverrides['networkDriver'],
     externalInterface: flags.externalInterface,
+    networking: networkingFlags(flags, env),
   };
   return { config: mergeConfig(file.overrides, overridesFromEnv(env), fromFlags), warnings: file.warnings };
 }
@@ -47,7 +75,8 @@ function localUrl(flags: Flags): string {
 
 function authUrl(flags: Flags): string {
   const { config } = loadConfig(flags);
-  return `http://${config.hostIp.includes(':') ? `[${config.hostIp}]` : config.hostIp}:${config.port}/identity`;
+  // NOTE: as the server writes its catalog: port 80 is left out (DevStack's http://HOST_IP/identity).
+  return `http://${config.hostIp.includes(':') ? `[${config.hostIp}]` : config.hostIp}${config.port === 80 ? '' : `:${config.port}`}/identity`;
 }
 
 const withConfigOptions = (cmd: Command) =>
@@ -58,16 +87,16 @@ const withConfigOptions = (cmd: Command) =>
     .option('--data-dir <dir>', 'where state lives (STRATUS_DATA_DIR, default ./data)')
     .option('--admin-password <password>', 'password of admin, demo and alt_demo (STRATUS_ADMIN_PASSWORD)')
     .option('--service-password <password>', 'password of the service users (STRATUS_SERVICE_PASSWORD)')
-    .option('--config <file>', 'a JSON config file or a DevStack local.conf (STRATUS_CONFIG)');
-
-/** Seeded users with the admin password; the others seeded are service users. */
-const SEEDED_PEOPLE = ['admin', 'demo', 'alt_demo'];
+    .option('--config <file>', 'a JSON config file, a DevStack local.conf or a Packstack answer file (STRATUS_CONFIG)')
+    .option('--flat-networks <list>', "physical networks flat networks may use, * for any (STRATUS_FLAT_NETWORKS, default public,provider,physnet1,external)")
+    .option('--bridge-mappings <list>', 'physical_network:bridge pairs (STRATUS_BRIDGE_MAPPINGS, default public:br-ex)');
 
 const program = new Command('stratus').description('An OpenStack-compatible cloud in one process.');
 
 withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
   .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
   .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(LOG_LEVELS))
+  .addOption(new Option('--log-format <format>', 'json, or pretty lines (STRATUS_LOG_FORMAT, default pretty when stdout is a terminal)').choices(LOG_FORMATS))
   .addOption(new Option('--network-driver <driver>', 'network dataplane: fake, or linux as root (STRATUS_NETWORK_DRIVER)').choices(NETWORK_DRIVERS))
   .option('--external-interface <dev>', "host interface for external networks' bridges (STRATUS_EXTERNAL_INTERFACE, default none)")
   .action(async (flags: Flags) => {
@@ -78,15 +107,24 @@ withConfigOptions(program.command('up', { isDefault: true }).description('start 
 withConfigOptions(program.command('openrc [user] [project]').description('print an openrc for `source` (default admin admin)'))
   .action((user: string | undefined, project: string | undefined, flags: Flags) => {
     const { config } = loadConfig(flags);
-    const username = user ?? 'admin';
-    const seeded = SEEDED_PEOPLE.includes(username);
+    const admin = config.adminUsername ?? 'admin';
+    const username = user ?? admin;
+    // NOTE: the seeded people have the admin password; the other seeded users are service users.
+    const seeded = [admin, 'demo', 'alt_demo'].includes(username);
     const password = seeded ? config.adminPassword : config.servicePassword;
-    process.stdout.write(`${openrc(authUrl(flags), password, username, project ?? (seeded ? username : 'service'))}\n`);
+    const ownProject = username === admin ? 'admin' : username;
+    process.stdout.write(`${openrc(authUrl(flags), password, username, project ?? (seeded ? ownProject : 'service'), config.region)}\n`);
   });
 
 withConfigOptions(program.command('clouds-yaml').description('print a clouds.yaml with the devstack, devstack-admin and devstack-alt clouds'))
   .action((flags: Flags) => {
-    process.stdout.write(`${cloudsYaml(authUrl(flags), loadConfig(flags).config.adminPassword)}\n`);
+    const { config } = loadConfig(flags);
+    process.stdout.write(`${cloudsYaml(authUrl(flags), config.adminPassword, config.region, config.adminUsername)}\n`);
+  });
+
+withConfigOptions(program.command('answer-file').description('print a Packstack answer file with every key Stratus reads and its current value'))
+  .action((flags: Flags) => {
+    process.stdout.write(formatAnswerFile(loadConfig(flags).config));
   });
 
 withConfigOptions(program.command('status').description("ask the running server's health endpoint"))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ALL_SERVICES, ConfigError, defaultConfig, mergeConfig, overridesFromEnv, parsePort } from '../../src/config.js';
+import { ALL_SERVICES, ConfigError, defaultConfig, mergeConfig, networkingSettings, overridesFromEnv, parsePort } from '../../src/config.js';
 import { readConfigFile } from '../../src/config-file.js';
 import { removeDir, tempDir } from '../support/server.js';
 
@@ -133,7 +133,22 @@ describe('JSON config file', () => {
     ['{"imageImportFiltering": ["http"]}', /imageImportFiltering must be an object/],
     ['{"imageImportFiltering": {"allowedPorts": [80, 0]}}', /imageImportFiltering.allowedPorts must be a list of port numbers/],
     ['{"imageImportFiltering": {"disallowedHosts": "a.example"}}', /imageImportFiltering.disallowedHosts must be a list of strings/],
+    ['{"networking": {"flatNetworks": "extnet"}}', /networking.flatNetworks must be a list of strings/],
+    ['{"networking": {"bridgeMappings": ["extnet:br-ex"]}}', /networking.bridgeMappings must be an object of strings/],
+    ['{"networking": {"vniRanges": [[100, 10]]}}', /networking.vniRanges must be a list of \[min, max\] pairs/],
+    ['{"networking": {"bridgeMappings": {"extnet": "br-ex"}, "bridgeInterfaces": {"br-eth1": "eth1"}}}', /bridge 'br-eth1' is in no bridge mapping \(extnet:br-ex\)/],
   ];
+
+  test('networking: physical networks and bridges; a flag for one keeps the file\'s others', () => {
+    const path = file(JSON.stringify({ networking: { flatNetworks: ['extnet'], bridgeMappings: { extnet: 'br-ex' }, bridgeInterfaces: { 'br-ex': 'ens33' }, colour: 1 } }));
+    const { overrides, warnings } = readConfigFile(path);
+    assert.deepEqual(warnings, [`${path}: unknown settings ignored: networking.colour`]);
+    const n = networkingSettings(mergeConfig(overrides, { networking: { flatNetworks: ['extnet', 'physnet2'] } }));
+    assert.deepEqual(n.flatNetworks, ['extnet', 'physnet2']);
+    assert.deepEqual(n.bridgeMappings, { extnet: 'br-ex' });
+    assert.deepEqual(n.bridgeInterfaces, { 'br-ex': 'ens33' });
+    assert.deepEqual(n.tenantNetworkTypes, ['vxlan'], "DevStack's default");
+  });
 
   test('imageImportFiltering: the web-download filters (Glance\'s [import_filtering_opts]) in camelCase', () => {
     const path = file(JSON.stringify({ imageImportFiltering: { allowedPorts: [80, 443, 8000], disallowedHosts: ['169.254.169.254'], allowed_hosts: [] } }));
@@ -143,7 +158,7 @@ describe('JSON config file', () => {
   });
   for (const [text, message] of bad) {
     test(`${text} is a ConfigError`, () => {
-      assert.throws(() => readConfigFile(file(text)), (e: Error) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(() => mergeConfig(readConfigFile(file(text)).overrides), (e: Error) => e instanceof ConfigError && message.test(e.message));
     });
   }
 

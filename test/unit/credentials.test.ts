@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { cloudsYaml, DEVSTACK_CLOUDS, openrc } from '../../src/cli/credentials.js';
+import { cloudsYaml, DEVSTACK_CLOUDS, keystonerc, openrc, openrcFile } from '../../src/cli/credentials.js';
 
 const AUTH_URL = 'http://192.0.2.10:8080/identity';
 
@@ -88,5 +88,28 @@ describe('clouds.yaml', () => {
       const y = readYaml(cloudsYaml(AUTH_URL, password));
       for (const c of Object.values<any>(y.clouds)) assert.equal(c.auth.password, password);
     }
+  });
+});
+
+describe("the data dir's openrc (DevStack's: source openrc [USER] [PROJECT]) and keystonerc_admin (Packstack's)", () => {
+  const file = openrcFile({ authUrl: AUTH_URL, adminPassword: `adm'pw`, servicePassword: 'svc pw', people: ['admin', 'demo', 'alt_demo'], defaultUser: 'demo' });
+  const as = (...args: string[]) => sourced(`set -- ${args.join(' ')}\n${file}`);
+
+  test('no arguments: demo in demo, as DevStack', () => {
+    assert.deepEqual([as().OS_USERNAME, as().OS_PROJECT_NAME, as().OS_PASSWORD, as().OS_AUTH_URL], ['demo', 'demo', `adm'pw`, AUTH_URL]);
+  });
+
+  test('USER and PROJECT; service users get the service password and project', () => {
+    assert.deepEqual([as('admin', 'demo').OS_USERNAME, as('admin', 'demo').OS_PROJECT_NAME], ['admin', 'demo']);
+    assert.deepEqual([as('alt_demo').OS_PROJECT_NAME, as('alt_demo').OS_PASSWORD], ['alt_demo', `adm'pw`]);
+    assert.deepEqual([as('nova').OS_PROJECT_NAME, as('nova').OS_PASSWORD], ['service', 'svc pw']);
+  });
+
+  test('keystonerc_admin: the admin in project admin, at the v3 endpoint', () => {
+    const env = sourced(keystonerc(AUTH_URL, 'admin', 'abc12', 'RegionTwo'));
+    assert.deepEqual(env, {
+      OS_USERNAME: 'admin', OS_PASSWORD: 'abc12', OS_REGION_NAME: 'RegionTwo', OS_AUTH_URL: `${AUTH_URL}/v3`, OS_PROJECT_NAME: 'admin',
+      OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ALL_SERVICES, mergeConfig } from '../../src/config.js';
+import { ALL_SERVICES, mergeConfig, networkingSettings, seedSettings } from '../../src/config.js';
 import { parseLocalConf } from '../../src/config-file.js';
 
 // DevStack's local.conf as a config file: only [[local|localrc]] applies, read as the shell would.
@@ -125,5 +125,45 @@ describe('parseLocalConf', () => {
   test('Windows line endings', () => {
     const { overrides } = parseLocalConf('[[local|localrc]]\r\nADMIN_PASSWORD=crlf\r\nHOST_IP=192.0.2.4\r\n', PATH);
     assert.deepEqual(overrides, { adminPassword: 'crlf', hostIp: '192.0.2.4' });
+  });
+
+  test("the network variables shape `public`, `private` and the physical network as DevStack's would", () => {
+    const { overrides, warnings } = localrc([
+      'FLOATING_RANGE=203.0.113.0/24',
+      'PUBLIC_NETWORK_GATEWAY=203.0.113.1',
+      'Q_FLOATING_ALLOCATION_POOL=start=203.0.113.50,end=203.0.113.99',
+      'PUBLIC_NETWORK_NAME=ext',
+      'IPV4_ADDRS_SAFE_TO_USE=10.8.0.0/22',
+      'PHYSICAL_NETWORK=physnet-lab',
+      'PUBLIC_INTERFACE=eth9',
+      'Q_ML2_PLUGIN_TYPE_DRIVERS=flat,vxlan',
+    ].join('\n'));
+    assert.deepEqual(warnings, []);
+    const c = mergeConfig(overrides);
+    assert.deepEqual(seedSettings(c).publicNetwork, {
+      name: 'ext', physicalNetwork: 'physnet-lab', cidr: '203.0.113.0/24', gateway: '203.0.113.1', pool: { start: '203.0.113.50', end: '203.0.113.99' },
+    });
+    assert.deepEqual(seedSettings(c).privateNetwork, { cidr: '10.8.0.0/26', gateway: undefined });
+    const n = networkingSettings(c);
+    assert.deepEqual(n.bridgeMappings, { 'physnet-lab': 'br-ex' });
+    assert.deepEqual(n.bridgeInterfaces, { 'br-ex': 'eth9' });
+    assert.ok(n.flatNetworks.includes('physnet-lab'));
+    assert.deepEqual(n.typeDrivers, ['flat', 'vxlan']);
+    assert.deepEqual(seedSettings(mergeConfig(localrc('FIXED_RANGE=10.20.30.0/24\nNETWORK_GATEWAY=10.20.30.254').overrides)).privateNetwork, { cidr: '10.20.30.0/24', gateway: '10.20.30.254' });
+  });
+
+  test('a FLOATING_RANGE alone: the gateway and pool follow from it, as Neutron picks them', () => {
+    const pub = seedSettings(mergeConfig(localrc('FLOATING_RANGE=198.51.100.0/24').overrides)).publicNetwork!;
+    assert.equal(pub.cidr, '198.51.100.0/24');
+    assert.equal(pub.gateway, undefined);
+    assert.equal(pub.pool, undefined);
+  });
+
+  test('broken lines stop with the line number', () => {
+    assert.throws(() => localrc('ADMIN_PASSWORD=ok\nHOST_IP="192.0.2.1'), /local\.conf:3: unterminated " quote/);
+    assert.throws(() => localrc("ADMIN_PASSWORD='oops"), /local\.conf:2: unterminated ' quote/);
+    assert.throws(() => localrc('ADMIN_PASSWORD = spaced'), /local\.conf:2: no spaces around '=' in a shell assignment/);
+    assert.throws(() => localrc('FLOATING_RANGE=not-a-cidr'), /FLOATING_RANGE='not-a-cidr' is not an IPv4 CIDR/);
+    assert.throws(() => localrc('Q_FLOATING_ALLOCATION_POOL=203.0.113.5-203.0.113.9'), /is not start=ADDRESS,end=ADDRESS/);
   });
 });

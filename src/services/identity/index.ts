@@ -5,7 +5,7 @@ import { migrate, type Db } from '../../core/db/database.js';
 import type { RouteSpec, ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
-import type { CloudConfig } from '../../config.js';
+import { seedSettings, type CloudConfig } from '../../config.js';
 import { accessRuleRoutes } from './api/access-rules.routes.js';
 import { applicationCredentialRoutes } from './api/application-credentials.routes.js';
 import { authRoutes } from './api/auth.routes.js';
@@ -71,6 +71,7 @@ export class IdentityModule {
     await m.domain.load();
     await seedIdentity(m.domain, {
       adminPassword: config.adminPassword, servicePassword: config.servicePassword,
+      adminUsername: config.adminUsername, demo: seedSettings(config).demo,
       serviceUsers: ['nova', 'glance', 'neutron', 'cinder', 'placement', 'swift'],
     });
     return m;
@@ -92,9 +93,9 @@ export class IdentityModule {
     },
   };
 
-  /** Puts a running service in the catalog at `url` (public, internal and admin) in RegionOne. */
+  /** Puts a running service in the catalog at `url` (public, internal and admin) in the region (RegionOne unless configured). */
   registerEndpoint(type: string, name: string, url: string): Promise<void> {
-    return this.domain.catalog.register(type, name, url, 'RegionOne');
+    return this.domain.catalog.register(type, name, url, this.config.region ?? 'RegionOne');
   }
 
   unregisterEndpoint(type: string, name: string): Promise<void> {

@@ -1,5 +1,6 @@
 // The networking service: Neutron v2.0 at /networking, on a network driver (fake or Linux).
 import { hostname } from 'node:os';
+import { networkingSettings, seedSettings } from '../../config.js';
 import { migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
@@ -44,7 +45,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
   readonly topologies: AutoAllocatedTopologiesService;
 
   private constructor(private readonly ctx: ServiceContext, readonly driver: NetworkDriver) {
-    this.domain = new NetworkDomain({ t: new NetworkTables(ctx.db), driver, host: hostname(), log: ctx.logger });
+    this.domain = new NetworkDomain({ t: new NetworkTables(ctx.db), driver, host: hostname(), log: ctx.logger, networking: networkingSettings(ctx.config) });
     this.topologies = new AutoAllocatedTopologiesService(this.domain);
     this.rules = compileRules({ ...networkPolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain, this.topologies);
@@ -55,7 +56,9 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
     await migrate(ctx.db, 'network', networkMigrations);
     const m = new NetworkModule(ctx, driver);
     const identity = ctx.facades.identity;
-    await seedNetworks(m.domain, identity, { admin: (await identity.findProjectByName('admin'))?.id, demo: (await identity.findProjectByName('demo'))?.id });
+    const seed = seedSettings(ctx.config);
+    const demo = seed.demo ? (await identity.findProjectByName('demo'))?.id : undefined;
+    await seedNetworks(m.domain, seed, { admin: (await identity.findProjectByName('admin'))?.id, demo });
     return m;
   }
 

@@ -1,17 +1,24 @@
 // DevStack's networks: `public` (external, 172.24.4.0/24, no DHCP, the default), the default subnetpool and, for project demo,
-// `private` (10.0.0.0/26) with `router1` between them. Idempotent: found by name, made when missing.
-import type { IdentityFacade } from '../service-module.js';
+// `private` (10.0.0.0/26) with `router1` between them; each shaped by the seed settings (local.conf's FLOATING_RANGE ...,
+// Packstack's CONFIG_PROVISION_DEMO). Idempotent: found by name, made when missing.
+import type { SeedSettings } from '../../config.js';
 import type { NetworkDomain } from './domain/network-domain.js';
 
-export async function seedNetworks(d: NetworkDomain, identity: IdentityFacade & { findProjectByName?: (name: string) => Promise<{ id: string } | undefined> }, projectIds: { admin?: string; demo?: string }): Promise<void> {
+export async function seedNetworks(d: NetworkDomain, seed: SeedSettings, projectIds: { admin?: string; demo?: string }): Promise<void> {
   const admin = { projectId: projectIds.admin, isAdmin: true };
+  // NOTE: as Packstack with CONFIG_PROVISION_DEMO=n: no networks at all, so a lab's own `public` or `router1` is free.
+  const want = seed.publicNetwork;
+  if (!want) return;
   const nets = await d.networks.list();
-  let pub = nets.find((n) => n.name === 'public');
+  let pub = nets.find((n) => n.name === want.name);
   if (!pub) {
-    pub = await d.networks.create(admin, { name: 'public', 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': 'public', project_id: projectIds.admin ?? '' });
+    pub = await d.networks.create(admin, { name: want.name, 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': want.physicalNetwork, project_id: projectIds.admin ?? '' });
   }
   if (!(await d.subnets.list(pub.id)).length) {
-    await d.subnets.create(admin, { name: 'public-subnet', network_id: pub.id, ip_version: 4, cidr: '172.24.4.0/24', gateway_ip: '172.24.4.1', allocation_pools: [{ start: '172.24.4.2', end: '172.24.4.254' }], enable_dhcp: false, project_id: projectIds.admin ?? '' });
+    await d.subnets.create(admin, {
+      name: want.subnetName ?? `${want.name}-subnet`, network_id: pub.id, ip_version: 4, cidr: want.cidr, enable_dhcp: false, project_id: projectIds.admin ?? '',
+      ...(want.gateway ? { gateway_ip: want.gateway } : {}), ...(want.pool ? { allocation_pools: [want.pool] } : {}),
+    });
   }
   // NOTE: as DevStack: `public` is the default external network and a shared default IPv4 subnetpool
   // exists, which Neutron's auto-allocated-topology (Nova's networks 'auto') needs.
@@ -20,12 +27,14 @@ export async function seedNetworks(d: NetworkDomain, identity: IdentityFacade & 
     await d.subnets.createPool(admin, { name: 'shared-default-subnetpool-v4', prefixes: ['10.64.0.0/16'], default_prefixlen: 26, shared: true, is_default: true, project_id: projectIds.admin ?? '' });
   }
   if (!projectIds.demo) return;
-  void identity;
   const demo = { projectId: projectIds.demo, isAdmin: false };
   let priv = nets.find((n) => n.name === 'private' && n.project_id === projectIds.demo);
   if (!priv) priv = await d.networks.create(demo, { name: 'private' });
   let privSubnet = (await d.subnets.list(priv.id)).find((s) => s.ip_version === 4);
-  if (!privSubnet) privSubnet = await d.subnets.create(demo, { name: 'private-subnet', network_id: priv.id, ip_version: 4, cidr: '10.0.0.0/26', gateway_ip: '10.0.0.1' });
+  if (!privSubnet) {
+    const gateway = seed.privateNetwork.gateway ? { gateway_ip: seed.privateNetwork.gateway } : {};
+    privSubnet = await d.subnets.create(demo, { name: seed.privateNetwork.subnetName ?? 'private-subnet', network_id: priv.id, ip_version: 4, cidr: seed.privateNetwork.cidr, ...gateway });
+  }
   let router = (await d.routers.list()).find((r) => r.name === 'router1' && r.project_id === projectIds.demo);
   if (!router) router = await d.routers.create(demo, { name: 'router1' });
   if (!router.external_gateway_info) await d.routers.update({ projectId: projectIds.demo, isAdmin: true }, router.id, { external_gateway_info: { network_id: pub.id } });

@@ -39,7 +39,9 @@ export class PlacementModule implements ServiceModule<PlacementFacade> {
   private constructor(private readonly ctx: ServiceContext) {
     this.domain = new PlacementDomain(ctx.db);
     this.rules = compileRules({ ...placementPolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
-    this.facade = makeFacade(this.domain);
+    const r = ctx.config.allocationRatios ?? {};
+    // NOTE: the operator's cpu/ram/disk_allocation_ratio (nova.conf; Packstack's CONFIG_NOVA_SCHED_*_ALLOC_RATIO) win over compute's initial ones.
+    this.facade = makeFacade(this.domain, { ...(r.cpu ? { VCPU: r.cpu } : {}), ...(r.ram ? { MEMORY_MB: r.ram } : {}), ...(r.disk ? { DISK_GB: r.disk } : {}) });
   }
 
   static async open(ctx: ServiceContext): Promise<PlacementModule> {
@@ -105,7 +107,7 @@ function hostUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function makeFacade(d: PlacementDomain): PlacementFacade {
+function makeFacade(d: PlacementDomain, configuredRatios: Partial<typeof DEFAULT_RATIOS>): PlacementFacade {
   /** Retries a write that lost a generation race (another writer bumped the provider first). */
   const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
     for (let i = 0; ; i++) {
@@ -127,7 +129,7 @@ function makeFacade(d: PlacementDomain): PlacementFacade {
       } else if (p.name !== host.name) {
         p = await retrying(() => d.providers.update(uuid, { name: host.name }, false));
       }
-      const ratios = { ...DEFAULT_RATIOS, ...(host.allocationRatio ?? {}) };
+      const ratios = { ...DEFAULT_RATIOS, ...(host.allocationRatio ?? {}), ...configuredRatios };
       const inventories: Record<string, InventoryInput> = {};
       for (const rc of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
         const total = host.inventory[rc];

@@ -5,7 +5,7 @@ import { NetworkDriverError } from '../network-driver.js';
 import { ip, ipIgnoringAbsent, listLinks, setTag, type HostLink } from './host-links.js';
 import { bridgeName, tapName, vxlanName, type TagKind } from './names.js';
 
-export interface BridgeOptions { scope: string; externalInterface?: string }
+export interface BridgeOptions { scope: string; externalInterface?: string; physicalInterfaces?: Record<string, string> }
 
 const ours = (l: HostLink | undefined, scope: string, kinds: TagKind[]) => !!l?.tag && l.tag.scope === scope && kinds.includes(l.tag.kind);
 
@@ -30,7 +30,9 @@ export async function ensureBridge(net: DriverNetwork, opts: BridgeOptions): Pro
     await setTag(vx, { scope: opts.scope, kind: 'vxlan', id: net.id });
     await ip(['link', 'set', 'dev', vx, 'mtu', String(net.mtu), 'master', name, 'up']);
   }
-  if (net.external && opts.externalInterface) await ip(['link', 'set', 'dev', opts.externalInterface, 'master', name, 'up']);
+  // NOTE: the interface mapped to the network's physical network (bridge_mappings + BRIDGE_IFACES), else the one external interface.
+  const uplink = (net.physicalNetwork ? opts.physicalInterfaces?.[net.physicalNetwork] : undefined) ?? opts.externalInterface;
+  if (net.external && uplink) await ip(['link', 'set', 'dev', uplink, 'master', name, 'up']);
 }
 
 /** Removes the bridge, its VXLAN device and the taps the driver made; other ports are only released. */

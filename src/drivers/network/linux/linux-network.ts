@@ -28,6 +28,8 @@ export interface LinuxNetworkOptions {
   scope?: string;
   /** A host interface the operator gives to the external network's bridge; none by default. */
   externalInterface?: string;
+  /** Host interfaces per physical network, for external networks on it (over externalInterface). */
+  physicalInterfaces?: Record<string, string>;
   /** Where the metadata proxies' requests go; a function when known only later (a port after listen). */
   metadataUpstream?: MetadataUpstream | (() => MetadataUpstream);
 }
@@ -47,7 +49,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
     if (upstream) this.relay = new MetadataRelay(join(this.stateDir, 'metadata.sock'), typeof upstream === 'function' ? upstream : () => upstream);
   }
 
-  private get common() { return { scope: this.scope, stateDir: this.stateDir, externalInterface: this.opts.externalInterface, metadata: !!this.relay }; }
+  private get common() { return { scope: this.scope, stateDir: this.stateDir, externalInterface: this.opts.externalInterface, physicalInterfaces: this.opts.physicalInterfaces, metadata: !!this.relay }; }
 
   /** One call at a time; any failure becomes a NetworkDriverError fit for a fault. */
   private serial<T>(what: string, work: () => Promise<T>): Promise<T> {

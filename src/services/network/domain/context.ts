@@ -1,6 +1,7 @@
 import type { Caller as CoreCaller } from '../../../core/auth/caller.js';
 import type { NetworkDriver } from '../../../drivers/network/network-driver.js';
 import type { NetworkTables } from '../store/tables.js';
+import type { NetworkingSettings } from '../../../config.js';
 
 /**
  * Who asks, as the domain needs it: core's caller (the token's project, admin through the policy
@@ -15,6 +16,8 @@ export interface DomainDeps {
   /** The host name ports are bound to when none is given. */
   host: string;
   log: { warn(obj: unknown, msg?: string): void };
+  /** ML2's type drivers, tenant network types, flat networks and VNI ranges (config's networking). */
+  networking: NetworkingSettings;
 }
 
 /** Serialises work per key (a network's IPAM, a project's default group). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, nonNegative, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
+import { badRequest, conflict, NeutronError, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 export const NETWORK_ATTRS: AttrMap = {
@@ -29,7 +29,7 @@ export const RBAC_ATTRS: AttrMap = {
   action: { post: true, required: true, validate: oneOf(['access_as_shared', 'access_as_external']) },
 };
 
-const PHYSNETS = ['public', 'provider', 'physnet1', 'external'];
+const noTenantNetwork = () => new NeutronError(503, 'NoNetworkAvailable', 'Unable to create the network. No tenant network is available for allocation.');
 
 /** Per-viewer flags that RBAC decides. */
 export interface NetworkFlags { shared: boolean; external: boolean; visible: boolean }
@@ -66,7 +66,7 @@ export class NetworksService {
     const ts = now();
     const n: NetworkRecord = {
       id: randomUUID(), project_id: projectId, name: b.name, description: b.description, tags: dedupe(b.tags ?? []),
-      admin_state_up: b.admin_state_up, mtu: b.mtu ?? (seg.network_type === 'vxlan' ? 1450 : 1500), status: 'ACTIVE',
+      admin_state_up: b.admin_state_up, mtu: b.mtu ?? ({ vxlan: 1450, geneve: 1442 } as Record<string, number>)[seg.network_type] ?? 1500, status: 'ACTIVE',
       port_security_enabled: b.port_security_enabled, ...seg, availability_zone_hints: (b.availability_zone_hints as string[]) ?? [],
       ...(b.is_default ? { is_default: true } : {}), revision_number: 0, created_at: ts, updated_at: ts,
     };
@@ -81,14 +81,17 @@ export class NetworksService {
     const type = b['provider:network_type'] as string | undefined;
     const physnet = b['provider:physical_network'] as string | null | undefined;
     const segId = b['provider:segmentation_id'] as number | null | undefined;
+    const ml2 = this.d.networking;
     if (type === undefined) {
       if (physnet || segId != null) throw invalidInput('network_type required');
-      return { network_type: 'vxlan', physical_network: null, segmentation_id: await this.freeVni() };
+      return this.tenantSegment();
     }
+    // NOTE: as ML2's type manager: a type without its type driver loaded is not supported.
+    if (!ml2.typeDrivers.includes(type)) throw invalidInput(`network_type value '${type}' not supported`);
     if (type === 'flat') {
       if (!physnet) throw invalidInput('physical_network required for flat provider network');
       if (segId != null) throw invalidInput('segmentation_id specified for flat network');
-      if (!PHYSNETS.includes(physnet)) throw invalidInput(`physical_network '${physnet}' unknown for flat provider network`);
+      if (!ml2.flatNetworks.includes('*') && !ml2.flatNetworks.includes(physnet)) throw invalidInput(`physical_network '${physnet}' unknown for flat provider network`);
       const taken = (await this.d.t.networks.list()).some((n) => n.network_type === 'flat' && n.physical_network === physnet);
       if (taken) throw conflict('FlatNetworkInUse', `Unable to create the flat network. Physical network ${physnet} is in use.`);
       return { network_type: 'flat', physical_network: physnet, segmentation_id: null };
@@ -97,22 +100,37 @@ export class NetworksService {
       if (physnet || segId != null) throw invalidInput('physical_network and segmentation_id prohibited for local provider network');
       return { network_type: 'local', physical_network: null, segmentation_id: null };
     }
-    if (type === 'vxlan') {
-      if (physnet) throw invalidInput('provider:physical_network specified for vxlan network');
+    if (type === 'vxlan' || type === 'geneve') {
+      if (physnet) throw invalidInput(`provider:physical_network specified for ${type} network`);
       if (segId != null) {
         if (segId < 1 || segId > 16777215) throw invalidInput(`segmentation_id out of range (1 through 16777215)`);
-        const taken = (await this.d.t.networks.list()).some((n) => n.network_type === 'vxlan' && n.segmentation_id === segId);
+        const taken = (await this.d.t.networks.list()).some((n) => n.network_type === type && n.segmentation_id === segId);
         if (taken) throw conflict('TunnelIdInUse', `Unable to create the network. The tunnel ID ${segId} is in use.`);
-        return { network_type: 'vxlan', physical_network: null, segmentation_id: segId };
+        return { network_type: type, physical_network: null, segmentation_id: segId };
       }
-      return { network_type: 'vxlan', physical_network: null, segmentation_id: await this.freeVni() };
+      const vni = await this.freeVni(type);
+      if (vni === undefined) throw noTenantNetwork();
+      return { network_type: type, physical_network: null, segmentation_id: vni };
     }
     throw invalidInput(`network_type value '${type}' not supported`);
   }
 
-  private async freeVni(): Promise<number> {
-    const used = new Set((await this.d.t.networks.list()).filter((n) => n.network_type === 'vxlan').map((n) => n.segmentation_id));
-    for (let v = 1; ; v++) if (!used.has(v)) return v;
+  /** A network without provider attributes: the first tenant network type with room left, as ML2. */
+  private async tenantSegment() {
+    for (const type of this.d.networking.tenantNetworkTypes) {
+      if (type === 'local') return { network_type: 'local', physical_network: null, segmentation_id: null };
+      if (type !== 'vxlan' && type !== 'geneve') continue;
+      const vni = await this.freeVni(type);
+      if (vni !== undefined) return { network_type: type, physical_network: null, segmentation_id: vni };
+    }
+    throw noTenantNetwork();
+  }
+
+  /** The lowest VNI of the tenant ranges no network of this type holds. */
+  private async freeVni(type: string): Promise<number | undefined> {
+    const used = new Set((await this.d.t.networks.list()).filter((n) => n.network_type === type).map((n) => n.segmentation_id));
+    for (const [min, max] of this.d.networking.vniRanges) for (let v = min; v <= max; v++) if (!used.has(v)) return v;
+    return undefined;
   }
 
   async update(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<NetworkRecord> {
