@@ -2,7 +2,7 @@
 // both measured in the same run on the same machine with the same load.
 //
 //   sudo node bench/objects.mjs              # DURATION=20 s a measurement, WARMUP=3, c = 1 and 16 (~11 min)
-//   sudo node bench/objects.mjs --quick      # DURATION=4, WARMUP=1, no 2 GiB stream through Swift (~3 min)
+//   sudo node bench/objects.mjs --quick      # DURATION=3, WARMUP=1, the 2 GiB object through one Stratus only (~3 min)
 //   node bench/objects.mjs --no-swift        # Stratus only (no root needed)
 //   SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' sudo -E node bench/objects.mjs --quick
 //
@@ -28,9 +28,11 @@
 // Nothing is left behind: Swift by `setup-swift.sh clean` (its processes, /srv/node/d1), Stratus by
 // its PID, the temp dirs removed. Benchmarks report; the exit status is 0 unless the script broke.
 //
-// Environment: DURATION (20; --quick 4) WARMUP (3; --quick 1) CONNS ("1 16") SIZES ("4096 1048576")
+// Environment: DURATION (20; --quick 3) WARMUP (3; --quick 1) CONNS ("1 16") SIZES ("4096 1048576")
 //   GET_OBJECTS (32) BIG_MIB (2048) BIG_SWIFT (1; --quick 0: stream the big object through Swift too)
-//   DISK_SECONDS (3; --quick 2: each disk-ceiling measurement)
+//   STREAM_OS_ONLY (1; --quick 0: stream it through a Stratus with identity + object-store only too)
+//   DISK_SECONDS (3; --quick 1: each disk-ceiling measurement) IDLE_MS (1000; --quick 500: the
+//   window in which a server must use < 0.05 core to count as idle)
 //   BASELINES (setup-swift.sh's directory: ../shared/baselines beside the repository, else
 //   /work/shared/baselines) SERVER_NODE_ARGS (node flags for the Stratus server, e.g. --cpu-prof)
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,13 +52,15 @@ if (args.includes('--help') || args.includes('-h')) {
 }
 const QUICK = args.includes('--quick');
 const env = (name, dflt, quick = dflt) => process.env[name] ?? String(QUICK ? quick : dflt);
-const DURATION = Number(env('DURATION', 20, 4));
+const DURATION = Number(env('DURATION', 20, 3));
 const WARMUP = Number(env('WARMUP', 3, 1));
 const CONNS = env('CONNS', '1 16').split(/\s+/).filter(Boolean).map(Number);
 const SIZES = env('SIZES', '4096 1048576').split(/\s+/).filter(Boolean).map(Number);
 const GET_OBJECTS = Number(env('GET_OBJECTS', 32));
 const BIG_MIB = Number(env('BIG_MIB', 2048));
-const DISK_SECONDS = Number(env('DISK_SECONDS', 3, 2));
+const DISK_SECONDS = Number(env('DISK_SECONDS', 3, 1));
+const IDLE_MS = Number(env('IDLE_MS', 1000, 500));
+const STREAM_OS_ONLY = env('STREAM_OS_ONLY', '1', '0') === '1';
 const BIG_SWIFT = env('BIG_SWIFT', '1', '0') === '1';
 const WITH_SWIFT = !args.includes('--no-swift');
 const BASELINES = process.env.BASELINES ?? [join(REPO, '..', 'shared', 'baselines'), '/work/shared/baselines'].find((d) => existsSync(join(d, 'setup-swift.sh')));
@@ -133,8 +137,8 @@ const rssMiB = (pids) => pids.reduce((s, p) => s + statusKiB(p, 'VmRSS'), 0) / 1
 async function waitIdle(target) {          // until the server uses < 0.05 core (as bench-swift.sh)
   for (let i = 0; i < 60; i++) {
     const a = serverTicks(target);
-    await sleep(1000);
-    if ((serverTicks(target) - a) * 100 < 5 * CLK_TCK) return;
+    await sleep(IDLE_MS);
+    if ((serverTicks(target) - a) * 100 * 1000 < 5 * CLK_TCK * IDLE_MS) return;
   }
   log(`warning: ${target.label} still busy after 60 s`);
 }
@@ -313,9 +317,9 @@ async function startSwift() {
   return { label: 'swift', origin, token: auth['x-auth-token'], account: storage.pathname, roots: () => roots, version };
 }
 
-async function startStratus(services, label = 'stratus') {
+async function startStratus(services, label = 'stratus', build = true) {
   log(`starting Stratus from the bundle (${services ? services.join(' + ') : 'every service'}, a fresh data dir, a free port)`);
-  const s = await startBenchServer('objects', { bcryptCost: 4, ...(services ? { services } : {}) });
+  const s = await startBenchServer('objects', { bcryptCost: 4, ...(services ? { services } : {}) }, { build });
   const entry = s.catalog.find((e) => e.type === 'object-store');
   if (!entry) throw new Error('no object-store entry in the catalog');
   const url = new URL(entry.endpoints.find((e) => e.interface === 'public').url);
@@ -432,8 +436,9 @@ async function main() {
     const streams = [];
     const swift = targets.find((t) => t.label === 'swift');
     if (swift && BIG_SWIFT) { log(`swift: ${BIG_MIB} MiB in and out`); await waitIdle(swift); streams.push(await stream(swift)); }
-    for (const [services, label] of [[undefined, 'stratus'], [['identity', 'object-store'], 'stratus-os-only']]) {
-      const t = await startStratus(services, label);
+    const fresh = [[undefined, 'stratus'], ...(STREAM_OS_ONLY ? [[['identity', 'object-store'], 'stratus-os-only']] : [])];
+    for (const [services, label] of fresh) {
+      const t = await startStratus(services, label, false);
       running.push(t);
       await makeContainer(t);
       await sleep(1000);

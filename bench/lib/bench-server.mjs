@@ -23,14 +23,15 @@ const freePort = () => new Promise((resolve) => { const s = createServer().liste
 /**
  * Starts `stratus up` (config: a JSON config file's settings, if any) and resolves with its base
  * URL, an admin project token (with its project id and catalog), the server's PID, its data dir and
- * stop() (SIGTERM, resolves on exit). SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
+ * stop() (SIGTERM, resolves on exit). It builds the bundle first unless `build` is false (a second
+ * server of the same run). SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
  */
-export async function startBenchServer(name, config) {
+export async function startBenchServer(name, config, { build = true } = {}) {
   const work = mkdtempSync(join(tmpdir(), `stratus-${name}-bench-`));
   let server;
   process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (build) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const port = await freePort();
   const configArgs = [];
   if (config) { writeFileSync(join(work, 'stratus.json'), JSON.stringify(config)); configArgs.push('--config', join(work, 'stratus.json')); }
