@@ -55,8 +55,8 @@ export async function startBenchServer(name, config, { build = true } = {}) {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
   });
-  const { token } = await auth.json();
-  return { base, token: auth.headers.get('x-subject-token'), projectId: token.project.id, catalog: token.catalog, pid: server.pid, stop, dataDir: join(work, 'data') };
+  const { token: body } = await auth.json();
+  return { base, token: auth.headers.get('x-subject-token'), projectId: body.project.id, catalog: body.catalog, pid: server.pid, stop, dataDir: join(work, 'data') };
 }
 
 /** JSON in, JSON out under `prefix`; a 4xx/5xx throws with the body. */
