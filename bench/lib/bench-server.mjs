@@ -22,14 +22,16 @@ const freePort = () => new Promise((resolve) => { const s = createServer().liste
 
 /**
  * Starts `stratus up` (config: a JSON config file's settings, if any) and resolves with its base
- * URL and an admin project token. SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
+ * URL, an admin project token (with its project id and catalog), the server's PID, its data dir and
+ * stop() (SIGTERM, resolves on exit). It builds the bundle first unless `build` is false (a second
+ * server of the same run). SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
  */
-export async function startBenchServer(name, config) {
+export async function startBenchServer(name, config, { build = true } = {}) {
   const work = mkdtempSync(join(tmpdir(), `stratus-${name}-bench-`));
   let server;
   process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (build) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const port = await freePort();
   const configArgs = [];
   if (config) { writeFileSync(join(work, 'stratus.json'), JSON.stringify(config)); configArgs.push('--config', join(work, 'stratus.json')); }
@@ -43,11 +45,18 @@ export async function startBenchServer(name, config) {
   });
   server.stdout.resume();
   const base = `http://127.0.0.1:${port}`;
+  // stop(): SIGTERM and wait for the exit (a --cpu-prof profile is written by then).
+  const stop = () => new Promise((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) return resolve();
+    server.once('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
   const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
   });
-  return { base, token: auth.headers.get('x-subject-token'), projectId: (await auth.json()).token.project.id };
+  const { token: body } = await auth.json();
+  return { base, token: auth.headers.get('x-subject-token'), projectId: body.project.id, catalog: body.catalog, pid: server.pid, stop, dataDir: join(work, 'data') };
 }
 
 /** JSON in, JSON out under `prefix`; a 4xx/5xx throws with the body. */
