@@ -5,11 +5,12 @@ import type { ConfigFile } from './config-file.js';
 
 /** CONFIG_<NAME>_INSTALL switches and the Stratus service each turns on or off. */
 const PACKSTACK_SERVICES: Record<string, string> = {
-  GLANCE: 'image', CINDER: 'volume', NOVA: 'compute', NEUTRON: 'network', SWIFT: 'object-store', HORIZON: 'dashboard',
+  GLANCE: 'image', CINDER: 'volume', NOVA: 'compute', NEUTRON: 'network', SWIFT: 'object-store',
 };
 
 /** Switches Stratus satisfies without a service of its own (SQLite is the database; the client is the user's). */
-const BUILT_IN = ['MARIADB', 'CLIENT'];
+// NOTE: the dashboard is always served (at /dashboard/), as Horizon is part of every install here.
+const BUILT_IN = ['MARIADB', 'CLIENT', 'HORIZON'];
 
 /** Packstack's own defaults for the networking keys an answer file leaves out (ML2/OVN since Train). */
 export const PACKSTACK_NETWORKING: NetworkingSettings = {
@@ -191,7 +192,7 @@ export function formatAnswerFile(config: CloudConfig): string {
     ['CONFIG_NOVA_INSTALL', on('compute'), 'Specify \'y\' to install OpenStack Compute (nova).'],
     ['CONFIG_NEUTRON_INSTALL', on('network'), 'Specify \'y\' to install OpenStack Networking (neutron).'],
     ['CONFIG_SWIFT_INSTALL', on('object-store'), 'Specify \'y\' to install OpenStack Object Storage (swift).'],
-    ['CONFIG_HORIZON_INSTALL', on('dashboard'), 'Specify \'y\' to install OpenStack Dashboard (horizon).'],
+    ['CONFIG_HORIZON_INSTALL', 'y', 'Specify \'y\' to install OpenStack Dashboard (horizon).'],
     ['CONFIG_CONTROLLER_HOST', config.hostIp, 'Server on which to install OpenStack services specific to the controller role.'],
     ['CONFIG_COMPUTE_HOSTS', Array.from({ length: config.computeHosts ?? 1 }, () => config.hostIp).join(','), 'List the servers on which to install the Compute service.'],
     ['CONFIG_KEYSTONE_REGION', config.region ?? 'RegionOne', 'Default region name to use when creating tenants in the Identity service.'],
