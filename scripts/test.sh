@@ -17,7 +17,7 @@ stage typecheck-dashboard npx tsc --noEmit -p dashboard
 stage build node scripts/build.mjs
 stage unit+api+policy+drivers node --import tsx --test --test-reporter=spec $(tests_in test/unit test/api test/policy test/drivers)
 if [ -n "$(tests_in test/e2e)" ]; then
-  stage e2e node --import tsx --test --test-concurrency=1 --test-reporter=spec $(tests_in test/e2e)
+  stage e2e node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $(tests_in test/e2e)
 fi
 stage conformance bash test/conformance/run-conformance.sh
 

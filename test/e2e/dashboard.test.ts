@@ -323,7 +323,9 @@ test('the network topology draws the networks, routers and instances the API lis
 });
 
 test('the API drawer CLI line, run by the real openstack CLI, does what the form does', { skip: skip || (!existsSync('/usr/bin/openstack') && 'the openstack CLI is not installed'), timeout: 90_000 }, async () => {
-  const { execFileSync } = await import('node:child_process');
+  // Asynchronously: the cloud runs in this process, and a synchronous child would block it.
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
   const { page, close } = await adminPage();
   try {
     await page.goto(`${cloud.url}/dashboard/identity/projects`);
@@ -333,7 +335,7 @@ test('the API drawer CLI line, run by the real openstack CLI, does what the form
     const cli = await page.locator('[data-testid=api-cli] input').first().inputValue();
     assert.equal(cli, 'openstack project create from-the-drawer');
     const env = { ...process.env, OS_AUTH_URL: `${cloud.url}/identity`, OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3' };
-    execFileSync('/bin/sh', ['-c', cli], { env, encoding: 'utf8' });
+    await promisify(execFile)('/bin/sh', ['-c', cli], { env, encoding: 'utf8', timeout: 60_000 });
     assert.equal((await api('/identity/v3/projects?name=from-the-drawer')).projects.length, 1);
     // The form itself now gets Keystone's 409 for the same name, shown with its words.
     await page.click('button[type=submit][form=resource-form]');
@@ -345,6 +347,9 @@ test("a launch over quota shows Nova's own message; the console log opens from t
   const { page, close } = await adminPage();
   try {
     const projectId = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    // An active image to choose, whether or not the lab ran before this test.
+    const image = (await admin.post('/image/v2/images', { name: 'quota-probe', disk_format: 'raw', container_format: 'bare' })).body;
+    assert.equal((await admin.put(`/image/v2/images/${image.id}/file`, 'x'.repeat(512), { 'Content-Type': 'application/octet-stream' })).status, 204);
     const used = (await api('/compute/v2.1/servers')).servers.length;
     assert.equal((await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: used } })).status, 200);
     await page.goto(`${cloud.url}/dashboard/project/instances`);

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { bootServer, computeFixture, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
 
 // createBackup: a snapshot typed 'backup' with its backup_type; rotation keeps the newest N.
+// The status stays ACTIVE while a backup runs: a client waits for the task_state to clear.
 
 let f: ComputeFixture;
 before(async () => { f = await computeFixture('bk.tiny'); });
@@ -16,7 +17,7 @@ test('backups rotate; the image carries image_type and backup_type; bad bodies 4
     assert.equal(r.status, 202, JSON.stringify(r.body));
     ids.push(r.body.image_id);
     for (let i = 0; i < 1000 && (await f.demoGlance.get(`/v2/images/${r.body.image_id}`)).body.status !== 'active'; i++) await new Promise((res) => setTimeout(res, 5));
-    await waitStatus(f.demo, id, 'ACTIVE');
+    await waitStatus(f.demo, id, (s) => s.status === 'ACTIVE' && s['OS-EXT-STS:task_state'] === null);
     // NOTE: Glance orders by created_at to the second: let each backup have its own second.
     if (n < 3) await new Promise((res) => setTimeout(res, 1000));
   }
@@ -29,7 +30,7 @@ test('backups rotate; the image carries image_type and backup_type; bad bodies 4
   const loc = await f.demo.post(`/servers/${id}/action`, { createBackup: { name: 'b4', backup_type: 'weekly', rotation: 1 } });
   assert.equal(loc.status, 202);
   assert.match(loc.headers.get('location')!, /\/image\/v2\/images\/[0-9a-f-]{36}$/);
-  await waitStatus(f.demo, id, 'ACTIVE');
+  await waitStatus(f.demo, id, (s) => s.status === 'ACTIVE' && s['OS-EXT-STS:task_state'] === null);
   for (const body of [{ name: 'x', backup_type: 'daily' }, { name: 'x', backup_type: 'daily', rotation: -1 }, { name: 'x', rotation: 1 }, { name: 'x', backup_type: 'daily', rotation: 1, extra: 1 }]) {
     assert.equal((await f.demo.post(`/servers/${id}/action`, { createBackup: body })).status, 400, JSON.stringify(body));
   }
