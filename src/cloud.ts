@@ -39,7 +39,7 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
 
   let url = '';
   let port = 0;
-  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: makeHypervisor(config), blockStorage: await makeBlockStorage(config, logger),
+  const drivers: Drivers = { network: makeNetwork(config, () => port), hypervisor: await makeHypervisor(config, logger), blockStorage: await makeBlockStorage(config, logger),
     objectStorage: new FsObjectStorageDriver(join(config.dataDir, 'objects')) };
   const identity = await IdentityModule.open(config, db);
   const modules: ServiceModule[] = [];
@@ -49,6 +49,12 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
     // NOTE: SERVICES' entries are checked against their key (`satisfies ServiceEntry<key>`).
     (facades as unknown as Record<string, unknown>)[s.key] = m.facade;
     modules.push(m);
+  }
+
+  if (config.hypervisor === 'qemu' && facades.image) {
+    const admin = await identity.facade.findProjectByName('admin');
+    const { seedGuestImage } = await import('./guest-image.js');
+    if (admin && (await seedGuestImage(facades.image, admin.id))) logger.info('uploaded the cirros guest image');
   }
 
   const app = createHttpServer(logger);
@@ -108,9 +114,18 @@ function physicalInterfaces(config: CloudConfig): Record<string, string> {
   return out;
 }
 
-/** The hypervisor driver config names ('fake' until the QEMU one lands). */
-function makeHypervisor(config: CloudConfig): HypervisorDriver {
-  return new FakeHypervisorDriver({ computeHosts: config.computeHosts ?? 1, hostIp: config.hostIp });
+/**
+ * The hypervisor driver config names. QEMU guests plug into the Linux network driver's taps; with
+ * the fake network driver they get QEMU's own NAT instead (no root needed).
+ */
+async function makeHypervisor(config: CloudConfig, logger: Logger): Promise<HypervisorDriver> {
+  if (config.hypervisor !== 'qemu') return new FakeHypervisorDriver({ computeHosts: config.computeHosts ?? 1, hostIp: config.hostIp });
+  const { QemuHypervisorDriver } = await import('./drivers/hypervisor/qemu/qemu-hypervisor.js');
+  return QemuHypervisorDriver.create({
+    stateDir: join(config.dataDir, 'instances'), accel: config.accel ?? 'auto', hostIp: config.hostIp,
+    nicMode: config.networkDriver === 'linux' ? 'tap' : 'user',
+    log: (msg, fields) => logger.info(fields ?? {}, msg),
+  });
 }
 
 const formatHost = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);

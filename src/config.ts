@@ -43,8 +43,13 @@ export interface CloudConfig {
     allowedSchemes?: string[]; disallowedSchemes?: string[]; allowedHosts?: string[]; disallowedHosts?: string[];
     allowedPorts?: number[]; disallowedPorts?: number[];
   };
-  /** The hypervisor driver compute runs guests on ('fake' keeps them in memory). */
-  hypervisor?: 'fake';
+  /**
+   * The hypervisor driver compute runs guests on: 'fake' keeps them in memory; 'qemu' runs each
+   * guest as a qemu-system-x86_64 process under DATA_DIR/instances.
+   */
+  hypervisor?: 'fake' | 'qemu';
+  /** QEMU's accelerator: auto (KVM only when a probe start works), kvm or tcg. */
+  accel?: 'auto' | 'kvm' | 'tcg';
   /** How many compute hosts the fake hypervisor pretends to be (default 1). */
   computeHosts?: number;
   /**
@@ -158,6 +163,8 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_LOG_FORMAT: 'logFormat',
   STRATUS_SERVICES: 'services',
   STRATUS_NETWORK_DRIVER: 'networkDriver',
+  STRATUS_HYPERVISOR: 'hypervisor',
+  STRATUS_ACCEL: 'accel',
   STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
 };
 
@@ -182,6 +189,10 @@ export class ConfigError extends Error {}
 
 export const NETWORK_DRIVERS: string[] = ['fake', 'linux'];
 
+export const HYPERVISORS: string[] = ['fake', 'qemu'];
+
+export const ACCELS: string[] = ['auto', 'kvm', 'tcg'];
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export const LOG_FORMATS = ['json', 'pretty'];
@@ -199,6 +210,8 @@ export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
   }
   config.services = ['identity', ...ALL_SERVICES.filter((s) => s !== 'identity' && config.services.includes(s))];
   if (!NETWORK_DRIVERS.includes(config.networkDriver)) throw new ConfigError(`network driver '${config.networkDriver}' is not one of ${NETWORK_DRIVERS.join(', ')}`);
+  if (config.hypervisor !== undefined && !HYPERVISORS.includes(config.hypervisor)) throw new ConfigError(`hypervisor '${config.hypervisor}' is not one of ${HYPERVISORS.join(', ')}`);
+  if (config.accel !== undefined && !ACCELS.includes(config.accel)) throw new ConfigError(`accelerator '${config.accel}' is not one of ${ACCELS.join(', ')}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   if (config.logFormat !== undefined && !LOG_FORMATS.includes(config.logFormat)) throw new ConfigError(`log format '${config.logFormat}' is not one of ${LOG_FORMATS.join(', ')}`);
   checkNetworking(config);

@@ -1,6 +1,6 @@
 // The `stratus` command: flags and config → startCloud(), plus the helpers DevStack users know.
 import { Command, Option } from 'commander';
-import { ConfigError, LOG_FORMATS, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
+import { ACCELS, ConfigError, HYPERVISORS, LOG_FORMATS, LOG_LEVELS, NETWORK_DRIVERS, mergeConfig, overridesFromEnv, parsePort, type ConfigOverrides, type LoadedConfig } from './config.js';
 import { formatAnswerFile } from './answer-file.js';
 import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
@@ -19,6 +19,8 @@ interface Flags {
   logLevel?: string;
   logFormat?: string;
   networkDriver?: string;
+  hypervisor?: string;
+  accel?: string;
   externalInterface?: string;
   flatNetworks?: string;
   bridgeMappings?: string;
@@ -60,6 +62,8 @@ function loadConfig(flags: Flags, env = process.env): LoadedConfig {
     logLevel: flags.logLevel,
     logFormat: flags.logFormat as ConfigOverrides['logFormat'],
     networkDriver: flags.networkDriver as ConfigOverrides['networkDriver'],
+    hypervisor: flags.hypervisor as ConfigOverrides['hypervisor'],
+    accel: flags.accel as ConfigOverrides['accel'],
     externalInterface: flags.externalInterface,
     networking: networkingFlags(flags, env),
   };
@@ -99,6 +103,8 @@ withConfigOptions(program.command('up', { isDefault: true }).description('start 
   .addOption(new Option('--log-format <format>', 'json, or pretty lines (STRATUS_LOG_FORMAT, default pretty when stdout is a terminal)').choices(LOG_FORMATS))
   .addOption(new Option('--network-driver <driver>', 'network dataplane: fake, or linux as root (STRATUS_NETWORK_DRIVER)').choices(NETWORK_DRIVERS))
   .option('--external-interface <dev>', "host interface for external networks' bridges (STRATUS_EXTERNAL_INTERFACE, default none)")
+  .addOption(new Option('--hypervisor <driver>', 'where guests run: fake, or qemu (real virtual machines) (STRATUS_HYPERVISOR, default fake)').choices(HYPERVISORS))
+  .addOption(new Option('--accel <accel>', 'QEMU accelerator: auto tries KVM and falls back to TCG (STRATUS_ACCEL, default auto)').choices(ACCELS))
   .action(async (flags: Flags) => {
     const { config, warnings } = loadConfig(flags);
     await up(config, warnings);
@@ -125,6 +131,19 @@ withConfigOptions(program.command('clouds-yaml').description('print a clouds.yam
 withConfigOptions(program.command('answer-file').description('print a Packstack answer file with every key Stratus reads and its current value'))
   .action((flags: Flags) => {
     process.stdout.write(formatAnswerFile(loadConfig(flags).config));
+  });
+
+program.command('image').description('guest images').command('build-cirros')
+  .description('build the CirrOS-like guest image from Debian packages (cached) and print its path')
+  .option('--output <dir>', 'cache directory (default $XDG_CACHE_HOME/stratus or ~/.cache/stratus)')
+  .action(async (flags: { output?: string }) => {
+    const { ensureGuestImage } = await import('./guest-image.js');
+    try {
+      process.stdout.write(`${await ensureGuestImage(flags.output)}\n`);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
 
 withConfigOptions(program.command('status').description("ask the running server's health endpoint"))

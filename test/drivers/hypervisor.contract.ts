@@ -2,7 +2,7 @@
 // driver runs: spawn → RUNNING, the power transitions, idempotent destroy, snapshot to a path,
 // console output, volumes, inventory and guest listing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,11 +11,15 @@ import { GuestNotFound, HypervisorError, type GuestSpec, type HypervisorDriver, 
 export interface HypervisorContractOptions {
   /** An image file the driver can boot (null: the driver boots without one). */
   imagePath: string | null;
+  /** The guests' memory (default 64 MiB; a real guest needs what its image needs). */
+  memoryMb?: number;
+  /** Waits until a spawned guest's operating system runs (a real guest must, to release a hot-plugged volume). */
+  ready?(driver: HypervisorDriver, host: string, id: string): Promise<void>;
 }
 
 export function hypervisorDriverContract(name: string, opts: HypervisorContractOptions, make: () => Promise<{ driver: HypervisorDriver; cleanup(): Promise<void> }>): void {
   const spec = (host: string, id: string): GuestSpec => ({
-    id, host, name: `guest-${id.slice(0, 4)}`, vcpus: 1, memoryMb: 64, rootGb: 1, ephemeralGb: 0, swapMb: 0,
+    id, host, name: `guest-${id.slice(0, 4)}`, vcpus: 1, memoryMb: opts.memoryMb ?? 64, rootGb: 1, ephemeralGb: 0, swapMb: 0,
     imagePath: opts.imagePath, imageId: null, userData: null, configDrive: false, publicKey: null, metadata: {}, nics: [],
   });
   const ID = '5e1f0000-0000-4000-8000-000000000001';
@@ -80,6 +84,8 @@ export function hypervisorDriverContract(name: string, opts: HypervisorContractO
       const snap = await driver.snapshot(host, ID, file);
       assert.equal(snap.size, statSync(file).size);
       assert.ok(snap.size > 0);
+      writeFileSync(join(dir, 'vol'), Buffer.alloc(1 << 20));
+      await opts.ready?.(driver, host, ID);
       await driver.attachVolume(host, ID, '/dev/vdb', join(dir, 'vol'));
       await driver.detachVolume(host, ID, '/dev/vdb');
       await driver.detachVolume(host, ID, '/dev/vdb');

@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestDiagnostics, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  type GuestDiagnostics, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -51,11 +51,20 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     this.failures.set(op, { message, times });
   }
 
-  /** Changes a guest's power state behind the service's back (a crash, a shutdown inside the guest). */
+  private readonly lifecycle = new Set<(e: GuestLifecycleEvent) => void>();
+
+  /**
+   * Changes a guest's power state behind the service's back (a crash, a shutdown inside the guest),
+   * reported as a lifecycle event as a real hypervisor reports it.
+   */
   setPowerState(id: string, state: PowerState): void {
     const g = this.guests.get(id);
-    if (g) g.powerState = state;
+    if (!g) return;
+    g.powerState = state;
+    for (const l of this.lifecycle) l({ host: g.spec.host, id, powerState: state });
   }
+
+  onLifecycle(listener: (e: GuestLifecycleEvent) => void): void { this.lifecycle.add(listener); }
 
   private enter(op: string, host: string, id?: string): void {
     this.calls.push({ op, host, id });

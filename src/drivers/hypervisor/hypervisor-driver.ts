@@ -30,6 +30,8 @@
 // - `diagnostics` (optional: a driver without it makes the API answer 501) reports a guest's
 //   counters as Nova's Diagnostics object holds them (state, cpus, nics, disks, memory); an
 //   absent guest throws GuestNotFound. It does not change the guest.
+// - `onLifecycle` (optional) reports guests that stopped or crashed on their own (a power-off inside
+//   the guest, a killed process), so the service can sync the power state as Nova does.
 // - `close` releases what the driver holds (sockets, timers); guests keep running.
 
 /** Nova's power states (nova/compute/power_state.py). */
@@ -51,12 +53,16 @@ export interface GuestSpec {
   rootGb: number;
   ephemeralGb: number;
   swapMb: number;
-  /** The image file to boot from (a path on the host); null boots nothing (volume-backed later). */
+  /** The image file to boot from (a path on the host); null boots a blank root disk. */
   imagePath: string | null;
+  /** imagePath is a volume's own file (boot from volume): the guest writes to it, no copy is made. */
+  rootVolume?: boolean;
   imageId: string | null;
   /** Base64 user data, config drive and the keypair's public key, as the guest would see them. */
   userData: string | null;
   configDrive: boolean;
+  /** The config drive's files (path inside the drive → content), as the service renders them. */
+  configDriveFiles?: Record<string, string | Buffer> | null;
   publicKey: string | null;
   metadata: Record<string, string>;
   /** The NICs to plug (MAC and the network driver's port id). */
@@ -98,6 +104,9 @@ export interface GuestDiagnostics {
   memory: { maximum: number; used: number };
 }
 
+/** A guest whose power state changed on its own (Nova's virt lifecycle events). */
+export interface GuestLifecycleEvent { host: string; id: string; powerState: PowerState }
+
 export interface HypervisorDriver {
   readonly name: string;
   /** The compute hosts this driver serves (one per machine; the fake may pretend to be N). */
@@ -121,5 +130,7 @@ export interface HypervisorDriver {
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
   attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
+  /** Optional: calls `listener` when a guest stops or crashes without being asked (its process ended). */
+  onLifecycle?(listener: (e: GuestLifecycleEvent) => void): void;
   close(): Promise<void>;
 }

@@ -23,16 +23,44 @@ export class MetadataService {
   }
 
   /** openstack/latest/meta_data.json */
-  metaData(s: InstanceRecord): Record<string, unknown> {
-    const keys = s.key_name && s.key_data ? [{ name: s.key_name, type: 'ssh', data: s.key_data }] : [];
-    return {
-      uuid: s.id, name: s.name, hostname: s.hostname, availability_zone: s.availability_zone, project_id: s.project_id,
-      launch_index: s.launch_index, meta: s.metadata, public_keys: Object.fromEntries(keys.map((k) => [k.name, k.data])), keys, devices: [],
-    };
-  }
+  metaData(s: InstanceRecord): Record<string, unknown> { return metaData(s); }
 
   userData(s: InstanceRecord): Buffer {
     if (!s.user_data) throw resourceNotFound();
     return Buffer.from(s.user_data, 'base64');
   }
+}
+
+/** openstack/latest/meta_data.json, for the metadata service and the config drive alike. */
+export function metaData(s: InstanceRecord): Record<string, unknown> {
+  const keys = s.key_name && s.key_data ? [{ name: s.key_name, type: 'ssh', data: s.key_data }] : [];
+  return {
+    uuid: s.id, name: s.name, hostname: s.hostname, availability_zone: s.availability_zone, project_id: s.project_id,
+    launch_index: s.launch_index, meta: s.metadata, public_keys: Object.fromEntries(keys.map((k) => [k.name, k.data])), keys, devices: [],
+  };
+}
+
+export interface GuestPort { id: string; networkId: string; macAddress: string }
+
+/**
+ * The config drive's files, as Nova's InstanceMetadata writes them: meta_data.json, user_data,
+ * network_data.json (a DHCP network per port) and vendor_data2.json, under openstack/latest and
+ * the dated version the guest may ask for.
+ */
+export function configDriveFiles(s: InstanceRecord, ports: GuestPort[]): Record<string, string | Buffer> {
+  const links = ports.map((p) => ({ id: `tap${p.id}`.slice(0, 14), vif_id: p.id, type: 'bridge', mtu: 1500, ethernet_mac_address: p.macAddress }));
+  const networkData = {
+    links,
+    networks: ports.map((p, i) => ({ id: `network${i}`, type: 'ipv4_dhcp', link: links[i]!.id, network_id: p.networkId })),
+    services: [],
+  };
+  const files: Record<string, string | Buffer> = {};
+  for (const version of ['latest', '2018-08-27']) {
+    files[`openstack/${version}/meta_data.json`] = JSON.stringify(metaData(s));
+    files[`openstack/${version}/network_data.json`] = JSON.stringify(networkData);
+    files[`openstack/${version}/vendor_data.json`] = '{}';
+    files[`openstack/${version}/vendor_data2.json`] = '{}';
+    if (s.user_data) files[`openstack/${version}/user_data`] = Buffer.from(s.user_data, 'base64');
+  }
+  return files;
 }

@@ -21,6 +21,7 @@ import type { NetworkFacade } from '../../network/facade.js';
 import type { AggregatesService } from './aggregates.service.js';
 import type { ServerGroupsService } from './server-groups.service.js';
 import type { VolumeAttachmentsService } from './volume-attachments.service.js';
+import { configDriveFiles } from './metadata.service.js';
 
 /** Compute's services and the other services' facades the host work uses (wired in compute-domain.ts). */
 export interface ManagerDeps {
@@ -29,7 +30,7 @@ export interface ManagerDeps {
   /** Glance, when it runs: image bytes for the driver, snapshots, backups and their rotation. */
   image?: Pick<ImageFacade, 'imageFilePath' | 'uploadImage' | 'deleteImage' | 'listImages'>;
   /** Networking, when it runs: ports for the requested networks, removed on delete. */
-  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice'>;
+  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice' | 'portsOfDevice'>;
   /** Block storage, when it runs: the server's volumes detached (and deleted on termination). */
   volumes?: Pick<VolumeAttachmentsService, 'releaseAll' | 'prepareBlockDevices' | 'attachAfterSpawn'>;
 }
@@ -65,6 +66,23 @@ export class ServersManager {
       resume: (t) => this.serial(t.resourceId, () => this.run(t)),
       failed: (t, err) => this.fail(t, err),
     });
+    driver.onLifecycle?.((e) => { void this.serial(e.id, () => this.syncPowerState(e.id, e.host, e.powerState)).catch(() => {}); });
+  }
+
+  /**
+   * Nova's power-state sync (_sync_instance_power_state): a guest that stopped on its own (shut
+   * down inside, its process killed) leaves an ACTIVE server SHUTOFF; servers with a task are left
+   * to the task.
+   */
+  private async syncPowerState(id: string, host: string, power: number): Promise<void> {
+    const s = await this.store.get(id);
+    if (!s || s.deleted || s.host !== host || s.task_state !== null) return;
+    if (s.vm_state === VM.ACTIVE && (power === POWER_STATE.SHUTDOWN || power === POWER_STATE.CRASHED)) {
+      this.log.info({ server: id, power }, 'the guest stopped on its own: the server is now SHUTOFF');
+      await this.store.update(id, { vm_state: VM.STOPPED, power_state: power, updated_at: now() }, undefined, { task_state: null });
+    } else if (s.power_state !== power) {
+      await this.store.update(id, { power_state: power, updated_at: now() }, undefined, { task_state: null });
+    }
   }
 
   private get db(): Db { return this.store.db; }
@@ -86,11 +104,15 @@ export class ServersManager {
     return this.action(task, p.action, p.actionId, p.args ?? {});
   }
 
-  private spec(s: InstanceRecord, host: string, imagePath: string | null, flavor: FlavorSnapshot = s.flavor): GuestSpec {
+  /** What the driver needs to (re)create the guest: its flavor, disks, ports and config drive. */
+  private async spec(s: InstanceRecord, host: string, imagePath: string | null, flavor: FlavorSnapshot = s.flavor, rootVolume = false): Promise<GuestSpec> {
+    const ports = this.deps.network ? await this.deps.network.portsOfDevice(s.id) : [];
+    const configDrive = s.config_drive === 'True';
     return {
       id: s.id, host, name: s.hostname, vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: flavor.disk, ephemeralGb: flavor.ephemeral,
-      swapMb: flavor.swap, imagePath, imageId: s.image_ref || null, userData: s.user_data, configDrive: s.config_drive === 'True',
-      publicKey: s.key_data, metadata: s.metadata, nics: [],
+      swapMb: flavor.swap, imagePath, rootVolume, imageId: s.image_ref || null, userData: s.user_data, configDrive,
+      configDriveFiles: configDrive ? configDriveFiles(s, ports) : null,
+      publicKey: s.key_data, metadata: s.metadata, nics: ports.map((p) => ({ portId: p.id, macAddress: p.macAddress })),
     };
   }
 
@@ -138,9 +160,9 @@ export class ServersManager {
       return;
     }
     try {
-      const nics = await this.plugNetworks(s, placed.host);
+      await this.plugNetworks(s, placed.host);
       const volumes = s.block_devices.some((b) => b.destination_type === 'volume') ? await this.deps.volumes?.prepareBlockDevices(s, placed.host) : undefined;
-      await this.driver.spawn({ ...this.spec(s, placed.host, volumes?.rootPath ?? (await this.imagePath(s))), nics });
+      await this.driver.spawn(await this.spec(s, placed.host, volumes?.rootPath ?? (await this.imagePath(s)), s.flavor, !!volumes?.rootPath));
       if (volumes) await this.deps.volumes!.attachAfterSpawn(s, placed.host, volumes.others);
     } catch (err) {
       await this.placement.free(s.id);
@@ -227,7 +249,7 @@ export class ServersManager {
         case 'rebuild': {
           const h = needHost();
           await d.destroy(h, s.id);
-          await d.spawn(this.spec(s, h, await this.imagePath(s)));
+          await d.spawn(await this.spec(s, h, await this.imagePath(s)));
           if (s.prior_vm_state === VM.STOPPED) { await d.powerOff(h, s.id, 0); power = POWER_STATE.SHUTDOWN; } else power = POWER_STATE.RUNNING;
           patch.launched_at = now();
           break;
@@ -241,7 +263,7 @@ export class ServersManager {
             : false;
           if (!fits) throw new NoValidHost('There are not enough hosts available.');
           await d.destroy(h, s.id);
-          await d.spawn(this.spec(s, h, await this.imagePath(s), flavor));
+          await d.spawn(await this.spec(s, h, await this.imagePath(s), flavor));
           if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
           patch.old_flavor = s.flavor;
           patch.flavor = flavor;
@@ -254,7 +276,7 @@ export class ServersManager {
           const node = (await this.hosts.schedulable()).find((x) => x.host === h)!;
           await this.placement.reclaim?.(s.id, node.uuid, flavorResources(old), s.project_id, s.user_id);
           await d.destroy(h, s.id);
-          await d.spawn(this.spec(s, h, await this.imagePath(s), old));
+          await d.spawn(await this.spec(s, h, await this.imagePath(s), old));
           if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
           patch.flavor = old;
           patch.old_flavor = null;
@@ -282,7 +304,7 @@ export class ServersManager {
         }
         case 'unshelve': {
           const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
-          await d.spawn(this.spec(s, placed.host, await this.imagePath(s)));
+          await d.spawn(await this.spec(s, placed.host, await this.imagePath(s)));
           patch.host = placed.host; patch.node = placed.node;
           const shelved = s.system_metadata?.shelved_image_id;
           if (shelved) {
@@ -381,10 +403,11 @@ export class ServersManager {
       }
       if (!s.host) continue;
       const guests = await this.driver.listGuests(s.host).catch(() => []);
-      if (guests.some((g) => g.id === s.id)) continue;
+      const guest = guests.find((g) => g.id === s.id);
+      if (guest) { await this.syncPowerState(s.id, s.host, guest.powerState); continue; }
       if (![VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED, VM.RESCUED, VM.RESIZED, VM.ERROR].includes(s.vm_state as any)) continue;
       try {
-        await this.driver.spawn(this.spec(s, s.host, await this.imagePath(s)));
+        await this.driver.spawn(await this.spec(s, s.host, await this.imagePath(s)));
         if (s.power_state === POWER_STATE.SHUTDOWN) await this.driver.powerOff(s.host, s.id, 0);
         else if (s.power_state === POWER_STATE.PAUSED) await this.driver.pause(s.host, s.id);
         else if (s.power_state === POWER_STATE.SUSPENDED) await this.driver.suspend(s.host, s.id);

@@ -1,0 +1,69 @@
+// The qemu-system-x86_64 command line of a guest, from its saved definition: one process per
+// guest, daemonised, with its QMP socket, serial console (logged to console.log) and VNC socket in
+// the guest's directory.
+import { join } from 'node:path';
+import type { DiskFormat } from './disks.js';
+
+export type Accel = 'kvm' | 'tcg';
+export type NicMode = 'tap' | 'user';
+
+/** What a guest is, as saved in its directory (guest.json): enough to start it again. */
+export interface GuestDefinition {
+  id: string;
+  name: string;
+  vcpus: number;
+  memoryMb: number;
+  /** The root disk: the overlay in the guest's directory, or a volume's file (boot from volume). */
+  root: { path: string; format: DiskFormat };
+  extraDisks: { path: string; format: DiskFormat }[];
+  configDrive: string | null;
+  nics: { portId: string; macAddress: string }[];
+  /** Volumes attached by device name (/dev/vdb → its file). */
+  volumes: { device: string; path: string; format: DiskFormat }[];
+}
+
+/** Nova's tap name for a port (nova.network.model.VIF devname): "tap" + the port id, 14 characters. */
+export const tapName = (portId: string) => `tap${portId}`.slice(0, 14);
+
+/** The QMP id of the device and block node of a volume at /dev/vdX. */
+export const volumeDeviceId = (device: string) => `volume-${device.replace(/^\/dev\//, '')}`;
+
+export const volumeNodeName = (device: string) => `${volumeDeviceId(device)}-node`;
+
+/** The blockdev-add arguments of a volume. */
+export const volumeBlockdev = (v: { device: string; path: string; format: DiskFormat }) =>
+  ({ driver: v.format, 'node-name': volumeNodeName(v.device), file: { driver: 'file', filename: v.path } });
+
+export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel; nicMode: NicMode; incoming?: string }): string[] {
+  const args = [
+    '-name', `guest=${def.id},debug-threads=on`, '-uuid', def.id,
+    '-machine', 'pc', '-accel', opts.accel, ...(opts.accel === 'kvm' ? ['-cpu', 'host'] : []),
+    '-m', String(def.memoryMb), '-smp', String(def.vcpus),
+    '-nodefaults', '-no-user-config', '-vga', 'std', '-display', 'none',
+    '-vnc', `unix:${join(dir, 'vnc.sock')}`,
+    '-chardev', `socket,id=serial0,path=${join(dir, 'serial.sock')},server=on,wait=off,logfile=${join(dir, 'console.log')},logappend=on`,
+    '-serial', 'chardev:serial0',
+    '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+    '-pidfile', join(dir, 'pid'), '-daemonize',
+    '-drive', `file=${def.root.path},if=none,id=disk0,format=${def.root.format},cache=writeback,discard=unmap`,
+    '-device', 'virtio-blk-pci,drive=disk0,id=virtio-disk0,bootindex=1',
+  ];
+  def.extraDisks.forEach((d, i) => args.push(
+    '-drive', `file=${d.path},if=none,id=disk${i + 1},format=${d.format}`, '-device', `virtio-blk-pci,drive=disk${i + 1},id=virtio-disk${i + 1}`,
+  ));
+  // NOTE: the config drive is a CD-ROM on the IDE bus, as Nova attaches it on i440fx, so that the
+  // first volume a user attaches is still /dev/vdb.
+  if (def.configDrive) args.push('-drive', `file=${def.configDrive},if=none,id=config,format=raw,readonly=on,media=cdrom`, '-device', 'ide-cd,drive=config,bus=ide.1');
+  // NOTE: volumes are -blockdev nodes, as hot-plugged ones are (blockdev-add), so a detach is the
+  // same device_del + blockdev-del whether the volume came at boot or later.
+  def.volumes.forEach((v) => args.push(
+    '-blockdev', JSON.stringify(volumeBlockdev(v)),
+    '-device', `virtio-blk-pci,drive=${volumeNodeName(v.device)},id=${volumeDeviceId(v.device)}`,
+  ));
+  def.nics.forEach((n, i) => {
+    args.push('-netdev', opts.nicMode === 'tap' ? `tap,id=net${i},ifname=${tapName(n.portId)},script=no,downscript=no` : `user,id=net${i}`);
+    args.push('-device', `virtio-net-pci,netdev=net${i},mac=${n.macAddress},id=nic${i}`);
+  });
+  if (opts.incoming) args.push('-incoming', opts.incoming);
+  return args;
+}

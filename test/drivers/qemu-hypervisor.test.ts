@@ -1,0 +1,106 @@
+// The hypervisor contract on the QEMU driver: real qemu-system-x86_64 processes (TCG here), as
+// root, booting the CirrOS-like guest image; then what only a real guest shows: a config drive the
+// guest reads (hostname, key, user data), a hot-plugged volume the guest sees as /dev/vdb, a
+// suspend that keeps the guest's memory, a restart of the driver that finds its running guests,
+// and a killed QEMU reported as a lifecycle event.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { type GuestLifecycleEvent, type GuestSpec, type HypervisorDriver, POWER_STATE } from '../../src/drivers/hypervisor/hypervisor-driver.js';
+import { QemuHypervisorDriver } from '../../src/drivers/hypervisor/qemu/qemu-hypervisor.js';
+import { hypervisorDriverContract } from './hypervisor.contract.js';
+import { guestImage, serialRun, waitConsole } from '../support/guest.js';
+
+const QEMU = '/usr/bin/qemu-system-x86_64';
+const skip = process.getuid?.() !== 0 ? 'needs root (QEMU with taps runs as root)' : !existsSync(QEMU) ? 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)' : false;
+
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'stratus-qemu-')); dirs.push(d); return d; };
+
+const options = (stateDir: string) => ({ stateDir, accel: 'tcg' as const, nicMode: 'user' as const, softRebootSeconds: 5, detachSeconds: 20, watchIntervalMs: 200 });
+
+const stateDirOf = new Map<QemuHypervisorDriver, string>();
+
+async function make(): Promise<{ driver: QemuHypervisorDriver; cleanup(): Promise<void> }> {
+  const stateDir = tempDir();
+  const driver = await QemuHypervisorDriver.create(options(stateDir));
+  stateDirOf.set(driver, stateDir);
+  return { driver, cleanup: () => driver.close() };
+}
+
+const booted = (d: HypervisorDriver, host: string, id: string) => waitConsole(() => d.getConsoleOutput(host, id), /STRATUS-GUEST-READY[\s\S]*login: *$/m);
+
+if (skip) {
+  test('the QEMU hypervisor driver', { skip }, () => {});
+} else {
+  const image = await guestImage();
+  hypervisorDriverContract('qemu', { imagePath: image, memoryMb: 128, ready: async (d, h, id) => { await booted(d, h, id); } }, make);
+
+  const spec = (host: string, id: string, more: Partial<GuestSpec> = {}): GuestSpec => ({
+    id, host, name: 'g', vcpus: 1, memoryMb: 128, rootGb: 1, ephemeralGb: 0, swapMb: 0, imagePath: image, imageId: null,
+    userData: null, configDrive: false, publicKey: null, metadata: {}, nics: [{ portId: '0a1b2c3d-0000-4000-8000-000000000001', macAddress: 'fa:16:3e:12:34:56' }], ...more,
+  });
+
+  test('qemu: the guest reads its config drive: hostname, key, user data run once; a volume appears as /dev/vdb and keeps its data', { timeout: 300_000 }, async () => {
+    const { driver, cleanup } = await make();
+    const host = driver.hosts()[0]!;
+    const id = '5e1f0000-0000-4000-8000-0000000000c1';
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5tratusTestKeyOnlyForThisTest0000000000 test@stratus';
+    const meta = { uuid: id, name: 'cd', hostname: 'cd-guest', public_keys: { k1: key } };
+    try {
+      await driver.spawn(spec(host, id, {
+        configDrive: true,
+        configDriveFiles: { 'openstack/latest/meta_data.json': JSON.stringify(meta), 'openstack/latest/user_data': '#!/bin/sh\necho "USER-DATA-RAN as $(id -u)" > /run/user-data-ran\n' },
+      }));
+      const log = await booted(driver, host, id);
+      assert.match(log, /STRATUS-DATASOURCE: config drive/);
+      assert.match(log, /cd-guest login:/);
+      const sock = join(stateDirOf.get(driver)!, id, 'serial.sock');
+      const inside = await serialRun(sock, 'cat /run/user-data-ran; cat /home/cirros/.ssh/authorized_keys; cat /run/cirros/datasource/data/meta_data.json');
+      assert.match(inside, /USER-DATA-RAN as 0/);
+      assert.ok(inside.includes(key), inside);
+      assert.ok(inside.includes(`"uuid":"${id}"`), inside);
+
+      const vol = join(tempDir(), 'vol.raw');
+      writeFileSync(vol, Buffer.alloc(8 << 20));
+      await driver.attachVolume(host, id, '/dev/vdb', vol);
+      const seen = await serialRun(sock, 'for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vdb ] && break; sleep 0.5; done; cat /sys/block/vdb/size; echo stratus-volume-data | dd of=/dev/vdb bs=512 conv=sync,fsync 2>/dev/null; sync');
+      assert.match(seen, /^16384$/m, 'the guest sees the 8 MiB volume as /dev/vdb');
+      await driver.detachVolume(host, id, '/dev/vdb');
+      assert.equal(readFileSync(vol).subarray(0, 19).toString(), 'stratus-volume-data', 'what the guest wrote is in the volume file');
+    } finally { await driver.destroy(host, id).catch(() => {}); await cleanup(); }
+  });
+
+  test('qemu: guests outlive the driver; a new driver finds them; a killed QEMU is a lifecycle event', { timeout: 300_000 }, async () => {
+    const stateDir = tempDir();
+    const first = await QemuHypervisorDriver.create(options(stateDir));
+    const host = first.hosts()[0]!;
+    const id = '5e1f0000-0000-4000-8000-0000000000c2';
+    let second: QemuHypervisorDriver | undefined;
+    try {
+      await first.spawn(spec(host, id));
+      await first.close();
+      second = await QemuHypervisorDriver.create(options(stateDir));
+      assert.deepEqual((await second.listGuests(host)).map((g) => [g.id, g.powerState]), [[id, POWER_STATE.RUNNING]]);
+      await second.pause(host, id);
+      assert.equal(await second.powerState(host, id), POWER_STATE.PAUSED);
+      await second.unpause(host, id);
+      const events: GuestLifecycleEvent[] = [];
+      second.onLifecycle((e) => events.push(e));
+      await new Promise((r) => setTimeout(r, 500));
+      const pid = Number(readFileSync(join(stateDir, id, 'pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(events, [{ host, id, powerState: POWER_STATE.SHUTDOWN }]);
+      assert.equal(await second.powerState(host, id), POWER_STATE.SHUTDOWN);
+      await second.powerOn(host, id);
+      assert.equal(await second.powerState(host, id), POWER_STATE.RUNNING);
+    } finally {
+      await (second ?? first).destroy(host, id).catch(() => {});
+      await second?.close();
+    }
+  });
+}
