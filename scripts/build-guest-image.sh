@@ -126,7 +126,8 @@ keys() { sed -n 's/.*"public_keys": *{\([^}]*\)}.*/\1/p' "$1" | sed 's/", *"/"\n
 apply() {   # $1: a directory holding meta_data.json and maybe user_data
   mkdir -p "$DS/data"; cp "$1"/* "$DS/data/" 2>/dev/null
   h=$(field "$DS/data/meta_data.json" hostname); [ -n "$h" ] && hostname "${h%%.*}" && echo "${h%%.*}" > /etc/hostname
-  keys "$DS/data/meta_data.json" | while read -r k; do
+  # NOTE: `|| [ -n "$k" ]`: the JSON has no final newline, and read fails on an unterminated last line.
+  keys "$DS/data/meta_data.json" | while read -r k || [ -n "$k" ]; do
     for home in /home/cirros /root; do grep -qF "$k" $home/.ssh/authorized_keys 2>/dev/null || echo "$k" >> $home/.ssh/authorized_keys; done
   done
   if [ -s "$DS/data/user_data" ] && head -c 2 "$DS/data/user_data" | grep -q '^#!' && [ ! -e "$DS/user-data.ran" ]; then

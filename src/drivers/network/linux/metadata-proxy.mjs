@@ -29,6 +29,10 @@ const server = http.createServer((req, res) => {
   req.pipe(upstream);
 });
 
+// NOTE: a client may half-close after its request (busybox nc does, on the end of its stdin); as
+// haproxy in Neutron's proxy, answer it anyway instead of dropping the request (Node's default).
+server.httpAllowHalfOpen = true;
+
 server.listen(Number(env.STRATUS_METADATA_PORT ?? 80), env.STRATUS_METADATA_LISTEN ?? '169.254.169.254', () => {
   // NOTE: the pid file appears only once listening, so the driver knows the proxy is ready.
   if (env.STRATUS_METADATA_PID_FILE) writeFileSync(env.STRATUS_METADATA_PID_FILE, String(process.pid));
