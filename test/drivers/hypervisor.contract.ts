@@ -92,4 +92,30 @@ export function hypervisorDriverContract(name: string, opts: HypervisorContractO
       await assert.rejects(driver.getConsoleOutput(host, '5e1f0000-0000-4000-8000-00000000dead'), GuestNotFound);
     } finally { await driver.destroy(host, ID).catch(() => {}); rmSync(dir, { recursive: true, force: true }); await cleanup(); }
   });
+
+  test(`${name}: resize keeps the guest with the new sizes; revert and confirm; rescue and unrescue`, async () => {
+    const { driver, cleanup } = await make();
+    const host = driver.hosts()[0]!;
+    try {
+      await driver.spawn(spec(host, ID));
+      const sizes = (g: { vcpus: number; memoryMb: number }) => [g.vcpus, g.memoryMb];
+      const guest = async () => (await driver.listGuests(host)).find((g) => g.id === ID)!;
+      const base = spec(host, ID);
+      await driver.resize(host, ID, { vcpus: 2, memoryMb: base.memoryMb + 32, rootGb: 2, ephemeralGb: 0, swapMb: 0 });
+      assert.deepEqual(sizes(await guest()), [2, base.memoryMb + 32]);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await driver.revertResize(host, ID, base);
+      assert.deepEqual(sizes(await guest()), [1, base.memoryMb]);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await driver.resize(host, ID, { ...base, vcpus: 2 });
+      await driver.confirmResize(host, ID);
+      assert.deepEqual(sizes(await guest()), [2, base.memoryMb]);
+
+      await driver.rescue(host, ID, opts.imagePath, null);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await driver.unrescue(host, ID);
+      assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
+      await assert.rejects(driver.resize(host, '5e1f0000-0000-4000-8000-00000000dead', base), GuestNotFound);
+    } finally { await driver.destroy(host, ID).catch(() => {}); await cleanup(); }
+  });
 }

@@ -20,7 +20,7 @@ const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'stratus-qemu-')); dirs.push(d); return d; };
 
-const options = (stateDir: string) => ({ stateDir, accel: 'tcg' as const, nicMode: 'user' as const, softRebootSeconds: 5, detachSeconds: 20, watchIntervalMs: 200 });
+const options = (stateDir: string) => ({ stateDir, accel: 'tcg' as const, nicMode: 'user' as const, softRebootSeconds: 5, shutdownTimeoutSeconds: 3, detachSeconds: 20, watchIntervalMs: 200 });
 
 const stateDirOf = new Map<QemuHypervisorDriver, string>();
 

@@ -26,6 +26,10 @@ const tag = `g${process.pid % 100000}`;
 const NS = `${tag}-out`;
 const VETH = `${tag}x`;
 let cloud: TestCloud;
+const CONFIG = {
+  hypervisor: 'qemu' as const, accel: 'tcg' as const, networkDriver: 'linux' as const, externalInterface: VETH,
+  seed: { demo: true, publicNetwork: { name: 'public', physicalNetwork: 'public', cidr: '203.0.113.0/24', gateway: '203.0.113.1', pool: { start: '203.0.113.100', end: '203.0.113.150' } }, privateNetwork: { cidr: '10.0.0.0/26', gateway: '10.0.0.1' } },
+};
 let env: Record<string, string>;
 let work: string;
 
@@ -38,7 +42,7 @@ async function until<T>(what: string, probe: () => Promise<T | false | undefined
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
-    if (v) return v;
+    if (v !== undefined && v !== false) return v as T;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -57,11 +61,11 @@ before(async () => {
   await inNs(['ip', 'link', 'set', 'eth0', 'up']);
   work = mkdtempSync(join(tmpdir(), 'stratus-guest-lab-'));
   // NOTE: a data dir of the test's own, kept by stop(): `after` needs it to end guests and the dataplane.
-  cloud = await startTestCloud({
-    hypervisor: 'qemu', accel: 'tcg', networkDriver: 'linux', externalInterface: VETH,
-    seed: { demo: true, publicNetwork: { name: 'public', physicalNetwork: 'public', cidr: '203.0.113.0/24', gateway: '203.0.113.1', pool: { start: '203.0.113.100', end: '203.0.113.150' } }, privateNetwork: { cidr: '10.0.0.0/26', gateway: '10.0.0.1' } },
-  }, mkdtempSync(join(tmpdir(), 'stratus-guest-cloud-')));
+  cloud = await startTestCloud(CONFIG, mkdtempSync(join(tmpdir(), 'stratus-guest-cloud-')));
   env = osEnv(cloud, 'demo', 'secret');
+  await os(['flavor', 'create', '--ram', '128', '--disk', '1', '--vcpus', '1', 'g.tiny'], { OS_USERNAME: 'admin', OS_PROJECT_NAME: 'admin' });
+  await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'id_ed25519')]);
+  await os(['keypair', 'create', '--public-key', `${join(work, 'id_ed25519')}.pub`, 'lab-key']);
 });
 
 after(async () => {
@@ -86,11 +90,7 @@ after(async () => {
 test('the lab with a real guest: boot, console, ping only once ICMP is allowed, ssh with the key pair, metadata', { skip, timeout: 600_000 }, async () => {
   const images = await os(['image', 'list', '-f', 'json']);
   assert.ok(images.some((i: any) => i.Name === 'cirros' && i.Status === 'active'), 'the cloud uploaded cirros on its first start');
-  await os(['flavor', 'create', '--ram', '128', '--disk', '1', '--vcpus', '1', 'g.tiny'], { OS_USERNAME: 'admin', OS_PROJECT_NAME: 'admin' });
-
   const key = join(work, 'id_ed25519');
-  await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  await os(['keypair', 'create', '--public-key', `${key}.pub`, 'lab-key']);
   const server = await os(['server', 'create', '--image', 'cirros', '--flavor', 'g.tiny', '--network', 'private', '--key-name', 'lab-key',
     '--user-data', writeUserData(work), '--wait', 'vm1', '-f', 'json']);
   assert.equal(server.status, 'ACTIVE');
@@ -127,3 +127,116 @@ function writeUserData(dir: string): string {
   writeFileSync(file, '#!/bin/sh\necho "user data ran" > /run/lab-user-data\n');
   return file;
 }
+
+/** A server with a floating IP in a group allowing ICMP and ssh; `run` runs a command over ssh once it answers. */
+async function reachableServer(name: string, image: string, key: string): Promise<{ id: string; fip: string; run(cmd: string, ms?: number): Promise<string> }> {
+  const server = await os(['server', 'create', '--image', image, '--flavor', 'g.tiny', '--network', 'private', '--key-name', 'lab-key', '--security-group', 'reach', '--wait', name, '-f', 'json']);
+  const fip = (await os(['floating', 'ip', 'create', 'public', '-f', 'json'])).floating_ip_address as string;
+  await os(['server', 'add', 'floating', 'ip', name, fip]);
+  const run = async (cmd: string, ms = 120_000) => {
+    let last = '';
+    return until(`ssh to ${name}`, () => inNs(['ssh', '-i', key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', `cirros@${fip}`, cmd], 20_000)
+      .catch((err: Error & { stderr?: string }) => { last = err.stderr ?? err.message; return undefined; }), ms)
+      .catch((err: Error) => { throw new Error(`${err.message}: ${last}`); });
+  };
+  return { id: server.id, fip, run };
+}
+
+const status = async (name: string, want: string, ms = 180_000) =>
+  until(`${name} ${want}`, async () => { const s = await os(['server', 'show', name, '-f', 'json']); return s.status === want ? s : undefined; }, ms);
+
+// Data written past the image's end on the root disk (the guest runs from RAM; its disk is free to write).
+const MARK = (dev: string) => `echo stratus-mark > /tmp/m; dd if=/tmp/m of=${dev} bs=1M seek=100 conv=fsync 2>/dev/null; sync`;
+const READ = (dev: string) => `dd if=${dev} bs=1M skip=100 count=1 2>/dev/null | head -c 12`;
+
+test('every server action does to the guest what it says; snapshots, volumes and a restart of Stratus keep it', { skip, timeout: 900_000 }, async () => {
+  await os(['security', 'group', 'create', 'reach']);
+  await os(['security', 'group', 'rule', 'create', '--protocol', 'icmp', '--ingress', 'reach']);
+  await os(['security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '22', '--ingress', 'reach']);
+  await os(['flavor', 'create', '--ram', '192', '--disk', '2', '--vcpus', '1', 'g.small'], { OS_USERNAME: 'admin', OS_PROJECT_NAME: 'admin' });
+  const key = join(work, 'id_ed25519');
+  const vm = await reachableServer('vm2', 'cirros', key);
+  await vm.run(MARK('/dev/vda'));
+  assert.equal(await vm.run(READ('/dev/vda')), 'stratus-mark');
+
+  await os(['server', 'stop', 'vm2']);
+  await status('vm2', 'SHUTOFF');
+  assert.equal(await pings(vm.fip), false, 'a stopped guest does not answer');
+  await os(['server', 'start', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  assert.equal(await vm.run(READ('/dev/vda')), 'stratus-mark', 'the disk outlives stop and start');
+
+  await os(['server', 'reboot', '--wait', 'vm2']);
+  await vm.run('true');
+  await os(['server', 'reboot', '--hard', '--wait', 'vm2']);
+  await vm.run('true');
+
+  await os(['server', 'pause', 'vm2']);
+  await status('vm2', 'PAUSED');
+  assert.equal(await pings(vm.fip), false, 'a paused guest does not answer');
+  await os(['server', 'unpause', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  await until('the unpaused guest answering ping', () => pings(vm.fip));
+
+  await vm.run('echo kept-in-memory > /run/suspend-test');
+  await os(['server', 'suspend', 'vm2']);
+  await status('vm2', 'SUSPENDED');
+  await os(['server', 'resume', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  assert.equal((await vm.run('cat /run/suspend-test')).trim(), 'kept-in-memory', 'resume brings back the memory, not a fresh boot');
+
+  await os(['server', 'resize', '--flavor', 'g.small', '--wait', 'vm2']);
+  await status('vm2', 'VERIFY_RESIZE');
+  const mem = Number(/MemTotal:\s+(\d+)/.exec(await vm.run('cat /proc/meminfo'))![1]);
+  assert.ok(mem > 140 * 1024, `the guest has the new flavor's memory (${mem} kB)`);
+  assert.equal(await vm.run(READ('/dev/vda')), 'stratus-mark', 'a resize keeps the disk');
+  await os(['server', 'resize', 'confirm', 'vm2']);
+  await status('vm2', 'ACTIVE');
+
+  await os(['server', 'rescue', 'vm2']);
+  await status('vm2', 'RESCUE');
+  assert.equal(await vm.run(READ('/dev/vdb')), 'stratus-mark', 'rescued: its own disk is the second disk');
+  await os(['server', 'unrescue', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  assert.equal(await vm.run(READ('/dev/vda')), 'stratus-mark');
+
+  await os(['server', 'shelve', 'vm2']);
+  await status('vm2', 'SHELVED_OFFLOADED');
+  await os(['server', 'unshelve', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  assert.equal(await vm.run(READ('/dev/vda')), 'stratus-mark', 'unshelved from its snapshot, with its data');
+
+  await os(['server', 'image', 'create', '--name', 'vm2-snap', '--wait', 'vm2']);
+  const vm3 = await reachableServer('vm3', 'vm2-snap', key);
+  assert.equal(await vm3.run(READ('/dev/vda')), 'stratus-mark', 'a server booted from the snapshot has the data');
+  await os(['server', 'delete', '--wait', 'vm3']);
+
+  await os(['volume', 'create', '--size', '1', 'vol1']);
+  await until('vol1 available', async () => (await os(['volume', 'show', 'vol1', '-f', 'json'])).status === 'available');
+  await os(['server', 'add', 'volume', 'vm2', 'vol1']);
+  await until('vol1 in use', async () => (await os(['volume', 'show', 'vol1', '-f', 'json'])).status === 'in-use');
+  await vm.run('for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vdb ] && break; sleep 1; done; ' + MARK('/dev/vdb'));
+  await os(['server', 'remove', 'volume', 'vm2', 'vol1']);
+  await until('vol1 available again', async () => (await os(['volume', 'show', 'vol1', '-f', 'json'])).status === 'available');
+  assert.equal(await vm.run('[ -b /dev/vdb ] && echo present || echo gone'), 'gone\n');
+  await os(['server', 'add', 'volume', 'vm2', 'vol1']);
+  await until('vol1 in use again', async () => (await os(['volume', 'show', 'vol1', '-f', 'json'])).status === 'in-use');
+  assert.equal(await vm.run('for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vdb ] && break; sleep 1; done; ' + READ('/dev/vdb')), 'stratus-mark', 'what the guest wrote to the volume is still there');
+
+  // A restart of Stratus: the guest keeps running and its server stays ACTIVE.
+  await vm.run('echo before-restart > /run/restart-test');
+  await cloud.stop();
+  cloud = await startTestCloud(CONFIG, cloud.dataDir);
+  env = osEnv(cloud, 'demo', 'secret');
+  assert.equal((await os(['server', 'show', 'vm2', '-f', 'json'])).status, 'ACTIVE');
+  assert.equal((await vm.run('cat /run/restart-test')).trim(), 'before-restart', 'the same guest, never rebooted');
+
+  // Its QEMU killed: the server becomes SHUTOFF, and start brings it back.
+  const { readFileSync } = await import('node:fs');
+  process.kill(Number(readFileSync(join(cloud.dataDir, 'instances', vm.id, 'pid'), 'utf8')), 'SIGKILL');
+  await status('vm2', 'SHUTOFF', 30_000);
+  await os(['server', 'start', 'vm2']);
+  await status('vm2', 'ACTIVE');
+  await vm.run('true');
+  await os(['server', 'delete', '--wait', 'vm2']);
+});

@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestDiagnostics, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -21,7 +21,11 @@ export interface FakeHypervisorOptions {
   hostIp?: string;
 }
 
-interface FakeGuest { spec: GuestSpec; powerState: PowerState; console: string[]; volumes: Map<string, string> }
+interface FakeGuest {
+  spec: GuestSpec; powerState: PowerState; console: string[]; volumes: Map<string, string>;
+  /** The flavor before an unconfirmed resize; the rescue image while rescued. */
+  resizedFrom?: GuestFlavor; rescueImage?: string | null;
+}
 
 export class FakeHypervisorDriver implements HypervisorDriver {
   readonly name = 'fake';
@@ -123,6 +127,46 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     if (this.guests.has(spec.id)) throw new HypervisorError(`Guest ${spec.id} already exists.`);
     const g: FakeGuest = { spec: structuredClone(spec), powerState: POWER_STATE.RUNNING, console: [], volumes: new Map() };
     this.guests.set(spec.id, g);
+    this.boot(g);
+  }
+
+  async resize(host: string, id: string, flavor: GuestFlavor): Promise<void> {
+    this.enter('resize', host, id);
+    const g = this.guest(host, id);
+    g.resizedFrom ??= { vcpus: g.spec.vcpus, memoryMb: g.spec.memoryMb, rootGb: g.spec.rootGb, ephemeralGb: g.spec.ephemeralGb, swapMb: g.spec.swapMb };
+    Object.assign(g.spec, flavor);
+    g.powerState = POWER_STATE.RUNNING;
+    this.boot(g);
+  }
+
+  async confirmResize(host: string, id: string): Promise<void> {
+    this.enter('confirmResize', host, id);
+    delete this.guest(host, id).resizedFrom;
+  }
+
+  async revertResize(host: string, id: string, flavor: GuestFlavor): Promise<void> {
+    this.enter('revertResize', host, id);
+    const g = this.guest(host, id);
+    Object.assign(g.spec, flavor);
+    delete g.resizedFrom;
+    g.powerState = POWER_STATE.RUNNING;
+    this.boot(g);
+  }
+
+  async rescue(host: string, id: string, rescueImagePath: string | null): Promise<void> {
+    this.enter('rescue', host, id);
+    const g = this.guest(host, id);
+    g.rescueImage = rescueImagePath;
+    g.powerState = POWER_STATE.RUNNING;
+    this.log(g, '[stratus] rescue');
+    this.boot(g);
+  }
+
+  async unrescue(host: string, id: string): Promise<void> {
+    this.enter('unrescue', host, id);
+    const g = this.guest(host, id);
+    delete g.rescueImage;
+    g.powerState = POWER_STATE.RUNNING;
     this.boot(g);
   }
 

@@ -18,6 +18,11 @@
 //   shutdown before the plug is pulled), reboot soft|hard (→RUNNING), pause/unpause
 //   (RUNNING↔PAUSED), suspend/resume (RUNNING↔SUSPENDED; resume of a suspended guest only).
 //   A call that makes no sense in the guest's state throws HypervisorError.
+// - `resize` gives a guest a new flavor's CPUs and memory and grows its root disk to the flavor's,
+//   keeping the disk's data and a copy of it: `revertResize` brings back the copy and the old
+//   flavor, `confirmResize` drops the copy. The guest is RUNNING after each (Nova's cold resize on one host).
+// - `rescue` boots the guest from a rescue image with its own root disk attached as the second
+//   disk; `unrescue` boots its own disk again. Both leave it RUNNING.
 // - `snapshot` writes the guest's root disk, as a qcow2 image, to the path given (the service
 //   owns that file: it uploads and removes it); it returns the bytes written and the disk format.
 // - `getConsoleOutput` returns the guest's serial console log (the last `tailLines` lines when
@@ -68,6 +73,9 @@ export interface GuestSpec {
   /** The NICs to plug (MAC and the network driver's port id). */
   nics: { portId: string; macAddress: string }[];
 }
+
+/** A flavor's sizes, as a resize hands them over. */
+export type GuestFlavor = Pick<GuestSpec, 'vcpus' | 'memoryMb' | 'rootGb' | 'ephemeralGb' | 'swapMb'>;
 
 export interface GuestInfo {
   id: string;
@@ -125,6 +133,11 @@ export interface HypervisorDriver {
   suspend(host: string, id: string): Promise<void>;
   resume(host: string, id: string): Promise<void>;
   powerState(host: string, id: string): Promise<PowerState>;
+  resize(host: string, id: string, flavor: GuestFlavor): Promise<void>;
+  confirmResize(host: string, id: string): Promise<void>;
+  revertResize(host: string, id: string, flavor: GuestFlavor): Promise<void>;
+  rescue(host: string, id: string, rescueImagePath: string | null, rescueImageId: string | null): Promise<void>;
+  unrescue(host: string, id: string): Promise<void>;
   snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }>;
   getConsoleOutput(host: string, id: string, tailLines?: number): Promise<string>;
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;

@@ -20,6 +20,8 @@ export interface GuestDefinition {
   nics: { portId: string; macAddress: string }[];
   /** Volumes attached by device name (/dev/vdb → its file). */
   volumes: { device: string; path: string; format: DiskFormat }[];
+  /** While rescued: the rescue disk, booted first, with the root disk behind it. */
+  rescue?: { path: string; format: DiskFormat } | null;
 }
 
 /** Nova's tap name for a port (nova.network.model.VIF devname): "tap" + the port id, 14 characters. */
@@ -35,7 +37,7 @@ export const volumeBlockdev = (v: { device: string; path: string; format: DiskFo
   ({ driver: v.format, 'node-name': volumeNodeName(v.device), file: { driver: 'file', filename: v.path } });
 
 export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel; nicMode: NicMode; incoming?: string }): string[] {
-  const args = [
+  const args: string[] = [
     '-name', `guest=${def.id},debug-threads=on`, '-uuid', def.id,
     '-machine', 'pc', '-accel', opts.accel, ...(opts.accel === 'kvm' ? ['-cpu', 'host'] : []),
     '-m', String(def.memoryMb), '-smp', String(def.vcpus),
@@ -45,9 +47,14 @@ export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel
     '-serial', 'chardev:serial0',
     '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
     '-pidfile', join(dir, 'pid'), '-daemonize',
-    '-drive', `file=${def.root.path},if=none,id=disk0,format=${def.root.format},cache=writeback,discard=unmap`,
-    '-device', 'virtio-blk-pci,drive=disk0,id=virtio-disk0,bootindex=1',
   ];
+  // NOTE: rescued, as Nova's libvirt driver lays it out: the rescue disk is vda and boots, the
+  // guest's own root disk is vdb.
+  if (def.rescue) args.push('-drive', `file=${def.rescue.path},if=none,id=rescue,format=${def.rescue.format}`, '-device', 'virtio-blk-pci,drive=rescue,id=virtio-rescue,bootindex=1');
+  args.push(
+    '-drive', `file=${def.root.path},if=none,id=disk0,format=${def.root.format},cache=writeback,discard=unmap`,
+    '-device', `virtio-blk-pci,drive=disk0,id=virtio-disk0${def.rescue ? '' : ',bootindex=1'}`,
+  );
   def.extraDisks.forEach((d, i) => args.push(
     '-drive', `file=${d.path},if=none,id=disk${i + 1},format=${d.format}`, '-device', `virtio-blk-pci,drive=disk${i + 1},id=virtio-disk${i + 1}`,
   ));

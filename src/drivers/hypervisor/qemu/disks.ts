@@ -48,6 +48,11 @@ export async function createOverlay(path: string, backing: string, sizeGb: numbe
   await runCommand(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', backing, '-F', fmt, path, String(size)]);
 }
 
+/** Grows a qcow2 disk to `sizeGb` (never shrinks it: a smaller flavor keeps the disk's size). */
+export async function growDisk(path: string, sizeGb: number): Promise<void> {
+  if (sizeGb * 2 ** 30 > (await virtualSize(path))) await runCommand(QEMU_IMG, ['resize', '-q', path, String(sizeGb * 2 ** 30)]);
+}
+
 /** A blank qcow2 disk (ephemeral, swap, or a root disk with no image). */
 export async function createBlank(path: string, bytes: number): Promise<void> {
   await runCommand(QEMU_IMG, ['create', '-q', '-f', 'qcow2', path, String(bytes)]);

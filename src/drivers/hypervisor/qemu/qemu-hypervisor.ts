@@ -5,16 +5,16 @@
 // directory is the guest: a stopped guest keeps it, destroy removes it, and guests keep running
 // when Stratus stops (the next start finds them by their pid files).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, hostname as osHostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, runCommand } from '../../host/run-command.js';
 import {
-  type GuestDiagnostics, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  type GuestDiagnostics, type GuestFlavor, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
   type GuestLifecycleEvent, POWER_STATE, type PowerState,
 } from '../hypervisor-driver.js';
 import { type Accel, type GuestDefinition, type NicMode, qemuArgs, volumeBlockdev, volumeDeviceId, volumeNodeName } from './command-line.js';
-import { cachedBase, createBlank, createConfigDrive, createOverlay, diskFormat, flatten } from './disks.js';
+import { cachedBase, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk } from './disks.js';
 import { QmpClient } from './qmp.js';
 
 export interface QemuHypervisorOptions {
@@ -27,6 +27,8 @@ export interface QemuHypervisorOptions {
   nicMode?: NicMode;
   hostname?: string;
   hostIp?: string;
+  /** How long a resize or rescue waits for a clean shutdown before pulling the plug (Nova's shutdown_timeout: 60 s). */
+  shutdownTimeoutSeconds?: number;
   /** How long a soft reboot waits for the guest to power itself off before a hard one (Nova: 120 s). */
   softRebootSeconds?: number;
   /** How long a detach waits for the guest to release the device (Nova retries for about 40 s). */
@@ -194,15 +196,7 @@ export class QemuHypervisorDriver implements HypervisorDriver {
   }
 
   powerOff(host: string, id: string, timeoutSeconds = 60): Promise<void> {
-    return this.guestCall(host, id, async () => {
-      await rm(join(this.dir(id), 'state'), { force: true });
-      if (!this.alive(id)) return;
-      if (timeoutSeconds > 0 && (await this.state(id)) === POWER_STATE.RUNNING) {
-        await this.qmp(id).then((q) => q.execute('system_powerdown')).catch(() => {});
-        if (await this.exited(id, timeoutSeconds * 1000)) return;
-      }
-      await this.kill(id);
-    });
+    return this.guestCall(host, id, () => this.shutdown(id, timeoutSeconds));
   }
 
   reboot(host: string, id: string, kind: 'SOFT' | 'HARD'): Promise<void> {
@@ -282,6 +276,71 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     this.checkHost(host);
     await this.definition(id);
     return this.state(id);
+  }
+
+  /**
+   * Nova's cold resize on one host: a clean shutdown, the root disk kept (a copy of the overlay for
+   * a revert) and grown to the new flavor's size, the guest started with the new CPUs and memory.
+   */
+  resize(host: string, id: string, flavor: GuestFlavor): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const dir = this.dir(id);
+      await this.shutdown(id, this.opts.shutdownTimeoutSeconds ?? 60);
+      if (!existsSync(join(dir, 'resize-backup.json'))) {
+        await writeFile(join(dir, 'resize-backup.json'), JSON.stringify(def));
+        if (def.root.path === join(dir, 'disk')) await copyFile(def.root.path, join(dir, 'disk.resize-backup'));
+      }
+      if (def.root.path === join(dir, 'disk')) await growDisk(def.root.path, flavor.rootGb);
+      const next = { ...def, vcpus: flavor.vcpus, memoryMb: flavor.memoryMb };
+      await this.writeDefinition(next);
+      await this.start(next);
+    });
+  }
+
+  confirmResize(host: string, id: string): Promise<void> {
+    return this.guestCall(host, id, async () => {
+      await rm(join(this.dir(id), 'disk.resize-backup'), { force: true });
+      await rm(join(this.dir(id), 'resize-backup.json'), { force: true });
+    });
+  }
+
+  revertResize(host: string, id: string, flavor: GuestFlavor): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const dir = this.dir(id);
+      await this.shutdown(id, this.opts.shutdownTimeoutSeconds ?? 60);
+      const saved = await readFile(join(dir, 'resize-backup.json'), 'utf8').then((t) => JSON.parse(t) as GuestDefinition).catch(() => undefined);
+      if (saved && existsSync(join(dir, 'disk.resize-backup'))) await rename(join(dir, 'disk.resize-backup'), join(dir, 'disk'));
+      // NOTE: volumes attached since the resize stay; the flavor is the one the service names.
+      const next = { ...(saved ?? def), volumes: def.volumes, vcpus: flavor.vcpus, memoryMb: flavor.memoryMb };
+      await this.writeDefinition(next);
+      await rm(join(dir, 'resize-backup.json'), { force: true });
+      await this.start(next);
+    });
+  }
+
+  /** Boots the rescue image (the guest's own image when none is given) with the root disk as vdb. */
+  rescue(host: string, id: string, rescueImagePath: string | null, rescueImageId: string | null): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const dir = this.dir(id);
+      await this.shutdown(id, this.opts.shutdownTimeoutSeconds ?? 60);
+      const rescueDisk = join(dir, 'disk.rescue');
+      await rm(rescueDisk, { force: true });
+      if (rescueImagePath) await createOverlay(rescueDisk, await cachedBase(join(this.opts.stateDir, '_base'), rescueImageId, rescueImagePath), 0);
+      else await createBlank(rescueDisk, 2 ** 30);
+      const next = { ...def, rescue: { path: rescueDisk, format: 'qcow2' as const } };
+      await this.writeDefinition(next);
+      await this.start(next);
+    });
+  }
+
+  unrescue(host: string, id: string): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      await this.shutdown(id, 0);
+      const next = { ...def, rescue: null };
+      await this.writeDefinition(next);
+      await rm(join(this.dir(id), 'disk.rescue'), { force: true });
+      await this.start(next);
+    });
   }
 
   snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }> {
@@ -399,6 +458,16 @@ export class QemuHypervisorDriver implements HypervisorDriver {
   }
 
   // --- the process -------------------------------------------------------------------------
+
+  /** A clean shutdown of a running guest (ACPI, up to `seconds`), then the process ended. */
+  private async shutdown(id: string, seconds: number): Promise<void> {
+    await rm(join(this.dir(id), 'state'), { force: true });
+    if (seconds > 0 && (await this.state(id)) === POWER_STATE.RUNNING) {
+      await this.qmp(id).then((q) => q.execute('system_powerdown')).catch(() => {});
+      if (await this.exited(id, seconds * 1000)) return;
+    }
+    await this.kill(id);
+  }
 
   private async start(def: GuestDefinition, incoming?: string): Promise<void> {
     const dir = this.dir(def.id);

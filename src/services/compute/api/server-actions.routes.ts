@@ -98,11 +98,13 @@ const ACTIONS: Record<string, Handler> = {
   async rescue(d, req, arg) {
     const s = await loadServer(d, req, 'os_compute_api:os-rescue');
     const pass = (arg?.adminPass as string | undefined) ?? newPassword();
+    let rescueImageId: string | undefined;
     if (arg?.rescue_image_ref !== undefined) {
       const img = await d.servers.findImage(String(arg.rescue_image_ref).split('/').pop()!, callerOf(req.ctx));
       if (!img) throw rescueImageNotFound();
+      rescueImageId = img.id;
     }
-    await d.servers.act(callerOf(req.ctx), s.id, 'rescue');
+    await d.servers.act(callerOf(req.ctx), s.id, 'rescue', rescueImageId ? { rescueImageId } : {});
     return { adminPass: pass };
   },
   async resize(d, req, arg) {

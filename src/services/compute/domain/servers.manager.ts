@@ -44,6 +44,8 @@ const EVENTS: Record<ServerAction, string> = {
   delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata', restore: 'compute_restore_instance',
 };
 
+const guestFlavor = (f: FlavorSnapshot) => ({ vcpus: f.vcpus, memoryMb: f.ram, rootGb: f.disk, ephemeralGb: f.ephemeral, swapMb: f.swap });
+
 /** Actions whose failure leaves the server in ERROR (the others revert their task_state). */
 const FAIL_TO_ERROR = new Set<string>(['build', 'rebuild', 'resize', 'revertResize', 'unshelve', 'rescue', 'unrescue']);
 
@@ -245,7 +247,14 @@ export class ServersManager {
         case 'unpause': await d.unpause(needHost(), s.id); break;
         case 'suspend': await d.suspend(needHost(), s.id); break;
         case 'resume': await d.resume(needHost(), s.id); break;
-        case 'rescue': case 'unrescue': await d.reboot(needHost(), s.id, 'HARD'); break;
+        case 'rescue': {
+          // NOTE: Nova rescues from the image asked for, else from the server's own image.
+          const imageId = (args.rescueImageId as string | undefined) ?? (s.image_ref || null);
+          const path = imageId ? ((await this.deps.image?.imageFilePath(imageId).catch(() => undefined)) ?? null) : null;
+          await d.rescue(needHost(), s.id, path, imageId);
+          break;
+        }
+        case 'unrescue': await d.unrescue(needHost(), s.id); break;
         case 'rebuild': {
           const h = needHost();
           await d.destroy(h, s.id);
@@ -262,21 +271,19 @@ export class ServersManager {
             ? await this.placement.reclaim(s.id, (await this.hosts.schedulable()).find((x) => x.host === h)!.uuid, flavorResources(flavor), s.project_id, s.user_id)
             : false;
           if (!fits) throw new NoValidHost('There are not enough hosts available.');
-          await d.destroy(h, s.id);
-          await d.spawn(await this.spec(s, h, await this.imagePath(s), flavor));
+          await d.resize(h, s.id, guestFlavor(flavor));
           if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
           patch.old_flavor = s.flavor;
           patch.flavor = flavor;
           break;
         }
-        case 'confirmResize': patch.old_flavor = null; await this.migrations?.close(s.id, 'confirmed'); break;
+        case 'confirmResize': await d.confirmResize(needHost(), s.id); patch.old_flavor = null; await this.migrations?.close(s.id, 'confirmed'); break;
         case 'revertResize': {
           const h = needHost();
           const old = s.old_flavor ?? s.flavor;
           const node = (await this.hosts.schedulable()).find((x) => x.host === h)!;
           await this.placement.reclaim?.(s.id, node.uuid, flavorResources(old), s.project_id, s.user_id);
-          await d.destroy(h, s.id);
-          await d.spawn(await this.spec(s, h, await this.imagePath(s), old));
+          await d.revertResize(h, s.id, guestFlavor(old));
           if (s.prior_vm_state === VM.STOPPED) await d.powerOff(h, s.id, 0);
           patch.flavor = old;
           patch.old_flavor = null;
@@ -292,7 +299,8 @@ export class ServersManager {
           break;
         }
         case 'shelve': case 'shelveOffload': {
-          if (host) await d.powerOff(host, s.id, 0).catch(() => {});
+          // NOTE: a clean shutdown first, as Nova's shelve (shutdown_timeout 60 s).
+          if (host) await d.powerOff(host, s.id, 60).catch(() => {});
           if (host && typeof args.imageId === 'string') {
             await this.snapshot(s, host, args.imageId, TASK.SHELVING_IMAGE_UPLOADING);
             patch.system_metadata = { ...(s.system_metadata ?? {}), shelved_image_id: args.imageId };
@@ -304,7 +312,11 @@ export class ServersManager {
         }
         case 'unshelve': {
           const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
-          await d.spawn(await this.spec(s, placed.host, await this.imagePath(s)));
+          // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves.
+          const shelvedPath = s.system_metadata?.shelved_image_id
+            ? await this.deps.image?.imageFilePath(s.system_metadata.shelved_image_id).catch(() => undefined) : undefined;
+          const spec = await this.spec(s, placed.host, shelvedPath ?? (await this.imagePath(s)));
+          await d.spawn(shelvedPath ? { ...spec, imageId: s.system_metadata!.shelved_image_id! } : spec);
           patch.host = placed.host; patch.node = placed.node;
           const shelved = s.system_metadata?.shelved_image_id;
           if (shelved) {
