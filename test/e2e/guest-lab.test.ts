@@ -137,7 +137,10 @@ async function reachableServer(name: string, image: string, key: string): Promis
     let last = '';
     return until(`ssh to ${name}`, () => inNs(['ssh', '-i', key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', `cirros@${fip}`, cmd], 20_000)
       .catch((err: Error & { stderr?: string }) => { last = err.stderr ?? err.message; return undefined; }), ms)
-      .catch((err: Error) => { throw new Error(`${err.message}: ${last}`); });
+      .catch(async (err: Error) => {
+        const console = String(await os(['console', 'log', 'show', '--lines', '15', name]).catch(() => ''));
+        throw new Error(`${err.message}: ${last}\nits console:\n${console}`);
+      });
   };
   return { id: server.id, fip, run };
 }
