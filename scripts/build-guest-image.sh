@@ -1,73 +1,90 @@
 #!/bin/bash
 # build-guest-image.sh OUTDIR — a CirrOS-like guest image from Debian packages only.
 #
-# Writes OUTDIR/cirros.qcow2 (plus OUTDIR/vmlinuz and OUTDIR/initrd.img): Debian's -cloud-amd64
-# kernel, whose LZ4 bzImage boots twice as fast under TCG as the generic one, with the virtio,
-# CD-ROM and file-system modules in the initramfs; busybox-static for init, DHCP, getty and
-# acpid; dropbear for ssh. Everything runs from RAM. At boot, as CirrOS does, the guest:
-#   - takes DHCP on every ethN (routes incl. option 121, DNS, MTU, hostname);
-#   - reads a config drive (label config-2, iso9660 or vfat) or else the metadata service at
-#     169.254.169.254: hostname, public keys (into ~cirros/.ssh/authorized_keys), user data, which
-#     it runs once when it starts with #!; copies are kept under /run/cirros/datasource/;
+# Writes OUTDIR/cirros.qcow2, and OUTDIR/vmlinuz and OUTDIR/initrd.img for direct kernel boots.
+# Debian's -cloud-amd64 kernel (its LZ4 bzImage boots twice as fast under TCG as the generic
+# one's XZ), with the virtio, CD-ROM and file-system modules in the initramfs; busybox-static for
+# init, DHCP, getty and acpid; dropbear for ssh. Everything runs from RAM. At boot, as CirrOS does,
+# the guest:
+#   - takes DHCP on every ethN (router, option 121 routes, DNS, MTU, hostname);
+#   - reads a config drive (label config-2, iso9660 or vfat), else the metadata service at
+#     169.254.169.254 (over nc: Debian's busybox-static wget crashes): hostname, public keys (into
+#     ~cirros/.ssh/authorized_keys), user data, run once per instance when it starts with #!;
+#     copies under /run/cirros/datasource/data/ (meta_data.json, user_data, instance-id, ...);
 #   - starts dropbear on :22, getty on ttyS0 and tty1, acpid (the power button powers off);
-#   - prints a banner and `STRATUS-GUEST-READY ip=<cidr> uptime=<s>` on the console.
+#   - prints a banner and `STRATUS-GUEST-READY ip=<cidr|none> hostname=<name> uptime=<s>`.
 # Logins: cirros / gocubsgo (a uid-0 alias, with a sudo that just runs its command) and root.
 #
-# Needs (Debian packages): apt, dpkg, kmod, cpio, gzip, dosfstools, mtools, fdisk, qemu-utils.
-# No mounts and no loop devices. About 10 s with the downloads.
+# Runs as root on Debian 12 in about 10 s, downloads included; no mounts and no loop devices.
+# Rebuilding is safe: the outputs are replaced by rename, never left half written.
 set -euo pipefail
 
-OUT=${1:?usage: build-guest-image.sh OUTDIR}
+usage() { echo "usage: $0 OUTDIR   (writes OUTDIR/cirros.qcow2)" >&2; exit 2; }
+[ $# -eq 1 ] && [ -n "$1" ] || usage
+OUT=$1
 PASSWORD=${PASSWORD:-gocubsgo}
 DISK_MB=${DISK_MB:-64}
 
-need() { command -v "$1" >/dev/null 2>&1 || { echo "build-guest-image: $1 is missing (apt-get install -y $2)" >&2; exit 1; }; }
-need apt-get apt; need dpkg-deb dpkg; need depmod kmod; need modprobe kmod; need cpio cpio; need gzip gzip
-need mkfs.fat dosfstools; need mcopy mtools; need sfdisk fdisk; need qemu-img qemu-utils
+need() { command -v "$1" >/dev/null 2>&1 || { echo "build-guest-image: '$1' is missing: apt-get install -y $2" >&2; exit 1; }; }
+need apt-get apt; need apt-cache apt; need dpkg-deb dpkg; need depmod kmod; need modprobe kmod
+need cpio cpio; need gzip gzip; need mkfs.fat dosfstools; need mcopy mtools; need sfdisk fdisk
+need qemu-img qemu-utils
 
 mkdir -p "$OUT"
 W=$(mktemp -d "${TMPDIR:-/tmp}/stratus-guest-build.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-X=$W/x R=$W/root
+X=$W/unpacked R=$W/root
 mkdir -p "$W/debs" "$X" "$R"
 
 # ---------------------------------------------------------------- 1. the packages
-kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
-if [ -z "$kpkg" ]; then apt-get update -qq >/dev/null 2>&1 || true; kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/{print $2; exit}'); fi
-[ -n "$kpkg" ] || { echo "build-guest-image: cannot resolve linux-image-cloud-amd64 (apt-get update)" >&2; exit 1; }
+# The kernel's ABI comes from the meta-package, so Debian's ABI bumps need no change here.
+kernel_pkg() { apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}'; }
+kpkg=$(kernel_pkg)
+if [ -z "$kpkg" ]; then apt-get update -qq >/dev/null 2>&1 || true; kpkg=$(kernel_pkg); fi
+[ -n "$kpkg" ] || { echo "build-guest-image: apt knows no linux-image-cloud-amd64 (is this Debian 12 with its main archive?)" >&2; exit 1; }
 KVER=${kpkg#linux-image-}
-chmod 777 "$W/debs"   # apt's _apt user downloads here
+chmod 777 "$W/debs"   # NOTE: apt downloads as its _apt user
 (cd "$W/debs" && apt-get download "$kpkg" busybox-static syslinux syslinux-common \
   dropbear-bin libtomcrypt1 libtommath1 libgmp10 libc6 libcrypt1 zlib1g >/dev/null 2>"$W/apt.err") \
-  || { cat "$W/apt.err" >&2; exit 1; }
+  || { echo "build-guest-image: apt-get download failed:" >&2; cat "$W/apt.err" >&2; exit 1; }
 for d in "$W"/debs/*.deb; do dpkg-deb -x "$d" "$X"; done
 
 # ---------------------------------------------------------------- 2. the initramfs
-mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,etc/acpi/PWRF,proc,sys,dev,run,tmp,root,home/cirros,mnt,var/log,lib/modules,usr/share/udhcpc}
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,etc/acpi/PWRF,etc/dropbear,proc,sys,dev,run,tmp,root,home/cirros,mnt,var/log} \
+  "$R"/{lib/modules,lib/x86_64-linux-gnu,lib64,usr/share/udhcpc}
+chmod 1777 "$R/tmp"
 cp "$X/bin/busybox" "$R/bin/busybox"
 for a in $("$R/bin/busybox" --list-full); do [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"; done
 
 # dropbear and the shared libraries it needs, resolved against the unpacked packages
 cp "$X/usr/sbin/dropbear" "$R/usr/sbin/dropbear"
 cp "$X/usr/bin/dropbearkey" "$R/usr/bin/dropbearkey"
-mkdir -p "$R/lib/x86_64-linux-gnu" "$R/lib64" "$R/etc/dropbear"
-LDSO="$X/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+LDSO=$X/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 cp -L "$LDSO" "$R/lib/x86_64-linux-gnu/"
 "$LDSO" --library-path "$X/lib/x86_64-linux-gnu:$X/usr/lib/x86_64-linux-gnu" --list "$X/usr/sbin/dropbear" > "$W/dropbear.libs"
-if grep -q 'not found' "$W/dropbear.libs"; then cat "$W/dropbear.libs" >&2; exit 1; fi
-awk '$2=="=>" {print $3}' "$W/dropbear.libs" | while read -r so; do cp -L "$so" "$R/lib/x86_64-linux-gnu/"; done
+if grep -q 'not found' "$W/dropbear.libs"; then echo "build-guest-image: dropbear lacks a library:" >&2; cat "$W/dropbear.libs" >&2; exit 1; fi
+awk '$2 == "=>" {print $3}' "$W/dropbear.libs" | while read -r so; do cp -L "$so" "$R/lib/x86_64-linux-gnu/"; done
 ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$R/lib64/ld-linux-x86-64.so.2"
 
-# Kernel modules: the Debian kernels build virtio, ATA, SCSI CD-ROM and these file systems as
-# modules, so they must be in the initramfs (and their dependency closure with them).
-MODS="virtio_pci virtio_net virtio_blk virtio_rng virtio_console button evdev \
-      ata_piix ata_generic sr_mod isofs vfat nls_cp437 nls_ascii nls_utf8"
+# Kernel modules. Debian builds these as modules, so without them in the initramfs the guest has
+# no eth0 and no /dev/vda: virtio (PCI, net, blk, scsi, rng, console, balloon), the IDE CD-ROM a
+# config drive is, iso9660 and vfat, and the ACPI button and input events acpid reads. PCI hot
+# plug (ACPI, i440fx) is built in, so a volume attached over QMP appears as /dev/vdb by itself.
+MODULES="virtio_pci virtio_net virtio_blk virtio_scsi sd_mod virtio_rng virtio_console virtio_balloon
+  ata_piix ata_generic sr_mod isofs vfat nls_cp437 nls_ascii nls_utf8 button evdev"
 depmod -b "$X" "$KVER"
-for m in $MODS; do modprobe -d "$X" -S "$KVER" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'; done \
-  | sort -u | while read -r ko; do rel=${ko#"$X"/}; mkdir -p "$R/$(dirname "$rel")"; cp "$ko" "$R/$rel"; done
+for m in $MODULES; do
+  modprobe -d "$X" -S "$KVER" --show-depends "$m" >> "$W/modules.deps" \
+    || { echo "build-guest-image: kernel $KVER has no module $m" >&2; exit 1; }
+done
+awk '$1 == "insmod" {print $2}' "$W/modules.deps" | sort -u | while read -r ko; do
+  rel=${ko#"$X"/}; mkdir -p "$R/$(dirname "$rel")"; cp "$ko" "$R/$rel"
+done
 cp "$X/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$R/lib/modules/$KVER/"
 depmod -b "$R" "$KVER"
+echo $MODULES > "$R/etc/modules"
 
+# ---------------------------------------------------------------- 3. users, banner, sudo
 HASH=$("$R/bin/busybox" mkpasswd -m sha512 "$PASSWORD")
 cat > "$R/etc/passwd" <<EOF
 root:x:0:0:root:/root:/bin/sh
@@ -79,23 +96,32 @@ cirros:$HASH:19000:0:99999:7:::
 EOF
 chmod 600 "$R/etc/shadow"
 echo "root:x:0:" > "$R/etc/group"
-printf '/bin/sh\n' > "$R/etc/shells"
-printf 'ttyS0\ntty1\npts/0\npts/1\npts/2\npts/3\npts/4\npts/5\n' > "$R/etc/securetty"
+echo /bin/sh > "$R/etc/shells"
+printf '%s\n' ttyS0 tty1 pts/0 pts/1 pts/2 pts/3 pts/4 pts/5 pts/6 pts/7 > "$R/etc/securetty"
 echo cirros > "$R/etc/hostname"
-cat > "$R/etc/issue" <<EOF
+printf '127.0.0.1\tlocalhost\n' > "$R/etc/hosts"
+printf '%s\n' "export PS1='\\h:\\w\\$ '" > "$R/etc/profile"
+# getty prints /etc/issue before its "<hostname> login:" prompt (no backslash or percent in it:
+# getty expands those); the boot banner ends with the same line, as CirrOS's does.
+printf "\nlogin as 'cirros' user. default password: '%s'. use 'sudo' for root.\n" "$PASSWORD" > "$R/etc/issue"
+printf 'Stratus guest (CirrOS-like, Debian packages). Everything runs from RAM.\n' > "$R/etc/motd"
 
-login as 'cirros' user. default password: '$PASSWORD'. use 'sudo' for root.
-EOF
-cp "$R/etc/issue" "$R/etc/motd"
-
-# sudo: cirros is already uid 0, so sudo only runs its command (options are accepted and ignored)
+# cirros is already uid 0, so sudo only runs its command (its options are accepted and ignored)
 cat > "$R/usr/bin/sudo" <<'EOF'
 #!/bin/sh
-while [ $# -gt 0 ]; do case "$1" in -u|-g) shift 2 ;; -*) shift ;; *) break ;; esac; done
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -u|-g|-C|-D|-h|-p|-r|-t|-U) shift 2 ;;
+    --) shift; break ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
 [ $# -eq 0 ] && exec /bin/sh -l
 exec "$@"
 EOF
 
+# ---------------------------------------------------------------- 4. init and boot scripts
 cat > "$R/init" <<'EOF'
 #!/bin/sh
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -115,72 +141,161 @@ tty1::respawn:/sbin/getty 38400 tty1
 ::shutdown:/etc/init.d/rcK
 EOF
 
+# json-flat: busybox has no JSON parser, and meta_data.json's keys may nest (meta/hostname).
+cat > "$R/usr/bin/json-flat" <<'EOF'
+#!/bin/sh
+# json-flat [FILE]: every scalar of a JSON document as a line "path<TAB>value", the path joining
+# object keys and array indexes with "/" (hostname, public_keys/mykey, keys/0/data). Escaped
+# newlines become spaces and trailing white space is dropped: enough for meta_data.json.
+exec awk '
+function ws() { while (i <= n && index(" \t\r\n", substr(s, i, 1))) i++ }
+function str(   out, c, e) {
+  out = ""; i++
+  while (i <= n) {
+    c = substr(s, i, 1)
+    if (c == "\"") { i++; return out }
+    if (c == "\\") {
+      e = substr(s, i + 1, 1); i += 2
+      if (e == "n" || e == "r" || e == "t") out = out " "
+      else if (e == "u") { out = out "?"; i += 4 }
+      else out = out e
+      continue
+    }
+    out = out c; i++
+  }
+  return out
+}
+function emit(path, v) { sub(/[ \t]+$/, "", v); print path "\t" v }
+function val(path,   c, k, idx, v) {
+  ws(); c = substr(s, i, 1)
+  if (c == "{" || c == "[") {
+    i++; ws()
+    if (substr(s, i, 1) == (c == "{" ? "}" : "]")) { i++; return }
+    for (idx = 0; i <= n; idx++) {
+      ws()
+      if (c == "{") { k = str(); ws(); i++ } else k = idx
+      val(path == "" ? k : path "/" k)
+      ws(); v = substr(s, i, 1); i++
+      if (v != ",") return
+    }
+    return
+  }
+  if (c == "\"") { emit(path, str()); return }
+  v = ""
+  while (i <= n && !index(",}] \t\r\n", substr(s, i, 1))) { v = v substr(s, i, 1); i++ }
+  emit(path, v)
+}
+{ s = s $0 "\n" }
+END { n = length(s); i = 1; if (n > 1) val("") }
+' "$@"
+EOF
+
 cat > "$R/etc/init.d/rcS" <<'EOF'
 #!/bin/sh
+# The boot, in CirrOS's order: modules, DHCP, the data source (config drive, else the metadata
+# service), keys, hostname and user data, then sshd and acpid, then the banner and the READY line.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
-up() { cut -d' ' -f1 /proc/uptime; }
 DS=/run/cirros/datasource
-# The first value of a JSON string field, and every public key, from a meta_data.json.
-field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -n1; }
-keys() { sed -n 's/.*"public_keys": *{\([^}]*\)}.*/\1/p' "$1" | sed 's/", *"/"\n"/g' | sed -n 's/^ *"[^"]*": *"\(.*\)" *$/\1/p' | sed 's/\\n$//'; }
-apply() {   # $1: a directory holding meta_data.json and maybe user_data
-  mkdir -p "$DS/data"; cp "$1"/* "$DS/data/" 2>/dev/null
-  h=$(field "$DS/data/meta_data.json" hostname); [ -n "$h" ] && hostname "${h%%.*}" && echo "${h%%.*}" > /etc/hostname
-  # NOTE: `|| [ -n "$k" ]`: the JSON has no final newline, and read fails on an unterminated last line.
-  keys "$DS/data/meta_data.json" | while read -r k || [ -n "$k" ]; do
-    for home in /home/cirros /root; do grep -qF "$k" $home/.ssh/authorized_keys 2>/dev/null || echo "$k" >> $home/.ssh/authorized_keys; done
-  done
-  if [ -s "$DS/data/user_data" ] && head -c 2 "$DS/data/user_data" | grep -q '^#!' && [ ! -e "$DS/user-data.ran" ]; then
-    touch "$DS/user-data.ran"; chmod 755 "$DS/data/user_data"
-    "$DS/data/user_data" > /dev/console 2>&1
-    echo "STRATUS-USER-DATA: exit $?" > /dev/console
+up() { cut -d' ' -f1 /proc/uptime; }
+say() { echo "$*" > /dev/console; }
+md() { json-flat "$DS/data/meta_data.json" | awk -F '\t' -v k="$1" '$1 == k { print substr($0, length($1) + 2); exit }'; }
+
+set_hostname() {   # $1: a host name, maybe qualified; /etc/hostname and /etc/hosts follow
+  h=${1%%.*}; [ -n "$h" ] || return
+  hostname "$h"; echo "$h" > /etc/hostname
+  printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$([ "$1" = "$h" ] && echo "$h" || echo "$1 $h")" > /etc/hosts
+}
+
+# Per-instance state: CirrOS keeps it on its root disk; ours is the image's boot partition (FAT,
+# label CIRROS), the one disk that outlives a reboot. If it cannot be written, /run stands in.
+state_dir() {
+  SEM=/run/cirros/sem
+  b=$(findfs LABEL=CIRROS 2>/dev/null) && mkdir -p /mnt/boot && mount -t vfat -o rw "$b" /mnt/boot 2>/dev/null \
+    && mkdir -p /mnt/boot/cirros/sem 2>/dev/null && SEM=/mnt/boot/cirros/sem
+  mkdir -p "$SEM"
+}
+
+apply() {   # $1: the data source's type; its files are in $DS/data
+  echo "$1" > "$DS/type"
+  md uuid > "$DS/data/instance-id"
+  md hostname > "$DS/data/local-hostname"
+  json-flat "$DS/data/meta_data.json" | awk -F '\t' '$1 ~ /^public_keys\// && $2 != "" { print substr($0, length($1) + 2) }' > "$DS/data/public-keys"
+  h=$(cat "$DS/data/local-hostname"); [ -n "$h" ] && set_hostname "$h" && touch /run/cirros/hostname-set
+  while read -r k || [ -n "$k" ]; do
+    for home in /home/cirros /root; do
+      grep -qxF "$k" $home/.ssh/authorized_keys 2>/dev/null || echo "$k" >> $home/.ssh/authorized_keys
+    done
+  done < "$DS/data/public-keys"
+  iid=$(cat "$DS/data/instance-id"); iid=${iid:-none}
+  if [ -s "$DS/data/user_data" ] && [ "$(head -c 2 "$DS/data/user_data")" = '#!' ]; then
+    if [ -e "$SEM/user-data.$iid" ]; then
+      say "STRATUS-USER-DATA: already ran for instance $iid"
+    else
+      touch "$SEM/user-data.$iid"; sync
+      cp "$DS/data/user_data" /run/cirros/user-data.sh; chmod 700 /run/cirros/user-data.sh
+      /run/cirros/user-data.sh < /dev/null > /dev/console 2>&1
+      say "STRATUS-USER-DATA: exit $?"
+    fi
   fi
 }
-mkdir -p /root/.ssh /home/cirros/.ssh "$DS" && chmod 700 /root/.ssh /home/cirros/.ssh
-echo "STRATUS-INIT: userspace at $(up)s"
-hostname -F /etc/hostname
-modprobe -a virtio_pci virtio_net virtio_blk virtio_rng virtio_console button evdev ata_piix sr_mod isofs vfat nls_cp437 nls_ascii nls_utf8 2>/dev/null
-ip link set lo up
 
-# network: DHCP on every ethN (udhcpc goes to the background with a lease, or after ~10 s)
+echo "STRATUS-INIT: userspace at $(up)s"
+mkdir -p "$DS/data" /root/.ssh /home/cirros/.ssh && chmod 700 /root/.ssh /home/cirros/.ssh
+hostname -F /etc/hostname
+modprobe -a $(cat /etc/modules) 2>/dev/null
+ip link set lo up
+state_dir
+
+# DHCP on every ethN: udhcpc goes to the background with a lease, or after ~10 s without one.
 for n in /sys/class/net/eth*; do
   [ -e "$n" ] || continue; i=${n##*/}
   ip link set "$i" up
-  udhcpc -i "$i" -b -t 10 -T 1 -A 3 -S -O staticroutes -O mtu -x hostname:"$(hostname)" -p /run/udhcpc.$i.pid -s /usr/share/udhcpc/default.script
+  udhcpc -i "$i" -b -t 10 -T 1 -A 3 -O staticroutes -O mtu -x hostname:"$(hostname)" \
+    -p "/run/udhcpc.$i.pid" -s /usr/share/udhcpc/default.script
 done
 
-# the data source: a config drive, else the metadata service (Debian's busybox wget crashes: nc)
+# The data source: a config drive (an IDE CD-ROM or a disk, iso9660 or vfat), else the metadata service.
 cfg=""; for try in 1 2 3 4 5; do cfg=$(findfs LABEL=config-2 2>/dev/null) && break; sleep 0.2; done
-if [ -n "$cfg" ] && mkdir -p /mnt/config && mount -o ro "$cfg" /mnt/config 2>/dev/null; then
-  echo configdrive > "$DS/type"
-  apply /mnt/config/openstack/latest
-  echo "STRATUS-DATASOURCE: config drive $cfg"
+if [ -n "$cfg" ] && mkdir -p /mnt/config && mount -o ro "$cfg" /mnt/config 2>/dev/null \
+    && [ -s /mnt/config/openstack/latest/meta_data.json ]; then
+  cp /mnt/config/openstack/latest/meta_data.json "$DS/data/"
+  [ -e /mnt/config/openstack/latest/user_data ] && cp /mnt/config/openstack/latest/user_data "$DS/data/"
+  say "STRATUS-DATASOURCE: config drive $cfg"
+  apply configdrive
 else
-  get() { printf 'GET %s HTTP/1.0\r\nHost: 169.254.169.254\r\n\r\n' "$1" | nc -w 5 169.254.169.254 80 2>/dev/null | tr -d '\r' > /run/md.resp
-          head -n1 /run/md.resp | grep -q ' 200' && sed '1,/^$/d' /run/md.resp > "$2"; }
-  mkdir -p /run/md
-  for try in 1 2 3 4 5 6 7 8 9 10; do get /openstack/latest/meta_data.json /run/md/meta_data.json && break; sleep 1; done
-  if [ -s /run/md/meta_data.json ]; then
-    get /openstack/latest/user_data /run/md/user_data || rm -f /run/md/user_data
-    echo metadata > "$DS/type"
-    apply /run/md
-    echo "STRATUS-DATASOURCE: metadata service"
+  get() {   # $1: a path on the metadata service; $2: where its body goes (only on 200)
+    printf 'GET %s HTTP/1.0\r\nHost: 169.254.169.254\r\n\r\n' "$1" | nc -w 5 169.254.169.254 80 2>/dev/null | tr -d '\r' > /run/md.resp
+    head -n1 /run/md.resp | grep -q '^HTTP/1\.[01] 200' && sed '1,/^$/d' /run/md.resp > "$2"
+  }
+  # NOTE: only when some route leads there (a default route, or option 121's host route).
+  if ip -4 route get 169.254.169.254 >/dev/null 2>&1; then
+    for try in 1 2 3 4 5 6 7 8 9 10; do get /openstack/latest/meta_data.json "$DS/data/meta_data.json" && break; sleep 1; done
+  fi
+  if [ -s "$DS/data/meta_data.json" ]; then
+    get /openstack/latest/user_data "$DS/data/user_data" || rm -f "$DS/data/user_data"
+    say "STRATUS-DATASOURCE: metadata service"
+    apply metadata
   else
-    echo "STRATUS-DATASOURCE: none"
+    rm -f "$DS/data/meta_data.json"
+    say "STRATUS-DATASOURCE: none"
   fi
 fi
+rm -f /run/md.resp
+umount /mnt/config /mnt/boot 2>/dev/null
 
 acpid -l /var/log/acpid.log
-dropbear -R -p 22 -b /etc/issue
-ip4=$(ip -4 -o addr show dev eth0 2>/dev/null | awk '{print $4}' | head -n1)
+dropbear -R -p 22
+ip4=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4; exit}')
 cat <<EOT
-=== cirros: $(uname -r) ===
-  instance: $(hostname)  eth0: ${ip4:-none}
-  login as 'cirros' user. default password: 'gocubsgo'. use 'sudo' for root.
-STRATUS-GUEST-READY ip=${ip4:-none} uptime=$(up)
+=== datasource: $(cat "$DS/type" 2>/dev/null || echo none) ===
+instance-id: $(cat "$DS/data/instance-id" 2>/dev/null)
+local-hostname: $(hostname)
+=== network info ===
+$( { ip -4 -o addr show scope global | awk '{print "if-info: " $2 "," $4}'; ip -4 route show | sed 's/^/route-info: /'; } 2>/dev/null)
+=== stratus guest: kernel $(uname -r) uptime=$(up) ===
+STRATUS-GUEST-READY ip=${ip4:-none} hostname=$(hostname) uptime=$(up)
 EOT
 EOF
-sed -i "s/'gocubsgo'/'$PASSWORD'/" "$R/etc/init.d/rcS"
 
 cat > "$R/etc/init.d/rcK" <<'EOF'
 #!/bin/sh
@@ -189,6 +304,7 @@ killall udhcpc dropbear acpid 2>/dev/null
 sync; umount -a -r 2>/dev/null
 EOF
 
+# busybox acpid runs /etc/acpi/PWRF/00000080 on the ACPI power button (QMP system_powerdown)
 cat > "$R/etc/acpi/PWRF/00000080" <<'EOF'
 #!/bin/sh
 echo "STRATUS-ACPI: power button, powering off" > /dev/console
@@ -197,7 +313,8 @@ EOF
 
 cat > "$R/usr/share/udhcpc/default.script" <<'EOF'
 #!/bin/sh
-# busybox udhcpc hook: $interface $ip $mask $router $dns $domain $hostname $mtu $staticroutes
+# busybox udhcpc's hook: $interface $ip $mask $router $dns $domain $hostname $mtu $staticroutes.
+# Option 121 (classless static routes) wins over the router option, as RFC 3442 says.
 case "$1" in
   deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
   bound|renew)
@@ -207,29 +324,36 @@ case "$1" in
     if [ -n "$staticroutes" ]; then
       set -- $staticroutes
       while [ $# -ge 2 ]; do
-        if [ "$1" = 0.0.0.0/0 ]; then ip route replace default via "$2" dev "$interface"; else ip route replace "$1" via "$2" dev "$interface"; fi
+        if [ "$2" = 0.0.0.0 ]; then ip route replace "$1" dev "$interface"
+        elif [ "$1" = 0.0.0.0/0 ]; then ip route replace default via "$2" dev "$interface"
+        else ip route replace "$1" via "$2" dev "$interface"; fi
         shift 2
       done
     elif [ -n "$router" ]; then
       ip route replace default via "${router%% *}" dev "$interface"
     fi
-    : > /etc/resolv.conf
-    [ -n "$domain" ] && echo "search $domain" >> /etc/resolv.conf
-    for s in $dns; do echo "nameserver $s" >> /etc/resolv.conf; done
-    [ -n "$hostname" ] && hostname "$hostname"
-    echo "STRATUS-DHCP: $interface $ip/$mask router=$router" > /dev/console
+    if [ -n "$dns" ]; then
+      : > /etc/resolv.conf
+      [ -n "$domain" ] && echo "search $domain" >> /etc/resolv.conf
+      for s in $dns; do echo "nameserver $s" >> /etc/resolv.conf; done
+    fi
+    # NOTE: the data source's hostname, once set, wins over DHCP's.
+    [ -n "$hostname" ] && [ ! -e /run/cirros/hostname-set ] && hostname "${hostname%%.*}"
+    echo "STRATUS-DHCP: $interface $ip/$mask router=${router:-none} mtu=${mtu:-default}" > /dev/console
     ;;
 esac
 exit 0
 EOF
-chmod 755 "$R/init" "$R"/etc/init.d/* "$R/etc/acpi/PWRF/00000080" "$R/usr/share/udhcpc/default.script" "$R/usr/bin/sudo"
+chmod 755 "$R/init" "$R"/etc/init.d/* "$R/etc/acpi/PWRF/00000080" "$R/usr/share/udhcpc/default.script" \
+  "$R/usr/bin/sudo" "$R/usr/bin/json-flat"
 
 cp "$X/boot/vmlinuz-$KVER" "$W/vmlinuz"
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) > "$W/initrd.img"
 
-# ---------------------------------------------------------------- 3. the bootable disk
-# MBR (syslinux's mbr.bin) and one active FAT16 partition at 1 MiB with syslinux, the kernel and
-# the initramfs, made with mtools and `syslinux --offset`: no loop device, no mount.
+# ---------------------------------------------------------------- 5. the bootable disk
+# MBR (syslinux's mbr.bin) and one active FAT16 partition at 1 MiB, labelled CIRROS, with
+# syslinux, the kernel and the initramfs; made with mtools and `syslinux --offset`, so no loop
+# device and no mount.
 PART_START=2048
 SECTORS=$((DISK_MB * 2048))
 truncate -s "${DISK_MB}M" "$W/disk.raw"
@@ -247,13 +371,11 @@ LABEL linux
   APPEND console=tty1 console=ttyS0,115200n8 quiet
 EOF
 export MTOOLS_SKIP_CHECK=1
-img="$W/disk.raw@@$((PART_START * 512))"
-mcopy -o -i "$img" "$W/vmlinuz" ::/vmlinuz
-mcopy -o -i "$img" "$W/initrd.img" ::/initrd.img
-mcopy -o -i "$img" "$W/syslinux.cfg" ::/syslinux.cfg
+part="$W/disk.raw@@$((PART_START * 512))"
+for f in vmlinuz initrd.img syslinux.cfg; do mcopy -o -i "$part" "$W/$f" "::/$f"; done
 dd if="$X/usr/lib/syslinux/mbr/mbr.bin" of="$W/disk.raw" bs=440 count=1 conv=notrunc status=none
 qemu-img convert -c -O qcow2 "$W/disk.raw" "$W/cirros.qcow2"
 
-# Into place last, each by rename: an interrupted build never leaves a half image.
-for f in vmlinuz initrd.img cirros.qcow2; do cp "$W/$f" "$OUT/.$f.part"; mv "$OUT/.$f.part" "$OUT/$f"; done
+# Into place by rename, the image last: an interrupted build never leaves a half image.
+for f in vmlinuz initrd.img cirros.qcow2; do cp "$W/$f" "$OUT/.$f.$$"; mv -f "$OUT/.$f.$$" "$OUT/$f"; done
 echo "$OUT/cirros.qcow2 ($kpkg)"

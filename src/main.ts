@@ -134,12 +134,17 @@ withConfigOptions(program.command('answer-file').description('print a Packstack 
   });
 
 program.command('image').description('guest images').command('build-cirros')
-  .description('build the CirrOS-like guest image from Debian packages (cached) and print its path')
-  .option('--output <dir>', 'cache directory (default $XDG_CACHE_HOME/stratus or ~/.cache/stratus)')
-  .action(async (flags: { output?: string }) => {
-    const { ensureGuestImage } = await import('./guest-image.js');
+  .description('build the CirrOS-like guest image from Debian packages (as root; cached) and print its path')
+  .option('--output <dir>', 'where cirros.qcow2 goes (default $XDG_CACHE_HOME/stratus, else ~/.cache/stratus)')
+  .option('--rebuild', 'build even when the cached image is current (e.g. for a newer Debian kernel)')
+  .action(async (flags: { output?: string; rebuild?: boolean }) => {
+    const { defaultCacheDir, ensureGuestImage } = await import('./guest-image.js');
     try {
-      process.stdout.write(`${await ensureGuestImage(flags.output)}\n`);
+      const path = await ensureGuestImage(flags.output ?? defaultCacheDir(), {
+        rebuild: flags.rebuild,
+        onBuild: (dir) => process.stderr.write(`building the CirrOS-like guest image in ${dir} (about 10 s)...\n`),
+      });
+      process.stdout.write(`${path}\n`);
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n`);
       process.exitCode = 1;
