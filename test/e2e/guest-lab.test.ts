@@ -243,3 +243,48 @@ test('every server action does to the guest what it says; snapshots, volumes and
   await vm.run('true');
   await os(['server', 'delete', '--wait', 'vm2']);
 });
+
+test("consoles: the noVNC URL opens the guest's screen in a browser, the serial console websocket reaches its login, tokens are used once", { skip, timeout: 300_000 }, async () => {
+  const { WebSocket } = await import('ws');
+  const { chromium } = await import('playwright-core');
+  const server = await os(['server', 'create', '--image', 'cirros', '--flavor', 'g.tiny', '--network', 'private', '--wait', 'vm4', '-f', 'json']);
+  await waitConsole(async () => String(await os(['console', 'log', 'show', 'vm4'])), /login: *$/m, 180_000);
+
+  const vnc = (await os(['console', 'url', 'show', 'vm4', '-f', 'json'])).url as string;
+  assert.match(vnc, /\/compute\/novnc\/vnc_lite\.html\?path=/);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(vnc);
+    await page.waitForFunction(() => /^Connected/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    assert.match(await page.locator('#status').innerText(), new RegExp(`Connected \\(unencrypted\\) to: ${server.id}|Connected`));
+    assert.ok(await page.locator('#screen canvas').count(), 'the guest screen is drawn');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync('artifacts', { recursive: true });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: 'artifacts/novnc-console.png' });
+  } finally { await browser.close(); }
+  // The token was used by the browser: the same URL's websocket is refused.
+  const used = new URL(vnc);
+  const wsUsed = `ws://${used.host}/${used.searchParams.get('path')}`;
+  const refused = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(wsUsed, ['binary']);
+    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on('open', () => { resolve(101); ws.close(); });
+    ws.on('error', () => resolve(-1));
+  });
+  assert.equal(refused, 401);
+
+  const serial = (await os(['console', 'url', 'show', '--serial', 'vm4', '-f', 'json'])).url as string;
+  assert.match(serial, /^ws:\/\/.*\/compute\/serial\?token=/);
+  const seen = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(serial, ['binary']);
+    let out = '';
+    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`no login prompt on the serial console: ${out}`)); }, 20_000);
+    ws.on('open', () => ws.send(Buffer.from('\r')));
+    ws.on('message', (d: Buffer) => { out += d.toString('latin1'); if (/login: ?$/m.test(out)) { clearTimeout(timer); ws.close(); resolve(out); } });
+    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+  assert.match(seen, /vm4 login:/);
+  await os(['server', 'delete', '--wait', 'vm4']);
+});

@@ -143,6 +143,11 @@ export interface HypervisorDriver {
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
   attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
+  /**
+   * Optional: the UNIX socket of a running guest's VNC server (RFB) or interactive serial console,
+   * for the console proxy; GuestNotFound when absent, HypervisorError when it is not running.
+   */
+  consoleSocket?(host: string, id: string, kind: 'vnc' | 'serial'): Promise<string>;
   /** Optional: calls `listener` when a guest stops or crashes without being asked (its process ended). */
   onLifecycle?(listener: (e: GuestLifecycleEvent) => void): void;
   close(): Promise<void>;

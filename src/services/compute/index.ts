@@ -40,6 +40,7 @@ import { computeFaults } from './faults.js';
 import { format } from '../../core/microversion/microversion.js';
 import { negotiate } from './microversions.js';
 import { computePolicies } from './policies.js';
+import { attachConsoleWebsockets, consoleProxyRoutes } from './api/console-proxy.routes.js';
 import { computeMigrations } from './store/schema-migrations.js';
 
 export const COMPUTE_PATH = '/compute';
@@ -100,6 +101,7 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       ...(this.ctx.facades.volume ? volumeProxyRoutes(this.ctx.facades.volume) : []),
       ...(d.metadata ? metadataRoutes(d.metadata) : []),
       ...(d.networks ? networkRoutes(d.networks) : []),
+      ...consoleProxyRoutes(),
     ];
   }
 
@@ -111,6 +113,7 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       tokens: this.ctx.tokens,
       routes: this.routes(),
       setup: (app: FastifyInstance) => {
+        attachConsoleWebsockets(app.server, this.domain);
         const versioned = (url: string) => /^\/compute\/v2\.1(\/|$|\?)/.test(url);
         app.addHook('onRequest', async (request) => {
           if (!versioned(request.url)) return;

@@ -431,6 +431,12 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     });
   }
 
+  async consoleSocket(host: string, id: string, kind: 'vnc' | 'serial'): Promise<string> {
+    await this.definitionOn(host, id);
+    if (!this.alive(id)) throw new HypervisorError(`Guest ${id} is not running.`);
+    return join(this.dir(id), kind === 'vnc' ? 'vnc.sock' : 'serial.sock');
+  }
+
   /** Lifecycle events (a guest stopped or started behind the service's back), from a watch of the processes. */
   onLifecycle(listener: (e: GuestLifecycleEvent) => void): void {
     this.listeners.add(listener);

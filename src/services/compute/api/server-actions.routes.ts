@@ -10,6 +10,7 @@ import { asInt } from './schemas.js';
 import { RemoteConsoleCreate, ServerAction } from './server-actions.schema.js';
 import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
+import { SERIAL_SOCKET_PATH, VNC_SOCKET_PATH } from './console-proxy.routes.js';
 import { availabilityZoneNotAvailable, instanceInvalidState, instanceNotReady, noSuchAction, rescueImageNotFound, resourceNotFound, securityGroupNameEmpty, unknownServerAction } from '../domain/errors.js';
 
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
@@ -207,9 +208,10 @@ const ACTIONS: Record<string, Handler> = {
 export async function consoleUrl(d: ComputeDomain, serverId: string, protocol: string, type: string): Promise<string> {
   const token = await d.servers.openConsole(serverId, protocol, type);
   const base = d.computeUrl().replace(/\/compute$/, '');
-  if (protocol === 'vnc') return `${base}/vnc_lite.html?path=%3Ftoken%3D${token}`;
+  // NOTE: as DevStack's nova-novncproxy URL (vnc_lite.html?path=...), served by the compute module.
+  if (protocol === 'vnc') return `${base}/compute/novnc/vnc_lite.html?path=${encodeURIComponent(`${VNC_SOCKET_PATH.slice(1)}?token=${token}`)}`;
   if (protocol === 'spice') return `${base}/spice_auto.html?token=${token}`;
-  if (protocol === 'serial') return `ws://${base.replace(/^https?:\/\//, '')}/serial?token=${token}`;
+  if (protocol === 'serial') return `${base.replace(/^http/, 'ws')}${SERIAL_SOCKET_PATH}?token=${token}`;
   return `${base}/${protocol}?token=${token}`;
 }
 
@@ -238,7 +240,7 @@ export function serverActionRoutes(d: ComputeDomain): RouteSpec[] {
         if (!valid[protocol]!.includes(type)) throw new BadRequest(`Invalid input for field/attribute type. Value: ${type}.`);
         const s = await loadServer(d, req, 'os_compute_api:os-remote-consoles');
         if (!s.host || s.vm_state !== 'active') throw instanceNotReady(s.id);
-        if (protocol !== 'vnc') throw new BadRequest(`Unavailable console type ${type}.`);
+        if (protocol !== 'vnc' && protocol !== 'serial') throw new BadRequest(`Unavailable console type ${type}.`);
         return { remote_console: { protocol, type, url: await consoleUrl(d, s.id, protocol, type) } };
       },
     },

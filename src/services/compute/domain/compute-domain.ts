@@ -41,6 +41,9 @@ import { ServersManager } from './servers.manager.js';
 import { ServersService } from './servers.service.js';
 import { instanceNotReady } from './errors.js';
 
+/** Nova's [consoleauth] token_ttl. */
+const CONSOLE_TOKEN_TTL_MS = 600_000;
+
 export interface ComputeDomainOptions {
   db: Db;
   log: Logger;
@@ -153,6 +156,19 @@ export class ComputeDomain {
     } catch {
       throw instanceNotReady(s.id);
     }
+  }
+
+  /**
+   * What a console URL's token opens, as nova-novncproxy checks it: the token is used up, must be
+   * younger than Nova's token_ttl (600 s) and of the protocol asked for, and its server's guest
+   * must run on a driver with consoles. Resolves with the guest's console socket, else undefined.
+   */
+  async openConsoleStream(token: string, kind: 'vnc' | 'serial'): Promise<string | undefined> {
+    const row = await this.servers.store.takeConsole(token);
+    if (!row || row.protocol !== kind || Date.now() - Date.parse(row.created_at) > CONSOLE_TOKEN_TTL_MS) return undefined;
+    const s = await this.servers.store.get(row.instance_uuid);
+    if (!s || s.deleted || !s.host || !this.opts.driver.consoleSocket) return undefined;
+    return this.opts.driver.consoleSocket(s.host, s.id, kind).catch(() => undefined);
   }
 
   async seed(): Promise<void> { await this.flavors.seed(); }

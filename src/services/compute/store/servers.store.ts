@@ -241,7 +241,15 @@ export class ServersStore {
   async addConsole(token: string, instanceId: string, protocol: string, type: string): Promise<void> {
     await this.db.insertInto('console_connections').values({ token, instance_uuid: instanceId, protocol, type, created_at: now() }).execute();
   }
-  async console(token: string): Promise<{ token: string; instance_uuid: string; protocol: string; type: string } | undefined> {
+  async console(token: string): Promise<{ token: string; instance_uuid: string; protocol: string; type: string; created_at: string } | undefined> {
     return await this.db.selectFrom('console_connections').selectAll().where('token', '=', token).executeTakeFirst();
+  }
+  /** The console token, removed as it is read: a token opens one connection. */
+  async takeConsole(token: string): Promise<{ token: string; instance_uuid: string; protocol: string; type: string; created_at: string } | undefined> {
+    return await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('console_connections').selectAll().where('token', '=', token).executeTakeFirst();
+      if (row) await tx.deleteFrom('console_connections').where('token', '=', token).execute();
+      return row;
+    });
   }
 }
