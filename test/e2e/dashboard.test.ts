@@ -375,6 +375,12 @@ test("a launch over quota shows Nova's own message; the console log opens from t
       const log = (await admin.post(`/compute/v2.1/servers/${vm.id}/action`, { 'os-getConsoleOutput': { length: 200 } })).body.output as string;
       await page.waitForFunction((want) => (document.querySelector('[data-testid=view]')?.textContent ?? '').length >= Math.min(want, 1), log.length);
       assert.ok(log.length === 0 || (await page.locator('[data-testid=view]').innerText()).includes(log.split('\n')[0]!));
+      // The console action links to the noVNC page of a fresh one-time token.
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.click(`[data-testid="row-${vm.name}"] button[aria-label="Kebab toggle"]`);
+      await page.getByRole('menuitem', { name: 'Console', exact: true }).click();
+      const href = await page.locator('[data-testid=link]').getAttribute('href');
+      assert.match(href ?? '', /\/compute\/novnc\/vnc_lite\.html\?path=compute%2Fnovnc%2Fwebsockify%3Ftoken%3D[0-9a-f]{32}$/);
     }
   } finally { await close(); }
 });

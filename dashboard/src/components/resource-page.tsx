@@ -62,6 +62,8 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
   const m = useMutation({ mutationFn: () => form.run(session, values, row, setProgress), onSuccess: onDone });
   const missing = form.fields.some((f) => f.required && (values[f.name] === '' || values[f.name] === undefined));
   const view = useQuery({ queryKey: ['view', form.label, row], queryFn: () => form.view!(session, row as R), enabled: !!form.view, refetchInterval: 3000 });
+  // NOTE: each fetch makes a new one-time console token: once, never refetched.
+  const link = useQuery({ queryKey: ['link', form.label, row], queryFn: () => form.link!(session, row as R), enabled: !!form.link, staleTime: Infinity, refetchOnWindowFocus: false });
   const plan = useMemo(() => { try { return form.plan(values, row); } catch { return []; } }, [form, values, row]);
   return (
     <Modal isOpen onClose={onCancel} variant={showApi ? 'large' : 'medium'} aria-labelledby="form-title">
@@ -72,6 +74,8 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
             <DrawerContentBody>
               {form.view && <pre className="console-log" data-testid="view">{view.data ?? ''}</pre>}
               <ErrorAlert error={view.error} />
+              {form.link && link.data && <Button component="a" href={link.data} target="_blank" rel="noopener" data-testid="link">{t('common.open')}</Button>}
+              <ErrorAlert error={link.error} />
               <PfForm onSubmit={(e) => { e.preventDefault(); if (!missing) m.mutate(); }} id="resource-form">
                 {form.fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name]} session={session} set={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />)}
               </PfForm>
@@ -82,7 +86,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
         </Drawer>
       </ModalBody>
       <ModalFooter>
-        {!form.view && <Button type="submit" form="resource-form" variant={form.danger ? 'danger' : 'primary'} isDisabled={missing || m.isPending} isLoading={m.isPending}>{t(form.label)}</Button>}
+        {!form.view && !form.link && <Button type="submit" form="resource-form" variant={form.danger ? 'danger' : 'primary'} isDisabled={missing || m.isPending} isLoading={m.isPending}>{t(form.label)}</Button>}
         <Button variant="secondary" onClick={() => setShowApi(!showApi)} data-testid="show-api">{t('api.show')}</Button>
         <Button variant="link" onClick={onCancel}>{t('common.cancel')}</Button>
       </ModalFooter>

@@ -32,6 +32,8 @@ export interface Form<R = never> {
   danger?: boolean;
   /** A view, not a change: what the modal shows (a console log); it has no submit. */
   view?(s: Session, row: R): Promise<string>;
+  /** A link the form opens instead of a view (a console URL): fetched once, shown as a button. */
+  link?(s: Session, row: R): Promise<string>;
   /** Shown for this row (row actions only). */
   when?(row: R): boolean;
 }

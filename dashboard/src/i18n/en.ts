@@ -7,7 +7,7 @@ export const en = {
   'aggregate.create': 'Create host aggregate', 'domain.create': 'Create domain', 'group.create': 'Create group', 'role.create': 'Create role', 'appcred.create': 'Create application credential',
   'api.cli': 'openstack CLI', 'api.copied': 'Copied', 'api.copy': 'Copy', 'api.downloadOpenrc': 'Download OpenStack RC file', 'api.none': 'This form sends no request yet.',
   'api.show': 'API', 'api.title': 'The requests this form sends',
-  'common.actions': 'Actions', 'common.browse': 'Browse…', 'common.cancel': 'Cancel', 'common.choose': 'Choose…', 'common.clear': 'Clear', 'common.close': 'Close',
+  'common.open': 'Open console', 'server.console': 'Console', 'common.actions': 'Actions', 'common.browse': 'Browse…', 'common.cancel': 'Cancel', 'common.choose': 'Choose…', 'common.clear': 'Clear', 'common.close': 'Close',
   'common.delete': 'Delete', 'common.empty': 'Nothing here yet', 'common.language': 'Language', 'common.loading': 'Loading…', 'common.logout': 'Log out',
   'common.navigation': 'Navigation', 'common.project': 'Project', 'common.refresh': 'Refresh', 'common.uploading': 'Uploading',
   'container.create': 'Create container', 'error.request': 'request {id}', 'error.status': 'HTTP {status}',

@@ -9,7 +9,7 @@ export const ko: Messages = {
   'aggregate.create': '호스트 집합 생성', 'domain.create': '도메인 생성', 'group.create': '그룹 생성', 'role.create': '역할 생성', 'appcred.create': '애플리케이션 자격 증명 생성',
   'api.cli': 'openstack CLI', 'api.copied': '복사했습니다', 'api.copy': '복사', 'api.downloadOpenrc': 'OpenStack RC 파일 내려받기', 'api.none': '이 양식은 아직 보낼 요청이 없습니다.',
   'api.show': 'API', 'api.title': '이 양식이 보내는 요청',
-  'common.actions': '작업', 'common.browse': '찾아보기…', 'common.cancel': '취소', 'common.choose': '선택…', 'common.clear': '지우기', 'common.close': '닫기',
+  'common.open': '콘솔 열기', 'server.console': '콘솔', 'common.actions': '작업', 'common.browse': '찾아보기…', 'common.cancel': '취소', 'common.choose': '선택…', 'common.clear': '지우기', 'common.close': '닫기',
   'common.delete': '삭제', 'common.empty': '아직 아무것도 없습니다', 'common.language': '언어', 'common.loading': '불러오는 중…', 'common.logout': '로그아웃',
   'common.navigation': '탐색', 'common.project': '프로젝트', 'common.refresh': '새로 고침', 'common.uploading': '업로드 중',
   'container.create': '컨테이너 생성', 'error.request': '요청 {id}', 'error.status': 'HTTP {status}',

@@ -237,6 +237,12 @@ export const instancesPanel: ResourceSpec<Row> = {
       run: async () => undefined,
       view: async (s, r) => (await call(s, 'compute', 'POST', `/servers/${r.id}/action`, { 'os-getConsoleOutput': { length: 200 } })).output,
     },
+    {
+      label: 'server.console', fields: [],
+      plan: (_v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/remote-consoles`, body: { remote_console: { protocol: 'vnc', type: 'novnc' } }, cli: `openstack console url show ${q(r?.name ?? '')}` }],
+      run: async () => undefined,
+      link: async (s, r) => (await call(s, 'compute', 'POST', `/servers/${r.id}/remote-consoles`, { remote_console: { protocol: 'vnc', type: 'novnc' } }, { headers: { 'OpenStack-API-Version': 'compute 2.6' } })).remote_console.url,
+    },
   ],
   remove: del('compute', (r) => `/servers/${r.id}`, (r) => `openstack server delete ${q(r.name)}`),
 };
