@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { QemuHypervisorDriver } from '../../src/drivers/hypervisor/qemu/qemu-hypervisor.js';
 import { LinuxNetworkDriver } from '../../src/drivers/network/linux/linux-network.js';
 import { startTestCloud, type TestCloud } from '../support/cloud.js';
 import { guestImage, waitConsole } from '../support/guest.js';
@@ -74,10 +75,10 @@ after(async () => {
   const instances = join(cloud.dataDir, 'instances');
   await cloud.stop().catch(() => {});
   // NOTE: guests outlive the cloud by design; the test ends its own, then the dataplane.
-  for (const id of existsSync(instances) ? readdirSync(instances).filter((n) => /^[0-9a-f-]{36}$/.test(n)) : []) {
-    const { QemuHypervisorDriver } = await import('../../src/drivers/hypervisor/qemu/qemu-hypervisor.js');
+  if (existsSync(instances)) {
     const d = await QemuHypervisorDriver.create({ stateDir: instances, accel: 'tcg' });
-    await d.destroy(d.hosts()[0]!, id).catch(() => {});
+    const host = d.hosts()[0]!;
+    for (const g of await d.listGuests(host)) await d.destroy(host, g.id).catch(() => {});
     await d.close();
   }
   await new LinuxNetworkDriver({ stateDir: join(cloud.dataDir, 'network') }).destroyAll().catch(() => {});

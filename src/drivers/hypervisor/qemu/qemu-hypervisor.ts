@@ -112,8 +112,9 @@ export class QemuHypervisorDriver implements HypervisorDriver {
   async hostInventory(host: string): Promise<HostInventory> {
     this.checkHost(host);
     const fs = await statfs(this.opts.stateDir);
-    const model = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
-    const vendor = /^vendor_id\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+    const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown';
+    const vendor = /^vendor_id\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown';
     const n = cpus().length;
     return {
       host, vcpus: n, memoryMb: Math.floor(totalmem() / 2 ** 20), diskGb: Math.floor((fs.blocks * fs.bsize) / 2 ** 30),
@@ -202,15 +203,10 @@ export class QemuHypervisorDriver implements HypervisorDriver {
   reboot(host: string, id: string, kind: 'SOFT' | 'HARD'): Promise<void> {
     return this.guestCall(host, id, async (def) => {
       const s = await this.state(id);
-      if (kind === 'SOFT') {
-        if (s !== POWER_STATE.RUNNING) throw new HypervisorError(`Guest ${id} cannot be soft rebooted while it is ${stateName(s)}.`);
-        // NOTE: Nova's libvirt driver: an ACPI shutdown, then a fresh start; a guest that does not
-        // shut down in time gets a hard reboot instead.
-        await this.qmp(id).then((q) => q.execute('system_powerdown')).catch(() => {});
-        await this.exited(id, (this.opts.softRebootSeconds ?? 120) * 1000);
-      }
-      await rm(join(this.dir(id), 'state'), { force: true });
-      await this.kill(id);
+      if (kind === 'SOFT' && s !== POWER_STATE.RUNNING) throw new HypervisorError(`Guest ${id} cannot be soft rebooted while it is ${stateName(s)}.`);
+      // NOTE: Nova's libvirt driver: soft is an ACPI shutdown, then a fresh start; a guest that does
+      // not shut down in time gets the hard one (the plug pulled) instead.
+      await this.shutdown(id, kind === 'SOFT' ? (this.opts.softRebootSeconds ?? 120) : 0);
       await this.start(def);
     });
   }
@@ -508,14 +504,15 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     } catch { return undefined; }
   }
 
-  private alive(id: string): boolean { return this.pid(id) !== undefined && !isZombie(this.pid(id)!); }
+  private alive(id: string): boolean {
+    const pid = this.pid(id);
+    return pid !== undefined && !isZombie(pid);
+  }
 
   private startTime(id: string): number {
     const pid = this.pid(id);
     if (!pid) return 0;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const startTicks = Number(fields[19]);
+    const startTicks = Number(statFields(`/proc/${pid}/stat`)[19]);
     const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
     return Math.max(0, Math.round(uptime - startTicks / 100));
   }
@@ -604,17 +601,19 @@ function stateName(s: PowerState): string {
   return ({ 0: 'in no state', 1: 'running', 3: 'paused', 4: 'shut down', 6: 'crashed', 7: 'suspended' } as Record<number, string>)[s] ?? String(s);
 }
 
+/** The fields of a /proc stat file after `(comm)`, which may itself hold spaces: [0] is the state. */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch { return true; }
+  try { return statFields(`/proc/${pid}/stat`)[0] === 'Z'; } catch { return true; }
 }
 
 function threadCpuNs(pid: number, tid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const f = statFields(`/proc/${pid}/task/${tid}/stat`);
     return (Number(f[11]) + Number(f[12])) * 10_000_000;
   } catch { return 0; }
 }

@@ -143,10 +143,12 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
   // NOTE: a lease of an address now given to another port (a deleted server's address reused)
   // makes dnsmasq refuse the new port: Neutron's agent runs dhcp_release; dnsmasq is stopped here,
   // the stale leases dropped from its file, and started again.
-  const staleLeases = hostsChanged && (await staleLeaseLines(join(dir, 'leases'), allEntries)).length > 0;
+  const leases = join(dir, 'leases');
+  const staleLeases = hostsChanged && staleLeaseLines(await readFile(leases, 'utf8').catch(() => ''), allEntries).length > 0;
   const restart = argsChanged || staleLeases || (tagged && (hostsChanged || optsChanged));
   if (pid !== undefined && restart) await stopProcess(pidFile, `--pid-file=${pidFile}`);
-  if (staleLeases) await dropStaleLeases(join(dir, 'leases'), allEntries);
+  // NOTE: read again once dnsmasq is stopped: it writes its leases on the way out.
+  if (staleLeases) await dropStaleLeases(leases, allEntries);
   if (pid === undefined || restart) {
     await runCommand('ip', ['netns', 'exec', ns, DNSMASQ, ...args, `--log-facility=${join(dir, 'dnsmasq.log')}`]);
     if (!(await waitFor(() => runningPid(pidFile, `--pid-file=${pidFile}`), 3000))) throw new Error(`dnsmasq for network ${net.id} did not start`);
@@ -160,9 +162,8 @@ export async function ensureDhcp(net: DriverNetwork, opts: DhcpOptions): Promise
  * IPv4 lease lines (`expiry mac ip hostname client-id`) whose address no served entry gives to
  * that MAC any more; other lines (IPv6 DUID and IAID lines) are kept.
  */
-async function staleLeaseLines(file: string, entries: DhcpEntry[]): Promise<string[]> {
+function staleLeaseLines(text: string, entries: DhcpEntry[]): string[] {
   const served = new Set(entries.map((e) => `${e.macAddress.toLowerCase()} ${e.ipAddress}`));
-  const text = await readFile(file, 'utf8').catch(() => '');
   return text.split('\n').filter((l) => {
     const f = l.trim().split(/\s+/);
     return f.length >= 4 && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(f[1]!) && !f[2]!.includes(':') && !served.has(`${f[1]!.toLowerCase()} ${f[2]}`);
@@ -170,8 +171,8 @@ async function staleLeaseLines(file: string, entries: DhcpEntry[]): Promise<stri
 }
 
 async function dropStaleLeases(file: string, entries: DhcpEntry[]): Promise<void> {
-  const stale = new Set(await staleLeaseLines(file, entries));
   const text = await readFile(file, 'utf8').catch(() => '');
+  const stale = new Set(staleLeaseLines(text, entries));
   await writeFile(file, text.split('\n').filter((l) => !stale.has(l)).join('\n'));
 }
 

@@ -111,8 +111,7 @@ export class ServersManager {
     const ports = this.deps.network ? await this.deps.network.portsOfDevice(s.id) : [];
     const configDrive = s.config_drive === 'True';
     return {
-      id: s.id, host, name: s.hostname, vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: flavor.disk, ephemeralGb: flavor.ephemeral,
-      swapMb: flavor.swap, imagePath, rootVolume, imageId: s.image_ref || null, userData: s.user_data, configDrive,
+      id: s.id, host, name: s.hostname, ...guestFlavor(flavor), imagePath, rootVolume, imageId: s.image_ref || null, userData: s.user_data, configDrive,
       configDriveFiles: configDrive ? configDriveFiles(s, ports) : null,
       publicKey: s.key_data, metadata: s.metadata, nics: ports.map((p) => ({ portId: p.id, macAddress: p.macAddress })),
     };
@@ -139,9 +138,10 @@ export class ServersManager {
     });
   }
 
-  private async imagePath(s: InstanceRecord): Promise<string | null> {
-    if (!s.image_ref || !this.deps.image) return null;
-    return (await this.deps.image.imageFilePath(s.image_ref).catch(() => undefined)) ?? null;
+  /** The file of an image (the server's own when no id is given), or null without one. */
+  private async imagePath(s: InstanceRecord, imageId: string | null = s.image_ref || null): Promise<string | null> {
+    if (!imageId || !this.deps.image) return null;
+    return (await this.deps.image.imageFilePath(imageId).catch(() => undefined)) ?? null;
   }
 
   private async build(task: TaskRecord<ServerTaskPayload>, actionId: number): Promise<void> {
@@ -188,15 +188,12 @@ export class ServersManager {
   }
 
   /** Ports on the networks the server asked for (a list; 'auto' and 'none' plug nothing yet). */
-  private async plugNetworks(s: InstanceRecord, host: string): Promise<{ portId: string; macAddress: string }[]> {
+  private async plugNetworks(s: InstanceRecord, host: string): Promise<void> {
     const net = this.deps.network;
-    if (!net || !Array.isArray(s.networks)) return [];
-    const nics: { portId: string; macAddress: string }[] = [];
+    if (!net || !Array.isArray(s.networks)) return;
     for (const n of s.networks) {
-      const p = await net.createPortForServer({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip, securityGroups: s.security_groups.map((g) => g.name) });
-      nics.push({ portId: p.id, macAddress: p.macAddress });
+      await net.createPortForServer({ projectId: s.project_id, serverId: s.id, host, networkId: n.uuid, portId: n.port, fixedIp: n.fixed_ip, securityGroups: s.security_groups.map((g) => g.name) });
     }
-    return nics;
   }
 
   private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot } = {}) {
@@ -250,8 +247,7 @@ export class ServersManager {
         case 'rescue': {
           // NOTE: Nova rescues from the image asked for, else from the server's own image.
           const imageId = (args.rescueImageId as string | undefined) ?? (s.image_ref || null);
-          const path = imageId ? ((await this.deps.image?.imageFilePath(imageId).catch(() => undefined)) ?? null) : null;
-          await d.rescue(needHost(), s.id, path, imageId);
+          await d.rescue(needHost(), s.id, await this.imagePath(s, imageId), imageId);
           break;
         }
         case 'unrescue': await d.unrescue(needHost(), s.id); break;
@@ -313,10 +309,10 @@ export class ServersManager {
         case 'unshelve': {
           const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
           // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves.
-          const shelvedPath = s.system_metadata?.shelved_image_id
-            ? await this.deps.image?.imageFilePath(s.system_metadata.shelved_image_id).catch(() => undefined) : undefined;
+          const shelvedId = s.system_metadata?.shelved_image_id ?? null;
+          const shelvedPath = await this.imagePath(s, shelvedId);
           const spec = await this.spec(s, placed.host, shelvedPath ?? (await this.imagePath(s)));
-          await d.spawn(shelvedPath ? { ...spec, imageId: s.system_metadata!.shelved_image_id! } : spec);
+          await d.spawn(shelvedPath ? { ...spec, imageId: shelvedId } : spec);
           patch.host = placed.host; patch.node = placed.node;
           const shelved = s.system_metadata?.shelved_image_id;
           if (shelved) {
