@@ -3,12 +3,12 @@
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { VolumeAttachmentsService } from '../domain/volume-attachments.service.js';
-import type { BlockDevice } from '../store/servers.store.js';
 import { mvCheck } from './common.js';
 import { loadServer } from './servers.routes.js';
+import { attachmentView } from './volume-attachments.view.js';
 
 const P = 'os_compute_api:os-volumes-attachments';
 const Params = Type.Object({ server_id: Type.String() });
@@ -30,15 +30,6 @@ const Update = Type.Object({
     tag: Type.Optional(Type.String()),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
-
-function attachmentView(req: ApiRequest, serverId: string, b: BlockDevice): Record<string, unknown> {
-  const mv = mvCheck(req);
-  const out: Record<string, unknown> = { device: b.device_name, id: b.volume_id, serverId, volumeId: b.volume_id };
-  if (mv('2.70')) out.tag = b.tag ?? null;
-  if (mv('2.79')) out.delete_on_termination = b.delete_on_termination;
-  if (mv('2.89')) { out.attachment_id = b.attachment_id ?? null; out.bdm_uuid = null; delete out.id; }
-  return out;
-}
 
 export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: ComputeDomain): RouteSpec[] {
   return [

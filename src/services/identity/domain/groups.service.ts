@@ -1,4 +1,4 @@
-import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import { boundedDomain, filterRecords, type ListFilter } from './list-filters.js';
 import type { Revocations } from './revocations.service.js';

@@ -1,5 +1,5 @@
 import { BadRequest } from '../../../core/errors/errors.js';
-import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord, type TextMatch } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { Revocations } from './revocations.service.js';

@@ -1,6 +1,6 @@
-import { BadRequest, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
-import { listMatching, nameIs, withName, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
 import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { PasswordHasher } from './passwords.js';
