@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import type { ImageDomain } from '../domain/image-domain.js';
-import { nsNotFound } from '../domain/metadefs.service.js';
+import { namespaceNotFound } from '../domain/errors.js';
 import type { NamespaceRecord } from '../store/metadefs.tables.js';
 import { callerOf } from '../../../core/auth/caller.js';
 import { authorize } from './common.js';
@@ -23,7 +23,7 @@ export function metadefRoutes(d: ImageDomain): RouteSpec[] {
   /** The namespace if visible and `rule` allows (reads 404 like Glance, writes 403). */
   const load = async (ctx: RequestContext, ns: string, rule: string, read = true) => {
     const n = await m.get(callerOf(ctx), ns);
-    if (read && !ctx.can(rule, target(n))) throw nsNotFound(ns);
+    if (read && !ctx.can(rule, target(n))) throw namespaceNotFound(ns);
     if (!read) authorize(ctx, rule, target(n));
     return n;
   };
