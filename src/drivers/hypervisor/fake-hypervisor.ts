@@ -266,6 +266,17 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     this.guest(host, id).volumes.delete(device);
   }
 
+  /**
+   * NOTE: the fake keeps no disk content (its guests read nothing), so nothing is copied: the
+   * device only names the new source from now on, as it would once a real copy had finished.
+   */
+  async swapVolume(host: string, id: string, device: string, newSource: string): Promise<void> {
+    this.enter('swapVolume', host, id);
+    const g = this.guest(host, id);
+    if (!g.volumes.has(device)) throw new HypervisorError(`Guest ${id} has no volume at ${device}.`);
+    g.volumes.set(device, newSource);
+  }
+
   /** The spec a guest was spawned with, for tests. */
   specOf(id: string): GuestSpec | undefined { return this.guests.get(id)?.spec; }
 
