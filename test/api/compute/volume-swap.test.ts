@@ -86,6 +86,7 @@ describe('volume swap (os-volume_attachments PUT with another volumeId)', () => 
       assert.equal(r.body.forbidden.message, "Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.");
     }
     assert.equal((await put(f.demo, server, v1.id, { volumeId: v1.id })).status, 403, 'before 2.85 every PUT is a swap');
+    assert.equal((await put(f.alt, server, v1.id, { volumeId: v2.id })).status, 404, 'another project does not see the server');
     const upd = await put(f.demo.at('2.85'), server, v1.id, { volumeId: v1.id, delete_on_termination: true });
     assert.equal(upd.status, 202, JSON.stringify(upd.body));
     assert.equal((await f.demo.at('2.79').get(`/servers/${server}/os-volume_attachments/${v1.id}`)).body.volumeAttachment.delete_on_termination, true);
