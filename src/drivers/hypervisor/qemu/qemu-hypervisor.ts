@@ -15,7 +15,7 @@ import {
   type GuestLifecycleEvent, POWER_STATE, type PowerState,
 } from '../hypervisor-driver.js';
 import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, qemuArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
-import { cachedBase, copyInto, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk } from './disks.js';
+import { cachedBase, copyInto, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk, virtualSize } from './disks.js';
 import { QmpClient } from './qmp.js';
 
 export interface QemuHypervisorOptions {
@@ -446,12 +446,23 @@ export class QemuHypervisorDriver implements HypervisorDriver {
       const format = await diskFormat(newSource).catch(() => { throw new HypervisorError(`Volume file ${newSource} cannot be read.`); });
       // NOTE: a node name of its own: the old node is the mirror's source until the pivot.
       const next: GuestVolume = { device, path: newSource, format, node: `${volumeDeviceId(device)}-${randomBytes(4).toString('hex')}` };
+      const failed = (err: Error) => new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${err.message}`);
+      const newSize = await virtualSize(newSource).catch((err: Error) => { throw failed(err); });
       if (this.alive(id)) {
         const q = await this.qmp(id);
         const job = `swap-${next.node}`;
+        const nodes = await q.execute<{ 'node-name': string; image: { 'virtual-size': number } }[]>('query-named-block-nodes', { flat: true });
+        const oldSize = nodes.find((n) => n['node-name'] === volumeNode(old))?.image['virtual-size'];
+        if (oldSize === undefined) throw new HypervisorError(`Guest ${id} has no block node for ${device}.`);
+        if (newSize < oldSize) throw failed(new Error('the new volume is smaller than the old one'));
+        // NOTE: the mirror wants a target of the source's size: a larger new volume is opened as a
+        // raw window of the old size over it until the guest's next start opens it whole.
+        const file = { driver: 'file', filename: newSource };
+        const target = newSize === oldSize ? volumeBlockdev(next)
+          : { driver: 'raw', 'node-name': next.node, size: oldSize, file: format === 'raw' ? file : { driver: format, file } };
         const timeoutMs = (this.opts.swapSeconds ?? 3600) * 1000;
         const ofJob = (e: { data?: Record<string, unknown> }) => e.data?.device === job || e.data?.id === job;
-        await q.execute('blockdev-add', volumeBlockdev(next)).catch((err: Error) => { throw new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${err.message}`); });
+        await q.execute('blockdev-add', target).catch((err: Error) => { throw failed(err); });
         try {
           const ready = q.waitEvent(['BLOCK_JOB_READY', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], timeoutMs, ofJob);
           await q.execute('blockdev-mirror', { 'job-id': job, device: volumeNode(old), target: next.node, sync: 'full', 'auto-dismiss': true }).catch((err) => { ready.catch(() => {}); throw err; });
@@ -465,11 +476,12 @@ export class QemuHypervisorDriver implements HypervisorDriver {
           await q.execute('block-job-cancel', { device: job, force: true }).catch(() => {});
           await q.waitEvent(['BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED'], 5000, ofJob).catch(() => {});
           await q.execute('blockdev-del', { 'node-name': next.node }).catch(() => {});
-          throw new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${(err as Error).message}`);
+          throw failed(err as Error);
         }
         await q.execute('blockdev-del', { 'node-name': volumeNode(old) }).catch(() => {});
       } else {
-        await copyInto(old, next).catch((err: Error) => { throw new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${err.message}`); });
+        if (newSize < (await virtualSize(old.path).catch(() => 0))) throw failed(new Error('the new volume is smaller than the old one'));
+        await copyInto(old, next).catch((err: Error) => { throw failed(err); });
         delete next.node;
       }
       await this.writeDefinition({ ...def, volumes: def.volumes.map((v) => (v.device === device ? next : v)) });
