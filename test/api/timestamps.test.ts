@@ -205,6 +205,23 @@ describe('timestamps as each service prints them', () => {
       assert.equal(r.headers.get('cache-control'), 'no-cache', path);
       is(HTTP_DATE, r.headers.get('last-modified'), `${path} Last-Modified`);
     }
+    // util.pick_last_modified: a provider's own updated_at, not the time of the request; a write
+    // that answers with the provider (PUT, POST from 1.20) carries the headers too
+    const pl = f.users.admin.placement.at('1.20');
+    const made = await pl.post('/resource_providers', { name: 'ts-rp' });
+    is(HTTP_DATE, made.headers.get('last-modified'), 'POST resource provider Last-Modified');
+    await sleep(1100);
+    const shown = await pl.get(`/resource_providers/${made.body.uuid}`);
+    assert.ok(Date.parse(shown.headers.get('last-modified')!) < Date.parse(shown.headers.get('date')!), 'the provider\'s time, a second ago');
+    const renamed = await pl.put(`/resource_providers/${made.body.uuid}`, { name: 'ts-rp2' });
+    assert.equal(renamed.headers.get('cache-control'), 'no-cache');
+    is(HTTP_DATE, renamed.headers.get('last-modified'), 'PUT resource provider Last-Modified');
+    // inventory.py _send_inventories: no inventories, no last_modified (Cache-Control only)
+    const empty = await pl.get(`/resource_providers/${made.body.uuid}/inventories`);
+    assert.equal(empty.headers.get('cache-control'), 'no-cache');
+    assert.equal(empty.headers.get('last-modified'), null);
+    // a write placement answers without the headers
+    assert.equal((await pl.delete(`/resource_providers/${made.body.uuid}`)).headers.get('last-modified'), null);
   });
 
   test('object storage (Swift)', async () => {
