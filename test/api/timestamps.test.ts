@@ -82,8 +82,8 @@ describe('timestamps as each service prints them', () => {
     }
 
     // os-simple-tenant-usage: start/stop are the parsed period, started_at the instance's launched_at (jsonutils)
-    const usage = (await nova.get(`/os-simple-tenant-usage/${await projectOf(f.users.admin)}?start=2020-01-01T00:00:00&end=2099-01-01T00:00:00`)).body.tenant_usage;
-    assert.equal(usage.start, '2020-01-01T00:00:00.000000');
+    const usage = (await nova.get(`/os-simple-tenant-usage/${await projectOf(f.users.admin)}?start=2020-01-01T00:00:00.123456&end=2099-01-01T00:00:00`)).body.tenant_usage;
+    assert.equal(usage.start, '2020-01-01T00:00:00.123456', 'the period as given, microseconds kept');
     assert.equal(usage.stop, '2099-01-01T00:00:00.000000');
     is(PERFECT, usage.server_usages[0].started_at, 'server usage started_at');
     // instance_usage_audit_log.py: 'period_beginning': str(begin)

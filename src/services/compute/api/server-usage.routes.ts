@@ -47,7 +47,7 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   const byProject = new Map<string, ReturnType<typeof serverUsage>[]>();
   for (const r of rows) (byProject.get(r.project_id) ?? byProject.set(r.project_id, []).get(r.project_id)!).push(serverUsage(r, start, end));
   const summary = [...byProject.entries()].map(([tenant, list]) => ({
-    tenant_id: tenant, start: novaTimeOf(start), stop: novaTimeOf(end),
+    tenant_id: tenant, start: novaTimeOf(start, q.start), stop: novaTimeOf(end, q.end),
     total_hours: list.reduce((a, u) => a + u.hours, 0),
     total_vcpus_usage: list.reduce((a, u) => a + u.hours * u.vcpus, 0),
     total_memory_mb_usage: list.reduce((a, u) => a + u.hours * u.memory_mb, 0),

@@ -19,8 +19,12 @@ export function novaTime(t: string | null): string | null {
   return m ? `${m[1]}T${m[2]}${(m[3] ?? '.').padEnd(7, '0').slice(0, 7)}` : t;
 }
 
-/** novaTime of a Date (periods the API computes rather than reads). */
-export const novaTimeOf = (d: Date): string => novaTime(d.toISOString())!;
+/**
+ * novaTime of a Date (periods the API computes rather than reads); `given`, the client's own text
+ * of it when in UTC, keeps the microseconds a Date cannot hold.
+ */
+export const novaTimeOf = (d: Date, given?: string): string =>
+  novaTime(given !== undefined && ISO.test(given) ? given : d.toISOString())!;
 
 /** nova.utils.isotime: whole seconds and 'Z' (2012-08-20T21:11:09Z). */
 export function isoTime(t: string): string;
