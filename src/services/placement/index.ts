@@ -22,6 +22,7 @@ import type { PlacementFacade } from './facade.js';
 import { PlacementError, placementFaults } from './faults.js';
 import { parse } from '../../core/microversion/microversion.js';
 import { atLeast, format, MIN_VERSION, MV, requestedVersion, type Microversion } from './microversions.js';
+import { httpNow, lastModifiedHeader } from './api/times.js';
 import { placementPolicies } from './policies.js';
 import { placementMigrations } from './store/migrations.js';
 
@@ -81,9 +82,10 @@ export class PlacementModule implements ServiceModule<PlacementFacade> {
           if (v) {
             reply.header('OpenStack-API-Version', `placement ${format(v)}`);
             reply.header('Vary', 'openstack-api-version');
-            if (atLeast(v, MV.cacheHeaders) && request.method === 'GET' && reply.statusCode < 300) {
+            const modified = lastModifiedHeader(request);
+            if (atLeast(v, MV.cacheHeaders) && reply.statusCode < 300 && (request.method === 'GET' || modified !== undefined)) {
               reply.header('Cache-Control', 'no-cache');
-              reply.header('Last-Modified', new Date().toUTCString());
+              if (modified !== null) reply.header('Last-Modified', modified ?? httpNow());
             }
           }
           if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"errors"')) {

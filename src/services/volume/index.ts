@@ -30,6 +30,7 @@ import { volumeFaults } from './faults.js';
 import { requestedVersion } from './microversions.js';
 import { volumePolicies } from './policies.js';
 import { volumeMigrations } from './store/migrations.js';
+import { cinderTime } from './domain/times.js';
 
 export type * from './facade.js';
 export { VOLUME_PATH };
@@ -38,7 +39,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
   readonly domain: VolumeDomain;
   readonly rules: RuleSet;
   readonly facade: VolumeFacade;
-  private readonly started = new Date().toISOString().replace(/Z$/, '000');
+  private readonly started = cinderTime();
 
   private constructor(private readonly ctx: ServiceContext) {
     const scratchDir = join(ctx.config.dataDir, 'volume-scratch');

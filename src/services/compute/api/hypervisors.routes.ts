@@ -8,6 +8,7 @@ import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.sto
 import { ServiceUpdate } from './hypervisors.schema.js';
 import { asBool } from './schemas.js';
 import { trueFalse as bool, mvCheck } from './common.js';
+import { novaTime } from './times.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { disabledReasonWithEnabled, hypervisorNotFound, invalidLimit, invalidUuid, markerNotFound, noHypervisorMatching, resourceNotFound, serviceNotFound, unknownAction } from '../domain/errors.js';
 
@@ -159,7 +160,7 @@ function serviceRoutes(d: ComputeDomain): RouteSpec[] {
     const zone = s.binary === 'nova-compute' ? await d.aggregates.hostAz(s.host) : 'internal';
     return {
       id: mv('2.53') ? s.id : index, binary: s.binary, host: s.host, zone, status: s.disabled ? 'disabled' : 'enabled',
-      state: s.forced_down ? 'down' : 'up', updated_at: s.updated_at.replace(/Z$/, '.000000'), disabled_reason: s.disabled_reason,
+      state: s.forced_down ? 'down' : 'up', updated_at: novaTime(s.updated_at), disabled_reason: s.disabled_reason,
       ...(mv('2.11') ? { forced_down: s.forced_down } : {}),
     };
   };

@@ -1,12 +1,11 @@
 // Images as Nova's image proxy shows them (nova/api/openstack/compute/views/images.py).
 import type { ProxiedImage } from '../domain/images.service.js';
+import { isoTime } from './times.js';
 
 export interface ImageViewContext { computeUrl: string; imageUrl: string }
 
 const STATUS: Record<string, string> = { active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', deleted: 'DELETED', pending_delete: 'DELETED', killed: 'ERROR' };
 const PROGRESS: Record<string, number> = { queued: 25, saving: 50, active: 100 };
-/** Nova's utils.isotime: seconds, 'Z'. */
-const isotime = (t: string) => t.replace(/\.\d+Z$/, 'Z');
 
 function imageLinks(v: ImageViewContext, id: string) {
   return [
@@ -23,7 +22,7 @@ export function imageBasic(v: ImageViewContext, i: ProxiedImage) {
 export function imageDetail(v: ImageViewContext, i: ProxiedImage) {
   const body: Record<string, unknown> = {
     id: i.id, name: i.name, minRam: i.minRam, minDisk: i.minDisk, metadata: i.properties,
-    created: isotime(i.createdAt), updated: isotime(i.updatedAt),
+    created: isoTime(i.createdAt), updated: isoTime(i.updatedAt),
     status: STATUS[i.status] ?? 'UNKNOWN', progress: PROGRESS[i.status] ?? 0,
     'OS-EXT-IMG-SIZE:size': i.size ?? 0, links: imageLinks(v, i.id),
   };

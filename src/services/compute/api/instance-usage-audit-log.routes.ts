@@ -4,6 +4,7 @@ import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { Type } from '@sinclair/typebox';
+import { strTime } from './times.js';
 
 const P = 'os_compute_api:os-instance-usage-audit-log:';
 const BeforeParams = Type.Object({ before: Type.String() });
@@ -19,20 +20,26 @@ function parseBefore(text: string): Date {
   return t;
 }
 
+/** The audit log as Nova prints it: its period as str(datetime). */
+async function auditLog(d: ComputeDomain, before?: Date): Promise<Record<string, unknown>> {
+  const log = await d.hosts.usageAuditLog(before);
+  return { ...log, period_beginning: strTime(log.period_beginning), period_ending: strTime(log.period_ending) };
+}
+
 export function instanceUsageAuditLogRoutes(d: ComputeDomain): RouteSpec[] {
   return [
     {
       method: 'GET', url: '/v2.1/os-instance_usage_audit_log',
       handler: async (req) => {
         req.ctx.authorize(`${P}list`, {});
-        return { instance_usage_audit_logs: await d.hosts.usageAuditLog() };
+        return { instance_usage_audit_logs: await auditLog(d) };
       },
     },
     {
       method: 'GET', url: '/v2.1/os-instance_usage_audit_log/:before', schema: { params: BeforeParams },
       handler: async (req) => {
         req.ctx.authorize(`${P}show`, {});
-        return { instance_usage_audit_log: await d.hosts.usageAuditLog(parseBefore(req.params.before)) };
+        return { instance_usage_audit_log: await auditLog(d, parseBefore(req.params.before)) };
       },
     },
   ];

@@ -5,6 +5,7 @@ import { MV } from '../microversions.js';
 import type { KeypairRecord } from '../store/keypairs.store.js';
 import { mv, queryInt, queryStr } from './common.js';
 import { KeypairCreate } from './keypairs.schema.js';
+import { novaTime } from './times.js';
 
 export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[] {
   const k = d.keypairs;
@@ -60,7 +61,7 @@ export function keypairRoutes(d: ComputeDomain, base: () => string): RouteSpec[]
         const r = await k.get(userId, req.params.name);
         return {
           keypair: {
-            public_key: r.public_key, name: r.name, fingerprint: r.fingerprint, user_id: r.user_id, created_at: r.created_at.replace('Z', '').replace(/\.\d+$/, '.000000'),
+            public_key: r.public_key, name: r.name, fingerprint: r.fingerprint, user_id: r.user_id, created_at: novaTime(r.created_at),
             updated_at: null, deleted: false, deleted_at: null, id: r.id, ...(mv(req, MV.keypairX509) ? { type: r.type } : {}),
           },
         };

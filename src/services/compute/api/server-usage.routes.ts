@@ -8,6 +8,7 @@ import type { InstanceRecord } from '../store/servers.store.js';
 import { trueFalse as bool, mvCheck } from './common.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { markerNotFound, resourceNotFound } from '../domain/errors.js';
+import { novaTimeOf } from './times.js';
 
 const U = 'os_compute_api:os-simple-tenant-usage:';
 
@@ -18,8 +19,6 @@ function parseTime(v: string | undefined, fallback: Date, field: string): Date {
   return d;
 }
 
-const fmt = (d: Date) => d.toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
-
 function serverUsage(s: InstanceRecord, start: Date, end: Date) {
   const launched = new Date(s.launched_at ?? s.created_at);
   const terminated = s.terminated_at ? new Date(s.terminated_at) : null;
@@ -29,7 +28,7 @@ function serverUsage(s: InstanceRecord, start: Date, end: Date) {
   const status = statusOf(s.vm_state, s.task_state, s.deleted);
   return {
     instance_id: s.id, name: s.name, hours, memory_mb: s.flavor.ram, local_gb: s.flavor.disk, vcpus: s.flavor.vcpus, tenant_id: s.project_id,
-    flavor: s.flavor.name, started_at: fmt(launched), ended_at: terminated ? fmt(terminated) : null,
+    flavor: s.flavor.name, started_at: novaTimeOf(launched), ended_at: terminated ? novaTimeOf(terminated) : null,
     state: s.deleted ? 'terminated' : status === 'SHUTOFF' ? 'stopped' : s.vm_state,
     uptime: Math.floor(((terminated ?? new Date()).getTime() - launched.getTime()) / 1000),
   };
@@ -48,7 +47,7 @@ async function usages(d: ComputeDomain, req: ApiRequest, projectId: string | nul
   const byProject = new Map<string, ReturnType<typeof serverUsage>[]>();
   for (const r of rows) (byProject.get(r.project_id) ?? byProject.set(r.project_id, []).get(r.project_id)!).push(serverUsage(r, start, end));
   const summary = [...byProject.entries()].map(([tenant, list]) => ({
-    tenant_id: tenant, start: fmt(start), stop: fmt(end),
+    tenant_id: tenant, start: novaTimeOf(start, q.start), stop: novaTimeOf(end, q.end),
     total_hours: list.reduce((a, u) => a + u.hours, 0),
     total_vcpus_usage: list.reduce((a, u) => a + u.hours * u.vcpus, 0),
     total_memory_mb_usage: list.reduce((a, u) => a + u.hours * u.memory_mb, 0),

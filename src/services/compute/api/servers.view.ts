@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FaultRecord, InstanceRecord } from '../store/servers.store.js';
 import { statusOf } from '../domain/servers.states.js';
 import type { MvCheck } from './common.js';
+import { isoTime, novaTime } from './times.js';
 
 export interface ViewContext {
   /** The public base URL of compute, e.g. http://host:port/compute */
@@ -26,9 +27,6 @@ export function links(v: ViewContext, collection: string, id: string) {
   ];
 }
 
-const iso = (t: string | null): string | null => t;
-/** OS-SRV-USG timestamps are str(datetime) without a zone in Nova: "2024-01-01T00:00:00.000000". */
-const usg = (t: string | null): string | null => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
 
 export function serverBasic(v: ViewContext, s: InstanceRecord) {
   return { id: s.id, name: s.name, links: links(v, 'servers', s.id) };
@@ -49,13 +47,13 @@ export function serverDetail(v: ViewContext, s: InstanceRecord, x: ServerExtras 
     flavor: v.mv('2.47')
       ? { vcpus: s.flavor.vcpus, ram: s.flavor.ram, disk: s.flavor.disk, ephemeral: s.flavor.ephemeral, swap: s.flavor.swap, original_name: s.flavor.name, ...(v.extraSpecs ? { extra_specs: s.flavor.extraSpecs } : {}) }
       : { id: s.flavor.id, links: [{ rel: 'bookmark', href: `${v.computeUrl}/flavors/${s.flavor.id}` }] },
-    created: iso(s.created_at), updated: iso(s.updated_at),
+    created: isoTime(s.created_at), updated: isoTime(s.updated_at),
     addresses: x.addresses ?? {}, accessIPv4: s.access_ip_v4 ?? '', accessIPv6: s.access_ip_v6 ?? '',
     links: links(v, 'servers', s.id),
     'OS-DCF:diskConfig': s.auto_disk_config ? 'AUTO' : 'MANUAL',
   };
   if ((status === 'ERROR' || status === 'DELETED') && x.fault) {
-    const f: Record<string, unknown> = { code: x.fault.code, created: x.fault.created_at, message: x.fault.message };
+    const f: Record<string, unknown> = { code: x.fault.code, created: isoTime(x.fault.created_at), message: x.fault.message };
     if (x.fault.details && (v.isAdmin || x.fault.code !== 500)) f.details = x.fault.details;
     out.fault = f;
   }
@@ -74,8 +72,8 @@ export function serverDetail(v: ViewContext, s: InstanceRecord, x: ServerExtras 
   out['OS-EXT-AZ:availability_zone'] = s.availability_zone ?? '';
   out.config_drive = s.config_drive;
   out.key_name = s.key_name;
-  out['OS-SRV-USG:launched_at'] = usg(s.launched_at);
-  out['OS-SRV-USG:terminated_at'] = usg(s.terminated_at);
+  out['OS-SRV-USG:launched_at'] = novaTime(s.launched_at);
+  out['OS-SRV-USG:terminated_at'] = novaTime(s.terminated_at);
   // NOTE: Nova leaves the key out when the server has no security group left.
   if (s.security_groups.length) out.security_groups = s.security_groups.map((g) => ({ name: g.name }));
   if (v.extendedAttrs) {

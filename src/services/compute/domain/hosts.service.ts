@@ -65,13 +65,12 @@ export class HostsService {
    * default) and how the compute hosts did. Stratus runs no usage audit task (Nova's
    * instance_usage_audit is off by default), so every compute host is one that has not run.
    */
-  async usageAuditLog(before = new Date()): Promise<Record<string, unknown>> {
+  async usageAuditLog(before = new Date()): Promise<{ period_beginning: Date; period_ending: Date } & Record<string, unknown>> {
     const end = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth(), 1));
     const begin = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth() - 1, 1));
-    const str = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
     const hosts = [...new Set((await this.store.services({ binary: 'nova-compute' })).map((s) => s.host))];
     return {
-      period_beginning: str(begin), period_ending: str(end), num_hosts: hosts.length, num_hosts_done: 0, num_hosts_running: 0,
+      period_beginning: begin, period_ending: end, num_hosts: hosts.length, num_hosts_done: 0, num_hosts_running: 0,
       num_hosts_not_run: hosts.length, hosts_not_run: hosts, total_instances: 0, total_errors: 0,
       overall_status: `${hosts.length === 0 ? 'ALL' : `0 of ${hosts.length}`} hosts done. 0 errors.`, log: {},
     };

@@ -6,6 +6,7 @@ import type {
   PolicyRecord, ProjectRecord, RegionRecord, RoleRecord, ServiceRecord, UserRecord,
 } from '../store/tables.js';
 import { roleDomainId } from '../domain/roles.service.js';
+import { zoned } from '../domain/times.js';
 import { v3 } from './links.js';
 import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord, TrustRecord } from '../store/tables.js';
 
@@ -164,7 +165,7 @@ export const trustRoleView = (req: ApiRequest, r: { id: string; name: string }) 
 export function trustView(req: ApiRequest, t: TrustRecord) {
   return {
     id: t.id, trustor_user_id: t.trustor_user_id, trustee_user_id: t.trustee_user_id, project_id: t.project_id,
-    impersonation: t.impersonation, expires_at: t.expires_at ? `${t.expires_at}Z` : null, remaining_uses: t.remaining_uses,
+    impersonation: t.impersonation, expires_at: zoned(t.expires_at), remaining_uses: t.remaining_uses,
     redelegation_count: 0, allow_redelegation: false,
     roles: t.roles.map((r) => trustRoleView(req, r)), roles_links: { self: null, previous: null, next: null },
     links: { self: `${v3(req)}/OS-TRUST/trusts/${t.id}` },

@@ -3,6 +3,7 @@ import { BadRequest, Forbidden, Unauthorized } from '../../../core/errors/errors
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { listMatching, nameIs, NULL_DOMAIN, type AccessRuleRecord, type AppCredentialRecord, type IdentityTables, type TextMatch } from '../store/tables.js';
 import { newId } from './ids.js';
+import { naiveUtc } from './times.js';
 import type { PasswordHasher } from './passwords.js';
 import { accessRuleInUse, accessRuleNotFound, applicationCredentialMethodNotAllowed, applicationCredentialNotFound, duplicateName, expiresBeforeNow, roleNotFound, timestampNotInFormat, unauthorized } from './errors.js';
 
@@ -43,7 +44,7 @@ export class AppCredentialsService {
     }
     let expires: string | null = null;
     if (input.expires_at) {
-      const normalized = normalizeUtc(input.expires_at);
+      const normalized = naiveUtc(input.expires_at);
       if (normalized === undefined) throw timestampNotInFormat();
       if (Date.parse(`${normalized}Z`) <= Date.now()) throw expiresBeforeNow();
       expires = normalized;
@@ -156,18 +157,4 @@ export class AppCredentialsService {
     if (ac.expires_at && Date.parse(`${ac.expires_at}Z`) <= Date.now()) throw new Unauthorized('Application credential has expired.');
     return ac;
   }
-}
-
-/** Keystone keeps expiry as naive UTC with microseconds ("2026-11-22T17:35:01.374488") and echoes it. */
-export function normalizeUtc(text: string): string | undefined {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:?\d\d)?$/.exec(text);
-  if (!m) return undefined;
-  const [, base, frac = '', zone] = m;
-  if (zone && zone !== 'Z') {
-    const ms = Date.parse(text);
-    if (Number.isNaN(ms)) return undefined;
-    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000');
-  }
-  if (Number.isNaN(Date.parse(`${base}Z`))) return undefined;
-  return `${base}.${frac.padEnd(6, '0')}`;
 }

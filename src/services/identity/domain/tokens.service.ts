@@ -7,7 +7,8 @@ import type { AppCredentialsService } from './application-credentials.service.js
 import type { AssignmentsService, TargetType } from './assignments.service.js';
 import { SYSTEM_ALL } from './assignments.service.js';
 import type { FernetKeys } from './fernet.js';
-import { isoTime, newAuditId } from './ids.js';
+import { newAuditId } from './ids.js';
+import { isoTime } from './times.js';
 import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
 import type { OAuth1Service, SignedRequest } from './oauth1.service.js';

@@ -4,7 +4,7 @@ import type { AssignmentsService } from './assignments.service.js';
 import { newId } from './ids.js';
 import type { Revocations } from './revocations.service.js';
 import type { RolesService } from './roles.service.js';
-import { normalizeUtc } from './application-credentials.service.js';
+import { naiveUtc } from './times.js';
 import { expiresBeforeNow, notAuthorized, projectNotFound, roleNotFound, timestampNotInFormat, trustNotFound, userNotFound } from './errors.js';
 
 
@@ -37,7 +37,7 @@ export class TrustsService {
     if (!(await this.t.users.get(input.trustee_user_id))) throw userNotFound(input.trustee_user_id);
     let expires: string | null = null;
     if (input.expires_at) {
-      const normalized = normalizeUtc(input.expires_at);
+      const normalized = naiveUtc(input.expires_at);
       if (!normalized) throw timestampNotInFormat();
       if (Date.parse(`${normalized}Z`) < Date.now()) throw expiresBeforeNow();
       expires = normalized;

@@ -8,6 +8,7 @@ import { IMPORT_METHODS, drain, parseImportRequest } from '../domain/images.serv
 
 export { IMPORT_METHODS };
 import { authorize, loadImage } from './common.js';
+import { imageTaskView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });
 /** The import body: Glance checks it field by field (parseImportRequest), not by a schema. */
@@ -103,7 +104,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
       handler: async (req) => {
         const { image } = await loadImage(d, req.ctx, req.params.id);
         const tasks = await d.images.tasks(image);
-        return { tasks: tasks.map((t) => ({ ...t, deleted_at: null, deleted: false })) };
+        return { tasks: tasks.map(imageTaskView) };
       },
     },
     { method: 'GET', url: '/v2/info/usage', handler: async (req) => ({ usage: await d.images.usage(req.ctx.projectId) }) },

@@ -1,10 +1,9 @@
 // Records → Glance's wire format (ResponseSerializer._format_image and the member view).
 import type { MetadefObject, NamespaceRecord } from '../store/metadefs.tables.js';
 import type { ImageRecord, MemberRecord, TaskRecord } from '../store/tables.js';
+import { isotime } from '../domain/times.js';
 
 const base = (n: string) => `/v2/metadefs/namespaces/${n}`;
-/** glance.common.timeutils.isotime: seconds and 'Z'. */
-const isotime = (t: string) => `${t.slice(0, 19)}Z`;
 
 export function imageView(i: ImageRecord): Record<string, unknown> {
   return {
@@ -69,4 +68,9 @@ export function taskStubView(t: TaskRecord): Record<string, unknown> {
   };
   if (t.expires_at) view.expires_at = isotime(t.expires_at);
   return view;
+}
+
+/** GET /v2/images/{id}/tasks: Glance's task rows (db _task_format) serialised as they are, times as taskTime keeps them. */
+export function imageTaskView(t: TaskRecord): Record<string, unknown> {
+  return { ...t, deleted_at: null, deleted: false };
 }

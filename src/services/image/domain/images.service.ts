@@ -13,7 +13,7 @@ import { BadRequest, Conflict, Forbidden, OverLimit, badTransition, imageNotFoun
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 import { DEFAULT_IMPORT_FILTERS, validateImportUri, type ImportFilters } from './import-filter.js';
 import { openWebSource } from '../store/web-source.js';
-import { taskExpiry as expiry, taskTime } from './task-times.js';
+import { glanceNow as now, taskExpiry as expiry, taskTime } from './times.js';
 
 export interface ImageQuotas {
   /** Images a project may own (-1: no limit), as unified limits' image_count_total. */
@@ -87,7 +87,6 @@ export function parseImportRequest(raw: unknown): ImportRequest {
   return { method: name as ImportMethod, uri, allStoresMustSucceed: body.all_stores_must_succeed as boolean | undefined, body };
 }
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class ImagesService {
   constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas,

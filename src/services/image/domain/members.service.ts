@@ -3,12 +3,12 @@
 import type { ImageRecord, ImageTables, MemberRecord } from '../store/tables.js';
 import { BadRequest, memberDuplicated, memberNotFound, membersOnlyShared, OverLimit } from './errors.js';
 import type { Caller } from './images.service.js';
+import { glanceNow as now } from './times.js';
 
 /** Glance's image_member_quota. */
 export const MEMBER_QUOTA = 128;
 const STATUSES = ['pending', 'accepted', 'rejected'];
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class MembersService {
   constructor(private readonly t: ImageTables) {}

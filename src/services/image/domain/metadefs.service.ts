@@ -6,6 +6,7 @@ import {
   namespaceNotFound, namespaceProtected, NotFound, objectExists, objectNotFound, propertyExists, propertyNotFound, resourceTypeNotFound,
 } from './errors.js';
 import type { Caller } from './images.service.js';
+import { glanceNow as now } from './times.js';
 
 /** The resource types DevStack's `glance-manage db_load_metadefs` leaves in a Zed cloud. */
 export const SEEDED_RESOURCE_TYPES = [
@@ -13,7 +14,6 @@ export const SEEDED_RESOURCE_TYPES = [
   'OS::Trove::Instance', 'OS::Sahara::NodeGroupTemplate', 'OS::Glance::Metadef',
 ];
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 function checkString(schema: string, body: Record<string, unknown>, key: string, required: boolean, maxLength?: number): void {
   const v = body[key];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ImageTables, TaskRecord } from '../store/tables.js';
 import type { Caller, ImagesService } from './images.service.js';
 import { BadRequest, schemaMismatch, taskNotFound, taskNotVisible, unknownTaskMarker } from './errors.js';
-import { taskExpiry, taskTime } from './task-times.js';
+import { taskExpiry, taskTime } from './times.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 
 const TASK_TYPES = ['import', 'api_image_import'];

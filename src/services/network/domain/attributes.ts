@@ -2,6 +2,7 @@
 // POST and PUT, their defaults, converters and validators, and Neutron's messages when they fail.
 import { badRequest, NeutronError } from './errors.js';
 import { normalizeIp, parseCidr, parseIp } from './ip.js';
+import { neutronTime } from './times.js';
 
 export interface Attr {
   post?: boolean;
@@ -156,4 +157,5 @@ function pyRepr(v: unknown): string {
   return fmt(v);
 }
 
-export const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** Standard attributes' times (times.ts). */
+export const now = (): string => neutronTime();

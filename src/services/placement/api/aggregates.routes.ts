@@ -4,6 +4,7 @@ import type { PlacementDomain } from '../domain/placement-domain.js';
 import { badRequest, isUuid } from '../domain/common.js';
 import { has, ownTarget, requireVersion } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
+import { modifiedAt } from './times.js';
 
 /** A list (before 1.19) or an object (from 1.19): which one, and its members, the handler checks by microversion. */
 const AggregatesBody = Type.Union([Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())]);
@@ -46,6 +47,7 @@ export function aggregateRoutes(d: PlacementDomain): RouteSpec[] {
         const withGen = has(req, 'aggregatesGeneration');
         const { aggregates, generation } = parseBody(req.body, withGen);
         const r = await d.providers.setAggregates(pathUuid(req.params.uuid), aggregates, generation);
+        modifiedAt(req);
         return view(withGen, r.provider, r.aggregates);
       },
     }),

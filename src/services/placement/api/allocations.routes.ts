@@ -5,6 +5,7 @@ import type { ConsumerAllocations } from '../domain/allocations.service.js';
 import { badRequest, isUuid, normUuid } from '../domain/common.js';
 import { checkQuery, has, ownTarget, requireVersion, single } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
+import { modifiedAt } from './times.js';
 
 // NOTE: placement's [placement] incomplete_consumer_project_id / _user_id defaults, used for
 // allocations written before 1.8 without an owner.
@@ -125,6 +126,7 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
           const e = (out[a.provider_uuid] ??= { generation: a.generation, resources: {} as Record<string, number> });
           (e.resources as Record<string, number>)[a.resource_class] = a.used;
         }
+        modifiedAt(req, allocations);
         const body: Record<string, unknown> = { allocations: out };
         if (consumer && allocations.length) {
           if (has(req, 'allocationsDict')) { body.project_id = consumer.project_id; body.user_id = consumer.user_id; }
@@ -163,6 +165,7 @@ export function allocationRoutes(d: PlacementDomain): RouteSpec[] {
         const { provider, allocations } = await d.allocations.onProvider(pathUuid(req.params.uuid));
         const out: Record<string, { resources: Record<string, number> }> = {};
         for (const a of allocations) (out[a.consumer_uuid] ??= { resources: {} }).resources[a.resource_class] = a.used;
+        modifiedAt(req, allocations);
         return { allocations: out, resource_provider_generation: provider.generation };
       },
     },

@@ -6,6 +6,7 @@ import type { InventoryRecord } from '../store/placement.store.js';
 import { has, ownTarget, providerUrl, requireVersion } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
 import { inventoryView } from './views.js';
+import { modifiedAt } from './times.js';
 
 const FIELDS = {
   total: Type.Integer({ minimum: 1, maximum: MAX_INT }),
@@ -22,7 +23,7 @@ const mvOpts = (req: ApiRequest) => ({ reservedMayEqualTotal: has(req, 'reserved
 
 export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
   const base = '/resource_providers/:uuid/inventories';
-  const all = (p: { generation: number }, list: InventoryRecord[]) => ({
+  const all = (req: ApiRequest, p: { generation: number }, list: InventoryRecord[]) => (modifiedAt(req, list, { noneWhenEmpty: true }), {
     inventories: Object.fromEntries(list.map((i) => [i.resource_class, inventoryView(i)])), resource_provider_generation: p.generation,
   });
   return [
@@ -31,7 +32,7 @@ export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('placement:resource_providers:inventories:list', ownTarget(req));
         const { provider, inventories } = await d.providers.inventories(pathUuid(req.params.uuid));
-        return all(provider, inventories);
+        return all(req, provider, inventories);
       },
     },
     {
@@ -40,7 +41,7 @@ export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('placement:resource_providers:inventories:update', ownTarget(req));
         const { provider, inventories } = await d.providers.setInventories(pathUuid(req.params.uuid), req.body.resource_provider_generation, req.body.inventories, mvOpts(req));
-        return all(provider, inventories);
+        return all(req, provider, inventories);
       },
     },
     {
@@ -52,6 +53,7 @@ export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
         const uuid = pathUuid(req.params.uuid);
         const { provider, inventory } = await d.providers.putInventory(uuid, rc, gen, inv, 'create', mvOpts(req));
         req.reply.header('Location', `${providerUrl(uuid)}/inventories/${rc}`);
+        modifiedAt(req, [inventory]);
         return { ...inventoryView(inventory), resource_provider_generation: provider.generation };
       },
     },
@@ -70,6 +72,7 @@ export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
         const { provider, inventories } = await d.providers.inventories(pathUuid(req.params.uuid));
         const inv = inventories.find((i) => i.resource_class === req.params.rc);
         if (!inv) throw notFound(`No inventory of class ${req.params.rc} for ${provider.uuid}`);
+        modifiedAt(req, [inv]);
         return { ...inventoryView(inv), resource_provider_generation: provider.generation };
       },
     },
@@ -80,6 +83,7 @@ export function inventoryRoutes(d: PlacementDomain): RouteSpec[] {
         req.ctx.authorize('placement:resource_providers:inventories:update', ownTarget(req));
         const { resource_provider_generation: gen, ...inv } = req.body;
         const { provider, inventory } = await d.providers.putInventory(pathUuid(req.params.uuid), req.params.rc, gen, inv, 'update', mvOpts(req));
+        modifiedAt(req, [inventory]);
         return { ...inventoryView(inventory), resource_provider_generation: provider.generation };
       },
     },

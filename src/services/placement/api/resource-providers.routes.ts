@@ -4,6 +4,7 @@ import type { PlacementDomain } from '../domain/placement-domain.js';
 import { badRequest, isUuid, normUuid } from '../domain/common.js';
 import { checkQuery, has, many, ownTarget, parseMemberOf, parseRequired, parseResources, providerUrl, single } from './common.js';
 import { providerView } from './views.js';
+import { modifiedAt } from './times.js';
 
 export const UUID = Type.String({ pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$' });
 const NAME = Type.String({ minLength: 1, maxLength: 200 });
@@ -47,6 +48,7 @@ export function resourceProviderRoutes(d: PlacementDomain): RouteSpec[] {
           memberOf: member.memberOf, forbiddenAggregates: member.forbidden,
           required: traits?.required, forbidden: traits?.forbidden, anyOf: traits?.anyOf,
         });
+        modifiedAt(req, list);
         return { resource_providers: list.map((p) => providerView(req, p)) };
       },
     },
@@ -62,6 +64,7 @@ export function resourceProviderRoutes(d: PlacementDomain): RouteSpec[] {
         const p = await d.providers.create(body);
         req.reply.header('Location', providerUrl(p.uuid));
         if (!has(req, 'createReturnsBody')) { req.reply.code(201); return undefined; }
+        modifiedAt(req);
         return providerView(req, p);
       },
     },
@@ -69,7 +72,9 @@ export function resourceProviderRoutes(d: PlacementDomain): RouteSpec[] {
       method: 'GET', url: '/resource_providers/:uuid',
       handler: async (req) => {
         req.ctx.authorize('placement:resource_providers:show', ownTarget(req));
-        return providerView(req, await d.providers.get(pathUuid(req.params.uuid)));
+        const p = await d.providers.get(pathUuid(req.params.uuid));
+        modifiedAt(req, [p]);
+        return providerView(req, p);
       },
     },
     {
@@ -82,6 +87,7 @@ export function resourceProviderRoutes(d: PlacementDomain): RouteSpec[] {
           throw badRequest(`JSON does not validate: Additional properties are not allowed ('parent_provider_uuid' was unexpected)`);
         }
         const p = await d.providers.update(pathUuid(req.params.uuid), body, has(req, 'reparent'));
+        modifiedAt(req, [p]);
         return providerView(req, p);
       },
     },

@@ -4,6 +4,7 @@ import type { PlacementDomain } from '../domain/placement-domain.js';
 import { badRequest } from '../domain/common.js';
 import { checkQuery, ownTarget, PLACEMENT_PATH, requireVersion, single } from './common.js';
 import { pathUuid } from './resource-providers.routes.js';
+import { modifiedAt } from './times.js';
 
 const TRAIT = Type.String({ pattern: '^[A-Z0-9_]+$', minLength: 1, maxLength: 255 });
 
@@ -48,6 +49,7 @@ export function traitRoutes(d: PlacementDomain): RouteSpec[] {
         req.ctx.authorize('placement:traits:update', ownTarget(req));
         const created = await d.traits.ensure(req.params.name);
         req.reply.header('Location', `${PLACEMENT_PATH}/traits/${req.params.name}`);
+        modifiedAt(req);
         req.reply.code(created ? 201 : 204);
       },
     },
@@ -75,6 +77,7 @@ export function traitRoutes(d: PlacementDomain): RouteSpec[] {
         requireVersion(req, 'traits');
         req.ctx.authorize('placement:resource_providers:traits:update', ownTarget(req));
         const { provider, traits } = await d.providers.setTraits(pathUuid(req.params.uuid), req.body.resource_provider_generation, req.body.traits);
+        modifiedAt(req);
         return { traits, resource_provider_generation: provider.generation };
       },
     },

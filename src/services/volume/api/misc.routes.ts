@@ -5,7 +5,7 @@ import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
-import { now } from '../domain/types.service.js';
+import { now } from '../domain/times.js';
 import { AnyQuery, caller, IdParams, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import { QuotaSetBody } from './schemas.js';
 import { messageView } from './views.js';

@@ -8,7 +8,7 @@ import type { Db } from '../../../core/db/database.js';
 import type { BlockStorageDriver } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { AttachmentRecord, VolumeRecord, VolumeTables } from '../store/tables.js';
 import { attachmentNotFound, invalidVolume } from './errors.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 
 /** What a host needs to reach the volume (Cinder's connection_info). */
 export interface ConnectionInfo {

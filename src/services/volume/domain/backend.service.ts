@@ -4,7 +4,7 @@
 import type { BackendStats, BlockStorageDriver } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { ServiceStateRecord, VolumeTables } from '../store/tables.js';
 import { hostNotFound, invalidInput, serviceNotFound } from './errors.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 
 export interface ServiceView {
   binary: string; host: string; zone: string; status: 'enabled' | 'disabled'; state: 'up' | 'down';

@@ -10,7 +10,8 @@ import type { BackupRecord, BackupStatus, VolumeRecord, VolumeTables } from '../
 import { backupNotFound, invalidBackup, invalidInput, invalidVolume, snapshotNotFound, volumeNotFound } from './errors.js';
 import { orderAndPage, type ListQuery } from './listing.js';
 import type { QuotasService } from './quotas.service.js';
-import { now, type TypesService } from './types.service.js';
+import type { TypesService } from './types.service.js';
+import { now } from './times.js';
 
 export const BACKUP_SERVICE = 'cinder.backup.drivers.posix.PosixBackupDriver';
 export const BACKUP_FILTERS = ['name', 'status', 'volume_id'];

@@ -7,7 +7,8 @@ import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { GroupRecord, GroupSnapshotRecord, GroupTypeRecord, VolumeTables } from '../store/tables.js';
 import { invalidInput } from './errors.js';
 import type { SnapshotsService } from './snapshots.service.js';
-import { now, type TypesService } from './types.service.js';
+import type { TypesService } from './types.service.js';
+import { now } from './times.js';
 import type { VolumesService } from './volumes.service.js';
 
 export const groupTypeNotFound = (id: string) => new NotFound(`Group type ${id} could not be found.`);

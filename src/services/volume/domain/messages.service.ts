@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../../core/auth/caller.js';
 import type { MessageRecord, VolumeTables } from '../store/tables.js';
 import { messageNotFound } from './errors.js';
-import { now } from './types.service.js';
+import { cinderTime } from './times.js';
 
 const TTL_MS = 2_592_000 * 1000;
 
@@ -22,14 +22,14 @@ export class MessagesService {
     const created = new Date();
     await this.t.messages.insert({
       id: randomUUID(), project_id: projectId, request_id: requestId, resource_type: 'VOLUME', resource_uuid: resourceUuid,
-      event_id: event.event_id, message_level: 'ERROR', user_message: event.user_message, created_at: now(),
-      expires_at: new Date(created.getTime() + TTL_MS).toISOString().replace(/Z$/, '000'),
+      event_id: event.event_id, message_level: 'ERROR', user_message: event.user_message, created_at: cinderTime(created.getTime()),
+      expires_at: cinderTime(created.getTime() + TTL_MS),
     });
   }
 
   async list(caller: Caller): Promise<MessageRecord[]> {
     const all = caller.isAdmin ? await this.t.messages.list() : await this.t.messages.list({ project_id: caller.projectId ?? '' });
-    const t = now();
+    const t = cinderTime();
     return all.filter((m) => m.expires_at > t).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
   }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequest, Conflict, NotFound } from '../../../core/errors/errors.js';
 import type { QosSpecsRecord, VolumeTables } from '../store/tables.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 
 const CONSUMERS = ['front-end', 'back-end', 'both'];
 export const qosNotFound = (id: string) => new NotFound(`No such QoS spec ${id}.`);

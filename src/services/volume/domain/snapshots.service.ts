@@ -6,7 +6,7 @@ import type { Db } from '../../../core/db/database.js';
 import type { SnapshotRecord, SnapshotStatus, VolumeTables } from '../store/tables.js';
 import { invalidInput, invalidSnapshot, invalidVolume, snapshotMetadataNotFound, snapshotNotFound, volumeNotFound } from './errors.js';
 import { literalDict, orderAndPage, type ListQuery } from './listing.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 import { checkMetadata, type VolumeEnv } from './volumes.service.js';
 
 /** Filters a non-admin may use on snapshots (Cinder's resource_filters.json). */

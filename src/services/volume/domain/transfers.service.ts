@@ -7,7 +7,7 @@ import type { Db } from '../../../core/db/database.js';
 import type { TransferRecord, VolumeTables } from '../store/tables.js';
 import { invalidVolume, transferNotFound, volumeNotFound } from './errors.js';
 import type { QuotasService } from './quotas.service.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 
 const hashOf = (salt: string, key: string) => createHash('sha1').update(salt + key).digest('hex');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../../core/auth/caller.js';
 import type { EncryptionSpec, VolumeTables, VolumeTypeRecord } from '../store/tables.js';
 import { encryptionNotFound, invalidVolumeType, accessExists, accessNotFound, defaultTypeUndeletable, extraSpecNotFound, invalidInput, volumeTypeExists, volumeTypeInUse, volumeTypeNotFound, volumeTypeNotFoundByName } from './errors.js';
+import { now } from './times.js';
 
 export const DEFAULT_TYPE_NAME = '__DEFAULT__';
 /** Extra specs a non-admin sees (cinder/api/v3/views/types.py USER_VISIBLE_EXTRA_SPECS). */
@@ -158,5 +159,4 @@ export class TypesService {
   }
 }
 
-export const now = () => new Date().toISOString().replace(/Z$/, '000');
 const isUuid = (s: string) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s);

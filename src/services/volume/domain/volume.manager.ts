@@ -12,7 +12,7 @@ import type { BlockStorageDriver, VolumeSource } from '../../../drivers/block-st
 import type { ImageFacade } from '../../image/facade.js';
 import type { ComputeFacade } from '../../compute/facade.js';
 import type { VolumeStatus, VolumeTables } from '../store/tables.js';
-import { now } from './types.service.js';
+import { now } from './times.js';
 import type { CreatePayload } from './volumes.service.js';
 import type { BackendService } from './backend.service.js';
 import { EVENT, type MessagesService } from './messages.service.js';

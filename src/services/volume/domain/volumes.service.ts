@@ -12,7 +12,8 @@ import {
 } from './errors.js';
 import { isTrue, literalDict, orderAndPage, type ListQuery } from './listing.js';
 import type { QuotasService } from './quotas.service.js';
-import { now, type TypesService } from './types.service.js';
+import type { TypesService } from './types.service.js';
+import { now } from './times.js';
 import type { GroupsService } from './groups.service.js';
 
 export interface VolumeInput {
