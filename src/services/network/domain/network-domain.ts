@@ -294,6 +294,8 @@ export class NetworkDomain {
         this.deps.log.warn({ err: e, trunk: trunk.id }, 'trunk subports could not be bound');
         status = 'DEGRADED'; vifType = 'binding_failed';
       }
+    } else {
+      await this.safe(() => this.driver.setTrunk({ parentPortId: trunk.port_id, subports: [] }));
     }
     for (const s of trunk.sub_ports) {
       const p = await this.t.ports.get(s.port_id);
