@@ -3,7 +3,7 @@
 // the service asked for.
 import {
   type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
+  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
 } from './network-driver.js';
 
 export interface FakeNetworkCall { op: string; args: unknown[] }
@@ -20,6 +20,10 @@ export class FakeNetworkDriver implements NetworkDriver {
   readonly dhcp = new Map<string, DhcpEntry[]>();
   /** Security group id → its members; groups with no members are absent. */
   readonly groupMembers = new Map<string, SecurityGroupMembers>();
+  /** Port id → its bandwidth limits; ports without limits are absent. */
+  readonly portQos = new Map<string, DriverPortQos>();
+  /** Parent port id → its trunk's subports; trunks without subports are absent. */
+  readonly trunks = new Map<string, DriverTrunk>();
   /** Set to make the next call fail, as a broken host would. */
   failNext: string | undefined;
 
@@ -41,7 +45,7 @@ export class FakeNetworkDriver implements NetworkDriver {
     if (!this.networks.has(port.networkId)) throw new NetworkDriverError(`network ${port.networkId} is not on this host`);
     this.ports.set(port.id, { port: structuredClone(port), host });
   }
-  async unplugPort(id: string, host: string) { this.record('unplugPort', id, host); this.ports.delete(id); }
+  async unplugPort(id: string, host: string) { this.record('unplugPort', id, host); this.ports.delete(id); this.portQos.delete(id); }
   async ensureRouter(r: DriverRouter) { this.record('ensureRouter', r); this.routers.set(r.id, structuredClone(r)); }
   async deleteRouter(id: string) { this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); }
   async setFloatingIps(routerId: string, fips: DriverFloatingIp[]) {
@@ -54,19 +58,28 @@ export class FakeNetworkDriver implements NetworkDriver {
     this.record('setSecurityGroupMembers', groupId, members);
     if (members.ipv4.length || members.ipv6.length) this.groupMembers.set(groupId, structuredClone(members)); else this.groupMembers.delete(groupId);
   }
+  async setPortQos(qos: DriverPortQos) {
+    this.record('setPortQos', qos);
+    if (qos.egress || qos.ingress) this.portQos.set(qos.portId, structuredClone(qos)); else this.portQos.delete(qos.portId);
+  }
+  async setTrunk(trunk: DriverTrunk) {
+    this.record('setTrunk', trunk);
+    if (trunk.subports.length) this.trunks.set(trunk.parentPortId, structuredClone(trunk)); else this.trunks.delete(trunk.parentPortId);
+  }
   async setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
     this.record('setDhcpEntries', networkId, subnetId, entries);
     if (entries.length) this.dhcp.set(`${networkId}/${subnetId}`, structuredClone(entries)); else this.dhcp.delete(`${networkId}/${subnetId}`);
   }
   async reconcile(state: DataplaneState) {
     this.record('reconcile', state);
-    this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear(); this.groupMembers.clear();
+    this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear(); this.groupMembers.clear(); this.portQos.clear();
     for (const n of state.networks) this.networks.set(n.id, structuredClone(n));
     for (const p of state.ports) this.ports.set(p.port.id, structuredClone(p));
     for (const r of state.routers) this.routers.set(r.id, structuredClone(r));
     for (const [k, v] of Object.entries(state.floatingIps)) if (v.length) this.floatingIps.set(k, structuredClone(v));
     for (const s of state.portSecurity) this.portSecurity.set(s.portId, structuredClone(s));
     for (const [k, v] of Object.entries(state.dhcp)) if (v.length) this.dhcp.set(k, structuredClone(v));
+    for (const q of state.portQos ?? []) if (q.egress || q.ingress) this.portQos.set(q.portId, structuredClone(q));
     for (const [k, v] of Object.entries(state.groupMembers)) if (v.ipv4.length || v.ipv6.length) this.groupMembers.set(k, structuredClone(v));
   }
   async close() {}

@@ -21,6 +21,13 @@
 //   are replaced whole; an empty set removes them (the driver may then forget the group). Member
 //   sets are independent of ports: the order of setSecurityGroupMembers and setPortSecurity does
 //   not matter. `reconcile` keeps exactly the groups of `state.groupMembers`.
+// - QoS (Neutron's bandwidth_limit rules): `setPortQos` gives a port's limits per direction in
+//   Neutron's terms, egress = traffic from the instance, ingress = traffic to it, replacing the
+//   previous ones; null removes a direction's limit. A port not plugged yet may be given limits:
+//   they apply when it is plugged, and go when it is unplugged. `reconcile` applies `state.portQos`.
+// - Trunks: `setTrunk` wires a parent port's subports as VLANs of its link. A driver whose host
+//   cannot (no 802.1Q devices) throws NetworkDriverError for a trunk with subports, never accepts it
+//   silently; the service then reports the subports' binding as failed.
 
 export interface DriverSubnet {
   id: string; cidr: string; ipVersion: 4 | 6; gatewayIp: string | null; enableDhcp: boolean;
@@ -74,6 +81,18 @@ export interface DriverPortSecurity {
   rules: DriverSecurityRule[];
 }
 
+/** A bandwidth limit: rate in kilobits per second, burst in kilobits (0: the driver's default). */
+export interface BandwidthLimit { maxKbps: number; maxBurstKbps: number }
+
+/** A port's bandwidth limits; egress = from the instance, ingress = to it (Neutron's directions). */
+export interface DriverPortQos { portId: string; egress: BandwidthLimit | null; ingress: BandwidthLimit | null }
+
+/** A trunk on its parent port: each subport a VLAN (segmentation id) of the parent's link. */
+export interface DriverTrunk {
+  parentPortId: string;
+  subports: { portId: string; networkId: string; macAddress: string; segmentationType: 'vlan'; segmentationId: number }[];
+}
+
 /** The full wanted state, for reconcile on start. */
 export interface DataplaneState {
   networks: DriverNetwork[];
@@ -84,6 +103,8 @@ export interface DataplaneState {
   dhcp: Record<string, DhcpEntry[]>;
   /** Security group id → its members, for the groups that remote-group rules may name. */
   groupMembers: Record<string, SecurityGroupMembers>;
+  /** The ports with bandwidth limits (absent: none). */
+  portQos?: DriverPortQos[];
 }
 
 export class NetworkDriverError extends Error {}
@@ -110,6 +131,13 @@ export interface NetworkDriver {
    * lists remove the members (how a group's last port leaves, or a deleted group goes).
    */
   setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers): Promise<void>;
+  /** A port's bandwidth limits, replacing the previous ones (both null: none). See the contract above. */
+  setPortQos(qos: DriverPortQos): Promise<void>;
+  /**
+   * A trunk's subports on its parent port, replacing the previous set (an empty list unwires them).
+   * Throws NetworkDriverError when the host cannot carry them (no VLAN devices).
+   */
+  setTrunk(trunk: DriverTrunk): Promise<void>;
   /** A subnet's DHCP host entries, replacing the previous set (dnsmasq reload). */
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void>;
   /** Brings the host in line with `state`: removes what it does not name, rebuilds the rest. */

@@ -7,6 +7,7 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
+import { addressScopeRoutes } from './api/address-scopes.routes.js';
 import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
 import { availabilityZoneRoutes } from './api/availability-zones.routes.js';
 import { extensionRoutes } from './api/extensions.routes.js';
@@ -14,6 +15,7 @@ import { networkIpAvailabilityRoutes } from './api/network-ip-availabilities.rou
 import { networkRoutes } from './api/networks.routes.js';
 import { subnetRoutes } from './api/subnets.routes.js';
 import { portRoutes } from './api/ports.routes.js';
+import { qosRoutes } from './api/qos.routes.js';
 import { quotaRoutes } from './api/quotas.routes.js';
 import { rbacPolicyRoutes } from './api/rbac-policies.routes.js';
 import { routerRoutes } from './api/routers.routes.js';
@@ -23,6 +25,7 @@ import { securityGroupRoutes } from './api/security-groups.routes.js';
 import { serviceProviderRoutes } from './api/service-providers.routes.js';
 import { subnetPoolRoutes } from './api/subnetpools.routes.js';
 import { tagRoutes } from './api/tags.routes.js';
+import { trunkRoutes } from './api/trunks.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { AutoAllocatedTopologiesService } from './domain/auto-allocated-topologies.service.js';
 import { NetworkDomain } from './domain/network-domain.js';
@@ -78,6 +81,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
         ...rbacPolicyRoutes(d), ...subnetPoolRoutes(d), ...networkIpAvailabilityRoutes(d), ...tagRoutes(d),
         ...networkRoutes(d), ...subnetRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...floatingIpRoutes(d),
         ...securityGroupRoutes(d), ...securityGroupRuleRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
+        ...addressScopeRoutes(d), ...qosRoutes(d), ...trunkRoutes(d),
       ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
       setup: (app) => {
         // As oslo.middleware's request_id in front of Neutron: on every answer, errors included.

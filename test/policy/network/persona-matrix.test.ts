@@ -79,4 +79,32 @@ describe('persona matrix', () => {
     assert.equal((await demo.get('/network-ip-availabilities')).status, 403);
     assert.equal((await admin.get('/network-ip-availabilities')).status, 200);
   });
+
+  test("address scopes, QoS policies and trunks: another project's are 404, shared ones visible, QoS changes admin-only", async () => {
+    const scope = (await demo.post('/address-scopes', { address_scope: { name: 'demo-scope', ip_version: 4 } })).body.address_scope;
+    assert.equal((await alt.get(`/address-scopes/${scope.id}`)).status, 404);
+    assert.equal((await alt.delete(`/address-scopes/${scope.id}`)).body.NeutronError.type, 'AddressScopeNotFound');
+    const sharedScope = (await admin.post('/address-scopes', { address_scope: { name: 'all', ip_version: 4, shared: true } })).body.address_scope;
+    assert.equal((await alt.get(`/address-scopes/${sharedScope.id}`)).status, 200);
+    assert.equal((await alt.put(`/address-scopes/${sharedScope.id}`, { address_scope: { name: 'x' } })).status, 403);
+
+    const priv = (await admin.post('/qos/policies', { policy: { name: 'admin-only' } })).body.policy;
+    const shared = (await admin.post('/qos/policies', { policy: { name: 'for-all', shared: true } })).body.policy;
+    assert.equal((await alt.get(`/qos/policies/${priv.id}`)).status, 404);
+    assert.equal((await alt.get(`/qos/policies/${shared.id}`)).status, 200);
+    assert.deepEqual((await alt.get('/qos/policies')).body.policies.map((p: any) => p.id).includes(priv.id), false);
+    for (const r of [
+      await demo.post('/qos/policies', { policy: { name: 'x' } }), await demo.put(`/qos/policies/${shared.id}`, { policy: { name: 'x' } }),
+      await demo.delete(`/qos/policies/${shared.id}`), await demo.post(`/qos/policies/${shared.id}/bandwidth_limit_rules`, { bandwidth_limit_rule: { max_kbps: 1 } }),
+    ]) assert.equal(r.status, 403);
+    assert.equal((await alt.get('/qos/rule-types')).status, 200);
+
+    const n = (await demo.get('/networks?name=private')).body.networks[0];
+    const parent = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const trunk = (await demo.post('/trunks', { trunk: { port_id: parent.id } })).body.trunk;
+    assert.equal((await alt.get(`/trunks/${trunk.id}`)).status, 404);
+    assert.equal((await alt.put(`/trunks/${trunk.id}/add_subports`, { sub_ports: [] })).body.NeutronError.type, 'TrunkNotFound');
+    assert.equal((await alt.post('/trunks', { trunk: { port_id: parent.id } })).body.NeutronError.type, 'PortNotFound');
+    assert.ok((await admin.get('/trunks')).body.trunks.some((t: any) => t.id === trunk.id));
+  });
 });

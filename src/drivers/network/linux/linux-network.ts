@@ -10,12 +10,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortSecurity, type DriverRouter, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
+  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
 } from '../network-driver.js';
 import * as bridges from './bridges.js';
 import * as dhcp from './dhcp.js';
 import { listLinks, listNamespaces, namespaceTag } from './host-links.js';
 import { ensureMetadataProxy, MetadataRelay, stopMetadataProxy, type MetadataUpstream } from './metadata.js';
+import * as qos from './qos.js';
 import * as routers from './routers.js';
 import * as sg from './security-groups.js';
 
@@ -93,8 +94,21 @@ export class LinuxNetworkDriver implements NetworkDriver {
     await rm(dhcp.networkDir(this.stateDir, id), { recursive: true, force: true });
   }
 
-  plugPort(port: DriverPort, _host: string) { return this.serial(`port ${port.id}`, () => bridges.plugPort(port, this.common)); }
-  unplugPort(id: string, _host: string) { return this.serial(`port ${id}`, () => bridges.unplugPort(id, this.common)); }
+  plugPort(port: DriverPort, _host: string) {
+    return this.serial(`port ${port.id}`, async () => { await bridges.plugPort(port, this.common); await qos.applyPortQos(port.id, this.common); });
+  }
+  unplugPort(id: string, _host: string) {
+    return this.serial(`port ${id}`, async () => { await bridges.unplugPort(id, this.common); await qos.removePortQos(id, this.common); });
+  }
+
+  setPortQos(q: DriverPortQos) { return this.serial(`port ${q.portId}`, () => qos.setPortQos(q, this.common)); }
+
+  // NOTE: no 802.1Q VLAN devices (nor bridge vlan_filtering) on the hosts this driver runs on: subports cannot be wired.
+  setTrunk(trunk: DriverTrunk) {
+    return this.serial(`trunk ${trunk.parentPortId}`, async () => {
+      if (trunk.subports.length) throw new NetworkDriverError(`trunk of port ${trunk.parentPortId}: this host has no 802.1Q VLAN devices for its subports`);
+    });
+  }
 
   ensureRouter(r: DriverRouter) { return this.serial(`router ${r.id}`, () => routers.ensureRouter(r, this.common)); }
   deleteRouter(id: string) { return this.serial(`router ${id}`, () => routers.deleteRouter(id, this.common)); }
@@ -159,6 +173,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
         await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
       });
     }
+    await attempt('qos', () => qos.replaceAllPortQos(state.portQos ?? [], this.common));
     await attempt('security groups', () => sg.replaceAllPortSecurity(state.portSecurity, state.networks.map((n) => n.id), state.groupMembers, this.common));
     if (failures.length) throw new NetworkDriverError(`reconcile: ${failures.join('; ')}`);
   }
@@ -170,6 +185,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
     } finally {
       await this.serial('destroy', async () => {
         await sg.deleteSecurityTables(this.scope);
+        await qos.deleteQosTable(this.scope);
         await this.relay?.close();
       });
     }

@@ -10,13 +10,14 @@ import type { NetworkDomain } from '../domain/network-domain.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 /** The field checks (`field:networks:shared=True` ...) that hold for this target. */
-export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; deviceOwner?: string; rbacTarget?: string }
+export interface FieldFacts { shared?: boolean; external?: boolean; subnetpoolShared?: boolean; addressScopeShared?: boolean; deviceOwner?: string; rbacTarget?: string }
 
 export function allowed(ctx: RequestContext, rule: string, target: Record<string, unknown>, facts: FieldFacts = {}): boolean {
   const field: string[] = [];
   if (facts.shared) field.push('networks:shared=True');
   if (facts.external) field.push('networks:router:external=True');
   if (facts.subnetpoolShared) field.push('subnetpools:shared=True');
+  if (facts.addressScopeShared) field.push('address_scopes:shared=True');
   if (facts.deviceOwner?.startsWith('network:')) field.push('port:device_owner=~^network:');
   if (facts.rbacTarget === '*') field.push('rbac_policy:target_tenant=*');
   const base = ctx.credentials();

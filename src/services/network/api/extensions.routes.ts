@@ -6,7 +6,7 @@ import { listResponse } from './common.js';
 import { extensionView } from './views.js';
 
 /** The extensions we implement, under Neutron's aliases. */
-export const EXTENSIONS: [string, string, string][] = [
+export const EXTENSIONS: [string, string, string, string?][] = [
   ['router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.'],
   ['external-net', 'Neutron external network', 'Adds external network attribute to network resource.'],
   [
@@ -55,6 +55,17 @@ export const EXTENSIONS: [string, string, string][] = [
   ['service-type', 'Neutron Service Type Management', 'API for retrieving service providers for Neutron advanced services'],
   ['ip-substring-filtering', 'IP address substring filtering', 'Provides IP address substring filtering when listing ports'],
   ['empty-string-filtering', 'Empty String Filtering Extension', 'Allow filtering by attributes with empty string value'],
+  // address-scope, qos, trunk (neutron-lib's definitions, with their UPDATED_TIMESTAMPs).
+  ['address-scope', 'Address scope', 'Address scopes extension.', '2015-07-26T10:00:00-00:00'],
+  ['qos', 'Quality of Service', 'The Quality of Service extension.', '2015-06-08T10:00:00-00:00'],
+  ['qos-default', 'QoS default policy', 'Expose the QoS default policy per project', '2017-041-06T10:00:00-00:00'],
+  [
+    'qos-bw-limit-direction', 'Direction for QoS bandwidth limit rule',
+    'Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress', '2017-04-10T10:00:00-00:00',
+  ],
+  ['qos-rule-type-details', 'Details of QoS rule types', 'Expose details about QoS rule types supported by loaded backend drivers', '2017-06-22T10:00:00-00:00'],
+  ['trunk', 'Trunk Extension', 'Provides support for trunk ports', '2016-01-01T10:00:00-00:00'],
+  ['trunk-details', 'Trunk port details', 'Expose trunk port details', '2016-01-01T10:00:00-00:00'],
 ];
 
 export function extensionRoutes(): RouteSpec[] {

@@ -4,15 +4,17 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { NETWORK_ATTRS } from '../domain/networks.service.js';
 import { networkNotFound } from '../domain/errors.js';
-import type { NetworkRecord, RbacPolicyRecord, SubnetRecord } from '../store/tables.js';
+import type { NetworkRecord, RbacPolicyRecord, SubnetPoolRecord, SubnetRecord } from '../store/tables.js';
+import { AddressScopesService } from '../domain/address-scopes.service.js';
 import { allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, networkFacts, selectFields } from './common.js';
 import { Id, NetworkBody, NetworkUpdateBody } from './schemas.js';
 import { networkView } from './views.js';
 
 export function networkRoutes(d: NetworkDomain): RouteSpec[] {
-  const view = (req: ApiRequest, n: NetworkRecord, rbac: RbacPolicyRecord[], subnets: SubnetRecord[]) => {
+  const view = (req: ApiRequest, n: NetworkRecord, rbac: RbacPolicyRecord[], subnets: SubnetRecord[], pools: Map<string, SubnetPoolRecord>) => {
     const f = d.networks.flags(n, rbac, req.ctx.projectId);
-    const v = networkView(n, f, subnets.filter((s) => s.network_id === n.id).map((s) => s.id));
+    const mine = subnets.filter((s) => s.network_id === n.id);
+    const v = networkView(n, f, mine.map((s) => s.id), AddressScopesService.ofNetwork(mine, pools));
     return hideAttrs(req.ctx, 'network', v, v, { shared: f.shared, external: f.external });
   };
   const load = async (req: ApiRequest, id: string) => {
@@ -21,7 +23,8 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
     if (!n || !allowed(req.ctx, 'get_network', { ...n }, networkFacts(d, req, n, rbac))) throw networkNotFound(id);
     return { n, rbac };
   };
-  const show = async (req: ApiRequest, n: NetworkRecord) => view(req, n, await d.networks.rbacOf(n.id), await d.subnets.list(n.id));
+  const pools = async () => new Map((await d.subnets.listPools()).map((p) => [p.id, p]));
+  const show = async (req: ApiRequest, n: NetworkRecord) => view(req, n, await d.networks.rbacOf(n.id), await d.subnets.list(n.id), await pools());
 
   return [
     {
@@ -30,7 +33,8 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         const rbac = await d.networks.rbacOf();
         const subnets = await d.subnets.list();
         const visible = (await d.networks.list()).filter((n) => allowed(req.ctx, 'get_network', { ...n }, networkFacts(d, req, n, rbac)));
-        const views = visible.map((n) => view(req, n, rbac, subnets));
+        const byId = await pools();
+        const views = visible.map((n) => view(req, n, rbac, subnets, byId));
         return listResponse(req, 'networks', applyFilters(views, req.query));
       },
     },
@@ -61,7 +65,7 @@ export function networkRoutes(d: NetworkDomain): RouteSpec[] {
         const { n, rbac } = await load(req, req.params.id);
         const body = req.body.network;
         authorizeWithAttrs(req.ctx, 'update_network', { ...n, ...body, project_id: n.project_id }, body, NETWORK_ATTRS, networkFacts(d, req, n, rbac), false);
-        return { network: await show(req, await d.networks.update(callerOf(req.ctx), n.id, body, ifMatch(req))) };
+        return { network: await show(req, await d.updateNetwork(callerOf(req.ctx), n.id, body, ifMatch(req))) };
       },
     }),
     route({

@@ -3,7 +3,7 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { PORT_ATTRS } from '../domain/ports.service.js';
 import { networkNotFound, portNotFound } from '../domain/errors.js';
-import type { NetworkRecord, PortRecord } from '../store/tables.js';
+import type { NetworkRecord, PortRecord, TrunkRecord } from '../store/tables.js';
 import {
   allowed, applyFilters, authorize, authorizeWithAttrs, hideAttrs, ifMatch, itemsOf, listResponse, networkOf, onNetwork, selectFields, type FieldFacts,
 } from './common.js';
@@ -12,8 +12,19 @@ import { portView } from './views.js';
 
 export function portRoutes(d: NetworkDomain): RouteSpec[] {
   const target = onNetwork;
-  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}) =>
-    hideAttrs(req.ctx, 'port', portView(p), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
+  type Trunks = { byParent: Map<string, TrunkRecord>; macs: Map<string, string> };
+  /** The trunks by parent port and the subports' MACs, for trunk_details. */
+  const trunks = async (ports?: PortRecord[]): Promise<Trunks> => {
+    const all = await d.trunks.list();
+    const macs = new Map<string, string>();
+    if (ports) for (const p of ports) macs.set(p.id, p.mac_address);
+    else for (const t of all) for (const s of t.sub_ports) { const sp = await d.ports.find(s.port_id); if (sp) macs.set(sp.id, sp.mac_address); }
+    return { byParent: new Map(all.map((t) => [t.port_id, t])), macs };
+  };
+  const view = (req: ApiRequest, p: PortRecord, net?: NetworkRecord, f: FieldFacts = {}, tr?: Trunks) => {
+    const trunk = tr?.byParent.get(p.id);
+    return hideAttrs(req.ctx, 'port', portView(p, trunk && { trunk, macs: tr!.macs }), target({ ...p }, net), { ...f, deviceOwner: p.device_owner });
+  };
   const load = async (req: ApiRequest, id: string) => {
     const p = await d.ports.find(id);
     if (!p) throw portNotFound(id);
@@ -27,9 +38,11 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
       handler: async (req) => {
         const nets = new Map((await d.networks.list()).map((n) => [n.id, n]));
         const views = [];
-        for (const p of await d.ports.list()) {
+        const all = await d.ports.list();
+        const tr = await trunks(all);
+        for (const p of all) {
           const net = nets.get(p.network_id);
-          if (allowed(req.ctx, 'get_port', target({ ...p }, net), { deviceOwner: p.device_owner })) views.push(view(req, p, net));
+          if (allowed(req.ctx, 'get_port', target({ ...p }, net), { deviceOwner: p.device_owner })) views.push(view(req, p, net, {}, tr));
         }
         return listResponse(req, 'ports', applyFilters(views, req.query));
       },
@@ -52,7 +65,7 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
     }),
     route({
       method: 'GET', url: '/v2.0/ports/:id', schema: { params: Id },
-      handler: async (req) => { const { p, net, facts } = await load(req, req.params.id); return { port: selectFields(view(req, p, net, facts), req.query) }; },
+      handler: async (req) => { const { p, net, facts } = await load(req, req.params.id); return { port: selectFields(view(req, p, net, facts, await trunks()), req.query) }; },
     }),
     route({
       method: 'PUT', url: '/v2.0/ports/:id', schema: { params: Id, body: PortBody },
@@ -61,7 +74,8 @@ export function portRoutes(d: NetworkDomain): RouteSpec[] {
         const body = req.body.port;
         const t = target({ ...p, ...body, project_id: p.project_id }, net);
         authorizeWithAttrs(req.ctx, 'update_port', t, body, PORT_ATTRS, { ...facts, deviceOwner: String(body.device_owner ?? p.device_owner) }, false);
-        return { port: view(req, await d.ports.update(callerOf(req.ctx), p.id, body, ifMatch(req)), net, facts) };
+        const updated = await d.ports.update(callerOf(req.ctx), p.id, body, ifMatch(req));
+        return { port: view(req, updated, net, facts, await trunks()) };
       },
     }),
     route({

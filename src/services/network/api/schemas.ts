@@ -51,6 +51,12 @@ export const SecurityGroupRulesBody = wrappedOrBulk('security_group_rule', 'secu
 export const SubnetPoolBody = wrapped('subnetpool');
 export const RbacPolicyBody = wrapped('rbac_policy');
 export const QuotaBody = wrapped('quota');
+export const AddressScopeBody = wrapped('address_scope');
+export const QosPolicyBody = wrapped('policy');
+export const BandwidthLimitRuleBody = wrapped('bandwidth_limit_rule');
+export const TrunkBody = wrapped('trunk');
+/** add_subports / remove_subports: `{"sub_ports": [...]}` (the list is checked by the trunk service). */
+export const SubportsBody = Type.Object({ sub_ports: Type.Unknown() }, { required: ['sub_ports'] });
 
 /** add_router_interface / remove_router_interface: `{"subnet_id": ...}` or `{"port_id": ...}`. */
 export const RouterInterfaceBody = refusedAs(

@@ -41,7 +41,7 @@ export function subnetPoolRoutes(d: NetworkDomain): RouteSpec[] {
         const p = await load(req, req.params.id);
         const b = req.body.subnetpool;
         authorizeWithAttrs(req.ctx, 'update_subnetpool', { ...p }, b, SUBNETPOOL_ATTRS, {}, false);
-        return { subnetpool: subnetPoolView(await d.subnets.updatePool(p.id, b, ifMatch(req))) };
+        return { subnetpool: subnetPoolView(await d.subnets.updatePool(p.id, b, ifMatch(req), callerOf(req.ctx))) };
       },
     }),
     route({

@@ -5,7 +5,7 @@ import type { NetworkDomain, TaggedTable } from '../domain/network-domain.js';
 import { tagList } from '../domain/attributes.js';
 import {
   badRequest, floatingIpNotFound, networkNotFound, notFound, portNotFound, routerNotFound, securityGroupNotFound, subnetNotFound,
-  subnetPoolNotFound, type NeutronError,
+  subnetPoolNotFound, trunkNotFound, type NeutronError,
 } from '../domain/errors.js';
 import type { NetworkRecord } from '../store/tables.js';
 import { allowed, authorize, type FieldFacts } from './common.js';
@@ -20,6 +20,7 @@ const TAGGABLE: Record<string, Taggable> = {
   routers: { table: 'routers', get: 'get_router', update: 'update_router', notFound: routerNotFound },
   subnetpools: { table: 'subnetpools', get: 'get_subnetpool', update: 'update_subnetpool', notFound: subnetPoolNotFound },
   floatingips: { table: 'floatingips', get: 'get_floatingip', update: 'update_floatingip', notFound: floatingIpNotFound },
+  trunks: { table: 'trunks', get: 'get_trunk', update: 'update_trunk', notFound: trunkNotFound },
   'security-groups': { table: 'securityGroups', get: 'get_security_group', update: 'update_security_group', notFound: securityGroupNotFound },
 };
 

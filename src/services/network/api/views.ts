@@ -1,5 +1,6 @@
 // Records → Neutron's wire format (Zed), with the attributes of the extensions we list.
 import type {
+  AddressScopeRecord, BandwidthLimitRule, QosPolicyRecord, TrunkRecord,
   FloatingIpRecord, NetworkRecord, PortRecord, RbacPolicyRecord, RouterRecord, SecurityGroupRecord, SecurityGroupRuleRecord,
   SubnetPoolRecord, SubnetRecord,
 } from '../store/tables.js';
@@ -8,11 +9,14 @@ const owner = (r: { project_id: string }) => ({ project_id: r.project_id, tenant
 const std = (r: { created_at: string; updated_at: string; revision_number: number; tags: string[] }) =>
   ({ tags: r.tags, created_at: r.created_at, updated_at: r.updated_at, revision_number: r.revision_number });
 
-export function networkView(n: NetworkRecord, flags: { shared: boolean; external: boolean }, subnetIds: string[]) {
+export function networkView(
+  n: NetworkRecord, flags: { shared: boolean; external: boolean }, subnetIds: string[], scopes: { ipv4: string | null; ipv6: string | null } = { ipv4: null, ipv6: null },
+) {
   return {
     id: n.id, name: n.name, ...owner(n), admin_state_up: n.admin_state_up, mtu: n.mtu, status: n.status, subnets: subnetIds,
     shared: flags.shared, 'router:external': flags.external, port_security_enabled: n.port_security_enabled,
-    availability_zone_hints: n.availability_zone_hints, availability_zones: ['nova'], ipv4_address_scope: null, ipv6_address_scope: null,
+    availability_zone_hints: n.availability_zone_hints, availability_zones: ['nova'], ipv4_address_scope: scopes.ipv4, ipv6_address_scope: scopes.ipv6,
+    qos_policy_id: n.qos_policy_id ?? null,
     'provider:network_type': n.network_type, 'provider:physical_network': n.physical_network, 'provider:segmentation_id': n.segmentation_id,
     l2_adjacency: true, is_default: n.is_default ?? false, description: n.description, ...std(n),
   };
@@ -35,8 +39,14 @@ export function subnetPoolView(p: SubnetPoolRecord) {
   };
 }
 
-export function portView(p: PortRecord) {
+/** A port; a trunk's parent port carries trunk_details (trunk-details). */
+export function portView(p: PortRecord, trunk?: { trunk: TrunkRecord; macs: Map<string, string> }) {
   return {
+    ...(trunk ? { trunk_details: {
+      trunk_id: trunk.trunk.id,
+      sub_ports: trunk.trunk.sub_ports.map((s) => ({ ...s, mac_address: trunk.macs.get(s.port_id) ?? null })),
+    } } : {}),
+    qos_policy_id: p.qos_policy_id ?? null,
     id: p.id, name: p.name, ...owner(p), network_id: p.network_id, admin_state_up: p.admin_state_up, mac_address: p.mac_address,
     fixed_ips: p.fixed_ips, device_id: p.device_id, device_owner: p.device_owner, status: p.status, security_groups: p.security_groups,
     port_security_enabled: p.port_security_enabled, allowed_address_pairs: p.allowed_address_pairs, extra_dhcp_opts: p.extra_dhcp_opts,
@@ -82,6 +92,32 @@ export function securityGroupView(g: SecurityGroupRecord, rules: SecurityGroupRu
   };
 }
 
+export function addressScopeView(s: AddressScopeRecord) {
+  return { id: s.id, name: s.name, ...owner(s), shared: s.shared, ip_version: s.ip_version, description: s.description, ...std(s) };
+}
+
+export function bandwidthLimitRuleView(r: BandwidthLimitRule) {
+  return { id: r.id, max_kbps: r.max_kbps, max_burst_kbps: r.max_burst_kbps, direction: r.direction };
+}
+
+export function qosPolicyView(p: QosPolicyRecord) {
+  return {
+    id: p.id, name: p.name, ...owner(p), description: p.description, shared: p.shared, is_default: p.is_default,
+    rules: p.rules.map((r) => ({ ...bandwidthLimitRuleView(r), qos_policy_id: p.id, type: 'bandwidth_limit' })), ...std(p),
+  };
+}
+
+export function ruleTypeView(type: string, drivers?: unknown[]) {
+  return drivers ? { type, drivers } : { type };
+}
+
+export function trunkView(t: TrunkRecord) {
+  return {
+    id: t.id, name: t.name, ...owner(t), port_id: t.port_id, admin_state_up: t.admin_state_up, status: t.status,
+    sub_ports: t.sub_ports, description: t.description, ...std(t),
+  };
+}
+
 export function rbacView(r: RbacPolicyRecord) {
   return { id: r.id, ...owner(r), object_type: r.object_type, object_id: r.object_id, action: r.action, target_tenant: r.target_tenant };
 }
@@ -95,8 +131,8 @@ export function resourceLinkView(base: string, path: string) {
   return { name: path.replace(/s$/, '').replace('-', '_'), collection: path.replace('-', '_'), links: [{ href: `${base}/${path}`, rel: 'self' }] };
 }
 
-export function extensionView([alias, name, description]: [string, string, string]) {
-  return { alias, name, description, updated: '2013-01-20T00:00:00-00:00', links: [] };
+export function extensionView([alias, name, description, updated]: [string, string, string, string?]) {
+  return { alias, name, description, updated: updated ?? '2013-01-20T00:00:00-00:00', links: [] };
 }
 
 export function quotaDetailsView(limits: Record<string, number>, used: Record<string, number>) {

@@ -27,3 +27,12 @@ export const securityGroupRuleNotFound = (id: string) => notFound('SecurityGroup
 export const subnetPoolNotFound = (id: string) => notFound('SubnetPoolNotFound', `Subnet pool ${id} could not be found.`);
 export const rbacObjectNotFound = (objectId: string) => notFound('NotFound', `RBAC policy on object ${objectId} not found.`);
 export const rbacPolicyNotFound = (id: string) => notFound('RbacPolicyNotFound', `RBAC policy of type rbac_policy with ID ${id} not found`);
+
+// address-scope, qos, trunk.
+export const addressScopeNotFound = (id: string) => notFound('AddressScopeNotFound', `Address scope ${id} could not be found.`);
+export const addressScopeInUse = (id: string) => conflict('AddressScopeInUse',
+  `Unable to complete operation on address scope ${id}. There are one or more subnet pools in use on the address scope.`);
+export const qosPolicyNotFound = (id: string) => notFound('QosPolicyNotFound', `QoS policy ${id} could not be found.`);
+export const qosRuleNotFound = (ruleId: string, policyId: string) =>
+  notFound('QosRuleNotFound', `QoS rule ${ruleId} for policy ${policyId} could not be found.`);
+export const trunkNotFound = (id: string) => notFound('TrunkNotFound', `Trunk ${id} could not be found.`);

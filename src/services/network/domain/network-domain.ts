@@ -1,7 +1,10 @@
 // The networking domain: the resource services wired together, quotas, and the dataplane sync
 // that turns database state into plain-value driver calls after each commit.
 import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
-import type { NetworkRecord, NetworkTables, PortRecord, SubnetRecord } from '../store/tables.js';
+import type { NetworkRecord, NetworkTables, PortRecord, SubnetRecord, SubPort, TrunkRecord } from '../store/tables.js';
+import { AddressScopesService } from './address-scopes.service.js';
+import { QosService } from './qos.service.js';
+import { TrunksService } from './trunks.service.js';
 import type { Caller, DomainDeps } from './context.js';
 import { now, toInt } from './attributes.js';
 import { badRequest, conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
@@ -17,7 +20,8 @@ export const DEFAULT_QUOTAS: Record<string, number> = {
 };
 
 /** The tables of the resources with standard attributes (tags, revision_number). */
-export type TaggedTable = 'networks' | 'subnets' | 'ports' | 'routers' | 'subnetpools' | 'floatingips' | 'securityGroups';
+export type TaggedTable = 'networks' | 'subnets' | 'ports' | 'routers' | 'subnetpools' | 'floatingips' | 'securityGroups'
+  | 'addressScopes' | 'qosPolicies' | 'trunks';
 
 /** What tagging needs of such a record; the rest of it is kept as it is. */
 export interface TaggedRecord { id: string; project_id: string; tags: string[]; revision_number: number; network_id?: string; [k: string]: unknown }
@@ -28,6 +32,9 @@ export class NetworkDomain {
   readonly ports: PortsService;
   readonly routers: RoutersService;
   readonly securityGroups: SecurityGroupsService;
+  readonly addressScopes: AddressScopesService;
+  readonly qos: QosService;
+  readonly trunks: TrunksService;
   readonly t: NetworkTables;
   private readonly driver: NetworkDriver;
 
@@ -37,6 +44,11 @@ export class NetworkDomain {
     const inUse = async (id: string) =>
       (await this.t.ports.list({ network_id: id })).some((p) => p.device_owner !== 'network:dhcp' && p.device_owner !== 'network:floatingip');
     this.networks = new NetworksService(deps, inUse, async (id) => {
+      // NOTE: trunks on the network's ports go with them (Neutron refuses; the cascade is ours).
+      for (const tr of await this.t.trunks.list()) {
+        const parent = await this.t.ports.get(tr.port_id);
+        if (parent?.network_id === id) { await this.t.trunks.delete(tr.id); await this.trunkDeleted(tr); }
+      }
       // NOTE: as Neutron's L3 plugin does, floating IPs go with their external network.
       for (const f of await this.t.floatingips.list({ network_id: id })) await this.routers.deleteFip(f.id);
       for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
@@ -69,14 +81,33 @@ export class NetworkDomain {
         await this.syncDhcp(p.network_id);
         await this.syncGroupMembers(p.security_groups);
       },
+      checkQos: (caller, projectId, id) => this.qos.checkUsable(caller, projectId, id),
+      guardDelete: (p) => this.trunks.guardPortDelete(p.id),
       changed: async (p, before) => {
-        if (p.binding_host_id) await this.safe(() => this.driver.plugPort(this.driverPort(p), p.binding_host_id));
+        if (p.binding_host_id) {
+          await this.safe(() => this.driver.plugPort(this.driverPort(p), p.binding_host_id));
+          await this.syncPortQos(p);
+        }
+        if (before && (before.binding_host_id !== p.binding_host_id)) {
+          const { parentOf } = await this.trunks.ofPort(p.id);
+          if (parentOf) await this.syncTrunk(parentOf, []);
+        }
         // NOTE: members before the port's own rules, so its remote-group rules admit its peers at once.
         if (!before || membershipChanged(p, before)) await this.syncGroupMembers([...new Set([...p.security_groups, ...(before?.security_groups ?? [])])]);
         if (!p.device_owner.startsWith('network:')) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
         await this.syncDhcp(p.network_id);
       },
     });
+    this.addressScopes = new AddressScopesService(deps);
+    this.subnets.scopeCheck = (caller, pool) => this.addressScopes.checkPool(caller, pool);
+    this.qos = new QosService(deps, async (policyId) => {
+      for (const p of await this.t.ports.list()) if (p.binding_host_id) {
+        const net = await this.t.networks.get(p.network_id);
+        if (p.qos_policy_id === policyId || (!p.qos_policy_id && net?.qos_policy_id === policyId)) await this.syncPortQos(p, net);
+      }
+    });
+    this.networks.qosCheck = (caller, projectId, id) => this.qos.checkUsable(caller, projectId, id);
+    this.trunks = new TrunksService(deps, { changed: (t, removed) => this.syncTrunk(t, removed), deleted: (t) => this.trunkDeleted(t) });
     this.securityGroups = new SecurityGroupsService(deps, async (sgIds) => {
       for (const p of await this.t.ports.list()) if (p.security_groups.some((g) => sgIds.includes(g))) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
     }, (p, r, n) => this.checkQuota(p, r, n));
@@ -193,8 +224,17 @@ export class NetworkDomain {
 
   // Creation entry points that count against quotas.
   async createNetwork(caller: Caller, body: unknown) {
-    await this.checkQuota(ownerOf(caller, body), 'network', 1);
-    const n = await this.networks.create(caller, body);
+    const owner = ownerOf(caller, body);
+    await this.checkQuota(owner, 'network', 1);
+    let b = body;
+    if (b && typeof b === 'object' && !Array.isArray(b)) {
+      const given = (b as Record<string, unknown>).qos_policy_id;
+      if (typeof given === 'string') await this.qos.checkUsable(caller, owner, given);
+      // NOTE: qos-default: a network created without a policy gets its project's default one.
+      const dflt = given === undefined ? await this.qos.defaultOf(owner) : undefined;
+      if (dflt) b = { ...b, qos_policy_id: dflt.id };
+    }
+    const n = await this.networks.create(caller, b);
     await this.syncNetwork(n.id);
     return n;
   }
@@ -205,6 +245,72 @@ export class NetworkDomain {
   async createPort(caller: Caller, body: unknown) {
     await this.checkQuota(ownerOf(caller, body), 'port', 1);
     return this.ports.create(caller, body);
+  }
+
+  /** Updates a network; when its qos_policy_id changes, its bound ports follow. */
+  async updateNetwork(caller: Caller, id: string, body: Record<string, unknown>, ifMatch?: number): Promise<NetworkRecord> {
+    const n = await this.networks.update(caller, id, body, ifMatch);
+    if ('qos_policy_id' in body) await this.networkQosChanged(id);
+    return n;
+  }
+
+  private async networkQosChanged(networkId: string): Promise<void> {
+    const net = await this.t.networks.get(networkId);
+    for (const p of await this.t.ports.list({ network_id: networkId })) if (p.binding_host_id && !p.qos_policy_id) await this.syncPortQos(p, net);
+  }
+
+  private async syncPortQos(p: PortRecord, net?: NetworkRecord): Promise<void> {
+    const limits = await this.qos.limitsOf(p, net ?? await this.t.networks.get(p.network_id));
+    await this.safe(() => this.driver.setPortQos({ portId: p.id, ...limits }));
+  }
+
+  /**
+   * Binds a trunk's subports where its parent is bound and asks the driver to wire them. As
+   * Neutron's trunk plugin reports it: DOWN while the parent is unbound, ACTIVE once wired,
+   * DEGRADED with the subports' binding failed when the host cannot carry them.
+   */
+  private async syncTrunk(trunk: TrunkRecord, removed: SubPort[]): Promise<void> {
+    for (const s of removed) {
+      const p = await this.t.ports.get(s.port_id);
+      if (p) {
+        await this.ports.save({ ...p, device_owner: '', device_id: '', binding_host_id: '', binding_vif_type: 'unbound', status: 'DOWN' });
+        if (p.binding_host_id) await this.safe(() => this.driver.unplugPort(p.id, p.binding_host_id));
+      }
+    }
+    const parent = await this.t.ports.get(trunk.port_id);
+    const host = parent?.binding_host_id ?? '';
+    let status: TrunkRecord['status'] = 'DOWN';
+    let vifType = 'unbound';
+    if (parent && host) {
+      const subports = [];
+      for (const s of trunk.sub_ports) {
+        const p = await this.t.ports.get(s.port_id);
+        if (p) subports.push({ portId: p.id, networkId: p.network_id, macAddress: p.mac_address, segmentationType: 'vlan' as const, segmentationId: s.segmentation_id });
+      }
+      try {
+        await this.driver.setTrunk({ parentPortId: parent.id, subports });
+        status = 'ACTIVE'; vifType = 'bridge';
+      } catch (e) {
+        this.deps.log.warn({ err: e, trunk: trunk.id }, 'trunk subports could not be bound');
+        status = 'DEGRADED'; vifType = 'binding_failed';
+      }
+    } else {
+      await this.safe(() => this.driver.setTrunk({ parentPortId: trunk.port_id, subports: [] }));
+    }
+    for (const s of trunk.sub_ports) {
+      const p = await this.t.ports.get(s.port_id);
+      if (!p) continue;
+      const bound = vifType === 'bridge';
+      const next = { ...p, device_owner: 'trunk:subport', device_id: trunk.id, binding_host_id: host, binding_vif_type: vifType, status: bound ? 'ACTIVE' : 'DOWN' };
+      if (JSON.stringify(next) !== JSON.stringify(p)) await this.ports.save(next);
+    }
+    const cur = await this.t.trunks.get(trunk.id);
+    if (cur && cur.status !== status) await this.t.trunks.put({ ...cur, status });
+  }
+
+  private async trunkDeleted(trunk: TrunkRecord): Promise<void> {
+    await this.syncTrunk({ ...trunk, sub_ports: [] }, trunk.sub_ports);
+    await this.safe(() => this.driver.setTrunk({ parentPortId: trunk.port_id, subports: [] }));
   }
 
   // Dataplane sync: database state → plain values → driver, after the commit.
@@ -323,9 +429,14 @@ export class NetworkDomain {
     for (const r of await this.t.routers.list()) { const d = await this.driverRouter(r.id); if (d) routers.push(d); floatingIps[r.id] = await this.driverFips(r.id); }
     const ports = [];
     const portSecurity = [];
+    const portQos: NonNullable<DataplaneState['portQos']> = [];
     const all = await this.t.ports.list();
     for (const p of all) {
-      if (p.binding_host_id) ports.push({ port: this.driverPort(p), host: p.binding_host_id });
+      if (p.binding_host_id && p.device_owner !== 'trunk:subport') {
+        ports.push({ port: this.driverPort(p), host: p.binding_host_id });
+        const limits = await this.qos.limitsOf(p, await this.t.networks.get(p.network_id));
+        if (limits.egress || limits.ingress) portQos.push({ portId: p.id, ...limits });
+      }
       if (!p.device_owner.startsWith('network:')) portSecurity.push(await this.portSecurity(p));
     }
     const dhcp: DataplaneState['dhcp'] = {};
@@ -333,7 +444,7 @@ export class NetworkDomain {
     // NOTE: every group with ports, and every group a rule names (empty when it has none).
     const groupMembers: DataplaneState['groupMembers'] = Object.fromEntries(groupMembersOf(all));
     for (const r of await this.t.securityGroupRules.list()) if (r.remote_group_id) groupMembers[r.remote_group_id] ??= { ipv4: [], ipv6: [] };
-    return { networks, routers, floatingIps, ports, portSecurity, dhcp, groupMembers };
+    return { networks, routers, floatingIps, ports, portSecurity, dhcp, groupMembers, portQos };
   }
 
   async reconcile(): Promise<void> { await this.driver.reconcile(await this.dataplaneState()); }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AttrMap, checkBody, nonNegative, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
+import { type AttrMap, checkBody, nonNegative, nullableUuid, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
 import { badRequest, conflict, NeutronError, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
@@ -18,6 +18,7 @@ export const NETWORK_ATTRS: AttrMap = {
   availability_zone_hints: { post: true, convert: toList, validate: (v: unknown[]) => (v.every((x) => x === 'nova') ? undefined : `AvailabilityZone ${v.join(', ')} could not be found`) },
   dns_domain: { post: true, put: true, validate: str(255) },
   is_default: { post: true, put: true, default: false, convert: toBoolean },
+  qos_policy_id: { post: true, put: true, validate: nullableUuid },
   status: {}, subnets: {}, availability_zones: {}, ipv4_address_scope: {}, ipv6_address_scope: {}, l2_adjacency: {},
 };
 
@@ -35,6 +36,8 @@ const noTenantNetwork = () => new NeutronError(503, 'NoNetworkAvailable', 'Unabl
 export interface NetworkFlags { shared: boolean; external: boolean; visible: boolean }
 
 export class NetworksService {
+  /** Checks a qos_policy_id the caller gives (the domain sets it once QoS exists). */
+  qosCheck: (caller: Caller, projectId: string, policyId: string) => Promise<void> = async () => {};
   constructor(private readonly d: DomainDeps, private readonly inUse: (networkId: string) => Promise<boolean>, private readonly cascade: (networkId: string) => Promise<void>) {}
 
   async get(id: string): Promise<NetworkRecord> {
@@ -68,7 +71,7 @@ export class NetworksService {
       id: randomUUID(), project_id: projectId, name: b.name, description: b.description, tags: dedupe(b.tags ?? []),
       admin_state_up: b.admin_state_up, mtu: b.mtu ?? ({ vxlan: 1450, geneve: 1442 } as Record<string, number>)[seg.network_type] ?? 1500, status: 'ACTIVE',
       port_security_enabled: b.port_security_enabled, ...seg, availability_zone_hints: (b.availability_zone_hints as string[]) ?? [],
-      ...(b.is_default ? { is_default: true } : {}), revision_number: 0, created_at: ts, updated_at: ts,
+      ...(b.is_default ? { is_default: true } : {}), qos_policy_id: b.qos_policy_id ?? null, revision_number: 0, created_at: ts, updated_at: ts,
     };
     if (n.mtu > 9000 || (b.mtu !== undefined && b.mtu < 68)) throw invalidInput(`Requested MTU is too big, maximum is 9000`);
     await this.d.t.networks.insert(n);
@@ -137,13 +140,14 @@ export class NetworksService {
     const n = await this.get(id);
     checkRevision(n.revision_number, ifMatch);
     const b = checkBody('network', NETWORK_ATTRS, raw, 'PUT');
+    if (b.qos_policy_id) await this.qosCheck(caller, n.project_id, b.qos_policy_id);
     for (const k of ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const) {
       const cur = { 'provider:network_type': n.network_type, 'provider:physical_network': n.physical_network, 'provider:segmentation_id': n.segmentation_id }[k];
       if (k in b && b[k] !== cur) throw invalidInput('Plugin does not support updating provider attributes');
     }
     if (b.mtu !== undefined && (b.mtu > 9000 || b.mtu < 68)) throw invalidInput(`Requested MTU is too big, maximum is 9000`);
     const next: NetworkRecord = { ...n };
-    for (const k of ['name', 'description', 'admin_state_up', 'mtu', 'port_security_enabled', 'is_default'] as const) if (k in b) (next as any)[k] = b[k];
+    for (const k of ['name', 'description', 'admin_state_up', 'mtu', 'port_security_enabled', 'is_default', 'qos_policy_id'] as const) if (k in b) (next as any)[k] = b[k];
     const rbac = await this.rbacOf(id);
     if ('shared' in b) {
       const wildcard = rbac.find((r) => r.action === 'access_as_shared' && r.target_tenant === '*');

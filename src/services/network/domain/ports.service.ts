@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AttrMap, checkBody, fmt, isDict, now, STANDARD_ATTRS, str, toBoolean, toList, uuid } from './attributes.js';
+import { type AttrMap, checkBody, fmt, isDict, now, nullableUuid, STANDARD_ATTRS, str, toBoolean, toList, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks, randomMac } from './context.js';
 import { badRequest, conflict, invalidInput, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
 import { contains, eui64, formatIp, parseCidr, parseIp } from './ip.js';
@@ -36,6 +36,7 @@ export const PORT_ATTRS: AttrMap = {
   'binding:profile': { post: true, put: true, convert: (v) => (v === null ? {} : v), validate: isDict },
   'binding:vif_type': {}, 'binding:vif_details': {}, status: {}, dns_name: { post: true, put: true, validate: str(255) },
   propagate_uplink_status: { post: true, put: true, convert: toBoolean },
+  qos_policy_id: { post: true, put: true, validate: nullableUuid }, trunk_details: {},
 };
 
 function fixedIps(v: unknown[]): string | undefined {
@@ -83,6 +84,10 @@ export interface PortHooks {
   /** Ports that belong to a router or floating IP may not be deleted through the port API. */
   onDeleted(port: PortRecord): Promise<void>;
   changed(port: PortRecord, before?: PortRecord): Promise<void>;
+  /** A qos_policy_id given for a port of `projectId`: QosPolicyNotFound unless the caller may use it. */
+  checkQos(caller: Caller, projectId: string, policyId: string): Promise<void>;
+  /** Refuses to delete a port still in a trunk. */
+  guardDelete(port: PortRecord): Promise<void>;
 }
 
 export class PortsService {
@@ -106,6 +111,7 @@ export class PortsService {
     const isNetworkDevice = String(b.device_owner).startsWith('network:');
     if (!portSecurity && b.security_groups?.length) throw securityGroupsNeedPortSecurity();
     if (!portSecurity && b.allowed_address_pairs?.length) throw conflict('AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.');
+    if (b.qos_policy_id) await this.h.checkQos(caller, projectId, b.qos_policy_id);
     const sgs = !portSecurity || (isNetworkDevice && b.security_groups === undefined) ? [] : await this.h.securityGroups(caller, projectId, b.security_groups);
     return this.locks.run(net.id, async () => {
       const id = randomUUID();
@@ -121,7 +127,7 @@ export class PortsService {
         status: 'DOWN', security_groups: sgs, port_security_enabled: portSecurity,
         allowed_address_pairs: normPairs(b.allowed_address_pairs ?? [], mac), extra_dhcp_opts: normOpts(b.extra_dhcp_opts ?? []),
         binding_host_id: b['binding:host_id'] ?? '', binding_vnic_type: b['binding:vnic_type'] ?? 'normal',
-        binding_profile: b['binding:profile'] ?? {}, binding_vif_type: 'unbound', revision_number: 0, created_at: ts, updated_at: ts,
+        binding_profile: b['binding:profile'] ?? {}, binding_vif_type: 'unbound', qos_policy_id: b.qos_policy_id ?? null, revision_number: 0, created_at: ts, updated_at: ts,
       };
       if (p.binding_host_id) p.binding_vif_type = 'bridge';
       if (p.device_owner && p.binding_host_id) p.status = 'ACTIVE';
@@ -218,8 +224,10 @@ export class PortsService {
     checkRevision(p.revision_number, ifMatch);
     const b = checkBody('port', PORT_ATTRS, raw, 'PUT');
     const net = await this.h.network(p.network_id);
+    if (b.qos_policy_id) await this.h.checkQos(caller, p.project_id, b.qos_policy_id);
     return this.locks.run(net.id, async () => {
       const next: PortRecord = { ...p };
+      if ('qos_policy_id' in b) next.qos_policy_id = b.qos_policy_id;
       for (const k of ['name', 'description', 'admin_state_up', 'device_id', 'device_owner', 'port_security_enabled'] as const) if (k in b) (next as any)[k] = b[k];
       if (b.mac_address !== undefined) {
         const mac = String(b.mac_address).toLowerCase();
@@ -272,6 +280,7 @@ export class PortsService {
     if (!opts.force && ROUTER_OWNED.includes(p.device_owner)) {
       throw conflict('ServicePortInUse', `Port ${id} cannot be deleted directly via the port API: has device owner ${p.device_owner}.`);
     }
+    if (!opts.force) await this.h.guardDelete(p);
     await this.d.t.releasePort(id);
     await this.d.t.ports.delete(id);
     await this.h.onDeleted(p);

@@ -69,6 +69,8 @@ function pools(v: unknown): string | undefined {
 export const isAutoAddress = (s: SubnetRecord) => s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless');
 
 export class SubnetsService {
+  /** Checks a pool's address_scope_id (the domain sets it once address scopes exist). */
+  scopeCheck: (caller: Caller, pool: SubnetPoolRecord) => Promise<void> = async () => {};
   constructor(
     private readonly d: DomainDeps,
     private readonly network: (id: string) => Promise<NetworkRecord>,
@@ -283,6 +285,7 @@ export class SubnetsService {
       ip_version: version, shared: b.shared, is_default: b.is_default, address_scope_id: b.address_scope_id ?? null,
       revision_number: 0, created_at: ts, updated_at: ts,
     };
+    await this.scopeCheck(caller, p);
     await this.d.t.subnetpools.insert(p);
     return p;
   }
@@ -296,7 +299,7 @@ export class SubnetsService {
     }
   }
 
-  async updatePool(id: string, raw: unknown, ifMatch?: number): Promise<SubnetPoolRecord> {
+  async updatePool(id: string, raw: unknown, ifMatch?: number, caller: Caller = { projectId: undefined, isAdmin: true }): Promise<SubnetPoolRecord> {
     const p = await this.getPool(id);
     checkRevision(p.revision_number, ifMatch);
     const b = checkBody('subnetpool', SUBNETPOOL_ATTRS, raw, 'PUT');
@@ -311,6 +314,7 @@ export class SubnetsService {
       next.prefixes = collapse(given).map(formatCidr);
     }
     this.checkPrefixLens(next.min_prefixlen, next.default_prefixlen, next.max_prefixlen, p.ip_version === 4 ? 32 : 128);
+    if ('address_scope_id' in b || b.prefixes) await this.scopeCheck(caller, next);
     next.revision_number++;
     next.updated_at = now();
     await this.d.t.subnetpools.put(next);

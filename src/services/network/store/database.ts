@@ -7,7 +7,8 @@ export interface DocumentsTable { id: string; project_id: string; network_id: st
 
 /** The resource tables, all of the same shape. */
 export type DocumentTableName = 'neutron_networks' | 'neutron_subnets' | 'neutron_subnetpools' | 'neutron_ports' | 'neutron_routers'
-  | 'neutron_floatingips' | 'neutron_security_groups' | 'neutron_security_group_rules' | 'neutron_rbac_policies';
+  | 'neutron_floatingips' | 'neutron_security_groups' | 'neutron_security_group_rules' | 'neutron_rbac_policies'
+  | 'neutron_address_scopes' | 'neutron_qos_policies' | 'neutron_trunks';
 
 /** One address handed out on a subnet (the primary key makes it once per subnet). */
 export interface IpAllocation { subnet_id: string; ip_address: string; network_id: string; port_id: string | null }

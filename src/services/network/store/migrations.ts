@@ -36,4 +36,10 @@ export const networkMigrations: Migration[] = [
       `CREATE TABLE neutron_auto_allocated_topologies (project_id TEXT PRIMARY KEY, network_id TEXT NOT NULL, router_id TEXT)`,
     ],
   },
+  {
+    // NOTE: address-scope, qos (a policy's rules live in its document) and trunk (its subports likewise).
+    id: '004-address-scopes-qos-trunks',
+    statements: ['neutron_address_scopes', 'neutron_qos_policies', 'neutron_trunks']
+      .flatMap((t) => [docTable(t), `CREATE INDEX ${t}_project ON ${t} (project_id)`]),
+  },
 ];

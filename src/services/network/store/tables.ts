@@ -12,6 +12,8 @@ export interface NetworkRecord extends Standard {
   availability_zone_hints: string[];
   /** The default external network for auto-allocated topologies (auto-allocated-topology's is_default). */
   is_default?: boolean;
+  /** qos: the policy of the network's ports (absent in records made before qos). */
+  qos_policy_id?: string | null;
 }
 export interface Pool { start: string; end: string }
 export interface HostRoute { destination: string; nexthop: string }
@@ -32,6 +34,8 @@ export interface PortRecord extends Standard {
   allowed_address_pairs: { ip_address: string; mac_address: string }[];
   extra_dhcp_opts: { opt_name: string; opt_value: string; ip_version: number }[];
   binding_host_id: string; binding_vnic_type: string; binding_profile: Record<string, unknown>; binding_vif_type: string;
+  /** qos: the port's own policy (absent in records made before qos). */
+  qos_policy_id?: string | null;
 }
 export interface GatewayInfo { network_id: string; enable_snat: boolean; external_fixed_ips: FixedIp[] }
 export interface RouterRecord extends Standard {
@@ -47,6 +51,14 @@ export interface SecurityGroupRuleRecord extends Standard {
   security_group_id: string; direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
   port_range_min: number | null; port_range_max: number | null; remote_ip_prefix: string | null;
   remote_group_id: string | null; remote_address_group_id: string | null;
+}
+export interface AddressScopeRecord extends Standard { name: string; shared: boolean; ip_version: 4 | 6 }
+/** A bandwidth limit rule (qos, qos-bw-limit-direction); kept inside its policy's document. */
+export interface BandwidthLimitRule { id: string; max_kbps: number; max_burst_kbps: number; direction: 'ingress' | 'egress' }
+export interface QosPolicyRecord extends Standard { name: string; shared: boolean; is_default: boolean; rules: BandwidthLimitRule[] }
+export interface SubPort { port_id: string; segmentation_type: string; segmentation_id: number }
+export interface TrunkRecord extends Standard {
+  name: string; port_id: string; admin_state_up: boolean; status: 'ACTIVE' | 'DOWN' | 'BUILD' | 'DEGRADED' | 'ERROR'; sub_ports: SubPort[];
 }
 export interface RbacPolicyRecord {
   id: string; project_id: string; object_type: 'network' | 'qos_policy' | 'security_group' | 'subnetpool' | 'address_scope' | 'address_group';
@@ -109,6 +121,9 @@ export class NetworkTables {
   readonly securityGroups: DocTable<SecurityGroupRecord>;
   readonly securityGroupRules: DocTable<SecurityGroupRuleRecord>;
   readonly rbac: DocTable<RbacPolicyRecord>;
+  readonly addressScopes: DocTable<AddressScopeRecord>;
+  readonly qosPolicies: DocTable<QosPolicyRecord>;
+  readonly trunks: DocTable<TrunkRecord>;
 
   readonly db: NetworkDb;
 
@@ -123,6 +138,9 @@ export class NetworkTables {
     this.securityGroups = new DocTable(db, 'neutron_security_groups');
     this.securityGroupRules = new DocTable(db, 'neutron_security_group_rules', (r) => r.security_group_id);
     this.rbac = new DocTable(db, 'neutron_rbac_policies', (r) => r.object_id);
+    this.addressScopes = new DocTable(db, 'neutron_address_scopes');
+    this.qosPolicies = new DocTable(db, 'neutron_qos_policies');
+    this.trunks = new DocTable(db, 'neutron_trunks');
   }
 
   /** Claims an address; false when it is taken already. */
