@@ -7,10 +7,12 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
+import { agentRoutes } from './api/agents.routes.js';
 import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
 import { availabilityZoneRoutes } from './api/availability-zones.routes.js';
 import { extensionRoutes } from './api/extensions.routes.js';
 import { networkIpAvailabilityRoutes } from './api/network-ip-availabilities.routes.js';
+import { meteringRoutes } from './api/metering.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { subnetRoutes } from './api/subnets.routes.js';
 import { portRoutes } from './api/ports.routes.js';
@@ -55,6 +57,8 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
     const driver = ctx.drivers.network;
     await migrate(ctx.db, 'network', networkMigrations);
     const m = new NetworkModule(ctx, driver);
+    // NOTE: the dataplane's parts register as agents before anything is made, so that it is scheduled.
+    await m.domain.agents.start();
     const identity = ctx.facades.identity;
     const seed = seedSettings(ctx.config);
     const demo = seed.demo ? (await identity.findProjectByName('demo'))?.id : undefined;
@@ -63,7 +67,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
   }
 
   async start(): Promise<void> { await this.domain.reconcile(); }
-  async close(): Promise<void> { await this.driver.close(); }
+  async close(): Promise<void> { await this.domain.agents.stop(); await this.driver.close(); }
 
   mount(): ServiceMount {
     const d = this.domain;
@@ -78,6 +82,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
         ...rbacPolicyRoutes(d), ...subnetPoolRoutes(d), ...networkIpAvailabilityRoutes(d), ...tagRoutes(d),
         ...networkRoutes(d), ...subnetRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...floatingIpRoutes(d),
         ...securityGroupRoutes(d), ...securityGroupRuleRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
+        ...agentRoutes(d), ...meteringRoutes(d),
       ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
       setup: (app) => {
         // As oslo.middleware's request_id in front of Neutron: on every answer, errors included.

@@ -140,4 +140,23 @@ export const networkPolicies: Record<string, string> = {
   get_network_ip_availability: ADMIN,
   get_availability_zone: ANY,
   get_service_provider: ANY,
+
+  // Agents, their schedulers and metering (neutron/conf/policies/agent.py, metering.py): admin only.
+  get_agent: ADMIN,
+  update_agent: ADMIN,
+  delete_agent: ADMIN,
+  'create_dhcp-network': ADMIN,
+  'get_dhcp-networks': ADMIN,
+  'delete_dhcp-network': ADMIN,
+  'create_l3-router': ADMIN,
+  'get_l3-routers': ADMIN,
+  'delete_l3-router': ADMIN,
+  'get_dhcp-agents': ADMIN,
+  'get_l3-agents': ADMIN,
+  create_metering_label: ADMIN,
+  get_metering_label: ADMIN,
+  delete_metering_label: ADMIN,
+  create_metering_label_rule: ADMIN,
+  get_metering_label_rule: ADMIN,
+  delete_metering_label_rule: ADMIN,
 };
