@@ -11,13 +11,16 @@
 // L3 agent. What an agent hosts is what the dataplane serves: a network whose DHCP agents are all
 // removed or administratively down has no DHCP server, a router without an L3 agent up is not built.
 import { randomUUID } from 'node:crypto';
-import { type AttrMap, checkBody, nullableStr, now, toBoolean } from './attributes.js';
+import { type AttrMap, checkBody, nullableStr, toBoolean } from './attributes.js';
 import type { DomainDeps } from './context.js';
 import {
   agentNotFound, invalidDhcpAgent, invalidL3Agent, networkHostedByDhcpAgent, networkNotHostedByDhcpAgent, routerHostedByL3Agent,
   routerNotHostedByL3Agent,
 } from './errors.js';
 import type { AgentRecord, AgentsStore } from '../store/agents.store.js';
+
+/** Agent times keep milliseconds: agent_down_time may be shorter than a second (tests); views show seconds. */
+const now = () => new Date().toISOString();
 
 export const DHCP_AGENT = 'DHCP agent';
 export const L3_AGENT = 'L3 agent';
