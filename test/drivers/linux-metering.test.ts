@@ -39,6 +39,13 @@ const port = (id: string, networkId: string, subnetId: string, mac: string, ip: 
   id, networkId, macAddress: mac, fixedIps: [{ subnetId, ipAddress: ip }], deviceOwner: 'compute:nova', deviceId: 'vm', adminStateUp: true, mtu: 1450,
 });
 
+const ROUTER_STATE = {
+  id: ROUTER, adminStateUp: true,
+  gateway: { networkId: EXT, portId: '7b000000-0000-4000-8000-000000000009', macAddress: 'fa:16:3e:00:07:09', enableSnat: true, ips: [{ subnetId: SUB_EXT.id, ipAddress: '203.0.113.10', cidr: SUB_EXT.cidr, gatewayIp: '203.0.113.1' }] },
+  interfaces: [{ portId: '7b100000-0000-4000-8000-000000000001', subnetId: SUB_INT.id, cidr: SUB_INT.cidr, ipAddress: '10.71.0.1', macAddress: 'fa:16:3e:00:07:0a', networkId: INT }],
+  routes: [],
+};
+
 /** A namespace whose eth0 is the far end of the port's tap, with a static address and default route. */
 async function makeInstance(ns: string, portId: string, mac: string, address: string, via: string): Promise<void> {
   await run('ip', ['netns', 'add', ns]);
@@ -64,12 +71,7 @@ if (skipReason) {
       await makeInstance(host, HOST_PORT, 'fa:16:3e:00:07:02', '203.0.113.5/24', '203.0.113.1');
       await driver.plugPort(port(VM_PORT, INT, SUB_INT.id, 'fa:16:3e:00:07:01', '10.71.0.5'), 'host1');
       await driver.plugPort(port(HOST_PORT, EXT, SUB_EXT.id, 'fa:16:3e:00:07:02', '203.0.113.5'), 'host1');
-      await driver.ensureRouter({
-        id: ROUTER, adminStateUp: true,
-        gateway: { networkId: EXT, portId: '7b000000-0000-4000-8000-000000000009', macAddress: 'fa:16:3e:00:07:09', enableSnat: true, ips: [{ subnetId: SUB_EXT.id, ipAddress: '203.0.113.10', cidr: SUB_EXT.cidr, gatewayIp: '203.0.113.1' }] },
-        interfaces: [{ portId: '7b100000-0000-4000-8000-000000000001', subnetId: SUB_INT.id, cidr: SUB_INT.cidr, ipAddress: '10.71.0.1', macAddress: 'fa:16:3e:00:07:0a', networkId: INT }],
-        routes: [],
-      });
+      await driver.ensureRouter(ROUTER_STATE);
       const out = { id: OUT, rules: [{ direction: 'egress' as const, remoteIpPrefix: '203.0.113.0/24', excluded: false }] };
       const inbound = { id: IN, rules: [{ direction: 'ingress' as const, remoteIpPrefix: '203.0.113.0/24', excluded: false }] };
       const none = {
@@ -91,13 +93,8 @@ if (skipReason) {
       assert.deepEqual(Object.keys(counts), [OUT]);
       assert.equal(counts[OUT]!.packets, 4);
 
-      // Rebuilding the router (a new interface or gateway) keeps the labels and their counts.
-      await driver.ensureRouter({
-        id: ROUTER, adminStateUp: true,
-        gateway: { networkId: EXT, portId: '7b000000-0000-4000-8000-000000000009', macAddress: 'fa:16:3e:00:07:09', enableSnat: true, ips: [{ subnetId: SUB_EXT.id, ipAddress: '203.0.113.10', cidr: SUB_EXT.cidr, gatewayIp: '203.0.113.1' }] },
-        interfaces: [{ portId: '7b100000-0000-4000-8000-000000000001', subnetId: SUB_INT.id, cidr: SUB_INT.cidr, ipAddress: '10.71.0.1', macAddress: 'fa:16:3e:00:07:0a', networkId: INT }],
-        routes: [],
-      });
+      // Rebuilding the router keeps the labels and their counts.
+      await driver.ensureRouter(ROUTER_STATE);
       assert.equal((await driver.meteringCounts(ROUTER))[OUT]!.packets, 4);
 
       const agents = await driver.agents('host1');

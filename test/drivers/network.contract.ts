@@ -26,6 +26,14 @@ const net = (id: string, cidr: string, external = false) => ({
   subnets: [{ id: `${id.slice(0, 8)}-aaaa-4aaa-8aaa-aaaaaaaaaaaa`, cidr, ipVersion: 4 as const, gatewayIp: cidr.replace(/0\/\d+$/, '1'), enableDhcp: !external, dnsNameservers: [], hostRoutes: [], ipv6AddressMode: null, ipv6RaMode: null }],
 });
 
+/** A router on NET with its gateway on EXT. */
+const ROUTER_WITH_GATEWAY = {
+  id: ROUTER, adminStateUp: true,
+  gateway: { networkId: EXT, portId: 'gw', macAddress: 'fa:16:3e:00:00:02', enableSnat: true, ips: [{ subnetId: 's', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
+  interfaces: [{ portId: 'if', subnetId: 's2', cidr: '10.9.0.0/24', ipAddress: '10.9.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: NET }],
+  routes: [],
+};
+
 export function networkDriverContract(name: string, make: () => Promise<{ driver: NetworkDriver; hooks: ContractHooks; cleanup(): Promise<void> }>): void {
   test(`${name}: ensureNetwork and plugPort are idempotent; unplug and delete of absent things succeed`, async () => {
     const { driver, hooks, cleanup } = await make();
@@ -49,12 +57,7 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
     try {
       await driver.ensureNetwork(net(NET, '10.9.0.0/24'));
       await driver.ensureNetwork(net(EXT, '203.0.113.0/24', true));
-      const router = {
-        id: ROUTER, adminStateUp: true,
-        gateway: { networkId: EXT, portId: 'gw', macAddress: 'fa:16:3e:00:00:02', enableSnat: true, ips: [{ subnetId: 's', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
-        interfaces: [{ portId: 'if', subnetId: 's2', cidr: '10.9.0.0/24', ipAddress: '10.9.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: NET }],
-        routes: [],
-      };
+      const router = ROUTER_WITH_GATEWAY;
       await driver.ensureRouter(router);
       await driver.ensureRouter(router);
       await driver.setFloatingIps(ROUTER, [{ floatingIp: '203.0.113.20', fixedIp: '10.9.0.5', portId: PORT }]);
@@ -115,12 +118,7 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
     try {
       await driver.ensureNetwork(net(NET, '10.9.0.0/24'));
       await driver.ensureNetwork(net(EXT, '203.0.113.0/24', true));
-      const router = {
-        id: ROUTER, adminStateUp: true,
-        gateway: { networkId: EXT, portId: 'gw', macAddress: 'fa:16:3e:00:00:02', enableSnat: true, ips: [{ subnetId: 's', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
-        interfaces: [{ portId: 'if', subnetId: 's2', cidr: '10.9.0.0/24', ipAddress: '10.9.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: NET }],
-        routes: [],
-      };
+      const router = ROUTER_WITH_GATEWAY;
       // Labels may come before the router exists; they apply when it does.
       const labels = [
         { id: L1, rules: [{ direction: 'ingress' as const, remoteIpPrefix: '198.51.100.0/24', excluded: false }, { direction: 'egress' as const, remoteIpPrefix: 'fd02::/64', excluded: false }] },
