@@ -15,7 +15,7 @@ const BUILT_IN = ['MARIADB', 'CLIENT', 'HORIZON'];
 /** Packstack's own defaults for the networking keys an answer file leaves out (ML2/OVN since Train). */
 export const PACKSTACK_NETWORKING: NetworkingSettings = {
   typeDrivers: ['geneve', 'flat'], tenantNetworkTypes: ['geneve'], flatNetworks: ['*'], vniRanges: [[10, 100]],
-  bridgeMappings: { extnet: 'br-ex' }, bridgeInterfaces: {},
+  bridgeMappings: { extnet: 'br-ex' }, bridgeInterfaces: {}, agentReportInterval: 30, agentDownTime: 75,
 };
 
 const NETWORK_TYPES = ['local', 'flat', 'vlan', 'gre', 'vxlan', 'geneve'];

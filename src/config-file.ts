@@ -91,6 +91,8 @@ function jsonNetworking(value: unknown, path: string, unknown: string[]): Partia
     } else if (k === 'vniRanges') {
       const ok = Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && r.every((x) => Number.isInteger(x) && x >= 1 && x <= 16777215) && r[0] <= r[1]);
       if (!ok) throw new ConfigError(`${path}: networking.vniRanges must be a list of [min, max] pairs within 1..16777215`);
+    } else if (k === 'agentReportInterval' || k === 'agentDownTime') {
+      if (!(typeof v === 'number' && v > 0)) throw new ConfigError(`${path}: networking.${k} must be a positive number of seconds`);
     } else { unknown.push(`networking.${k}`); continue; }
     out[k] = v;
   }

@@ -88,6 +88,10 @@ export interface NetworkingSettings {
   bridgeMappings: Record<string, string>;
   /** Packstack's BRIDGE_IFACES: bridge → host interface (the linux driver enslaves it to the external network's bridge). */
   bridgeInterfaces: Record<string, string>;
+  /** Neutron's agent report_interval: seconds between the dataplane parts' heartbeats. */
+  agentReportInterval: number;
+  /** Neutron's agent_down_time: seconds without a heartbeat after which an agent is not alive. */
+  agentDownTime: number;
 }
 
 export interface SeedSettings {
@@ -104,7 +108,7 @@ export function networkingSettings(config: Pick<CloudConfig, 'networking'>): Net
   return {
     typeDrivers: ['local', 'flat', 'vlan', 'gre', 'vxlan', 'geneve'], tenantNetworkTypes: ['vxlan'],
     flatNetworks: ['public', 'provider', 'physnet1', 'external'], vniRanges: [[1, 16777215]],
-    bridgeMappings: { public: 'br-ex' }, bridgeInterfaces: {},
+    bridgeMappings: { public: 'br-ex' }, bridgeInterfaces: {}, agentReportInterval: 30, agentDownTime: 75,
     ...config.networking,
   };
 }

@@ -131,7 +131,7 @@ if (skipReason) {
       assert.equal((await rootQdisc(dev))?.kind, 'tbf');
       await driver.reconcile({
         networks: [{ id: NET, mtu: 1450, networkType: 'vxlan', physicalNetwork: null, segmentationId: 7100, external: false, adminStateUp: true, subnets: [SUBNET] }],
-        routers: [], floatingIps: {}, ports: [VM1, VM2].map((v) => ({ port: driverPort(v), host: 'host1' })), portSecurity: [], dhcp: {}, groupMembers: {},
+        routers: [], floatingIps: {}, ports: [VM1, VM2].map((v) => ({ port: driverPort(v), host: 'host1' })), portSecurity: [], dhcp: {}, groupMembers: {}, metering: {},
         portQos: [{ portId: VM1.portId, ingress: null, egress: { maxKbps: 2000, maxBurstKbps: 0 } }],
       });
       assert.notEqual((await rootQdisc(dev))?.kind, 'tbf', 'reconcile removed VM2\'s limits');

@@ -284,7 +284,7 @@ if (!skipReason) {
       // A port on a network the state lacks fails alone; the rest is rebuilt all the same.
       const stray = driverPort({ ...VM5, portId: 'dead0000-0000-4000-8000-000000000000', networkId: 'dead1111-0000-4000-8000-000000000000' });
       await assert.rejects(second.reconcile({
-        networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [], groupMembers: {},
+        networks: [network(A, 61, SUB_A)], routers: [], floatingIps: {}, portSecurity: [], groupMembers: {}, metering: {},
         ports: [{ port: driverPort(VM1), host: 'host1' }, { port: driverPort(VM4), host: 'host1' }, { port: stray, host: 'host1' }],
         dhcp: { [`${A}/${SUB_A.id}`]: [entry(VM1), entry(VM4)] },
       }), /reconcile: port dead0000.*not on this host/);

@@ -26,6 +26,14 @@ const net = (id: string, cidr: string, external = false) => ({
   subnets: [{ id: `${id.slice(0, 8)}-aaaa-4aaa-8aaa-aaaaaaaaaaaa`, cidr, ipVersion: 4 as const, gatewayIp: cidr.replace(/0\/\d+$/, '1'), enableDhcp: !external, dnsNameservers: [], hostRoutes: [], ipv6AddressMode: null, ipv6RaMode: null }],
 });
 
+/** A router on NET with its gateway on EXT. */
+const ROUTER_WITH_GATEWAY = {
+  id: ROUTER, adminStateUp: true,
+  gateway: { networkId: EXT, portId: 'gw', macAddress: 'fa:16:3e:00:00:02', enableSnat: true, ips: [{ subnetId: 's', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
+  interfaces: [{ portId: 'if', subnetId: 's2', cidr: '10.9.0.0/24', ipAddress: '10.9.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: NET }],
+  routes: [],
+};
+
 export function networkDriverContract(name: string, make: () => Promise<{ driver: NetworkDriver; hooks: ContractHooks; cleanup(): Promise<void> }>): void {
   test(`${name}: ensureNetwork and plugPort are idempotent; unplug and delete of absent things succeed`, async () => {
     const { driver, hooks, cleanup } = await make();
@@ -49,19 +57,14 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
     try {
       await driver.ensureNetwork(net(NET, '10.9.0.0/24'));
       await driver.ensureNetwork(net(EXT, '203.0.113.0/24', true));
-      const router = {
-        id: ROUTER, adminStateUp: true,
-        gateway: { networkId: EXT, portId: 'gw', macAddress: 'fa:16:3e:00:00:02', enableSnat: true, ips: [{ subnetId: 's', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
-        interfaces: [{ portId: 'if', subnetId: 's2', cidr: '10.9.0.0/24', ipAddress: '10.9.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: NET }],
-        routes: [],
-      };
+      const router = ROUTER_WITH_GATEWAY;
       await driver.ensureRouter(router);
       await driver.ensureRouter(router);
       await driver.setFloatingIps(ROUTER, [{ floatingIp: '203.0.113.20', fixedIp: '10.9.0.5', portId: PORT }]);
       let seen = await hooks.observe();
       assert.deepEqual(seen.routers, [ROUTER]);
       assert.deepEqual(seen.floatingIps, { [ROUTER]: ['203.0.113.20'] });
-      const state: DataplaneState = { networks: [net(EXT, '203.0.113.0/24', true)], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {} };
+      const state: DataplaneState = { networks: [net(EXT, '203.0.113.0/24', true)], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {}, metering: {} };
       await driver.reconcile(state);
       seen = await hooks.observe();
       assert.deepEqual(seen, { networks: [EXT], ports: [], routers: [], floatingIps: {}, groupMembers: {} });
@@ -97,7 +100,7 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
 
       await driver.setSecurityGroupMembers(G4, { ipv4: ['10.9.0.9'], ipv6: ['fd00::9'] });
       const state: DataplaneState = {
-        networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [sec], dhcp: {},
+        networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [sec], dhcp: {}, metering: {},
         groupMembers: { [G1]: { ipv4: ['10.9.0.5', '10.9.0.6'], ipv6: [] }, [G2]: { ipv4: [], ipv6: [] } },
       };
       await driver.reconcile(state);
@@ -106,6 +109,51 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
       await driver.removePortSecurity(PORT);
       await driver.reconcile({ ...state, portSecurity: [], groupMembers: {} });
       assert.deepEqual((await hooks.observe()).groupMembers, {});
+    } finally { await cleanup(); }
+  });
+  test(`${name}: metering labels count per router, replaced whole (kept labels keep counting), gone with the router, reconcile keeps those it names`, async () => {
+    const { driver, cleanup } = await make();
+    const L1 = '66666666-6666-4666-8666-666666666661';
+    const L2 = '66666666-6666-4666-8666-666666666662';
+    try {
+      await driver.ensureNetwork(net(NET, '10.9.0.0/24'));
+      await driver.ensureNetwork(net(EXT, '203.0.113.0/24', true));
+      const router = ROUTER_WITH_GATEWAY;
+      // Labels may come before the router exists; they apply when it does.
+      const labels = [
+        { id: L1, rules: [{ direction: 'ingress' as const, remoteIpPrefix: '198.51.100.0/24', excluded: false }, { direction: 'egress' as const, remoteIpPrefix: 'fd02::/64', excluded: false }] },
+        { id: L2, rules: [{ direction: 'egress' as const, remoteIpPrefix: '0.0.0.0/0', excluded: false }, { direction: 'egress' as const, remoteIpPrefix: '198.51.100.0/24', excluded: true }] },
+      ];
+      await driver.setMeteringLabels(ROUTER, labels);
+      await driver.ensureRouter(router);
+      await driver.setMeteringLabels(ROUTER, labels);
+      assert.deepEqual(Object.keys(await driver.meteringCounts(ROUTER)).sort(), [L1, L2]);
+      assert.deepEqual((await driver.meteringCounts(ROUTER))[L1], { packets: 0, bytes: 0 });
+      await driver.setMeteringLabels(ROUTER, [labels[1]!]);
+      assert.deepEqual(Object.keys(await driver.meteringCounts(ROUTER)), [L2]);
+      await driver.reconcile({ networks: [net(NET, '10.9.0.0/24'), net(EXT, '203.0.113.0/24', true)], routers: [router], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {}, metering: { [ROUTER]: [labels[0]!] } });
+      assert.deepEqual(Object.keys(await driver.meteringCounts(ROUTER)), [L1]);
+      await driver.deleteRouter(ROUTER);
+      assert.deepEqual(await driver.meteringCounts(ROUTER), {});
+      await driver.deleteNetwork(EXT);
+      await driver.deleteNetwork(NET);
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: agents name the dataplane's parts for a host, each with whether it works`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const agents = await driver.agents('host1');
+      const types = agents.map((a) => a.agentType);
+      for (const t of ['DHCP agent', 'L3 agent', 'Metering agent']) assert.ok(types.includes(t), `${t} in ${types.join(', ')}`);
+      assert.equal(new Set(types).size, types.length, 'one entry per part');
+      for (const a of agents) {
+        assert.equal(typeof a.alive, 'boolean');
+        assert.match(a.binary, /^neutron-/);
+        assert.equal(typeof a.configurations, 'object');
+      }
+      assert.equal(agents.find((a) => a.agentType === 'DHCP agent')!.topic, 'dhcp_agent');
+      assert.equal(agents.find((a) => a.agentType === 'L3 agent')!.topic, 'l3_agent');
     } finally { await cleanup(); }
   });
 }

@@ -52,3 +52,31 @@ test('the seeded networks and the self-service lab', async () => {
   const bad = await os(['network', 'create', '--external', 'nope', '-f', 'json'], demo).then(() => 'created', (e: Error) => e.message);
   assert.match(bad, /disallowed by policy|403/);
 });
+
+test('agents, their networks and routers, and metering labels with the CLI', async () => {
+  const agents = await os(['network', 'agent', 'list', '-f', 'json']);
+  assert.deepEqual(agents.map((a: any) => a['Agent Type']).sort(), ['DHCP agent', 'L3 agent', 'Linux bridge agent', 'Metadata agent', 'Metering agent']);
+  assert.ok(agents.every((a: any) => a.Alive === true && a.State === true), JSON.stringify(agents));
+  const hosting = await os(['network', 'agent', 'list', '--network', 'private', '-f', 'json']);
+  assert.deepEqual(hosting.map((a: any) => a['Agent Type']), ['DHCP agent']);
+  const l3 = await os(['network', 'agent', 'list', '--router', 'router1', '-f', 'json']);
+  assert.deepEqual(l3.map((a: any) => a['Agent Type']), ['L3 agent']);
+
+  const dhcp = agents.find((a: any) => a['Agent Type'] === 'DHCP agent');
+  await os(['network', 'agent', 'set', '--disable', '--description', 'resting', dhcp.ID]);
+  const shown = await os(['network', 'agent', 'show', dhcp.ID, '-f', 'json']);
+  assert.equal(shown.admin_state_up, false);
+  assert.equal(shown.description, 'resting');
+  await os(['network', 'agent', 'set', '--enable', dhcp.ID]);
+
+  const meter = await os(['network', 'meter', 'create', '--share', '--description', 'all traffic out', 'egress', '-f', 'json']);
+  assert.equal(meter.shared, true);
+  const rule = await os(['network', 'meter', 'rule', 'create', '--egress', '--remote-ip-prefix', '0.0.0.0/0', meter.id, '-f', 'json']);
+  assert.equal(rule.direction, 'egress');
+  assert.equal(rule.remote_ip_prefix, '0.0.0.0/0');
+  const rules = await os(['network', 'meter', 'rule', 'list', '-f', 'json']);
+  assert.ok(rules.some((r: any) => r.ID === rule.id));
+  await os(['network', 'meter', 'rule', 'delete', rule.id]);
+  await os(['network', 'meter', 'delete', meter.id]);
+  assert.deepEqual(await os(['network', 'meter', 'list', '-f', 'json']), []);
+});

@@ -72,7 +72,7 @@ describe('parseAnswerFile', () => {
     for (const s of ['identity', 'image', 'volume', 'compute', 'network']) assert.ok(c.services.includes(s), s);
     assert.deepEqual(networkingSettings(c), {
       typeDrivers: ['vxlan', 'flat'], tenantNetworkTypes: ['vxlan'], flatNetworks: ['*'], vniRanges: [[10, 100]],
-      bridgeMappings: { extnet: 'br-ex' }, bridgeInterfaces: { 'br-ex': 'ens33' },
+      bridgeMappings: { extnet: 'br-ex' }, bridgeInterfaces: { 'br-ex': 'ens33' }, agentReportInterval: 30, agentDownTime: 75,
     });
     assert.equal(seedSettings(c).demo, false);
     assert.equal(seedSettings(c).publicNetwork, null);

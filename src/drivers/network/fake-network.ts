@@ -2,9 +2,19 @@
 // every call, so the whole cloud runs on machines where it is not root, and tests can see what
 // the service asked for.
 import {
-  type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
+  type DataplaneState, type DhcpEntry, type DriverAgent, type DriverFloatingIp, type DriverMeteringLabel, type DriverNetwork, type DriverPort,
+  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type MeteringCount, type NetworkDriver, NetworkDriverError,
+  type SecurityGroupMembers,
 } from './network-driver.js';
+
+/** The parts the fake stands for: linuxbridge's agents, as the Linux driver has them. */
+export const FAKE_AGENTS: Omit<DriverAgent, 'alive' | 'configurations'>[] = [
+  { agentType: 'Linux bridge agent', binary: 'neutron-linuxbridge-agent', topic: 'N/A', description: null },
+  { agentType: 'DHCP agent', binary: 'neutron-dhcp-agent', topic: 'dhcp_agent', description: null },
+  { agentType: 'L3 agent', binary: 'neutron-l3-agent', topic: 'l3_agent', description: null },
+  { agentType: 'Metadata agent', binary: 'neutron-metadata-agent', topic: 'N/A', description: null },
+  { agentType: 'Metering agent', binary: 'neutron-metering-agent', topic: 'metering_agent', description: null },
+];
 
 export interface FakeNetworkCall { op: string; args: unknown[] }
 
@@ -24,6 +34,10 @@ export class FakeNetworkDriver implements NetworkDriver {
   readonly portQos = new Map<string, DriverPortQos>();
   /** Parent port id → its trunk's subports; trunks without subports are absent. */
   readonly trunks = new Map<string, DriverTrunk>();
+  /** Router id → its metering labels. */
+  readonly metering = new Map<string, DriverMeteringLabel[]>();
+  /** Agent types reported as not working (a part of a broken host), for tests of `alive`. */
+  readonly brokenAgents = new Set<string>();
   /** Set to make the next call fail, as a broken host would. */
   failNext: string | undefined;
 
@@ -47,7 +61,7 @@ export class FakeNetworkDriver implements NetworkDriver {
   }
   async unplugPort(id: string, host: string) { this.record('unplugPort', id, host); this.ports.delete(id); this.portQos.delete(id); }
   async ensureRouter(r: DriverRouter) { this.record('ensureRouter', r); this.routers.set(r.id, structuredClone(r)); }
-  async deleteRouter(id: string) { this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); }
+  async deleteRouter(id: string) { this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); this.metering.delete(id); }
   async setFloatingIps(routerId: string, fips: DriverFloatingIp[]) {
     this.record('setFloatingIps', routerId, fips);
     if (fips.length) this.floatingIps.set(routerId, structuredClone(fips)); else this.floatingIps.delete(routerId);
@@ -70,9 +84,21 @@ export class FakeNetworkDriver implements NetworkDriver {
     this.record('setDhcpEntries', networkId, subnetId, entries);
     if (entries.length) this.dhcp.set(`${networkId}/${subnetId}`, structuredClone(entries)); else this.dhcp.delete(`${networkId}/${subnetId}`);
   }
+  async agents(host: string): Promise<DriverAgent[]> {
+    // NOTE: not recorded: it runs every report interval and changes nothing.
+    return FAKE_AGENTS.map((a) => ({ ...a, alive: !this.brokenAgents.has(a.agentType), configurations: { host, driver: 'fake' } }));
+  }
+  async setMeteringLabels(routerId: string, labels: DriverMeteringLabel[]) {
+    this.record('setMeteringLabels', routerId, labels);
+    if (labels.length) this.metering.set(routerId, structuredClone(labels)); else this.metering.delete(routerId);
+  }
+  async meteringCounts(routerId: string): Promise<Record<string, MeteringCount>> {
+    return Object.fromEntries((this.metering.get(routerId) ?? []).map((l) => [l.id, { packets: 0, bytes: 0 }]));
+  }
   async reconcile(state: DataplaneState) {
     this.record('reconcile', state);
     this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear(); this.groupMembers.clear(); this.portQos.clear();
+    this.metering.clear();
     for (const n of state.networks) this.networks.set(n.id, structuredClone(n));
     for (const p of state.ports) this.ports.set(p.port.id, structuredClone(p));
     for (const r of state.routers) this.routers.set(r.id, structuredClone(r));
@@ -80,6 +106,7 @@ export class FakeNetworkDriver implements NetworkDriver {
     for (const s of state.portSecurity) this.portSecurity.set(s.portId, structuredClone(s));
     for (const [k, v] of Object.entries(state.dhcp)) if (v.length) this.dhcp.set(k, structuredClone(v));
     for (const q of state.portQos ?? []) if (q.egress || q.ingress) this.portQos.set(q.portId, structuredClone(q));
+    for (const [k, v] of Object.entries(state.metering)) if (v.length) this.metering.set(k, structuredClone(v));
     for (const [k, v] of Object.entries(state.groupMembers)) if (v.ipv4.length || v.ipv6.length) this.groupMembers.set(k, structuredClone(v));
   }
   async close() {}

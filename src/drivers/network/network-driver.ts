@@ -28,6 +28,16 @@
 // - Trunks: `setTrunk` wires a parent port's subports as VLANs of its link. A driver whose host
 //   cannot (no 802.1Q devices) throws NetworkDriverError for a trunk with subports, never accepts it
 //   silently; the service then reports the subports' binding as failed.
+// - Agents (Neutron's agent extension): `agents(host)` names the dataplane's parts serving a host
+//   and whether each works now. The service calls it every report interval as an agent's
+//   report_state, and records a heartbeat for each part reported working. It changes nothing on
+//   the host, and is cheap (looks at binaries, processes, tables; no more than a second).
+// - Metering (Neutron's metering agent): `setMeteringLabels` replaces the whole set of labels a
+//   router counts. Each label is one pair of counters (packets, bytes) in the router's own
+//   namespace; a packet crossing the router's gateway counts once per label whose rules match it
+//   (an `excluded` rule stops a packet from counting for that label). A router without a gateway
+//   counts nothing; its labels still exist with zero counts. Labels of a router go with it
+//   (`deleteRouter`); `reconcile` keeps exactly the labels of `state.metering`.
 
 export interface DriverSubnet {
   id: string; cidr: string; ipVersion: 4 | 6; gatewayIp: string | null; enableDhcp: boolean;
@@ -93,6 +103,28 @@ export interface DriverTrunk {
   subports: { portId: string; networkId: string; macAddress: string; segmentationType: 'vlan'; segmentationId: number }[];
 }
 
+/** One part of the dataplane serving a host, as Neutron's agents report themselves. */
+export interface DriverAgent {
+  /** Neutron's agent_type ('DHCP agent', 'L3 agent', 'Metadata agent', 'Linux bridge agent', 'Metering agent'). */
+  agentType: string;
+  /** The Neutron binary the part stands for (neutron-dhcp-agent ...) and its RPC topic ('N/A' when none). */
+  binary: string; topic: string;
+  /** Whether the part works now (its tools present, its processes answering); only then is a heartbeat recorded. */
+  alive: boolean;
+  /** What the agent's configurations field shows (driver names, counts of what it serves). */
+  configurations: Record<string, unknown>;
+  description: string | null;
+}
+
+/** A metering rule: traffic through the gateway from (ingress) or to (egress) `remoteIpPrefix`. */
+export interface DriverMeteringRule { direction: 'ingress' | 'egress'; remoteIpPrefix: string; excluded: boolean }
+
+/** A metering label on one router: its counters are named after `id`. */
+export interface DriverMeteringLabel { id: string; rules: DriverMeteringRule[] }
+
+/** A label's counters as the host has them. */
+export interface MeteringCount { packets: number; bytes: number }
+
 /** The full wanted state, for reconcile on start. */
 export interface DataplaneState {
   networks: DriverNetwork[];
@@ -105,6 +137,8 @@ export interface DataplaneState {
   groupMembers: Record<string, SecurityGroupMembers>;
   /** The ports with bandwidth limits (absent: none). */
   portQos?: DriverPortQos[];
+  /** Router id → the metering labels it counts (routers without labels may be absent). */
+  metering: Record<string, DriverMeteringLabel[]>;
 }
 
 export class NetworkDriverError extends Error {}
@@ -140,6 +174,12 @@ export interface NetworkDriver {
   setTrunk(trunk: DriverTrunk): Promise<void>;
   /** A subnet's DHCP host entries, replacing the previous set (dnsmasq reload). */
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void>;
+  /** The dataplane's parts serving `host`, each with whether it works now (see Agents above). */
+  agents(host: string): Promise<DriverAgent[]>;
+  /** Every metering label of a router with its rules, replacing the previous set atomically (counts of kept labels go on). */
+  setMeteringLabels(routerId: string, labels: DriverMeteringLabel[]): Promise<void>;
+  /** The counters of a router's labels (label id → counts); empty for a router the host does not have. */
+  meteringCounts(routerId: string): Promise<Record<string, MeteringCount>>;
   /** Brings the host in line with `state`: removes what it does not name, rebuilds the rest. */
   reconcile(state: DataplaneState): Promise<void>;
   close(): Promise<void>;

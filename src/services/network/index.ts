@@ -8,10 +8,12 @@ import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { NetworkDriver } from '../../drivers/network/network-driver.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { addressScopeRoutes } from './api/address-scopes.routes.js';
+import { agentRoutes } from './api/agents.routes.js';
 import { autoAllocatedTopologyRoutes } from './api/auto-allocated-topologies.routes.js';
 import { availabilityZoneRoutes } from './api/availability-zones.routes.js';
 import { extensionRoutes } from './api/extensions.routes.js';
 import { networkIpAvailabilityRoutes } from './api/network-ip-availabilities.routes.js';
+import { meteringRoutes } from './api/metering.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { subnetRoutes } from './api/subnets.routes.js';
 import { portRoutes } from './api/ports.routes.js';
@@ -58,6 +60,8 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
     const driver = ctx.drivers.network;
     await migrate(ctx.db, 'network', networkMigrations);
     const m = new NetworkModule(ctx, driver);
+    // NOTE: the dataplane's parts register as agents before anything is made, so that it is scheduled.
+    await m.domain.agents.start();
     const identity = ctx.facades.identity;
     const seed = seedSettings(ctx.config);
     const demo = seed.demo ? (await identity.findProjectByName('demo'))?.id : undefined;
@@ -66,7 +70,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
   }
 
   async start(): Promise<void> { await this.domain.reconcile(); }
-  async close(): Promise<void> { await this.driver.close(); }
+  async close(): Promise<void> { await this.domain.agents.stop(); await this.driver.close(); }
 
   mount(): ServiceMount {
     const d = this.domain;
@@ -82,6 +86,7 @@ export class NetworkModule implements ServiceModule<NetworkFacade> {
         ...networkRoutes(d), ...subnetRoutes(d), ...portRoutes(d), ...routerRoutes(d), ...floatingIpRoutes(d),
         ...securityGroupRoutes(d), ...securityGroupRuleRoutes(d), ...autoAllocatedTopologyRoutes(this.topologies),
         ...addressScopeRoutes(d), ...qosRoutes(d), ...trunkRoutes(d),
+        ...agentRoutes(d), ...meteringRoutes(d),
       ].flatMap((r) => (r.url === '/' ? [r] : [r, { ...r, url: `${r.url}.json` }])),
       setup: (app) => {
         // As oslo.middleware's request_id in front of Neutron: on every answer, errors included.

@@ -107,4 +107,39 @@ describe('persona matrix', () => {
     assert.equal((await alt.post('/trunks', { trunk: { port_id: parent.id } })).body.NeutronError.type, 'PortNotFound');
     assert.ok((await admin.get('/trunks')).body.trunks.some((t: any) => t.id === trunk.id));
   });
+
+  test('agents, their schedulers and metering: admin only (a row per rule)', async () => {
+    const dhcp = (await admin.get('/agents?agent_type=DHCP%20agent')).body.agents[0];
+    const l3 = (await admin.get('/agents?agent_type=L3%20agent')).body.agents[0];
+    const n = (await demo.get('/networks?name=private')).body.networks[0];
+    const router = (await demo.get('/routers')).body.routers[0];
+    const label = (await admin.post('/metering/metering-labels', { metering_label: { name: 'm' } })).body.metering_label;
+    const rule = (await admin.post('/metering/metering-label-rules', { metering_label_rule: { metering_label_id: label.id, direction: 'ingress', remote_ip_prefix: '10.9.0.0/24' } })).body.metering_label_rule;
+    // [rule, the member's request, its answer, the admin's answer to the same request]
+    const rows: [string, () => Promise<{ status: number }>, number, () => Promise<{ status: number }>, number][] = [
+      ['get_agent', () => demo.get(`/agents/${dhcp.id}`), 404, () => admin.get(`/agents/${dhcp.id}`), 200],
+      ['update_agent', () => demo.put(`/agents/${dhcp.id}`, { agent: { description: 'x' } }), 404, () => admin.put(`/agents/${dhcp.id}`, { agent: { description: 'x' } }), 200],
+      ['delete_agent', () => demo.delete(`/agents/${dhcp.id}`), 404, () => admin.get(`/agents/${dhcp.id}`), 200],
+      ['get_dhcp-networks', () => demo.get(`/agents/${dhcp.id}/dhcp-networks`), 403, () => admin.get(`/agents/${dhcp.id}/dhcp-networks`), 200],
+      ['delete_dhcp-network', () => demo.delete(`/agents/${dhcp.id}/dhcp-networks/${n.id}`), 403, () => admin.delete(`/agents/${dhcp.id}/dhcp-networks/${n.id}`), 204],
+      ['create_dhcp-network', () => demo.post(`/agents/${dhcp.id}/dhcp-networks`, { network_id: n.id }), 403, () => admin.post(`/agents/${dhcp.id}/dhcp-networks`, { network_id: n.id }), 201],
+      ['get_dhcp-agents', () => demo.get(`/networks/${n.id}/dhcp-agents`), 403, () => admin.get(`/networks/${n.id}/dhcp-agents`), 200],
+      ['get_l3-routers', () => demo.get(`/agents/${l3.id}/l3-routers`), 403, () => admin.get(`/agents/${l3.id}/l3-routers`), 200],
+      ['delete_l3-router', () => demo.delete(`/agents/${l3.id}/l3-routers/${router.id}`), 403, () => admin.delete(`/agents/${l3.id}/l3-routers/${router.id}`), 204],
+      ['create_l3-router', () => demo.post(`/agents/${l3.id}/l3-routers`, { router_id: router.id }), 403, () => admin.post(`/agents/${l3.id}/l3-routers`, { router_id: router.id }), 201],
+      ['get_l3-agents', () => demo.get(`/routers/${router.id}/l3-agents`), 403, () => admin.get(`/routers/${router.id}/l3-agents`), 200],
+      ['get_metering_label', () => demo.get(`/metering/metering-labels/${label.id}`), 404, () => admin.get(`/metering/metering-labels/${label.id}`), 200],
+      ['create_metering_label', () => demo.post('/metering/metering-labels', { metering_label: {} }), 403, () => admin.get('/metering/metering-labels'), 200],
+      ['get_metering_label_rule', () => demo.get(`/metering/metering-label-rules/${rule.id}`), 404, () => admin.get(`/metering/metering-label-rules/${rule.id}`), 200],
+      ['create_metering_label_rule', () => demo.post('/metering/metering-label-rules', { metering_label_rule: { metering_label_id: label.id, direction: 'egress', remote_ip_prefix: '10.9.0.0/24' } }), 403, () => admin.get('/metering/metering-label-rules'), 200],
+      ['delete_metering_label_rule', () => demo.delete(`/metering/metering-label-rules/${rule.id}`), 404, () => admin.delete(`/metering/metering-label-rules/${rule.id}`), 204],
+      ['delete_metering_label', () => demo.delete(`/metering/metering-labels/${label.id}`), 404, () => admin.delete(`/metering/metering-labels/${label.id}`), 204],
+    ];
+    for (const [rule, member, memberStatus, adm, adminStatus] of rows) {
+      assert.equal((await member()).status, memberStatus, `${rule}: member`);
+      assert.equal((await adm()).status, adminStatus, `${rule}: admin`);
+    }
+    assert.deepEqual((await alt.get('/agents')).body.agents, []);
+    assert.deepEqual((await alt.get('/metering/metering-labels')).body.metering_labels, []);
+  });
 });

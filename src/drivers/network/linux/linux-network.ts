@@ -9,14 +9,17 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  type DataplaneState, type DhcpEntry, type DriverFloatingIp, type DriverNetwork, type DriverPort,
-  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type NetworkDriver, NetworkDriverError, type SecurityGroupMembers,
+  type DataplaneState, type DhcpEntry, type DriverAgent, type DriverFloatingIp, type DriverMeteringLabel, type DriverNetwork, type DriverPort,
+  type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type MeteringCount, type NetworkDriver, NetworkDriverError,
+  type SecurityGroupMembers,
 } from '../network-driver.js';
+import { hasBinary } from './binaries.js';
 import * as bridges from './bridges.js';
 import * as dhcp from './dhcp.js';
 import { listLinks, listNamespaces, namespaceTag } from './host-links.js';
 import { ensureMetadataProxy, MetadataRelay, stopMetadataProxy, type MetadataUpstream } from './metadata.js';
 import * as qos from './qos.js';
+import * as metering from './metering.js';
 import * as routers from './routers.js';
 import * as sg from './security-groups.js';
 
@@ -114,6 +117,44 @@ export class LinuxNetworkDriver implements NetworkDriver {
   deleteRouter(id: string) { return this.serial(`router ${id}`, () => routers.deleteRouter(id, this.common)); }
   setFloatingIps(id: string, fips: DriverFloatingIp[]) { return this.serial(`router ${id}`, () => routers.setFloatingIps(id, fips, this.common)); }
 
+  setMeteringLabels(id: string, labels: DriverMeteringLabel[]) {
+    return this.serial(`router ${id}`, async () => {
+      await metering.saveLabels(this.stateDir, id, labels);
+      await metering.applyMetering(this.stateDir, await routers.savedRouter(this.stateDir, id), id);
+    });
+  }
+  meteringCounts(id: string): Promise<Record<string, MeteringCount>> { return this.serial(`router ${id}`, () => metering.meteringCounts(id)); }
+
+  /**
+   * linuxbridge's agents as parts of this driver: each works when its tools are there (and the
+   * metadata relay when it listens). Reads only the file system: no call waits on the queue.
+   */
+  async agents(host: string): Promise<DriverAgent[]> {
+    const has = async (...names: string[]) => (await Promise.all(names.map(hasBinary))).every(Boolean);
+    const networks = (await dhcp.savedNetworks(this.stateDir)).length;
+    const routerCount = (await routers.savedRouters(this.stateDir)).length;
+    const part = (agentType: string, binary: string, topic: string, alive: boolean, configurations: Record<string, unknown>): DriverAgent =>
+      ({ agentType, binary, topic, alive, configurations, description: null });
+    return [
+      part('Linux bridge agent', 'neutron-linuxbridge-agent', 'N/A', await has('ip', 'bridge'), {
+        interface_mappings: this.opts.physicalInterfaces ?? {}, bridge_mappings: {}, tunnel_types: ['vxlan'], l2_population: false, host,
+      }),
+      part('DHCP agent', 'neutron-dhcp-agent', 'dhcp_agent', await has('ip', 'dnsmasq'), {
+        dhcp_driver: 'dnsmasq', dhcp_lease_duration: 86400, log_agent_heartbeats: false, networks,
+      }),
+      part('L3 agent', 'neutron-l3-agent', 'l3_agent', await has('ip', 'nft', 'sysctl'), {
+        agent_mode: 'legacy', routers: routerCount, ex_gw_ports: 0, interfaces: 0, floating_ips: 0, log_agent_heartbeats: false,
+      }),
+      // NOTE: the relay starts with the first network that serves DHCP; until then there is nothing to relay.
+      part('Metadata agent', 'neutron-metadata-agent', 'N/A', !!this.relay && (this.relay.listening || networks === 0), {
+        metadata_proxy_socket: this.relay?.socketPath ?? null, log_agent_heartbeats: false,
+      }),
+      part('Metering agent', 'neutron-metering-agent', 'metering_agent', await has('ip', 'nft'), {
+        metering_driver: 'nftables', measure_interval: 30, report_interval: 300,
+      }),
+    ];
+  }
+
   setPortSecurity(sec: DriverPortSecurity) { return this.serial(`port ${sec.portId}`, () => sg.setPortSecurity(sec, this.common)); }
   removePortSecurity(id: string) { return this.serial(`port ${id}`, () => sg.removePortSecurity(id, this.common)); }
   setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers) {
@@ -170,7 +211,9 @@ export class LinuxNetworkDriver implements NetworkDriver {
     for (const r of state.routers) {
       await attempt(`router ${r.id}`, async () => {
         await routers.ensureRouter(r, this.common);
+        await metering.saveLabels(this.stateDir, r.id, state.metering[r.id] ?? []);
         await routers.setFloatingIps(r.id, state.floatingIps[r.id] ?? [], this.common);
+        await metering.applyMetering(this.stateDir, r, r.id);
       });
     }
     await attempt('qos', () => qos.replaceAllPortQos(state.portQos ?? [], this.common));
@@ -181,7 +224,7 @@ export class LinuxNetworkDriver implements NetworkDriver {
   /** Removes everything this instance made (reconcile to nothing, the rule tables, the relay). */
   async destroyAll(): Promise<void> {
     try {
-      await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {} });
+      await this.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {}, metering: {} });
     } finally {
       await this.serial('destroy', async () => {
         await sg.deleteSecurityTables(this.scope);

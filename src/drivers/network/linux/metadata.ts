@@ -28,6 +28,9 @@ export class MetadataRelay {
   private readonly sockets = new Set<Socket>();
   constructor(readonly socketPath: string, private readonly upstream: () => MetadataUpstream) {}
 
+  /** Whether the relay accepts connections now. */
+  get listening(): boolean { return !!this.server?.listening; }
+
   async start(): Promise<void> {
     if (this.server) return;
     await rm(this.socketPath, { force: true });

@@ -8,6 +8,7 @@ import { NetworkDriverError } from '../network-driver.js';
 import { runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6, prefixLength } from './addresses.js';
 import { deleteNamespace, ensureNamespace, ip, ipIgnoringAbsent, listAddresses, listLinks, listNamespaces, namespaceTag, setTag, syncAddresses } from './host-links.js';
+import { applyMetering, forgetLabels } from './metering.js';
 import { bridgeName, routerGatewayName, routerInterfaceName, routerNamespace, tapName } from './names.js';
 
 export interface RouterOptions { scope: string; stateDir: string }
@@ -100,6 +101,7 @@ export async function ensureRouter(r: DriverRouter, opts: RouterOptions): Promis
   }
   await syncRoutes(r, ns);
   await applyNat(opts.stateDir, r, saved.floatingIps);
+  await applyMetering(opts.stateDir, r, r.id);
 }
 
 /** Default route via the gateway's gateway IP and the extra routes, all `proto static`; others of that proto go. */
@@ -136,6 +138,7 @@ export async function deleteRouter(routerId: string, opts: RouterOptions): Promi
   }
   await rm(routerFile(opts.stateDir, routerId), { force: true });
   await rm(join(opts.stateDir, 'routers', `${routerId}.nft`), { force: true });
+  await forgetLabels(opts.stateDir, routerId);
 }
 
 /** Routers present on the host (their namespace carries our tag and the NAT table exists). */
@@ -157,6 +160,11 @@ export async function hostFloatingIps(routerId: string, opts: RouterOptions): Pr
   const r = (await load(opts.stateDir, routerId)).router;
   if (!r?.gateway) return [];
   return (await listAddresses(routerGatewayName(r.gateway.portId), routerNamespace(routerId))).filter((a) => a.family === 'inet' && a.prefixlen === 32).map((a) => a.address);
+}
+
+/** The router as last ensured here (its gateway names the device metering counts on). */
+export async function savedRouter(stateDir: string, id: string): Promise<DriverRouter | null> {
+  return (await load(stateDir, id)).router;
 }
 
 export async function savedRouters(stateDir: string): Promise<string[]> {

@@ -6,7 +6,7 @@ import { listResponse } from './common.js';
 import { extensionView } from './views.js';
 
 /** The extensions we implement, under Neutron's aliases. */
-export const EXTENSIONS: [string, string, string, string?][] = [
+export const EXTENSIONS: [alias: string, name: string, description: string, updated?: string][] = [
   ['router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.'],
   ['external-net', 'Neutron external network', 'Adds external network attribute to network resource.'],
   [
@@ -66,6 +66,13 @@ export const EXTENSIONS: [string, string, string, string?][] = [
   ['qos-rule-type-details', 'Details of QoS rule types', 'Expose details about QoS rule types supported by loaded backend drivers', '2017-06-22T10:00:00-00:00'],
   ['trunk', 'Trunk Extension', 'Provides support for trunk ports', '2016-01-01T10:00:00-00:00'],
   ['trunk-details', 'Trunk port details', 'Expose trunk port details', '2016-01-01T10:00:00-00:00'],
+  // Agents, their schedulers, metering and dvr, with neutron-lib's own update times.
+  ['agent', 'agent', 'The agent management extension.', '2013-02-03T10:00:00-00:00'],
+  ['agent-resources-synced', "Agent's Resource View Synced to Placement", 'Stores success/failure of last sync to Placement', '2018-12-19T00:00:00-00:00'],
+  ['dhcp_agent_scheduler', 'DHCP Agent Scheduler', 'Schedule networks among dhcp agents', '2013-02-07T10:00:00-00:00'],
+  ['l3_agent_scheduler', 'L3 Agent Scheduler', 'Schedule routers among l3 agents', '2013-02-07T10:00:00-00:00'],
+  ['metering', 'Neutron Metering', 'Neutron Metering extension.', '2013-06-12T10:00:00-00:00'],
+  ['dvr', 'Distributed Virtual Router', 'Enables configuration of Distributed Virtual Routers.', '2014-06-1T10:00:00-00:00'],
 ];
 
 export function extensionRoutes(): RouteSpec[] {

@@ -66,3 +66,10 @@ export const RouterInterfaceBody = refusedAs(
 
 /** PUT .../tags: `{"tags": [...]}` (the list itself is checked as an attribute). */
 export const TagsBody = refusedAs(Type.Object({ tags: Type.Unknown() }), 'tags');
+
+export const AgentBody = wrapped('agent');
+export const MeteringLabelBody = wrapped('metering_label');
+export const MeteringLabelRuleBody = wrapped('metering_label_rule');
+/** POST /v2.0/agents/{id}/dhcp-networks and .../l3-routers: the network or router to host. */
+export const DhcpNetworkBody = Type.Object({ network_id: Type.String() });
+export const L3RouterBody = Type.Object({ router_id: Type.String() });

@@ -1,4 +1,6 @@
 // Records → Neutron's wire format (Zed), with the attributes of the extensions we list.
+import type { AgentRecord } from '../store/agents.store.js';
+import type { MeteringLabelRecord, MeteringLabelRuleRecord } from '../store/metering.store.js';
 import type {
   AddressScopeRecord, BandwidthLimitRule, QosPolicyRecord, TrunkRecord,
   FloatingIpRecord, NetworkRecord, PortRecord, RbacPolicyRecord, RouterRecord, SecurityGroupRecord, SecurityGroupRuleRecord,
@@ -60,7 +62,7 @@ export function routerView(r: RouterRecord) {
   return {
     id: r.id, name: r.name, ...owner(r), admin_state_up: r.admin_state_up, status: r.status,
     external_gateway_info: r.external_gateway_info, routes: r.routes, availability_zone_hints: r.availability_zone_hints,
-    availability_zones: ['nova'], description: r.description, ...std(r),
+    availability_zones: ['nova'], distributed: r.distributed ?? false, description: r.description, ...std(r),
   };
 }
 
@@ -152,4 +154,24 @@ export function ipAvailabilityView(n: NetworkRecord, subnets: { subnet: SubnetRe
 /** The network of a project's auto-allocated topology (`dry-run=pass` for a dry run). */
 export function topologyView(id: string, projectId: string) {
   return { id, tenant_id: projectId, project_id: projectId };
+}
+
+/** Neutron's agents show their times as its database has them: `2017-09-12 19:40:38`. */
+const agentTime = (iso: string) => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+
+export function agentView(a: AgentRecord, alive: boolean) {
+  return {
+    id: a.id, agent_type: a.agent_type, binary: a.binary, topic: a.topic, host: a.host, admin_state_up: a.admin_state_up, alive,
+    availability_zone: a.availability_zone, configurations: a.configurations, description: a.description,
+    created_at: agentTime(a.created_at), started_at: agentTime(a.started_at), heartbeat_timestamp: agentTime(a.heartbeat_timestamp),
+    resources_synced: null,
+  };
+}
+
+export function meteringLabelView(l: MeteringLabelRecord) {
+  return { id: l.id, name: l.name, description: l.description, shared: l.shared, ...owner(l) };
+}
+
+export function meteringLabelRuleView(r: MeteringLabelRuleRecord) {
+  return { id: r.id, metering_label_id: r.metering_label_id, direction: r.direction, excluded: r.excluded, remote_ip_prefix: r.remote_ip_prefix };
 }

@@ -36,3 +36,21 @@ export const qosPolicyNotFound = (id: string) => notFound('QosPolicyNotFound', `
 export const qosRuleNotFound = (ruleId: string, policyId: string) =>
   notFound('QosRuleNotFound', `QoS rule ${ruleId} for policy ${policyId} could not be found.`);
 export const trunkNotFound = (id: string) => notFound('TrunkNotFound', `Trunk ${id} could not be found.`);
+// Agents and their schedulers (neutron_lib/exceptions/agent.py, dhcpagentscheduler.py; neutron/extensions/l3agentscheduler.py).
+export const agentNotFound = (id: string) => notFound('AgentNotFound', `Agent ${id} could not be found.`);
+export const invalidDhcpAgent = (id: string) => notFound('InvalidDHCPAgent', `Agent ${id} is not a valid DHCP Agent or has been disabled.`);
+export const invalidL3Agent = (id: string) => notFound('InvalidL3Agent', `Agent ${id} is not a L3 Agent or has been disabled`);
+export const networkHostedByDhcpAgent = (networkId: string, agentId: string) =>
+  conflict('NetworkHostedByDHCPAgent', `The network ${networkId} has been already hosted by the DHCP Agent ${agentId}.`);
+export const networkNotHostedByDhcpAgent = (networkId: string, agentId: string) =>
+  conflict('NetworkNotHostedByDhcpAgent', `The network ${networkId} is not hosted by the DHCP Agent ${agentId}.`);
+export const routerHostedByL3Agent = (routerId: string, agentId: string) =>
+  conflict('RouterHostedByL3Agent', `The router ${routerId} has been already hosted by the L3 Agent ${agentId}.`);
+export const routerNotHostedByL3Agent = (routerId: string, agentId: string) =>
+  conflict('RouterNotHostedByL3Agent', `The router ${routerId} is not hosted by the L3 Agent ${agentId}.`);
+
+// Metering (neutron_lib/exceptions/metering.py).
+export const meteringLabelNotFound = (id: string) => notFound('MeteringLabelNotFound', `Metering label '${id}' does not exist.`);
+export const meteringLabelRuleNotFound = (id: string) => notFound('MeteringLabelRuleNotFound', `Metering label rule '${id}' does not exist.`);
+export const meteringLabelRuleOverlaps = (prefix: string) =>
+  conflict('MeteringLabelRuleOverlaps', `Metering label rule with remote_ip_prefix '${prefix}' overlaps another.`);

@@ -13,6 +13,10 @@ import { PortsService } from './ports.service.js';
 import { RoutersService } from './routers.service.js';
 import { normalizedCidr, SecurityGroupsService } from './security-groups.service.js';
 import { SubnetsService } from './subnets.service.js';
+import { AgentsService } from './agents.service.js';
+import { MeteringService } from './metering.service.js';
+import { AgentsStore } from '../store/agents.store.js';
+import { MeteringStore } from '../store/metering.store.js';
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
   network: 100, subnet: 100, subnetpool: -1, port: 500, router: 10, floatingip: 50,
@@ -35,6 +39,8 @@ export class NetworkDomain {
   readonly addressScopes: AddressScopesService;
   readonly qos: QosService;
   readonly trunks: TrunksService;
+  readonly agents: AgentsService;
+  readonly metering: MeteringService;
   readonly t: NetworkTables;
   private readonly driver: NetworkDriver;
 
@@ -53,11 +59,14 @@ export class NetworkDomain {
       for (const f of await this.t.floatingips.list({ network_id: id })) await this.routers.deleteFip(f.id);
       for (const p of await this.t.ports.list({ network_id: id })) await this.ports.delete(p.id, { force: true });
       for (const s of await this.t.subnets.list({ network_id: id })) await this.t.subnets.delete(s.id);
+      await this.agents.networkDeleted(id);
       await this.safe(() => this.driver.deleteNetwork(id));
     });
     this.subnets = new SubnetsService(deps, (id) => this.networks.get(id), async (id) => {
       const n = await this.t.networks.get(id);
       if (n) await this.networks.touch(n);
+      // NOTE: as Neutron's DHCP notifier: a network with a DHCP subnet and no DHCP agent is scheduled.
+      if ((await this.t.subnets.list({ network_id: id })).some((x) => x.enable_dhcp)) await this.agents.scheduleNetwork(id);
       await this.syncNetwork(id);
     }, async (s) => (await this.t.allocations({ subnet_id: s.id })).filter((a) => a.port_id).length - await this.autoDeletable(s),
     async () => {}, async (s) => {
@@ -122,8 +131,19 @@ export class NetworkDomain {
         return p;
       },
       routerChanged: (id) => this.syncRouter(id),
-      routerDeleted: async (id) => { await this.safe(() => this.driver.deleteRouter(id)); },
+      routerCreated: async (id) => { await this.agents.scheduleRouter(id); },
+      routerDeleted: async (id) => { await this.agents.routerDeleted(id); await this.safe(() => this.driver.deleteRouter(id)); },
       quota: (p, r, n) => this.checkQuota(p, r, n),
+    });
+    this.agents = new AgentsService(deps, new AgentsStore(deps.t.db), {
+      dhcpNetworks: async () => [...new Set((await this.t.subnets.list()).filter((x) => x.enable_dhcp).map((x) => x.network_id))],
+      routers: async () => (await this.t.routers.list()).map((r) => r.id),
+      networksChanged: async (ids) => { for (const id of ids) await this.syncNetwork(id); },
+      routersChanged: async (ids) => { for (const id of ids) await this.syncRouter(id); },
+    });
+    this.metering = new MeteringService(new MeteringStore(deps.t.db), {
+      routers: () => this.t.routers.list(),
+      routersChanged: async (ids) => { for (const id of ids) await this.syncMetering(id); },
     });
   }
 
@@ -330,11 +350,13 @@ export class NetworkDomain {
     if (!n) return undefined;
     const subnets = await this.t.subnets.list({ network_id: id });
     const external = (await this.networks.rbacOf(id)).some((r) => r.action === 'access_as_external');
+    // NOTE: DHCP is served where a DHCP agent that is administratively up hosts the network.
+    const served = await this.agents.dhcpServed(id);
     return {
       id, mtu: n.mtu, networkType: n.network_type as DriverNetwork['networkType'], physicalNetwork: n.physical_network, segmentationId: n.segmentation_id,
       external, adminStateUp: n.admin_state_up,
       subnets: subnets.map((s) => ({
-        id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp, dnsNameservers: s.dns_nameservers,
+        id: s.id, cidr: s.cidr, ipVersion: s.ip_version, gatewayIp: s.gateway_ip, enableDhcp: s.enable_dhcp && served, dnsNameservers: s.dns_nameservers,
         hostRoutes: s.host_routes, ipv6AddressMode: s.ipv6_address_mode, ipv6RaMode: s.ipv6_ra_mode,
       })),
     };
@@ -412,12 +434,22 @@ export class NetworkDomain {
       .map((f) => ({ floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));
   }
 
+  /** A router is built where an L3 agent that is administratively up hosts it, and taken down otherwise. */
   private async syncRouter(id: string): Promise<void> {
     const r = await this.driverRouter(id);
     if (!r) return;
+    if (!(await this.agents.l3Served(id))) { await this.safe(() => this.driver.deleteRouter(id)); return; }
     await this.safe(() => this.driver.ensureRouter(r));
     const fips = await this.driverFips(id);
     await this.safe(() => this.driver.setFloatingIps(id, fips));
+    await this.syncMetering(id);
+  }
+
+  private async syncMetering(routerId: string): Promise<void> {
+    const r = await this.t.routers.get(routerId);
+    if (!r || !(await this.agents.l3Served(routerId))) return;
+    const labels = await this.metering.labelsOf(r);
+    await this.safe(() => this.driver.setMeteringLabels(routerId, labels));
   }
 
   /** The whole wanted dataplane, for the driver's reconcile on start. */
@@ -426,7 +458,14 @@ export class NetworkDomain {
     for (const n of await this.t.networks.list()) { const d = await this.driverNetwork(n.id); if (d) networks.push(d); }
     const routers: DriverRouter[] = [];
     const floatingIps: DataplaneState['floatingIps'] = {};
-    for (const r of await this.t.routers.list()) { const d = await this.driverRouter(r.id); if (d) routers.push(d); floatingIps[r.id] = await this.driverFips(r.id); }
+    const metering: DataplaneState['metering'] = {};
+    for (const r of await this.t.routers.list()) {
+      const d = await this.driverRouter(r.id);
+      if (!d || !(await this.agents.l3Served(r.id))) continue;
+      routers.push(d);
+      floatingIps[r.id] = await this.driverFips(r.id);
+      metering[r.id] = await this.metering.labelsOf(r);
+    }
     const ports = [];
     const portSecurity = [];
     const portQos: NonNullable<DataplaneState['portQos']> = [];
@@ -444,7 +483,7 @@ export class NetworkDomain {
     // NOTE: every group with ports, and every group a rule names (empty when it has none).
     const groupMembers: DataplaneState['groupMembers'] = Object.fromEntries(groupMembersOf(all));
     for (const r of await this.t.securityGroupRules.list()) if (r.remote_group_id) groupMembers[r.remote_group_id] ??= { ipv4: [], ipv6: [] };
-    return { networks, routers, floatingIps, ports, portSecurity, dhcp, groupMembers, portQos };
+    return { networks, routers, floatingIps, ports, portSecurity, dhcp, groupMembers, portQos, metering };
   }
 
   async reconcile(): Promise<void> { await this.driver.reconcile(await this.dataplaneState()); }

@@ -62,6 +62,8 @@ export interface RouterHooks {
   /** Port visible to the caller, else PortNotFound. */
   port(caller: Caller, id: string): Promise<PortRecord>;
   routerChanged(routerId: string): Promise<void>;
+  /** A new router, before anything of it reaches the dataplane (the L3 scheduler's turn). */
+  routerCreated(routerId: string): Promise<void>;
   routerDeleted(routerId: string): Promise<void>;
   quota(projectId: string, res: string, n: number): Promise<void>;
 }
@@ -86,10 +88,13 @@ export class RoutersService {
       id: randomUUID(), project_id: projectId, name: b.name, description: b.description, tags: dedupe(b.tags ?? []),
       admin_state_up: b.admin_state_up, status: 'ACTIVE', external_gateway_info: null, routes: [],
       availability_zone_hints: (b.availability_zone_hints as string[]) ?? [], gw_port_id: null, revision_number: 0, created_at: ts, updated_at: ts,
+      // NOTE: dvr's flag is kept and shown; the dataplane builds every router the same (centralised) way.
+      distributed: b.distributed ?? false,
     };
     const gwInfo = b.external_gateway_info && Object.keys(b.external_gateway_info).length ? b.external_gateway_info : null;
     if (gwInfo) await this.h.network(gwInfo.network_id).then((n) => this.checkExternal(n));
     await this.d.t.routers.insert(r);
+    await this.h.routerCreated(r.id);
     if (gwInfo) {
       try { r = await this.setGateway(r, gwInfo); } catch (e) { await this.d.t.routers.delete(r.id); throw e; }
     }
@@ -163,7 +168,7 @@ export class RoutersService {
       r = await this.setGateway(r, info);
     }
     const next: RouterRecord = { ...r };
-    for (const k of ['name', 'description', 'admin_state_up'] as const) if (k in b) (next as any)[k] = b[k];
+    for (const k of ['name', 'description', 'admin_state_up', 'distributed'] as const) if (k in b) (next as any)[k] = b[k];
     if ('routes' in b) next.routes = dedupeRoutes(b.routes);
     next.revision_number++;
     next.updated_at = now();

@@ -42,4 +42,21 @@ export const networkMigrations: Migration[] = [
     statements: ['neutron_address_scopes', 'neutron_qos_policies', 'neutron_trunks']
       .flatMap((t) => [docTable(t), `CREATE INDEX ${t}_project ON ${t} (project_id)`]),
   },
+  {
+    // NOTE: Neutron's agents (one per type and host, as its agents table's unique key), the DHCP and
+    // L3 schedulers' bindings, and metering labels with their rules (documents, the rule's label
+    // in the network_id column as its parent).
+    id: '005-agents-metering',
+    statements: [
+      `CREATE TABLE neutron_agents (id TEXT PRIMARY KEY, agent_type TEXT NOT NULL, binary TEXT NOT NULL, topic TEXT NOT NULL,
+        host TEXT NOT NULL, admin_state_up INTEGER NOT NULL, description TEXT, availability_zone TEXT, configurations TEXT NOT NULL,
+        created_at TEXT NOT NULL, started_at TEXT NOT NULL, heartbeat_timestamp TEXT NOT NULL, UNIQUE (agent_type, host))`,
+      `CREATE TABLE neutron_network_dhcp_agent_bindings (network_id TEXT NOT NULL, dhcp_agent_id TEXT NOT NULL
+        REFERENCES neutron_agents (id) ON DELETE CASCADE, PRIMARY KEY (network_id, dhcp_agent_id))`,
+      `CREATE TABLE neutron_router_l3_agent_bindings (router_id TEXT NOT NULL, l3_agent_id TEXT NOT NULL
+        REFERENCES neutron_agents (id) ON DELETE CASCADE, PRIMARY KEY (router_id, l3_agent_id))`,
+      ...['neutron_metering_labels', 'neutron_metering_label_rules']
+        .flatMap((t) => [docTable(t), `CREATE INDEX ${t}_project ON ${t} (project_id)`, `CREATE INDEX ${t}_network ON ${t} (network_id)`]),
+    ],
+  },
 ];

@@ -41,6 +41,8 @@ export interface GatewayInfo { network_id: string; enable_snat: boolean; externa
 export interface RouterRecord extends Standard {
   name: string; admin_state_up: boolean; status: string; external_gateway_info: GatewayInfo | null;
   routes: HostRoute[]; availability_zone_hints: string[]; gw_port_id: string | null;
+  /** dvr's `distributed` (absent on routers made before it: false). */
+  distributed?: boolean;
 }
 export interface FloatingIpRecord extends Standard {
   floating_network_id: string; floating_ip_address: string; floating_port_id: string; port_id: string | null;
