@@ -9,7 +9,7 @@ import { pageAfter } from '../../../core/pagination/pagination.js';
 import { changesSinceAfterBefore, markerCouldNotBeFound, notADateTime } from '../domain/errors.js';
 
 /** Nova's DB datetimes as its migration views print them. */
-const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
+export const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
 const intId = (id: string | null) => (id !== null && /^\d+$/.test(id) ? Number(id) : null);
 const LIVE_IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating'];
 

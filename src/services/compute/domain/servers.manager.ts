@@ -324,7 +324,7 @@ export class ServersManager {
           break;
         }
         case 'unshelve': {
-          const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
+          const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az }, { forceHost: args.host as string | undefined });
           // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves.
           const shelvedId = s.system_metadata?.shelved_image_id ?? null;
           const shelvedPath = await this.imagePath(s, shelvedId);
