@@ -320,3 +320,15 @@ test('unshelve to a host (2.91)', async () => {
   assert.equal(await hostOf(id), other(src));
   await admin.delete(`/servers/${id}`);
 });
+
+test('a multi-create in an anti-affinity group lands on both hosts (each member scheduled after the last)', async () => {
+  const g = (await admin.post('/os-server-groups', { server_group: { name: 'anti', policy: 'anti-affinity' } })).body.server_group.id;
+  const r = await admin.post('/servers', { server: { name: 'anti', imageRef: f.imageId, flavorRef: f.flavorId, networks: 'none', min_count: 2, return_reservation_id: true }, 'os:scheduler_hints': { group: g } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const list = (await admin.get(`/servers/detail?reservation_id=${r.body.reservation_id}`)).body.servers;
+  assert.equal(list.length, 2);
+  for (const s of list) await waitStatus(admin, s.id, 'ACTIVE');
+  const placed = await Promise.all(list.map((s: any) => hostOf(s.id)));
+  assert.deepEqual(placed.sort(), [...hosts].sort());
+  for (const s of list) await admin.delete(`/servers/${s.id}`);
+});

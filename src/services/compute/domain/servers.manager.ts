@@ -152,7 +152,9 @@ export class ServersManager {
     const eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null);
     let placed: { host: string; node: string; uuid: string };
     try {
-      placed = await this.place(s);
+      // NOTE: the host is recorded as soon as it is chosen (Nova's scheduler sets it before the spawn), so
+      // the next member of a server group scheduled (a multi-create) sees where this one goes.
+      placed = await this.place(s, { record: true });
     } catch (err) {
       if (!(err instanceof NoValidHost)) throw err;
       await this.db.transaction().execute(async (tx) => {
@@ -198,7 +200,20 @@ export class ServersManager {
     }
   }
 
-  private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null } = {}) {
+  private scheduling: Promise<unknown> = Promise.resolve();
+
+  /** One scheduling decision at a time (Nova's scheduler sees the previous claim and host before the next). */
+  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean } = {}) {
+    const next = this.scheduling.then(async () => {
+      const placed = await this.selectHost(s, opts);
+      if (opts.record) await this.store.update(s.id, { host: placed.host, node: placed.node });
+      return placed;
+    });
+    this.scheduling = next.catch(() => {});
+    return next;
+  }
+
+  private async selectHost(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null }) {
     const group = s.server_group_id ? await this.groupMemberHosts(s.id) : undefined;
     const forced = opts.forceHost ?? (typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null);
     return this.scheduler.selectAndClaim({
