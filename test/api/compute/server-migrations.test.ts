@@ -263,6 +263,9 @@ test('evacuate: refused while the host is up; from a forced-down host the server
     assert.equal(gone.status, 404, JSON.stringify(gone.body));
     assert.equal(gone.body.itemNotFound.message, 'Compute host no-such-host not found.');
     assert.equal((await act(id, { evacuate: { host: src } })).status, 400);
+    const cold = await act(id, { migrate: null });
+    assert.equal(cold.status, 409);
+    assert.equal(cold.body.conflictingRequest.message, 'Service is unavailable at this time.');
     assert.equal((await act(id, { evacuate: { onSharedStorage: false } })).status, 400);
     assert.equal((await act(id, { evacuate: {} }, f.demo.at('latest'))).status, 404);
     // NOTE: before 2.14 onSharedStorage is required and the new password comes back.

@@ -157,6 +157,7 @@ export const noFreeDevice = () => new BadRequest("No free disk device names for 
 
 // ---- migrations (nova/exception.py CannotMigrateToSameHost, UnableToMigrateToSelf, ComputeServiceInUse,
 // MigrationNotFoundForInstance, InvalidMigrationState; the evacuate and migrate_server controllers' words)
+export const serviceUnavailable = () => new Conflict('Service is unavailable at this time.');
 export const cannotMigrateToSameHost = () => new BadRequest('Cannot migrate to the host where the server exists.');
 export const unableToMigrateToSelf = (id: string, host: string) => new BadRequest(`Unable to migrate instance (${id}) to current host (${host}).`);
 export const computeHostNotFoundBadRequest = (host: string) => new BadRequest(`Compute host ${host} could not be found.`);

@@ -14,7 +14,7 @@ import { TASK, VM } from './servers.states.js';
 import {
   cannotMigrateToSameHost, computeHostNotFoundBadRequest, computeServiceInUse, evacuateHostNotFound, evacuateSameHost, instanceInvalidState,
   instanceLocked, invalidMigrationState, liveMigrationNotFound, liveMigrationNotInProgress, migrationNotFoundForInstance, noValidHostBadRequest,
-  notLiveMigration, unableToMigrateToSelf, BadRequest,
+  notLiveMigration, serviceUnavailable, unableToMigrateToSelf, BadRequest,
 } from './errors.js';
 
 /** Live migrations in progress as the manager reaches them (outside the server's task queue). */
@@ -51,6 +51,8 @@ export class ServerMigrationsService {
   async migrate(caller: Caller, id: string, host: string | null | undefined): Promise<void> {
     await this.servers.act(caller, id, 'migrate', { host: host ?? undefined }, {
       check: async (s) => {
+        // NOTE: Nova's check_instance_host(check_is_up=True): the source compute must be up.
+        if ((await this.hosts.hostStatus(s.host)) === 'DOWN') throw serviceUnavailable();
         if (!host) return;
         if (host === s.host) throw cannotMigrateToSameHost();
         if (!(await this.hostExists(host))) throw computeHostNotFoundBadRequest(host);

@@ -572,6 +572,10 @@ export class ServersManager {
       for (const s of live) {
         const uuid = s.node ? nodes.get(s.node) : undefined;
         if (uuid) this.placement.restore(s.id, uuid, flavorResources(s.flavor));
+        // NOTE: a cold migration awaiting confirmation: its migration still holds the source host.
+        const m = s.vm_state === VM.RESIZED ? await this.migrations?.latest(s.id, ['finished']) : undefined;
+        const src = m && isMove(m) && m.source_node ? nodes.get(m.source_node) : undefined;
+        if (m && src) this.placement.restore(m.uuid, src, flavorResources(s.flavor));
       }
     }
     const pending = new Set<string>();

@@ -120,8 +120,8 @@ export const TRANSITIONS: Record<ServerAction, Transition> = {
   restore: { api: 'restore', vmStates: [VM.SOFT_DELETED], taskStates: [null], mustHaveLaunched: true, begin: 'restoring', end: { vmState: VM.ACTIVE, powerState: P.RUNNING } },
   // NOTE: a cold migration is Nova's resize keeping the flavor: VERIFY_RESIZE, then confirm or revert.
   migrate: { api: 'migrate', vmStates: [VM.ACTIVE, VM.STOPPED], taskStates: [null], mustHaveLaunched: true, begin: TASK.RESIZE_PREP, end: { vmState: VM.RESIZED, powerState: 'keep' } },
-  liveMigrate: { api: 'os-migrateLive', vmStates: [VM.ACTIVE, VM.PAUSED], taskStates: [null], mustHaveLaunched: false, begin: TASK.MIGRATING, end: { vmState: 'prior', powerState: 'keep' } },
-  evacuate: { api: 'evacuate', vmStates: [VM.ACTIVE, VM.STOPPED, VM.ERROR], taskStates: [null], mustHaveLaunched: false, begin: TASK.REBUILDING, end: { vmState: 'prior-running', powerState: 'keep' } },
+  liveMigrate: { api: 'os-migrateLive', vmStates: [VM.ACTIVE, VM.PAUSED], taskStates: [null], mustHaveLaunched: true, begin: TASK.MIGRATING, end: { vmState: 'prior', powerState: 'keep' } },
+  evacuate: { api: 'evacuate', vmStates: [VM.ACTIVE, VM.STOPPED, VM.ERROR], taskStates: [null], mustHaveLaunched: true, begin: TASK.REBUILDING, end: { vmState: 'prior-running', powerState: 'keep' } },
   updateMetadata: { api: 'update_instance_metadata', vmStates: [VM.ACTIVE, VM.PAUSED, VM.SUSPENDED, VM.STOPPED], taskStates: [null], mustHaveLaunched: true, begin: null, end: { vmState: 'prior', powerState: 'keep' } },
 };
 
