@@ -93,6 +93,8 @@ test('cold migration to a named host (2.56), then revert: back on the source wit
   assert.equal((await usage(src)).VCPU, 2);
   assert.equal((await usage(other(src))).VCPU, 0);
   assert.equal((await act(id, { migrate: { host: other(src), extra: 1 } })).status, 400);
+  assert.equal((await act(id, { migrate: { host: 'not a host!' } })).status, 400);
+  assert.equal((await act(id, { 'os-migrateLive': { host: '', block_migration: 'auto' } })).status, 400);
   assert.equal((await act(id, { migrate: null }, f.demo)).status, 404);
   await admin.delete(`/servers/${id}`);
 });

@@ -33,8 +33,8 @@ function rebuild(has: Has): TSchema {
 }
 
 /** nova's parameter_types.fqdn as the migrate_server and evacuate schemas take a host (null allowed where said). */
-const Host = Type.String({ minLength: 1, maxLength: 255 });
-const HostOrNull = Nullable('string', { minLength: 1, maxLength: 255 });
+const Host = Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' });
+const HostOrNull = Nullable('string', { minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' });
 
 /** os-migrateLive (schemas/migrate_server.py): disk_over_commit until 2.25, 'auto' from 2.25, force 2.30–2.67. */
 function migrateLive(has: Has): TSchema {
