@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FakeHypervisorDriver } from '../../../src/drivers/hypervisor/fake-hypervisor.js';
 import type { ComputeClient } from '../../support/clients.js';
-import { bootServer, computeFixture, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
+import { bootServer, computeFixture, networkId, waitStatus, type ComputeFixture } from '../../support/compute-server.js';
 
 // Moving servers between the fake driver's two hosts: cold migration (confirm, revert), live
 // migration (force_complete, abort, /servers/{id}/migrations), evacuate from a forced-down host;
@@ -39,12 +39,15 @@ async function migrationsOf(id: string, mv = '2.80'): Promise<any[]> {
 }
 
 test('cold migration: VERIFY_RESIZE on the other host, the migration holding the source allocation; confirm frees it', async () => {
-  const id = await bootServer(f, f.admin, 'cold');
+  const id = await bootServer(f, f.admin, 'cold', { networks: [{ uuid: await networkId(f.users.admin.network, 'private') }] });
   const src = await hostOf(id);
   assert.equal((await act(id, { migrate: null })).status, 202);
   const s = await waitStatus(admin, id, 'VERIFY_RESIZE');
   assert.equal(s['OS-EXT-SRV-ATTR:host'], other(src));
   assert.equal(s['OS-EXT-SRV-ATTR:hypervisor_hostname'], other(src));
+  const ports = (await f.users.admin.network.get(`/ports?device_id=${id}`)).body.ports;
+  assert.ok(ports.length >= 1, JSON.stringify(ports));
+  for (const p of ports) assert.equal(p['binding:host_id'], other(src));
   const [m] = await migrationsOf(id);
   assert.equal(m.migration_type, 'migration');
   assert.equal(m.status, 'finished');

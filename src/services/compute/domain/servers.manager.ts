@@ -31,7 +31,7 @@ export interface ManagerDeps {
   /** Glance, when it runs: image bytes for the driver, snapshots, backups and their rotation. */
   image?: Pick<ImageFacade, 'imageFilePath' | 'uploadImage' | 'deleteImage' | 'listImages'>;
   /** Networking, when it runs: ports for the requested networks, removed on delete. */
-  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice' | 'portsOfDevice'>;
+  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice' | 'portsOfDevice' | 'bindPortsOfDevice'>;
   /** Block storage, when it runs: the server's volumes detached (and deleted on termination). */
   volumes?: Pick<VolumeAttachmentsService, 'releaseAll' | 'prepareBlockDevices' | 'attachAfterSpawn'>;
 }
@@ -384,9 +384,11 @@ export class ServersManager {
     return { host, node: n?.hypervisor_hostname ?? host, hostIp: n?.host_ip ?? null };
   }
 
-  private moveGuest(host: string, id: string, dest: string, live: boolean): Promise<void> {
+  /** Moves the guest, then its ports' bindings (Nova activates the destination's port bindings). */
+  private async moveGuest(host: string, id: string, dest: string, live: boolean): Promise<void> {
     if (!this.driver.migrate) throw new HypervisorError(`The ${this.driver.name} hypervisor cannot move guests between hosts.`);
-    return this.driver.migrate(host, id, dest, { live });
+    await this.driver.migrate(host, id, dest, { live });
+    await this.deps.network?.bindPortsOfDevice(id, dest);
   }
 
   /**
@@ -499,6 +501,7 @@ export class ServersManager {
       // hosts of one driver share a process here, so the source copy goes now.
       if (src) await this.driver.destroy(src, s.id).catch(() => {});
       await this.step(s, TASK.REBUILD_SPAWNING);
+      await this.deps.network?.bindPortsOfDevice(s.id, placed.host);
       await this.driver.spawn(await this.spec(s, placed.host, await this.imagePath(s)));
     } catch (err) {
       if (m) await migrations.setStatus(m.id, 'failed');
