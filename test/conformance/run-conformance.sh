@@ -90,6 +90,7 @@ SWIFT_APIS=account_quotas,bulk_delete,bulk_upload,container_quotas,crossdomain,f
   --set volume-feature-enabled.extend_attached_volume=true \
   --set compute.min_compute_nodes=2 --set compute-feature-enabled.cold_migration=true \
   --set compute-feature-enabled.live_migration=true --set compute-feature-enabled.block_migration_for_live_migration=true \
+  --set compute-feature-enabled.volume_backed_live_migration=true \
   --set object-storage-feature-enabled.container_sync=false --set "object-storage-feature-enabled.discoverable_apis=$SWIFT_APIS" "($REGEX)" >"$WORK/tempest.out" 2>&1
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
