@@ -1,6 +1,7 @@
 // The hypervisor driver contract (src/drivers/hypervisor/hypervisor-driver.ts), as a suite every
 // driver runs: spawn → RUNNING, the power transitions, idempotent destroy, snapshot to a path,
-// console output, volumes, inventory and guest listing; moves between hosts where the driver has them.
+// console output, volumes (attach, swap, detach), inventory and guest listing; moves between hosts
+// where the driver has them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,11 @@ export function hypervisorDriverContract(name: string, opts: HypervisorContractO
       writeFileSync(join(dir, 'vol'), Buffer.alloc(1 << 20));
       await opts.ready?.(driver, host, ID);
       await driver.attachVolume(host, ID, '/dev/vdb', join(dir, 'vol'));
+      // A swap moves the disk at /dev/vdb onto another file; again onto the same file is a no-op; no volume there is an error.
+      writeFileSync(join(dir, 'vol2'), Buffer.alloc(1 << 20));
+      await driver.swapVolume(host, ID, '/dev/vdb', join(dir, 'vol2'));
+      await driver.swapVolume(host, ID, '/dev/vdb', join(dir, 'vol2'));
+      await assert.rejects(driver.swapVolume(host, ID, '/dev/vdc', join(dir, 'vol')), HypervisorError);
       await driver.detachVolume(host, ID, '/dev/vdb');
       await driver.detachVolume(host, ID, '/dev/vdb');
       await assert.rejects(driver.getConsoleOutput(host, '5e1f0000-0000-4000-8000-00000000dead'), GuestNotFound);

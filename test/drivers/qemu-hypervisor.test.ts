@@ -69,8 +69,26 @@ if (skip) {
       await driver.attachVolume(host, id, '/dev/vdb', vol);
       const seen = await serialRun(sock, 'for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vdb ] && break; sleep 0.5; done; cat /sys/block/vdb/size; echo stratus-volume-data | dd of=/dev/vdb bs=512 conv=sync,fsync 2>/dev/null; sync');
       assert.match(seen, /^16384$/m, 'the guest sees the 8 MiB volume as /dev/vdb');
+      // A swap while the guest runs: /dev/vdb now reads and writes the new file, which holds a copy of the old.
+      const vol2 = join(tempDir(), 'vol2.raw');
+      writeFileSync(vol2, Buffer.alloc(16 << 20));
+      await driver.swapVolume(host, id, '/dev/vdb', vol2);
+      const after = await serialRun(sock, 'echo 3 > /proc/sys/vm/drop_caches; cat /sys/block/vdb/size; dd if=/dev/vdb bs=19 count=1 2>/dev/null; echo; echo swapped-data | dd of=/dev/vdb bs=512 seek=1 conv=sync,fsync 2>/dev/null; sync');
+      assert.match(after, /^16384$/m, 'the larger new volume is seen at the old size until the next start');
+      assert.match(after, /^stratus-volume-data$/m, 'the guest reads the copied data after the swap');
       await driver.detachVolume(host, id, '/dev/vdb');
       assert.equal(readFileSync(vol).subarray(0, 19).toString(), 'stratus-volume-data', 'what the guest wrote is in the volume file');
+      assert.equal(readFileSync(vol2).subarray(0, 19).toString(), 'stratus-volume-data', 'the new volume holds the copy');
+      assert.equal(readFileSync(vol2).subarray(512, 524).toString(), 'swapped-data', 'what the guest wrote after the swap is in the new volume');
+      assert.equal(readFileSync(vol).subarray(512, 524).toString('hex'), Buffer.alloc(12).toString('hex'), 'the old volume is left as it was');
+      // A guest that is not running: the copy is made with qemu-img, the new file used from the next start.
+      await driver.powerOff(host, id, 1);
+      await driver.attachVolume(host, id, '/dev/vdc', vol);
+      const vol3 = join(tempDir(), 'vol3.raw');
+      writeFileSync(vol3, Buffer.alloc(8 << 20));
+      await driver.swapVolume(host, id, '/dev/vdc', vol3);
+      assert.equal(readFileSync(vol3).subarray(0, 19).toString(), 'stratus-volume-data', 'the stopped guest\'s new volume holds the copy');
+      await driver.detachVolume(host, id, '/dev/vdc');
     } finally { await driver.destroy(host, id).catch(() => {}); await cleanup(); }
   });
 

@@ -54,6 +54,14 @@ function storeReach(file: string, text: string): string[] {
   });
 }
 
+/** A route file that writes a view of its own: views live in the service's `api/views.ts` (or, in
+ *  compute, `api/<resource>.view.ts`), so that one file shows a resource's wire format. */
+function inlineViews(file: string, text: string): string[] {
+  if (!/^services\/[^/]+\/api\/.*\.routes\.ts$/.test(file)) return [];
+  return text.split('\n').flatMap((line, i) =>
+    /^(export )?(function|const) \w+View\b/.test(line) ? [`${file}:${i + 1}: views belong in the service's view file`] : []);
+}
+
 test('imports flow api → domain → store, and core knows no service or driver', () => {
   const bad = files(SRC).flatMap(imports).map((i) => ({ i, why: violation(i) })).filter((x) => x.why);
   assert.deepEqual(bad.map((b) => `${b.i.from} → ${b.i.to}: ${b.why}`), []);
@@ -61,6 +69,11 @@ test('imports flow api → domain → store, and core knows no service or driver
 
 test('route files never reach a store through another object', () => {
   const bad = files(SRC).flatMap((f) => storeReach(relative(SRC, f), readFileSync(f, 'utf8')));
+  assert.deepEqual(bad, []);
+});
+
+test('route files write no views of their own', () => {
+  const bad = files(SRC).flatMap((f) => inlineViews(relative(SRC, f), readFileSync(f, 'utf8')));
   assert.deepEqual(bad, []);
 });
 
@@ -76,4 +89,7 @@ test('the checker itself catches a violation', () => {
   assert.equal(storeReach('services/compute/api/x.routes.ts', 'const tags = await d.servers.store.tags(id);').length, 1);
   assert.equal(storeReach('services/identity/api/x.routes.ts', 'const u = await d.tables.users.get(id);').length, 1);
   assert.equal(storeReach('services/compute/domain/x.service.ts', 'return this.store.tags(id);').length, 0);
+  assert.equal(inlineViews('services/compute/api/x.routes.ts', 'function groupView(req: ApiRequest, g: ServerGroup) {').length, 1);
+  assert.equal(inlineViews('services/image/api/x.routes.ts', 'export const taskView = (t: TaskRecord) => ({').length, 1);
+  assert.equal(inlineViews('services/image/api/views.ts', 'export function taskView(t: TaskRecord) {').length, 0);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { equalsFilter, matchAll, textFilters } from '../../src/services/identity/api/filters.js';
+import { textFilters } from '../../src/services/identity/api/filters.js';
+import { filterRecords, matchAll } from '../../src/services/identity/domain/list-filters.js';
 
 // Keystone's inexact list filters read from a query string (build_driver_hints) and applied to a
 // list in memory (filter_by_attributes).
@@ -26,8 +27,22 @@ describe('identity list filters', () => {
     assert.deepEqual(pick({ name__icontains: 'team', name__endswith: 'Red' }), [1]);
     assert.deepEqual(pick({ name__iendswith: '' }), [1, 2, 3]);
     assert.deepEqual(pick({ n__contains: '1' }, ['n']), []);
-    assert.deepEqual(matchAll(rows, equalsFilter('name', 'TEAM-RED', false)).map((r) => r.n), [1]);
-    assert.deepEqual(matchAll(rows, equalsFilter('name', 'TEAM-RED', true)).map((r) => r.n), []);
-    assert.deepEqual(matchAll(rows, equalsFilter('name', undefined, true)).map((r) => r.n), [1, 2, 3]);
+    assert.deepEqual(matchAll(rows, [{ attr: 'name', comparator: 'equals', value: 'TEAM-RED', caseSensitive: false }]).map((r) => r.n), [1]);
+    assert.deepEqual(matchAll(rows, [{ attr: 'name', comparator: 'equals', value: 'TEAM-RED', caseSensitive: true }]).map((r) => r.n), []);
+  });
+
+  test('filterRecords: name without regard to case, domain, enabled, and a token domain that bounds every answer', () => {
+    const rows = [
+      { name: 'Web', domain_id: 'd1', enabled: true, n: 1 }, { name: 'web', domain_id: 'd2', enabled: false, n: 2 },
+      { name: 'db', domain_id: 'd1', enabled: false, n: 3 },
+    ];
+    const pick = (f: Parameters<typeof filterRecords>[1]) => filterRecords(rows, f).map((r) => r.n);
+    assert.deepEqual(pick({}), [1, 2, 3]);
+    assert.deepEqual(pick({ name: 'WEB' }), [1, 2]);
+    assert.deepEqual(pick({ domain_id: 'd1' }), [1, 3]);
+    assert.deepEqual(pick({ enabled: false }), [2, 3]);
+    assert.deepEqual(pick({ withinDomain: 'd2' }), [2]);
+    assert.deepEqual(pick({ withinDomain: 'd2', domain_id: 'd2', name: 'Web' }), [2]);
+    assert.deepEqual(pick({ withinDomain: 'd2', domain_id: 'd1' }), [], 'another domain than the token\'s: nothing');
   });
 });

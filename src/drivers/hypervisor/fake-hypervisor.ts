@@ -304,6 +304,17 @@ export class FakeHypervisorDriver implements HypervisorDriver {
 
   async abortMigration(host: string, id: string): Promise<void> { this.inProgress('abortMigration', host, id).abort(); }
 
+  /**
+   * NOTE: the fake keeps no disk content (its guests read nothing), so nothing is copied: the
+   * device only names the new source from now on, as it would once a real copy had finished.
+   */
+  async swapVolume(host: string, id: string, device: string, newSource: string): Promise<void> {
+    this.enter('swapVolume', host, id);
+    const g = this.guest(host, id);
+    if (!g.volumes.has(device)) throw new HypervisorError(`Guest ${id} has no volume at ${device}.`);
+    g.volumes.set(device, newSource);
+  }
+
   /** The spec a guest was spawned with, for tests. */
   specOf(id: string): GuestSpec | undefined { return this.guests.get(id)?.spec; }
 

@@ -29,6 +29,16 @@
 //   given); an absent guest throws GuestNotFound.
 // - attachVolume/detachVolume connect a block device (a file path or a device node) at a
 //   device name (/dev/vdb); detach of a device that is not attached succeeds.
+// - `swapVolume` (Nova's swap_volume; libvirt's blockRebase copy, then a pivot): the guest's disk
+//   at `device`, attached with attachVolume (or at spawn), reads and writes `newSource` from then
+//   on, and `newSource` holds a copy of what the old source held (the old source is left as the
+//   copy found it; the caller detaches it in the block storage). The guest keeps running and
+//   sees no detach; the copy may take as long as the data needs. `newSource` may be larger than
+//   the old source (the guest sees the larger size at the latest from its next boot); it must
+//   not be smaller. A guest that is not running gets the new source for its next boot (the copy
+//   made all the same). No volume at `device` throws HypervisorError; a failed copy throws
+//   HypervisorError and leaves the guest on the old source. A swap to the source already at
+//   `device` succeeds without a copy (a resumed swap).
 // - `hostInventory` reports what a host offers Placement: VCPU, MEMORY_MB, DISK_GB totals (and the
 //   hypervisor's type and version for os-hypervisors). `listGuests` reports what runs on a host,
 //   with power states, for reconciling on start (Nova's init_host and power-state sync).
@@ -155,6 +165,8 @@ export interface HypervisorDriver {
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
   attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
+  /** The disk at `device` moves, with a copy of its content, onto `newSource` (see the contract above). */
+  swapVolume(host: string, id: string, device: string, newSource: string): Promise<void>;
   /**
    * Optional: the UNIX socket of a running guest's VNC server (RFB) or interactive serial console,
    * for the console proxy; GuestNotFound when absent, HypervisorError when it is not running.

@@ -6,6 +6,13 @@
 //   host's connector, attachment_complete); reserve throws Cinder's 400 (InvalidVolume) for a
 //   volume that is not available. beginDetaching → detach: Nova's detach (the attachment
 //   deleted; the volume available once none is left). rollback: an attach that failed.
+// - Nova's swap (os-volume_attachments PUT with another volumeId) is the same calls on two
+//   volumes: beginDetaching on the old one's attachment (Cinder's begin_detaching), reserve →
+//   connect → complete on the new one, then detach of the old attachment, as Nova does for
+//   attachments of the 3.44 API (Cinder's migrate_volume_completion is only for a swap Cinder
+//   itself asked for, a migration; none happens here). rollDetaching undoes beginDetaching when
+//   the swap fails (the old volume in-use again). attachmentsOf tells who holds a volume and how
+//   (Nova counts the read/write attachments of a multiattach volume before a swap).
 // - deleteVolume: delete_on_termination (the volume goes as a delete through the API would).
 // - createVolume: Nova's boot from volume (source image, snapshot or blank; destination volume).
 
@@ -19,6 +26,7 @@ export interface FacadeVolumeDetail {
   attachments: { serverId: string | null; device: string | null }[];
 }
 export interface FacadeSnapshot { id: string; volumeId: string; status: string; size: number; createdAt: string; name: string | null; description: string | null }
+export interface FacadeAttachment { id: string; serverId: string | null; mode: 'rw' | 'ro'; attached: boolean }
 export type Caller = { projectId: string | undefined; userId: string | undefined; isAdmin: boolean };
 
 export type FacadeViewer = { projectId: string | undefined; isAdmin: boolean };
@@ -31,6 +39,10 @@ export interface VolumeFacade {
   connect(attachmentId: string, host: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
   complete(attachmentId: string, device: string): Promise<void>;
   beginDetaching(attachmentId: string): Promise<void>;
+  /** Cinder's roll_detaching: a volume left `detaching` by beginDetaching is in-use again. */
+  rollDetaching(attachmentId: string): Promise<void>;
+  /** The volume's attachments (reserved ones included): the server, the mode, whether it is attached. */
+  attachmentsOf(volumeId: string): Promise<FacadeAttachment[]>;
   detach(attachmentId: string): Promise<void>;
   rollback(attachmentId: string): Promise<void>;
   deleteVolume(volumeId: string): Promise<void>;

@@ -154,6 +154,14 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
       const a = await d.tables.attachments.get(attachmentId);
       if (a) await d.attachments.setVolumeStatus(a.volume_id, 'detaching');
     },
+    async rollDetaching(attachmentId) {
+      const a = await d.tables.attachments.get(attachmentId);
+      const v = a && (await d.tables.volumes.get(a.volume_id));
+      if (v?.status === 'detaching') await d.attachments.setVolumeStatus(v.id, 'in-use');
+    },
+    async attachmentsOf(volumeId) {
+      return (await d.tables.attachmentsOf(volumeId)).map((a) => ({ id: a.id, serverId: a.instance_uuid, mode: a.attach_mode, attached: a.attach_status === 'attached' }));
+    },
     async detach(attachmentId) {
       const a = await d.tables.attachments.get(attachmentId);
       if (a) await d.attachments.remove(a);

@@ -18,8 +18,8 @@ export interface GuestDefinition {
   extraDisks: { path: string; format: DiskFormat }[];
   configDrive: string | null;
   nics: { portId: string; macAddress: string }[];
-  /** Volumes attached by device name (/dev/vdb → its file). */
-  volumes: { device: string; path: string; format: DiskFormat }[];
+  /** Volumes attached by device name (/dev/vdb → its file); `node` names the block node when a swap chose another. */
+  volumes: GuestVolume[];
   /** While rescued: the rescue disk, booted first, with the root disk behind it. */
   rescue?: { path: string; format: DiskFormat } | null;
 }
@@ -32,9 +32,14 @@ export const volumeDeviceId = (device: string) => `volume-${device.replace(/^\/d
 
 export const volumeNodeName = (device: string) => `${volumeDeviceId(device)}-node`;
 
+export interface GuestVolume { device: string; path: string; format: DiskFormat; node?: string }
+
+/** The block node a volume's device reads: its own name after a swap (blockdev-mirror's target), else the device's. */
+export const volumeNode = (v: GuestVolume) => v.node ?? volumeNodeName(v.device);
+
 /** The blockdev-add arguments of a volume. */
-export const volumeBlockdev = (v: { device: string; path: string; format: DiskFormat }) =>
-  ({ driver: v.format, 'node-name': volumeNodeName(v.device), file: { driver: 'file', filename: v.path } });
+export const volumeBlockdev = (v: GuestVolume) =>
+  ({ driver: v.format, 'node-name': volumeNode(v), file: { driver: 'file', filename: v.path } });
 
 export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel; nicMode: NicMode; incoming?: string }): string[] {
   const args: string[] = [
@@ -65,7 +70,7 @@ export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel
   // same device_del + blockdev-del whether the volume came at boot or later.
   def.volumes.forEach((v) => args.push(
     '-blockdev', JSON.stringify(volumeBlockdev(v)),
-    '-device', `virtio-blk-pci,drive=${volumeNodeName(v.device)},id=${volumeDeviceId(v.device)}`,
+    '-device', `virtio-blk-pci,drive=${volumeNode(v)},id=${volumeDeviceId(v.device)}`,
   ));
   def.nics.forEach((n, i) => {
     args.push('-netdev', opts.nicMode === 'tap' ? `tap,id=net${i},ifname=${tapName(n.portId)},script=no,downscript=no` : `user,id=net${i}`);

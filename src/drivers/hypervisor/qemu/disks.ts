@@ -53,6 +53,11 @@ export async function growDisk(path: string, sizeGb: number): Promise<void> {
   if (sizeGb * 2 ** 30 > (await virtualSize(path))) await runCommand(QEMU_IMG, ['resize', '-q', path, String(sizeGb * 2 ** 30)]);
 }
 
+/** Copies the content of disk `from` into the existing disk `to` (its format and size kept; read shared). */
+export async function copyInto(from: { path: string; format: DiskFormat }, to: { path: string; format: DiskFormat }): Promise<void> {
+  await runCommand(QEMU_IMG, ['convert', '-U', '-n', '-f', from.format, '-O', to.format, from.path, to.path], { timeoutMs: 3_600_000 });
+}
+
 /** A blank qcow2 disk (ephemeral, swap, or a root disk with no image). */
 export async function createBlank(path: string, bytes: number): Promise<void> {
   await runCommand(QEMU_IMG, ['create', '-q', '-f', 'qcow2', path, String(bytes)]);

@@ -4,6 +4,7 @@
 // disk.config, console.log, and the pid, qmp.sock, serial.sock and vnc.sock of its process. The
 // directory is the guest: a stopped guest keeps it, destroy removes it, and guests keep running
 // when Stratus stops (the next start finds them by their pid files).
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, hostname as osHostname, totalmem } from 'node:os';
@@ -13,8 +14,8 @@ import {
   type GuestDiagnostics, type GuestFlavor, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
   type GuestLifecycleEvent, POWER_STATE, type PowerState,
 } from '../hypervisor-driver.js';
-import { type Accel, type GuestDefinition, type NicMode, qemuArgs, volumeBlockdev, volumeDeviceId, volumeNodeName } from './command-line.js';
-import { cachedBase, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk } from './disks.js';
+import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, qemuArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
+import { cachedBase, copyInto, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk, virtualSize } from './disks.js';
 import { QmpClient } from './qmp.js';
 
 export interface QemuHypervisorOptions {
@@ -33,6 +34,8 @@ export interface QemuHypervisorOptions {
   softRebootSeconds?: number;
   /** How long a detach waits for the guest to release the device (Nova retries for about 40 s). */
   detachSeconds?: number;
+  /** How long a volume swap may copy before it is given up (default an hour). */
+  swapSeconds?: number;
   /** How often guests' processes are checked, for lifecycle events (ms). */
   watchIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -398,9 +401,9 @@ export class QemuHypervisorDriver implements HypervisorDriver {
         const q = await this.qmp(id);
         await q.execute('blockdev-add', volumeBlockdev(vol));
         try {
-          await q.execute('device_add', { driver: 'virtio-blk-pci', id: volumeDeviceId(device), drive: volumeNodeName(device) });
+          await q.execute('device_add', { driver: 'virtio-blk-pci', id: volumeDeviceId(device), drive: volumeNode(vol) });
         } catch (err) {
-          await q.execute('blockdev-del', { 'node-name': volumeNodeName(device) }).catch(() => {});
+          await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
           throw new HypervisorError(`Volume could not be attached to guest ${id}: ${(err as Error).message}`);
         }
       }
@@ -410,7 +413,8 @@ export class QemuHypervisorDriver implements HypervisorDriver {
 
   detachVolume(host: string, id: string, device: string): Promise<void> {
     return this.guestCall(host, id, async (def) => {
-      if (!def.volumes.some((v) => v.device === device)) return;
+      const vol = def.volumes.find((v) => v.device === device);
+      if (!vol) return;
       if (this.alive(id)) {
         const q = await this.qmp(id);
         const deleted = q.waitEvent('DEVICE_DELETED', (this.opts.detachSeconds ?? 40) * 1000, (e) => e.data?.device === volumeDeviceId(device));
@@ -421,9 +425,66 @@ export class QemuHypervisorDriver implements HypervisorDriver {
           deleted.catch(() => {});
           if (!/not found/i.test((err as Error).message)) throw new HypervisorError(`Device detach failed for ${device}: the guest did not release it (${(err as Error).message}).`);
         }
-        await q.execute('blockdev-del', { 'node-name': volumeNodeName(device) }).catch(() => {});
+        await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
       }
       await this.writeDefinition({ ...def, volumes: def.volumes.filter((v) => v.device !== device) });
+    });
+  }
+
+  /**
+   * A running guest's disk moves with QEMU's blockdev-mirror (what libvirt's blockCopy does for
+   * Nova): the new file opened as a block node of its own, a full copy of the old node into it
+   * while the guest keeps writing (writes go to both once the job is READY), then
+   * block-job-complete pivots the device onto the new node and the old node is closed. A guest
+   * that is not running gets a copy made with qemu-img and the new file at its next start.
+   */
+  swapVolume(host: string, id: string, device: string, newSource: string): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const old = def.volumes.find((v) => v.device === device);
+      if (!old) throw new HypervisorError(`Guest ${id} has no volume at ${device}.`);
+      if (old.path === newSource) return;
+      const format = await diskFormat(newSource).catch(() => { throw new HypervisorError(`Volume file ${newSource} cannot be read.`); });
+      // NOTE: a node name of its own: the old node is the mirror's source until the pivot.
+      const next: GuestVolume = { device, path: newSource, format, node: `${volumeDeviceId(device)}-${randomBytes(4).toString('hex')}` };
+      const failed = (err: Error) => new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${err.message}`);
+      const newSize = await virtualSize(newSource).catch((err: Error) => { throw failed(err); });
+      if (this.alive(id)) {
+        const q = await this.qmp(id);
+        const job = `swap-${next.node}`;
+        const nodes = await q.execute<{ 'node-name': string; image: { 'virtual-size': number } }[]>('query-named-block-nodes', { flat: true });
+        const oldSize = nodes.find((n) => n['node-name'] === volumeNode(old))?.image['virtual-size'];
+        if (oldSize === undefined) throw new HypervisorError(`Guest ${id} has no block node for ${device}.`);
+        if (newSize < oldSize) throw failed(new Error('the new volume is smaller than the old one'));
+        // NOTE: the mirror wants a target of the source's size: a larger new volume is opened as a
+        // raw window of the old size over it until the guest's next start opens it whole.
+        const file = { driver: 'file', filename: newSource };
+        const target = newSize === oldSize ? volumeBlockdev(next)
+          : { driver: 'raw', 'node-name': next.node, size: oldSize, file: format === 'raw' ? file : { driver: format, file } };
+        const timeoutMs = (this.opts.swapSeconds ?? 3600) * 1000;
+        const ofJob = (e: { data?: Record<string, unknown> }) => e.data?.device === job || e.data?.id === job;
+        await q.execute('blockdev-add', target).catch((err: Error) => { throw failed(err); });
+        try {
+          const ready = q.waitEvent(['BLOCK_JOB_READY', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], timeoutMs, ofJob);
+          await q.execute('blockdev-mirror', { 'job-id': job, device: volumeNode(old), target: next.node, sync: 'full', 'auto-dismiss': true }).catch((err) => { ready.catch(() => {}); throw err; });
+          const r = await ready;
+          if (r.event !== 'BLOCK_JOB_READY') throw new Error(String(r.data?.error ?? 'the copy stopped before it was ready'));
+          const completed = q.waitEvent(['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], timeoutMs, ofJob);
+          await q.execute('block-job-complete', { device: job }).catch((err) => { completed.catch(() => {}); throw err; });
+          const c = await completed;
+          if (c.event !== 'BLOCK_JOB_COMPLETED' || c.data?.error) throw new Error(String(c.data?.error ?? 'the copy was cancelled'));
+        } catch (err) {
+          await q.execute('block-job-cancel', { device: job, force: true }).catch(() => {});
+          await q.waitEvent(['BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED'], 5000, ofJob).catch(() => {});
+          await q.execute('blockdev-del', { 'node-name': next.node }).catch(() => {});
+          throw failed(err as Error);
+        }
+        await q.execute('blockdev-del', { 'node-name': volumeNode(old) }).catch(() => {});
+      } else {
+        if (newSize < (await virtualSize(old.path).catch(() => 0))) throw failed(new Error('the new volume is smaller than the old one'));
+        await copyInto(old, next).catch((err: Error) => { throw failed(err); });
+        delete next.node;
+      }
+      await this.writeDefinition({ ...def, volumes: def.volumes.map((v) => (v.device === device ? next : v)) });
     });
   }
 

@@ -89,12 +89,13 @@ export class QmpClient {
     });
   }
 
-  /** Resolves with the first event named `name` matching `match`, or rejects after timeoutMs. */
-  waitEvent(name: string, timeoutMs: number, match: (e: QmpEvent) => boolean = () => true): Promise<QmpEvent> {
+  /** Resolves with the first event named `name` (or one of the names) matching `match`, or rejects after timeoutMs. */
+  waitEvent(name: string | string[], timeoutMs: number, match: (e: QmpEvent) => boolean = () => true): Promise<QmpEvent> {
+    const names = typeof name === 'string' ? [name] : name;
     return new Promise((resolve, reject) => {
       const done = (fn: () => void) => { clearTimeout(timer); this.listeners.delete(listener); fn(); };
-      const listener = (e: QmpEvent) => { if (e.event === name && match(e)) done(() => resolve(e)); };
-      const timer = setTimeout(() => done(() => reject(new Error(`QMP: no ${name} within ${timeoutMs} ms`))), timeoutMs);
+      const listener = (e: QmpEvent) => { if (names.includes(e.event) && match(e)) done(() => resolve(e)); };
+      const timer = setTimeout(() => done(() => reject(new Error(`QMP: no ${names.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
       this.listeners.add(listener);
     });
   }

@@ -1,24 +1,10 @@
 // /os-aggregates (admin) and /os-availability-zone.
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { MV } from '../microversions.js';
-import type { Aggregate } from '../store/aggregates.store.js';
 import { AggregateAction, AggregateCreate, AggregateUpdate, AvailabilityZone } from './aggregates.schema.js';
-import { mv } from './common.js';
 import { check } from './schemas.js';
-
-/** Nova's timestamps: no zone, microseconds. */
-export const novaTime = (iso: string | null) => (iso ? iso.replace(/Z$/, '').replace(/\.(\d+)$/, (_m, f: string) => `.${f.padEnd(6, '0')}`) : null);
-
-function aggregateView(req: ApiRequest, a: Aggregate, withMembers = true) {
-  const out: Record<string, unknown> = {
-    availability_zone: a.metadata.availability_zone ?? null, created_at: novaTime(a.created_at), deleted: false, deleted_at: null,
-    id: a.id, name: a.name, updated_at: novaTime(a.updated_at),
-  };
-  if (withMembers) { out.hosts = a.hosts; out.metadata = a.metadata; }
-  if (mv(req, MV.aggregateUuid)) out.uuid = a.uuid;
-  return out;
-}
+import { aggregateView } from './aggregates.view.js';
+import { novaTime } from './times.js';
 
 export function aggregateRoutes(d: ComputeDomain): RouteSpec[] {
   const ag = d.aggregates;

@@ -2,15 +2,11 @@
 import { callerOf } from '../../../core/auth/caller.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { FloatingIpsService } from '../domain/floating-ips.service.js';
-import type { FloatingIp } from '../../network/index.js';
 import { FloatingIpCreate } from './floating-ips.schema.js';
 import { proxyApi } from './security-groups.routes.js';
+import { floatingIpView } from './floating-ips.view.js';
 
 const P = 'os_compute_api:os-floating-ips:';
-
-export function floatingIpView(f: FloatingIp) {
-  return { fixed_ip: f.fixedIp, id: f.id, instance_id: f.portId ? f.deviceId : null, ip: f.floatingIp, pool: f.networkName || f.networkId };
-}
 
 export function floatingIpRoutes(fips: FloatingIpsService): RouteSpec[] {
   return [

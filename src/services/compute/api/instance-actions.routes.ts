@@ -6,6 +6,7 @@ import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { ActionRecord } from '../store/servers.store.js';
 import { mvCheck } from './common.js';
+import { novaTime } from './times.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { invalidLimit, markerCouldNotBeFound } from '../domain/errors.js';
 
@@ -59,11 +60,4 @@ export function instanceActionRoutes(d: ComputeDomain): RouteSpec[] {
       },
     },
   ];
-}
-
-/** Nova's timestamps in instance actions: no zone, microseconds (2018-04-25T01:26:29.000000). */
-export function novaTime(t: string | null): string | null {
-  if (t === null) return null;
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]00:00)?$/.exec(t);
-  return m ? `${m[1]}${(m[2] ?? '.').padEnd(7, '0').slice(0, 7)}` : t;
 }

@@ -1,22 +1,16 @@
 // /servers/{id}/os-interface (os-interface.inc): a server's ports, attach and detach.
 import { Type, type Static } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import type { InterfaceAttachment, InterfacesService } from '../domain/interfaces.service.js';
+import type { InterfacesService } from '../domain/interfaces.service.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { InterfaceAttach } from './interfaces.schema.js';
 import { mvCheck } from './common.js';
 import { loadServer } from './servers.routes.js';
+import { interfaceView } from './interfaces.view.js';
 
 const P = 'os_compute_api:os-attach-interfaces';
 const Params = Type.Object({ server_id: Type.String() });
 const PortParams = Type.Object({ server_id: Type.String(), port_id: Type.String() });
-
-function interfaceView(i: InterfaceAttachment, withTag: boolean): Record<string, unknown> {
-  return {
-    port_state: i.portState, fixed_ips: i.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
-    port_id: i.portId, net_id: i.networkId, mac_addr: i.macAddress, ...(withTag ? { tag: null } : {}),
-  };
-}
 
 /** The checked body (InterfaceAttach) as the domain takes it. */
 function attachRequest(body: Static<typeof InterfaceAttach.loosest>): { portId?: string; networkId?: string; fixedIp?: string } {

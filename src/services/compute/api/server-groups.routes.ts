@@ -1,21 +1,12 @@
 // /os-server-groups: policies (list) before 2.64, policy + rules from 2.64.
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import type { ServerGroup } from '../domain/server-groups.service.js';
 import { MV } from '../microversions.js';
 import { bool, mv, queryInt, queryStr } from './common.js';
 import { ServerGroupCreate } from './server-groups.schema.js';
 import { asInt } from './schemas.js';
-
-function groupView(req: ApiRequest, g: ServerGroup) {
-  const out: Record<string, unknown> = { id: g.id, name: g.name };
-  if (mv(req, MV.serverGroupPolicy)) { out.policy = g.policy; out.rules = g.rules; } else out.policies = [g.policy];
-  out.members = g.members;
-  if (!mv(req, MV.serverGroupPolicy)) out.metadata = {};
-  if (mv(req, '2.13')) { out.project_id = g.project_id; out.user_id = g.user_id; }
-  return out;
-}
+import { groupView } from './server-groups.view.js';
 
 export function serverGroupRoutes(d: ComputeDomain): RouteSpec[] {
   const sg = d.serverGroups;

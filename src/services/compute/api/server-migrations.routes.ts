@@ -5,11 +5,10 @@ import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import type { MigrationRecord } from '../store/migrations.store.js';
 import { newPassword } from '../domain/servers.service.js';
 import { adminPassOnSharedStorage, forceWithoutHost, resourceNotFound } from '../domain/errors.js';
 import { mvCheck } from './common.js';
-import { dbTime } from './migrations.routes.js';
+import { serverMigrationView } from './server-migrations.view.js';
 import { asBool, gated } from './schemas.js';
 import { loadServer, ServerParams } from './servers.routes.js';
 
@@ -51,19 +50,6 @@ export const MIGRATION_ACTIONS: Record<string, ActionHandler> = {
     return mv('2.14') ? undefined : { adminPass: password };
   },
 };
-
-/** A live migration in progress, as GET /servers/{id}/migrations shows it (server_migrations.output). */
-export function serverMigrationView(req: ApiRequest, m: MigrationRecord): Record<string, unknown> {
-  const mv = mvCheck(req);
-  return {
-    created_at: dbTime(m.created_at), dest_compute: m.dest_compute, dest_host: m.dest_host, dest_node: m.dest_node,
-    disk_processed_bytes: null, disk_remaining_bytes: null, disk_total_bytes: null, id: m.id,
-    memory_processed_bytes: null, memory_remaining_bytes: null, memory_total_bytes: null, server_uuid: m.instance_uuid,
-    source_compute: m.source_compute, source_node: m.source_node, status: m.status, updated_at: dbTime(m.updated_at),
-    ...(mv('2.59') ? { uuid: m.uuid } : {}),
-    ...(mv('2.80') ? { user_id: m.user_id, project_id: m.project_id } : {}),
-  };
-}
 
 const MigrationParams = Type.Object({ server_id: Type.String(), migration_id: Type.String() });
 const ForceComplete = gated(Type.Object({ force_complete: Type.Null() }, { required: ['force_complete'], additionalProperties: false }));

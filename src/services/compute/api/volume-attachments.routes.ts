@@ -3,12 +3,14 @@
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import { BadRequest } from '../../../core/errors/errors.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import type { VolumeAttachmentsService } from '../domain/volume-attachments.service.js';
-import type { BlockDevice } from '../store/servers.store.js';
 import { mvCheck } from './common.js';
+import { asBool } from './schemas.js';
+import { VolumeAttachmentUpdate } from './volume-attachments.schema.js';
 import { loadServer } from './servers.routes.js';
+import { attachmentView } from './volume-attachments.view.js';
 
 const P = 'os_compute_api:os-volumes-attachments';
 const Params = Type.Object({ server_id: Type.String() });
@@ -22,23 +24,6 @@ const Attach = Type.Object({
     delete_on_termination: Type.Optional(Type.Boolean()),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
-const Update = Type.Object({
-  volumeAttachment: Type.Object({
-    volumeId: Type.String({ pattern: UUID }),
-    delete_on_termination: Type.Optional(Type.Boolean()),
-    id: Type.Optional(Type.String()), serverId: Type.Optional(Type.String()), device: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'] })),
-    tag: Type.Optional(Type.String()),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
-
-function attachmentView(req: ApiRequest, serverId: string, b: BlockDevice): Record<string, unknown> {
-  const mv = mvCheck(req);
-  const out: Record<string, unknown> = { device: b.device_name, id: b.volume_id, serverId, volumeId: b.volume_id };
-  if (mv('2.70')) out.tag = b.tag ?? null;
-  if (mv('2.79')) out.delete_on_termination = b.delete_on_termination;
-  if (mv('2.89')) { out.attachment_id = b.attachment_id ?? null; out.bdm_uuid = null; delete out.id; }
-  return out;
-}
 
 export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: ComputeDomain): RouteSpec[] {
   return [
@@ -69,14 +54,22 @@ export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: Com
       },
     }),
     route({
-      method: 'PUT', url: '/v2.1/servers/:server_id/os-volume_attachments/:volume_id', status: 202, schema: { params: VolumeParams, body: Update },
+      method: 'PUT', url: '/v2.1/servers/:server_id/os-volume_attachments/:volume_id', status: 202, schema: { params: VolumeParams, body: VolumeAttachmentUpdate.loosest },
       handler: async (req) => {
-        const s = await loadServer(d, req, `${P}:update`);
+        const mv = mvCheck(req);
+        VolumeAttachmentUpdate.check(mv, req.body);
         const a = req.body.volumeAttachment;
-        volumes.show(s, req.params.volume_id);
-        if (a.volumeId !== req.params.volume_id) throw new BadRequest('Swapping a volume is not supported by this cloud\'s hypervisor driver.');
-        if (!mvCheck(req)('2.85')) throw new BadRequest('The volume was not changed: updating an attachment needs microversion 2.85.');
-        await volumes.setDeleteOnTermination(s, req.params.volume_id, a.delete_on_termination ?? false);
+        const regular = mv('2.85');
+        const caller = callerOf(req.ctx);
+        const s = await d.servers.get(req.params.server_id, caller);
+        // NOTE: as Nova: a swap (another volumeId, or any PUT before 2.85) is checked with an empty
+        // target (Cinder calls it for volumes of any project); an update with the server's.
+        if (!regular || a.volumeId !== req.params.volume_id) req.ctx.authorize(`${P}:swap`, {});
+        else req.ctx.authorize(`${P}:update`, { project_id: s.project_id, user_id: s.user_id });
+        await volumes.update(s, caller, req.params.volume_id, {
+          volumeId: a.volumeId, regular, id: a.id, serverId: a.serverId, device: a.device, tag: a.tag,
+          deleteOnTermination: a.delete_on_termination === undefined ? undefined : asBool(a.delete_on_termination),
+        });
       },
     }),
     {

@@ -4,8 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../core/auth/caller.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import type { FacadeSnapshot, FacadeVolumeDetail, VolumeFacade } from '../../volume/facade.js';
+import type { VolumeFacade } from '../../volume/facade.js';
 import { mvCheck } from './common.js';
+import { snapshotView, volumeView } from './volumes.view.js';
 
 const P = 'os_compute_api:os-volumes';
 const Id = Type.Object({ id: Type.String() });
@@ -24,18 +25,6 @@ const SnapshotCreate = Type.Object({
     display_name: Type.Optional(NullableString), display_description: Type.Optional(NullableString),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
-
-function volumeView(v: FacadeVolumeDetail) {
-  return {
-    id: v.id, status: v.status, size: v.size, availabilityZone: v.availabilityZone, createdAt: v.createdAt, displayName: v.name,
-    displayDescription: v.description, volumeType: v.volumeType, snapshotId: v.snapshotId, metadata: v.metadata,
-    // NOTE: as Nova: a volume attached nowhere shows one empty attachment.
-    attachments: v.attachments.length ? v.attachments.map((a) => ({ id: v.id, volumeId: v.id, serverId: a.serverId, device: a.device })) : [{}],
-  };
-}
-const snapshotView = (s: FacadeSnapshot) => ({
-  id: s.id, volumeId: s.volumeId, status: s.status, size: s.size, createdAt: s.createdAt, displayName: s.name, displayDescription: s.description,
-});
 
 /** Nova's common.limited(): `offset` then `limit` (at most osapi_max_limit, 1000) over the whole list. */
 function limited<T>(req: ApiRequest, items: T[]): T[] {

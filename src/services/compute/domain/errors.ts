@@ -173,3 +173,17 @@ export const notLiveMigration = (id: string, serverId: string) => new NotFound(`
 export const liveMigrationNotInProgress = (id: string, serverId: string) => new NotFound(`Live migration ${id} for server ${serverId} is not in progress.`);
 export const invalidMigrationState = (id: number, serverId: string, state: string, method: string) =>
   new BadRequest(`Migration ${id} state of instance ${serverId} is ${state}. Cannot ${method} while the migration is in this state.`);
+/** VolumeBDMNotFound, as the 2.85 update of an attachment answers it. */
+export const volumeBdmIdNotFound = (volumeId: string) => new NotFound(`No volume Block Device Mapping with id ${volumeId}.`);
+export const attachmentNotMutable = (property: 'id' | 'serverId' | 'device' | 'tag') => new BadRequest(`The ${property} property is not mutable`);
+
+// ---- swap_volume (nova/compute/api.py swap_volume): a new volume named in the body that does
+// not exist is a 400 (the old one, in the path, is the 404 volumeNotFound).
+export const swapVolumeNotFound = (id: string) => new BadRequest(`Volume ${id} could not be found.`);
+export const oldVolumeElsewhere = () => invalidVolume('Old volume is attached to a different instance.');
+export const newVolumeAttached = () => invalidVolume('New volume must be detached in order to swap.');
+export const newVolumeTooSmall = () => invalidVolume('New volume must be the same size or larger.');
+/** Cinder's begin_detaching refusal, as Nova passes it on. */
+export const volumeNotDetachable = () =>
+  invalidVolume("Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.");
+export const multiattachSwapNotSupported = () => new BadRequest('Swapping multi-attach volumes with more than one read/write attachment is not supported.');

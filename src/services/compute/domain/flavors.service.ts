@@ -1,7 +1,7 @@
 // Flavors: sizes servers are built with, their extra specs and, for private ones, the projects
 // allowed to use them. Seeded with DevStack's flavors.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { type FlavorRecord, FlavorsStore } from '../store/flavors.store.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { flavorAccessExists, flavorAccessNotFound, flavorExtraSpecNotFound, flavorIdExists, flavorNameExists, flavorNotFound, markerNotFound, publicFlavorAccess, publicFlavorAccessList } from './errors.js';

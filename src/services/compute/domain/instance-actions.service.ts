@@ -1,6 +1,5 @@
 // A server's instance actions and their events (os-instance-actions.inc), as the servers service
 // and the manager record them.
-import { NotFound } from '../../../core/errors/errors.js';
 import type { ActionRecord, EventRecord, ServersStore } from '../store/servers.store.js';
 import { instanceActionNotFound } from './errors.js';
 

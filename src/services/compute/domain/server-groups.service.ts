@@ -1,7 +1,6 @@
 // Server groups: a policy (affinity, anti-affinity, soft-*) and, for anti-affinity from 2.64,
 // max_server_per_host. Members are kept by the servers service and manager through addMember/removeMember.
 import { randomUUID } from 'node:crypto';
-import { NotFound } from '../../../core/errors/errors.js';
 import { type ServerGroupRecord, ServerGroupsStore } from '../store/server-groups.store.js';
 import type { QuotasService } from './quotas.service.js';
 import { serverGroupMembersQuotaExceeded, serverGroupNotFound, serverGroupQuotaExceeded } from './errors.js';

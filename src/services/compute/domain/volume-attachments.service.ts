@@ -4,7 +4,11 @@
 // completes the attachment; detach undoes that in the other order. A server's volumes are its
 // block device mappings with a volume_id.
 import { randomUUID } from 'node:crypto';
-import { instanceInvalidState, invalidVolume, noFreeDevice, volumeBdmNotFound, volumeNotAttached, volumeNotAvailable, volumeNotFound, volumeStillAttaching } from './errors.js';
+import {
+  attachmentNotMutable, instanceInvalidState, instanceLocked, invalidVolume, multiattachSwapNotSupported, newVolumeAttached, newVolumeTooSmall, noFreeDevice,
+  oldVolumeElsewhere, swapVolumeNotFound, volumeBdmIdNotFound, volumeBdmNotFound, volumeNotAttached, volumeNotAvailable, volumeNotDetachable, volumeNotFound,
+  volumeStillAttaching,
+} from './errors.js';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager } from '../../../core/work/task-manager.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
@@ -20,6 +24,20 @@ export interface AttachRequest { volumeId: string; device?: string | null; tag?:
 
 interface AttachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
 interface DetachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
+
+/** The vm states a volume may be swapped in (Nova's swap_volume check_instance_state). */
+const SWAPPABLE = new Set(['active', 'paused', 'resized']);
+
+/** PUT os-volume_attachments/{volume_id}: the body's attachment, and what the microversion makes of it. */
+export interface UpdateRequest {
+  volumeId: string; deleteOnTermination?: boolean; id?: string; serverId?: string; device?: string | null; tag?: string;
+  /** From 2.85 the attachment's own attributes are checked and updated; before it, a PUT is always a swap. */
+  regular: boolean;
+}
+
+interface SwapPayload {
+  oldVolumeId: string; newVolumeId: string; oldAttachmentId: string; newAttachmentId: string; device: string; actionId: number;
+}
 
 const volumeBdms = (s: InstanceRecord) => s.block_devices.filter((b) => b.volume_id);
 
@@ -74,6 +92,50 @@ export class VolumeAttachmentsService {
       failed: async (task) => {
         // NOTE: Nova's roll_detaching: the volume stays attached.
         await this.volumes.complete(task.payload.attachmentId, task.payload.device).catch(() => {});
+      },
+    });
+    // NOTE: Nova's swap_volume with attachments of the 3.44 API: the new volume reserved under the
+    // id the API chose (a resumed swap finds it), connected, handed to the hypervisor (which copies
+    // the data and pivots the guest's disk), attached at the old device; then the old attachment
+    // deleted (the old volume available, or in use by its other servers) and the mapping moved to
+    // the new volume. A failure leaves the old volume attached and the new one available.
+    tasks.register<SwapPayload>('volume-swap', {
+      run: async (task) => {
+        const s = await this.store.get(task.resourceId);
+        const p = task.payload;
+        const event = await this.store.startEvent(p.actionId, 'compute_swap_volume', s?.host ?? null);
+        try {
+          if (!s?.host) throw new Error(`Instance ${task.resourceId} has no host to swap volume ${p.oldVolumeId} on.`);
+          await this.volumes.reserve(p.newVolumeId, s.id, { projectId: s.project_id, isAdmin: true }, p.newAttachmentId);
+          const { path } = await this.volumes.connect(p.newAttachmentId, s.host);
+          await this.driver.swapVolume(s.host, s.id, p.device, path);
+          await this.volumes.complete(p.newAttachmentId, p.device);
+          await this.volumes.detach(p.oldAttachmentId);
+          const size = (await this.volumes.findVolume(p.newVolumeId, { projectId: undefined, isAdmin: true }))?.size;
+          await this.store.db.transaction().execute(async (tx) => {
+            const current = (await this.store.get(s.id, tx as Db))!;
+            await this.store.update(s.id, {
+              block_devices: current.block_devices.map((b) => (b.volume_id === p.oldVolumeId
+                ? { ...b, volume_id: p.newVolumeId, uuid: p.newVolumeId, source_type: 'volume', attachment_id: p.newAttachmentId, volume_size: size ?? b.volume_size }
+                : b)),
+            }, tx as Db);
+            await this.store.finishEvent(event, 'Success', null, tx as Db);
+            await this.tasks.complete(task.id, tx as Db);
+          });
+        } catch (err) {
+          await this.store.finishEvent(event, 'Error', err instanceof Error ? err.stack ?? err.message : String(err)).catch(() => {});
+          throw err;
+        }
+      },
+      failed: async (task, err) => {
+        // NOTE: as Nova's _swap_volume: the new attachment deleted, the old volume's detach rolled back.
+        await this.volumes.rollback(task.payload.newAttachmentId).catch(() => {});
+        await this.volumes.rollDetaching(task.payload.oldAttachmentId).catch(() => {});
+        const s = await this.store.get(task.resourceId).catch(() => undefined);
+        await this.store.addFault({
+          instance_uuid: task.resourceId, code: 500, message: err instanceof Error ? err.message : String(err),
+          details: err instanceof Error ? err.stack ?? '' : '', host: s?.host ?? null, created_at: now(),
+        }).catch(() => {});
       },
     });
   }
@@ -185,6 +247,75 @@ export class VolumeAttachmentsService {
 
   private async saveBdms(serverId: string, bdms: BlockDevice[]): Promise<void> {
     await this.store.update(serverId, { block_devices: bdms });
+  }
+
+  /**
+   * PUT os-volume_attachments/{volume_id} (Nova's update): from 2.85 the attachment's attributes
+   * (only delete_on_termination changes; id, serverId, device and tag must be what they are);
+   * when the body names another volume, or before 2.85, a swap. The policy (update or swap) is
+   * the route's.
+   */
+  async update(s: InstanceRecord, caller: Caller, volumeId: string, req: UpdateRequest): Promise<void> {
+    if (req.regular) {
+      const b = volumeBdms(s).find((x) => x.volume_id === volumeId);
+      if (!b) throw volumeBdmIdNotFound(volumeId);
+      if (req.id !== undefined && req.id !== volumeId) throw attachmentNotMutable('id');
+      if (req.serverId !== undefined && req.serverId !== s.id) throw attachmentNotMutable('serverId');
+      if (req.device !== undefined && req.device !== b.device_name) throw attachmentNotMutable('device');
+      if (req.tag !== undefined && req.tag !== b.tag) throw attachmentNotMutable('tag');
+      if (req.volumeId === volumeId) {
+        if (req.deleteOnTermination !== undefined) await this.setDeleteOnTermination(s, volumeId, req.deleteOnTermination);
+        return;
+      }
+    }
+    await this.swap(s, caller, volumeId, req.volumeId, req.regular ? req.deleteOnTermination : undefined);
+  }
+
+  /**
+   * Nova's swap_volume (compute/api.py): the checks, the old volume `detaching` in Cinder (which
+   * keeps a second swap or a detach away), an instance action, and the work recorded for the
+   * manager. Every refusal leaves everything as it was. `deleteOnTermination` (2.85) is saved
+   * with the intent, as Nova saves it before it swaps.
+   */
+  private async swap(s: InstanceRecord, caller: Caller, oldId: string, newId: string, deleteOnTermination?: boolean): Promise<void> {
+    const viewer = { projectId: caller.projectId, isAdmin: caller.isAdmin };
+    const old = await this.volumes.findVolume(oldId, viewer);
+    if (!old) throw volumeNotFound(oldId);
+    const next = await this.volumes.findVolume(newId, viewer);
+    if (!next) throw swapVolumeNotFound(newId);
+    if (s.locked && !caller.isAdmin) throw instanceLocked(s.id);
+    if (!SWAPPABLE.has(s.vm_state)) throw instanceInvalidState('swap_volume', s.id, 'vm_state', s.vm_state);
+    if (s.task_state !== null) throw instanceInvalidState('swap_volume', s.id, 'task_state', s.task_state);
+    const held = await this.volumes.attachmentsOf(oldId);
+    const mine = held.find((a) => a.serverId === s.id && a.attached);
+    if (!mine) throw oldVolumeElsewhere();
+    if (next.status === 'in-use') throw newVolumeAttached();
+    if (next.size < old.size) throw newVolumeTooSmall();
+    if (old.status !== 'in-use') throw volumeNotDetachable();
+    // NOTE: Nova leaves a new volume that is not available to Cinder's attachment_create; its
+    // refusal comes back as this 400 here, before anything changed.
+    if (next.status !== 'available') throw volumeNotAvailable(next.id, next.status);
+    await this.volumes.beginDetaching(mine.id);
+    try {
+      const rw = held.filter((a) => a.attached && a.mode === 'rw').length;
+      if ((old.multiattach ? rw : held.length) > 1) throw multiattachSwapNotSupported();
+      const b = volumeBdms(s).find((x) => x.volume_id === oldId);
+      if (!b) throw volumeBdmIdNotFound(oldId);
+      const task = await this.store.db.transaction().execute(async (tx) => {
+        if (deleteOnTermination !== undefined) {
+          const current = (await this.store.get(s.id, tx as Db))!;
+          await this.store.update(s.id, { block_devices: current.block_devices.map((x) => (x.volume_id === oldId ? { ...x, delete_on_termination: deleteOnTermination } : x)) }, tx as Db);
+        }
+        const actionId = await this.store.startAction({ action: 'swap_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
+        return this.tasks.record(tx as Db, 'volume-swap', s.id, {
+          oldVolumeId: oldId, newVolumeId: newId, oldAttachmentId: mine.id, newAttachmentId: randomUUID(), device: b.device_name ?? '', actionId,
+        } satisfies SwapPayload);
+      });
+      this.tasks.start(task);
+    } catch (err) {
+      await this.volumes.rollDetaching(mine.id);
+      throw err;
+    }
   }
 
   /** 2.85: whether the volume goes with the server. */

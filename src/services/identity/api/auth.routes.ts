@@ -100,7 +100,7 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/auth/projects', schema: {},
       handler: async (req) => {
         req.ctx.authorize('identity:get_auth_projects');
-        const projects = (await d.assignments.projectsOf(req.ctx.userId!)).filter((p) => p.enabled);
+        const projects = await d.assignments.projectsOf(req.ctx.userId!, { enabled: true });
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
     }),

@@ -102,11 +102,10 @@ export function catalogRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         req.ctx.authorize('identity:list_endpoints');
         const q = req.query;
-        let eps = await c.listEndpoints({
-          service_id: q.service_id, interface: q.interface, region_id: q.region_id, matches: textFilters(q, ['interface', 'service_id', 'region_id']),
+        const eps = await c.listEndpoints({
+          service_id: q.service_id, interface: q.interface, region_id: q.region_id, enabled: boolFilter(q.enabled),
+          matches: textFilters(q, ['interface', 'service_id', 'region_id']),
         });
-        const enabled = boolFilter(q.enabled);
-        if (enabled !== undefined) eps = eps.filter((e) => e.enabled === enabled);
         return { endpoints: eps.map((e) => endpointView(req, e)), links: collectionLinks(req) };
       },
     }),

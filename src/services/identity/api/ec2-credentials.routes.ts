@@ -1,26 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { delegationOf } from '../domain/credentials.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import type { CredentialRecord } from '../store/tables.js';
-import { collectionLinks, v3 } from './links.js';
+import { collectionLinks } from './links.js';
 import { params } from './schemas.js';
 import { credentialNotFound, notAnEc2AccessKey } from '../domain/errors.js';
+import { ec2View } from './views.js';
 
 // OS-EC2: EC2-style access/secret pairs kept as credentials of type "ec2".
 
 const UserParams = params('user_id');
 const Params = params('user_id', 'credential_id');
-
-function ec2View(req: ApiRequest, c: CredentialRecord) {
-  const blob = JSON.parse(c.blob) as { access: string; secret: string; trust_id?: string | null };
-  return {
-    user_id: c.user_id, tenant_id: c.project_id, access: blob.access, secret: blob.secret, trust_id: blob.trust_id ?? null,
-    links: { self: `${v3(req)}/users/${c.user_id}/credentials/OS-EC2/${blob.access}` },
-  };
-}
 
 export function ec2CredentialRoutes(d: IdentityDomain): RouteSpec[] {
   // NOTE: as Keystone: the credential is found by the hash of its access key (404 first), then it

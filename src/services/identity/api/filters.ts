@@ -24,24 +24,3 @@ export function textFilters(query: Record<string, unknown>, attrs: readonly stri
   }
   return out;
 }
-
-/** An exact filter, when its value is given, for `matchAll`. */
-export function equalsFilter(attr: string, value: string | undefined, caseSensitive: boolean): TextMatch[] {
-  return value === undefined ? [] : [{ attr, comparator: 'equals', value, caseSensitive }];
-}
-
-/** The same filters on a list already in memory (a user's projects or groups, a group's users). */
-export function matchAll<R>(records: R[], matches: TextMatch[]): R[] {
-  if (matches.length === 0) return records;
-  return records.filter((r) => matches.every((m) => {
-    const v = (r as Record<string, unknown>)[m.attr];
-    if (typeof v !== 'string') return false;
-    const [have, want] = m.caseSensitive ? [v, m.value] : [v.toLowerCase(), m.value.toLowerCase()];
-    switch (m.comparator) {
-      case 'equals': return have === want;
-      case 'contains': return have.includes(want);
-      case 'startswith': return have.startsWith(want);
-      case 'endswith': return have.endsWith(want);
-    }
-  }));
-}

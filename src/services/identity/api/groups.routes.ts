@@ -6,7 +6,7 @@ import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { GroupRecord } from '../store/tables.js';
 import { authorizeFound, authorizeList } from './authorize.js';
 import { collectionLinks } from './links.js';
-import { equalsFilter, matchAll, textFilters } from './filters.js';
+import { textFilters } from './filters.js';
 import { Description, Id, Name, params, query, splitExtra, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { groupView, userView } from './views.js';
@@ -35,8 +35,7 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const q = req.query;
         const tokenDomainId = authorizeList(req.ctx, 'identity:list_groups', q, 'group');
-        let groups = await d.groups.list({ name: q.name, domain_id: q.domain_id ?? tokenDomainId, matches: textFilters(q, ['name', 'domain_id']) });
-        if (tokenDomainId) groups = groups.filter((g) => g.domain_id === tokenDomainId);
+        const groups = await d.groups.list({ name: q.name, domain_id: q.domain_id, matches: textFilters(q, ['name', 'domain_id']), withinDomain: tokenDomainId });
         return { groups: groups.map((g) => groupView(req, g)), links: collectionLinks(req) };
       },
     }),
@@ -70,9 +69,7 @@ export function groupRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const g = await loadFor(req.ctx, req.params.group_id, 'identity:list_users_in_group');
         const q = req.query;
-        // NOTE: the name compares without regard to case, as everywhere (DevStack's collation).
-        const exact = [equalsFilter('name', q.name, false), equalsFilter('domain_id', q.domain_id, true)].flat();
-        const users = matchAll(await d.groups.members(g.id), [...exact, ...textFilters(q, ['name', 'domain_id'])]);
+        const users = await d.groups.members(g.id, { name: q.name, domain_id: q.domain_id, matches: textFilters(q, ['name', 'domain_id']) });
         return { users: users.map((u) => userView(req, u)), links: collectionLinks(req) };
       },
     }),

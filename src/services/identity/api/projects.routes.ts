@@ -43,17 +43,15 @@ export function projectRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const q = req.query;
         const tokenDomainId = authorizeList(req.ctx, 'identity:list_projects', q);
-        const domainId = q.domain_id ?? tokenDomainId;
         if (q.is_domain !== undefined && boolFilter(q.is_domain)) {
           const domains = await d.domains.list({ name: q.name, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name']) });
           return { projects: domains.map((x) => domainAsProjectView(req, x)), links: collectionLinks(req) };
         }
-        let projects = await d.projects.list({
-          name: q.name, domain_id: domainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
+        const projects = await d.projects.list({
+          name: q.name, domain_id: q.domain_id, withinDomain: tokenDomainId, enabled: boolFilter(q.enabled), parent_id: q.parent_id,
           matches: textFilters(q, ['name', 'domain_id', 'parent_id']),
           tags: csv(q.tags), tagsAny: csv(q['tags-any']), notTags: csv(q['not-tags']), notTagsAny: csv(q['not-tags-any']),
         });
-        if (tokenDomainId) projects = projects.filter((p) => p.domain_id === tokenDomainId);
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
     }),

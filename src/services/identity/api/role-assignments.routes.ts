@@ -98,7 +98,6 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
       if (q['user.id'] && q['group.id']) throw new BadRequest('Specify a user or group, not both');
       if (q['scope.project.id'] && q['scope.domain.id']) throw new BadRequest('Specify a domain or project, not both');
       if (effective && q['group.id']) throw new BadRequest('Combining effective and group filter will always result in an empty list.');
-      const tokenDomainId = req.ctx.token?.domain?.id;
       if (flag(q.include_subtree)) {
         const projectId = q['scope.project.id'];
         const project = projectId ? await d.projects.find(projectId) : undefined;
@@ -113,16 +112,11 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
         userId: q['user.id'], groupId: q['group.id'], roleId: q['role.id'], projectId: q['scope.project.id'],
         domainId: q['scope.domain.id'], system: q['scope.system'] !== undefined, effective,
         inherited: inheritedTo !== undefined ? true : undefined, includeSubtree: flag(q.include_subtree),
+        withinDomain: flag(q.include_subtree) ? undefined : req.ctx.token?.domain?.id,
       });
       const names = flag(q.include_names);
       const out = [];
-      for (const a of list) {
-        if (tokenDomainId && !flag(q.include_subtree)) {
-          const domainOf = a.target_type === 'domain' ? a.target_id : a.target_type === 'project' ? (await d.projects.find(a.target_id))?.domain_id : undefined;
-          if (domainOf !== tokenDomainId) continue;
-        }
-        out.push(await assignmentView(req, d, a, names));
-      }
+      for (const a of list) out.push(await assignmentView(req, d, a, names));
       return { role_assignments: out, links: collectionLinks(req) };
     },
   }));

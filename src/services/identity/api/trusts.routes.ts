@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import type { TrustRecord } from '../store/tables.js';
-import { collectionLinks, v3 } from './links.js';
+import { collectionLinks } from './links.js';
 import { params, query } from './schemas.js';
 import { applicationCredentialMethodNotAllowed, roleNotFound } from '../domain/errors.js';
+import { trustRoleView, trustView } from './views.js';
 
 const createSchema = Type.Object({
   trust: Type.Object({
@@ -22,18 +23,6 @@ const createSchema = Type.Object({
 });
 const Params = params('trust_id');
 const RoleParams = params('trust_id', 'role_id');
-
-const trustRoleView = (req: ApiRequest, r: { id: string; name: string }) => ({ id: r.id, name: r.name, links: { self: `${v3(req)}/roles/${r.id}` } });
-
-function trustView(req: ApiRequest, t: TrustRecord) {
-  return {
-    id: t.id, trustor_user_id: t.trustor_user_id, trustee_user_id: t.trustee_user_id, project_id: t.project_id,
-    impersonation: t.impersonation, expires_at: t.expires_at ? `${t.expires_at}Z` : null, remaining_uses: t.remaining_uses,
-    redelegation_count: 0, allow_redelegation: false,
-    roles: t.roles.map((r) => trustRoleView(req, r)), roles_links: { self: null, previous: null, next: null },
-    links: { self: `${v3(req)}/OS-TRUST/trusts/${t.id}` },
-  };
-}
 
 /** A restricted application credential may not manage trusts. */
 function unrestricted(ctx: RequestContext): void {

@@ -4,7 +4,7 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { UserRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { authorizeFound, authorizeList } from './authorize.js';
-import { equalsFilter, matchAll, textFilters } from './filters.js';
+import { textFilters } from './filters.js';
 import { boolFilter, collectionLinks } from './links.js';
 import { Description, Id, Name, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
@@ -30,10 +30,9 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const q = req.query;
         const tokenDomainId = authorizeList(req.ctx, 'identity:list_users', q);
-        let users = await d.users.list({
-          name: q.name, domain_id: q.domain_id ?? tokenDomainId, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name', 'domain_id']),
+        const users = await d.users.list({
+          name: q.name, domain_id: q.domain_id, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name', 'domain_id']), withinDomain: tokenDomainId,
         });
-        if (tokenDomainId) users = users.filter((u) => u.domain_id === tokenDomainId);
         return { users: users.map((u) => userView(req, u)), links: collectionLinks(req) };
       },
     }),
@@ -79,12 +78,9 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
       handler: async (req) => {
         const user = await loadFor(req.ctx, req.params.user_id, 'identity:list_user_projects');
         const q = req.query;
-        let projects = await d.assignments.projectsOf(user.id);
-        const enabled = boolFilter(q.enabled);
-        if (enabled !== undefined) projects = projects.filter((p) => p.enabled === enabled);
-        if (q.name) projects = projects.filter((p) => p.name === q.name);
-        if (q.domain_id) projects = projects.filter((p) => p.domain_id === q.domain_id);
-        projects = matchAll(projects, textFilters(q, ['name', 'domain_id']));
+        const projects = await d.assignments.projectsOf(user.id, {
+          name: q.name, domain_id: q.domain_id, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name', 'domain_id']),
+        });
         return { projects: projects.map((p) => projectView(req, p)), links: collectionLinks(req) };
       },
     }),
@@ -92,9 +88,9 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
       method: 'GET', url: '/v3/users/:user_id/groups', schema: { params: Params, querystring: query('name') },
       handler: async (req) => {
         const user = await loadFor(req.ctx, req.params.user_id, 'identity:list_groups_for_user');
-        let groups = matchAll(await d.groups.groupsOfUser(user.id), [...equalsFilter('name', req.query.name, false), ...textFilters(req.query, ['name'])]);
-        const tokenDomainId = req.ctx.token?.domain?.id;
-        if (tokenDomainId) groups = groups.filter((g) => g.domain_id === tokenDomainId);
+        const groups = await d.groups.groupsOfUser(user.id, {
+          name: req.query.name, matches: textFilters(req.query, ['name']), withinDomain: req.ctx.token?.domain?.id,
+        });
         return { groups: groups.map((g) => groupView(req, g)), links: collectionLinks(req) };
       },
     }),

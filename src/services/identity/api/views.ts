@@ -7,7 +7,7 @@ import type {
 } from '../store/tables.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import { v3 } from './links.js';
-import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord } from '../store/tables.js';
+import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord, TrustRecord } from '../store/tables.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
 
@@ -150,3 +150,23 @@ export const projectEndpointGroupView = (a: { endpoint_group_id: string; project
   endpoint_group_id: a.endpoint_group_id, project_id: a.project_id,
   links: { self: `/OS-EP-FILTER/endpoint_groups/${a.endpoint_group_id}/projects/${a.project_id}` },
 });
+
+export function ec2View(req: ApiRequest, c: CredentialRecord) {
+  const blob = JSON.parse(c.blob) as { access: string; secret: string; trust_id?: string | null };
+  return {
+    user_id: c.user_id, tenant_id: c.project_id, access: blob.access, secret: blob.secret, trust_id: blob.trust_id ?? null,
+    links: { self: `${v3(req)}/users/${c.user_id}/credentials/OS-EC2/${blob.access}` },
+  };
+}
+
+export const trustRoleView = (req: ApiRequest, r: { id: string; name: string }) => ({ id: r.id, name: r.name, links: { self: `${v3(req)}/roles/${r.id}` } });
+
+export function trustView(req: ApiRequest, t: TrustRecord) {
+  return {
+    id: t.id, trustor_user_id: t.trustor_user_id, trustee_user_id: t.trustee_user_id, project_id: t.project_id,
+    impersonation: t.impersonation, expires_at: t.expires_at ? `${t.expires_at}Z` : null, remaining_uses: t.remaining_uses,
+    redelegation_count: 0, allow_redelegation: false,
+    roles: t.roles.map((r) => trustRoleView(req, r)), roles_links: { self: null, previous: null, next: null },
+    links: { self: `${v3(req)}/OS-TRUST/trusts/${t.id}` },
+  };
+}

@@ -1,5 +1,6 @@
 import { NULL_DOMAIN, type IdentityTables, type ProjectRecord, type RoleRecord } from '../store/tables.js';
 import type { ProjectsService } from './projects.service.js';
+import { filterRecords, type ListFilter } from './list-filters.js';
 import type { RolesService } from './roles.service.js';
 import { domainNotFound, domainSpecificRoleInSystem, groupNotFound, projectNotFound, projectRoleDomainMismatch, roleAssignmentNotFound, userNotFound } from './errors.js';
 
@@ -15,6 +16,8 @@ export interface Assignment {
 export interface AssignmentFilter {
   userId?: string; groupId?: string; roleId?: string; projectId?: string; domainId?: string; system?: boolean;
   inherited?: boolean; effective?: boolean; includeSubtree?: boolean;
+  /** A domain-scoped caller's domain: only the assignments on it and on its projects. */
+  withinDomain?: string;
 }
 
 export const SYSTEM_ALL = 'all';
@@ -84,12 +87,12 @@ export class AssignmentsService {
   }
 
   /** Projects where the user has any effective role (GET /v3/auth/projects, /users/{id}/projects). */
-  async projectsOf(userId: string): Promise<ProjectRecord[]> {
+  async projectsOf(userId: string, f?: ListFilter): Promise<ProjectRecord[]> {
     const all = await this.list({ userId, effective: true });
     const ids = new Set(all.filter((a) => a.target_type === 'project').map((a) => a.target_id));
     const out: ProjectRecord[] = [];
     for (const id of ids) { const p = await this.projects.find(id); if (p) out.push(p); }
-    return out;
+    return filterRecords(out, f);
   }
 
   async domainsOf(userId: string): Promise<string[]> {
@@ -118,6 +121,13 @@ export class AssignmentsService {
         for (const s of await this.projects.subtree(p)) ids.add(s.id);
       }
       result = result.filter((a) => a.target_type === 'project' && ids.has(a.target_id));
+    }
+    if (f.withinDomain) {
+      const inDomain = async (a: Assignment) => a.target_type === 'domain' ? a.target_id === f.withinDomain
+        : a.target_type === 'project' && (await this.projects.find(a.target_id))?.domain_id === f.withinDomain;
+      const kept: Assignment[] = [];
+      for (const a of result) if (await inDomain(a)) kept.push(a);
+      result = kept;
     }
     return result;
   }

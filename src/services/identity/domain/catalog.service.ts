@@ -88,8 +88,9 @@ export class CatalogService {
     if (!e) throw endpointNotFound(id);
     return e;
   }
-  listEndpoints(f: { service_id?: string; interface?: string; region_id?: string; matches?: TextMatch[] }): Promise<EndpointRecord[]> {
-    return listMatching(this.t.endpoints, { service_id: f.service_id, interface: f.interface, region_id: f.region_id }, f.matches);
+  listEndpoints(f: { service_id?: string; interface?: string; region_id?: string; enabled?: boolean; matches?: TextMatch[] }): Promise<EndpointRecord[]> {
+    const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
+    return listMatching(this.t.endpoints, { service_id: f.service_id, interface: f.interface, region_id: f.region_id, enabled }, f.matches);
   }
   /** `legacyRegion`: the region came as `region` (not `region_id`), which Keystone creates when unknown. */
   async createEndpoint(input: { service_id: string; interface: string; url: string; region_id?: string | null; enabled?: boolean; extra?: Record<string, unknown> }, legacyRegion = false): Promise<EndpointRecord> {

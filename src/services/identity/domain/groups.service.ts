@@ -1,5 +1,6 @@
-import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type GroupRecord, type IdentityTables, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
+import { boundedDomain, filterRecords, type ListFilter } from './list-filters.js';
 import type { Revocations } from './revocations.service.js';
 import { cannotChangeDomainId, domainNotFound, duplicateNameInDomain, groupNotFound, userNotFound, userNotInGroup } from './errors.js';
 
@@ -14,8 +15,10 @@ export class GroupsService {
     return g;
   }
 
-  list(f: { name?: string; domain_id?: string; matches?: TextMatch[] }): Promise<GroupRecord[]> {
-    return listMatching(this.t.groups, { domain_id: f.domain_id }, withName(f.name, f.matches));
+  async list(f: ListFilter): Promise<GroupRecord[]> {
+    const domainId = boundedDomain(f);
+    if (domainId === null) return [];
+    return listMatching(this.t.groups, { domain_id: domainId }, withName(f.name, f.matches));
   }
 
   async byName(name: string, domainId: string): Promise<GroupRecord | undefined> {
@@ -56,12 +59,12 @@ export class GroupsService {
     return rows.map((r) => r.user_id);
   }
 
-  async members(groupId: string): Promise<UserRecord[]> {
+  async members(groupId: string, f?: ListFilter): Promise<UserRecord[]> {
     await this.get(groupId);
     const ids = await this.memberIds(groupId);
     const out: UserRecord[] = [];
     for (const id of ids) { const u = await this.t.users.get(id); if (u) out.push(u); }
-    return out;
+    return filterRecords(out, f);
   }
 
   async addMember(groupId: string, userId: string): Promise<void> {
@@ -83,11 +86,11 @@ export class GroupsService {
     await this.revocations.revoke({ user_id: userId });
   }
 
-  async groupsOfUser(userId: string): Promise<GroupRecord[]> {
+  async groupsOfUser(userId: string, f?: ListFilter): Promise<GroupRecord[]> {
     if (!(await this.t.users.get(userId))) throw userNotFound(userId);
     const rows = await this.t.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
     const out: GroupRecord[] = [];
     for (const r of rows) { const g = await this.t.groups.get(r.group_id); if (g) out.push(g); }
-    return out;
+    return filterRecords(out, f);
   }
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { BadRequest, NotFound, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest, Unauthorized } from '../../../core/errors/errors.js';
 import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { NULL_DOMAIN, type AccessTokenRecord, type IdentityTables, type RequestTokenRecord } from '../store/tables.js';
 import type { AssignmentsService } from './assignments.service.js';

@@ -1,6 +1,7 @@
 import { BadRequest } from '../../../core/errors/errors.js';
-import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord, type TextMatch } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type ProjectRecord } from '../store/tables.js';
 import { newId } from './ids.js';
+import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { Revocations } from './revocations.service.js';
 import { domainNotFound, duplicateProjectName, parentUpdateNotAllowed, projectNotFound, projectNotLeaf, projectParentDisabled, projectParentsDisabled, projectSubtreeEnabled, projectTagNotFound, updateNotAllowed } from './errors.js';
 
@@ -9,8 +10,8 @@ export interface ProjectInput {
   tags?: string[]; extra?: Record<string, unknown>; is_domain?: boolean;
 }
 
-export interface ProjectFilters {
-  name?: string; domain_id?: string; enabled?: boolean; parent_id?: string; matches?: TextMatch[];
+export interface ProjectFilters extends ListFilter {
+  parent_id?: string;
   tags?: string[]; tagsAny?: string[]; notTags?: string[]; notTagsAny?: string[];
 }
 
@@ -34,8 +35,10 @@ export class ProjectsService {
   }
 
   async list(f: ProjectFilters): Promise<ProjectRecord[]> {
+    const domainId = boundedDomain(f);
+    if (domainId === null) return [];
     const rows = await listMatching(this.t.projects, {
-      domain_id: f.domain_id, parent_id: f.parent_id, enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0,
+      domain_id: domainId, parent_id: f.parent_id, enabled: f.enabled === undefined ? undefined : f.enabled ? 1 : 0,
     }, withName(f.name, f.matches));
     return rows.filter((p) =>
       (!f.tags || f.tags.every((tag) => p.tags.includes(tag))) &&

@@ -1,4 +1,4 @@
-import { BadRequest, Forbidden, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest, Forbidden } from '../../../core/errors/errors.js';
 import type { IdentityTables, TrustRecord } from '../store/tables.js';
 import type { AssignmentsService } from './assignments.service.js';
 import { newId } from './ids.js';

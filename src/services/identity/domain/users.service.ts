@@ -1,7 +1,8 @@
-import { BadRequest, Unauthorized } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
-import { listMatching, nameIs, withName, type IdentityTables, type TextMatch, type UserRecord } from '../store/tables.js';
+import { listMatching, nameIs, withName, type IdentityTables, type UserRecord } from '../store/tables.js';
 import { newId } from './ids.js';
+import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.service.js';
 import { accountDisabled, accountLocked, cannotChangeDomainId, cannotChangeUserId, domainNotFound, duplicateNameInDomain, passwordExpired, projectNotFound, unauthorized, userNotFound } from './errors.js';
@@ -31,9 +32,11 @@ export class UsersService {
     return (await listMatching(this.t.users, { domain_id: domainId }, [nameIs(name)]))[0];
   }
 
-  async list(f: { name?: string; domain_id?: string; enabled?: boolean; matches?: TextMatch[] }): Promise<UserRecord[]> {
+  async list(f: ListFilter): Promise<UserRecord[]> {
+    const domainId = boundedDomain(f);
+    if (domainId === null) return [];
     const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
-    return listMatching(this.t.users, { domain_id: f.domain_id, enabled }, withName(f.name, f.matches));
+    return listMatching(this.t.users, { domain_id: domainId, enabled }, withName(f.name, f.matches));
   }
 
   /** `passwordHash` lets seeding hash a shared password once instead of once per user. */

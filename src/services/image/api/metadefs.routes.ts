@@ -3,10 +3,11 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import type { ImageDomain } from '../domain/image-domain.js';
-import { nsNotFound } from '../domain/metadefs.service.js';
-import type { MetadefObject, NamespaceRecord } from '../store/metadefs.tables.js';
+import { namespaceNotFound } from '../domain/errors.js';
+import type { NamespaceRecord } from '../store/metadefs.tables.js';
 import { callerOf } from '../../../core/auth/caller.js';
 import { authorize } from './common.js';
+import { namespaceView, objectView } from './views.js';
 
 const Ns = Type.Object({ ns: Type.String() });
 const NsName = Type.Object({ ns: Type.String(), name: Type.String() });
@@ -14,39 +15,15 @@ const NsName = Type.Object({ ns: Type.String(), name: Type.String() });
 const Doc = Type.Record(Type.String(), Type.Unknown());
 /** `{"tags": [{"name": ...}, ...]}`. */
 const TagList = Type.Object({ tags: Type.Array(Type.Unknown()) });
-const base = (n: string) => `/v2/metadefs/namespaces/${n}`;
 
 const target = (n: NamespaceRecord) => ({ project_id: n.owner, owner: n.owner, visibility: n.visibility, namespace: n.namespace });
-
-function namespaceView(n: NamespaceRecord, detail: boolean): Record<string, unknown> {
-  const v: Record<string, unknown> = { namespace: n.namespace };
-  if (n.display_name !== undefined) v.display_name = n.display_name;
-  if (n.description !== undefined) v.description = n.description;
-  Object.assign(v, { visibility: n.visibility, protected: n.protected, owner: n.owner, created_at: n.created_at, updated_at: n.updated_at });
-  if (n.resource_type_associations.length) v.resource_type_associations = n.resource_type_associations;
-  if (detail) {
-    if (Object.keys(n.properties).length) v.properties = n.properties;
-    if (n.objects.length) v.objects = n.objects.map((o) => objectView(n, o, false));
-    if (n.tags.length) v.tags = n.tags.map((t) => ({ name: t.name }));
-  }
-  return { ...v, schema: '/v2/schemas/metadefs/namespace', self: base(n.namespace) };
-}
-
-function objectView(n: NamespaceRecord, o: MetadefObject, links = true): Record<string, unknown> {
-  const v: Record<string, unknown> = { name: o.name };
-  if (o.description !== undefined) v.description = o.description;
-  if (o.required !== undefined) v.required = o.required;
-  if (o.properties !== undefined) v.properties = o.properties;
-  Object.assign(v, { created_at: o.created_at, updated_at: o.updated_at });
-  return links ? { ...v, schema: '/v2/schemas/metadefs/object', self: `${base(n.namespace)}/objects/${o.name}` } : v;
-}
 
 export function metadefRoutes(d: ImageDomain): RouteSpec[] {
   const m = d.metadefs;
   /** The namespace if visible and `rule` allows (reads 404 like Glance, writes 403). */
   const load = async (ctx: RequestContext, ns: string, rule: string, read = true) => {
     const n = await m.get(callerOf(ctx), ns);
-    if (read && !ctx.can(rule, target(n))) throw nsNotFound(ns);
+    if (read && !ctx.can(rule, target(n))) throw namespaceNotFound(ns);
     if (!read) authorize(ctx, rule, target(n));
     return n;
   };

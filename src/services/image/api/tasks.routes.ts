@@ -5,40 +5,14 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import { BadRequest } from '../../../core/errors/errors.js';
 import { callerOf } from '../../../core/auth/caller.js';
 import type { ImageDomain } from '../domain/image-domain.js';
-import type { TaskRecord } from '../store/tables.js';
 import { authorize } from './common.js';
+import { taskStubView, taskView } from './views.js';
 
 const Id = Type.Object({ id: Type.String() });
 /** Glance's CONF.limit_param_default and api_limit_max. */
 const LIMIT_DEFAULT = 25;
 const LIMIT_MAX = 1000;
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-/** glance.common.timeutils.isotime: seconds and 'Z'. */
-const isotime = (t: string) => `${t.slice(0, 19)}Z`;
-
-/** _format_task: the whole task (GET /v2/tasks/{id}, POST /v2/tasks). */
-export function taskView(t: TaskRecord): Record<string, unknown> {
-  const view: Record<string, unknown> = {
-    id: t.id, input: t.input, type: t.type, status: t.status, owner: t.owner, message: t.message, result: t.result,
-    created_at: isotime(t.created_at), updated_at: isotime(t.updated_at), self: `/v2/tasks/${t.id}`, schema: '/v2/schemas/task',
-  };
-  if (t.image_id) view.image_id = t.image_id;
-  if (t.request_id) view.request_id = t.request_id;
-  if (t.user_id) view.user_id = t.user_id;
-  if (t.expires_at) view.expires_at = isotime(t.expires_at);
-  return view;
-}
-
-/** _format_task_stub: a list entry (no input, result, message). */
-function taskStubView(t: TaskRecord): Record<string, unknown> {
-  const view: Record<string, unknown> = {
-    id: t.id, type: t.type, status: t.status, owner: t.owner,
-    created_at: isotime(t.created_at), updated_at: isotime(t.updated_at), self: `/v2/tasks/${t.id}`, schema: '/v2/schemas/task',
-  };
-  if (t.expires_at) view.expires_at = isotime(t.expires_at);
-  return view;
-}
 
 function limitOf(raw: string | undefined): number {
   if (raw === undefined) return LIMIT_DEFAULT;

@@ -9,7 +9,7 @@ import type { ImageRecord, ImageStatus, ImageTables, Viewer } from '../store/tab
 import type { Caller as CoreCaller } from '../../../core/auth/caller.js';
 import { ApiError } from '../../../core/errors/errors.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, badTransition, imageNotFound, overLimit, readOnly, reserved, unknownMarker } from './errors.js';
+import { BadRequest, Conflict, Forbidden, OverLimit, badTransition, imageNotFound, imageTagNotFound, overLimit, readOnly, reserved, unknownMarker } from './errors.js';
 import { IMAGE_PROPERTIES, validateImageDoc } from './formats.js';
 import { DEFAULT_IMPORT_FILTERS, validateImportUri, type ImportFilters } from './import-filter.js';
 import { openWebSource } from '../store/web-source.js';
@@ -252,7 +252,7 @@ export class ImagesService {
   }
 
   async deleteTag(image: ImageRecord, tag: string): Promise<void> {
-    if (!image.tags.includes(tag)) throw new NotFound(`Tag ${tag} not found`);
+    if (!image.tags.includes(tag)) throw imageTagNotFound(tag);
     await this.t.update(image.id, { tags: image.tags.filter((x) => x !== tag), updated_at: now() });
   }
 

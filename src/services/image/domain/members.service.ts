@@ -1,7 +1,7 @@
 // Image members: an owner shares a 'shared' image with other projects; each member accepts,
 // rejects or leaves it pending. Policy (who may add, who may change the status) is the API's.
 import type { ImageRecord, ImageTables, MemberRecord } from '../store/tables.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from './errors.js';
+import { BadRequest, memberDuplicated, memberNotFound, membersOnlyShared, OverLimit } from './errors.js';
 import type { Caller } from './images.service.js';
 
 /** Glance's image_member_quota. */
@@ -14,7 +14,7 @@ export class MembersService {
   constructor(private readonly t: ImageTables) {}
 
   private requireShared(image: ImageRecord): void {
-    if (image.visibility !== 'shared') throw new Forbidden('Only shared images have members.');
+    if (image.visibility !== 'shared') throw membersOnlyShared();
   }
 
   /** The membership of the caller's project, if any (for policy targets). */
@@ -32,13 +32,13 @@ export class MembersService {
   async get(caller: Caller, image: ImageRecord, memberId: string): Promise<MemberRecord> {
     const m = await this.t.member(image.id, memberId);
     const maySee = caller.isAdmin || image.owner === caller.projectId || memberId === caller.projectId;
-    if (!m || !maySee) throw new NotFound(`${memberId} not found in the member list of the image ${image.id}.`);
+    if (!m || !maySee) throw memberNotFound(memberId, image.id);
     return m;
   }
 
   async create(image: ImageRecord, memberId: string): Promise<MemberRecord> {
     this.requireShared(image);
-    if (await this.t.member(image.id, memberId)) throw new Conflict(`Member ${memberId} is duplicated for image ${image.id}`);
+    if (await this.t.member(image.id, memberId)) throw memberDuplicated(memberId, image.id);
     const count = (await this.t.members(image.id)).length;
     if (count + 1 > MEMBER_QUOTA) {
       throw new OverLimit(`Image member limit exceeded for image ${image.id}: The request returned a 413 Request Entity Too Large. This generally means that rate limiting or a quota threshold was breached.:`);

@@ -1,7 +1,10 @@
 // Metadata definitions (Glance's metadefs): namespaces holding property definitions, objects,
 // tags and resource-type associations; resource types are a seeded catalog.
 import type { MetadefAssociation, MetadefObject, MetadefTables, NamespaceRecord, ResourceTypeRecord } from '../store/metadefs.tables.js';
-import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import {
+  associationExists, associationNotFound, BadRequest, Conflict, Forbidden, schemaMismatch, metadefTagExists, metadefTagNotFound, namespaceExists,
+  namespaceNotFound, namespaceProtected, NotFound, objectExists, objectNotFound, propertyExists, propertyNotFound, resourceTypeNotFound,
+} from './errors.js';
 import type { Caller } from './images.service.js';
 
 /** The resource types DevStack's `glance-manage db_load_metadefs` leaves in a Zed cloud. */
@@ -11,14 +14,12 @@ export const SEEDED_RESOURCE_TYPES = [
 ];
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-export const nsNotFound = (n: string) => new NotFound(`Metadata definition namespace=${n} was not found.`);
-const schemaError = (schema: string, reason: string) => new BadRequest(`Provided object does not match schema '${schema}': ${reason}`);
 
 function checkString(schema: string, body: Record<string, unknown>, key: string, required: boolean, maxLength?: number): void {
   const v = body[key];
-  if (v === undefined) { if (required) throw schemaError(schema, `'${key}' is a required property`); return; }
-  if (typeof v !== 'string') throw schemaError(schema, `${JSON.stringify(v)} is not of type 'string'`);
-  if (maxLength !== undefined && v.length > maxLength) throw schemaError(schema, `'${v}' is too long`);
+  if (v === undefined) { if (required) throw schemaMismatch(schema, `'${key}' is a required property`); return; }
+  if (typeof v !== 'string') throw schemaMismatch(schema, `${JSON.stringify(v)} is not of type 'string'`);
+  if (maxLength !== undefined && v.length > maxLength) throw schemaMismatch(schema, `'${v}' is too long`);
 }
 
 export class MetadefsService {
@@ -32,7 +33,7 @@ export class MetadefsService {
   /** The namespace if the caller may see it (public, its own, or admin), else Glance's 404. */
   async get(caller: Caller, namespace: string): Promise<NamespaceRecord> {
     const n = await this.t.get(namespace);
-    if (!n || !(caller.isAdmin || n.visibility === 'public' || (caller.projectId && n.owner === caller.projectId))) throw nsNotFound(namespace);
+    if (!n || !(caller.isAdmin || n.visibility === 'public' || (caller.projectId && n.owner === caller.projectId))) throw namespaceNotFound(namespace);
     return n;
   }
 
@@ -42,15 +43,15 @@ export class MetadefsService {
     checkString('namespace', body, 'namespace', true, 80);
     checkString('namespace', body, 'display_name', false, 80);
     checkString('namespace', body, 'description', false, 500);
-    if (body.visibility !== undefined && !['public', 'private'].includes(body.visibility as string)) throw schemaError('namespace', `${JSON.stringify(body.visibility)} is not one of ['public', 'private']`);
-    if (body.protected !== undefined && typeof body.protected !== 'boolean') throw schemaError('namespace', `${JSON.stringify(body.protected)} is not of type 'boolean'`);
-    if ((body.namespace as string).trim() === '') throw schemaError('namespace', "'' is too short");
+    if (body.visibility !== undefined && !['public', 'private'].includes(body.visibility as string)) throw schemaMismatch('namespace', `${JSON.stringify(body.visibility)} is not one of ['public', 'private']`);
+    if (body.protected !== undefined && typeof body.protected !== 'boolean') throw schemaMismatch('namespace', `${JSON.stringify(body.protected)} is not of type 'boolean'`);
+    if ((body.namespace as string).trim() === '') throw schemaMismatch('namespace', "'' is too short");
   }
 
   async create(caller: Caller, body: Record<string, unknown>): Promise<NamespaceRecord> {
     this.validateNamespace(body);
     const name = body.namespace as string;
-    if (await this.t.get(name)) throw new Conflict(`The metadata definition namespace=${name} already exists.`);
+    if (await this.t.get(name)) throw namespaceExists(name);
     const ts = now();
     const n: NamespaceRecord = {
       namespace: name, visibility: (body.visibility as 'public' | 'private' | undefined) ?? 'private', protected: (body.protected as boolean | undefined) ?? false,
@@ -71,7 +72,7 @@ export class MetadefsService {
     this.validateNamespace(body);
     const old = n.namespace;
     const name = body.namespace as string;
-    if (name !== old && await this.t.get(name)) throw new Conflict(`The metadata definition namespace=${name} already exists.`);
+    if (name !== old && await this.t.get(name)) throw namespaceExists(name);
     const next: NamespaceRecord = { ...n, namespace: name, updated_at: now() };
     for (const k of ['display_name', 'description'] as const) { if (body[k] === undefined) delete next[k]; else next[k] = body[k] as string; }
     if (body.visibility !== undefined) next.visibility = body.visibility as 'public' | 'private';
@@ -82,7 +83,7 @@ export class MetadefsService {
   }
 
   async delete(n: NamespaceRecord): Promise<void> {
-    if (n.protected) throw new Forbidden(`Metadata definition namespace ${n.namespace} is protected and cannot be deleted.`);
+    if (n.protected) throw namespaceProtected(n.namespace);
     await this.t.delete(n.namespace);
   }
 
@@ -99,9 +100,9 @@ export class MetadefsService {
     checkString('property', body, 'title', true, 255);
     checkString('property', body, 'type', true);
     const types = ['array', 'boolean', 'integer', 'number', 'object', 'string', null];
-    if (!types.includes(body.type as string)) throw schemaError('property', `'${body.type}' is not one of ['array', 'boolean', 'integer', 'number', 'object', 'string', None]`);
+    if (!types.includes(body.type as string)) throw schemaMismatch('property', `'${body.type}' is not one of ['array', 'boolean', 'integer', 'number', 'object', 'string', None]`);
     const name = body.name as string;
-    if ((create || name !== oldName) && name in n.properties) throw new Conflict(`A metadata definition property with name=${name} already exists in namespace=${n.namespace}.`);
+    if ((create || name !== oldName) && name in n.properties) throw propertyExists(name, n.namespace);
     if (oldName !== undefined) delete n.properties[oldName];
     const { name: _name, ...schema } = body;
     n.properties[name] = schema;
@@ -110,7 +111,7 @@ export class MetadefsService {
 
   property(n: NamespaceRecord, name: string): Record<string, unknown> {
     const p = n.properties[name];
-    if (!p) throw new NotFound(`The metadata definition property with name=${name} was not found in namespace=${n.namespace}.`);
+    if (!p) throw propertyNotFound(name, n.namespace);
     return { name, ...p };
   }
 
@@ -141,7 +142,7 @@ export class MetadefsService {
     const name = body.name as string;
     const existing = oldName === undefined ? undefined : n.objects.find((o) => o.name === oldName);
     if ((oldName === undefined || name !== oldName) && n.objects.some((o) => o.name === name)) {
-      throw new Conflict(`A metadata definition object with name=${name} already exists in namespace=${n.namespace}.`);
+      throw objectExists(name, n.namespace);
     }
     const ts = now();
     const o: MetadefObject = { name, created_at: existing?.created_at ?? ts, updated_at: ts };
@@ -154,7 +155,7 @@ export class MetadefsService {
 
   object(n: NamespaceRecord, name: string): MetadefObject {
     const o = n.objects.find((x) => x.name === name);
-    if (!o) throw new NotFound(`The metadata definition object with name=${name} was not found in namespace=${n.namespace}.`);
+    if (!o) throw objectNotFound(name, n.namespace);
     return o;
   }
 
@@ -180,9 +181,9 @@ export class MetadefsService {
 
   // Tags (names are case-insensitive).
   private addTag(n: NamespaceRecord, name: string): void {
-    if (!name || name.length > 255) throw schemaError('tag', `'${name}' is too long`);
+    if (!name || name.length > 255) throw schemaMismatch('tag', `'${name}' is too long`);
     if (n.tags.some((t) => t.name.toLowerCase() === name.toLowerCase())) {
-      throw new Conflict(`A metadata tag with name=${name} already exists in namespace=${n.namespace}. (Please note that metadata tag names are case insensitive).`);
+      throw metadefTagExists(name, n.namespace);
     }
     const ts = now();
     n.tags.push({ name, created_at: ts, updated_at: ts });
@@ -190,7 +191,7 @@ export class MetadefsService {
 
   tag(n: NamespaceRecord, name: string) {
     const t = n.tags.find((x) => x.name === name);
-    if (!t) throw new NotFound(`The metadata definition tag with name=${name} was not found in namespace=${n.namespace}.`);
+    if (!t) throw metadefTagNotFound(name, n.namespace);
     return t;
   }
 
@@ -204,7 +205,7 @@ export class MetadefsService {
     const lower = names.map((x) => x.toLowerCase());
     if (new Set(lower).size !== lower.length) {
       const dup = names.find((x, i) => lower.indexOf(x.toLowerCase()) !== i)!;
-      throw new Conflict(`A metadata tag with name=${dup} already exists in namespace=${n.namespace}. (Please note that metadata tag names are case insensitive).`);
+      throw metadefTagExists(dup, n.namespace);
     }
     const next = await this.mutate(n, (x) => {
       if (!append) x.tags = [];
@@ -215,9 +216,9 @@ export class MetadefsService {
 
   async updateTag(n: NamespaceRecord, name: string, newName: unknown) {
     this.tag(n, name);
-    if (typeof newName !== 'string') throw schemaError('tag', "'name' is a required property");
+    if (typeof newName !== 'string') throw schemaMismatch('tag', "'name' is a required property");
     if (newName.toLowerCase() !== name.toLowerCase() && n.tags.some((t) => t.name.toLowerCase() === newName.toLowerCase())) {
-      throw new Conflict(`A metadata tag with name=${newName} already exists in namespace=${n.namespace}. (Please note that metadata tag names are case insensitive).`);
+      throw metadefTagExists(newName, n.namespace);
     }
     const next = await this.mutate(n, (x) => { const t = x.tags.find((y) => y.name === name)!; t.name = newName; t.updated_at = now(); });
     return this.tag(next, newName);
@@ -238,9 +239,9 @@ export class MetadefsService {
     checkString('resource_type_association', body, 'prefix', false, 80);
     checkString('resource_type_association', body, 'properties_target', false, 80);
     const name = body.name as string;
-    if (!(await this.t.resourceType(name))) throw new NotFound(`The metadata definition resource-type with name=${name}, was not found.`);
+    if (!(await this.t.resourceType(name))) throw resourceTypeNotFound(name);
     if (n.resource_type_associations.some((a) => a.name === name)) {
-      throw new Conflict(`The metadata definition resource-type association of resource-type=${name} to namespace=${n.namespace} already exists.`);
+      throw associationExists(name, n.namespace);
     }
     const ts = now();
     const a: MetadefAssociation = { name, created_at: ts, updated_at: ts };
@@ -260,7 +261,7 @@ export class MetadefsService {
 
   async dissociate(n: NamespaceRecord, name: string): Promise<void> {
     if (!n.resource_type_associations.some((a) => a.name === name)) {
-      throw new NotFound(`The metadata definition resource-type association of resource-type=${name} to namespace=${n.namespace}, was not found.`);
+      throw associationNotFound(name, n.namespace);
     }
     await this.mutate(n, (x) => { x.resource_type_associations = x.resource_type_associations.filter((a) => a.name !== name); });
   }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImageTables, TaskRecord } from '../store/tables.js';
 import type { Caller, ImagesService } from './images.service.js';
-import { BadRequest, Forbidden, NotFound } from './errors.js';
+import { BadRequest, schemaMismatch, taskNotFound, taskNotVisible, unknownTaskMarker } from './errors.js';
 import { taskExpiry, taskTime } from './task-times.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 
@@ -29,10 +29,10 @@ export class TasksService {
     if (raw === undefined || raw === null) throw new BadRequest('Body expected in request.');
     const body = raw as Record<string, unknown>;
     for (const key of ['type', 'input']) if (!(key in body)) throw new BadRequest(`Task '${key}' is required`);
-    if (typeof body.type !== 'string') throw new BadRequest(`Provided object does not match schema 'task': ${JSON.stringify(body.type)} is not of type 'string'`);
-    if (!TASK_TYPES.includes(body.type)) throw new BadRequest(`Provided object does not match schema 'task': '${body.type}' is not one of ['import', 'api_image_import']`);
+    if (typeof body.type !== 'string') throw schemaMismatch('task', `${JSON.stringify(body.type)} is not of type 'string'`);
+    if (!TASK_TYPES.includes(body.type)) throw schemaMismatch('task', `'${body.type}' is not one of ['import', 'api_image_import']`);
     if (body.input !== null && (typeof body.input !== 'object' || Array.isArray(body.input))) {
-      throw new BadRequest(`Provided object does not match schema 'task': ${JSON.stringify(body.input)} is not of type 'null', 'object'`);
+      throw schemaMismatch('task', `${JSON.stringify(body.input)} is not of type 'null', 'object'`);
     }
     const input = (body.input ?? {}) as Record<string, unknown>;
     const ts = taskTime();
@@ -84,8 +84,8 @@ export class TasksService {
 
   async get(caller: Caller, id: string): Promise<TaskRecord> {
     const task = await this.t.task(id);
-    if (!task) throw new NotFound(`Task with the given id ${id} was not found`);
-    if (!caller.isAdmin && task.owner !== null && task.owner !== caller.projectId) throw new Forbidden(`Forbidding request, task ${id} is not visible`);
+    if (!task) throw taskNotFound(id);
+    if (!caller.isAdmin && task.owner !== null && task.owner !== caller.projectId) throw taskNotVisible(id);
     return task;
   }
 
@@ -104,7 +104,7 @@ export class TasksService {
       if (x !== y) return x < y ? -dir : dir;
       return a.id < b.id ? -dir : a.id > b.id ? dir : 0;
     });
-    tasks = pageAfter(tasks, q, (t) => t.id, (m) => new BadRequest(`Task with the given id ${m} was not found`));
+    tasks = pageAfter(tasks, q, (t) => t.id, unknownTaskMarker);
     return { tasks, nextMarker: tasks.length && tasks.length === q.limit ? tasks[tasks.length - 1]!.id : undefined };
   }
 }

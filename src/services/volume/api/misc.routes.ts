@@ -6,9 +6,9 @@ import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { now } from '../domain/types.service.js';
-import { AnyQuery, caller, IdParams, links, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
-import type { MessageRecord } from '../store/tables.js';
+import { AnyQuery, caller, IdParams, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import { QuotaSetBody } from './schemas.js';
+import { messageView } from './views.js';
 
 const TargetParams = Type.Object({ project_id: Type.String(), target: Type.String() });
 
@@ -45,14 +45,6 @@ const ServiceBody = Type.Object({
 }, { additionalProperties: true });
 
 const gate = requireVersion;
-
-function messageView(m: MessageRecord, base: string, projectId: string) {
-  return {
-    id: m.id, message_level: m.message_level, event_id: m.event_id, user_message: m.user_message, resource_type: m.resource_type,
-    resource_uuid: m.resource_uuid, request_id: m.request_id, created_at: m.created_at, guaranteed_until: m.expires_at,
-    links: links(base, projectId, 'messages', m.id),
-  };
-}
 
 export function miscRoutes(d: VolumeDomain, started: string, origin: () => string): RouteSpec[] {
 

@@ -2,11 +2,11 @@
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { Type } from '@sinclair/typebox';
-import type { EncryptionSpec, VolumeTypeRecord } from '../store/tables.js';
+import type { VolumeTypeRecord } from '../store/tables.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { AnyQuery, caller, IdParams, KeyParams, ProjectParams } from './common.js';
 import { actionArgs, ActionBody, boolOf, ExtraSpecItem, ExtraSpecs, TypeCreate, TypeUpdate } from './schemas.js';
-import { typeView } from './views.js';
+import { encryptionView, typeView } from './views.js';
 
 const EncryptionBody = Type.Object({
   encryption: Type.Object({
@@ -16,11 +16,6 @@ const EncryptionBody = Type.Object({
     key_size: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 })),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
-
-const encryptionView = (typeId: string, e: EncryptionSpec) => ({
-  volume_type_id: typeId, encryption_id: e.encryption_id, provider: e.provider, control_location: e.control_location, cipher: e.cipher,
-  key_size: e.key_size, deleted: false, created_at: e.created_at, updated_at: e.updated_at, deleted_at: null,
-});
 
 const specString = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
 

@@ -1,7 +1,7 @@
 // Cinder's views (cinder/api/v2/views and v3/views): the fields each microversion shows, and the
 // extension attributes (os-vol-*) that show and detail add for callers their policies allow.
 import type { VolumeDomain } from '../domain/volume-domain.js';
-import type { AttachmentRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
+import type { AttachmentRecord, EncryptionSpec, MessageRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { links, mv, VOLUME_PATH } from './common.js';
 import { MV } from '../microversions.js';
@@ -118,3 +118,16 @@ export function typeView(t: VolumeTypeRecord, specs: Record<string, string>, qos
   if (qos) body.qos_specs_id = t.qos_specs_id;
   return body;
 }
+
+export function messageView(m: MessageRecord, base: string, projectId: string) {
+  return {
+    id: m.id, message_level: m.message_level, event_id: m.event_id, user_message: m.user_message, resource_type: m.resource_type,
+    resource_uuid: m.resource_uuid, request_id: m.request_id, created_at: m.created_at, guaranteed_until: m.expires_at,
+    links: links(base, projectId, 'messages', m.id),
+  };
+}
+
+export const encryptionView = (typeId: string, e: EncryptionSpec) => ({
+  volume_type_id: typeId, encryption_id: e.encryption_id, provider: e.provider, control_location: e.control_location, cipher: e.cipher,
+  key_size: e.key_size, deleted: false, created_at: e.created_at, updated_at: e.updated_at, deleted_at: null,
+});
