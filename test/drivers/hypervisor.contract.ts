@@ -1,6 +1,7 @@
 // The hypervisor driver contract (src/drivers/hypervisor/hypervisor-driver.ts), as a suite every
 // driver runs: spawn → RUNNING, the power transitions, idempotent destroy, snapshot to a path,
-// console output, volumes (attach, swap, detach), inventory and guest listing.
+// console output, volumes (attach, swap, detach), inventory and guest listing; moves between hosts
+// where the driver has them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,5 +123,25 @@ export function hypervisorDriverContract(name: string, opts: HypervisorContractO
       assert.equal(await driver.powerState(host, ID), POWER_STATE.RUNNING);
       await assert.rejects(driver.resize(host, '5e1f0000-0000-4000-8000-00000000dead', base), GuestNotFound);
     } finally { await driver.destroy(host, ID).catch(() => {}); await cleanup(); }
+  });
+
+  test(`${name}: migrate moves a guest between hosts, cold or live, keeping its power state; same or unknown host refused`, async (t) => {
+    const { driver, cleanup } = await make();
+    try {
+      const [a, b] = driver.hosts();
+      if (!driver.migrate || !b) { t.skip('the driver serves one host or does not move guests'); return; }
+      await driver.spawn(spec(a!, ID));
+      await assert.rejects(driver.migrate(a!, ID, a!, { live: false }), HypervisorError);
+      await assert.rejects(driver.migrate(a!, ID, 'no-such-host', { live: true }), HypervisorError);
+      await driver.migrate(a!, ID, b, { live: false });
+      assert.equal(await driver.powerState(b, ID), POWER_STATE.RUNNING);
+      assert.ok(!(await driver.listGuests(a!)).some((g) => g.id === ID));
+      await driver.pause(b, ID);
+      await driver.migrate(b, ID, a!, { live: true });
+      assert.equal(await driver.powerState(a!, ID), POWER_STATE.PAUSED);
+      await assert.rejects(driver.forceCompleteMigration!(a!, ID), HypervisorError);
+      await assert.rejects(driver.abortMigration!(a!, ID), HypervisorError);
+      await driver.destroy(a!, ID);
+    } finally { await cleanup(); }
   });
 }

@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
+  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver, MigrationAborted,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -265,6 +265,44 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     this.enter('detachVolume', host, id);
     this.guest(host, id).volumes.delete(device);
   }
+
+  private holdLive = false;
+  private readonly liveInProgress = new Map<string, { finish: () => void; abort: () => void }>();
+
+  /**
+   * For tests: while held, live migrations stay in progress until force-completed, aborted or
+   * released (`holdLiveMigrations(false)` finishes those in progress).
+   */
+  holdLiveMigrations(on = true): void {
+    this.holdLive = on;
+    if (!on) for (const m of this.liveInProgress.values()) m.finish();
+  }
+
+  async migrate(host: string, id: string, dest: string, opts: { live: boolean }): Promise<void> {
+    this.enter(opts.live ? 'liveMigrate' : 'migrate', host, id);
+    if (!this.hostNames.includes(dest)) throw new HypervisorError(`Compute host ${dest} could not be found.`);
+    if (dest === host) throw new HypervisorError(`Unable to migrate instance (${id}) to current host (${host}).`);
+    const g = this.guest(host, id);
+    if (opts.live && this.holdLive) {
+      try {
+        await new Promise<void>((finish, reject) => this.liveInProgress.set(id, { finish, abort: () => reject(new MigrationAborted(id)) }));
+      } finally { this.liveInProgress.delete(id); }
+    }
+    g.spec.host = dest;
+    this.log(g, `[stratus] ${opts.live ? 'live-migrated' : 'migrated'} from ${host} to ${dest}`);
+    if (!opts.live && g.powerState === POWER_STATE.RUNNING) this.boot(g);
+  }
+
+  private inProgress(op: string, host: string, id: string): { finish: () => void; abort: () => void } {
+    this.enter(op, host, id);
+    const m = this.liveInProgress.get(id);
+    if (!m || this.guest(host, id).spec.host !== host) throw new HypervisorError(`No live migration of instance ${id} is in progress on ${host}.`);
+    return m;
+  }
+
+  async forceCompleteMigration(host: string, id: string): Promise<void> { this.inProgress('forceCompleteMigration', host, id).finish(); }
+
+  async abortMigration(host: string, id: string): Promise<void> { this.inProgress('abortMigration', host, id).abort(); }
 
   /**
    * NOTE: the fake keeps no disk content (its guests read nothing), so nothing is copied: the

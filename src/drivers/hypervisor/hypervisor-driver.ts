@@ -47,6 +47,13 @@
 //   absent guest throws GuestNotFound. It does not change the guest.
 // - `onLifecycle` (optional) reports guests that stopped or crashed on their own (a power-off inside
 //   the guest, a killed process), so the service can sync the power state as Nova does.
+// - `migrate` (optional: a driver without it serves one host, and servers cannot move) moves a guest
+//   with its disks, flavor and power state from `host` to `dest`, another host of the same driver.
+//   Cold (`live: false`) may stop and start the guest; live keeps it running and resolves once it runs
+//   on `dest`. A live migration in progress finishes at once after `forceCompleteMigration` (Nova
+//   pauses the guest for the last copy) and rejects with MigrationAborted after `abortMigration`,
+//   the guest left running on `host`. A `dest` the driver does not serve, or `dest === host`, throws
+//   HypervisorError; force-complete or abort without a live migration in progress throws too.
 // - `close` releases what the driver holds (sockets, timers); guests keep running.
 
 /** Nova's power states (nova/compute/power_state.py). */
@@ -56,6 +63,11 @@ export type PowerState = (typeof POWER_STATE)[keyof typeof POWER_STATE];
 export class HypervisorError extends Error {}
 export class GuestNotFound extends HypervisorError {
   constructor(readonly guestId: string, host: string) { super(`Instance ${guestId} could not be found on host ${host}.`); }
+}
+
+/** A live migration cancelled by `abortMigration`: the guest still runs on its source host. */
+export class MigrationAborted extends HypervisorError {
+  constructor(readonly guestId: string) { super(`Live migration of instance ${guestId} was aborted.`); }
 }
 
 export interface GuestSpec {
@@ -160,6 +172,10 @@ export interface HypervisorDriver {
    * for the console proxy; GuestNotFound when absent, HypervisorError when it is not running.
    */
   consoleSocket?(host: string, id: string, kind: 'vnc' | 'serial'): Promise<string>;
+  /** Optional: moves a guest to another host of this driver (cold or live); see the contract above. */
+  migrate?(host: string, id: string, dest: string, opts: { live: boolean }): Promise<void>;
+  forceCompleteMigration?(host: string, id: string): Promise<void>;
+  abortMigration?(host: string, id: string): Promise<void>;
   /** Optional: calls `listener` when a guest stops or crashes without being asked (its process ended). */
   onLifecycle?(listener: (e: GuestLifecycleEvent) => void): void;
   close(): Promise<void>;

@@ -21,6 +21,7 @@ import { volumeAttachmentRoutes } from './api/volume-attachments.routes.js';
 import { volumeProxyRoutes } from './api/volumes.routes.js';
 import { keypairRoutes } from './api/keypairs.routes.js';
 import { metadataRoutes } from './api/metadata.routes.js';
+import { serverMigrationRoutes } from './api/server-migrations.routes.js';
 import { migrationRoutes } from './api/migrations.routes.js';
 import { networkRoutes } from './api/networks.routes.js';
 import { quotaRoutes } from './api/quotas.routes.js';
@@ -92,7 +93,7 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       ...serverRoutes(d), ...serverActionRoutes(d), ...serverMetadataRoutes(d), ...serverTagRoutes(d),
       ...instanceActionRoutes(d), ...hypervisorRoutes(d), ...serverUsageRoutes(d),
       ...imageRoutes(d.images, d.computeUrl), ...hostRoutes(d), ...serverExternalEventRoutes(d),
-      ...serverDiagnosticsRoutes(d), ...instanceUsageAuditLogRoutes(d), ...migrationRoutes(d),
+      ...serverDiagnosticsRoutes(d), ...instanceUsageAuditLogRoutes(d), ...migrationRoutes(d), ...serverMigrationRoutes(d),
       ...serverPasswordRoutes(d), ...extensionRoutes(),
       ...(d.securityGroups ? securityGroupRoutes(d.securityGroups, d) : []),
       ...(d.floatingIps ? floatingIpRoutes(d.floatingIps) : []),

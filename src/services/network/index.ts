@@ -241,6 +241,11 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     async deletePortsOfDevice(deviceId) {
       for (const p of await d.ports.ofDevice(deviceId)) if (p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
     },
+    async bindPortsOfDevice(deviceId, host) {
+      for (const p of await d.ports.ofDevice(deviceId)) {
+        if (p.binding_host_id !== host) await d.ports.update({ projectId: p.project_id, isAdmin: true }, p.id, { 'binding:host_id': host });
+      }
+    },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
     async deviceWithAddress(networkId, ip) {
       return (await d.ports.list(networkId)).find((p) => p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;

@@ -81,3 +81,24 @@ test('server-scoped APIs: diagnostics and resetState for admin only; password, b
   assert.deepEqual(wrong, []);
   assert.equal((await reader.post(`/servers/${serverId}/action`, { createBackup: { name: 'b', backup_type: 'daily', rotation: 1 } })).status, 403);
 });
+
+test('moving servers is for admins: migrate, live migrate, evacuate and the server\'s migrations', async () => {
+  const calls: [string, (c: ComputeClient) => Promise<{ status: number }>][] = [
+    ['migrate', (c) => c.at('2.56').post(`/servers/${serverId}/action`, { migrate: { host: 'no-such-host' } })],
+    ['live migrate', (c) => c.at('2.25').post(`/servers/${serverId}/action`, { 'os-migrateLive': { host: 'no-such-host', block_migration: 'auto' } })],
+    ['evacuate', (c) => c.at('2.14').post(`/servers/${serverId}/action`, { evacuate: { host: 'no-such-host' } })],
+    ['list migrations', (c) => c.at('2.23').get(`/servers/${serverId}/migrations`)],
+    ['show a migration', (c) => c.at('2.23').get(`/servers/${serverId}/migrations/1`)],
+    ['force complete', (c) => c.at('2.22').post(`/servers/${serverId}/migrations/1/action`, { force_complete: null })],
+    ['abort', (c) => c.at('2.24').delete(`/servers/${serverId}/migrations/1`)],
+  ];
+  const wrong: string[] = [];
+  for (const [name, call] of calls) {
+    for (const [persona, c] of Object.entries({ admin, demo, reader, alt })) {
+      const r = await call(c);
+      const ok = persona === 'admin' ? r.status !== 403 && r.status < 500 : r.status === (persona === 'alt' ? 404 : 403);
+      if (!ok) wrong.push(`${name} as ${persona}: ${r.status}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

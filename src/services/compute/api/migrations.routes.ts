@@ -1,40 +1,12 @@
 // GET /os-migrations (os-migrations.inc): every migration, newest first, with Nova's filters;
 // migration_type from 2.23, uuid and paging from 2.59, changes-before from 2.66, user and project
 // from 2.80.
-import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
+import type { RouteSpec } from '../../../core/http/service-plugin.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import type { MigrationRecord } from '../store/migrations.store.js';
 import { queryInt, queryStr, mvCheck } from './common.js';
+import { migrationView } from './migrations.view.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { changesSinceAfterBefore, markerCouldNotBeFound, notADateTime } from '../domain/errors.js';
-
-/** Nova's DB datetimes as its migration views print them. */
-const dbTime = (t: string | null) => (t ? t.replace(/Z$/, '').replace(/(\d{2}:\d{2}:\d{2})$/, '$1.000000') : null);
-const intId = (id: string | null) => (id !== null && /^\d+$/.test(id) ? Number(id) : null);
-const LIVE_IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating'];
-
-export function migrationView(req: ApiRequest, d: ComputeDomain, m: MigrationRecord): Record<string, unknown> {
-  const mv = mvCheck(req);
-  const out: Record<string, unknown> = {
-    id: m.id, status: m.status, instance_uuid: m.instance_uuid, source_node: m.source_node, source_compute: m.source_compute,
-    dest_node: m.dest_node, dest_compute: m.dest_compute, dest_host: m.dest_host,
-    old_instance_type_id: intId(m.old_flavor_id), new_instance_type_id: intId(m.new_flavor_id),
-    created_at: dbTime(m.created_at), updated_at: dbTime(m.updated_at),
-  };
-  if (mv('2.23')) {
-    out.migration_type = m.migration_type;
-    if (m.migration_type === 'live-migration' && LIVE_IN_PROGRESS.includes(m.status)) {
-      const base = d.computeUrl();
-      out.links = [
-        { rel: 'self', href: `${base}/v2.1/servers/${m.instance_uuid}/migrations/${m.id}` },
-        { rel: 'bookmark', href: `${base}/servers/${m.instance_uuid}/migrations/${m.id}` },
-      ];
-    }
-  }
-  if (mv('2.59')) out.uuid = m.uuid;
-  if (mv('2.80')) { out.user_id = m.user_id; out.project_id = m.project_id; }
-  return out;
-}
 
 function isoParam(q: Record<string, unknown>, field: string): string | undefined {
   const v = queryStr(q, field);

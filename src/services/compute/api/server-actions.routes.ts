@@ -11,7 +11,8 @@ import { RemoteConsoleCreate, ServerAction } from './server-actions.schema.js';
 import { invalidInput as invalid, mvCheck, mv } from './common.js';
 import { loadServer, ServerParams, showServer } from './servers.routes.js';
 import { SERIAL_SOCKET_PATH, VNC_SOCKET_PATH } from './console-proxy.routes.js';
-import { availabilityZoneNotAvailable, instanceInvalidState, instanceNotReady, noSuchAction, rescueImageNotFound, resourceNotFound, securityGroupNameEmpty, unknownServerAction } from '../domain/errors.js';
+import { MIGRATION_ACTIONS } from './server-migrations.routes.js';
+import { computeHostNotFoundBadRequest, availabilityZoneNotAvailable, instanceInvalidState, instanceNotReady, noSuchAction, rescueImageNotFound, resourceNotFound, securityGroupNameEmpty, unknownServerAction } from '../domain/errors.js';
 
 const isIp = (v: string) => isIPv4(v) || isIPv6(v);
 
@@ -59,7 +60,13 @@ const ACTIONS: Record<string, Handler> = {
     const s = await loadServer(d, req, 'os_compute_api:os-shelve:unshelve');
     const az = arg && typeof arg === 'object' ? (arg.availability_zone as string | undefined) : undefined;
     if (az && !(await d.aggregates.azExists(az))) throw availabilityZoneNotAvailable();
-    await d.servers.act(callerOf(req.ctx), s.id, 'unshelve', az ? { availabilityZone: az } : {});
+    // NOTE: 2.91's host (admin): the server lands there; an unknown host is Nova's 400.
+    const host = arg && typeof arg === 'object' && typeof arg.host === 'string' ? arg.host : undefined;
+    if (host) {
+      req.ctx.authorize('os_compute_api:os-shelve:unshelve_to_host', { project_id: s.project_id, user_id: s.user_id });
+      if (!(await d.hosts.nodes()).some((n) => n.host === host)) throw computeHostNotFoundBadRequest(host);
+    }
+    await d.servers.act(callerOf(req.ctx), s.id, 'unshelve', { ...(az ? { availabilityZone: az } : {}), ...(host ? { host } : {}) });
     req.reply.code(202);
     return undefined;
   },
@@ -203,6 +210,7 @@ const ACTIONS: Record<string, Handler> = {
     await loadServer(d, req, 'os_compute_api:os-admin-password');
     throw new NotImplemented('Unable to set password on instance');
   },
+  ...MIGRATION_ACTIONS,
 };
 
 export async function consoleUrl(d: ComputeDomain, serverId: string, protocol: string, type: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { MV } from '../microversions.js';
-import { IntLike, Metadata, Name, NoBody, OneOf, strict, versioned } from './schemas.js';
+import { BoolLike, IntLike, Metadata, Name, NoBody, OneOf, strict, versioned } from './schemas.js';
 
 // POST /servers/{id}/action: one key names the action, its value is checked with that action's
 // own schema (nova/api/openstack/compute/schemas: servers.py reboot, resize, rebuild,
@@ -32,6 +32,24 @@ function rebuild(has: Has): TSchema {
   }, ['imageRef']);
 }
 
+/** nova's parameter_types.fqdn as the migrate_server and evacuate schemas take a host (null allowed where said). */
+const Host = Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' });
+const HostOrNull = Nullable('string', { minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' });
+
+/** os-migrateLive (schemas/migrate_server.py): disk_over_commit until 2.25, 'auto' from 2.25, force 2.30–2.67. */
+function migrateLive(has: Has): TSchema {
+  if (!has('2.25')) return strict({ block_migration: BoolLike, disk_over_commit: BoolLike, host: HostOrNull }, ['block_migration', 'disk_over_commit', 'host']);
+  const block = Type.Unsafe<boolean | string | number>({ anyOf: [BoolLike, { type: 'string', enum: ['auto'] }] });
+  return strict({ block_migration: block, host: HostOrNull, ...(has('2.30') && !has('2.68') ? { force: BoolLike } : {}) }, ['block_migration', 'host']);
+}
+
+/** evacuate (schemas/evacuate.py): onSharedStorage required until 2.14, force 2.29–2.67. */
+function evacuate(has: Has): TSchema {
+  const base = { host: Host, adminPass: Type.String() };
+  if (!has('2.14')) return strict({ ...base, onSharedStorage: BoolLike }, ['onSharedStorage']);
+  return strict({ ...base, ...(has('2.29') && !has('2.68') ? { force: BoolLike } : {}) });
+}
+
 /** Each known action's body schema at a microversion (`has(v)`: at least v). */
 function actions(has: Has): Record<string, TSchema> {
   const out: Record<string, TSchema> = Object.fromEntries(NO_BODY.map((a) => [a, NoBody]));
@@ -55,6 +73,10 @@ function actions(has: Has): Record<string, TSchema> {
     addSecurityGroup: Type.Unsafe<{ name?: unknown } | null>({ type: ['object', 'null'] }),
     removeSecurityGroup: Type.Unsafe<{ name?: unknown } | null>({ type: ['object', 'null'] }),
     changePassword: strict({ adminPass: Type.String() }, ['adminPass']),
+    // NOTE: before 2.56 Nova's migrate takes no schema: whatever comes is ignored.
+    migrate: has('2.56') ? objectOrNull({ host: HostOrNull }) : Type.Unknown(),
+    'os-migrateLive': migrateLive(has),
+    evacuate: evacuate(has),
   });
   // NOTE: gone from 2.44: the handler answers "There is no such action".
   if (!has(MV.floatingIpActionsRemoved)) {
@@ -75,9 +97,10 @@ const loosest = Type.Object({
   ...body(newest).properties,
   rebuild: Type.Optional(Type.Object({ imageRef: Type.String() }, { additionalProperties: true })),
   unshelve: Type.Optional(Type.Unknown()), lock: Type.Optional(Type.Unknown()),
+  migrate: Type.Optional(Type.Unknown()), 'os-migrateLive': Type.Optional(Type.Unknown()), evacuate: Type.Optional(Type.Unknown()),
 }, { additionalProperties: true, minProperties: 1, maxProperties: 1 });
 
-export const ServerAction = versioned(loosest, ['2.19', MV.floatingIpActionsRemoved, '2.54', MV.quotaNoInjected, '2.63', '2.73', '2.77', '2.90', '2.91'], body);
+export const ServerAction = versioned(loosest, ['2.14', '2.19', '2.25', '2.29', '2.30', MV.floatingIpActionsRemoved, '2.54', '2.56', MV.quotaNoInjected, '2.63', '2.68', '2.73', '2.77', '2.90', '2.91'], body);
 
 /** POST /servers/{id}/remote-consoles (2.6): the protocol and type pairs are checked by the handler. */
 export const RemoteConsoleCreate = Type.Object({

@@ -31,6 +31,7 @@ import type { VolumeFacade } from '../../volume/facade.js';
 import { KeypairsService } from './keypairs.service.js';
 import { MetadataService } from './metadata.service.js';
 import { MigrationsService } from './migrations.service.js';
+import { ServerMigrationsService } from './server-migrations.service.js';
 import { NetworksService } from './networks.service.js';
 import { QuotasService } from './quotas.service.js';
 import { LocalPlacement, type PlacementPort, placementPort, Scheduler } from './scheduler.service.js';
@@ -72,6 +73,7 @@ export class ComputeDomain {
   readonly manager: ServersManager;
   readonly hosts: HostsService;
   readonly migrations: MigrationsService;
+  readonly serverMigrations: ServerMigrationsService;
   readonly placement: PlacementPort;
   readonly tasks: TaskManager;
   readonly images: ImagesService;
@@ -132,6 +134,7 @@ export class ComputeDomain {
     this.manager = new ServersManager(store, this.tasks, opts.driver, this.placement, scheduler, this.hosts, {
       aggregates: this.aggregates, serverGroups: this.serverGroups, image, network, volumes: this.volumeAttachments,
     }, opts.log, this.migrations);
+    this.serverMigrations = new ServerMigrationsService(this.servers, this.migrations, this.hosts, this.placement, this.manager);
     this.images = new ImagesService(image);
 
   }

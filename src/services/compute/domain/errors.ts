@@ -154,6 +154,25 @@ export const volumeNotAvailable = (id: string, status: string) => invalidVolume(
 export const volumeNotBootable = (id: string) => new BadRequest(`Block Device ${id} is not bootable.`);
 export const volumeStillAttaching = (id: string) => new Conflict(`Volume ${id} is still being attached.`);
 export const noFreeDevice = () => new BadRequest("No free disk device names for prefix 'vd'");
+
+// ---- migrations (nova/exception.py CannotMigrateToSameHost, UnableToMigrateToSelf, ComputeServiceInUse,
+// MigrationNotFoundForInstance, InvalidMigrationState; the evacuate and migrate_server controllers' words)
+export const serviceUnavailable = () => new Conflict('Service is unavailable at this time.');
+export const cannotMigrateToSameHost = () => new BadRequest('Cannot migrate to the host where the server exists.');
+export const unableToMigrateToSelf = (id: string, host: string) => new BadRequest(`Unable to migrate instance (${id}) to current host (${host}).`);
+export const computeHostNotFoundBadRequest = (host: string) => new BadRequest(`Compute host ${host} could not be found.`);
+export const noValidHostBadRequest = (reason: string) => new BadRequest(reason);
+export const forceWithoutHost = () => new BadRequest("Can't force to a non-provided destination");
+export const evacuateHostNotFound = (host: string) => new NotFound(`Compute host ${host} not found.`);
+export const evacuateSameHost = () => new BadRequest("The target host can't be the same one.");
+export const computeServiceInUse = (host: string) => new BadRequest(`Compute service of ${host} is still in use.`);
+export const adminPassOnSharedStorage = () => new BadRequest("admin password can't be changed on existing disk");
+export const migrationNotFoundForInstance = (id: string, serverId: string) => new NotFound(`Migration ${id} not found for instance ${serverId}`);
+export const liveMigrationNotFound = (id: string, serverId: string) => new NotFound(`In-progress live migration ${id} is not found for server ${serverId}.`);
+export const notLiveMigration = (id: string, serverId: string) => new NotFound(`Migration ${id} for server ${serverId} is not live-migration.`);
+export const liveMigrationNotInProgress = (id: string, serverId: string) => new NotFound(`Live migration ${id} for server ${serverId} is not in progress.`);
+export const invalidMigrationState = (id: number, serverId: string, state: string, method: string) =>
+  new BadRequest(`Migration ${id} state of instance ${serverId} is ${state}. Cannot ${method} while the migration is in this state.`);
 /** VolumeBDMNotFound, as the 2.85 update of an attachment answers it. */
 export const volumeBdmIdNotFound = (volumeId: string) => new NotFound(`No volume Block Device Mapping with id ${volumeId}.`);
 export const attachmentNotMutable = (property: 'id' | 'serverId' | 'device' | 'tag') => new BadRequest(`The ${property} property is not mutable`);

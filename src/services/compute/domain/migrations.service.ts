@@ -1,7 +1,9 @@
 // Migrations (os-migrations): the record each resize leaves, as Nova's migrations table keeps it.
-// Same-host resizes only for now: source and destination are the server's host. Statuses follow
-// Nova's resize: migrating → finished → confirmed | reverted, or error.
+// Resizes stay on the server's host; cold migrations (type 'migration') follow the same statuses
+// (migrating → finished → confirmed | reverted, or error); live migrations go queued → preparing →
+// running → completed (or error, cancelled); evacuations accepted → done (or error).
 import { randomUUID } from 'node:crypto';
+import type { Db } from '../../../core/db/database.js';
 import type { MigrationListQuery, MigrationRecord, MigrationsStore } from '../store/migrations.store.js';
 import type { InstanceRecord } from '../store/servers.store.js';
 
@@ -22,7 +24,27 @@ export class MigrationsService {
     });
   }
 
-  async setStatus(id: number, status: 'finished' | 'error'): Promise<void> { await this.store.setStatus(id, status, at()); }
+  async setStatus(id: number, status: string): Promise<void> { await this.store.setStatus(id, status, at()); }
+
+  /** A cold or live migration or an evacuation starts: its record (destination unknown until scheduled). */
+  async begin(s: InstanceRecord, type: 'migration' | 'live-migration' | 'evacuation', status: string, destHost: string | null, tx?: Db): Promise<MigrationRecord> {
+    const r: Omit<MigrationRecord, 'id'> = {
+      uuid: randomUUID(), instance_uuid: s.id, migration_type: type, status,
+      source_compute: s.host, source_node: s.node, dest_compute: destHost, dest_node: null, dest_host: null,
+      old_flavor_id: s.flavor.id, new_flavor_id: s.flavor.id, project_id: s.project_id, user_id: s.user_id, created_at: at(), updated_at: null,
+    };
+    return { ...r, id: await this.store.insert(r, tx) };
+  }
+
+  /** The destination the scheduler chose (dest_host is the host's address, as Nova records it). */
+  async setDestination(id: number, dest: { host: string; node: string; hostIp: string | null }, status?: string): Promise<void> {
+    await this.store.update(id, { dest_compute: dest.host, dest_node: dest.node, dest_host: dest.hostIp, ...(status ? { status } : {}), updated_at: at() });
+  }
+
+  get(id: number): Promise<MigrationRecord | undefined> { return this.store.get(id); }
+
+  /** The instance's latest migration in one of `statuses`. */
+  latest(instanceUuid: string, statuses: string[]): Promise<MigrationRecord | undefined> { return this.store.latest(instanceUuid, statuses); }
 
   /** Confirm or revert closes the instance's finished resize. */
   async close(instanceUuid: string, status: 'confirmed' | 'reverted'): Promise<void> {

@@ -26,6 +26,11 @@ export interface PlacementPort {
   /** Moves the consumer's allocation to new amounts (resize), or false when it does not fit. */
   reclaim?(consumer: string, provider: string, resources: Record<string, number>, projectId: string, userId: string): Promise<boolean>;
   free(consumer: string): Promise<void>;
+  /**
+   * Hands every allocation of `from` to `to` (a migration holds the source host's allocation while
+   * the server claims its destination, as Nova's conductor does); nothing when `from` has none.
+   */
+  moveAllocation(from: string, to: string, projectId: string, userId: string): Promise<void>;
   /** Usage per provider (VCPU, MEMORY_MB, DISK_GB), for os-hypervisors. */
   usage(provider: string): Promise<Record<string, number>>;
 }
@@ -46,6 +51,11 @@ export function placementPort(p: PlacementFacade): PlacementPort {
       return false;
     },
     free: (consumer) => p.release(consumer),
+    async moveAllocation(from, to, projectId, userId) {
+      const held = await p.allocationsOf(from);
+      await p.release(from);
+      for (const [provider, resources] of Object.entries(held)) await p.claim({ consumerUuid: to, projectId, userId, providerUuid: provider, resources });
+    },
     usage: (provider) => p.usagesOf(provider),
   };
 }
@@ -99,6 +109,13 @@ export class LocalPlacement implements PlacementPort {
   }
 
   async free(consumer: string): Promise<void> { this.allocations.delete(consumer); }
+
+  async moveAllocation(from: string, to: string): Promise<void> {
+    const a = this.allocations.get(from);
+    if (!a) return;
+    this.allocations.delete(from);
+    this.allocations.set(to, a);
+  }
 
   async usage(provider: string): Promise<Record<string, number>> { return this.used(provider); }
 

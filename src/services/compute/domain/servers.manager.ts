@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
-import { type GuestSpec, type HypervisorDriver, HypervisorError, POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { type GuestSpec, type HypervisorDriver, HypervisorError, MigrationAborted, POWER_STATE } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import { type FlavorSnapshot, type InstanceRecord, now, ServersStore } from '../store/servers.store.js';
 import type { HostsService } from './hosts.service.js';
 import { flavorResources, NoValidHost, type PlacementPort, Scheduler, LocalPlacement } from './scheduler.service.js';
 import type { MigrationsService } from './migrations.service.js';
+import type { MigrationRecord } from '../store/migrations.store.js';
 import type { ServerTaskPayload } from './servers.service.js';
 import { endState, type ServerAction, TASK, VM } from './servers.states.js';
 import type { ImageFacade } from '../../image/facade.js';
@@ -30,7 +31,7 @@ export interface ManagerDeps {
   /** Glance, when it runs: image bytes for the driver, snapshots, backups and their rotation. */
   image?: Pick<ImageFacade, 'imageFilePath' | 'uploadImage' | 'deleteImage' | 'listImages'>;
   /** Networking, when it runs: ports for the requested networks, removed on delete. */
-  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice' | 'portsOfDevice'>;
+  network?: Pick<NetworkFacade, 'createPortForServer' | 'deletePortsOfDevice' | 'portsOfDevice' | 'bindPortsOfDevice'>;
   /** Block storage, when it runs: the server's volumes detached (and deleted on termination). */
   volumes?: Pick<VolumeAttachmentsService, 'releaseAll' | 'prepareBlockDevices' | 'attachAfterSpawn'>;
 }
@@ -42,6 +43,7 @@ const EVENTS: Record<ServerAction, string> = {
   createImage: 'compute_snapshot_instance', createBackup: 'compute_backup_instance', shelve: 'compute_shelve_instance', shelveOffload: 'compute_shelve_offload_instance',
   unshelve: 'compute_unshelve_instance', rescue: 'compute_rescue_instance', unrescue: 'compute_unrescue_instance',
   delete: 'compute_terminate_instance', forceDelete: 'compute_terminate_instance', updateMetadata: 'compute_update_metadata', restore: 'compute_restore_instance',
+  migrate: 'compute_prep_resize', liveMigrate: 'compute_live_migration', evacuate: 'compute_rebuild_instance',
 };
 
 const guestFlavor = (f: FlavorSnapshot) => ({ vcpus: f.vcpus, memoryMb: f.ram, rootGb: f.disk, ephemeralGb: f.ephemeral, swapMb: f.swap });
@@ -150,7 +152,9 @@ export class ServersManager {
     const eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null);
     let placed: { host: string; node: string; uuid: string };
     try {
-      placed = await this.place(s);
+      // NOTE: the host is recorded as soon as it is chosen (Nova's scheduler sets it before the spawn), so
+      // the next member of a server group scheduled (a multi-create) sees where this one goes.
+      placed = await this.place(s, { record: true });
     } catch (err) {
       if (!(err instanceof NoValidHost)) throw err;
       await this.db.transaction().execute(async (tx) => {
@@ -196,9 +200,22 @@ export class ServersManager {
     }
   }
 
-  private async place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot } = {}) {
+  private scheduling: Promise<unknown> = Promise.resolve();
+
+  /** One scheduling decision at a time (Nova's scheduler sees the previous claim and host before the next). */
+  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean } = {}) {
+    const next = this.scheduling.then(async () => {
+      const placed = await this.selectHost(s, opts);
+      if (opts.record) await this.store.update(s.id, { host: placed.host, node: placed.node });
+      return placed;
+    });
+    this.scheduling = next.catch(() => {});
+    return next;
+  }
+
+  private async selectHost(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null }) {
     const group = s.server_group_id ? await this.groupMemberHosts(s.id) : undefined;
-    const forced = typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null;
+    const forced = opts.forceHost ?? (typeof s.scheduler_hints.force_host === 'string' ? s.scheduler_hints.force_host : null);
     return this.scheduler.selectAndClaim({
       instanceId: s.id, projectId: s.project_id, userId: s.user_id, flavor: opts.flavor ?? s.flavor,
       availabilityZone: s.requested_az, forceHost: forced, ignoreHosts: opts.ignoreHosts,
@@ -273,8 +290,23 @@ export class ServersManager {
           patch.flavor = flavor;
           break;
         }
-        case 'confirmResize': await d.confirmResize(needHost(), s.id); patch.old_flavor = null; await this.migrations?.close(s.id, 'confirmed'); break;
+        case 'migrate': await this.coldMigrate(s, needHost(), args.host as string | undefined, patch); break;
+        case 'liveMigrate': await this.liveMigrate(s, needHost(), args, patch); break;
+        case 'evacuate': power = await this.evacuate(s, args, patch); break;
+        case 'confirmResize': {
+          const m = await this.migrations?.latest(s.id, ['finished']);
+          if (m && isMove(m)) {
+            // NOTE: the guest's leftovers on the source go, and the source allocation the migration held.
+            await d.destroy(m.source_compute!, s.id).catch(() => {});
+            await this.placement.free(m.uuid);
+          } else await d.confirmResize(needHost(), s.id);
+          patch.old_flavor = null;
+          await this.migrations?.close(s.id, 'confirmed');
+          break;
+        }
         case 'revertResize': {
+          const m = await this.migrations?.latest(s.id, ['finished']);
+          if (m && isMove(m)) { await this.revertMigration(s, needHost(), m, patch); break; }
           const h = needHost();
           const old = s.old_flavor ?? s.flavor;
           const node = (await this.hosts.schedulable()).find((x) => x.host === h)!;
@@ -307,7 +339,7 @@ export class ServersManager {
           break;
         }
         case 'unshelve': {
-          const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az });
+          const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az }, { forceHost: args.host as string | undefined });
           // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves.
           const shelvedId = s.system_metadata?.shelved_image_id ?? null;
           const shelvedPath = await this.imagePath(s, shelvedId);
@@ -332,11 +364,159 @@ export class ServersManager {
     if (migrationId !== undefined) await this.migrations?.setStatus(migrationId, 'finished');
     const end = endState(action, s.prior_vm_state, power);
     await this.db.transaction().execute(async (tx) => {
-      // NOTE: a resize keeps the vm_state it started from, for confirm/revert to return to.
-      await this.store.update(s.id, { ...end, ...patch, prior_vm_state: action === 'resize' ? s.prior_vm_state : null }, tx, { task_state: s.task_state });
+      // NOTE: a resize (or cold migration) keeps the vm_state it started from, for confirm/revert to return to.
+      const keepPrior = action === 'resize' || action === 'migrate';
+      await this.store.update(s.id, { ...end, ...patch, prior_vm_state: keepPrior ? s.prior_vm_state : null }, tx, { task_state: s.task_state });
       await this.store.finishEvent(eventId, 'Success', null, tx);
       await this.tasks.complete(task.id, tx);
     });
+  }
+
+  /** Moves the server's task_state on while the task runs (the final write expects the last one). */
+  private async step(s: InstanceRecord, taskState: string): Promise<void> {
+    await this.store.update(s.id, { task_state: taskState, updated_at: now() });
+    s.task_state = taskState;
+  }
+
+  /** The host, node and address of a compute host, as a migration records its destination. */
+  private async destination(host: string): Promise<{ host: string; node: string; hostIp: string | null }> {
+    const n = (await this.hosts.nodes()).find((x) => x.host === host);
+    return { host, node: n?.hypervisor_hostname ?? host, hostIp: n?.host_ip ?? null };
+  }
+
+  /** Moves the guest, then its ports' bindings (Nova activates the destination's port bindings). */
+  private async moveGuest(host: string, id: string, dest: string, live: boolean): Promise<void> {
+    if (!this.driver.migrate) throw new HypervisorError(`The ${this.driver.name} hypervisor cannot move guests between hosts.`);
+    await this.driver.migrate(host, id, dest, { live });
+    await this.deps.network?.bindPortsOfDevice(id, dest);
+  }
+
+  /**
+   * Nova's cold migration (a resize keeping the flavor, to another host): the migration holds the
+   * source allocation while the server claims the destination; the server waits in VERIFY_RESIZE.
+   */
+  private async coldMigrate(s: InstanceRecord, src: string, host: string | undefined, patch: Partial<InstanceRecord>): Promise<void> {
+    const migrations = this.migrations!;
+    const m = await migrations.begin(s, 'migration', 'pre-migrating', host ?? null);
+    await this.placement.moveAllocation(s.id, m.uuid, s.project_id, s.user_id);
+    let placed: { host: string; node: string };
+    try {
+      placed = await this.place(s, { ignoreHosts: [src], forceHost: host });
+    } catch (err) {
+      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await migrations.setStatus(m.id, 'error');
+      throw err;
+    }
+    await migrations.setDestination(m.id, await this.destination(placed.host), 'migrating');
+    await this.step(s, TASK.RESIZE_MIGRATING);
+    try {
+      await this.moveGuest(src, s.id, placed.host, false);
+    } catch (err) {
+      await this.placement.free(s.id);
+      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await migrations.setStatus(m.id, 'error');
+      throw err;
+    }
+    await this.step(s, TASK.RESIZE_MIGRATED);
+    await migrations.setStatus(m.id, 'post-migrating');
+    await this.step(s, TASK.RESIZE_FINISH);
+    patch.host = placed.host; patch.node = placed.node;
+    await migrations.setStatus(m.id, 'finished');
+  }
+
+  /** Revert of a cold migration: the guest goes back to the source, which gets its allocation back. */
+  private async revertMigration(s: InstanceRecord, host: string, m: MigrationRecord, patch: Partial<InstanceRecord>): Promise<void> {
+    const src = m.source_compute!;
+    await this.moveGuest(host, s.id, src, false);
+    await this.placement.free(s.id);
+    await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+    patch.host = src; patch.node = m.source_node;
+    patch.old_flavor = null;
+    await this.migrations!.close(s.id, 'reverted');
+  }
+
+  /**
+   * Nova's live migration: queued → preparing (scheduled; the migration holds the source allocation)
+   * → running (the driver copies the guest) → completed, the server on its new host in the state it
+   * had. An abort (DELETE /servers/{id}/migrations/{id}) leaves it where it was, the migration cancelled.
+   */
+  private async liveMigrate(s: InstanceRecord, src: string, args: Record<string, unknown>, patch: Partial<InstanceRecord>): Promise<void> {
+    const migrations = this.migrations!;
+    const m = await migrations.get(Number(args.migrationId));
+    if (!m || m.status === 'cancelled') return;
+    await migrations.setStatus(m.id, 'preparing');
+    await this.placement.moveAllocation(s.id, m.uuid, s.project_id, s.user_id);
+    const rollback = async (status: string) => {
+      await this.placement.free(s.id);
+      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await migrations.setStatus(m.id, status);
+    };
+    const host = args.host as string | undefined;
+    let placed: { host: string; node: string };
+    try {
+      if (host === src) throw new NoValidHost(`Unable to migrate instance (${s.id}) to current host (${src}).`);
+      placed = await this.place(s, { ignoreHosts: [src], forceHost: host });
+    } catch (err) {
+      await rollback('error');
+      throw err;
+    }
+    if ((await migrations.get(m.id))?.status === 'cancelled') { await rollback('cancelled'); return; }
+    await migrations.setDestination(m.id, await this.destination(placed.host), 'running');
+    try {
+      await this.moveGuest(src, s.id, placed.host, true);
+    } catch (err) {
+      if (err instanceof MigrationAborted) { await rollback('cancelled'); return; }
+      await rollback('failed');
+      throw err;
+    }
+    await migrations.setStatus(m.id, 'post-migrating');
+    await this.placement.free(m.uuid);
+    patch.host = placed.host; patch.node = placed.node;
+    await migrations.setStatus(m.id, 'completed');
+  }
+
+  /** Live migrations in progress, finished now or cancelled (the API's force_complete and abort). */
+  async forceCompleteLiveMigration(host: string, id: string): Promise<void> { await this.driver.forceCompleteMigration?.(host, id); }
+  async abortLiveMigration(host: string, id: string): Promise<void> { await this.driver.abortMigration?.(host, id); }
+
+  /**
+   * Nova's evacuate: the server is rebuilt on another host while its own is down; it comes back in
+   * the state it had (stopped stays stopped; 2.95 asks for stopped), error becomes active.
+   */
+  private async evacuate(s: InstanceRecord, args: Record<string, unknown>, patch: Partial<InstanceRecord>): Promise<number> {
+    const migrations = this.migrations!;
+    const m = await migrations.get(Number(args.migrationId));
+    const src = s.host;
+    if (m) await migrations.setStatus(m.id, 'pre-migrating');
+    let placed: { host: string; node: string };
+    try {
+      placed = await this.place(s, { ignoreHosts: src ? [src] : [], forceHost: args.host as string | undefined });
+    } catch (err) {
+      if (m) await migrations.setStatus(m.id, 'error');
+      throw err;
+    }
+    if (m) await migrations.setDestination(m.id, await this.destination(placed.host));
+    try {
+      // NOTE: Nova destroys an evacuated guest when its compute service comes back (init_host); the
+      // hosts of one driver share a process here, so the source copy goes now.
+      if (src) await this.driver.destroy(src, s.id).catch(() => {});
+      await this.step(s, TASK.REBUILD_SPAWNING);
+      await this.deps.network?.bindPortsOfDevice(s.id, placed.host);
+      await this.driver.spawn(await this.spec(s, placed.host, await this.imagePath(s)));
+    } catch (err) {
+      if (m) await migrations.setStatus(m.id, 'failed');
+      throw err;
+    }
+    patch.host = placed.host; patch.node = placed.node; patch.launched_at = now();
+    patch.availability_zone = s.requested_az ?? (await this.deps.aggregates.hostAz(placed.host));
+    let power: number = POWER_STATE.RUNNING;
+    if (args.targetState === VM.STOPPED || s.prior_vm_state === VM.STOPPED) {
+      await this.driver.powerOff(placed.host, s.id, 0);
+      power = POWER_STATE.SHUTDOWN;
+      patch.vm_state = VM.STOPPED;
+    }
+    if (m) await migrations.setStatus(m.id, 'done');
+    return power;
   }
 
   private async snapshot(s: InstanceRecord, host: string, imageId: string, taskState: string): Promise<void> {
@@ -395,6 +575,10 @@ export class ServersManager {
       for (const s of live) {
         const uuid = s.node ? nodes.get(s.node) : undefined;
         if (uuid) this.placement.restore(s.id, uuid, flavorResources(s.flavor));
+        // NOTE: a cold migration awaiting confirmation: its migration still holds the source host.
+        const m = s.vm_state === VM.RESIZED ? await this.migrations?.latest(s.id, ['finished']) : undefined;
+        const src = m && isMove(m) && m.source_node ? nodes.get(m.source_node) : undefined;
+        if (m && src) this.placement.restore(m.uuid, src, flavorResources(s.flavor));
       }
     }
     const pending = new Set<string>();
@@ -429,3 +613,6 @@ export class ServersManager {
 
   async idle(): Promise<void> { await this.tasks.idle(); }
 }
+
+/** A migration that moved the server to another host (a cold migration, not a same-host resize). */
+const isMove = (m: MigrationRecord) => m.migration_type === 'migration' && m.source_compute !== null && m.source_compute !== m.dest_compute;

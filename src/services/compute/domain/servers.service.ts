@@ -420,7 +420,11 @@ export class ServersService {
   }
 
   /** Accepts a state-changing action: checks the table, sets the task_state, records the task. */
-  async act(caller: Caller, id: string, action: ServerAction, args: Record<string, unknown> = {}, opts: { actionName?: string; patch?: Partial<InstanceRecord>; check?: (s: InstanceRecord) => Promise<void> } = {}): Promise<InstanceRecord> {
+  async act(caller: Caller, id: string, action: ServerAction, args: Record<string, unknown> = {}, opts: {
+    actionName?: string; patch?: Partial<InstanceRecord>; check?: (s: InstanceRecord) => Promise<void>;
+    /** Writes what the action records beside the server in the same transaction (a migration), before `args` are recorded. */
+    onAccept?: (tx: Db, s: InstanceRecord) => Promise<void>;
+  } = {}): Promise<InstanceRecord> {
     const s = await this.get(id, caller);
     this.checkLock(s, caller);
     const t = checkTransition(s, action);
@@ -431,6 +435,7 @@ export class ServersService {
       const ok = await this.store.update(s.id, { ...opts.patch, task_state: t.begin, prior_vm_state: prior }, tx, { task_state: s.task_state, vm_state: s.vm_state });
       if (!ok) throw instanceInvalidState(t.api, s.id, 'task_state', s.task_state ?? 'None');
       const actionId = await this.store.startAction({ action: actionName ?? defaultActionName(action), instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx);
+      await opts.onAccept?.(tx, s);
       const payload: ServerTaskPayload = action === 'delete' || action === 'forceDelete' ? { op: 'delete', actionId } : { op: 'action', action, actionId, args };
       return this.tasks.record<ServerTaskPayload>(tx, 'server', s.id, payload);
     });

@@ -74,7 +74,7 @@ export function statesForStatus(statuses: string[]): { vmStates: string[]; taskS
 export type ServerAction =
   | 'start' | 'stop' | 'reboot_soft' | 'reboot_hard' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'rebuild'
   | 'resize' | 'confirmResize' | 'revertResize' | 'createImage' | 'createBackup' | 'shelve' | 'shelveOffload' | 'unshelve'
-  | 'rescue' | 'unrescue' | 'delete' | 'forceDelete' | 'updateMetadata' | 'restore';
+  | 'rescue' | 'unrescue' | 'delete' | 'forceDelete' | 'updateMetadata' | 'restore' | 'migrate' | 'liveMigrate' | 'evacuate';
 
 const ALLOW_REBOOT = [null, TASK.REBOOTING, TASK.REBOOT_PENDING, TASK.REBOOT_STARTED, TASK.RESUMING,
   TASK.REBOOTING_HARD, TASK.UNPAUSING, TASK.PAUSING, TASK.SUSPENDING];
@@ -118,6 +118,10 @@ export const TRANSITIONS: Record<ServerAction, Transition> = {
   delete: { api: 'delete', vmStates: null, taskStates: null, mustHaveLaunched: false, begin: TASK.DELETING, end: { vmState: VM.DELETED, powerState: P.NOSTATE } },
   forceDelete: { api: 'forceDelete', vmStates: null, taskStates: [null], mustHaveLaunched: false, begin: TASK.DELETING, end: { vmState: VM.DELETED, powerState: P.NOSTATE } },
   restore: { api: 'restore', vmStates: [VM.SOFT_DELETED], taskStates: [null], mustHaveLaunched: true, begin: 'restoring', end: { vmState: VM.ACTIVE, powerState: P.RUNNING } },
+  // NOTE: a cold migration is Nova's resize keeping the flavor: VERIFY_RESIZE, then confirm or revert.
+  migrate: { api: 'migrate', vmStates: [VM.ACTIVE, VM.STOPPED], taskStates: [null], mustHaveLaunched: true, begin: TASK.RESIZE_PREP, end: { vmState: VM.RESIZED, powerState: 'keep' } },
+  liveMigrate: { api: 'os-migrateLive', vmStates: [VM.ACTIVE, VM.PAUSED], taskStates: [null], mustHaveLaunched: true, begin: TASK.MIGRATING, end: { vmState: 'prior', powerState: 'keep' } },
+  evacuate: { api: 'evacuate', vmStates: [VM.ACTIVE, VM.STOPPED, VM.ERROR], taskStates: [null], mustHaveLaunched: true, begin: TASK.REBUILDING, end: { vmState: 'prior-running', powerState: 'keep' } },
   updateMetadata: { api: 'update_instance_metadata', vmStates: [VM.ACTIVE, VM.PAUSED, VM.SUSPENDED, VM.STOPPED], taskStates: [null], mustHaveLaunched: true, begin: null, end: { vmState: 'prior', powerState: 'keep' } },
 };
 

@@ -27,6 +27,14 @@ export class MigrationsStore {
     await computeDb(tx).updateTable('migrations').set({ status, updated_at: at }).where('id', '=', id).execute();
   }
 
+  async update(id: number, patch: Partial<Omit<MigrationRecord, 'id' | 'uuid'>>, tx: Db = this.db): Promise<void> {
+    await computeDb(tx).updateTable('migrations').set(patch).where('id', '=', id).execute();
+  }
+
+  async get(id: number): Promise<MigrationRecord | undefined> {
+    return await this.db.selectFrom('migrations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   /** The instance's latest migration in one of `statuses`. */
   async latest(instanceUuid: string, statuses: string[]): Promise<MigrationRecord | undefined> {
     return await this.db.selectFrom('migrations').selectAll().where('instance_uuid', '=', instanceUuid).where('status', 'in', statuses)
