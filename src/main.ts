@@ -6,6 +6,7 @@ import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
 import { fetchHealth, formatHealth } from './cli/status.js';
 import { up } from './cli/up.js';
+import { listCommand, snapshotCommand } from './cli/snapshot-commands.js';
 
 interface Flags {
   port?: string;
@@ -149,6 +150,23 @@ program.command('image').description('guest images').command('build-cirros')
       process.stderr.write(`${(err as Error).message}\n`);
       process.exitCode = 1;
     }
+  });
+
+const snapshot = program.command('snapshot').description('whole-cloud snapshots under DATA_DIR/snapshots (a running server stops its services meanwhile)');
+withConfigOptions(snapshot.command('save <name>').description('save the whole state (database, keys, images, volumes, objects) as NAME'))
+  .option('--force', 'replace a snapshot of that name')
+  .action(async (name: string, flags: Flags & { force?: boolean }) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'save', name, force: !!flags.force });
+  });
+withConfigOptions(snapshot.command('load <name>').description('replace the whole state with snapshot NAME'))
+  .action(async (name: string, flags: Flags) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'load', name });
+  });
+withConfigOptions(snapshot.command('list').description('the snapshots, oldest name first'))
+  .action((flags: Flags) => { process.exitCode = listCommand(loadConfig(flags).config.dataDir); });
+withConfigOptions(program.command('reset').description('empty the whole state (snapshots kept): the cloud is seeded afresh'))
+  .action(async (flags: Flags) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'reset' });
   });
 
 withConfigOptions(program.command('status').description("ask the running server's health endpoint"))
