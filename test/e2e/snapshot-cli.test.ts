@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_PASSWORD, issueToken, removeDir, startServer, stratus, type StratusServer, tempDir } from '../support/server.js';
@@ -244,6 +244,24 @@ describe('stratus snapshot and reset against a running cloud', () => {
     await api2.login();
     assert.deepEqual(await listings(api2), saved);
     await assertBytes(api2, made.imageId);
+  });
+});
+
+describe('long copies show progress', () => {
+  test('a 48 MiB volume file: progress lines on stderr, then the summary', async () => {
+    const d = dir();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(d, 'stratus.db'));
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    mkdirSync(join(d, 'volumes', 'volumes'), { recursive: true });
+    writeFileSync(join(d, 'volumes', 'volumes', 'volume-1'), Buffer.alloc(48 * 1024 * 1024, 7));
+    const r = await stratus(['snapshot', 'save', 'big', '--data-dir', d]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^saving: 100% \(48\.0 MiB of 48\.0 MiB\)$/m);
+    assert.match(r.stdout, /^Saved snapshot 'big' \(2 files, 48\.0 MiB\) in \d+ ms\.$/m);
+    assert.deepEqual(readFileSync(join(d, 'snapshots', 'big', 'volumes', 'volumes', 'volume-1')), readFileSync(join(d, 'volumes', 'volumes', 'volume-1')));
   });
 });
 
