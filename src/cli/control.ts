@@ -87,6 +87,8 @@ export async function callControl(server: PidFile, req: ControlRequest, onProgre
   const { op, ...body } = req;
   const res = await fetch(`${server.control}/${op}`, {
     method: 'POST', headers: { 'x-stratus-control-token': server.token, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).catch((err: Error) => {
+    throw new Error(`${PID_FILE} names a server (pid ${server.pid}) whose control endpoint does not answer (${err.message}); if no Stratus runs there, remove ${PID_FILE} and run this again`);
   });
   if (!res.ok || !res.body) throw new Error(`the server's control endpoint answered ${res.status}`);
   let buffered = '';
