@@ -236,6 +236,11 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
     const value = shellValue(rawValue, vars, `${path}:${index + 1}`);
     vars.set(name, value);
     if (name === 'SERVICE_HOST') overrides.hostIp = value;
+    else if (name === 'LIBVIRT_TYPE') {
+      // NOTE: DevStack's nova virt_type: qemu is emulation (TCG), kvm the accelerated kind; both run QEMU guests here.
+      if (value === 'qemu' || value === 'kvm') Object.assign(overrides, { hypervisor: 'qemu', accel: value === 'kvm' ? 'kvm' : 'tcg' });
+      else warnings.push(`${path}:${index + 1}: LIBVIRT_TYPE='${value}' is not supported (qemu or kvm); guests use the default hypervisor`);
+    }
     else if (NETWORK_VARIABLES.includes(name)) continue;
     else if (name in MAPPED_VARIABLES) {
       // NOTE: DevStack writes SERVICE_HOST (default: HOST_IP) into the catalog, so it wins.

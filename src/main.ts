@@ -6,6 +6,10 @@ import { readConfigFile } from './config-file.js';
 import { cloudsYaml, openrc } from './cli/credentials.js';
 import { fetchHealth, formatHealth } from './cli/status.js';
 import { up } from './cli/up.js';
+import { listCommand, snapshotCommand } from './cli/snapshot-commands.js';
+import { installService, ServiceError, uninstallService, type ServiceOptions } from './cli/service.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface Flags {
   port?: string;
@@ -97,14 +101,17 @@ const withConfigOptions = (cmd: Command) =>
 
 const program = new Command('stratus').description('An OpenStack-compatible cloud in one process.');
 
-withConfigOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
+/** `up`'s own options, which `service install` also takes (and writes into the unit). */
+const withUpOptions = (cmd: Command) => withConfigOptions(cmd)
   .option('--debug <[host:]port>', 'open the Node inspector for a remote debugger (STRATUS_DEBUG)')
   .addOption(new Option('--log-level <level>', 'log level (STRATUS_LOG_LEVEL)').choices(LOG_LEVELS))
   .addOption(new Option('--log-format <format>', 'json, or pretty lines (STRATUS_LOG_FORMAT, default pretty when stdout is a terminal)').choices(LOG_FORMATS))
   .addOption(new Option('--network-driver <driver>', 'network dataplane: fake, or linux as root (STRATUS_NETWORK_DRIVER)').choices(NETWORK_DRIVERS))
   .option('--external-interface <dev>', "host interface for external networks' bridges (STRATUS_EXTERNAL_INTERFACE, default none)")
   .addOption(new Option('--hypervisor <driver>', 'where guests run: fake, or qemu (real virtual machines) (STRATUS_HYPERVISOR, default fake)').choices(HYPERVISORS))
-  .addOption(new Option('--accel <accel>', 'QEMU accelerator: auto tries KVM and falls back to TCG (STRATUS_ACCEL, default auto)').choices(ACCELS))
+  .addOption(new Option('--accel <accel>', 'QEMU accelerator: auto tries KVM and falls back to TCG (STRATUS_ACCEL, default auto)').choices(ACCELS));
+
+withUpOptions(program.command('up', { isDefault: true }).description('start the cloud in the foreground'))
   .action(async (flags: Flags) => {
     const { config, warnings } = loadConfig(flags);
     await up(config, warnings);
@@ -150,6 +157,60 @@ program.command('image').description('guest images').command('build-cirros')
       process.exitCode = 1;
     }
   });
+
+const snapshot = program.command('snapshot').description('whole-cloud snapshots under DATA_DIR/snapshots (a running server stops its services meanwhile)');
+withConfigOptions(snapshot.command('save <name>').description('save the whole state (database, keys, images, volumes, objects) as NAME'))
+  .option('--force', 'replace a snapshot of that name')
+  .action(async (name: string, flags: Flags & { force?: boolean }) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'save', name, force: !!flags.force });
+  });
+withConfigOptions(snapshot.command('load <name>').description('replace the whole state with snapshot NAME'))
+  .action(async (name: string, flags: Flags) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'load', name });
+  });
+withConfigOptions(snapshot.command('list').description('the snapshots, oldest name first'))
+  .action((flags: Flags) => { process.exitCode = listCommand(loadConfig(flags).config.dataDir); });
+withConfigOptions(program.command('reset').description('empty the whole state (snapshots kept): the cloud is seeded afresh'))
+  .action(async (flags: Flags) => {
+    process.exitCode = await snapshotCommand(loadConfig(flags).config.dataDir, { op: 'reset' });
+  });
+
+const service = program.command('service').description('run Stratus at boot as a systemd service');
+const serviceOptions = (cmd: Command) => cmd
+  .option('--unit-dir <dir>', 'where the unit goes (default /etc/systemd/system, or ~/.config/systemd/user with --user); systemctl is left alone')
+  .option('--user', 'a user unit, managed with systemctl --user')
+  .option('--name <name>', 'the unit is NAME.service (default stratus)');
+const SERVICE_ONLY = ['unitDir', 'user', 'name'];
+serviceOptions(withUpOptions(service.command('install').description('write a unit that runs `stratus up` with the flags given here, and enable it (systemctl enable --now)')))
+  .action((flags: Flags & ServiceOptions, cmd: Command) => {
+    // NOTE: checked first: a unit that could not start is never written.
+    loadConfig(flags);
+    const args: string[] = [];
+    for (const o of cmd.options) {
+      const key = o.attributeName();
+      const value = (flags as Record<string, unknown>)[key];
+      if (SERVICE_ONLY.includes(key) || value === undefined) continue;
+      args.push(o.long!, String(value));
+    }
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (k.startsWith('STRATUS_') && v) env[k] = v;
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const spec = { node: process.execPath, bin: join(root, 'bin', 'stratus.js'), args, workingDirectory: process.cwd(), env, user: !!flags.user };
+    serviceCommand(() => installService(spec, flags));
+  });
+serviceOptions(service.command('uninstall').description('disable the unit (systemctl disable --now) and remove it'))
+  .action((flags: ServiceOptions) => serviceCommand(() => uninstallService(flags)));
+
+function serviceCommand(work: () => string[]): void {
+  const started = performance.now();
+  try {
+    const done = work();
+    process.stdout.write(`${done.map((d) => `${d[0]!.toUpperCase()}${d.slice(1)}.`).join('\n')}\nDone in ${Math.round(performance.now() - started)} ms.\n`);
+  } catch (err) {
+    process.stderr.write(`stratus: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof ServiceError ? 2 : 1;
+  }
+}
 
 withConfigOptions(program.command('status').description("ask the running server's health endpoint"))
   .option('--url <url>', 'the server (default: this machine, at the configured port)')

@@ -1,4 +1,5 @@
 // `stratus up`: start the cloud in the foreground until SIGTERM or SIGINT.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, writeFileSync, writeSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { join } from 'node:path';
@@ -7,9 +8,13 @@ import { startCloud, type RunningCloud } from '../cloud.js';
 import { ConfigError, seedSettings, type CloudConfig } from '../config.js';
 import { keystonerc, openrc, openrcFile } from './credentials.js';
 import { prettyStream } from './log-format.js';
+import { serveControl, type ControlRequest } from './control.js';
+import { checkSave, loadSnapshot, readSnapshot, resetDataDir, saveSnapshot, SnapshotError, type Progress } from './data-snapshots.js';
 
-export async function up(config: CloudConfig, warnings: string[]): Promise<void> {
+export async function up(given: CloudConfig, warnings: string[]): Promise<void> {
   const started = performance.now();
+  // NOTE: one metadata secret for the whole run, so proxies keep working across a snapshot load.
+  const config: CloudConfig = { ...given, metadataSecret: given.metadataSecret ?? randomBytes(24).toString('hex') };
   const pretty = (config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
   // NOTE: pretty lines are written synchronously, as pino's default destination does, so none is lost on exit.
   const logger = pretty
@@ -21,6 +26,7 @@ export async function up(config: CloudConfig, warnings: string[]): Promise<void>
   // NOTE: handlers first, so that a signal during start-up still ends in a clean close.
   let cloud: RunningCloud | undefined;
   let stopping: string | undefined;
+  let control: { close(): void } | undefined;
   const stop = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without waiting for the close');
@@ -31,6 +37,7 @@ export async function up(config: CloudConfig, warnings: string[]): Promise<void>
     if (cloud) await close(cloud);
   };
   const close = async (c: RunningCloud) => {
+    control?.close();
     try {
       await c.close();
     } catch (err) {
@@ -45,9 +52,53 @@ export async function up(config: CloudConfig, warnings: string[]): Promise<void>
   cloud = await startCloud(config, logger);
   if (stopping) return close(cloud);
   writeCredentials(config, cloud.authUrl);
+  control = await serveControl(config.dataDir, () => cloud!.port, async (req, progress) => {
+    if (stopping) throw new Error('the server is stopping');
+    checkControl(config, req);
+    const restart = { ...config, port: cloud!.port };
+    const t0 = performance.now();
+    logger.info({ op: req.op }, 'stopping the services for a whole-cloud snapshot operation');
+    const old = cloud!;
+    // NOTE: while the work runs, there is no cloud to stop on a signal: the signal waits for the new one.
+    cloud = undefined;
+    await old.close();
+    let result: Record<string, unknown>;
+    try {
+      result = await dataDirWork(config.dataDir, req, progress);
+    } finally {
+      // NOTE: started again whatever happened, on the same port; a failed start ends the process.
+      try {
+        cloud = await startCloud(restart, logger);
+      } catch (err) {
+        logger.fatal({ err }, 'could not start again after the snapshot operation');
+        process.exit(1);
+      }
+      writeCredentials(config, cloud.authUrl);
+      if (stopping) void close(cloud);
+    }
+    const downMs = Math.round(performance.now() - t0);
+    logger.info({ op: req.op, downMs }, 'services started again');
+    return { ...result, downMs, pid: process.pid };
+  });
   const ms = Math.round(performance.now() - started);
   const admin = config.adminUsername ?? 'admin';
   process.stdout.write(`Stratus ready: ${cloud.authUrl}/v3 (${ms} ms)\n\n${openrc(cloud.authUrl, config.adminPassword, admin, 'admin', config.region)}\n\n`);
+}
+
+/** Refused before anything stops: bad names, unknown snapshots, and guests that run outside the server. */
+function checkControl(config: CloudConfig, req: ControlRequest): void {
+  if (req.op === 'save') checkSave(config.dataDir, req.name, !!req.force);
+  if (req.op === 'load') readSnapshot(config.dataDir, req.name);
+  // NOTE: QEMU guests are processes that outlive the services and write their disks under
+  // DATA_DIR/instances: neither a consistent copy nor a swap can be made under them.
+  if (config.hypervisor === 'qemu') throw new SnapshotError('with --hypervisor qemu, guests run outside the server: stop the server (and its guests) first, then run this again');
+}
+
+/** What the running server does with its services stopped. */
+async function dataDirWork(dataDir: string, req: ControlRequest, progress: (p: Progress) => void): Promise<Record<string, unknown>> {
+  if (req.op === 'save') return { ...(await saveSnapshot(dataDir, req.name, !!req.force, { onProgress: progress })) };
+  if (req.op === 'load') return { ...(await loadSnapshot(dataDir, req.name, { onProgress: progress })) };
+  return { ...(await resetDataDir(dataDir)) };
 }
 
 /** Packstack's keystonerc_admin and DevStack's openrc in the data dir; they hold passwords, so only the owner reads them. */

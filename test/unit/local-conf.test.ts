@@ -63,6 +63,17 @@ describe('parseLocalConf', () => {
     assert.equal(localrc('HOST_IP=192.0.2.1').overrides.hostIp, '192.0.2.1');
   });
 
+  test('LIBVIRT_TYPE: qemu runs QEMU guests under TCG, kvm under KVM; flags still win', () => {
+    assert.deepEqual(localrc('LIBVIRT_TYPE=qemu').overrides, { hypervisor: 'qemu', accel: 'tcg' });
+    assert.deepEqual(localrc('LIBVIRT_TYPE=kvm').overrides, { hypervisor: 'qemu', accel: 'kvm' });
+    const merged = mergeConfig(localrc('LIBVIRT_TYPE=kvm').overrides, { accel: 'tcg' });
+    assert.equal(merged.hypervisor, 'qemu');
+    assert.equal(merged.accel, 'tcg');
+    const lxc = localrc('LIBVIRT_TYPE=lxc');
+    assert.equal(lxc.overrides.hypervisor, undefined);
+    assert.match(lxc.warnings.join('\n'), /local\.conf:2: LIBVIRT_TYPE='lxc' is not supported \(qemu or kvm\)/);
+  });
+
   test('enable_service and disable_service map DevStack names onto our services', () => {
     const all = localrc('disable_service n-api,n-cpu q-svc\nenable_service q-svc').overrides.services!;
     assert.ok(all.includes('identity'));
