@@ -59,7 +59,7 @@ function storeReach(file: string, text: string): string[] {
 function inlineViews(file: string, text: string): string[] {
   if (!/^services\/[^/]+\/api\/.*\.routes\.ts$/.test(file)) return [];
   return text.split('\n').flatMap((line, i) =>
-    /^(export )?(function|const) \w+View\b/.test(line) ? [`${file}:${i + 1}: views belong in the service's view file`] : []);
+    /^\s*(export )?(async )?(function|const) \w+View\b/.test(line) ? [`${file}:${i + 1}: views belong in the service's view file`] : []);
 }
 
 test('imports flow api → domain → store, and core knows no service or driver', () => {
@@ -91,5 +91,7 @@ test('the checker itself catches a violation', () => {
   assert.equal(storeReach('services/compute/domain/x.service.ts', 'return this.store.tags(id);').length, 0);
   assert.equal(inlineViews('services/compute/api/x.routes.ts', 'function groupView(req: ApiRequest, g: ServerGroup) {').length, 1);
   assert.equal(inlineViews('services/image/api/x.routes.ts', 'export const taskView = (t: TaskRecord) => ({').length, 1);
+  assert.equal(inlineViews('services/volume/api/x.routes.ts', '  const groupView = async (req: ApiRequest, g: GroupRecord) => ({').length, 1);
+  assert.equal(inlineViews('services/identity/api/x.routes.ts', 'async function assignmentView(req: ApiRequest) {').length, 1);
   assert.equal(inlineViews('services/image/api/views.ts', 'export function taskView(t: TaskRecord) {').length, 0);
 });

@@ -8,6 +8,7 @@ import type { ComputeNodeRecord, ComputeServiceRecord } from '../store/hosts.sto
 import { ServiceUpdate } from './hypervisors.schema.js';
 import { asBool } from './schemas.js';
 import { trueFalse as bool, mvCheck } from './common.js';
+import { nodeView } from './hypervisors.view.js';
 import { novaTime } from './times.js';
 import { pageAfter } from '../../../core/pagination/pagination.js';
 import { disabledReasonWithEnabled, hypervisorNotFound, invalidLimit, invalidUuid, markerNotFound, noHypervisorMatching, resourceNotFound, serviceNotFound, unknownAction } from '../domain/errors.js';
@@ -18,40 +19,7 @@ const IdParams = Type.Object({ id: Type.String() });
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
-  const serviceIds = async () => new Map((await d.hosts.services({})).map((s, i) => [s.id, i + 1]));
 
-  const nodeView = async (req: ApiRequest, n: ComputeNodeRecord, detail: boolean, withServers: boolean) => {
-    const mv = mvCheck(req);
-    const svc = await d.hosts.nodeService(n);
-    const ids = await serviceIds();
-    const out: Record<string, unknown> = {
-      id: mv('2.53') ? n.id : n.seq, hypervisor_hostname: n.hypervisor_hostname,
-      state: svc?.forced_down ? 'down' : 'up', status: svc?.disabled ? 'disabled' : 'enabled',
-    };
-    if (detail) {
-      out.hypervisor_type = n.hypervisor_type;
-      out.hypervisor_version = n.hypervisor_version;
-      out.host_ip = n.host_ip;
-      out.service = { host: n.host, id: mv('2.53') ? svc?.id : ids.get(n.service_id), disabled_reason: svc?.disabled_reason ?? null };
-      if (!mv('2.88')) {
-        const used = await d.hosts.usage(n);
-        const running = (await d.servers.onNode(n.hypervisor_hostname)).length;
-        const vcpusUsed = used.VCPU ?? 0; const ramUsed = (used.MEMORY_MB ?? 0) + 512; const diskUsed = used.DISK_GB ?? 0;
-        Object.assign(out, {
-          vcpus: n.vcpus, memory_mb: n.memory_mb, local_gb: n.local_gb, vcpus_used: vcpusUsed, memory_mb_used: ramUsed, local_gb_used: diskUsed,
-          free_ram_mb: n.memory_mb - ramUsed, free_disk_gb: n.local_gb - diskUsed, current_workload: 0, running_vms: running,
-          disk_available_least: n.local_gb - diskUsed, cpu_info: mv('2.28') ? JSON.parse(n.cpu_info) : n.cpu_info,
-        });
-      } else {
-        out.uptime = ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00';
-      }
-    }
-    if (withServers) {
-      const servers = await d.servers.onNode(n.hypervisor_hostname);
-      if (servers.length || !mv('2.53')) out.servers = servers.map((s) => ({ name: instanceName(s.id), uuid: s.id }));
-    }
-    return out;
-  };
 
   const list = async (req: ApiRequest, detail: boolean) => {
     const mv = mvCheck(req);
@@ -75,7 +43,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         nodes = nodes.slice(0, Number(q.limit));
       }
     }
-    const out: Record<string, unknown> = { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, detail, withServers))) };
+    const out: Record<string, unknown> = { hypervisors: await Promise.all(nodes.map((n) => nodeView(d, req, n, detail, withServers))) };
     if (mv('2.33') && q.limit !== undefined && nodes.length === Number(q.limit) && nodes.length > 0) {
       const last = nodes[nodes.length - 1]!;
       out.hypervisors_links = [{ rel: 'next', href: `${d.computeUrl()}/v2.1/os-hypervisors${detail ? '/detail' : ''}?limit=${q.limit}&marker=${mv('2.53') ? last.id : last.seq}` }];
@@ -102,7 +70,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         req.ctx.authorize(`${H}statistics`, {});
         const stats: Record<string, number> = { count: 0, vcpus_used: 0, local_gb_used: 0, memory_mb: 0, current_workload: 0, vcpus: 0, running_vms: 0, free_disk_gb: 0, disk_available_least: 0, local_gb: 0, free_ram_mb: 0, memory_mb_used: 0 };
         for (const n of await d.hosts.nodes()) {
-          const v = await nodeView(req, n, true, false) as Record<string, number>;
+          const v = await nodeView(d, req, n, true, false) as Record<string, number>;
           stats.count! += 1;
           for (const k of Object.keys(stats)) if (k !== 'count') stats[k]! += Number(v[k] ?? 0);
         }
@@ -116,7 +84,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         const mv = mvCheck(req);
         const q = req.query as Record<string, string>;
         const withServers = mv('2.53') && q.with_servers !== undefined ? bool(q.with_servers, 'with_servers') : false;
-        return { hypervisor: await nodeView(req, await findNode(req, req.params.id), true, withServers) };
+        return { hypervisor: await nodeView(d, req, await findNode(req, req.params.id), true, withServers) };
       },
     },
     {
@@ -125,7 +93,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         if (mvCheck(req)('2.88')) throw resourceNotFound();
         req.ctx.authorize(`${H}uptime`, {});
         const n = await findNode(req, req.params.id);
-        return { hypervisor: { ...(await nodeView(req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
+        return { hypervisor: { ...(await nodeView(d, req, n, false, false)), uptime: ' 00:00:00 up 1 day, load average: 0.00, 0.00, 0.00' } };
       },
     },
     {
@@ -135,7 +103,7 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         req.ctx.authorize(`${H}search`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw noHypervisorMatching(req.params.id);
-        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, false))) };
+        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(d, req, n, false, false))) };
       },
     },
     {
@@ -145,14 +113,13 @@ export function hypervisorRoutes(d: ComputeDomain): RouteSpec[] {
         req.ctx.authorize(`${H}servers`, {});
         const nodes = (await d.hosts.nodes()).filter((n) => n.hypervisor_hostname.includes(req.params.id));
         if (!nodes.length) throw noHypervisorMatching(req.params.id);
-        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(req, n, false, true))) };
+        return { hypervisors: await Promise.all(nodes.map((n) => nodeView(d, req, n, false, true))) };
       },
     },
     ...serviceRoutes(d),
   ];
 }
 
-const instanceName = (id: string) => `instance-${parseInt(id.replace(/-/g, '').slice(0, 8), 16).toString(16).padStart(8, '0')}`;
 
 function serviceRoutes(d: ComputeDomain): RouteSpec[] {
   const view = async (req: ApiRequest, s: ComputeServiceRecord, index: number) => {

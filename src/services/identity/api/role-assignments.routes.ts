@@ -1,14 +1,14 @@
 import { BadRequest } from '../../../core/errors/errors.js';
 import { Type, type TObject, type TOptional, type TProperties, type TString } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import { SYSTEM_ALL, type ActorType, type Assignment, type TargetType } from '../domain/assignments.service.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { SYSTEM_ALL, type ActorType, type TargetType } from '../domain/assignments.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import { authorizeList } from './authorize.js';
-import { collectionLinks, flag, v3 } from './links.js';
+import { collectionLinks, flag } from './links.js';
 import { params, query } from './schemas.js';
-import { roleView } from './views.js';
+import { assignmentView, roleView } from './views.js';
 import { notFound } from '../domain/errors.js';
 
 interface GrantShape { target: TargetType; actor: ActorType; inherited: boolean; prefix: string }
@@ -127,46 +127,3 @@ export function roleAssignmentRoutes(d: IdentityDomain): RouteSpec[] {
   return routes;
 }
 
-async function assignmentView(req: ApiRequest, d: IdentityDomain, a: Assignment, names: boolean) {
-  const base = v3(req);
-  const scope: Record<string, unknown> = {};
-  let scopePath: string;
-  if (a.target_type === 'system') { scope.system = { all: true }; scopePath = 'system'; }
-  else {
-    const ref: Record<string, unknown> = { id: a.target_id };
-    if (names) {
-      if (a.target_type === 'project') {
-        const p = await d.projects.find(a.target_id);
-        const dom = p ? await d.domains.get(p.domain_id).catch(() => undefined) : undefined;
-        Object.assign(ref, { name: p?.name, domain: { id: p?.domain_id, name: dom?.name } });
-      } else {
-        ref.name = (await d.domains.get(a.target_id).catch(() => undefined))?.name;
-      }
-    }
-    scope[a.target_type] = ref;
-    scopePath = `${a.target_type}s/${a.target_id}`;
-  }
-  if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects';
-  const actor: Record<string, unknown> = { id: a.actor_id };
-  if (names) {
-    const rec = a.actor_type === 'user' ? await d.users.find(a.actor_id) : await d.groups.get(a.actor_id).catch(() => undefined);
-    const dom = rec ? await d.domains.get(rec.domain_id).catch(() => undefined) : undefined;
-    Object.assign(actor, { name: rec?.name, domain: { id: rec?.domain_id, name: dom?.name } });
-  }
-  const role: Record<string, unknown> = { id: a.role_id };
-  if (names) {
-    const r = await d.roles.find(a.role_id);
-    role.name = r?.name;
-    const domainId = r ? roleDomainId(r) : null;
-    if (domainId) role.domain = { id: domainId, name: (await d.domains.get(domainId).catch(() => undefined))?.name };
-  }
-  const inheritedFrom = a.via_inherited_from;
-  const assignmentScope = inheritedFrom ? `OS-INHERIT/${inheritedFrom.type}s/${inheritedFrom.id}` : (a.inherited ? `OS-INHERIT/${scopePath}` : scopePath);
-  const actorPath = a.via_group ? `groups/${a.via_group}` : `${a.actor_type}s/${a.actor_id}`;
-  const links: Record<string, string> = {
-    assignment: `${base}/${assignmentScope}/${actorPath}/roles/${a.prior_role ?? a.role_id}${a.inherited || inheritedFrom ? '/inherited_to_projects' : ''}`,
-  };
-  if (a.via_group) links.membership = `${base}/groups/${a.via_group}/users/${a.actor_id}`;
-  if (a.prior_role) links.prior_role = `${base}/roles/${a.prior_role}`;
-  return { role, [a.actor_type]: actor, scope, links };
-}

@@ -1,15 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
-import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
-import type { Inference } from '../domain/roles.service.js';
 import { roleDomainId } from '../domain/roles.service.js';
 import type { RoleRecord } from '../store/tables.js';
 import { authorizeFound } from './authorize.js';
 import { collectionLinks, v3 } from './links.js';
 import { textFilters } from './filters.js';
 import { Description, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
-import { roleRef, roleView } from './views.js';
+import { inferenceView, roleRef, roleView } from './views.js';
 
 const KNOWN = ['name', 'domain_id', 'description', 'options'];
 const roleProps = {
@@ -28,10 +27,6 @@ export function roleRoutes(d: IdentityDomain): RouteSpec[] {
     const role = await d.roles.find(id);
     return authorizeFound(ctx, policyFor(action, role), 'role', id, role);
   };
-  const inferenceView = (req: ApiRequest, inf: Inference) => ({
-    role_inference: { prior_role: roleRef(req, inf.prior), implies: roleRef(req, inf.implied) },
-    links: { self: `${v3(req)}/roles/${inf.prior.id}/implies/${inf.implied.id}` },
-  });
   return [
     route({
       method: 'GET', url: '/v3/roles', schema: { querystring: query('name', 'domain_id') },

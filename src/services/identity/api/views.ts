@@ -5,7 +5,9 @@ import type {
   AppCredentialRecord, CredentialRecord, DomainRecord, EndpointRecord, GroupRecord,
   PolicyRecord, ProjectRecord, RegionRecord, RoleRecord, ServiceRecord, UserRecord,
 } from '../store/tables.js';
-import { roleDomainId } from '../domain/roles.service.js';
+import { roleDomainId, type Inference } from '../domain/roles.service.js';
+import type { Assignment } from '../domain/assignments.service.js';
+import type { IdentityDomain } from '../domain/identity-domain.js';
 import { zoned } from '../domain/times.js';
 import { v3 } from './links.js';
 import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord, TrustRecord } from '../store/tables.js';
@@ -170,4 +172,54 @@ export function trustView(req: ApiRequest, t: TrustRecord) {
     roles: t.roles.map((r) => trustRoleView(req, r)), roles_links: { self: null, previous: null, next: null },
     links: { self: `${v3(req)}/OS-TRUST/trusts/${t.id}` },
   };
+}
+
+export const inferenceView = (req: ApiRequest, inf: Inference) => ({
+  role_inference: { prior_role: roleRef(req, inf.prior), implies: roleRef(req, inf.implied) },
+  links: { self: `${v3(req)}/roles/${inf.prior.id}/implies/${inf.implied.id}` },
+});
+
+/** A role assignment as Keystone lists it, with names when include_names asks (looked up in `d`). */
+export async function assignmentView(req: ApiRequest, d: IdentityDomain, a: Assignment, names: boolean) {
+  const base = v3(req);
+  const scope: Record<string, unknown> = {};
+  let scopePath: string;
+  if (a.target_type === 'system') { scope.system = { all: true }; scopePath = 'system'; }
+  else {
+    const ref: Record<string, unknown> = { id: a.target_id };
+    if (names) {
+      if (a.target_type === 'project') {
+        const p = await d.projects.find(a.target_id);
+        const dom = p ? await d.domains.get(p.domain_id).catch(() => undefined) : undefined;
+        Object.assign(ref, { name: p?.name, domain: { id: p?.domain_id, name: dom?.name } });
+      } else {
+        ref.name = (await d.domains.get(a.target_id).catch(() => undefined))?.name;
+      }
+    }
+    scope[a.target_type] = ref;
+    scopePath = `${a.target_type}s/${a.target_id}`;
+  }
+  if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects';
+  const actor: Record<string, unknown> = { id: a.actor_id };
+  if (names) {
+    const rec = a.actor_type === 'user' ? await d.users.find(a.actor_id) : await d.groups.get(a.actor_id).catch(() => undefined);
+    const dom = rec ? await d.domains.get(rec.domain_id).catch(() => undefined) : undefined;
+    Object.assign(actor, { name: rec?.name, domain: { id: rec?.domain_id, name: dom?.name } });
+  }
+  const role: Record<string, unknown> = { id: a.role_id };
+  if (names) {
+    const r = await d.roles.find(a.role_id);
+    role.name = r?.name;
+    const domainId = r ? roleDomainId(r) : null;
+    if (domainId) role.domain = { id: domainId, name: (await d.domains.get(domainId).catch(() => undefined))?.name };
+  }
+  const inheritedFrom = a.via_inherited_from;
+  const assignmentScope = inheritedFrom ? `OS-INHERIT/${inheritedFrom.type}s/${inheritedFrom.id}` : (a.inherited ? `OS-INHERIT/${scopePath}` : scopePath);
+  const actorPath = a.via_group ? `groups/${a.via_group}` : `${a.actor_type}s/${a.actor_id}`;
+  const links: Record<string, string> = {
+    assignment: `${base}/${assignmentScope}/${actorPath}/roles/${a.prior_role ?? a.role_id}${a.inherited || inheritedFrom ? '/inherited_to_projects' : ''}`,
+  };
+  if (a.via_group) links.membership = `${base}/groups/${a.via_group}/users/${a.actor_id}`;
+  if (a.prior_role) links.prior_role = `${base}/roles/${a.prior_role}`;
+  return { role, [a.actor_type]: actor, scope, links };
 }

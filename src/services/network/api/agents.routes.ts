@@ -6,9 +6,9 @@ import { Type } from '@sinclair/typebox';
 import type { NetworkDomain } from '../domain/network-domain.js';
 import { agentNotFound } from '../domain/errors.js';
 import type { AgentRecord } from '../store/agents.store.js';
-import { allowed, applyFilters, authorize, hideAttrs, listResponse, networkFacts, selectFields } from './common.js';
+import { allowed, applyFilters, authorize, listResponse, selectFields } from './common.js';
 import { AgentBody, DhcpNetworkBody, Id, L3RouterBody } from './schemas.js';
-import { agentView, networkView, routerView } from './views.js';
+import { agentView, hostedNetworksView, hostedRoutersView } from './views.js';
 
 const AgentAndNetwork = Type.Object({ id: Type.String(), network_id: Type.String() });
 const AgentAndRouter = Type.Object({ id: Type.String(), router_id: Type.String() });
@@ -19,23 +19,6 @@ export function agentRoutes(d: NetworkDomain): RouteSpec[] {
     const a = await d.agents.get(id);
     if (!allowed(req.ctx, 'get_agent', { ...a })) throw agentNotFound(id);
     return a;
-  };
-  const networksView = async (req: ApiRequest, ids: string[]) => {
-    const out = [];
-    for (const id of ids) {
-      const n = await d.networks.find(id);
-      if (!n) continue;
-      const rbac = await d.networks.rbacOf(id);
-      const facts = networkFacts(d, req, n, rbac);
-      const v = networkView(n, d.networks.flags(n, rbac, req.ctx.projectId), (await d.subnets.list(id)).map((s) => s.id));
-      out.push(hideAttrs(req.ctx, 'network', v, v, facts));
-    }
-    return out;
-  };
-  const routersView = async (req: ApiRequest, ids: string[]) => {
-    const out = [];
-    for (const id of ids) { const r = await d.routers.find(id); if (r) out.push(hideAttrs(req.ctx, 'router', routerView(r), { ...r })); }
-    return out;
   };
 
   return [
@@ -73,7 +56,7 @@ export function agentRoutes(d: NetworkDomain): RouteSpec[] {
       method: 'GET', url: '/v2.0/agents/:id/dhcp-networks', schema: { params: Id },
       handler: async (req) => {
         authorize(req.ctx, 'get_dhcp-networks', {});
-        return { networks: await networksView(req, await d.agents.networksOf(req.params.id)) };
+        return { networks: await hostedNetworksView(d, req, await d.agents.networksOf(req.params.id)) };
       },
     }),
     route({
@@ -108,7 +91,7 @@ export function agentRoutes(d: NetworkDomain): RouteSpec[] {
       method: 'GET', url: '/v2.0/agents/:id/l3-routers', schema: { params: Id },
       handler: async (req) => {
         authorize(req.ctx, 'get_l3-routers', {});
-        return { routers: await routersView(req, await d.agents.routersOf(req.params.id)) };
+        return { routers: await hostedRoutersView(d, req, await d.agents.routersOf(req.params.id)) };
       },
     }),
     route({

@@ -1,4 +1,6 @@
 // Records → Neutron's wire format (Zed), with the attributes of the extensions we list.
+import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import type { NetworkDomain } from '../domain/network-domain.js';
 import type { AgentRecord } from '../store/agents.store.js';
 import type { MeteringLabelRecord, MeteringLabelRuleRecord } from '../store/metering.store.js';
 import type {
@@ -6,6 +8,7 @@ import type {
   FloatingIpRecord, NetworkRecord, PortRecord, RbacPolicyRecord, RouterRecord, SecurityGroupRecord, SecurityGroupRuleRecord,
   SubnetPoolRecord, SubnetRecord,
 } from '../store/tables.js';
+import { hideAttrs, networkFacts } from './common.js';
 
 const owner = (r: { project_id: string }) => ({ project_id: r.project_id, tenant_id: r.project_id });
 const std = (r: { created_at: string; updated_at: string; revision_number: number; tags: string[] }) =>
@@ -175,3 +178,24 @@ export function meteringLabelView(l: MeteringLabelRecord) {
 export function meteringLabelRuleView(r: MeteringLabelRuleRecord) {
   return { id: r.id, metering_label_id: r.metering_label_id, direction: r.direction, excluded: r.excluded, remote_ip_prefix: r.remote_ip_prefix };
 }
+
+/** The networks an agent hosts, each as the caller may see it. */
+export const hostedNetworksView = async (d: NetworkDomain, req: ApiRequest, ids: string[]) => {
+  const out = [];
+  for (const id of ids) {
+    const n = await d.networks.find(id);
+    if (!n) continue;
+    const rbac = await d.networks.rbacOf(id);
+    const facts = networkFacts(d, req, n, rbac);
+    const v = networkView(n, d.networks.flags(n, rbac, req.ctx.projectId), (await d.subnets.list(id)).map((s) => s.id));
+    out.push(hideAttrs(req.ctx, 'network', v, v, facts));
+  }
+  return out;
+};
+
+/** The routers an agent hosts, each as the caller may see it. */
+export const hostedRoutersView = async (d: NetworkDomain, req: ApiRequest, ids: string[]) => {
+  const out = [];
+  for (const id of ids) { const r = await d.routers.find(id); if (r) out.push(hideAttrs(req.ctx, 'router', routerView(r), { ...r })); }
+  return out;
+};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, nonNegative, nullableUuid, now, oneOf, str, toBoolean, toInt, toNullableInt, STANDARD_ATTRS, toList } from './attributes.js';
 import type { Caller, DomainDeps } from './context.js';
-import { badRequest, conflict, NeutronError, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
+import { conflict, NeutronError, invalidInput, networkNotFound, rbacObjectNotFound, rbacPolicyNotFound, revisionConstraintFailed } from './errors.js';
 import type { NetworkRecord, RbacPolicyRecord } from '../store/tables.js';
 
 export const NETWORK_ATTRS: AttrMap = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttrMap, checkBody, fmt, isDict, now, nullableUuid, STANDARD_ATTRS, str, toBoolean, toList, uuid } from './attributes.js';
 import { type Caller, type DomainDeps, Locks, randomMac } from './context.js';
-import { badRequest, conflict, invalidInput, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
+import { conflict, invalidInput, NeutronError, portNotFound, securityGroupsNeedPortSecurity } from './errors.js';
 import { contains, eui64, formatIp, parseCidr, parseIp } from './ip.js';
 import { checkRevision, dedupe } from './networks.service.js';
 import { isAutoAddress } from './subnets.service.js';

@@ -6,7 +6,8 @@ import { route, type ApiRequest, type RouteSpec } from '../../../core/http/servi
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { GroupRecord, GroupSnapshotRecord, GroupTypeRecord } from '../store/tables.js';
-import { AnyQuery, caller, IdParams, KeyParams, mv, ProjectParams, requireVersion } from './common.js';
+import { AnyQuery, caller, IdParams, KeyParams, ProjectParams, requireVersion } from './common.js';
+import { groupSnapshotView, groupTypeView, groupView } from './views.js';
 import { actionArgs, ActionBody, Bool, boolOf, Description, Name, NullableString } from './schemas.js';
 
 const Specs = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }));
@@ -21,20 +22,6 @@ const GroupSnapshotCreate = Type.Object({ group_snapshot: Type.Object({ group_id
 
 export function groupRoutes(d: VolumeDomain): RouteSpec[] {
   const gate = requireVersion;
-  const typeView = (req: ApiRequest, g: GroupTypeRecord) => ({
-    id: g.id, name: g.name, description: g.description, is_public: g.is_public,
-    ...(req.ctx.can('group:access_group_types_specs', {}) ? { group_specs: g.group_specs } : {}),
-  });
-  const groupView = async (req: ApiRequest, g: GroupRecord) => ({
-    id: g.id, name: g.name ?? '', description: g.description, status: g.status, availability_zone: g.availability_zone, created_at: g.created_at,
-    group_type: g.group_type_id, volume_types: g.volume_type_ids,
-    ...(mv(req, '3.14') ? { group_snapshot_id: g.group_snapshot_id, source_group_id: g.source_group_id } : {}),
-    ...(mv(req, '3.25') ? { volumes: await d.groups.memberIds(g.id) } : {}),
-    ...(mv(req, '3.38') ? { replication_status: 'disabled' } : {}),
-  });
-  const snapshotView = (gs: GroupSnapshotRecord) => ({
-    id: gs.id, name: gs.name ?? '', description: gs.description, status: gs.status, group_id: gs.group_id, group_type_id: gs.group_type_id, created_at: gs.created_at,
-  });
   const admin = (req: ApiRequest, rule: string) => { const c = caller(req); req.ctx.authorize(rule, { project_id: c.projectId }); return c; };
   return [
     // ---- group types
@@ -43,7 +30,7 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
       const raw = (req.query.is_public as string | undefined)?.toLowerCase();
       const isPublic = raw === undefined ? true : raw === 'none' || raw === 'all' ? null : boolOf(raw);
       const desc = /:desc$/i.test((req.query.sort as string | undefined) ?? '') || (req.query.sort_dir as string | undefined)?.toLowerCase() === 'desc';
-      return { group_types: (await d.groups.listTypes(c, isPublic, desc)).map((g) => typeView(req, g)) };
+      return { group_types: (await d.groups.listTypes(c, isPublic, desc)).map((g) => groupTypeView(req, g)) };
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_types/default', schema: { params: ProjectParams }, handler: async (req) => {
       gate(req, '3.11'); caller(req);
@@ -51,20 +38,20 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_types/:id', schema: { params: IdParams }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types:get');
-      return { group_type: typeView(req, await d.groups.getType(c, req.params.id)) };
+      return { group_type: groupTypeView(req, await d.groups.getType(c, req.params.id)) };
     } }),
     route({ method: 'POST', url: '/v3/:project_id/group_types', status: 202, schema: { params: ProjectParams, body: GroupTypeCreate }, handler: async (req) => {
       gate(req, '3.11'); admin(req, 'group:group_types:create');
       const b = req.body.group_type;
       const g = await d.groups.createType(b.name.trim(), b.description ?? null, b.is_public === undefined ? true : boolOf(b.is_public), b.group_specs ?? {});
-      return { group_type: typeView(req, g) };
+      return { group_type: groupTypeView(req, g) };
     } }),
     route({ method: 'PUT', url: '/v3/:project_id/group_types/:id', schema: { params: IdParams, body: GroupTypeUpdate }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types:update');
       const b = req.body.group_type;
       if (b.name === null) throw new BadRequest('Invalid input received: The value of name can not be empty or null.');
       const g = await d.groups.updateType(c, req.params.id, { name: b.name?.trim(), description: b.description, is_public: b.is_public === undefined ? undefined : boolOf(b.is_public) });
-      return { group_type: typeView(req, g) };
+      return { group_type: groupTypeView(req, g) };
     } }),
     route({ method: 'DELETE', url: '/v3/:project_id/group_types/:id', status: 202, schema: { params: IdParams }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types:delete'); await d.groups.deleteType(c, req.params.id); return undefined;
@@ -99,11 +86,11 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     } }),
     route({ method: 'GET', url: '/v3/:project_id/groups/detail', schema: { params: ProjectParams, querystring: AnyQuery }, handler: async (req) => {
       gate(req, '3.13'); const c = admin(req, 'group:get_all');
-      return { groups: await Promise.all((await d.groups.list(c, isTrue(req.query.all_tenants as string | undefined))).map((g) => groupView(req, g))) };
+      return { groups: await Promise.all((await d.groups.list(c, isTrue(req.query.all_tenants as string | undefined))).map((g) => groupView(req, d, g))) };
     } }),
     route({ method: 'GET', url: '/v3/:project_id/groups/:id', schema: { params: IdParams }, handler: async (req) => {
       gate(req, '3.13'); const c = admin(req, 'group:get');
-      return { group: await groupView(req, await d.groups.get(c, req.params.id)) };
+      return { group: await groupView(req, d, await d.groups.get(c, req.params.id)) };
     } }),
     route({ method: 'POST', url: '/v3/:project_id/groups', status: 202, schema: { params: ProjectParams, body: GroupCreate }, handler: async (req) => {
       gate(req, '3.13'); const c = admin(req, 'group:create');
@@ -140,11 +127,11 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_snapshots/detail', schema: { params: ProjectParams, querystring: AnyQuery }, handler: async (req) => {
       gate(req, '3.14'); const c = admin(req, 'group:get_all_group_snapshots');
-      return { group_snapshots: (await d.groups.listSnapshots(c, isTrue(req.query.all_tenants as string | undefined))).map(snapshotView) };
+      return { group_snapshots: (await d.groups.listSnapshots(c, isTrue(req.query.all_tenants as string | undefined))).map(groupSnapshotView) };
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_snapshots/:id', schema: { params: IdParams }, handler: async (req) => {
       gate(req, '3.14'); const c = admin(req, 'group:get_group_snapshot');
-      return { group_snapshot: snapshotView(await d.groups.getSnapshot(c, req.params.id)) };
+      return { group_snapshot: groupSnapshotView(await d.groups.getSnapshot(c, req.params.id)) };
     } }),
     route({ method: 'POST', url: '/v3/:project_id/group_snapshots', status: 202, schema: { params: ProjectParams, body: GroupSnapshotCreate }, handler: async (req) => {
       gate(req, '3.14'); const c = admin(req, 'group:create_group_snapshot');

@@ -1,7 +1,7 @@
 // Cinder's views (cinder/api/v2/views and v3/views): the fields each microversion shows, and the
 // extension attributes (os-vol-*) that show and detail add for callers their policies allow.
 import type { VolumeDomain } from '../domain/volume-domain.js';
-import type { AttachmentRecord, EncryptionSpec, MessageRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
+import type { AttachmentRecord, EncryptionSpec, GroupRecord, GroupSnapshotRecord, GroupTypeRecord, MessageRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
 import { links, mv, VOLUME_PATH } from './common.js';
 import { MV } from '../microversions.js';
@@ -130,4 +130,20 @@ export function messageView(m: MessageRecord, base: string, projectId: string) {
 export const encryptionView = (typeId: string, e: EncryptionSpec) => ({
   volume_type_id: typeId, encryption_id: e.encryption_id, provider: e.provider, control_location: e.control_location, cipher: e.cipher,
   key_size: e.key_size, deleted: false, created_at: e.created_at, updated_at: e.updated_at, deleted_at: null,
+});
+
+// Generic volume groups, their types and snapshots (cinder/api/v3/views/groups.py ...).
+export const groupTypeView = (req: ApiRequest, g: GroupTypeRecord) => ({
+  id: g.id, name: g.name, description: g.description, is_public: g.is_public,
+  ...(req.ctx.can('group:access_group_types_specs', {}) ? { group_specs: g.group_specs } : {}),
+});
+export const groupView = async (req: ApiRequest, d: VolumeDomain, g: GroupRecord) => ({
+  id: g.id, name: g.name ?? '', description: g.description, status: g.status, availability_zone: g.availability_zone, created_at: g.created_at,
+  group_type: g.group_type_id, volume_types: g.volume_type_ids,
+  ...(mv(req, '3.14') ? { group_snapshot_id: g.group_snapshot_id, source_group_id: g.source_group_id } : {}),
+  ...(mv(req, '3.25') ? { volumes: await d.groups.memberIds(g.id) } : {}),
+  ...(mv(req, '3.38') ? { replication_status: 'disabled' } : {}),
+});
+export const groupSnapshotView = (gs: GroupSnapshotRecord) => ({
+  id: gs.id, name: gs.name ?? '', description: gs.description, status: gs.status, group_id: gs.group_id, group_type_id: gs.group_type_id, created_at: gs.created_at,
 });
