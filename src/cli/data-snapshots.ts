@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { copyFile, link, open, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A user's mistake (a bad or unknown name): nothing was changed; the CLI exits 2. */
 export class SnapshotError extends Error {}
@@ -81,6 +82,7 @@ export function checkSave(dataDir: string, name: string, force: boolean): void {
   checkName(name);
   checkDataDir(dataDir);
   if (!force && existsSync(snapshotDir(dataDir, name))) throw new SnapshotError(`snapshot '${name}' exists; --force replaces it`);
+  checkNoRunningGuests(dataDir);
 }
 
 /** A data dir Stratus made (or an empty one): reset and load never empty a directory that is not. */
@@ -124,11 +126,52 @@ export async function saveSnapshot(dataDir: string, name: string, force: boolean
   }
 }
 
-/** Replaces the data dir's state with snapshot `name`'s. */
-export async function loadSnapshot(dataDir: string, name: string, opts: SnapshotOptions = {}): Promise<CopyReport> {
+/**
+ * QEMU guests running from the data dir: an instance dir whose pid file names a live process whose
+ * command line names that dir (so a reused pid is never taken for a guest).
+ */
+export function runningGuests(dataDir: string): { id: string; pid: number }[] {
+  const root = join(dataDir, 'instances');
+  if (!existsSync(root)) return [];
+  const out: { id: string; pid: number }[] = [];
+  for (const id of readdirSync(root)) {
+    const dir = join(root, id);
+    try {
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8').trim());
+      if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(dir))) out.push({ id, pid });
+    } catch { /* no pid file or no such process: not running */ }
+  }
+  return out;
+}
+
+/**
+ * Ends the guests running from the data dir (SIGTERM, SIGKILL after 5 s): a load or a reset
+ * replaces the state they run from. The compute service, started again on the restored state,
+ * boots the guests its database holds (init_host), so none is left running that it does not know.
+ */
+export async function stopGuests(dataDir: string): Promise<number> {
+  const guests = runningGuests(dataDir);
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  for (const g of guests) { try { process.kill(g.pid, 'SIGTERM'); } catch { /* gone */ } }
+  for (let i = 0; i < 50 && guests.some((g) => alive(g.pid)); i++) await sleep(100);
+  for (const g of guests) if (alive(g.pid)) { try { process.kill(g.pid, 'SIGKILL'); } catch { /* gone */ } }
+  return guests.length;
+}
+
+/** A save copies guests' disks: a running guest writes them meanwhile, so it is refused with the guests named. */
+export function checkNoRunningGuests(dataDir: string): void {
+  const guests = runningGuests(dataDir);
+  if (guests.length) {
+    throw new SnapshotError(`${guests.length} guest(s) run from this data dir (${guests.map((g) => g.id).join(', ')}): stop them first (openstack server stop), then save`);
+  }
+}
+
+/** Replaces the data dir's state with snapshot `name`'s (guests running from the old state are ended first). */
+export async function loadSnapshot(dataDir: string, name: string, opts: SnapshotOptions = {}): Promise<CopyReport & { guestsStopped: number }> {
   readSnapshot(dataDir, name);
   checkDataDir(dataDir);
   const started = performance.now();
+  const guestsStopped = await stopGuests(dataDir);
   const source = snapshotDir(dataDir, name);
   const staging = join(dataDir, `.restore-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
@@ -141,18 +184,19 @@ export async function loadSnapshot(dataDir: string, name: string, opts: Snapshot
     throw err;
   }
   await swapIn(dataDir, staging, () => true);
-  return { ...report, ms: Math.round(performance.now() - started) };
+  return { ...report, guestsStopped, ms: Math.round(performance.now() - started) };
 }
 
 /** Empties the data dir's state (the snapshots and policy files stay): the next start seeds a fresh cloud. */
-export async function resetDataDir(dataDir: string): Promise<{ removed: number; ms: number }> {
+export async function resetDataDir(dataDir: string): Promise<{ removed: number; guestsStopped: number; ms: number }> {
   checkDataDir(dataDir);
   const started = performance.now();
+  const guestsStopped = await stopGuests(dataDir);
   const staging = join(dataDir, `.restore-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   const removed = await swapIn(dataDir, staging, (entry) => !CONFIG_FILES.has(entry));
-  return { removed, ms: Math.round(performance.now() - started) };
+  return { removed, guestsStopped, ms: Math.round(performance.now() - started) };
 }
 
 /**

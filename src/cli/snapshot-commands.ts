@@ -29,7 +29,7 @@ function progressPrinter(): { update(p: Progress): void; end(): void } {
   };
 }
 
-interface Done { files?: number; bytes?: number; linked?: number; ms?: number; removed?: number; replaced?: boolean; downMs?: number; pid?: number }
+interface Done { files?: number; bytes?: number; linked?: number; ms?: number; removed?: number; guestsStopped?: number; replaced?: boolean; downMs?: number; pid?: number }
 
 const copied = (r: Done) => `${r.files} files, ${formatBytes(r.bytes ?? 0)}${r.linked ? `, ${r.linked} hard-linked` : ''}`;
 
@@ -58,7 +58,8 @@ export async function snapshotCommand(dataDir: string, req: ControlRequest): Pro
     const line = req.op === 'save' ? `${r.replaced ? 'Replaced' : 'Saved'} snapshot '${req.name}' (${copied(r)}) in ${total} ms.`
       : req.op === 'load' ? `Loaded snapshot '${req.name}' into ${dataDir} (${copied(r)}) in ${total} ms.`
       : `Reset ${dataDir}: removed ${r.removed} entries (snapshots and policy files kept) in ${total} ms; the cloud is seeded afresh on start.`;
-    process.stdout.write(`${line}${where}\n`);
+    const guests = r.guestsStopped ? ` Ended ${r.guestsStopped} guest(s) that ran from the replaced state; the compute service boots those the new state holds.` : '';
+    process.stdout.write(`${line}${guests}${where}\n`);
     return 0;
   } catch (err) {
     progress.end();

@@ -85,13 +85,10 @@ export async function up(given: CloudConfig, warnings: string[]): Promise<void> 
   process.stdout.write(`Stratus ready: ${cloud.authUrl}/v3 (${ms} ms)\n\n${openrc(cloud.authUrl, config.adminPassword, admin, 'admin', config.region)}\n\n`);
 }
 
-/** Refused before anything stops: bad names, unknown snapshots, and guests that run outside the server. */
+/** Refused before anything stops: bad names, unknown snapshots, and a save while guests run (their disks change). */
 function checkControl(config: CloudConfig, req: ControlRequest): void {
   if (req.op === 'save') checkSave(config.dataDir, req.name, !!req.force);
   if (req.op === 'load') readSnapshot(config.dataDir, req.name);
-  // NOTE: QEMU guests are processes that outlive the services and write their disks under
-  // DATA_DIR/instances: neither a consistent copy nor a swap can be made under them.
-  if (config.hypervisor === 'qemu') throw new SnapshotError('with --hypervisor qemu, guests run outside the server: stop the server (and its guests) first, then run this again');
 }
 
 /** What the running server does with its services stopped. */
