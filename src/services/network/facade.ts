@@ -7,7 +7,9 @@ export interface ServerAddress { networkName: string; addr: string; version: 4 |
  * What compute may call (plain values in and out):
  * - createPortForServer: a port for a server on `networkId` (or an existing `portId` bound to it),
  *   with optional fixed IP and the server's security groups (names or ids); binds it to `host`. Throws Neutron's typed errors (NetworkNotFound, IpAddressInUse ...).
- * - deletePortsOfDevice: deletes the ports of a server (those compute created) and frees their addresses.
+ * - deletePortsOfDevice: deletes the ports compute created for a server and frees their addresses; the
+ *   ports in `preserve` (those the user created and gave the server: Nova's preserve_on_delete) are
+ *   unbound instead (device_id, device_owner and binding:host_id cleared) and stay.
  * - bindPortsOfDevice: binds a server's ports to the host it moved to (binding:host_id), as Nova's migrations do.
  * - portsOfDevice: the server's ports as { id, networkId, macAddress, fixedIps } for its interfaces.
  * - addressesOfDevice: Nova's `addresses` map (network name → fixed and floating addresses).
@@ -59,7 +61,7 @@ export interface NetworkProxyFacade {
 
 export interface NetworkFacade extends NetworkProxyFacade {
   createPortForServer(req: { projectId: string; serverId: string; host: string; networkId?: string; portId?: string; fixedIp?: string; securityGroups?: string[] }): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }>;
-  deletePortsOfDevice(deviceId: string): Promise<void>;
+  deletePortsOfDevice(deviceId: string, preserve?: string[]): Promise<void>;
   bindPortsOfDevice(deviceId: string, host: string): Promise<void>;
   portsOfDevice(deviceId: string): Promise<{ id: string; networkId: string; macAddress: string; status: string; fixedIps: { subnetId: string; ipAddress: string }[] }[]>;
   /** The device (server id) of the port holding `ip` on the network, for the metadata service. */

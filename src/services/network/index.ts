@@ -238,8 +238,12 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
       });
       return plain(p);
     },
-    async deletePortsOfDevice(deviceId) {
-      for (const p of await d.ports.ofDevice(deviceId)) if (p.device_owner.startsWith('compute:')) await d.ports.delete(p.id);
+    async deletePortsOfDevice(deviceId, preserve = []) {
+      for (const p of await d.ports.ofDevice(deviceId)) {
+        if (!p.device_owner.startsWith('compute:')) continue;
+        if (preserve.includes(p.id)) await d.ports.update({ projectId: p.project_id, isAdmin: true }, p.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+        else await d.ports.delete(p.id);
+      }
     },
     async bindPortsOfDevice(deviceId, host) {
       for (const p of await d.ports.ofDevice(deviceId)) {

@@ -52,6 +52,19 @@ test('list, attach by network and by port, show, detach; the user\'s port is kep
   assert.equal((await f.demo.delete(`/servers/${id}/os-interface/${mine.id}`)).status, 404);
 });
 
+test('deleting a server booted on the user\'s port keeps that port, unbound (Nova\'s preserve_on_delete); the ports compute made go', async () => {
+  const mine = (await neutron.post('/ports', { port: { network_id: privateNet, name: 'boot-port' } })).body.port;
+  const id = await bootServer(f, f.demo, 'if-keep', { networks: [{ port: mine.id }] });
+  const byNet = await f.demo.post(`/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet } });
+  const made = byNet.body.interfaceAttachment.port_id;
+  assert.equal((await neutron.get(`/ports/${mine.id}`)).body.port.device_id, id);
+  assert.equal((await f.demo.delete(`/servers/${id}`)).status, 204);
+  for (let i = 0; i < 500 && (await f.demo.get(`/servers/${id}`)).status !== 404; i++) await new Promise((r) => setTimeout(r, 10));
+  const kept = (await neutron.get(`/ports/${mine.id}`)).body.port;
+  assert.deepEqual([kept.device_id, kept.device_owner], ['', '']);
+  assert.equal((await neutron.get(`/ports/${made}`)).status, 404);
+});
+
 test('bad requests are 400, a busy server 409, another project 404, and nothing changes', async () => {
   const id = await bootServer(f, f.demo, 'if-bad', { networks: [{ uuid: privateNet }] });
   const before = (await f.demo.get(`/servers/${id}/os-interface`)).body.interfaceAttachments;

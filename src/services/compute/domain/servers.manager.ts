@@ -172,7 +172,7 @@ export class ServersManager {
       if (volumes) await this.deps.volumes!.attachAfterSpawn(s, placed.host, volumes.others);
     } catch (err) {
       await this.placement.free(s.id);
-      await this.deps.network?.deletePortsOfDevice(s.id).catch(() => {});
+      await this.deps.network?.deletePortsOfDevice(s.id, userPorts(s)).catch(() => {});
       throw Object.assign(err as Error, { eventId, host: placed.host });
     }
     const az = s.requested_az ?? (await this.deps.aggregates.hostAz(placed.host));
@@ -230,7 +230,7 @@ export class ServersManager {
     if (s.host) await this.driver.destroy(s.host, s.id);
     await this.placement.free(s.id);
     if (s.system_metadata?.shelved_image_id) await this.deps.image?.deleteImage(s.system_metadata.shelved_image_id).catch(() => {});
-    await this.deps.network?.deletePortsOfDevice(s.id);
+    await this.deps.network?.deletePortsOfDevice(s.id, userPorts(s));
     await this.deps.volumes?.releaseAll(s.id);
     await this.deps.serverGroups.removeMember(s.id);
     const t = now();
@@ -613,6 +613,9 @@ export class ServersManager {
 
   async idle(): Promise<void> { await this.tasks.idle(); }
 }
+
+/** The ports the user created and gave the server (networks: [{port}]): unbound on delete, not deleted, as Nova. */
+const userPorts = (s: InstanceRecord): string[] => (Array.isArray(s.networks) ? s.networks.flatMap((n) => (n.port ? [n.port] : [])) : []);
 
 /** A migration that moved the server to another host (a cold migration, not a same-host resize). */
 const isMove = (m: MigrationRecord) => m.migration_type === 'migration' && m.source_compute !== null && m.source_compute !== m.dest_compute;
