@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { removeDir, run, startServer, type StratusServer, tempDir } from '../support/server.js';
+import { before, describe, test } from 'node:test';
+import { run, startServer, type StratusServer, ownedByFile } from '../support/server.js';
 
 // Installs as the seeds do, with `stratus up --config FILE` and the real CLI: the Packstack lab from
 // its hand-edited answer file (credentials from keystonerc_admin), and a DevStack local.conf whose
 // network settings shape `public` (credentials from the data dir's openrc).
 
-const dirs: string[] = [];
-const servers: StratusServer[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) removeDir(d);
-});
-
-function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
+const { dir, servers } = ownedByFile();
 
 /** `source <rc> [args] && <commands>` in bash, as a user types it; `-f json` output parsed. */
 async function sourced(rc: string, commands: string): Promise<any> {

@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DEFAULT_PASSWORD, issueToken, removeDir, startServer, stratus, type StratusServer, tempDir } from '../support/server.js';
+import { before, describe, test } from 'node:test';
+import { DEFAULT_PASSWORD, issueToken, stratus, type StratusServer, ownedByFile } from '../support/server.js';
 
 // Whole-cloud snapshots as a user takes them, with `stratus up` running (the server stops its
 // services, swaps the state and starts again) and stopped: every resource type listed through the
 // APIs before a save and after a load is the same, bytes included; reset gives a freshly seeded
 // cloud; bad names exit 2 and change nothing.
 
-const dirs: string[] = [];
-const servers: StratusServer[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) removeDir(d);
-});
-
-function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-
-async function start(...args: Parameters<typeof startServer>): Promise<StratusServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const { dir, start } = ownedByFile();
 
 /** The admin's API as a user's client has it: a token issued anew after each load or reset. */
 class Api {

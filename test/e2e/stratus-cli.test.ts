@@ -2,32 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  freePort, issueToken, openstack, removeDir, run, startServer, stratus, type StratusServer, tempDir,
-} from '../support/server.js';
+  freePort, issueToken, openstack, removeDir, run, startServer, stratus, type StratusServer, tempDir, ownedByFile } from '../support/server.js';
 
 // The `stratus` command as a user runs it: openrc and clouds.yaml that the real CLI accepts,
 // settings from flags, STRATUS_* env vars and a DevStack local.conf, and the Node inspector.
 
-const dirs: string[] = [];
-const servers: StratusServer[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) removeDir(d);
-});
-
-function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-
-async function start(...args: Parameters<typeof startServer>): Promise<StratusServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const { dir, start } = ownedByFile();
 
 describe('openrc and clouds.yaml work with the real openstack CLI', () => {
   // NOTE: a password that needs quoting in both shell and YAML.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -211,4 +212,22 @@ export async function issueToken(localUrl: string, username: string, password: s
     body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: username, domain: { id: 'default' }, password } } }, scope } }),
   });
   return { status: res.status, token: res.headers.get('x-subject-token'), body: await res.json() };
+}
+
+/**
+ * The temp dirs and servers a test file makes: `dir()` and `start()` (or a push to `servers`) keep
+ * them, and they are stopped and removed after the file's tests.
+ */
+export function ownedByFile(): { dir: () => string; start: (opts?: ServerOptions) => Promise<StratusServer>; servers: StratusServer[] } {
+  const dirs: string[] = [];
+  const servers: StratusServer[] = [];
+  after(async () => {
+    for (const s of servers) await s.stop();
+    for (const d of dirs) removeDir(d);
+  });
+  return {
+    dir: () => { const d = tempDir(); dirs.push(d); return d; },
+    start: async (opts?: ServerOptions) => { const s = await startServer(opts); servers.push(s); return s; },
+    servers,
+  };
 }
