@@ -1,7 +1,7 @@
 // Generic volume groups: /group_types (3.11), /groups (3.13), /group_snapshots (3.14), their
 // specs, updates, actions and creation from a source (3.14).
 import { Type } from '@sinclair/typebox';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
@@ -9,6 +9,7 @@ import type { GroupRecord, GroupSnapshotRecord, GroupTypeRecord } from '../store
 import { AnyQuery, caller, IdParams, KeyParams, ProjectParams, requireVersion } from './common.js';
 import { groupSnapshotView, groupTypeView, groupView } from './views.js';
 import { actionArgs, ActionBody, Bool, boolOf, Description, Name, NullableString } from './schemas.js';
+import { defaultGroupTypeNotFound, groupSpecNotFound } from '../domain/errors.js';
 
 const Specs = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }));
 const GroupTypeCreate = Type.Object({ group_type: Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), description: Type.Optional(Description), is_public: Type.Optional(Bool), group_specs: Type.Optional(Specs) }, { additionalProperties: false }) }, { additionalProperties: false });
@@ -34,7 +35,7 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_types/default', schema: { params: ProjectParams }, handler: async (req) => {
       gate(req, '3.11'); caller(req);
-      throw new NotFound('Default group type not found.');
+      throw defaultGroupTypeNotFound();
     } }),
     route({ method: 'GET', url: '/v3/:project_id/group_types/:id', schema: { params: IdParams }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types:get');
@@ -67,7 +68,7 @@ export function groupRoutes(d: VolumeDomain): RouteSpec[] {
     route({ method: 'GET', url: '/v3/:project_id/group_types/:id/group_specs/:key', schema: { params: KeyParams }, handler: async (req) => {
       gate(req, '3.11'); const c = admin(req, 'group:group_types_specs:get');
       const specs = (await d.groups.getType(c, req.params.id)).group_specs;
-      if (!(req.params.key in specs)) throw new NotFound(`Group Type ${req.params.id} has no specs with key ${req.params.key}.`);
+      if (!(req.params.key in specs)) throw groupSpecNotFound(req.params.id, req.params.key);
       return { [req.params.key]: specs[req.params.key] };
     } }),
     route({ method: 'PUT', url: '/v3/:project_id/group_types/:id/group_specs/:key', schema: { params: KeyParams, body: SpecItem }, handler: async (req) => {

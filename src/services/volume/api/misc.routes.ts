@@ -1,7 +1,7 @@
 // The small Cinder resources: limits, quota sets and quota classes, availability zones,
 // extensions, services, hosts and the scheduler's pools.
 import { Type } from '@sinclair/typebox';
-import { BadRequest, NotFound } from '../../../core/errors/errors.js';
+import { BadRequest } from '../../../core/errors/errors.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import { isTrue } from '../domain/listing.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
@@ -9,6 +9,7 @@ import { now } from '../domain/times.js';
 import { AnyQuery, caller, IdParams, ProjectParams, requireVersion, VOLUME_PATH } from './common.js';
 import { QuotaSetBody } from './schemas.js';
 import { messageView } from './views.js';
+import { hostNotFound, serviceHostNotFound, unknownServiceAction } from '../domain/errors.js';
 
 const TargetParams = Type.Object({ project_id: Type.String(), target: Type.String() });
 
@@ -179,7 +180,7 @@ export function miscRoutes(d: VolumeDomain, started: string, origin: () => strin
           await d.backend.setFrozen(host, action === 'freeze');
           return undefined;
         }
-        if (!['enable', 'disable', 'disable-log-reason'].includes(action)) throw new NotFound('Unknown action');
+        if (!['enable', 'disable', 'disable-log-reason'].includes(action)) throw unknownServiceAction();
         if (!host) throw new BadRequest('Missing required element \'host\' in request body.');
         if (action === 'disable-log-reason' && !reason?.trim()) throw new BadRequest('Missing disabled reason field');
         const svc = await d.backend.setEnabled(host, binary ?? 'cinder-volume', action === 'enable', reason ?? null);
@@ -204,7 +205,7 @@ export function miscRoutes(d: VolumeDomain, started: string, origin: () => strin
         caller(req);
         req.ctx.authorize('volume_extension:hosts', {});
         const usage = await d.hostUsage(req.params.host);
-        if (!usage) throw new NotFound(`Host ${req.params.host} could not be found.`);
+        if (!usage) throw hostNotFound(req.params.host);
         return { host: usage.map((u) => ({ resource: { host: req.params.host, project: u.project, volume_count: String(u.volumes), total_volume_gb: String(u.volumeGb), snapshot_count: String(u.snapshots), total_snapshot_gb: String(u.snapshotGb) } })) };
       },
     }),
@@ -244,7 +245,7 @@ export function miscRoutes(d: VolumeDomain, started: string, origin: () => strin
         caller(req);
         req.ctx.authorize('volume_extension:capabilities', {});
         // NOTE: clients send a pool's name unencoded: its `#pool` is a fragment and never arrives.
-        if (req.params.host !== d.host && req.params.host !== d.host.split('#')[0]) throw new NotFound(`Service ${req.params.host} could not be found.`);
+        if (req.params.host !== d.host && req.params.host !== d.host.split('#')[0]) throw serviceHostNotFound(req.params.host);
         const s = await d.driver.stats();
         return {
           namespace: `OS::Storage::Capabilities::${d.host.split('#')[0]}`, vendor_name: s.vendorName, volume_backend_name: s.backendName,

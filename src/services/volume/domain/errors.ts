@@ -14,6 +14,10 @@ export const attachmentNotFound = (id: string) => new NotFound(`Volume attachmen
 export const messageNotFound = (id: string) => new NotFound(`Message ${id} could not be found.`);
 export const hostNotFound = (host: string) => new NotFound(`Host ${host} could not be found.`);
 export const serviceNotFound = (binary: string, host: string) => new NotFound(`Service ${binary} on host ${host} could not be found.`);
+export const unknownServiceAction = () => new NotFound('Unknown action');
+export const serviceHostNotFound = (host: string) => new NotFound(`Service ${host} could not be found.`);
+export const defaultGroupTypeNotFound = () => new NotFound('Default group type not found.');
+export const groupSpecNotFound = (typeId: string, key: string) => new NotFound(`Group Type ${typeId} has no specs with key ${key}.`);
 export const transferNotFound = (id: string) => new NotFound(`Transfer ${id} could not be found.`);
 export const encryptionNotFound = (typeId: string) => new NotFound(`Volume type encryption for type ${typeId} does not exist.`);
 export const backupNotFound = (id: string) => new NotFound(`Backup ${id} could not be found.`);
