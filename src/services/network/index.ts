@@ -36,7 +36,7 @@ import { networkPolicies } from './policies.js';
 import { seedNetworks } from './seed.js';
 import { networkMigrations } from './store/migrations.js';
 import { conflict, floatingIpNotFound, notFound, securityGroupRuleNotFound } from './domain/errors.js';
-import { NetworkTables, type FloatingIpRecord, type NetworkRecord, type SecurityGroupRecord, type SecurityGroupRuleRecord } from './store/tables.js';
+import { NetworkTables, type FloatingIpRecord, type NetworkRecord, type PortRecord, type SecurityGroupRecord, type SecurityGroupRuleRecord } from './store/tables.js';
 
 export const NETWORK_PATH = '/networking';
 
@@ -213,6 +213,12 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
       id: p.id, networkId: p.network_id, macAddress: p.mac_address, status: p.status,
       fixedIps: p.fixed_ips.map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })),
     });
+  const asOwner = (p: PortRecord) => ({ projectId: p.project_id, isAdmin: true });
+  /** A server's port leaves it: deleted, or (the user's own) unbound and kept, as Nova's deallocate. */
+  const release = async (p: PortRecord, remove: boolean) => {
+    if (remove) await d.ports.delete(p.id);
+    else await d.ports.update(asOwner(p), p.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+  };
   return {
     async createPortForServer(req) {
       const caller = { projectId: req.projectId, isAdmin: true };
@@ -240,14 +246,12 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     },
     async deletePortsOfDevice(deviceId, preserve = []) {
       for (const p of await d.ports.ofDevice(deviceId)) {
-        if (!p.device_owner.startsWith('compute:')) continue;
-        if (preserve.includes(p.id)) await d.ports.update({ projectId: p.project_id, isAdmin: true }, p.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
-        else await d.ports.delete(p.id);
+        if (p.device_owner.startsWith('compute:')) await release(p, !preserve.includes(p.id));
       }
     },
     async bindPortsOfDevice(deviceId, host) {
       for (const p of await d.ports.ofDevice(deviceId)) {
-        if (p.binding_host_id !== host) await d.ports.update({ projectId: p.project_id, isAdmin: true }, p.id, { 'binding:host_id': host });
+        if (p.binding_host_id !== host) await d.ports.update(asOwner(p), p.id, { 'binding:host_id': host });
       }
     },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
@@ -257,8 +261,7 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     async releasePortOfDevice(deviceId, portId, remove) {
       const port = (await d.ports.ofDevice(deviceId)).find((p) => p.id === portId);
       if (!port) return false;
-      if (remove) await d.ports.delete(port.id);
-      else await d.ports.update({ projectId: port.project_id, isAdmin: true }, port.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+      await release(port, remove);
       return true;
     },
     async addressesOfDevice(deviceId) {
