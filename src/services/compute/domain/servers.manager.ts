@@ -403,7 +403,7 @@ export class ServersManager {
     try {
       placed = await this.place(s, { ignoreHosts: [src], forceHost: host });
     } catch (err) {
-      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await this.returnSource(s, m, false);
       await migrations.setStatus(m.id, 'error');
       throw err;
     }
@@ -412,8 +412,7 @@ export class ServersManager {
     try {
       await this.moveGuest(src, s.id, placed.host, false);
     } catch (err) {
-      await this.placement.free(s.id);
-      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await this.returnSource(s, m, true);
       await migrations.setStatus(m.id, 'error');
       throw err;
     }
@@ -424,12 +423,17 @@ export class ServersManager {
     await migrations.setStatus(m.id, 'finished');
   }
 
+  /** The source allocation a migration held goes back to the server; `claimed`: its destination claim is freed first. */
+  private async returnSource(s: InstanceRecord, m: MigrationRecord, claimed: boolean): Promise<void> {
+    if (claimed) await this.placement.free(s.id);
+    await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+  }
+
   /** Revert of a cold migration: the guest goes back to the source, which gets its allocation back. */
   private async revertMigration(s: InstanceRecord, host: string, m: MigrationRecord, patch: Partial<InstanceRecord>): Promise<void> {
     const src = m.source_compute!;
     await this.moveGuest(host, s.id, src, false);
-    await this.placement.free(s.id);
-    await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+    await this.returnSource(s, m, true);
     patch.host = src; patch.node = m.source_node;
     patch.old_flavor = null;
     await this.migrations!.close(s.id, 'reverted');
@@ -447,8 +451,7 @@ export class ServersManager {
     await migrations.setStatus(m.id, 'preparing');
     await this.placement.moveAllocation(s.id, m.uuid, s.project_id, s.user_id);
     const rollback = async (status: string) => {
-      await this.placement.free(s.id);
-      await this.placement.moveAllocation(m.uuid, s.id, s.project_id, s.user_id);
+      await this.returnSource(s, m, true);
       await migrations.setStatus(m.id, status);
     };
     const host = args.host as string | undefined;
