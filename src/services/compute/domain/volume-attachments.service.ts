@@ -264,7 +264,7 @@ export class VolumeAttachmentsService {
       if (req.device !== undefined && req.device !== b.device_name) throw attachmentNotMutable('device');
       if (req.tag !== undefined && req.tag !== b.tag) throw attachmentNotMutable('tag');
       if (req.volumeId === volumeId) {
-        if (req.deleteOnTermination !== undefined) await this.setDeleteOnTermination(s, volumeId, req.deleteOnTermination);
+        if (req.deleteOnTermination !== undefined) await this.setDeleteOnTermination(s.id, volumeId, req.deleteOnTermination);
         return;
       }
     }
@@ -302,10 +302,7 @@ export class VolumeAttachmentsService {
       const b = volumeBdms(s).find((x) => x.volume_id === oldId);
       if (!b) throw volumeBdmIdNotFound(oldId);
       const task = await this.store.db.transaction().execute(async (tx) => {
-        if (deleteOnTermination !== undefined) {
-          const current = (await this.store.get(s.id, tx as Db))!;
-          await this.store.update(s.id, { block_devices: current.block_devices.map((x) => (x.volume_id === oldId ? { ...x, delete_on_termination: deleteOnTermination } : x)) }, tx as Db);
-        }
+        if (deleteOnTermination !== undefined) await this.setDeleteOnTermination(s.id, oldId, deleteOnTermination, tx as Db);
         const actionId = await this.store.startAction({ action: 'swap_volume', instance_uuid: s.id, ...recordedBy(caller), start_time: now() }, tx as Db);
         return this.tasks.record(tx as Db, 'volume-swap', s.id, {
           oldVolumeId: oldId, newVolumeId: newId, oldAttachmentId: mine.id, newAttachmentId: randomUUID(), device: b.device_name ?? '', actionId,
@@ -319,8 +316,10 @@ export class VolumeAttachmentsService {
   }
 
   /** 2.85: whether the volume goes with the server. */
-  async setDeleteOnTermination(s: InstanceRecord, volumeId: string, value: boolean): Promise<void> {
-    await this.store.update(s.id, { block_devices: s.block_devices.map((b) => (b.volume_id === volumeId ? { ...b, delete_on_termination: value } : b)) });
+  /** A volume mapping's delete_on_termination, on the server as it is now (in `tx` when given). */
+  async setDeleteOnTermination(serverId: string, volumeId: string, value: boolean, tx?: Db): Promise<void> {
+    const current = (await this.store.get(serverId, tx))!;
+    await this.store.update(serverId, { block_devices: current.block_devices.map((b) => (b.volume_id === volumeId ? { ...b, delete_on_termination: value } : b)) }, tx);
   }
 
   /** On server delete: every volume detached; those marked delete_on_termination deleted. */
