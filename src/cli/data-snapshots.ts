@@ -14,6 +14,7 @@ import { chmodSync, constants, existsSync, mkdirSync, readdirSync, readFileSync,
 import { copyFile, link, open, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fsyncPath } from '../core/fs/fsync.js';
 
 /** A user's mistake (a bad or unknown name): nothing was changed; the CLI exits 2. */
 export class SnapshotError extends Error {}
@@ -111,13 +112,13 @@ export async function saveSnapshot(dataDir: string, name: string, force: boolean
     }
     const info: SnapshotInfo = { name, createdAt: new Date().toISOString(), files: report.files, bytes: report.bytes };
     await writeDurably(join(tmp, MANIFEST), `${JSON.stringify(info, null, 2)}\n`);
-    await fsyncDir(tmp);
+    await fsyncPath(tmp);
     const final = snapshotDir(dataDir, name);
     const replaced = existsSync(final);
     const old = join(root, `.${name}.old-${process.pid}`);
     if (replaced) renameSync(final, old);
     renameSync(tmp, final);
-    await fsyncDir(root);
+    await fsyncPath(root);
     rmSync(old, { recursive: true, force: true });
     return { ...report, replaced, ms: Math.round(performance.now() - started) };
   } catch (err) {
@@ -214,7 +215,7 @@ async function swapIn(dataDir: string, staging: string, replace: (entry: string)
     if (existsSync(join(dataDir, entry))) renameSync(join(dataDir, entry), join(old, `${entry}.kept`));
     renameSync(join(staging, entry), join(dataDir, entry));
   }
-  await fsyncDir(dataDir);
+  await fsyncPath(dataDir);
   rmSync(old, { recursive: true, force: true });
   rmSync(staging, { recursive: true, force: true });
   return live.length;
@@ -262,7 +263,7 @@ async function copyTree(from: string, to: string, files: string[], phase: string
       opts.onProgress?.({ phase, doneBytes, totalBytes });
     } else await copyDurably(src, dst, (n) => { doneBytes += n; opts.onProgress?.({ phase, doneBytes, totalBytes }); });
   }
-  for (const d of dirs) await fsyncDir(d);
+  for (const d of dirs) await fsyncPath(d);
   return { files: sizes.size, bytes: totalBytes, linked, ms: Math.round(performance.now() - started) };
 }
 
@@ -312,13 +313,7 @@ async function backupDatabase(file: string, dest: string): Promise<number> {
 
 async function writeDurably(file: string, text: string): Promise<void> {
   await writeFile(file, text);
-  const fh = await open(file, 'r+');
-  try { await fh.sync(); } finally { await fh.close(); }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
+  await fsyncPath(file);
 }
 
 /** Bytes as a person reads them. */

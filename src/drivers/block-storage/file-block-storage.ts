@@ -20,6 +20,7 @@ import {
   type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound,
   type VolumeConnection, type VolumeSource, VolumeNotFound,
 } from './block-storage-driver.js';
+import { fsyncPath } from '../../core/fs/fsync.js';
 
 const GiB = 1024 ** 3;
 const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
@@ -74,12 +75,6 @@ async function exists(path: string): Promise<boolean> {
     if (isMissing(err)) return false;
     throw err;
   }
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  // NOTE: a directory is opened read-only to fsync it; Linux allows that and it is what makes a rename durable.
-  const fh = await open(path, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;

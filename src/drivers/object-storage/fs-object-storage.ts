@@ -7,6 +7,7 @@ import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, ObjectStorageError, StorageFull,
   type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
 } from './object-storage-driver.js';
+import { fsyncPath } from '../../core/fs/fsync.js';
 
 export class FsObjectStorageDriver implements ObjectStorageDriver {
   readonly name = 'fs';
@@ -53,7 +54,7 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     try {
       if (!this.made.has(dir)) { mkdirSync(dir, { recursive: true }); this.made.add(dir); }
       await rename(tmp, join(dir, id));
-      await fsyncDir(dir);
+      await fsyncPath(dir);
     } catch (err) {
       await rm(tmp, { force: true });
       throw storageError(err);
@@ -94,11 +95,6 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     const s = await statfs(this.dataDir);
     return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
   }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
 }
 
 function storageError(err: unknown): Error {

@@ -2,10 +2,11 @@
 // renamed, so a crash never leaves a half image under its final name. Never buffered whole.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsyncPath } from '../../../core/fs/fsync.js';
 
 export interface WrittenFile { size: number; md5: string; sha512: string }
 
@@ -49,8 +50,7 @@ export class ImageFiles {
     });
     try {
       await pipeline(data as Readable, meter, createWriteStream(tmp));
-      const fh = await open(tmp, 'r');
-      try { await fh.sync(); } finally { await fh.close(); }
+      await fsyncPath(tmp);
       await rename(tmp, final);
     } catch (e) {
       await rm(tmp, { force: true });
