@@ -46,6 +46,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
     mkdirSync(scratchDir, { recursive: true });
     this.domain = new VolumeDomain({
       db: ctx.db, driver: ctx.drivers.blockStorage, images: () => ctx.facades.image, compute: () => ctx.facades.compute, log: ctx.logger,
+      objectStore: () => ctx.facades['object-store'], backupDriver: ctx.config.backupDriver,
       hostname: hostname(), availabilityZone: 'nova', scratchDir,
     });
     this.rules = compileRules({ ...volumePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
