@@ -164,7 +164,7 @@ export class SwiftBackups implements BackupStore {
       const fh = await open(file, 'w');
       try {
         await fh.truncate(last.size * GiB);
-        for (const b of chain) {
+        for (const [index, b] of chain.entries()) {
           const { store, account, container } = this.where(b);
           const meta = await this.readJson<SwiftMetadata>(b, '_metadata');
           const named = meta.objects.map((o) => Object.keys(o)[0]!);
@@ -175,6 +175,8 @@ export class SwiftBackups implements BackupStore {
             const body = await store.readObject(account, container, name);
             const data = o.compression === 'none' ? body : o.compression === 'zlib' ? await inflateAsync(body) : undefined;
             if (!data) throw new Error(`Backup ${b.id}: compression ${o.compression} is not supported.`);
+            // NOTE: the file starts sparse (zeros): the full backup's zero chunks need no write.
+            if (index === 0 && isZero(data)) continue;
             await fh.write(data, 0, data.length, o.offset);
           }
         }
@@ -197,6 +199,15 @@ export class SwiftBackups implements BackupStore {
     const { store, account, container } = this.where(b);
     return (await store.listObjects(account, container, b.backend_key)).includes(`${b.backend_key}_metadata`);
   }
+}
+
+function isZero(data: Buffer): boolean {
+  const zeros = Buffer.alloc(Math.min(data.length, 1 << 20));
+  for (let off = 0; off < data.length; off += zeros.length) {
+    const part = data.subarray(off, off + zeros.length);
+    if (!part.equals(zeros.subarray(0, part.length))) return false;
+  }
+  return true;
 }
 
 /** Cinder writes its JSON files with json.dumps(..., sort_keys=True, indent=2). */
