@@ -146,7 +146,7 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
     async connect(attachmentId, host) {
       const a = await d.attachments.get(SYSTEM, attachmentId);
       const info = await d.attachments.connect(a, { host });
-      return { path: String(info.data.device_path), format: info.data.format as 'qcow2' | 'raw' };
+      return { path: String(info.data.device_path), format: info.data.format as 'qcow2' | 'raw', qosSpecs: (info.data.qos_specs as Record<string, string> | null) ?? null };
     },
     async complete(attachmentId, device) {
       const a = await d.attachments.get(SYSTEM, attachmentId);
