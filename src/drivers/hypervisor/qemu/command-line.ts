@@ -56,7 +56,8 @@ export function throttleArgs(device: string, qos: VolumeQos): Record<string, unk
     }
   }
   const args: Record<string, unknown> = {
-    id: volumeDeviceId(device),
+    // NOTE: the virtio-blk-pci proxy has no block backend; its virtio-backend child has (query-block's qdev).
+    id: `${volumeDeviceId(device)}/virtio-backend`,
     bps: n('total_bytes_sec'), bps_rd: n('read_bytes_sec'), bps_wr: n('write_bytes_sec'),
     iops: n('total_iops_sec'), iops_rd: n('read_iops_sec'), iops_wr: n('write_iops_sec'),
   };

@@ -409,7 +409,17 @@ export class QemuHypervisorDriver implements HypervisorDriver {
           await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
           throw new HypervisorError(`Volume could not be attached to guest ${id}: ${(err as Error).message}`);
         }
-        if (throttle) await q.execute('block_set_io_throttle', throttle);
+        if (throttle) {
+          try {
+            await q.execute('block_set_io_throttle', throttle);
+          } catch (err) {
+            // NOTE: no volume without its limits: unplugged again (the guest may take a moment to release it).
+            const deleted = q.waitEvent('DEVICE_DELETED', (this.opts.detachSeconds ?? 40) * 1000, (e) => e.data?.device === volumeDeviceId(device));
+            await q.execute('device_del', { id: volumeDeviceId(device) }).then(() => deleted, () => deleted.catch(() => {})).catch(() => {});
+            await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
+            throw new HypervisorError(`Volume QoS limits could not be set on guest ${id}: ${(err as Error).message}`);
+          }
+        }
       }
       await this.writeDefinition({ ...def, volumes: [...def.volumes, vol] });
     });
