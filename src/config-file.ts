@@ -25,7 +25,7 @@ const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | '
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
   adminUsername: 'string', region: 'string', networking: 'networking',
   services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
-  imageImportFiltering: 'importFiltering',
+  imageImportFiltering: 'importFiltering', backupDriver: 'string',
 };
 
 /** imageImportFiltering's lists: scheme and host lists of strings, port lists of port numbers. */
@@ -240,6 +240,11 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
       // NOTE: DevStack's nova virt_type: qemu is emulation (TCG), kvm the accelerated kind; both run QEMU guests here.
       if (value === 'qemu' || value === 'kvm') Object.assign(overrides, { hypervisor: 'qemu', accel: value === 'kvm' ? 'kvm' : 'tcg' });
       else warnings.push(`${path}:${index + 1}: LIBVIRT_TYPE='${value}' is not supported (qemu or kvm); guests use the default hypervisor`);
+    }
+    else if (name === 'CINDER_BACKUP_DRIVER') {
+      // NOTE: DevStack's lib/cinder_backups takes swift, ceph, s3, gcs or posix; the stores built here are posix and swift.
+      if (value === 'swift' || value === 'posix') overrides.backupDriver = value;
+      else warnings.push(`${path}:${index + 1}: CINDER_BACKUP_DRIVER='${value}' is not supported (swift or posix); backups use posix`);
     }
     else if (NETWORK_VARIABLES.includes(name)) continue;
     else if (name in MAPPED_VARIABLES) {

@@ -59,6 +59,13 @@ export interface CloudConfig {
   blockStorageDriver?: 'file' | 'fake';
   /** The file driver's capacity in GiB (default: the data dir's file system). */
   volumeCapacityGb?: number;
+  /**
+   * Cinder's backup_driver: 'posix' (the default) keeps backups beside the volumes (the block-storage
+   * driver's backup dir); 'swift' stores them as objects in the object store, in the backup
+   * project's account (container `volumebackups` unless the request names one). DevStack's
+   * CINDER_BACKUP_DRIVER.
+   */
+  backupDriver?: 'posix' | 'swift';
   /** The network driver: 'fake' does no host work; 'linux' builds bridges, namespaces, dnsmasq and nftables (root). */
   networkDriver: 'fake' | 'linux';
   /** A host interface the linux network driver gives to external networks' bridges; none when unset. */
@@ -170,6 +177,7 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_HYPERVISOR: 'hypervisor',
   STRATUS_ACCEL: 'accel',
   STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
+  STRATUS_BACKUP_DRIVER: 'backupDriver',
 };
 
 /** Settings from STRATUS_* environment variables. */
@@ -197,6 +205,8 @@ export const HYPERVISORS: string[] = ['fake', 'qemu'];
 
 export const ACCELS: string[] = ['auto', 'kvm', 'tcg'];
 
+export const BACKUP_DRIVERS: string[] = ['posix', 'swift'];
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export const LOG_FORMATS = ['json', 'pretty'];
@@ -216,6 +226,7 @@ export function mergeConfig(...layers: ConfigOverrides[]): CloudConfig {
   if (!NETWORK_DRIVERS.includes(config.networkDriver)) throw new ConfigError(`network driver '${config.networkDriver}' is not one of ${NETWORK_DRIVERS.join(', ')}`);
   if (config.hypervisor !== undefined && !HYPERVISORS.includes(config.hypervisor)) throw new ConfigError(`hypervisor '${config.hypervisor}' is not one of ${HYPERVISORS.join(', ')}`);
   if (config.accel !== undefined && !ACCELS.includes(config.accel)) throw new ConfigError(`accelerator '${config.accel}' is not one of ${ACCELS.join(', ')}`);
+  if (config.backupDriver !== undefined && !BACKUP_DRIVERS.includes(config.backupDriver)) throw new ConfigError(`backup driver '${config.backupDriver}' is not one of ${BACKUP_DRIVERS.join(', ')}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level '${config.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   if (config.logFormat !== undefined && !LOG_FORMATS.includes(config.logFormat)) throw new ConfigError(`log format '${config.logFormat}' is not one of ${LOG_FORMATS.join(', ')}`);
   checkNetworking(config);

@@ -16,6 +16,7 @@ import type { ImageFacade } from './image/facade.js';
 import type { NetworkFacade } from './network/facade.js';
 import type { ComputeFacade } from './compute/facade.js';
 import type { VolumeFacade } from './volume/facade.js';
+import type { ObjectStoreFacade } from './object-store/facade.js';
 
 export type { IdentityFacade };
 
@@ -31,8 +32,7 @@ export interface Facades {
   network?: NetworkFacade;
   compute?: ComputeFacade;
   volume?: VolumeFacade;
-  /** The object store offers no facade yet (Cinder's Swift backups would use one). */
-  'object-store'?: never;
+  'object-store'?: ObjectStoreFacade;
 }
 
 /** The keys of SERVICES: the services other than identity. */

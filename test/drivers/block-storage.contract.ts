@@ -169,6 +169,26 @@ export function blockStorageDriverContract(name: string, make: () => Promise<Mad
     });
   });
 
+  test(`${name}: importVolume overwrites a volume's bytes from a raw or qcow2 file and never shrinks it`, async () => {
+    await withDriver(async ({ driver }, scratch) => {
+      await driver.createVolume(V1, 2, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });
+      await driver.importVolume(V1, await rawImage(scratch, 'q.raw', Q, GiB), 'raw');
+      assert.deepEqual(await contentOf(driver, scratch, V1), Q);
+      const qcow2 = join(scratch, 'back.qcow2');
+      await driver.createVolume(V2, 1, { kind: 'image', path: await rawImage(scratch, 'p2.raw', P), format: 'raw' });
+      await driver.exportVolume(V2, qcow2, 'qcow2');
+      await driver.importVolume(V1, qcow2, 'qcow2');
+      assert.deepEqual(await contentOf(driver, scratch, V1), P);
+      const head32 = await head(join(scratch, 'back.qcow2'), 4);
+      assert.equal(head32.toString('latin1'), 'QFI\xfb');
+      const out = join(scratch, 'v1.qcow2');
+      await driver.exportVolume(V1, out, 'qcow2');
+      assert.equal((await head(out, 32)).readBigUInt64BE(24), BigInt(2 * GiB), 'the 2 GiB volume keeps its size');
+      await assert.rejects(driver.importVolume(ABSENT, qcow2, 'qcow2'), VolumeNotFound);
+      for (const id of [V1, V2]) await driver.deleteVolume(id);
+    });
+  });
+
   test(`${name}: a snapshot is independent of later writes to its volume; volumes from snapshots and from volumes`, async () => {
     await withDriver(async ({ driver, hooks }, scratch) => {
       await driver.createVolume(V1, 1, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });

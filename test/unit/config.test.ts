@@ -166,6 +166,15 @@ describe('JSON config file', () => {
     assert.throws(() => readConfigFile(join(dir, 'nope.json')), (e: Error) => e instanceof ConfigError && /cannot read config file/.test(e.message));
   });
 
+  test('backupDriver: posix or swift, from JSON and from DevStack\'s CINDER_BACKUP_DRIVER', () => {
+    assert.equal(mergeConfig(readConfigFile(file('{"backupDriver": "swift"}')).overrides).backupDriver, 'swift');
+    assert.throws(() => mergeConfig(readConfigFile(file('{"backupDriver": "ceph"}')).overrides), (e: Error) => e instanceof ConfigError && /backup driver 'ceph' is not one of posix, swift/.test(e.message));
+    assert.deepEqual(readConfigFile(file('[[local|localrc]]\nCINDER_BACKUP_DRIVER=swift\n')).overrides, { backupDriver: 'swift' });
+    const ceph = readConfigFile(file('[[local|localrc]]\nCINDER_BACKUP_DRIVER=ceph\n'));
+    assert.deepEqual(ceph.overrides, {});
+    assert.match(ceph.warnings.join('\n'), /CINDER_BACKUP_DRIVER='ceph' is not supported/);
+  });
+
   test('a file that does not start with { is read as a DevStack local.conf', () => {
     const { overrides } = readConfigFile(file('[[local|localrc]]\nADMIN_PASSWORD=fromlocal\n'));
     assert.deepEqual(overrides, { adminPassword: 'fromlocal' });

@@ -21,6 +21,10 @@
 // - `extendVolume` only grows (a smaller or equal size throws BlockStorageError).
 // - `exportVolume` writes a volume's bytes to a path the service owns (for upload to an image),
 //   in the format asked; the service removes that file.
+// - `importVolume` overwrites an existing volume's bytes with a file's (qcow2 or raw, the service
+//   owns and removes the file): a volume larger than the file keeps its size. The service calls it
+//   only on a volume no guest uses (restoring a backup kept outside the driver: Cinder's Swift
+//   backup driver).
 // - Backups (Cinder's posix layout under the driver's backup dir): `backupVolume` copies a volume
 //   (or, with `parentId`, what changed since that backup: the driver may store a full copy);
 //   `restoreBackup` overwrites a volume's bytes with a backup's (growing it when the volume is
@@ -86,6 +90,7 @@ export interface BlockStorageDriver {
   createSnapshot(snapshotId: string, volumeId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   exportVolume(id: string, path: string, format: 'qcow2' | 'raw'): Promise<{ size: number }>;
+  importVolume(id: string, path: string, format: 'qcow2' | 'raw'): Promise<void>;
   backupVolume(backupId: string, volumeId: string, parentId?: string): Promise<{ size: number }>;
   restoreBackup(backupId: string, volumeId: string): Promise<void>;
   deleteBackup(backupId: string): Promise<void>;

@@ -214,6 +214,16 @@ export class FakeBlockStorageDriver implements BlockStorageDriver {
     return { size: v.content.length };
   }
 
+  async importVolume(id: string, path: string, format: 'qcow2' | 'raw'): Promise<void> {
+    this.enter('importVolume', id);
+    const v = this.volume(id);
+    const from = await this.readImage(path, format);
+    const sizeGb = Math.ceil(from.virtualSize / GiB);
+    if (sizeGb > v.sizeGb) this.reserve(sizeGb - v.sizeGb, `importing into volume ${id}`);
+    v.content = Buffer.from(from.content);
+    v.sizeGb = Math.max(v.sizeGb, sizeGb);
+  }
+
   async restoreBackup(backupId: string, volumeId: string): Promise<void> {
     this.enter('restoreBackup', backupId);
     const b = this.backups.get(backupId);

@@ -405,22 +405,30 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
   async restoreBackup(backupId: string, volumeId: string): Promise<void> {
     return this.op(`restore backup ${backupId} to volume ${volumeId}`, [backupId, volumeId], async () => {
       const meta = await this.readBackup(backupId);
-      const data = join(this.backupPath(backupId), meta.dataFile);
-      const final = await this.volumeFile(volumeId);
-      const current = await this.virtualSize(final, this.format);
-      const backupSize = await this.virtualSize(data, 'qcow2');
-      await this.reserve(backupSize - current, `restoring backup ${backupId}`);
-      const tmp = this.temp(this.volumesDir, `volume-${volumeId}`);
-      try {
-        await this.qemuImg(['convert', '-f', 'qcow2', '-O', this.format, data, tmp], true);
-        // NOTE: the volume keeps its size when larger than the backup (its table may be bigger than the backup's disk).
-        if (backupSize < current) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(current)]);
-        // NOTE: a rename over the volume; the service restores only into an available (unattached) volume.
-        await this.commit(tmp, final, true, 'Volume', volumeId);
-      } finally {
-        await rm(tmp, { force: true });
-      }
+      await this.overwrite(volumeId, join(this.backupPath(backupId), meta.dataFile), 'qcow2', `restoring backup ${backupId}`);
     });
+  }
+
+  async importVolume(id: string, path: string, format: 'qcow2' | 'raw'): Promise<void> {
+    return this.op(`import ${path} into volume ${id}`, [id], () => this.overwrite(id, path, format, `importing into volume ${id}`));
+  }
+
+  /** Replaces a volume's bytes with a file's, converted to the volume's format; never shrinks it. */
+  private async overwrite(volumeId: string, data: string, format: 'qcow2' | 'raw', why: string): Promise<void> {
+    const final = await this.volumeFile(volumeId);
+    const current = await this.virtualSize(final, this.format);
+    const dataSize = await this.virtualSize(data, format);
+    await this.reserve(dataSize - current, why);
+    const tmp = this.temp(this.volumesDir, `volume-${volumeId}`);
+    try {
+      await this.qemuImg(['convert', '-f', format, '-O', this.format, data, tmp], true);
+      // NOTE: the volume keeps its size when larger than the data (its table may be bigger than the data's disk).
+      if (dataSize < current) await this.qemuImg(['resize', '-q', '-f', this.format, tmp, String(current)]);
+      // NOTE: a rename over the volume; the service overwrites only an available (unattached) volume.
+      await this.commit(tmp, final, true, 'Volume', volumeId);
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   async deleteBackup(backupId: string): Promise<void> {

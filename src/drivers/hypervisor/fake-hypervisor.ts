@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver, MigrationAborted,
+  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver, MigrationAborted, type VolumeQos,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -23,6 +23,8 @@ export interface FakeHypervisorOptions {
 
 interface FakeGuest {
   spec: GuestSpec; powerState: PowerState; console: string[]; volumes: Map<string, string>;
+  /** The I/O limits of the attached volumes that have them, by device. */
+  qos: Map<string, VolumeQos>;
   /** The flavor before an unconfirmed resize; the rescue image while rescued. */
   resizedFrom?: GuestFlavor; rescueImage?: string | null;
 }
@@ -125,7 +127,7 @@ export class FakeHypervisorDriver implements HypervisorDriver {
   async spawn(spec: GuestSpec): Promise<void> {
     this.enter('spawn', spec.host, spec.id);
     if (this.guests.has(spec.id)) throw new HypervisorError(`Guest ${spec.id} already exists.`);
-    const g: FakeGuest = { spec: structuredClone(spec), powerState: POWER_STATE.RUNNING, console: [], volumes: new Map() };
+    const g: FakeGuest = { spec: structuredClone(spec), powerState: POWER_STATE.RUNNING, console: [], volumes: new Map(), qos: new Map() };
     this.guests.set(spec.id, g);
     this.boot(g);
   }
@@ -254,16 +256,19 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     };
   }
 
-  async attachVolume(host: string, id: string, device: string, source: string): Promise<void> {
+  async attachVolume(host: string, id: string, device: string, source: string, qos?: VolumeQos): Promise<void> {
     this.enter('attachVolume', host, id);
     const g = this.guest(host, id);
     if (g.volumes.has(device)) throw new HypervisorError(`Device ${device} is already in use on guest ${id}.`);
     g.volumes.set(device, source);
+    if (qos && Object.keys(qos).length) g.qos.set(device, { ...qos });
   }
 
   async detachVolume(host: string, id: string, device: string): Promise<void> {
     this.enter('detachVolume', host, id);
-    this.guest(host, id).volumes.delete(device);
+    const g = this.guest(host, id);
+    g.volumes.delete(device);
+    g.qos.delete(device);
   }
 
   private holdLive = false;
@@ -320,6 +325,8 @@ export class FakeHypervisorDriver implements HypervisorDriver {
 
   /** The volumes attached to a guest (device → source), for tests. */
   volumesOf(id: string): Record<string, string> { return Object.fromEntries(this.guests.get(id)?.volumes ?? []); }
+  /** The I/O limits the guest's attached volumes were given (device → limits), for tests. */
+  volumeQosOf(id: string): Record<string, VolumeQos> { return Object.fromEntries(this.guests.get(id)?.qos ?? []); }
 
   async close(): Promise<void> {}
 }

@@ -28,7 +28,12 @@
 // - `getConsoleOutput` returns the guest's serial console log (the last `tailLines` lines when
 //   given); an absent guest throws GuestNotFound.
 // - attachVolume/detachVolume connect a block device (a file path or a device node) at a
-//   device name (/dev/vdb); detach of a device that is not attached succeeds.
+//   device name (/dev/vdb); detach of a device that is not attached succeeds. `qos` (optional)
+//   caps the disk's I/O as Nova's libvirt driver applies a volume type's front-end QoS specs
+//   (<iotune>): bytes and operations per second, total or per direction, their burst ceilings
+//   (`_max`) and the size one operation counts for (`size_iops_sec`); a key left out is
+//   unlimited. The limits hold for as long as the volume stays attached, across guest restarts;
+//   a driver that cannot throttle ignores them. A swap keeps the device's limits.
 // - `swapVolume` (Nova's swap_volume; libvirt's blockRebase copy, then a pivot): the guest's disk
 //   at `device`, attached with attachVolume (or at spawn), reads and writes `newSource` from then
 //   on, and `newSource` holds a copy of what the old source held (the old source is left as the
@@ -59,6 +64,16 @@
 /** Nova's power states (nova/compute/power_state.py). */
 export const POWER_STATE = { NOSTATE: 0, RUNNING: 1, PAUSED: 3, SHUTDOWN: 4, CRASHED: 6, SUSPENDED: 7 } as const;
 export type PowerState = (typeof POWER_STATE)[keyof typeof POWER_STATE];
+
+/** Nova libvirt's supported QoS keys (its volume driver's tune options), as plain numbers. */
+export const VOLUME_QOS_KEYS = [
+  'total_bytes_sec', 'read_bytes_sec', 'write_bytes_sec', 'total_iops_sec', 'read_iops_sec', 'write_iops_sec',
+  'total_bytes_sec_max', 'read_bytes_sec_max', 'write_bytes_sec_max', 'total_iops_sec_max', 'read_iops_sec_max', 'write_iops_sec_max',
+  'size_iops_sec',
+] as const;
+export type VolumeQosKey = (typeof VOLUME_QOS_KEYS)[number];
+/** An attached volume's I/O limits (see attachVolume); only positive whole numbers. */
+export type VolumeQos = Partial<Record<VolumeQosKey, number>>;
 
 export class HypervisorError extends Error {}
 export class GuestNotFound extends HypervisorError {
@@ -163,7 +178,7 @@ export interface HypervisorDriver {
   snapshot(host: string, id: string, path: string): Promise<{ size: number; diskFormat: 'qcow2' | 'raw' }>;
   getConsoleOutput(host: string, id: string, tailLines?: number): Promise<string>;
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
-  attachVolume(host: string, id: string, device: string, source: string): Promise<void>;
+  attachVolume(host: string, id: string, device: string, source: string, qos?: VolumeQos): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
   /** The disk at `device` moves, with a copy of its content, onto `newSource` (see the contract above). */
   swapVolume(host: string, id: string, device: string, newSource: string): Promise<void>;

@@ -1,5 +1,6 @@
 // The object store: Swift v1 at /object-store/v1/AUTH_{project_id}. Names, metadata and listings
 // in SQL; bytes through the object-storage driver (files under DATA_DIR/objects).
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
@@ -18,8 +19,12 @@ import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
 import { objectStoreMigrations } from './store/migrations.js';
 import { ObjectStoreTables } from './store/tables.js';
+import { RESELLER_PREFIX } from './domain/access.js';
+import { SwiftError } from './domain/errors.js';
+import type { ObjectStoreFacade } from './facade.js';
 
 export { OBJECT_STORE_PATH };
+export type * from './facade.js';
 
 /** The middlewares /info lists, with their settings, as Swift's register_swift_info records them. */
 function capabilities() {
@@ -41,9 +46,10 @@ function capabilities() {
 /** How often the expirer looks for objects past their X-Delete-At. */
 const EXPIRER_INTERVAL_MS = 1000;
 
-export class ObjectStoreModule implements ServiceModule {
+export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   readonly domain: ObjectStoreDomain;
   readonly rules: RuleSet;
+  readonly facade: ObjectStoreFacade;
   private readonly openedAt = Date.now();
   private expirer?: NodeJS.Timeout;
   private expiring?: Promise<unknown>;
@@ -51,6 +57,7 @@ export class ObjectStoreModule implements ServiceModule {
   private constructor(private readonly ctx: ServiceContext) {
     this.domain = new ObjectStoreDomain(new ObjectStoreTables(ctx.db), ctx.drivers.objectStorage);
     this.rules = compileRules({ ...objectStorePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
+    this.facade = makeFacade(this.domain);
   }
 
   static async open(ctx: ServiceContext): Promise<ObjectStoreModule> {
@@ -100,4 +107,43 @@ export class ObjectStoreModule implements ServiceModule {
       },
     };
   }
+}
+
+/** The facade: the domain's calls as the account's owner. */
+function makeFacade(d: ObjectStoreDomain): ObjectStoreFacade {
+  const owner = { resellerAdmin: false };
+  return {
+    account: (projectId) => `${RESELLER_PREFIX}${projectId}`,
+    async ensureContainer(account, container) {
+      if (!(await d.containers.get(account, container))) await d.containers.put(account, container, {}, 'owner');
+    },
+    async putObject(account, container, name, data, contentType = 'application/octet-stream') {
+      const o = await d.objects.put({ account, container, name }, { headers: { 'content-type': contentType }, body: Readable.from([data]), length: data.length, chunked: false }, owner);
+      return { etag: o.etag };
+    },
+    async readObject(account, container, name) {
+      const o = await d.objects.require({ account, container, name });
+      const parts: Buffer[] = [];
+      for await (const part of d.driver.read(o.blob)) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part as string));
+      return Buffer.concat(parts);
+    },
+    async deleteObject(account, container, name) {
+      try {
+        await d.objects.delete({ account, container, name });
+        return true;
+      } catch (err) {
+        if (err instanceof SwiftError && err.status === 404) return false;
+        throw err;
+      }
+    },
+    async listObjects(account, container, prefix) {
+      if (!(await d.containers.get(account, container))) return [];
+      const names: string[] = [];
+      for (;;) {
+        const page = await d.containers.list(account, container, { prefix, marker: names.at(-1), limit: 10_000 });
+        for (const item of page) if ('name' in item) names.push(item.name);
+        if (page.length < 10_000) return names;
+      }
+    },
+  };
 }

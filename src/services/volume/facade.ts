@@ -36,7 +36,8 @@ export interface VolumeFacade {
   connection(id: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
   /** With `attachmentId`, a reservation already made under that id is returned as it is (a resumed attach). */
   reserve(volumeId: string, serverId: string, viewer: FacadeViewer, attachmentId?: string): Promise<{ attachmentId: string }>;
-  connect(attachmentId: string, host: string): Promise<{ path: string; format: 'qcow2' | 'raw' }>;
+  /** `qosSpecs`: the connection info's qos_specs (the volume type's front-end QoS specs), null when none. */
+  connect(attachmentId: string, host: string): Promise<{ path: string; format: 'qcow2' | 'raw'; qosSpecs: Record<string, string> | null }>;
   complete(attachmentId: string, device: string): Promise<void>;
   beginDetaching(attachmentId: string): Promise<void>;
   /** Cinder's roll_detaching: a volume left `detaching` by beginDetaching is in-use again. */

@@ -46,6 +46,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
     mkdirSync(scratchDir, { recursive: true });
     this.domain = new VolumeDomain({
       db: ctx.db, driver: ctx.drivers.blockStorage, images: () => ctx.facades.image, compute: () => ctx.facades.compute, log: ctx.logger,
+      objectStore: () => ctx.facades['object-store'], backupDriver: ctx.config.backupDriver,
       hostname: hostname(), availabilityZone: 'nova', scratchDir,
     });
     this.rules = compileRules({ ...volumePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
@@ -145,7 +146,7 @@ function makeFacade(d: VolumeDomain): VolumeFacade {
     async connect(attachmentId, host) {
       const a = await d.attachments.get(SYSTEM, attachmentId);
       const info = await d.attachments.connect(a, { host });
-      return { path: String(info.data.device_path), format: info.data.format as 'qcow2' | 'raw' };
+      return { path: String(info.data.device_path), format: info.data.format as 'qcow2' | 'raw', qosSpecs: (info.data.qos_specs as Record<string, string> | null) ?? null };
     },
     async complete(attachmentId, device) {
       const a = await d.attachments.get(SYSTEM, attachmentId);

@@ -3,6 +3,7 @@
 // the guest's directory.
 import { join } from 'node:path';
 import type { DiskFormat } from './disks.js';
+import { HypervisorError, type VolumeQos, type VolumeQosKey } from '../hypervisor-driver.js';
 
 export type Accel = 'kvm' | 'tcg';
 export type NicMode = 'tap' | 'user';
@@ -32,7 +33,41 @@ export const volumeDeviceId = (device: string) => `volume-${device.replace(/^\/d
 
 export const volumeNodeName = (device: string) => `${volumeDeviceId(device)}-node`;
 
-export interface GuestVolume { device: string; path: string; format: DiskFormat; node?: string }
+export interface GuestVolume {
+  device: string; path: string; format: DiskFormat; node?: string;
+  /** I/O limits (Nova's <iotune> keys), set on the device with block_set_io_throttle after every start. */
+  qos?: VolumeQos;
+}
+
+/**
+ * block_set_io_throttle's arguments for a volume's limits (libvirt's iotune → QEMU: total_bytes_sec
+ * → bps, read_iops_sec → iops_rd, ..._max → bps_max ..., size_iops_sec → iops_size); QEMU's rules
+ * checked first (HypervisorError): a total and a per-direction limit of the same kind exclude each
+ * other, and a burst needs its base limit.
+ */
+export function throttleArgs(device: string, qos: VolumeQos): Record<string, unknown> {
+  const n = (k: VolumeQosKey) => qos[k] ?? 0;
+  for (const kind of ['bytes', 'iops'] as const) {
+    if (n(`total_${kind}_sec`) && (n(`read_${kind}_sec`) || n(`write_${kind}_sec`))) {
+      throw new HypervisorError(`Volume ${device}: total_${kind}_sec cannot be combined with read_${kind}_sec or write_${kind}_sec.`);
+    }
+    for (const dir of ['total', 'read', 'write'] as const) {
+      if (n(`${dir}_${kind}_sec_max`) && !n(`${dir}_${kind}_sec`)) throw new HypervisorError(`Volume ${device}: ${dir}_${kind}_sec_max needs ${dir}_${kind}_sec.`);
+    }
+  }
+  const args: Record<string, unknown> = {
+    // NOTE: the virtio-blk-pci proxy has no block backend; its virtio-backend child has (query-block's qdev).
+    id: `${volumeDeviceId(device)}/virtio-backend`,
+    bps: n('total_bytes_sec'), bps_rd: n('read_bytes_sec'), bps_wr: n('write_bytes_sec'),
+    iops: n('total_iops_sec'), iops_rd: n('read_iops_sec'), iops_wr: n('write_iops_sec'),
+  };
+  const optional: [VolumeQosKey, string][] = [
+    ['total_bytes_sec_max', 'bps_max'], ['read_bytes_sec_max', 'bps_rd_max'], ['write_bytes_sec_max', 'bps_wr_max'],
+    ['total_iops_sec_max', 'iops_max'], ['read_iops_sec_max', 'iops_rd_max'], ['write_iops_sec_max', 'iops_wr_max'], ['size_iops_sec', 'iops_size'],
+  ];
+  for (const [k, arg] of optional) if (n(k)) args[arg] = n(k);
+  return args;
+}
 
 /** The block node a volume's device reads: its own name after a swap (blockdev-mirror's target), else the device's. */
 export const volumeNode = (v: GuestVolume) => v.node ?? volumeNodeName(v.device);

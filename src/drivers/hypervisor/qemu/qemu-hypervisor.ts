@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { CommandError, runCommand } from '../../host/run-command.js';
 import {
   type GuestDiagnostics, type GuestFlavor, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
-  type GuestLifecycleEvent, POWER_STATE, type PowerState,
+  type GuestLifecycleEvent, POWER_STATE, type PowerState, type VolumeQos,
 } from '../hypervisor-driver.js';
-import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, qemuArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
+import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, qemuArgs, throttleArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
 import { cachedBase, copyInto, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk, virtualSize } from './disks.js';
 import { QmpClient } from './qmp.js';
 
@@ -390,13 +390,16 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     return base;
   }
 
-  attachVolume(host: string, id: string, device: string, source: string): Promise<void> {
+  attachVolume(host: string, id: string, device: string, source: string, qos?: VolumeQos): Promise<void> {
     return this.guestCall(host, id, async (def) => {
       if (def.volumes.some((v) => v.device === device)) {
         if (def.volumes.find((v) => v.device === device)!.path === source) return;
         throw new HypervisorError(`Guest ${id} already has a volume at ${device}.`);
       }
-      const vol = { device, path: source, format: await diskFormat(source).catch(() => { throw new HypervisorError(`Volume file ${source} cannot be read.`); }) };
+      const limits = qos && Object.keys(qos).length ? { ...qos } : undefined;
+      // NOTE: checked before anything is plugged, so that limits QEMU refuses fail the attach cleanly.
+      const throttle = limits ? throttleArgs(device, limits) : undefined;
+      const vol: GuestVolume = { device, path: source, format: await diskFormat(source).catch(() => { throw new HypervisorError(`Volume file ${source} cannot be read.`); }), ...(limits ? { qos: limits } : {}) };
       if (this.alive(id)) {
         const q = await this.qmp(id);
         await q.execute('blockdev-add', volumeBlockdev(vol));
@@ -405,6 +408,17 @@ export class QemuHypervisorDriver implements HypervisorDriver {
         } catch (err) {
           await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
           throw new HypervisorError(`Volume could not be attached to guest ${id}: ${(err as Error).message}`);
+        }
+        if (throttle) {
+          try {
+            await q.execute('block_set_io_throttle', throttle);
+          } catch (err) {
+            // NOTE: no volume without its limits: unplugged again (the guest may take a moment to release it).
+            const deleted = q.waitEvent('DEVICE_DELETED', (this.opts.detachSeconds ?? 40) * 1000, (e) => e.data?.device === volumeDeviceId(device));
+            await q.execute('device_del', { id: volumeDeviceId(device) }).then(() => deleted, () => deleted.catch(() => {})).catch(() => {});
+            await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
+            throw new HypervisorError(`Volume QoS limits could not be set on guest ${id}: ${(err as Error).message}`);
+          }
         }
       }
       await this.writeDefinition({ ...def, volumes: [...def.volumes, vol] });
@@ -445,7 +459,8 @@ export class QemuHypervisorDriver implements HypervisorDriver {
       if (old.path === newSource) return;
       const format = await diskFormat(newSource).catch(() => { throw new HypervisorError(`Volume file ${newSource} cannot be read.`); });
       // NOTE: a node name of its own: the old node is the mirror's source until the pivot.
-      const next: GuestVolume = { device, path: newSource, format, node: `${volumeDeviceId(device)}-${randomBytes(4).toString('hex')}` };
+      // NOTE: the limits stay with the device (QEMU keeps them on the device's BlockBackend across the pivot).
+      const next: GuestVolume = { device, path: newSource, format, node: `${volumeDeviceId(device)}-${randomBytes(4).toString('hex')}`, ...(old.qos ? { qos: old.qos } : {}) };
       const failed = (err: Error) => new HypervisorError(`Volume swap failed for ${device} on guest ${id}: ${err.message}`);
       const newSize = await virtualSize(newSource).catch((err: Error) => { throw failed(err); });
       if (this.alive(id)) {
@@ -545,7 +560,9 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     this.qmps.get(def.id)?.close();
     this.qmps.delete(def.id);
     this.known.set(def.id, incoming ? POWER_STATE.PAUSED : POWER_STATE.RUNNING);
-    await this.qmp(def.id);
+    const q = await this.qmp(def.id);
+    // NOTE: as libvirt's <iotune>: the volumes' limits hold from the start (a command line has no place for them on -blockdev).
+    for (const v of def.volumes) if (v.qos) await q.execute('block_set_io_throttle', throttleArgs(v.device, v.qos));
   }
 
   private async qmp(id: string): Promise<QmpClient> {

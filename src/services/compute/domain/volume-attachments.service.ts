@@ -11,7 +11,7 @@ import {
 } from './errors.js';
 import type { Db } from '../../../core/db/database.js';
 import type { TaskManager } from '../../../core/work/task-manager.js';
-import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { type HypervisorDriver, VOLUME_QOS_KEYS, type VolumeQos } from '../../../drivers/hypervisor/hypervisor-driver.js';
 import type { VolumeFacade } from '../../volume/facade.js';
 import type { Caller } from '../../../core/auth/caller.js';
 import { type BlockDevice, type InstanceRecord, now, type ServersStore } from '../store/servers.store.js';
@@ -24,6 +24,21 @@ export interface AttachRequest { volumeId: string; device?: string | null; tag?:
 
 interface AttachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
 interface DetachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
+
+/**
+ * The limits the hypervisor applies from a connection's qos_specs: the keys Nova's libvirt volume
+ * driver passes on (disk_total_bytes_sec ... and the _max bursts, size_iops_sec), as positive whole
+ * numbers; other keys (a back-end's own) and values that are not are left out, as libvirt would.
+ */
+export function volumeQos(specs: Record<string, string> | null | undefined): VolumeQos | undefined {
+  if (!specs) return undefined;
+  const qos: VolumeQos = {};
+  for (const k of VOLUME_QOS_KEYS) {
+    const v = specs[k];
+    if (v !== undefined && /^\s*\d+\s*$/.test(v) && Number(v) > 0) qos[k] = Number(v);
+  }
+  return Object.keys(qos).length ? qos : undefined;
+}
 
 /** The vm states a volume may be swapped in (Nova's swap_volume check_instance_state). */
 const SWAPPABLE = new Set(['active', 'paused', 'resized']);
@@ -59,8 +74,8 @@ export class VolumeAttachmentsService {
         await this.volumes.reserve(p.volumeId, s.id, { projectId: s.project_id, isAdmin: true }, p.attachmentId);
         // NOTE: as Nova for a shelved-offloaded server: no host to connect; the volume is in use for it.
         if (s.host) {
-          const { path } = await this.volumes.connect(p.attachmentId, s.host);
-          await this.driver.attachVolume(s.host, s.id, p.device, path);
+          const { path, qosSpecs } = await this.volumes.connect(p.attachmentId, s.host);
+          await this.driver.attachVolume(s.host, s.id, p.device, path, volumeQos(qosSpecs));
         }
         await this.volumes.complete(p.attachmentId, p.device);
         await this.store.db.transaction().execute(async (tx) => {
@@ -195,10 +210,10 @@ export class VolumeAttachmentsService {
    * when the server boots from a volume; the other volumes go to the hypervisor after the spawn
    * (`attachAfterSpawn`).
    */
-  async prepareBlockDevices(s: InstanceRecord, host: string): Promise<{ rootPath: string | null; others: { device: string; path: string }[] }> {
+  async prepareBlockDevices(s: InstanceRecord, host: string): Promise<{ rootPath: string | null; others: { device: string; path: string; qos?: VolumeQos }[] }> {
     const bdms = [...s.block_devices];
     let rootPath: string | null = null;
-    const others: { device: string; path: string }[] = [];
+    const others: { device: string; path: string; qos?: VolumeQos }[] = [];
     let next = 0;
     const used = new Set(bdms.map((b) => b.device_name).filter(Boolean));
     const device = (b: BlockDevice) => {
@@ -221,16 +236,16 @@ export class VolumeAttachmentsService {
       b.attachment_id ??= randomUUID();
       await this.saveBdms(s.id, bdms);
       await this.volumes.reserve(b.volume_id, s.id, { projectId: s.project_id, isAdmin: true }, b.attachment_id);
-      const { path } = await this.volumes.connect(b.attachment_id, host);
+      const { path, qosSpecs } = await this.volumes.connect(b.attachment_id, host);
       await this.volumes.complete(b.attachment_id, b.device_name);
       if (b.boot_index === 0) rootPath = path;
-      else others.push({ device: b.device_name, path });
+      else others.push({ device: b.device_name, path, qos: volumeQos(qosSpecs) });
     }
     return { rootPath, others };
   }
 
-  async attachAfterSpawn(s: InstanceRecord, host: string, others: { device: string; path: string }[]): Promise<void> {
-    for (const o of others) await this.driver.attachVolume(host, s.id, o.device, o.path);
+  async attachAfterSpawn(s: InstanceRecord, host: string, others: { device: string; path: string; qos?: VolumeQos }[]): Promise<void> {
+    for (const o of others) await this.driver.attachVolume(host, s.id, o.device, o.path, o.qos);
   }
 
   /** Nova's block_device_allocate_retries: a created volume has a while to become available. */

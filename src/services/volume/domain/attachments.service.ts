@@ -69,9 +69,31 @@ export class AttachmentsService {
       driver_volume_type: c.driverVolumeType,
       data: {
         device_path: c.path, format: c.format, name: `volume-${volumeId}`, volume_id: volumeId, access_mode: mode, encrypted: false,
-        discard: false, qos_specs: null, ...(attachmentId ? { attachment_id: attachmentId } : {}),
+        discard: false, qos_specs: await this.frontEndQos(volumeId), ...(attachmentId ? { attachment_id: attachmentId } : {}),
       },
     };
+  }
+
+  /**
+   * cinder/volume/manager.py initialize_connection: the volume type's QoS specs when their consumer
+   * is front-end or both (null otherwise), the per-GB IOPS keys turned into fixed ones for the
+   * volume's size (at least their `_per_gb_min`).
+   */
+  private async frontEndQos(volumeId: string): Promise<Record<string, string> | null> {
+    const v = await this.t.volumes.get(volumeId);
+    const type = v?.volume_type_id ? await this.t.types.get(v.volume_type_id) : undefined;
+    const qos = type?.qos_specs_id ? await this.t.qos.get(type.qos_specs_id) : undefined;
+    if (!v || !qos || !['front-end', 'both'].includes(qos.consumer)) return null;
+    const specs = { ...qos.specs };
+    for (const dir of ['read', 'write', 'total']) {
+      const perGb = specs[`${dir}_iops_sec_per_gb`];
+      if (perGb === undefined) continue;
+      const min = Number(specs[`${dir}_iops_sec_per_gb_min`] ?? 0);
+      specs[`${dir}_iops_sec`] = String(Math.max(Math.trunc(Number(perGb)) * v.size, Math.trunc(min)));
+      delete specs[`${dir}_iops_sec_per_gb`];
+      delete specs[`${dir}_iops_sec_per_gb_min`];
+    }
+    return specs;
   }
 
   /** The attachment is in place at `mountpoint`: attached, and the volume in use. */

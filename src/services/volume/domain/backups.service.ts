@@ -12,8 +12,8 @@ import { orderAndPage, type ListQuery } from './listing.js';
 import type { QuotasService } from './quotas.service.js';
 import type { TypesService } from './types.service.js';
 import { now } from './times.js';
+import type { BackupStore } from './backup-drivers.js';
 
-export const BACKUP_SERVICE = 'cinder.backup.drivers.posix.PosixBackupDriver';
 export const BACKUP_FILTERS = ['name', 'status', 'volume_id'];
 const SORT_KEYS = ['id', 'name', 'status', 'size', 'volume_id', 'created_at', 'updated_at', 'project_id', 'user_id'];
 const RESETTABLE: BackupStatus[] = ['available', 'error'];
@@ -30,6 +30,7 @@ export class BackupsService {
     private readonly quotas: QuotasService,
     private readonly types: TypesService,
     private readonly zone: string,
+    private readonly store: BackupStore,
   ) {}
 
   async get(caller: Caller, id: string): Promise<BackupRecord> {
@@ -69,11 +70,12 @@ export class BackupsService {
     }
     await this.quotas.checkBackup(v.project_id, v.size);
     const id = randomUUID();
+    const backendKey = this.store.key({ id, volume_id: v.id, availability_zone: this.zone });
     const backup: BackupRecord = {
       id, volume_id: v.id, project_id: caller.projectId ?? v.project_id, user_id: caller.userId ?? '', name: input.name ?? null,
       description: input.description ?? null, status: 'creating', size: v.size, object_count: 0, availability_zone: this.zone,
-      container: input.container ?? 'backups', fail_reason: null, parent_id: parent?.id ?? null, snapshot_id: input.snapshot_id ?? null,
-      data_timestamp: now(), metadata: input.metadata ?? {}, backend_key: id, created_at: now(), updated_at: null,
+      container: input.container ?? this.store.defaultContainer, fail_reason: null, parent_id: parent?.id ?? null, snapshot_id: input.snapshot_id ?? null,
+      data_timestamp: now(), metadata: input.metadata ?? {}, backend_key: backendKey, created_at: now(), updated_at: null,
       volume_state: { metadata: v.metadata, bootable: v.bootable, image_metadata: v.image_metadata },
     };
     const task = await this.t.db.transaction().execute(async (tx) => {
@@ -148,12 +150,12 @@ export class BackupsService {
     const b = await this.get(caller, id);
     if (b.status !== 'available') throw invalidBackup('Backup status must be available and not restoring.');
     const { metadata, ...fields } = b;
-    const record = { ...fields, metadata, service_metadata: b.backend_key, service: BACKUP_SERVICE };
-    return { backup_service: BACKUP_SERVICE, backup_url: Buffer.from(JSON.stringify(record)).toString('base64') };
+    const record = { ...fields, metadata, service_metadata: b.backend_key, service: this.store.service };
+    return { backup_service: this.store.service, backup_url: Buffer.from(JSON.stringify(record)).toString('base64') };
   }
 
   async importRecord(caller: Caller, service: string, url: string): Promise<BackupRecord> {
-    if (service !== BACKUP_SERVICE) throw invalidInput(`Backup service ${service} is not supported.`);
+    if (service !== this.store.service) throw invalidInput(`Backup service ${service} is not supported.`);
     let r: Record<string, any>;
     try { r = JSON.parse(Buffer.from(url, 'base64').toString('utf8')) as Record<string, any>; } catch { throw invalidInput("Can't parse backup record."); }
     if (typeof r.id !== 'string' || typeof r.volume_id !== 'string' || typeof r.service_metadata !== 'string') throw invalidInput("Can't parse backup record.");

@@ -16,6 +16,8 @@ import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
 import { reconcileVolumes, registerBackupTasks, registerVolumeTasks } from './volume.manager.js';
 import { BackupsService } from './backups.service.js';
+import { PosixBackups, SwiftBackups, type BackupDriverName, type BackupStore } from './backup-drivers.js';
+import type { ObjectStoreFacade } from '../../object-store/facade.js';
 import { GroupsService } from './groups.service.js';
 import { VolumesService, type VolumeEnv } from './volumes.service.js';
 
@@ -24,6 +26,10 @@ export interface VolumeDomainOptions {
   driver: BlockStorageDriver;
   images: () => ImageFacade | undefined;
   compute: () => ComputeFacade | undefined;
+  /** The object store, when it runs (it opens after block storage): Swift backups go there. */
+  objectStore?: () => ObjectStoreFacade | undefined;
+  /** Cinder's backup_driver: posix (the block-storage driver's backup dir, the default) or swift. */
+  backupDriver?: BackupDriverName;
   log: Logger;
   /** The name cinder-volume runs under (os-services host, the volume's host@backend#pool). */
   hostname: string;
@@ -50,6 +56,7 @@ export class VolumeDomain {
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
+  readonly backupStore: BackupStore;
   private readonly opts: VolumeDomainOptions;
 
   constructor(opts: VolumeDomainOptions) {
@@ -65,13 +72,16 @@ export class VolumeDomain {
     this.messages = new MessagesService(this.tables);
     this.transfers = new TransfersService(this.tables, this.quotas);
     this.qos = new QosService(this.tables);
-    this.backups = new BackupsService(this.tables, this.tasks, this.quotas, this.types, opts.availabilityZone);
+    this.backupStore = opts.backupDriver === 'swift'
+      ? new SwiftBackups(opts.driver, opts.objectStore ?? (() => undefined), opts.scratchDir)
+      : new PosixBackups(opts.driver);
+    this.backups = new BackupsService(this.tables, this.tasks, this.quotas, this.types, opts.availabilityZone, this.backupStore);
     const env: VolumeEnv = { tables: this.tables, types: this.types, quotas: this.quotas, tasks: this.tasks, images: opts.images, host: this.host, availabilityZone: opts.availabilityZone, groups: () => this.groups };
     this.volumes = new VolumesService(env);
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
     this.groups = new GroupsService(this.tables, this.types, () => this.volumes, () => this.snapshots, opts.availabilityZone);
-    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages, compute: opts.compute };
+    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, backupStore: this.backupStore, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages, compute: opts.compute };
     registerVolumeTasks(manager);
     registerBackupTasks(manager);
   }
@@ -92,7 +102,7 @@ export class VolumeDomain {
   async start(): Promise<void> {
     await this.driver.cleanup();
     await this.tasks.resume();
-    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages, compute: this.opts.compute });
+    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, backupStore: this.backupStore, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages, compute: this.opts.compute });
   }
 
   async close(): Promise<void> {

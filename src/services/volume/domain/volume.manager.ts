@@ -16,11 +16,14 @@ import { now } from './times.js';
 import type { CreatePayload } from './volumes.service.js';
 import type { BackendService } from './backend.service.js';
 import { EVENT, type MessagesService } from './messages.service.js';
+import type { BackupStore } from './backup-drivers.js';
 
 export interface ManagerEnv {
   tables: VolumeTables;
   tasks: TaskManager;
   driver: BlockStorageDriver;
+  /** Where backups keep their bytes (Cinder's backup_driver). */
+  backupStore: BackupStore;
   images: () => ImageFacade | undefined;
   host: string;
   log: Logger;
@@ -169,7 +172,7 @@ export function registerVolumeTasks(env: ManagerEnv): void {
 
 /** Backups: made from the volume (or a clone of its snapshot), restored, deleted. */
 export function registerBackupTasks(env: ManagerEnv): void {
-  const { tables: t, tasks, driver } = env;
+  const { tables: t, tasks, driver, backupStore: store } = env;
   const endBackup = async (task: TaskRecord, backup: Record<string, unknown>, volume?: { id: string; patch: Record<string, unknown> }) => {
     await t.db.transaction().execute(async (tx) => {
       await t.backups.update(task.resourceId, { ...backup, updated_at: now() }, tx as Db);
@@ -187,21 +190,24 @@ export function registerBackupTasks(env: ManagerEnv): void {
       const b = await t.backups.get(task.resourceId);
       if (!b) return tasks.complete(task.id);
       const parent = b.parent_id ? await t.backups.get(b.parent_id) : undefined;
+      let objectCount: number;
       if (b.snapshot_id) {
         // NOTE: a snapshot's backup reads a clone of the snapshot, removed after.
         const clone = `backup-source-${b.id}`;
         await driver.deleteVolume(clone);
         await driver.createVolume(clone, b.size, { kind: 'snapshot', id: b.snapshot_id });
-        try { await driver.backupVolume(b.backend_key, clone, parent?.backend_key); } finally { await driver.deleteVolume(clone); }
+        let made;
+        try { made = await store.backup(b, clone, parent); } finally { await driver.deleteVolume(clone); }
+        objectCount = made.objectCount;
       } else {
-        await driver.backupVolume(b.backend_key, b.volume_id, parent?.backend_key);
+        objectCount = (await store.backup(b, b.volume_id, parent)).objectCount;
       }
-      await endBackup(task, { status: 'available', object_count: 1 }, await restoreVolume(b.volume_id, task.payload.previous));
+      await endBackup(task, { status: 'available', object_count: objectCount }, await restoreVolume(b.volume_id, task.payload.previous));
     },
     async resume(task) {
       const b = await t.backups.get(task.resourceId);
-      if (b && (await driver.list()).backups.includes(b.backend_key)) {
-        return endBackup(task, { status: 'available', object_count: 1 }, await restoreVolume(b.volume_id, task.payload.previous));
+      if (b && (await store.exists(b))) {
+        return endBackup(task, { status: 'available', object_count: b.object_count || 1 }, await restoreVolume(b.volume_id, task.payload.previous));
       }
       return this.run(task);
     },
@@ -219,7 +225,15 @@ export function registerBackupTasks(env: ManagerEnv): void {
       const v = await t.volumes.get(task.payload.volumeId);
       if (!v) return endBackup(task, { status: 'available' });
       if (!(await driver.list()).volumes.includes(v.id)) await driver.createVolume(v.id, v.size);
-      await driver.restoreBackup(b.backend_key, v.id);
+      // NOTE: the chain from the full backup up: an incremental Swift backup holds only what changed.
+      const chain = [b];
+      for (let p = b.parent_id; p;) {
+        const parent = await t.backups.get(p);
+        if (!parent) throw new Error(`Backup ${b.id}: its parent backup ${p} is gone.`);
+        chain.unshift(parent);
+        p = parent.parent_id;
+      }
+      await store.restore(chain, v.id);
       // NOTE: as Cinder's restore: the backed-up volume's metadata and boot flags come back with the bytes.
       const state = b.volume_state ? { metadata: { ...v.metadata, ...b.volume_state.metadata }, bootable: b.volume_state.bootable, image_metadata: b.volume_state.image_metadata } : {};
       await endBackup(task, { status: 'available' }, { id: v.id, patch: { ...state, status: 'available', host: env.host, launched_at: v.launched_at ?? now() } });
@@ -233,7 +247,7 @@ export function registerBackupTasks(env: ManagerEnv): void {
   tasks.register<Record<string, never>>('backup-delete', {
     async run(task) {
       const b = await t.backups.get(task.resourceId);
-      if (b && (await t.backups.list({ backend_key: b.backend_key })).length <= 1) await driver.deleteBackup(b.backend_key);
+      if (b && (await t.backups.list({ backend_key: b.backend_key })).length <= 1) await store.delete(b);
       await t.db.transaction().execute(async (tx) => {
         await tx.deleteFrom('cinder_backups').where('id', '=', task.resourceId).execute();
         await tasks.complete(task.id, tx as Db);
