@@ -12,7 +12,7 @@ import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import { TaskManager } from '../../core/work/task-manager.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
-import { VOLUME_PATH, type WithVersion } from './api/common.js';
+import { VOLUME_PATH, withoutProjectIds, type WithVersion } from './api/common.js';
 import { attachmentRoutes } from './api/attachments.routes.js';
 import { miscRoutes } from './api/misc.routes.js';
 import { transferRoutes } from './api/transfers.routes.js';
@@ -73,10 +73,10 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
       faults: volumeFaults(() => `${this.ctx.baseUrl()}/identity`),
       tokens: this.ctx.tokens,
       unknownMethod: 404,
-      routes: [
+      routes: withoutProjectIds([
         ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
         ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...backupRoutes(d, origin), ...groupRoutes(d), ...miscRoutes(d, this.started, origin),
-      ],
+      ]),
       setup: (app: FastifyInstance) => {
         const versioned = (url: string) => /^\/volume\/v3\//.test(url);
         app.addHook('onRequest', async (request) => {

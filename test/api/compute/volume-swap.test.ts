@@ -23,7 +23,7 @@ describe('volume swap (os-volume_attachments PUT with another volumeId)', () => 
     c.put(`/servers/${server}/os-volume_attachments/${oldId}`, { volumeAttachment: body });
 
   async function attached(server: string, v: string): Promise<void> {
-    const r = await f.demo.post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: v } });
+    const r = await f.demo.at('2.60').post(`/servers/${server}/os-volume_attachments`, { volumeAttachment: { volumeId: v } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     await waitFor(cinder(), `/volumes/${v}`, 'in-use');
   }

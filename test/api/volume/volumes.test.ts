@@ -148,6 +148,22 @@ describe('Cinder volumes', () => {
     assert.equal((await demo.volume.get(`/snapshots/${s.body.snapshot.id}`)).status, 404);
   });
 
+  test("Zed's deprecated multiattach flag: a multiattach volume of the default type; with an encrypted type, Cinder's 400", async () => {
+    const r = await demo.volume.post('/volumes', { volume: { size: 1, multiattach: true } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.volume.multiattach, true);
+    assert.equal((await waitFor(demo.volume, `/volumes/${r.body.volume.id}`, 'available')).multiattach, true);
+    const off = await demo.volume.post('/volumes', { volume: { size: 1, multiattach: false } });
+    assert.equal(off.body.volume.multiattach, false);
+    const t = (await admin.volume.post('/types', { volume_type: { name: 'enc-ma' } })).body.volume_type;
+    assert.equal((await admin.volume.post(`/types/${t.id}/encryption`, { encryption: { provider: 'luks', control_location: 'front-end' } })).status, 200);
+    const before = (await demo.volume.get('/volumes')).body.volumes.length;
+    const enc = await demo.volume.post('/volumes', { volume: { size: 1, multiattach: true, volume_type: 'enc-ma' } });
+    assert.equal(enc.status, 400, JSON.stringify(enc.body));
+    assert.equal(enc.body.badRequest.message, 'Invalid volume: Multiattach cannot be used with encrypted volumes.');
+    assert.equal((await demo.volume.get('/volumes')).body.volumes.length, before);
+  });
+
   async function clientsForAlt(): Promise<Clients> {
     const { clientsFor } = await import('../../support/clients.js');
     return clientsFor(cloud, 'alt_demo');

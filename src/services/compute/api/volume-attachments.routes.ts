@@ -49,7 +49,7 @@ export function volumeAttachmentRoutes(volumes: VolumeAttachmentsService, d: Com
         if (a.tag !== undefined && !mv('2.49')) throw new BadRequest("Invalid input for field/attribute volumeAttachment. Value: " + JSON.stringify(a) + ". Additional properties are not allowed ('tag' was unexpected)");
         if (a.delete_on_termination !== undefined && !mv('2.79')) throw new BadRequest("Invalid input for field/attribute volumeAttachment. Value: " + JSON.stringify(a) + ". Additional properties are not allowed ('delete_on_termination' was unexpected)");
         const s = await loadServer(d, req, `${P}:create`);
-        const b = await volumes.attach(s, callerOf(req.ctx), { volumeId: a.volumeId, device: a.device, tag: a.tag, deleteOnTermination: a.delete_on_termination });
+        const b = await volumes.attach(s, callerOf(req.ctx), { volumeId: a.volumeId, device: a.device, tag: a.tag, deleteOnTermination: a.delete_on_termination, supportsMultiattach: mv('2.60') });
         return { volumeAttachment: attachmentView(req, s.id, b) };
       },
     }),

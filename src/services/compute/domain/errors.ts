@@ -186,4 +186,7 @@ export const newVolumeTooSmall = () => invalidVolume('New volume must be the sam
 /** Cinder's begin_detaching refusal, as Nova passes it on. */
 export const volumeNotDetachable = () =>
   invalidVolume("Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.");
+/** A multiattach volume attached (or booted from) before 2.60 (Nova's _check_attach_and_reserve_volume). */
+export const multiattachOldMicroversion = () => new BadRequest('Multiattach volumes are only supported starting with compute API version 2.60.');
+export const multiattachToShelved = () => new BadRequest('Attaching multiattach volumes is not supported for shelved-offloaded instances.');
 export const multiattachSwapNotSupported = () => new BadRequest('Swapping multi-attach volumes with more than one read/write attachment is not supported.');

@@ -22,7 +22,7 @@ import type { FlavorsService } from './flavors.service.js';
 import type { KeypairsService } from './keypairs.service.js';
 import type { QuotasService } from './quotas.service.js';
 import type { ServerGroupsService } from './server-groups.service.js';
-import { availabilityZoneNotAvailable, flavorDiskTooSmall, flavorDiskTooSmallForImageSize, flavorMemoryTooSmall, imageNotActive, imageServiceUnavailable, instanceInvalidState, instanceLocked, instanceNotFound, invalidBdm, volumeNotAvailable, volumeNotBootable, invalidBootSequence, invalidFlavorRef, invalidImageRef, invalidKeyName, invalidServerGroup, markerNotFound, metadataItemNotFound, metadataQuotaExceeded, policyDoesNotAllow, rebuildImageNotFound, requestedImageNotFound, resizeFlavorNotFound, securityGroupNotAssociated } from './errors.js';
+import { availabilityZoneNotAvailable, flavorDiskTooSmall, flavorDiskTooSmallForImageSize, flavorMemoryTooSmall, imageNotActive, imageServiceUnavailable, instanceInvalidState, instanceLocked, instanceNotFound, invalidBdm, multiattachOldMicroversion, volumeNotAvailable, volumeNotBootable, invalidBootSequence, invalidFlavorRef, invalidImageRef, invalidKeyName, invalidServerGroup, markerNotFound, metadataItemNotFound, metadataQuotaExceeded, policyDoesNotAllow, rebuildImageNotFound, requestedImageNotFound, resizeFlavorNotFound, securityGroupNotAssociated } from './errors.js';
 
 /** Who asks: core's caller (admin is the policy engine's context_is_admin). */
 export type { Caller } from '../../../core/auth/caller.js';
@@ -260,8 +260,11 @@ export class ServersService {
       if (b.source_type === 'volume') {
         const v = await this.deps.volumes.findVolume(b.volume_id!, { projectId: caller.projectId, isAdmin: caller.isAdmin });
         if (!v) throw invalidBdm(`failed to get volume ${b.volume_id}.`);
-        if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw volumeNotAvailable(v.id, v.status);
+        // NOTE: Nova's order: the root volume's bootable flag (_get_bdm_image_metadata), then
+        // _check_attach_and_reserve_volume's multiattach check, then Cinder's attachment_create.
         if (b.boot_index === 0 && !v.bootable) throw volumeNotBootable(v.id);
+        if (v.multiattach && !opts.mv('2.60')) throw multiattachOldMicroversion();
+        if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw volumeNotAvailable(v.id, v.status);
       }
     }
     const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));

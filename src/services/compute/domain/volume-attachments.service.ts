@@ -5,7 +5,7 @@
 // block device mappings with a volume_id.
 import { randomUUID } from 'node:crypto';
 import {
-  attachmentNotMutable, instanceInvalidState, instanceLocked, invalidVolume, multiattachSwapNotSupported, newVolumeAttached, newVolumeTooSmall, noFreeDevice,
+  attachmentNotMutable, instanceInvalidState, instanceLocked, invalidVolume, multiattachOldMicroversion, multiattachSwapNotSupported, multiattachToShelved, newVolumeAttached, newVolumeTooSmall, noFreeDevice,
   oldVolumeElsewhere, swapVolumeNotFound, volumeBdmIdNotFound, volumeBdmNotFound, volumeNotAttached, volumeNotAvailable, volumeNotDetachable, volumeNotFound,
   volumeStillAttaching,
 } from './errors.js';
@@ -20,7 +20,11 @@ import { recordedBy } from './servers.service.js';
 /** The vm states a volume may be attached or detached in (Nova's check_instance_state). */
 const ATTACHABLE = new Set(['active', 'paused', 'stopped', 'suspended', 'shelved', 'shelved_offloaded', 'resized', 'soft-delete']);
 
-export interface AttachRequest { volumeId: string; device?: string | null; tag?: string | null; deleteOnTermination?: boolean }
+export interface AttachRequest {
+  volumeId: string; device?: string | null; tag?: string | null; deleteOnTermination?: boolean;
+  /** 2.60: the caller may attach a multiattach volume (Nova's supports_multiattach_volume). */
+  supportsMultiattach: boolean;
+}
 
 interface AttachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
 interface DetachPayload { volumeId: string; attachmentId: string; device: string; actionId: number }
@@ -170,6 +174,8 @@ export class VolumeAttachmentsService {
     if (volumeBdms(s).some((b) => b.volume_id === req.volumeId)) {
       throw invalidVolume(`volume ${req.volumeId} is already attached to instance ${s.id}.`);
     }
+    if (volume.multiattach && s.vm_state === 'shelved_offloaded') throw multiattachToShelved();
+    if (volume.multiattach && !req.supportsMultiattach) throw multiattachOldMicroversion();
     if (volume.status !== 'available' && !(volume.multiattach && volume.status === 'in-use')) {
       throw volumeNotAvailable(volume.id, volume.status);
     }

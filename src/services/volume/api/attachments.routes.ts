@@ -21,7 +21,7 @@ const AttachmentUpdate = Type.Object({ attachment: Type.Object({ connector: Conn
 
 export function attachmentRoutes(d: VolumeDomain): RouteSpec[] {
   const gate = (req: ApiRequest, want: string = MV.attachments) => requireVersion(req, want);
-  const list = async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
+  const list = async (req: ApiRequest<unknown, { project_id?: string }, Record<string, string | string[]>>) => {
     gate(req);
     const c = caller(req);
     const all = await d.attachments.list(c, c.isAdmin && isTrue(req.query.all_tenants as string | undefined));

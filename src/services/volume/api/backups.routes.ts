@@ -43,13 +43,13 @@ export function backupRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
     if (mv(req, '3.64')) body.encryption_key_id = null;
     return body;
   };
-  const load = async (req: ApiRequest<unknown, { project_id: string; id: string }>, rule: string) => {
+  const load = async (req: ApiRequest<unknown, { project_id?: string; id: string }>, rule: string) => {
     const c = caller(req);
     const b = await d.backups.get(c, req.params.id);
     req.ctx.authorize(rule, { project_id: b.project_id });
     return { c, b };
   };
-  const list = (full: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
+  const list = (full: boolean) => async (req: ApiRequest<unknown, { project_id?: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('backup:get_all', { project_id: c.projectId });
     const q = parseListQuery(req.query, c.isAdmin, BACKUP_FILTERS);

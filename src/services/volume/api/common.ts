@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { callerOf, type Caller } from '../../../core/auth/caller.js';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
-import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { parse } from '../../../core/microversion/microversion.js';
 import { atLeast, MIN_VERSION, type Microversion } from '../microversions.js';
 
@@ -31,17 +31,33 @@ export function caller(req: ApiRequest<unknown, { project_id?: string }>): Calle
   return c;
 }
 
-/** Cinder's self and bookmark links of a resource; `base` is http://HOST_IP:PORT/volume. */
-export function links(base: string, projectId: string, collection: string, id: string) {
+/**
+ * Cinder's self and bookmark links of a resource; `base` is http://HOST_IP:PORT/volume. They name
+ * the project only when the request's URL did (cinder/api/common.py `_get_project_id_in_url`).
+ */
+export function links(base: string, projectId: string | undefined, collection: string, id: string) {
+  const p = projectId ? `${projectId}/` : '';
   return [
-    { href: `${base}/v3/${projectId}/${collection}/${id}`, rel: 'self' },
-    { href: `${base}/${projectId}/${collection}/${id}`, rel: 'bookmark' },
+    { href: `${base}/v3/${p}${collection}/${id}`, rel: 'self' },
+    { href: `${base}/${p}${collection}/${id}`, rel: 'bookmark' },
   ];
 }
 
-export const ProjectParams = Type.Object({ project_id: Type.String() });
-export const IdParams = Type.Object({ project_id: Type.String(), id: Type.String() });
-export const KeyParams = Type.Object({ project_id: Type.String(), id: Type.String(), key: Type.String() });
+/**
+ * Cinder's ProjectMapper (3.67): every `/v3/{project_id}/...` route also answers without the
+ * project segment, at every microversion (3.67 only tells clients so); the project is then the
+ * token's. Routes are declared once with `:project_id` and doubled here.
+ */
+export function withoutProjectIds(routes: RouteSpec[]): RouteSpec[] {
+  const prefix = '/v3/:project_id/';
+  return routes.flatMap((r) => (r.url.startsWith(prefix) ? [r, { ...r, url: `/v3/${r.url.slice(prefix.length)}` }] : [r]));
+}
+
+/** The URL's project: absent when the request left it out (3.67). */
+const UrlProject = Type.Optional(Type.String());
+export const ProjectParams = Type.Object({ project_id: UrlProject });
+export const IdParams = Type.Object({ project_id: UrlProject, id: Type.String() });
+export const KeyParams = Type.Object({ project_id: UrlProject, id: Type.String(), key: Type.String() });
 /** Query strings are read by the domain (Cinder ignores nothing it cannot parse). */
 export const AnyQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 /** Cinder's metadata: string keys 1-255, string values up to 255. */

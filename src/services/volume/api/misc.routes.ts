@@ -11,7 +11,7 @@ import { QuotaSetBody } from './schemas.js';
 import { messageView } from './views.js';
 import { hostNotFound, serviceHostNotFound, unknownServiceAction } from '../domain/errors.js';
 
-const TargetParams = Type.Object({ project_id: Type.String(), target: Type.String() });
+const TargetParams = Type.Object({ project_id: Type.Optional(Type.String()), target: Type.String() });
 
 /** The extensions this Cinder has (cinder/api/contrib), as GET /extensions lists them. */
 const EXTENSIONS: [alias: string, name: string, description: string][] = [

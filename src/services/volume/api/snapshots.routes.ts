@@ -13,7 +13,7 @@ import { pageLinks } from './volumes.routes.js';
 
 export function snapshotRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
   const ctxOf = (req: ApiRequest) => viewContext(d, origin(), req);
-  const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
+  const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id?: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('volume:get_all_snapshots', { project_id: c.projectId });
     const q = parseListQuery(req.query, c.isAdmin, SNAPSHOT_FILTERS);
@@ -25,7 +25,7 @@ export function snapshotRoutes(d: VolumeDomain, origin: () => string): RouteSpec
     if (q.withCount && mv(req, MV.count)) body.count = count;
     return body;
   };
-  const load = async (req: ApiRequest<unknown, { project_id: string; id: string }>, rule: string) => {
+  const load = async (req: ApiRequest<unknown, { project_id?: string; id: string }>, rule: string) => {
     const c = caller(req);
     const s = await d.snapshots.get(c, req.params.id);
     req.ctx.authorize(rule, { project_id: s.project_id });

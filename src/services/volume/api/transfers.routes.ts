@@ -25,7 +25,7 @@ export function transferRoutes(d: VolumeDomain, origin: () => string): RouteSpec
   };
   const routes = (base: string, minVersion?: string): RouteSpec[] => {
     const gate = (req: ApiRequest) => { if (minVersion) requireVersion(req, minVersion); };
-    const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
+    const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id?: string }, Record<string, string | string[]>>) => {
       gate(req);
       const c = caller(req);
       req.ctx.authorize('volume:get_all_transfers', { project_id: c.projectId });

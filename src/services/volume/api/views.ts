@@ -8,8 +8,8 @@ import { MV } from '../microversions.js';
 
 export interface ViewContext {
   base: string;
-  /** The project in the URL: links name it. */
-  projectId: string;
+  /** The project in the URL: links name it (none when the URL left it out). */
+  projectId: string | undefined;
   mv: (want: string) => boolean;
   can: (rule: string, target?: Record<string, unknown>) => boolean;
   /** Volume type names by id. */
@@ -119,7 +119,7 @@ export function typeView(t: VolumeTypeRecord, specs: Record<string, string>, qos
   return body;
 }
 
-export function messageView(m: MessageRecord, base: string, projectId: string) {
+export function messageView(m: MessageRecord, base: string, projectId: string | undefined) {
   return {
     id: m.id, message_level: m.message_level, event_id: m.event_id, user_message: m.user_message, resource_type: m.resource_type,
     resource_uuid: m.resource_uuid, request_id: m.request_id, created_at: m.created_at, guaranteed_until: m.expires_at,

@@ -21,7 +21,7 @@ export function pageLinks<T extends { id: string }>(req: ApiRequest, origin: str
 
 export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
   const ctxOf = (req: ApiRequest, volumes: VolumeRecord[] = []) => viewContext(d, origin(), req, volumes);
-  const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id: string }, Record<string, string | string[]>>) => {
+  const list = (detail: boolean) => async (req: ApiRequest<unknown, { project_id?: string }, Record<string, string | string[]>>) => {
     const c = caller(req);
     req.ctx.authorize('volume:get_all', { project_id: c.projectId });
     const q = parseListQuery(req.query, c.isAdmin, VOLUME_FILTERS);
@@ -104,7 +104,7 @@ export function volumeRoutes(d: VolumeDomain, origin: () => string): RouteSpec[]
 }
 
 function metadataRoutes(d: VolumeDomain): RouteSpec[] {
-  const load = async (req: ApiRequest<unknown, { project_id: string; id: string }>, rule: string) => {
+  const load = async (req: ApiRequest<unknown, { project_id?: string; id: string }>, rule: string) => {
     const c = caller(req);
     const v = await d.volumes.get(c, req.params.id);
     req.ctx.authorize(rule, { project_id: v.project_id });
@@ -144,7 +144,7 @@ function metadataRoutes(d: VolumeDomain): RouteSpec[] {
 }
 
 /** POST /volumes/{id}/action: one action per body, as Cinder's volume_actions and admin_actions. */
-async function volumeAction(d: VolumeDomain, req: ApiRequest<Record<string, unknown>, { project_id: string; id: string }>, v: ViewContext): Promise<unknown> {
+async function volumeAction(d: VolumeDomain, req: ApiRequest<Record<string, unknown>, { project_id?: string; id: string }>, v: ViewContext): Promise<unknown> {
   const c = caller(req);
   const [name, args] = Object.entries(req.body)[0]!;
   const volume = await d.volumes.get(c, req.params.id);

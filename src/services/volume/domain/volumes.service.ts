@@ -151,16 +151,17 @@ export class VolumesService {
     type ??= await this.env.types.defaultType();
     const az = input.availability_zone ?? this.env.availabilityZone;
     if (az !== this.env.availabilityZone) throw invalidInput(`Availability zone '${az}' is invalid.`);
-    if (input.multiattach && type.extra_specs.multiattach !== '<is> True') {
-      // NOTE: Cinder takes multiattach from the type since Queens; the flag alone is refused.
-      throw invalidInput('The deprecated multiattach flag has been removed. Use a volume type with multiattach=<is> True.');
-    }
+    // NOTE: Zed's create flow (ExtractVolumeRequestTask): the volume is multiattach when its type
+    // says so or the deprecated `multiattach` flag asks for it (Cinder only logs the deprecation;
+    // 2023.1 refuses the flag); an encrypted type cannot be.
+    const multiattach = type.extra_specs.multiattach === '<is> True' || input.multiattach === true;
+    if (multiattach && type.encryption) throw invalidVolume('Multiattach cannot be used with encrypted volumes.');
     if (input.group_id) await this.env.groups().admit(caller, input.group_id, type.id);
     await this.env.quotas.checkVolume(projectId, type.name, size);
     const volume: VolumeRecord = {
       id: randomUUID(), project_id: projectId, user_id: caller.userId ?? '', name: input.name ?? null, description: input.description ?? null,
       size, status: 'creating', attach_status: 'detached', availability_zone: az, volume_type_id: type.id, bootable,
-      multiattach: type.extra_specs.multiattach === '<is> True', snapshot_id: snapshot?.id ?? null, source_volid: source?.id ?? null,
+      multiattach, snapshot_id: snapshot?.id ?? null, source_volid: source?.id ?? null,
       host: null, metadata: input.metadata ?? {}, admin_metadata: {}, image_metadata: imageMeta, migration_status: null, error: null,
       created_at: now(), updated_at: null, launched_at: null, group_id: input.group_id ?? null,
     };
