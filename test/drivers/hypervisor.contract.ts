@@ -1,6 +1,6 @@
 // The hypervisor driver contract (src/drivers/hypervisor/hypervisor-driver.ts), as a suite every
 // driver runs: spawn → RUNNING, the power transitions, idempotent destroy, snapshot to a path,
-// console output, volumes (attach, swap, detach), inventory and guest listing; moves between hosts
+// console output, volumes (attach, swap, detach), NICs (attach, detach), inventory and guest listing; moves between hosts
 // where the driver has them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -95,6 +95,18 @@ export function hypervisorDriverContract(name: string, opts: HypervisorContractO
       await assert.rejects(driver.swapVolume(host, ID, '/dev/vdc', join(dir, 'vol')), HypervisorError);
       await driver.detachVolume(host, ID, '/dev/vdb');
       await driver.detachVolume(host, ID, '/dev/vdb');
+      // A NIC plugged into the running guest (again: a no-op; the same port with another MAC: an error), then unplugged (twice).
+      const nic = { portId: '0a1b2c3d-0000-4000-8000-0000000000a1', macAddress: 'fa:16:3e:00:00:a1' };
+      const nicsNow = async () => (await driver.listGuests(host)).find((g) => g.id === ID)!.nics;
+      await driver.attachInterface(host, ID, nic);
+      await driver.attachInterface(host, ID, nic);
+      await assert.rejects(driver.attachInterface(host, ID, { ...nic, macAddress: 'fa:16:3e:00:00:a2' }), HypervisorError);
+      assert.deepEqual(await nicsNow(), [nic]);
+      if (driver.diagnostics) assert.deepEqual((await driver.diagnostics(host, ID)).nics.map((n) => n.macAddress), [nic.macAddress]);
+      await driver.detachInterface(host, ID, nic.portId);
+      await driver.detachInterface(host, ID, nic.portId);
+      assert.deepEqual(await nicsNow(), []);
+      await assert.rejects(driver.attachInterface(host, '5e1f0000-0000-4000-8000-00000000dead', nic), GuestNotFound);
       await assert.rejects(driver.getConsoleOutput(host, '5e1f0000-0000-4000-8000-00000000dead'), GuestNotFound);
     } finally { await driver.destroy(host, ID).catch(() => {}); rmSync(dir, { recursive: true, force: true }); await cleanup(); }
   });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { renderHosts, renderOpts } from '../../src/drivers/network/linux/dhcp.js';
 import { renderNatTable } from '../../src/drivers/network/linux/routers.js';
 import { ruleMatch } from '../../src/drivers/network/linux/security-groups.js';
+import { conntrackDeletions, removedRules } from '../../src/drivers/network/linux/conntrack.js';
 import { highestFreeIpv4, ipv4Range } from '../../src/drivers/network/linux/addresses.js';
 import type { DriverSecurityRule } from '../../src/drivers/network/network-driver.js';
 
@@ -77,4 +78,24 @@ test('router NAT table: replaced whole; DNAT/SNAT per floating IP, SNAT of inter
   assert.ok(text.indexOf('snat to 203.0.113.20') < text.indexOf('snat to 203.0.113.10'), 'floating SNAT before the router SNAT');
   assert.match(text, /oifname "qg-gwport00000" ip saddr \{ 10\.40\.0\.0\/24 \} snat to 203\.0\.113\.10/);
   assert.doesNotMatch(renderNatTable({ ...router, gateway: { ...router.gateway, enableSnat: false } }, []), /snat/);
+});
+
+test('conntrack deletions of a removed rule: towards the port (ingress) or from it (egress), its protocol, one destination port, its remote prefixes, in the zone', () => {
+  const rule = (more: Partial<DriverSecurityRule>): DriverSecurityRule => ({
+    direction: 'ingress', ethertype: 'IPv4', protocol: null, portRangeMin: null, portRangeMax: null, remotePrefixes: null, remoteGroupId: null, ...more,
+  });
+  const ips = ['10.40.0.5', 'fd00::5', '10.200.0.0/24'];
+  assert.deepEqual(conntrackDeletions(rule({ protocol: 'tcp', portRangeMin: 22, portRangeMax: 22 }), ips, 77), [
+    ['-D', '-f', 'ipv4', '-w', '77', '-p', 'tcp', '--dport', '22', '-d', '10.40.0.5'],
+    ['-D', '-f', 'ipv4', '-w', '77', '-p', 'tcp', '--dport', '22', '-d', '10.200.0.0', '--mask-dst', '255.255.255.0'],
+  ]);
+  assert.deepEqual(conntrackDeletions(rule({ direction: 'egress', protocol: '17', portRangeMin: 1000, portRangeMax: 2000, remotePrefixes: ['10.1.0.0/16', '10.2.0.7', 'fd00::/8'] }), ['10.40.0.5'], 3), [
+    ['-D', '-f', 'ipv4', '-w', '3', '-p', 'udp', '-s', '10.40.0.5', '-d', '10.1.0.0', '--mask-dst', '255.255.0.0'],
+    ['-D', '-f', 'ipv4', '-w', '3', '-p', 'udp', '-s', '10.40.0.5', '-d', '10.2.0.7'],
+  ]);
+  assert.deepEqual(conntrackDeletions(rule({ ethertype: 'IPv6', protocol: 'icmp', remotePrefixes: ['::/0'] }), ips, 9), [
+    ['-D', '-f', 'ipv6', '-w', '9', '-p', 'icmpv6', '-d', 'fd00::5'],
+  ]);
+  assert.deepEqual(conntrackDeletions(rule({ protocol: 'ospf' }), ips, 9), [], 'a protocol conntrack cannot name deletes nothing');
+  assert.deepEqual(removedRules([rule({ protocol: 'icmp' }), rule({ protocol: 'tcp' })], [rule({ protocol: 'tcp' })]), [rule({ protocol: 'icmp' })]);
 });

@@ -2,7 +2,7 @@
 // dataplane with namespaces standing in for instances (DHCP, pings, security groups, floating IPs,
 // metadata). Needs root and the binaries below; everything made is removed in after hooks.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -192,6 +192,25 @@ if (!skipReason) {
         assert.equal(await pings(VM2.ns, VM1.ip), false, 'vm1 has no ICMP ingress rule');
         await driver.setPortSecurity(security(VM1, true));
         assert.ok(await pings(VM2.ns, VM1.ip), 'after adding ICMP ingress');
+      });
+
+      await t.test('an established flow stops when the rule that admitted it goes: its conntrack entries are deleted', { skip: existsSync('/usr/sbin/conntrack') ? false : 'conntrack (conntrack-tools) is not installed' }, async () => {
+        // One ping process: one ICMP flow, ESTABLISHED after its first reply, which the port's
+        // chain accepts without looking at the rules.
+        const ping = spawn('ip', ['netns', 'exec', VM2.ns, 'ping', '-n', '-i', '0.2', '-w', '8', VM1.ip], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        ping.stdout.on('data', (d) => { out += d; });
+        const exited = new Promise((r) => ping.on('exit', r));
+        const replies = () => (out.match(/bytes from/g) ?? []).length;
+        try {
+          assert.ok(await waitUntil(async () => { await new Promise((r) => setTimeout(r, 100)); return replies() >= 3; }, 5000), `the ping is answered: ${out}`);
+          await driver.setPortSecurity(security(VM1, false));
+          await new Promise((r) => setTimeout(r, 1000));
+          const afterRemoval = replies();
+          await new Promise((r) => setTimeout(r, 2000));
+          assert.equal(replies(), afterRemoval, `no reply once the ICMP rule is gone (the flow's entry deleted): ${out}`);
+        } finally { ping.kill(); await exited; }
+        await driver.setPortSecurity(security(VM1, true));
       });
 
       await t.test('port security removed (or disabled) means no filtering; removing twice succeeds', async () => {

@@ -2,14 +2,17 @@
 // root, booting the CirrOS-like guest image; then what only a real guest shows: a config drive the
 // guest reads (hostname, key, user data), a hot-plugged volume the guest sees as /dev/vdb, a
 // suspend that keeps the guest's memory, a restart of the driver that finds its running guests,
-// and a killed QEMU reported as a lifecycle event.
+// a killed QEMU reported as a lifecycle event, and a NIC hot-plugged on a bridged tap that the
+// guest sends and receives through, counted in the diagnostics.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type GuestLifecycleEvent, type GuestSpec, type HypervisorDriver, POWER_STATE } from '../../src/drivers/hypervisor/hypervisor-driver.js';
 import { QemuHypervisorDriver } from '../../src/drivers/hypervisor/qemu/qemu-hypervisor.js';
+import { runCommand } from '../../src/drivers/host/run-command.js';
 import { hypervisorDriverContract } from './hypervisor.contract.js';
 import { guestImage, serialRun, waitConsole } from '../support/guest.js';
 
@@ -119,6 +122,66 @@ if (skip) {
     } finally {
       await (second ?? first).destroy(host, id).catch(() => {});
       await second?.close();
+    }
+  });
+
+  test('qemu: a NIC hot-plugged on a bridged tap: the guest sees it and pings through it, diagnostics count it; unplugged, it is gone', { timeout: 300_000 }, async () => {
+    // NOTE: the test's own netns, bridge, veth and tap, as the linux network driver plugs a port
+    // (tap<port[:11]> on the network's bridge); no address in the root namespace.
+    const tag = randomBytes(2).toString('hex');
+    const ns = `stratus-nic-${tag}`, br = `stnicbr${tag}`, veth = `stnicv${tag}`;
+    const port = `feed${tag}-0000-4000-8000-000000000001`;
+    const tap = `tap${port.slice(0, 11)}`;
+    const mac = 'fa:16:3e:77:00:02';
+    const ip = (...args: string[]) => runCommand('ip', args);
+    const noIpv6 = (dev: string) => writeFileSync(`/proc/sys/net/ipv6/conf/${dev}/disable_ipv6`, '1');
+    const stateDir = tempDir();
+    const driver = await QemuHypervisorDriver.create({ ...options(stateDir), nicMode: 'tap' });
+    const host = driver.hosts()[0]!;
+    const id = '5e1f0000-0000-4000-8000-0000000000c3';
+    try {
+      await ip('netns', 'add', ns);
+      await ip('link', 'add', br, 'type', 'bridge');
+      await ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'peer0', 'netns', ns);
+      await ip('tuntap', 'add', 'dev', tap, 'mode', 'tap');
+      for (const dev of [br, veth, tap]) noIpv6(dev);
+      await ip('link', 'set', veth, 'master', br, 'up');
+      await ip('link', 'set', tap, 'master', br, 'up');
+      await ip('link', 'set', br, 'up');
+      await ip('-n', ns, 'addr', 'add', '10.77.0.1/24', 'dev', 'peer0');
+      await ip('-n', ns, 'link', 'set', 'peer0', 'up');
+
+      await driver.spawn(spec(host, id, { nics: [] }));
+      await booted(driver, host, id);
+      const sock = join(stateDir, id, 'serial.sock');
+      assert.doesNotMatch(await serialRun(sock, 'ls /sys/class/net'), /eth0/, 'no NIC before the attach');
+      const t0 = Date.now();
+      await driver.attachInterface(host, id, { portId: port, macAddress: mac });
+      const attachMs = Date.now() - t0;
+      const inside = await serialRun(sock, 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e /sys/class/net/eth0 ] && break; sleep 0.5; done; '
+        + 'ip link show eth0; ip addr add 10.77.0.2/24 dev eth0; ip link set eth0 up; sleep 1; ping -c 3 -W 3 10.77.0.1');
+      assert.match(inside, new RegExp(`link/ether ${mac}`), inside);
+      assert.match(inside, /3 packets transmitted, 3 packets received/, inside);
+
+      const nic = (await driver.diagnostics(host, id)).nics.find((n) => n.macAddress === mac);
+      assert.ok(nic, 'the hot-plugged NIC is in the diagnostics');
+      assert.ok(nic.txPackets >= 3 && nic.txOctets >= 3 * 98, `the guest sent its pings: ${JSON.stringify(nic)}`);
+      assert.ok(nic.rxPackets >= 3 && nic.rxOctets >= 3 * 98, `the guest received the replies: ${JSON.stringify(nic)}`);
+      const tapStat = (name: string) => Number(readFileSync(`/sys/class/net/${tap}/statistics/${name}`, 'utf8'));
+      assert.ok(tapStat('rx_packets') >= nic.txPackets && tapStat('tx_packets') >= nic.rxPackets, 'the tap\'s rx is the guest\'s tx');
+      assert.deepEqual((await driver.listGuests(host)).find((g) => g.id === id)!.nics, [{ portId: port, macAddress: mac }]);
+
+      const t1 = Date.now();
+      await driver.detachInterface(host, id, port);
+      const detachMs = Date.now() - t1;
+      assert.doesNotMatch(await serialRun(sock, 'ls /sys/class/net'), /eth0/, 'the NIC is gone from the guest');
+      assert.deepEqual((await driver.listGuests(host)).find((g) => g.id === id)!.nics, []);
+      console.log(`# NIC hot-plug: attach ${attachMs} ms, detach ${detachMs} ms; counters ${JSON.stringify(nic)}`);
+    } finally {
+      await driver.destroy(host, id).catch(() => {});
+      await driver.close();
+      for (const dev of [tap, veth, br]) await ip('link', 'del', dev).catch(() => {});
+      await ip('netns', 'del', ns).catch(() => {});
     }
   });
 }

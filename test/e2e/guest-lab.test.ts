@@ -129,8 +129,16 @@ function writeUserData(dir: string): string {
   return file;
 }
 
+let reach: Promise<unknown> | undefined;
+
 /** A server with a floating IP in a group allowing ICMP and ssh; `run` runs a command over ssh once it answers. */
 async function reachableServer(name: string, image: string, key: string): Promise<{ id: string; fip: string; run(cmd: string, ms?: number): Promise<string> }> {
+  reach ??= (async () => {
+    await os(['security', 'group', 'create', 'reach']);
+    await os(['security', 'group', 'rule', 'create', '--protocol', 'icmp', '--ingress', 'reach']);
+    await os(['security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '22', '--ingress', 'reach']);
+  })();
+  await reach;
   const server = await os(['server', 'create', '--image', image, '--flavor', 'g.tiny', '--network', 'private', '--key-name', 'lab-key', '--security-group', 'reach', '--wait', name, '-f', 'json']);
   const fip = (await os(['floating', 'ip', 'create', 'public', '-f', 'json'])).floating_ip_address as string;
   await os(['server', 'add', 'floating', 'ip', name, fip]);
@@ -154,9 +162,6 @@ const MARK = (dev: string) => `echo stratus-mark > /tmp/m; dd if=/tmp/m of=${dev
 const READ = (dev: string) => `dd if=${dev} bs=1M skip=100 count=1 2>/dev/null | head -c 12`;
 
 test('every server action does to the guest what it says; snapshots, volumes and a restart of Stratus keep it', { skip, timeout: 900_000 }, async () => {
-  await os(['security', 'group', 'create', 'reach']);
-  await os(['security', 'group', 'rule', 'create', '--protocol', 'icmp', '--ingress', 'reach']);
-  await os(['security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '22', '--ingress', 'reach']);
   await os(['flavor', 'create', '--ram', '192', '--disk', '2', '--vcpus', '1', 'g.small'], { OS_USERNAME: 'admin', OS_PROJECT_NAME: 'admin' });
   const key = join(work, 'id_ed25519');
   const vm = await reachableServer('vm2', 'cirros', key);
@@ -243,6 +248,27 @@ test('every server action does to the guest what it says; snapshots, volumes and
   await status('vm2', 'ACTIVE');
   await vm.run('true');
   await os(['server', 'delete', '--wait', 'vm2']);
+});
+
+test('server add port: the running guest gets a NIC with the port\'s MAC that takes the port\'s address by DHCP; server remove port takes it away', { skip, timeout: 600_000 }, async () => {
+  const vm = await reachableServer('vm-nic', 'cirros', join(work, 'id_ed25519'));
+  assert.doesNotMatch(await vm.run('ls /sys/class/net'), /eth1/);
+  const port = await os(['port', 'create', '--network', 'private', 'nic2', '-f', 'json']);
+  const ip = port.fixed_ips[0].ip_address as string;
+  await os(['server', 'add', 'port', 'vm-nic', port.id]);
+  // NOTE: udhcpc with no script: the lease is shown, the guest's routes stay on eth0 (the ssh path).
+  const inside = await vm.run('for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e /sys/class/net/eth1 ] && break; sleep 1; done; '
+    + 'cat /sys/class/net/eth1/address; ip link set eth1 up; udhcpc -i eth1 -n -q -t 10 -T 2 -s /bin/true 2>&1');
+  assert.match(inside, new RegExp(`^${port.mac_address}$`, 'm'), inside);
+  assert.match(inside, new RegExp(`lease of ${ip.replace(/\./g, '\\.')} obtained`), inside);
+  const events = await os(['server', 'event', 'list', 'vm-nic', '-f', 'json']);
+  assert.ok(events.some((e: any) => e.Action === 'attach_interface'), JSON.stringify(events));
+
+  await os(['server', 'remove', 'port', 'vm-nic', port.id]);
+  await until('the NIC leaving the guest', async () => !/eth1/.test(await vm.run('ls /sys/class/net')));
+  await until('the port unbound', async () => (await os(['port', 'show', port.id, '-f', 'json'])).device_id === '');
+  await os(['server', 'delete', '--wait', 'vm-nic']);
+  await os(['port', 'delete', port.id]);
 });
 
 test("consoles: the noVNC URL opens the guest's screen in a browser, the serial console websocket reaches its login, tokens are used once", { skip, timeout: 300_000 }, async () => {

@@ -5,7 +5,7 @@ import { copyFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
-  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver, MigrationAborted, type VolumeQos,
+  type GuestDiagnostics, type GuestFlavor, type GuestInfo, type GuestLifecycleEvent, type GuestNic, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver, MigrationAborted, type VolumeQos,
   POWER_STATE, type PowerState,
 } from './hypervisor-driver.js';
 
@@ -121,7 +121,7 @@ export class FakeHypervisorDriver implements HypervisorDriver {
   async listGuests(host: string): Promise<GuestInfo[]> {
     this.enter('listGuests', host);
     return [...this.guests.values()].filter((g) => g.spec.host === host)
-      .map((g) => ({ id: g.spec.id, host, powerState: g.powerState, vcpus: g.spec.vcpus, memoryMb: g.spec.memoryMb }));
+      .map((g) => ({ id: g.spec.id, host, powerState: g.powerState, vcpus: g.spec.vcpus, memoryMb: g.spec.memoryMb, nics: structuredClone(g.spec.nics) }));
   }
 
   async spawn(spec: GuestSpec): Promise<void> {
@@ -271,6 +271,22 @@ export class FakeHypervisorDriver implements HypervisorDriver {
     g.qos.delete(device);
   }
 
+  async attachInterface(host: string, id: string, nic: GuestNic): Promise<void> {
+    this.enter('attachInterface', host, id);
+    const g = this.guest(host, id);
+    const same = g.spec.nics.find((n) => n.portId === nic.portId);
+    if (same && same.macAddress !== nic.macAddress) throw new HypervisorError(`Guest ${id} already has a NIC for port ${nic.portId} with MAC ${same.macAddress}.`);
+    if (same) return;
+    g.spec.nics.push({ portId: nic.portId, macAddress: nic.macAddress });
+    this.log(g, `[stratus] virtio_net: eth${g.spec.nics.length - 1} ${nic.macAddress} plugged`);
+  }
+
+  async detachInterface(host: string, id: string, portId: string): Promise<void> {
+    this.enter('detachInterface', host, id);
+    const g = this.guest(host, id);
+    g.spec.nics = g.spec.nics.filter((n) => n.portId !== portId);
+  }
+
   private holdLive = false;
   private readonly liveInProgress = new Map<string, { finish: () => void; abort: () => void }>();
 
@@ -322,6 +338,9 @@ export class FakeHypervisorDriver implements HypervisorDriver {
 
   /** The spec a guest was spawned with, for tests. */
   specOf(id: string): GuestSpec | undefined { return this.guests.get(id)?.spec; }
+
+  /** The NICs a guest has (those it was spawned with and those attached since), for tests. */
+  nicsOf(id: string): GuestNic[] { return structuredClone(this.guests.get(id)?.spec.nics ?? []); }
 
   /** The volumes attached to a guest (device → source), for tests. */
   volumesOf(id: string): Record<string, string> { return Object.fromEntries(this.guests.get(id)?.volumes ?? []); }

@@ -34,6 +34,14 @@
 //   (`_max`) and the size one operation counts for (`size_iops_sec`); a key left out is
 //   unlimited. The limits hold for as long as the volume stays attached, across guest restarts;
 //   a driver that cannot throttle ignores them. A swap keeps the device's limits.
+// - attachInterface/detachInterface (Nova's attach_interface/detach_interface): a virtio NIC with the
+//   port's MAC on the port's host device (the tap the network driver plugged for the port, Nova's
+//   tap<port id[:11]>), hot-plugged into a running guest at once and part of every later start; a
+//   guest that is not running gets it at its next start. Attaching a port already attached with the
+//   same MAC succeeds (a resumed task); the same port with another MAC throws HypervisorError.
+//   Detach unplugs it (waiting for the guest to release the device, as for volumes) and drops it
+//   from later starts; detach of a port that is not attached succeeds. The guest's NICs are what
+//   `diagnostics` counts. An absent guest throws GuestNotFound.
 // - `swapVolume` (Nova's swap_volume; libvirt's blockRebase copy, then a pivot): the guest's disk
 //   at `device`, attached with attachVolume (or at spawn), reads and writes `newSource` from then
 //   on, and `newSource` holds a copy of what the old source held (the old source is left as the
@@ -49,7 +57,8 @@
 //   with power states, for reconciling on start (Nova's init_host and power-state sync).
 // - `diagnostics` (optional: a driver without it makes the API answer 501) reports a guest's
 //   counters as Nova's Diagnostics object holds them (state, cpus, nics, disks, memory); an
-//   absent guest throws GuestNotFound. It does not change the guest.
+//   absent guest throws GuestNotFound. It does not change the guest. A NIC's rx counts what the
+//   guest received and tx what it sent (libvirt's view: a tap's own rx is the guest's tx).
 // - `onLifecycle` (optional) reports guests that stopped or crashed on their own (a power-off inside
 //   the guest, a killed process), so the service can sync the power state as Nova does.
 // - `migrate` (optional: a driver without it serves one host, and servers cannot move) moves a guest
@@ -108,8 +117,11 @@ export interface GuestSpec {
   publicKey: string | null;
   metadata: Record<string, string>;
   /** The NICs to plug (MAC and the network driver's port id). */
-  nics: { portId: string; macAddress: string }[];
+  nics: GuestNic[];
 }
+
+/** A guest's NIC: the network driver's port (whose tap it opens) and the MAC the guest sees. */
+export interface GuestNic { portId: string; macAddress: string }
 
 /** A flavor's sizes, as a resize hands them over. */
 export type GuestFlavor = Pick<GuestSpec, 'vcpus' | 'memoryMb' | 'rootGb' | 'ephemeralGb' | 'swapMb'>;
@@ -120,6 +132,8 @@ export interface GuestInfo {
   powerState: PowerState;
   vcpus: number;
   memoryMb: number;
+  /** The guest's NICs: those it was spawned with and those attached since. */
+  nics: GuestNic[];
 }
 
 export interface HostInventory {
@@ -180,6 +194,10 @@ export interface HypervisorDriver {
   diagnostics?(host: string, id: string): Promise<GuestDiagnostics>;
   attachVolume(host: string, id: string, device: string, source: string, qos?: VolumeQos): Promise<void>;
   detachVolume(host: string, id: string, device: string): Promise<void>;
+  /** Plugs a NIC on the port's tap into the guest (hot-plugged when it runs); see the contract above. */
+  attachInterface(host: string, id: string, nic: GuestNic): Promise<void>;
+  /** Unplugs the NIC of `portId` from the guest; absent ports succeed. */
+  detachInterface(host: string, id: string, portId: string): Promise<void>;
   /** The disk at `device` moves, with a copy of its content, onto `newSource` (see the contract above). */
   swapVolume(host: string, id: string, device: string, newSource: string): Promise<void>;
   /**

@@ -2,6 +2,7 @@
 // guest, daemonised, with its QMP socket, serial console (logged to console.log) and VNC socket in
 // the guest's directory.
 import { join } from 'node:path';
+import type { GuestNic } from '../hypervisor-driver.js';
 import type { DiskFormat } from './disks.js';
 import { HypervisorError, type VolumeQos, type VolumeQosKey } from '../hypervisor-driver.js';
 
@@ -18,7 +19,7 @@ export interface GuestDefinition {
   root: { path: string; format: DiskFormat };
   extraDisks: { path: string; format: DiskFormat }[];
   configDrive: string | null;
-  nics: { portId: string; macAddress: string }[];
+  nics: GuestNic[];
   /** Volumes attached by device name (/dev/vdb → its file); `node` names the block node when a swap chose another. */
   volumes: GuestVolume[];
   /** While rescued: the rescue disk, booted first, with the root disk behind it. */
@@ -27,6 +28,19 @@ export interface GuestDefinition {
 
 /** Nova's tap name for a port (nova.network.model.VIF devname): "tap" + the port id, 14 characters. */
 export const tapName = (portId: string) => `tap${portId}`.slice(0, 14);
+
+/**
+ * The netdev (host side) of a NIC, as -netdev and QMP netdev_add take it: the port's tap, or
+ * QEMU's user NAT. Its id and the device's are the port's, so a NIC is found again by its port
+ * whether it came at the start or was hot-plugged.
+ */
+export const nicNetdev = (n: GuestNic, mode: NicMode): Record<string, string> =>
+  (mode === 'tap' ? { type: 'tap', id: `net-${n.portId}`, ifname: tapName(n.portId), script: 'no', downscript: 'no' } : { type: 'user', id: `net-${n.portId}` });
+
+/** The virtio-net-pci device of a NIC, as -device and QMP device_add take it. */
+export const nicDevice = (n: GuestNic, mode: NicMode) => ({ driver: 'virtio-net-pci', id: `nic-${n.portId}`, netdev: nicNetdev(n, mode).id!, mac: n.macAddress });
+
+const optionString = (o: Record<string, string>, first: string) => [o[first], ...Object.entries(o).filter(([k]) => k !== first).map(([k, v]) => `${k}=${v}`)].join(',');
 
 /** The QMP id of the device and block node of a volume at /dev/vdX. */
 export const volumeDeviceId = (device: string) => `volume-${device.replace(/^\/dev\//, '')}`;
@@ -107,10 +121,7 @@ export function qemuArgs(def: GuestDefinition, dir: string, opts: { accel: Accel
     '-blockdev', JSON.stringify(volumeBlockdev(v)),
     '-device', `virtio-blk-pci,drive=${volumeNode(v)},id=${volumeDeviceId(v.device)}`,
   ));
-  def.nics.forEach((n, i) => {
-    args.push('-netdev', opts.nicMode === 'tap' ? `tap,id=net${i},ifname=${tapName(n.portId)},script=no,downscript=no` : `user,id=net${i}`);
-    args.push('-device', `virtio-net-pci,netdev=net${i},mac=${n.macAddress},id=nic${i}`);
-  });
+  for (const n of def.nics) args.push('-netdev', optionString(nicNetdev(n, opts.nicMode), 'type'), '-device', optionString(nicDevice(n, opts.nicMode), 'driver'));
   if (opts.incoming) args.push('-incoming', opts.incoming);
   return args;
 }

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { CommandError, runCommand } from '../../host/run-command.js';
 import {
   type GuestDiagnostics, type GuestFlavor, type GuestInfo, GuestNotFound, type GuestSpec, type HostInventory, HypervisorError, type HypervisorDriver,
-  type GuestLifecycleEvent, POWER_STATE, type PowerState, type VolumeQos,
+  type GuestLifecycleEvent, type GuestNic, POWER_STATE, type PowerState, type VolumeQos,
 } from '../hypervisor-driver.js';
-import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, qemuArgs, throttleArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
+import { type Accel, type GuestDefinition, type GuestVolume, type NicMode, nicDevice, nicNetdev, qemuArgs, tapName, throttleArgs, volumeBlockdev, volumeDeviceId, volumeNode } from './command-line.js';
 import { cachedBase, copyInto, createBlank, createConfigDrive, createOverlay, diskFormat, flatten, growDisk, virtualSize } from './disks.js';
 import { QmpClient } from './qmp.js';
 
@@ -132,7 +132,7 @@ export class QemuHypervisorDriver implements HypervisorDriver {
     for (const id of await this.guestIds()) {
       const def = await this.definition(id).catch(() => undefined);
       if (!def) continue;
-      out.push({ id, host, powerState: await this.state(id), vcpus: def.vcpus, memoryMb: def.memoryMb });
+      out.push({ id, host, powerState: await this.state(id), vcpus: def.vcpus, memoryMb: def.memoryMb, nics: def.nics.map((n) => ({ ...n })) });
     }
     return out;
   }
@@ -384,10 +384,25 @@ export class QemuHypervisorDriver implements HypervisorDriver {
       readBytes: b.stats.rd_bytes ?? 0, readRequests: b.stats.rd_operations ?? 0, writeBytes: b.stats.wr_bytes ?? 0,
       writeRequests: b.stats.wr_operations ?? 0, errorsCount: (b.stats.failed_rd_operations ?? 0) + (b.stats.failed_wr_operations ?? 0),
     }));
-    base.nics = def.nics.map((n) => ({ macAddress: n.macAddress, rxOctets: 0, rxErrors: 0, rxDrop: 0, rxPackets: 0, rxRate: null, txOctets: 0, txErrors: 0, txDrop: 0, txPackets: 0, txRate: null }));
+    base.nics = await Promise.all(def.nics.map((n) => this.nicCounters(n)));
     const balloon = await q.execute<{ actual: number }>('query-balloon').catch(() => undefined);
     base.memory.used = balloon ? Math.round(balloon.actual / 2 ** 20) : def.memoryMb;
     return base;
+  }
+
+  /**
+   * A NIC's counters as libvirt gives Nova's diagnostics: its tap's, seen from the guest (what the
+   * tap received is what the guest sent). User NAT has no host device to count: zeros.
+   */
+  private async nicCounters(n: GuestNic): Promise<GuestDiagnostics['nics'][number]> {
+    const stat = async (name: string) => {
+      if (this.nicMode !== 'tap') return 0;
+      return Number((await readFile(`/sys/class/net/${tapName(n.portId)}/statistics/${name}`, 'utf8').catch(() => '0')).trim()) || 0;
+    };
+    const [rxOctets, rxPackets, rxErrors, rxDrop, txOctets, txPackets, txErrors, txDrop] = await Promise.all(
+      ['tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped', 'rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped'].map(stat));
+    return { macAddress: n.macAddress, rxOctets: rxOctets!, rxErrors: rxErrors!, rxDrop: rxDrop!, rxPackets: rxPackets!, rxRate: null,
+      txOctets: txOctets!, txErrors: txErrors!, txDrop: txDrop!, txPackets: txPackets!, txRate: null };
   }
 
   attachVolume(host: string, id: string, device: string, source: string, qos?: VolumeQos): Promise<void> {
@@ -431,18 +446,81 @@ export class QemuHypervisorDriver implements HypervisorDriver {
       if (!vol) return;
       if (this.alive(id)) {
         const q = await this.qmp(id);
-        const deleted = q.waitEvent('DEVICE_DELETED', (this.opts.detachSeconds ?? 40) * 1000, (e) => e.data?.device === volumeDeviceId(device));
-        try {
-          await q.execute('device_del', { id: volumeDeviceId(device) });
-          await deleted;
-        } catch (err) {
-          deleted.catch(() => {});
-          if (!/not found/i.test((err as Error).message)) throw new HypervisorError(`Device detach failed for ${device}: the guest did not release it (${(err as Error).message}).`);
-        }
+        await this.unplug(q, volumeDeviceId(device), device);
         await q.execute('blockdev-del', { 'node-name': volumeNode(vol) }).catch(() => {});
       }
       await this.writeDefinition({ ...def, volumes: def.volumes.filter((v) => v.device !== device) });
     });
+  }
+
+  /**
+   * Nova's libvirt attach_interface: a virtio NIC with the port's MAC on the port's tap (or user
+   * NAT), hot-plugged over QMP (netdev_add, then device_add) when the guest runs, and saved in
+   * its definition for every later start.
+   */
+  attachInterface(host: string, id: string, nic: GuestNic): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const same = def.nics.find((n) => n.portId === nic.portId);
+      if (same && same.macAddress !== nic.macAddress) throw new HypervisorError(`Guest ${id} already has a NIC for port ${nic.portId} with MAC ${same.macAddress}.`);
+      if (same) return;
+      if (this.alive(id)) {
+        const q = await this.qmp(id);
+        const failed = (err: Error) => new HypervisorError(`Interface ${nic.portId} could not be attached to guest ${id}: ${err.message}`);
+        // NOTE: a resumed attach may find the NIC plugged before a crash kept it from the definition.
+        if (!(await this.pluggedNic(q, nic.portId))) {
+          const netdev = nicNetdev(nic, this.nicMode);
+          await q.execute('netdev_add', netdev).catch((err: Error) => { if (!/duplicate/i.test(err.message)) throw failed(err); });
+          try {
+            await q.execute('device_add', nicDevice(nic, this.nicMode));
+          } catch (err) {
+            await q.execute('netdev_del', { id: netdev.id }).catch(() => {});
+            throw failed(err as Error);
+          }
+        }
+      }
+      await this.writeDefinition({ ...def, nics: [...def.nics, { portId: nic.portId, macAddress: nic.macAddress }] });
+    });
+  }
+
+  /** Nova's libvirt detach_interface: device_del, the guest's release (DEVICE_DELETED) awaited, then netdev_del. */
+  detachInterface(host: string, id: string, portId: string): Promise<void> {
+    return this.guestCall(host, id, async (def) => {
+      const nic = def.nics.find((n) => n.portId === portId);
+      if (!nic) return;
+      if (this.alive(id)) {
+        const q = await this.qmp(id);
+        const plugged = await this.pluggedNic(q, portId, def.nics.indexOf(nic));
+        if (plugged) {
+          await this.unplug(q, plugged.device, `interface ${portId}`);
+          await q.execute('netdev_del', { id: plugged.netdev }).catch(() => {});
+        }
+      }
+      await this.writeDefinition({ ...def, nics: def.nics.filter((n) => n.portId !== portId) });
+    });
+  }
+
+  /**
+   * The QMP ids of a port's NIC in a running guest: nic-<port>/net-<port>, or, for a guest started
+   * before NICs were named by port, nic<i>/net<i> by its place in the definition.
+   */
+  private async pluggedNic(q: QmpClient, portId: string, index = -1): Promise<{ device: string; netdev: string } | undefined> {
+    const devices = new Set((await q.execute<{ name: string }[]>('qom-list', { path: '/machine/peripheral' })).map((p) => p.name));
+    const mine = nicDevice({ portId, macAddress: '' }, this.nicMode);
+    if (devices.has(mine.id)) return { device: mine.id, netdev: mine.netdev };
+    if (index >= 0 && devices.has(`nic${index}`)) return { device: `nic${index}`, netdev: `net${index}` };
+    return undefined;
+  }
+
+  /** device_del of a hot-pluggable device, waiting until the guest has released it (DEVICE_DELETED). */
+  private async unplug(q: QmpClient, deviceId: string, what: string): Promise<void> {
+    const deleted = q.waitEvent('DEVICE_DELETED', (this.opts.detachSeconds ?? 40) * 1000, (e) => e.data?.device === deviceId);
+    try {
+      await q.execute('device_del', { id: deviceId });
+      await deleted;
+    } catch (err) {
+      deleted.catch(() => {});
+      if (!/not found/i.test((err as Error).message)) throw new HypervisorError(`Device detach failed for ${what}: the guest did not release it (${(err as Error).message}).`);
+    }
   }
 
   /**

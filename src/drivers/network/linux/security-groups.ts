@@ -14,12 +14,13 @@
 // set's elements in one transaction (flush + add). Reconcile rewrites the table, so sets the state
 // does not name are gone.
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriverPortSecurity, DriverSecurityRule, SecurityGroupMembers } from '../network-driver.js';
 import { NetworkDriverError } from '../network-driver.js';
 import { CommandError, runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6 } from './addresses.js';
+import { deleteRemovedFlows, removedRules } from './conntrack.js';
 import { bridgeName, tapName } from './names.js';
 
 /** The meta mark bit meaning "conntrack says established or related". */
@@ -246,6 +247,7 @@ export async function replaceAllPortSecurity(all: DriverPortSecurity[], networkI
     ...Object.entries(groupMembers).flatMap(([g, m]) => memberCommands(opts.scope, g, m)),
     ...all.filter((s) => s.enabled).flatMap((s) => portCommands(opts.scope, s)),
   ].join('\n'));
+  for (const sec of all) await (sec.enabled ? keepApplied(opts, sec) : rm(appliedFile(opts, sec.portId), { force: true }));
 }
 
 /**
@@ -283,14 +285,28 @@ export async function hostGroupMembers(scope: string): Promise<Record<string, Se
   return out;
 }
 
+/** The rules last applied to a port (kept beside its nft file), to tell which rules a change removes. */
+const appliedFile = (opts: SecurityGroupOptions, portId: string) => join(opts.stateDir, `port-${portId}.rules.json`);
+const appliedRules = (opts: SecurityGroupOptions, portId: string) =>
+  readFile(appliedFile(opts, portId), 'utf8').then((t) => JSON.parse(t) as DriverSecurityRule[], () => [] as DriverSecurityRule[]);
+const keepApplied = (opts: SecurityGroupOptions, sec: DriverPortSecurity) => writeFile(appliedFile(opts, sec.portId), JSON.stringify(sec.rules));
+
+/**
+ * A port's rules replaced in one transaction; then the conntrack entries of the rules it lost
+ * are deleted (Neutron's firewall does so), so the connections they admitted stop.
+ */
 export async function setPortSecurity(sec: DriverPortSecurity, opts: SecurityGroupOptions): Promise<void> {
   if (!sec.enabled) return removePortSecurity(sec.portId, opts);
   await enableBridgeNetfilter();
+  const before = await appliedRules(opts, sec.portId);
   const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope, [])];
   await nft(opts, `port-${sec.portId}`, [...prefix, ...portCommands(opts.scope, sec)].join('\n'));
+  await keepApplied(opts, sec);
+  await deleteRemovedFlows(sec.portId, [...sec.ips, ...sec.allowedAddressPairs.map((p) => p.ipAddress)], removedRules(before, sec.rules), sgTableName(opts.scope));
 }
 
 export async function removePortSecurity(portId: string, opts: SecurityGroupOptions): Promise<void> {
+  await rm(appliedFile(opts, portId), { force: true });
   if (!(await tableExists(opts.scope))) return;
   await nft(opts, `port-${portId}`, removeCommands(opts.scope, portId).join('\n'));
 }

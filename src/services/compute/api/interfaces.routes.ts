@@ -1,6 +1,7 @@
 // /servers/{id}/os-interface (os-interface.inc): a server's ports, attach and detach.
 import { Type, type Static } from '@sinclair/typebox';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
+import { callerOf } from '../../../core/auth/caller.js';
 import type { InterfacesService } from '../domain/interfaces.service.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
 import { InterfaceAttach } from './interfaces.schema.js';
@@ -35,12 +36,12 @@ export function interfaceRoutes(interfaces: InterfacesService, d: ComputeDomain)
         InterfaceAttach.check(mvCheck(req), req.body);
         const attach = attachRequest(req.body);
         const s = await loadServer(d, req, `${P}:create`);
-        return { interfaceAttachment: interfaceView(await interfaces.attach(s, attach), withTag(req)) };
+        return { interfaceAttachment: interfaceView(await interfaces.attach(s, callerOf(req.ctx), attach), withTag(req)) };
       },
     }),
     {
       method: 'DELETE', url: '/v2.1/servers/:server_id/os-interface/:port_id', status: 202, schema: { params: PortParams },
-      handler: async (req) => { await interfaces.detach(await loadServer(d, req, `${P}:delete`), req.params.port_id); },
+      handler: async (req) => { await interfaces.detach(await loadServer(d, req, `${P}:delete`), callerOf(req.ctx), req.params.port_id); },
     },
   ];
 }

@@ -119,7 +119,7 @@ export class ComputeDomain {
       this.securityGroups = new SecurityGroupsService(network);
       this.floatingIps = new FloatingIpsService(network);
       this.networks = new NetworksService(network);
-      this.interfaces = new InterfacesService(network, store);
+      this.interfaces = new InterfacesService(network, store, this.tasks, opts.driver);
       this.metadata = new MetadataService(network, store, opts.metadataSecret);
     }
     if (opts.volume) this.volumeAttachments = new VolumeAttachmentsService(store, this.tasks, opts.volume, opts.driver);
