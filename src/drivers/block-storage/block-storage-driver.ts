@@ -55,6 +55,8 @@
 //     removes only its own records. Idempotent.
 // - `close` releases what the driver holds.
 
+import { py } from '../../core/http/jsonschema-errors.js';
+
 export class BlockStorageError extends Error {}
 export class VolumeNotFound extends BlockStorageError {
   constructor(readonly volumeId: string) { super(`Volume ${volumeId} could not be found.`); }
@@ -72,18 +74,8 @@ export class BackupNotFound extends BlockStorageError {
  */
 export class ManageExistingInvalidReference extends BlockStorageError {
   constructor(readonly ref: unknown, readonly reason: string) {
-    super(`Manage existing volume failed due to invalid backend reference ${pythonRepr(ref)}: ${reason}`);
+    super(`Manage existing volume failed due to invalid backend reference ${py(ref)}: ${reason}`);
   }
-}
-
-/** A JSON value as Python's repr prints it (dicts, lists, strings, numbers, None, True/False). */
-export function pythonRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pythonRepr(k)}: ${pythonRepr(x)}`).join(', ')}}`;
-  return String(v);
 }
 
 export type ManageableKind = 'volume' | 'snapshot';

@@ -19,7 +19,8 @@ export async function waitFor(c: VolumeClient, path: string, status: string | 40
     const item = r.body?.volume ?? r.body?.snapshot;
     last = item?.status ?? r.status;
     if (item?.status === status) return item;
-    if (typeof last === 'string' && last.startsWith('error') && !String(status).startsWith('error')) throw new Error(`${path} went to ${last}`);
+    // NOTE: error_managing_deleting is a delete in progress (of a volume whose manage failed), not an error.
+    if (typeof last === 'string' && last.startsWith('error') && last !== 'error_managing_deleting' && !String(status).startsWith('error')) throw new Error(`${path} went to ${last}`);
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error(`${path} did not reach ${status} (last: ${String(last)})`);
