@@ -5,11 +5,11 @@
 import { BadRequest } from '../../../core/errors/errors.js';
 import { py } from '../../../core/http/jsonschema-errors.js';
 import { route, type ApiRequest, type RouteSpec } from '../../../core/http/service-plugin.js';
-import type { ManageableKind, ManageableObject } from '../../../drivers/block-storage/block-storage-driver.js';
+import type { ManageableKind } from '../../../drivers/block-storage/block-storage-driver.js';
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import { AnyQuery, caller, mv, ProjectParams, requireVersion } from './common.js';
 import { boolOf, SnapshotManage, VolumeManage } from './schemas.js';
-import { snapshotView, viewContext, volumeView } from './views.js';
+import { manageableView, snapshotView, viewContext, volumeView } from './views.js';
 
 /** Where manageable_volumes and manageable_snapshots came (the os-*-manage names are older). */
 const MANAGE_EXISTING_LIST = '3.8';
@@ -17,14 +17,6 @@ const MANAGE_EXISTING_LIST = '3.8';
 const VOLUME_MIGRATE_CLUSTER = '3.16';
 /** `cluster` in the listings' query. */
 const MANAGE_EXISTING_CLUSTER = '3.17';
-
-/** cinder/api/views/manageable_volumes.py and manageable_snapshots.py. */
-function manageableView(kind: ManageableKind, detail: boolean, e: ManageableObject): Record<string, unknown> {
-  const body: Record<string, unknown> = { reference: e.reference, size: e.sizeGb, safe_to_manage: e.safeToManage };
-  if (detail) Object.assign(body, { reason_not_safe: e.reasonNotSafe, cinder_id: e.cinderId, extra_info: e.extraInfo });
-  if (kind === 'snapshot') body.source_reference = e.sourceReference ?? null;
-  return body;
-}
 
 export function manageRoutes(d: VolumeDomain, origin: () => string): RouteSpec[] {
   // NOTE: Cinder answers a manage with its v2 (contrib) view builders, which know no microversion.
