@@ -3,6 +3,9 @@
 // manageable_volumes / os-volume-manage and their snapshot twins take them back, with Cinder's
 // errors and admin-only policies.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestCloud } from '../../support/cloud.js';
 import type { Clients } from '../../support/clients.js';
@@ -200,3 +203,29 @@ describe('Cinder manage and unmanage', () => {
     }
   });
 });
+
+test('an unmanaged volume file outlives a restart (reconcile keeps what it does not manage) and is managed back after it',
+  { skip: !existsSync('/usr/bin/qemu-img') && 'qemu-img (qemu-utils) is not installed' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratus-manage-'));
+    try {
+      let { cloud, admin } = await startVolume({ blockStorageDriver: 'file' }, dir);
+      const v = await volume(admin.volume, { size: 1 });
+      const host = v['os-vol-host-attr:host'];
+      await admin.volume.post(`/volumes/${v.id}/action`, { 'os-unmanage': null });
+      await waitFor(admin.volume, `/volumes/${v.id}`, 404);
+      await cloud.stop();
+      ({ cloud, admin } = await startVolume({ blockStorageDriver: 'file' }, dir));
+      try {
+        assert.ok(readdirSync(join(dir, 'volumes', 'volumes')).includes(`volume-${v.id}`), 'the file is kept');
+        const listed = (await admin.volume.at('3.8').get(`/manageable_volumes?host=${encodeURIComponent(host)}`)).body['manageable-volumes'] as any[];
+        assert.deepEqual(listed, [{ reference: { 'source-name': `volume-${v.id}` }, size: 1, safe_to_manage: true }]);
+        const r = await admin.volume.at('3.8').post('/manageable_volumes', { volume: { host, ref: { 'source-name': `volume-${v.id}` } } });
+        const back = await waitFor(admin.volume, `/volumes/${r.body.volume.id}`, 'available');
+        assert.deepEqual(readdirSync(join(dir, 'volumes', 'volumes')).filter((f) => !f.startsWith('.')), [`volume-${back.id}`]);
+      } finally {
+        await cloud.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });

@@ -4,8 +4,8 @@ import { clientsFor, VolumeClient, type Clients } from '../../support/clients.js
 export { VolumeClient };
 
 /** A cloud with identity, image and block storage, and the admin's and demo's clients. */
-export async function startVolume(overrides: Parameters<typeof startTestCloud>[0] = {}): Promise<{ cloud: TestCloud; admin: Clients; demo: Clients }> {
-  const cloud = await startTestCloud({ services: ['identity', 'image', 'volume'], ...overrides });
+export async function startVolume(overrides: Parameters<typeof startTestCloud>[0] = {}, dataDir?: string): Promise<{ cloud: TestCloud; admin: Clients; demo: Clients }> {
+  const cloud = await startTestCloud({ services: ['identity', 'image', 'volume'], ...overrides }, dataDir);
   return { cloud, admin: await clientsFor(cloud, 'admin'), demo: await clientsFor(cloud, 'demo') };
 }
 
