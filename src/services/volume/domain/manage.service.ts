@@ -147,7 +147,8 @@ export class ManageService {
     }
     checkMetadata(input.metadata ?? {});
     const type = await this.env.tables.types.get(volume.volume_type_id);
-    await this.env.quotas.checkSnapshot(volume.project_id, type?.name, volume.size);
+    // NOTE: the snapshot is the caller's project's (Cinder's create_snapshot_in_db), and so is its quota.
+    await this.env.quotas.checkSnapshot(caller.projectId!, type?.name, volume.size);
     const snapshot: SnapshotRecord = {
       id: randomUUID(), volume_id: volume.id, project_id: caller.projectId!, user_id: caller.userId ?? '', name: input.name ?? null,
       description: input.description ?? null, status: 'creating', progress: '0%', size: volume.size, volume_type_id: volume.volume_type_id,
