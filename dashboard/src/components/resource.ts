@@ -3,6 +3,9 @@
 import type { ReactNode } from 'react';
 import type { Session } from '../api/session';
 import type { Messages } from '../i18n/en';
+import type { Values } from '../logic/values';
+
+export { list, q, str, type Values } from '../logic/values';
 
 export type Key = keyof Messages;
 
@@ -26,7 +29,6 @@ export interface Field {
   show?(values: Values): boolean;
 }
 
-export type Values = Record<string, string | string[] | boolean | File | undefined>;
 
 /** One REST call as the API drawer shows it (placeholders in <> for what earlier calls return). */
 export interface Planned { service: string; method: string; path: string; body?: unknown; cli?: string }
@@ -74,7 +76,3 @@ export interface ResourceSpec<R> {
   /** Whether the user's roles may change anything here (false: no create, actions or delete, as for a reader). */
   canChange?(s: Session): boolean;
 }
-
-export const str = (v: Values[string]) => (typeof v === 'string' ? v : '');
-export const list = (v: Values[string]) => (Array.isArray(v) ? v : []);
-export const q = (s: string) => (/^[\w.:/@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -140,20 +140,3 @@ export function sizeError(text: string, opts: { min?: number; above?: number } =
   if (n < (opts.min ?? 1)) return 'size.small';
   return undefined;
 }
-
-/** A Keystone project id as Glance's members API takes it (32 hex digits, or a UUID). */
-export function projectIdError(text: string): 'member.projectId' | undefined {
-  if (text === '') return undefined;
-  return /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.test(text.trim()) ? undefined : 'member.projectId';
-}
-
-/** Object store folders: the prefix of a path, and each folder above it for the breadcrumb. */
-export function folderCrumbs(prefix: string): { name: string; prefix: string }[] {
-  const parts = prefix.split('/').filter(Boolean);
-  return parts.map((name, i) => ({ name, prefix: `${parts.slice(0, i + 1).join('/')}/` }));
-}
-
-/** Whether a container's read ACL makes it public (anyone reads its objects: `.r:*`). */
-export function isPublicAcl(read: string | null | undefined): boolean {
-  return (read ?? '').split(',').map((x) => x.trim()).includes('.r:*');
-}

@@ -4,8 +4,9 @@
 // user's roles allow it (logic/servers.ts), each with its REST call and CLI line. Server groups.
 import { call } from '../api/client';
 import type { Session } from '../api/session';
-import { list, q, str, type Field, type Form, type Key, type Option, type Planned, type ResourceSpec, type Values } from '../components/resource';
-import { canChange, flavorShortfall, parseMetadata, serverActionAllowed, sizeError, type ComputeLimits, type ServerActionId } from '../logic/servers';
+import { list, q, str, type Field, type Form, type Key, type Option, type Planned, type ResourceSpec } from '../components/resource';
+import { bySource, groupChanges, launchCli, onVolume, serverBody, validateLaunch } from '../logic/launch';
+import { canChange, flavorShortfall, serverActionAllowed, type ComputeLimits, type ServerActionId } from '../logic/servers';
 import { busy, del, images, keypairs, nameField, networks, status, type Row } from './common';
 
 const project = (s: Session) => canChange(s.roles);
@@ -50,9 +51,6 @@ const groupOptions = async (s: Session, server?: Row): Promise<Option[]> => {
 
 // The launch wizard
 
-const bySource = (...sources: string[]) => (v: Values) => sources.includes(str(v.source) || 'image');
-const onVolume = (v: Values) => { const src = str(v.source) || 'image'; return src !== 'image' || v.new_volume === true; };
-
 const launchFields: Field[] = [
   { ...nameField, section: 'launch.details' },
   { name: 'count', label: 'field.count', kind: 'number', initial: '1' },
@@ -73,66 +71,6 @@ const launchFields: Field[] = [
   { name: 'metadata', label: 'field.metadata', kind: 'textarea', help: 'help.metadata' },
   { name: 'group', label: 'field.serverGroup', kind: 'select', options: serverGroupOptions, section: 'launch.serverGroup' },
 ];
-
-/** The block device the server boots from, when it boots from a volume. */
-function bootDevice(v: Values): Row | undefined {
-  const src = str(v.source) || 'image';
-  const dot = v.delete_on_termination === true;
-  if (src === 'volume') return { boot_index: 0, uuid: str(v.boot_volume), source_type: 'volume', destination_type: 'volume', delete_on_termination: dot };
-  if (src === 'snapshot') return { boot_index: 0, uuid: str(v.boot_snapshot), source_type: 'snapshot', destination_type: 'volume', volume_size: Number(v.volume_size), delete_on_termination: dot };
-  if (v.new_volume === true) return { boot_index: 0, uuid: str(v.image), source_type: 'image', destination_type: 'volume', volume_size: Number(v.volume_size), delete_on_termination: dot };
-  return undefined;
-}
-
-export function serverBody(v: Values): Row {
-  const bdm = bootDevice(v);
-  const nets = [...list(v.ports).map((port) => ({ port })), ...(v.network ? [{ uuid: str(v.network) }] : [])];
-  const meta = parseMetadata(str(v.metadata));
-  const count = Number(str(v.count) || '1');
-  const groups = list(v.secgroups);
-  return {
-    server: {
-      name: str(v.name), flavorRef: str(v.flavor),
-      ...(bdm ? { block_device_mapping_v2: [bdm] } : { imageRef: str(v.image) }),
-      networks: nets.length ? nets : 'auto',
-      ...(groups.length ? { security_groups: groups.map((name) => ({ name })) } : {}),
-      ...(v.key ? { key_name: str(v.key) } : {}),
-      ...(v.user_data ? { user_data: btoa(unescape(encodeURIComponent(str(v.user_data)))) } : {}),
-      ...(meta.ok && Object.keys(meta.metadata).length ? { metadata: meta.metadata } : {}),
-      ...(count > 1 ? { min_count: count, max_count: count } : {}),
-    },
-    ...(v.group ? { 'os:scheduler_hints': { group: str(v.group) } } : {}),
-  };
-}
-
-export function launchCli(v: Values): string {
-  const bdm = bootDevice(v);
-  const meta = parseMetadata(str(v.metadata));
-  const count = Number(str(v.count) || '1');
-  const parts = ['openstack server create', `--flavor ${str(v.flavor)}`];
-  if (bdm) parts.push(`--block-device ${Object.entries(bdm).map(([k, x]) => `${k}=${x}`).join(',')}`);
-  else parts.push(`--image ${str(v.image)}`);
-  for (const p of list(v.ports)) parts.push(`--port ${p}`);
-  if (v.network) parts.push(`--network ${str(v.network)}`);
-  for (const g of list(v.secgroups)) parts.push(`--security-group ${q(g)}`);
-  if (v.key) parts.push(`--key-name ${q(str(v.key))}`);
-  if (v.user_data) parts.push('--user-data user-data.txt');
-  if (meta.ok) for (const [k, x] of Object.entries(meta.metadata)) parts.push(`--property ${q(`${k}=${x}`)}`);
-  if (v.group) parts.push(`--hint group=${str(v.group)}`);
-  if (count > 1) parts.push(`--min ${count} --max ${count}`);
-  parts.push(q(str(v.name)));
-  return parts.join(' ');
-}
-
-export function validateLaunch(v: Values): Partial<Record<string, Key>> {
-  const out: Partial<Record<string, Key>> = {};
-  const meta = parseMetadata(str(v.metadata));
-  if (!meta.ok) out.metadata = meta.error;
-  const count = str(v.count);
-  if (count !== '' && !/^[1-9]\d*$/.test(count)) out.count = 'size.whole';
-  if (onVolume(v) && !bySource('volume')(v)) { const e = sizeError(str(v.volume_size)); if (e) out.volume_size = e; }
-  return out;
-}
 
 const launch: Form = {
   label: 'server.launch', fields: launchFields, validate: validateLaunch,
@@ -227,12 +165,6 @@ const disassociateFip: Form<Row> = {
   plan: (v, r) => [{ service: 'network', method: 'PUT', path: `/v2.0/floatingips/${str(v.fip)}`, body: { floatingip: { port_id: null } }, cli: `openstack floating ip unset --port ${str(v.fip)}  # ${r?.name ?? ''}` }],
   run: (s, v) => call(s, 'network', 'PUT', `/v2.0/floatingips/${str(v.fip)}`, { floatingip: { port_id: null } }),
 };
-
-/** The security groups to add and remove for the chosen set (from the groups the server has). */
-export function groupChanges(server: Row | undefined, chosen: string[]): { add: string[]; remove: string[] } {
-  const has = [...new Set(((server?.security_groups ?? []) as Row[]).map((g) => g.name as string))];
-  return { add: chosen.filter((g) => !has.includes(g)), remove: has.filter((g) => !chosen.includes(g)) };
-}
 
 const securityGroups: Form<Row> = {
   label: 'server.securityGroups', when: allowed('securityGroups'),

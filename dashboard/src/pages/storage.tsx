@@ -5,7 +5,8 @@
 import { call, upload, urlOf } from '../api/client';
 import type { Session } from '../api/session';
 import { q, str, type Form, type Planned, type ResourceSpec, type Values } from '../components/resource';
-import { canChange, isPublicAcl, projectIdError, sizeError } from '../logic/servers';
+import { canChange, sizeError } from '../logic/servers';
+import { imagePatch, isPublicAcl, projectIdError, volumeBody } from '../logic/storage';
 import { busy, del, images, nameField, servers, status, type Row } from './common';
 
 const project = (s: Session) => canChange(s.roles);
@@ -14,16 +15,6 @@ const owns = (r: Row, s: Session) => r.owner === s.project.id || s.roles.include
 // Images
 
 const IMAGE_PATCH = { 'Content-Type': 'application/openstack-images-v2.1-json-patch' };
-
-/** The JSON patch that turns the image into the edited one (only what changed). */
-export function imagePatch(r: Row, v: Values): { op: string; path: string; value: unknown }[] {
-  const out: { op: string; path: string; value: unknown }[] = [];
-  if (str(v.name) !== (r.name ?? '')) out.push({ op: 'replace', path: '/name', value: str(v.name) });
-  if (str(v.visibility) && str(v.visibility) !== r.visibility) out.push({ op: 'replace', path: '/visibility', value: str(v.visibility) });
-  if (v.protected !== undefined && v.protected !== !!r.protected) out.push({ op: 'replace', path: '/protected', value: v.protected === true });
-  for (const k of ['min_disk', 'min_ram'] as const) if (str(v[k]) !== '' && Number(v[k]) !== (r[k] ?? 0)) out.push({ op: 'replace', path: `/${k}`, value: Number(v[k]) });
-  return out;
-}
 
 const imageCli = (r: Row | undefined, v: Values) => {
   const p = imagePatch(r ?? {}, v);
@@ -100,16 +91,6 @@ export const imagesPanel: ResourceSpec<Row> = {
 
 const volumeTypes = async (s: Session) => ((await call(s, 'block-storage', 'GET', '/types')).volume_types as Row[]).map((t) => ({ value: t.name, label: t.name }));
 const volumeSnapshots = async (s: Session) => ((await call(s, 'block-storage', 'GET', '/snapshots/detail?status=available')).snapshots as Row[]).map((x) => ({ value: x.id, label: `${x.name || x.id} (${x.size} GiB)` }));
-
-export function volumeBody(v: Values) {
-  const src = str(v.source) || 'blank';
-  return {
-    volume: {
-      name: str(v.name), size: Number(v.size), ...(str(v.description) ? { description: str(v.description) } : {}), ...(v.type ? { volume_type: str(v.type) } : {}),
-      ...(src === 'image' && v.image ? { imageRef: str(v.image) } : {}), ...(src === 'snapshot' && v.snapshot ? { snapshot_id: str(v.snapshot) } : {}),
-    },
-  };
-}
 
 const volumeCli = (v: Values) => {
   const src = str(v.source) || 'blank';
