@@ -384,3 +384,233 @@ test("a launch over quota shows Nova's own message; the console log opens from t
     }
   } finally { await close(); }
 });
+
+test('every instance action from the row menu, each offered only where the state allows it, each checked through the API', { skip, timeout: 240_000 }, async () => {
+  const { page, close } = await adminPage();
+  const shots = join(ROOT, 'artifacts', 'dashboard-actions');
+  mkdirSync(shots, { recursive: true });
+  try {
+    const projectId = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: 20, cores: 40, ram: 51200 } });
+    // What the actions need, made through the API: an image, two flavors, two networks, a volume, a floating IP, a group.
+    const image = (await admin.post('/image/v2/images', { name: 'act-img', disk_format: 'raw', container_format: 'bare' })).body;
+    await admin.put(`/image/v2/images/${image.id}/file`, 'x'.repeat(1024), { 'Content-Type': 'application/octet-stream' });
+    for (const [name, ram] of [['act.small', 128], ['act.large', 256]] as const) await admin.post('/compute/v2.1/flavors', { flavor: { name, vcpus: 1, ram, disk: 1 } });
+    const nets: Record<string, string> = {};
+    for (const [name, cidr] of [['act-net', '10.40.0.0/24'], ['act-net2', '10.41.0.0/24']]) {
+      const n = (await admin.post('/networking/v2.0/networks', { network: { name } })).body.network;
+      await admin.post('/networking/v2.0/subnets', { subnet: { network_id: n.id, cidr, ip_version: 4, name: `${name}-subnet` } });
+      nets[name] = n.id;
+    }
+    const router = (await admin.post('/networking/v2.0/routers', { router: { name: 'act-router', external_gateway_info: { network_id: (await api('/networking/v2.0/networks?name=public')).networks[0].id } } })).body.router;
+    await admin.put(`/networking/v2.0/routers/${router.id}/add_router_interface`, { subnet_id: (await api(`/networking/v2.0/subnets?network_id=${nets['act-net']}`)).subnets[0].id });
+    const fip = (await admin.post('/networking/v2.0/floatingips', { floatingip: { floating_network_id: router.external_gateway_info.network_id } })).body.floatingip;
+    await admin.post('/networking/v2.0/security-groups', { security_group: { name: 'act-web' } });
+    const volumeApi = `/volume/v3/${projectId}`;
+    const volume = (await admin.post(`${volumeApi}/volumes`, { volume: { name: 'act-vol', size: 1 } })).body.volume;
+
+    const refresh = () => page.getByRole('button', { name: en['common.refresh'] }).click();
+    const submit = async () => {
+      await page.click('button[type=submit][form=resource-form]');
+      await page.waitForSelector('#resource-form', { state: 'detached', timeout: 30_000 });
+    };
+    const menu = async (row: string): Promise<string[]> => {
+      await page.click(`[data-testid="row-${row}"] button[aria-label="Kebab toggle"]`);
+      const items = await page.getByRole('menuitem').allInnerTexts();
+      await page.keyboard.press('Escape');
+      return items.map((x) => x.trim());
+    };
+    const open = async (row: string, label: string) => {
+      await page.click(`[data-testid="row-${row}"] button[aria-label="Kebab toggle"]`);
+      await page.getByRole('menuitem', { name: label, exact: true }).click();
+      await page.waitForSelector('#resource-form', { state: 'attached' });
+    };
+    let vmId = '';
+    const vm = async () => (await admin.get(`/compute/v2.1/servers/${vmId}`, { 'OpenStack-API-Version': 'compute 2.79' })).body.server;
+    /** Waits for the API to show the server settled in `status` (no task), then for the page to show it. */
+    const settled = async (status: string, extra: (s: any) => boolean = () => true) => {
+      const s = await until(`act-vm ${status}`, async () => { const x = await vm(); return x.status === status && !x['OS-EXT-STS:task_state'] && extra(x) ? x : undefined; }, 30_000);
+      await refresh();
+      await page.locator('[data-testid="row-act-vm"]').getByText(status, { exact: true }).waitFor();
+      return s;
+    };
+    const action = async (label: string, status: string, extra?: (s: any) => boolean) => { await open('act-vm', label); await submit(); return settled(status, extra); };
+
+    // A server group, made in its panel.
+    await page.goto(`${cloud.url}/dashboard/project/server-groups`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'act-group');
+    await page.selectOption('#field-policy', 'affinity');
+    await submit();
+    const group = (await api('/compute/v2.1/os-server-groups')).server_groups.find((g: any) => g.name === 'act-group');
+    assert.deepEqual(group.policies, ['affinity']);
+
+    // Launch: image, the flavor (those over quota cannot be chosen), a network, the default group, metadata, the server group.
+    await page.goto(`${cloud.url}/dashboard/project/instances`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'act-vm');
+    for (const [field, label] of [['image', 'act-img'], ['network', 'act-net'], ['group', 'act-group']]) {
+      await page.locator(`#field-${field} option`, { hasText: label }).first().waitFor({ state: 'attached' });
+      await page.selectOption(`#field-${field}`, { label: (await page.locator(`#field-${field} option`, { hasText: label }).first().innerText()).trim() });
+    }
+    await page.selectOption('#field-flavor', { label: (await page.locator('#field-flavor option', { hasText: 'act.small' }).innerText()).trim() });
+    await page.fill('#field-metadata', 'oops');
+    assert.match(await page.locator('#field-metadata-helper').innerText(), new RegExp(en['metadata.format']));
+    assert.ok(await page.locator('button[type=submit][form=resource-form]').isDisabled(), 'a bad metadata line holds the launch');
+    await page.fill('#field-metadata', 'role=lab');
+    await page.getByRole('checkbox', { name: 'default' }).waitFor();
+    assert.ok(await page.getByRole('checkbox', { name: 'default' }).isChecked(), 'the default group is chosen at first');
+    await page.click('[data-testid=show-api]');
+    const cli = await page.locator('[data-testid=api-cli] input').first().inputValue();
+    assert.match(cli, /^openstack server create --flavor \S+ --image \S+ --network \S+ --security-group default --property role=lab --hint group=\S+ act-vm$/);
+    await page.screenshot({ path: join(shots, '01-launch-wizard.png'), fullPage: true });
+    await submit();
+    vmId = (await until('act-vm is listed', async () => (await api('/compute/v2.1/servers?name=act-vm')).servers[0])).id;
+    let s = await settled('ACTIVE');
+    assert.deepEqual(s.metadata, { role: 'lab' });
+    assert.deepEqual((await api(`/compute/v2.1/os-server-groups/${group.id}`)).server_group.members, [vmId]);
+
+    // What ACTIVE offers, and what it does not.
+    const offered = await menu('act-vm');
+    for (const k of ['server.stop', 'server.reboot', 'server.rebootHard', 'server.resize', 'server.snapshot', 'server.attachVolume', 'server.attachInterface', 'server.associateFip', 'server.securityGroups', 'server.lock', 'server.rescue', 'server.shelve', 'server.pause', 'server.suspend', 'server.consoleLog', 'server.console', 'common.delete'] as const) {
+      assert.ok(offered.includes(en[k]), `ACTIVE offers ${en[k]} (menu: ${offered.join(', ')})`);
+    }
+    for (const k of ['server.start', 'server.unpause', 'server.resume', 'server.unrescue', 'server.unshelve', 'server.unlock', 'server.confirmResize', 'server.detachVolume', 'server.disassociateFip'] as const) {
+      assert.ok(!offered.includes(en[k]), `ACTIVE does not offer ${en[k]}`);
+    }
+
+    // The drawer shows the CLI line of an action before it is sent.
+    await open('act-vm', en['server.stop']);
+    await page.click('[data-testid=show-api]');
+    assert.equal(await page.locator('[data-testid=api-cli] input').first().inputValue(), 'openstack server stop act-vm');
+    await submit();
+    await settled('SHUTOFF');
+    assert.ok(!(await menu('act-vm')).includes(en['server.stop']));
+    await action(en['server.start'], 'ACTIVE');
+    await action(en['server.reboot'], 'ACTIVE');
+    await open('act-vm', en['server.rebootHard']);
+    assert.equal(await page.locator('[data-testid=form-description]').innerText(), en['server.rebootHardHelp']);
+    await submit();
+    await settled('ACTIVE');
+    await action(en['server.pause'], 'PAUSED');
+    await action(en['server.unpause'], 'ACTIVE');
+    await action(en['server.suspend'], 'SUSPENDED');
+    await action(en['server.resume'], 'ACTIVE');
+    await action(en['server.lock'], 'ACTIVE', (x) => x.locked === true);
+    assert.ok((await menu('act-vm')).includes(en['server.unlock']));
+    await action(en['server.unlock'], 'ACTIVE', (x) => x.locked === false);
+
+    // Resize, confirmed; then resized back and reverted.
+    await open('act-vm', en['server.resize']);
+    await page.locator('#field-flavor option', { hasText: 'act.large' }).waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#field-flavor option', { hasText: 'act.small' }).count(), 0, 'the current flavor is not offered');
+    await page.selectOption('#field-flavor', { label: (await page.locator('#field-flavor option', { hasText: 'act.large' }).innerText()).trim() });
+    await submit();
+    await settled('VERIFY_RESIZE');
+    await page.screenshot({ path: join(shots, '02-verify-resize.png') });
+    s = await action(en['server.confirmResize'], 'ACTIVE');
+    assert.equal(s.flavor.original_name, 'act.large');
+    await open('act-vm', en['server.resize']);
+    await page.locator('#field-flavor option', { hasText: 'act.small' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-flavor', { label: (await page.locator('#field-flavor option', { hasText: 'act.small' }).innerText()).trim() });
+    await submit();
+    await settled('VERIFY_RESIZE');
+    s = await action(en['server.revertResize'], 'ACTIVE');
+    assert.equal(s.flavor.original_name, 'act.large');
+
+    // A snapshot of the server: an image.
+    await open('act-vm', en['server.snapshot']);
+    await page.fill('#field-name', 'act-snap');
+    await submit();
+    await until('the server snapshot image', async () => (await api('/image/v2/images?name=act-snap')).images[0]);
+    await settled('ACTIVE');
+
+    // Volume attached, then detached.
+    await open('act-vm', en['server.attachVolume']);
+    await page.locator('#field-volume option', { hasText: 'act-vol' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-volume', { label: (await page.locator('#field-volume option', { hasText: 'act-vol' }).innerText()).trim() });
+    await submit();
+    await until('the volume in-use', async () => (await api(`${volumeApi}/volumes/${volume.id}`)).volume.status === 'in-use' || undefined);
+    await settled('ACTIVE', (x) => x['os-extended-volumes:volumes_attached'].length === 1);
+    await open('act-vm', en['server.detachVolume']);
+    await page.locator('#field-volume option', { hasText: 'act-vol' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-volume', volume.id);
+    await submit();
+    await until('the volume available', async () => (await api(`${volumeApi}/volumes/${volume.id}`)).volume.status === 'available' || undefined);
+
+    // An interface on the second network, then detached.
+    await open('act-vm', en['server.attachInterface']);
+    await page.locator('#field-network option', { hasText: 'act-net2' }).waitFor({ state: 'attached' });
+    await page.selectOption('#field-network', nets['act-net2']!);
+    await submit();
+    const port2 = await until('a port on act-net2', async () => (await api(`/networking/v2.0/ports?device_id=${vmId}&network_id=${nets['act-net2']}`)).ports[0]);
+    await settled('ACTIVE', (x) => Object.keys(x.addresses).includes('act-net2'));
+    await open('act-vm', en['server.detachInterface']);
+    await page.locator(`#field-port option[value="${port2.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-port', port2.id);
+    await submit();
+    await until('the port gone', async () => (await api(`/networking/v2.0/ports?device_id=${vmId}&network_id=${nets['act-net2']}`)).ports.length === 0 || undefined);
+
+    // A floating IP associated, then disassociated.
+    await settled('ACTIVE', (x) => !Object.keys(x.addresses).includes('act-net2'));
+    await open('act-vm', en['server.associateFip']);
+    await page.locator(`#field-fip option[value="${fip.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-fip', fip.id);
+    await page.locator('#field-port option:nth-child(2)').waitFor({ state: 'attached' });
+    await page.selectOption('#field-port', { index: 1 });
+    await submit();
+    assert.ok((await api(`/networking/v2.0/floatingips/${fip.id}`)).floatingip.port_id, 'the floating IP has a port');
+    await settled('ACTIVE', (x) => Object.values(x.addresses).flat().some((a: any) => a['OS-EXT-IPS:type'] === 'floating'));
+    await open('act-vm', en['server.disassociateFip']);
+    await page.locator(`#field-fip option[value="${fip.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-fip', fip.id);
+    await submit();
+    assert.equal((await api(`/networking/v2.0/floatingips/${fip.id}`)).floatingip.port_id, null);
+
+    // Security groups: act-web added, default removed.
+    await open('act-vm', en['server.securityGroups']);
+    await page.getByRole('checkbox', { name: 'act-web' }).check();
+    await page.getByRole('checkbox', { name: 'default' }).uncheck();
+    await page.click('[data-testid=show-api]');
+    assert.deepEqual(await page.locator('[data-testid=api-cli] input').evaluateAll((xs) => xs.map((x) => (x as HTMLInputElement).value)),
+      ['openstack server add security group act-vm act-web', 'openstack server remove security group act-vm default']);
+    await submit();
+    assert.deepEqual((await api(`/compute/v2.1/servers/${vmId}/os-security-groups`)).security_groups.map((g: any) => g.name), ['act-web']);
+
+    // Rescue and unrescue; shelve and unshelve.
+    await settled('ACTIVE');
+    await action(en['server.rescue'], 'RESCUE');
+    assert.deepEqual((await menu('act-vm')).filter((x) => x !== en['server.console'] && x !== en['server.consoleLog']), [en['server.associateFip'], en['server.securityGroups'], en['server.lock'], en['server.unrescue'], en['common.delete']]);
+    await action(en['server.unrescue'], 'ACTIVE');
+    await action(en['server.shelve'], 'SHELVED_OFFLOADED');
+    await action(en['server.unshelve'], 'ACTIVE');
+
+    // The console: the noVNC link where the hypervisor has one, else the console log.
+    await open('act-vm', en['server.console']);
+    await page.waitForSelector('[data-testid=link], [data-testid=view-fallback]');
+    await page.screenshot({ path: join(shots, '03-console.png') });
+    await page.getByRole('button', { name: en['common.cancel'] }).click();
+
+    // A reader sees the instance and no action at all.
+    const reader = (await admin.post('/identity/v3/users', { user: { name: 'act-reader', password: 'secret', domain_id: 'default' } })).body.user;
+    const readerRole = (await api('/identity/v3/roles?name=reader')).roles[0];
+    await admin.put(`/identity/v3/projects/${projectId}/users/${reader.id}/roles/${readerRole.id}`);
+    const rc = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const rp = await rc.newPage();
+    await rp.goto(`${cloud.url}/dashboard/`);
+    await rp.fill('#login-user', 'act-reader');
+    await rp.fill('#login-password', 'secret');
+    await rp.click('button[type=submit]');
+    await rp.waitForURL('**/project/overview');
+    await rp.goto(`${cloud.url}/dashboard/project/instances`);
+    await rp.waitForSelector('[data-testid="row-act-vm"]');
+    assert.equal(await rp.locator('[data-testid="row-act-vm"] button[aria-label="Kebab toggle"]').count(), 0);
+    assert.equal(await rp.locator('[data-testid=create]').count(), 0);
+    await rc.close();
+
+    // Deleted.
+    await open('act-vm', en['common.delete']);
+    await submit();
+    await until('act-vm gone', async () => ((await admin.get(`/compute/v2.1/servers/${vmId}`)).status === 404) || undefined, 30_000);
+  } finally { await close(); }
+});

@@ -22,10 +22,11 @@ function simple(id: ServerActionId, label: Key, body: Row, cli: string, extra: P
 }
 
 /** The flavors, each marked with what the project's quota lacks for it (those that do not fit cannot be chosen). */
-export async function flavorOptions(s: Session, except?: string): Promise<Option[]> {
+export async function flavorOptions(s: Session, current?: { id?: string; original_name?: string }): Promise<Option[]> {
   const [fl, limits] = await Promise.all([call(s, 'compute', 'GET', '/flavors/detail'), call(s, 'compute', 'GET', '/limits').catch(() => undefined)]);
   const l = limits?.limits?.absolute as ComputeLimits | undefined;
-  return (fl.flavors as Row[]).filter((f) => f.id !== except).map((f) => {
+  // NOTE: from 2.47 a server names its flavor (original_name) rather than giving its id.
+  return (fl.flavors as Row[]).filter((f) => !current || (f.id !== current.id && f.name !== current.original_name)).map((f) => {
     const short = l ? flavorShortfall(f as { vcpus: number; ram: number; disk: number }, l) : [];
     const label = `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB)`;
     return { value: f.id, label: short.length ? `${label} — ${short.map((x) => `✗ ${x}`).join(' ')}` : label, disabled: short.length > 0 };
@@ -98,7 +99,7 @@ const logForm: Form<Row> = {
 
 const resize: Form<Row> = {
   label: 'server.resize', when: allowed('resize'),
-  fields: [{ name: 'flavor', label: 'field.newFlavor', kind: 'select', required: true, options: (s, r) => flavorOptions(s, r?.flavor?.id), help: 'help.flavorQuota' }],
+  fields: [{ name: 'flavor', label: 'field.newFlavor', kind: 'select', required: true, options: (s, r) => flavorOptions(s, r?.flavor), help: 'help.flavorQuota' }],
   plan: (v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/action`, body: { resize: { flavorRef: str(v.flavor) } }, cli: `openstack server resize --flavor ${str(v.flavor)} ${q(r?.name ?? '')}` }],
   run: (s, v, r) => call(s, 'compute', 'POST', `/servers/${r!.id}/action`, { resize: { flavorRef: str(v.flavor) } }),
 };
