@@ -271,7 +271,7 @@ test('no page of the dashboard has a serious or critical accessibility violation
   await page.click('button[type=submit]');
   await page.waitForURL('**/project/overview');
   const pages = ['project/overview', 'project/api-access', 'project/instances', 'project/images', 'project/key-pairs', 'project/volumes', 'project/snapshots',
-    'project/containers', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'project/topology',
+    'project/containers', 'project/server-groups', 'project/backups', 'project/volume-types', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'project/topology',
     'admin/hypervisors', 'admin/aggregates', 'admin/instances', 'admin/flavors', 'admin/volumes', 'admin/networks', 'admin/defaults',
     'identity/domains', 'identity/projects', 'identity/users', 'identity/groups', 'identity/roles', 'identity/application-credentials'];
   for (const p of pages) {
@@ -612,5 +612,122 @@ test('every instance action from the row menu, each offered only where the state
     await open('act-vm', en['common.delete']);
     await submit();
     await until('act-vm gone', async () => ((await admin.get(`/compute/v2.1/servers/${vmId}`)).status === 404) || undefined, 30_000);
+  } finally { await close(); }
+});
+
+test('images, volumes, backups and the object store from their menus: edit, share, from a snapshot, extend, back up and restore, folders, public access', { skip, timeout: 180_000 }, async () => {
+  const { page, close } = await adminPage();
+  try {
+    const projectId = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    const other = (await admin.post('/identity/v3/projects', { project: { name: 'share-target', domain_id: 'default' } })).body.project;
+    const submit = async () => {
+      await page.click('button[type=submit][form=resource-form]');
+      await page.waitForSelector('#resource-form', { state: 'detached', timeout: 30_000 });
+    };
+    const open = async (row: string, label: string) => {
+      await page.getByRole('button', { name: en['common.refresh'] }).click();
+      await page.click(`[data-testid="row-${row}"] button[aria-label="Kebab toggle"]`);
+      await page.getByRole('menuitem', { name: label, exact: true }).click();
+      await page.waitForSelector('#resource-form', { state: 'attached' });
+    };
+    const go = async (panel: string) => { await page.goto(`${cloud.url}/dashboard/${panel}`); await page.waitForSelector('h1'); };
+
+    // An image: edited (name, min RAM), shared with another project, then deleted.
+    const image = (await admin.post('/image/v2/images', { name: 'st-img', disk_format: 'raw', container_format: 'bare', visibility: 'private' })).body;
+    await admin.put(`/image/v2/images/${image.id}/file`, 'x'.repeat(512), { 'Content-Type': 'application/octet-stream' });
+    await go('project/images');
+    await open('st-img', en['image.edit']);
+    assert.equal(await page.inputValue('#field-name'), 'st-img');
+    await page.fill('#field-name', 'st-img-2');
+    await page.fill('#field-min_ram', '64');
+    await page.click('[data-testid=show-api]');
+    assert.equal(await page.locator('[data-testid=api-cli] input').first().inputValue(), `openstack image set --name st-img-2 --min-ram 64 ${image.id}`);
+    await submit();
+    let got = await api(`/image/v2/images/${image.id}`);
+    assert.equal(got.name, 'st-img-2');
+    assert.equal(got.min_ram, 64);
+    await open('st-img-2', en['image.share']);
+    await page.fill('#field-project', 'not-a-project');
+    assert.ok(await page.locator('button[type=submit][form=resource-form]').isDisabled(), 'a malformed project id is not sent');
+    await page.fill('#field-project', other.id);
+    await submit();
+    got = await api(`/image/v2/images/${image.id}`);
+    assert.equal(got.visibility, 'shared');
+    assert.deepEqual((await api(`/image/v2/images/${image.id}/members`)).members.map((m: any) => m.member_id), [other.id]);
+    await open('st-img-2', en['image.unshare']);
+    await page.locator(`#field-member option[value="${other.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-member', other.id);
+    await submit();
+    assert.deepEqual((await api(`/image/v2/images/${image.id}/members`)).members, []);
+    await open('st-img-2', en['common.delete']);
+    await submit();
+    assert.equal((await admin.get(`/image/v2/images/${image.id}`)).status, 404);
+
+    // A volume, its snapshot, a volume from the snapshot, extended; a backup of it, restored, deleted.
+    const volumeApi = `/volume/v3/${projectId}`;
+    const base = (await admin.post(`${volumeApi}/volumes`, { volume: { name: 'st-base', size: 1 } })).body.volume;
+    await until('st-base available', async () => (await api(`${volumeApi}/volumes/${base.id}`)).volume.status === 'available' || undefined);
+    const snap = (await admin.post(`${volumeApi}/snapshots`, { snapshot: { volume_id: base.id, name: 'st-snap' } })).body.snapshot;
+    await until('st-snap available', async () => (await api(`${volumeApi}/snapshots/${snap.id}`)).snapshot.status === 'available' || undefined);
+    await go('project/volumes');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'st-from-snap');
+    await page.selectOption('#field-source', 'snapshot');
+    await page.locator(`#field-snapshot option[value="${snap.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-snapshot', snap.id);
+    await submit();
+    const fromSnap = await until('st-from-snap available', async () => (await api(`${volumeApi}/volumes/detail?name=st-from-snap`)).volumes.find((v: any) => v.status === 'available'));
+    assert.equal(fromSnap.snapshot_id, snap.id);
+    await open('st-from-snap', en['volume.extend']);
+    assert.equal(await page.inputValue('#field-size'), '2');
+    await page.fill('#field-size', '1');
+    assert.match(await page.locator('#field-size-helper').innerText(), new RegExp(en['size.larger']));
+    await page.fill('#field-size', '3');
+    await submit();
+    await until('st-from-snap is 3 GiB', async () => (await api(`${volumeApi}/volumes/${fromSnap.id}`)).volume.size === 3 || undefined);
+    await until('st-from-snap available again', async () => (await api(`${volumeApi}/volumes/${fromSnap.id}`)).volume.status === 'available' || undefined);
+    await open('st-from-snap', en['backup.create']);
+    await page.fill('#field-name', 'st-backup');
+    await submit();
+    const backup = await until('st-backup available', async () => (await api(`${volumeApi}/backups/detail?name=st-backup`)).backups.find((b: any) => b.status === 'available'));
+    assert.equal(backup.volume_id, fromSnap.id);
+    await go('project/backups');
+    await open('st-backup', en['backup.restore']);
+    await page.fill('#field-name', 'st-restored');
+    await submit();
+    await until('st-restored available', async () => (await api(`${volumeApi}/volumes/detail?name=st-restored`)).volumes.find((v: any) => v.status === 'available'));
+    await until('st-backup available again', async () => (await api(`${volumeApi}/backups/${backup.id}`)).backup.status === 'available' || undefined);
+    await open('st-backup', en['common.delete']);
+    await submit();
+    await until('st-backup gone', async () => ((await admin.get(`${volumeApi}/backups/${backup.id}`)).status === 404) || undefined);
+    await go('project/volume-types');
+    await page.waitForSelector('[data-testid=table] tbody tr');
+
+    // A container made public and private again; a folder with an object uploaded into it.
+    const swift = `/object-store/v1/AUTH_${projectId}`;
+    await admin.put(`${swift}/st-site`);
+    await go('project/containers');
+    await open('st-site', en['container.makePublic']);
+    await submit();
+    assert.equal((await admin.head(`${swift}/st-site`)).headers.get('x-container-read'), '.r:*,.rlistings');
+    assert.equal((await fetch(`${cloud.url}${swift}/st-site?format=json`)).status, 200, 'listed without a token');
+    await open('st-site', en['container.makePrivate']);
+    await submit();
+    assert.equal((await admin.head(`${swift}/st-site`)).headers.get('x-container-read'), null);
+    await page.click('[data-testid="row-st-site"] a');
+    await page.click(`[data-testid="more-object.createFolder"]`);
+    await page.fill('#field-name', 'docs');
+    await submit();
+    assert.equal((await admin.get(`${swift}/st-site?format=json`)).body[0].name, 'docs/');
+    await page.click('[data-testid="row-docs/"] a');
+    await page.waitForURL('**/project/containers/st-site?prefix=docs%2F');
+    const file = join(files, 'readme.txt');
+    writeFileSync(file, 'in a folder\n');
+    await page.click('[data-testid=create]');
+    await page.setInputFiles('input[type=file]', file);
+    await submit();
+    await page.waitForSelector('[data-testid="row-docs/readme.txt"]');
+    assert.equal((await admin.get(`${swift}/st-site/docs/readme.txt`)).body, 'in a folder\n');
+    assert.deepEqual((await admin.get(`${swift}/st-site?format=json&delimiter=/`)).body.map((o: any) => o.subdir ?? o.name), ['docs/']);
   } finally { await close(); }
 });

@@ -39,13 +39,15 @@ function FieldInput({ field, value, set, session, row, error }: { field: Field; 
   );
   if (field.kind === 'checkbox') return <><Checkbox id={id} label={label} isChecked={value === true} onChange={(_e, c) => set(c)} />{helper}</>;
   const invalid = error ? 'error' : 'default';
+  const described = error || field.help ? `${id}-helper` : undefined;
+  const text = (o: Option) => `${o.labelKey ? t(o.labelKey) : o.label}${o.notes?.length ? ` — ✗ ${o.notes.map((n) => t(n)).join(', ')}` : ''}`;
   let input;
   if (field.kind === 'select') {
     const opts: Option[] = options.data ?? [];
     input = (
-      <FormSelect id={id} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} validated={invalid}>
+      <FormSelect id={id} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} validated={invalid} aria-describedby={described}>
         <FormSelectOption value="" label={options.isLoading ? t('common.loading') : t('common.choose')} isPlaceholder />
-        {opts.map((o) => <FormSelectOption key={o.value} value={o.value} label={o.label} isDisabled={o.disabled} />)}
+        {opts.map((o) => <FormSelectOption key={o.value} value={o.value} label={text(o)} isDisabled={o.disabled} />)}
       </FormSelect>
     );
   } else if (field.kind === 'multi') {
@@ -56,7 +58,7 @@ function FieldInput({ field, value, set, session, row, error }: { field: Field; 
         {options.isLoading && <small>{t('common.loading')}</small>}
         {options.isSuccess && opts.length === 0 && <small>{t('common.none')}</small>}
         {opts.map((o) => (
-          <Checkbox key={o.value} id={`${id}-${o.value}`} label={o.label} isDisabled={o.disabled} isChecked={chosen.includes(o.value)}
+          <Checkbox key={o.value} id={`${id}-${o.value}`} label={text(o)} isDisabled={o.disabled} isChecked={chosen.includes(o.value)}
             onChange={(_e, c) => set(c ? [...chosen, o.value] : chosen.filter((x) => x !== o.value))} />
         ))}
       </div>
@@ -66,9 +68,9 @@ function FieldInput({ field, value, set, session, row, error }: { field: Field; 
     input = <FileUpload id={id} filename={f?.name ?? ''} browseButtonText={t('common.browse')} clearButtonText={t('common.clear')} hideDefaultPreview
       onFileInputChange={(_e, file) => set(file)} onClearClick={() => set(undefined)} />;
   } else if (field.kind === 'textarea') {
-    input = <TextArea id={id} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} resizeOrientation="vertical" validated={invalid} />;
+    input = <TextArea id={id} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} resizeOrientation="vertical" validated={invalid} aria-describedby={described} />;
   } else {
-    input = <TextInput id={id} type={field.kind} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} isRequired={field.required} validated={invalid} />;
+    input = <TextInput id={id} type={field.kind} value={typeof value === 'string' ? value : ''} onChange={(_e, v) => set(v)} aria-label={label} isRequired={field.required} validated={invalid} aria-describedby={described} />;
   }
   return <FormGroup label={label} isRequired={field.required} fieldId={field.kind === 'multi' ? undefined : id} role={field.kind === 'multi' ? 'group' : undefined}>{input}{helper}</FormGroup>;
 }

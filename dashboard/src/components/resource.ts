@@ -9,7 +9,11 @@ export { list, q, str, type Values } from '../logic/values';
 
 export type Key = keyof Messages;
 
-export interface Option { value: string; label: string; disabled?: boolean; selected?: boolean }
+export interface Option {
+  value: string; label: string; disabled?: boolean; selected?: boolean;
+  /** A label from the message catalogue instead of `label`, and notes after it (what the quota lacks). */
+  labelKey?: Key; notes?: Key[];
+}
 
 export interface Field {
   name: string;

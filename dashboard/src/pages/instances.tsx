@@ -28,8 +28,7 @@ export async function flavorOptions(s: Session, current?: { id?: string; origina
   // NOTE: from 2.47 a server names its flavor (original_name) rather than giving its id.
   return (fl.flavors as Row[]).filter((f) => !current || (f.id !== current.id && f.name !== current.original_name)).map((f) => {
     const short = l ? flavorShortfall(f as { vcpus: number; ram: number; disk: number }, l) : [];
-    const label = `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB)`;
-    return { value: f.id, label: short.length ? `${label} — ${short.map((x) => `✗ ${x}`).join(' ')}` : label, disabled: short.length > 0 };
+    return { value: f.id, label: `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB)`, notes: short.map((x): Key => `quota.${x}`), disabled: short.length > 0 };
   });
 }
 
@@ -56,7 +55,7 @@ const launchFields: Field[] = [
   { ...nameField, section: 'launch.details' },
   { name: 'count', label: 'field.count', kind: 'number', initial: '1' },
   { name: 'source', label: 'field.bootSource', kind: 'select', initial: 'image', section: 'launch.source', required: true,
-    options: async () => [{ value: 'image', label: 'image' }, { value: 'volume', label: 'volume' }, { value: 'snapshot', label: 'volume snapshot' }] },
+    options: async () => [{ value: 'image', label: 'image', labelKey: 'source.image' }, { value: 'volume', label: 'volume', labelKey: 'source.volume' }, { value: 'snapshot', label: 'snapshot', labelKey: 'source.snapshot' }] },
   { name: 'image', label: 'field.image', kind: 'select', required: true, options: images, show: bySource('image') },
   { name: 'new_volume', label: 'field.newVolume', kind: 'checkbox', show: bySource('image') },
   { name: 'boot_volume', label: 'field.volume', kind: 'select', required: true, options: (s) => volumeOptions(s, 'bootable'), show: bySource('volume') },

@@ -100,7 +100,7 @@ const volumeCli = (v: Values) => {
 const createVolume: Form = {
   label: 'volume.create',
   fields: [nameField, { name: 'description', label: 'field.description', kind: 'text' },
-    { name: 'source', label: 'field.volumeSource', kind: 'select', initial: 'blank', options: async () => [{ value: 'blank', label: 'blank' }, { value: 'image', label: 'image' }, { value: 'snapshot', label: 'volume snapshot' }] },
+    { name: 'source', label: 'field.volumeSource', kind: 'select', initial: 'blank', options: async () => [{ value: 'blank', label: 'blank', labelKey: 'source.blank' }, { value: 'image', label: 'image', labelKey: 'source.image' }, { value: 'snapshot', label: 'snapshot', labelKey: 'source.snapshot' }] },
     { name: 'image', label: 'field.image', kind: 'select', required: true, options: images, show: (v) => str(v.source) === 'image' },
     { name: 'snapshot', label: 'field.volumeSnapshot', kind: 'select', required: true, options: volumeSnapshots, show: (v) => str(v.source) === 'snapshot' },
     { name: 'type', label: 'field.volumeType', kind: 'select', options: volumeTypes },
