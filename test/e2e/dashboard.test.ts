@@ -289,13 +289,13 @@ test('no page of the dashboard has a serious or critical accessibility violation
   assert.deepEqual(found, []);
 });
 
-/** A browser page logged in as admin. */
-async function adminPage(): Promise<{ page: Page; close(): Promise<void> }> {
+/** A browser page logged in as admin (or as another user). */
+async function adminPage(user = 'admin', password = 'secret'): Promise<{ page: Page; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   const page = await context.newPage();
   await page.goto(`${cloud.url}/dashboard/`);
-  await page.fill('#login-user', 'admin');
-  await page.fill('#login-password', 'secret');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
   await page.click('button[type=submit]');
   await page.waitForURL('**/project/overview');
   return { page, close: () => context.close() };
@@ -351,7 +351,16 @@ test("a launch over quota shows Nova's own message; the console log opens from t
     const image = (await admin.post('/image/v2/images', { name: 'quota-probe', disk_format: 'raw', container_format: 'bare' })).body;
     assert.equal((await admin.put(`/image/v2/images/${image.id}/file`, 'x'.repeat(512), { 'Content-Type': 'application/octet-stream' })).status, 204);
     const used = (await api('/compute/v2.1/servers')).servers.length;
+    // With the quota full, the wizard offers no flavor: each says what the quota lacks.
     assert.equal((await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: used } })).status, 200);
+    await page.goto(`${cloud.url}/dashboard/project/instances`);
+    await page.click('[data-testid=create]');
+    await page.locator('#field-flavor option:nth-child(2)').waitFor({ state: 'attached' });
+    const flavors = await page.locator('#field-flavor option:not([value=""])').evaluateAll((os) => os.map((o) => ({ disabled: (o as HTMLOptionElement).disabled, text: o.textContent ?? '' })));
+    assert.ok(flavors.length > 0 && flavors.every((f) => f.disabled && f.text.includes(`✗ ${en['quota.instances']}`)), JSON.stringify(flavors));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    // A quota lowered after the form loaded: Nova's own 403 is shown.
+    assert.equal((await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: used + 1 } })).status, 200);
     await page.goto(`${cloud.url}/dashboard/project/instances`);
     await page.click('[data-testid=create]');
     await page.fill('#field-name', 'one-too-many');
@@ -361,6 +370,7 @@ test("a launch over quota shows Nova's own message; the console log opens from t
       await page.locator(`#field-${field} option:nth-child(2)`).waitFor({ state: 'attached' });
       await page.selectOption(`#field-${field}`, { index: 1 });
     }
+    assert.equal((await admin.put(`/compute/v2.1/os-quota-sets/${projectId}`, { quota_set: { instances: used } })).status, 200);
     await page.click('button[type=submit][form=resource-form]');
     const shown = await page.locator('[data-testid=error]').innerText();
     assert.match(shown, /Quota exceeded for instances/);
@@ -595,18 +605,12 @@ test('every instance action from the row menu, each offered only where the state
     const reader = (await admin.post('/identity/v3/users', { user: { name: 'act-reader', password: 'secret', domain_id: 'default' } })).body.user;
     const readerRole = (await api('/identity/v3/roles?name=reader')).roles[0];
     await admin.put(`/identity/v3/projects/${projectId}/users/${reader.id}/roles/${readerRole.id}`);
-    const rc = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const rp = await rc.newPage();
-    await rp.goto(`${cloud.url}/dashboard/`);
-    await rp.fill('#login-user', 'act-reader');
-    await rp.fill('#login-password', 'secret');
-    await rp.click('button[type=submit]');
-    await rp.waitForURL('**/project/overview');
+    const { page: rp, close: closeReader } = await adminPage('act-reader');
     await rp.goto(`${cloud.url}/dashboard/project/instances`);
     await rp.waitForSelector('[data-testid="row-act-vm"]');
     assert.equal(await rp.locator('[data-testid="row-act-vm"] button[aria-label="Kebab toggle"]').count(), 0);
     assert.equal(await rp.locator('[data-testid=create]').count(), 0);
-    await rc.close();
+    await closeReader();
 
     // Deleted.
     await open('act-vm', en['common.delete']);
