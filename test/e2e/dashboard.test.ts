@@ -707,6 +707,33 @@ test('images, volumes, backups and the object store from their menus: edit, shar
     await go('project/volume-types');
     await page.waitForSelector('[data-testid=table] tbody tr');
 
+    // An instance booted from a new volume made from an image, deleted with it.
+    const bootImage = (await admin.post('/image/v2/images', { name: 'st-boot', disk_format: 'raw', container_format: 'bare' })).body;
+    await admin.put(`/image/v2/images/${bootImage.id}/file`, 'x'.repeat(1024), { 'Content-Type': 'application/octet-stream' });
+    await admin.post('/compute/v2.1/flavors', { flavor: { name: 'st.tiny', vcpus: 1, ram: 64, disk: 1 } });
+    const stNet = (await admin.post('/networking/v2.0/networks', { network: { name: 'st-net' } })).body.network;
+    await admin.post('/networking/v2.0/subnets', { subnet: { network_id: stNet.id, cidr: '10.42.0.0/24', ip_version: 4 } });
+    await go('project/instances');
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'st-bfv');
+    await page.locator(`#field-image option[value="${bootImage.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-image', bootImage.id);
+    await page.check('#field-new_volume');
+    await page.fill('#field-volume_size', '2');
+    await page.check('#field-delete_on_termination');
+    await page.locator(`#field-network option[value="${stNet.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-network', stNet.id);
+    await page.selectOption('#field-flavor', { label: (await page.locator('#field-flavor option', { hasText: 'st.tiny' }).innerText()).trim() });
+    await submit();
+    const bfv = await until('st-bfv ACTIVE', async () => (await api('/compute/v2.1/servers/detail?name=st-bfv')).servers.find((x: any) => x.status === 'ACTIVE'), 60_000);
+    assert.equal(bfv.image, '', 'booted from a volume, not the image');
+    const [root] = bfv['os-extended-volumes:volumes_attached'];
+    const rootVolume = (await api(`${volumeApi}/volumes/${root.id}`)).volume;
+    assert.equal(rootVolume.size, 2);
+    assert.equal(rootVolume.bootable, 'true');
+    await admin.delete(`/compute/v2.1/servers/${bfv.id}`);
+    await until('the root volume deleted with its instance', async () => ((await admin.get(`${volumeApi}/volumes/${root.id}`)).status === 404) || undefined, 60_000);
+
     // A container made public and private again; a folder with an object uploaded into it.
     const swift = `/object-store/v1/AUTH_${projectId}`;
     await admin.put(`${swift}/st-site`);
