@@ -31,7 +31,8 @@ function FieldInput({ field, value, set, session, row, error }: { field: Field; 
   const rowKey = row && typeof row === 'object' ? (row as { id?: string; name?: string }).id ?? (row as { name?: string }).name : undefined;
   const options = useQuery({ queryKey: ['options', field.name, field.label, rowKey], queryFn: () => field.options!(session, row), enabled: !!field.options });
   // A set of checkboxes starts with the options the API marks as chosen (the groups a server has).
-  useEffect(() => { if (field.kind === 'multi' && value === undefined && options.data) set(options.data.filter((o) => o.selected).map((o) => o.value)); }, [options.data]);
+  // NOTE: not from a cached answer being refetched (the groups as they were before the last change).
+  useEffect(() => { if (field.kind === 'multi' && value === undefined && options.data && !options.isFetching) set(options.data.filter((o) => o.selected).map((o) => o.value)); }, [options.data, options.isFetching]);
   const id = `field-${field.name}`;
   const label = t(field.label);
   const helper = (error || field.help) && (
@@ -97,6 +98,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
   const { shown, missing: empty } = shownFields(form.fields, values);
   const errors = useMemo(() => { try { return form.validate?.(values, row) ?? {}; } catch { return {}; } }, [form, values, row]);
   const missing = empty || shown.some((f) => errors[f.name]);
+  const steps = sections(shown).filter(([title]) => title);
   // NOTE: each fetch makes a new one-time console token: once, never refetched.
   const link = useQuery({ queryKey: ['link', form.label, row], queryFn: () => form.link!(session, row as R), enabled: !!form.link, staleTime: Infinity, refetchOnWindowFocus: false, retry: false });
   // A form with both shows its view only where the link cannot be had (the console log where there is no graphical console).
@@ -117,9 +119,14 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
               <ErrorAlert error={view.error} />
               <PfForm onSubmit={(e) => { e.preventDefault(); if (!missing) m.mutate(); }} id="resource-form">
                 {form.description && <p data-testid="form-description">{t(form.description)}</p>}
+                {steps.length > 2 && (
+                  <nav aria-label={t(form.label)} className="form-steps">
+                    {steps.map(([title], i) => <Button key={title} variant="link" isInline onClick={() => document.getElementById(`section-${title}`)?.scrollIntoView({ behavior: 'smooth' })}>{`${i + 1}. ${t(title!)}`}</Button>)}
+                  </nav>
+                )}
                 {sections(shown).map(([title, fields], i) => {
                   const inputs = fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name]} session={session} row={row} error={errors[f.name]} set={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />);
-                  return title ? <FormSection key={title} title={t(title)} titleElement="h3">{inputs}</FormSection> : <div key={`s${i}`} className="form-fields">{inputs}</div>;
+                  return title ? <FormSection key={title} id={`section-${title}`} title={t(title)} titleElement="h3">{inputs}</FormSection> : <div key={`s${i}`} className="form-fields">{inputs}</div>;
                 })}
               </PfForm>
               {progress !== undefined && m.isPending && <Progress value={Math.round(progress * 100)} title={t('common.uploading')} />}
@@ -165,6 +172,7 @@ export function ResourcePage<R>({ spec, session }: { spec: ResourceSpec<R>; sess
   return (
     <PageSection>
       <Title headingLevel="h1">{t(spec.title)}</Title>
+      {spec.subtitle && <p className="subtitle" data-testid="subtitle">{spec.subtitle}</p>}
       <Toolbar><ToolbarContent>
         {spec.create && canChange && <ToolbarItem><Button onClick={() => setOpen({ form: spec.create! })} data-testid="create">{t(spec.create.label)}</Button></ToolbarItem>}
         {canChange && spec.more?.map((f) => <ToolbarItem key={f.label}><Button variant="secondary" onClick={() => setOpen({ form: f })} data-testid={`more-${f.label}`}>{t(f.label)}</Button></ToolbarItem>)}

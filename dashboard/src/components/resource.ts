@@ -60,6 +60,8 @@ export interface Column<R> { label: Key; value(row: R, fmt: { date(iso: string |
 export interface ResourceSpec<R> {
   id: string;
   title: Key;
+  /** Where in the resource the panel is (a container and folder). */
+  subtitle?: string;
   /** The catalog type the panel needs; without it the panel is not shown. */
   service: string;
   /** Admin panels show only to an admin. */

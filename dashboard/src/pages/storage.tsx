@@ -227,7 +227,7 @@ export function objectsPanel(container: string, prefix = ''): ResourceSpec<Row> 
   const here = (name: string) => `/project/containers/${encodeURIComponent(container)}${name ? `?prefix=${encodeURIComponent(name)}` : ''}`;
   const parent = prefix.split('/').slice(0, -2).join('/');
   return {
-    id: `project/containers/${container}`, title: 'nav.objects', service: 'object-store', canChange: project,
+    id: `project/containers/${container}`, title: 'nav.objects', subtitle: `${container} / ${prefix}`, service: 'object-store', canChange: project,
     list: async (s) => {
       const rows = ((await call(s, 'object-store', 'GET', `${base}?format=json&delimiter=/${prefix ? `&prefix=${encodeURIComponent(prefix)}` : ''}`)) ?? []) as Row[];
       const entries = rows.filter((r) => r.name !== prefix).map((r) => (r.subdir ? { ...r, folder: r.subdir, label: `${r.subdir.slice(prefix.length)}` } : { ...r, label: r.name.slice(prefix.length) }));
