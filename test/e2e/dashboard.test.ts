@@ -482,7 +482,7 @@ test('every instance action from the row menu, each offered only where the state
 
     // What ACTIVE offers, and what it does not.
     const offered = await menu('act-vm');
-    for (const k of ['server.stop', 'server.reboot', 'server.rebootHard', 'server.resize', 'server.snapshot', 'server.attachVolume', 'server.attachInterface', 'server.associateFip', 'server.securityGroups', 'server.lock', 'server.rescue', 'server.shelve', 'server.pause', 'server.suspend', 'server.consoleLog', 'server.console', 'common.delete'] as const) {
+    for (const k of ['server.stop', 'server.reboot', 'server.rebootHard', 'server.resize', 'server.snapshot', 'server.attachVolume', 'server.attachInterface', 'server.associateFip', 'server.securityGroups', 'server.lock', 'server.rescue', 'server.shelve', 'server.pause', 'server.suspend', 'server.consoleLog', 'server.console', 'server.edit', 'server.rebuild', 'common.delete'] as const) {
       assert.ok(offered.includes(en[k]), `ACTIVE offers ${en[k]} (menu: ${offered.join(', ')})`);
     }
     for (const k of ['server.start', 'server.unpause', 'server.resume', 'server.unrescue', 'server.unshelve', 'server.unlock', 'server.confirmResize', 'server.detachVolume', 'server.disassociateFip'] as const) {
@@ -590,10 +590,22 @@ test('every instance action from the row menu, each offered only where the state
     // Rescue and unrescue; shelve and unshelve.
     await settled('ACTIVE');
     await action(en['server.rescue'], 'RESCUE');
-    assert.deepEqual((await menu('act-vm')).filter((x) => x !== en['server.console'] && x !== en['server.consoleLog']), [en['server.associateFip'], en['server.securityGroups'], en['server.lock'], en['server.unrescue'], en['common.delete']]);
+    assert.deepEqual((await menu('act-vm')).filter((x) => x !== en['server.console'] && x !== en['server.consoleLog']), [en['server.associateFip'], en['server.securityGroups'], en['server.lock'], en['server.unrescue'], en['server.edit'], en['common.delete']]);
     await action(en['server.unrescue'], 'ACTIVE');
     await action(en['server.shelve'], 'SHELVED_OFFLOADED');
     await action(en['server.unshelve'], 'ACTIVE');
+
+    // Edited (its description) and rebuilt from its image.
+    await open('act-vm', en['server.edit']);
+    assert.equal(await page.inputValue('#field-name'), 'act-vm');
+    await page.fill('#field-description', 'walked through every action');
+    await submit();
+    assert.equal((await vm()).description, 'walked through every action');
+    await open('act-vm', en['server.rebuild']);
+    await page.locator(`#field-image option[value="${image.id}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#field-image', image.id);
+    await submit();
+    s = await settled('ACTIVE', (x) => x.image?.id === image.id);
 
     // The console: the noVNC link where the hypervisor has one, else the console log.
     await open('act-vm', en['server.console']);

@@ -15,7 +15,7 @@ const server = (vm: string, extra: Partial<ServerLike> = {}): ServerLike => ({
 
 test('an active server offers what Nova accepts from ACTIVE, and nothing that needs another state', () => {
   const got = serverActions(server('active'), MEMBER);
-  for (const a of ['console', 'log', 'stop', 'rebootSoft', 'rebootHard', 'resize', 'snapshot', 'attachVolume', 'attachInterface', 'detachInterface', 'associateFip', 'securityGroups', 'lock', 'rescue', 'shelve', 'pause', 'suspend', 'delete'] as const) {
+  for (const a of ['console', 'log', 'stop', 'rebootSoft', 'rebootHard', 'resize', 'snapshot', 'attachVolume', 'attachInterface', 'detachInterface', 'associateFip', 'securityGroups', 'lock', 'rescue', 'shelve', 'pause', 'suspend', 'edit', 'rebuild', 'delete'] as const) {
     assert.ok(got.includes(a), `${a} offered`);
   }
   for (const a of ['start', 'confirmResize', 'revertResize', 'unlock', 'unrescue', 'unshelve', 'unpause', 'resume', 'detachVolume', 'disassociateFip'] as const) {
@@ -25,8 +25,8 @@ test('an active server offers what Nova accepts from ACTIVE, and nothing that ne
 
 test('each state offers its way back: start, resume, unpause, unrescue, unshelve, confirm or revert a resize', () => {
   const cases: [string, string[], string[]][] = [
-    ['stopped', ['start', 'rebootHard', 'resize', 'snapshot', 'rescue', 'shelve'], ['stop', 'rebootSoft', 'pause', 'suspend', 'console']],
-    ['paused', ['unpause', 'rebootHard', 'snapshot', 'shelve'], ['pause', 'resume', 'start', 'resize']],
+    ['stopped', ['start', 'rebootHard', 'resize', 'snapshot', 'rescue', 'shelve', 'rebuild'], ['stop', 'rebootSoft', 'pause', 'suspend', 'console']],
+    ['paused', ['unpause', 'rebootHard', 'snapshot', 'shelve'], ['pause', 'resume', 'start', 'resize', 'rebuild']],
     ['suspended', ['resume', 'rebootHard', 'snapshot'], ['suspend', 'unpause', 'rebootSoft']],
     ['rescued', ['unrescue', 'console'], ['rescue', 'stop', 'shelve', 'resize']],
     ['resized', ['confirmResize', 'revertResize'], ['resize', 'stop', 'start', 'snapshot']],

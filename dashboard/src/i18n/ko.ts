@@ -28,6 +28,7 @@ export const ko: Messages = {
   'backup.restoreHelp': '백업을 새 볼륨으로 복원합니다.', 'snapshot.createVolume': '볼륨 생성', 'container.makePublic': '공개로 전환', 'container.makePrivate': '비공개로 전환',
   'container.publicHelp': '토큰 없이 누구나 객체를 읽고 목록을 볼 수 있게 됩니다 (.r:*,.rlistings).', 'object.createFolder': '폴더 생성', 'object.folderName': '폴더 이름에는 "/"가 들어갈 수 없습니다.', 'common.none': '없음',
   'source.image': '이미지', 'source.volume': '볼륨', 'source.snapshot': '볼륨 스냅샷', 'source.blank': '소스 없음 (빈 볼륨)',
+  'server.edit': '인스턴스 편집', 'server.rebuild': '인스턴스 재구축', 'server.rebuildHelp': '이미지로 인스턴스를 다시 만듭니다. 디스크에 있던 내용은 사라집니다.',
   'nav.hypervisors': '하이퍼바이저', 'nav.aggregates': '호스트 집합', 'nav.allInstances': '인스턴스 (모든 프로젝트)', 'nav.allVolumes': '볼륨 (모든 프로젝트)', 'nav.allNetworks': '네트워크 (모든 프로젝트)', 'nav.defaults': '기본값', 'nav.domains': '도메인', 'nav.groups': '그룹', 'nav.roles': '역할', 'nav.appCredentials': '애플리케이션 자격 증명',
   'field.host': '호스트', 'field.zone': '가용 영역', 'field.hosts': '호스트', 'field.projectId': '프로젝트', 'field.providerType': '공급자 네트워크 유형', 'field.physicalNetwork': '물리 네트워크', 'field.segment': '세그먼트 ID', 'field.quota': '쿼터', 'field.limit': '한도', 'field.expires': '만료',
   'aggregate.create': '호스트 집합 생성', 'domain.create': '도메인 생성', 'group.create': '그룹 생성', 'role.create': '역할 생성', 'appcred.create': '애플리케이션 자격 증명 생성',

@@ -16,7 +16,7 @@ export interface ServerLike {
 export type ServerActionId =
   | 'console' | 'log' | 'start' | 'stop' | 'rebootSoft' | 'rebootHard' | 'resize' | 'confirmResize' | 'revertResize' | 'snapshot'
   | 'attachVolume' | 'detachVolume' | 'attachInterface' | 'detachInterface' | 'associateFip' | 'disassociateFip' | 'securityGroups'
-  | 'lock' | 'unlock' | 'rescue' | 'unrescue' | 'shelve' | 'unshelve' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'delete';
+  | 'lock' | 'unlock' | 'rescue' | 'unrescue' | 'shelve' | 'unshelve' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'edit' | 'rebuild' | 'delete';
 
 const STATUS_TO_VM: Record<string, string> = {
   ACTIVE: 'active', SHUTOFF: 'stopped', PAUSED: 'paused', SUSPENDED: 'suspended', RESCUE: 'rescued', VERIFY_RESIZE: 'resized',
@@ -47,6 +47,7 @@ const FROM: Record<ServerActionId, string[] | null> = {
   rescue: ['active', 'stopped', 'error'], unrescue: ['rescued'],
   shelve: RUNNING, unshelve: ['shelved', 'shelved_offloaded'],
   pause: ['active'], unpause: ['paused'], suspend: ['active'], resume: ['suspended'],
+  edit: null, rebuild: ['active', 'stopped', 'error'],
   delete: null,
 };
 

@@ -190,6 +190,21 @@ const rescue: Form<Row> = {
   run: (s, v, r) => call(s, 'compute', 'POST', `/servers/${r!.id}/action`, { rescue: v.image ? { rescue_image_ref: str(v.image) } : null }),
 };
 
+const edit: Form<Row> = {
+  label: 'server.edit', when: allowed('edit'),
+  fields: [{ ...nameField, initialOf: (r) => r.name }, { name: 'description', label: 'field.description', kind: 'text', initialOf: (r) => r.description ?? '' }],
+  plan: (v, r) => [{ service: 'compute', method: 'PUT', path: `/servers/${r?.id}`, body: { server: { name: str(v.name), description: str(v.description) } },
+    cli: `openstack server set --name ${q(str(v.name))} --description ${q(str(v.description))} ${q(r?.name ?? '')}` }],
+  run: (s, v, r) => call(s, 'compute', 'PUT', `/servers/${r!.id}`, { server: { name: str(v.name), description: str(v.description) } }),
+};
+
+const rebuild: Form<Row> = {
+  label: 'server.rebuild', when: allowed('rebuild'), danger: true, description: 'server.rebuildHelp',
+  fields: [{ name: 'image', label: 'field.image', kind: 'select', required: true, options: images }],
+  plan: (v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/action`, body: { rebuild: { imageRef: str(v.image) } }, cli: `openstack server rebuild --image ${str(v.image)} ${q(r?.name ?? '')}` }],
+  run: (s, v, r) => call(s, 'compute', 'POST', `/servers/${r!.id}/action`, { rebuild: { imageRef: str(v.image) } }),
+};
+
 export const SERVER_ACTIONS: Form<Row>[] = [
   consoleForm, logForm,
   simple('start', 'server.start', { 'os-start': null }, 'start'),
@@ -210,6 +225,7 @@ export const SERVER_ACTIONS: Form<Row>[] = [
   simple('unpause', 'server.unpause', { unpause: null }, 'unpause'),
   simple('suspend', 'server.suspend', { suspend: null }, 'suspend'),
   simple('resume', 'server.resume', { resume: null }, 'resume'),
+  edit, rebuild,
 ];
 
 export const instancesPanel: ResourceSpec<Row> = {
