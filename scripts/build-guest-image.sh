@@ -121,6 +121,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -eq 0 ] && exec /bin/sh -l
+# NOTE: busybox's ash runs its own applets before PATH; a command found in PATH (the guest's
+# mke2fs, say) is run by its path, so that the script wins over the applet of the same name.
+p=$(which "$1" 2>/dev/null) && shift && exec "$p" "$@"
 exec "$@"
 EOF
 

@@ -154,13 +154,14 @@ if (skip) {
       assert.doesNotMatch(log, /not-this-one/);
 
       const sock = join(dir, 'serial.sock');
-      const inside = await serialRun(sock, 'hostname; sudo id -u; cat /run/cirros/datasource/data/meta_data.json; echo; cat /run/cirros/datasource/data/instance-id; cat /home/cirros/.ssh/authorized_keys; netstat -ltn');
+      const inside = await serialRun(sock, 'hostname; sudo id -u; cat /run/cirros/datasource/data/meta_data.json; echo; cat /run/cirros/datasource/data/instance-id; cat /home/cirros/.ssh/authorized_keys; netstat -ltn; grep -E " /mnt | /run/cirros/boot " /proc/mounts');
       assert.match(inside, /^iso-guest$/m);
       assert.match(inside, /^0$/m, 'sudo runs its command');
       assert.ok(inside.includes(`"uuid":"${INSTANCE}"`), inside);
       assert.match(inside, new RegExp(`^${INSTANCE}$`, 'm'));
       assert.ok(inside.split('\n').includes(KEY), inside);
       assert.match(inside, /0\.0\.0\.0:22 .*LISTEN/, 'dropbear listens on :22');
+      assert.match(inside, /^\S+ \/mnt vfat /m, `/mnt is on the boot partition: ${inside}`);
 
       qmp = await QmpClient.connect(join(dir, 'qmp.sock'));
       const volume = join(dir, 'volume.raw');
@@ -169,7 +170,7 @@ if (skip) {
       await qmp.execute('device_add', { driver: 'virtio-blk-pci', id: 'vol1-dev', drive: 'vol1', serial: 'vol-0001' });
       const seen = await serialRun(sock, 'for i in $(seq 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; cat /sys/block/vdb/size /sys/block/vdb/serial; '
         // NOTE: what Tempest's scenarios run in a guest: lsblk's disks, mke2fs -t ext4, a mount at /mnt.
-        + 'lsblk -lb --nodeps; sudo mke2fs -t ext4 /dev/vdb >/dev/null 2>&1 && sudo mount /dev/vdb /mnt && echo on-the-volume > /mnt/f && sync && cat /mnt/f && sudo umount /mnt; '
+        + 'echo; lsblk -lb --nodeps; sudo mke2fs -t ext4 /dev/vdb >/dev/null 2>&1 && sudo mount /dev/vdb /mnt 2>&1 && echo on-the-volume > /mnt/f && sync && cat /mnt/f && sudo umount /mnt; '
         + 'echo kept-on-disk > /mnt/stamp; sync; echo hot-plugged | dd of=/dev/vdb conv=sync,fsync 2>/dev/null');
       assert.match(seen, /^16384$/m, `the guest sees the 8 MiB volume as /dev/vdb: ${seen}`);
       assert.match(seen, /^vol-0001$/m);
