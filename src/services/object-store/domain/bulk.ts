@@ -50,7 +50,7 @@ export class BulkService {
           if (!made.has(container)) {
             if (!(await this.containers.get(account, container))) {
               if (made.size >= BULK_LIMITS.max_containers_per_extraction) throw badRequest(`More than ${BULK_LIMITS.max_containers_per_extraction} containers to create from tar.`);
-              await this.containers.put(account, container, {}, await grantFor('PUT', container));
+              await this.containers.put(account, container, {}, await grantFor('PUT', container), caller.accountDomainId);
             }
             made.add(container);
           }
@@ -84,9 +84,9 @@ export class BulkService {
       const container = slash < 0 ? path : path.slice(0, slash);
       const object = slash < 0 ? undefined : path.slice(slash + 1);
       try {
-        const grant = await grantFor('DELETE', container, object);
+        await grantFor('DELETE', container, object);
         if (object) await this.objects.delete({ account, container, name: object });
-        else await this.containers.delete(account, container, grant);
+        else await this.containers.delete(account, container);
         deleted += 1;
       } catch (err) {
         if (err instanceof SwiftError && err.status === 404) notFound += 1;

@@ -7,7 +7,7 @@ import type { Grant } from './access.js';
 import { listing, type ListQuery } from './listing.js';
 import { updatedMeta } from './metadata.js';
 import { checkContainerQuotas } from './quotas.js';
-import { badRequest, containerNotEmpty, forbidden, notFound } from './errors.js';
+import { badRequest, containerNotEmpty, notFound } from './errors.js';
 
 export const STORAGE_POLICY = 'Policy-0';
 
@@ -24,9 +24,12 @@ export class ContainersService {
     return c;
   }
 
-  /** PUT: true when it created the container. */
-  async put(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<boolean> {
-    if (grant !== 'owner') throw forbidden();
+  /**
+   * PUT: true when it created the container. A caller without owner rights (an account ACL's
+   * read-write) creates it too, its privileged headers (ACLs, sync, TempURL keys) dropped, as the proxy drops them.
+   */
+  async put(account: string, name: string, headers: Record<string, string>, grant: Grant, accountDomainId?: string): Promise<boolean> {
+    const owner = grant === 'owner';
     checkContainerName(name);
     checkContainerQuotas(headers);
     const policy = headers['x-storage-policy'];
@@ -35,30 +38,29 @@ export class ContainersService {
     return this.tables.transaction(async (tx) => {
       const current = await this.tables.container(account, name, tx);
       if (current) {
-        await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', true), ts, tx);
+        await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', owner), ts, tx);
         return false;
       }
-      const metadata = updatedMeta({}, headers, 'container', true);
-      if (!(await this.tables.account(account, tx))) await this.accounts.create(account, tx);
+      const metadata = updatedMeta({}, headers, 'container', owner);
+      if (!(await this.tables.account(account, tx))) await this.accounts.create(account, tx, accountDomainId);
       await this.tables.insertContainer({ account, name, metadata, storage_policy: STORAGE_POLICY, created_at: ts, put_timestamp: ts, object_count: 0, bytes_used: 0 }, tx);
       await this.tables.countAccount(account, { containers: 1 }, tx);
       return true;
     });
   }
 
+  /** POST: metadata; a caller without owner rights changes none of the privileged headers (dropped). */
   async update(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<void> {
-    if (grant !== 'owner') throw forbidden();
     checkContainerQuotas(headers);
     const ts = timestamp();
     await this.tables.transaction(async (tx) => {
       const current = await this.tables.container(account, name, tx);
       if (!current) throw notFound();
-      await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', true), ts, tx);
+      await this.tables.setContainerMeta(account, name, updatedMeta(current.metadata, headers, 'container', grant === 'owner'), ts, tx);
     });
   }
 
-  async delete(account: string, name: string, grant: Grant): Promise<void> {
-    if (grant !== 'owner') throw forbidden();
+  async delete(account: string, name: string): Promise<void> {
     await this.tables.transaction(async (tx) => {
       const current = await this.tables.container(account, name, tx);
       if (!current) throw notFound();

@@ -27,7 +27,11 @@ export interface PutInput {
 export type PutGuard = (path: ObjectPath, size: number | undefined, existing: ObjectRecord | undefined, caller: Caller) => Promise<void>;
 
 /** What the features need to know of who writes (a reseller admin is above account quotas). */
-export interface Caller { resellerAdmin: boolean }
+export interface Caller {
+  resellerAdmin: boolean;
+  /** The project domain an account this request creates records (keystoneauth's _set_project_domain_id). */
+  accountDomainId?: string;
+}
 
 export class ObjectsService {
   /** Checks other features add (quotas, versioning ...), run before any byte is read. */
