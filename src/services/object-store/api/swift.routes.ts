@@ -338,8 +338,8 @@ function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord, okStatus 
   const headers = objectHeaders(o);
   if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, o.etag, Math.ceil(Number(o.timestamp)));
-  if (status === 412) throw new SwiftError(412, undefined, { Etag: o.etag, 'Last-Modified': headers['Last-Modified']! });
-  if (status === 304) return send(call, 304, headers);
+  // NOTE: swob's conditional response: the object's headers, no body, for a 304 and a 412 alike.
+  if (status === 412 || status === 304) return send(call, status, { ...headers, 'Content-Length': '0' }, status === 412 ? '' : undefined);
   const ranges = call.method === 'GET' ? rangesFor(call.h.range, o.size) : undefined;
   if (ranges && ranges.length === 0) throw unsatisfiable(o.size);
   if (!ranges) {
@@ -410,8 +410,7 @@ async function readLarge(call: Call, d: ObjectStoreDomain, o: ObjectRecord): Pro
   if (d.large.isSlo(o)) headers['X-Manifest-Etag'] = o.etag;
   if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, etag.replace(/"/g, ''), Math.ceil(Number(o.timestamp)));
-  if (status === 412) throw new SwiftError(412);
-  if (status === 304) return send(call, 304, headers);
+  if (status === 412 || status === 304) return send(call, status, { ...headers, 'Content-Length': '0' }, status === 412 ? '' : undefined);
   const ranges = call.method === 'GET' ? rangesFor(call.h.range, size) : undefined;
   if (ranges && ranges.length === 0) throw unsatisfiable(size);
   if (ranges && ranges.length >= 1) {
