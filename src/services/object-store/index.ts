@@ -14,7 +14,7 @@ import { ObjectStoreDomain } from './domain/object-store-domain.js';
 import { TEMPURL_DIGESTS, TEMPURL_METHODS } from './api/tempurl.js';
 import { SLO_LIMITS } from './domain/large-objects.js';
 import { FORMPOST_DIGESTS } from './api/formpost.js';
-import { BULK_LIMITS } from './domain/bulk.js';
+import { BULK_LIMITS, CompressionError } from './domain/bulk.js';
 import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
 import { objectStoreMigrations } from './store/migrations.js';
@@ -22,6 +22,7 @@ import { ObjectStoreTables } from './store/tables.js';
 import { RESELLER_PREFIX } from './domain/access.js';
 import { SwiftError } from './domain/errors.js';
 import type { ObjectStoreFacade } from './facade.js';
+import { CommandError, pipeCommand } from '../../drivers/host/run-command.js';
 
 export { OBJECT_STORE_PATH };
 export type * from './facade.js';
@@ -43,6 +44,16 @@ function capabilities() {
   };
 }
 
+/** A bzip2 stream decompressed by `bzip2 -dc`; data it refuses is tarfile's "invalid compressed data". */
+async function* bunzip2(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  try {
+    yield* pipeCommand('bzip2', ['-dc'], source);
+  } catch (err) {
+    if (err instanceof CommandError) throw new CompressionError('invalid compressed data');
+    throw err;
+  }
+}
+
 /** How often the expirer looks for objects past their X-Delete-At. */
 const EXPIRER_INTERVAL_MS = 1000;
 
@@ -55,7 +66,8 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   private expiring?: Promise<unknown>;
 
   private constructor(private readonly ctx: ServiceContext) {
-    this.domain = new ObjectStoreDomain(new ObjectStoreTables(ctx.db), ctx.drivers.objectStorage);
+    // NOTE: bzip2 archives decompress through Debian's bzip2 command, streamed (Node has no bzip2 of its own).
+    this.domain = new ObjectStoreDomain(new ObjectStoreTables(ctx.db), ctx.drivers.objectStorage, { bunzip2 });
     this.rules = compileRules({ ...objectStorePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }

@@ -6,7 +6,7 @@ import { ContainersService } from './containers.service.js';
 import { ObjectsService } from './objects.service.js';
 import { quotaGuard } from './quotas.js';
 import { LargeObjects } from './large-objects.js';
-import { BulkService } from './bulk.js';
+import { BulkService, type Decompressors } from './bulk.js';
 import { Versioning } from './versioning.js';
 
 export class ObjectStoreDomain {
@@ -16,7 +16,7 @@ export class ObjectStoreDomain {
   readonly large: LargeObjects;
   readonly bulk: BulkService;
 
-  constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver) {
+  constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver, decompressors: Decompressors) {
     this.accounts = new AccountsService(tables);
     this.containers = new ContainersService(tables, this.accounts);
     this.objects = new ObjectsService(tables, driver);
@@ -25,7 +25,7 @@ export class ObjectStoreDomain {
     this.objects.onReplace.push(async (old, reason) => (reason === 'overwrite' || await versioning.historyMode(old)) && versioning.archive(old));
     this.objects.deleters.push((p) => versioning.restore(p));
     this.large = new LargeObjects(tables, this.objects);
-    this.bulk = new BulkService(this.containers, this.objects);
+    this.bulk = new BulkService(this.containers, this.objects, decompressors);
   }
 
   /**
