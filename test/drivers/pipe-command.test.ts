@@ -11,6 +11,8 @@ async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+async function* of(...bufs: Buffer[]): AsyncGenerator<Buffer> { yield* bufs; }
+
 async function* chunks(n: number, size: number, fail?: Error): AsyncGenerator<Buffer> {
   for (let i = 0; i < n; i++) yield Buffer.alloc(size, i % 256);
   if (fail) throw fail;
@@ -19,12 +21,12 @@ async function* chunks(n: number, size: number, fail?: Error): AsyncGenerator<Bu
 test('bytes through bzip2 and back come out the same', async () => {
   const packed = await collect(pipeCommand('bzip2', ['-c'], chunks(64, 64 * 1024)));
   assert.ok(packed.length < 64 * 64 * 1024);
-  const back = await collect(pipeCommand('bzip2', ['-dc'], [packed]));
+  const back = await collect(pipeCommand('bzip2', ['-dc'], of(packed)));
   assert.deepEqual(back, await collect(chunks(64, 64 * 1024)));
 });
 
 test('data the command refuses: CommandError with its exit code and stderr', async () => {
-  await assert.rejects(collect(pipeCommand('bzip2', ['-dc'], [Buffer.from('not bzip2 at all')])), (err: unknown) => {
+  await assert.rejects(collect(pipeCommand('bzip2', ['-dc'], of(Buffer.from('not bzip2 at all')))), (err: unknown) => {
     assert.ok(err instanceof CommandError);
     assert.equal(err.exitCode, 2);
     assert.match(err.stderr, /not a bzip2 file/);

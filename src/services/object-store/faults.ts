@@ -34,7 +34,7 @@ export const objectStoreFaults: Faults = {
   render(err: ApiError) {
     const own = err instanceof SwiftError ? err.body : undefined;
     // NOTE: constraints.py's errors carry content_type='text/plain' (no charset).
-    if (own !== undefined) return { status: err.status, headers: { 'content-type': 'text/plain' }, body: own };
+    if (own !== undefined) return { status: err.status, headers: { 'content-type': err.headers['Content-Type'] ?? 'text/plain' }, body: own };
     return { status: err.status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: swiftPage(err.status) };
   },
 };

@@ -6,6 +6,7 @@ import type { Caller } from './objects.service.js';
 import { listing, type ListQuery } from './listing.js';
 import { updatedMeta } from './metadata.js';
 import { badRequest, forbidden } from './errors.js';
+import { pyRepr } from './constraints.js';
 
 export class AccountsService {
   constructor(private readonly tables: ObjectStoreTables) {}
@@ -72,11 +73,4 @@ function validateAccountAcl(value: string): void {
     if (!Array.isArray(v)) throw refuse(`Value for key ${JSON.stringify(k)} must be a list`);
     if (v.some((e) => typeof e !== 'string')) throw refuse(`Elements of ${JSON.stringify(k)} list must be strings`);
   }
-}
-
-/** Python's repr() of a str (what tempauth's %r shows). */
-function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
 }

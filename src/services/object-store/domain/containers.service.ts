@@ -7,12 +7,22 @@ import type { Grant } from './access.js';
 import { listing, type ListQuery } from './listing.js';
 import { updatedMeta } from './metadata.js';
 import { checkContainerQuotas } from './quotas.js';
-import { badRequest, containerNotEmpty, notFound } from './errors.js';
+import { badRequest, containerNotEmpty, notFound, SwiftError } from './errors.js';
+import { syncToError, type SyncSettings } from './container-sync.js';
 
 export const STORAGE_POLICY = 'Policy-0';
 
 export class ContainersService {
-  constructor(private readonly tables: ObjectStoreTables, private readonly accounts: AccountsService) {}
+  constructor(private readonly tables: ObjectStoreTables, private readonly accounts: AccountsService, private readonly sync: SyncSettings) {}
+
+  /** The container server's check of X-Container-Sync-To (only an owner's reaches it: the proxy drops others'). */
+  private checkSyncTo(headers: Record<string, string>, owner: boolean): void {
+    const value = headers['x-container-sync-to'];
+    if (!owner || value === undefined) return;
+    const err = syncToError(value, this.sync);
+    // NOTE: HTTPBadRequest(err): swob's default type, text/html.
+    if (err) throw new SwiftError(400, err, { 'Content-Type': 'text/html; charset=UTF-8' });
+  }
 
   get(account: string, name: string): Promise<ContainerRecord | undefined> {
     return this.tables.container(account, name);
@@ -31,6 +41,7 @@ export class ContainersService {
   async put(account: string, name: string, headers: Record<string, string>, grant: Grant, accountDomainId?: string): Promise<boolean> {
     const owner = grant === 'owner';
     checkContainerName(name);
+    this.checkSyncTo(headers, owner);
     checkContainerQuotas(headers);
     const policy = headers['x-storage-policy'];
     if (policy !== undefined && policy.toLowerCase() !== STORAGE_POLICY.toLowerCase()) throw badRequest(`Invalid X-Storage-Policy '${policy}'`);
@@ -52,6 +63,7 @@ export class ContainersService {
   /** POST: metadata; a caller without owner rights changes none of the privileged headers (dropped). */
   async update(account: string, name: string, headers: Record<string, string>, grant: Grant): Promise<void> {
     checkContainerQuotas(headers);
+    this.checkSyncTo(headers, grant === 'owner');
     const ts = timestamp();
     await this.tables.transaction(async (tx) => {
       const current = await this.tables.container(account, name, tx);

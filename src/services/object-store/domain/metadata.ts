@@ -1,6 +1,6 @@
 // How request headers change stored metadata, as Swift's account, container and object servers
 // apply them. Header names are lower case throughout.
-import type { Meta } from '../store/tables.js';
+import { SYNC_POINT, type Meta } from '../store/tables.js';
 import { checkMetadata, checkTotalMetadata } from './constraints.js';
 import { cleanAcl } from './access.js';
 import { badRequest } from './errors.js';
@@ -45,6 +45,8 @@ export function updatedMeta(current: Meta, headers: Record<string, string>, targ
     else if (key === 'x-versions-location' || key === 'x-history-location') out[key] = versionsLocation(v);
     else out[key] = v;
   }
+  // NOTE: a new X-Container-Sync-To starts the sync over (the container server resets its sync points).
+  if (current['x-container-sync-to'] !== out['x-container-sync-to']) delete out[SYNC_POINT];
   if (out['x-versions-location'] && out['x-history-location']) {
     throw badRequest('Only one of X-Versions-Location or X-History-Location may be specified');
   }
