@@ -77,6 +77,9 @@ describe('container sync', () => {
       const [a, b] = [await names(demo, 'sync-a'), await names(alt, 'sync-b')];
       return a.length === 2 && b.length === 2 ? true : undefined;
     });
+    // As Tempest compares them: the listings are the same, last_modified included (the sync keeps X-Timestamp).
+    const listed = async (c: ObjectStoreClient, container: string) => (await c.get(`/${container}?format=json`)).json;
+    assert.deepEqual(await listed(demo, 'sync-a'), await listed(alt, 'sync-b'));
     const copied = await alt.get('/sync-b/from-a');
     assert.equal(copied.text, 'a-bytes');
     assert.equal(copied.headers.get('x-object-meta-origin'), 'a');

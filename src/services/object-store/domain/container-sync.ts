@@ -8,7 +8,6 @@
 import { SYNC_POINT, type ContainerRecord, type ObjectStoreTables } from '../store/tables.js';
 import type { ObjectPath, ObjectsService } from './objects.service.js';
 import { pyRepr } from './constraints.js';
-import { userMeta } from './metadata.js';
 
 /** container-sync-realms.conf: realm → its key and its clusters (name → endpoint URL), names upper case. */
 export type SyncRealms = Record<string, { key: string; clusters: Record<string, string> }>;
@@ -92,11 +91,10 @@ export class ContainerSyncer {
       if (live) {
         const dst: ObjectPath = { account: target.account, container: target.container, name: o.name };
         const there = await this.objects.get(dst);
-        const same = there && there.etag === o.etag && there.content_type === o.content_type
-          && JSON.stringify(userMeta(there.metadata)) === JSON.stringify(userMeta(o.metadata));
-        if (!same) {
+        // NOTE: the sync PUT carries the source's X-Timestamp: the target keeps the newer of the two.
+        if (!there || there.timestamp < o.timestamp) {
           try {
-            await this.objects.copy(o, dst, {}, { resellerAdmin: false });
+            await this.objects.copy(o, dst, {}, { resellerAdmin: false }, { keepTimestamp: true });
             copied += 1;
           } catch {
             break; // NOTE: the target refused (a quota, gone meanwhile): the next pass tries again from here.
