@@ -86,12 +86,18 @@ SWIFT_APIS=account_quotas,bulk_delete,bulk_upload,container_quotas,container_syn
 # tells it the backend's): the file driver's volumes are files, not iSCSI targets.
 # NOTE: Nova's volume swap runs (the fake and QEMU drivers both swap: Tempest's admin test_volume_swap).
 # NOTE: multiattach volumes run (Tempest 33 makes them with Zed's deprecated `multiattach` flag).
+# NOTE: Cinder's manage and unmanage run. Tempest's manage_snapshot_ref defaults to LVM's snapshot
+# names (_snapshot-<id>); Stratus's block-storage drivers name snapshots snapshot-<id> (Cinder's
+# snapshot_name_template), so it is told so, as Ceph deployments tell it. Volumes are volume-<id>,
+# Tempest's default manage_volume_ref.
 # NOTE: 4 workers on 2 cores: much of a run is Tempest sleeping (Debian's subnets client waits 10 s
 # before every subnet delete), not work.
 "$RUN_TEMPEST" -q -c 4 --workdir "$WORK/tempest" --set identity-feature-enabled.access_rules=true \
   --set volume.storage_protocol=file --set volume-feature-enabled.backup=true \
   --set volume-feature-enabled.extend_attached_volume=true --set compute-feature-enabled.swap_volume=true \
   --set compute-feature-enabled.volume_multiattach=true \
+  --set volume-feature-enabled.manage_volume=true --set volume-feature-enabled.manage_snapshot=true \
+  --set 'volume.manage_snapshot_ref=source-name,snapshot-%s' \
   --set compute.min_compute_nodes=2 --set compute-feature-enabled.cold_migration=true \
   --set compute-feature-enabled.live_migration=true --set compute-feature-enabled.block_migration_for_live_migration=true \
   --set compute-feature-enabled.volume_backed_live_migration=true \

@@ -133,7 +133,7 @@ if (skip) {
     assert.equal(statSync(image).mtimeMs, built);
   });
 
-  test('an iso9660 config drive: hostname, key, user data once, sudo, a hot-plugged /dev/vdb, ACPI power off', { timeout: 300_000 }, async () => {
+  test('an iso9660 config drive: hostname, key, user data once, sudo, a hot-plugged /dev/vdb (lsblk, mke2fs, mount), /mnt kept across a reboot, ACPI power off', { timeout: 300_000 }, async () => {
     assert.ok(image, 'the image was built');
     const dir = join(work, 'iso');
     mkdirSync(dir);
@@ -167,9 +167,20 @@ if (skip) {
       writeFileSync(volume, Buffer.alloc(8 << 20));
       await qmp.execute('blockdev-add', { 'node-name': 'vol1', driver: 'raw', file: { driver: 'file', filename: volume } });
       await qmp.execute('device_add', { driver: 'virtio-blk-pci', id: 'vol1-dev', drive: 'vol1', serial: 'vol-0001' });
-      const seen = await serialRun(sock, 'for i in $(seq 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; cat /sys/block/vdb/size /sys/block/vdb/serial; echo hot-plugged | dd of=/dev/vdb conv=sync,fsync 2>/dev/null');
+      const seen = await serialRun(sock, 'for i in $(seq 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; cat /sys/block/vdb/size /sys/block/vdb/serial; '
+        // NOTE: what Tempest's scenarios run in a guest: lsblk's disks, mke2fs -t ext4, a mount at /mnt.
+        + 'lsblk -lb --nodeps; sudo mke2fs -t ext4 /dev/vdb >/dev/null 2>&1 && sudo mount /dev/vdb /mnt && echo on-the-volume > /mnt/f && sync && cat /mnt/f && sudo umount /mnt; '
+        + 'echo kept-on-disk > /mnt/stamp; sync; echo hot-plugged | dd of=/dev/vdb conv=sync,fsync 2>/dev/null');
       assert.match(seen, /^16384$/m, `the guest sees the 8 MiB volume as /dev/vdb: ${seen}`);
       assert.match(seen, /^vol-0001$/m);
+      const lines = seen.split(/\r?\n/);
+      const header = lines.find((l) => /^NAME\s+MAJ:MIN/.test(l));
+      const vdb = lines.find((l) => /^vdb\s/.test(l));
+      assert.ok(header && vdb, `lsblk lists /dev/vdb: ${seen}`);
+      // NOTE: Tempest's get_disks reads the type at the TYPE header's column.
+      assert.equal(vdb.slice(header.indexOf('TYPE'), header.indexOf('TYPE') + 4), 'disk', seen);
+      assert.match(vdb, /\s8388608\s/, 'sizes in bytes with -b');
+      assert.match(seen, /^on-the-volume$/m, `an ext file system made and mounted on the volume: ${seen}`);
       const deleted = qmp.waitEvent('DEVICE_DELETED', 30_000, (e) => e.data?.device === 'vol1-dev');
       await qmp.execute('device_del', { id: 'vol1-dev' });
       await deleted;
@@ -181,6 +192,8 @@ if (skip) {
       const again = await waitConsole(g.log, /(STRATUS-GUEST-READY[\s\S]*){2}iso-guest login: *$/, 120_000);
       assert.equal(count(again, /USER-DATA-MARKER/), 1, 'user data ran once');
       assert.match(again, new RegExp(`STRATUS-USER-DATA: already ran for instance ${INSTANCE}`));
+      // NOTE: /mnt is on the disk, as CirrOS's is: it outlives the reboot (and goes into a snapshot).
+      assert.match(await serialRun(sock, 'cat /mnt/stamp'), /^kept-on-disk$/m);
 
       await powerOff(g, qmp);
     } finally {
