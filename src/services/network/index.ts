@@ -277,7 +277,10 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
     async deviceWithAddress(networkId, ip) {
-      return (await d.ports.list(networkId)).find((p) => p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;
+      // NOTE: through the address's allocation (indexed), the first port holding it as before.
+      const holders = (await d.t.allocations({ network_id: networkId, ip_address: ip })).flatMap((a) => (a.port_id ? [a.port_id] : []));
+      const ports = await d.t.ports.withIds([...new Set(holders)]);
+      return ports.find((p) => p.network_id === networkId && p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;
     },
     async releasePortOfDevice(deviceId, portId, remove) {
       const port = (await d.ports.ofDevice(deviceId)).find((p) => p.id === portId);

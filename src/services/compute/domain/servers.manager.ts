@@ -584,8 +584,9 @@ export class ServersManager {
         if (m && src) this.placement.restore(m.uuid, src, flavorResources(s.flavor));
       }
     }
-    const pending = new Set<string>();
-    for (const s of live) if ((await this.tasks.pendingFor(s.id)).length) pending.add(s.id);
+    const pending = await this.tasks.pendingResources();
+    // NOTE: each host's guests listed once (bringing one server's guest back changes no other's presence).
+    const guestsOf = new Map<string, Promise<{ id: string; powerState: number }[]>>();
     for (const s of live) {
       if (pending.has(s.id)) continue;
       if (s.vm_state === VM.BUILDING) {
@@ -597,7 +598,8 @@ export class ServersManager {
         continue;
       }
       if (!s.host) continue;
-      const guests = await this.driver.listGuests(s.host).catch(() => []);
+      if (!guestsOf.has(s.host)) guestsOf.set(s.host, this.driver.listGuests(s.host).catch(() => []));
+      const guests = await guestsOf.get(s.host)!;
       const guest = guests.find((g) => g.id === s.id);
       if (guest) { await this.syncPowerState(s.id, s.host, guest.powerState); continue; }
       if (![VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED, VM.RESCUED, VM.RESIZED, VM.ERROR].includes(s.vm_state as any)) continue;
