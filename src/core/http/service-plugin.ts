@@ -168,9 +168,12 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
     // request is answered as if all of them were there.
     if (mount.unknownMethod === 404) return;
     const missing: Array<{ url: string; methods: string[] }> = [];
+    const byMethod = new Map<string, Segments[]>();
+    for (const r of mount.routes) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), segmentsOf(r.url)]);
     for (const [url, methods] of seen) {
       const others = HTTP_METHODS.filter((m) => !methods.has(m));
-      const eager = others.filter((m) => mount.routes.some((r) => r.method === m && mayMatchSamePath(url, r.url)));
+      const mine = segmentsOf(url);
+      const eager = others.filter((m) => (byMethod.get(m) ?? []).some((r) => segmentsMayMatch(mine, r)));
       const lazy = others.filter((m) => !eager.includes(m));
       if (eager.length) scope.route({ method: eager, url, exposeHeadRoute: false, handler: async () => { throw new MethodNotAllowed(); } });
       if (lazy.length) missing.push({ url: mount.prefix + url, methods: lazy });
@@ -208,16 +211,22 @@ const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * that might match an empty segment), which only keeps a 405 route in the main router.
  */
 export function mayMatchSamePath(a: string, b: string): boolean {
-  if (a.includes('*') || b.includes('*')) return true;
-  const sa = a.replace(/\/+$/, '').split('/');
-  const sb = b.replace(/\/+$/, '').split('/');
-  const param = (seg: string | undefined) => seg !== undefined && seg.includes(':');
+  return segmentsMayMatch(segmentsOf(a), segmentsOf(b));
+}
+
+/** A route path's segments (null for a path with a wildcard, which may match anything). */
+type Segments = string[] | null;
+const segmentsOf = (url: string): Segments => (url.includes('*') ? null : url.replace(/\/+$/, '').split('/'));
+const isParam = (seg: string | undefined) => seg !== undefined && seg.includes(':');
+
+function segmentsMayMatch(sa: Segments, sb: Segments): boolean {
+  if (sa === null || sb === null) return true;
   if (sa.length !== sb.length) {
     const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
-    if (long.length - short.length !== 1 || !param(long.at(-1))) return false;
-    return short.every((seg, i) => seg === long[i] || param(seg) || param(long[i]));
+    if (long.length - short.length !== 1 || !isParam(long.at(-1))) return false;
+    return short.every((seg, i) => seg === long[i] || isParam(seg) || isParam(long[i]));
   }
-  return sa.every((seg, i) => seg === sb[i] || param(seg) || param(sb[i]));
+  return sa.every((seg, i) => seg === sb[i] || isParam(seg) || isParam(sb[i]));
 }
 
 async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: AuthMode): Promise<RequestContext> {
