@@ -149,18 +149,22 @@ export class ServersManager {
   private async build(task: TaskRecord<ServerTaskPayload>, actionId: number): Promise<void> {
     const s = await this.store.get(task.resourceId);
     if (!s || s.deleted || s.vm_state !== VM.BUILDING || s.task_state === TASK.DELETING) { await this.tasks.complete(task.id); return; }
-    const eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null);
+    // NOTE: the build's event starts once the scheduler has chosen the host, and is written in the
+    // same commit as that host (Nova's compute host starts it when the build reaches it).
+    let eventId: number | undefined;
+    const startEvent = async (tx?: Db) => { eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null, tx); return eventId; };
     let placed: { host: string; node: string; uuid: string };
     try {
       // NOTE: the host is recorded as soon as it is chosen (Nova's scheduler sets it before the spawn), so
       // the next member of a server group scheduled (a multi-create) sees where this one goes.
-      placed = await this.place(s, { record: true });
+      placed = await this.place(s, { record: true, alsoRecord: startEvent });
     } catch (err) {
+      if (eventId === undefined) await startEvent();
       if (!(err instanceof NoValidHost)) throw err;
       await this.db.transaction().execute(async (tx) => {
         await this.store.update(s.id, { vm_state: VM.ERROR, task_state: null }, tx, { task_state: s.task_state });
         await this.store.addFault({ instance_uuid: s.id, code: 500, message: err.message, details: `nova.exception.NoValidHost: ${err.message}`, host: null, created_at: now() }, tx);
-        await this.store.finishEvent(eventId, 'Error', `NoValidHost: ${err.message}`, tx);
+        await this.store.finishEvent(eventId!, 'Error', `NoValidHost: ${err.message}`, tx);
         await this.tasks.complete(task.id, tx);
       });
       return;
@@ -186,7 +190,7 @@ export class ServersManager {
         // NOTE: deleted while building: keep the placement for the delete task to undo; record where it is.
         await this.store.update(s.id, { host: placed.host, node: placed.node }, tx);
       }
-      await this.store.finishEvent(eventId, 'Success', null, tx);
+      await this.store.finishEvent(eventId!, 'Success', null, tx);
       await this.tasks.complete(task.id, tx);
     });
   }
@@ -203,10 +207,15 @@ export class ServersManager {
   private scheduling: Promise<unknown> = Promise.resolve();
 
   /** One scheduling decision at a time (Nova's scheduler sees the previous claim and host before the next). */
-  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean } = {}) {
+  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean; alsoRecord?: (tx: Db) => Promise<unknown> } = {}) {
     const next = this.scheduling.then(async () => {
       const placed = await this.selectHost(s, opts);
-      if (opts.record) await this.store.update(s.id, { host: placed.host, node: placed.node });
+      if (opts.record) {
+        await this.db.transaction().execute(async (tx) => {
+          await this.store.update(s.id, { host: placed.host, node: placed.node }, tx);
+          await opts.alsoRecord?.(tx);
+        });
+      }
       return placed;
     });
     this.scheduling = next.catch(() => {});
