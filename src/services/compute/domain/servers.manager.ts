@@ -101,9 +101,27 @@ export class ServersManager {
     return next;
   }
 
+  /**
+   * Nova's max_concurrent_builds (10): builds past it wait their turn in BUILD, so that the API's
+   * own reads and writes never queue behind hundreds of builds' statements on the one database.
+   */
+  private buildSlots = 10;
+  private readonly buildQueue: (() => void)[] = [];
+
+  private async withBuildSlot(fn: () => Promise<void>): Promise<void> {
+    if (this.buildSlots > 0) this.buildSlots--;
+    else await new Promise<void>((resolve) => this.buildQueue.push(resolve));
+    try {
+      await fn();
+    } finally {
+      const next = this.buildQueue.shift();
+      if (next) next(); else this.buildSlots++;
+    }
+  }
+
   private async run(task: TaskRecord<ServerTaskPayload>): Promise<void> {
     const p = task.payload;
-    if (p.op === 'build') return this.build(task, p.actionId);
+    if (p.op === 'build') return this.withBuildSlot(() => this.build(task, p.actionId));
     if (p.op === 'delete') return this.terminate(task, p.actionId);
     return this.action(task, p.action, p.actionId, p.args ?? {});
   }
