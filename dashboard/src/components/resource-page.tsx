@@ -11,15 +11,18 @@ import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/reac
 import { ApiFailure } from '../api/client';
 import type { Session } from '../api/session';
 import { useI18n } from '../i18n';
+import { en } from '../i18n/en';
 import { ApiDrawerPanel } from './api-drawer';
-import type { Field, Form, Option, ResourceSpec, Values } from './resource';
+import { canChange, type Field, type Form, type Option, type ResourceSpec, type Values } from './resource';
 
 export function ErrorAlert({ error, onClose }: { error: unknown; onClose?(): void }) {
   const { t } = useI18n();
   if (!error) return null;
   const e = error as ApiFailure;
+  // NOTE: a check made in the browser throws the catalogue key of its words.
+  const title = e.message && e.message in en ? t(e.message as keyof typeof en) : e.message ?? String(error);
   return (
-    <Alert variant="danger" isInline title={e.message ?? String(error)} data-testid="error"
+    <Alert variant="danger" isInline title={title} data-testid="error"
       actionClose={onClose ? <AlertActionCloseButton onClose={onClose} /> : undefined}>
       {e.status ? <p>{t('error.status', { status: e.status })}{e.requestId ? ` · ${t('error.request', { id: e.requestId })}` : ''}</p> : null}
     </Alert>
@@ -31,6 +34,7 @@ function FieldInput({ field, value, set, session }: { field: Field; value: Value
   const options = useQuery({ queryKey: ['options', field.name, field.label], queryFn: () => field.options!(session), enabled: !!field.options });
   const id = `field-${field.name}`;
   const label = t(field.label);
+  if (field.service && !session.catalog.some((c) => c.type === field.service)) return null;
   if (field.kind === 'checkbox') return <Checkbox id={id} label={label} isChecked={value === true} onChange={(_e, c) => set(c)} />;
   let input;
   if (field.kind === 'select') {
@@ -64,6 +68,8 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
   const view = useQuery({ queryKey: ['view', form.label, row], queryFn: () => form.view!(session, row as R), enabled: !!form.view, refetchInterval: 3000 });
   // NOTE: each fetch makes a new one-time console token: once, never refetched.
   const link = useQuery({ queryKey: ['link', form.label, row], queryFn: () => form.link!(session, row as R), enabled: !!form.link, staleTime: Infinity, refetchOnWindowFocus: false });
+  const loaded = useQuery({ queryKey: ['load', form.label, row], queryFn: () => form.load!(session, row), enabled: !!form.load, staleTime: 0, gcTime: 0 });
+  useEffect(() => { if (loaded.data) setValues((old) => ({ ...old, ...loaded.data })); }, [loaded.data]);
   const plan = useMemo(() => { try { return form.plan(values, row); } catch { return []; } }, [form, values, row]);
   return (
     <Modal isOpen onClose={onCancel} variant={showApi ? 'large' : 'medium'} aria-labelledby="form-title">
@@ -76,6 +82,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
               <ErrorAlert error={view.error} />
               {form.link && link.data && <Button component="a" href={link.data} target="_blank" rel="noopener" data-testid="link">{t('common.open')}</Button>}
               <ErrorAlert error={link.error} />
+              <ErrorAlert error={loaded.error} />
               <PfForm onSubmit={(e) => { e.preventDefault(); if (!missing) m.mutate(); }} id="resource-form">
                 {form.fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name]} session={session} set={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />)}
               </PfForm>
@@ -108,11 +115,12 @@ export function ResourcePage<R>({ spec, session }: { spec: ResourceSpec<R>; sess
   useEffect(() => setError(undefined), [spec.id]);
   const done = () => { setOpen(undefined); void qc.invalidateQueries({ queryKey: ['list'] }); void qc.invalidateQueries({ queryKey: ['options'] }); };
   const rows = list.data ?? [];
+  const writable = canChange(session, spec);
   return (
     <PageSection>
-      <Title headingLevel="h1">{t(spec.title)}</Title>
+      <Title headingLevel="h1">{t(spec.title)}{spec.heading ? `: ${spec.heading}` : ''}</Title>
       <Toolbar><ToolbarContent>
-        {spec.create && <ToolbarItem><Button onClick={() => setOpen({ form: spec.create! })} data-testid="create">{t(spec.create.label)}</Button></ToolbarItem>}
+        {spec.create && writable && <ToolbarItem><Button onClick={() => setOpen({ form: spec.create! })} data-testid="create">{t(spec.create.label)}</Button></ToolbarItem>}
         <ToolbarItem><Button variant="secondary" onClick={() => list.refetch()}>{t('common.refresh')}</Button></ToolbarItem>
       </ToolbarContent></Toolbar>
       <ErrorAlert error={list.error ?? error} onClose={error ? () => setError(undefined) : undefined} />
@@ -121,7 +129,7 @@ export function ResourcePage<R>({ spec, session }: { spec: ResourceSpec<R>; sess
           <Thead><Tr>{spec.columns.map((c) => <Th key={c.label}>{t(c.label)}</Th>)}<Th screenReaderText={t('common.actions')} /></Tr></Thead>
           <Tbody>
             {rows.map((r) => {
-              const items = [
+              const items = !writable ? [] : [
                 ...(spec.actions ?? []).filter((a) => !a.when || a.when(r)).map((a) => ({ title: t(a.label), onClick: () => setOpen({ form: a as Form<R>, row: r }) })),
                 ...(spec.remove ? [{ title: t(spec.remove.label), onClick: () => setOpen({ form: spec.remove!, row: r }) }] : []),
               ];

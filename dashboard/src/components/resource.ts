@@ -17,6 +17,8 @@ export interface Field {
   /** Choices of a select, from the APIs. */
   options?: (s: Session) => Promise<Option[]>;
   help?: Key;
+  /** The catalog type the field needs; without it the field is not shown. */
+  service?: string;
 }
 
 export type Values = Record<string, string | boolean | File | undefined>;
@@ -36,6 +38,8 @@ export interface Form<R = never> {
   link?(s: Session, row: R): Promise<string>;
   /** Shown for this row (row actions only). */
   when?(row: R): boolean;
+  /** The values the form starts with, from the APIs (an edit form shows what is there now). */
+  load?(s: Session, row?: R): Promise<Values>;
 }
 
 export interface Column<R> { label: Key; value(row: R, fmt: { date(iso: string | null | undefined): string; num(n: number): string }): ReactNode }
@@ -58,6 +62,18 @@ export interface ResourceSpec<R> {
   busy?(row: R): boolean;
   /** Where a row's name links to (a nested panel, such as a container's objects). */
   link?(row: R): string;
+  /** Shown after the title (the project whose members a nested panel lists). */
+  heading?: string;
+  /** Who may change things here (create, row actions, delete); by default the roles of OpenStack's
+   *  default policies: admin for admin panels, member or admin for a project's resources. */
+  writable?(s: Session): boolean;
+}
+
+/** Actions follow policy: what the user's roles cannot do is not offered (a reader only looks). */
+export function canChange(s: Session, spec: { admin?: boolean; writable?(s: Session): boolean }): boolean {
+  if (spec.writable) return spec.writable(s);
+  if (spec.admin) return s.roles.includes('admin');
+  return s.roles.includes('admin') || s.roles.includes('member');
 }
 
 export const str = (v: Values[string]) => (typeof v === 'string' ? v : '');
