@@ -8,7 +8,7 @@ export const en = {
   'nav.allRouters': 'Routers (all projects)', 'nav.allFloatingIps': 'Floating IPs (all projects)', 'nav.allImages': 'Images (all projects)', 'nav.volumeTypes': 'Volume Types',
   'nav.zones': 'Availability Zones', 'nav.members': 'Project members', 'nav.usage': 'Usage overview', 'fip.allocateTo': 'Allocate IP to a project',
   'field.floatingAddress': 'Floating IP address (optional)', 'help.floatingAddress': 'Leave empty to take the next free address of the pool.', 'image.edit': 'Edit image', 'field.protected': 'Protected',
-  'field.minDisk': 'Minimum disk (GB)', 'field.minRam': 'Minimum RAM (MB)', 'field.extraSpecs': 'Extra specs', 'field.access': 'Projects with access',
+  'field.minDisk': 'Minimum disk (GB)', 'field.minRam': 'Minimum RAM (MB)', 'field.extraSpecs': 'Extra specs', 'field.access': 'Access',
   'help.extraSpecs': 'One key=value a line, for example volume_backend_name=lvm.', 'volumeType.create': 'Create volume type', 'volumeType.editSpecs': 'Edit extra specs', 'volumeType.addAccess': 'Give a project access',
   'volumeType.removeAccess': 'Take access from a project', 'aggregate.addHost': 'Add host', 'aggregate.removeHost': 'Remove host', 'field.metadata': 'Metadata',
   'field.available': 'Available', 'defaults.update': 'Update defaults', 'quota.cores': 'vCPUs', 'quota.key_pairs': 'Key pairs',

@@ -10,7 +10,7 @@ export const ko: Messages = {
   'nav.allRouters': '라우터 (모든 프로젝트)', 'nav.allFloatingIps': 'Floating IP (모든 프로젝트)', 'nav.allImages': '이미지 (모든 프로젝트)', 'nav.volumeTypes': '볼륨 유형',
   'nav.zones': '가용 영역', 'nav.members': '프로젝트 멤버', 'nav.usage': '사용량 개요', 'fip.allocateTo': '프로젝트에 IP 할당',
   'field.floatingAddress': 'Floating IP 주소 (선택)', 'help.floatingAddress': '비워 두면 풀의 다음 빈 주소를 받습니다.', 'image.edit': '이미지 편집', 'field.protected': '보호됨',
-  'field.minDisk': '최소 디스크 (GB)', 'field.minRam': '최소 RAM (MB)', 'field.extraSpecs': '추가 사양', 'field.access': '접근 가능한 프로젝트',
+  'field.minDisk': '최소 디스크 (GB)', 'field.minRam': '최소 RAM (MB)', 'field.extraSpecs': '추가 사양', 'field.access': '접근 권한',
   'help.extraSpecs': '한 줄에 key=value 하나, 예: volume_backend_name=lvm', 'volumeType.create': '볼륨 유형 생성', 'volumeType.editSpecs': '추가 사양 편집', 'volumeType.addAccess': '프로젝트에 접근 허용',
   'volumeType.removeAccess': '프로젝트 접근 해제', 'aggregate.addHost': '호스트 추가', 'aggregate.removeHost': '호스트 제거', 'field.metadata': '메타데이터',
   'field.available': '사용 가능', 'defaults.update': '기본값 수정', 'quota.cores': 'vCPU', 'quota.key_pairs': '키 페어',

@@ -107,9 +107,10 @@ export const volumeTypesPanel: ResourceSpec<Row> = {
   id: 'admin/volume-types', title: 'nav.volumeTypes', service: 'block-storage', admin: true,
   list: async (s) => {
     const types: Row[] = (await call(s, 'block-storage', 'GET', '/types?is_public=None')).volume_types;
+    const pn = await projectNames(s);
     return Promise.all(types.map(async (t) => ({
       ...t, _access: t['os-volume-type-access:is_public'] === false
-        ? (await call(s, 'block-storage', 'GET', `/types/${t.id}/os-volume-type-access`).catch(() => ({ volume_type_access: [] }))).volume_type_access.map((a: Row) => a.project_id)
+        ? (await call(s, 'block-storage', 'GET', `/types/${t.id}/os-volume-type-access`).catch(() => ({ volume_type_access: [] }))).volume_type_access.map((a: Row) => pn.get(a.project_id) ?? a.project_id)
         : [],
     })));
   },
@@ -117,7 +118,7 @@ export const volumeTypesPanel: ResourceSpec<Row> = {
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.description', value: (r) => r.description ?? '' },
     { label: 'field.public', value: (r) => yes(r['os-volume-type-access:is_public'] !== false) },
     { label: 'field.extraSpecs', value: (r) => Object.entries(r.extra_specs ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') },
-    { label: 'field.access', value: (r) => (r._access ?? []).length }],
+    { label: 'field.access', value: (r) => (r['os-volume-type-access:is_public'] === false ? (r._access ?? []).join(', ') : '—') }],
   create: {
     label: 'volumeType.create', fields: [
       { name: 'name', label: 'field.name', kind: 'text', required: true }, { name: 'description', label: 'field.description', kind: 'text' },
@@ -201,39 +202,39 @@ export const adminDefaultsPanel: ResourceSpec<Row> = {
   key: (r) => `${r.service}/${r.name}`, name: (r) => r.name,
   columns: [{ label: 'field.service', value: (r) => r.service }, { label: 'field.quota', value: (r) => r.name }, { label: 'field.limit', value: (r) => String(r.value) }],
   create: {
-    label: 'defaults.update', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c.')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v.'))],
+    label: 'defaults.update', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c-')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v-'))],
     load: async (s) => ({
-      ...prefixed((await call(s, 'compute', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'c.', COMPUTE_QUOTAS),
-      ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'v.', VOLUME_QUOTAS) : {}),
+      ...prefixed((await call(s, 'compute', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'c-', COMPUTE_QUOTAS),
+      ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'v-', VOLUME_QUOTAS) : {}),
     }),
     plan: (v) => [
-      { service: 'compute', method: 'PUT', path: '/os-quota-class-sets/default', body: { quota_class_set: numbers(v, 'c.', COMPUTE_QUOTAS) }, cli: `openstack quota set --class${cliSets(numbers(v, 'c.', COMPUTE_QUOTAS), cliFlag)} default` },
-      { service: 'block-storage', method: 'PUT', path: '/os-quota-class-sets/default', body: { quota_class_set: numbers(v, 'v.', VOLUME_QUOTAS) }, cli: `openstack quota set --class${cliSets(numbers(v, 'v.', VOLUME_QUOTAS), cliFlag)} default` },
+      { service: 'compute', method: 'PUT', path: '/os-quota-class-sets/default', body: { quota_class_set: numbers(v, 'c-', COMPUTE_QUOTAS) }, cli: `openstack quota set --class${cliSets(numbers(v, 'c-', COMPUTE_QUOTAS), cliFlag)} default` },
+      { service: 'block-storage', method: 'PUT', path: '/os-quota-class-sets/default', body: { quota_class_set: numbers(v, 'v-', VOLUME_QUOTAS) }, cli: `openstack quota set --class${cliSets(numbers(v, 'v-', VOLUME_QUOTAS), cliFlag)} default` },
     ],
     run: async (s, v) => {
-      await call(s, 'compute', 'PUT', '/os-quota-class-sets/default', { quota_class_set: numbers(v, 'c.', COMPUTE_QUOTAS) });
-      if (has(s, 'block-storage')) await call(s, 'block-storage', 'PUT', '/os-quota-class-sets/default', { quota_class_set: numbers(v, 'v.', VOLUME_QUOTAS) });
+      await call(s, 'compute', 'PUT', '/os-quota-class-sets/default', { quota_class_set: numbers(v, 'c-', COMPUTE_QUOTAS) });
+      if (has(s, 'block-storage')) await call(s, 'block-storage', 'PUT', '/os-quota-class-sets/default', { quota_class_set: numbers(v, 'v-', VOLUME_QUOTAS) });
     },
   },
 };
 
 // Identity → Projects: members (role assignments of users and groups) and quotas.
 export const projectQuotas: Form<Row> = {
-  label: 'project.quotas', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c.')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v.')), ...NETWORK_QUOTAS.map(quotaField('network', 'n.'))],
+  label: 'project.quotas', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c-')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v-')), ...NETWORK_QUOTAS.map(quotaField('network', 'n-'))],
   load: async (s, r) => ({
-    ...prefixed((await call(s, 'compute', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'c.', COMPUTE_QUOTAS),
-    ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'v.', VOLUME_QUOTAS) : {}),
-    ...(has(s, 'network') ? prefixed((await call(s, 'network', 'GET', `/v2.0/quotas/${r!.id}`)).quota, 'n.', NETWORK_QUOTAS) : {}),
+    ...prefixed((await call(s, 'compute', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'c-', COMPUTE_QUOTAS),
+    ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'v-', VOLUME_QUOTAS) : {}),
+    ...(has(s, 'network') ? prefixed((await call(s, 'network', 'GET', `/v2.0/quotas/${r!.id}`)).quota, 'n-', NETWORK_QUOTAS) : {}),
   }),
   plan: (v, r) => [
-    { service: 'compute', method: 'PUT', path: `/os-quota-sets/${r?.id}`, body: { quota_set: numbers(v, 'c.', COMPUTE_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'c.', COMPUTE_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
-    { service: 'block-storage', method: 'PUT', path: `/os-quota-sets/${r?.id}`, body: { quota_set: numbers(v, 'v.', VOLUME_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'v.', VOLUME_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
-    { service: 'network', method: 'PUT', path: `/v2.0/quotas/${r?.id}`, body: { quota: numbers(v, 'n.', NETWORK_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'n.', NETWORK_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
+    { service: 'compute', method: 'PUT', path: `/os-quota-sets/${r?.id}`, body: { quota_set: numbers(v, 'c-', COMPUTE_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'c-', COMPUTE_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
+    { service: 'block-storage', method: 'PUT', path: `/os-quota-sets/${r?.id}`, body: { quota_set: numbers(v, 'v-', VOLUME_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'v-', VOLUME_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
+    { service: 'network', method: 'PUT', path: `/v2.0/quotas/${r?.id}`, body: { quota: numbers(v, 'n-', NETWORK_QUOTAS) }, cli: `openstack quota set${cliSets(numbers(v, 'n-', NETWORK_QUOTAS), cliFlag)} ${q(r?.name ?? '')}` },
   ],
   run: async (s, v, r) => {
-    await call(s, 'compute', 'PUT', `/os-quota-sets/${r!.id}`, { quota_set: numbers(v, 'c.', COMPUTE_QUOTAS) });
-    if (has(s, 'block-storage')) await call(s, 'block-storage', 'PUT', `/os-quota-sets/${r!.id}`, { quota_set: numbers(v, 'v.', VOLUME_QUOTAS) });
-    if (has(s, 'network')) await call(s, 'network', 'PUT', `/v2.0/quotas/${r!.id}`, { quota: numbers(v, 'n.', NETWORK_QUOTAS) });
+    await call(s, 'compute', 'PUT', `/os-quota-sets/${r!.id}`, { quota_set: numbers(v, 'c-', COMPUTE_QUOTAS) });
+    if (has(s, 'block-storage')) await call(s, 'block-storage', 'PUT', `/os-quota-sets/${r!.id}`, { quota_set: numbers(v, 'v-', VOLUME_QUOTAS) });
+    if (has(s, 'network')) await call(s, 'network', 'PUT', `/v2.0/quotas/${r!.id}`, { quota: numbers(v, 'n-', NETWORK_QUOTAS) });
   },
 };
 
