@@ -30,10 +30,10 @@ async function demo(base, token, projectId) {
   const flavor = (n) => (flavors.find((f) => f.name === n) ?? flavors[0]).id;
   const image = await call('POST', '/image/v2/images', { name: 'cirros-0.6.2', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' });
   await fetch(`${base}/image/v2/images/${image.id}/file`, { method: 'PUT', headers: { 'X-Auth-Token': token, 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(64 * 1024, 1) });
-  const net = (await call('POST', '/networking/v2.0/networks', { network: { name: 'private' } })).network;
-  const subnet = (await call('POST', '/networking/v2.0/subnets', { subnet: { network_id: net.id, name: 'private-subnet', cidr: '10.0.0.0/24', ip_version: 4 } })).subnet;
+  const net = (await call('POST', '/networking/v2.0/networks', { network: { name: 'lab-net' } })).network;
+  const subnet = (await call('POST', '/networking/v2.0/subnets', { subnet: { network_id: net.id, name: 'lab-subnet', cidr: '10.10.0.0/24', ip_version: 4 } })).subnet;
   const pub = (await call('GET', '/networking/v2.0/networks?name=public')).networks[0];
-  const router = (await call('POST', '/networking/v2.0/routers', { router: { name: 'router1', external_gateway_info: { network_id: pub.id } } })).router;
+  const router = (await call('POST', '/networking/v2.0/routers', { router: { name: 'lab-router', external_gateway_info: { network_id: pub.id } } })).router;
   await call('PUT', `/networking/v2.0/routers/${router.id}/add_router_interface`, { subnet_id: subnet.id });
   const sg = (await call('GET', `/networking/v2.0/security-groups?name=default&project_id=${projectId}`)).security_groups[0];
   await call('POST', '/networking/v2.0/security-group-rules', { security_group_rule: { security_group_id: sg.id, direction: 'ingress', protocol: 'tcp', port_range_min: 22, port_range_max: 22, remote_ip_prefix: '0.0.0.0/0' } });

@@ -269,6 +269,7 @@ export function membersPanel(projectId: string, projectName: string): ResourceSp
 
 export const adminProjectsPanel: ResourceSpec<Row> = {
   ...projectsPanel,
+  columns: [projectsPanel.columns[0]!, projectsPanel.columns[1]!, { label: 'field.enabled', value: (r) => yes(r.enabled !== false) }],
   link: (r) => `/identity/projects/${r.id}/members?name=${encodeURIComponent(r.name)}`,
   actions: [projectQuotas, {
     label: 'project.edit', fields: [{ name: 'name', label: 'field.name', kind: 'text', required: true }, { name: 'description', label: 'field.description', kind: 'text' }, { name: 'enabled', label: 'field.enabled', kind: 'checkbox' }],
