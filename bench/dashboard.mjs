@@ -21,6 +21,7 @@ const SERVERS = opt('servers', 1000);
 const RUNS = opt('runs', 5);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HORIZON = '/usr/share/openstack-dashboard/manage.py';
+const HORIZON_LIMIT = 180_000;
 
 /** Debian's Horizon, pointed at the cloud's Keystone, on a free port; resolves when it answers. */
 async function startHorizon(base) {
@@ -104,9 +105,16 @@ async function main() {
         await page.fill('#id_password', 'secret');
         await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/auth/login'), { timeout: 60_000 }), page.click('#loginBtn')]);
         t = now();
-        await page.goto(`${horizon.url}/project/instances/`, { timeout: 120_000 });
-        await page.waitForFunction((n) => document.querySelectorAll('#instances tbody tr[data-object-id]').length >= n, SERVERS, { timeout: 120_000 });
-        hzTable.push(now() - t);
+        try {
+          await page.goto(`${horizon.url}/project/instances/`, { timeout: HORIZON_LIMIT });
+          await page.waitForFunction((n) => document.querySelectorAll('#instances tbody tr[data-object-id]').length >= n, SERVERS, { timeout: HORIZON_LIMIT });
+          hzTable.push(now() - t);
+        } catch {
+          // NOTE: no answer within the limit: recorded as such, and not tried again (each try costs the limit).
+          hzTable.push(Infinity);
+          await context.close();
+          break;
+        }
         await context.close();
       }
     }
@@ -119,7 +127,7 @@ async function main() {
   const fonts = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.woff2')).length;
 
   console.log(`\n## Dashboard (${SERVERS} servers, ${RUNS} runs, headless chromium)\n`);
-  const hz = (xs) => (xs.length ? `${fmt(pct(xs, 50))} (max ${fmt(Math.max(...xs))})` : 'not measured');
+  const hz = (xs) => (!xs.length ? 'not measured' : xs.includes(Infinity) ? `> ${HORIZON_LIMIT / 1000} s (no table within the limit)` : `${fmt(pct(xs, 50))} (max ${fmt(Math.max(...xs))})`);
   console.log('| measure | p50 | max | target | Horizon (Zed, Debian) p50 |');
   console.log('| --- | --- | --- | --- | --- |');
   console.log(`| navigation → login page interactive | ${fmt(pct(loginTimes, 50))} | ${fmt(Math.max(...loginTimes))} | ≤ 1 s | ${hz(hzLogin)} |`);
