@@ -63,7 +63,7 @@ export const adminFloatingIpsPanel: ResourceSpec<Row> = {
 };
 
 // Admin → Images: every project's images; edit (name, visibility, protected, minimums), delete.
-const imagePatch = (v: Values, r?: Row) => {
+export const imagePatch = (v: Values, r?: Row) => {
   const ops: Row[] = [];
   const set = (path: string, value: unknown, old: unknown) => { if (value !== old) ops.push({ op: old === undefined || old === null ? 'add' : 'replace', path, value }); };
   set('/name', str(v.name), r?.name);
@@ -92,7 +92,7 @@ export const adminImagesPanel: ResourceSpec<Row> = {
 };
 
 // Admin → Volume Types: create with extra specs and (private types) project access; delete.
-const specsOf = (text: string): Record<string, string> => Object.fromEntries(text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+export const specsOf = (text: string): Record<string, string> => Object.fromEntries(text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
   const i = l.indexOf('=');
   return i < 0 ? [l, ''] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
 }));
