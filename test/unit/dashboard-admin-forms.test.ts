@@ -86,3 +86,10 @@ test('actions follow the roles: a reader changes nothing, a member changes the p
   assert.equal(canChange(session(['admin']), { admin: true }), true);
   assert.equal(canChange(session(['reader']), { writable: () => true }), true);
 });
+
+test("the usage period ends at the end of its last day, or now when that day is today (Nova counts running servers up to the end)", async () => {
+  const { periodEnd } = await dashboard('pages/usage.tsx');
+  const now = new Date('2026-12-05T18:40:12.345Z');
+  assert.equal(periodEnd('2026-12-04', now), '2026-12-04T23:59:59');
+  assert.equal(periodEnd('2026-12-05', now), '2026-12-05T18:40:12');
+});

@@ -2,7 +2,7 @@
 // Horizon's admin overview shows it, with the CSV summary to download.
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, FormGroup, PageSection, TextInput, Title, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
+import { Button, Flex, FlexItem, Form, FormGroup, PageSection, TextInput, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { call } from '../api/client';
 import type { Session } from '../api/session';
@@ -12,10 +12,12 @@ import { ErrorAlert } from '../components/resource-page';
 interface Usage { project: string; name: string; instances: number; vcpus: number; ram: number; disk: number; vcpuHours: number; diskHours: number; ramHours: number }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The end of the period's last day, or now when that is later (Nova counts running servers up to the end given). */
+export const periodEnd = (end: string, now = new Date()) => (`${end}T23:59:59` > now.toISOString() ? now.toISOString().slice(0, 19) : `${end}T23:59:59`);
 
 export async function usages(s: Session, start: string, end: string): Promise<Usage[]> {
   const [u, p] = await Promise.all([
-    call(s, 'compute', 'GET', `/os-simple-tenant-usage?start=${start}T00:00:00&end=${end}T23:59:59&detailed=1`),
+    call(s, 'compute', 'GET', `/os-simple-tenant-usage?start=${start}T00:00:00&end=${periodEnd(end)}&detailed=1`),
     call(s, 'identity', 'GET', '/v3/projects').catch(() => ({ projects: [] })),
   ]);
   const names = new Map<string, string>(p.projects.map((x: { id: string; name: string }) => [x.id, x.name]));
@@ -49,15 +51,15 @@ export function AdminOverview({ session }: { session: Session }) {
   return (
     <PageSection>
       <Title headingLevel="h1">{t('nav.usage')}</Title>
-      <Form isHorizontal onSubmit={(e) => { e.preventDefault(); setPeriod({ start, end }); }}>
-        <Toolbar><ToolbarContent>
-          <ToolbarItem><FormGroup label={t('usage.from')} fieldId="usage-start"><TextInput id="usage-start" type="date" value={start} onChange={(_e, v) => setStart(v)} /></FormGroup></ToolbarItem>
-          <ToolbarItem><FormGroup label={t('usage.to')} fieldId="usage-end"><TextInput id="usage-end" type="date" value={end} onChange={(_e, v) => setEnd(v)} /></FormGroup></ToolbarItem>
-          <ToolbarItem><Button type="submit" data-testid="usage-submit">{t('usage.submit')}</Button></ToolbarItem>
-          <ToolbarItem><Button variant="secondary" onClick={csv} isDisabled={rows.length === 0}>{t('usage.csv')}</Button></ToolbarItem>
-        </ToolbarContent></Toolbar>
+      <Form className="usage-period" onSubmit={(e) => { e.preventDefault(); setPeriod({ start, end }); }}>
+        <Flex alignItems={{ default: 'alignItemsFlexEnd' }}>
+          <FlexItem><FormGroup label={t('usage.from')} fieldId="usage-start"><TextInput id="usage-start" type="date" value={start} onChange={(_e, v) => setStart(v)} /></FormGroup></FlexItem>
+          <FlexItem><FormGroup label={t('usage.to')} fieldId="usage-end"><TextInput id="usage-end" type="date" value={end} onChange={(_e, v) => setEnd(v)} /></FormGroup></FlexItem>
+          <FlexItem><Button type="submit" data-testid="usage-submit">{t('usage.submit')}</Button></FlexItem>
+          <FlexItem><Button variant="secondary" onClick={csv} isDisabled={rows.length === 0}>{t('usage.csv')}</Button></FlexItem>
+        </Flex>
       </Form>
-      <p>{t('usage.summary', { instances: num(rows.reduce((n, r) => n + r.instances, 0)), vcpuHours: h(rows.reduce((n, r) => n + r.vcpuHours, 0)), diskHours: h(rows.reduce((n, r) => n + r.diskHours, 0)) })}</p>
+      <p className="usage-summary">{t('usage.summary', { instances: num(rows.reduce((n, r) => n + r.instances, 0)), vcpuHours: h(rows.reduce((n, r) => n + r.vcpuHours, 0)), diskHours: h(rows.reduce((n, r) => n + r.diskHours, 0)) })}</p>
       <ErrorAlert error={q.error} />
       <Table aria-label={t('nav.usage')} variant="compact" data-testid="table">
         <Thead><Tr>
