@@ -14,7 +14,8 @@ import { Overview } from './pages/overview';
 import { ApiAccess } from './pages/api-access';
 import { Topology } from './pages/topology';
 import { ResourcePage } from './components/resource-page';
-import { PANELS, objectsPanel } from './pages/panels';
+import { PANELS } from './pages/panels';
+import { objectsPanel } from './pages/storage';
 import { ADMIN_PANELS, IDENTITY_PANELS, membersPanel } from './pages/admin';
 import { AdminOverview } from './pages/usage';
 import { ChangePassword } from './pages/password';
@@ -25,7 +26,8 @@ const isAdmin = (s: Session) => s.roles.includes('admin');
 
 function Objects({ session }: { session: Session }) {
   const { name = '' } = useParams();
-  return <ResourcePage key={name} spec={objectsPanel(decodeURIComponent(name))} session={session} />;
+  const prefix = useSearchParams()[0].get('prefix') ?? '';
+  return <ResourcePage key={`${name}/${prefix}`} spec={objectsPanel(decodeURIComponent(name), prefix)} session={session} />;
 }
 
 function Members({ session }: { session: Session }) {

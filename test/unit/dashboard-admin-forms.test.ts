@@ -9,9 +9,10 @@ import type { Session } from '../../dashboard/src/api/session.js';
 // sources; `npx tsc -p dashboard` types them.
 const dashboard = (path: string): Promise<any> => import(`../../dashboard/src/${path}`);
 const {
-  adminDefaultsPanel, adminFloatingIpsPanel, adminUsersPanel, imagePatch, membersPanel, projectQuotas, specsOf, volumeTypesPanel,
+  adminDefaultsPanel, adminFloatingIpsPanel, adminUsersPanel, adminVolumeTypesPanel, membersPanel, projectQuotas, specsOf,
 } = await dashboard('pages/admin.tsx');
-const { canChange } = await dashboard('components/resource.ts');
+const { mayChange } = await dashboard('components/resource.ts');
+const { imagePatch } = await dashboard('logic/storage.ts');
 interface Planned { service: string; method: string; path: string; body?: unknown; cli?: string }
 
 // The dashboard's admin and identity forms as data: the requests each plans (what the API drawer
@@ -27,23 +28,23 @@ test('extra specs: one key=value a line, blanks skipped, spaces around = trimmed
 });
 
 test('a volume type: its body and CLI carry the specs and the privacy', () => {
-  const [p] = volumeTypesPanel.create!.plan({ name: 'gold', public: false, specs: 'a=1' });
+  const [p] = adminVolumeTypesPanel.create!.plan({ name: 'gold', public: false, specs: 'a=1' });
   assert.deepEqual(p!.body, { volume_type: { name: 'gold', 'os-volume-type-access:is_public': false, extra_specs: { a: '1' } } });
   assert.equal(p!.cli, 'openstack volume type create --private --property a=1 gold');
 });
 
 test('editing extra specs sets the new ones and deletes the ones taken out', () => {
-  const edit = volumeTypesPanel.actions!.find((a: { label: string }) => a.label === 'volumeType.editSpecs')!;
+  const edit = adminVolumeTypesPanel.actions!.find((a: { label: string }) => a.label === 'volumeType.editSpecs')!;
   const plan = edit.plan({ specs: 'a=2' }, { id: 't1', name: 'gold', extra_specs: { a: '1', b: '1' } });
   assert.deepEqual(plan.map((c: Planned) => [c.method, c.path, c.body]), [['POST', '/types/t1/extra_specs', { extra_specs: { a: '2' } }], ['DELETE', '/types/t1/extra_specs/b', undefined]]);
 });
 
 test("an image edit is a JSON patch of what changed only ('add' where the image had no value)", () => {
   const row = { id: 'i1', name: 'a', visibility: 'private', protected: false, min_disk: 0, min_ram: null };
-  assert.deepEqual(imagePatch({ name: 'b', visibility: 'private', protected: true, min_disk: '0', min_ram: '64' }, row), [
+  assert.deepEqual(imagePatch(row, { name: 'b', visibility: 'private', protected: true, min_disk: '0', min_ram: '64' }), [
     { op: 'replace', path: '/name', value: 'b' }, { op: 'replace', path: '/protected', value: true }, { op: 'add', path: '/min_ram', value: 64 },
   ]);
-  assert.deepEqual(imagePatch({ name: 'a', visibility: 'private', protected: false, min_disk: '0', min_ram: '' }, { ...row, min_ram: 0 }), []);
+  assert.deepEqual(imagePatch({ ...row, min_ram: 0 }, { name: 'a', visibility: 'private', protected: false, min_disk: '0', min_ram: '' }), []);
 });
 
 test("a project's quotas: one PUT per service, with the numbers typed, and the CLI flags", () => {
@@ -77,14 +78,23 @@ test("an admin's password change for a user never shows the password", () => {
   const set = adminUsersPanel.actions!.find((a: { label: string }) => a.label === 'user.setPassword')!;
   const [p] = set.plan({ password: 'hunter2', confirm: 'hunter2' }, { id: 'u2', name: 'carol' });
   assert.ok(!JSON.stringify(p).includes('hunter2'));
+  assert.deepEqual(set.validate({ password: 'hunter2', confirm: 'hunter3' }), { confirm: 'password.mismatch' });
+  assert.deepEqual(set.validate({ password: 'hunter2', confirm: 'hunter2' }), {});
+});
+
+test('a quota form shows the quotas of the services the catalog has, and starts from the row it edits', () => {
+  const shown = projectQuotas.fields.filter((f: { show?(v: object, s: Session): boolean }) => !f.show || f.show({}, session(['admin'])));
+  assert.ok(shown.length > 0 && shown.every((f: { name: string }) => f.name.startsWith('c-')), 'only compute: the catalog has no other service');
+  const edit = adminVolumeTypesPanel.actions!.find((a: { label: string }) => a.label === 'volumeType.editSpecs')!;
+  assert.deepEqual(edit.start(session(['admin']), { extra_specs: { a: '1', b: '2' } }), { specs: 'a=1\nb=2' });
 });
 
 test('actions follow the roles: a reader changes nothing, a member changes the project, only an admin the admin panels', () => {
-  assert.equal(canChange(session(['reader']), {}), false);
-  assert.equal(canChange(session(['member', 'reader']), {}), true);
-  assert.equal(canChange(session(['member']), { admin: true }), false);
-  assert.equal(canChange(session(['admin']), { admin: true }), true);
-  assert.equal(canChange(session(['reader']), { writable: () => true }), true);
+  assert.equal(mayChange(session(['reader']), {}), false);
+  assert.equal(mayChange(session(['member', 'reader']), {}), true);
+  assert.equal(mayChange(session(['member']), { admin: true }), false);
+  assert.equal(mayChange(session(['admin']), { admin: true }), true);
+  assert.equal(mayChange(session(['reader']), { canChange: () => true }), true);
 });
 
 test("the usage period ends at the end of its last day, or now when that day is today (Nova counts running servers up to the end)", async () => {

@@ -3,25 +3,36 @@
 import type { ReactNode } from 'react';
 import type { Session } from '../api/session';
 import type { Messages } from '../i18n/en';
+import { canChange } from '../logic/roles';
+import type { Values } from '../logic/values';
+
+export { list, q, str, type Values } from '../logic/values';
 
 export type Key = keyof Messages;
 
-export interface Option { value: string; label: string }
+export interface Option {
+  value: string; label: string; disabled?: boolean; selected?: boolean;
+  /** A label from the message catalogue instead of `label`, and notes after it (what the quota lacks). */
+  labelKey?: Key; notes?: Key[];
+}
 
 export interface Field {
   name: string;
   label: Key;
-  kind: 'text' | 'password' | 'number' | 'select' | 'checkbox' | 'file' | 'textarea';
+  /** multi: a set of checkboxes (its value the chosen options' values; those `selected` at first). */
+  kind: 'text' | 'password' | 'number' | 'select' | 'checkbox' | 'file' | 'textarea' | 'multi';
   required?: boolean;
+  /** The value the field starts with (a form's `start` may give another, from the row or the APIs). */
   initial?: string;
-  /** Choices of a select, from the APIs. */
-  options?: (s: Session) => Promise<Option[]>;
+  /** Choices of a select, from the APIs (for a row action, those that fit the row). */
+  options?: (s: Session, row?: any) => Promise<Option[]>;
   help?: Key;
-  /** The catalog type the field needs; without it the field is not shown. */
-  service?: string;
+  /** The heading of the form section the field opens (the launch wizard's steps). */
+  section?: Key;
+  /** Shown only when the other values, or the session, call for it (a volume size when booting from
+   *  a volume; a network quota where the catalog has networking). */
+  show?(values: Values, s: Session): boolean;
 }
-
-export type Values = Record<string, string | boolean | File | undefined>;
 
 /** One REST call as the API drawer shows it (placeholders in <> for what earlier calls return). */
 export interface Planned { service: string; method: string; path: string; body?: unknown; cli?: string }
@@ -36,10 +47,16 @@ export interface Form<R = never> {
   view?(s: Session, row: R): Promise<string>;
   /** A link the form opens instead of a view (a console URL): fetched once, shown as a button. */
   link?(s: Session, row: R): Promise<string>;
-  /** Shown for this row (row actions only). */
-  when?(row: R): boolean;
-  /** The values the form starts with, from the APIs (an edit form shows what is there now). */
-  load?(s: Session, row?: R): Promise<Values>;
+  /** Shown for this row (row actions only), for this user. */
+  when?(row: R, s: Session): boolean;
+  /** Field name → the message of what is wrong with its value; the form is not sent while any. */
+  validate?(values: Values, row?: R): Partial<Record<string, Key>>;
+  /** A sentence shown above the fields (what a confirmation does). */
+  description?: Key;
+  /** The values the form starts with, beyond its fields' `initial`: from the row it acts on (an edit
+   *  form shows what is there now), or a promise of them from the APIs, merged in when they answer
+   *  (the form is not sent before). */
+  start?(s: Session, row?: R): Partial<Values> | Promise<Partial<Values>>;
 }
 
 export interface Column<R> { label: Key; value(row: R, fmt: { date(iso: string | null | undefined): string; num(n: number): string }): ReactNode }
@@ -47,6 +64,8 @@ export interface Column<R> { label: Key; value(row: R, fmt: { date(iso: string |
 export interface ResourceSpec<R> {
   id: string;
   title: Key;
+  /** Where in the resource the panel is (a container and folder). */
+  subtitle?: string;
   /** The catalog type the panel needs; without it the panel is not shown. */
   service: string;
   /** Admin panels show only to an admin. */
@@ -56,25 +75,22 @@ export interface ResourceSpec<R> {
   name(row: R): string;
   columns: Column<R>[];
   create?: Form;
+  /** Further forms beside create in the toolbar (a folder beside an upload). */
+  more?: Form[];
   actions?: Form<R>[];
   remove?: Form<R>;
   /** Rows in a state that changes by itself: the list polls while one is shown. */
   busy?(row: R): boolean;
   /** Where a row's name links to (a nested panel, such as a container's objects). */
-  link?(row: R): string;
-  /** Shown after the title (the project whose members a nested panel lists). */
-  heading?: string;
-  /** Who may change things here (create, row actions, delete); by default the roles of OpenStack's
-   *  default policies: admin for admin panels, member or admin for a project's resources. */
-  writable?(s: Session): boolean;
+  link?(row: R): string | undefined;
+  /** Whether the user may change anything here (false: no create, actions or delete, as for a
+   *  reader); by default the rule of OpenStack's default policies (`mayChange`). */
+  canChange?(s: Session): boolean;
 }
 
-/** Actions follow policy: what the user's roles cannot do is not offered (a reader only looks). */
-export function canChange(s: Session, spec: { admin?: boolean; writable?(s: Session): boolean }): boolean {
-  if (spec.writable) return spec.writable(s);
-  if (spec.admin) return s.roles.includes('admin');
-  return s.roles.includes('admin') || s.roles.includes('member');
+/** Actions follow policy: what the user's roles cannot do is not offered. A panel's own rule, else
+ *  an admin panel's changes are an admin's, a project's resources a member's or an admin's. */
+export function mayChange(s: Session, spec: { admin?: boolean; canChange?(s: Session): boolean }): boolean {
+  if (spec.canChange) return spec.canChange(s);
+  return spec.admin ? s.roles.includes('admin') : canChange(s.roles);
 }
-
-export const str = (v: Values[string]) => (typeof v === 'string' ? v : '');
-export const q = (s: string) => (/^[\w.:/@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

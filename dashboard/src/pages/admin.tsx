@@ -8,16 +8,13 @@ import type { Session } from '../api/session';
 import { q, str, type Field, type Form, type Option, type ResourceSpec, type Values } from '../components/resource';
 import {
   adminNetworksPanel, aggregatesPanel, allInstancesPanel, allVolumesPanel, appCredentialsPanel, domainsPanel, flavorsPanel, groupsPanel,
-  hypervisorsPanel, imagesPanel, projectsPanel, quotaDefaultsPanel, rolesPanel, routersPanel, floatingIpsPanel, usersPanel,
+  hypervisorsPanel, projectsPanel, quotaDefaultsPanel, rolesPanel, routersPanel, floatingIpsPanel, usersPanel,
 } from './panels';
-
-type Row = Record<string, any>;
+import { editImage, imagesPanel } from './storage';
+import { networks, projects, roles, type Row } from './common';
 
 const has = (s: Session, type: string) => s.catalog.some((c) => c.type === type);
 const yes = (b: unknown) => <Label color={b ? 'green' : 'grey'} isCompact>{b ? '✓' : '—'}</Label>;
-const projectOptions = async (s: Session): Promise<Option[]> => (await call(s, 'identity', 'GET', '/v3/projects')).projects.map((p: Row) => ({ value: p.id, label: p.name }));
-const externalNetworks = async (s: Session): Promise<Option[]> => (await call(s, 'network', 'GET', '/v2.0/networks?router:external=true')).networks.map((n: Row) => ({ value: n.id, label: n.name || n.id }));
-const choices = (...xs: string[]) => async (): Promise<Option[]> => xs.map((x) => ({ value: x, label: x }));
 
 /** Project names by id, for the "Project" column of lists of all projects. */
 let names: Promise<Map<string, string>> | undefined;
@@ -53,8 +50,8 @@ export const adminFloatingIpsPanel: ResourceSpec<Row> = {
   columns: [projectColumn, ...floatingIpsPanel.columns],
   create: {
     label: 'fip.allocateTo', fields: [
-      { name: 'project', label: 'field.projectId', kind: 'select', required: true, options: projectOptions },
-      { name: 'network', label: 'field.pool', kind: 'select', required: true, options: externalNetworks },
+      { name: 'project', label: 'field.projectId', kind: 'select', required: true, options: projects },
+      { name: 'network', label: 'field.pool', kind: 'select', required: true, options: (s) => networks(s, true) },
       { name: 'address', label: 'field.floatingAddress', kind: 'text', help: 'help.floatingAddress' }],
     plan: (v) => [{ service: 'network', method: 'POST', path: '/v2.0/floatingips', body: fipBody(v), cli: `openstack floating ip create --project ${str(v.project)}${v.address ? ` --floating-ip-address ${str(v.address)}` : ''} ${str(v.network)}` }],
     run: (s, v) => call(s, 'network', 'POST', '/v2.0/floatingips', fipBody(v)),
@@ -62,33 +59,12 @@ export const adminFloatingIpsPanel: ResourceSpec<Row> = {
   remove: floatingIpsPanel.remove,
 };
 
-// Admin → Images: every project's images; edit (name, visibility, protected, minimums), delete.
-export const imagePatch = (v: Values, r?: Row) => {
-  const ops: Row[] = [];
-  const set = (path: string, value: unknown, old: unknown) => { if (value !== old) ops.push({ op: old === undefined || old === null ? 'add' : 'replace', path, value }); };
-  set('/name', str(v.name), r?.name);
-  set('/visibility', str(v.visibility), r?.visibility);
-  set('/protected', v.protected === true, r?.protected);
-  set('/min_disk', Number(v.min_disk || 0), r?.min_disk);
-  set('/min_ram', Number(v.min_ram || 0), r?.min_ram);
-  return ops;
-};
-export const imageEdit: Form<Row> = {
-  label: 'image.edit', fields: [
-    { name: 'name', label: 'field.name', kind: 'text', required: true },
-    { name: 'visibility', label: 'field.visibility', kind: 'select', required: true, options: choices('public', 'private', 'shared', 'community') },
-    { name: 'protected', label: 'field.protected', kind: 'checkbox' },
-    { name: 'min_disk', label: 'field.minDisk', kind: 'number' }, { name: 'min_ram', label: 'field.minRam', kind: 'number' }],
-  load: async (_s, r) => ({ name: r?.name ?? '', visibility: r?.visibility ?? 'private', protected: r?.protected === true, min_disk: String(r?.min_disk ?? 0), min_ram: String(r?.min_ram ?? 0) }),
-  plan: (v, r) => [{ service: 'image', method: 'PATCH', path: `/v2/images/${r?.id}`, body: imagePatch(v, r),
-    cli: `openstack image set --name ${q(str(v.name))} --${str(v.visibility) || 'private'} --${v.protected ? '' : 'un'}protected --min-disk ${Number(v.min_disk || 0)} --min-ram ${Number(v.min_ram || 0)} ${r?.id}` }],
-  run: (s, v, r) => call(s, 'image', 'PATCH', `/v2/images/${r!.id}`, imagePatch(v, r), { headers: { 'Content-Type': 'application/openstack-images-v2.1-json-patch' } }),
-};
+// Admin → Images: every project's images; edited (the project panel's form: name, visibility, protected, minimums), deleted.
 export const adminImagesPanel: ResourceSpec<Row> = {
   ...imagesPanel, id: 'admin/images', title: 'nav.allImages', admin: true, create: undefined,
   list: async (s) => withProjectNames(s, (await call(s, 'image', 'GET', '/v2/images?limit=1000')).images, (r) => r.owner),
   columns: [projectColumn, ...imagesPanel.columns, { label: 'field.protected', value: (r) => yes(r.protected) }],
-  actions: [imageEdit],
+  actions: [editImage],
 };
 
 // Admin → Volume Types: create with extra specs and (private types) project access; delete.
@@ -99,11 +75,11 @@ export const specsOf = (text: string): Record<string, string> => Object.fromEntr
 const typeBody = (v: Values) => ({ volume_type: { name: str(v.name), ...(v.description ? { description: str(v.description) } : {}), 'os-volume-type-access:is_public': v.public === true, ...(v.specs ? { extra_specs: specsOf(str(v.specs)) } : {}) } });
 const typeAccess = (label: 'volumeType.addAccess' | 'volumeType.removeAccess', action: 'addProjectAccess' | 'removeProjectAccess', cli: string): Form<Row> => ({
   label, when: (r) => r['os-volume-type-access:is_public'] === false,
-  fields: [{ name: 'project', label: 'field.projectId', kind: 'select', required: true, options: projectOptions }],
+  fields: [{ name: 'project', label: 'field.projectId', kind: 'select', required: true, options: projects }],
   plan: (v, r) => [{ service: 'block-storage', method: 'POST', path: `/types/${r?.id}/action`, body: { [action]: { project: str(v.project) } }, cli: `openstack volume type ${cli} --project ${str(v.project)} ${q(r?.name ?? '')}` }],
   run: (s, v, r) => call(s, 'block-storage', 'POST', `/types/${r!.id}/action`, { [action]: { project: str(v.project) } }),
 });
-export const volumeTypesPanel: ResourceSpec<Row> = {
+export const adminVolumeTypesPanel: ResourceSpec<Row> = {
   id: 'admin/volume-types', title: 'nav.volumeTypes', service: 'block-storage', admin: true,
   list: async (s) => {
     const types: Row[] = (await call(s, 'block-storage', 'GET', '/types?is_public=None')).volume_types;
@@ -130,7 +106,7 @@ export const volumeTypesPanel: ResourceSpec<Row> = {
   },
   actions: [{
     label: 'volumeType.editSpecs', fields: [{ name: 'specs', label: 'field.extraSpecs', kind: 'textarea', help: 'help.extraSpecs' }],
-    load: async (_s, r) => ({ specs: Object.entries(r?.extra_specs ?? {}).map(([k, v]) => `${k}=${v}`).join('\n') }),
+    start: (_s, r) => ({ specs: Object.entries(r?.extra_specs ?? {}).map(([k, v]) => `${k}=${v}`).join('\n') }),
     plan: (v, r) => {
       const want = specsOf(str(v.specs));
       const gone = Object.keys(r?.extra_specs ?? {}).filter((k) => !(k in want));
@@ -176,7 +152,7 @@ export const zonesPanel: ResourceSpec<Row> = {
 const COMPUTE_QUOTAS = ['instances', 'cores', 'ram', 'key_pairs', 'metadata_items', 'server_groups', 'server_group_members'] as const;
 const VOLUME_QUOTAS = ['volumes', 'gigabytes', 'snapshots', 'backups', 'backup_gigabytes', 'per_volume_gigabytes'] as const;
 const NETWORK_QUOTAS = ['network', 'subnet', 'port', 'router', 'floatingip', 'security_group', 'security_group_rule'] as const;
-const quotaField = (service: string, prefix: string) => (k: string): Field => ({ name: `${prefix}${k}`, label: `quota.${k}` as Field['label'], kind: 'number', service, required: true });
+const quotaField = (service: string, prefix: string) => (k: string): Field => ({ name: `${prefix}${k}`, label: `quota.${k}` as Field['label'], kind: 'number', required: true, show: (_v, s) => has(s, service) });
 const numbers = (v: Values, prefix: string, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => v[`${prefix}${k}`] !== undefined && v[`${prefix}${k}`] !== '').map((k) => [k, Number(v[`${prefix}${k}`])]));
 const prefixed = (o: Row, prefix: string, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [`${prefix}${k}`, String(o[k])]));
 const cliSets = (o: Record<string, number>, flag: (k: string) => string) => Object.entries(o).map(([k, n]) => ` --${flag(k)} ${n}`).join('');
@@ -203,7 +179,7 @@ export const adminDefaultsPanel: ResourceSpec<Row> = {
   columns: [{ label: 'field.service', value: (r) => r.service }, { label: 'field.quota', value: (r) => r.name }, { label: 'field.limit', value: (r) => String(r.value) }],
   create: {
     label: 'defaults.update', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c-')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v-'))],
-    load: async (s) => ({
+    start: async (s) => ({
       ...prefixed((await call(s, 'compute', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'c-', COMPUTE_QUOTAS),
       ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', '/os-quota-class-sets/default')).quota_class_set, 'v-', VOLUME_QUOTAS) : {}),
     }),
@@ -221,7 +197,7 @@ export const adminDefaultsPanel: ResourceSpec<Row> = {
 // Identity → Projects: members (role assignments of users and groups) and quotas.
 export const projectQuotas: Form<Row> = {
   label: 'project.quotas', fields: [...COMPUTE_QUOTAS.map(quotaField('compute', 'c-')), ...VOLUME_QUOTAS.map(quotaField('block-storage', 'v-')), ...NETWORK_QUOTAS.map(quotaField('network', 'n-'))],
-  load: async (s, r) => ({
+  start: async (s, r) => ({
     ...prefixed((await call(s, 'compute', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'c-', COMPUTE_QUOTAS),
     ...(has(s, 'block-storage') ? prefixed((await call(s, 'block-storage', 'GET', `/os-quota-sets/${r!.id}`)).quota_set, 'v-', VOLUME_QUOTAS) : {}),
     ...(has(s, 'network') ? prefixed((await call(s, 'network', 'GET', `/v2.0/quotas/${r!.id}`)).quota, 'n-', NETWORK_QUOTAS) : {}),
@@ -242,20 +218,19 @@ const principals = async (s: Session): Promise<Option[]> => [
   ...(await call(s, 'identity', 'GET', '/v3/users')).users.map((u: Row) => ({ value: `user:${u.id}`, label: `${u.name} (user)` })),
   ...(await call(s, 'identity', 'GET', '/v3/groups')).groups.map((g: Row) => ({ value: `group:${g.id}`, label: `${g.name} (group)` })),
 ];
-const roleOptions = async (s: Session): Promise<Option[]> => (await call(s, 'identity', 'GET', '/v3/roles')).roles.map((r: Row) => ({ value: r.id, label: r.name }));
 const who = (v: Values) => { const [kind, id] = str(v.who).split(':'); return { kind: kind === 'group' ? 'groups' : 'users', flag: kind === 'group' ? 'group' : 'user', id: id ?? '' }; };
 
 export function membersPanel(projectId: string, projectName: string): ResourceSpec<Row> {
   const base = `/v3/projects/${projectId}`;
   return {
-    id: `identity/projects/${projectId}/members`, title: 'nav.members', heading: projectName, service: 'identity', admin: true,
+    id: `identity/projects/${projectId}/members`, title: 'nav.members', subtitle: projectName, service: 'identity', admin: true,
     list: async (s) => (await call(s, 'identity', 'GET', `/v3/role_assignments?scope.project.id=${projectId}&include_names=true`)).role_assignments.map((a: Row) => ({
       kind: a.user ? 'user' : 'group', id: (a.user ?? a.group).id, name: (a.user ?? a.group).name, role: a.role, inherited: !!a.scope?.['OS-INHERIT:inherited_to'],
     })),
     key: (r) => `${r.kind}/${r.id}/${r.role.id}`, name: (r) => `${r.name}-${r.role.name}`,
     columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.type', value: (r) => (r.kind === 'user' ? 'user' : 'group') }, { label: 'field.role', value: (r) => r.role.name }],
     create: {
-      label: 'member.add', fields: [{ name: 'who', label: 'field.principal', kind: 'select', required: true, options: principals }, { name: 'role', label: 'field.role', kind: 'select', required: true, options: roleOptions }],
+      label: 'member.add', fields: [{ name: 'who', label: 'field.principal', kind: 'select', required: true, options: principals }, { name: 'role', label: 'field.role', kind: 'select', required: true, options: roles }],
       plan: (v) => { const w = who(v); return [{ service: 'identity', method: 'PUT', path: `${base}/${w.kind}/${w.id}/roles/${str(v.role)}`, cli: `openstack role add --project ${projectId} --${w.flag} ${w.id} ${str(v.role)}` }]; },
       run: (s, v) => { const w = who(v); return call(s, 'identity', 'PUT', `${base}/${w.kind}/${w.id}/roles/${str(v.role)}`); },
     },
@@ -273,7 +248,7 @@ export const adminProjectsPanel: ResourceSpec<Row> = {
   link: (r) => `/identity/projects/${r.id}/members?name=${encodeURIComponent(r.name)}`,
   actions: [projectQuotas, {
     label: 'project.edit', fields: [{ name: 'name', label: 'field.name', kind: 'text', required: true }, { name: 'description', label: 'field.description', kind: 'text' }, { name: 'enabled', label: 'field.enabled', kind: 'checkbox' }],
-    load: async (_s, r) => ({ name: r?.name ?? '', description: r?.description ?? '', enabled: r?.enabled !== false }),
+    start: (_s, r) => ({ name: r?.name ?? '', description: r?.description ?? '', enabled: r?.enabled !== false }),
     plan: (v, r) => [{ service: 'identity', method: 'PATCH', path: `/v3/projects/${r?.id}`, body: { project: { name: str(v.name), description: str(v.description), enabled: v.enabled === true } }, cli: `openstack project set --name ${q(str(v.name))} --description ${q(str(v.description))} --${v.enabled ? 'enable' : 'disable'} ${r?.id}` }],
     run: (s, v, r) => call(s, 'identity', 'PATCH', `/v3/projects/${r!.id}`, { project: { name: str(v.name), description: str(v.description), enabled: v.enabled === true } }),
   }],
@@ -290,17 +265,15 @@ export const adminUsersPanel: ResourceSpec<Row> = {
   columns: [usersPanel.columns[0]!, usersPanel.columns[1]!, { label: 'field.enabled', value: (r) => yes(r.enabled !== false) }],
   actions: [{
     label: 'user.setPassword', fields: [{ name: 'password', label: 'field.newPassword', kind: 'password', required: true }, { name: 'confirm', label: 'field.confirmPassword', kind: 'password', required: true }],
+    validate: (v) => (str(v.confirm) && str(v.password) !== str(v.confirm) ? { confirm: 'password.mismatch' } : {}),
     plan: (_v, r) => [{ service: 'identity', method: 'PATCH', path: `/v3/users/${r?.id}`, body: { user: { password: '***' } }, cli: `openstack user set --password '***' ${q(r?.name ?? '')}` }],
-    run: async (s, v, r) => {
-      if (str(v.password) !== str(v.confirm)) throw new Error('password.mismatch');
-      return call(s, 'identity', 'PATCH', `/v3/users/${r!.id}`, { user: { password: str(v.password) } });
-    },
+    run: (s, v, r) => call(s, 'identity', 'PATCH', `/v3/users/${r!.id}`, { user: { password: str(v.password) } }),
   }, userPatch('user.disable', false), userPatch('user.enable', true)],
 };
 
 // Application credentials are the user's own: any role may make them (Keystone's owner rule).
-export const ownAppCredentialsPanel: ResourceSpec<Row> = { ...appCredentialsPanel, writable: () => true };
+export const ownAppCredentialsPanel: ResourceSpec<Row> = { ...appCredentialsPanel, canChange: () => true };
 
-export const ADMIN_PANELS: ResourceSpec<Row>[] = [hypervisorsPanel, adminAggregatesPanel, zonesPanel, allInstancesPanel, flavorsPanel, adminImagesPanel, allVolumesPanel, volumeTypesPanel,
+export const ADMIN_PANELS: ResourceSpec<Row>[] = [hypervisorsPanel, adminAggregatesPanel, zonesPanel, allInstancesPanel, flavorsPanel, adminImagesPanel, allVolumesPanel, adminVolumeTypesPanel,
   adminNetworksPanel, adminRoutersPanel, adminFloatingIpsPanel, adminDefaultsPanel];
 export const IDENTITY_PANELS: ResourceSpec<Row>[] = [domainsPanel, adminProjectsPanel, adminUsersPanel, groupsPanel, rolesPanel, ownAppCredentialsPanel];
