@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, NavLink, Route, Routes, useLocation, useParams, useSearchParams } from 'react-router-dom';
 import {
-  Button, FormSelect, FormSelectOption, Masthead, MastheadBrand, MastheadContent, MastheadMain, Nav, NavExpandable, NavItem, NavList,
+  Alert, AlertActionCloseButton, Button, Dropdown, DropdownItem, DropdownList, FormSelect, FormSelectOption, Masthead, MenuToggle, MastheadBrand, MastheadContent, MastheadMain, Nav, NavExpandable, NavItem, NavList,
   Page, PageSidebar, PageSidebarBody, Toolbar, ToolbarContent, ToolbarItem,
 } from '@patternfly/react-core';
 import { loadSession, logout, myProjects, saveSession, scopeTo, type Session } from './api/session';
@@ -16,6 +16,9 @@ import { Topology } from './pages/topology';
 import { ResourcePage } from './components/resource-page';
 import { PANELS } from './pages/panels';
 import { objectsPanel } from './pages/storage';
+import { ADMIN_PANELS, IDENTITY_PANELS, membersPanel } from './pages/admin';
+import { AdminOverview } from './pages/usage';
+import { ChangePassword } from './pages/password';
 import type { ResourceSpec } from './components/resource';
 
 const hasService = (s: Session, type: string) => s.catalog.some((c) => c.type === type);
@@ -27,12 +30,21 @@ function Objects({ session }: { session: Session }) {
   return <ResourcePage key={`${name}/${prefix}`} spec={objectsPanel(decodeURIComponent(name), prefix)} session={session} />;
 }
 
+function Members({ session }: { session: Session }) {
+  const { id = '' } = useParams();
+  const [search] = useSearchParams();
+  return <ResourcePage key={id} spec={membersPanel(id, search.get('name') ?? id)} session={session} />;
+}
+
 function Shell({ session, setSession }: { session: Session; setSession(s: Session | undefined): void }) {
   const { t, lang, setLang } = useI18n();
   const qc = useQueryClient();
   const location = useLocation();
   const projects = useQuery({ queryKey: ['my-projects', session.unscoped], queryFn: () => myProjects(session.unscoped) });
   const [switching, setSwitching] = useState(false);
+  const [userMenu, setUserMenu] = useState(false);
+  const [changing, setChanging] = useState(false);
+  const [changed, setChanged] = useState(false);
   const visible = (p: ResourceSpec<any>) => hasService(session, p.service) && (!p.admin || isAdmin(session));
   const switchProject = async (id: string) => {
     setSwitching(true);
@@ -69,7 +81,12 @@ function Shell({ session, setSession }: { session: Session; setSession(s: Sessio
               <FormSelectOption value="en" label="English" /><FormSelectOption value="ko" label="한국어" />
             </FormSelect>
           </ToolbarItem>
-          <ToolbarItem><span className="user">{session.user.name}</span></ToolbarItem>
+          <ToolbarItem>
+            <Dropdown isOpen={userMenu} onOpenChange={setUserMenu} popperProps={{ position: 'right' }}
+              toggle={(ref) => <MenuToggle ref={ref} variant="plainText" onClick={() => setUserMenu(!userMenu)} isExpanded={userMenu} data-testid="user-menu"><span className="user">{session.user.name}</span></MenuToggle>}>
+              <DropdownList><DropdownItem onClick={() => { setUserMenu(false); setChanging(true); }} data-testid="change-password">{t('password.change')}</DropdownItem></DropdownList>
+            </Dropdown>
+          </ToolbarItem>
           <ToolbarItem><Button variant="secondary" onClick={async () => { await logout(session); qc.clear(); setSession(undefined); }}>{t('common.logout')}</Button></ToolbarItem>
         </ToolbarContent></Toolbar>
       </MastheadContent>
@@ -84,16 +101,21 @@ function Shell({ session, setSession }: { session: Session; setSession(s: Sessio
             <NavItem isActive={location.pathname === '/project/api-access'}><NavLink to="/project/api-access">{t('nav.apiAccess')}</NavLink></NavItem>
             {hasService(session, 'network') && <NavItem isActive={location.pathname === '/project/topology'}><NavLink to="/project/topology">{t('nav.topology')}</NavLink></NavItem>}
           </>)}
-          {isAdmin(session) && section(t('nav.admin'), PANELS.admin)}
-          {section(t('nav.identity'), PANELS.identity)}
+          {isAdmin(session) && section(t('nav.admin'), ADMIN_PANELS, hasService(session, 'compute') &&
+            <NavItem isActive={location.pathname === '/admin/overview'}><NavLink to="/admin/overview">{t('nav.usage')}</NavLink></NavItem>)}
+          {section(t('nav.identity'), IDENTITY_PANELS)}
         </NavList>
       </Nav>
     </PageSidebarBody></PageSidebar>
   );
-  const all = [...PANELS.project, ...PANELS.admin, ...PANELS.identity].filter(visible);
+  const all = [...PANELS.project, ...ADMIN_PANELS, ...IDENTITY_PANELS].filter(visible);
   return (
     <Page masthead={masthead} sidebar={sidebar} isManagedSidebar>
+      {changing && <ChangePassword session={session} onCancel={() => setChanging(false)} onDone={(s) => { saveSession(s); qc.clear(); setSession(s); setChanging(false); setChanged(true); }} />}
+      {changed && <Alert variant="success" isInline title={t('password.changed')} data-testid="password-changed" actionClose={<AlertActionCloseButton onClose={() => setChanged(false)} />} />}
       <Routes>
+        {isAdmin(session) && <Route path="/admin/overview" element={<AdminOverview session={session} />} />}
+        {isAdmin(session) && <Route path="/identity/projects/:id/members" element={<Members session={session} />} />}
         <Route path="/project/overview" element={<Overview session={session} />} />
         <Route path="/project/api-access" element={<ApiAccess session={session} />} />
         <Route path="/project/topology" element={<Topology session={session} />} />

@@ -81,7 +81,8 @@ for (const [lang, m] of [['en', en], ['ko', ko]] as const) {
     await shot('login');
     await page.click('button[type=submit]');
     await page.waitForURL('**/project/overview');
-    await page.getByText(m['quota.instances'], { exact: true }).waitFor();
+    // NOTE: within the page's main part: the navigation names Instances too (인스턴스 in Korean).
+    await page.getByRole('main').getByText(m['quota.instances'], { exact: true }).waitFor();
     await shot('overview');
 
     // 2. A project and 3. a user who is a member of it.
@@ -273,6 +274,7 @@ test('no page of the dashboard has a serious or critical accessibility violation
   const pages = ['project/overview', 'project/api-access', 'project/instances', 'project/images', 'project/key-pairs', 'project/volumes', 'project/snapshots',
     'project/containers', 'project/server-groups', 'project/backups', 'project/volume-types', 'project/networks', 'project/routers', 'project/security-groups', 'project/floating-ips', 'project/topology',
     'admin/hypervisors', 'admin/aggregates', 'admin/instances', 'admin/flavors', 'admin/volumes', 'admin/networks', 'admin/defaults',
+    'admin/overview', 'admin/availability-zones', 'admin/images', 'admin/volume-types', 'admin/routers', 'admin/floating-ips',
     'identity/domains', 'identity/projects', 'identity/users', 'identity/groups', 'identity/roles', 'identity/application-credentials'];
   for (const p of pages) {
     await page.goto(`${cloud.url}/dashboard/${p}`);
@@ -285,6 +287,20 @@ test('no page of the dashboard has a serious or critical accessibility violation
   await page.waitForSelector('#resource-form');
   await page.click('[data-testid=show-api]');
   found.push(...(await seriousViolations(page)).map((v) => `launch form: ${v}`));
+  const adminProject = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+  await page.goto(`${cloud.url}/dashboard/identity/projects/${adminProject}/members?name=admin`);
+  await page.waitForSelector('[data-testid=table]');
+  found.push(...(await seriousViolations(page)).map((v) => `members: ${v}`));
+  await page.goto(`${cloud.url}/dashboard/identity/projects`);
+  await page.click('[data-testid="row-admin"] button[aria-label="Kebab toggle"]');
+  await page.getByRole('menuitem', { name: 'Modify quotas', exact: true }).click();
+  await page.waitForSelector('#resource-form');
+  found.push(...(await seriousViolations(page)).map((v) => `quotas form: ${v}`));
+  await page.keyboard.press('Escape');
+  await page.click('[data-testid=user-menu]');
+  await page.click('[data-testid=change-password]');
+  await page.waitForSelector('#password-form');
+  found.push(...(await seriousViolations(page)).map((v) => `password form: ${v}`));
   await context.close();
   assert.deepEqual(found, []);
 });
@@ -392,6 +408,222 @@ test("a launch over quota shows Nova's own message; the console log opens from t
       const href = await page.locator('[data-testid=link]').getAttribute('href');
       assert.match(href ?? '', /\/compute\/novnc\/vnc_lite\.html\?path=compute%2Fnovnc%2Fwebsockify%3Ftoken%3D[0-9a-f]{32}$/);
     }
+  } finally { await close(); }
+});
+
+/** Whether user/password gets a token from Keystone now. */
+const canLogIn = (user: string, password: string) => login(cloud, user, password).then(() => true, () => false);
+
+async function rowMenu(page: Page, row: string, label: string): Promise<void> {
+  await page.click(`[data-testid="row-${row}"] button[aria-label="Kebab toggle"]`);
+  await page.getByRole('menuitem', { name: label, exact: true }).click();
+  // NOTE: a form without fields (delete, release) is attached but has no size.
+  await page.waitForSelector('#resource-form', { state: 'attached' });
+}
+async function submitForm(page: Page): Promise<void> {
+  await page.click('button[type=submit][form=resource-form]');
+  await page.waitForSelector('#resource-form', { state: 'detached', timeout: 30_000 });
+}
+async function choose(page: Page, field: string, label: string): Promise<void> {
+  await page.locator(`#field-${field} option`, { hasText: label }).first().waitFor({ state: 'attached' });
+  await page.selectOption(`#field-${field}`, { label: (await page.locator(`#field-${field} option`, { hasText: label }).first().innerText()).trim() });
+}
+
+test("identity: a project's members and quotas, a user's password and enabled flag, set from the dashboard and seen through the API", { skip, timeout: 120_000 }, async () => {
+  const project = (await admin.post('/identity/v3/projects', { project: { name: 'members-lab', domain_id: 'default' } })).body.project;
+  const carol = (await admin.post('/identity/v3/users', { user: { name: 'carol', password: 'carol-1', domain_id: 'default' } })).body.user;
+  const member = (await api('/identity/v3/roles?name=member')).roles[0];
+  const { page, close } = await adminPage();
+  try {
+    // Members: the project's name links to them; add carol as member, then take the role away.
+    await page.goto(`${cloud.url}/dashboard/identity/projects`);
+    await page.click('[data-testid="row-members-lab"] a');
+    await page.waitForURL(`**/identity/projects/${project.id}/members**`);
+    assert.equal(await page.locator('[data-testid=subtitle]').innerText(), 'members-lab');
+    await page.click('[data-testid=create]');
+    await choose(page, 'who', 'carol (user)');
+    await choose(page, 'role', 'member');
+    await page.click('[data-testid=show-api]');
+    assert.equal(await page.locator('[data-testid=api-cli] input').first().inputValue(), `openstack role add --project ${project.id} --user ${carol.id} ${member.id}`);
+    await submitForm(page);
+    const assigned = async () => (await api(`/identity/v3/role_assignments?user.id=${carol.id}&scope.project.id=${project.id}&include_names=true`)).role_assignments.map((a: any) => a.role.name);
+    assert.deepEqual(await assigned(), ['member']);
+    await page.waitForSelector('[data-testid="row-carol-member"]');
+    await rowMenu(page, 'carol-member', 'Remove role');
+    await submitForm(page);
+    assert.deepEqual(await assigned(), []);
+
+    // Quotas of the project: compute, network and volume, each checked through its API.
+    await page.goto(`${cloud.url}/dashboard/identity/projects`);
+    await rowMenu(page, 'members-lab', 'Modify quotas');
+    await page.waitForFunction(() => (document.querySelector('#field-c-instances') as HTMLInputElement | null)?.value === '10');
+    await page.fill('#field-c-instances', '7');
+    await page.fill('#field-n-network', '4');
+    await page.fill('#field-v-volumes', '3');
+    await submitForm(page);
+    assert.equal((await api(`/compute/v2.1/os-quota-sets/${project.id}`)).quota_set.instances, 7);
+    assert.equal((await api(`/networking/v2.0/quotas/${project.id}`)).quota.network, 4);
+    const adminProject = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+    assert.equal((await api(`/volume/v3/${adminProject}/os-quota-sets/${project.id}`)).quota_set.volumes, 3);
+
+    // An admin sets carol's password (a mismatch is refused in the browser), then disables her.
+    await page.goto(`${cloud.url}/dashboard/identity/users`);
+    await rowMenu(page, 'carol', 'Change password');
+    await page.fill('#field-password', 'carol-2');
+    await page.fill('#field-confirm', 'carol-3');
+    assert.match(await page.locator('#field-confirm-helper').innerText(), /The passwords do not match/);
+    assert.ok(await page.locator('button[type=submit][form=resource-form]').isDisabled(), 'a mismatch is not sent');
+    await page.fill('#field-confirm', 'carol-2');
+    await submitForm(page);
+    assert.equal(await canLogIn('carol', 'carol-2'), true);
+    assert.equal(await canLogIn('carol', 'carol-1'), false);
+    await rowMenu(page, 'carol', 'Disable user');
+    await submitForm(page);
+    assert.equal((await api(`/identity/v3/users/${carol.id}`)).user.enabled, false);
+    assert.equal(await canLogIn('carol', 'carol-2'), false);
+    await rowMenu(page, 'carol', 'Enable user');
+    await submitForm(page);
+    assert.equal((await api(`/identity/v3/users/${carol.id}`)).user.enabled, true);
+  } finally { await close(); }
+});
+
+test('a user changes their own password from the user menu and stays signed in; a reader is offered no changes', { skip, timeout: 90_000 }, async () => {
+  const project = (await admin.post('/identity/v3/projects', { project: { name: 'readers-lab', domain_id: 'default' } })).body.project;
+  const roles = (await api('/identity/v3/roles')).roles;
+  const role = (n: string) => roles.find((r: any) => r.name === n).id;
+  for (const [name, r] of [['dave', 'member'], ['erin', 'reader']] as const) {
+    const u = (await admin.post('/identity/v3/users', { user: { name, password: `${name}-old`, domain_id: 'default' } })).body.user;
+    assert.equal((await admin.put(`/identity/v3/projects/${project.id}/users/${u.id}/roles/${role(r)}`)).status, 204);
+  }
+  const dave = await adminPage('dave', 'dave-old');
+  try {
+    const { page } = dave;
+    await page.click('[data-testid=user-menu]');
+    await page.click('[data-testid=change-password]');
+    await page.fill('#password-original', 'dave-old');
+    await page.fill('#password-new', 'dave-new');
+    await page.fill('#password-confirm', 'dave-new');
+    await page.click('button[type=submit][form=password-form]');
+    await page.waitForSelector('[data-testid=password-changed]');
+    assert.equal(await canLogIn('dave', 'dave-new'), true);
+    assert.equal(await canLogIn('dave', 'dave-old'), false);
+    // The session's new token works: the page still lists the project's networks.
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('stratus.session')!).token as string);
+    assert.equal((await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': token })).status, 200);
+    await page.goto(`${cloud.url}/dashboard/project/networks`);
+    await page.waitForSelector('[data-testid=create]');
+    // A member sees no Admin panels and no identity panels but their own application credentials.
+    assert.equal(await page.getByRole('link', { name: 'Hypervisors' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+  } finally { await dave.close(); }
+
+  // A reader looks: no create button, no row menu, on the project's panels.
+  await admin.post('/networking/v2.0/networks', { network: { name: 'readers-net', project_id: project.id } });
+  const erin = await adminPage('erin', 'erin-old');
+  try {
+    const { page } = erin;
+    for (const panel of ['project/networks', 'project/instances', 'project/security-groups', 'project/key-pairs']) {
+      await page.goto(`${cloud.url}/dashboard/${panel}`);
+      await page.waitForSelector('h1');
+      await page.waitForLoadState('networkidle');
+      assert.equal(await page.locator('[data-testid=create]').count(), 0, `${panel}: no create for a reader`);
+      assert.equal(await page.locator('button[aria-label="Kebab toggle"]').count(), 0, `${panel}: no row actions for a reader`);
+    }
+    await page.goto(`${cloud.url}/dashboard/project/networks`);
+    await page.waitForSelector('[data-testid="row-readers-net"]');
+  } finally { await erin.close(); }
+});
+
+test('admin pages: usage, volume types with extra specs and access, quota defaults, floating IPs and images of all projects, a provider network', { skip, timeout: 120_000 }, async () => {
+  const adminProject = (await admin.get('/identity/v3/auth/tokens', { 'X-Subject-Token': admin.token! })).body.token.project.id;
+  const volume = `/volume/v3/${adminProject}`;
+  const target = (await admin.post('/identity/v3/projects', { project: { name: 'admin-lab', domain_id: 'default' } })).body.project;
+  const { page, close } = await adminPage();
+  try {
+    // Usage: one row per project that Nova reports for the period.
+    await page.goto(`${cloud.url}/dashboard/admin/overview`);
+    await page.waitForSelector('[data-testid=table]');
+    await page.waitForLoadState('networkidle');
+    const start = await page.inputValue('#usage-start');
+    const end = await page.inputValue('#usage-end');
+    const usage = (await api(`/compute/v2.1/os-simple-tenant-usage?start=${start}T00:00:00&end=${end < new Date().toISOString().slice(0, 10) ? `${end}T23:59:59` : new Date().toISOString().slice(0, 19)}`)).tenant_usages;
+    assert.equal(await page.locator('[data-testid=table] [data-testid^="row-"]').count(), usage.length);
+
+    // A private volume type with extra specs, then access for a project.
+    await page.goto(`${cloud.url}/dashboard/admin/volume-types`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'e2e-fast');
+    await page.uncheck('#field-public');
+    await page.fill('#field-specs', 'volume_backend_name=lvm\nrpm = 15000');
+    await submitForm(page);
+    const type = (await api(`${volume}/types?is_public=None`)).volume_types.find((t: any) => t.name === 'e2e-fast');
+    assert.deepEqual(type.extra_specs, { volume_backend_name: 'lvm', rpm: '15000' });
+    assert.equal(type['os-volume-type-access:is_public'], false);
+    await page.waitForSelector('[data-testid="row-e2e-fast"]');
+    await rowMenu(page, 'e2e-fast', 'Give a project access');
+    await choose(page, 'project', 'admin-lab');
+    await submitForm(page);
+    assert.deepEqual((await api(`${volume}/types/${type.id}/os-volume-type-access`)).volume_type_access.map((a: any) => a.project_id), [target.id]);
+    await rowMenu(page, 'e2e-fast', 'Edit extra specs');
+    await page.waitForFunction(() => (document.querySelector('#field-specs') as HTMLTextAreaElement | null)?.value.includes('rpm=15000'));
+    await page.fill('#field-specs', 'volume_backend_name=ceph');
+    await submitForm(page);
+    assert.deepEqual((await api(`${volume}/types/${type.id}`)).volume_type.extra_specs, { volume_backend_name: 'ceph' });
+
+    // Quota defaults (Nova's and Cinder's default quota class).
+    await page.goto(`${cloud.url}/dashboard/admin/defaults`);
+    await page.click('[data-testid=create]');
+    await page.waitForFunction(() => (document.querySelector('#field-c-key_pairs') as HTMLInputElement | null)?.value !== '');
+    const keyPairs = await page.inputValue('#field-c-key_pairs');
+    await page.fill('#field-c-key_pairs', '77');
+    await page.fill('#field-v-snapshots', '12');
+    await submitForm(page);
+    assert.equal((await api('/compute/v2.1/os-quota-class-sets/default')).quota_class_set.key_pairs, 77);
+    assert.equal((await api(`${volume}/os-quota-class-sets/default`)).quota_class_set.snapshots, 12);
+    await page.waitForSelector('[data-testid="row-key_pairs"]');
+    await admin.put('/compute/v2.1/os-quota-class-sets/default', { quota_class_set: { key_pairs: Number(keyPairs) } });
+
+    // A floating IP allocated to another project, then released.
+    await page.goto(`${cloud.url}/dashboard/admin/floating-ips`);
+    await page.click('[data-testid=create]');
+    await choose(page, 'project', 'admin-lab');
+    await choose(page, 'network', 'public');
+    await submitForm(page);
+    const fip = (await api(`/networking/v2.0/floatingips?project_id=${target.id}`)).floatingips[0];
+    assert.ok(fip, 'the floating IP belongs to admin-lab');
+    await page.waitForSelector(`[data-testid="row-${fip.floating_ip_address}"]`);
+    assert.match(await page.locator(`[data-testid="row-${fip.floating_ip_address}"]`).innerText(), /admin-lab/);
+    await rowMenu(page, fip.floating_ip_address, 'Release floating IP');
+    await submitForm(page);
+    assert.equal((await api(`/networking/v2.0/floatingips?project_id=${target.id}`)).floatingips.length, 0);
+
+    // An image of another project: edited (name, visibility, protected) through Glance's JSON patch.
+    const other = await login(cloud, 'demo', 'secret', 'demo').catch(() => undefined);
+    const owner = other ? new Client(cloud.url, other.token) : admin;
+    const image = (await owner.post('/image/v2/images', { name: 'edit-me', disk_format: 'raw', container_format: 'bare' })).body;
+    await page.goto(`${cloud.url}/dashboard/admin/images`);
+    await page.waitForSelector('[data-testid="row-edit-me"]');
+    await rowMenu(page, 'edit-me', 'Edit image');
+    await page.waitForFunction(() => (document.querySelector('#field-name') as HTMLInputElement | null)?.value === 'edit-me');
+    await page.fill('#field-name', 'edited');
+    await page.selectOption('#field-visibility', 'public');
+    await page.check('#field-protected');
+    await submitForm(page);
+    const edited = await api(`/image/v2/images/${image.id}`);
+    assert.deepEqual([edited.name, edited.visibility, edited.protected], ['edited', 'public', true]);
+    await admin.patch(`/image/v2/images/${image.id}`, [{ op: 'replace', path: '/protected', value: false }], { 'Content-Type': 'application/openstack-images-v2.1-json-patch' });
+
+    // A provider network for another project, shared.
+    await page.goto(`${cloud.url}/dashboard/admin/networks`);
+    await page.click('[data-testid=create]');
+    await page.fill('#field-name', 'e2e-provider');
+    await choose(page, 'project', 'admin-lab');
+    await page.selectOption('#field-type', 'vxlan');
+    await page.fill('#field-segment', '4242');
+    await page.check('#field-shared');
+    await submitForm(page);
+    const net = (await api('/networking/v2.0/networks?name=e2e-provider')).networks[0];
+    assert.deepEqual([net.project_id, net['provider:network_type'], net['provider:segmentation_id'], net.shared], [target.id, 'vxlan', 4242, true]);
   } finally { await close(); }
 });
 

@@ -3,7 +3,8 @@
 // wizard's request, CLI line and checks, and the storage forms' request bodies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canChange, flavorFitsImage, flavorShortfall, parseMetadata, serverActionAllowed, serverActions, sizeError, vmStateOf, type ServerLike } from '../../dashboard/src/logic/servers.js';
+import { flavorFitsImage, flavorShortfall, parseMetadata, serverActionAllowed, serverActions, sizeError, vmStateOf, type ServerLike } from '../../dashboard/src/logic/servers.js';
+import { canChange } from '../../dashboard/src/logic/roles.js';
 import { groupChanges, launchCli, serverBody, validateLaunch } from '../../dashboard/src/logic/launch.js';
 import { imagePatch, isPublicAcl, projectIdError, volumeBody } from '../../dashboard/src/logic/storage.js';
 

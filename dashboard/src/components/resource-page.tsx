@@ -12,7 +12,7 @@ import { ApiFailure } from '../api/client';
 import type { Session } from '../api/session';
 import { useI18n } from '../i18n';
 import { ApiDrawerPanel } from './api-drawer';
-import type { Field, Form, Key, Option, ResourceSpec, Values } from './resource';
+import { mayChange, type Field, type Form, type Key, type Option, type ResourceSpec, type Values } from './resource';
 
 export function ErrorAlert({ error, onClose }: { error: unknown; onClose?(): void }) {
   const { t } = useI18n();
@@ -76,14 +76,14 @@ function FieldInput({ field, value, set, session, row, error }: { field: Field; 
   return <FormGroup label={label} isRequired={field.required} fieldId={field.kind === 'multi' ? undefined : id} role={field.kind === 'multi' ? 'group' : undefined}>{input}{helper}</FormGroup>;
 }
 
-/** The values a form starts with: its fields' initial values, or the row's. */
-function initialValues<R>(form: Form<R>, row?: R): Values {
-  return Object.fromEntries(form.fields.map((f) => [f.name, f.initialOf && row ? f.initialOf(row) : f.kind === 'checkbox' ? f.initial === 'true' : f.kind === 'multi' ? undefined : f.initial ?? '']));
+/** The values a form starts with: its fields' initial values, then those its `start` gives at once. */
+function initialValues<R>(form: Form<R>, started?: Partial<Values>): Values {
+  return { ...Object.fromEntries(form.fields.map((f) => [f.name, f.kind === 'checkbox' ? f.initial === 'true' : f.kind === 'multi' ? undefined : f.initial ?? ''])), ...started };
 }
 
-/** The fields shown for these values, and whether a required one among them is empty. */
-export function shownFields(fields: Field[], values: Values): { shown: Field[]; missing: boolean } {
-  const shown = fields.filter((f) => !f.show || f.show(values));
+/** The fields shown for these values and this session, and whether a required one among them is empty. */
+export function shownFields(fields: Field[], values: Values, s: Session): { shown: Field[]; missing: boolean } {
+  const shown = fields.filter((f) => !f.show || f.show(values, s));
   const missing = shown.some((f) => f.required && (values[f.name] === '' || values[f.name] === undefined || (Array.isArray(values[f.name]) && (values[f.name] as string[]).length === 0)));
   return { shown, missing };
 }
@@ -91,13 +91,23 @@ export function shownFields(fields: Field[], values: Values): { shown: Field[]; 
 /** A form in a modal: its fields, the API drawer with the calls it plans, and its errors. */
 export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: Form<R>; row?: R; session: Session; onDone(): void; onCancel(): void }) {
   const { t } = useI18n();
-  const [values, setValues] = useState<Values>(() => initialValues(form, row));
+  // The starting values: from the row at once, or those the APIs answer (the form waits for them).
+  const [started] = useState(() => form.start?.(session, row));
+  const later = started instanceof Promise ? started : undefined;
+  const [values, setValues] = useState<Values>(() => initialValues(form, later ? undefined : (started as Partial<Values> | undefined)));
+  const [loading, setLoading] = useState(!!later);
+  const [startError, setStartError] = useState<unknown>();
+  useEffect(() => {
+    let live = true;
+    later?.then((v) => { if (live) setValues((old) => ({ ...old, ...v })); }, (e) => { if (live) setStartError(e); }).finally(() => { if (live) setLoading(false); });
+    return () => { live = false; };
+  }, [later]);
   const [showApi, setShowApi] = useState(false);
   const [progress, setProgress] = useState<number | undefined>();
   const m = useMutation({ mutationFn: () => form.run(session, values, row, setProgress), onSuccess: onDone });
-  const { shown, missing: empty } = shownFields(form.fields, values);
+  const { shown, missing: empty } = shownFields(form.fields, values, session);
   const errors = useMemo(() => { try { return form.validate?.(values, row) ?? {}; } catch { return {}; } }, [form, values, row]);
-  const missing = empty || shown.some((f) => errors[f.name]);
+  const missing = empty || loading || shown.some((f) => errors[f.name]);
   const steps = sections(shown).filter(([title]) => title);
   // NOTE: each fetch makes a new one-time console token: once, never refetched.
   const link = useQuery({ queryKey: ['link', form.label, row], queryFn: () => form.link!(session, row as R), enabled: !!form.link, staleTime: Infinity, refetchOnWindowFocus: false, retry: false });
@@ -117,6 +127,7 @@ export function FormModal<R>({ form, row, session, onDone, onCancel }: { form: F
               <ErrorAlert error={form.view ? undefined : link.error} />
               {showView && <pre className="console-log" data-testid="view">{view.data ?? ''}</pre>}
               <ErrorAlert error={view.error} />
+              <ErrorAlert error={startError} />
               <PfForm onSubmit={(e) => { e.preventDefault(); if (!missing) m.mutate(); }} id="resource-form">
                 {form.description && <p data-testid="form-description">{t(form.description)}</p>}
                 {steps.length > 2 && (
@@ -168,7 +179,7 @@ export function ResourcePage<R>({ spec, session }: { spec: ResourceSpec<R>; sess
   useEffect(() => setError(undefined), [spec.id]);
   const done = () => { setOpen(undefined); void qc.invalidateQueries({ queryKey: ['list'] }); void qc.invalidateQueries({ queryKey: ['options'] }); };
   const rows = list.data ?? [];
-  const canChange = spec.canChange?.(session) ?? true;
+  const canChange = mayChange(session, spec);
   return (
     <PageSection>
       <Title headingLevel="h1">{t(spec.title)}</Title>

@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { Session } from '../api/session';
 import type { Messages } from '../i18n/en';
+import { canChange } from '../logic/roles';
 import type { Values } from '../logic/values';
 
 export { list, q, str, type Values } from '../logic/values';
@@ -21,18 +22,17 @@ export interface Field {
   /** multi: a set of checkboxes (its value the chosen options' values; those `selected` at first). */
   kind: 'text' | 'password' | 'number' | 'select' | 'checkbox' | 'file' | 'textarea' | 'multi';
   required?: boolean;
+  /** The value the field starts with (a form's `start` may give another, from the row or the APIs). */
   initial?: string;
-  /** The initial value from the row the form acts on (the row's current name, size, groups...). */
-  initialOf?(row: any): string | boolean;
   /** Choices of a select, from the APIs (for a row action, those that fit the row). */
   options?: (s: Session, row?: any) => Promise<Option[]>;
   help?: Key;
   /** The heading of the form section the field opens (the launch wizard's steps). */
   section?: Key;
-  /** Shown only when the other values call for it (a volume size when booting from a volume). */
-  show?(values: Values): boolean;
+  /** Shown only when the other values, or the session, call for it (a volume size when booting from
+   *  a volume; a network quota where the catalog has networking). */
+  show?(values: Values, s: Session): boolean;
 }
-
 
 /** One REST call as the API drawer shows it (placeholders in <> for what earlier calls return). */
 export interface Planned { service: string; method: string; path: string; body?: unknown; cli?: string }
@@ -53,6 +53,10 @@ export interface Form<R = never> {
   validate?(values: Values, row?: R): Partial<Record<string, Key>>;
   /** A sentence shown above the fields (what a confirmation does). */
   description?: Key;
+  /** The values the form starts with, beyond its fields' `initial`: from the row it acts on (an edit
+   *  form shows what is there now), or a promise of them from the APIs, merged in when they answer
+   *  (the form is not sent before). */
+  start?(s: Session, row?: R): Partial<Values> | Promise<Partial<Values>>;
 }
 
 export interface Column<R> { label: Key; value(row: R, fmt: { date(iso: string | null | undefined): string; num(n: number): string }): ReactNode }
@@ -79,6 +83,14 @@ export interface ResourceSpec<R> {
   busy?(row: R): boolean;
   /** Where a row's name links to (a nested panel, such as a container's objects). */
   link?(row: R): string | undefined;
-  /** Whether the user's roles may change anything here (false: no create, actions or delete, as for a reader). */
+  /** Whether the user may change anything here (false: no create, actions or delete, as for a
+   *  reader); by default the rule of OpenStack's default policies (`mayChange`). */
   canChange?(s: Session): boolean;
+}
+
+/** Actions follow policy: what the user's roles cannot do is not offered. A panel's own rule, else
+ *  an admin panel's changes are an admin's, a project's resources a member's or an admin's. */
+export function mayChange(s: Session, spec: { admin?: boolean; canChange?(s: Session): boolean }): boolean {
+  if (spec.canChange) return spec.canChange(s);
+  return spec.admin ? s.roles.includes('admin') : canChange(s.roles);
 }

@@ -2,6 +2,7 @@
 // instance's actions its state and the user's roles allow (Nova's own state table: an action is
 // offered only where Nova would accept it), which flavors fit the project's quota, and the checks
 // of the launch wizard's inputs.
+import { canChange } from './roles.js';
 
 /** The instance as GET /servers/detail shows it (the fields these rules read). */
 export interface ServerLike {
@@ -50,11 +51,6 @@ const FROM: Record<ServerActionId, string[] | null> = {
   edit: null, rebuild: ['active', 'stopped', 'error'],
   delete: null,
 };
-
-/** Whether the token's roles may change things in the project (Nova's default policy: member or admin; a reader only reads). */
-export function canChange(roles: string[]): boolean {
-  return roles.includes('admin') || roles.includes('member');
-}
 
 const fixedAddresses = (s: ServerLike) => Object.values(s.addresses ?? {}).flat().filter((a) => a['OS-EXT-IPS:type'] !== 'floating');
 const floatingAddresses = (s: ServerLike) => Object.values(s.addresses ?? {}).flat().filter((a) => a['OS-EXT-IPS:type'] === 'floating');

@@ -4,13 +4,15 @@ import { str, type Values } from './values.js';
 
 type Row = Record<string, any>;
 
-/** The JSON patch that turns the image into the edited one (only what changed). */
+/** The JSON patch that turns the image into the edited one (only what changed; `add` where the
+ *  image has no value yet, as JSON patch replaces only what is there). */
 export function imagePatch(r: Row, v: Values): { op: string; path: string; value: unknown }[] {
   const out: { op: string; path: string; value: unknown }[] = [];
-  if (str(v.name) !== (r.name ?? '')) out.push({ op: 'replace', path: '/name', value: str(v.name) });
-  if (str(v.visibility) && str(v.visibility) !== r.visibility) out.push({ op: 'replace', path: '/visibility', value: str(v.visibility) });
-  if (v.protected !== undefined && v.protected !== !!r.protected) out.push({ op: 'replace', path: '/protected', value: v.protected === true });
-  for (const k of ['min_disk', 'min_ram'] as const) if (str(v[k]) !== '' && Number(v[k]) !== (r[k] ?? 0)) out.push({ op: 'replace', path: `/${k}`, value: Number(v[k]) });
+  const set = (path: string, value: unknown, old: unknown) => out.push({ op: old === undefined || old === null ? 'add' : 'replace', path, value });
+  if (str(v.name) !== (r.name ?? '')) set('/name', str(v.name), r.name);
+  if (str(v.visibility) && str(v.visibility) !== r.visibility) set('/visibility', str(v.visibility), r.visibility);
+  if (v.protected !== undefined && v.protected !== !!r.protected) set('/protected', v.protected === true, r.protected);
+  for (const k of ['min_disk', 'min_ram'] as const) if (str(v[k]) !== '' && Number(v[k]) !== (r[k] ?? 0)) set(`/${k}`, Number(v[k]), r[k]);
   return out;
 }
 

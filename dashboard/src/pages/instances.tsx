@@ -6,10 +6,9 @@ import { call } from '../api/client';
 import type { Session } from '../api/session';
 import { list, q, str, type Field, type Form, type Key, type Option, type Planned, type ResourceSpec } from '../components/resource';
 import { bySource, groupChanges, launchCli, onVolume, serverBody, validateLaunch } from '../logic/launch';
-import { canChange, flavorShortfall, serverActionAllowed, type ComputeLimits, type ServerActionId } from '../logic/servers';
+import { flavorShortfall, serverActionAllowed, type ComputeLimits, type ServerActionId } from '../logic/servers';
 import { busy, del, images, keypairs, nameField, networks, status, type Row } from './common';
 
-const project = (s: Session) => canChange(s.roles);
 const allowed = (id: ServerActionId) => (r: Row, s: Session) => serverActionAllowed(id, r, s.roles);
 
 /** An action of POST /servers/{id}/action with a fixed body. */
@@ -192,7 +191,8 @@ const rescue: Form<Row> = {
 
 const edit: Form<Row> = {
   label: 'server.edit', when: allowed('edit'),
-  fields: [{ ...nameField, initialOf: (r) => r.name }, { name: 'description', label: 'field.description', kind: 'text', initialOf: (r) => r.description ?? '' }],
+  fields: [nameField, { name: 'description', label: 'field.description', kind: 'text' }],
+  start: (_s, r) => ({ name: r?.name ?? '', description: r?.description ?? '' }),
   plan: (v, r) => [{ service: 'compute', method: 'PUT', path: `/servers/${r?.id}`, body: { server: { name: str(v.name), description: str(v.description) } },
     cli: `openstack server set --name ${q(str(v.name))} --description ${q(str(v.description))} ${q(r?.name ?? '')}` }],
   run: (s, v, r) => call(s, 'compute', 'PUT', `/servers/${r!.id}`, { server: { name: str(v.name), description: str(v.description) } }),
@@ -229,7 +229,7 @@ export const SERVER_ACTIONS: Form<Row>[] = [
 ];
 
 export const instancesPanel: ResourceSpec<Row> = {
-  id: 'project/instances', title: 'nav.instances', service: 'compute', canChange: project,
+  id: 'project/instances', title: 'nav.instances', service: 'compute',
   list: async (s) => (await call(s, 'compute', 'GET', '/servers/detail')).servers, key: (r) => r.id, name: (r) => r.name,
   busy: (r) => busy(r.status) || !!r['OS-EXT-STS:task_state'],
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.status', value: (r) => <>{status(r.status)}{r.locked ? ' 🔒' : ''}</> },
@@ -245,7 +245,7 @@ export const instancesPanel: ResourceSpec<Row> = {
 const POLICIES = ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'];
 
 export const serverGroupsPanel: ResourceSpec<Row> = {
-  id: 'project/server-groups', title: 'nav.serverGroups', service: 'compute', canChange: project,
+  id: 'project/server-groups', title: 'nav.serverGroups', service: 'compute',
   list: async (s) => {
     const [groups, servers] = await Promise.all([call(s, 'compute', 'GET', '/os-server-groups'), call(s, 'compute', 'GET', '/servers').catch(() => ({ servers: [] }))]);
     const names = new Map((servers.servers as Row[]).map((v) => [v.id, v.name]));

@@ -191,11 +191,11 @@ export const adminNetworksPanel: ResourceSpec<Row> = {
   ...networksPanel, id: 'admin/networks', title: 'nav.allNetworks', admin: true,
   columns: [{ label: 'field.projectId', value: (r) => r.project_id }, ...networksPanel.columns, { label: 'field.providerType', value: (r) => `${r['provider:network_type'] ?? ''} ${r['provider:physical_network'] ?? ''}` }],
   create: {
-    label: 'network.create', fields: [nameField, { name: 'type', label: 'field.providerType', kind: 'select', initial: 'flat', options: async () => ['flat', 'vlan', 'vxlan', 'geneve', 'local'].map((x) => ({ value: x, label: x })) },
+    label: 'network.create', fields: [nameField, { name: 'project', label: 'field.projectId', kind: 'select', options: projects }, { name: 'type', label: 'field.providerType', kind: 'select', initial: 'flat', options: async () => ['flat', 'vlan', 'vxlan', 'geneve', 'local'].map((x) => ({ value: x, label: x })) },
       { name: 'physnet', label: 'field.physicalNetwork', kind: 'text', initial: 'public' }, { name: 'segment', label: 'field.segment', kind: 'number' },
       { name: 'external', label: 'field.external', kind: 'checkbox' }, { name: 'shared', label: 'field.shared', kind: 'checkbox' }],
     plan: (v) => [{ service: 'network', method: 'POST', path: '/v2.0/networks', body: { network: providerBody(v) },
-      cli: `openstack network create --provider-network-type ${str(v.type) || 'flat'}${v.physnet ? ` --provider-physical-network ${q(str(v.physnet))}` : ''}${v.segment ? ` --provider-segment ${str(v.segment)}` : ''}${v.external ? ' --external' : ''}${v.shared ? ' --share' : ''} ${q(str(v.name))}` }],
+      cli: `openstack network create${v.project ? ` --project ${str(v.project)}` : ''} --provider-network-type ${str(v.type) || 'flat'}${v.physnet ? ` --provider-physical-network ${q(str(v.physnet))}` : ''}${v.segment ? ` --provider-segment ${str(v.segment)}` : ''}${v.external ? ' --external' : ''}${v.shared ? ' --share' : ''} ${q(str(v.name))}` }],
     run: (s, v) => call(s, 'network', 'POST', '/v2.0/networks', { network: providerBody(v) }),
   },
 };
@@ -203,7 +203,7 @@ export const adminNetworksPanel: ResourceSpec<Row> = {
 function providerBody(v: Record<string, unknown>) {
   const type = str(v.type as string) || 'flat';
   return {
-    name: str(v.name as string), 'provider:network_type': type, ...(v.physnet && type !== 'vxlan' && type !== 'geneve' && type !== 'local' ? { 'provider:physical_network': str(v.physnet as string) } : {}),
+    name: str(v.name as string), ...(v.project ? { project_id: str(v.project as string) } : {}), 'provider:network_type': type, ...(v.physnet && type !== 'vxlan' && type !== 'geneve' && type !== 'local' ? { 'provider:physical_network': str(v.physnet as string) } : {}),
     ...(v.segment ? { 'provider:segmentation_id': Number(v.segment) } : {}), 'router:external': v.external === true, shared: v.shared === true,
   };
 }

@@ -5,11 +5,10 @@
 import { call, upload, urlOf } from '../api/client';
 import type { Session } from '../api/session';
 import { q, str, type Form, type Planned, type ResourceSpec, type Values } from '../components/resource';
-import { canChange, sizeError } from '../logic/servers';
+import { sizeError } from '../logic/servers';
 import { imagePatch, isPublicAcl, projectIdError, volumeBody } from '../logic/storage';
 import { busy, del, images, nameField, servers, status, type Row } from './common';
 
-const project = (s: Session) => canChange(s.roles);
 const owns = (r: Row, s: Session) => r.owner === s.project.id || s.roles.includes('admin');
 
 // Images
@@ -22,15 +21,16 @@ const imageCli = (r: Row | undefined, v: Values) => {
   return `openstack image set ${flags.join(' ')} ${r?.id ?? ''}`;
 };
 
-const editImage: Form<Row> = {
+export const editImage: Form<Row> = {
   label: 'image.edit', when: owns,
   fields: [
-    { ...nameField, initialOf: (r) => r.name ?? '' },
-    { name: 'visibility', label: 'field.visibility', kind: 'select', initialOf: (r) => r.visibility, options: async () => ['private', 'shared', 'community', 'public'].map((x) => ({ value: x, label: x })) },
-    { name: 'min_disk', label: 'field.minDisk', kind: 'number', initialOf: (r) => String(r.min_disk ?? 0) },
-    { name: 'min_ram', label: 'field.minRam', kind: 'number', initialOf: (r) => String(r.min_ram ?? 0) },
-    { name: 'protected', label: 'field.protected', kind: 'checkbox', initialOf: (r) => !!r.protected },
+    nameField,
+    { name: 'visibility', label: 'field.visibility', kind: 'select', options: async () => ['private', 'shared', 'community', 'public'].map((x) => ({ value: x, label: x })) },
+    { name: 'min_disk', label: 'field.minDisk', kind: 'number' },
+    { name: 'min_ram', label: 'field.minRam', kind: 'number' },
+    { name: 'protected', label: 'field.protected', kind: 'checkbox' },
   ],
+  start: (_s, r) => ({ name: r?.name ?? '', visibility: r?.visibility ?? 'private', min_disk: String(r?.min_disk ?? 0), min_ram: String(r?.min_ram ?? 0), protected: !!r?.protected }),
   validate: (v) => ({ ...(str(v.min_disk) && !/^\d+$/.test(str(v.min_disk)) ? { min_disk: 'size.whole' as const } : {}), ...(str(v.min_ram) && !/^\d+$/.test(str(v.min_ram)) ? { min_ram: 'size.whole' as const } : {}) }),
   plan: (v, r) => [{ service: 'image', method: 'PATCH', path: `/v2/images/${r?.id}`, body: imagePatch(r ?? {}, v), cli: imageCli(r, v) }],
   run: (s, v, r) => call(s, 'image', 'PATCH', `/v2/images/${r!.id}`, imagePatch(r!, v), { headers: IMAGE_PATCH }),
@@ -67,7 +67,7 @@ const unshareImage: Form<Row> = {
 };
 
 export const imagesPanel: ResourceSpec<Row> = {
-  id: 'project/images', title: 'nav.images', service: 'image', canChange: project,
+  id: 'project/images', title: 'nav.images', service: 'image',
   list: async (s) => (await call(s, 'image', 'GET', '/v2/images')).images, key: (r) => r.id, name: (r) => r.name ?? r.id,
   busy: (r) => busy(r.status),
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.status', value: (r) => status(r.status) }, { label: 'field.visibility', value: (r) => r.visibility },
@@ -113,7 +113,7 @@ const createVolume: Form = {
 const vname = (r?: Row) => q(r?.name || r?.id || '');
 
 export const volumesPanel: ResourceSpec<Row> = {
-  id: 'project/volumes', title: 'nav.volumes', service: 'block-storage', canChange: project,
+  id: 'project/volumes', title: 'nav.volumes', service: 'block-storage',
   list: async (s) => (await call(s, 'block-storage', 'GET', '/volumes/detail')).volumes, key: (r) => r.id, name: (r) => r.name ?? r.id,
   busy: (r) => busy(r.status),
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r) => `${r.size} GiB` }, { label: 'field.status', value: (r) => status(r.status) },
@@ -134,7 +134,8 @@ export const volumesPanel: ResourceSpec<Row> = {
     run: (s, _v, r) => call(s, 'compute', 'DELETE', `/servers/${r!.attachments[0].server_id}/os-volume_attachments/${r!.id}`),
   }, {
     label: 'volume.extend', when: (r) => r.status === 'available' || r.status === 'in-use',
-    fields: [{ name: 'size', label: 'field.newSizeGb', kind: 'number', required: true, initialOf: (r) => String(r.size + 1) }],
+    fields: [{ name: 'size', label: 'field.newSizeGb', kind: 'number', required: true }],
+    start: (_s, r) => ({ size: String((r?.size ?? 0) + 1) }),
     validate: (v, r) => { const e = sizeError(str(v.size), { above: r?.size ?? 0 }); return e ? { size: e } : {}; },
     plan: (v, r) => [{ service: 'block-storage', method: 'POST', path: `/volumes/${r?.id}/action`, body: { 'os-extend': { new_size: Number(v.size) } }, cli: `openstack volume set --size ${str(v.size)} ${vname(r)}` }],
     run: (s, v, r) => call(s, 'block-storage', 'POST', `/volumes/${r!.id}/action`, { 'os-extend': { new_size: Number(v.size) } }, { headers: { 'OpenStack-API-Version': 'volume 3.42' } }),
@@ -148,12 +149,13 @@ export const volumesPanel: ResourceSpec<Row> = {
 };
 
 export const snapshotsPanel: ResourceSpec<Row> = {
-  id: 'project/snapshots', title: 'nav.snapshots', service: 'block-storage', canChange: project,
+  id: 'project/snapshots', title: 'nav.snapshots', service: 'block-storage',
   list: async (s) => (await call(s, 'block-storage', 'GET', '/snapshots/detail')).snapshots, key: (r) => r.id, name: (r) => r.name ?? r.id,
   busy: (r) => busy(r.status),
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r) => `${r.size} GiB` }, { label: 'field.status', value: (r) => status(r.status) }, { label: 'field.volume', value: (r) => r.volume_id }],
   actions: [{
-    label: 'snapshot.createVolume', when: (r) => r.status === 'available', fields: [nameField, { name: 'size', label: 'field.sizeGb', kind: 'number', required: true, initialOf: (r) => String(r.size) }],
+    label: 'snapshot.createVolume', when: (r) => r.status === 'available', fields: [nameField, { name: 'size', label: 'field.sizeGb', kind: 'number', required: true }],
+    start: (_s, r) => ({ size: String(r?.size ?? 1) }),
     validate: (v, r) => { const e = sizeError(str(v.size), { min: r?.size ?? 1 }); return e ? { size: e } : {}; },
     plan: (v, r) => [{ service: 'block-storage', method: 'POST', path: '/volumes', body: { volume: { name: str(v.name), size: Number(v.size), snapshot_id: r?.id } }, cli: `openstack volume create --snapshot ${r?.id} --size ${str(v.size)} ${q(str(v.name))}` }],
     run: (s, v, r) => call(s, 'block-storage', 'POST', '/volumes', { volume: { name: str(v.name), size: Number(v.size), snapshot_id: r!.id } }),
@@ -162,7 +164,7 @@ export const snapshotsPanel: ResourceSpec<Row> = {
 };
 
 export const backupsPanel: ResourceSpec<Row> = {
-  id: 'project/backups', title: 'nav.backups', service: 'block-storage', canChange: project,
+  id: 'project/backups', title: 'nav.backups', service: 'block-storage',
   list: async (s) => (await call(s, 'block-storage', 'GET', '/backups/detail')).backups, key: (r) => r.id, name: (r) => r.name ?? r.id,
   busy: (r) => busy(r.status),
   columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r) => `${r.size} GiB` }, { label: 'field.status', value: (r) => status(r.status) },
@@ -193,7 +195,7 @@ async function headContainer(s: Session, name: string): Promise<Headers> {
 const PUBLIC_ACL = '.r:*,.rlistings';
 
 export const containersPanel: ResourceSpec<Row> = {
-  id: 'project/containers', title: 'nav.containers', service: 'object-store', canChange: project,
+  id: 'project/containers', title: 'nav.containers', service: 'object-store',
   list: async (s) => {
     const rows = ((await call(s, 'object-store', 'GET', '?format=json')) ?? []) as Row[];
     return Promise.all(rows.map(async (c) => ({ ...c, public: isPublicAcl((await headContainer(s, c.name)).get('X-Container-Read')) })));
@@ -227,7 +229,7 @@ export function objectsPanel(container: string, prefix = ''): ResourceSpec<Row> 
   const here = (name: string) => `/project/containers/${encodeURIComponent(container)}${name ? `?prefix=${encodeURIComponent(name)}` : ''}`;
   const parent = prefix.split('/').slice(0, -2).join('/');
   return {
-    id: `project/containers/${container}`, title: 'nav.objects', subtitle: `${container} / ${prefix}`, service: 'object-store', canChange: project,
+    id: `project/containers/${container}`, title: 'nav.objects', subtitle: `${container} / ${prefix}`, service: 'object-store',
     list: async (s) => {
       const rows = ((await call(s, 'object-store', 'GET', `${base}?format=json&delimiter=/${prefix ? `&prefix=${encodeURIComponent(prefix)}` : ''}`)) ?? []) as Row[];
       const entries = rows.filter((r) => r.name !== prefix).map((r) => (r.subdir ? { ...r, folder: r.subdir, label: `${r.subdir.slice(prefix.length)}` } : { ...r, label: r.name.slice(prefix.length) }));
