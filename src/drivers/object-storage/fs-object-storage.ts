@@ -1,4 +1,5 @@
-// Object bytes as files: DIR/data/<xx>/<id>, written under DIR/tmp first (see the contract).
+// Object bytes as files: DIR/data/<xx>/<id>, written there directly (see write); DIR/tmp holds what
+// older versions left mid-write (cleanup empties it).
 import { createHash, randomUUID } from 'node:crypto';
 import { close as closeFd, mkdirSync, openSync, read as readFd } from 'node:fs';
 import { open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
