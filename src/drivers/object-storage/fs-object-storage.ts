@@ -1,27 +1,40 @@
 // Object bytes as files: DIR/data/<xx>/<id>, written there directly (see write); DIR/tmp holds what
 // older versions left mid-write (cleanup empties it).
 import { createHash, randomUUID } from 'node:crypto';
-import { close as closeFd, mkdirSync, openSync, read as readFd } from 'node:fs';
-import { open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, open as openFd, openSync, read as readFd, writev as writevFd } from 'node:fs';
+import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, ObjectStorageError, StorageFull,
   type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
 } from './object-storage-driver.js';
-import { fsyncPath } from '../../core/fs/fsync.js';
 
 export class FsObjectStorageDriver implements ObjectStorageDriver {
   readonly name = 'fs';
   private readonly dataDir: string;
   private readonly tmpDir: string;
-  private readonly made = new Set<string>();
+  private readonly dirFds = new Map<string, number>();
 
   constructor(dir: string) {
     this.dataDir = join(dir, 'data');
     this.tmpDir = join(dir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
     mkdirSync(this.dataDir, { recursive: true });
+  }
+
+  /**
+   * The directory, made if need be, and a descriptor of it kept open to fsync it (one per blob
+   * directory, at most 256), so that a write's directory fsync is one thread-pool trip, not three.
+   */
+  private dirFd(dir: string): number {
+    let fd = this.dirFds.get(dir);
+    if (fd === undefined) {
+      mkdirSync(dir, { recursive: true });
+      fd = openSync(dir, 'r');
+      this.dirFds.set(dir, fd);
+    }
+    return fd;
   }
 
   private pathOf(id: string): string {
@@ -39,9 +52,13 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     const path = join(dir, id);
     const hash = createHash('md5');
     let size = 0;
-    if (!this.made.has(dir)) { mkdirSync(dir, { recursive: true }); this.made.add(dir); }
-    const fh = await open(path, 'wx').catch((e) => { throw storageError(e); });
-    const out = new BatchedWriter(fh);
+    let dirFd: number;
+    let fd: number;
+    try {
+      dirFd = this.dirFd(dir);
+      fd = await fsCall<number>((cb) => openFd(path, 'wx', cb));
+    } catch (err) { throw storageError(err); }
+    const out = new BatchedWriter(fd);
     try {
       for await (const chunk of source) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -52,12 +69,15 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
       }
       await out.flush();
       if (limits.expectedBytes !== undefined && size < limits.expectedBytes) throw new BlobIncomplete(`${size} of ${limits.expectedBytes} bytes arrived`);
-      await fh.sync();
-      await fh.close();
-      await fsyncPath(dir);
+      await fsCall<void>((cb) => fsyncFd(fd, cb));
+      // NOTE: close(2) of a file already fsynced does no I/O: on the loop, not a thread-pool trip.
+      const closing = fd;
+      fd = -1;
+      closeSync(closing);
+      await fsCall<void>((cb) => fsyncFd(dirFd, cb));
     } catch (err) {
       await out.settle();
-      await fh.close().catch(() => undefined);
+      if (fd >= 0) { try { closeSync(fd); } catch { /* closed */ } }
       await rm(path, { force: true });
       throw storageError(err);
     }
@@ -108,6 +128,11 @@ function storageError(err: unknown): Error {
   return new BlobIncomplete(`the source failed: ${(err as Error)?.message ?? String(err)}`);
 }
 
+/** A callback-style fs call as a promise (without FileHandle's objects and its close's pool trip). */
+function fsCall<T>(call: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
+}
+
 /** How many bytes of a body may wait for the disk before the source is read again. */
 const WRITE_BUFFER = 1024 * 1024;
 
@@ -122,7 +147,7 @@ class BatchedWriter {
   private writing?: Promise<void>;
   private failed?: unknown;
 
-  constructor(private readonly fh: FileHandle) {}
+  constructor(private readonly fd: number) {}
 
   async push(buf: Buffer): Promise<void> {
     if (this.failed) throw this.failed;
@@ -152,7 +177,7 @@ class BatchedWriter {
         this.queued = [];
         this.queuedBytes = 0;
         while (batch.length > 0) {
-          let n = (await this.fh.writev(batch)).bytesWritten;
+          let n = await fsCall<number>((cb) => writevFd(this.fd, batch, cb));
           while (n > 0 && batch.length > 0) {
             const first = batch[0]!;
             if (n >= first.length) { n -= first.length; batch.shift(); } else { batch[0] = first.subarray(n); n = 0; }
