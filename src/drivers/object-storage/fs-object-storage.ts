@@ -47,8 +47,9 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     const dir = join(this.dataDir, id.slice(0, 2));
     // NOTE: written under its final name, not renamed into it: no row names the blob until the
     // service's commit, so a partial file is invisible, and the start's reconcile removes it (an
-    // orphan). The file's fsync then also makes its directory entry durable on a journalling file
-    // system (one journal commit), where a rename after it needed a journal commit of its own.
+    // orphan). On a journalling file system the file's fsync commits its directory entry too, so
+    // the directory's fsync after it (kept for the others) finds nothing left to write, where a
+    // rename after the file's fsync needed a journal commit of its own.
     const path = join(dir, id);
     const hash = createHash('md5');
     let size = 0;
