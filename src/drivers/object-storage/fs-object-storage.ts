@@ -9,6 +9,7 @@ import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, ObjectStorageError, StorageFull,
   type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
 } from './object-storage-driver.js';
+import { noteBufferBytes } from '../../core/memory/young-buffers.js';
 
 export class FsObjectStorageDriver implements ObjectStorageDriver {
   readonly name = 'fs';
@@ -66,6 +67,7 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
         size += buf.length;
         if (size > limits.maxBytes) throw new BlobTooLarge(`more than ${limits.maxBytes} bytes`);
         hash.update(buf);
+        noteBufferBytes(buf.length);
         await out.push(buf);
       }
       await out.flush();
@@ -236,6 +238,7 @@ class BlobReadStream extends Readable {
     const want = Math.min(READ_CHUNK, this.end - this.pos);
     if (want <= 0) { this.push(null); return; }
     const buf = Buffer.allocUnsafe(want);
+    noteBufferBytes(want);
     this.readInto(buf, want).then((n) => {
       if (this.destroyed) return;
       this.pos += n;
