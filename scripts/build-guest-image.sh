@@ -13,6 +13,8 @@
 #     copies under /run/cirros/datasource/data/ (meta_data.json, user_data, instance-id, ...);
 #   - starts dropbear on :22, getty on ttyS0 and tty1, acpid (the power button powers off);
 #   - prints a banner and `STRATUS-GUEST-READY ip=<cidr|none> hostname=<name> uptime=<s>`.
+# /mnt is kept on the boot partition (it survives reboots and goes into snapshots), and curl, lsblk
+# and mke2fs -t are small scripts, for what Tempest's scenarios run in a guest.
 # Logins: cirros / gocubsgo (a uid-0 alias, with a sudo that just runs its command) and root.
 #
 # Runs as root on Debian 12 in about 10 s, downloads included; no mounts and no loop devices.
@@ -53,6 +55,7 @@ for d in "$W"/debs/*.deb; do dpkg-deb -x "$d" "$X"; done
 mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,etc/acpi/PWRF,etc/dropbear,proc,sys,dev,run,tmp,root,home/cirros,mnt,var/log} \
   "$R"/{lib/modules,lib/x86_64-linux-gnu,lib64,usr/share/udhcpc}
 chmod 1777 "$R/tmp"
+ln -s /run "$R/var/run"
 cp "$X/bin/busybox" "$R/bin/busybox"
 for a in $("$R/bin/busybox" --list-full); do [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"; done
 
@@ -68,10 +71,10 @@ ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$R/lib64/ld-linux-x86-64.so.2"
 
 # Kernel modules. Debian builds these as modules, so without them in the initramfs the guest has
 # no eth0 and no /dev/vda: virtio (PCI, net, blk, scsi, rng, console, balloon), the IDE CD-ROM a
-# config drive is, iso9660 and vfat, and the ACPI button and input events acpid reads. PCI hot
+# config drive is, iso9660, vfat and ext4 (volumes made with mke2fs), and the ACPI button and input events acpid reads. PCI hot
 # plug (ACPI, i440fx) is built in, so a volume attached over QMP appears as /dev/vdb by itself.
 MODULES="virtio_pci virtio_net virtio_blk virtio_scsi sd_mod virtio_rng virtio_console virtio_balloon
-  ata_piix ata_generic sr_mod isofs vfat nls_cp437 nls_ascii nls_utf8 button evdev"
+  ata_piix ata_generic sr_mod isofs vfat nls_cp437 nls_ascii nls_utf8 ext4 button evdev"
 depmod -b "$X" "$KVER"
 for m in $MODULES; do
   modprobe -d "$X" -S "$KVER" --show-depends "$m" >> "$W/modules.deps" \
@@ -118,8 +121,151 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -eq 0 ] && exec /bin/sh -l
+# NOTE: busybox's ash runs its own applets before PATH; a command found in PATH (the guest's
+# mke2fs, say) is run by its path, so that the script wins over the applet of the same name.
+p=$(which "$1" 2>/dev/null) && shift && exec "$p" "$@"
 exec "$@"
 EOF
+
+# ---------------------------------------------------------------- 3b. what CirrOS has beyond busybox
+# The commands Tempest's scenarios and the labs run in a CirrOS guest, as small scripts over
+# busybox: curl (HTTP/1.0 over nc: the metadata service, a web server in another guest), lsblk
+# (from /sys/block), blkid (file systems told by their magic), and mke2fs accepting e2fsprogs' `-t TYPE` (busybox makes ext2, which the
+# kernel's ext4 mounts).
+cat > "$R/usr/bin/curl" <<'EOF'
+#!/bin/sh
+# curl [-s] [-f] [-i] [-X METHOD] [-d DATA] [-H HEADER] [-o FILE] [-m SECONDS] http://HOST[:PORT]/PATH
+method=GET explicit= data= has_data= headers= out= include= fail= timeout=10 url=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -X|--request) method=$2; explicit=1; shift 2 ;;
+    -d|--data|--data-binary|--data-raw|--data-ascii) data=$2; has_data=1; shift 2 ;;
+    -H|--header) headers="$headers$2
+"; shift 2 ;;
+    -o|--output) out=$2; shift 2 ;;
+    -m|--max-time|--connect-timeout) timeout=${2%%.*}; shift 2 ;;
+    --include) include=1; shift ;;
+    --fail) fail=1; shift ;;
+    --silent|--show-error|--location|--insecure) shift ;;
+    -[sSfLkqi]*) case "$1" in *[!sSfLkqi-]*) echo "curl: option $1: not supported by this guest's curl" >&2; exit 2 ;; esac
+      case "$1" in *f*) fail=1 ;; esac; case "$1" in *i*) include=1 ;; esac; shift ;;
+    http://*) url=$1; shift ;;
+    -*) echo "curl: option $1: not supported by this guest's curl" >&2; exit 2 ;;
+    *) url=http://$1; shift ;;
+  esac
+done
+[ -n "$url" ] || { echo "curl: no URL specified" >&2; exit 2; }
+[ -n "$has_data" ] && [ -z "$explicit" ] && method=POST
+rest=${url#http://}; hostport=${rest%%/*}; p=${rest#"$hostport"}; path=/${p#/}
+case "$hostport" in *:*) host=${hostport%:*} port=${hostport##*:} ;; *) host=$hostport port=80 ;; esac
+tmp=/tmp/.curl.$$; trap 'rm -f "$tmp"' EXIT
+{
+  printf '%s %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: curl/7.88 (stratus guest)\r\nAccept: */*\r\n' "$method" "$path" "$hostport"
+  printf '%s' "$headers" | while IFS= read -r h; do [ -n "$h" ] && printf '%s\r\n' "$h"; done
+  if [ -n "$has_data" ]; then
+    printf 'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %s\r\n' "${#data}"
+  fi
+  printf '\r\n%s' "$data"
+} | nc -w "$timeout" "$host" "$port" > "$tmp" 2>/dev/null
+[ -s "$tmp" ] || { echo "curl: (7) Failed to connect to $host port $port" >&2; exit 7; }
+status=$(head -n1 "$tmp" | awk '{print $2}')
+hlen=$(awk '{ n += length($0) + 1 } length($0) <= 1 { print n; exit }' "$tmp")
+# NOTE: no /dev/stdout here (devtmpfs has no such link): the body goes to fd 1 itself.
+body() { if [ -n "$include" ]; then cat "$tmp"; else tail -c +$((${hlen:-0} + 1)) "$tmp"; fi; }
+if [ -n "$out" ]; then body > "$out"; else body; fi
+[ -n "$fail" ] && [ "${status:-0}" -ge 400 ] && { echo "curl: (22) The requested URL returned error: $status" >&2; exit 22; }
+exit 0
+EOF
+
+cat > "$R/usr/bin/lsblk" <<'EOF'
+#!/bin/sh
+# lsblk [-l] [-b] [--nodeps|-d] [-f|--fs] [-a|--ascii] [-n] — the disks in /sys/block (and their
+# partitions without --nodeps), in util-linux's columns.
+bytes= nodeps= fs= noheadings=
+for a in "$@"; do
+  case "$a" in
+    --nodeps) nodeps=1 ;; --bytes) bytes=1 ;; --fs) fs=1 ;; --noheadings) noheadings=1 ;;
+    --ascii|--list|--all|--paths) ;;
+    --*) echo "lsblk: option $a: not supported by this guest's lsblk" >&2; exit 2 ;;
+    -*) case "$a" in *b*) bytes=1 ;; esac; case "$a" in *d*) nodeps=1 ;; esac
+        case "$a" in *f*) fs=1 ;; esac; case "$a" in *n*) noheadings=1 ;; esac ;;
+  esac
+done
+size() { s=$(( $(cat "$1/size") * 512 )); if [ -n "$bytes" ]; then echo $s; else awk -v s=$s 'BEGIN { split("B K M G T", u); i = 1; while (s >= 1024 && i < 5) { s /= 1024; i++ } printf(i == 1 ? "%d%s" : "%g%s", s, u[i]) }'; fi; }
+mnt() { awk -v d="/dev/$1" '$1 == d { print $2; exit }' /proc/mounts; }
+row() {   # $1: sysfs dir, $2: name, $3: type
+  if [ -n "$fs" ]; then
+    printf '%-9s %-7s %-9s %s\n' "$2" "$(blkid -s TYPE -o value "/dev/$2")" "$(blkid -s LABEL -o value "/dev/$2")" "$(mnt "$2")"
+  else
+    printf '%-9s %7s %2s %12s %2s %-4s %s\n' "$2" "$(cat "$1/dev")" "$(cat "$1/removable" 2>/dev/null || echo 0)" "$(size "$1")" "$(cat "$1/ro")" "$3" "$(mnt "$2")"
+  fi
+}
+if [ -z "$noheadings" ]; then
+  if [ -n "$fs" ]; then printf '%-9s %-7s %-9s %s\n' NAME FSTYPE LABEL MOUNTPOINT
+  else printf '%-9s %7s %2s %12s %2s %-4s %s\n' NAME MAJ:MIN RM SIZE RO TYPE MOUNTPOINT; fi
+fi
+for d in /sys/block/*; do
+  n=${d##*/}; case "$n" in loop*|ram*) continue ;; esac
+  t=disk; case "$n" in sr*) t=rom ;; esac
+  row "$d" "$n" "$t"
+  [ -n "$nodeps" ] && continue
+  for p in "$d/$n"*; do [ -e "$p/partition" ] && row "$p" "${p##*/}" part; done
+done
+EOF
+
+cat > "$R/sbin/blkid" <<'EOF'
+#!/bin/sh
+# blkid as scripts and Tempest use it: `blkid -L LABEL [-o device]`, `blkid -s TAG -o value DEV`,
+# `blkid [DEV...]`. File systems are told by their magic: iso9660, vfat, ext2/3/4.
+probe() {   # $1: a device; sets TYPE and LABEL ('' when unknown)
+  TYPE= LABEL=
+  at() { dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null; }
+  if [ "$(at "$1" 32769 5)" = CD001 ]; then TYPE=iso9660; LABEL=$(at "$1" 32808 32 | sed 's/ *$//')
+  elif [ "$(at "$1" 1080 2 | od -An -tx1 | tr -d ' \n')" = 53ef ]; then
+    incompat=$(at "$1" 1120 1 | od -An -tu1 | tr -d ' \n'); compat=$(at "$1" 1116 1 | od -An -tu1 | tr -d ' \n')
+    TYPE=ext2; [ $(( ${compat:-0} & 4 )) -ne 0 ] && TYPE=ext3; [ $(( ${incompat:-0} & 64 )) -ne 0 ] && TYPE=ext4
+    LABEL=$(at "$1" 1144 16 | tr -d '\000')
+  elif [ "$(at "$1" 82 5)" = FAT32 ]; then TYPE=vfat; LABEL=$(at "$1" 71 11 | sed 's/ *$//')
+  elif [ "$(at "$1" 54 3)" = FAT ]; then TYPE=vfat; LABEL=$(at "$1" 43 11 | sed 's/ *$//')
+  fi
+  [ "$LABEL" = "NO NAME" ] && LABEL=
+  return 0
+}
+devices() { awk 'NR > 2 { print "/dev/" $4 }' /proc/partitions; for d in /dev/sr*; do [ -b "$d" ] && echo "$d"; done; }
+label= tag= out= devs=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -L) label=$2; shift 2 ;; -s) tag=$2; shift 2 ;; -o) out=$2; shift 2 ;;
+    -c|-p|-g) shift ;; -c*) shift ;;
+    -*) echo "blkid: option $1: not supported by this guest's blkid" >&2; exit 4 ;;
+    *) devs="$devs $1"; shift ;;
+  esac
+done
+[ -n "$devs" ] || devs=$(devices | sort -u)
+found=2
+for d in $devs; do
+  [ -b "$d" ] || continue
+  probe "$d"; [ -n "$TYPE" ] || continue
+  if [ -n "$label" ]; then [ "$LABEL" = "$label" ] && { echo "$d"; exit 0; }; continue; fi
+  found=0
+  if [ "$out" = value ]; then
+    case "$tag" in TYPE) echo "$TYPE" ;; LABEL) [ -n "$LABEL" ] && echo "$LABEL" ;; *) echo "$TYPE" ;; esac
+  elif [ "$out" = device ]; then echo "$d"
+  else printf '%s:%s TYPE="%s"\n' "$d" "$([ -n "$LABEL" ] && printf ' LABEL="%s"' "$LABEL")" "$TYPE"; fi
+done
+exit $found
+EOF
+
+cat > "$R/usr/sbin/mke2fs" <<'EOF'
+#!/bin/sh
+# e2fsprogs' mke2fs as Tempest calls it (mke2fs -t ext4 DEV): busybox makes the file system (ext2).
+args=
+while [ $# -gt 0 ]; do
+  case "$1" in -t|-T|-E|-O) shift 2 ;; -F|-q) shift ;; *) args="$args $1"; shift ;; esac
+done
+exec /bin/busybox mke2fs -F $args
+EOF
+rm -f "$R/sbin/mke2fs" "$R/usr/sbin/mkfs.ext4"; ln -s mke2fs "$R/usr/sbin/mkfs.ext4"
 
 # ---------------------------------------------------------------- 4. init and boot scripts
 cat > "$R/init" <<'EOF'
@@ -206,12 +352,14 @@ set_hostname() {   # $1: a host name, maybe qualified; /etc/hostname and /etc/ho
   printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$([ "$1" = "$h" ] && echo "$h" || echo "$1 $h")" > /etc/hosts
 }
 
-# Per-instance state: CirrOS keeps it on its root disk; ours is the image's boot partition (FAT,
-# label CIRROS), the one disk that outlives a reboot. If it cannot be written, /run stands in.
+# Per-instance state and /mnt: CirrOS keeps them on its root disk; ours is the image's boot
+# partition (FAT, label CIRROS), the one disk that outlives a reboot and goes into a snapshot:
+# /mnt is its directory mnt/ (what a user or Tempest writes there survives, as on CirrOS). If it
+# cannot be written, /run stands in.
 state_dir() {
-  SEM=/run/cirros/sem
-  b=$(findfs LABEL=CIRROS 2>/dev/null) && mkdir -p /mnt/boot && mount -t vfat -o rw "$b" /mnt/boot 2>/dev/null \
-    && mkdir -p /mnt/boot/cirros/sem 2>/dev/null && SEM=/mnt/boot/cirros/sem
+  SEM=/run/cirros/sem; B=/run/cirros/boot
+  b=$(findfs LABEL=CIRROS 2>/dev/null) && mkdir -p $B && mount -t vfat -o rw,flush "$b" $B 2>/dev/null \
+    && mkdir -p $B/cirros/sem $B/mnt 2>/dev/null && SEM=$B/cirros/sem && mount -o bind $B/mnt /mnt
   mkdir -p "$SEM"
 }
 
@@ -256,10 +404,11 @@ done
 
 # The data source: a config drive (an IDE CD-ROM or a disk, iso9660 or vfat), else the metadata service.
 cfg=""; for try in 1 2 3 4 5; do cfg=$(findfs LABEL=config-2 2>/dev/null) && break; sleep 0.2; done
-if [ -n "$cfg" ] && mkdir -p /mnt/config && mount -o ro "$cfg" /mnt/config 2>/dev/null \
-    && [ -s /mnt/config/openstack/latest/meta_data.json ]; then
-  cp /mnt/config/openstack/latest/meta_data.json "$DS/data/"
-  [ -e /mnt/config/openstack/latest/user_data ] && cp /mnt/config/openstack/latest/user_data "$DS/data/"
+C=/run/cirros/config
+if [ -n "$cfg" ] && mkdir -p $C && mount -o ro "$cfg" $C 2>/dev/null \
+    && [ -s $C/openstack/latest/meta_data.json ]; then
+  cp $C/openstack/latest/meta_data.json "$DS/data/"
+  [ -e $C/openstack/latest/user_data ] && cp $C/openstack/latest/user_data "$DS/data/"
   say "STRATUS-DATASOURCE: config drive $cfg"
   apply configdrive
 else
@@ -281,7 +430,7 @@ else
   fi
 fi
 rm -f /run/md.resp
-umount /mnt/config /mnt/boot 2>/dev/null
+umount $C 2>/dev/null
 
 acpid -l /var/log/acpid.log
 dropbear -R -p 22
@@ -301,7 +450,7 @@ cat > "$R/etc/init.d/rcK" <<'EOF'
 #!/bin/sh
 echo "STRATUS-SHUTDOWN: at $(cut -d' ' -f1 /proc/uptime)s"
 killall udhcpc dropbear acpid 2>/dev/null
-sync; umount -a -r 2>/dev/null
+sync; umount /mnt 2>/dev/null; umount /run/cirros/boot 2>/dev/null; umount -a -r 2>/dev/null
 EOF
 
 # busybox acpid runs /etc/acpi/PWRF/00000080 on the ACPI power button (QMP system_powerdown)
@@ -345,7 +494,7 @@ esac
 exit 0
 EOF
 chmod 755 "$R/init" "$R"/etc/init.d/* "$R/etc/acpi/PWRF/00000080" "$R/usr/share/udhcpc/default.script" \
-  "$R/usr/bin/sudo" "$R/usr/bin/json-flat"
+  "$R/usr/bin/sudo" "$R/usr/bin/json-flat" "$R/usr/bin/curl" "$R/usr/bin/lsblk" "$R/usr/sbin/mke2fs" "$R/sbin/blkid"
 
 cp "$X/boot/vmlinuz-$KVER" "$W/vmlinuz"
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) > "$W/initrd.img"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README says: type check, build, unit/API/policy tests, end-to-end
-# tests with the real openstack CLI, and the Tempest conformance run. Every stage runs; the exit
-# code says whether any failed.
+# tests with the real openstack CLI, the Tempest conformance run, and Tempest's scenarios on real
+# guests. Every stage runs; the exit code says whether any failed.
 #
 # NOTE: the conformance run is mostly Tempest waiting (on its own sleeps and on polling), so it
 # starts right after the build and runs beside the other stages; its output is printed when it
@@ -37,6 +37,10 @@ stage unit+api+policy+drivers node --import tsx --test --test-reporter=spec $(te
 if [ -n "$(tests_in test/e2e)" ]; then
   stage e2e node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $(tests_in test/e2e)
 fi
+
+# NOTE: Tempest's scenarios log into real guests (root, QEMU under TCG, the Linux dataplane); they
+# follow the e2e stage, whose real guests and networks they would otherwise share the host with.
+stage scenarios bash test/conformance/run-scenarios.sh
 
 if [ -n "$CONFORMANCE_PID" ]; then
   wait "$CONFORMANCE_PID"

@@ -124,7 +124,7 @@ const MAPPED_VARIABLES: Record<string, keyof ConfigOverrides> = {
 const NETWORK_VARIABLES = [
   'FLOATING_RANGE', 'PUBLIC_NETWORK_GATEWAY', 'Q_FLOATING_ALLOCATION_POOL', 'PUBLIC_NETWORK_NAME', 'FIXED_RANGE', 'NETWORK_GATEWAY',
   'IPV4_ADDRS_SAFE_TO_USE', 'PHYSICAL_NETWORK', 'PUBLIC_PHYSICAL_NETWORK', 'PUBLIC_BRIDGE', 'PUBLIC_INTERFACE', 'OVS_BRIDGE_MAPPINGS',
-  'Q_ML2_PLUGIN_TYPE_DRIVERS', 'Q_ML2_TENANT_NETWORK_TYPE',
+  'Q_ML2_PLUGIN_TYPE_DRIVERS', 'Q_ML2_TENANT_NETWORK_TYPE', 'TENANT_TUNNEL_RANGES',
 ];
 
 function localConfNetworking(vars: Map<string, string>, path: string): { networking?: Partial<NetworkingSettings>; seed?: Partial<SeedSettings> } {
@@ -178,6 +178,17 @@ function localConfNetworking(vars: Map<string, string>, path: string): { network
   if (types) networking.typeDrivers = types.split(',').map((t) => t.trim()).filter(Boolean);
   const tenant = v('Q_ML2_TENANT_NETWORK_TYPE');
   if (tenant) networking.tenantNetworkTypes = tenant.split(',').map((t) => t.trim()).filter(Boolean);
+  // NOTE: DevStack's ML2 vni_ranges (and GRE's tunnel_id_ranges) are TENANT_TUNNEL_RANGES, min:max[,min:max].
+  const tunnels = v('TENANT_TUNNEL_RANGES');
+  if (tunnels) {
+    networking.vniRanges = tunnels.split(',').map((r) => {
+      const m = /^(\d+):(\d+)$/.exec(r.trim());
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 16777215) {
+        throw new ConfigError(`${path}: TENANT_TUNNEL_RANGES='${tunnels}' is not a list of min:max ranges within 1:16777215`);
+      }
+      return [Number(m[1]), Number(m[2])] as [number, number];
+    });
+  }
 
   const priv = { ...seed.privateNetwork };
   // NOTE: DevStack's FIXED_RANGE defaults to IPV4_ADDRS_SAFE_TO_USE, of which `private` takes the first /26.

@@ -178,6 +178,8 @@ const ENV_VARS: Record<string, keyof ConfigOverrides> = {
   STRATUS_ACCEL: 'accel',
   STRATUS_EXTERNAL_INTERFACE: 'externalInterface',
   STRATUS_BACKUP_DRIVER: 'backupDriver',
+  // NOTE: Neutron's and Nova's metadata_proxy_shared_secret; a random one per start when unset.
+  STRATUS_METADATA_SECRET: 'metadataSecret',
 };
 
 /** Settings from STRATUS_* environment variables. */

@@ -2,7 +2,7 @@
 // navigation the catalog and the user's roles allow, and the panels.
 import { useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Navigate, NavLink, Route, Routes, useLocation, useParams } from 'react-router-dom';
+import { Navigate, NavLink, Route, Routes, useLocation, useParams, useSearchParams } from 'react-router-dom';
 import {
   Button, FormSelect, FormSelectOption, Masthead, MastheadBrand, MastheadContent, MastheadMain, Nav, NavExpandable, NavItem, NavList,
   Page, PageSidebar, PageSidebarBody, Toolbar, ToolbarContent, ToolbarItem,
@@ -14,7 +14,8 @@ import { Overview } from './pages/overview';
 import { ApiAccess } from './pages/api-access';
 import { Topology } from './pages/topology';
 import { ResourcePage } from './components/resource-page';
-import { PANELS, objectsPanel } from './pages/panels';
+import { PANELS } from './pages/panels';
+import { objectsPanel } from './pages/storage';
 import type { ResourceSpec } from './components/resource';
 
 const hasService = (s: Session, type: string) => s.catalog.some((c) => c.type === type);
@@ -22,7 +23,8 @@ const isAdmin = (s: Session) => s.roles.includes('admin');
 
 function Objects({ session }: { session: Session }) {
   const { name = '' } = useParams();
-  return <ResourcePage key={name} spec={objectsPanel(decodeURIComponent(name))} session={session} />;
+  const prefix = useSearchParams()[0].get('prefix') ?? '';
+  return <ResourcePage key={`${name}/${prefix}`} spec={objectsPanel(decodeURIComponent(name), prefix)} session={session} />;
 }
 
 function Shell({ session, setSession }: { session: Session; setSession(s: Session | undefined): void }) {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound, VolumeNotFound,
+  BackupNotFound, BlockStorageError, type BlockStorageDriver, type ManageableObject, ManageExistingInvalidReference, SnapshotNotFound, VolumeNotFound,
 } from '../../src/drivers/block-storage/block-storage-driver.js';
 
 export interface BlockStorageContractHooks {
@@ -37,6 +37,8 @@ const B1 = 'b5b00000-0000-4000-8000-000000000001';
 const B2 = 'b5b00000-0000-4000-8000-000000000002';
 const B3 = 'b5b00000-0000-4000-8000-000000000003';
 const ABSENT = 'b5d00000-0000-4000-8000-00000000dead';
+const M1 = 'b5a00000-0000-4000-8000-000000000001';
+const MS1 = 'b5a50000-0000-4000-8000-000000000001';
 
 /** 8 KiB of known, non-zero bytes; `seed` tells two contents apart. */
 function pattern(seed: number): Buffer {
@@ -314,6 +316,62 @@ export function blockStorageDriverContract(name: string, make: () => Promise<Mad
       await driver.deleteSnapshot(S1);
       await driver.deleteVolume(V1);
       await driver.close();
+    });
+  });
+
+  test(`${name}: unmanage leaves a volume and a snapshot on the backend, listed as manageable; manage takes them back under new ids with their content`, async () => {
+    await withDriver(async ({ driver }, scratch) => {
+      await driver.createVolume(V1, 1, { kind: 'image', path: await rawImage(scratch, 'p.raw', P), format: 'raw' });
+      await driver.createVolume(V2, 2);
+      await driver.createSnapshot(S1, V1);
+      const ref = (n: string) => ({ 'source-name': n });
+      const byName = (list: ManageableObject[]) => new Map(list.map((x) => [x.reference['source-name'], x]));
+
+      // Everything the backend holds is listed; what the service manages is not safe to manage.
+      let volumes = byName(await driver.listManageable('volume', [V1, V2]));
+      assert.deepEqual(volumes.get(`volume-${V1}`), { reference: ref(`volume-${V1}`), sizeGb: 1, safeToManage: false, reasonNotSafe: 'already managed', cinderId: V1, extraInfo: null });
+      assert.equal(volumes.get(`volume-${V2}`)?.sizeGb, 2);
+      let snapshots = byName(await driver.listManageable('snapshot', [S1]));
+      assert.deepEqual(snapshots.get(`snapshot-${S1}`), {
+        reference: ref(`snapshot-${S1}`), sizeGb: 1, safeToManage: false, reasonNotSafe: 'already managed', cinderId: S1, extraInfo: null,
+        sourceReference: ref(`volume-${V1}`),
+      });
+
+      // Unmanaged: still there under its name, now safe to manage.
+      await driver.unmanage('volume', V1);
+      await driver.unmanage('snapshot', S1);
+      await driver.unmanage('volume', V1);
+      assert.deepEqual((await driver.list()).volumes, [V1, V2]);
+      volumes = byName(await driver.listManageable('volume', [V2]));
+      assert.deepEqual(volumes.get(`volume-${V1}`), { reference: ref(`volume-${V1}`), sizeGb: 1, safeToManage: true, reasonNotSafe: null, cinderId: null, extraInfo: null });
+      snapshots = byName(await driver.listManageable('snapshot', []));
+      assert.equal(snapshots.get(`snapshot-${S1}`)?.safeToManage, true);
+
+      // Sizes by name or by id; references that name nothing are Cinder's invalid reference.
+      assert.equal(await driver.manageableSize('volume', ref(`volume-${V1}`)), 1);
+      assert.equal(await driver.manageableSize('volume', { 'source-id': V2 }), 2);
+      assert.equal(await driver.manageableSize('snapshot', ref(`snapshot-${S1}`)), 1);
+      await assert.rejects(driver.manageableSize('volume', ref(`volume-${ABSENT}`)), (e: Error) => e instanceof ManageExistingInvalidReference
+        && e.message.startsWith(`Manage existing volume failed due to invalid backend reference {'source-name': 'volume-${ABSENT}'}: `));
+      await assert.rejects(driver.manageableSize('volume', { 'source-nom': 'x' }), ManageExistingInvalidReference);
+      await assert.rejects(driver.manageableSize('volume', ref('../../etc/passwd')), ManageExistingInvalidReference);
+      await assert.rejects(driver.manageExisting('volume', M1, ref(`volume-${ABSENT}`)), ManageExistingInvalidReference);
+      await assert.rejects(driver.manageExisting('volume', V2, ref(`volume-${V1}`)), (e: Error) => e instanceof BlockStorageError && /already exists/.test(e.message));
+
+      // Managed under a new id: renamed, content kept, the old name gone.
+      await driver.manageExisting('volume', M1, ref(`volume-${V1}`));
+      assert.deepEqual((await driver.list()).volumes, [M1, V2].sort());
+      assert.deepEqual(await contentOf(driver, scratch, M1), P);
+      await assert.rejects(driver.connection(V1), VolumeNotFound);
+      await driver.manageExisting('snapshot', MS1, ref(`snapshot-${S1}`));
+      assert.deepEqual((await driver.list()).snapshots, [MS1]);
+      assert.deepEqual(byName(await driver.listManageable('snapshot', [MS1])).get(`snapshot-${MS1}`)?.sourceReference, ref(`volume-${V1}`));
+      await driver.createVolume(V3, 1, { kind: 'snapshot', id: MS1 });
+      assert.deepEqual(await contentOf(driver, scratch, V3), P);
+
+      for (const id of [M1, V2, V3]) await driver.deleteVolume(id);
+      await driver.deleteSnapshot(MS1);
+      assert.deepEqual(await driver.list(), { volumes: [], snapshots: [], backups: [] });
     });
   });
 }

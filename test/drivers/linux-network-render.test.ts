@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderHosts, renderOpts } from '../../src/drivers/network/linux/dhcp.js';
 import { renderNatTable } from '../../src/drivers/network/linux/routers.js';
+import { renderRadvdConf } from '../../src/drivers/network/linux/radvd.js';
 import { ruleMatch } from '../../src/drivers/network/linux/security-groups.js';
 import { conntrackDeletions, removedRules } from '../../src/drivers/network/linux/conntrack.js';
 import { highestFreeIpv4, ipv4Range } from '../../src/drivers/network/linux/addresses.js';
@@ -78,6 +79,46 @@ test('router NAT table: replaced whole; DNAT/SNAT per floating IP, SNAT of inter
   assert.ok(text.indexOf('snat to 203.0.113.20') < text.indexOf('snat to 203.0.113.10'), 'floating SNAT before the router SNAT');
   assert.match(text, /oifname "qg-gwport00000" ip saddr \{ 10\.40\.0\.0\/24 \} snat to 203\.0\.113\.10/);
   assert.doesNotMatch(renderNatTable({ ...router, gateway: { ...router.gateway, enableSnat: false } }, []), /snat/);
+});
+
+test('router NAT table: hairpin: DNAT whatever the incoming interface and from the router itself; DNATed traffic not from the gateway SNATed to the sender\'s floating IP, else the gateway address', () => {
+  const router = {
+    id: 'r1', adminStateUp: true, routes: [],
+    gateway: { networkId: 'x', portId: 'gwport00000000', macAddress: 'fa:16:3e:00:00:09', enableSnat: false, ips: [{ subnetId: 'sx', ipAddress: '203.0.113.10', cidr: '203.0.113.0/24', gatewayIp: '203.0.113.1' }] },
+    interfaces: [{ portId: 'if', subnetId: 's1', cidr: '10.40.0.0/24', ipAddress: '10.40.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: 'n1' }],
+  };
+  const text = renderNatTable(router, [{ floatingIp: '203.0.113.20', fixedIp: '10.40.0.5', portId: 'p1' }]);
+  const chain = (name: string) => text.slice(text.indexOf(`chain ${name} {`), text.indexOf('}', text.indexOf(`chain ${name} {`)));
+  assert.match(chain('prerouting'), /\n    ip daddr 203\.0\.113\.20 dnat to 10\.40\.0\.5\n/, 'no iifname: internal interfaces too');
+  assert.match(chain('output'), /type nat hook output priority -100;[^]*ip daddr 203\.0\.113\.20 dnat to 10\.40\.0\.5/);
+  const post = chain('postrouting');
+  const own = post.indexOf('iifname != "qg-gwport00000" ct status dnat ip saddr 10.40.0.5 snat to 203.0.113.20');
+  const gw = post.indexOf('iifname != "qg-gwport00000" ct status dnat snat to 203.0.113.10');
+  assert.ok(own > 0 && gw > own, `the sender's floating IP first, then the gateway address (without enableSnat too):\n${post}`);
+});
+
+test('radvd.conf as Neutron renders it: per internal port with advertised IPv6 subnets; flags per RA mode; MTU; RDNSS of SLAAC subnets', () => {
+  const iface = (portId: string, subnetId: string, cidr: string, ipv6RaMode: string | null, more = {}) =>
+    ({ portId, subnetId, cidr, ipAddress: `${cidr.split('/')[0]}1`, macAddress: 'fa:16:3e:00:00:03', networkId: 'n1', ipv6RaMode, mtu: 1450, dnsNameservers: [] as string[], ...more });
+  const router = {
+    id: 'r1', adminStateUp: true, routes: [], gateway: null,
+    interfaces: [
+      { portId: 'v4port', subnetId: 's4', cidr: '10.40.0.0/24', ipAddress: '10.40.0.1', macAddress: 'fa:16:3e:00:00:03', networkId: 'n1' },
+      iface('port-a00000000', 'sa', 'fd00:a::/64', 'slaac', { dnsNameservers: ['fd00::53', 'fd00::54', 'fd00::55', 'fd00::56'] }),
+      iface('port-a00000000', 'sb', 'fd00:b::/64', 'dhcpv6-stateless'),
+      iface('port-c00000000', 'sc', 'fd00:c::/64', 'dhcpv6-stateful', { mtu: 1000 }),
+      iface('port-d00000000', 'sd', 'fd00:d::/64', null),
+    ],
+  };
+  assert.equal(renderRadvdConf(router), [
+    'interface qr-port-a00000', '{', '   AdvSendAdvert on;', '   MinRtrAdvInterval 30;', '   MaxRtrAdvInterval 100;', '   AdvLinkMTU 1450;',
+    '   AdvOtherConfigFlag on;', '   RDNSS fd00::53 fd00::54 fd00::55 {};',
+    '   prefix fd00:a::/64', '   {', '        AdvOnLink on;', '        AdvAutonomous on;', '   };',
+    '   prefix fd00:b::/64', '   {', '        AdvOnLink on;', '        AdvAutonomous on;', '   };', '};',
+    'interface qr-port-c00000', '{', '   AdvSendAdvert on;', '   MinRtrAdvInterval 30;', '   MaxRtrAdvInterval 100;', '   AdvManagedFlag on;',
+    '   prefix fd00:c::/64', '   {', '        AdvOnLink on;', '        AdvAutonomous off;', '   };', '};', '',
+  ].join('\n'), 'no block for the IPv4 port nor the subnet without an RA mode; no AdvLinkMTU under 1280');
+  assert.equal(renderRadvdConf({ ...router, interfaces: [router.interfaces[0]!, router.interfaces[4]!] }), '', 'nothing to advertise');
 });
 
 test('conntrack deletions of a removed rule: towards the port (ingress) or from it (egress), its protocol, one destination port, its remote prefixes, in the zone', () => {

@@ -345,7 +345,9 @@ if (!skipReason) {
       await driver.plugPort(driverPort(VM1), 'host1');
       // fa:16:3e:00:00:01 as EUI-64 (the universal/local bit flipped, ff:fe in the middle).
       const slaac = 'fd00:51::f816:3eff:fe00:1';
-      await driver.setPortSecurity({ ...security(VM1, true), ips: [VM1.ip, slaac] });
+      const sec = security(VM1, true);
+      const egress6 = { ...sec.rules[0]!, ethertype: 'IPv6' as const };
+      await driver.setPortSecurity({ ...sec, ips: [VM1.ip, slaac], rules: [...sec.rules, egress6] });
       await driver.setDhcpEntries(A, SUB_A.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: VM1.ip, hostname: 'h', extraOptions: [] }]);
       await driver.setDhcpEntries(A, v6.id, [{ portId: VM1.portId, macAddress: VM1.mac, ipAddress: slaac, hostname: 'h', extraOptions: [] }]);
       await run('ip', ['-n', VM1.ns, 'link', 'set', 'eth0', 'down']);
@@ -426,5 +428,141 @@ if (!skipReason) {
     }
     assert.equal((await run('nft', ['list', 'tables'])).includes(`stratus-sg-t${process.pid}`), false, 'security group tables left');
     assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`), 'a test namespace is left');
+  });
+}
+
+// ---- hairpin NAT and router advertisements (the router as Neutron's L3 agent runs it) ----
+
+/** A namespace on the network with a static address and its default route via the router, as a guest after DHCP. */
+async function makeStaticInstance(v: Vm, gateway: string): Promise<void> {
+  await makeInstance(v.ns, v.portId, v.mac);
+  await inNs(v.ns, ['ip', 'addr', 'add', `${v.ip}/24`, 'dev', 'eth0']);
+  await inNs(v.ns, ['ip', 'route', 'add', 'default', 'via', gateway]);
+}
+
+/** An HTTP server in the namespace on port 22 (the rules admit it) answering with the peer's address; stopped by its PID. */
+async function peerAddressServer(ns: string): Promise<{ stop(): Promise<void> }> {
+  const code = "require('http').createServer((q,s)=>s.end(q.socket.remoteAddress)).listen(22,'0.0.0.0',()=>console.log('listening'))";
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => { if (String(d).includes('listening')) resolve(); });
+    child.on('exit', () => reject(new Error('the peer address server exited')));
+  });
+  return { async stop() { child.kill(); await exited; } };
+}
+
+if (!skipReason) {
+  test('linux network driver: hairpin NAT: an instance reaches another\'s floating IP from inside the network, and the peer sees the router\'s or the sender\'s floating IP', async () => {
+    const { driver, cleanup } = await makeDriver();
+    const sub = subnet(SUB_A.id, SUB_A.cidr, SUB_A.gatewayIp, false);
+    const ext = subnet(SUB_X.id, SUB_X.cidr, SUB_X.gatewayIp, false);
+    const router = {
+      id: ROUTER_ID, adminStateUp: true, routes: [],
+      gateway: { networkId: X, portId: '95000000-0000-4000-8000-000000000009', macAddress: 'fa:16:3e:00:00:09', enableSnat: true, ips: [{ subnetId: SUB_X.id, ipAddress: '203.0.113.10', cidr: SUB_X.cidr, gatewayIp: '203.0.113.1' }] },
+      interfaces: [{ portId: '91000000-0000-4000-8000-000000000001', subnetId: SUB_A.id, cidr: SUB_A.cidr, ipAddress: '10.51.0.1', macAddress: 'fa:16:3e:00:01:01', networkId: A }],
+    };
+    let server: { stop(): Promise<void> } | undefined;
+    try {
+      await driver.ensureNetwork(network(A, 101, sub));
+      await driver.ensureNetwork(network(X, 102, ext, true));
+      for (const v of [VM1, VM2]) {
+        await makeStaticInstance(v, '10.51.0.1');
+        await driver.plugPort(driverPort(v), 'host1');
+        await driver.setPortSecurity(security(v, true));
+      }
+      await driver.ensureRouter(router);
+      const FIP2 = '203.0.113.21';
+      await driver.setFloatingIps(ROUTER_ID, [{ floatingIp: FIP2, fixedIp: VM2.ip, portId: VM2.portId }]);
+      server = await peerAddressServer(VM2.ns);
+      const ask = () => inNs(VM1.ns, ['curl', '-sf', '-m', '5', `http://${FIP2}:22/`]);
+
+      assert.equal(await ask(), '203.0.113.10', 'vm1 (no floating IP) -> vm2\'s floating IP: vm2 sees the router\'s gateway address');
+      assert.ok(await pings(VM1.ns, FIP2), 'ping to the floating IP from inside the network');
+      assert.ok(await pings(VM2.ns, FIP2), 'an instance reaches its own floating IP');
+      assert.ok(await pings(`qrouter-${ROUTER_ID}`, FIP2), 'the router itself reaches the floating IP');
+
+      await driver.setFloatingIps(ROUTER_ID, [{ floatingIp: '203.0.113.20', fixedIp: VM1.ip, portId: VM1.portId }, { floatingIp: FIP2, fixedIp: VM2.ip, portId: VM2.portId }]);
+      assert.equal(await ask(), '203.0.113.20', 'with a floating IP of its own, vm1 is seen as its floating IP');
+
+      await driver.setFloatingIps(ROUTER_ID, [{ floatingIp: '203.0.113.20', fixedIp: VM1.ip, portId: VM1.portId }]);
+      await assert.rejects(ask(), 'the floating IP disassociated: nothing answers on it');
+    } finally {
+      await server?.stop();
+      for (const v of [VM1, VM2]) await run('ip', ['netns', 'delete', v.ns]).catch(() => {});
+      await cleanup();
+    }
+    assert.ok(!(await run('ip', ['netns', 'list'])).includes(ROUTER_ID), 'the router namespace is left');
+    assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`), 'a test namespace is left');
+  });
+
+  test('linux network driver: router advertisements: radvd in the router namespace gives a SLAAC instance the port\'s EUI-64 address and a default route via the router', { skip: existsSync('/usr/sbin/radvd') ? false : 'radvd is not installed (see .ci/run)' }, async () => {
+    const { driver, stateDir, cleanup } = await makeDriver();
+    // NOTE: no DHCP on either subnet: no dnsmasq sends RAs, whatever the instance gets comes from radvd.
+    const v4 = subnet(SUB_A.id, SUB_A.cidr, SUB_A.gatewayIp, false);
+    const v6 = { ...subnet('56000000-0000-4000-8000-000000000006', 'fd00:51::/64', 'fd00:51::1', false), ipVersion: 6 as const, ipv6AddressMode: 'slaac', ipv6RaMode: 'slaac' };
+    const v6b = { ...subnet('57000000-0000-4000-8000-000000000007', 'fd00:52::/64', 'fd00:52::1', false), ipVersion: 6 as const, ipv6AddressMode: 'dhcpv6-stateful', ipv6RaMode: 'dhcpv6-stateful' };
+    const qr = { portId: '91000000-0000-4000-8000-000000000001', macAddress: 'fa:16:3e:00:01:01', networkId: A };
+    const qrB = { portId: '92000000-0000-4000-8000-000000000002', macAddress: 'fa:16:3e:00:01:02', networkId: B };
+    const router = {
+      id: ROUTER_ID, adminStateUp: true, routes: [], gateway: null,
+      interfaces: [
+        { ...qr, subnetId: v4.id, cidr: v4.cidr, ipAddress: '10.51.0.1' },
+        { ...qr, subnetId: v6.id, cidr: v6.cidr, ipAddress: 'fd00:51::1', ipv6RaMode: 'slaac', mtu: 1450, dnsNameservers: [] },
+      ],
+    };
+    // fa:16:3e:00:00:01 as EUI-64, as the service computes the port's address (and the kernel forms it).
+    const slaac = 'fd00:51::f816:3eff:fe00:1';
+    const pidFile = join(stateDir, 'routers', `${ROUTER_ID}.radvd.pid`);
+    const radvdPid = async () => Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+    // NOTE: a stopped daemon may linger as a zombie until init reaps it; its command line is empty.
+    const runs = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(pidFile);
+    try {
+      await driver.ensureNetwork({ ...network(A, 111, v4), subnets: [v4, v6] });
+      await driver.ensureNetwork({ ...network(B, 112, subnet(SUB_B.id, SUB_B.cidr, SUB_B.gatewayIp, false)), subnets: [v6b] });
+      await makeInstance(VM1.ns, VM1.portId, VM1.mac);
+      await run('ip', ['-n', VM1.ns, 'link', 'set', 'eth0', 'down']);
+      await driver.plugPort({ ...driverPort(VM1), fixedIps: [{ subnetId: v4.id, ipAddress: VM1.ip }, { subnetId: v6.id, ipAddress: slaac }] }, 'host1');
+      const sec = security(VM1, true);
+      const egress6 = { ...sec.rules[0]!, ethertype: 'IPv6' as const };
+      await driver.setPortSecurity({ ...sec, ips: [VM1.ip, slaac], rules: [...sec.rules, egress6] });
+      await driver.ensureRouter(router);
+      const pid = await radvdPid();
+      assert.ok(pid > 0 && (await runs(pid)), 'radvd runs');
+      assert.equal((await inNs(`qrouter-${ROUTER_ID}`, ['sysctl', '-n', 'net.ipv6.conf.all.forwarding'])).trim(), '1', 'IPv6 forwarding in the router');
+
+      await run('ip', ['-n', VM1.ns, 'link', 'set', 'eth0', 'up']); // sends a router solicitation
+      const defaultRoute = () => inNs(VM1.ns, ['ip', '-6', 'route', 'show', 'default']);
+      let addresses = '';
+      assert.ok(await waitUntil(async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        addresses = await inNs(VM1.ns, ['ip', '-6', 'addr', 'show', 'dev', 'eth0']);
+        return addresses.includes(`${slaac}/64`) && (await defaultRoute()).includes('via fe80::');
+      }, 20_000), `no SLAAC address or default route from the router's RA:\n${addresses}\n${await defaultRoute()}`);
+      assert.match(await defaultRoute(), /^default via fe80::f816:3eff:fe00:101 dev eth0 proto ra /, 'the default route is via the router\'s link-local address');
+      assert.equal((await inNs(VM1.ns, ['sysctl', '-n', 'net.ipv6.conf.eth0.mtu'])).trim(), '1450', 'the MTU from the RA');
+      assert.ok(await waitUntil(async () => inNs(VM1.ns, ['ping', '-6', '-c', '1', '-W', '1', 'fd00:51::1']).then(() => true, () => false), 5000), 'the router answers on the subnet\'s gateway address');
+
+      // An interface added: radvd restarted with it; removed entirely: radvd stopped.
+      await driver.ensureRouter({ ...router, interfaces: [...router.interfaces, { ...qrB, subnetId: v6b.id, cidr: v6b.cidr, ipAddress: 'fd00:52::1', ipv6RaMode: 'dhcpv6-stateful', mtu: 1450, dnsNameservers: [] }] });
+      const conf = await readFile(join(stateDir, 'routers', `${ROUTER_ID}.radvd.conf`), 'utf8');
+      assert.match(conf, /interface qr-92000000-00\n\{[^}]*AdvManagedFlag on;[^]*prefix fd00:52::\/64\n   \{\n        AdvOnLink on;\n        AdvAutonomous off;/);
+      const restarted = await radvdPid();
+      assert.ok(restarted !== pid && (await runs(restarted)) && !(await runs(pid)), 'restarted with the new interface');
+      await driver.ensureRouter({ ...router, interfaces: [router.interfaces[0]!] });
+      assert.equal(await radvdPid(), 0, 'no IPv6 subnet to advertise: radvd stopped');
+      assert.equal(await runs(restarted), false);
+      await driver.ensureRouter(router);
+      const last = await radvdPid();
+      assert.ok(await runs(last), 'started again');
+      await driver.deleteRouter(ROUTER_ID);
+      assert.equal(await radvdPid(), 0, 'radvd stopped with its router');
+      assert.equal(await runs(last), false, 'the process is gone');
+    } finally {
+      await run('ip', ['netns', 'delete', VM1.ns]).catch(() => {});
+      await cleanup();
+    }
+    assert.ok(!(await run('ps', ['-eo', 'args'])).includes(stateDir), 'a radvd of ours still runs');
+    assert.ok(!(await run('ip', ['netns', 'list'])).includes(ROUTER_ID), 'the router namespace is left');
   });
 }

@@ -133,7 +133,7 @@ if (skip) {
     assert.equal(statSync(image).mtimeMs, built);
   });
 
-  test('an iso9660 config drive: hostname, key, user data once, sudo, a hot-plugged /dev/vdb, ACPI power off', { timeout: 300_000 }, async () => {
+  test('an iso9660 config drive: hostname, key, user data once, sudo, a hot-plugged /dev/vdb (lsblk, mke2fs, mount), /mnt kept across a reboot, ACPI power off', { timeout: 300_000 }, async () => {
     assert.ok(image, 'the image was built');
     const dir = join(work, 'iso');
     mkdirSync(dir);
@@ -154,22 +154,34 @@ if (skip) {
       assert.doesNotMatch(log, /not-this-one/);
 
       const sock = join(dir, 'serial.sock');
-      const inside = await serialRun(sock, 'hostname; sudo id -u; cat /run/cirros/datasource/data/meta_data.json; echo; cat /run/cirros/datasource/data/instance-id; cat /home/cirros/.ssh/authorized_keys; netstat -ltn');
+      const inside = await serialRun(sock, 'hostname; sudo id -u; cat /run/cirros/datasource/data/meta_data.json; echo; cat /run/cirros/datasource/data/instance-id; cat /home/cirros/.ssh/authorized_keys; netstat -ltn; grep -E " /mnt | /run/cirros/boot " /proc/mounts');
       assert.match(inside, /^iso-guest$/m);
       assert.match(inside, /^0$/m, 'sudo runs its command');
       assert.ok(inside.includes(`"uuid":"${INSTANCE}"`), inside);
       assert.match(inside, new RegExp(`^${INSTANCE}$`, 'm'));
       assert.ok(inside.split('\n').includes(KEY), inside);
       assert.match(inside, /0\.0\.0\.0:22 .*LISTEN/, 'dropbear listens on :22');
+      assert.match(inside, /^\S+ \/mnt vfat /m, `/mnt is on the boot partition: ${inside}`);
 
       qmp = await QmpClient.connect(join(dir, 'qmp.sock'));
       const volume = join(dir, 'volume.raw');
       writeFileSync(volume, Buffer.alloc(8 << 20));
       await qmp.execute('blockdev-add', { 'node-name': 'vol1', driver: 'raw', file: { driver: 'file', filename: volume } });
       await qmp.execute('device_add', { driver: 'virtio-blk-pci', id: 'vol1-dev', drive: 'vol1', serial: 'vol-0001' });
-      const seen = await serialRun(sock, 'for i in $(seq 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; cat /sys/block/vdb/size /sys/block/vdb/serial; echo hot-plugged | dd of=/dev/vdb conv=sync,fsync 2>/dev/null');
+      const seen = await serialRun(sock, 'for i in $(seq 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; cat /sys/block/vdb/size /sys/block/vdb/serial; '
+        // NOTE: what Tempest's scenarios run in a guest: lsblk's disks, mke2fs -t ext4, a mount at /mnt.
+        + 'echo; lsblk -lb --nodeps; sudo mke2fs -t ext4 /dev/vdb >/dev/null 2>&1 && sudo mount /dev/vdb /mnt 2>&1 && echo on-the-volume > /mnt/f && sync && cat /mnt/f && sudo umount /mnt; '
+        + 'echo kept-on-disk > /mnt/stamp; sync; echo hot-plugged | dd of=/dev/vdb conv=sync,fsync 2>/dev/null');
       assert.match(seen, /^16384$/m, `the guest sees the 8 MiB volume as /dev/vdb: ${seen}`);
       assert.match(seen, /^vol-0001$/m);
+      const lines = seen.split(/\r?\n/);
+      const header = lines.find((l) => /^NAME\s+MAJ:MIN/.test(l));
+      const vdb = lines.find((l) => /^vdb\s/.test(l));
+      assert.ok(header && vdb, `lsblk lists /dev/vdb: ${seen}`);
+      // NOTE: Tempest's get_disks reads the type at the TYPE header's column.
+      assert.equal(vdb.slice(header.indexOf('TYPE'), header.indexOf('TYPE') + 4), 'disk', seen);
+      assert.match(vdb, /\s8388608\s/, 'sizes in bytes with -b');
+      assert.match(seen, /^on-the-volume$/m, `an ext file system made and mounted on the volume: ${seen}`);
       const deleted = qmp.waitEvent('DEVICE_DELETED', 30_000, (e) => e.data?.device === 'vol1-dev');
       await qmp.execute('device_del', { id: 'vol1-dev' });
       await deleted;
@@ -181,6 +193,8 @@ if (skip) {
       const again = await waitConsole(g.log, /(STRATUS-GUEST-READY[\s\S]*){2}iso-guest login: *$/, 120_000);
       assert.equal(count(again, /USER-DATA-MARKER/), 1, 'user data ran once');
       assert.match(again, new RegExp(`STRATUS-USER-DATA: already ran for instance ${INSTANCE}`));
+      // NOTE: /mnt is on the disk, as CirrOS's is: it outlives the reboot (and goes into a snapshot).
+      assert.match(await serialRun(sock, 'cat /mnt/stamp'), /^kept-on-disk$/m);
 
       await powerOff(g, qmp);
     } finally {

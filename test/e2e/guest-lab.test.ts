@@ -218,6 +218,8 @@ test('every server action does to the guest what it says; snapshots, volumes and
   await os(['server', 'image', 'create', '--name', 'vm2-snap', '--wait', 'vm2']);
   const vm3 = await reachableServer('vm3', 'vm2-snap', key);
   assert.equal(await vm3.run(READ('/dev/vda')), 'stratus-mark', 'a server booted from the snapshot has the data');
+  // Hairpin NAT: from inside the private network, one guest reaches the other's floating IP through the router.
+  assert.match(await vm3.run(`ping -c 1 -W 3 ${vm.fip}`), /1 packets received/, 'vm3 -> the floating IP of vm2');
   await os(['server', 'delete', '--wait', 'vm3']);
 
   await os(['volume', 'create', '--size', '1', 'vol1']);
@@ -251,7 +253,18 @@ test('every server action does to the guest what it says; snapshots, volumes and
 });
 
 test('server add port: the running guest gets a NIC with the port\'s MAC that takes the port\'s address by DHCP; server remove port takes it away', { skip, timeout: 600_000 }, async () => {
+  // An IPv6 SLAAC subnet on the router: radvd in its namespace advertises it.
+  await os(['subnet', 'create', '--network', 'private', '--ip-version', '6', '--subnet-range', 'fd00:5a::/64', '--ipv6-ra-mode', 'slaac', '--ipv6-address-mode', 'slaac', 'private-v6']);
+  await os(['router', 'add', 'subnet', 'router1', 'private-v6']);
   const vm = await reachableServer('vm-nic', 'cirros', join(work, 'id_ed25519'));
+  // Hairpin NAT: the guest reaches its own floating IP from inside the network, through the router.
+  assert.match(await vm.run(`ping -c 1 -W 3 ${vm.fip}`), /1 packets received/, 'the guest -> its own floating IP');
+  const [v6] = (await os(['port', 'list', '--server', 'vm-nic', '-f', 'json', '--long']))[0]['Fixed IP Addresses']
+    .filter((f: { ip_address: string }) => f.ip_address.includes(':')).map((f: { ip_address: string }) => f.ip_address);
+  assert.ok(v6, 'the port has an address on the SLAAC subnet');
+  const six = await vm.run('for i in $(seq 1 30); do ip -6 route | grep -q "^default via fe80" && break; sleep 1; done; ip -6 addr show dev eth0; ip -6 route');
+  assert.ok(six.includes(`${v6}/64`), `the guest formed the port's EUI-64 address from the router's RA:\n${six}`);
+  assert.match(six, /^default via fe80::\S+ dev eth0/m, 'and a default route via the router');
   assert.doesNotMatch(await vm.run('ls /sys/class/net'), /eth1/);
   const port = await os(['port', 'create', '--network', 'private', 'nic2', '-f', 'json']);
   const ip = port.fixed_ips[0].ip_address as string;

@@ -170,6 +170,11 @@ describe('parseLocalConf', () => {
     assert.equal(pub.pool, undefined);
   });
 
+  test('TENANT_TUNNEL_RANGES: the VNIs tenant VXLAN networks take, as DevStack writes vni_ranges', () => {
+    assert.deepEqual(mergeConfig(localrc('TENANT_TUNNEL_RANGES=1100:1199,2000:2000').overrides).networking?.vniRanges, [[1100, 1199], [2000, 2000]]);
+    assert.throws(() => localrc('TENANT_TUNNEL_RANGES=1199:1100'), /TENANT_TUNNEL_RANGES='1199:1100' is not a list of min:max ranges/);
+  });
+
   test('broken lines stop with the line number', () => {
     assert.throws(() => localrc('ADMIN_PASSWORD=ok\nHOST_IP="192.0.2.1'), /local\.conf:3: unterminated " quote/);
     assert.throws(() => localrc("ADMIN_PASSWORD='oops"), /local\.conf:2: unterminated ' quote/);

@@ -1,38 +1,12 @@
 // The panels of the seeds' lab, as data (components/resource.ts): identity, compute, images,
 // networking, block and object storage. Each form says the REST calls it sends and the CLI line
 // that does the same.
-import { Label } from '@patternfly/react-core';
-import { call, upload, urlOf } from '../api/client';
+import { call } from '../api/client';
 import type { Session } from '../api/session';
-import { q, str, type Field, type Option, type ResourceSpec } from '../components/resource';
-
-type Row = Record<string, any>;
-
-const status = (s: string | undefined) => {
-  const v = (s ?? '').toUpperCase();
-  const color = /ACTIVE|AVAILABLE|IN-USE|UP/.test(v) ? 'green' : /ERROR|DOWN/.test(v) ? 'red' : 'blue';
-  return <Label color={color} isCompact>{s ?? ''}</Label>;
-};
-const busy = (s: string | undefined) => /^(BUILD|REBOOT|HARD_REBOOT|RESIZE|creating|attaching|detaching|deleting|extending|saving|queued|importing|backing-up|restoring-backup|downloading|uploading)$/i.test(s ?? '');
-
-// Choices from the APIs
-const images = async (s: Session): Promise<Option[]> => (await call(s, 'image', 'GET', '/v2/images?status=active')).images.map((i: Row) => ({ value: i.id, label: i.name ?? i.id }));
-const flavors = async (s: Session): Promise<Option[]> => (await call(s, 'compute', 'GET', '/flavors/detail')).flavors.map((f: Row) => ({ value: f.id, label: `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB)` }));
-const networks = async (s: Session, external?: boolean): Promise<Option[]> => (await call(s, 'network', 'GET', `/v2.0/networks${external ? '?router:external=true' : ''}`)).networks.map((n: Row) => ({ value: n.id, label: n.name || n.id }));
-const subnets = async (s: Session): Promise<Option[]> => (await call(s, 'network', 'GET', '/v2.0/subnets')).subnets.map((n: Row) => ({ value: n.id, label: `${n.name || n.id} (${n.cidr})` }));
-const keypairs = async (s: Session): Promise<Option[]> => (await call(s, 'compute', 'GET', '/os-keypairs')).keypairs.map((k: Row) => ({ value: k.keypair.name, label: k.keypair.name }));
-const secgroups = async (s: Session): Promise<Option[]> => (await call(s, 'network', 'GET', `/v2.0/security-groups?project_id=${s.project.id}`)).security_groups.map((g: Row) => ({ value: g.name, label: g.name }));
-const servers = async (s: Session): Promise<Option[]> => (await call(s, 'compute', 'GET', '/servers')).servers.map((v: Row) => ({ value: v.id, label: v.name }));
-const projects = async (s: Session): Promise<Option[]> => (await call(s, 'identity', 'GET', '/v3/projects')).projects.map((p: Row) => ({ value: p.id, label: p.name }));
-const roles = async (s: Session): Promise<Option[]> => (await call(s, 'identity', 'GET', '/v3/roles')).roles.map((r: Row) => ({ value: r.id, label: r.name }));
-const ports = async (s: Session): Promise<Option[]> => (await call(s, 'network', 'GET', `/v2.0/ports?device_owner=compute:nova`)).ports.map((p: Row) => ({ value: p.id, label: `${p.fixed_ips?.[0]?.ip_address ?? ''} (${p.device_id.slice(0, 8)})` }));
-
-const nameField: Field = { name: 'name', label: 'field.name', kind: 'text', required: true };
-const del = (service: string, path: (r: Row) => string, cli: (r: Row) => string) => ({
-  label: 'common.delete' as const, danger: true, fields: [],
-  plan: (_v: unknown, r?: Row) => [{ service, method: 'DELETE', path: path(r!), cli: cli(r!) }],
-  run: (s: Session, _v: unknown, r?: Row) => call(s, service, 'DELETE', path(r!)),
-});
+import { q, str, type ResourceSpec } from '../components/resource';
+import { busy, del, download, flavors, nameField, networks, ports, projects, roles, status, subnets, type Row } from './common';
+import { imagesPanel, snapshotsPanel, volumesPanel, containersPanel, backupsPanel, volumeTypesPanel } from './storage';
+import { instancesPanel, serverGroupsPanel } from './instances';
 
 export const projectsPanel: ResourceSpec<Row> = {
   id: 'identity/projects', title: 'nav.projects', service: 'identity', admin: true,
@@ -76,25 +50,6 @@ export const flavorsPanel: ResourceSpec<Row> = {
   remove: del('compute', (r) => `/flavors/${r.id}`, (r) => `openstack flavor delete ${q(r.name)}`),
 };
 
-export const imagesPanel: ResourceSpec<Row> = {
-  id: 'project/images', title: 'nav.images', service: 'image',
-  list: async (s) => (await call(s, 'image', 'GET', '/v2/images')).images, key: (r) => r.id, name: (r) => r.name ?? r.id,
-  busy: (r) => busy(r.status),
-  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.status', value: (r) => status(r.status) }, { label: 'field.visibility', value: (r) => r.visibility },
-    { label: 'field.format', value: (r) => r.disk_format ?? '' }, { label: 'field.size', value: (r, f) => (r.size ? f.num(r.size) : '') }],
-  create: {
-    label: 'image.create', fields: [nameField, { name: 'file', label: 'field.file', kind: 'file', required: true }, { name: 'format', label: 'field.format', kind: 'select', initial: 'qcow2', options: async () => ['qcow2', 'raw', 'iso', 'vmdk', 'vdi'].map((f) => ({ value: f, label: f })) }, { name: 'public', label: 'field.public', kind: 'checkbox' }],
-    plan: (v) => [
-      { service: 'image', method: 'POST', path: '/v2/images', body: { name: str(v.name), disk_format: str(v.format) || 'qcow2', container_format: 'bare', visibility: v.public ? 'public' : 'private' }, cli: `openstack image create --disk-format ${str(v.format) || 'qcow2'} --file ${q(v.file instanceof File ? v.file.name : 'FILE')}${v.public ? ' --public' : ''} ${q(str(v.name))}` },
-      { service: 'image', method: 'PUT', path: '/v2/images/<image-id>/file' },
-    ],
-    run: async (s, v, _r, progress) => {
-      const image = await call(s, 'image', 'POST', '/v2/images', { name: str(v.name), disk_format: str(v.format) || 'qcow2', container_format: 'bare', visibility: v.public ? 'public' : 'private' });
-      await upload(s, 'image', 'PUT', `/v2/images/${image.id}/file`, v.file as File, { 'Content-Type': 'application/octet-stream' }, progress ?? (() => undefined));
-    },
-  },
-  remove: del('image', (r) => `/v2/images/${r.id}`, (r) => `openstack image delete ${r.id}`),
-};
 
 export const networksPanel: ResourceSpec<Row> = {
   id: 'project/networks', title: 'nav.networks', service: 'network',
@@ -163,12 +118,6 @@ export const securityGroupsPanel: ResourceSpec<Row> = {
   remove: del('network', (r) => `/v2.0/security-groups/${r.id}`, (r) => `openstack security group delete ${r.id}`),
 };
 
-function download(name: string, text: string) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
-  a.download = name;
-  a.click();
-}
 
 export const keypairsPanel: ResourceSpec<Row> = {
   id: 'project/key-pairs', title: 'nav.keypairs', service: 'compute',
@@ -206,139 +155,6 @@ export const floatingIpsPanel: ResourceSpec<Row> = {
   remove: { ...del('network', (r) => `/v2.0/floatingips/${r.id}`, (r) => `openstack floating ip delete ${r.floating_ip_address}`), label: 'fip.release' },
 };
 
-const serverAction = (label: 'server.start' | 'server.stop' | 'server.reboot', body: Row, cli: string, when: (r: Row) => boolean) => ({
-  label, when, fields: [],
-  plan: (_v: unknown, r?: Row) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/action`, body, cli: `openstack server ${cli} ${q(r?.name ?? '')}` }],
-  run: (s: Session, _v: unknown, r?: Row) => call(s, 'compute', 'POST', `/servers/${r!.id}/action`, body),
-});
-export const instancesPanel: ResourceSpec<Row> = {
-  id: 'project/instances', title: 'nav.instances', service: 'compute',
-  list: async (s) => (await call(s, 'compute', 'GET', '/servers/detail')).servers, key: (r) => r.id, name: (r) => r.name,
-  busy: (r) => busy(r.status) || !!r['OS-EXT-STS:task_state'],
-  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.status', value: (r) => status(r.status) },
-    { label: 'field.addresses', value: (r) => Object.values(r.addresses ?? {}).flat().map((a: any) => a.addr).join(', ') },
-    { label: 'field.flavor', value: (r) => r.flavor?.original_name ?? r.flavor?.id ?? '' }, { label: 'field.created', value: (r, f) => f.date(r.created) }],
-  create: {
-    label: 'server.launch', fields: [nameField, { name: 'image', label: 'field.image', kind: 'select', required: true, options: images },
-      { name: 'flavor', label: 'field.flavor', kind: 'select', required: true, options: flavors }, { name: 'network', label: 'field.network', kind: 'select', options: (s) => networks(s) },
-      { name: 'key', label: 'field.keypair', kind: 'select', options: keypairs }, { name: 'secgroup', label: 'field.securityGroup', kind: 'select', options: secgroups },
-      { name: 'user_data', label: 'field.userData', kind: 'textarea' }],
-    plan: (v) => [{ service: 'compute', method: 'POST', path: '/servers', body: { server: serverBody(v) },
-      cli: `openstack server create --image ${str(v.image)} --flavor ${str(v.flavor)}${v.network ? ` --network ${str(v.network)}` : ''}${v.key ? ` --key-name ${q(str(v.key))}` : ''}${v.secgroup ? ` --security-group ${q(str(v.secgroup))}` : ''} ${q(str(v.name))}` }],
-    run: (s, v) => call(s, 'compute', 'POST', '/servers', { server: serverBody(v) }),
-  },
-  actions: [
-    serverAction('server.start', { 'os-start': null }, 'start', (r) => r.status === 'SHUTOFF'),
-    serverAction('server.stop', { 'os-stop': null }, 'stop', (r) => r.status === 'ACTIVE'),
-    serverAction('server.reboot', { reboot: { type: 'SOFT' } }, 'reboot', (r) => r.status === 'ACTIVE'),
-    {
-      label: 'server.consoleLog', fields: [],
-      plan: (_v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/action`, body: { 'os-getConsoleOutput': { length: 200 } }, cli: `openstack console log show --lines 200 ${q(r?.name ?? '')}` }],
-      run: async () => undefined,
-      view: async (s, r) => (await call(s, 'compute', 'POST', `/servers/${r.id}/action`, { 'os-getConsoleOutput': { length: 200 } })).output,
-    },
-    {
-      label: 'server.console', fields: [],
-      plan: (_v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${r?.id}/remote-consoles`, body: { remote_console: { protocol: 'vnc', type: 'novnc' } }, cli: `openstack console url show ${q(r?.name ?? '')}` }],
-      run: async () => undefined,
-      link: async (s, r) => (await call(s, 'compute', 'POST', `/servers/${r.id}/remote-consoles`, { remote_console: { protocol: 'vnc', type: 'novnc' } }, { headers: { 'OpenStack-API-Version': 'compute 2.6' } })).remote_console.url,
-    },
-  ],
-  remove: del('compute', (r) => `/servers/${r.id}`, (r) => `openstack server delete ${q(r.name)}`),
-};
-
-function serverBody(v: Record<string, unknown>) {
-  return {
-    name: str(v.name as string), imageRef: str(v.image as string), flavorRef: str(v.flavor as string),
-    networks: v.network ? [{ uuid: str(v.network as string) }] : 'auto',
-    ...(v.key ? { key_name: str(v.key as string) } : {}), ...(v.secgroup ? { security_groups: [{ name: str(v.secgroup as string) }] } : {}),
-    ...(v.user_data ? { user_data: btoa(unescape(encodeURIComponent(str(v.user_data as string)))) } : {}),
-  };
-}
-
-export const volumesPanel: ResourceSpec<Row> = {
-  id: 'project/volumes', title: 'nav.volumes', service: 'block-storage',
-  list: async (s) => (await call(s, 'block-storage', 'GET', '/volumes/detail')).volumes, key: (r) => r.id, name: (r) => r.name ?? r.id,
-  busy: (r) => busy(r.status),
-  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r) => `${r.size} GiB` }, { label: 'field.status', value: (r) => status(r.status) },
-    { label: 'field.attachedTo', value: (r) => (r.attachments ?? []).map((a: Row) => `${a.server_id.slice(0, 8)} ${a.device ?? ''}`).join(', ') }],
-  create: {
-    label: 'volume.create', fields: [nameField, { name: 'size', label: 'field.sizeGb', kind: 'number', required: true, initial: '1' }, { name: 'image', label: 'field.imageSource', kind: 'select', options: images }],
-    plan: (v) => [{ service: 'block-storage', method: 'POST', path: '/volumes', body: { volume: volumeBody(v) }, cli: `openstack volume create --size ${str(v.size)}${v.image ? ` --image ${str(v.image)}` : ''} ${q(str(v.name))}` }],
-    run: (s, v) => call(s, 'block-storage', 'POST', '/volumes', { volume: volumeBody(v) }),
-  },
-  actions: [{
-    label: 'volume.snapshot', when: (r) => r.status === 'available' || r.status === 'in-use', fields: [nameField],
-    plan: (v, r) => [{ service: 'block-storage', method: 'POST', path: '/snapshots', body: { snapshot: { volume_id: r?.id, name: str(v.name), force: r?.status === 'in-use' } }, cli: `openstack volume snapshot create --volume ${q(r?.name ?? '')}${r?.status === 'in-use' ? ' --force' : ''} ${q(str(v.name))}` }],
-    run: (s, v, r) => call(s, 'block-storage', 'POST', '/snapshots', { snapshot: { volume_id: r!.id, name: str(v.name), force: r!.status === 'in-use' } }),
-  }, {
-    label: 'volume.attach', when: (r) => r.status === 'available', fields: [{ name: 'server', label: 'field.instance', kind: 'select', required: true, options: servers }],
-    plan: (v, r) => [{ service: 'compute', method: 'POST', path: `/servers/${str(v.server)}/os-volume_attachments`, body: { volumeAttachment: { volumeId: r?.id } }, cli: `openstack server add volume ${str(v.server)} ${q(r?.name ?? '')}` }],
-    run: (s, v, r) => call(s, 'compute', 'POST', `/servers/${str(v.server)}/os-volume_attachments`, { volumeAttachment: { volumeId: r!.id } }),
-  }, {
-    label: 'volume.extend', when: (r) => r.status === 'available', fields: [{ name: 'size', label: 'field.sizeGb', kind: 'number', required: true }],
-    plan: (v, r) => [{ service: 'block-storage', method: 'POST', path: `/volumes/${r?.id}/action`, body: { 'os-extend': { new_size: Number(v.size) } }, cli: `openstack volume set --size ${str(v.size)} ${q(r?.name ?? '')}` }],
-    run: (s, v, r) => call(s, 'block-storage', 'POST', `/volumes/${r!.id}/action`, { 'os-extend': { new_size: Number(v.size) } }),
-  }],
-  remove: del('block-storage', (r) => `/volumes/${r.id}`, (r) => `openstack volume delete ${q(r.name ?? r.id)}`),
-};
-
-function volumeBody(v: Record<string, unknown>) {
-  return { name: str(v.name as string), size: Number(v.size), ...(v.image ? { imageRef: str(v.image as string) } : {}) };
-}
-
-export const snapshotsPanel: ResourceSpec<Row> = {
-  id: 'project/snapshots', title: 'nav.snapshots', service: 'block-storage',
-  list: async (s) => (await call(s, 'block-storage', 'GET', '/snapshots/detail')).snapshots, key: (r) => r.id, name: (r) => r.name ?? r.id,
-  busy: (r) => busy(r.status),
-  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r) => `${r.size} GiB` }, { label: 'field.status', value: (r) => status(r.status) }, { label: 'field.volume', value: (r) => r.volume_id }],
-  remove: del('block-storage', (r) => `/snapshots/${r.id}`, (r) => `openstack volume snapshot delete ${q(r.name ?? r.id)}`),
-};
-
-export const containersPanel: ResourceSpec<Row> = {
-  id: 'project/containers', title: 'nav.containers', service: 'object-store',
-  list: async (s) => (await call(s, 'object-store', 'GET', '?format=json')) ?? [], key: (r) => r.name, name: (r) => r.name,
-  link: (r) => `/project/containers/${encodeURIComponent(r.name)}`,
-  columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.objects', value: (r, f) => f.num(r.count) }, { label: 'field.size', value: (r, f) => f.num(r.bytes) }],
-  create: {
-    label: 'container.create', fields: [nameField, { name: 'public', label: 'field.publicRead', kind: 'checkbox' }],
-    plan: (v) => [{ service: 'object-store', method: 'PUT', path: `/${encodeURIComponent(str(v.name))}`, cli: `openstack container create ${q(str(v.name))}${v.public ? ` && swift post -r '.r:*,.rlistings' ${q(str(v.name))}` : ''}` }],
-    run: (s, v) => call(s, 'object-store', 'PUT', `/${encodeURIComponent(str(v.name))}`, undefined, { headers: v.public ? { 'X-Container-Read': '.r:*,.rlistings' } : {} }),
-  },
-  remove: del('object-store', (r) => `/${encodeURIComponent(r.name)}`, (r) => `openstack container delete ${q(r.name)}`),
-};
-
-export function objectsPanel(container: string): ResourceSpec<Row> {
-  const base = `/${encodeURIComponent(container)}`;
-  return {
-    id: `project/containers/${container}`, title: 'nav.objects', service: 'object-store',
-    list: async (s) => (await call(s, 'object-store', 'GET', `${base}?format=json`)) ?? [], key: (r) => r.name ?? r.subdir, name: (r) => r.name ?? r.subdir,
-    columns: [{ label: 'field.name', value: (r) => r.name }, { label: 'field.size', value: (r, f) => f.num(r.bytes) }, { label: 'field.type', value: (r) => r.content_type }, { label: 'field.modified', value: (r, f) => f.date(r.last_modified) }],
-    create: {
-      label: 'object.upload', fields: [{ name: 'file', label: 'field.file', kind: 'file', required: true }, { name: 'name', label: 'field.objectName', kind: 'text', help: 'help.objectName' }],
-      plan: (v) => {
-        const name = str(v.name) || (v.file instanceof File ? v.file.name : 'FILE');
-        return [{ service: 'object-store', method: 'PUT', path: `${base}/${encodeURI(name)}`, cli: `openstack object create --name ${q(name)} ${q(container)} ${q(v.file instanceof File ? v.file.name : 'FILE')}` }];
-      },
-      run: (s, v, _r, progress) => {
-        const file = v.file as File;
-        return upload(s, 'object-store', 'PUT', `${base}/${encodeURI(str(v.name) || file.name)}`, file, { 'Content-Type': file.type || 'application/octet-stream' }, progress ?? (() => undefined));
-      },
-    },
-    actions: [{
-      label: 'object.download', fields: [],
-      plan: (_v, r) => [{ service: 'object-store', method: 'GET', path: `${base}/${encodeURI(r?.name ?? '')}`, cli: `openstack object save ${q(container)} ${q(r?.name ?? '')}` }],
-      run: async (s, _v, r) => {
-        const res = await fetch(urlOf(s, 'object-store', `${base}/${encodeURI(r!.name)}`), { headers: { 'X-Auth-Token': s.token } });
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(await res.blob());
-        a.download = r!.name.split('/').pop();
-        a.click();
-      },
-    }],
-    remove: del('object-store', (r) => `${base}/${encodeURI(r.name)}`, (r) => `openstack object delete ${q(container)} ${q(r.name)}`),
-  };
-}
 
 export const hypervisorsPanel: ResourceSpec<Row> = {
   id: 'admin/hypervisors', title: 'nav.hypervisors', service: 'compute', admin: true,
@@ -447,7 +263,7 @@ export const appCredentialsPanel: ResourceSpec<Row> = {
 appCredentialsPanel.remove!.run = (s, _v, r) => call(s, 'identity', 'DELETE', `/v3/users/${s.user.id}/application_credentials/${r!.id}`);
 
 export const PANELS = {
-  project: [instancesPanel, imagesPanel, keypairsPanel, volumesPanel, snapshotsPanel, containersPanel, networksPanel, routersPanel, securityGroupsPanel, floatingIpsPanel],
+  project: [instancesPanel, imagesPanel, keypairsPanel, serverGroupsPanel, volumesPanel, snapshotsPanel, backupsPanel, volumeTypesPanel, containersPanel, networksPanel, routersPanel, securityGroupsPanel, floatingIpsPanel],
   admin: [hypervisorsPanel, aggregatesPanel, allInstancesPanel, flavorsPanel, allVolumesPanel, adminNetworksPanel, quotaDefaultsPanel],
   identity: [domainsPanel, projectsPanel, usersPanel, groupsPanel, rolesPanel, appCredentialsPanel],
 };

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig } from 'kysely';
 import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -22,7 +22,7 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.function('regexp', { deterministic: true }, (pattern, value) => (typeof value === 'string' && searchPattern(String(pattern)).test(value) ? 1 : 0));
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<any>({ dialect: new YieldingSqliteDialect({ database: withStatementCache(sqlite) }) });
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
   if (wal) walSyncs.set(db, wal);
   return { db, close: async () => { await db.destroy(); wal?.close(); } };
@@ -87,6 +87,35 @@ class WalSync {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/**
+ * better-sqlite3 answers synchronously, so a queue of transactions (50 clients creating servers,
+ * the builds they start) runs as one chain of promise callbacks in which Node never reaches its
+ * event loop: answers already sent to a socket stay corked (Node uncorks on the next tick) until
+ * the whole queue has committed. After each commit the transaction's caller continues from the
+ * event loop (setImmediate), so the answers written meanwhile leave and new requests come in.
+ */
+class YieldingSqliteDriver extends SqliteDriver {
+  #committed = false;
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    this.#committed = true;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    const committed = this.#committed;
+    this.#committed = false;
+    await super.releaseConnection();
+    if (committed) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+class YieldingSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) { super(config); this.#config = config; }
+  override createDriver(): SqliteDriver { return new YieldingSqliteDriver(this.#config); }
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
+import FindMyWay from 'find-my-way';
 import { ApiError, BadRequest, NotFound, toApiError, Unauthorized, MethodNotAllowed } from '../errors/errors.js';
 import { RequestContext, type AccessRule, type TokenValidator } from '../auth/request-context.js';
 import type { RuleSet } from '../policy/policy-engine.js';
@@ -118,14 +119,20 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
       }
       return sendFault(reply, mount.faults, apiError);
     });
+    let lookUp405: (request: FastifyRequest) => string | undefined = () => undefined;
     scope.setNotFoundHandler((request, reply) => {
-      sendFault(reply, mount.faults, new NotFound(`The resource could not be found.`));
+      sendFault(reply, mount.faults, notAllowedAt.has(request) ? new MethodNotAllowed() : new NotFound(`The resource could not be found.`));
     });
     mount.setup?.(scope);
     // NOTE: the token is checked when the request arrives, before its body is read or validated:
     // keystonemiddleware answers 401 before the service sees the request. One hook for the scope
     // (a hook per route costs each of ~600 routes its own hook chain).
     scope.addHook('onRequest', async (request) => {
+      if (request.is404) {
+        const url = lookUp405(request);
+        if (url !== undefined) notAllowedAt.set(request, url);
+        return;
+      }
       const auth = (request.routeOptions.config as { auth?: AuthMode } | undefined)?.auth;
       if (auth) contexts.set(request, await contextFor(request, mount, auth));
     });
@@ -153,17 +160,73 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
         },
       });
     }
-    // Known paths with an unsupported method answer 405, as the real services do.
+    // Known paths with an unsupported method answer 405, as the real services do. Most of these
+    // (~1,500 path × method pairs) are only looked up when no route matched: they wait in a router
+    // of their own, built on the first miss, instead of costing the start every time. Those that
+    // could win over a real route of the same method (a static segment where the real route has a
+    // parameter: PUT /servers/detail beside PUT /servers/{id}) stay in the main router, so every
+    // request is answered as if all of them were there.
+    if (mount.unknownMethod === 404) return;
+    const missing: Array<{ url: string; methods: string[] }> = [];
+    const byMethod = new Map<string, Segments[]>();
+    for (const r of mount.routes) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), segmentsOf(r.url)]);
     for (const [url, methods] of seen) {
-      if (mount.unknownMethod === 404) break;
-      const others = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !methods.has(m));
-      if (others.length === 0) continue;
-      scope.route({
-        method: others as any, url, exposeHeadRoute: false,
-        handler: async () => { throw new MethodNotAllowed(); },
-      });
+      const others = HTTP_METHODS.filter((m) => !methods.has(m));
+      const mine = segmentsOf(url);
+      const eager = others.filter((m) => (byMethod.get(m) ?? []).some((r) => segmentsMayMatch(mine, r)));
+      const lazy = others.filter((m) => !eager.includes(m));
+      if (eager.length) scope.route({ method: eager, url, exposeHeadRoute: false, handler: async () => { throw new MethodNotAllowed(); } });
+      if (lazy.length) missing.push({ url: mount.prefix + url, methods: lazy });
     }
+    let known: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | undefined;
+    lookUp405 = (request) => {
+      if (!HTTP_METHODS.includes(request.method)) return undefined;
+      if (!known) {
+        // NOTE: the options Fastify gives its own router (createHttpServer's routerOptions and its defaults).
+        known = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1000 });
+        for (const { url, methods } of missing) known.on(methods as FindMyWay.HTTPMethod[], url, () => undefined, { url });
+      }
+      return (known.find(request.method as FindMyWay.HTTPMethod, request.raw.url ?? request.url)?.store as { url: string } | undefined)?.url;
+    };
   }, { prefix: mount.prefix });
+}
+
+/** The path of the known route a request matched only by its path (it answers 405), by request. */
+const notAllowedAt = new WeakMap<FastifyRequest, string>();
+
+/**
+ * The route path (with the mount's prefix) a request matched, as `request.routeOptions.url`
+ * gives it, including a known path whose method is not allowed (its 405 route is looked up only
+ * when nothing else matched, so Fastify's own `routeOptions` shows its not-found route).
+ */
+export function routeUrl(request: FastifyRequest): string | undefined {
+  return notAllowedAt.get(request) ?? request.routeOptions.url;
+}
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Whether some path could match both route paths (find-my-way syntax): as many segments, each pair
+ * equal or one of them holding a parameter. Errs towards yes (a wildcard, a trailing parameter
+ * that might match an empty segment), which only keeps a 405 route in the main router.
+ */
+export function mayMatchSamePath(a: string, b: string): boolean {
+  return segmentsMayMatch(segmentsOf(a), segmentsOf(b));
+}
+
+/** A route path's segments (null for a path with a wildcard, which may match anything). */
+type Segments = string[] | null;
+const segmentsOf = (url: string): Segments => (url.includes('*') ? null : url.replace(/\/+$/, '').split('/'));
+const isParam = (seg: string | undefined) => seg !== undefined && seg.includes(':');
+
+function segmentsMayMatch(sa: Segments, sb: Segments): boolean {
+  if (sa === null || sb === null) return true;
+  if (sa.length !== sb.length) {
+    const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+    if (long.length - short.length !== 1 || !isParam(long.at(-1))) return false;
+    return short.every((seg, i) => seg === long[i] || isParam(seg) || isParam(long[i]));
+  }
+  return sa.every((seg, i) => seg === sb[i] || isParam(seg) || isParam(sb[i]));
 }
 
 async function contextFor(request: FastifyRequest, mount: ServiceMount, auth: AuthMode): Promise<RequestContext> {

@@ -78,6 +78,12 @@ export class TaskManager {
     return rows.map(decode);
   }
 
+  /** The resources with a task of this namespace still pending (what init_host asks about every server, in one query). */
+  async pendingResources(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('work_tasks').select('resource_id').distinct().where('kind', 'like', `${this.namespace}:%`).execute();
+    return new Set(rows.map((r) => r.resource_id));
+  }
+
   /** On start: hands every task left by a previous run to its kind's resume handler. */
   async resume(): Promise<number> {
     const rows = await this.db.selectFrom('work_tasks').selectAll().where('kind', 'like', `${this.namespace}:%`).orderBy('created_at').execute();

@@ -35,7 +35,27 @@
 //   a volume left `creating` by a crash is `error` when the driver does not list it); `cleanup`
 //   removes temporary files a crash left.
 // - `connection` says how a hypervisor reaches an attached volume: a file path and its format.
+// - Manage and unmanage (Cinder's manage_existing, unmanage, get_manageable_volumes and their
+//   snapshot twins). A reference names an object on the backend as Cinder's API passes it, a plain
+//   object: `{"source-name": "<the backend's name>"}` or `{"source-id": "<the id in that name>"}`;
+//   the backend's names are `volume-<id>` and `snapshot-<id>` (Cinder's volume_name_template and
+//   snapshot_name_template), and objects the service never made may have any name.
+//   - `listManageable(kind, managedIds)` lists every volume (or snapshot) the backend holds, as
+//     Cinder's drivers do: its reference, its size in GiB rounded up, and whether it is safe to
+//     manage: an object whose name carries an id of `managedIds` is not ("already managed", with
+//     `cinderId`), nor is a volume a guest has open ("volume in use"); a snapshot names the volume
+//     it was taken of when the backend knows it (`sourceName`). Unordered; the service pages.
+//   - `manageableSize(kind, ref)` is the size in GiB (rounded up) of the object `ref` names;
+//     `manageExisting(kind, id, ref)` takes it under `id`: renamed to `id`'s name, so every other
+//     call then knows it by `id` (a snapshot's `volumeId` is the service's concern). Both throw
+//     ManageExistingInvalidReference when `ref` names nothing (or has neither key), and
+//     `manageExisting` throws BlockStorageError when `id`'s name is taken.
+//   - `unmanage(kind, id)` forgets nothing and deletes nothing: the object stays on the backend
+//     under its name, listed by `list` and `listManageable`, until it is managed again. The service
+//     removes only its own records. Idempotent.
 // - `close` releases what the driver holds.
+
+import { py } from '../../core/http/jsonschema-errors.js';
 
 export class BlockStorageError extends Error {}
 export class VolumeNotFound extends BlockStorageError {
@@ -46,6 +66,46 @@ export class SnapshotNotFound extends BlockStorageError {
 }
 export class BackupNotFound extends BlockStorageError {
   constructor(readonly backupId: string) { super(`Backup ${backupId} could not be found.`); }
+}
+
+/**
+ * Cinder's ManageExistingInvalidReference: `ref` as Python prints a dict, as Cinder's message does
+ * (for the volume's error reason).
+ */
+export class ManageExistingInvalidReference extends BlockStorageError {
+  constructor(readonly ref: unknown, readonly reason: string) {
+    super(`Manage existing volume failed due to invalid backend reference ${py(ref)}: ${reason}`);
+  }
+}
+
+export type ManageableKind = 'volume' | 'snapshot';
+/** A reference to an object on the backend, as Cinder's manage API passes it. */
+export type ExistingRef = Record<string, unknown>;
+
+/** An object on the backend as Cinder's get_manageable_volumes (and _snapshots) report it. */
+export interface ManageableObject {
+  reference: { 'source-name': string };
+  sizeGb: number;
+  safeToManage: boolean;
+  reasonNotSafe: string | null;
+  cinderId: string | null;
+  extraInfo: string | null;
+  /** A snapshot's volume by its backend name (null when not known); absent for volumes. */
+  sourceReference?: { 'source-name': string } | null;
+}
+
+/** The backend's name of the object a reference names: its `source-name`, or the name its `source-id` has. */
+export function referencedName(kind: ManageableKind, ref: ExistingRef): string {
+  const name = ref['source-name'];
+  if (typeof name === 'string' && name !== '') return name;
+  const id = ref['source-id'];
+  if (typeof id === 'string' && id !== '') return `${kind}-${id}`;
+  throw new ManageExistingInvalidReference(ref, 'Reference must contain source-name or source-id element.');
+}
+
+/** The id a backend name carries (`volume-<id>`, `snapshot-<id>`), if it has that form. */
+export function idInName(kind: ManageableKind, name: string): string | null {
+  return name.startsWith(`${kind}-`) && name.length > kind.length + 1 ? name.slice(kind.length + 1) : null;
 }
 
 export type VolumeSource =
@@ -96,6 +156,10 @@ export interface BlockStorageDriver {
   deleteBackup(backupId: string): Promise<void>;
   connection(volumeId: string): Promise<VolumeConnection>;
   list(): Promise<BackendInventory>;
+  listManageable(kind: ManageableKind, managedIds: readonly string[]): Promise<ManageableObject[]>;
+  manageableSize(kind: ManageableKind, ref: ExistingRef): Promise<number>;
+  manageExisting(kind: ManageableKind, id: string, ref: ExistingRef): Promise<void>;
+  unmanage(kind: ManageableKind, id: string): Promise<void>;
   cleanup(): Promise<void>;
   close(): Promise<void>;
 }

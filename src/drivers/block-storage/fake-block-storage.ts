@@ -7,9 +7,13 @@
 // its first MARKER_BYTES (raw) or for the header and marker of a qcow2 file the fake exported;
 // `exportVolume` writes the marker padded to MARKER_BYTES (raw), or a qcow2 header with the volume's
 // virtual size followed by the marker (qcow2) — small files whatever the volume's size.
+//
+// Its objects' backend names are `volume-<key>` and `snapshot-<key>`, the key being the id it was
+// made (or managed) under; an unmanaged one keeps its key until it is managed again.
 import { open, writeFile, stat } from 'node:fs/promises';
 import {
-  type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound,
+  type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, type ExistingRef, idInName,
+  type ManageableKind, type ManageableObject, ManageExistingInvalidReference, referencedName, SnapshotNotFound,
   type VolumeConnection, type VolumeSource, VolumeNotFound,
 } from './block-storage-driver.js';
 
@@ -250,6 +254,49 @@ export class FakeBlockStorageDriver implements BlockStorageDriver {
     this.enter('list');
     return { volumes: [...this.volumes.keys()].sort(), snapshots: [...this.snapshots.keys()].sort(), backups: [...this.backups.keys()].sort() };
   }
+
+  /** The key of the object a reference names (its backend name without the kind), or Cinder's invalid reference. */
+  private referenced(kind: ManageableKind, ref: ExistingRef): string {
+    const key = idInName(kind, referencedName(kind, ref));
+    if (key === null || !(kind === 'volume' ? this.volumes : this.snapshots).has(key)) {
+      throw new ManageExistingInvalidReference(ref, `Specified ${kind} does not exist.`);
+    }
+    return key;
+  }
+
+  async listManageable(kind: ManageableKind, managedIds: readonly string[]): Promise<ManageableObject[]> {
+    this.enter('listManageable');
+    const managed = new Set(managedIds);
+    const all: [string, FakeVolume & { volumeId?: string }][] = [...(kind === 'volume' ? this.volumes : this.snapshots).entries()];
+    return all.map(([key, o]) => ({
+      reference: { 'source-name': `${kind}-${key}` }, sizeGb: o.sizeGb, safeToManage: !managed.has(key),
+      reasonNotSafe: managed.has(key) ? 'already managed' : null, cinderId: managed.has(key) ? key : null, extraInfo: null,
+      ...(kind === 'snapshot' ? { sourceReference: { 'source-name': `volume-${o.volumeId!}` } } : {}),
+    }));
+  }
+
+  async manageableSize(kind: ManageableKind, ref: ExistingRef): Promise<number> {
+    this.enter('manageableSize');
+    const key = this.referenced(kind, ref);
+    return (kind === 'volume' ? this.volumes : this.snapshots).get(key)!.sizeGb;
+  }
+
+  async manageExisting(kind: ManageableKind, id: string, ref: ExistingRef): Promise<void> {
+    this.enter('manageExisting', id);
+    const key = this.referenced(kind, ref);
+    if (key === id) return;
+    if (kind === 'volume') {
+      if (this.volumes.has(id)) throw new BlockStorageError(`Volume ${id} already exists.`);
+      this.volumes.set(id, this.volumes.get(key)!);
+      this.volumes.delete(key);
+    } else {
+      if (this.snapshots.has(id)) throw new BlockStorageError(`Snapshot ${id} already exists.`);
+      this.snapshots.set(id, this.snapshots.get(key)!);
+      this.snapshots.delete(key);
+    }
+  }
+
+  async unmanage(kind: ManageableKind, id: string): Promise<void> { this.enter('unmanage', id); }
 
   async cleanup(): Promise<void> { this.enter('cleanup'); }
 

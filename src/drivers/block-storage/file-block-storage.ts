@@ -6,6 +6,9 @@
 // Layout under `dir`:
 //   volumes/volume-<id>       the volume, in the driver's format
 //   snapshots/snapshot-<id>   an independent qcow2 copy of the volume when it was taken
+//   snapshot-sources/snapshot-<id>   the name of the volume file it was taken of (for manageable listings)
+// Files the service does not manage (unmanaged, or put there by an operator) live beside them
+// under any plain name, and manageExisting renames them to `volume-<id>` / `snapshot-<id>`.
 // and under `backupDir` (default <dir>/backups), Cinder's posix layout shortened to one level:
 //   <first 2 of id>/<id>/data.qcow2 and metadata.json (volume, parent, sizes)
 //
@@ -17,7 +20,8 @@ import { link, mkdir, open, readdir, rename, rm, stat, statfs, unlink, writeFile
 import { join } from 'node:path';
 import { CommandError, runCommand } from '../host/run-command.js';
 import {
-  type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, SnapshotNotFound,
+  type BackendInventory, type BackendStats, BackupNotFound, BlockStorageError, type BlockStorageDriver, type ExistingRef, idInName,
+  type ManageableKind, type ManageableObject, ManageExistingInvalidReference, referencedName, SnapshotNotFound,
   type VolumeConnection, type VolumeSource, VolumeNotFound,
 } from './block-storage-driver.js';
 import { fsyncPath } from '../../core/fs/fsync.js';
@@ -26,6 +30,8 @@ const GiB = 1024 ** 3;
 const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
 const TMP = '.tmp-';
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A name a file the driver may manage can have: a plain file name (no path, not a temporary one). */
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export type DiskFormat = 'qcow2' | 'raw';
 
@@ -85,6 +91,7 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
   readonly volumesDir: string;
   readonly snapshotsDir: string;
   readonly backupsDir: string;
+  readonly sourcesDir: string;
   private readonly opts: FileBlockStorageOptions;
   private readonly qemuImgPath: string;
   private readonly copyTimeoutMs: number;
@@ -96,6 +103,7 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
     this.volumesDir = join(opts.dir, 'volumes');
     this.snapshotsDir = join(opts.dir, 'snapshots');
     this.backupsDir = opts.backupDir ?? join(opts.dir, 'backups');
+    this.sourcesDir = join(opts.dir, 'snapshot-sources');
     this.qemuImgPath = opts.qemuImg ?? '/usr/bin/qemu-img';
     this.copyTimeoutMs = opts.copyTimeoutMs ?? 3_600_000;
   }
@@ -107,7 +115,7 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
   /** Makes the directories once; a failure is retried on the next call. */
   private dirs(): Promise<void> {
     this.ready ??= (async () => {
-      for (const d of [this.volumesDir, this.snapshotsDir, this.backupsDir]) await mkdir(d, { recursive: true });
+      for (const d of [this.volumesDir, this.snapshotsDir, this.backupsDir, this.sourcesDir]) await mkdir(d, { recursive: true });
     })().catch((err) => { this.ready = undefined; throw err; });
     return this.ready;
   }
@@ -323,6 +331,8 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
       if (await exists(final)) throw new BlockStorageError(`Snapshot ${snapshotId} already exists.`);
       const source = await this.volumeFile(volumeId);
       const tmp = this.temp(this.snapshotsDir, `snapshot-${snapshotId}`);
+      // NOTE: written before the snapshot takes its name, so a listed snapshot knows its volume.
+      await writeFile(join(this.sourcesDir, `snapshot-${snapshotId}`), `volume-${volumeId}\n`);
       try {
         // NOTE: a full copy, not a qcow2 overlay: the snapshot must not depend on the volume's file,
         // which later writes, restores and deletes change. An attached volume copies crash-consistent.
@@ -335,7 +345,10 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
   }
 
   async deleteSnapshot(snapshotId: string): Promise<void> {
-    return this.op(`delete snapshot ${snapshotId}`, [snapshotId], async () => { await rm(this.snapshotPath(snapshotId), { force: true }); });
+    return this.op(`delete snapshot ${snapshotId}`, [snapshotId], async () => {
+      await rm(this.snapshotPath(snapshotId), { force: true });
+      await rm(join(this.sourcesDir, `snapshot-${snapshotId}`), { force: true });
+    });
   }
 
   async exportVolume(id: string, path: string, format: DiskFormat): Promise<{ size: number }> {
@@ -468,6 +481,108 @@ export class FileBlockStorageDriver implements BlockStorageDriver {
       snapshots: await this.names(this.snapshotsDir, 'snapshot-'),
       backups: await this.backupIds(),
     }));
+  }
+
+  // ---- manage and unmanage
+
+  private kindDir(kind: ManageableKind): string { return kind === 'volume' ? this.volumesDir : this.snapshotsDir; }
+  private kindFormat(kind: ManageableKind): DiskFormat { return kind === 'volume' ? this.format : 'qcow2'; }
+
+  /** The file a reference names, checked to exist and to be a disk in the kind's format; its size in bytes. */
+  private async referenced(kind: ManageableKind, ref: ExistingRef): Promise<{ name: string; path: string; bytes: number }> {
+    const name = referencedName(kind, ref);
+    const missing = () => new ManageExistingInvalidReference(ref, `Specified ${kind} file does not exist.`);
+    // NOTE: the name becomes a path: only a plain file name in the kind's directory.
+    if (!FILE_NAME.test(name)) throw missing();
+    const path = join(this.kindDir(kind), name);
+    if (!(await exists(path))) throw missing();
+    try {
+      return { name, path, bytes: await this.virtualSize(path, this.kindFormat(kind)) };
+    } catch (err) {
+      throw new ManageExistingInvalidReference(ref, `Specified ${kind} file is not a ${this.kindFormat(kind)} disk: ${(err as Error).message}`);
+    }
+  }
+
+  /** Whether a guest holds the file open: QEMU holds a write lock on the disks it runs. */
+  private async inUse(path: string, format: DiskFormat): Promise<boolean> {
+    try {
+      await this.qemuImg(['info', '-f', format, '--output=json', path]);
+      return false;
+    } catch (err) {
+      return err instanceof CommandError && /lock/i.test(err.stderr);
+    }
+  }
+
+  private async readSource(name: string): Promise<string | null> {
+    try {
+      const fh = await open(join(this.sourcesDir, name), 'r');
+      try { return (await fh.readFile('utf8')).trim() || null; } finally { await fh.close(); }
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async listManageable(kind: ManageableKind, managedIds: readonly string[]): Promise<ManageableObject[]> {
+    return this.op(`list manageable ${kind}s`, [], async () => {
+      const managed = new Set(managedIds);
+      const out: ManageableObject[] = [];
+      for (const name of await this.names(this.kindDir(kind), '')) {
+        if (!FILE_NAME.test(name)) continue;
+        const path = join(this.kindDir(kind), name);
+        let bytes: number;
+        try {
+          bytes = await this.virtualSize(path, this.kindFormat(kind));
+        } catch (err) {
+          if (isMissing(err)) continue; // NOTE: removed while we listed.
+          out.push({ reference: { 'source-name': name }, sizeGb: 0, safeToManage: false, reasonNotSafe: `not a ${this.kindFormat(kind)} disk`, cinderId: null, extraInfo: null, ...(kind === 'snapshot' ? { sourceReference: null } : {}) });
+          continue;
+        }
+        const id = idInName(kind, name);
+        const entry: ManageableObject = { reference: { 'source-name': name }, sizeGb: Math.ceil(bytes / GiB), safeToManage: true, reasonNotSafe: null, cinderId: null, extraInfo: null };
+        if (id !== null && managed.has(id)) Object.assign(entry, { safeToManage: false, reasonNotSafe: 'already managed', cinderId: id });
+        else if (kind === 'volume' && (await this.inUse(path, this.format))) Object.assign(entry, { safeToManage: false, reasonNotSafe: 'volume in use' });
+        if (kind === 'snapshot') {
+          const source = await this.readSource(name);
+          entry.sourceReference = source ? { 'source-name': source } : null;
+        }
+        out.push(entry);
+      }
+      return out;
+    });
+  }
+
+  async manageableSize(kind: ManageableKind, ref: ExistingRef): Promise<number> {
+    return this.op(`size the ${kind} to manage`, [], async () => Math.ceil((await this.referenced(kind, ref)).bytes / GiB));
+  }
+
+  async manageExisting(kind: ManageableKind, id: string, ref: ExistingRef): Promise<void> {
+    return this.op(`manage an existing ${kind} as ${id}`, [id], async () => {
+      const from = await this.referenced(kind, ref);
+      const final = kind === 'volume' ? this.volumePath(id) : this.snapshotPath(id);
+      if (from.path === final) return;
+      try {
+        // NOTE: a link then an unlink, as creates commit: a taken name is refused, never replaced.
+        await link(from.path, final);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new BlockStorageError(`${kind === 'volume' ? 'Volume' : 'Snapshot'} ${id} already exists.`);
+        throw err;
+      }
+      await unlink(from.path);
+      await fsyncPath(this.kindDir(kind));
+      if (kind === 'snapshot') {
+        try {
+          await rename(join(this.sourcesDir, from.name), join(this.sourcesDir, `snapshot-${id}`));
+        } catch (err) {
+          if (!isMissing(err)) throw err;
+        }
+      }
+    });
+  }
+
+  async unmanage(kind: ManageableKind, id: string): Promise<void> {
+    // NOTE: nothing to do: the file keeps its name and stays, as Cinder's file-based drivers leave it.
+    return this.op(`unmanage ${kind} ${id}`, [id], async () => {});
   }
 
   /** The temporary files and directories a crash left (also for tests). */

@@ -2,6 +2,8 @@
 // naming the command, its exit code and its stderr.
 import { execFile, spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export class CommandError extends Error {
   constructor(readonly command: string[], readonly exitCode: number | null, readonly stderr: string) {
@@ -58,5 +60,34 @@ export function spawnDaemon(file: string, args: string[], opts: { env?: NodeJS.P
     return child.pid;
   } finally {
     closeSync(log);
+  }
+}
+
+/**
+ * A filter command (`bzip2 -dc` ...) over a stream: `input` goes to its stdin as the command takes
+ * it, its stdout comes back chunk by chunk as the consumer pulls, so memory stays bounded by the
+ * pipes' buffers whatever the size. A non-zero exit throws CommandError (after the output it gave);
+ * an error of `input` itself is thrown as it is. A consumer that stops early ends the command.
+ */
+export async function* pipeCommand(file: string, args: string[], input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4096) stderr += d; });
+  const exited = new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('close', (code) => resolve(code)); });
+  exited.catch(() => {});
+  let inputError: unknown;
+  const source = Readable.from(input);
+  source.on('error', (err) => { inputError ??= err; });
+  // NOTE: the command may stop reading (it found the data bad): its stdin's EPIPE is no error of ours.
+  const feeding = pipeline(source, child.stdin).catch(() => {});
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const code = await exited;
+    await feeding;
+    if (inputError) throw inputError;
+    if (code !== 0) throw new CommandError([file, ...args], code, stderr);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    source.destroy();
   }
 }

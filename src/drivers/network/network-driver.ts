@@ -62,7 +62,11 @@ export interface DriverPort {
   deviceOwner: string; deviceId: string; adminStateUp: boolean; mtu: number;
 }
 
-export interface DriverRouterInterface { portId: string; subnetId: string; cidr: string; ipAddress: string; macAddress: string; networkId: string }
+export interface DriverRouterInterface {
+  portId: string; subnetId: string; cidr: string; ipAddress: string; macAddress: string; networkId: string;
+  /** IPv6 subnets: the subnet's ipv6_ra_mode (the router advertises it when set), its DNS servers and the network's MTU. */
+  ipv6RaMode?: string | null; dnsNameservers?: string[]; mtu?: number;
+}
 
 export interface DriverRouter {
   id: string; adminStateUp: boolean;

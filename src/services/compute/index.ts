@@ -115,6 +115,12 @@ export class ComputeModule implements ServiceModule<ComputeFacade> {
       routes: this.routes(),
       setup: (app: FastifyInstance) => {
         attachConsoleWebsockets(app.server, this.domain);
+        // NOTE: a guest's `curl -d` posts its password form-encoded; the metadata routes read it
+        // as text. Nova's own API takes JSON only (415 for the rest, as before).
+        app.addContentTypeParser('application/x-www-form-urlencoded', (req, payload, done) => {
+          if (/^\/compute\/metadata\//.test(req.url)) return done(null, payload);
+          done(Object.assign(new Error(`Unsupported Media Type: ${req.headers['content-type']}`), { statusCode: 415 }));
+        });
         const versioned = (url: string) => /^\/compute\/v2\.1(\/|$|\?)/.test(url);
         app.addHook('onRequest', async (request) => {
           if (!versioned(request.url)) return;

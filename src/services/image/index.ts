@@ -1,7 +1,7 @@
 // The image service: Glance v2 at /image. Image bytes are files under DATA_DIR/images.
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../core/db/database.js';
-import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { routeUrl, type ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
@@ -92,7 +92,7 @@ export class ImageModule implements ServiceModule<ImageFacade> {
         });
         // NOTE: Glance refuses a patch's media type before it reads the body.
         app.addHook('preValidation', async (request) => {
-          if (request.method === 'PATCH' && request.routeOptions.url === `${IMAGE_PATH}/v2/images/:id`) patchDraft(request.headers);
+          if (request.method === 'PATCH' && routeUrl(request) === `${IMAGE_PATH}/v2/images/:id`) patchDraft(request.headers);
         });
         // Image bytes reach the handler as the request stream itself (never buffered).
         app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));

@@ -13,6 +13,7 @@ export interface ServerAddress { networkName: string; addr: string; version: 4 |
  * - bindPortsOfDevice: binds a server's ports to the host it moved to (binding:host_id), as Nova's migrations do.
  * - portsOfDevice: the server's ports as { id, networkId, macAddress, fixedIps } for its interfaces.
  * - addressesOfDevice: Nova's `addresses` map (network name → fixed and floating addresses).
+ * - addressesOfDevices: the same for many devices at once (a page of servers), by device id (every id present).
  * - floatingIpsOfPorts: the floating IPs bound to the given ports.
  */
 /** Who calls through the facade: the end user's project and whether they are admin (Neutron sees what they see). */
@@ -69,5 +70,6 @@ export interface NetworkFacade extends NetworkProxyFacade {
   /** Detaches a server's port: deleted when `remove`, else unbound and kept (a port the user brought); false when it is not the server's. */
   releasePortOfDevice(deviceId: string, portId: string, remove: boolean): Promise<boolean>;
   addressesOfDevice(deviceId: string): Promise<Record<string, ServerAddress[]>>;
+  addressesOfDevices(deviceIds: string[]): Promise<Map<string, Record<string, ServerAddress[]>>>;
   floatingIpsOfPorts(portIds: string[]): Promise<{ id: string; floatingIp: string; fixedIp: string; portId: string }[]>;
 }

@@ -215,6 +215,27 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     });
   const asOwner = (p: PortRecord) => ({ projectId: p.project_id, isAdmin: true });
   /** A server's port leaves it: deleted, or (the user's own) unbound and kept, as Nova's deallocate. */
+  // One query for the ports of a page of servers and one for their floating IPs.
+  const addressesOfDevices = async (deviceIds: string[]) => {
+    const out = new Map<string, Record<string, ServerAddress[]>>(deviceIds.map((id) => [id, {}]));
+    const ports = await d.t.ports.withField('device_id', [...new Set(deviceIds)]);
+    const fips = await d.routers.fipsOfPorts(ports.map((p) => p.id));
+    const networks = new Map<string, Promise<NetworkRecord | undefined>>();
+    for (const p of ports) {
+      const byNet = out.get(p.device_id);
+      if (!byNet) continue;
+      if (!networks.has(p.network_id)) networks.set(p.network_id, d.networks.find(p.network_id));
+      const net = await networks.get(p.network_id);
+      const list = (byNet[net?.name ?? p.network_id] ??= []);
+      for (const f of p.fixed_ips) {
+        list.push({ networkName: net?.name ?? '', addr: f.ip_address, version: f.ip_address.includes(':') ? 6 : 4, type: 'fixed', macAddr: p.mac_address });
+        for (const fip of fips.filter((x) => x.port_id === p.id && x.fixed_ip_address === f.ip_address)) {
+          list.push({ networkName: net?.name ?? '', addr: fip.floating_ip_address, version: 4, type: 'floating', macAddr: p.mac_address });
+        }
+      }
+    }
+    return out;
+  };
   const release = async (p: PortRecord, remove: boolean) => {
     if (remove) await d.ports.delete(p.id);
     else await d.ports.update(asOwner(p), p.id, { device_id: '', device_owner: '', 'binding:host_id': '' });
@@ -256,7 +277,10 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
     },
     async portsOfDevice(deviceId) { return (await d.ports.ofDevice(deviceId)).map(plain); },
     async deviceWithAddress(networkId, ip) {
-      return (await d.ports.list(networkId)).find((p) => p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;
+      // NOTE: through the address's allocation (indexed), the first port holding it as before.
+      const holders = (await d.t.allocations({ network_id: networkId, ip_address: ip })).flatMap((a) => (a.port_id ? [a.port_id] : []));
+      const ports = await d.t.ports.withIds([...new Set(holders)]);
+      return ports.find((p) => p.network_id === networkId && p.fixed_ips.some((f) => f.ip_address === ip))?.device_id || undefined;
     },
     async releasePortOfDevice(deviceId, portId, remove) {
       const port = (await d.ports.ofDevice(deviceId)).find((p) => p.id === portId);
@@ -265,21 +289,9 @@ function serverFacade(d: NetworkDomain): Omit<NetworkFacade, keyof NetworkProxyF
       return true;
     },
     async addressesOfDevice(deviceId) {
-      const out: Record<string, ServerAddress[]> = {};
-      const ports = await d.ports.ofDevice(deviceId);
-      const fips = await d.routers.fipsOfPorts(ports.map((p) => p.id));
-      for (const p of ports) {
-        const net = await d.networks.find(p.network_id);
-        const list = (out[net?.name ?? p.network_id] ??= []);
-        for (const f of p.fixed_ips) {
-          list.push({ networkName: net?.name ?? '', addr: f.ip_address, version: f.ip_address.includes(':') ? 6 : 4, type: 'fixed', macAddr: p.mac_address });
-          for (const fip of fips.filter((x) => x.port_id === p.id && x.fixed_ip_address === f.ip_address)) {
-            list.push({ networkName: net?.name ?? '', addr: fip.floating_ip_address, version: 4, type: 'floating', macAddr: p.mac_address });
-          }
-        }
-      }
-      return out;
+      return (await addressesOfDevices([deviceId])).get(deviceId)!;
     },
+    addressesOfDevices,
     async floatingIpsOfPorts(portIds) {
       return (await d.routers.fipsOfPorts(portIds))
         .map((f) => ({ id: f.id, floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));

@@ -33,7 +33,8 @@ export function swiftPage(status: number): string {
 export const objectStoreFaults: Faults = {
   render(err: ApiError) {
     const own = err instanceof SwiftError ? err.body : undefined;
-    if (own !== undefined) return { status: err.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: own };
+    // NOTE: constraints.py's errors carry content_type='text/plain' (no charset).
+    if (own !== undefined) return { status: err.status, headers: { 'content-type': err.headers['Content-Type'] ?? 'text/plain' }, body: own };
     return { status: err.status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: swiftPage(err.status) };
   },
 };

@@ -14,7 +14,8 @@ import { ObjectStoreDomain } from './domain/object-store-domain.js';
 import { TEMPURL_DIGESTS, TEMPURL_METHODS } from './api/tempurl.js';
 import { SLO_LIMITS } from './domain/large-objects.js';
 import { FORMPOST_DIGESTS } from './api/formpost.js';
-import { BULK_LIMITS } from './domain/bulk.js';
+import { BULK_LIMITS, CompressionError } from './domain/bulk.js';
+import { syncInfo, type SyncRealms } from './domain/container-sync.js';
 import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
 import { objectStoreMigrations } from './store/migrations.js';
@@ -22,13 +23,21 @@ import { ObjectStoreTables } from './store/tables.js';
 import { RESELLER_PREFIX } from './domain/access.js';
 import { SwiftError } from './domain/errors.js';
 import type { ObjectStoreFacade } from './facade.js';
+import { CommandError, pipeCommand } from '../../drivers/host/run-command.js';
 
 export { OBJECT_STORE_PATH };
 export type * from './facade.js';
 
+/**
+ * container-sync-realms.conf as DevStack writes it (Tempest's realm_name and cluster_name): one
+ * realm whose one cluster is this cloud.
+ */
+const SYNC_REALMS: SyncRealms = { REALM1: { key: 'realm1key', clusters: { NAME1: `${OBJECT_STORE_PATH}/v1/` } } };
+
 /** The middlewares /info lists, with their settings, as Swift's register_swift_info records them. */
 function capabilities() {
   return {
+    container_sync: syncInfo(SYNC_REALMS),
     tempurl: { methods: TEMPURL_METHODS, incoming_remove_headers: ['x-timestamp'], incoming_allow_headers: [], outgoing_remove_headers: ['x-object-meta-*'], outgoing_allow_headers: ['x-object-meta-public-*'], allowed_digests: TEMPURL_DIGESTS, deprecated_digests: ['sha1'] },
     slo: { ...SLO_LIMITS, allow_async_delete: false, yield_frequency: 10 },
     bulk_upload: { max_containers_per_extraction: BULK_LIMITS.max_containers_per_extraction, max_failed_extractions: BULK_LIMITS.max_failed_extractions },
@@ -43,19 +52,33 @@ function capabilities() {
   };
 }
 
-/** How often the expirer looks for objects past their X-Delete-At. */
+/** A bzip2 stream decompressed by `bzip2 -dc`; data it refuses is tarfile's "invalid compressed data". */
+async function* bunzip2(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  try {
+    yield* pipeCommand('bzip2', ['-dc'], source);
+  } catch (err) {
+    if (err instanceof CommandError) throw new CompressionError('invalid compressed data');
+    throw err;
+  }
+}
+
+/** How often the expirer looks for objects past their X-Delete-At, and the container syncer for new objects. */
 const EXPIRER_INTERVAL_MS = 1000;
+const SYNC_INTERVAL_MS = 1000;
 
 export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   readonly domain: ObjectStoreDomain;
   readonly rules: RuleSet;
   readonly facade: ObjectStoreFacade;
   private readonly openedAt = Date.now();
-  private expirer?: NodeJS.Timeout;
-  private expiring?: Promise<unknown>;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Set<Promise<unknown>>();
 
   private constructor(private readonly ctx: ServiceContext) {
-    this.domain = new ObjectStoreDomain(new ObjectStoreTables(ctx.db), ctx.drivers.objectStorage);
+    // NOTE: bzip2 archives decompress through Debian's bzip2 command, streamed (Node has no bzip2 of its own).
+    // NOTE: allowed_sync_hosts: Swift's default (127.0.0.1) and the address this cloud serves on.
+    const sync = { realms: SYNC_REALMS, allowedHosts: [...new Set(['127.0.0.1', ctx.config.hostIp])] };
+    this.domain = new ObjectStoreDomain(new ObjectStoreTables(ctx.db), ctx.drivers.objectStorage, { bunzip2 }, sync);
     this.rules = compileRules({ ...objectStorePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }
@@ -69,16 +92,25 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   async start(): Promise<void> {
     const { orphans } = await this.domain.reconcile(this.openedAt);
     if (orphans > 0) this.ctx.logger.info({ orphans }, 'object store: removed bytes no object names (a crash before their commit)');
-    this.expirer = setInterval(() => {
-      if (this.expiring) return;
-      this.expiring = this.domain.objects.expire().catch((err) => this.ctx.logger.error({ err }, 'object expirer failed')).finally(() => { this.expiring = undefined; });
-    }, EXPIRER_INTERVAL_MS);
-    this.expirer.unref();
+    this.every(EXPIRER_INTERVAL_MS, 'object expirer', () => this.domain.objects.expire());
+    this.every(SYNC_INTERVAL_MS, 'container sync', () => this.domain.sync.runOnce());
+  }
+
+  /** Background work every `ms`, one pass at a time; failures logged. */
+  private every(ms: number, what: string, work: () => Promise<unknown>): void {
+    let pass: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      if (pass) return;
+      pass = work().catch((err) => this.ctx.logger.error({ err }, `${what} failed`)).finally(() => { this.running.delete(pass!); pass = undefined; });
+      this.running.add(pass);
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   async close(): Promise<void> {
-    clearInterval(this.expirer);
-    await this.expiring;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all(this.running);
   }
 
   mount(): ServiceMount {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrate } from '../../core/db/database.js';
-import type { ServiceMount } from '../../core/http/service-plugin.js';
+import { routeUrl, type ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
@@ -70,7 +70,7 @@ export class PlacementModule implements ServiceModule<PlacementFacade> {
         // util.require_content('application/json') on every handler that reads a body.
         app.addHook('preValidation', async (request) => {
           if (request.method !== 'POST' && request.method !== 'PUT') return;
-          const url = request.routeOptions.url ?? '';
+          const url = routeUrl(request) ?? '';
           if (url.endsWith('/traits/:name') || (url.endsWith('/resource_classes/:name') && atLeast((request as WithVersion).placementVersion ?? parse(MIN_VERSION), MV.putResourceClassNoBody))) return;
           const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (type !== 'application/json') {

@@ -15,6 +15,7 @@ import type { ServiceContext, ServiceModule } from '../service-module.js';
 import { VOLUME_PATH, withoutProjectIds, type WithVersion } from './api/common.js';
 import { attachmentRoutes } from './api/attachments.routes.js';
 import { miscRoutes } from './api/misc.routes.js';
+import { manageRoutes } from './api/manage.routes.js';
 import { transferRoutes } from './api/transfers.routes.js';
 import { qosRoutes } from './api/qos.routes.js';
 import { backupRoutes } from './api/backups.routes.js';
@@ -75,7 +76,7 @@ export class VolumeModule implements ServiceModule<VolumeFacade> {
       unknownMethod: 404,
       routes: withoutProjectIds([
         ...versionRoutes(() => `${origin()}${VOLUME_PATH}`), ...volumeRoutes(d, origin), ...snapshotRoutes(d, origin),
-        ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...backupRoutes(d, origin), ...groupRoutes(d), ...miscRoutes(d, this.started, origin),
+        ...typeRoutes(d), ...attachmentRoutes(d), ...transferRoutes(d, origin), ...qosRoutes(d, origin), ...backupRoutes(d, origin), ...groupRoutes(d), ...manageRoutes(d, origin), ...miscRoutes(d, this.started, origin),
       ]),
       setup: (app: FastifyInstance) => {
         const versioned = (url: string) => /^\/volume\/v3\//.test(url);

@@ -65,6 +65,13 @@ export const volumePolicies: Record<string, string> = {
   'volume_extension:snapshot_admin_actions:reset_status': ADMIN,
   'volume_extension:snapshot_admin_actions:force_delete': ADMIN,
   'snapshot_extension:snapshot_actions:update_snapshot_status': MEMBER,
+  // cinder/policies/manageable_volumes.py and manageable_snapshots.py
+  'volume_extension:list_manageable': ADMIN,
+  'volume_extension:volume_manage': ADMIN,
+  'volume_extension:volume_unmanage': ADMIN,
+  'snapshot_extension:list_manageable': ADMIN,
+  'snapshot_extension:snapshot_manage': ADMIN,
+  'snapshot_extension:snapshot_unmanage': ADMIN,
   'volume_extension:types_manage': ADMIN,
   'volume_extension:type_create': ADMIN,
   'volume_extension:type_update': ADMIN,

@@ -106,6 +106,16 @@ describe('routers and floating IPs', () => {
     assert.deepEqual(fake.callsOf('deleteRouter').at(-1), [r.id]);
   });
 
+  test('an IPv6 interface carries what router advertisements need: the subnet\'s RA mode, DNS servers and the network\'s MTU', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'v6lab', mtu: 1400 } })).body.network;
+    const s6 = (await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 6, cidr: 'fd00:77::/64', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac', dns_nameservers: ['fd00::53'] } })).body.subnet;
+    const r = (await demo.post('/routers', { router: { name: 'r6' } })).body.router;
+    fake.reset();
+    assert.equal((await demo.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s6.id })).status, 200);
+    const [iface] = (fake.callsOf('ensureRouter').at(-1)![0] as any).interfaces;
+    assert.deepEqual([iface.subnetId, iface.cidr, iface.ipAddress, iface.ipv6RaMode, iface.dnsNameservers, iface.mtu], [s6.id, 'fd00:77::/64', s6.gateway_ip, 'slaac', ['fd00::53'], n.mtu]);
+  });
+
   test('a gateway on a non-external network is 400; a missing network 404', async () => {
     const { n } = await lab().catch(async () => ({ n: (await demo.post('/networks', { network: { name: 'x2' } })).body.network }));
     const bad = await demo.post('/routers', { router: { name: 'x', external_gateway_info: { network_id: n.id } } });

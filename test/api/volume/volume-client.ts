@@ -4,8 +4,8 @@ import { clientsFor, VolumeClient, type Clients } from '../../support/clients.js
 export { VolumeClient };
 
 /** A cloud with identity, image and block storage, and the admin's and demo's clients. */
-export async function startVolume(overrides: Parameters<typeof startTestCloud>[0] = {}): Promise<{ cloud: TestCloud; admin: Clients; demo: Clients }> {
-  const cloud = await startTestCloud({ services: ['identity', 'image', 'volume'], ...overrides });
+export async function startVolume(overrides: Parameters<typeof startTestCloud>[0] = {}, dataDir?: string): Promise<{ cloud: TestCloud; admin: Clients; demo: Clients }> {
+  const cloud = await startTestCloud({ services: ['identity', 'image', 'volume'], ...overrides }, dataDir);
   return { cloud, admin: await clientsFor(cloud, 'admin'), demo: await clientsFor(cloud, 'demo') };
 }
 
@@ -19,7 +19,8 @@ export async function waitFor(c: VolumeClient, path: string, status: string | 40
     const item = r.body?.volume ?? r.body?.snapshot;
     last = item?.status ?? r.status;
     if (item?.status === status) return item;
-    if (typeof last === 'string' && last.startsWith('error') && !String(status).startsWith('error')) throw new Error(`${path} went to ${last}`);
+    // NOTE: error_managing_deleting is a delete in progress (of a volume whose manage failed), not an error.
+    if (typeof last === 'string' && last.startsWith('error') && last !== 'error_managing_deleting' && !String(status).startsWith('error')) throw new Error(`${path} went to ${last}`);
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error(`${path} did not reach ${status} (last: ${String(last)})`);

@@ -1,6 +1,7 @@
 // A router: namespace qrouter-<id>, a veth per interface (qr- inside, tap… on the network's bridge)
-// and for the gateway (qg-), forwarding on inside only, routes, and one nftables table (`ip stratus`)
-// holding SNAT and the floating IPs' DNAT/SNAT, replaced atomically.
+// and for the gateway (qg-), forwarding on inside only, routes, one nftables table (`ip stratus`)
+// holding SNAT and the floating IPs' DNAT/SNAT (hairpin included), replaced atomically, and radvd
+// for the IPv6 subnets it advertises (radvd.ts).
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriverFloatingIp, DriverRouter } from '../network-driver.js';
@@ -9,6 +10,7 @@ import { runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6, prefixLength } from './addresses.js';
 import { deleteNamespace, ensureNamespace, ip, ipIgnoringAbsent, listAddresses, listLinks, listNamespaces, namespaceTag, setTag, syncAddresses } from './host-links.js';
 import { applyMetering, forgetLabels } from './metering.js';
+import { ensureRadvd, stopRadvd } from './radvd.js';
 import { bridgeName, routerGatewayName, routerInterfaceName, routerNamespace, tapName } from './names.js';
 
 export interface RouterOptions { scope: string; stateDir: string }
@@ -44,24 +46,38 @@ function wantedPorts(r: DriverRouter, fips: DriverFloatingIp[]): RouterPort[] {
   return [...ports.values()];
 }
 
-/** The router's whole NAT table: `table ip stratus {}` + delete first, so `nft -f` replaces it in one step. */
+/**
+ * The router's whole NAT table: `table ip stratus {}` + delete first, so `nft -f` replaces it in one step.
+ *
+ * As Neutron's L3 agent: a floating IP's DNAT applies whatever the incoming interface (and to the
+ * router's own traffic, hook output), so a port reaches another's floating IP from inside its
+ * network (hairpin). Such DNATed traffic not coming in through the gateway is SNATed, so the reply
+ * goes back through the router and is un-NATed: to the sender's own floating IP when it has one
+ * (Neutron's float-snat comes first), else to the gateway address (`snat_internal_traffic_to_floating_ip`).
+ */
 export function renderNatTable(r: DriverRouter, fips: DriverFloatingIp[]): string {
   const pre: string[] = [];
+  const out: string[] = [];
   const post: string[] = [];
   const g = r.gateway;
   if (g) {
     const qg = routerGatewayName(g.portId);
     for (const f of fips) {
       pre.push(`ip daddr ${f.floatingIp} dnat to ${f.fixedIp}`);
+      out.push(`ip daddr ${f.floatingIp} dnat to ${f.fixedIp}`);
+    }
+    for (const f of fips) {
       post.push(`oifname "${qg}" ip saddr ${f.fixedIp} snat to ${f.floatingIp}`);
+      post.push(`iifname != "${qg}" ct status dnat ip saddr ${f.fixedIp} snat to ${f.floatingIp}`);
     }
     const gatewayIp = g.ips.find((x) => !isIpv6(x.ipAddress))?.ipAddress;
+    if (gatewayIp && fips.length) post.push(`iifname != "${qg}" ct status dnat snat to ${gatewayIp}`);
     const internal = r.interfaces.filter((i) => !isIpv6(i.cidr)).map((i) => i.cidr);
     if (g.enableSnat && gatewayIp && internal.length) post.push(`oifname "${qg}" ip saddr { ${internal.join(', ')} } snat to ${gatewayIp}`);
   }
   const chain = (name: string, hook: string, prio: string, rules: string[]) =>
     `  chain ${name} {\n    type nat hook ${hook} priority ${prio}; policy accept;\n${rules.map((x) => `    ${x}\n`).join('')}  }\n`;
-  return `table ip stratus {}\ndelete table ip stratus\ntable ip stratus {\n${chain('prerouting', 'prerouting', 'dstnat', pre)}${chain('postrouting', 'postrouting', 'srcnat', post)}}\n`;
+  return `table ip stratus {}\ndelete table ip stratus\ntable ip stratus {\n${chain('prerouting', 'prerouting', 'dstnat', pre)}${chain('output', 'output', '-100', out)}${chain('postrouting', 'postrouting', 'srcnat', post)}}\n`;
 }
 
 async function applyNat(stateDir: string, r: DriverRouter, fips: DriverFloatingIp[]): Promise<void> {
@@ -81,7 +97,10 @@ export async function ensureRouter(r: DriverRouter, opts: RouterOptions): Promis
     if (bridge?.tag?.scope !== opts.scope) throw new NetworkDriverError(`network ${p.networkId} is not on this host`);
   }
   await ensureNamespace(ns, { scope: opts.scope, kind: 'router', id: r.id });
-  await runCommand('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+  // NOTE: no ICMP redirects: hairpinned traffic leaves by the interface it came in on, and a redirect
+  // would send the instance straight to the peer for the floating IP (as Neutron's namespaces).
+  await runCommand('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1',
+    'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0']);
 
   const inside = await listLinks(ns);
   for (const l of inside) {
@@ -99,9 +118,12 @@ export async function ensureRouter(r: DriverRouter, opts: RouterOptions): Promis
     await ip(['link', 'set', 'dev', p.inner, r.adminStateUp ? 'up' : 'down'], ns);
     await syncAddresses(p.inner, p.addresses, ns);
   }
+  // NOTE: `all` and `default` cover new interfaces; an interface made before them keeps its own value.
+  if (ports.length) await runCommand('ip', ['netns', 'exec', ns, 'sysctl', '-qw', ...ports.map((p) => `net.ipv4.conf.${p.inner}.send_redirects=0`)]);
   await syncRoutes(r, ns);
   await applyNat(opts.stateDir, r, saved.floatingIps);
   await applyMetering(opts.stateDir, r, r.id);
+  await ensureRadvd(r, opts.stateDir);
 }
 
 /** Default route via the gateway's gateway IP and the extra routes, all `proto static`; others of that proto go. */
@@ -132,10 +154,12 @@ export async function deleteRouter(routerId: string, opts: RouterOptions): Promi
   if ((await listNamespaces()).includes(ns)) {
     const tag = await namespaceTag(ns);
     if (tag && tag.scope !== opts.scope) throw new NetworkDriverError(`${ns} belongs to another Stratus (scope ${tag.scope})`);
+    await stopRadvd(opts.stateDir, routerId);
     // NOTE: deleting the veths first: a namespace is freed asynchronously, its peers would linger.
     for (const l of await listLinks(ns)) if (/^q[rg]-/.test(l.name)) await ipIgnoringAbsent(['link', 'del', l.name], ns);
     await deleteNamespace(ns);
   }
+  await stopRadvd(opts.stateDir, routerId);
   await rm(routerFile(opts.stateDir, routerId), { force: true });
   await rm(join(opts.stateDir, 'routers', `${routerId}.nft`), { force: true });
   await forgetLabels(opts.stateDir, routerId);

@@ -232,7 +232,13 @@ async function listServers(d: ComputeDomain, req: ApiRequest, detail: boolean) {
   const v = viewContext(d, req);
   let items: Record<string, unknown>[];
   if (extras) {
-    items = servers.map((s) => serverDetail({ ...v, extendedAttrs: req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: s.project_id }) }, s, {
+    // NOTE: the rule's target is the server's project only: decided once a project, not once a server.
+    const extended = new Map<string, boolean>();
+    const extendedFor = (projectId: string) => {
+      if (!extended.has(projectId)) extended.set(projectId, req.ctx.can('os_compute_api:os-extended-server-attributes', { project_id: projectId }));
+      return extended.get(projectId)!;
+    };
+    items = servers.map((s) => serverDetail({ ...v, extendedAttrs: extendedFor(s.project_id) }, s, {
       ...extras.get(s.id)!, tags: extras.get(s.id)!.tags ?? [],
     }));
   } else {

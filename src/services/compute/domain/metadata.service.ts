@@ -2,15 +2,24 @@
 // DHCP namespace names the network and the guest's address and carries the per-start secret; the
 // guest is the server whose port holds that address on that network.
 import { timingSafeEqual } from 'node:crypto';
-import { Forbidden } from '../../../core/errors/errors.js';
+import { BadRequest, Conflict, Forbidden } from '../../../core/errors/errors.js';
 import type { NetworkFacade } from '../../network/index.js';
 import type { InstanceRecord, ServersStore } from '../store/servers.store.js';
 import { resourceNotFound } from './errors.js';
 
+/** Nova's metadata password.MAX_SIZE. */
+const MAX_PASSWORD = 256;
+
+/** The dated versions of the OpenStack layout Nova's metadata service answers (and `latest`). */
+export const OPENSTACK_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2019-04-04', '2020-10-14', 'latest'];
+
 export interface MetadataCaller { secret: string | undefined; networkId: string | undefined; address: string | undefined }
 
 export class MetadataService {
-  constructor(private readonly network: Pick<NetworkFacade, 'deviceWithAddress'>, private readonly store: ServersStore, private readonly secret: string | undefined) {}
+  constructor(
+    private readonly network: Pick<NetworkFacade, 'deviceWithAddress' | 'portsOfDevice' | 'floatingIpsOfPorts'>,
+    private readonly store: ServersStore, private readonly secret: string | undefined,
+  ) {}
 
   async guest(c: MetadataCaller): Promise<InstanceRecord> {
     if (!this.secret || !c.secret || c.secret.length !== this.secret.length || !timingSafeEqual(Buffer.from(c.secret), Buffer.from(this.secret))) {
@@ -24,6 +33,32 @@ export class MetadataService {
 
   /** openstack/latest/meta_data.json */
   metaData(s: InstanceRecord): Record<string, unknown> { return metaData(s); }
+
+  /**
+   * The EC2 meta-data tree's values, as Nova's InstanceMetadata gives them: local-ipv4 is the address
+   * the guest asked from, public-ipv4 the floating IP bound to it ('' without one).
+   */
+  async ec2(s: InstanceRecord, address: string): Promise<Record<string, string>> {
+    const ports = await this.network.portsOfDevice(s.id);
+    const fips = await this.network.floatingIpsOfPorts(ports.map((p) => p.id));
+    const fip = fips.find((f) => f.fixedIp === address) ?? fips[0];
+    return {
+      'ami-launch-index': String(s.launch_index ?? 0), hostname: s.hostname, 'instance-id': s.id, 'instance-type': s.flavor.name,
+      'local-hostname': s.hostname, 'local-ipv4': address, 'placement/availability-zone': s.availability_zone ?? '',
+      'public-hostname': s.hostname, 'public-ipv4': fip?.floatingIp ?? '', 'reservation-id': s.reservation_id,
+      'security-groups': (s.security_groups ?? []).map((g) => g.name).join('\n'),
+    };
+  }
+
+  /**
+   * POST openstack/<version>/password: the guest's encrypted password, accepted once (Nova's
+   * handle_password: 409 when one is set, 400 beyond 256 bytes); os-server-password shows it.
+   */
+  async setPassword(s: InstanceRecord, password: string): Promise<void> {
+    if (Buffer.byteLength(password) > MAX_PASSWORD) throw new BadRequest('Request is too large.');
+    if (s.system_metadata?.password) throw new Conflict('Password already set.');
+    await this.store.update(s.id, { system_metadata: { ...(s.system_metadata ?? {}), password } });
+  }
 
   userData(s: InstanceRecord): Buffer {
     if (!s.user_data) throw resourceNotFound();

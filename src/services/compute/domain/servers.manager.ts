@@ -101,9 +101,27 @@ export class ServersManager {
     return next;
   }
 
+  /**
+   * Nova's max_concurrent_builds (10): builds past it wait their turn in BUILD, so that the API's
+   * own reads and writes never queue behind hundreds of builds' statements on the one database.
+   */
+  private buildSlots = 10;
+  private readonly buildQueue: (() => void)[] = [];
+
+  private async withBuildSlot(fn: () => Promise<void>): Promise<void> {
+    if (this.buildSlots > 0) this.buildSlots--;
+    else await new Promise<void>((resolve) => this.buildQueue.push(resolve));
+    try {
+      await fn();
+    } finally {
+      const next = this.buildQueue.shift();
+      if (next) next(); else this.buildSlots++;
+    }
+  }
+
   private async run(task: TaskRecord<ServerTaskPayload>): Promise<void> {
     const p = task.payload;
-    if (p.op === 'build') return this.build(task, p.actionId);
+    if (p.op === 'build') return this.withBuildSlot(() => this.build(task, p.actionId));
     if (p.op === 'delete') return this.terminate(task, p.actionId);
     return this.action(task, p.action, p.actionId, p.args ?? {});
   }
@@ -149,18 +167,22 @@ export class ServersManager {
   private async build(task: TaskRecord<ServerTaskPayload>, actionId: number): Promise<void> {
     const s = await this.store.get(task.resourceId);
     if (!s || s.deleted || s.vm_state !== VM.BUILDING || s.task_state === TASK.DELETING) { await this.tasks.complete(task.id); return; }
-    const eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null);
+    // NOTE: the build's event starts once the scheduler has chosen the host, and is written in the
+    // same commit as that host (Nova's compute host starts it when the build reaches it).
+    let eventId: number | undefined;
+    const startEvent = async (tx?: Db) => { eventId = await this.store.startEvent(actionId, 'compute__do_build_and_run_instance', null, tx); return eventId; };
     let placed: { host: string; node: string; uuid: string };
     try {
       // NOTE: the host is recorded as soon as it is chosen (Nova's scheduler sets it before the spawn), so
       // the next member of a server group scheduled (a multi-create) sees where this one goes.
-      placed = await this.place(s, { record: true });
+      placed = await this.place(s, { record: true, alsoRecord: startEvent });
     } catch (err) {
+      if (eventId === undefined) await startEvent();
       if (!(err instanceof NoValidHost)) throw err;
       await this.db.transaction().execute(async (tx) => {
         await this.store.update(s.id, { vm_state: VM.ERROR, task_state: null }, tx, { task_state: s.task_state });
         await this.store.addFault({ instance_uuid: s.id, code: 500, message: err.message, details: `nova.exception.NoValidHost: ${err.message}`, host: null, created_at: now() }, tx);
-        await this.store.finishEvent(eventId, 'Error', `NoValidHost: ${err.message}`, tx);
+        await this.store.finishEvent(eventId!, 'Error', `NoValidHost: ${err.message}`, tx);
         await this.tasks.complete(task.id, tx);
       });
       return;
@@ -186,7 +208,7 @@ export class ServersManager {
         // NOTE: deleted while building: keep the placement for the delete task to undo; record where it is.
         await this.store.update(s.id, { host: placed.host, node: placed.node }, tx);
       }
-      await this.store.finishEvent(eventId, 'Success', null, tx);
+      await this.store.finishEvent(eventId!, 'Success', null, tx);
       await this.tasks.complete(task.id, tx);
     });
   }
@@ -203,10 +225,15 @@ export class ServersManager {
   private scheduling: Promise<unknown> = Promise.resolve();
 
   /** One scheduling decision at a time (Nova's scheduler sees the previous claim and host before the next). */
-  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean } = {}) {
+  private place(s: InstanceRecord, opts: { ignoreHosts?: string[]; flavor?: FlavorSnapshot; forceHost?: string | null; record?: boolean; alsoRecord?: (tx: Db) => Promise<unknown> } = {}) {
     const next = this.scheduling.then(async () => {
       const placed = await this.selectHost(s, opts);
-      if (opts.record) await this.store.update(s.id, { host: placed.host, node: placed.node });
+      if (opts.record) {
+        await this.db.transaction().execute(async (tx) => {
+          await this.store.update(s.id, { host: placed.host, node: placed.node }, tx);
+          await opts.alsoRecord?.(tx);
+        });
+      }
       return placed;
     });
     this.scheduling = next.catch(() => {});
@@ -584,8 +611,9 @@ export class ServersManager {
         if (m && src) this.placement.restore(m.uuid, src, flavorResources(s.flavor));
       }
     }
-    const pending = new Set<string>();
-    for (const s of live) if ((await this.tasks.pendingFor(s.id)).length) pending.add(s.id);
+    const pending = await this.tasks.pendingResources();
+    // NOTE: each host's guests listed once (bringing one server's guest back changes no other's presence).
+    const guestsOf = new Map<string, Promise<{ id: string; powerState: number }[]>>();
     for (const s of live) {
       if (pending.has(s.id)) continue;
       if (s.vm_state === VM.BUILDING) {
@@ -597,7 +625,8 @@ export class ServersManager {
         continue;
       }
       if (!s.host) continue;
-      const guests = await this.driver.listGuests(s.host).catch(() => []);
+      if (!guestsOf.has(s.host)) guestsOf.set(s.host, this.driver.listGuests(s.host).catch(() => []));
+      const guests = await guestsOf.get(s.host)!;
       const guest = guests.find((g) => g.id === s.id);
       if (guest) { await this.syncPowerState(s.id, s.host, guest.powerState); continue; }
       if (![VM.ACTIVE, VM.STOPPED, VM.PAUSED, VM.SUSPENDED, VM.RESCUED, VM.RESIZED, VM.ERROR].includes(s.vm_state as any)) continue;

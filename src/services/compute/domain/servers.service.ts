@@ -39,7 +39,7 @@ export interface ServersDeps {
   /** Glance, when it runs. */
   image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
   /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
-  network?: Pick<NetworkFacade, 'addressesOfDevice'>;
+  network?: Pick<NetworkFacade, 'addressesOfDevice' | 'addressesOfDevices'>;
   securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'namesOf' | 'addToServer' | 'removeFromServer'>;
   networks?: Pick<NetworksService, 'forAuto'>;
   /** Block storage, when it runs: the volumes a server's mappings name. */
@@ -184,10 +184,20 @@ export class ServersService {
 
   /** The server's addresses in Nova's shape ({} while building or without networking). */
   async addresses(s: { id: string; vm_state: string }): Promise<Addresses> {
-    if (!this.deps.network || s.vm_state === 'building') return {};
-    const raw = await this.deps.network.addressesOfDevice(s.id);
-    const out: Addresses = {};
-    for (const [net, list] of Object.entries(raw)) out[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
+    return (await this.addressesOf([s])).get(s.id)!;
+  }
+
+  /** The addresses of many servers at once (a page), by server id. */
+  private async addressesOf(servers: { id: string; vm_state: string }[]): Promise<Map<string, Addresses>> {
+    const out = new Map<string, Addresses>(servers.map((s) => [s.id, {}]));
+    const shown = servers.filter((s) => s.vm_state !== 'building').map((s) => s.id);
+    if (!this.deps.network || shown.length === 0) return out;
+    const raw = await this.deps.network.addressesOfDevices(shown);
+    for (const id of shown) {
+      const addresses: Addresses = {};
+      for (const [net, list] of Object.entries(raw.get(id) ?? {})) addresses[net] = list.map((a) => ({ version: a.version, addr: a.addr, 'OS-EXT-IPS:type': a.type, 'OS-EXT-IPS-MAC:mac_addr': a.macAddr }));
+      out.set(id, addresses);
+    }
     return out;
   }
 
@@ -206,11 +216,15 @@ export class ServersService {
   private async extrasOf(servers: InstanceRecord[], want: { tags: boolean; hostStatus: boolean }): Promise<Map<string, ServerExtras>> {
     const faults = await this.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
     const tags = want.tags ? await this.store.tagsOf(servers.map((s) => s.id)) : undefined;
+    const addresses = await this.addressesOf(servers);
+    // NOTE: a page's servers share few hosts: each host's status is read once.
+    const statuses = new Map<string | null, Promise<string>>();
+    const statusOf = (host: string | null) => { if (!statuses.has(host)) statuses.set(host, this.deps.hosts.hostStatus(host)); return statuses.get(host)!; };
     const out = new Map<string, ServerExtras>();
     for (const s of servers) {
       out.set(s.id, {
-        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: want.hostStatus ? await this.deps.hosts.hostStatus(s.host) : undefined,
-        addresses: await this.addresses(s),
+        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: want.hostStatus ? await statusOf(s.host) : undefined,
+        addresses: addresses.get(s.id)!,
       });
     }
     return out;

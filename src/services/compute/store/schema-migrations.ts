@@ -82,4 +82,12 @@ export const computeMigrations: Migration[] = [{
       created_at TEXT NOT NULL, updated_at TEXT)`,
     'CREATE INDEX migrations_instance ON migrations (instance_uuid)',
   ],
+}, {
+  // NOTE: server lists walk these in their default order (created_at, id descending) and stop at the
+  // page's limit, where they sorted every server of the project for each page.
+  id: 'servers_004',
+  statements: [
+    'CREATE INDEX instances_project_created ON instances (project_id, deleted, created_at, id)',
+    'CREATE INDEX instances_created ON instances (deleted, created_at, id)',
+  ],
 }];

@@ -423,7 +423,9 @@ export class NetworkDomain {
     for (const p of await this.routers.interfacePorts(id)) {
       for (const f of p.fixed_ips) {
         const s = await subnet(f.subnet_id);
-        if (s) interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id });
+        if (!s) continue;
+        const v6 = s.ip_version === 6 ? { ipv6RaMode: s.ipv6_ra_mode, dnsNameservers: s.dns_nameservers, mtu: (await this.t.networks.get(p.network_id))?.mtu } : {};
+        interfaces.push({ portId: p.id, subnetId: s.id, cidr: s.cidr, ipAddress: f.ip_address, macAddress: p.mac_address, networkId: p.network_id, ...v6 });
       }
     }
     return { id, adminStateUp: r.admin_state_up, gateway, interfaces, routes: r.routes };

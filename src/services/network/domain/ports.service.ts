@@ -116,7 +116,7 @@ export class PortsService {
     return this.locks.run(net.id, async () => {
       const id = randomUUID();
       const mac = b.mac_address ? String(b.mac_address).toLowerCase().replace(/-/g, ':') : await this.freeMac(net.id);
-      if (b.mac_address && (await this.list(net.id)).some((p) => p.mac_address === mac)) {
+      if (b.mac_address && (await this.d.t.ports.existsIn(net.id, 'mac_address', mac))) {
         throw conflict('MacAddressInUse', `Unable to complete operation for network ${net.id}. The mac address ${mac} is in use.`);
       }
       const ips = await this.allocate(net, id, mac, b.fixed_ips as FixedIp[] | undefined, b.device_owner, internal.allowGateway);
@@ -139,8 +139,7 @@ export class PortsService {
   }
 
   private async freeMac(networkId: string): Promise<string> {
-    const used = new Set((await this.list(networkId)).map((p) => p.mac_address));
-    for (;;) { const m = randomMac(); if (!used.has(m)) return m; }
+    for (;;) { const m = randomMac(); if (!(await this.d.t.ports.existsIn(networkId, 'mac_address', m))) return m; }
   }
 
   /** Neutron's IPAM: requested addresses checked and claimed, else one IPv4 and one stateful IPv6 address, plus SLAAC. */
@@ -207,17 +206,30 @@ export class PortsService {
   private async nextFree(s: SubnetRecord, networkId: string, soft?: false): Promise<string>;
   private async nextFree(s: SubnetRecord, networkId: string, soft: true): Promise<string | undefined>;
   private async nextFree(s: SubnetRecord, networkId: string, soft = false): Promise<string | undefined> {
-    const used = new Set((await this.d.t.allocations({ subnet_id: s.id })).map((a) => a.ip_address));
-    for (const p of s.allocation_pools) {
+    // NOTE: the lowest free address in pool order, as before; where the last scan of this subnet
+    // (same pools, same gateway) stopped is remembered while no address was released meanwhile, so
+    // a create asks about the few addresses after it instead of reading every allocation.
+    const key = `${s.id}|${s.gateway_ip}|${JSON.stringify(s.allocation_pools)}`;
+    const gen = this.d.t.allocationGeneration;
+    const hint = this.firstFree.get(key);
+    const resume = hint?.gen === gen ? hint : undefined;
+    const used = resume ? undefined : new Set((await this.d.t.allocations({ subnet_id: s.id })).map((a) => a.ip_address));
+    for (let i = resume?.pool ?? 0; i < s.allocation_pools.length; i++) {
+      const p = s.allocation_pools[i]!;
       const a = parseIp(p.start)!, z = parseIp(p.end)!;
-      for (let v = a.value; v <= z.value; v++) {
+      for (let v = resume && i === resume.pool ? resume.value : a.value; v <= z.value; v++) {
         const ip = formatIp(a.version, v);
-        if (!used.has(ip) && ip !== s.gateway_ip) return ip;
+        if (ip === s.gateway_ip || (used ? used.has(ip) : await this.d.t.isAllocated(s.id, ip))) continue;
+        if (this.d.t.allocationGeneration === gen) this.firstFree.set(key, { gen, pool: i, value: v });
+        return ip;
       }
     }
     if (soft) return undefined;
     throw conflict('IpAddressGenerationFailure', `No more IP addresses available on network ${networkId}.`);
   }
+
+  /** Per subnet, its pools and gateway: the scan position before which every address was taken (at generation `gen`). */
+  private readonly firstFree = new Map<string, { gen: number; pool: number; value: bigint }>();
 
   async update(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<PortRecord> {
     const p = await this.get(id);

@@ -59,4 +59,13 @@ export const networkMigrations: Migration[] = [
         .flatMap((t) => [docTable(t), `CREATE INDEX ${t}_project ON ${t} (project_id)`, `CREATE INDEX ${t}_network ON ${t} (network_id)`]),
     ],
   },
+  {
+    // NOTE: a port create asks whether its MAC address is in use on the network, and the metadata
+    // service which port holds an address: by index, where both read every port of the network.
+    id: '006-mac-and-address-indexes',
+    statements: [
+      `CREATE INDEX neutron_ports_mac ON neutron_ports (network_id, json_extract(data, '$.mac_address'))`,
+      `CREATE INDEX neutron_ip_allocations_address ON neutron_ip_allocations (network_id, ip_address)`,
+    ],
+  },
 ];

@@ -8,8 +8,8 @@ export const insertionOrder: RawBuilder<unknown> = sql`rowid`;
 
 /**
  * A field of a resource's JSON document. NOTE: the text must stay `json_extract(data, '$.field')`
- * for SQLite to use the expression indexes on ports' device_id and floating IPs' port_id.
+ * for SQLite to use the expression indexes on ports' device_id and mac_address and floating IPs' port_id.
  */
-export function documentField(field: 'device_id' | 'port_id'): RawBuilder<unknown> {
+export function documentField(field: 'device_id' | 'port_id' | 'mac_address'): RawBuilder<unknown> {
   return sql.raw(`json_extract(data, '$.${field}')`);
 }

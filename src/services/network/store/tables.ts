@@ -92,6 +92,19 @@ export class DocTable<R extends { id: string; project_id: string }> {
     return (await q.orderBy(insertionOrder).execute()).map((r) => JSON.parse(r.data) as R);
   }
 
+  /** The rows with these ids, in insertion order. */
+  async withIds(ids: string[]): Promise<R[]> {
+    if (ids.length === 0) return [];
+    const q = this.db.selectFrom(this.name).select('data').where('id', 'in', ids);
+    return (await q.orderBy(insertionOrder).execute()).map((r) => JSON.parse(r.data) as R);
+  }
+
+  /** Whether a row of the network has `field` equal to `value` (indexed for ports' mac_address). */
+  async existsIn(networkId: string, field: 'mac_address', value: string): Promise<boolean> {
+    const row = await this.db.selectFrom(this.name).select('id').where('network_id', '=', networkId).where(documentField(field), '=', value).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async count(where: { network_id?: string; project_id?: string }): Promise<number> {
     return (await this.list(where)).length;
   }
@@ -145,25 +158,36 @@ export class NetworkTables {
     this.trunks = new DocTable(db, 'neutron_trunks');
   }
 
+  /** Counts the releases of addresses: a scan position remembered before one may skip a free address. */
+  allocationGeneration = 0;
+
+  /** Whether the subnet's address is claimed (the allocations' primary key). */
+  async isAllocated(subnetId: string, ip: string): Promise<boolean> {
+    return (await this.db.selectFrom('neutron_ip_allocations').select('ip_address').where('subnet_id', '=', subnetId).where('ip_address', '=', ip).executeTakeFirst()) !== undefined;
+  }
+
   /** Claims an address; false when it is taken already. */
   async allocate(a: IpAllocation): Promise<boolean> {
     const r = await this.db.insertInto('neutron_ip_allocations').values(a).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async allocations(where: { subnet_id?: string; network_id?: string; port_id?: string }): Promise<IpAllocation[]> {
+  async allocations(where: { subnet_id?: string; network_id?: string; port_id?: string; ip_address?: string }): Promise<IpAllocation[]> {
     let q = this.db.selectFrom('neutron_ip_allocations').selectAll();
     if (where.subnet_id !== undefined) q = q.where('subnet_id', '=', where.subnet_id);
+    if (where.ip_address !== undefined) q = q.where('ip_address', '=', where.ip_address);
     if (where.network_id !== undefined) q = q.where('network_id', '=', where.network_id);
     if (where.port_id !== undefined) q = q.where('port_id', '=', where.port_id);
     return await q.execute();
   }
 
   async release(subnetId: string, ip: string): Promise<void> {
+    this.allocationGeneration++;
     await this.db.deleteFrom('neutron_ip_allocations').where('subnet_id', '=', subnetId).where('ip_address', '=', ip).execute();
   }
 
   async releasePort(portId: string): Promise<void> {
+    this.allocationGeneration++;
     await this.db.deleteFrom('neutron_ip_allocations').where('port_id', '=', portId).execute();
   }
 

@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import type { RequestContext } from '../../../core/auth/request-context.js';
 import type { ObjectStoreDomain } from '../domain/object-store-domain.js';
-import { accountAclLevel, authorize, type AccessRequest, type Grant, type Identity } from '../domain/access.js';
+import type { Caller } from '../domain/objects.service.js';
+import { accountAclGrant, accountAclLevel, accountOf, authorize, PROJECT_DOMAIN_SYSMETA, UNKNOWN_DOMAIN_ID, type AccessRequest, type Grant, type Identity } from '../domain/access.js';
 import { LIMITS } from '../domain/constraints.js';
 import { httpDate } from '../domain/clock.js';
 import { badRequest, methodNotAllowed, notFound, preconditionFailed, SwiftError, unauthorized } from '../domain/errors.js';
@@ -41,22 +42,25 @@ interface Call {
 /** keystoneauth's decision, or the TempURL's when the request carries one. */
 async function authorizeCall(call: Call, req: AccessRequest): Promise<Grant> {
   const t = call.temp;
-  if (!t) {
-    try {
-      return authorize(call.who, req);
-    } catch (err) {
-      // NOTE: an account's own ACL (X-Account-Access-Control) may still allow a caller its container ACLs do not.
-      const who = call.who;
-      if (!who || req.account === (who.projectId && `AUTH_${who.projectId}`)) throw err;
-      const level = accountAclLevel((await call.d.accounts.get(req.account)).metadata['x-account-access-control'], who);
-      if (level === 'admin') return 'owner';
-      if (level === 'read-write' && !(req.method === 'DELETE' && !req.container)) return 'acl';
-      if (level === 'read-only' && (req.method === 'GET' || req.method === 'HEAD')) return 'acl';
-      throw err;
-    }
+  if (t) {
+    if (req.account === t.account && (!t.container || req.container === t.container)) return 'acl';
+    throw unauthorized();
   }
-  if (req.account === t.account && (!t.container || req.container === t.container)) return 'acl';
-  throw unauthorized();
+  const who = call.who;
+  const foreign = !!who && req.account !== (who.projectId && accountOf(who.projectId));
+  const account = foreign ? await call.d.accounts.find(req.account) : undefined;
+  if (foreign && req.acl) {
+    req = { ...req, accountDomain: { exists: !!account, domainId: account?.metadata[PROJECT_DOMAIN_SYSMETA] } };
+  }
+  try {
+    return authorize(who, req);
+  } catch (err) {
+    // NOTE: the account's own ACL (X-Account-Access-Control) may still allow a caller, as tempauth checks it last.
+    if (!who || !account) throw err;
+    const grant = accountAclGrant(accountAclLevel(account.metadata['x-account-access-control'], who), req);
+    if (!grant) throw err;
+    return grant;
+  }
 }
 
 /** The caller as keystoneauth sees it, its roles judged by policy (policies.ts). */
@@ -64,7 +68,7 @@ export function identify(ctx: RequestContext): Identity | undefined {
   const t = ctx.token;
   if (!t) return undefined;
   return {
-    projectId: t.project?.id, projectName: t.project?.name, userId: t.user.id, userName: t.user.name, roles: t.roles.map((r) => r.name),
+    projectId: t.project?.id, projectName: t.project?.name, projectDomainId: t.project?.domain.id, userDomainId: t.user.domain.id, userId: t.user.id, userName: t.user.name, roles: t.roles.map((r) => r.name),
     resellerAdmin: ctx.can(POLICY.resellerAdmin), operator: ctx.can(POLICY.operator), projectReader: ctx.can(POLICY.projectReader),
   };
 }
@@ -111,7 +115,15 @@ async function dispatch(d: ObjectStoreDomain, method: Method, req: ApiRequest): 
   return accountCall(d, call);
 }
 
-const caller = (call: Call) => ({ resellerAdmin: call.who?.resellerAdmin ?? false });
+/**
+ * The caller as the domain sees it: reseller admin or not, and the project domain an account it
+ * creates records (its own project's domain, or unknown for another project's account).
+ */
+function caller(call: Call): Caller {
+  const who = call.who;
+  const own = !!who?.projectId && call.path.account === accountOf(who.projectId);
+  return { resellerAdmin: who?.resellerAdmin ?? false, accountDomainId: own ? who!.projectDomainId ?? UNKNOWN_DOMAIN_ID : UNKNOWN_DOMAIN_ID };
+}
 
 function send(call: Call, status: number, headers: Headers, body?: unknown): unknown {
   call.req.reply.code(status).headers({ ...headers, ...corsHeaders(call.container, call.h.origin, headers) });
@@ -134,7 +146,7 @@ async function accountCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
       return listingReply(call, headers, format, accountListing(path.account, items, format));
     }
     case 'POST':
-      await d.accounts.update(path.account, h, grant, who?.resellerAdmin ?? false);
+      await d.accounts.update(path.account, h, grant, caller(call));
       return send(call, 204, {});
     case 'OPTIONS':
       return send(call, 200, { Allow: 'HEAD, GET, PUT, POST, OPTIONS, DELETE' });
@@ -189,14 +201,14 @@ async function containerCall(d: ObjectStoreDomain, call: Call): Promise<unknown>
       return listingReply(call, headers, format, containerListing(name, items, format));
     }
     case 'PUT': {
-      const created = await d.containers.put(account, name, h, grant);
+      const created = await d.containers.put(account, name, h, grant, caller(call).accountDomainId);
       return send(call, created ? 201 : 202, {});
     }
     case 'POST':
       await d.containers.update(account, name, h, grant);
       return send(call, 204, {});
     case 'DELETE':
-      await d.containers.delete(account, name, grant);
+      await d.containers.delete(account, name);
       return send(call, 204, {});
     case 'OPTIONS':
       return send(call, 200, preflight(c, h, 'HEAD, GET, PUT, POST, OPTIONS, DELETE'));
@@ -326,8 +338,8 @@ function readObject(call: Call, d: ObjectStoreDomain, o: ObjectRecord, okStatus 
   const headers = objectHeaders(o);
   if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, o.etag, Math.ceil(Number(o.timestamp)));
-  if (status === 412) throw new SwiftError(412, undefined, { Etag: o.etag, 'Last-Modified': headers['Last-Modified']! });
-  if (status === 304) return send(call, 304, headers);
+  // NOTE: swob's conditional response: the object's headers, no body, for a 304 and a 412 alike.
+  if (status === 412 || status === 304) return send(call, status, { ...headers, 'Content-Length': '0' }, status === 412 ? '' : undefined);
   const ranges = call.method === 'GET' ? rangesFor(call.h.range, o.size) : undefined;
   if (ranges && ranges.length === 0) throw unsatisfiable(o.size);
   if (!ranges) {
@@ -398,8 +410,7 @@ async function readLarge(call: Call, d: ObjectStoreDomain, o: ObjectRecord): Pro
   if (d.large.isSlo(o)) headers['X-Manifest-Etag'] = o.etag;
   if (call.temp) tempUrlHeaders(call.temp, o, headers);
   const status = conditionalStatus(call.h, etag.replace(/"/g, ''), Math.ceil(Number(o.timestamp)));
-  if (status === 412) throw new SwiftError(412);
-  if (status === 304) return send(call, 304, headers);
+  if (status === 412 || status === 304) return send(call, status, { ...headers, 'Content-Length': '0' }, status === 412 ? '' : undefined);
   const ranges = call.method === 'GET' ? rangesFor(call.h.range, size) : undefined;
   if (ranges && ranges.length === 0) throw unsatisfiable(size);
   if (ranges && ranges.length >= 1) {

@@ -4,7 +4,7 @@ import type { AccountRecord, ContainerRecord, ObjectRecord } from '../store/tabl
 import type { Listed } from '../domain/listing.js';
 import { httpDate, listingTime } from '../domain/clock.js';
 import { titleCase } from '../domain/constraints.js';
-import type { Grant } from '../domain/access.js';
+import { PROJECT_DOMAIN_SYSMETA, type Grant } from '../domain/access.js';
 import { badRequest } from '../domain/errors.js';
 import { SwiftError } from '../domain/errors.js';
 
@@ -17,7 +17,7 @@ function metaHeaders(meta: Record<string, string>, grant: Grant): Headers {
   const out: Headers = {};
   for (const [k, v] of Object.entries(meta)) {
     if (grant !== 'owner' && (OWNER_ONLY.includes(k) || SECRET.test(k))) continue;
-    if (k.startsWith('x-object-sysmeta-')) continue;
+    if (/^x-(account|container|object)-sysmeta-/.test(k)) continue;
     if (k === 'x-account-access-control') { out['X-Account-Access-Control'] = v; continue; }
     out[titleCase(k)] = v;
   }
@@ -35,6 +35,8 @@ export function accountHeaders(a: AccountRecord, grant: Grant): Headers {
     'X-Account-Storage-Policy-Policy-0-Object-Count': String(a.object_count),
     'X-Account-Storage-Policy-Policy-0-Bytes-Used': String(a.bytes_used),
     ...metaHeaders(a.metadata, grant),
+    // NOTE: keystoneauth shows the project domain it recorded on the account.
+    ...(a.metadata[PROJECT_DOMAIN_SYSMETA] !== undefined ? { 'X-Account-Project-Domain-Id': a.metadata[PROJECT_DOMAIN_SYSMETA] } : {}),
   };
 }
 

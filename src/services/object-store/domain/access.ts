@@ -9,6 +9,9 @@ export const RESELLER_PREFIX = 'AUTH_';
 export interface Identity {
   projectId?: string;
   projectName?: string;
+  /** The domain of the token's project and of its user (names in ACLs count only in the default domain). */
+  projectDomainId?: string;
+  userDomainId?: string;
   userId: string;
   userName: string;
   roles: string[];
@@ -25,7 +28,18 @@ export interface AccessRequest {
   /** The container's ACL that applies to the method (X-Container-Read or X-Container-Write). */
   acl?: string;
   referer?: string;
+  /**
+   * The account's project domain as the account records it (X-Account-Sysmeta-Project-Domain-Id),
+   * for a caller of another project: whether names in the container's ACL may match it.
+   */
+  accountDomain?: { exists: boolean; domainId?: string };
 }
+
+/** keystoneauth's default_domain_id, and the id it records when an account's domain is not known. */
+export const DEFAULT_DOMAIN_ID = 'default';
+export const UNKNOWN_DOMAIN_ID = '_unknown';
+/** Where an account keeps its project's domain (keystoneauth's PROJECT_DOMAIN_ID_SYSMETA_HEADER). */
+export const PROJECT_DOMAIN_SYSMETA = 'x-account-sysmeta-project-domain-id';
 
 export type Grant =
   /** swift_owner: may see and change ACLs, keys and account metadata. */
@@ -48,29 +62,41 @@ function decide(who: Identity | undefined, req: AccessRequest): Grant {
   const deny = () => (who ? forbidden() : unauthorized());
   if (req.method === 'OPTIONS') return 'acl';
   const { referrers, groups } = parseAcl(req.acl);
+  // NOTE: _authorize_unconfirmed_identity: a referrer the ACL allows reads objects, and listings only with .rlistings.
+  const byReferrer = referrerAllowed(req.referer, referrers) ? (req.object !== undefined || groups.includes('.rlistings')) : undefined;
   if (!who) {
-    if (!req.account.startsWith(RESELLER_PREFIX)) throw deny();
-    if (referrerAllowed(req.referer, referrers) && (req.object || groups.includes('.rlistings'))) return 'acl';
-    throw deny();
+    if (!req.account.startsWith(RESELLER_PREFIX) || !byReferrer) throw deny();
+    return 'acl';
   }
   if (who.resellerAdmin) return 'owner';
   if (!req.container && !req.object && req.method === 'DELETE') throw deny();
-  if (groups.length > 0 && crossTenant(who, groups)) return 'acl';
-  if (referrerAllowed(req.referer, referrers)) {
-    if (req.object || groups.includes('.rlistings')) return 'acl';
-  }
+  if (groups.length > 0 && crossTenant(who, groups, namesAllowed(who, req))) return 'acl';
+  if (byReferrer) return 'acl';
   if (!who.projectId || req.account !== accountOf(who.projectId)) throw deny();
   if (who.operator) return 'owner';
   if (who.projectReader && (req.method === 'GET' || req.method === 'HEAD')) return 'acl';
+  if (byReferrer === false) throw deny();
   const lowered = groups.map((g) => g.toLowerCase());
   if (who.roles.some((r) => lowered.includes(r.toLowerCase()))) return 'acl';
   throw deny();
 }
 
-/** tenant:user where each is its id, its name or `*`. */
-function crossTenant(who: Identity, groups: string[]): boolean {
-  const tenants = [who.projectId, who.projectName, '*'].filter(Boolean);
-  const users = [who.userId, who.userName, '*'];
+/**
+ * _is_name_allowed_in_acl: names (not only ids) match when the user, its project and the
+ * account's project are all in the default domain (an account of unknown domain: ids only).
+ */
+function namesAllowed(who: Identity, req: AccessRequest): boolean {
+  if (who.userDomainId && who.userDomainId !== DEFAULT_DOMAIN_ID) return false;
+  if (who.projectDomainId && who.projectDomainId !== DEFAULT_DOMAIN_ID) return false;
+  if (who.projectId && req.account === accountOf(who.projectId)) return true;
+  const a = req.accountDomain;
+  return !!a && a.exists && (a.domainId === undefined || a.domainId === DEFAULT_DOMAIN_ID);
+}
+
+/** tenant:user where each is its id, `*`, or (when names are allowed) its name. */
+function crossTenant(who: Identity, groups: string[], allowNames: boolean): boolean {
+  const tenants = [who.projectId, '*', ...(allowNames ? [who.projectName] : [])].filter(Boolean);
+  const users = [who.userId, '*', ...(allowNames ? [who.userName] : [])];
   return tenants.some((t) => users.some((u) => groups.includes(`${t}:${u}`)));
 }
 
@@ -146,5 +172,19 @@ export function accountAclLevel(value: string | undefined, who: Identity): 'admi
     const list = acl[level];
     if (Array.isArray(list) && list.some((e) => typeof e === 'string' && names.has(e))) return level;
   }
+  return undefined;
+}
+
+/**
+ * What an account ACL level allows, as tempauth reads it (keystoneauth has no account ACLs; this
+ * cloud keeps tempauth's meaning): admin is the account's owner; read-write reads the account and
+ * reads and writes every container and object in it (creating and deleting containers, without
+ * their privileged headers) but never writes the account itself; read-only reads.
+ */
+export function accountAclGrant(level: ReturnType<typeof accountAclLevel>, req: Pick<AccessRequest, 'method' | 'container'>): Grant | undefined {
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  if (level === 'admin') return 'owner';
+  if (level === 'read-write' && (req.container !== undefined || read)) return 'acl';
+  if (level === 'read-only' && read) return 'acl';
   return undefined;
 }

@@ -1,8 +1,9 @@
 // Bulk operations (swift/common/middleware/bulk.py): extract-archive uploads every file of a tar
-// (optionally gzipped) as an object, creating containers as needed; bulk-delete removes a list of
+// (plain, gzipped or bzip2ed, read as a stream) as an object, creating containers as needed; bulk-delete removes a list of
 // objects and containers. Both answer a summary and the per-item errors, as Swift does.
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ContainersService } from './containers.service.js';
 import type { Caller, ObjectsService } from './objects.service.js';
 import type { Grant } from './access.js';
@@ -26,13 +27,46 @@ export type GrantFor = (method: string, container: string, object?: string) => P
 const statusLine = (e: unknown) => (e instanceof SwiftError ? `${e.status} ${REASONS[e.status] ?? 'Error'}` : '500 Internal Error');
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 411: 'Length Required', 412: 'Precondition Failed', 413: 'Request Entity Too Large', 422: 'Unprocessable Entity', 507: 'Insufficient Storage' };
 
+/**
+ * Decompressors the host provides (bzip2 runs as a command): each streams its output as the
+ * reader pulls; a corrupt input fails the iteration with an error.
+ */
+export interface Decompressors {
+  bunzip2(source: AsyncIterable<Buffer | string>): AsyncIterable<Buffer>;
+}
+
+/** Compressed data the decompressor refused, in Python tarfile's words ("invalid compressed data" ...). */
+export class CompressionError extends Error {}
+
+/** The archive's bytes, decompressed as they are read; zlib's failures as tarfile names them. */
+async function* decompressed(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  try {
+    yield* input;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    // NOTE: zlib calls a stream that does not start as gzip "incorrect header check" (tarfile: "not a gzip file").
+    if (code === 'Z_DATA_ERROR' && /incorrect header check/.test((err as Error).message)) throw new CompressionError('not a gzip file');
+    if (code === 'Z_BUF_ERROR') throw new CompressionError('unexpected end of data');
+    if (code.startsWith('Z_')) throw new CompressionError('invalid compressed data');
+    throw err;
+  }
+}
+
+/** gunzip over a source whose own failure (a client gone) ends the stream with that error. */
+function gunzip(source: AsyncIterable<Buffer | string>): AsyncIterable<Buffer> {
+  const gz = createGunzip();
+  pipeline(Readable.from(source), gz).catch(() => {});
+  return gz;
+}
+
 export class BulkService {
-  constructor(private readonly containers: ContainersService, private readonly objects: ObjectsService) {}
+  constructor(private readonly containers: ContainersService, private readonly objects: ObjectsService, private readonly decompressors: Decompressors) {}
 
   async extract(account: string, base: string | undefined, source: AsyncIterable<Buffer | string>, format: string, caller: Caller, grantFor: GrantFor): Promise<BulkResult> {
     let input: AsyncIterable<Buffer | string>;
     if (format === 'tar') input = source;
-    else if (format === 'tar.gz' || format === 'tgz') input = Readable.from(source).pipe(createGunzip());
+    else if (format === 'tar.gz' || format === 'tgz') input = decompressed(gunzip(source));
+    else if (format === 'tar.bz2') input = decompressed(this.decompressors.bunzip2(source));
     else throw badRequest('Unsupported archive format');
     const errors: [string, string][] = [];
     let created = 0;
@@ -50,7 +84,7 @@ export class BulkService {
           if (!made.has(container)) {
             if (!(await this.containers.get(account, container))) {
               if (made.size >= BULK_LIMITS.max_containers_per_extraction) throw badRequest(`More than ${BULK_LIMITS.max_containers_per_extraction} containers to create from tar.`);
-              await this.containers.put(account, container, {}, await grantFor('PUT', container));
+              await this.containers.put(account, container, {}, await grantFor('PUT', container), caller.accountDomainId);
             }
             made.add(container);
           }
@@ -64,8 +98,9 @@ export class BulkService {
         }
       }
     } catch (err) {
-      if (!(err instanceof TarError) && !(err instanceof Error && /incorrect header|unexpected end/.test(err.message))) throw err;
-      return { status: '400 Bad Request', counts: { 'Number Files Created': created }, errors, body: 'Invalid Tar File: invalid header' };
+      if (!(err instanceof TarError) && !(err instanceof CompressionError)) throw err;
+      const why = err instanceof CompressionError ? err.message : 'invalid header';
+      return { status: '400 Bad Request', counts: { 'Number Files Created': created }, errors, body: `Invalid Tar File: ${why}` };
     }
     return { status: errors.length ? '400 Bad Request' : created ? '201 Created' : '400 Bad Request', counts: { 'Number Files Created': created }, errors,
       body: created || errors.length ? '' : 'Invalid Tar File: No Valid Files' };
@@ -84,9 +119,9 @@ export class BulkService {
       const container = slash < 0 ? path : path.slice(0, slash);
       const object = slash < 0 ? undefined : path.slice(slash + 1);
       try {
-        const grant = await grantFor('DELETE', container, object);
+        await grantFor('DELETE', container, object);
         if (object) await this.objects.delete({ account, container, name: object });
-        else await this.containers.delete(account, container, grant);
+        else await this.containers.delete(account, container);
         deleted += 1;
       } catch (err) {
         if (err instanceof SwiftError && err.status === 404) notFound += 1;

@@ -87,3 +87,10 @@ export function deleteAt(headers: Record<string, string>, nowSeconds: number): n
   if (n < nowSeconds) throw badRequest('X-Delete-At in past');
   return n;
 }
+
+/** Python's repr() of a str (what tempauth's %r shows). */
+export function pyRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
+}

@@ -15,7 +15,7 @@ export const forbidden = () => new SwiftError(403);
 export const notFound = () => new SwiftError(404);
 export const methodNotAllowed = (allow?: string) => new SwiftError(405, undefined, allow ? { Allow: allow } : {});
 export const conflict = (body?: string) => new SwiftError(409, body);
-export const lengthRequired = () => new SwiftError(411);
+export const lengthRequired = () => new SwiftError(411, 'Missing Content-Length header.');
 export const preconditionFailed = (body?: string) => new SwiftError(412, body);
 export const tooLarge = (body?: string) => new SwiftError(413, body);
 export const rangeNotSatisfiable = (size: number) => new SwiftError(416, undefined, { 'Content-Range': `bytes */${size}` });

@@ -1,9 +1,9 @@
 // How request headers change stored metadata, as Swift's account, container and object servers
 // apply them. Header names are lower case throughout.
-import type { Meta } from '../store/tables.js';
+import { SYNC_POINT, type Meta } from '../store/tables.js';
 import { checkMetadata, checkTotalMetadata } from './constraints.js';
 import { cleanAcl } from './access.js';
-import { badRequest, forbidden } from './errors.js';
+import { badRequest } from './errors.js';
 
 /** Headers an object keeps besides X-Object-Meta-* (the object server's allowed_headers). */
 export const OBJECT_HEADERS = [
@@ -15,6 +15,9 @@ export const OBJECT_HEADERS = [
 export const CONTAINER_SYSTEM = [
   'x-container-read', 'x-container-write', 'x-versions-location', 'x-history-location', 'x-container-sync-to', 'x-container-sync-key',
 ];
+
+/** TempURL keys: swift_owner_headers, like the ACLs. */
+const OWNER_SECRETS = /^x-(account|container)-meta-temp-url-key(-2)?$/;
 
 /**
  * The account's or container's metadata after a PUT or POST: `X-<T>-Meta-K: v` sets, an empty
@@ -34,13 +37,16 @@ export function updatedMeta(current: Meta, headers: Record<string, string>, targ
     else if (system.includes(name)) key = name;
     else if (name.startsWith(removePrefix) && system.includes(`x-${target}-${name.slice(removePrefix.length)}`)) { key = `x-${target}-${name.slice(removePrefix.length)}`; remove = true; }
     if (!key) continue;
-    if (system.includes(key) && !owner) throw forbidden();
+    // NOTE: the proxy drops swift_owner_headers from a request that is not the owner's.
+    if (!owner && (system.includes(key) || OWNER_SECRETS.test(key))) continue;
     const v = remove ? '' : value.trim();
     if (v === '') { delete out[key]; continue; }
     if (key === 'x-container-read' || key === 'x-container-write') out[key] = cleanAcl(key, v);
     else if (key === 'x-versions-location' || key === 'x-history-location') out[key] = versionsLocation(v);
     else out[key] = v;
   }
+  // NOTE: a new X-Container-Sync-To starts the sync over (the container server resets its sync points).
+  if (current['x-container-sync-to'] !== out['x-container-sync-to']) delete out[SYNC_POINT];
   if (out['x-versions-location'] && out['x-history-location']) {
     throw badRequest('Only one of X-Versions-Location or X-History-Location may be specified');
   }

@@ -6,8 +6,9 @@ import { ContainersService } from './containers.service.js';
 import { ObjectsService } from './objects.service.js';
 import { quotaGuard } from './quotas.js';
 import { LargeObjects } from './large-objects.js';
-import { BulkService } from './bulk.js';
+import { BulkService, type Decompressors } from './bulk.js';
 import { Versioning } from './versioning.js';
+import { ContainerSyncer, type SyncSettings } from './container-sync.js';
 
 export class ObjectStoreDomain {
   readonly accounts: AccountsService;
@@ -15,17 +16,19 @@ export class ObjectStoreDomain {
   readonly objects: ObjectsService;
   readonly large: LargeObjects;
   readonly bulk: BulkService;
+  readonly sync: ContainerSyncer;
 
-  constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver) {
+  constructor(readonly tables: ObjectStoreTables, readonly driver: ObjectStorageDriver, decompressors: Decompressors, syncSettings: SyncSettings) {
     this.accounts = new AccountsService(tables);
-    this.containers = new ContainersService(tables, this.accounts);
+    this.containers = new ContainersService(tables, this.accounts, syncSettings);
     this.objects = new ObjectsService(tables, driver);
     this.objects.guards.push(quotaGuard(tables));
     const versioning = new Versioning(tables);
     this.objects.onReplace.push(async (old, reason) => (reason === 'overwrite' || await versioning.historyMode(old)) && versioning.archive(old));
     this.objects.deleters.push((p) => versioning.restore(p));
     this.large = new LargeObjects(tables, this.objects);
-    this.bulk = new BulkService(this.containers, this.objects);
+    this.bulk = new BulkService(this.containers, this.objects, decompressors);
+    this.sync = new ContainerSyncer(tables, this.objects);
   }
 
   /**

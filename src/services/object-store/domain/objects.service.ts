@@ -28,7 +28,11 @@ export interface PutInput {
 export type PutGuard = (path: ObjectPath, size: number | undefined, existing: ObjectRecord | undefined, caller: Caller) => Promise<void>;
 
 /** What the features need to know of who writes (a reseller admin is above account quotas). */
-export interface Caller { resellerAdmin: boolean }
+export interface Caller {
+  resellerAdmin: boolean;
+  /** The project domain an account this request creates records (keystoneauth's _set_project_domain_id). */
+  accountDomainId?: string;
+}
 
 export class ObjectsService {
   /** Checks other features add (quotas, versioning ...), run before any byte is read. */
@@ -79,8 +83,11 @@ export class ObjectsService {
     return this.commit({ ...p, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires });
   }
 
-  /** Copies `src` to `dst` (COPY, X-Copy-From): the source's metadata and the request's over it. */
-  async copy(src: ObjectRecord, dst: ObjectPath, headers: Record<string, string>, caller: Caller, body?: AsyncIterable<Buffer | string>): Promise<ObjectRecord> {
+  /**
+   * Copies `src` to `dst` (COPY, X-Copy-From): the source's metadata and the request's over it.
+   * `keepTimestamp`: the copy keeps the source's X-Timestamp (container sync's PUT does).
+   */
+  async copy(src: ObjectRecord, dst: ObjectPath, headers: Record<string, string>, caller: Caller, opts: { keepTimestamp?: boolean } = {}): Promise<ObjectRecord> {
     checkObjectName(dst.name);
     const fresh = headers['x-fresh-metadata']?.toLowerCase() === 'true';
     const metadata = { ...(fresh ? {} : userMeta(src.metadata)), ...objectMeta(headers) };
@@ -88,9 +95,9 @@ export class ObjectsService {
     const expires = deleteAt(headers, Date.now() / 1000) ?? null;
     const existing = await this.get(dst);
     for (const guard of this.guards) await guard(dst, src.size, existing, caller);
-    const blob = await this.write(body ?? this.driver.read(src.blob), src.size);
+    const blob = await this.write(this.driver.read(src.blob), src.size);
     const contentType = headers['content-type'] ?? src.content_type;
-    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires });
+    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires });
   }
 
   /** POST: replaces the user metadata, the allowed headers and (when sent) Content-Type and X-Delete-At. */

@@ -54,6 +54,9 @@ export interface ListWindow {
 
 type Tx = Db<ObjectStoreDatabase>;
 
+/** The container metadata key of container sync's progress: the newest object timestamp it copied. */
+export const SYNC_POINT = 'x-container-sysmeta-sync-point';
+
 export class ObjectStoreTables {
   constructor(readonly db: ObjectStoreDb) {}
 
@@ -158,6 +161,28 @@ export class ObjectStoreTables {
     const rows = await this.db.selectFrom('swift_objects').selectAll().where('delete_at', 'is not', null).where('delete_at', '<=', now)
       .orderBy('delete_at').limit(limit).execute();
     return rows.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }));
+  }
+
+  /** Containers with an X-Container-Sync-To (container sync's work list). */
+  async syncingContainers(): Promise<ContainerRecord[]> {
+    const rows = await this.db.selectFrom('swift_containers').selectAll().where('metadata', 'like', '%"x-container-sync-to"%').execute();
+    return rows.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) })).filter((c) => c.metadata['x-container-sync-to']);
+  }
+
+  /** A container's objects changed after `after` (a timestamp; '' for all), oldest change first. */
+  async objectsSince(account: string, container: string, after: string, limit: number): Promise<ObjectRecord[]> {
+    const rows = await this.db.selectFrom('swift_objects').selectAll().where('account', '=', account).where('container', '=', container)
+      .where('timestamp', '>', after).orderBy('timestamp').orderBy('name').limit(limit).execute();
+    return rows.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }));
+  }
+
+  /** Records container sync's progress, unless the container's X-Container-Sync-To changed meanwhile (Last-Modified untouched). */
+  async setContainerSyncPoint(account: string, name: string, syncTo: string, point: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const c = await this.container(account, name, tx);
+      if (!c || c.metadata['x-container-sync-to'] !== syncTo) return;
+      await this.setContainerMeta(account, name, { ...c.metadata, [SYNC_POINT]: point }, c.put_timestamp, tx);
+    });
   }
 
   /** The blob ids every object row names (for reconciling the driver on start). */

@@ -64,6 +64,32 @@ export const SnapshotUpdate = Type.Object({
   }, { additionalProperties: false, minProperties: 1 }),
 }, { additionalProperties: false });
 
+/** parameter_types.name_allow_zero_min_length. */
+const NameAllowEmpty = NullableString({ maxLength: 255 });
+/** parameter_types.metadata_allows_null. */
+const MetadataAllowsNull = Type.Union([Type.Record(Type.String({ pattern: '^[a-zA-Z0-9-_:. /]{1,255}$' }), Type.String({ maxLength: 255 })), Type.Null()]);
+
+/** cinder/api/schemas/volume_manage.py (3.16 adds `cluster`, which the route refuses before it). */
+export const VolumeManage = Type.Object({
+  volume: Type.Object({
+    description: Type.Optional(Description), availability_zone: Type.Optional(NameAllowEmpty), bootable: Type.Optional(Bool),
+    volume_type: Type.Optional(NameAllowEmpty), name: Type.Optional(NameAllowEmpty),
+    host: Type.Optional(NullableString({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._#@:/+\\[\\]]*$' })),
+    ref: Type.Unsafe<unknown>({ type: ['object', 'string'] }),
+    metadata: Type.Optional(MetadataAllowsNull),
+    cluster: Type.Optional(NullableString({ minLength: 0, maxLength: 255 })),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+/** cinder/api/schemas/snapshot_manage.py. */
+export const SnapshotManage = Type.Object({
+  snapshot: Type.Object({
+    description: Type.Optional(Description), metadata: Type.Optional(MetadataAllowsNull), name: Type.Optional(NameAllowEmpty),
+    volume_id: Type.String({ pattern: UUID }),
+    ref: Type.Unsafe<unknown>({ type: ['object', 'null', 'string'] }),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
 export const TypeCreate = Type.Object({
   volume_type: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),

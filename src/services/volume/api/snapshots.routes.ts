@@ -108,6 +108,11 @@ export function snapshotRoutes(d: VolumeDomain, origin: () => string): RouteSpec
           const a = actionArgs(name, args, { status: 'string', progress: 'string' }, ['status']);
           req.ctx.authorize('snapshot_extension:snapshot_actions:update_snapshot_status', target);
           await d.snapshots.updateStatus(c, s.id, a.status as string, a.progress as string | undefined);
+        } else if (name === 'os-unmanage') {
+          // NOTE: cinder/api/contrib/snapshot_unmanage.py; then delete_snapshot authorises a delete too.
+          req.ctx.authorize('snapshot_extension:snapshot_unmanage', target);
+          req.ctx.authorize('volume:delete_snapshot', target);
+          await d.manage.unmanageSnapshot(s);
         } else if (name === 'os-force_delete') {
           req.ctx.authorize('volume_extension:snapshot_admin_actions:force_delete', target);
           await d.snapshots.delete(c, s.id, true);

@@ -3,6 +3,7 @@
 import type { VolumeDomain } from '../domain/volume-domain.js';
 import type { AttachmentRecord, EncryptionSpec, GroupRecord, GroupSnapshotRecord, GroupTypeRecord, MessageRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../store/tables.js';
 import type { ApiRequest } from '../../../core/http/service-plugin.js';
+import type { ManageableKind, ManageableObject } from '../../../drivers/block-storage/block-storage-driver.js';
 import { links, mv, VOLUME_PATH } from './common.js';
 import { MV } from '../microversions.js';
 
@@ -147,3 +148,11 @@ export const groupView = async (req: ApiRequest, d: VolumeDomain, g: GroupRecord
 export const groupSnapshotView = (gs: GroupSnapshotRecord) => ({
   id: gs.id, name: gs.name ?? '', description: gs.description, status: gs.status, group_id: gs.group_id, group_type_id: gs.group_type_id, created_at: gs.created_at,
 });
+
+/** cinder/api/views/manageable_volumes.py and manageable_snapshots.py. */
+export function manageableView(kind: ManageableKind, detail: boolean, e: ManageableObject): Record<string, unknown> {
+  const body: Record<string, unknown> = { reference: e.reference, size: e.sizeGb, safe_to_manage: e.safeToManage };
+  if (detail) Object.assign(body, { reason_not_safe: e.reasonNotSafe, cinder_id: e.cinderId, extra_info: e.extraInfo });
+  if (kind === 'snapshot') body.source_reference = e.sourceReference ?? null;
+  return body;
+}

@@ -150,6 +150,14 @@ async function volumeAction(d: VolumeDomain, req: ApiRequest<Record<string, unkn
   const volume = await d.volumes.get(c, req.params.id);
   const target = { project_id: volume.project_id };
   switch (name) {
+    case 'os-unmanage': {
+      // NOTE: cinder/api/contrib/volume_unmanage.py; then volume_api.delete authorises a delete too.
+      req.ctx.authorize('volume_extension:volume_unmanage', target);
+      req.ctx.authorize('volume:delete', target);
+      await d.manage.unmanageVolume(volume);
+      req.reply.code(202);
+      return undefined;
+    }
     case 'os-set_bootable': {
       const a = actionArgs(name, args, { bootable: 'bool' }, ['bootable']);
       req.ctx.authorize('volume:update', target);

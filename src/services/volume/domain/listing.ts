@@ -46,7 +46,7 @@ export function parseListQuery(query: Record<string, string | string[] | undefin
   };
 }
 
-function limitOf(v: string | undefined): number | undefined {
+export function limitOf(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\s*[+-]?\d+\s*$/.test(v)) throw invalidInput('limit param must be an integer');
   const n = Number(v);
@@ -54,7 +54,7 @@ function limitOf(v: string | undefined): number | undefined {
   return Math.min(n, MAX_LIMIT);
 }
 
-function offsetOf(v: string | undefined): number {
+export function offsetOf(v: string | undefined): number {
   if (v === undefined) return 0;
   if (!/^\s*[+-]?\d+\s*$/.test(v)) throw invalidInput('offset param must be an integer');
   const n = Number(v);

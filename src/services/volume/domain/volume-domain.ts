@@ -14,11 +14,12 @@ import { TransfersService } from './transfers.service.js';
 import { QosService } from './qos.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 import { TypesService } from './types.service.js';
-import { reconcileVolumes, registerBackupTasks, registerVolumeTasks } from './volume.manager.js';
+import { type ManagerEnv, reconcileVolumes, registerBackupTasks, registerManageTasks, registerVolumeTasks } from './volume.manager.js';
 import { BackupsService } from './backups.service.js';
 import { PosixBackups, SwiftBackups, type BackupDriverName, type BackupStore } from './backup-drivers.js';
 import type { ObjectStoreFacade } from '../../object-store/facade.js';
 import { GroupsService } from './groups.service.js';
+import { ManageService } from './manage.service.js';
 import { VolumesService, type VolumeEnv } from './volumes.service.js';
 
 export interface VolumeDomainOptions {
@@ -53,11 +54,13 @@ export class VolumeDomain {
   readonly qos: QosService;
   readonly backups: BackupsService;
   readonly groups: GroupsService;
+  readonly manage: ManageService;
   readonly driver: BlockStorageDriver;
   readonly host: string;
   readonly availabilityZone: string;
   readonly backupStore: BackupStore;
   private readonly opts: VolumeDomainOptions;
+  private readonly manager: ManagerEnv;
 
   constructor(opts: VolumeDomainOptions) {
     this.opts = opts;
@@ -81,9 +84,14 @@ export class VolumeDomain {
     this.snapshots = new SnapshotsService(env);
     this.attachments = new AttachmentsService(this.tables, opts.driver);
     this.groups = new GroupsService(this.tables, this.types, () => this.volumes, () => this.snapshots, opts.availabilityZone);
-    const manager = { tables: this.tables, tasks: this.tasks, driver: opts.driver, backupStore: this.backupStore, images: opts.images, host: this.host, log: opts.log, scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages, compute: opts.compute };
-    registerVolumeTasks(manager);
-    registerBackupTasks(manager);
+    this.manage = new ManageService({ ...env, driver: opts.driver, backend: this.backend });
+    this.manager = {
+      tables: this.tables, tasks: this.tasks, driver: opts.driver, backupStore: this.backupStore, images: opts.images, host: this.host, log: opts.log,
+      scratchDir: opts.scratchDir, backend: this.backend, messages: this.messages, compute: opts.compute, quotas: this.quotas,
+    };
+    registerVolumeTasks(this.manager);
+    registerBackupTasks(this.manager);
+    registerManageTasks(this.manager);
   }
 
   /** What a cinder-volume host holds, per project (os-hosts/{host}); undefined for another host. */
@@ -102,7 +110,7 @@ export class VolumeDomain {
   async start(): Promise<void> {
     await this.driver.cleanup();
     await this.tasks.resume();
-    await reconcileVolumes({ tables: this.tables, tasks: this.tasks, driver: this.driver, backupStore: this.backupStore, images: this.opts.images, host: this.host, log: this.opts.log, scratchDir: this.opts.scratchDir, backend: this.backend, messages: this.messages, compute: this.opts.compute });
+    await reconcileVolumes(this.manager);
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,8 @@ import type { CreatePayload } from './volumes.service.js';
 import type { BackendService } from './backend.service.js';
 import { EVENT, type MessagesService } from './messages.service.js';
 import type { BackupStore } from './backup-drivers.js';
+import type { QuotasService } from './quotas.service.js';
+import type { ManagePayload } from './manage.service.js';
 
 export interface ManagerEnv {
   tables: VolumeTables;
@@ -33,7 +35,12 @@ export interface ManagerEnv {
   messages: MessagesService;
   /** Compute, when it runs (it opens after block storage): told of attached volumes that grew. */
   compute: () => ComputeFacade | undefined;
+  /** Managed objects count against their project's quotas once their size is known. */
+  quotas: QuotasService;
 }
+
+/** The name of the temporary volume a snapshot's backup reads (the clone of the snapshot), before the backup's id. */
+export const BACKUP_CLONE = 'backup-source-';
 
 /** The volume ends in `error`: no backend takes it (Cinder's NoValidBackend). */
 class NoValidBackend extends Error {}
@@ -193,7 +200,7 @@ export function registerBackupTasks(env: ManagerEnv): void {
       let objectCount: number;
       if (b.snapshot_id) {
         // NOTE: a snapshot's backup reads a clone of the snapshot, removed after.
-        const clone = `backup-source-${b.id}`;
+        const clone = `${BACKUP_CLONE}${b.id}`;
         await driver.deleteVolume(clone);
         await driver.createVolume(clone, b.size, { kind: 'snapshot', id: b.snapshot_id });
         let made;
@@ -260,8 +267,103 @@ export function registerBackupTasks(env: ManagerEnv): void {
 }
 
 /**
+ * Manage and unmanage (cinder/volume/flows/manager/manage_existing.py, manage_existing_snapshot.py
+ * and delete_volume/delete_snapshot with unmanage_only): the driver sizes the object the reference
+ * names, the project's quota takes its gigabytes, the driver renames it to the new id; a failure
+ * leaves the volume `error_managing` (a snapshot `error`). Unmanaging tells the driver, which
+ * keeps the bytes, and removes the record.
+ */
+export function registerManageTasks(env: ManagerEnv): void {
+  const { tables: t, tasks, driver } = env;
+
+  tasks.register<ManagePayload>('manage', {
+    async run(task) {
+      const v = await t.volumes.get(task.resourceId);
+      if (!v) return tasks.complete(task.id);
+      const type = await t.types.get(v.volume_type_id);
+      // NOTE: Cinder's scheduler checks the asked host (and pool) and zone with the type's capabilities.
+      if (v.host !== env.host) throw new NoValidBackend(`No valid backend was found. Pool ${v.host} is not ${env.host}.`);
+      if (v.availability_zone !== env.backend.zone) throw new NoValidBackend(`No valid backend was found. Availability zone '${v.availability_zone}' is not the backend's.`);
+      const why = await env.backend.unschedulable(type?.extra_specs ?? {}, 0);
+      if (why) throw new NoValidBackend(`No valid backend was found. ${why}`);
+      const size = await driver.manageableSize('volume', task.payload.ref);
+      await env.quotas.checkVolume(v.project_id, type?.name ?? '', size, 0);
+      await driver.manageExisting('volume', v.id, task.payload.ref);
+      await finish(task, size);
+    },
+    async resume(task) {
+      // NOTE: renamed before the crash: the backend holds it under the volume's id.
+      if ((await driver.list()).volumes.includes(task.resourceId)) return finish(task, await driver.manageableSize('volume', { 'source-id': task.resourceId }));
+      return this.run(task);
+    },
+    async failed(task, err) {
+      await t.volumes.update(task.resourceId, { status: 'error_managing', error: reason(err), updated_at: now() });
+    },
+  });
+  const finish = async (task: TaskRecord, size: number) => {
+    await t.db.transaction().execute(async (tx) => {
+      await t.volumes.update(task.resourceId, { status: 'available', size, launched_at: now(), updated_at: now() }, tx as Db);
+      await tasks.complete(task.id, tx as Db);
+    });
+  };
+
+  tasks.register<Record<string, never>>('unmanage', {
+    async run(task) {
+      await driver.unmanage('volume', task.resourceId);
+      await t.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('cinder_volumes').where('id', '=', task.resourceId).execute();
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async failed(task, err) {
+      await t.volumes.update(task.resourceId, { status: 'error_unmanaging', error: reason(err), updated_at: now() });
+    },
+  });
+
+  const finishSnapshot = async (task: TaskRecord, size: number) => {
+    await t.db.transaction().execute(async (tx) => {
+      await t.snapshots.update(task.resourceId, { status: 'available', progress: '100%', size, updated_at: now() }, tx as Db);
+      await tasks.complete(task.id, tx as Db);
+    });
+  };
+  tasks.register<ManagePayload>('snapshot-manage', {
+    async run(task) {
+      const s = await t.snapshots.get(task.resourceId);
+      if (!s) return tasks.complete(task.id);
+      const size = await driver.manageableSize('snapshot', task.payload.ref);
+      // NOTE: the API reserved the volume's size; a larger snapshot takes the difference.
+      if (size > s.size) await env.quotas.checkVolume(s.project_id, (s.volume_type_id && (await t.types.get(s.volume_type_id))?.name) || '', size - s.size, 0);
+      await driver.manageExisting('snapshot', s.id, task.payload.ref);
+      await finishSnapshot(task, size);
+    },
+    async resume(task) {
+      if ((await driver.list()).snapshots.includes(task.resourceId)) return finishSnapshot(task, await driver.manageableSize('snapshot', { 'source-id': task.resourceId }));
+      return this.run(task);
+    },
+    async failed(task, err) {
+      await t.snapshots.update(task.resourceId, { status: 'error', error: reason(err), updated_at: now() });
+    },
+  });
+
+  tasks.register<Record<string, never>>('snapshot-unmanage', {
+    async run(task) {
+      await driver.unmanage('snapshot', task.resourceId);
+      await t.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('cinder_snapshots').where('id', '=', task.resourceId).execute();
+        await tasks.complete(task.id, tx as Db);
+      });
+    },
+    async failed(task, err) {
+      await t.snapshots.update(task.resourceId, { status: 'error_deleting', error: reason(err), updated_at: now() });
+    },
+  });
+}
+
+/**
  * Nova's init_host for volumes: a resource the database names in a passing state with no task to
- * finish it is decided from the backend; backend files no resource names are removed.
+ * finish it is decided from the backend; the temporary clones a crash left are removed, and
+ * backups no record names. Volumes and snapshots no record names stay: they are unmanaged (or an
+ * operator's), offered by the manageable listings, as Cinder leaves what it does not manage.
  */
 export async function reconcileVolumes(env: ManagerEnv): Promise<void> {
   const { tables: t, driver, tasks } = env;
@@ -270,10 +372,7 @@ export async function reconcileVolumes(env: ManagerEnv): Promise<void> {
     if (!['creating', 'downloading'].includes(v.status) || (await tasks.pendingFor(v.id)).length) continue;
     await t.volumes.update(v.id, held.volumes.includes(v.id) ? { status: 'available', updated_at: now() } : { status: 'error', error: 'The volume was being created when the service stopped.', updated_at: now() });
   }
-  const known = new Set((await t.volumes.list()).map((v) => v.id));
-  const knownSnaps = new Set((await t.snapshots.list()).map((s) => s.id));
-  for (const id of held.volumes) if (!known.has(id)) await driver.deleteVolume(id);
-  for (const id of held.snapshots) if (!knownSnaps.has(id)) await driver.deleteSnapshot(id);
+  for (const id of held.volumes) if (id.startsWith(BACKUP_CLONE)) await driver.deleteVolume(id);
   const backupKeys = new Set((await t.backups.list()).map((b) => b.backend_key));
   for (const id of held.backups) if (!backupKeys.has(id)) await driver.deleteBackup(id);
 }

@@ -29,7 +29,7 @@ export type CreatePayload = { requestId?: string; source?: { kind: 'image'; id: 
 export const VOLUME_FILTERS = ['name', 'status', 'metadata', 'bootable', 'migration_status', 'availability_zone', 'group_id', 'size', 'created_at', 'updated_at', 'glance_metadata', 'volume_type'];
 const SORT_KEYS = ['id', 'name', 'display_name', 'status', 'size', 'availability_zone', 'created_at', 'updated_at', 'bootable', 'volume_type', 'volume_type_id', 'project_id', 'user_id', 'description', 'display_description', 'attach_status', 'host'];
 /** The statuses a volume may be deleted from (cinder/volume/api.py delete). */
-const DELETABLE: VolumeStatus[] = ['available', 'error', 'error_restoring', 'error_extending'];
+const DELETABLE: VolumeStatus[] = ['available', 'error', 'error_restoring', 'error_extending', 'error_managing'];
 export const RESETTABLE: VolumeStatus[] = ['available', 'error', 'creating', 'deleting', 'in-use', 'attaching', 'detaching', 'error_deleting', 'maintenance', 'reserved', 'error_extending', 'extending', 'downloading', 'uploading', 'retyping', 'backing-up', 'restoring-backup', 'error_restoring', 'error_backing-up'];
 
 export interface VolumeEnv {
@@ -193,7 +193,7 @@ export class VolumesService {
     if (snaps.length && !opts.cascade && !opts.force) throw invalidVolume('Volume still has 1 dependent snapshots.'.replace('1', String(snaps.length)));
     if (opts.cascade && snaps.some((s) => !['available', 'error'].includes(s.status))) throw invalidVolume('Snapshot of volume not in a valid state to delete: all snapshots must be available or error.');
     const task = await this.t.db.transaction().execute(async (tx) => {
-      await tx.updateTable('cinder_volumes').set({ status: 'deleting', updated_at: now() }).where('id', '=', id).execute();
+      await tx.updateTable('cinder_volumes').set({ status: v.status === 'error_managing' ? 'error_managing_deleting' : 'deleting', updated_at: now() }).where('id', '=', id).execute();
       if (snaps.length) await tx.updateTable('cinder_snapshots').set({ status: 'deleting', updated_at: now() }).where('volume_id', '=', id).execute();
       return this.env.tasks.record(tx as Db, 'delete', id, { snapshots: snaps.map((s) => s.id) });
     });

@@ -5,7 +5,8 @@ import type { VolumeDatabase, VolumeDb } from './database.js';
 export type VolumeStatus =
   | 'creating' | 'available' | 'reserved' | 'attaching' | 'detaching' | 'in-use' | 'maintenance' | 'deleting'
   | 'awaiting-transfer' | 'error' | 'error_deleting' | 'backing-up' | 'restoring-backup' | 'error_backing-up'
-  | 'error_restoring' | 'error_extending' | 'downloading' | 'uploading' | 'retyping' | 'extending';
+  | 'error_restoring' | 'error_extending' | 'downloading' | 'uploading' | 'retyping' | 'extending'
+  | 'managing' | 'error_managing' | 'unmanaging' | 'error_unmanaging' | 'error_managing_deleting';
 
 export interface VolumeRecord {
   id: string;
