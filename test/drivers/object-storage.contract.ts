@@ -4,6 +4,7 @@
 // leave nothing behind, idempotent removes, listing and capacity.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, type ObjectStorageDriver,
@@ -35,6 +36,34 @@ export function objectStorageDriverContract(name: string, make: () => Promise<Ma
       const empty = await driver.write(chunks(), { maxBytes: 10 });
       assert.deepEqual([empty.size, empty.md5], [0, md5('')]);
       assert.deepEqual((await driver.list()).map((x) => x.id).sort(), [b.id, empty.id].sort());
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: reads piped into slow writables at once each deliver their own bytes, whole or by range, and a destroyed one leaves the others intact`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const bodies = [0, 1, 2].map((k) => Buffer.from(Array.from({ length: 1024 * 1024 + 333 }, (_, i) => (i * 7 + k * 31) & 0xff)));
+      const blobs = await Promise.all(bodies.map((b) => driver.write(chunks(b.subarray(0, 5000), b.subarray(5000)), { maxBytes: 2 * 1024 * 1024 })));
+      const sink = (delayMs: number) => {
+        const got: Buffer[] = [];
+        const w = new Writable({ write(chunk: Buffer, _enc, cb) { got.push(Buffer.from(chunk)); setTimeout(cb, delayMs); } });
+        return { w, got, done: new Promise<Buffer>((resolve, reject) => { w.on('finish', () => resolve(Buffer.concat(got))); w.on('error', reject); }) };
+      };
+      const whole = blobs.map((b, k) => { const s = sink(k); driver.read(b.id).pipe(s.w); return s.done; });
+      const part = sink(1);
+      driver.read(blobs[1]!.id, { start: 1000, end: 600_000 }).pipe(part.w);
+      const got = await Promise.all(whole);
+      for (const [k, b] of bodies.entries()) assert.ok(got[k]!.equals(b), `body ${k}`);
+      assert.ok((await part.done).equals(bodies[1]!.subarray(1000, 600_001)));
+      const gone = sink(5);
+      const r = driver.read(blobs[0]!.id);
+      r.pipe(gone.w);
+      await new Promise((res) => setTimeout(res, 2));
+      gone.w.destroy();
+      r.destroy();
+      if (!r.closed) await new Promise((res) => r.once('close', res));
+      assert.ok(bodies[0]!.subarray(0, Buffer.concat(gone.got).length).equals(Buffer.concat(gone.got)));
+      assert.ok((await readAll(driver.read(blobs[2]!.id))).equals(bodies[2]!));
     } finally { await cleanup(); }
   });
 

@@ -1,25 +1,41 @@
-// Object bytes as files: DIR/data/<xx>/<id>, written under DIR/tmp first (see the contract).
+// Object bytes as files: DIR/data/<xx>/<id>, written there directly (see write); DIR/tmp holds what
+// older versions left mid-write (cleanup empties it).
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, openSync, type ReadStream } from 'node:fs';
-import { open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, open as openFd, openSync, read as readFd, writev as writevFd } from 'node:fs';
+import { readdir, rm, stat, statfs } from 'node:fs/promises';
+import { Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, ObjectStorageError, StorageFull,
   type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
 } from './object-storage-driver.js';
-import { fsyncPath } from '../../core/fs/fsync.js';
+import { noteBufferBytes } from '../../core/memory/young-buffers.js';
 
 export class FsObjectStorageDriver implements ObjectStorageDriver {
   readonly name = 'fs';
   private readonly dataDir: string;
   private readonly tmpDir: string;
-  private readonly made = new Set<string>();
+  private readonly dirFds = new Map<string, number>();
 
   constructor(dir: string) {
     this.dataDir = join(dir, 'data');
     this.tmpDir = join(dir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
     mkdirSync(this.dataDir, { recursive: true });
+  }
+
+  /**
+   * The directory, made if need be, and a descriptor of it kept open to fsync it (one per blob
+   * directory, at most 256), so that a write's directory fsync is one thread-pool trip, not three.
+   */
+  private dirFd(dir: string): number {
+    let fd = this.dirFds.get(dir);
+    if (fd === undefined) {
+      mkdirSync(dir, { recursive: true });
+      fd = openSync(dir, 'r');
+      this.dirFds.set(dir, fd);
+    }
+    return fd;
   }
 
   private pathOf(id: string): string {
@@ -29,47 +45,56 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
 
   async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<Blob> {
     const id = randomUUID().replace(/-/g, '');
-    const tmp = join(this.tmpDir, id);
+    const dir = join(this.dataDir, id.slice(0, 2));
+    // NOTE: written under its final name, not renamed into it: no row names the blob until the
+    // service's commit, so a partial file is invisible, and the start's reconcile removes it (an
+    // orphan). On a journalling file system the file's fsync commits its directory entry too, so
+    // the directory's fsync after it (kept for the others) finds nothing left to write, where a
+    // rename after the file's fsync needed a journal commit of its own.
+    const path = join(dir, id);
     const hash = createHash('md5');
     let size = 0;
-    const fh = await open(tmp, 'wx').catch((e) => { throw storageError(e); });
+    let dirFd: number;
+    let fd: number;
+    try {
+      dirFd = this.dirFd(dir);
+      fd = await fsCall<number>((cb) => openFd(path, 'wx', cb));
+    } catch (err) { throw storageError(err); }
+    const out = new BatchedWriter(fd);
     try {
       for await (const chunk of source) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += buf.length;
         if (size > limits.maxBytes) throw new BlobTooLarge(`more than ${limits.maxBytes} bytes`);
         hash.update(buf);
-        let off = 0;
-        while (off < buf.length) off += (await fh.write(buf, off)).bytesWritten;
+        noteBufferBytes(buf.length);
+        await out.push(buf);
       }
+      await out.flush();
       if (limits.expectedBytes !== undefined && size < limits.expectedBytes) throw new BlobIncomplete(`${size} of ${limits.expectedBytes} bytes arrived`);
-      await fh.sync();
-      await fh.close();
+      await fsCall<void>((cb) => fsyncFd(fd, cb));
+      // NOTE: close(2) of a file already fsynced does no I/O: on the loop, not a thread-pool trip.
+      const closing = fd;
+      fd = -1;
+      closeSync(closing);
+      await fsCall<void>((cb) => fsyncFd(dirFd, cb));
     } catch (err) {
-      await fh.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-      throw storageError(err);
-    }
-    const dir = join(this.dataDir, id.slice(0, 2));
-    try {
-      if (!this.made.has(dir)) { mkdirSync(dir, { recursive: true }); this.made.add(dir); }
-      await rename(tmp, join(dir, id));
-      await fsyncPath(dir);
-    } catch (err) {
-      await rm(tmp, { force: true });
+      await out.settle();
+      if (fd >= 0) { try { closeSync(fd); } catch { /* closed */ } }
+      await rm(path, { force: true });
       throw storageError(err);
     }
     return { id, size, md5: hash.digest('hex') };
   }
 
-  read(id: string, range?: { start: number; end: number }): ReadStream {
+  read(id: string, range?: { start: number; end: number }): Readable {
     let fd: number;
     // NOTE: opened at once so that an absent blob throws here, before a response starts.
     try { fd = openSync(this.pathOf(id), 'r'); } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof BlobNotFound) throw new BlobNotFound(id);
       throw storageError(err);
     }
-    return createReadStream('', { fd, start: range?.start, end: range?.end, highWaterMark: 256 * 1024 });
+    return new BlobReadStream(fd, range?.start ?? 0, range ? range.end + 1 : Infinity);
   }
 
   async remove(id: string): Promise<void> {
@@ -104,4 +129,166 @@ function storageError(err: unknown): Error {
   if (code?.startsWith('E') && code !== 'ECONNRESET' && code !== 'ERR_STREAM_PREMATURE_CLOSE') return err as Error;
   // NOTE: anything else failed in the source (the client went away, a bad chunk, a broken archive).
   return new BlobIncomplete(`the source failed: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/** A callback-style fs call as a promise (without FileHandle's objects and its close's pool trip). */
+function fsCall<T>(call: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** How many bytes of a body may wait for the disk before the source is read again. */
+const WRITE_BUFFER = 1024 * 1024;
+
+/**
+ * Appends chunks to a file, each batch in one writev: the chunks that arrive while a write is in
+ * the thread pool go together in the next one (one pool trip for many 64 KiB socket chunks), and
+ * `push` waits (so the source is not read) while more than WRITE_BUFFER bytes wait.
+ */
+class BatchedWriter {
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private writing?: Promise<void>;
+  private failed?: unknown;
+
+  constructor(private readonly fd: number) {}
+
+  async push(buf: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (buf.length === 0) return;
+    this.queued.push(buf);
+    this.queuedBytes += buf.length;
+    this.writing ??= this.drain();
+    if (this.queuedBytes >= WRITE_BUFFER) await this.writing;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Resolves once every pushed byte is written (throws the write's error). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Waits for a write in flight, ignoring its outcome (before closing after a failure). */
+  async settle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length > 0) {
+        let batch = this.queued;
+        this.queued = [];
+        this.queuedBytes = 0;
+        while (batch.length > 0) {
+          let n = await fsCall<number>((cb) => writevFd(this.fd, batch, cb));
+          while (n > 0 && batch.length > 0) {
+            const first = batch[0]!;
+            if (n >= first.length) { n -= first.length; batch.shift(); } else { batch[0] = first.subarray(n); n = 0; }
+          }
+        }
+      }
+    } catch (err) {
+      this.failed = err;
+      this.queued = [];
+      this.queuedBytes = 0;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
+
+/** The size of the buffers a blob is read into. */
+const READ_CHUNK = 256 * 1024;
+/** Read buffers kept for reuse (RSS when idle: at most READ_POOL × READ_CHUNK). */
+const READ_POOL = 16;
+const readPool: Buffer[] = [];
+const takeBuffer = () => readPool.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+const giveBuffer = (buf: Buffer) => { if (readPool.length < READ_POOL) readPool.push(buf); };
+
+const readAt = (fd: number, buf: Buffer, length: number, position: number) => new Promise<number>((resolve, reject) => {
+  readFd(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n)));
+});
+
+/**
+ * A blob's bytes [start, end) from an open file. Piped (how a response sends it), it reads into
+ * two pooled buffers in turn, the next read while the socket sends the last one, each reused once
+ * the socket has taken its bytes: no new memory per GET, so no garbage to collect. Read any other
+ * way (for await, events), a new buffer a chunk, as fs.createReadStream does.
+ */
+class BlobReadStream extends Readable {
+  private pos: number;
+  private pumping = false;
+  private fdOpen = true;
+  /** The read in the thread pool: the file is closed only after it (never under a read). */
+  private reading?: Promise<number>;
+
+  constructor(private readonly fd: number, start: number, private readonly end: number) {
+    super({ highWaterMark: READ_CHUNK });
+    this.pos = start;
+  }
+
+  private readInto(buf: Buffer, length: number): Promise<number> {
+    const r = readAt(this.fd, buf, length, this.pos);
+    this.reading = r;
+    return r.finally(() => { if (this.reading === r) this.reading = undefined; });
+  }
+
+  override _read(): void {
+    if (this.pumping) return;
+    const want = Math.min(READ_CHUNK, this.end - this.pos);
+    if (want <= 0) { this.push(null); return; }
+    const buf = Buffer.allocUnsafe(want);
+    noteBufferBytes(want);
+    this.readInto(buf, want).then((n) => {
+      if (this.destroyed) return;
+      this.pos += n;
+      this.push(n === 0 ? null : n < want ? buf.subarray(0, n) : buf);
+    }, (err) => this.destroy(err as Error));
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
+    // NOTE: the pooled pump only for a stream nobody has read yet, into a plain writable.
+    if (this.pumping || this.readableFlowing !== null || this.readableLength > 0 || !('write' in dest)) return super.pipe(dest, options);
+    this.pumping = true;
+    this.pump(dest as unknown as Writable, options?.end !== false).then(() => {
+      if (this.destroyed) return;
+      this.pumping = false;
+      this.push(null);
+      this.resume();
+    }, (err) => this.destroy(err as Error));
+    return dest;
+  }
+
+  private async pump(dest: Writable, end: boolean): Promise<void> {
+    const bufs = [takeBuffer(), takeBuffer()];
+    // NOTE: a buffer goes back to the pool only once the socket has taken its bytes.
+    const free = [true, true];
+    const sent: (Promise<void> | undefined)[] = [undefined, undefined];
+    let turn = 0;
+    try {
+      while (this.pos < this.end && !this.destroyed && !dest.destroyed) {
+        await sent[turn];
+        if (this.destroyed || dest.destroyed) break;
+        const buf = bufs[turn]!;
+        const n = await this.readInto(buf, Math.min(READ_CHUNK, this.end - this.pos));
+        if (n === 0 || this.destroyed || dest.destroyed) break;
+        this.pos += n;
+        const i = turn;
+        free[i] = false;
+        sent[i] = new Promise<void>((resolve) => { dest.write(buf.subarray(0, n), () => { free[i] = true; resolve(); }); });
+        turn ^= 1;
+      }
+      if (!dest.destroyed) await Promise.all(sent);
+      if (end && !dest.destroyed && !this.destroyed) dest.end();
+    } finally {
+      for (let i = 0; i < 2; i++) if (free[i]) giveBuffer(bufs[i]!);
+    }
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    if (!this.fdOpen) { cb(err); return; }
+    this.fdOpen = false;
+    const closeIt = () => closeFd(this.fd, () => cb(err));
+    if (this.reading) this.reading.then(closeIt, closeIt); else closeIt();
+  }
 }

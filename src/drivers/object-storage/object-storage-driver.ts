@@ -5,8 +5,8 @@
 //   byte strings named by ids it chooses. A new version of an object is a new blob; the service
 //   removes the old blob after its database commit names the new one.
 // - `write` streams its source to the backend, never holding more than a chunk in memory, and
-//   resolves only once the bytes are durable (written to a temporary name, fsynced, renamed, the
-//   directory fsynced). It computes the MD5 as the bytes pass. A write that fails for any reason
+//   resolves only once the bytes and their name are durable (the fs driver: the file fsynced, then
+//   its directory). It computes the MD5 as the bytes pass. A write that fails for any reason
 //   (the source errors or ends short of `expectedBytes`, more than `maxBytes` arrive, the disk
 //   fills) leaves nothing behind and throws one of the errors below.
 // - `read` streams a blob's bytes, all or the inclusive range [start, end]; it throws BlobNotFound
@@ -14,7 +14,7 @@
 // - `remove` is idempotent: removing an absent blob succeeds.
 // - `list` names every blob with when it was written (for reconciling on start: a blob written
 //   before the start that no row names is an orphan of a crash between the driver's write and the
-//   service's commit); `cleanup` removes temporary files a crash left.
+//   service's commit, or a write a crash cut short); `cleanup` removes temporary files a crash left.
 // - `stats` reports the backend's capacity in bytes.
 import type { Readable } from 'node:stream';
 

@@ -1,6 +1,7 @@
 // Objects: bytes through the object-storage driver (durable before the row names them), the row
 // replaced in one transaction with the container's and account's counters, the old bytes removed
 // after the commit.
+import { CommitNotDurable } from '../../../core/db/database.js';
 import type { ObjectStorageDriver } from '../../../drivers/object-storage/object-storage-driver.js';
 import { BlobIncomplete, BlobTooLarge, StorageFull } from '../../../drivers/object-storage/object-storage-driver.js';
 import type { Meta, ObjectRecord, ObjectStoreTables } from '../store/tables.js';
@@ -167,7 +168,7 @@ export class ObjectsService {
   private async commit(o: ObjectRecord): Promise<ObjectRecord> {
     let old: ObjectRecord | undefined;
     try {
-      old = await this.tables.transaction(async (tx) => {
+      old = await this.tables.groupCommit(async (tx) => {
         const container = await this.tables.container(o.account, o.container, tx);
         if (!container) throw notFound();
         const before = await this.tables.object(o.account, o.container, o.name, tx);
@@ -178,7 +179,8 @@ export class ObjectsService {
         return before;
       });
     } catch (err) {
-      await this.driver.remove(o.blob);
+      // NOTE: committed but not known durable: the row names the blob, which stays.
+      if (!(err instanceof CommitNotDurable)) await this.driver.remove(o.blob);
       throw err;
     }
     if (old && !(await this.replaced(old, 'overwrite'))) await this.driver.remove(old.blob);

@@ -1,5 +1,5 @@
 // The records the object-store domain sees, and the SQL behind them (accounts, containers, objects).
-import type { Db } from '../../../core/db/database.js';
+import { transactionSyncedOffLoop, type Db } from '../../../core/db/database.js';
 import type { ObjectStoreDatabase, ObjectStoreDb } from './database.js';
 
 /** Persisted headers by lower-case name (`x-object-meta-color`, `content-disposition`, `x-container-read` ...). */
@@ -62,6 +62,11 @@ export class ObjectStoreTables {
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+
+  /** The same, its commit's fsync shared with concurrent ones and off the event loop (PUTs). */
+  groupCommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return transactionSyncedOffLoop(this.db, work);
   }
 
   async account(account: string, tx: Tx = this.db): Promise<AccountRecord | undefined> {
