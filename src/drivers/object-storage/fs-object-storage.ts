@@ -1,7 +1,7 @@
-// Object bytes as files: DIR/data/<xx>/<id>, written there directly (see write); DIR/tmp holds what
-// older versions left mid-write (cleanup empties it).
+// Object bytes as files: DIR/data/<xx>/<id>, written to DIR/tmp/<id>, fsynced, then renamed into
+// place and its directory fsynced; what a crash leaves in DIR/tmp is emptied at start (cleanup).
 import { createHash, randomUUID } from 'node:crypto';
-import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, open as openFd, openSync, read as readFd, writev as writevFd } from 'node:fs';
+import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, open as openFd, openSync, read as readFd, rename, writev as writevFd } from 'node:fs';
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
@@ -46,19 +46,17 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
   async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<Blob> {
     const id = randomUUID().replace(/-/g, '');
     const dir = join(this.dataDir, id.slice(0, 2));
-    // NOTE: written under its final name, not renamed into it: no row names the blob until the
-    // service's commit, so a partial file is invisible, and the start's reconcile removes it (an
-    // orphan). On a journalling file system the file's fsync commits its directory entry too, so
-    // the directory's fsync after it (kept for the others) finds nothing left to write, where a
-    // rename after the file's fsync needed a journal commit of its own.
+    // NOTE: a temp name, fsynced, then renamed (the design's rule for bytes): a file under the
+    // data dir is always whole, whatever the service's rows say.
     const path = join(dir, id);
+    const tmp = join(this.tmpDir, id);
     const hash = createHash('md5');
     let size = 0;
     let dirFd: number;
     let fd: number;
     try {
       dirFd = this.dirFd(dir);
-      fd = await fsCall<number>((cb) => openFd(path, 'wx', cb));
+      fd = await fsCall<number>((cb) => openFd(tmp, 'wx', cb));
     } catch (err) { throw storageError(err); }
     const out = new BatchedWriter(fd);
     try {
@@ -77,10 +75,12 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
       const closing = fd;
       fd = -1;
       closeSync(closing);
+      await fsCall<void>((cb) => rename(tmp, path, cb));
       await fsCall<void>((cb) => fsyncFd(dirFd, cb));
     } catch (err) {
       await out.settle();
       if (fd >= 0) { try { closeSync(fd); } catch { /* closed */ } }
+      await rm(tmp, { force: true });
       await rm(path, { force: true });
       throw storageError(err);
     }
