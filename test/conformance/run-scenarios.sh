@@ -87,7 +87,7 @@ api "/image/v2/images/$IMAGE/file" -o "$WORK/cirros.qcow2" || { echo "scenarios:
 export OS_AUTH_URL="$BASE/identity/v3" OS_PASSWORD=secret
 export TEMPEST_IMAGE_REF=$IMAGE TEMPEST_IMAGE_REF_ALT=$IMAGE TEMPEST_PUBLIC_NETWORK_ID=$PUBNET
 export TEMPEST_FLAVOR_REF=$(sed -n 1p "$WORK/flavors") TEMPEST_FLAVOR_REF_ALT=$(sed -n 2p "$WORK/flavors")
-export TEMPEST_SERVICES="nova glance neutron cinder"
+export TEMPEST_SERVICES="nova glance neutron cinder swift"
 SECONDS=0
 inns "$RUN_TEMPEST" -q -c 1 --workdir "$WORK/tempest" \
   --set validation.run_validation=true --set validation.connect_method=floating \
