@@ -5,13 +5,8 @@
 # list can shrink. Usage: test/conformance/run-conformance.sh
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=${STRATUS_SHARED:-}
-for cand in "$SHARED" "$ROOT/../shared" /work/shared; do
-  [ -n "$cand" ] && [ -x "$cand/conformance/run-tempest.sh" ] && { SHARED=$cand; break; }
-done
-RUN_TEMPEST="$SHARED/conformance/run-tempest.sh"
-[ -x "$RUN_TEMPEST" ] || { echo "conformance: run-tempest.sh not found (set STRATUS_SHARED)" >&2; exit 2; }
-[ -x /usr/bin/tempest ] || { echo "conformance: tempest is not installed (apt-get install -y tempest)" >&2; exit 2; }
+NAME=conformance
+. "$ROOT/test/conformance/lib.sh"
 
 EXPECTED="$ROOT/test/conformance/expected-failures.txt"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stratus-conformance.XXXXXX")
@@ -31,18 +26,12 @@ echo '{"bcryptCost": 4, "computeHosts": 2}' >"$WORK/stratus.json"
 node "$ROOT/bin/stratus.js" up --port "$PORT" --data-dir "$WORK/data" --admin-password secret \
   --host-ip 127.0.0.1 --bind 127.0.0.1 --log-level warn --config "$WORK/stratus.json" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 120); do
-  grep -q ready "$WORK/server.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "conformance: server died:"; cat "$WORK/server.log"; exit 2; }
-  sleep 0.5
-done
-grep -q ready "$WORK/server.log" || { echo "conformance: server not ready in 60 s"; cat "$WORK/server.log"; exit 2; }
+wait_ready "$SERVER_PID" "$WORK/server.log" 60
 
 # Two guest images, as DevStack uploads cirros before Tempest runs (compute's image_ref and
 # image_ref_alt). The fake hypervisor boots any bytes.
 BASE="http://127.0.0.1:$PORT"
-TOKEN=$(curl -si "$BASE/identity/v3/auth/tokens" -H 'Content-Type: application/json' -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","domain":{"id":"default"},"password":"secret"}}},"scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}' \
-  | awk -F': ' 'tolower($1)=="x-subject-token"{print $2}' | tr -d '\r')
+TOKEN=$(admin_token "$BASE")
 # NOTE: a real (empty) qcow2 when qemu-img is there: volumes made from it are converted by the file driver.
 if [ -x /usr/bin/qemu-img ]; then /usr/bin/qemu-img create -q -f qcow2 "$WORK/guest.img" 64M; else head -c 65536 /dev/urandom >"$WORK/guest.img"; fi
 for name in cirros cirros-alt; do
@@ -105,42 +94,4 @@ SWIFT_APIS=account_quotas,bulk_delete,bulk_upload,container_quotas,container_syn
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
 # Failures by test id (without the [id-...] tags), setUpClass failures by class.
-/usr/bin/python3 - "$WORK/tempest/ws/.stestr" "$EXPECTED" "$WORK/interop.txt" "$WORK/selections.txt" <<'PYEOF'
-import io, os, re, subprocess, sys, collections
-import subunit, testtools
-stestr_dir, expected_file, interop_file, selections_file = sys.argv[1:5]
-raw = subprocess.run(['stestr', 'last', '--subunit'], cwd=os.path.dirname(stestr_dir), capture_output=True).stdout
-status = {}
-class Collect(testtools.StreamResult):
-    def status(self, test_id=None, test_status=None, **kw):
-        if test_id and test_status in ('success', 'fail', 'skip', 'xfail', 'uxsuccess'):
-            status[test_id.split('[')[0]] = test_status
-subunit.ByteStreamToStreamResult(io.BytesIO(raw), non_subunit_name='stdout').run(Collect())
-expected = {}
-for line in open(expected_file):
-    line = line.strip()
-    if not line or line.startswith('#'):
-        continue
-    name, _, reason = line.partition('#')
-    expected[name.strip()] = reason.strip()
-failed = {t for t, s in status.items() if s in ('fail', 'uxsuccess')}
-interop = [l.strip().split('[')[0] for l in open(interop_file) if l.strip()]
-for line in open(selections_file):
-    name, _, regex = line.strip().partition('|')
-    mine = {t: s for t, s in status.items() if re.match(regex, t)}
-    c = collections.Counter('fail' if s in ('fail', 'uxsuccess') else s for s in mine.values())
-    ran = c['success'] + c['fail']
-    inter = [t for t in interop if re.match(regex, t)]
-    inter_pass = sum(1 for t in inter if status.get(t) == 'success')
-    print('CONFORMANCE %s: passed=%d failed=%d skipped=%d (%.1f%% of run tests pass); interop %d/%d pass'
-          % (name, c['success'], c['fail'], c['skip'], 100.0 * c['success'] / max(ran, 1), inter_pass, len(inter)))
-unexpected = sorted(failed - set(expected))
-fixed = sorted(t for t in expected if status.get(t) == 'success')
-for t in fixed:
-    print('  NOW PASSING (remove from expected-failures.txt): %s' % t)
-for t in unexpected:
-    print('  UNEXPECTED FAILURE: %s' % t)
-if not status:
-    print('  no test ran'); sys.exit(1)
-sys.exit(1 if unexpected else 0)
-PYEOF
+/usr/bin/python3 "$ROOT/test/conformance/report.py" "$WORK/tempest/ws/.stestr" "$EXPECTED" "$WORK/selections.txt" "$WORK/interop.txt"

@@ -10,13 +10,8 @@
 # Usage: test/conformance/run-scenarios.sh [regex]   (skips, exit 0, when not root or without qemu)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=${STRATUS_SHARED:-}
-for cand in "$SHARED" "$ROOT/../shared" /work/shared; do
-  [ -n "$cand" ] && [ -x "$cand/conformance/run-tempest.sh" ] && { SHARED=$cand; break; }
-done
-RUN_TEMPEST="$SHARED/conformance/run-tempest.sh"
-[ -x "$RUN_TEMPEST" ] || { echo "scenarios: run-tempest.sh not found (set STRATUS_SHARED)" >&2; exit 2; }
-[ -x /usr/bin/tempest ] || { echo "scenarios: tempest is not installed (apt-get install -y tempest)" >&2; exit 2; }
+NAME=scenarios
+. "$ROOT/test/conformance/lib.sh"
 skip() { echo "scenarios: SKIPPED: $1"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root (taps, bridges, namespaces)"
 for t in qemu-system-x86_64 dnsmasq nft; do command -v "$t" >/dev/null || skip "$t is not installed"; done
@@ -61,16 +56,10 @@ node "$ROOT/bin/stratus.js" up --port "$PORT" --data-dir "$WORK/data" --admin-pa
   --host-ip "$API_IP" --bind "$API_IP" --log-level warn --config "$WORK/local.conf" \
   --hypervisor qemu --accel tcg --network-driver linux --external-interface "$EXT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 600); do
-  grep -q ready "$WORK/server.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "scenarios: server died:"; cat "$WORK/server.log"; exit 2; }
-  sleep 0.5
-done
-grep -q ready "$WORK/server.log" || { echo "scenarios: server not ready"; cat "$WORK/server.log"; exit 2; }
+wait_ready "$SERVER_PID" "$WORK/server.log" 300
 
 BASE="http://$API_IP:$PORT"
-TOKEN=$(curl -si "$BASE/identity/v3/auth/tokens" -H 'Content-Type: application/json' -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","domain":{"id":"default"},"password":"secret"}}},"scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}' \
-  | awk -F': ' 'tolower($1)=="x-subject-token"{print $2}' | tr -d '\r')
+TOKEN=$(admin_token "$BASE")
 api() { curl -sf "$BASE$1" -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' "${@:2}"; }
 py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # The image the first start uploaded (as DevStack uploads CirrOS), and flavors a TCG guest boots in.
@@ -102,34 +91,5 @@ inns "$RUN_TEMPEST" -q -c 1 --workdir "$WORK/tempest" \
 echo "scenarios: tempest took ${SECONDS} s"
 cat "$WORK/tempest.out" | grep -v '^  FAILED' | grep -v 'kept workspace' || true
 
-/usr/bin/python3 - "$WORK/tempest/ws/.stestr" "$EXPECTED" "$REGEX" <<'PYEOF'
-import io, os, re, subprocess, sys, collections
-import subunit, testtools
-stestr_dir, expected_file, regex = sys.argv[1:4]
-raw = subprocess.run(['stestr', 'last', '--subunit'], cwd=os.path.dirname(stestr_dir), capture_output=True).stdout
-status = {}
-class Collect(testtools.StreamResult):
-    def status(self, test_id=None, test_status=None, **kw):
-        if test_id and test_status in ('success', 'fail', 'skip', 'xfail', 'uxsuccess'):
-            status[test_id.split('[')[0]] = test_status
-subunit.ByteStreamToStreamResult(io.BytesIO(raw), non_subunit_name='stdout').run(Collect())
-expected = {}
-for line in open(expected_file):
-    line = line.strip()
-    if line and not line.startswith('#'):
-        name, _, reason = line.partition('#')
-        expected[name.strip()] = reason.strip()
-c = collections.Counter('fail' if s in ('fail', 'uxsuccess') else s for s in status.values())
-print('CONFORMANCE scenario: passed=%d failed=%d skipped=%d' % (c['success'], c['fail'], c['skip']))
-for t, s in sorted(status.items()):
-    print('  %s %s' % (s, t))
-failed = {t for t, s in status.items() if s in ('fail', 'uxsuccess')}
-unexpected = sorted(failed - set(expected))
-for t in sorted(t for t in expected if status.get(t) == 'success'):
-    print('  NOW PASSING (remove from expected-failures.txt): %s' % t)
-for t in unexpected:
-    print('  UNEXPECTED FAILURE: %s' % t)
-if not status:
-    print('  no test ran'); sys.exit(1)
-sys.exit(1 if unexpected else 0)
-PYEOF
+echo "scenario|$REGEX" >"$WORK/selections.txt"
+/usr/bin/python3 "$ROOT/test/conformance/report.py" "$WORK/tempest/ws/.stestr" "$EXPECTED" "$WORK/selections.txt" - --each
