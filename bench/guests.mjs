@@ -16,13 +16,12 @@
 // difference is Stratus's (API, scheduling, disk preparation, the dataplane, the DHCP lease).
 // `--together` servers then boot at once (at most two on these machines: TCG boots share the
 // cores). Benchmarks report; the exit status is 0 unless the script itself broke.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apiClient, fmt, now, numberOption as opt } from './lib/bench-server.mjs';
+import { apiClient, fmt, now, numberOption as opt, startBenchServer } from './lib/bench-server.mjs';
 
 const RUNS = opt('runs', 3);
 const TOGETHER = Math.min(opt('together', 2), 2);
@@ -34,7 +33,6 @@ const NS = `${tag}-out`;
 const EXT = `${tag}x`;
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /** True once something on `ip`:22 in the outside namespace answers with an ssh banner. */
@@ -55,15 +53,17 @@ async function until(what, probe, ms = 300_000) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'stratus-guests-bench-'));
-let server;
+let server;   // startBenchServer's: { pid, dataDir, ... }
 let cleaned = false;
 const extraPids = [];
 function cleanup() {
   if (cleaned) return;
   cleaned = true;
   for (const pid of extraPids) { try { process.kill(pid, 'SIGKILL'); } catch {} }
-  server?.kill('SIGTERM');
-  try { sh(process.execPath, ['--import', 'tsx', join(root, 'test', 'conformance', 'end-guests.ts'), join(work, 'data')]); } catch {}
+  if (server) {
+    try { process.kill(server.pid, 'SIGTERM'); } catch {}
+    try { sh(process.execPath, ['--import', 'tsx', join(root, 'test', 'conformance', 'end-guests.ts'), server.dataDir]); } catch {}
+  }
   try { sh('ip', ['netns', 'del', NS]); } catch {}
   try { sh('ip', ['link', 'del', EXT]); } catch {}
   rmSync(work, { recursive: true, force: true });
@@ -78,18 +78,10 @@ async function main() {
   for (const args of [['link', 'set', 'lo', 'up'], ['addr', 'add', '203.0.113.1/24', 'dev', 'eth0'], ['link', 'set', 'eth0', 'up']]) sh('ip', ['netns', 'exec', NS, 'ip', ...args]);
   writeFileSync(join(work, 'local.conf'), '[[local|localrc]]\nFLOATING_RANGE=203.0.113.0/24\nPUBLIC_NETWORK_GATEWAY=203.0.113.1\n'
     + 'Q_FLOATING_ALLOCATION_POOL=start=203.0.113.100,end=203.0.113.200\nTENANT_TUNNEL_RANGES=7000:7999\n');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  const port = await freePort();
-  server = spawn(process.execPath, [join(root, 'bin', 'stratus.js'), 'up', '--port', String(port), '--data-dir', join(work, 'data'), '--bind', '127.0.0.1',
-    '--log-level', 'warn', '--config', join(work, 'local.conf'), '--hypervisor', 'qemu', '--accel', 'tcg', '--network-driver', 'linux', '--external-interface', EXT],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
-    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  server = await startBenchServer('guests', null, {
+    args: ['--config', join(work, 'local.conf'), '--hypervisor', 'qemu', '--accel', 'tcg', '--network-driver', 'linux', '--external-interface', EXT],
   });
-  server.stdout.resume();
-  const base = `http://127.0.0.1:${port}`;
+  const base = server.base;
   const auth = await fetch(`${base}/identity/v3/auth/tokens`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'demo', domain: { id: 'default' } } } } }),
@@ -99,11 +91,7 @@ async function main() {
   const neutron = apiClient(base, '/networking/v2.0', headers);
   const glance = apiClient(base, '/image/v2', headers);
   const image = (await glance('GET', '/images?name=cirros')).images[0].id;
-  const adminAuth = await fetch(`${base}/identity/v3/auth/tokens`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
-  });
-  const admin = apiClient(base, '/compute/v2.1', { ...headers, 'X-Auth-Token': adminAuth.headers.get('x-subject-token') });
+  const admin = apiClient(base, '/compute/v2.1', { ...headers, 'X-Auth-Token': server.token });
   const flavor = (await admin('POST', '/flavors', { flavor: { name: 'bench.guest', ram: 128, vcpus: 1, disk: 1 } })).flavor.id;
   const net = (await neutron('GET', '/networks?name=private')).networks[0].id;
   const pub = (await neutron('GET', '/networks?router:external=true')).networks[0].id;
@@ -130,7 +118,7 @@ async function main() {
 
   /** The same guest by bare QEMU: its process killed, then its own command line run again. */
   async function bare(g) {
-    const dir = join(work, 'data', 'instances', g.id);
+    const dir = join(server.dataDir, 'instances', g.id);
     const pid = Number(readFileSync(join(dir, 'pid'), 'utf8').trim());
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     process.kill(pid, 'SIGKILL');
@@ -151,7 +139,7 @@ async function main() {
   const rows = [];
   for (let i = 0; i < RUNS; i++) {
     const g = await boot(`bench-${i}`);
-    const qemuRss = rssKiB(Number(readFileSync(join(work, 'data', 'instances', g.id, 'pid'), 'utf8').trim()));
+    const qemuRss = rssKiB(Number(readFileSync(join(server.dataDir, 'instances', g.id, 'pid'), 'utf8').trim()));
     const stratusWith = rssKiB(server.pid);
     const bareMs = await bare(g);
     rows.push({ ...g, bare: bareMs, qemuRss, stratusWith });

@@ -18,15 +18,16 @@ export function numberOption(name, dflt) {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 }
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+export const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 
 /**
  * Starts `stratus up` (config: a JSON config file's settings, if any) and resolves with its base
  * URL, an admin project token (with its project id and catalog), the server's PID, its data dir and
  * stop() (SIGTERM, resolves on exit). It builds the bundle first unless `build` is false (a second
- * server of the same run). SERVER_NODE_ARGS (e.g. '--cpu-prof') go to the server's node.
+ * server of the same run); `args` are more of `stratus up`'s options. SERVER_NODE_ARGS (e.g.
+ * '--cpu-prof') go to the server's node.
  */
-export async function startBenchServer(name, config, { build = true } = {}) {
+export async function startBenchServer(name, config, { build = true, args = [] } = {}) {
   const work = mkdtempSync(join(tmpdir(), `stratus-${name}-bench-`));
   let server;
   process.on('exit', () => { server?.kill('SIGTERM'); rmSync(work, { recursive: true, force: true }); });
@@ -37,7 +38,7 @@ export async function startBenchServer(name, config, { build = true } = {}) {
   if (config) { writeFileSync(join(work, 'stratus.json'), JSON.stringify(config)); configArgs.push('--config', join(work, 'stratus.json')); }
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   server = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'stratus.js'), 'up', '--port', String(port), '--data-dir', join(work, 'data'),
-    '--bind', '127.0.0.1', '--log-level', 'warn', ...configArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--bind', '127.0.0.1', '--log-level', 'warn', ...configArgs, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
