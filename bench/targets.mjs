@@ -12,11 +12,10 @@
 // unless a script broke.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberOption as opt } from './lib/bench-server.mjs';
+import { freePort, numberOption as opt } from './lib/bench-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVERS = opt('servers', 10000);
@@ -33,7 +32,6 @@ function run(args, env = {}) {
   });
 }
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 const cells = (out, what) => out.split('\n').find((l) => l.startsWith(`| ${what}`))?.split('|').map((c) => c.trim()).slice(1, -1);
 const ms = (cell) => Number(/([\d.]+) ms/.exec(cell ?? '')?.[1]);
 
