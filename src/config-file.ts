@@ -257,6 +257,17 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
       if (value === 'swift' || value === 'posix') overrides.backupDriver = value;
       else warnings.push(`${path}:${index + 1}: CINDER_BACKUP_DRIVER='${value}' is not supported (swift or posix); backups use posix`);
     }
+    else if (name === 'GLANCE_ENABLE_QUOTAS') {
+      // NOTE: DevStack's trueorfalse: these words say yes or no; anything else keeps the default (True).
+      if (/^(1|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(value)) overrides.imageUseKeystoneLimits = true;
+      else if (/^(0|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(value)) overrides.imageUseKeystoneLimits = false;
+    }
+    else if (name === 'GLANCE_LIMIT_IMAGE_SIZE_TOTAL') {
+      // NOTE: lib/glance registers it as both image_size_total and image_stage_total (MiB).
+      const mib = Number(value);
+      if (!/^-?\d+$/.test(value) || mib < -1) throw new ConfigError(`${path}:${index + 1}: GLANCE_LIMIT_IMAGE_SIZE_TOTAL must be a whole number of MiB (or -1)`);
+      overrides.imageQuotas = { ...(overrides.imageQuotas as object | undefined), imageSizeTotal: mib, imageStageTotal: mib };
+    }
     else if (NETWORK_VARIABLES.includes(name)) continue;
     else if (name in MAPPED_VARIABLES) {
       // NOTE: DevStack writes SERVICE_HOST (default: HOST_IP) into the catalog, so it wins.
