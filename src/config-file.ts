@@ -21,12 +21,15 @@ export function readConfigFile(path: string): ConfigFile {
 }
 
 /** The JSON config file's settings and the type each must have. */
-const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering' | 'networking'> = {
+const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering' | 'networking' | 'boolean' | 'imageQuotas'> = {
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
   adminUsername: 'string', region: 'string', networking: 'networking',
   services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
-  imageImportFiltering: 'importFiltering', backupDriver: 'string',
+  imageImportFiltering: 'importFiltering', backupDriver: 'string', imageUseKeystoneLimits: 'boolean', imageQuotas: 'imageQuotas',
 };
+
+/** imageQuotas' keys: Glance's registered limits (MiB for the sizes, -1 unlimited). */
+const IMAGE_QUOTAS = ['imageCountTotal', 'imageSizeTotal', 'imageStageTotal', 'imageCountUploading'];
 
 /** imageImportFiltering's lists: scheme and host lists of strings, port lists of port numbers. */
 const IMPORT_FILTER_LISTS = ['allowedSchemes', 'disallowedSchemes', 'allowedHosts', 'disallowedHosts', 'allowedPorts', 'disallowedPorts'];
@@ -73,7 +76,18 @@ function parseJsonConfig(text: string, path: string): ConfigFile {
       overrides[key] = filters;
     }
     else if (kind === 'networking') overrides.networking = jsonNetworking(value, path, unknown);
-    if (kind !== 'port' && kind !== 'security' && kind !== 'importFiltering' && kind !== 'networking') overrides[key] = value;
+    else if (kind === 'boolean' && typeof value !== 'boolean') throw bad('true or false');
+    else if (kind === 'imageQuotas') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object');
+      const quotas: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!IMAGE_QUOTAS.includes(k)) { unknown.push(`${key}.${k}`); continue; }
+        if (!(Number.isInteger(v) && (v as number) >= -1 && (v as number) <= 0x7fffffff)) throw new ConfigError(`${path}: ${key}.${k} must be a whole number (-1: unlimited)`);
+        quotas[k] = v;
+      }
+      overrides.imageQuotas = quotas;
+    }
+    if (!['port', 'security', 'importFiltering', 'networking', 'imageQuotas'].includes(kind)) overrides[key] = value;
   }
   return { overrides: overrides as ConfigOverrides, warnings: unknown.length ? [`${path}: unknown settings ignored: ${unknown.join(', ')}`] : [] };
 }
