@@ -83,7 +83,8 @@ describe('glance enforces keystone limits', () => {
     const first = await newImage('first');
     const refused = await create('second');
     assert.equal(refused.status, 413);
-    assert.equal(refused.body.message, `Project ${demoId} is over a limit for [Resource image_count_total is over limit of 1 due to current usage 1 and delta 1]`);
+    assert.equal(refused.body.message, 'The request returned a 413 Request Entity Too Large. This generally means that rate limiting or a quota threshold was breached.\n\n'
+      + `The response body:\nProject ${demoId} is over a limit for [Resource image_count_total is over limit of 1 due to current usage 1 and delta 1]<br /><br />\n\n`);
     assert.equal((await demo.get('/v2/info/usage')).body.usage.image_count_total.limit, 1);
     await setLimit('image_count_total', 2);
     await newImage('second');
