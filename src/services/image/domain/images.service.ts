@@ -509,10 +509,9 @@ export class ImagesService {
   }
 
   private uploadError(e: unknown): unknown {
+    // NOTE: only image_size_cap limits the bytes (keystone limits are checked before, not during).
     if (e instanceof TooLarge) {
-      return e.limit >= IMAGE_SIZE_CAP
-        ? new OverLimit(`The incoming image is too large: Image exceeds the storage quota: The size of the data ${e.limit} will exceed the limit. ${e.limit} bytes remaining.`)
-        : new OverLimit(`Image exceeds the storage quota: The size of the data will exceed the limit. ${e.limit} bytes remaining.`);
+      return new OverLimit(`The incoming image is too large: Image exceeds the storage quota: The size of the data ${e.limit} will exceed the limit. ${e.limit} bytes remaining.`);
     }
     return e;
   }
