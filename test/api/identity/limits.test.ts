@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { startTestCloud, systemLogin, type Client, type TestCloud } from '../../support/cloud.js';
 import { clientsFor, userWithRole } from '../../support/clients.js';
 
 // Keystone's unified limits: registered limits, limits and the limit model (api-ref
@@ -18,20 +18,12 @@ let serviceId: string;
 let otherServiceId: string;
 const ids: Record<string, string> = {};
 
-async function systemLogin(user: string, password = 'secret'): Promise<Client> {
-  const c = new Client(`${cloud.url}/identity/v3`);
-  const r = await c.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } }, scope: { system: { all: true } } } });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  c.token = r.headers.get('x-subject-token')!;
-  return c;
-}
-
 before(async () => {
   cloud = await startTestCloud({ services: ['identity'] });
   const admins = await clientsFor(cloud, 'admin');
   projectAdmin = admins.identity;
   v3 = projectAdmin.base;
-  sys = await systemLogin('admin');
+  sys = await systemLogin(cloud, 'admin');
   member = (await clientsFor(cloud, 'demo')).identity;
   alt = (await clientsFor(cloud, 'alt_demo')).identity;
   reader = (await userWithRole(cloud, admins, 'reader', 'demo', 'limits-reader')).identity;
@@ -233,7 +225,7 @@ describe('policy by persona (Keystone Zed)', () => {
     const u = await admins.identity.post('/users', { user: { name: 'system-reader', password: 'secret', domain_id: 'default' } });
     const readerRole = (await admins.identity.get('/roles?name=reader')).body.roles[0].id;
     assert.equal((await admins.identity.put(`/system/users/${u.body.user.id}/roles/${readerRole}`)).status, 204);
-    const sysReader = await systemLogin('system-reader');
+    const sysReader = await systemLogin(cloud, 'system-reader');
     assert.equal((await sysReader.get(`/limits/${ids.altLimit}`)).status, 200);
     assert.equal((await sysReader.get('/limits')).body.limits.length, 2);
     assert.equal((await sysReader.post('/limits', limit)).status, 403);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { Client, startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { startTestCloud, systemLogin, type Client, type TestCloud } from '../../support/cloud.js';
 import { clientAs } from '../../support/clients.js';
 
 // Image quotas as Glance enforces Keystone's unified limits (use_keystone_limits, on as DevStack's
@@ -13,12 +13,7 @@ import { clientAs } from '../../support/clients.js';
 const OCTET = { 'Content-Type': 'application/octet-stream' };
 const MIB = Buffer.alloc(1024 * 1024, 1).toString('latin1');
 
-async function systemAdmin(cloud: TestCloud): Promise<Client> {
-  const c = new Client(`${cloud.url}/identity/v3`);
-  const r = await c.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { system: { all: true } } } });
-  c.token = r.headers.get('x-subject-token')!;
-  return c;
-}
+const systemAdmin = (cloud: TestCloud) => systemLogin(cloud, 'admin');
 
 describe('glance enforces keystone limits', () => {
   let cloud: TestCloud;
