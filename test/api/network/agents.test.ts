@@ -163,6 +163,45 @@ describe('DHCP agent scheduler', () => {
   });
 });
 
+describe('the dataplane follows subnet updates (the DHCP and L3 agents hear of them)', () => {
+  test('new DNS servers, host routes and gateway reach the DHCP server; enable_dhcp off and on takes its host entries away and back', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'dns-update' } })).body.network;
+    const s = (await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 4, cidr: '10.66.0.0/24', dns_nameservers: ['1.2.3.4'] } })).body.subnet;
+    const port = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const served = () => fake.networks.get(n.id)!.subnets.find((x) => x.id === s.id)!;
+    assert.deepEqual(served().dnsNameservers, ['1.2.3.4']);
+    const up = await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['9.8.7.6'], host_routes: [{ destination: '10.99.0.0/16', nexthop: '10.66.0.9' }] } });
+    assert.equal(up.status, 200);
+    assert.deepEqual(served().dnsNameservers, ['9.8.7.6'], 'the DHCP server serves the new DNS servers');
+    assert.deepEqual(served().hostRoutes, [{ destination: '10.99.0.0/16', nexthop: '10.66.0.9' }]);
+    await demo.put(`/subnets/${s.id}`, { subnet: { gateway_ip: '10.66.0.254' } });
+    assert.equal(served().gatewayIp, '10.66.0.254');
+    assert.deepEqual(fake.dhcp.get(`${n.id}/${s.id}`)?.map((e) => e.portId), [port.id]);
+    await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: false } });
+    assert.equal(dhcpServed(n.id), false, 'no DHCP server without a DHCP subnet');
+    assert.equal(fake.dhcp.get(`${n.id}/${s.id}`), undefined, 'and no host entries');
+    await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: true } });
+    assert.equal(dhcpServed(n.id), true);
+    assert.deepEqual(fake.dhcp.get(`${n.id}/${s.id}`)?.map((e) => e.portId), [port.id]);
+    const bad = await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['not-an-ip'] } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(served().dnsNameservers, ['9.8.7.6'], 'a refused update changes nothing');
+  });
+
+  test('a router with an interface on the subnet is rebuilt: its router advertisements name the new DNS servers', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'ra-dns' } })).body.network;
+    const s = (await demo.post('/subnets', { subnet: {
+      network_id: n.id, ip_version: 6, cidr: 'fd66::/64', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac', dns_nameservers: ['fd66::53'],
+    } })).body.subnet;
+    const r = (await demo.post('/routers', { router: { name: 'r-ra-dns' } })).body.router;
+    assert.equal((await demo.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s.id })).status, 200);
+    const advertised = () => fake.routers.get(r.id)!.interfaces.find((i) => i.subnetId === s.id)!.dnsNameservers;
+    assert.deepEqual(advertised(), ['fd66::53']);
+    await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['fd66::54'] } });
+    assert.deepEqual(advertised(), ['fd66::54']);
+  });
+});
+
 describe('L3 agent scheduler', () => {
   test('a new router is hosted by the L3 agent and built; removed from it, it is taken down; added back, built again', async () => {
     const r = (await demo.post('/routers', { router: { name: 'r-sched' } })).body.router;
