@@ -229,6 +229,31 @@ describe('L3 agent scheduler', () => {
     assert.equal((await demo.get(`/routers/${r.id}/l3-agents`)).status, 403);
   });
 
+  test('a router taken off its L3 agent takes its floating IPs DOWN; given to the agent again, they are ACTIVE again', async () => {
+    const ext = (await admin.post('/networks', { network: { name: 'ext-resched', 'router:external': true } })).body.network;
+    await admin.post('/subnets', { subnet: { network_id: ext.id, ip_version: 4, cidr: '198.51.100.0/24', enable_dhcp: false } });
+    const { n, s } = await networkWithSubnet('inside-resched', '10.67.0.0/24');
+    const r = (await demo.post('/routers', { router: { name: 'r-fip', external_gateway_info: { network_id: ext.id } } })).body.router;
+    assert.equal((await demo.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s.id })).status, 200);
+    const port = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const fip = (await demo.post('/floatingips', { floatingip: { floating_network_id: ext.id, port_id: port.id } })).body.floatingip;
+    const status = async () => (await demo.get(`/floatingips/${fip.id}`)).body.floatingip;
+    assert.equal((await status()).status, 'ACTIVE');
+    const l3 = (await admin.get(`/routers/${r.id}/l3-agents`)).body.agents[0];
+
+    assert.equal((await admin.delete(`/agents/${l3.id}/l3-routers/${r.id}`)).status, 204);
+    assert.equal(fake.routers.has(r.id), false, 'the router is taken down');
+    const down = await status();
+    assert.equal(down.status, 'DOWN');
+    assert.ok(down.revision_number > fip.revision_number, 'a status change is a new revision');
+    assert.equal(down.port_id, port.id, 'still associated');
+
+    assert.equal((await admin.post(`/agents/${l3.id}/l3-routers`, { router_id: r.id })).status, 201);
+    assert.ok(fake.routers.has(r.id));
+    assert.deepEqual(fake.floatingIps.get(r.id)?.map((x) => x.floatingIp), [fip.floating_ip_address], 'the floating IP is back on the router');
+    assert.equal((await status()).status, 'ACTIVE');
+  });
+
   test('a deleted agent takes its bindings; it registers again (a new id) on its next heartbeat', async () => {
     const l3 = await agentOf('L3 agent');
     const r = (await demo.post('/routers', { router: { name: 'r-orphan' } })).body.router;

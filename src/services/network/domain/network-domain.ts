@@ -453,15 +453,32 @@ export class NetworkDomain {
       .map((f) => ({ floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));
   }
 
-  /** A router is built where an L3 agent that is administratively up hosts it, and taken down otherwise. */
+  /**
+   * A router is built where an L3 agent that is administratively up hosts it, and taken down
+   * otherwise. Its floating IPs' status follows, as the L3 agent reports it (update_fip_statuses):
+   * ACTIVE once the router that carries them is built, DOWN while no agent hosts it.
+   */
   private async syncRouter(id: string): Promise<void> {
     const r = await this.driverRouter(id);
     if (!r) return;
-    if (!(await this.agents.l3Served(id))) { await this.safe(() => this.driver.deleteRouter(id)); return; }
+    if (!(await this.agents.l3Served(id))) {
+      await this.safe(() => this.driver.deleteRouter(id));
+      await this.setFipStatuses(id, 'DOWN');
+      return;
+    }
     await this.safe(() => this.driver.ensureRouter(r));
     const fips = await this.driverFips(id);
     await this.safe(() => this.driver.setFloatingIps(id, fips));
     await this.syncMetering(id);
+    await this.setFipStatuses(id, 'ACTIVE');
+  }
+
+  /** The status of the router's associated floating IPs; a change is an update (a new revision). */
+  private async setFipStatuses(routerId: string, status: 'ACTIVE' | 'DOWN'): Promise<void> {
+    for (const f of await this.t.floatingips.list()) {
+      if (f.router_id !== routerId || !f.port_id || f.status === status) continue;
+      await this.t.floatingips.put({ ...f, status, revision_number: f.revision_number + 1, updated_at: now() });
+    }
   }
 
   private async syncMetering(routerId: string): Promise<void> {
