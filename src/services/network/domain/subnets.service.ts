@@ -79,6 +79,8 @@ export class SubnetsService {
     private readonly blockingPorts: (subnet: SubnetRecord) => Promise<number>,
     private readonly afterCreate: (subnet: SubnetRecord) => Promise<void>,
     private readonly beforeDelete: (subnet: SubnetRecord) => Promise<void>,
+    /** After an update's commit: the dataplane follows (DHCP options, routers on the subnet), as ML2's update_subnet_postcommit. */
+    private readonly afterUpdate: (subnet: SubnetRecord, before: SubnetRecord) => Promise<void> = async () => {},
   ) {}
 
   async get(id: string): Promise<SubnetRecord> {
@@ -240,6 +242,7 @@ export class SubnetsService {
     next.revision_number++;
     next.updated_at = now();
     await this.d.t.subnets.put(next);
+    await this.afterUpdate(next, s);
     return next;
   }
 
