@@ -90,6 +90,9 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   }
 
   async start(): Promise<void> {
+    // NOTE: before the orphans' sweep, which would take the bytes of the rows this puts back.
+    const { undone } = await this.domain.recover();
+    if (undone > 0) this.ctx.logger.warn({ undone }, 'object store: undid objects whose bytes a power loss took before their PUT was answered');
     const { orphans } = await this.domain.reconcile(this.openedAt);
     if (orphans > 0) this.ctx.logger.info({ orphans }, 'object store: removed bytes no object names (a crash before their commit)');
     this.every(EXPIRER_INTERVAL_MS, 'object expirer', () => this.domain.objects.expire());
@@ -111,6 +114,7 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await Promise.all(this.running);
+    await this.domain.tables.dropSynced();
   }
 
   mount(): ServiceMount {

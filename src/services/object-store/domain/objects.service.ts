@@ -80,7 +80,7 @@ export class ObjectsService {
     }
     const detect = h['x-detect-content-type']?.toLowerCase() === 'true';
     const contentType = !detect && h['content-type'] ? h['content-type'] : guessContentType(p.name);
-    return this.commit({ ...p, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires });
+    return this.commit({ ...p, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires }, blob.durable);
   }
 
   /**
@@ -97,7 +97,7 @@ export class ObjectsService {
     for (const guard of this.guards) await guard(dst, src.size, existing, caller);
     const blob = await this.write(this.driver.read(src.blob), src.size);
     const contentType = headers['content-type'] ?? src.content_type;
-    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires });
+    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires }, blob.durable);
   }
 
   /** POST: replaces the user metadata, the allowed headers and (when sent) Content-Type and X-Delete-At. */
@@ -164,8 +164,14 @@ export class ObjectsService {
     }
   }
 
-  /** The row replaced (or inserted) with the counters; the old bytes removed after the commit. */
-  private async commit(o: ObjectRecord): Promise<ObjectRecord> {
+  /**
+   * The row replaced (or inserted) with the counters; the old bytes removed after the commit.
+   * `durable`: the blob's name becoming durable, which runs at the same time as the commit's
+   * fsync; the PUT is answered once both have. NOTE: the commit notes the row as unsynced, so
+   * that a start after a power loss that kept the row but not the blob's name undoes the row
+   * (`ObjectStoreDomain.recover`): such a PUT was never answered.
+   */
+  private async commit(o: ObjectRecord, durable: Promise<void>): Promise<ObjectRecord> {
     let old: ObjectRecord | undefined;
     try {
       old = await this.tables.groupCommit(async (tx) => {
@@ -176,6 +182,7 @@ export class ObjectsService {
         const d = { objects: before ? 0 : 1, bytes: o.size - (before?.size ?? 0) };
         await this.tables.countContainer(o.account, o.container, d, tx);
         await this.tables.countAccount(o.account, d, tx);
+        await this.tables.addUnsynced(o, before, tx);
         return before;
       });
     } catch (err) {
@@ -183,6 +190,9 @@ export class ObjectsService {
       if (!(err instanceof CommitNotDurable)) await this.driver.remove(o.blob);
       throw err;
     }
+    // NOTE: a failed directory fsync leaves the row and its note: the start checks the blob.
+    await durable;
+    this.tables.markSynced(o.blob);
     if (old && !(await this.replaced(old, 'overwrite'))) await this.driver.remove(old.blob);
     return o;
   }
