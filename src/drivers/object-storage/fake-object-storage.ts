@@ -29,7 +29,7 @@ export class FakeObjectStorageDriver implements ObjectStorageDriver {
     const bytes = Buffer.concat(chunks);
     const id = randomUUID().replace(/-/g, '');
     this.blobs.set(id, { bytes, writtenAt: Date.now() });
-    return { id, size, md5: createHash('md5').update(bytes).digest('hex'), durable: Promise.resolve() };
+    return { id, size, md5: createHash('md5').update(bytes).digest('hex'), syncName: async () => {} };
   }
 
   read(id: string, range?: { start: number; end: number }): Readable {

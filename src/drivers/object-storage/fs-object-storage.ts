@@ -81,11 +81,9 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
       fd = -1;
       closeSync(fileFd);
       renameSync(tmp, path);
-      // NOTE: the name becomes durable with the directory's fsync, which runs while the caller
-      // commits the row that names the blob (both fsyncs at once, not one after the other).
-      const durable = fsCall<void>((cb) => fsyncFd(dirFd, cb));
-      durable.catch(() => undefined);
-      return { id, size, md5, durable };
+      // NOTE: the name becomes durable with the directory's fsync, which the caller starts once it
+      // has committed the row that names the blob: one journal commit then carries both.
+      return { id, size, md5, syncName: () => fsCall<void>((cb) => fsyncFd(dirFd, cb)) };
     } catch (err) {
       await out.settle();
       if (fd >= 0) { try { closeSync(fd); } catch { /* closed */ } }

@@ -6,10 +6,11 @@
 //   removes the old blob after its database commit names the new one.
 // - `write` streams its source to the backend, never holding more than a few chunks in memory, and
 //   resolves once the blob is whole and readable under its id and its bytes are durable (the fs
-//   driver: the file fsynced, then renamed into place). Its name may become durable later:
-//   `durable` resolves once it has (the fs driver: the directory fsynced), and nothing may be
-//   acknowledged as stored before it has (the service commits its row meanwhile, so that both
-//   fsyncs run at once). It computes the MD5 of the bytes. A write that fails for any reason
+//   driver: the file fsynced, then renamed into place). Its name is made durable by the blob's
+//   `syncName` (the fs driver: the directory fsynced), which the caller runs once it has written
+//   what else must be durable with it (the service: the row's commit), so that one journal commit
+//   carries both; nothing may be acknowledged as stored before it resolves. It computes the MD5
+//   of the bytes. A write that fails for any reason
 //   (the source errors or ends short of `expectedBytes`, more than `maxBytes` arrive, the disk
 //   fills) leaves nothing behind and throws one of the errors below.
 // - `read` streams a blob's bytes, all or the inclusive range [start, end]; it throws BlobNotFound
@@ -41,10 +42,10 @@ export interface Blob {
   md5: string;
 }
 
-/** A blob just written: it reads back now; its name survives a power loss once `durable` resolves. */
+/** A blob just written: it reads back now; its name survives a power loss once `syncName()` resolves. */
 export interface WrittenBlob extends Blob {
-  /** Resolves once the blob's name is durable too; rejects with the disk's error (never unhandled). */
-  durable: Promise<void>;
+  /** Makes the blob's name durable (rejects with the disk's error); call it once. */
+  syncName(): Promise<void>;
 }
 
 export interface WriteLimits {

@@ -70,9 +70,9 @@ export class ObjectStoreTables {
     return this.db.transaction().execute(work);
   }
 
-  /** The same, its commit's fsync shared with concurrent ones and off the event loop (PUTs). */
-  groupCommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return transactionSyncedOffLoop(this.db, work);
+  /** The same, its commit's fsync shared with concurrent ones and off the event loop (PUTs), `beside` made durable with it. */
+  groupCommit<T>(work: (tx: Tx) => Promise<T>, beside?: () => Promise<void>): Promise<T> {
+    return transactionSyncedOffLoop(this.db, work, beside);
   }
 
   async account(account: string, tx: Tx = this.db): Promise<AccountRecord | undefined> {
