@@ -86,13 +86,15 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   static async open(ctx: ServiceContext): Promise<ObjectStoreModule> {
     await migrate(ctx.db, 'object-store', objectStoreMigrations);
     await ctx.drivers.objectStorage.cleanup();
-    return new ObjectStoreModule(ctx);
+    const module = new ObjectStoreModule(ctx);
+    // NOTE: before any request (none may read a row whose bytes a power loss took) and before
+    // start's sweep of orphans (which would take the bytes of the rows this puts back).
+    const { undone } = await module.domain.recover();
+    if (undone > 0) ctx.logger.warn({ undone }, 'object store: undid objects whose bytes a power loss took before their PUT was answered');
+    return module;
   }
 
   async start(): Promise<void> {
-    // NOTE: before the orphans' sweep, which would take the bytes of the rows this puts back.
-    const { undone } = await this.domain.recover();
-    if (undone > 0) this.ctx.logger.warn({ undone }, 'object store: undid objects whose bytes a power loss took before their PUT was answered');
     const { orphans } = await this.domain.reconcile(this.openedAt);
     if (orphans > 0) this.ctx.logger.info({ orphans }, 'object store: removed bytes no object names (a crash before their commit)');
     this.every(EXPIRER_INTERVAL_MS, 'object expirer', () => this.domain.objects.expire());

@@ -56,7 +56,7 @@ export class ObjectStoreDomain {
         await this.tables.countAccount(now.account, d, tx);
         undone += 1;
       }
-      await this.tables.clearUnsynced(tx);
+      await this.tables.clearUnsynced(entries[0]!.seq, tx);
     });
     return { undone };
   }

@@ -58,7 +58,7 @@ type Tx = Db<ObjectStoreDatabase>;
 export const SYNC_POINT = 'x-container-sysmeta-sync-point';
 
 /** A row whose blob's name may not have been durable (swift_unsynced), with the row it replaced. */
-export interface UnsyncedEntry { blob: string; account: string; container: string; name: string; previous?: ObjectRecord }
+export interface UnsyncedEntry { seq: number; blob: string; account: string; container: string; name: string; previous?: ObjectRecord }
 
 export class ObjectStoreTables {
   /** Blobs whose names became durable since the last commit: their swift_unsynced entries go in the next one. */
@@ -215,12 +215,12 @@ export class ObjectStoreTables {
   /** Every note left, newest first (on start). */
   async unsynced(): Promise<UnsyncedEntry[]> {
     const rows = await this.db.selectFrom('swift_unsynced').selectAll().orderBy('seq', 'desc').execute();
-    return rows.map((r) => ({ blob: r.blob, account: r.account, container: r.container, name: r.name, previous: r.previous ? JSON.parse(r.previous) as ObjectRecord : undefined }));
+    return rows.map((r) => ({ seq: r.seq, blob: r.blob, account: r.account, container: r.container, name: r.name, previous: r.previous ? JSON.parse(r.previous) as ObjectRecord : undefined }));
   }
 
-  async clearUnsynced(tx: Tx): Promise<void> {
-    this.synced = [];
-    await tx.deleteFrom('swift_unsynced').execute();
+  /** Drops the notes up to `seq` (those checked). */
+  async clearUnsynced(seq: number, tx: Tx): Promise<void> {
+    await tx.deleteFrom('swift_unsynced').where('seq', '<=', seq).execute();
   }
 
   /** The blob ids every object row names (for reconciling the driver on start). */
