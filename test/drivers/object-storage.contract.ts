@@ -36,6 +36,23 @@ export function objectStorageDriverContract(name: string, make: () => Promise<Ma
       const empty = await driver.write(chunks(), { maxBytes: 10 });
       assert.deepEqual([empty.size, empty.md5], [0, md5('')]);
       assert.deepEqual((await driver.list()).map((x) => x.id).sort(), [b.id, empty.id].sort());
+      await Promise.all([b.syncName(), empty.syncName()]);
+      assert.equal(await driver.exists(b.id), true);
+      await driver.remove(b.id);
+      assert.equal(await driver.exists(b.id), false);
+      assert.equal(await driver.exists('0123456789abcdef0123456789abcdef'), false);
+    } finally { await cleanup(); }
+  });
+
+  test(`${name}: small and large chunks mixed, more than a few MiB, arrive whole and in order with their MD5`, async () => {
+    const { driver, cleanup } = await make();
+    try {
+      const parts = Array.from({ length: 60 }, (_, i) => Buffer.alloc([1, 4096, 65536, 65537, 300_000][i % 5]!, i));
+      const all = Buffer.concat(parts);
+      const b = await driver.write(chunks(...parts), { maxBytes: all.length, expectedBytes: all.length });
+      await b.syncName();
+      assert.deepEqual([b.size, b.md5], [all.length, md5(all)]);
+      assert.ok((await readAll(driver.read(b.id))).equals(all));
     } finally { await cleanup(); }
   });
 

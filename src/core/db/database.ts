@@ -37,10 +37,18 @@ const walSyncs = new WeakMap<Db, WalSync>();
  * durable against a power loss too. Every commit made while one such fsync runs shares the next
  * one (a group commit), so N concurrent writers cost one fsync, not N, and none blocks the loop.
  * For hot write paths (object PUTs); other readers may see the row before that fsync ends.
+ * `beside`: other work made durable in the same wait (an object blob's directory fsync), started
+ * once the transaction has committed: its fsync then shares the WAL's (one journal commit carries
+ * both) rather than following it. It runs only if the transaction commits, and its error is thrown
+ * as it is once the WAL's fsync has ended.
  */
-export async function transactionSyncedOffLoop<Tables, T>(db: Db<Tables>, work: (tx: Db<Tables>) => Promise<T>): Promise<T> {
+export async function transactionSyncedOffLoop<Tables, T>(db: Db<Tables>, work: (tx: Db<Tables>) => Promise<T>, beside?: () => Promise<void>): Promise<T> {
   const wal = walSyncs.get(db);
-  if (!wal) return db.transaction().execute(work);
+  if (!wal) {
+    const result = await db.transaction().execute(work);
+    await beside?.();
+    return result;
+  }
   // NOTE: the connection is held across the pragmas, so no other transaction commits without FULL;
   // SQLite refuses to change the level inside a transaction, hence around it.
   const result = await db.connection().execute(async (conn) => {
@@ -51,7 +59,10 @@ export async function transactionSyncedOffLoop<Tables, T>(db: Db<Tables>, work: 
       await sql`PRAGMA synchronous = FULL`.execute(conn);
     }
   });
+  const besideDone = beside?.();
+  besideDone?.catch(() => undefined);
   try { await wal.sync(); } catch (err) { throw new CommitNotDurable(err); }
+  await besideDone;
   return result;
 }
 

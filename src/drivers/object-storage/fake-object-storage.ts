@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  BlobIncomplete, BlobNotFound, BlobTooLarge, type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
+  BlobIncomplete, BlobNotFound, BlobTooLarge, type ObjectStorageDriver, type WrittenBlob, type ObjectStorageStats, type WriteLimits,
 } from './object-storage-driver.js';
 
 export class FakeObjectStorageDriver implements ObjectStorageDriver {
@@ -11,7 +11,7 @@ export class FakeObjectStorageDriver implements ObjectStorageDriver {
 
   constructor(private readonly capacity = 1024 ** 4) {}
 
-  async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<Blob> {
+  async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<WrittenBlob> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -29,7 +29,7 @@ export class FakeObjectStorageDriver implements ObjectStorageDriver {
     const bytes = Buffer.concat(chunks);
     const id = randomUUID().replace(/-/g, '');
     this.blobs.set(id, { bytes, writtenAt: Date.now() });
-    return { id, size, md5: createHash('md5').update(bytes).digest('hex') };
+    return { id, size, md5: createHash('md5').update(bytes).digest('hex'), syncName: async () => {} };
   }
 
   read(id: string, range?: { start: number; end: number }): Readable {
@@ -37,6 +37,8 @@ export class FakeObjectStorageDriver implements ObjectStorageDriver {
     if (!b) throw new BlobNotFound(id);
     return Readable.from([range ? b.bytes.subarray(range.start, range.end + 1) : b.bytes]);
   }
+
+  async exists(id: string): Promise<boolean> { return this.blobs.has(id); }
 
   async remove(id: string): Promise<void> { this.blobs.delete(id); }
 

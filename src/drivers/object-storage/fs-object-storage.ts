@@ -1,13 +1,13 @@
 // Object bytes as files: DIR/data/<xx>/<id>, written to DIR/tmp/<id>, fsynced, then renamed into
 // place and its directory fsynced; what a crash leaves in DIR/tmp is emptied at start (cleanup).
 import { createHash, randomUUID } from 'node:crypto';
-import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, open as openFd, openSync, read as readFd, rename, writev as writevFd } from 'node:fs';
-import { readdir, rm, stat, statfs } from 'node:fs/promises';
+import { close as closeFd, closeSync, fsync as fsyncFd, mkdirSync, openSync, read as readFd, renameSync, writev as writevFd, writevSync } from 'node:fs';
+import { access, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import {
   BlobIncomplete, BlobNotFound, BlobTooLarge, ObjectStorageError, StorageFull,
-  type Blob, type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits,
+  type ObjectStorageDriver, type ObjectStorageStats, type WriteLimits, type WrittenBlob,
 } from './object-storage-driver.js';
 import { noteBufferBytes } from '../../core/memory/young-buffers.js';
 
@@ -43,20 +43,22 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     return join(this.dataDir, id.slice(0, 2), id);
   }
 
-  async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<Blob> {
+  async write(source: AsyncIterable<Buffer | string>, limits: WriteLimits): Promise<WrittenBlob> {
     const id = randomUUID().replace(/-/g, '');
     const dir = join(this.dataDir, id.slice(0, 2));
     // NOTE: a temp name, fsynced, then renamed (the design's rule for bytes): a file under the
     // data dir is always whole, whatever the service's rows say.
     const path = join(dir, id);
     const tmp = join(this.tmpDir, id);
-    const hash = createHash('md5');
+    const hash = new TrailingMd5();
     let size = 0;
     let dirFd: number;
     let fd: number;
     try {
       dirFd = this.dirFd(dir);
-      fd = await fsCall<number>((cb) => openFd(tmp, 'wx', cb));
+      // NOTE: creating a file, like renaming one, only changes the journal in memory (the disk is
+      // written at the next fsync): on the loop, not a thread-pool trip.
+      fd = openSync(tmp, 'wx');
     } catch (err) { throw storageError(err); }
     const out = new BatchedWriter(fd);
     try {
@@ -64,27 +66,30 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += buf.length;
         if (size > limits.maxBytes) throw new BlobTooLarge(`more than ${limits.maxBytes} bytes`);
-        hash.update(buf);
         noteBufferBytes(buf.length);
+        hash.add(buf);
         await out.push(buf);
       }
-      await out.flush();
       if (limits.expectedBytes !== undefined && size < limits.expectedBytes) throw new BlobIncomplete(`${size} of ${limits.expectedBytes} bytes arrived`);
-      await fsCall<void>((cb) => fsyncFd(fd, cb));
+      const fileFd = fd;
+      const synced = out.flush().then(() => fsCall<void>((cb) => fsyncFd(fileFd, cb)));
+      // NOTE: the MD5 of the bytes not hashed yet (a body's last MiB) is computed while the thread
+      // pool writes and fsyncs them, not before.
+      const md5 = hash.digest();
+      await synced;
       // NOTE: close(2) of a file already fsynced does no I/O: on the loop, not a thread-pool trip.
-      const closing = fd;
       fd = -1;
-      closeSync(closing);
-      await fsCall<void>((cb) => rename(tmp, path, cb));
-      await fsCall<void>((cb) => fsyncFd(dirFd, cb));
+      closeSync(fileFd);
+      renameSync(tmp, path);
+      // NOTE: the name becomes durable with the directory's fsync, which the caller starts once it
+      // has committed the row that names the blob: one journal commit then carries both.
+      return { id, size, md5, syncName: () => fsCall<void>((cb) => fsyncFd(dirFd, cb)) };
     } catch (err) {
       await out.settle();
       if (fd >= 0) { try { closeSync(fd); } catch { /* closed */ } }
       await rm(tmp, { force: true });
-      await rm(path, { force: true });
       throw storageError(err);
     }
-    return { id, size, md5: hash.digest('hex') };
   }
 
   read(id: string, range?: { start: number; end: number }): Readable {
@@ -95,6 +100,10 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
       throw storageError(err);
     }
     return new BlobReadStream(fd, range?.start ?? 0, range ? range.end + 1 : Infinity);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    try { await access(this.pathOf(id)); return true; } catch { return false; }
   }
 
   async remove(id: string): Promise<void> {
@@ -138,6 +147,37 @@ function fsCall<T>(call: (cb: (err: NodeJS.ErrnoException | null, value: T) => v
 
 /** How many bytes of a body may wait for the disk before the source is read again. */
 const WRITE_BUFFER = 1024 * 1024;
+/**
+ * A batch up to this size is copied into the page cache on the loop (a few microseconds) rather
+ * than through the thread pool (a trip that costs more than the copy).
+ */
+const WRITE_ON_LOOP = 64 * 1024;
+/** How many bytes may wait to be hashed: a body up to this size is hashed while its fsync runs. */
+const HASH_LAG = 1024 * 1024;
+
+/** An MD5 that trails the bytes by up to HASH_LAG, so that most of it overlaps the disk's work. */
+class TrailingMd5 {
+  private readonly md5 = createHash('md5');
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
+
+  add(buf: Buffer): void {
+    this.waiting.push(buf);
+    this.waitingBytes += buf.length;
+    while (this.waitingBytes > HASH_LAG) {
+      const first = this.waiting.shift()!;
+      this.md5.update(first);
+      this.waitingBytes -= first.length;
+    }
+  }
+
+  digest(): string {
+    for (const b of this.waiting) this.md5.update(b);
+    this.waiting = [];
+    this.waitingBytes = 0;
+    return this.md5.digest('hex');
+  }
+}
 
 /**
  * Appends chunks to a file, each batch in one writev: the chunks that arrive while a write is in
@@ -155,6 +195,13 @@ class BatchedWriter {
   async push(buf: Buffer): Promise<void> {
     if (this.failed) throw this.failed;
     if (buf.length === 0) return;
+    if (!this.writing && this.queued.length === 0 && buf.length <= WRITE_ON_LOOP) {
+      try {
+        const n = writevSync(this.fd, [buf]);
+        if (n === buf.length) return;
+        buf = buf.subarray(n);
+      } catch (err) { this.failed = err; throw err; }
+    }
     this.queued.push(buf);
     this.queuedBytes += buf.length;
     this.writing ??= this.drain();

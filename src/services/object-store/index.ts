@@ -86,7 +86,12 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   static async open(ctx: ServiceContext): Promise<ObjectStoreModule> {
     await migrate(ctx.db, 'object-store', objectStoreMigrations);
     await ctx.drivers.objectStorage.cleanup();
-    return new ObjectStoreModule(ctx);
+    const module = new ObjectStoreModule(ctx);
+    // NOTE: before any request (none may read a row whose bytes a power loss took) and before
+    // start's sweep of orphans (which would take the bytes of the rows this puts back).
+    const { undone } = await module.domain.recover();
+    if (undone > 0) ctx.logger.warn({ undone }, 'object store: undid objects whose bytes a power loss took before their PUT was answered');
+    return module;
   }
 
   async start(): Promise<void> {
@@ -111,6 +116,7 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await Promise.all(this.running);
+    await this.domain.tables.dropSynced();
   }
 
   mount(): ServiceMount {

@@ -1,7 +1,6 @@
 // Objects: bytes through the object-storage driver (durable before the row names them), the row
 // replaced in one transaction with the container's and account's counters, the old bytes removed
 // after the commit.
-import { CommitNotDurable } from '../../../core/db/database.js';
 import type { ObjectStorageDriver } from '../../../drivers/object-storage/object-storage-driver.js';
 import { BlobIncomplete, BlobTooLarge, StorageFull } from '../../../drivers/object-storage/object-storage-driver.js';
 import type { Meta, ObjectRecord, ObjectStoreTables } from '../store/tables.js';
@@ -80,7 +79,7 @@ export class ObjectsService {
     }
     const detect = h['x-detect-content-type']?.toLowerCase() === 'true';
     const contentType = !detect && h['content-type'] ? h['content-type'] : guessContentType(p.name);
-    return this.commit({ ...p, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires });
+    return this.commit({ ...p, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: timestamp(), metadata, delete_at: expires }, blob.syncName);
   }
 
   /**
@@ -97,7 +96,7 @@ export class ObjectsService {
     for (const guard of this.guards) await guard(dst, src.size, existing, caller);
     const blob = await this.write(this.driver.read(src.blob), src.size);
     const contentType = headers['content-type'] ?? src.content_type;
-    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires });
+    return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires }, blob.syncName);
   }
 
   /** POST: replaces the user metadata, the allowed headers and (when sent) Content-Type and X-Delete-At. */
@@ -164,9 +163,16 @@ export class ObjectsService {
     }
   }
 
-  /** The row replaced (or inserted) with the counters; the old bytes removed after the commit. */
-  private async commit(o: ObjectRecord): Promise<ObjectRecord> {
+  /**
+   * The row replaced (or inserted) with the counters; the old bytes removed after the commit.
+   * `syncName`: makes the blob's name durable, started once the row has committed, beside the
+   * commit's fsync; the PUT is answered once both are durable. NOTE: the commit notes the row as unsynced, so
+   * that a start after a power loss that kept the row but not the blob's name undoes the row
+   * (`ObjectStoreDomain.recover`): such a PUT was never answered.
+   */
+  private async commit(o: ObjectRecord, syncName: () => Promise<void>): Promise<ObjectRecord> {
     let old: ObjectRecord | undefined;
+    let committed = false;
     try {
       old = await this.tables.groupCommit(async (tx) => {
         const container = await this.tables.container(o.account, o.container, tx);
@@ -176,13 +182,19 @@ export class ObjectsService {
         const d = { objects: before ? 0 : 1, bytes: o.size - (before?.size ?? 0) };
         await this.tables.countContainer(o.account, o.container, d, tx);
         await this.tables.countAccount(o.account, d, tx);
+        await this.tables.addUnsynced(o, before, tx);
         return before;
+      }, () => {
+        committed = true;
+        return syncName();
       });
     } catch (err) {
-      // NOTE: committed but not known durable: the row names the blob, which stays.
-      if (!(err instanceof CommitNotDurable)) await this.driver.remove(o.blob);
+      // NOTE: committed but not known durable (the WAL's fsync or the name's failed): the row
+      // names the blob, which stays, and its note too (the start checks the blob).
+      if (!committed) await this.driver.remove(o.blob);
       throw err;
     }
+    this.tables.markSynced(o.blob);
     if (old && !(await this.replaced(old, 'overwrite'))) await this.driver.remove(old.blob);
     return o;
   }

@@ -1,5 +1,6 @@
 // The object-store tables as SQL holds them (migrations.ts creates them); tables.ts gives the
 // records the domain sees.
+import type { Generated } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
 
 export interface ObjectStoreDatabase {
@@ -14,6 +15,9 @@ export interface ObjectStoreDatabase {
   swift_objects: {
     account: string; container: string; name: string; blob: string; size: number; etag: string; content_type: string;
     timestamp: string; metadata: string; delete_at: number | null;
+  };
+  swift_unsynced: {
+    seq: Generated<number>; blob: string; account: string; container: string; name: string; previous: string | null;
   };
 }
 

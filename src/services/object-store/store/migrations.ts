@@ -22,4 +22,17 @@ export const objectStoreMigrations: Migration[] = [
       `CREATE INDEX swift_objects_delete_at ON swift_objects (delete_at) WHERE delete_at IS NOT NULL`,
     ],
   },
+  {
+    // The rows whose blob's name may not be durable yet: a PUT's row commits while its blob's
+    // directory is fsynced (both at once), so after a power loss a row could name a blob that is
+    // not there. Each row's entry (with the row it replaced, as JSON) is written in its commit and
+    // deleted by a later one once the blob's name is durable; on start the few entries left are
+    // checked (never the whole table of objects) and a row whose blob is missing is undone.
+    id: '002-object-unsynced',
+    statements: [
+      `CREATE TABLE swift_unsynced (
+        seq INTEGER PRIMARY KEY, blob TEXT NOT NULL, account TEXT NOT NULL, container TEXT NOT NULL, name TEXT NOT NULL,
+        previous TEXT)`,
+    ],
+  },
 ];

@@ -57,16 +57,22 @@ type Tx = Db<ObjectStoreDatabase>;
 /** The container metadata key of container sync's progress: the newest object timestamp it copied. */
 export const SYNC_POINT = 'x-container-sysmeta-sync-point';
 
+/** A row whose blob's name may not have been durable (swift_unsynced), with the row it replaced. */
+export interface UnsyncedEntry { seq: number; blob: string; account: string; container: string; name: string; previous?: ObjectRecord }
+
 export class ObjectStoreTables {
+  /** Blobs whose names became durable since the last commit: their swift_unsynced entries go in the next one. */
+  private synced: string[] = [];
+
   constructor(readonly db: ObjectStoreDb) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }
 
-  /** The same, its commit's fsync shared with concurrent ones and off the event loop (PUTs). */
-  groupCommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return transactionSyncedOffLoop(this.db, work);
+  /** The same, its commit's fsync shared with concurrent ones and off the event loop (PUTs), `beside` made durable with it. */
+  groupCommit<T>(work: (tx: Tx) => Promise<T>, beside?: () => Promise<void>): Promise<T> {
+    return transactionSyncedOffLoop(this.db, work, beside);
   }
 
   async account(account: string, tx: Tx = this.db): Promise<AccountRecord | undefined> {
@@ -183,6 +189,38 @@ export class ObjectStoreTables {
       if (!c || c.metadata['x-container-sync-to'] !== syncTo) return;
       await this.setContainerMeta(account, name, { ...c.metadata, [SYNC_POINT]: point }, c.put_timestamp, tx);
     });
+  }
+
+  /**
+   * Notes in `o`'s commit that its blob's name may not be durable yet (with the row it replaces),
+   * and drops the notes of the blobs whose names became durable since the last such commit.
+   */
+  async addUnsynced(o: ObjectRecord, previous: ObjectRecord | undefined, tx: Tx): Promise<void> {
+    await this.dropSynced(tx);
+    await tx.insertInto('swift_unsynced').values({
+      blob: o.blob, account: o.account, container: o.container, name: o.name, previous: previous ? JSON.stringify(previous) : null,
+    }).execute();
+  }
+
+  /** The blob's name is durable: its note goes with the next commit (a note left is checked on start). */
+  markSynced(blob: string): void { this.synced.push(blob); }
+
+  async dropSynced(tx: Tx = this.db): Promise<void> {
+    if (this.synced.length === 0) return;
+    const blobs = this.synced;
+    this.synced = [];
+    await tx.deleteFrom('swift_unsynced').where('blob', 'in', blobs).execute();
+  }
+
+  /** Every note left, newest first (on start). */
+  async unsynced(): Promise<UnsyncedEntry[]> {
+    const rows = await this.db.selectFrom('swift_unsynced').selectAll().orderBy('seq', 'desc').execute();
+    return rows.map((r) => ({ seq: r.seq, blob: r.blob, account: r.account, container: r.container, name: r.name, previous: r.previous ? JSON.parse(r.previous) as ObjectRecord : undefined }));
+  }
+
+  /** Drops the notes up to `seq` (those checked). */
+  async clearUnsynced(seq: number, tx: Tx): Promise<void> {
+    await tx.deleteFrom('swift_unsynced').where('seq', '<=', seq).execute();
   }
 
   /** The blob ids every object row names (for reconciling the driver on start). */
