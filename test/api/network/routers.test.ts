@@ -162,9 +162,10 @@ describe('security groups', () => {
     assert.equal(ingress.remotePrefixes, null);
     assert.deepEqual(b.security_groups, a.security_groups);
     assert.equal(fake.callsOf('setPortSecurity').filter((c) => (c[0] as any).portId === a.id).length, 0, 'no port\'s rules are re-sent for a new peer');
-    const members = fake.callsOf('setSecurityGroupMembers').filter((c) => c[0] === b.security_groups[0]);
+    const members = fake.callsOf('updateSecurityGroupMembers').filter((c) => c[0] === b.security_groups[0]);
     assert.equal(members.length, 1, 'port A is told about its new peer: one call for the group');
-    const ipv4 = (members[0]![1] as { ipv4: string[] }).ipv4;
+    assert.deepEqual(members[0]![1], { add: { ipv4: [b.fixed_ips[0].ip_address], ipv6: [] }, remove: { ipv4: [], ipv6: [] } }, 'only the new address is sent');
+    const ipv4 = fake.members(b.security_groups[0]).ipv4;
     assert.ok(ipv4.includes(b.fixed_ips[0].ip_address));
     assert.ok(ipv4.includes(a.fixed_ips[0].ip_address));
   });
