@@ -159,30 +159,41 @@ export class NetworkDomain {
   }
 
   /**
-   * A port joined, left or changed its addresses or groups (`before` → `p`; one of them absent for
-   * a create or a delete): the addresses each of its groups gains and loses, one driver call per
-   * group that changes. Every rule naming a group as its remote group follows, on every port,
-   * without re-sending any port's rules. An address leaves a group only when no other port of the
-   * group holds it (asked by address, indexed); per group, one change at a time, so a port taking
-   * the address meanwhile cannot lose it to a stale removal.
+   * A port joined, left or changed its addresses or groups (`before` → `p`; `p` absent for a
+   * delete): the addresses each of its groups gains and loses, one driver call per group that
+   * changes. Every rule naming a group as its remote group follows, on every port, without
+   * re-sending any port's rules. An address leaves a group only when no other port of the group
+   * holds it (asked by address, indexed); per group, one change at a time, so a port taking the
+   * address meanwhile cannot lose it to a stale removal.
    */
   private async syncPortGroups(p: PortRecord | undefined, before: PortRecord | undefined): Promise<void> {
-    const portId = (p ?? before)!.id;
-    const now = addressesByGroup(p), was = addressesByGroup(before);
-    for (const g of new Set([...now.keys(), ...was.keys()])) {
-      const added = [...(now.get(g) ?? [])].filter((a) => !was.get(g)?.has(a));
-      const lost = [...(was.get(g) ?? [])].filter((a) => !now.get(g)?.has(a));
-      if (!added.length && !lost.length) continue;
-      await this.groupLocks.run(g, async () => {
-        const removed: string[] = [];
-        for (const a of lost) if (!(await this.heldInGroup(g, a, portId))) removed.push(a);
-        if (!added.length && !removed.length) return;
-        await this.safe(() => this.driver.updateSecurityGroupMembers(g, { add: byFamily(added), remove: byFamily(removed) }));
-      });
-    }
+    await this.portChange((p ?? before)!.id, async (cur) => {
+      const now = addressesByGroup(cur), was = addressesByGroup(before), sent = addressesByGroup(p);
+      for (const g of new Set([...now.keys(), ...was.keys(), ...sent.keys()])) {
+        const added = [...(now.get(g) ?? [])].filter((a) => !was.get(g)?.has(a));
+        const lost = [...new Set([...(was.get(g) ?? []), ...(sent.get(g) ?? [])])].filter((a) => !now.get(g)?.has(a));
+        if (!added.length && !lost.length) continue;
+        await this.groupLocks.run(g, async () => {
+          const removed: string[] = [];
+          for (const a of lost) if (!(await this.heldInGroup(g, a, (p ?? before)!.id))) removed.push(a);
+          if (!added.length && !removed.length) return;
+          await this.safe(() => this.driver.updateSecurityGroupMembers(g, { add: byFamily(added), remove: byFamily(removed) }));
+        });
+      }
+    });
   }
 
   private readonly groupLocks = new Locks();
+  private readonly portLocks = new Locks();
+
+  /**
+   * Runs a port's dataplane change one at a time per port, with the port as the database has it
+   * now (undefined once deleted): a change that raced this one (an update and a delete of the same
+   * port) has committed by then, so the last change sent is the database's, whatever the order.
+   */
+  private portChange(portId: string, work: (cur: PortRecord | undefined) => Promise<void>): Promise<void> {
+    return this.portLocks.run(portId, async () => work(await this.t.ports.get(portId)));
+  }
 
   /** Whether a port of group `g` other than `portId` has the fixed address `ip`. */
   private async heldInGroup(g: string, ip: string, portId: string): Promise<boolean> {
@@ -191,19 +202,21 @@ export class NetworkDomain {
   }
 
   /**
-   * A port's DHCP entries after it changed (`before` → `p`; one of them absent for a create or a
-   * delete): per subnet where they differ, the port's entries replaced or removed. O(the port).
+   * A port's DHCP entries after it changed (`before` → `p`; `p` absent for a delete): per subnet
+   * where they differ, the port's entries replaced or removed. O(the port).
    */
   private async syncPortDhcp(p: PortRecord | undefined, before: PortRecord | undefined): Promise<void> {
-    const port = (p ?? before)!;
-    const subnets = await this.t.subnets.list({ network_id: port.network_id });
-    const now = portDhcpEntries(p, subnets), was = portDhcpEntries(before, subnets);
-    for (const sid of new Set([...now.keys(), ...was.keys()])) {
-      const entries = now.get(sid) ?? [];
-      if (JSON.stringify(entries) === JSON.stringify(was.get(sid) ?? [])) continue;
-      const change = entries.length ? { upsert: entries, remove: [] } : { upsert: [], remove: [port.id] };
-      await this.safe(() => this.driver.updateDhcpEntries(port.network_id, sid, change));
-    }
+    const { id, network_id: networkId } = (p ?? before)!;
+    await this.portChange(id, async (cur) => {
+      const subnets = await this.t.subnets.list({ network_id: networkId });
+      const now = portDhcpEntries(cur, subnets), was = portDhcpEntries(before, subnets), sent = portDhcpEntries(p, subnets);
+      for (const sid of new Set([...now.keys(), ...was.keys(), ...sent.keys()])) {
+        const entries = now.get(sid) ?? [];
+        if (JSON.stringify(entries) === JSON.stringify(was.get(sid) ?? []) && JSON.stringify(entries) === JSON.stringify(sent.get(sid) ?? [])) continue;
+        const change = entries.length ? { upsert: entries, remove: [] } : { upsert: [], remove: [id] };
+        await this.safe(() => this.driver.updateDhcpEntries(networkId, sid, change));
+      }
+    });
   }
 
   private async autoDeletable(s: SubnetRecord): Promise<number> {
