@@ -52,10 +52,12 @@ export class FakeNetworkDriver implements NetworkDriver {
   readonly metering = new Map<string, DriverMeteringLabel[]>();
   /** Agent types reported as not working (a part of a broken host), for tests of `alive`. */
   readonly brokenAgents = new Set<string>();
+  /** Each call waits up to this long (at random) before it changes anything: for tests of calls that race. */
+  latencyMs = 0;
   /** Set to make the next call fail, as a broken host would. */
   failNext: string | undefined;
 
-  private record(op: string, ...args: unknown[]): void {
+  private async record(op: string, ...args: unknown[]): Promise<void> {
     // NOTE: the latest calls only, bounded by count and by size, so a long-running cloud on the
     // fake does not grow without bound (whole-set calls of a big network are megabytes each).
     const call = new RecordedCall(op, JSON.stringify(args));
@@ -65,6 +67,8 @@ export class FakeNetworkDriver implements NetworkDriver {
       this.callChars -= (this.calls.shift() as RecordedCall).size;
     }
     if (this.failNext) { const m = this.failNext; this.failNext = undefined; throw new NetworkDriverError(m); }
+    // NOTE: recorded in the order called, applied after a random pause, as a host's calls take time.
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, Math.random() * this.latencyMs));
   }
 
   /** A subnet's DHCP entries, port by port in the order the ports got them. */
@@ -87,32 +91,32 @@ export class FakeNetworkDriver implements NetworkDriver {
     if (byPort.size) this.dhcp.set(key, byPort); else this.dhcp.delete(key);
   }
 
-  async ensureNetwork(net: DriverNetwork) { this.record('ensureNetwork', net); this.networks.set(net.id, structuredClone(net)); }
+  async ensureNetwork(net: DriverNetwork) { await this.record('ensureNetwork', net); this.networks.set(net.id, structuredClone(net)); }
   async deleteNetwork(id: string) {
-    this.record('deleteNetwork', id);
+    await this.record('deleteNetwork', id);
     this.networks.delete(id);
     for (const key of [...this.dhcp.keys()]) if (key.startsWith(`${id}/`)) this.dhcp.delete(key);
   }
   async plugPort(port: DriverPort, host: string) {
-    this.record('plugPort', port, host);
+    await this.record('plugPort', port, host);
     if (!this.networks.has(port.networkId)) throw new NetworkDriverError(`network ${port.networkId} is not on this host`);
     this.ports.set(port.id, { port: structuredClone(port), host });
   }
-  async unplugPort(id: string, host: string) { this.record('unplugPort', id, host); this.ports.delete(id); this.portQos.delete(id); }
-  async ensureRouter(r: DriverRouter) { this.record('ensureRouter', r); this.routers.set(r.id, structuredClone(r)); }
-  async deleteRouter(id: string) { this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); this.metering.delete(id); }
+  async unplugPort(id: string, host: string) { await this.record('unplugPort', id, host); this.ports.delete(id); this.portQos.delete(id); }
+  async ensureRouter(r: DriverRouter) { await this.record('ensureRouter', r); this.routers.set(r.id, structuredClone(r)); }
+  async deleteRouter(id: string) { await this.record('deleteRouter', id); this.routers.delete(id); this.floatingIps.delete(id); this.metering.delete(id); }
   async setFloatingIps(routerId: string, fips: DriverFloatingIp[]) {
-    this.record('setFloatingIps', routerId, fips);
+    await this.record('setFloatingIps', routerId, fips);
     if (fips.length) this.floatingIps.set(routerId, structuredClone(fips)); else this.floatingIps.delete(routerId);
   }
-  async setPortSecurity(sec: DriverPortSecurity) { this.record('setPortSecurity', sec); this.portSecurity.set(sec.portId, structuredClone(sec)); }
-  async removePortSecurity(id: string) { this.record('removePortSecurity', id); this.portSecurity.delete(id); }
+  async setPortSecurity(sec: DriverPortSecurity) { await this.record('setPortSecurity', sec); this.portSecurity.set(sec.portId, structuredClone(sec)); }
+  async removePortSecurity(id: string) { await this.record('removePortSecurity', id); this.portSecurity.delete(id); }
   async setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers) {
-    this.record('setSecurityGroupMembers', groupId, members);
+    await this.record('setSecurityGroupMembers', groupId, members);
     this.setMembers(groupId, members);
   }
   async updateSecurityGroupMembers(groupId: string, change: SecurityGroupMembersChange) {
-    this.record('updateSecurityGroupMembers', groupId, change);
+    await this.record('updateSecurityGroupMembers', groupId, change);
     const m = this.groupMembers.get(groupId) ?? { ipv4: new Set<string>(), ipv6: new Set<string>() };
     for (const f of ['ipv4', 'ipv6'] as const) {
       for (const a of change.remove[f]) m[f].delete(a);
@@ -121,19 +125,19 @@ export class FakeNetworkDriver implements NetworkDriver {
     if (m.ipv4.size || m.ipv6.size) this.groupMembers.set(groupId, m); else this.groupMembers.delete(groupId);
   }
   async setPortQos(qos: DriverPortQos) {
-    this.record('setPortQos', qos);
+    await this.record('setPortQos', qos);
     if (qos.egress || qos.ingress) this.portQos.set(qos.portId, structuredClone(qos)); else this.portQos.delete(qos.portId);
   }
   async setTrunk(trunk: DriverTrunk) {
-    this.record('setTrunk', trunk);
+    await this.record('setTrunk', trunk);
     if (trunk.subports.length) this.trunks.set(trunk.parentPortId, structuredClone(trunk)); else this.trunks.delete(trunk.parentPortId);
   }
   async setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
-    this.record('setDhcpEntries', networkId, subnetId, entries);
+    await this.record('setDhcpEntries', networkId, subnetId, entries);
     this.setEntries(`${networkId}/${subnetId}`, entries);
   }
   async updateDhcpEntries(networkId: string, subnetId: string, change: DhcpEntriesChange) {
-    this.record('updateDhcpEntries', networkId, subnetId, change);
+    await this.record('updateDhcpEntries', networkId, subnetId, change);
     const key = `${networkId}/${subnetId}`;
     const byPort = this.dhcp.get(key) ?? new Map<string, DhcpEntry[]>();
     for (const id of change.remove) byPort.delete(id);
@@ -147,14 +151,14 @@ export class FakeNetworkDriver implements NetworkDriver {
     return FAKE_AGENTS.map((a) => ({ ...a, alive: !this.brokenAgents.has(a.agentType), configurations: { host, driver: 'fake' } }));
   }
   async setMeteringLabels(routerId: string, labels: DriverMeteringLabel[]) {
-    this.record('setMeteringLabels', routerId, labels);
+    await this.record('setMeteringLabels', routerId, labels);
     if (labels.length) this.metering.set(routerId, structuredClone(labels)); else this.metering.delete(routerId);
   }
   async meteringCounts(routerId: string): Promise<Record<string, MeteringCount>> {
     return Object.fromEntries((this.metering.get(routerId) ?? []).map((l) => [l.id, { packets: 0, bytes: 0 }]));
   }
   async reconcile(state: DataplaneState) {
-    this.record('reconcile', state);
+    await this.record('reconcile', state);
     this.networks.clear(); this.ports.clear(); this.routers.clear(); this.floatingIps.clear(); this.portSecurity.clear(); this.dhcp.clear(); this.groupMembers.clear(); this.portQos.clear();
     this.metering.clear();
     for (const n of state.networks) this.networks.set(n.id, structuredClone(n));

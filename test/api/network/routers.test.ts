@@ -250,6 +250,25 @@ describe('the dataplane follows ports one change at a time', () => {
     assert.deepEqual(fake.members(sg2.id), { ipv4: [], ipv6: [] });
   });
 
+  test('updates racing deletes of the same ports leave neither entries nor addresses of deleted ports behind', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'dp-race' } })).body.network;
+    const s = (await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 4, cidr: '10.76.0.0/24' } })).body.subnet;
+    const sg = (await demo.post('/security-groups', { security_group: { name: 'dp-race' } })).body.security_group;
+    const ports = [];
+    for (let i = 0; i < 8; i++) ports.push((await demo.post('/ports', { port: { network_id: n.id } })).body.port);
+    fake.latencyMs = 20;
+    await Promise.all(ports.map(async (p, i) => {
+      const update = i % 2 ? { security_groups: [sg.id] } : { fixed_ips: [{ subnet_id: s.id, ip_address: `10.76.0.${100 + i}` }], extra_dhcp_opts: [{ opt_name: 'ntp-server', opt_value: '10.76.0.1' }] };
+      // NOTE: the delete a moment after the update, so that it lands while the update's driver calls run.
+      const [u, d] = await Promise.all([demo.put(`/ports/${p.id}`, { port: update }), new Promise((r) => setTimeout(r, 2 * i)).then(() => demo.delete(`/ports/${p.id}`))]);
+      assert.ok([200, 404].includes(u.status), `update: ${u.status}`);
+      assert.equal(d.status, 204);
+    })).finally(() => { fake.latencyMs = 0; });
+    await assertInStep('after the races', [{ networkId: n.id, subnetId: s.id }], [ports[0].security_groups[0], sg.id]);
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id), []);
+    assert.deepEqual(fake.members(sg.id), { ipv4: [], ipv6: [] });
+  });
+
   test('a subnet\'s DHCP turned off and on again: its entries go and come back whole', async () => {
     const n = (await demo.post('/networks', { network: { name: 'dp-toggle' } })).body.network;
     const s = (await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 4, cidr: '10.78.0.0/24' } })).body.subnet;
