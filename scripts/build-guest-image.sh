@@ -467,8 +467,12 @@ cat > "$R/usr/share/udhcpc/default.script" <<'EOF'
 case "$1" in
   deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
   bound|renew)
-    ip -4 addr flush dev "$interface"
-    ip addr add "$ip/${mask:-24}" dev "$interface"
+    # NOTE: a renewal keeping the address leaves it (and the routes through it) in place, so that
+    # sessions over it go on; only a new address replaces the old ones.
+    if ! ip -4 addr show dev "$interface" | grep -q "inet $ip/${mask:-24} "; then
+      ip -4 addr flush dev "$interface"
+      ip addr add "$ip/${mask:-24}" dev "$interface"
+    fi
     [ -n "$mtu" ] && ip link set "$interface" mtu "$mtu"
     if [ -n "$staticroutes" ]; then
       set -- $staticroutes
@@ -481,10 +485,11 @@ case "$1" in
     elif [ -n "$router" ]; then
       ip route replace default via "${router%% *}" dev "$interface"
     fi
+    # NOTE: the DNS servers of every lease, renewals included (how a subnet's new dns_nameservers
+    # reach the guest), written whole and renamed into place: a reader never sees half a file.
     if [ -n "$dns" ]; then
-      : > /etc/resolv.conf
-      [ -n "$domain" ] && echo "search $domain" >> /etc/resolv.conf
-      for s in $dns; do echo "nameserver $s" >> /etc/resolv.conf; done
+      { [ -n "$domain" ] && echo "search $domain"; for s in $dns; do echo "nameserver $s"; done; } > /etc/resolv.conf.new
+      mv -f /etc/resolv.conf.new /etc/resolv.conf
     fi
     # NOTE: the data source's hostname, once set, wins over DHCP's.
     [ -n "$hostname" ] && [ ! -e /run/cirros/hostname-set ] && hostname "${hostname%%.*}"

@@ -21,12 +21,15 @@ export function readConfigFile(path: string): ConfigFile {
 }
 
 /** The JSON config file's settings and the type each must have. */
-const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering' | 'networking'> = {
+const JSON_SETTINGS: Record<string, 'string' | 'port' | 'count' | 'services' | 'security' | 'importFiltering' | 'networking' | 'boolean' | 'imageQuotas'> = {
   port: 'port', bind: 'string', hostIp: 'string', dataDir: 'string', adminPassword: 'string', servicePassword: 'string',
   adminUsername: 'string', region: 'string', networking: 'networking',
   services: 'services', debug: 'string', logLevel: 'string', tokenExpirationSeconds: 'count', bcryptCost: 'count', security: 'security', computeHosts: 'count',
-  imageImportFiltering: 'importFiltering', backupDriver: 'string',
+  imageImportFiltering: 'importFiltering', backupDriver: 'string', imageUseKeystoneLimits: 'boolean', imageQuotas: 'imageQuotas',
 };
+
+/** imageQuotas' keys: Glance's registered limits (MiB for the sizes, -1 unlimited). */
+const IMAGE_QUOTAS = ['imageCountTotal', 'imageSizeTotal', 'imageStageTotal', 'imageCountUploading'];
 
 /** imageImportFiltering's lists: scheme and host lists of strings, port lists of port numbers. */
 const IMPORT_FILTER_LISTS = ['allowedSchemes', 'disallowedSchemes', 'allowedHosts', 'disallowedHosts', 'allowedPorts', 'disallowedPorts'];
@@ -73,7 +76,18 @@ function parseJsonConfig(text: string, path: string): ConfigFile {
       overrides[key] = filters;
     }
     else if (kind === 'networking') overrides.networking = jsonNetworking(value, path, unknown);
-    if (kind !== 'port' && kind !== 'security' && kind !== 'importFiltering' && kind !== 'networking') overrides[key] = value;
+    else if (kind === 'boolean' && typeof value !== 'boolean') throw bad('true or false');
+    else if (kind === 'imageQuotas') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object');
+      const quotas: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!IMAGE_QUOTAS.includes(k)) { unknown.push(`${key}.${k}`); continue; }
+        if (!(Number.isInteger(v) && (v as number) >= -1 && (v as number) <= 0x7fffffff)) throw new ConfigError(`${path}: ${key}.${k} must be a whole number (-1: unlimited)`);
+        quotas[k] = v;
+      }
+      overrides.imageQuotas = quotas;
+    }
+    if (!['port', 'security', 'importFiltering', 'networking', 'imageQuotas'].includes(kind)) overrides[key] = value;
   }
   return { overrides: overrides as ConfigOverrides, warnings: unknown.length ? [`${path}: unknown settings ignored: ${unknown.join(', ')}`] : [] };
 }
@@ -256,6 +270,17 @@ export function parseLocalConf(text: string, path: string): ConfigFile {
       // NOTE: DevStack's lib/cinder_backups takes swift, ceph, s3, gcs or posix; the stores built here are posix and swift.
       if (value === 'swift' || value === 'posix') overrides.backupDriver = value;
       else warnings.push(`${path}:${index + 1}: CINDER_BACKUP_DRIVER='${value}' is not supported (swift or posix); backups use posix`);
+    }
+    else if (name === 'GLANCE_ENABLE_QUOTAS') {
+      // NOTE: DevStack's trueorfalse: these words say yes or no; anything else keeps the default (True).
+      if (/^(1|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(value)) overrides.imageUseKeystoneLimits = true;
+      else if (/^(0|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(value)) overrides.imageUseKeystoneLimits = false;
+    }
+    else if (name === 'GLANCE_LIMIT_IMAGE_SIZE_TOTAL') {
+      // NOTE: lib/glance registers it as both image_size_total and image_stage_total (MiB).
+      const mib = Number(value);
+      if (!/^-?\d+$/.test(value) || mib < -1) throw new ConfigError(`${path}:${index + 1}: GLANCE_LIMIT_IMAGE_SIZE_TOTAL must be a whole number of MiB (or -1)`);
+      overrides.imageQuotas = { ...(overrides.imageQuotas as object | undefined), imageSizeTotal: mib, imageStageTotal: mib };
     }
     else if (NETWORK_VARIABLES.includes(name)) continue;
     else if (name in MAPPED_VARIABLES) {

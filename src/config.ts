@@ -32,7 +32,16 @@ export interface CloudConfig {
   tokenExpirationSeconds: number;
   bcryptCost: number;
   security: SecurityCompliance;
-  /** Image quotas as Glance's unified limits (image_count_total, image_size_total MiB ...); none when unset. */
+  /**
+   * Glance's use_keystone_limits (DevStack's GLANCE_ENABLE_QUOTAS, on unless false): image quotas
+   * are Keystone's unified limits for the glance service, registered at start as DevStack does
+   * (image_size_total and image_stage_total 1000 MiB, image_count_total and image_count_uploading 100).
+   */
+  imageUseKeystoneLimits?: boolean;
+  /**
+   * Glance's registered limits (image_count_total, image_size_total MiB ...), -1 unlimited: each one
+   * given is set at every start; those left out keep DevStack's (or what the limits API set).
+   */
   imageQuotas?: { imageCountTotal?: number; imageSizeTotal?: number; imageStageTotal?: number; imageCountUploading?: number };
   /**
    * Which URLs the image web-download import may fetch: Glance's [import_filtering_opts]

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { LinuxNetworkDriver } from '../../src/drivers/network/linux/linux-network.js';
 import { conntrackZone } from '../../src/drivers/network/linux/security-groups.js';
+import { dnsmasqPid } from '../../src/drivers/network/linux/dhcp.js';
 import { networkDriverContract } from './network.contract.js';
 
 const BINARIES = ['/usr/sbin/ip', '/usr/sbin/nft', '/usr/sbin/dnsmasq', '/usr/sbin/sysctl', '/usr/bin/ping', '/usr/sbin/udhcpc', '/usr/bin/curl', '/usr/bin/ps'];
@@ -249,6 +250,45 @@ if (!skipReason) {
         assert.ok(await pings(VM3.ns, '203.0.113.1'), 'vm3 -> ext through SNAT');
         assert.equal(await pings(EXT_NS, VM3.ip), false);
         assert.deepEqual((await driver.observe()).floatingIps, { [ROUTER_ID]: ['203.0.113.20'] });
+      });
+
+      await t.test('a router taken off its L3 agent (deleteRouter) is gone: no namespace, no floating IP; rebuilt as the service rebuilds it, the floating IP answers again', async () => {
+        const router = JSON.parse(await readFile(join(stateDir, 'routers', `${ROUTER_ID}.json`), 'utf8')).router;
+        const fips = [{ floatingIp: '203.0.113.20', fixedIp: VM1.ip, portId: VM1.portId }];
+        await driver.deleteRouter(ROUTER_ID);
+        assert.equal((await run('ip', ['netns', 'list'])).includes(`qrouter-${ROUTER_ID}`), false, 'the namespace is gone');
+        assert.deepEqual((await driver.observe()).routers, []);
+        assert.equal(await pings(EXT_NS, '203.0.113.20'), false, 'no floating IP without the router');
+        assert.equal(await pings(VM1.ns, VM3.ip), false, 'no routing between the networks either');
+        // NOTE: the service's order when an L3 agent is given the router again: the router, then its floating IPs.
+        await driver.ensureRouter(router);
+        await driver.setFloatingIps(ROUTER_ID, fips);
+        assert.deepEqual((await driver.observe()).floatingIps, { [ROUTER_ID]: ['203.0.113.20'] });
+        assert.ok(await waitUntil(() => pings(EXT_NS, '203.0.113.20'), 5000), 'ext -> floating IP of vm1 again');
+        assert.ok(await pings(VM1.ns, VM3.ip), 'vm1 -> vm3 via the router again');
+      });
+
+      await t.test('a subnet\'s new DNS servers: the opts file is rewritten, dnsmasq reloads (same process), and a running udhcpc told to renew (SIGUSR1) gets them', async () => {
+        const events = join(work, 'vm2.events');
+        const script = join(work, 'renew.sh');
+        await writeFile(script, `#!/bin/sh\ncase "$1" in bound|renew) echo "$1 $dns" >> ${events} ;; esac\nexit 0\n`, { mode: 0o755 });
+        const pidFile = join(work, 'udhcpc.eth0.pid');
+        // NOTE: udhcpc as CirrOS runs it: a daemon with a pid file, whose hook rewrites resolv.conf on every lease.
+        const client = spawn('ip', ['netns', 'exec', VM2.ns, 'udhcpc', '-f', '-i', 'eth0', '-p', pidFile, '-s', script, '-t', '5', '-T', '1'], { stdio: 'ignore' });
+        const seenEvent = (what: string) => waitUntil(async () => (await readFile(events, 'utf8').catch(() => '')).includes(what), 10_000);
+        try {
+          assert.ok(await seenEvent('bound 10.255.255.53'), 'the first lease names the first DNS server');
+          const before = await dnsmasqPid(stateDir, A);
+          await driver.ensureNetwork(network(A, 51, { ...SUB_A, dnsNameservers: ['9.8.7.6', '9.8.7.7'] }));
+          assert.match(await readFile(join(stateDir, 'networks', A, 'opts'), 'utf8'), new RegExp(`^tag:subnet-${SUB_A.id},option:dns-server,9\\.8\\.7\\.6,9\\.8\\.7\\.7$`, 'm'));
+          assert.equal(await dnsmasqPid(stateDir, A), before, 'reloaded, not restarted');
+          process.kill(Number((await readFile(pidFile, 'utf8')).trim()), 'SIGUSR1');
+          assert.ok(await seenEvent('renew 9.8.7.6 9.8.7.7'), 'the renewal brings the new DNS servers');
+        } finally {
+          client.kill();
+          await new Promise((r) => (client.exitCode !== null ? r(undefined) : client.once('exit', r)));
+          await driver.ensureNetwork(network(A, 51, SUB_A));
+        }
       });
 
       await t.test('the metadata address answers through the proxy with who asked, whatever the instance claims', async () => {

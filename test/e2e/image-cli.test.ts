@@ -63,3 +63,20 @@ test('create --file --public, list, show, save, set --property, delete', async (
   assert.ok(!after.some((i: any) => i.ID === created.id));
   await assert.rejects(os(['image', 'show', created.id, '-f', 'json']), /No Image found|Could not find|not found/i);
 });
+
+test("glance's quotas with the CLI: registered limit list, limit create and set (system scope), a refused image create", async () => {
+  const { OS_PROJECT_NAME: _p, OS_PROJECT_DOMAIN_NAME: _d, ...unscoped } = env;
+  const asSystem = (args: string[]) => openstackOk(args, { ...unscoped, OS_SYSTEM_SCOPE: 'all' });
+  const registered = await asSystem(['registered', 'limit', 'list', '--service', 'glance', '-f', 'json']);
+  const byName = Object.fromEntries(registered.map((r: any) => [r['Resource Name'], r['Default Limit']]));
+  assert.deepEqual(byName, { image_size_total: 1000, image_stage_total: 1000, image_count_total: 100, image_count_uploading: 100 });
+  const made = await asSystem(['limit', 'create', '--service', 'glance', '--project', 'demo', '--region', 'RegionOne', '--resource-limit', '0', 'image_count_total', '-f', 'json']);
+  assert.equal(made.resource_limit, 0);
+  const demo = { OS_USERNAME: 'demo', OS_PROJECT_NAME: 'demo' };
+  await assert.rejects(os(['image', 'create', 'refused', '-f', 'json'], demo), /413|over a limit/);
+  await asSystem(['limit', 'set', '--resource-limit', '1', made.id]);
+  const shown = await os(['limit', 'show', made.id, '-f', 'json'], demo);
+  assert.equal(shown.resource_limit, 1);
+  const created = await os(['image', 'create', 'allowed', '-f', 'json'], demo);
+  await os(['image', 'delete', created.id], demo);
+});

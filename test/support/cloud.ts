@@ -53,3 +53,12 @@ export async function login(cloud: RunningCloud, user: string, password: string,
   c.token = r.headers.get('x-subject-token')!;
   return c;
 }
+
+/** A system-scoped token for a user in the Default domain (DevStack's devstack-system-admin for admin). */
+export async function systemLogin(cloud: RunningCloud, user: string, password = 'secret'): Promise<Client> {
+  const c = new Client(`${cloud.url}/identity/v3`);
+  const r = await c.post('/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } }, scope: { system: { all: true } } } });
+  if (r.status !== 201) throw new Error(`system login ${user} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  c.token = r.headers.get('x-subject-token')!;
+  return c;
+}

@@ -9,12 +9,15 @@ import { FakeNetworkDriver } from '../../src/drivers/network/fake-network.js';
 import { FakeBlockStorageDriver } from '../../src/drivers/block-storage/fake-block-storage.js';
 import type { Drivers, Facades, IdentityFacade, ServiceContext } from '../../src/services/service-module.js';
 
-/** No projects or users unless `projects` names some (by name; ids are what they hold). */
+/** No projects or users unless `projects` names some (by name; ids are what they hold), and no limits. */
 export function identityOf(projects: Record<string, { id: string; name: string; domainId: string }> = {}): IdentityFacade {
   return {
     findProject: async (id) => Object.values(projects).find((p) => p.id === id),
     findUser: async () => undefined,
     findProjectByName: async (name) => projects[name],
+    // NOTE: no limits registered here: every resource is unlimited (-1).
+    limitsFor: async (_service, _project, resources) => Object.fromEntries(resources.map((r) => [r, -1])),
+    registerLimits: async () => {},
   };
 }
 

@@ -133,6 +133,9 @@ describe('JSON config file', () => {
     ['{"imageImportFiltering": ["http"]}', /imageImportFiltering must be an object/],
     ['{"imageImportFiltering": {"allowedPorts": [80, 0]}}', /imageImportFiltering.allowedPorts must be a list of port numbers/],
     ['{"imageImportFiltering": {"disallowedHosts": "a.example"}}', /imageImportFiltering.disallowedHosts must be a list of strings/],
+    ['{"imageQuotas": {"imageCountTotal": "5"}}', /imageQuotas.imageCountTotal must be a whole number \(-1: unlimited\)/],
+    ['{"imageQuotas": {"imageSizeTotal": -2}}', /imageQuotas.imageSizeTotal must be a whole number/],
+    ['{"imageUseKeystoneLimits": "no"}', /imageUseKeystoneLimits must be true or false/],
     ['{"networking": {"flatNetworks": "extnet"}}', /networking.flatNetworks must be a list of strings/],
     ['{"networking": {"bridgeMappings": ["extnet:br-ex"]}}', /networking.bridgeMappings must be an object of strings/],
     ['{"networking": {"vniRanges": [[100, 10]]}}', /networking.vniRanges must be a list of \[min, max\] pairs/],
@@ -155,6 +158,14 @@ describe('JSON config file', () => {
     const { overrides, warnings } = readConfigFile(path);
     assert.deepEqual(mergeConfig(overrides).imageImportFiltering, { allowedPorts: [80, 443, 8000], disallowedHosts: ['169.254.169.254'] });
     assert.deepEqual(warnings, [`${path}: unknown settings ignored: imageImportFiltering.allowed_hosts`]);
+  });
+  test("imageQuotas and imageUseKeystoneLimits: glance's registered limits and Glance's use_keystone_limits", () => {
+    const path = file(JSON.stringify({ imageUseKeystoneLimits: false, imageQuotas: { imageCountTotal: 10, imageSizeTotal: -1, image_count: 1 } }));
+    const { overrides, warnings } = readConfigFile(path);
+    const config = mergeConfig(overrides);
+    assert.equal(config.imageUseKeystoneLimits, false);
+    assert.deepEqual(config.imageQuotas, { imageCountTotal: 10, imageSizeTotal: -1 });
+    assert.deepEqual(warnings, [`${path}: unknown settings ignored: imageQuotas.image_count`]);
   });
   for (const [text, message] of bad) {
     test(`${text} is a ConfigError`, () => {

@@ -15,6 +15,15 @@ describe('parseLocalConf', () => {
     assert.deepEqual(warnings, []);
   });
 
+  test("glance's quotas: GLANCE_ENABLE_QUOTAS (DevStack's trueorfalse) and GLANCE_LIMIT_IMAGE_SIZE_TOTAL (size and stage, MiB)", () => {
+    assert.deepEqual(localrc('GLANCE_ENABLE_QUOTAS=False\nGLANCE_LIMIT_IMAGE_SIZE_TOTAL=2000').overrides, {
+      imageUseKeystoneLimits: false, imageQuotas: { imageSizeTotal: 2000, imageStageTotal: 2000 },
+    });
+    assert.deepEqual(localrc('GLANCE_ENABLE_QUOTAS=yes').overrides, { imageUseKeystoneLimits: true });
+    assert.deepEqual(localrc('GLANCE_ENABLE_QUOTAS=maybe').overrides, {});
+    assert.throws(() => localrc('GLANCE_LIMIT_IMAGE_SIZE_TOTAL=lots'), /GLANCE_LIMIT_IMAGE_SIZE_TOTAL must be a whole number/);
+  });
+
   test('$VAR and ${VAR} expand to variables set earlier; unset ones to nothing', () => {
     const { overrides } = localrc([
       'ADMIN_PASSWORD=nomoresecret',

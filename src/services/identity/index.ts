@@ -25,6 +25,8 @@ import { consumerRoutes } from './api/consumers.routes.js';
 import { oauth1Routes } from './api/oauth1.routes.js';
 import { domainConfigRoutes } from './api/domain-configs.routes.js';
 import { endpointGroupRoutes } from './api/endpoint-groups.routes.js';
+import { limitRoutes } from './api/limits.routes.js';
+import { registeredLimitRoutes } from './api/registered-limits.routes.js';
 import { FernetKeys } from './domain/fernet.js';
 import { IdentityDomain } from './domain/identity-domain.js';
 import { InvalidToken } from './domain/tokens.service.js';
@@ -91,11 +93,23 @@ export class IdentityModule {
       const u = await this.domain.users.find(id);
       return u && { id: u.id, name: u.name, domainId: u.domain_id };
     },
+    limitsFor: async (serviceName, projectId, resources) => {
+      const service = (await this.domain.catalog.listServices({ name: serviceName }))[0];
+      if (!service) return Object.fromEntries(resources.map((r) => [r, 0]));
+      return this.domain.limits.effective(service.id, this.region, projectId, resources);
+    },
+    registerLimits: async (serviceName, defaults, values = {}) => {
+      const service = (await this.domain.catalog.listServices({ name: serviceName }))[0];
+      if (!service) throw new Error(`service ${serviceName} is not in the catalog`);
+      await this.domain.limits.ensureRegistered(service.id, this.region, defaults, values);
+    },
   };
+
+  private get region(): string { return this.config.region ?? 'RegionOne'; }
 
   /** Puts a running service in the catalog at `url` (public, internal and admin) in the region (RegionOne unless configured). */
   registerEndpoint(type: string, name: string, url: string): Promise<void> {
-    return this.domain.catalog.register(type, name, url, this.config.region ?? 'RegionOne');
+    return this.domain.catalog.register(type, name, url, this.region);
   }
 
   unregisterEndpoint(type: string, name: string): Promise<void> {
@@ -114,6 +128,7 @@ export class IdentityModule {
         ...roleRoutes(d), ...roleAssignmentRoutes(d), ...catalogRoutes(d), ...credentialRoutes(d), ...applicationCredentialRoutes(d), ...accessRuleRoutes(d),
         ...trustRoutes(d), ...ec2CredentialRoutes(d), ...ec2TokenRoutes(d),
         ...consumerRoutes(d), ...oauth1Routes(d), ...endpointGroupRoutes(d), ...domainConfigRoutes(d),
+        ...registeredLimitRoutes(d), ...limitRoutes(d),
       ]),
       setup: (_app: FastifyInstance) => {},
     };

@@ -188,4 +188,17 @@ export const identityPolicies: Record<string, string> = {
   'identity:update_domain_config': adminOnlyWrite,
   'identity:delete_domain_config': adminOnlyWrite,
   'identity:get_domain_config_default': adminOnlyRead,
+
+  // NOTE: Zed's unified limits rules have no deprecated rule: writes are a system admin's only.
+  'identity:get_registered_limit': ANY,
+  'identity:list_registered_limits': ANY,
+  'identity:create_registered_limits': SYSTEM_ADMIN,
+  'identity:update_registered_limit': SYSTEM_ADMIN,
+  'identity:delete_registered_limit': SYSTEM_ADMIN,
+  'identity:get_limit_model': ANY,
+  'identity:get_limit': `${SYSTEM_READER} or (domain_id:%(target.limit.domain.id)s or domain_id:%(target.limit.project.domain_id)s) or (project_id:%(target.limit.project_id)s and not None:%(target.limit.project_id)s)`,
+  'identity:list_limits': ANY,
+  'identity:create_limits': SYSTEM_ADMIN,
+  'identity:update_limit': SYSTEM_ADMIN,
+  'identity:delete_limit': SYSTEM_ADMIN,
 };

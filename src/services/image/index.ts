@@ -12,7 +12,7 @@ import { taskRoutes } from './api/tasks.routes.js';
 import { schemaRoutes } from './api/schemas.routes.js';
 import { versionRoutes } from './api/versions.routes.js';
 import { ImageDomain } from './domain/image-domain.js';
-import { NO_QUOTAS, type Change, type ImageQuotas } from './domain/images.service.js';
+import { NO_LIMITS, QUOTA_NAMES, type Change, type ImageLimits, type ImageQuotas, type QuotaName } from './domain/images.service.js';
 import { Forbidden } from '../../core/errors/errors.js';
 import { pageAfter } from '../../core/pagination/pagination.js';
 import { unknownMarker } from './domain/errors.js';
@@ -37,15 +37,15 @@ export class ImageModule implements ServiceModule<ImageFacade> {
   readonly facade: ImageFacade;
   private readonly pending = new Set<Promise<void>>();
 
-  private constructor(private readonly ctx: ServiceContext, quotas: ImageQuotas) {
-    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), quotas, new MetadefTables(ctx.db), ctx.config.imageImportFiltering);
+  private constructor(private readonly ctx: ServiceContext) {
+    this.domain = new ImageDomain(new ImageTables(ctx.db), new ImageFiles(ctx.config.dataDir), keystoneLimits(ctx), new MetadefTables(ctx.db), ctx.config.imageImportFiltering);
     this.rules = compileRules({ ...imagePolicies, ...loadPolicyOverrides(ctx.config.dataDir) });
     this.facade = makeFacade(this.domain);
   }
 
   static async open(ctx: ServiceContext): Promise<ImageModule> {
     await migrate(ctx.db, 'image', imageMigrations);
-    const m = new ImageModule(ctx, { ...NO_QUOTAS, ...(ctx.config.imageQuotas ?? {}) });
+    const m = new ImageModule(ctx);
     await m.domain.metadefs.seed();
     return m;
   }
@@ -59,7 +59,11 @@ export class ImageModule implements ServiceModule<ImageFacade> {
     void p.finally(() => this.pending.delete(p));
   };
 
-  async start(): Promise<void> { await this.domain.images.reconcile(this.runLater); }
+  async start(): Promise<void> {
+    // NOTE: glance is in the catalog by now (registered after listen), so its limits can be registered.
+    if (useKeystoneLimits(this.ctx)) await this.ctx.facades.identity.registerLimits(SERVICE_NAME, DEVSTACK_LIMITS, configuredLimits(this.ctx));
+    await this.domain.images.reconcile(this.runLater);
+  }
 
   async close(): Promise<void> { await Promise.all([...this.pending]); }
 
@@ -123,6 +127,30 @@ export class ImageModule implements ServiceModule<ImageFacade> {
       },
     };
   }
+}
+
+/** The catalog name oslo.limit finds glance's limits under. */
+const SERVICE_NAME = 'glance';
+
+/** What DevStack's configure_glance_quotas registers (GLANCE_LIMIT_IMAGE_SIZE_TOTAL is 1000 MiB). */
+export const DEVSTACK_LIMITS: ImageQuotas = { image_size_total: 1000, image_stage_total: 1000, image_count_total: 100, image_count_uploading: 100 };
+
+/** Glance's use_keystone_limits: on unless the config turns it off (DevStack's GLANCE_ENABLE_QUOTAS defaults to True). */
+const useKeystoneLimits = (ctx: ServiceContext) => ctx.config.imageUseKeystoneLimits !== false;
+
+/** The config's imageQuotas as registered limits: each one given is set at every start. */
+function configuredLimits(ctx: ServiceContext): Record<string, number> {
+  const q = ctx.config.imageQuotas ?? {};
+  const byName: Record<QuotaName, number | undefined> = {
+    image_size_total: q.imageSizeTotal, image_stage_total: q.imageStageTotal, image_count_total: q.imageCountTotal, image_count_uploading: q.imageCountUploading,
+  };
+  return Object.fromEntries(Object.entries(byName).filter(([, v]) => v !== undefined)) as Record<string, number>;
+}
+
+/** A project's image limits as oslo.limit reads them from Keystone, through the identity facade. */
+function keystoneLimits(ctx: ServiceContext): ImageLimits {
+  if (!useKeystoneLimits(ctx)) return NO_LIMITS;
+  return { enabled: true, of: async (projectId) => (await ctx.facades.identity.limitsFor(SERVICE_NAME, projectId, [...QUOTA_NAMES])) as ImageQuotas };
 }
 
 function makeFacade(d: ImageDomain): ImageFacade {

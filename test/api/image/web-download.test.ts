@@ -240,7 +240,7 @@ describe('web-download filters and quota', () => {
     } finally { await plain.stop(); }
   });
 
-  test('disallowed hosts refuse; image_size_total stops a download past the quota (image back in queued)', async () => {
+  test('disallowed hosts refuse; image_size_total: a download under the limit may end past it, then an import is 413', async () => {
     const q = await startTestCloud({
       services: ['identity', 'image'], imageQuotas: { imageSizeTotal: 1 },
       imageImportFiltering: { allowedPorts: [], disallowedPorts: [22], disallowedHosts: ['localhost'] },
@@ -248,13 +248,16 @@ describe('web-download filters and quota', () => {
     try {
       const c = await clientAs(q, 'image', 'demo');
       const image = (await c.post('/v2/images', { name: 'web', disk_format: 'raw', container_format: 'bare' })).body;
-      const imp = (uri: string) => c.post(`/v2/images/${image.id}/import`, { method: { name: 'web-download', uri } });
-      assert.equal((await imp(`http://LOCALHOST:${port}/chunked`)).status, 400);
-      assert.equal((await imp(`http://127.0.0.1:22/chunked`)).status, 400);
-      assert.equal((await imp(`http://127.0.0.1:${port}/image.raw`)).status, 202);
-      const shown = await settled(image.id, c);
-      assert.equal(shown.status, 'queued');
-      assert.equal((await c.get(`/v2/images/${image.id}/tasks`)).body.tasks[0].status, 'failure');
+      const imp = (id: string, uri: string) => c.post(`/v2/images/${id}/import`, { method: { name: 'web-download', uri } });
+      assert.equal((await imp(image.id, `http://LOCALHOST:${port}/chunked`)).status, 400);
+      assert.equal((await imp(image.id, `http://127.0.0.1:22/chunked`)).status, 400);
+      assert.equal((await imp(image.id, `http://127.0.0.1:${port}/image.raw`)).status, 202);
+      assert.equal((await settled(image.id, c)).status, 'active');
+      const next = (await c.post('/v2/images', { name: 'web', disk_format: 'raw', container_format: 'bare' })).body;
+      const refused = await imp(next.id, `http://127.0.0.1:${port}/chunked`);
+      assert.equal(refused.status, 413);
+      assert.match(refused.body.message, /Resource image_size_total is over limit of 1 due to current usage 3 and delta 0/);
+      assert.equal((await c.get(`/v2/images/${next.id}`)).body.status, 'queued');
     } finally { await q.stop(); }
   });
 

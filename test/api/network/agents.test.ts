@@ -163,6 +163,45 @@ describe('DHCP agent scheduler', () => {
   });
 });
 
+describe('the dataplane follows subnet updates (the DHCP and L3 agents hear of them)', () => {
+  test('new DNS servers, host routes and no gateway reach the DHCP server; enable_dhcp off and on takes its host entries away and back', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'dns-update' } })).body.network;
+    const s = (await demo.post('/subnets', { subnet: { network_id: n.id, ip_version: 4, cidr: '10.66.0.0/24', dns_nameservers: ['1.2.3.4'] } })).body.subnet;
+    const port = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const served = () => fake.networks.get(n.id)!.subnets.find((x) => x.id === s.id)!;
+    assert.deepEqual(served().dnsNameservers, ['1.2.3.4']);
+    const up = await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['9.8.7.6'], host_routes: [{ destination: '10.99.0.0/16', nexthop: '10.66.0.9' }] } });
+    assert.equal(up.status, 200);
+    assert.deepEqual(served().dnsNameservers, ['9.8.7.6'], 'the DHCP server serves the new DNS servers');
+    assert.deepEqual(served().hostRoutes, [{ destination: '10.99.0.0/16', nexthop: '10.66.0.9' }]);
+    assert.equal((await demo.put(`/subnets/${s.id}`, { subnet: { gateway_ip: null } })).status, 200);
+    assert.equal(served().gatewayIp, null, 'no router option without a gateway');
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id).map((e) => e.portId), [port.id]);
+    await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: false } });
+    assert.equal(dhcpServed(n.id), false, 'no DHCP server without a DHCP subnet');
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id), [], 'and no host entries');
+    await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: true } });
+    assert.equal(dhcpServed(n.id), true);
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id).map((e) => e.portId), [port.id]);
+    const bad = await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['not-an-ip'] } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(served().dnsNameservers, ['9.8.7.6'], 'a refused update changes nothing');
+  });
+
+  test('a router with an interface on the subnet is rebuilt: its router advertisements name the new DNS servers', async () => {
+    const n = (await demo.post('/networks', { network: { name: 'ra-dns' } })).body.network;
+    const s = (await demo.post('/subnets', { subnet: {
+      network_id: n.id, ip_version: 6, cidr: 'fd66::/64', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac', dns_nameservers: ['fd66::53'],
+    } })).body.subnet;
+    const r = (await demo.post('/routers', { router: { name: 'r-ra-dns' } })).body.router;
+    assert.equal((await demo.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s.id })).status, 200);
+    const advertised = () => fake.routers.get(r.id)!.interfaces.find((i) => i.subnetId === s.id)!.dnsNameservers;
+    assert.deepEqual(advertised(), ['fd66::53']);
+    await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['fd66::54'] } });
+    assert.deepEqual(advertised(), ['fd66::54']);
+  });
+});
+
 describe('L3 agent scheduler', () => {
   test('a new router is hosted by the L3 agent and built; removed from it, it is taken down; added back, built again', async () => {
     const r = (await demo.post('/routers', { router: { name: 'r-sched' } })).body.router;
@@ -188,6 +227,31 @@ describe('L3 agent scheduler', () => {
     const dhcp = await agentOf('DHCP agent');
     assert.equal((await admin.post(`/agents/${dhcp.id}/l3-routers`, { router_id: r.id })).body.NeutronError.type, 'InvalidL3Agent');
     assert.equal((await demo.get(`/routers/${r.id}/l3-agents`)).status, 403);
+  });
+
+  test('a router taken off its L3 agent takes its floating IPs DOWN; given to the agent again, they are ACTIVE again', async () => {
+    const ext = (await admin.post('/networks', { network: { name: 'ext-resched', 'router:external': true } })).body.network;
+    await admin.post('/subnets', { subnet: { network_id: ext.id, ip_version: 4, cidr: '198.51.100.0/24', enable_dhcp: false } });
+    const { n, s } = await networkWithSubnet('inside-resched', '10.67.0.0/24');
+    const r = (await demo.post('/routers', { router: { name: 'r-fip', external_gateway_info: { network_id: ext.id } } })).body.router;
+    assert.equal((await demo.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s.id })).status, 200);
+    const port = (await demo.post('/ports', { port: { network_id: n.id } })).body.port;
+    const fip = (await demo.post('/floatingips', { floatingip: { floating_network_id: ext.id, port_id: port.id } })).body.floatingip;
+    const status = async () => (await demo.get(`/floatingips/${fip.id}`)).body.floatingip;
+    assert.equal((await status()).status, 'ACTIVE');
+    const l3 = (await admin.get(`/routers/${r.id}/l3-agents`)).body.agents[0];
+
+    assert.equal((await admin.delete(`/agents/${l3.id}/l3-routers/${r.id}`)).status, 204);
+    assert.equal(fake.routers.has(r.id), false, 'the router is taken down');
+    const down = await status();
+    assert.equal(down.status, 'DOWN');
+    assert.ok(down.revision_number > fip.revision_number, 'a status change is a new revision');
+    assert.equal(down.port_id, port.id, 'still associated');
+
+    assert.equal((await admin.post(`/agents/${l3.id}/l3-routers`, { router_id: r.id })).status, 201);
+    assert.ok(fake.routers.has(r.id));
+    assert.deepEqual(fake.floatingIps.get(r.id)?.map((x) => x.floatingIp), [fip.floating_ip_address], 'the floating IP is back on the router');
+    assert.equal((await status()).status, 'ACTIVE');
   });
 
   test('a deleted agent takes its bindings; it registers again (a new id) on its next heartbeat', async () => {

@@ -140,6 +140,92 @@ describe('volumes attached to servers (os-volume_attachments and Cinder attachme
     await waitFor(cinder(), `/volumes/${existing.id}`, 'available');
   });
 
+  test('shelve offload and unshelve of a volume-backed server: no shelved image; it boots again from its root volume, still in use', async () => {
+    const root = await volume(cinder(), { name: 'shelved-root', imageRef: f.imageId });
+    const data = await volume(cinder(), { name: 'shelved-data' });
+    const made = await f.demo.post('/servers', { server: {
+      name: 'bfv-shelve', flavorRef: f.flavorId,
+      block_device_mapping_v2: [
+        { boot_index: 0, uuid: root.id, source_type: 'volume', destination_type: 'volume' },
+        { boot_index: 1, uuid: data.id, source_type: 'volume', destination_type: 'volume' },
+      ],
+    } });
+    assert.equal(made.status, 202, JSON.stringify(made.body));
+    const id = made.body.server.id;
+    await waitStatus(f.demo, id, 'ACTIVE', 30_000);
+    const images = async () => (await f.demoGlance.get('/v2/images')).body.images.map((i: any) => i.name);
+    assert.equal((await f.demo.post(`/servers/${id}/action`, { shelve: null })).status, 202);
+    await waitStatus(f.demo, id, 'SHELVED_OFFLOADED', 30_000);
+    assert.ok(!(await images()).includes('bfv-shelve-shelved'), 'a volume-backed server is shelved without an image');
+    assert.equal(hypervisor().specOf(id), undefined, 'offloaded: no guest');
+    assert.equal((await cinder().get(`/volumes/${root.id}`)).body.volume.status, 'in-use');
+    assert.equal((await f.demo.post(`/servers/${id}/action`, { unshelve: null })).status, 202);
+    await waitStatus(f.demo, id, 'ACTIVE', 30_000);
+    const path = (await f.cloud.drivers.blockStorage.connection(root.id)).path;
+    assert.equal(hypervisor().specOf(id)?.imagePath, path, 'the guest boots from its root volume again');
+    assert.equal(hypervisor().specOf(id)?.rootVolume, true);
+    assert.deepEqual(hypervisor().volumesOf(id), { '/dev/vdb': (await f.cloud.drivers.blockStorage.connection(data.id)).path }, 'its other volume is attached again');
+    const shown = (await cinder().get(`/volumes/${root.id}`)).body.volume;
+    assert.equal(shown.status, 'in-use');
+    assert.deepEqual(shown.attachments.map((a: any) => [a.server_id, a.device]), [[id, '/dev/vda']]);
+    await f.demo.delete(`/servers/${id}`);
+    await waitGone(f.demo, id);
+    await waitFor(cinder(), `/volumes/${root.id}`, 'available');
+  });
+
+  test('createImage of a volume-backed server snapshots its volume into an image of mappings; a server of that image boots from a new volume of the snapshot', async () => {
+    const origin = await volume(cinder(), { name: 'origin', imageRef: f.imageId });
+    const first = await f.demo.post('/servers', { server: {
+      name: 'bfv-snap', flavorRef: f.flavorId,
+      block_device_mapping_v2: [{ boot_index: 0, uuid: origin.id, source_type: 'volume', destination_type: 'volume', delete_on_termination: true }],
+    } });
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    const id1 = first.body.server.id;
+    await waitStatus(f.demo, id1, 'ACTIVE', 30_000);
+    const r = await f.demo.at('2.45').post(`/servers/${id1}/action`, { createImage: { name: 'bfv-image', metadata: { k: 'v' } } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const image = (await f.demoGlance.get(`/v2/images/${r.body.image_id}`)).body;
+    assert.equal(image.status, 'active', 'the image is only properties: active at once');
+    assert.equal(image.size, 0);
+    assert.equal(image.k, 'v');
+    assert.equal(image.instance_uuid, id1);
+    assert.equal(image.bdm_v2, 'True');
+    assert.equal(image.root_device_name, '/dev/vda');
+    const [mapping] = JSON.parse(image.block_device_mapping);
+    assert.equal(mapping.source_type, 'snapshot');
+    assert.equal(mapping.destination_type, 'volume');
+    assert.equal(mapping.boot_index, 0);
+    assert.equal(mapping.device_name, '/dev/vda');
+    assert.equal(mapping.delete_on_termination, true);
+    assert.equal(mapping.volume_size, origin.size);
+    const snap = await waitFor(cinder(), `/snapshots/${mapping.snapshot_id}`, 'available');
+    assert.equal(snap.volume_id, origin.id);
+    assert.equal((await f.demo.get(`/servers/${id1}`)).body.server['OS-EXT-STS:task_state'], null);
+    assert.ok((await f.demo.get(`/servers/${id1}/os-instance-actions`)).body.instanceActions.some((a: any) => a.action === 'createImage'));
+
+    const second = await f.demo.post('/servers', { server: { name: 'from-bfv-image', flavorRef: f.flavorId, imageRef: image.id } });
+    assert.equal(second.status, 202, JSON.stringify(second.body));
+    const server = await waitStatus(f.demo, second.body.server.id, 'ACTIVE', 30_000);
+    const attached = server['os-extended-volumes:volumes_attached'];
+    assert.equal(attached.length, 1, 'booted from a volume the image defined');
+    const made = (await cinder().get(`/volumes/${attached[0].id}`)).body.volume;
+    assert.notEqual(made.id, origin.id);
+    assert.equal(made.snapshot_id, snap.id);
+    assert.deepEqual(made.attachments.map((a: any) => [a.server_id, a.device]), [[server.id, '/dev/vda']]);
+    assert.equal(made.volume_image_metadata.image_id, f.imageId, 'the image metadata comes along from the snapshot');
+    assert.equal(hypervisor().specOf(server.id)?.imagePath, (await f.cloud.drivers.blockStorage.connection(made.id)).path);
+    assert.equal(hypervisor().specOf(server.id)?.rootVolume, true);
+
+    await f.demo.delete(`/servers/${server.id}`);
+    await waitGone(f.demo, server.id);
+    await waitFor(cinder(), `/volumes/${made.id}`, 404);
+    assert.equal((await cinder().delete(`/snapshots/${snap.id}`)).status, 202);
+    await waitFor(cinder(), `/snapshots/${snap.id}`, 404);
+    await f.demo.delete(`/servers/${id1}`);
+    await waitGone(f.demo, id1);
+    await waitFor(cinder(), `/volumes/${origin.id}`, 404);
+  });
+
   test('Nova\'s os-volumes and os-snapshots proxy (to 2.35): create, list with limit and offset, show, snapshot, delete', async () => {
     const made = await f.demo.post('/os-volumes', { volume: { size: 1, display_name: 'via-nova' } });
     assert.equal(made.status, 200, JSON.stringify(made.body));

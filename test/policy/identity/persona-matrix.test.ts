@@ -44,7 +44,17 @@ const newRole = async (n: string, domainId?: string) => (await created('/roles',
 const f = {} as {
   group: string; service: string; endpoint: string; policy: string; endpointGroup: string; domainRole: string;
   memberCredential: string; memberAppCred: string; memberAccessRule: string; trust: string; memberToken: string;
+  registeredLimit: string; limitP: string; limitD: string;
 };
+
+/** As the system admin: unified limits are written by a system-scoped admin only (Zed). */
+async function createdBySystem(path: string, body: unknown, key: string): Promise<any> {
+  const r = await w.clients.systemAdmin.post(path, body);
+  assert.equal(r.status, 201, `setup ${path}: ${JSON.stringify(r.body)}`);
+  return r.body[key][0];
+}
+const newRegisteredLimit = async (n: string) =>
+  (await createdBySystem('/registered_limits', { registered_limits: [{ service_id: f.service, region_id: 'RegionOne', resource_name: `r-${n}`, default_limit: 1 }] }, 'registered_limits')).id as string;
 
 before(async () => {
   cloud = await startTestCloud({ services: ['identity'] });
@@ -71,6 +81,10 @@ before(async () => {
   assert.equal(t.status, 201, JSON.stringify(t.body));
   f.trust = t.body.trust.id;
   f.memberToken = (await w.authenticate(w.userIds.member, { project: { id: w.P } })).token!;
+  f.registeredLimit = await newRegisteredLimit('shared');
+  const limit = (owner: Record<string, string>) => ({ limits: [{ ...owner, service_id: f.service, region_id: 'RegionOne', resource_name: 'r-shared', resource_limit: 2 }] });
+  f.limitP = (await createdBySystem('/limits', limit({ project_id: w.P }), 'limits')).id;
+  f.limitD = (await createdBySystem('/limits', limit({ domain_id: w.D }), 'limits')).id;
 });
 
 const tables: Record<string, Record<string, Row>> = {
@@ -317,6 +331,38 @@ const tables: Record<string, Record<string, Row>> = {
         return ['DELETE', `/OS-TRUST/trusts/${t.body.trust.id}`];
       },
       expect: '204 403 403 204 403 403',
+    },
+  },
+  'unified limits': {
+    'list registered limits': { call: () => ['GET', '/registered_limits'], expect: ALL(200) },
+    'show a registered limit': { call: () => ['GET', `/registered_limits/${f.registeredLimit}`], expect: ALL(200) },
+    'create a registered limit (a system admin only, Zed has no deprecated rule)': {
+      call: (who) => ['POST', '/registered_limits', { registered_limits: [{ service_id: f.service, resource_name: unique(who), default_limit: 1 }] }],
+      expect: '201 403 403 403 403 403',
+    },
+    'update a registered limit': { call: async (who) => ['PATCH', `/registered_limits/${await newRegisteredLimit(unique(who))}`, { registered_limit: { default_limit: 3 } }], expect: '200 403 403 403 403 403' },
+    'delete a registered limit': { call: async (who) => ['DELETE', `/registered_limits/${await newRegisteredLimit(unique(who))}`], expect: '204 403 403 403 403 403' },
+    'show the limit model': { call: () => ['GET', '/limits/model'], expect: ALL(200) },
+    'list limits (each sees its own scope\'s)': { call: () => ['GET', '/limits'], expect: ALL(200) },
+    'show the limit of P': { call: () => ['GET', `/limits/${f.limitP}`], expect: '200 403 403 200 200 403' },
+    'show the limit of domain D': { call: () => ['GET', `/limits/${f.limitD}`], expect: '200 403 200 403 403 403' },
+    'show a limit that does not exist (403 before 404 but for system readers)': { call: () => ['GET', '/limits/nope'], expect: '404 403 403 403 403 403' },
+    'create a limit for P': {
+      call: async (who) => {
+        const rl = (await w.clients.systemAdmin.get(`/registered_limits/${await newRegisteredLimit(unique(who))}`)).body.registered_limit;
+        return ['POST', '/limits', { limits: [{ project_id: w.P, service_id: f.service, region_id: 'RegionOne', resource_name: rl.resource_name, resource_limit: 1 }] }];
+      },
+      expect: '201 403 403 403 403 403',
+    },
+    'update the limit of P': { call: () => ['PATCH', `/limits/${f.limitP}`, { limit: { resource_limit: 5 } }], expect: '200 403 403 403 403 403' },
+    'delete a limit': {
+      call: async (who) => {
+        const n = unique(who);
+        await newRegisteredLimit(n);
+        const l = await createdBySystem('/limits', { limits: [{ project_id: w.Q, service_id: f.service, region_id: 'RegionOne', resource_name: `r-${n}`, resource_limit: 1 }] }, 'limits');
+        return ['DELETE', `/limits/${l.id}`];
+      },
+      expect: '204 403 403 403 403 403',
     },
   },
   tokens: {

@@ -4,7 +4,7 @@ import { callerOf } from '../../../core/auth/caller.js';
 import type { ApiRequest, RouteSpec } from '../../../core/http/service-plugin.js';
 import { BadRequest, NotImplemented } from '../../../core/errors/errors.js';
 import type { ComputeDomain } from '../domain/compute-domain.js';
-import { newPassword } from '../domain/servers.service.js';
+import { isVolumeBacked, newPassword } from '../domain/servers.service.js';
 import { MV } from '../microversions.js';
 import { asInt } from './schemas.js';
 import { RemoteConsoleCreate, ServerAction } from './server-actions.schema.js';
@@ -135,6 +135,7 @@ const ACTIONS: Record<string, Handler> = {
   async createImage(d, req, arg) {
     const mv = mvCheck(req);
     const s = await loadServer(d, req, `${S}create_image`);
+    if (isVolumeBacked(s)) req.ctx.authorize(`${S}create_image:allow_volume_backed`, { project_id: s.project_id, user_id: s.user_id });
     const imageId = await d.servers.createImage(callerOf(req.ctx), s.id, arg.name, arg.metadata ?? {});
     req.reply.code(202);
     if (mv('2.45')) return { image_id: imageId };

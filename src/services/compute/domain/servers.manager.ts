@@ -367,11 +367,16 @@ export class ServersManager {
         }
         case 'unshelve': {
           const placed = await this.place({ ...s, requested_az: (args.availabilityZone as string | undefined) ?? s.requested_az }, { forceHost: args.host as string | undefined });
-          // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves.
+          // NOTE: the guest comes back from its shelved snapshot (its disk as it was), as Nova unshelves;
+          // a volume-backed one from its root volume, its volumes connected again on the new host
+          // first (Nova's _prep_block_device in unshelve_instance), the others attached after.
           const shelvedId = s.system_metadata?.shelved_image_id ?? null;
           const shelvedPath = await this.imagePath(s, shelvedId);
-          const spec = await this.spec(s, placed.host, shelvedPath ?? (await this.imagePath(s)));
-          await d.spawn(shelvedPath ? { ...spec, imageId: shelvedId } : spec);
+          const volumes = s.block_devices.some((b) => b.destination_type === 'volume') ? await this.deps.volumes?.prepareBlockDevices(s, placed.host) : undefined;
+          const rootPath = volumes?.rootPath ?? null;
+          const spec = await this.spec(s, placed.host, rootPath ?? shelvedPath ?? (await this.imagePath(s)), s.flavor, !!rootPath);
+          await d.spawn(shelvedPath && !rootPath ? { ...spec, imageId: shelvedId } : spec);
+          if (volumes) await this.deps.volumes!.attachAfterSpawn(s, placed.host, volumes.others);
           patch.host = placed.host; patch.node = placed.node;
           const shelved = s.system_metadata?.shelved_image_id;
           if (shelved) {

@@ -2,6 +2,7 @@
 // list/show/update, delete and the server actions. Every state change goes through the
 // transition table (servers.states.ts); host work happens in the ServersManager after the commit.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { BadRequest, NotFound } from '../../../core/errors/errors.js';
 import type { TaskManager, TaskRecord } from '../../../core/work/task-manager.js';
 import type { Db } from '../../../core/db/database.js';
@@ -37,13 +38,13 @@ export interface ServersDeps {
   serverGroups: ServerGroupsService;
   hosts: Pick<HostsService, 'hostStatus'>;
   /** Glance, when it runs. */
-  image?: Pick<ImageFacade, 'findImage' | 'createImage'>;
+  image?: Pick<ImageFacade, 'findImage' | 'createImage' | 'uploadImage'>;
   /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
   network?: Pick<NetworkFacade, 'addressesOfDevice' | 'addressesOfDevices'>;
   securityGroups?: Pick<SecurityGroupsService, 'resolve' | 'namesOf' | 'addToServer' | 'removeFromServer'>;
   networks?: Pick<NetworksService, 'forAuto'>;
-  /** Block storage, when it runs: the volumes a server's mappings name. */
-  volumes?: Pick<VolumeFacade, 'findVolume'>;
+  /** Block storage, when it runs: the volumes a server's mappings name, and their snapshots (volume-backed createImage). */
+  volumes?: Pick<VolumeFacade, 'findVolume' | 'proxy'>;
 }
 
 /** Nova's `addresses` of a server: network name → its fixed and floating addresses. */
@@ -105,6 +106,46 @@ export function newPassword(): string {
 function sanitizeHostname(name: string): string {
   const h = name.toLowerCase().replace(/[ _]/g, '-').replace(/[^\w.-]+/g, '').replace(/^[.-]+|[.-]+$/g, '').slice(0, 63);
   return h || 'server';
+}
+
+/** Nova's is_volume_backed_instance: a server without an image, or whose root mapping is a volume. */
+export function isVolumeBacked(s: Pick<InstanceRecord, 'image_ref' | 'block_devices'>): boolean {
+  return !s.image_ref || s.block_devices.some((b) => b.boot_index === 0 && b.destination_type === 'volume');
+}
+
+/**
+ * A mapping as an image's block_device_mapping property holds it (Nova's get_image_mapping: the
+ * BlockDeviceDict's fields less the database's own), for a server built from the image later.
+ */
+function imageMapping(b: BlockDevice, over: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
+  return {
+    source_type: b.source_type, destination_type: b.destination_type, guest_format: b.guest_format ?? null, device_type: b.device_type ?? null,
+    disk_bus: b.disk_bus ?? null, boot_index: b.boot_index, device_name: b.device_name, delete_on_termination: b.delete_on_termination,
+    snapshot_id: b.source_type === 'snapshot' ? b.uuid : null, volume_id: b.volume_id, volume_size: b.volume_size,
+    image_id: b.source_type === 'image' ? b.uuid : null, no_device: null, tag: b.tag ?? null, volume_type: null, ...over,
+  };
+}
+
+/**
+ * The mappings an image defines (a volume-backed server's snapshot: properties block_device_mapping
+ * and bdm_v2), as a server built from the image gets them; none when the image has none.
+ */
+export function imageDefinedBdms(properties: Record<string, string>): BlockDevice[] {
+  const raw = properties.block_device_mapping;
+  if (!raw || !/^true$/i.test(properties.bdm_v2 ?? '')) return [];
+  let list: unknown;
+  try { list = JSON.parse(raw); } catch { return []; }
+  if (!Array.isArray(list)) return [];
+  return list.filter((m): m is Record<string, any> => !!m && typeof m === 'object' && !m.no_device).map((m) => {
+    const source = String(m.source_type ?? 'blank');
+    const uuid = source === 'snapshot' ? m.snapshot_id : source === 'volume' ? m.volume_id : source === 'image' ? m.image_id : null;
+    return {
+      boot_index: m.boot_index === null || m.boot_index === undefined ? null : Number(m.boot_index), uuid: uuid ?? null, source_type: source,
+      destination_type: m.destination_type ?? 'volume', volume_size: m.volume_size ?? null, delete_on_termination: Boolean(m.delete_on_termination),
+      device_name: m.device_name ?? null, volume_id: source === 'volume' ? m.volume_id ?? null : null, tag: m.tag ?? null,
+      guest_format: m.guest_format ?? null, disk_bus: m.disk_bus ?? null, device_type: m.device_type ?? null,
+    };
+  });
 }
 
 /** The build and action tasks: kinds the ServersManager registers. */
@@ -281,7 +322,7 @@ export class ServersService {
         if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use')) throw volumeNotAvailable(v.id, v.status);
       }
     }
-    const bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
+    let bootVolume = bdms.some((b) => b.boot_index === 0 && b.source_type !== 'image' || (b.boot_index === 0 && b.destination_type === 'volume'));
     let imageId = input.imageRef ? lastSegment(input.imageRef) : '';
     const bootImage = bdms.find((b) => b.boot_index === 0 && b.source_type === 'image');
     if (!imageId && bootImage?.uuid && bootImage.destination_type !== 'volume') imageId = bootImage.uuid;
@@ -291,6 +332,12 @@ export class ServersService {
       const image = await this.findImage(imageId, caller);
       if (!image) throw requestedImageNotFound();
       if (image.status !== 'active') throw imageNotActive(imageId);
+      // NOTE: Nova's _check_and_transform_bdm: the image's own mappings (a volume-backed server's
+      // snapshot) come first, a mapping of the request at the same device or boot index wins.
+      const defined = imageDefinedBdms(image.properties).filter((m) => !bdms.some((b) => (m.device_name && b.device_name === m.device_name) || (m.boot_index === 0 && b.boot_index === 0)));
+      if (defined.length && !this.deps.volumes) throw invalidBdm('the block storage service is not running.');
+      bdms.unshift(...defined);
+      if (defined.some((b) => b.boot_index === 0 && b.destination_type === 'volume')) bootVolume = true;
       if (!bootVolume) {
         if (image.minRam > flavor.ram) throw flavorMemoryTooSmall();
         if (flavor.disk > 0 && image.minDisk > flavor.disk) throw flavorDiskTooSmall();
@@ -510,7 +557,8 @@ export class ServersService {
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'shelve', args, {
       check: async (s) => {
-        if (!image || !s.image_ref) return;
+        // NOTE: a volume-backed server keeps its disk in its volumes: no image (Nova's shelve).
+        if (!image || isVolumeBacked(s)) return;
         const props = { image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', base_image_ref: s.image_ref };
         args.imageId = (await image.createImage({ visibility: 'private', name: `${s.name}-shelved`, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
       },
@@ -521,23 +569,70 @@ export class ServersService {
   async createImage(caller: Caller, id: string, name: string, metadata: Record<string, string>): Promise<string> {
     const image = this.deps.image;
     if (!image) throw imageServiceUnavailable();
+    const server = await this.get(id, caller);
+    if (isVolumeBacked(server)) return this.snapshotVolumeBacked(caller, server, name, metadata);
     let imageId = '';
     // NOTE: `args` is recorded with the task after `check` ran, so the task knows the image id.
     const args: Record<string, unknown> = {};
     await this.act(caller, id, 'createImage', args, {
       check: async (s) => {
-        const base = s.image_ref ? await image.findImage(s.image_ref, { projectId: caller.projectId ?? '', isAdmin: true }).catch(() => undefined) : undefined;
-        const props: Record<string, string> = {
-          ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref'].includes(k))),
-          image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
-          // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
-          ...metadata,
-        };
+        const props = await this.snapshotProperties(caller, s, metadata);
         imageId = (await image.createImage({ visibility: 'private', name, projectId: s.project_id, diskFormat: 'qcow2', containerFormat: 'bare', properties: props })).id;
         args.imageId = imageId;
       },
     });
     return imageId;
+  }
+
+  /** A snapshot image's properties: the base image's inheritable ones, who and what it is of, then the caller's metadata. */
+  private async snapshotProperties(caller: Caller, s: InstanceRecord, metadata: Record<string, string>): Promise<Record<string, string>> {
+    const base = s.image_ref ? await this.deps.image?.findImage(s.image_ref, { projectId: caller.projectId ?? '', isAdmin: true }).catch(() => undefined) : undefined;
+    const skip = ['owner', 'image_location', 'image_state', 'image_type', 'instance_uuid', 'user_id', 'base_image_ref', 'block_device_mapping', 'bdm_v2', 'root_device_name'];
+    return {
+      ...Object.fromEntries(Object.entries(base?.properties ?? {}).filter(([k]) => !skip.includes(k))),
+      image_type: 'snapshot', instance_uuid: s.id, user_id: caller.userId ?? '', ...(s.image_ref ? { base_image_ref: s.image_ref } : {}),
+      // NOTE: as Nova's _create_image, the caller's metadata wins (image_type included).
+      ...metadata,
+    };
+  }
+
+  /**
+   * Nova's snapshot_volume_backed: no bytes are copied from the guest. Each volume of the server's
+   * mappings gets a Cinder snapshot (forced: the volume is in use), and the image is only a bucket
+   * of properties, its size 0: the mappings with those snapshots as their source
+   * (block_device_mapping, bdm_v2, root_device_name). A server built from the image boots from a
+   * new volume made from the root volume's snapshot. Answered at once, the image already active.
+   */
+  private async snapshotVolumeBacked(caller: Caller, s: InstanceRecord, name: string, metadata: Record<string, string>): Promise<string> {
+    const image = this.deps.image!;
+    const volumes = this.deps.volumes;
+    this.checkLock(s, caller);
+    checkTransition(s, 'createImage');
+    const props = await this.snapshotProperties(caller, s, metadata);
+    const actionId = await this.store.startAction({ action: 'createImage', instance_uuid: s.id, ...recordedBy(caller), start_time: now() });
+    const eventId = await this.store.startEvent(actionId, 'api_snapshot_instance', null);
+    const mapping: Record<string, unknown>[] = [];
+    try {
+      for (const b of s.block_devices) {
+        if (b.destination_type === 'volume' && b.volume_id) {
+          if (!volumes) throw invalidBdm('the block storage service is not running.');
+          const v = await volumes.findVolume(b.volume_id, { projectId: undefined, isAdmin: true });
+          const snap = await volumes.proxy.createSnapshot({ projectId: caller.projectId, userId: caller.userId, isAdmin: caller.isAdmin }, {
+            volumeId: b.volume_id, force: true, name: `snapshot for ${name}`, description: null,
+          });
+          mapping.push(imageMapping({ ...b, source_type: 'snapshot', uuid: snap.id }, { volume_id: null, volume_size: b.volume_size ?? v?.size ?? snap.size }));
+        } else mapping.push(imageMapping(b));
+      }
+    } catch (err) {
+      await this.store.finishEvent(eventId, 'Error', (err as Error).stack ?? String(err));
+      throw err;
+    }
+    await this.store.finishEvent(eventId, 'Success', null);
+    const properties = { ...props, ...(mapping.length ? { block_device_mapping: JSON.stringify(mapping), bdm_v2: 'True' } : {}), root_device_name: '/dev/vda' };
+    // NOTE: as Nova's glance client: an image without data is activated by an upload of nothing, as raw.
+    const { id } = await image.createImage({ visibility: 'private', name, projectId: s.project_id, diskFormat: 'raw', containerFormat: 'bare', properties });
+    await image.uploadImage(id, Readable.from([]));
+    return id;
   }
 
   /** createBackup: a snapshot image typed 'backup' with its backup_type; rotation keeps the newest N (task). */

@@ -47,3 +47,10 @@ export function splitExtra<T extends Record<string, unknown>, K extends string>(
   for (const [key, value] of Object.entries(body)) ((known as readonly string[]).includes(key) ? k : extra)[key] = value;
   return { known: k as Known<T, K>, extra };
 }
+
+// Unified limits (keystone/limit/schema.py): ids are parameter_types.id_string, values a signed
+// INT where -1 is unlimited, descriptions any string or null.
+export const LimitId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' });
+export const ResourceName = Type.String({ minLength: 1, maxLength: 255 });
+export const LimitValue = Type.Integer({ minimum: -1, maximum: 0x7fffffff });
+export const LimitDescription = Type.Union([Type.String(), Type.Null()]);

@@ -10,7 +10,7 @@ import type { Assignment } from '../domain/assignments.service.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { zoned } from '../domain/times.js';
 import { v3 } from './links.js';
-import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord, TrustRecord } from '../store/tables.js';
+import type { AccessTokenRecord, ConsumerRecord, EndpointGroupRecord, LimitRecord, RegisteredLimitRecord, TrustRecord } from '../store/tables.js';
 
 const self = (req: ApiRequest, path: string) => ({ self: `${v3(req)}/${path}` });
 
@@ -223,3 +223,14 @@ export async function assignmentView(req: ApiRequest, d: IdentityDomain, a: Assi
   if (a.prior_role) links.prior_role = `${base}/roles/${a.prior_role}`;
   return { role, [a.actor_type]: actor, scope, links };
 }
+
+// Unified limits (api-ref samples registered-limit-show-response.json, limit-show-response.json).
+export const registeredLimitView = (req: ApiRequest, r: RegisteredLimitRecord) => ({
+  id: r.id, service_id: r.service_id, region_id: r.region_id, resource_name: r.resource_name, default_limit: r.default_limit,
+  description: r.description, links: self(req, `registered_limits/${r.id}`),
+});
+
+export const limitView = (req: ApiRequest, l: LimitRecord) => ({
+  id: l.id, project_id: l.project_id, domain_id: l.domain_id, service_id: l.service_id, region_id: l.region_id,
+  resource_name: l.resource_name, resource_limit: l.resource_limit, description: l.description, links: self(req, `limits/${l.id}`),
+});

@@ -40,6 +40,8 @@ export const requestTokenNotFound = () => new NotFound('Request token not found'
 /** Keystone's unformatted NotFound for another user's OAuth access token (its %(target)s left as is). */
 export const targetNotFound = () => new NotFound('Could not find: %(target)s.');
 export const ec2AccessKeyNotFound = () => new NotFound('EC2 access key not found.');
+export const registeredLimitNotFound = (id: string) => new NotFound(`Could not find registered limit for ${id}.`);
+export const limitNotFound = (id: string) => new NotFound(`Could not find limit for ${id}.`);
 
 // ---- 409 ------------------------------------------------------------------------------------------
 
@@ -95,6 +97,11 @@ export const projectRoleDomainMismatch = (projectId: string, roleId: string) =>
   new Forbidden(`Project ${projectId} must be in the same domain as the role ${roleId} being assigned.`);
 export const regionHasEndpoints = (id: string) => new Forbidden(`Unable to delete region ${id} because it or its child regions have associated endpoints.`);
 export const accessRuleInUse = () => new Forbidden('May not delete access rule in use');
+/** Keystone's NoLimitReference: a limit names no registered limit (service, region, resource). */
+export const noLimitReference = () => new Forbidden('Unable to create a limit that has no corresponding registered limit.');
+/** Keystone's RegisteredLimitError: a registered limit with limits may be neither updated nor deleted. */
+export const registeredLimitInUse = (id: string) =>
+  new Forbidden(`Unable to update or delete registered limit ${id} because there are project limits associated with it.`);
 
 // ---- 401 ------------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import { DomainConfigsService } from './domain-configs.service.js';
 import { EndpointGroupsService } from './endpoint-groups.service.js';
 import { Ec2TokensService } from './ec2-tokens.service.js';
 import { OAuth1Service } from './oauth1.service.js';
+import { LimitsService } from './limits.service.js';
 
 export interface IdentityDomainOptions {
   bcryptCost: number;
@@ -48,6 +49,7 @@ export class IdentityDomain {
   readonly domainConfigs: DomainConfigsService;
   readonly ec2Tokens: Ec2TokensService;
   readonly oauth1: OAuth1Service;
+  readonly limits: LimitsService;
 
   constructor(readonly tables: IdentityTables, keys: FernetKeys, opts: IdentityDomainOptions) {
     this.hasher = new PasswordHasher(opts.bcryptCost);
@@ -70,6 +72,7 @@ export class IdentityDomain {
     this.consumers = new ConsumersService(tables);
     this.ec2Tokens = new Ec2TokensService(tables, this.users, this.projects, this.assignments, this.appCredentials, this.trusts, this.tokens);
     this.endpointGroups = new EndpointGroupsService(tables, this.catalog, this.projects);
+    this.limits = new LimitsService(tables);
     // NOTE: Stratus has no password_regex option, so security_compliance reads back nulls as keystone's defaults.
     this.domainConfigs = new DomainConfigsService(tables, { defaultDomainId: 'default', securityCompliance: () => ({}) });
   }

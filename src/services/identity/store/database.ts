@@ -62,6 +62,14 @@ export interface IdentityDatabase {
   access_rules: { id: string; user_id: string; service: string; path: string; method: string };
   /** Which rules a credential has, in the order it was created with. */
   application_credential_access_rules: { application_credential_id: string; access_rule_id: string; position: number };
+  /** Keystone's registered_limit: a service's default for a resource, in a region or none. */
+  registered_limits: {
+    id: string; service_id: string; region_id: string | null; resource_name: string; default_limit: number; description: string | null;
+  };
+  /** Keystone's limit: a project's (or a domain's) value for a registered limit. */
+  limits: {
+    id: string; registered_limit_id: string; project_id: string | null; domain_id: string | null; resource_limit: number; description: string | null;
+  };
 }
 
 /** A handle on the identity tables. */

@@ -105,4 +105,22 @@ export const identityMigrations: Migration[] = [
       `CREATE INDEX oauth1_access_tokens_user ON oauth1_access_tokens (authorizing_user_id)`,
     ],
   },
+  {
+    // Keystone's unified limits (keystone/limit/backends/sql.py): a registered limit is a service's
+    // default for a resource (in a region or none); a limit is one project's (or domain's) value
+    // for a registered one, whose service, region and resource it takes. Lists keep insertion order
+    // (rowid, as Keystone's internal_id). NOTE: where Keystone's foreign keys would refuse a
+    // service's delete with a 500, the service's registered limits (and their limits) go with it.
+    id: '006-unified-limits',
+    statements: [
+      `CREATE TABLE registered_limits (id TEXT PRIMARY KEY, service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        region_id TEXT, resource_name TEXT NOT NULL, default_limit INTEGER NOT NULL, description TEXT)`,
+      `CREATE UNIQUE INDEX registered_limits_unique ON registered_limits (service_id, ifnull(region_id, ''), resource_name)`,
+      `CREATE TABLE limits (id TEXT PRIMARY KEY,
+        registered_limit_id TEXT NOT NULL REFERENCES registered_limits(id) ON DELETE CASCADE,
+        project_id TEXT REFERENCES projects(id) ON DELETE CASCADE, domain_id TEXT REFERENCES domains(id) ON DELETE CASCADE,
+        resource_limit INTEGER NOT NULL, description TEXT)`,
+      `CREATE UNIQUE INDEX limits_unique ON limits (registered_limit_id, ifnull(project_id, ''), ifnull(domain_id, ''))`,
+    ],
+  },
 ];

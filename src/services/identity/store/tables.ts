@@ -50,6 +50,16 @@ export interface AccessTokenRecord {
 /** An OS-EP-FILTER endpoint group: filters over interface, service_id and region_id. */
 export interface EndpointGroupRecord { id: string; name: string; description: string | null; filters: Record<string, unknown> }
 
+/** A unified limits registered limit: a service's default for a resource (in a region, or none). */
+export interface RegisteredLimitRecord {
+  id: string; service_id: string; region_id: string | null; resource_name: string; default_limit: number; description: string | null;
+}
+/** A unified limit as the API shows it: its own columns and its registered limit's service, region and resource. */
+export interface LimitRecord {
+  id: string; registered_limit_id: string; project_id: string | null; domain_id: string | null; resource_limit: number; description: string | null;
+  service_id: string; region_id: string | null; resource_name: string;
+}
+
 /** Keystone stores global roles with this sentinel so (name, domain_id) stays unique. */
 export const NULL_DOMAIN = '<<null>>';
 
@@ -72,6 +82,7 @@ export interface IdentityTables {
   requestTokens: Table<RequestTokenRecord>;
   accessTokens: Table<AccessTokenRecord>;
   endpointGroups: Table<EndpointGroupRecord>;
+  registeredLimits: Table<RegisteredLimitRecord>;
 }
 
 export function identityTables(db: Db): IdentityTables {
@@ -94,6 +105,7 @@ export function identityTables(db: Db): IdentityTables {
     requestTokens: newTable(db, 'oauth1_request_tokens', { json: ['role_ids'] }),
     accessTokens: newTable(db, 'oauth1_access_tokens', { json: ['role_ids'] }),
     endpointGroups: newTable(db, 'endpoint_groups', { json: ['filters'] }),
+    registeredLimits: newTable(db, 'registered_limits', {}),
   };
 }
 

@@ -48,7 +48,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         try {
           const { image, target } = await loadImage(d, req.ctx, req.params.id);
           if (!req.ctx.can('upload_image', target)) throw new Forbidden(`Not allowed to upload image data for image ${image.id}`);
-          await d.images.upload(image, data);
+          await d.images.upload(image, data, req.ctx.projectId);
         } catch (e) { drain(data); throw e; }
       },
     },
@@ -80,7 +80,7 @@ export function imageDataRoutes(d: ImageDomain, runLater: (work: () => Promise<v
         try {
           const { image, target } = await loadImage(d, req.ctx, req.params.id);
           authorize(req.ctx, 'modify_image', target);
-          await d.images.stage(image, data);
+          await d.images.stage(image, data, req.ctx.projectId);
         } catch (e) { drain(data); throw e; }
       },
     },

@@ -7,8 +7,10 @@ export const unknownMarker = (id: string) => new BadRequest(`No image found with
 export const readOnly = (attr: string) => new Forbidden(`Attribute '${attr}' is read-only.`);
 export const reserved = (attr: string) => new Forbidden(`Attribute '${attr}' is reserved.`);
 export const badTransition = (from: string, to: string) => new Conflict(`Image status transition from ${from} to ${to} is not allowed`);
+/** Glance's LimitExceeded around oslo.limit's ProjectOverLimit (one resource: Glance checks them one at a time). */
 export const overLimit = (projectId: string, resource: string, limit: number, usage: number, delta: number) =>
-  new OverLimit(`Project ${projectId} is over a limit for [Resource ${resource} is over limit of ${limit} due to current usage ${usage} and delta ${delta}]`);
+  new OverLimit('The request returned a 413 Request Entity Too Large. This generally means that rate limiting or a quota threshold was breached.\n\n'
+    + `The response body:\nProject ${projectId} is over a limit for [Resource ${resource} is over limit of ${limit} due to current usage ${usage} and delta ${delta}]`);
 export const imageTagNotFound = (tag: string) => new NotFound(`Tag ${tag} not found`);
 
 // Members

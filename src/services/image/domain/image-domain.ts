@@ -1,7 +1,7 @@
-// The image service's domain, built once from its tables, file store and quotas.
+// The image service's domain, built once from its tables, file store and limits.
 import type { ImageFiles } from '../store/image-files.js';
 import type { ImageTables } from '../store/tables.js';
-import { ImagesService, type ImageQuotas } from './images.service.js';
+import { ImagesService, type ImageLimits } from './images.service.js';
 import { DEFAULT_IMPORT_FILTERS, type ImportFilters } from './import-filter.js';
 import { TasksService } from './tasks.service.js';
 import { MembersService } from './members.service.js';
@@ -15,8 +15,8 @@ export class ImageDomain {
 
   readonly tasks: TasksService;
 
-  constructor(readonly tables: ImageTables, readonly files: ImageFiles, quotas: ImageQuotas, metadefTables: MetadefTables, importFilters?: Partial<ImportFilters>) {
-    this.images = new ImagesService(tables, files, quotas, { ...DEFAULT_IMPORT_FILTERS, ...importFilters });
+  constructor(readonly tables: ImageTables, readonly files: ImageFiles, limits: ImageLimits, metadefTables: MetadefTables, importFilters?: Partial<ImportFilters>) {
+    this.images = new ImagesService(tables, files, limits, { ...DEFAULT_IMPORT_FILTERS, ...importFilters });
     this.tasks = new TasksService(tables, this.images);
     this.members = new MembersService(tables);
     this.metadefs = new MetadefsService(metadefTables);

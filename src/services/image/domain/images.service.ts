@@ -15,18 +15,27 @@ import { DEFAULT_IMPORT_FILTERS, validateImportUri, type ImportFilters } from '.
 import { openWebSource } from '../store/web-source.js';
 import { glanceNow as now, taskExpiry as expiry, taskTime } from './times.js';
 
-export interface ImageQuotas {
-  /** Images a project may own (-1: no limit), as unified limits' image_count_total. */
-  imageCountTotal: number;
-  /** MiB of image data a project may store (image_size_total). */
-  imageSizeTotal: number;
-  /** MiB a project may have in staging (image_stage_total). */
-  imageStageTotal: number;
-  /** Images a project may be uploading at once (image_count_uploading). */
-  imageCountUploading: number;
-}
+/**
+ * Glance's unified limits (glance/quota/keystone.py), in its order: MiB of image data a project
+ * stores (image_size_total), MiB it has in staging (image_stage_total), images it owns
+ * (image_count_total), images it is uploading or importing at once (image_count_uploading).
+ */
+export const QUOTA_NAMES = ['image_size_total', 'image_stage_total', 'image_count_total', 'image_count_uploading'] as const;
+export type QuotaName = typeof QUOTA_NAMES[number];
+/** A project's limit for each resource; -1 is unlimited. */
+export type ImageQuotas = Record<QuotaName, number>;
 
-export const NO_QUOTAS: ImageQuotas = { imageCountTotal: -1, imageSizeTotal: -1, imageStageTotal: -1, imageCountUploading: -1 };
+/**
+ * Where the limits come from: Glance's use_keystone_limits. Enabled, a project's limits are
+ * Keystone's (its own, else the glance service's registered defaults), as oslo.limit reads them;
+ * disabled, nothing is enforced and /v2/info/usage is empty.
+ */
+export interface ImageLimits {
+  enabled: boolean;
+  of(projectId: string): Promise<ImageQuotas>;
+}
+export const NO_LIMITS: ImageLimits = { enabled: false, of: async () => ({ image_size_total: -1, image_stage_total: -1, image_count_total: -1, image_count_uploading: -1 }) };
+const MiB = 1048576;
 /** Glance's image_property_quota and image_tag_quota. */
 export const PROPERTY_QUOTA = 128;
 export const TAG_QUOTA = 128;
@@ -89,7 +98,7 @@ export function parseImportRequest(raw: unknown): ImportRequest {
 
 
 export class ImagesService {
-  constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly quotas: ImageQuotas,
+  constructor(private readonly t: ImageTables, private readonly files: ImageFiles, private readonly limits: ImageLimits,
     private readonly importFilters: ImportFilters = DEFAULT_IMPORT_FILTERS) {}
 
   /** The image if the caller may see it (Glance's is_image_visible), else NotFound. */
@@ -129,7 +138,8 @@ export class ImagesService {
     if (Object.keys(props).length > PROPERTY_QUOTA) throw propertyLimit(Object.keys(props).length);
     if (dedupe((attrs.tags as string[] | undefined) ?? []).length > TAG_QUOTA) throw tagLimit(dedupe(attrs.tags as string[]).length);
     const owner = (attrs.owner as string | null | undefined) === undefined ? caller.projectId ?? null : attrs.owner as string | null;
-    await this.enforceCount(owner);
+    // NOTE: as Glance, the caller's project is charged (req.context.owner), whoever will own the image.
+    await this.enforce(caller.projectId, 'image_count_total', 1);
     const id = (attrs.id as string | undefined) ?? randomUUID();
     if (await this.t.get(id)) throw new Conflict(`Image with identifier ${id} already exists!`);
     const ts = now();
@@ -144,12 +154,6 @@ export class ImagesService {
     };
     await this.t.insert(image);
     return image;
-  }
-
-  private async enforceCount(owner: string | null): Promise<void> {
-    if (this.quotas.imageCountTotal < 0 || !owner) return;
-    const { count } = await this.t.usage(owner);
-    if (count + 1 > this.quotas.imageCountTotal) throw overLimit(owner, 'image_count_total', this.quotas.imageCountTotal, count, 1);
   }
 
   /** Glance's list: visibility scope in SQL, then its filters, sort, marker and limit. */
@@ -260,9 +264,9 @@ export class ImagesService {
    * size and checksums; a failure puts it back to queued. Glance's errors: 409 when not queued,
    * 400 without formats, 413 over quota or the size cap.
    */
-  async upload(image: ImageRecord, data: NodeJS.ReadableStream): Promise<ImageRecord> {
+  async upload(image: ImageRecord, data: NodeJS.ReadableStream, quotaProject: string | null | undefined = image.owner): Promise<ImageRecord> {
+    await this.enforce(quotaProject, 'image_size_total', 0);
     this.requireFormats(image);
-    await this.enforceUpload(image);
     if (!(await this.t.transition(image.id, ['queued'], { status: 'saving', updated_at: now() }))) {
       drain(data);
       const current = await this.t.get(image.id);
@@ -270,7 +274,10 @@ export class ImagesService {
     }
     let written: WrittenFile;
     try {
-      written = await this.files.write(image.id, data, this.sizeLimit(image.owner, await this.usageBytes(image.owner)));
+      // NOTE: as Glance's, once the image is saving it counts itself (delta 0); the bytes are not
+      // limited by the quotas (an upload that starts under image_size_total may end past it).
+      await this.enforce(quotaProject, 'image_count_uploading', 0);
+      written = await this.files.write(image.id, data, IMAGE_SIZE_CAP);
     } catch (e) {
       await this.t.transition(image.id, ['saving'], { status: 'queued', size: null, virtual_size: null, updated_at: now() });
       throw this.uploadError(e);
@@ -288,12 +295,13 @@ export class ImagesService {
   }
 
   /** glance-direct, step one: bytes to the staging area; the image becomes 'uploading'. */
-  async stage(image: ImageRecord, data: NodeJS.ReadableStream): Promise<void> {
+  async stage(image: ImageRecord, data: NodeJS.ReadableStream, quotaProject: string | null | undefined = image.owner): Promise<void> {
+    await this.enforce(quotaProject, 'image_stage_total', 0);
     if (image.status !== 'queued') { drain(data); throw badTransition(image.status, 'uploading'); }
-    await this.enforceUpload(image, true);
     if (!(await this.t.transition(image.id, ['queued'], { status: 'uploading', updated_at: now() }))) { drain(data); throw badTransition(image.status, 'uploading'); }
     try {
-      const w = await this.files.write(image.id, data, this.stageLimit(image.owner, (await this.t.usage(image.owner ?? '')).staged), true);
+      await this.enforce(quotaProject, 'image_count_uploading', 0);
+      const w = await this.files.write(image.id, data, IMAGE_SIZE_CAP, true);
       await this.t.update(image.id, { staged_size: w.size, size: w.size, updated_at: now() });
     } catch (e) {
       await this.t.transition(image.id, ['uploading'], { status: 'queued', size: null, staged_size: null, updated_at: now() });
@@ -310,10 +318,7 @@ export class ImagesService {
    */
   async startImport(image: ImageRecord, req: ImportRequest, meta?: { requestId: string; userId?: string; projectId?: string }): Promise<() => Promise<void>> {
     const method = req.method;
-    if (this.quotas.imageSizeTotal >= 0 && meta?.projectId) {
-      const mib = Math.floor((await this.t.usage(meta.projectId)).bytes / 1048576);
-      if (mib > this.quotas.imageSizeTotal) throw overLimit(meta.projectId, 'image_size_total', this.quotas.imageSizeTotal, mib, 0);
-    }
+    await this.enforce(meta?.projectId, 'image_size_total', 0);
     if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
     if (method === 'web-download' && image.status !== 'queued') throw new Conflict("Image needs to be in 'queued' state to use 'web-download' method");
     if (method === 'glance-direct' && (image.status !== 'uploading' || image.staged_size === null)) throw new Conflict("Image needs to be staged before 'glance-direct' method can be used");
@@ -330,7 +335,8 @@ export class ImagesService {
     if (task && meta) await this.newTask(task, image, req.body, meta);
     return async () => {
       if (task) await this.t.updateTask(task, { status: 'processing', updated_at: taskTime() });
-      const result = method === 'web-download' ? await this.runWebDownload(importing, req.uri!) : await this.runImport(importing);
+      const refused = meta ? await this.importQuota(importing, method, meta.projectId) : undefined;
+      const result = refused ?? (method === 'web-download' ? await this.runWebDownload(importing, req.uri!) : await this.runImport(importing));
       if (!task) return;
       const ts = taskTime();
       await this.t.updateTask(task, result.ok
@@ -382,22 +388,36 @@ export class ImagesService {
    * host, a short body or too many bytes put the image back to queued.
    */
   private async runWebDownload(image: ImageRecord, uri: string): Promise<{ ok: boolean; size: number; message?: string }> {
-    // NOTE: as Glance's assert_quota once the image is importing (it counts itself, delta 0): the
-    // task fails with the quota's message.
-    const u = image.owner && this.quotas.imageCountUploading >= 0 ? await this.t.usage(image.owner) : undefined;
-    if (u && u.uploading > this.quotas.imageCountUploading) {
-      await this.failImport(image);
-      return { ok: false, size: 0, message: overLimit(image.owner!, 'image_count_uploading', this.quotas.imageCountUploading, u.uploading, 0).message };
-    }
     try {
       const res = await openWebSource(uri, (u) => validateImportUri(u, this.importFilters));
-      const w = await this.files.write(image.id, res, this.sizeLimit(image.owner, await this.usageBytes(image.owner)));
+      const w = await this.files.write(image.id, res, IMAGE_SIZE_CAP);
       const expected = Number(res.headers['content-length']);
       if (res.headers['content-length'] !== undefined && Number.isInteger(expected) && expected !== w.size) throw new Error(`downloaded data size ${w.size} is different from expected ${expected}`);
       return { ok: await this.activate(image, w), size: w.size };
     } catch {
       await this.failImport(image);
       return { ok: false, size: 0 };
+    }
+  }
+
+  /**
+   * Glance's assert_quota as its import flow starts, the image importing (so it counts itself):
+   * glance-direct charges its staged MiB to image_size_total; web-download checks
+   * image_stage_total and image_count_uploading. Over a limit, the image goes back to queued and
+   * the task fails with the limit's message.
+   */
+  private async importQuota(image: ImageRecord, method: ImportMethod, projectId: string | undefined): Promise<{ ok: false; size: 0; message: string } | undefined> {
+    try {
+      if (method === 'glance-direct') await this.enforce(projectId, 'image_size_total', Math.floor((image.size ?? 0) / MiB));
+      else {
+        await this.enforce(projectId, 'image_stage_total', Math.floor((image.size ?? 0) / MiB));
+        await this.enforce(projectId, 'image_count_uploading', 0);
+      }
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof OverLimit)) throw e;
+      await this.failImport(image);
+      return { ok: false, size: 0, message: e.message };
     }
   }
 
@@ -447,17 +467,30 @@ export class ImagesService {
     }
   }
 
-  /** GET /v2/info/usage: each unified limit with the project's usage; empty when no quota is set. */
+  /** GET /v2/info/usage: each unified limit with the project's usage; empty without keystone limits. */
   async usage(projectId: string | undefined): Promise<Record<string, { limit: number; usage: number }>> {
-    const q = this.quotas;
-    if (!projectId || [q.imageCountTotal, q.imageSizeTotal, q.imageStageTotal, q.imageCountUploading].every((x) => x < 0)) return {};
+    if (!this.limits.enabled || !projectId) return {};
+    const [limits, used] = await Promise.all([this.limits.of(projectId), this.used(projectId)]);
+    return Object.fromEntries(QUOTA_NAMES.map((n) => [n, { limit: limits[n], usage: used[n] }]));
+  }
+
+  /**
+   * oslo.limit's flat check of one resource (Glance's _enforce_one): OverLimit (413) when the
+   * project's usage plus `delta` passes its limit; -1 is unlimited. Nothing without keystone
+   * limits or without a project.
+   */
+  private async enforce(projectId: string | null | undefined, name: QuotaName, delta: number): Promise<void> {
+    if (!this.limits.enabled || !projectId) return;
+    const limit = (await this.limits.of(projectId))[name];
+    if (limit < 0) return;
+    const used = (await this.used(projectId))[name];
+    if (used + delta > limit) throw overLimit(projectId, name, limit, used, delta);
+  }
+
+  /** A project's usage as Glance counts it (glance/quota/keystone.py: sizes in whole MiB, rounded down). */
+  private async used(projectId: string): Promise<ImageQuotas> {
     const u = await this.t.usage(projectId);
-    return {
-      image_size_total: { limit: q.imageSizeTotal, usage: Math.floor(u.bytes / 1048576) },
-      image_count_total: { limit: q.imageCountTotal, usage: u.count },
-      image_stage_total: { limit: q.imageStageTotal, usage: Math.floor(u.staged / 1048576) },
-      image_count_uploading: { limit: q.imageCountUploading, usage: u.uploading },
-    };
+    return { image_size_total: Math.floor(u.bytes / MiB), image_stage_total: Math.floor(u.staged / MiB), image_count_total: u.count, image_count_uploading: u.uploading };
   }
 
   /** Where an active (or deactivated) image's bytes are; undefined when it has none. */
@@ -475,38 +508,10 @@ export class ImagesService {
     if (missing.length > 1) throw new BadRequest(`Properties ${missing.join(', ')} must be set prior to saving data.`);
   }
 
-  private async usageBytes(owner: string | null): Promise<number> {
-    return owner ? (await this.t.usage(owner)).bytes : 0;
-  }
-
-  /** Glance checks image_size_total (delta 0) and image_count_uploading (delta 1) before any byte. */
-  private async enforceUpload(image: ImageRecord, staging = false): Promise<void> {
-    const owner = image.owner;
-    if (!owner) return;
-    const u = await this.t.usage(owner);
-    const mib = Math.floor(u.bytes / 1048576);
-    if (this.quotas.imageSizeTotal >= 0 && mib > this.quotas.imageSizeTotal) throw overLimit(owner, 'image_size_total', this.quotas.imageSizeTotal, mib, 0);
-    const stagedMib = Math.floor(u.staged / 1048576);
-    if (staging && this.quotas.imageStageTotal >= 0 && stagedMib > this.quotas.imageStageTotal) throw overLimit(owner, 'image_stage_total', this.quotas.imageStageTotal, stagedMib, 0);
-    if (this.quotas.imageCountUploading >= 0 && u.uploading + 1 > this.quotas.imageCountUploading) throw overLimit(owner, 'image_count_uploading', this.quotas.imageCountUploading, u.uploading, 1);
-  }
-
-  /** Bytes this upload may write: the size cap, and what is left of the project's image_size_total. */
-  private sizeLimit(owner: string | null, usedBytes: number): number {
-    if (!owner || this.quotas.imageSizeTotal < 0) return IMAGE_SIZE_CAP;
-    return Math.min(IMAGE_SIZE_CAP, Math.max(0, this.quotas.imageSizeTotal * 1048576 - usedBytes));
-  }
-
-  private stageLimit(owner: string | null, stagedBytes: number): number {
-    if (!owner || this.quotas.imageStageTotal < 0) return IMAGE_SIZE_CAP;
-    return Math.min(IMAGE_SIZE_CAP, Math.max(0, this.quotas.imageStageTotal * 1048576 - stagedBytes));
-  }
-
   private uploadError(e: unknown): unknown {
+    // NOTE: only image_size_cap limits the bytes (keystone limits are checked before, not during).
     if (e instanceof TooLarge) {
-      return e.limit >= IMAGE_SIZE_CAP
-        ? new OverLimit(`The incoming image is too large: Image exceeds the storage quota: The size of the data ${e.limit} will exceed the limit. ${e.limit} bytes remaining.`)
-        : new OverLimit(`Image exceeds the storage quota: The size of the data will exceed the limit. ${e.limit} bytes remaining.`);
+      return new OverLimit(`The incoming image is too large: Image exceeds the storage quota: The size of the data ${e.limit} will exceed the limit. ${e.limit} bytes remaining.`);
     }
     return e;
   }

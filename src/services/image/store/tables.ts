@@ -111,13 +111,17 @@ export class ImageTables {
     return (await q.execute()).map((r) => imageCodec.decode(r));
   }
 
-  /** Images owned by a project, for quotas: count and total bytes (active or being written). */
+  /**
+   * A project's images as Glance's quotas count them (glance/db/sqlalchemy/api.py): images not
+   * killed; bytes of the images whose data is in the store (active, deactivated); bytes staged
+   * (uploading or importing); images uploading, staging or importing.
+   */
   async usage(owner: string): Promise<{ count: number; bytes: number; staged: number; uploading: number }> {
     const row = await this.db.selectFrom('glance_images')
       .select([
-        sql<number>`count(*)`.as('count'),
-        sql<number>`coalesce(sum(size), 0)`.as('bytes'),
-        sql<number>`coalesce(sum(staged_size), 0)`.as('staged'),
+        sql<number>`sum(case when status not in ('killed', 'deleted') then 1 else 0 end)`.as('count'),
+        sql<number>`coalesce(sum(case when status in ('active', 'deactivated') and size > 0 then size else 0 end), 0)`.as('bytes'),
+        sql<number>`coalesce(sum(case when status in ('uploading', 'importing') and size > 0 then size else 0 end), 0)`.as('staged'),
         sql<number>`sum(case when status in ('saving', 'uploading', 'importing') then 1 else 0 end)`.as('uploading'),
       ])
       .where('owner', '=', owner).executeTakeFirst();

@@ -78,7 +78,7 @@ export class NetworkDomain {
         if (next) await this.syncPortGroups(next, p);
       }
       await this.safe(() => this.driver.setDhcpEntries(s.network_id, s.id, []));
-    });
+    }, (s, before) => this.subnetUpdated(s, before));
     this.ports = new PortsService(deps, {
       network: (id) => this.networks.get(id),
       subnets: (id) => this.subnets.list(id),
@@ -112,14 +112,6 @@ export class NetworkDomain {
     });
     this.addressScopes = new AddressScopesService(deps);
     this.subnets.scopeCheck = (caller, pool) => this.addressScopes.checkPool(caller, pool);
-    this.subnets.updated = async (s, before) => {
-      // NOTE: the whole set where it really changes: a subnet's DHCP turned on or off.
-      const seen = (x: SubnetRecord) => JSON.stringify([x.enable_dhcp, x.gateway_ip, x.dns_nameservers, x.host_routes, x.allocation_pools]);
-      if (seen(s) === seen(before)) return;
-      if (s.enable_dhcp) await this.agents.scheduleNetwork(s.network_id);
-      await this.syncNetwork(s.network_id);
-      if (s.enable_dhcp !== before.enable_dhcp) await this.syncDhcp(s.network_id);
-    };
     this.qos = new QosService(deps, async (policyId) => {
       for (const p of await this.t.ports.list()) if (p.binding_host_id) {
         const net = await this.t.networks.get(p.network_id);
@@ -156,6 +148,23 @@ export class NetworkDomain {
       routers: () => this.t.routers.list(),
       routersChanged: async (ids) => { for (const id of ids) await this.syncMetering(id); },
     });
+  }
+
+  /**
+   * A subnet's update reaches the dataplane, as Neutron's DHCP and L3 agents hear of it: the
+   * network's DHCP server takes the new options (DNS servers, host routes, gateway; dnsmasq's opts
+   * file rewritten and reloaded), its host entries follow enable_dhcp, and the routers with a port
+   * on the subnet are rebuilt (their routes and router advertisements).
+   */
+  private async subnetUpdated(s: SubnetRecord, before: SubnetRecord): Promise<void> {
+    if (s.enable_dhcp && !before.enable_dhcp) await this.agents.scheduleNetwork(s.network_id);
+    await this.syncNetwork(s.network_id);
+    if (s.enable_dhcp !== before.enable_dhcp) await this.syncDhcp(s.network_id);
+    const routers = new Set<string>();
+    for (const p of await this.t.ports.list({ network_id: s.network_id })) {
+      if (p.device_owner.startsWith('network:router_') && p.fixed_ips.some((f) => f.subnet_id === s.id)) routers.add(p.device_id);
+    }
+    for (const id of routers) await this.syncRouter(id);
   }
 
   /**
@@ -488,15 +497,32 @@ export class NetworkDomain {
       .map((f) => ({ floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address!, portId: f.port_id! }));
   }
 
-  /** A router is built where an L3 agent that is administratively up hosts it, and taken down otherwise. */
+  /**
+   * A router is built where an L3 agent that is administratively up hosts it, and taken down
+   * otherwise. Its floating IPs' status follows, as the L3 agent reports it (update_fip_statuses):
+   * ACTIVE once the router that carries them is built, DOWN while no agent hosts it.
+   */
   private async syncRouter(id: string): Promise<void> {
     const r = await this.driverRouter(id);
     if (!r) return;
-    if (!(await this.agents.l3Served(id))) { await this.safe(() => this.driver.deleteRouter(id)); return; }
+    if (!(await this.agents.l3Served(id))) {
+      await this.safe(() => this.driver.deleteRouter(id));
+      await this.setFipStatuses(id, 'DOWN');
+      return;
+    }
     await this.safe(() => this.driver.ensureRouter(r));
     const fips = await this.driverFips(id);
     await this.safe(() => this.driver.setFloatingIps(id, fips));
     await this.syncMetering(id);
+    await this.setFipStatuses(id, 'ACTIVE');
+  }
+
+  /** The status of the router's associated floating IPs; a change is an update (a new revision). */
+  private async setFipStatuses(routerId: string, status: 'ACTIVE' | 'DOWN'): Promise<void> {
+    for (const f of await this.t.floatingips.list()) {
+      if (f.router_id !== routerId || !f.port_id || f.status === status) continue;
+      await this.t.floatingips.put({ ...f, status, revision_number: f.revision_number + 1, updated_at: now() });
+    }
   }
 
   private async syncMetering(routerId: string): Promise<void> {

@@ -71,8 +71,6 @@ export const isAutoAddress = (s: SubnetRecord) => s.ip_version === 6 && (s.ipv6_
 export class SubnetsService {
   /** Checks a pool's address_scope_id (the domain sets it once address scopes exist). */
   scopeCheck: (caller: Caller, pool: SubnetPoolRecord) => Promise<void> = async () => {};
-  /** What the dataplane serves of a subnet changed (DHCP on or off, gateway, DNS, routes, pools); the domain sets it. */
-  updated: (subnet: SubnetRecord, before: SubnetRecord) => Promise<void> = async () => {};
   constructor(
     private readonly d: DomainDeps,
     private readonly network: (id: string) => Promise<NetworkRecord>,
@@ -81,6 +79,8 @@ export class SubnetsService {
     private readonly blockingPorts: (subnet: SubnetRecord) => Promise<number>,
     private readonly afterCreate: (subnet: SubnetRecord) => Promise<void>,
     private readonly beforeDelete: (subnet: SubnetRecord) => Promise<void>,
+    /** After an update's commit: the dataplane follows (DHCP options, routers on the subnet), as ML2's update_subnet_postcommit. */
+    private readonly afterUpdate: (subnet: SubnetRecord, before: SubnetRecord) => Promise<void> = async () => {},
   ) {}
 
   async get(id: string): Promise<SubnetRecord> {
@@ -242,7 +242,7 @@ export class SubnetsService {
     next.revision_number++;
     next.updated_at = now();
     await this.d.t.subnets.put(next);
-    await this.updated(next, s);
+    await this.afterUpdate(next, s);
     return next;
   }
 
