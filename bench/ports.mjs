@@ -10,8 +10,10 @@
 //   once it holds `--ports` (the ports in between are made by `--clients` clients, not timed);
 // - GET /compute/metadata/openstack/latest/meta_data.json, 300 requests at 100 ports and at `--ports`.
 // Target (issue 15): the large-network figures within 1.2× of the small-network ones.
+// Also the server's CPU time per timed create (it shares the machine: wall time alone misleads)
+// and its peak RSS over the run.
 import { randomBytes } from 'node:crypto';
-import { apiClient, fmt, now, numberOption as opt, pct, startBenchServer } from './lib/bench-server.mjs';
+import { apiClient, cpuMs, fmt, now, numberOption as opt, pct, peakRssMiB, startBenchServer } from './lib/bench-server.mjs';
 
 const PORTS = opt('ports', 10000);
 const SMALL = opt('small', 1000);
@@ -22,7 +24,7 @@ const JSON_OUT = process.argv.includes('--json');
 async function main() {
   const secret = randomBytes(16).toString('hex');
   process.env.STRATUS_METADATA_SECRET = secret;
-  const { base, token, projectId } = await startBenchServer('ports');
+  const { base, token, projectId, pid } = await startBenchServer('ports');
   const headers = { 'X-Auth-Token': token, 'Content-Type': 'application/json' };
   const net = apiClient(base, '/networking/v2.0', headers);
   const compute = apiClient(base, '/compute/v2.1', { ...headers, 'X-OpenStack-Nova-API-Version': '2.37' });
@@ -55,7 +57,9 @@ async function main() {
   };
   const creates = async () => {
     const times = [];
+    const cpu0 = cpuMs(pid);
     for (let i = 0; i < SAMPLES; i++) { const t = now(); await net('POST', '/ports', { port: { network_id: network.id } }); times.push(now() - t); count++; }
+    times.cpuPerCreate = cpu0 === undefined ? undefined : (cpuMs(pid) - cpu0) / SAMPLES;
     return times;
   };
   const metadata = async () => {
@@ -88,9 +92,9 @@ async function main() {
   const b = pct(baseline, 50);
   const result = {
     baseline: { p50: b, p99: pct(baseline, 99) },
-    createSmall: { at: createSmallAt, p50: pct(createSmall, 50), p99: pct(createSmall, 99) },
-    createLarge: { at: createLargeAt, p50: pct(createLarge, 50), p99: pct(createLarge, 99) },
-    fillRate, clients: CLIENTS,
+    createSmall: { at: createSmallAt, p50: pct(createSmall, 50), p99: pct(createSmall, 99), serverCpuMs: createSmall.cpuPerCreate },
+    createLarge: { at: createLargeAt, p50: pct(createLarge, 50), p99: pct(createLarge, 99), serverCpuMs: createLarge.cpuPerCreate },
+    fillRate, clients: CLIENTS, serverCpuMsTotal: cpuMs(pid), serverPeakRssMiB: peakRssMiB(pid),
     metadataSmall: { at: mdSmallAt, p50: pct(mdSmall, 50), p99: pct(mdSmall, 99) },
     metadataLarge: { at: createLargeAt + SAMPLES, p50: pct(mdLarge, 50), p99: pct(mdLarge, 99) },
   };
@@ -99,11 +103,13 @@ async function main() {
   const ratio = (l, s) => `${(l.p50 / s.p50).toFixed(2)}× the small network's p50 (target ≤ 1.2×)`;
   console.log('| what | p50 | p99 | p50 ÷ baseline | |\n| --- | --- | --- | --- | --- |');
   console.log(row('baseline: GET /networks/{id}', result.baseline));
-  console.log(row(`POST /ports, one client, at ${createSmallAt} ports (${SAMPLES})`, result.createSmall));
-  console.log(row(`POST /ports, one client, at ${createLargeAt} ports (${SAMPLES})`, result.createLarge, ratio(result.createLarge, result.createSmall)));
+  const cpu = (r) => (r.serverCpuMs === undefined ? '' : `; server CPU ${fmt(r.serverCpuMs)} a create`);
+  console.log(row(`POST /ports, one client, at ${createSmallAt} ports (${SAMPLES})`, result.createSmall, cpu(result.createSmall).slice(2)));
+  console.log(row(`POST /ports, one client, at ${createLargeAt} ports (${SAMPLES})`, result.createLarge, ratio(result.createLarge, result.createSmall) + cpu(result.createLarge)));
   console.log(`| POST /ports, ${CLIENTS} clients, from ${before} to ${createLargeAt} ports | | | | ${fillRate.toFixed(0)} ports/s |`);
   console.log(row(`metadata meta_data.json at ${mdSmallAt} ports (300)`, result.metadataSmall));
   console.log(row(`metadata meta_data.json at ${result.metadataLarge.at} ports (300)`, result.metadataLarge, ratio(result.metadataLarge, result.metadataSmall)));
+  if (result.serverPeakRssMiB !== undefined) console.log(`\nserver: peak RSS ${result.serverPeakRssMiB.toFixed(0)} MiB, CPU ${(result.serverCpuMsTotal / 1000).toFixed(1)} s over the run`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

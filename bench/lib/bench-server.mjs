@@ -1,7 +1,7 @@
 // What the API benchmarks share: their own server from the bundle on a fresh data dir (removed on
 // exit or interrupt), an admin token, and percentiles.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,20 @@ export async function startBenchServer(name, config, { build = true, args = [] }
   });
   const { token: body } = await auth.json();
   return { base, token: auth.headers.get('x-subject-token'), projectId: body.project.id, catalog: body.catalog, pid: server.pid, stop, dataDir: join(work, 'data') };
+}
+
+/** A process's CPU time (user + system, ms; Linux's 100 ticks a second) from /proc; undefined elsewhere. */
+export function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch { return undefined; }
+}
+
+/** A process's peak resident memory so far (VmHWM, MiB) from /proc; undefined elsewhere. */
+export function peakRssMiB(pid) {
+  try { return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024; } catch { return undefined; }
 }
 
 /** JSON in, JSON out under `prefix`; a 4xx/5xx throws with the body. */

@@ -375,6 +375,35 @@ if (!skipReason) {
     assert.ok(!(await run('ip', ['netns', 'list'])).includes(`stx-${process.pid}`));
   });
 
+  test('linux network driver: incremental updates: a port\'s DHCP host line and its member set element appear, then go; the others stay', async () => {
+    const { driver, stateDir, cleanup } = await makeDriver();
+    const G = '5f000000-0000-4000-8000-00000000005f';
+    const none = { ipv4: [], ipv6: [] };
+    const entry = (v: Vm) => ({ portId: v.portId, macAddress: v.mac, ipAddress: v.ip, hostname: `host-${v.name}`, extraOptions: [] });
+    const hosts = () => readFile(join(stateDir, 'networks', A, 'hosts'), 'utf8');
+    const pid = () => readFile(join(stateDir, 'networks', A, 'dnsmasq.pid'), 'utf8');
+    try {
+      await driver.ensureNetwork(network(A, 71, SUB_A));
+      await driver.setDhcpEntries(A, SUB_A.id, [entry(VM1)]);
+      await driver.setSecurityGroupMembers(G, { ipv4: [VM1.ip], ipv6: [] });
+      const started = await pid();
+      // VM2's port created.
+      await driver.updateDhcpEntries(A, SUB_A.id, { upsert: [entry(VM2)], remove: [] });
+      await driver.updateSecurityGroupMembers(G, { add: { ipv4: [VM2.ip], ipv6: [] }, remove: none });
+      assert.equal(await hosts(), `${VM1.mac},${VM1.ip},host-vm1\n${VM2.mac},${VM2.ip},host-vm2\n`);
+      assert.deepEqual((await driver.observe()).groupMembers, { [G]: { ipv4: [VM1.ip, VM2.ip].sort(), ipv6: [] } });
+      // And deleted.
+      await driver.updateDhcpEntries(A, SUB_A.id, { upsert: [], remove: [VM2.portId] });
+      await driver.updateSecurityGroupMembers(G, { add: none, remove: { ipv4: [VM2.ip], ipv6: [] } });
+      assert.equal(await hosts(), `${VM1.mac},${VM1.ip},host-vm1\n`);
+      assert.deepEqual((await driver.observe()).groupMembers, { [G]: { ipv4: [VM1.ip], ipv6: [] } });
+      assert.equal(await pid(), started, 'dnsmasq reloaded, not restarted');
+    } finally {
+      await cleanup();
+    }
+    assert.equal((await run('nft', ['list', 'tables'])).includes(`stratus-sg-t${process.pid}`), false, 'security group tables left');
+  });
+
   test('linux network driver: a SLAAC subnet beside IPv4: router advertisements from dnsmasq give the instance its EUI-64 address', async () => {
     const { driver, cleanup } = await makeDriver();
     const work = await mkdtemp(join(tmpdir(), 'stx-vm-'));

@@ -111,6 +111,29 @@ export function networkDriverContract(name: string, make: () => Promise<{ driver
       assert.deepEqual((await hooks.observe()).groupMembers, {});
     } finally { await cleanup(); }
   });
+  test(`${name}: remote-group members change incrementally: added and removed addresses only, the rest untouched, twice equals once`, async () => {
+    const { driver, hooks, cleanup } = await make();
+    const none = { ipv4: [], ipv6: [] };
+    try {
+      await driver.setSecurityGroupMembers(G1, { ipv4: ['10.9.0.5'], ipv6: [] });
+      const change = { add: { ipv4: ['10.9.0.6', '10.9.0.7'], ipv6: ['fd00::6'] }, remove: none };
+      await driver.updateSecurityGroupMembers(G1, change);
+      await driver.updateSecurityGroupMembers(G1, change);
+      await driver.updateSecurityGroupMembers(G2, { add: { ipv4: ['10.9.0.8'], ipv6: [] }, remove: none });
+      assert.deepEqual((await hooks.observe()).groupMembers, {
+        [G1]: { ipv4: ['10.9.0.5', '10.9.0.6', '10.9.0.7'], ipv6: ['fd00::6'] }, [G2]: { ipv4: ['10.9.0.8'], ipv6: [] },
+      }, 'a group without members gets them; the others keep theirs');
+      // Removal of a member and of an address that is none; an address in both lists stays.
+      const removal = { add: { ipv4: ['10.9.0.7'], ipv6: [] }, remove: { ipv4: ['10.9.0.5', '10.9.0.7', '10.9.0.99'], ipv6: ['fd00::6'] } };
+      await driver.updateSecurityGroupMembers(G1, removal);
+      await driver.updateSecurityGroupMembers(G1, removal);
+      assert.deepEqual((await hooks.observe()).groupMembers[G1], { ipv4: ['10.9.0.6', '10.9.0.7'], ipv6: [] });
+      await driver.updateSecurityGroupMembers(G2, { add: none, remove: { ipv4: ['10.9.0.8'], ipv6: [] } });
+      assert.deepEqual(Object.keys((await hooks.observe()).groupMembers), [G1], 'a group whose last member left shows none');
+      await driver.reconcile({ networks: [], routers: [], floatingIps: {}, ports: [], portSecurity: [], dhcp: {}, groupMembers: {}, metering: {} });
+      assert.deepEqual((await hooks.observe()).groupMembers, {});
+    } finally { await cleanup(); }
+  });
   test(`${name}: metering labels count per router, replaced whole (kept labels keep counting), gone with the router, reconcile keeps those it names`, async () => {
     const { driver, cleanup } = await make();
     const L1 = '66666666-6666-4666-8666-666666666661';

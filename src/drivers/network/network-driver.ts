@@ -5,6 +5,12 @@
 // - Every call is idempotent and declarative: `ensure*` and `set*` describe the whole wanted state
 //   of one object (a network, a router, a port's rules), so calling twice equals calling once and
 //   a call after a crash converges. `delete*`/`unplug*` of something absent succeeds.
+// - Incremental calls (Neutron's agents get port updates, not the whole network): `update*` change
+//   the part of a shared object one port holds (its DHCP entries in a subnet, its addresses in a
+//   group's members) and cost O(the change), whatever the number of other ports. They are
+//   idempotent too (adding what is there, removing what is not, succeed). The whole-set `set*`
+//   calls stay for what changes whole (a subnet's enable_dhcp toggled) and `reconcile` converges
+//   whatever incremental calls were lost.
 // - Calls may block on host work (seconds at most); they never call back into the service.
 // - Failure: a call throws NetworkDriverError with a message fit for a fault; the service then
 //   moves the resource to ERROR (ports, routers) and keeps the database as the truth.
@@ -20,7 +26,9 @@
 //   members for (yet): that is not an error, the rule admits no one until members are set. Members
 //   are replaced whole; an empty set removes them (the driver may then forget the group). Member
 //   sets are independent of ports: the order of setSecurityGroupMembers and setPortSecurity does
-//   not matter. `reconcile` keeps exactly the groups of `state.groupMembers`.
+//   not matter. `updateSecurityGroupMembers` adds and removes addresses (a port joined, left or
+//   changed its addresses): the service removes an address only when no other port of the group
+//   holds it. `reconcile` keeps exactly the groups of `state.groupMembers`.
 // - QoS (Neutron's bandwidth_limit rules): `setPortQos` gives a port's limits per direction in
 //   Neutron's terms, egress = traffic from the instance, ingress = traffic to it, replacing the
 //   previous ones; null removes a direction's limit. A port not plugged yet may be given limits:
@@ -88,6 +96,16 @@ export interface DriverSecurityRule {
 
 /** A security group's members: the fixed addresses of its ports, per family (plain addresses, no prefix length). */
 export interface SecurityGroupMembers { ipv4: string[]; ipv6: string[] }
+
+/** Addresses a group's members gain and lose; `remove` applies first, so an address in both stays. */
+export interface SecurityGroupMembersChange { add: SecurityGroupMembers; remove: SecurityGroupMembers }
+
+/**
+ * Ports' DHCP entries in one subnet: each port named in `upsert` has exactly the entries given for
+ * it there from then on (all of a port's entries of the subnet come together); the ports of `remove`
+ * have none. `remove` applies first.
+ */
+export interface DhcpEntriesChange { upsert: DhcpEntry[]; remove: string[] }
 
 export interface DriverPortSecurity {
   portId: string; enabled: boolean; macAddress: string; ips: string[];
@@ -169,6 +187,11 @@ export interface NetworkDriver {
    * lists remove the members (how a group's last port leaves, or a deleted group goes).
    */
   setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers): Promise<void>;
+  /**
+   * Some addresses in and out of a group's members (a port joined, left, changed its addresses),
+   * the rest untouched; O(the change). A group left with no members may be forgotten.
+   */
+  updateSecurityGroupMembers(groupId: string, change: SecurityGroupMembersChange): Promise<void>;
   /** A port's bandwidth limits, replacing the previous ones (both null: none). See the contract above. */
   setPortQos(qos: DriverPortQos): Promise<void>;
   /**
@@ -178,6 +201,8 @@ export interface NetworkDriver {
   setTrunk(trunk: DriverTrunk): Promise<void>;
   /** A subnet's DHCP host entries, replacing the previous set (dnsmasq reload). */
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]): Promise<void>;
+  /** Some ports' DHCP entries of a subnet replaced or removed, the other ports' untouched; O(the change). */
+  updateDhcpEntries(networkId: string, subnetId: string, change: DhcpEntriesChange): Promise<void>;
   /** The dataplane's parts serving `host`, each with whether it works now (see Agents above). */
   agents(host: string): Promise<DriverAgent[]>;
   /** Every metering label of a router with its rules, replacing the previous set atomically (counts of kept labels go on). */

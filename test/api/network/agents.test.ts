@@ -176,13 +176,13 @@ describe('the dataplane follows subnet updates (the DHCP and L3 agents hear of t
     assert.deepEqual(served().hostRoutes, [{ destination: '10.99.0.0/16', nexthop: '10.66.0.9' }]);
     assert.equal((await demo.put(`/subnets/${s.id}`, { subnet: { gateway_ip: null } })).status, 200);
     assert.equal(served().gatewayIp, null, 'no router option without a gateway');
-    assert.deepEqual(fake.dhcp.get(`${n.id}/${s.id}`)?.map((e) => e.portId), [port.id]);
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id).map((e) => e.portId), [port.id]);
     await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: false } });
     assert.equal(dhcpServed(n.id), false, 'no DHCP server without a DHCP subnet');
-    assert.equal(fake.dhcp.get(`${n.id}/${s.id}`), undefined, 'and no host entries');
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id), [], 'and no host entries');
     await demo.put(`/subnets/${s.id}`, { subnet: { enable_dhcp: true } });
     assert.equal(dhcpServed(n.id), true);
-    assert.deepEqual(fake.dhcp.get(`${n.id}/${s.id}`)?.map((e) => e.portId), [port.id]);
+    assert.deepEqual(fake.dhcpEntries(n.id, s.id).map((e) => e.portId), [port.id]);
     const bad = await demo.put(`/subnets/${s.id}`, { subnet: { dns_nameservers: ['not-an-ip'] } });
     assert.equal(bad.status, 400);
     assert.deepEqual(served().dnsNameservers, ['9.8.7.6'], 'a refused update changes nothing');

@@ -6,7 +6,7 @@
 // state dir (it moves only if a port later gets that address).
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DhcpEntry, DriverNetwork, DriverSubnet } from '../network-driver.js';
+import type { DhcpEntriesChange, DhcpEntry, DriverNetwork, DriverSubnet } from '../network-driver.js';
 import { runCommand } from '../../host/run-command.js';
 import { highestFreeIpv4, ipv4Range, ipv6Subnet, isIpv6, prefixLength } from './addresses.js';
 import { deleteNamespace, ensureNamespace, ip, ipIgnoringAbsent, listLinks, setTag, syncAddresses } from './host-links.js';
@@ -35,6 +35,13 @@ export async function saveEntries(stateDir: string, networkId: string, subnetId:
   const dir = networkDir(stateDir, networkId);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `entries-${subnetId}.json`), JSON.stringify(entries));
+}
+
+/** Some ports' entries of a subnet replaced or removed in the saved state (see DhcpEntriesChange). */
+export async function changeEntries(stateDir: string, networkId: string, subnetId: string, change: DhcpEntriesChange): Promise<void> {
+  const gone = new Set([...change.remove, ...change.upsert.map((e) => e.portId)]);
+  const kept = (await loadEntries(networkDir(stateDir, networkId), subnetId)).filter((e) => !gone.has(e.portId));
+  await saveEntries(stateDir, networkId, subnetId, [...kept, ...change.upsert]);
 }
 
 async function loadEntries(dir: string, subnetId: string): Promise<DhcpEntry[]> {

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  type DataplaneState, type DhcpEntry, type DriverAgent, type DriverFloatingIp, type DriverMeteringLabel, type DriverNetwork, type DriverPort,
+  type DataplaneState, type DhcpEntriesChange, type DhcpEntry, type DriverAgent, type DriverFloatingIp, type DriverMeteringLabel, type DriverNetwork, type DriverPort,
   type DriverPortQos, type DriverPortSecurity, type DriverRouter, type DriverTrunk, type MeteringCount, type NetworkDriver, NetworkDriverError,
-  type SecurityGroupMembers,
+  type SecurityGroupMembers, type SecurityGroupMembersChange,
 } from '../network-driver.js';
 import { hasBinary } from './binaries.js';
 import * as bridges from './bridges.js';
@@ -160,10 +160,21 @@ export class LinuxNetworkDriver implements NetworkDriver {
   setSecurityGroupMembers(groupId: string, members: SecurityGroupMembers) {
     return this.serial(`security group ${groupId}`, () => sg.setGroupMembers(groupId, members, this.common));
   }
+  updateSecurityGroupMembers(groupId: string, change: SecurityGroupMembersChange) {
+    return this.serial(`security group ${groupId}`, () => sg.updateGroupMembers(groupId, change, this.common));
+  }
 
   setDhcpEntries(networkId: string, subnetId: string, entries: DhcpEntry[]) {
     return this.serial(`network ${networkId}`, async () => {
       await dhcp.saveEntries(this.stateDir, networkId, subnetId, entries);
+      const net = await this.savedNetwork(networkId);
+      if (net) await this.doEnsureNetwork(net);
+    });
+  }
+
+  updateDhcpEntries(networkId: string, subnetId: string, change: DhcpEntriesChange) {
+    return this.serial(`network ${networkId}`, async () => {
+      await dhcp.changeEntries(this.stateDir, networkId, subnetId, change);
       const net = await this.savedNetwork(networkId);
       if (net) await this.doEnsureNetwork(net);
     });

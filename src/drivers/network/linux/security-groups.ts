@@ -11,12 +11,12 @@
 // `m4-<group id>` (ipv4_addr) and `m6-<group id>` (ipv6_addr); a remote-group rule matches
 // `ip saddr @m4-…` (ingress) or `ip daddr @m4-…` (egress). A port's transaction adds the sets its
 // rules name (empty when new), so a rule never refers to a missing set; setGroupMembers replaces a
-// set's elements in one transaction (flush + add). Reconcile rewrites the table, so sets the state
+// set's elements in one transaction (flush + add), updateGroupMembers adds and deletes elements. Reconcile rewrites the table, so sets the state
 // does not name are gone.
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DriverPortSecurity, DriverSecurityRule, SecurityGroupMembers } from '../network-driver.js';
+import type { DriverPortSecurity, DriverSecurityRule, SecurityGroupMembers, SecurityGroupMembersChange } from '../network-driver.js';
 import { NetworkDriverError } from '../network-driver.js';
 import { CommandError, runCommand, runIgnoringAbsent } from '../../host/run-command.js';
 import { isIpv6 } from './addresses.js';
@@ -179,6 +179,13 @@ function addSetCommands(scope: string, groupId: string): string[] {
   return [`add set ${t} ${memberSetName(groupId, 4)} { type ipv4_addr; }`, `add set ${t} ${memberSetName(groupId, 6)} { type ipv6_addr; }`];
 }
 
+/** Plain addresses of one family, each once; anything else (a prefix, the other family) is refused. */
+function familyAddresses(addrs: string[], family: 4 | 6): string[] {
+  const unique = [...new Set(addrs.map((a) => a.replace(/\/(32|128)$/, '')))];
+  for (const a of unique) if (isIpv6(a) !== (family === 6) || a.includes('/')) throw new NetworkDriverError(`'${a}' is not an IPv${family} address`);
+  return unique;
+}
+
 /** A group's member sets replaced whole: made if missing, flushed, filled. */
 function memberCommands(scope: string, groupId: string, members: SecurityGroupMembers): string[] {
   const t = `bridge ${sgTableName(scope)}`;
@@ -186,9 +193,24 @@ function memberCommands(scope: string, groupId: string, members: SecurityGroupMe
   for (const [family, addrs] of [[4, members.ipv4], [6, members.ipv6]] as const) {
     const set = memberSetName(groupId, family);
     lines.push(`flush set ${t} ${set}`);
-    const unique = [...new Set(addrs.map((a) => a.replace(/\/(32|128)$/, '')))];
-    for (const a of unique) if (isIpv6(a) !== (family === 6) || a.includes('/')) throw new NetworkDriverError(`'${a}' is not an IPv${family} address`);
+    const unique = familyAddresses(addrs, family);
     if (unique.length) lines.push(`add element ${t} ${set} { ${unique.join(', ')} }`);
+  }
+  return lines;
+}
+
+/** Elements out of and into a group's member sets (made if missing), the others untouched. */
+function memberChangeCommands(scope: string, groupId: string, change: SecurityGroupMembersChange): string[] {
+  const t = `bridge ${sgTableName(scope)}`;
+  const lines = addSetCommands(scope, groupId);
+  for (const family of [4, 6] as const) {
+    const set = memberSetName(groupId, family);
+    const key = family === 4 ? 'ipv4' : 'ipv6';
+    const out = familyAddresses(change.remove[key], family);
+    const into = familyAddresses(change.add[key], family);
+    // NOTE: add-then-delete makes the removal succeed whether or not the address was a member.
+    if (out.length) lines.push(`add element ${t} ${set} { ${out.join(', ')} }`, `delete element ${t} ${set} { ${out.join(', ')} }`);
+    if (into.length) lines.push(`add element ${t} ${set} { ${into.join(', ')} }`);
   }
   return lines;
 }
@@ -266,6 +288,15 @@ export async function setGroupMembers(groupId: string, members: SecurityGroupMem
       if (!(err instanceof CommandError && /busy|No such file/i.test(err.stderr))) throw err;
     }
   }
+}
+
+/**
+ * Some addresses into and out of a group's members: `add element`/`delete element` in one
+ * transaction, O(the change) whatever the set's size. Sets left empty stay (reconcile drops them).
+ */
+export async function updateGroupMembers(groupId: string, change: SecurityGroupMembersChange, opts: SecurityGroupOptions): Promise<void> {
+  const prefix = (await tableExists(opts.scope)) ? [] : [skeleton(opts.scope, [])];
+  await nft(opts, `group-${groupId}`, [...prefix, ...memberChangeCommands(opts.scope, groupId, change)].join('\n'));
 }
 
 /** The member sets in the table now: group id → addresses (groups without members left out). */

@@ -1,11 +1,11 @@
 // The networking domain: the resource services wired together, quotas, and the dataplane sync
 // that turns database state into plain-value driver calls after each commit.
-import type { DataplaneState, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
+import type { DataplaneState, DhcpEntry, DriverNetwork, DriverPortSecurity, DriverRouter, NetworkDriver, SecurityGroupMembers } from '../../../drivers/network/network-driver.js';
 import type { NetworkRecord, NetworkTables, PortRecord, SubnetRecord, SubPort, TrunkRecord } from '../store/tables.js';
 import { AddressScopesService } from './address-scopes.service.js';
 import { QosService } from './qos.service.js';
 import { TrunksService } from './trunks.service.js';
-import type { Caller, DomainDeps } from './context.js';
+import { type Caller, type DomainDeps, Locks } from './context.js';
 import { now, toInt } from './attributes.js';
 import { badRequest, conflict, networkNotFound, NeutronError, portNotFound, securityGroupNotFound, subnetNotFound } from './errors.js';
 import { NetworksService } from './networks.service.js';
@@ -68,14 +68,17 @@ export class NetworkDomain {
       // NOTE: as Neutron's DHCP notifier: a network with a DHCP subnet and no DHCP agent is scheduled.
       if ((await this.t.subnets.list({ network_id: id })).some((x) => x.enable_dhcp)) await this.agents.scheduleNetwork(id);
       await this.syncNetwork(id);
+      await this.syncDhcp(id);
     }, async (s) => (await this.t.allocations({ subnet_id: s.id })).filter((a) => a.port_id).length - await this.autoDeletable(s),
     async () => {}, async (s) => {
       for (const a of await this.t.allocations({ subnet_id: s.id })) {
         const p = a.port_id ? await this.t.ports.get(a.port_id) : undefined;
-        if (p) await this.ports.save({ ...p, fixed_ips: p.fixed_ips.filter((f) => f.subnet_id !== s.id) });
+        const next = p && await this.ports.save({ ...p, fixed_ips: p.fixed_ips.filter((f) => f.subnet_id !== s.id) });
         await this.t.release(s.id, a.ip_address);
+        if (next) await this.syncPortGroups(next, p);
       }
-       }, (s, before) => this.subnetUpdated(s, before));
+      await this.safe(() => this.driver.setDhcpEntries(s.network_id, s.id, []));
+    }, (s, before) => this.subnetUpdated(s, before));
     this.ports = new PortsService(deps, {
       network: (id) => this.networks.get(id),
       subnets: (id) => this.subnets.list(id),
@@ -87,8 +90,8 @@ export class NetworkDomain {
         await this.routers.portDeleted(p.id);
         await this.safe(() => this.driver.unplugPort(p.id, p.binding_host_id || deps.host));
         await this.safe(() => this.driver.removePortSecurity(p.id));
-        await this.syncDhcp(p.network_id);
-        await this.syncGroupMembers(p.security_groups);
+        await this.syncPortDhcp(undefined, p);
+        await this.syncPortGroups(undefined, p);
       },
       checkQos: (caller, projectId, id) => this.qos.checkUsable(caller, projectId, id),
       guardDelete: (p) => this.trunks.guardPortDelete(p.id),
@@ -102,9 +105,9 @@ export class NetworkDomain {
           if (parentOf) await this.syncTrunk(parentOf, []);
         }
         // NOTE: members before the port's own rules, so its remote-group rules admit its peers at once.
-        if (!before || membershipChanged(p, before)) await this.syncGroupMembers([...new Set([...p.security_groups, ...(before?.security_groups ?? [])])]);
+        await this.syncPortGroups(p, before);
         if (!p.device_owner.startsWith('network:')) await this.safe(async () => this.driver.setPortSecurity(await this.portSecurity(p)));
-        await this.syncDhcp(p.network_id);
+        await this.syncPortDhcp(p, before);
       },
     });
     this.addressScopes = new AddressScopesService(deps);
@@ -165,14 +168,64 @@ export class NetworkDomain {
   }
 
   /**
-   * The members of `groups` (one driver call per group), after a port joined, left or changed its
-   * addresses. Every rule naming a group as its remote group follows, on every port, without
-   * re-sending any port's rules.
+   * A port joined, left or changed its addresses or groups (`before` → `p`; `p` absent for a
+   * delete): the addresses each of its groups gains and loses, one driver call per group that
+   * changes. Every rule naming a group as its remote group follows, on every port, without
+   * re-sending any port's rules. An address leaves a group only when no other port of the group
+   * holds it (asked by address, indexed); per group, one change at a time, so a port taking the
+   * address meanwhile cannot lose it to a stale removal.
    */
-  private async syncGroupMembers(groups: string[]): Promise<void> {
-    if (!groups.length) return;
-    const members = groupMembersOf(await this.t.ports.list());
-    for (const g of groups) await this.safe(() => this.driver.setSecurityGroupMembers(g, members.get(g) ?? { ipv4: [], ipv6: [] }));
+  private async syncPortGroups(p: PortRecord | undefined, before: PortRecord | undefined): Promise<void> {
+    await this.portChange((p ?? before)!.id, async (cur) => {
+      const now = addressesByGroup(cur), was = addressesByGroup(before), sent = addressesByGroup(p);
+      for (const g of new Set([...now.keys(), ...was.keys(), ...sent.keys()])) {
+        const added = [...(now.get(g) ?? [])].filter((a) => !was.get(g)?.has(a));
+        const lost = [...new Set([...(was.get(g) ?? []), ...(sent.get(g) ?? [])])].filter((a) => !now.get(g)?.has(a));
+        if (!added.length && !lost.length) continue;
+        await this.groupLocks.run(g, async () => {
+          const removed: string[] = [];
+          for (const a of lost) if (!(await this.heldInGroup(g, a, (p ?? before)!.id))) removed.push(a);
+          if (!added.length && !removed.length) return;
+          await this.safe(() => this.driver.updateSecurityGroupMembers(g, { add: byFamily(added), remove: byFamily(removed) }));
+        });
+      }
+    });
+  }
+
+  private readonly groupLocks = new Locks();
+  private readonly portLocks = new Locks();
+
+  /**
+   * Runs a port's dataplane change one at a time per port, with the port as the database has it
+   * now (undefined once deleted): a change that raced this one (an update and a delete of the same
+   * port) has committed by then, so the last change sent is the database's, whatever the order.
+   */
+  private portChange(portId: string, work: (cur: PortRecord | undefined) => Promise<void>): Promise<void> {
+    return this.portLocks.run(portId, async () => work(await this.t.ports.get(portId)));
+  }
+
+  /** Whether a port of group `g` other than `portId` has the fixed address `ip`. */
+  private async heldInGroup(g: string, ip: string, portId: string): Promise<boolean> {
+    const holders = (await this.t.allocations({ ip_address: ip })).map((a) => a.port_id).filter((id): id is string => !!id && id !== portId);
+    return (await this.t.ports.withIds([...new Set(holders)])).some((q) => q.security_groups.includes(g) && q.fixed_ips.some((f) => f.ip_address === ip));
+  }
+
+  /**
+   * A port's DHCP entries after it changed (`before` → `p`; `p` absent for a delete): per subnet
+   * where they differ, the port's entries replaced or removed. O(the port).
+   */
+  private async syncPortDhcp(p: PortRecord | undefined, before: PortRecord | undefined): Promise<void> {
+    const { id, network_id: networkId } = (p ?? before)!;
+    await this.portChange(id, async (cur) => {
+      const subnets = await this.t.subnets.list({ network_id: networkId });
+      const now = portDhcpEntries(cur, subnets), was = portDhcpEntries(before, subnets), sent = portDhcpEntries(p, subnets);
+      for (const sid of new Set([...now.keys(), ...was.keys(), ...sent.keys()])) {
+        const entries = now.get(sid) ?? [];
+        if (JSON.stringify(entries) === JSON.stringify(was.get(sid) ?? []) && JSON.stringify(entries) === JSON.stringify(sent.get(sid) ?? [])) continue;
+        const change = entries.length ? { upsert: entries, remove: [] } : { upsert: [], remove: [id] };
+        await this.safe(() => this.driver.updateDhcpEntries(networkId, sid, change));
+      }
+    });
   }
 
   private async autoDeletable(s: SubnetRecord): Promise<number> {
@@ -191,7 +244,7 @@ export class NetworkDomain {
   }
 
   async usage(projectId: string): Promise<Record<string, number>> {
-    const count = async (tbl: { list(w: { project_id: string }): Promise<unknown[]> }) => (await tbl.list({ project_id: projectId })).length;
+    const count = (tbl: { count(w: { project_id: string }): Promise<number> }) => tbl.count({ project_id: projectId });
     return {
       network: await count(this.t.networks), subnet: await count(this.t.subnets), subnetpool: await count(this.t.subnetpools),
       port: await count(this.t.ports), router: await count(this.t.routers), floatingip: await count(this.t.floatingips),
@@ -384,24 +437,15 @@ export class NetworkDomain {
     if (n) await this.safe(() => this.driver.ensureNetwork(n));
   }
 
-  private async dhcpEntries(networkId: string) {
-    const out: Record<string, { portId: string; macAddress: string; ipAddress: string; hostname: string; extraOptions: { name: string; value: string; ipVersion: number }[] }[]> = {};
+  /** Every subnet's DHCP entries (empty for subnets without DHCP): the whole set, for reconcile and subnet changes. */
+  private async dhcpEntries(networkId: string): Promise<Record<string, DhcpEntry[]>> {
     const subnets = await this.t.subnets.list({ network_id: networkId });
-    for (const s of subnets) out[s.id] = [];
-    for (const p of await this.t.ports.list({ network_id: networkId })) {
-      if (p.device_owner === 'network:floatingip' || p.device_owner === 'network:router_gateway') continue;
-      for (const f of p.fixed_ips) {
-        const s = subnets.find((x) => x.id === f.subnet_id);
-        if (!s?.enable_dhcp) continue;
-        out[s.id]!.push({
-          portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`,
-          extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })),
-        });
-      }
-    }
+    const out: Record<string, DhcpEntry[]> = Object.fromEntries(subnets.map((s) => [s.id, []]));
+    for (const p of await this.t.ports.list({ network_id: networkId })) for (const [sid, e] of portDhcpEntries(p, subnets)) out[sid]!.push(...e);
     return out;
   }
 
+  /** A network's DHCP entries sent whole: after a subnet changed (enable_dhcp toggled, a subnet added or gone). */
   private async syncDhcp(networkId: string): Promise<void> {
     for (const [subnetId, entries] of Object.entries(await this.dhcpEntries(networkId))) await this.safe(() => this.driver.setDhcpEntries(networkId, subnetId, entries));
   }
@@ -567,8 +611,25 @@ function groupMembersOf(ports: PortRecord[]): Map<string, SecurityGroupMembers> 
   return out;
 }
 
-/** Whether a port's change moves it in or out of a group's members (addresses or groups). */
-function membershipChanged(p: PortRecord, before: PortRecord): boolean {
-  const same = (a: string[], b: string[]) => [...a].sort().join(' ') === [...b].sort().join(' ');
-  return !same(p.security_groups, before.security_groups) || !same(p.fixed_ips.map((f) => f.ip_address), before.fixed_ips.map((f) => f.ip_address));
+/** Security group → the fixed addresses one port gives it (none for no port). */
+function addressesByGroup(p: PortRecord | undefined): Map<string, Set<string>> {
+  return new Map((p?.security_groups ?? []).map((g) => [g, new Set(p!.fixed_ips.map((f) => f.ip_address))]));
+}
+
+const byFamily = (addresses: string[]): SecurityGroupMembers => ({ ipv4: addresses.filter((a) => !a.includes(':')), ipv6: addresses.filter((a) => a.includes(':')) });
+
+/** Subnet id → one port's DHCP entries there (its addresses on subnets with DHCP; none for floating IP and gateway ports). */
+function portDhcpEntries(p: PortRecord | undefined, subnets: SubnetRecord[]): Map<string, DhcpEntry[]> {
+  const out = new Map<string, DhcpEntry[]>();
+  if (!p || p.device_owner === 'network:floatingip' || p.device_owner === 'network:router_gateway') return out;
+  for (const f of p.fixed_ips) {
+    if (!subnets.find((x) => x.id === f.subnet_id)?.enable_dhcp) continue;
+    const entries = out.get(f.subnet_id) ?? [];
+    out.set(f.subnet_id, entries);
+    entries.push({
+      portId: p.id, macAddress: p.mac_address, ipAddress: f.ip_address, hostname: `host-${f.ip_address.replace(/[.:]/g, '-')}`,
+      extraOptions: p.extra_dhcp_opts.map((o) => ({ name: o.opt_name, value: o.opt_value, ipVersion: o.ip_version })),
+    });
+  }
+  return out;
 }

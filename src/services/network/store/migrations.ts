@@ -68,4 +68,10 @@ export const networkMigrations: Migration[] = [
       `CREATE INDEX neutron_ip_allocations_address ON neutron_ip_allocations (network_id, ip_address)`,
     ],
   },
+  {
+    // NOTE: a port leaving a security group takes its address out of the group's members only when
+    // no other port of the group holds it: the ports holding an address, on any network, by index.
+    id: '007-allocation-address-index',
+    statements: [`CREATE INDEX neutron_ip_allocations_ip ON neutron_ip_allocations (ip_address)`],
+  },
 ];

@@ -106,7 +106,10 @@ export class DocTable<R extends { id: string; project_id: string }> {
   }
 
   async count(where: { network_id?: string; project_id?: string }): Promise<number> {
-    return (await this.list(where)).length;
+    let q = this.db.selectFrom(this.name).select((eb) => eb.fn.countAll<number>().as('n'));
+    if (where.network_id !== undefined) q = q.where('network_id', '=', where.network_id);
+    if (where.project_id !== undefined) q = q.where('project_id', '=', where.project_id);
+    return Number((await q.executeTakeFirstOrThrow()).n);
   }
 
   async insert(r: R): Promise<R> {
