@@ -51,12 +51,6 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
     modules.push(m);
   }
 
-  if (config.hypervisor === 'qemu' && facades.image) {
-    const admin = await identity.facade.findProjectByName('admin');
-    const { seedGuestImage } = await import('./guest-image.js');
-    if (admin && (await seedGuestImage(facades.image, admin.id))) logger.info('uploaded the cirros guest image');
-  }
-
   const app = createHttpServer(logger);
   app.get('/healthz', async () => ({ status: Object.values(state).every((v) => v === 'ready') ? 'ok' : 'starting', services: state }));
   const mounts: ServiceMount[] = [
@@ -80,6 +74,12 @@ export async function startCloud(given: CloudConfig, logger: Logger): Promise<Ru
     }
   }
   for (const m of modules) await m.start?.();
+  // NOTE: after the image service's start, which registers its unified limits (the upload counts against them).
+  if (config.hypervisor === 'qemu' && facades.image) {
+    const admin = await identity.facade.findProjectByName('admin');
+    const { seedGuestImage } = await import('./guest-image.js');
+    if (admin && (await seedGuestImage(facades.image, admin.id))) logger.info('uploaded the cirros guest image');
+  }
   for (const key of Object.keys(state)) state[key] = 'ready';
 
   return {
