@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, SqliteDriver, sql, type SqliteDialectConfig } from 'kysely';
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig } from 'kysely';
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -61,6 +61,12 @@ class WalSync {
     return this.next;
   }
 
+  /** An fdatasync now, on the calling thread (a commit that must be durable before anything else runs). */
+  syncNow(): void {
+    this.fd ??= openSync(this.path, 'r');
+    fdatasyncSync(this.fd);
+  }
+
   private run(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.fd ??= openSync(this.path, 'r');
@@ -81,23 +87,40 @@ class WalSync {
  * the whole queue has committed. After each commit the transaction's caller continues from the
  * event loop, so the answers written meanwhile leave and new requests come in.
  *
- * Group commit: SQLite commits with synchronous=NORMAL; a caller whose statements wrote (a
- * transaction's commit, a write outside one) continues only after an fdatasync of the WAL that
- * started after its commit, run in the thread pool. Every commit made while one fsync runs shares
- * the next one, so N concurrent writers cost one fsync, not N, and none blocks the event loop.
- * The connection is released before that wait: other readers may see a row before its fsync ends.
+ * Group commit: SQLite commits with synchronous=NORMAL; a transaction that wrote continues only
+ * after an fdatasync of the WAL that started after its commit, run in the thread pool. Every
+ * commit made while one fsync runs shares the next one, so N concurrent transactions cost one
+ * fsync, not N, and none blocks the event loop. The connection is released before that wait:
+ * other readers may see a row before its fsync ends.
  */
 class YieldingSqliteDriver extends SqliteDriver {
+  #committed = false;
+
   constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: { dirty: boolean }) { super(config); }
 
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    this.#committed = true;
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.rollbackTransaction(connection);
+    this.writes.dirty = false;
+  }
+
   override async releaseConnection(): Promise<void> {
-    // NOTE: the connection is released inside a transaction's savepoints never; a write outside a
-    // transaction (autocommit) has committed when its statement returned.
+    const committed = this.#committed;
+    this.#committed = false;
     const wrote = this.writes.dirty && !this.sqlite.inTransaction;
     if (wrote) this.writes.dirty = false;
+    // NOTE: a write outside a transaction (autocommit) is synced here, on the loop, as SQLite's
+    // synchronous=FULL did: callers run several in a row and expect no other request in between.
+    if (wrote && !committed && this.wal) {
+      try { this.wal.syncNow(); } catch (err) { await super.releaseConnection(); throw new CommitNotDurable(err); }
+    }
     await super.releaseConnection();
-    if (!wrote) return;
-    if (!this.wal) { await new Promise<void>((resolve) => setImmediate(resolve)); return; }
+    if (!committed) return;
+    if (!wrote || !this.wal) { await new Promise<void>((resolve) => setImmediate(resolve)); return; }
     try { await this.wal.sync(); } catch (err) { throw new CommitNotDurable(err); }
   }
 }
