@@ -74,6 +74,24 @@ describe('create and show', () => {
     assert.equal((await demo.get('/servers?marker=nope')).status, 400);
   });
 
+  test('status=BUILD lists a server still building, whatever its task_state (Nova filters a default status on vm_state only)', async () => {
+    const hv = cloud.drivers.hypervisor as FakeHypervisorDriver;
+    hv.holdSpawns();
+    try {
+      const r = await demo.post('/servers', { server: { name: 'held-build', imageRef: imageId, flavorRef: FLAVOR } });
+      assert.equal(r.status, 202);
+      const shown = (await demo.at('2.96').get(`/servers/${r.body.server.id}`)).body.server;
+      assert.equal(shown.status, 'BUILD');
+      assert.notEqual(shown['OS-EXT-STS:task_state'], null);
+      assert.deepEqual((await demo.get('/servers?status=BUILD&name=^held-build$')).body.servers.map((s: any) => s.id), [r.body.server.id]);
+      assert.deepEqual((await demo.get('/servers/detail?status=ACTIVE&name=^held-build$')).body.servers, []);
+    } finally { hv.holdSpawns(false); }
+    const id = (await demo.get('/servers?name=^held-build$')).body.servers[0].id;
+    await waitFor(demo, id, 'ACTIVE');
+    assert.deepEqual((await demo.get('/servers?status=BUILD&name=^held-build$')).body.servers, []);
+    assert.equal((await demo.get('/servers?status=ACTIVE&name=^held-build$')).body.servers.length, 1);
+  });
+
   test('pages follow the sort order, also over a key that is null for some servers', async () => {
     const ips = ['10.0.0.2', null, '10.0.0.1', null];
     const ids: string[] = [];
