@@ -58,6 +58,34 @@ export class AllocationCandidatesService {
     },
   );
 
+  /**
+   * The providers that alone can hold `resources` (one unsuffixed group, no traits, no aggregates),
+   * each with its usage of its inventory's classes: what find() answers for such a request when no
+   * provider has a parent (every tree is one provider), without building its combinations (the
+   * scheduler asks this for every build). undefined when a tree has more than one provider.
+   */
+  async fittingProviders(resources: Record<string, number>): Promise<Array<{ provider: ProviderRecord; usage: Record<string, number> }> | undefined> {
+    return this.tx.run(async (s) => {
+      const providers = await s.providers();
+      if (providers.some((p) => p.parent_uuid !== null)) return undefined;
+      const { invs } = await this.providerShape.get(s.db);
+      const used = await s.usageByProvider();
+      const wanted = Object.entries(resources);
+      if (wanted.length === 0) return [];
+      const out: Array<{ provider: ProviderRecord; usage: Record<string, number> }> = [];
+      for (const p of providers) {
+        const mine = invs.get(p.uuid) ?? [];
+        const usage = used.get(p.uuid);
+        const fits = wanted.every(([rc, n]) => {
+          const inv = mine.find((i) => i.resource_class === rc);
+          return !!inv && n >= inv.min_unit && n <= inv.max_unit && n % inv.step_size === 0 && (usage?.[rc] ?? 0) + n <= capacity(inv);
+        });
+        if (fits) out.push({ provider: p, usage: Object.fromEntries(mine.map((i) => [i.resource_class, usage?.[i.resource_class] ?? 0])) });
+      }
+      return out;
+    });
+  }
+
   async find(req: CandidatesRequest): Promise<{ candidates: Candidate[]; summaries: ProviderSummary[] }> {
     return this.tx.run(async (s) => {
       const providers = await s.providers();
