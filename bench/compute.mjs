@@ -65,10 +65,11 @@ async function main() {
   const errors = (await call('GET', '/compute/v2.1/servers?status=ERROR')).servers.length;
   if (errors) throw new Error(`${errors} servers went to ERROR`);
 
-  // Fill up to TOTAL servers (not timed), then list them page by page.
+  // Fill up to TOTAL servers (not timed), wait for their builds, then list them page by page.
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (n < TOTAL) { n++; await call('POST', '/compute/v2.1/servers', { server: { name: `fill-${n}`, imageRef: image.id, flavorRef: 'b1', networks: 'none' } }); }
   }));
+  while (await building()) await new Promise((r) => setTimeout(r, 100));
   const pages = {};
   for (const limit of [100, 1000]) {
     const times = [];
