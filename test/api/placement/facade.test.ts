@@ -87,7 +87,8 @@ describe('PlacementFacade', () => {
       return quick;
     };
     const h = await f.ensureComputeProvider({ name: 'host-shape', inventory: { VCPU: 2, MEMORY_MB: 2048, DISK_GB: 20 }, allocationRatio: { VCPU: 1 } });
-    for (const r of [{ VCPU: 1 }, { VCPU: 2, MEMORY_MB: 2048 }, { VCPU: 3 }, { MEMORY_MB: 1, DISK_GB: 20 }, { VCPU: 0 }, {}, { CUSTOM_NONE: 1 }]) await same(r);
+    const asks: Record<string, number>[] = [{ VCPU: 1 }, { VCPU: 2, MEMORY_MB: 2048 }, { VCPU: 3 }, { MEMORY_MB: 1, DISK_GB: 20 }, { VCPU: 0 }, {}, { CUSTOM_NONE: 1 }];
+    for (const r of asks) await same(r);
     assert.equal((await same({ VCPU: 2, MEMORY_MB: 2048, DISK_GB: 20 })).some((c) => c.providerUuid === h), true);
     assert.equal((await same({ VCPU: 3, MEMORY_MB: 4096 })).some((c) => c.providerUuid === h), false);
     // The inventory grows: a request that did not fit now does (what is kept between requests follows it).
