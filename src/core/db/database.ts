@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig } from 'kysely';
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -17,25 +17,25 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  // NOTE: synchronous=FULL makes every commit durable across a power loss, as "nothing is lost" asks.
-  sqlite.pragma('synchronous = FULL');
+  // NOTE: every commit is as durable across a power loss as synchronous=FULL makes it ("nothing is
+  // lost"), but its fsync is not SQLite's on the event loop: SQLite commits with synchronous=NORMAL
+  // (the WAL written, safe against a crash of the process) and the driver resolves the commit once
+  // an fdatasync of the WAL from the thread pool has made it durable (see YieldingSqliteDriver).
+  sqlite.pragma(file === ':memory:' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.function('regexp', { deterministic: true }, (pattern, value) => (typeof value === 'string' && searchPattern(String(pattern)).test(value) ? 1 : 0));
-  const db = new Kysely<any>({ dialect: new YieldingSqliteDialect({ database: withStatementCache(sqlite) }) });
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
-  if (wal) walSyncs.set(db, wal);
+  const writes = { dirty: false };
+  const dialect = new YieldingSqliteDialect({ database: withStatementCache(sqlite, writes) }, sqlite, wal, writes);
+  const db = new Kysely<any>({ dialect });
+  if (dialect.driver) drivers.set(db, dialect.driver);
   return { db, close: async () => { await db.destroy(); wal?.close(); } };
 }
 
-const walSyncs = new WeakMap<Db, WalSync>();
-
 /**
- * A transaction as durable as any other (synchronous=FULL), whose fsync is not on the event loop:
- * it commits with synchronous=NORMAL (the WAL written, not synced: safe against a crash of the
- * process already) and resolves once an fdatasync of the WAL from the thread pool has made it
- * durable against a power loss too. Every commit made while one such fsync runs shares the next
- * one (a group commit), so N concurrent writers cost one fsync, not N, and none blocks the loop.
+ * A transaction whose caller continues once it is durable (every transaction is: a group commit,
+ * see YieldingSqliteDriver); a failed fsync of the WAL throws CommitNotDurable.
  * For hot write paths (object PUTs); other readers may see the row before that fsync ends.
  * `beside`: other work made durable in the same wait (an object blob's directory fsync), started
  * once the transaction has committed: its fsync then shares the WAL's (one journal commit carries
@@ -43,27 +43,16 @@ const walSyncs = new WeakMap<Db, WalSync>();
  * as it is once the WAL's fsync has ended.
  */
 export async function transactionSyncedOffLoop<Tables, T>(db: Db<Tables>, work: (tx: Db<Tables>) => Promise<T>, beside?: () => Promise<void>): Promise<T> {
-  const wal = walSyncs.get(db);
-  if (!wal) {
+  if (!beside) return db.transaction().execute(work);
+  const driver = drivers.get(db);
+  if (!driver) {
     const result = await db.transaction().execute(work);
-    await beside?.();
+    await beside();
     return result;
   }
-  // NOTE: the connection is held across the pragmas, so no other transaction commits without FULL;
-  // SQLite refuses to change the level inside a transaction, hence around it.
-  const result = await db.connection().execute(async (conn) => {
-    await sql`PRAGMA synchronous = NORMAL`.execute(conn);
-    try {
-      return await conn.transaction().execute(work);
-    } finally {
-      await sql`PRAGMA synchronous = FULL`.execute(conn);
-    }
-  });
-  const besideDone = beside?.();
-  besideDone?.catch(() => undefined);
-  try { await wal.sync(); } catch (err) { throw new CommitNotDurable(err); }
-  await besideDone;
-  return result;
+  // NOTE: the connection is this transaction's alone until it is released, so the hook set at the
+  // end of its work is its own.
+  return db.transaction().execute(async (tx) => { const result = await work(tx); driver.besideCommit(beside); return result; });
 }
 
 /** The transaction committed but the fsync that makes it durable failed (the disk's error). */
@@ -87,6 +76,12 @@ class WalSync {
     return this.next;
   }
 
+  /** An fdatasync now, on the calling thread (a commit that must be durable before anything else runs). */
+  syncNow(): void {
+    this.fd ??= openSync(this.path, 'r');
+    fdatasyncSync(this.fd);
+  }
+
   private run(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.fd ??= openSync(this.path, 'r');
@@ -105,28 +100,65 @@ class WalSync {
  * the builds they start) runs as one chain of promise callbacks in which Node never reaches its
  * event loop: answers already sent to a socket stay corked (Node uncorks on the next tick) until
  * the whole queue has committed. After each commit the transaction's caller continues from the
- * event loop (setImmediate), so the answers written meanwhile leave and new requests come in.
+ * event loop, so the answers written meanwhile leave and new requests come in.
+ *
+ * Group commit: SQLite commits with synchronous=NORMAL; a transaction that wrote continues only
+ * after an fdatasync of the WAL that started after its commit, run in the thread pool. Every
+ * commit made while one fsync runs shares the next one, so N concurrent transactions cost one
+ * fsync, not N, and none blocks the event loop. The connection is released before that wait:
+ * other readers may see a row before its fsync ends.
  */
 class YieldingSqliteDriver extends SqliteDriver {
   #committed = false;
+  #beside?: () => Promise<void>;
+  #besideDone?: Promise<void>;
+
+  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: { dirty: boolean }) { super(config); }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await super.commitTransaction(connection);
     this.#committed = true;
+    const beside = this.#beside;
+    this.#beside = undefined;
+    if (beside) { this.#besideDone = beside(); this.#besideDone.catch(() => undefined); }
+  }
+
+  /** Work started once the current transaction commits, and waited for with its fsync (transactionSyncedOffLoop). */
+  besideCommit(work: () => Promise<void>): void { this.#beside = work; }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.rollbackTransaction(connection);
+    this.writes.dirty = false;
+    this.#beside = undefined;
   }
 
   override async releaseConnection(): Promise<void> {
     const committed = this.#committed;
     this.#committed = false;
+    const besideDone = this.#besideDone;
+    this.#besideDone = undefined;
+    const wrote = this.writes.dirty && !this.sqlite.inTransaction;
+    if (wrote) this.writes.dirty = false;
+    // NOTE: a write outside a transaction (autocommit) is synced here, on the loop, as SQLite's
+    // synchronous=FULL did: callers run several in a row and expect no other request in between.
+    if (wrote && !committed && this.wal) {
+      try { this.wal.syncNow(); } catch (err) { await super.releaseConnection(); throw new CommitNotDurable(err); }
+    }
     await super.releaseConnection();
-    if (committed) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!committed) return;
+    if (!wrote || !this.wal) { await new Promise<void>((resolve) => setImmediate(resolve)); await besideDone; return; }
+    try { await this.wal.sync(); } catch (err) { throw new CommitNotDurable(err); }
+    await besideDone;
   }
 }
 
+const drivers = new WeakMap<Db, YieldingSqliteDriver>();
+
 class YieldingSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) { super(config); this.#config = config; }
-  override createDriver(): SqliteDriver { return new YieldingSqliteDriver(this.#config); }
+  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: { dirty: boolean }) { super(config); this.#config = config; }
+  driver?: YieldingSqliteDriver;
+  override createDriver(): SqliteDriver { return (this.driver = new YieldingSqliteDriver(this.#config, this.sqlite, this.wal, this.writes)); }
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -147,7 +179,7 @@ function searchPattern(pattern: string): RegExp {
  * The database as Kysely's SQLite driver sees it, with prepared statements kept by SQL text:
  * the driver prepares every query anew, and preparing costs as much as running a small query.
  */
-function withStatementCache(sqlite: Database.Database): Database.Database {
+function withStatementCache(sqlite: Database.Database, writes: { dirty: boolean }): Database.Database {
   const cache = new Map<string, Database.Statement>();
   const prepare = (source: string): Database.Statement => {
     let stmt = cache.get(source);
@@ -158,17 +190,22 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(source, stmt);
+    // NOTE: a statement that writes (INSERT … RETURNING too; not BEGIN, COMMIT or a pragma) makes the
+    // connection's release wait for the WAL's fsync (a group commit).
+    if (!stmt.readonly && !PRAGMA.test(source)) writes.dirty = true;
     return stmt;
   };
   // NOTE: schema changes (migrations) invalidate prepared statements, so those are never cached.
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
-      if (prop === 'prepare') return (source: string) => (/^\s*(create|drop|alter)\b/i.test(source) ? target.prepare(source) : prepare(source));
+      if (prop === 'prepare') return (source: string) => (/^\s*(create|drop|alter)\b/i.test(source) ? (writes.dirty = true, target.prepare(source)) : prepare(source));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }
+
+const PRAGMA = /^\s*pragma\b/i;
 
 export async function migrate(db: Db, service: string, migrations: Migration[]): Promise<void> {
   await sql`CREATE TABLE IF NOT EXISTS schema_migrations (service TEXT NOT NULL, id TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (service, id))`.execute(db);

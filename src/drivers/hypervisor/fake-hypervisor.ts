@@ -124,8 +124,18 @@ export class FakeHypervisorDriver implements HypervisorDriver {
       .map((g) => ({ id: g.spec.id, host, powerState: g.powerState, vcpus: g.spec.vcpus, memoryMb: g.spec.memoryMb, nics: structuredClone(g.spec.nics) }));
   }
 
+  private heldSpawns: (() => void)[] | undefined;
+
+  /** For tests: while held, spawns wait (their servers stay in BUILD) until `holdSpawns(false)`. */
+  holdSpawns(on = true): void {
+    const held = this.heldSpawns;
+    this.heldSpawns = on ? (held ?? []) : undefined;
+    if (!on) for (const go of held ?? []) go();
+  }
+
   async spawn(spec: GuestSpec): Promise<void> {
     this.enter('spawn', spec.host, spec.id);
+    if (this.heldSpawns) await new Promise<void>((go) => this.heldSpawns!.push(go));
     if (this.guests.has(spec.id)) throw new HypervisorError(`Guest ${spec.id} already exists.`);
     const g: FakeGuest = { spec: structuredClone(spec), powerState: POWER_STATE.RUNNING, console: [], volumes: new Map(), qos: new Map() };
     this.guests.set(spec.id, g);

@@ -152,6 +152,10 @@ function makeFacade(d: PlacementDomain, configuredRatios: Partial<typeof DEFAULT
     },
 
     async allocationCandidates(req) {
+      if (!req.memberOf?.length && req.limit === undefined) {
+        const fitting = await d.candidates.fittingProviders(req.resources);
+        if (fitting) return fitting.map((f) => ({ providerUuid: f.provider.uuid, providerName: f.provider.name, usage: f.usage }));
+      }
       const memberOf = req.memberOf?.length ? [req.memberOf] : [];
       const { candidates, summaries } = await d.candidates.find({
         groups: [{ suffix: '', resources: req.resources, required: [], forbidden: [], anyOf: [], memberOf, forbiddenAggregates: [] }],

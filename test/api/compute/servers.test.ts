@@ -74,6 +74,24 @@ describe('create and show', () => {
     assert.equal((await demo.get('/servers?marker=nope')).status, 400);
   });
 
+  test('status=BUILD lists a server still building, whatever its task_state (Nova filters a default status on vm_state only)', async () => {
+    const hv = cloud.drivers.hypervisor as FakeHypervisorDriver;
+    hv.holdSpawns();
+    try {
+      const r = await demo.post('/servers', { server: { name: 'held-build', imageRef: imageId, flavorRef: FLAVOR } });
+      assert.equal(r.status, 202);
+      const shown = (await demo.at('2.96').get(`/servers/${r.body.server.id}`)).body.server;
+      assert.equal(shown.status, 'BUILD');
+      assert.notEqual(shown['OS-EXT-STS:task_state'], null);
+      assert.deepEqual((await demo.get('/servers?status=BUILD&name=^held-build$')).body.servers.map((s: any) => s.id), [r.body.server.id]);
+      assert.deepEqual((await demo.get('/servers/detail?status=ACTIVE&name=^held-build$')).body.servers, []);
+    } finally { hv.holdSpawns(false); }
+    const id = (await demo.get('/servers?name=^held-build$')).body.servers[0].id;
+    await waitFor(demo, id, 'ACTIVE');
+    assert.deepEqual((await demo.get('/servers?status=BUILD&name=^held-build$')).body.servers, []);
+    assert.equal((await demo.get('/servers?status=ACTIVE&name=^held-build$')).body.servers.length, 1);
+  });
+
   test('pages follow the sort order, also over a key that is null for some servers', async () => {
     const ips = ['10.0.0.2', null, '10.0.0.1', null];
     const ids: string[] = [];
@@ -126,6 +144,28 @@ describe('networks', () => {
     await demo.delete(`/servers/${id}`);
     await waitGone(demo, id);
     assert.equal((await neutron.get(`/ports?device_id=${id}`)).body.ports.length, 0);
+  });
+
+  test('each server of a detail page is the body its own GET shows (addresses, metadata, tags, security groups, fault)', async () => {
+    const net = (await users.demo.network.get('/networks?name=private')).body.networks[0];
+    const ids = [
+      await boot(demo, 'same-wired', { networks: [{ uuid: net.id }], metadata: { role: 'web', n: '1' } }),
+      await boot(demo, 'same-plain', { networks: 'none', metadata: {} }),
+    ];
+    assert.equal((await demo.at('2.26').put(`/servers/${ids[0]}/tags`, { tags: ['blue', 'red'] })).status, 200);
+    await demo.post(`/servers/${ids[1]}/action`, { 'os-stop': null });
+    await waitFor(demo, ids[1], 'SHUTOFF');
+    for (const [c, mv, query] of [[demo, '2.1', ''], [demo, '2.70', ''], [admin, '2.96', '&all_tenants=1']] as const) {
+      const page = (await c.at(mv).get(`/servers/detail?name=^same-${query}`)).body.servers;
+      assert.deepEqual(page.map((s: any) => s.id).sort(), [...ids].sort(), mv);
+      for (const listed of page) {
+        const shown = (await c.at(mv).get(`/servers/${listed.id}`)).body.server;
+        // NOTE: as Nova, server_groups (2.71) is in the show body only.
+        delete shown.server_groups;
+        assert.deepEqual(listed, shown, `${mv} ${listed.name}`);
+      }
+    }
+    assert.deepEqual(Object.keys((await demo.get(`/servers/${ids[0]}`)).body.server.addresses), ['private']);
   });
 });
 

@@ -79,4 +79,26 @@ describe('PlacementFacade', () => {
     await f.setProviderAggregates(y, []);
     assert.deepEqual(await f.providerAggregates(y), []);
   });
+
+  test('candidates without aggregates or limit (the scheduler\'s) are those of the full search, and follow inventory changes and claims', async () => {
+    const same = async (resources: Record<string, number>) => {
+      const quick = await f.allocationCandidates({ resources });
+      assert.deepEqual(quick, await f.allocationCandidates({ resources, limit: 1_000_000 }), JSON.stringify(resources));
+      return quick;
+    };
+    const h = await f.ensureComputeProvider({ name: 'host-shape', inventory: { VCPU: 2, MEMORY_MB: 2048, DISK_GB: 20 }, allocationRatio: { VCPU: 1 } });
+    const asks: Record<string, number>[] = [{ VCPU: 1 }, { VCPU: 2, MEMORY_MB: 2048 }, { VCPU: 3 }, { MEMORY_MB: 1, DISK_GB: 20 }, { VCPU: 0 }, {}, { CUSTOM_NONE: 1 }];
+    for (const r of asks) await same(r);
+    assert.equal((await same({ VCPU: 2, MEMORY_MB: 2048, DISK_GB: 20 })).some((c) => c.providerUuid === h), true);
+    assert.equal((await same({ VCPU: 3, MEMORY_MB: 4096 })).some((c) => c.providerUuid === h), false);
+    // The inventory grows: a request that did not fit now does (what is kept between requests follows it).
+    await f.ensureComputeProvider({ name: 'host-shape', inventory: { VCPU: 4, MEMORY_MB: 4096, DISK_GB: 20 }, allocationRatio: { VCPU: 1 } });
+    assert.equal((await same({ VCPU: 3, MEMORY_MB: 4096 })).some((c) => c.providerUuid === h), true);
+    const consumer = crypto.randomUUID();
+    assert.equal(await f.claim({ consumerUuid: consumer, projectId: project, userId: user, providerUuid: h, resources: { VCPU: 3, MEMORY_MB: 1024 } }), true);
+    const after = (await same({ VCPU: 1 })).find((c) => c.providerUuid === h);
+    assert.deepEqual(after?.usage, { DISK_GB: 0, MEMORY_MB: 1024, VCPU: 3 });
+    assert.equal((await same({ VCPU: 2 })).some((c) => c.providerUuid === h), false);
+    await f.release(consumer);
+  });
 });

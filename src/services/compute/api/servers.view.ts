@@ -17,7 +17,19 @@ export interface ViewContext {
   extraSpecs: boolean;
 }
 
-export const hostId = (s: InstanceRecord): string => (s.host ? createHash('sha224').update(`${s.project_id}${s.host}`).digest('hex') : '');
+const hostIds = new Map<string, string>();
+
+/** Nova's hostId: sha224 of the project and host (kept: a page's servers share few of them). */
+export const hostId = (s: InstanceRecord): string => {
+  if (!s.host) return '';
+  const key = `${s.project_id}${s.host}`;
+  let id = hostIds.get(key);
+  if (id === undefined) {
+    if (hostIds.size >= 10_000) hostIds.clear();
+    hostIds.set(key, (id = createHash('sha224').update(key).digest('hex')));
+  }
+  return id;
+};
 
 export function links(v: ViewContext, collection: string, id: string) {
   const root = v.computeUrl;

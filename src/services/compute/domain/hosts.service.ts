@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NotImplemented } from '../../../core/errors/errors.js';
 import type { HypervisorDriver } from '../../../drivers/hypervisor/hypervisor-driver.js';
+import { StampedCache } from '../../../core/db/table-stamps.js';
 import { type ComputeNodeRecord, type ComputeServiceRecord, HostsStore } from '../store/hosts.store.js';
 import { now } from '../store/servers.store.js';
 import type { PlacementPort, SchedulerHost } from './scheduler.service.js';
@@ -124,12 +125,17 @@ export class HostsService {
   }
 
   /** Nodes for the scheduler, with whether their nova-compute takes new guests. */
-  async schedulable(): Promise<(SchedulerHost & { enabled: boolean })[]> {
+  // NOTE: read for every build, written when hosts come, go or are disabled: kept while their tables' stamps stay.
+  private readonly schedulableHosts = new StampedCache(['compute_nodes', 'compute_services'], async () => {
     const services = new Map((await this.store.services({ binary: 'nova-compute' })).map((s) => [s.id, s]));
     return (await this.store.nodes()).map((n) => {
       const s = services.get(n.service_id);
       return { uuid: n.id, host: n.host, node: n.hypervisor_hostname, enabled: Boolean(s && !s.disabled && !s.forced_down) };
     });
+  });
+
+  async schedulable(): Promise<(SchedulerHost & { enabled: boolean })[]> {
+    return (await this.schedulableHosts.get(this.store.db)).map((h) => ({ ...h }));
   }
 
   /** 'UP', 'DOWN' (forced down) or 'MAINTENANCE' (disabled), as host_status in 2.16. */

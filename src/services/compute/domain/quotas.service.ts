@@ -85,6 +85,8 @@ export class QuotasService {
    */
   async checkAndReserve(projectId: string, userId: string, deltas: { instances: number; cores: number; ram: number }): Promise<void> {
     const limits = await this.limits(projectId, userId);
+    // NOTE: nothing to count when no resource asked for has a limit (-1: unlimited).
+    if ((['instances', 'cores', 'ram'] as const).every((r) => !(deltas[r] > 0) || limits[r]! < 0)) return;
     const used = await this.counters.servers(projectId);
     const overs: string[] = [];
     for (const r of ['instances', 'cores', 'ram'] as const) {

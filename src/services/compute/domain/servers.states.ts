@@ -57,18 +57,25 @@ export function statusOf(vmState: string, taskState: string | null, deleted = fa
 }
 
 /** The vm_states and task_states a status filter names (task_and_vm_state_from_status). */
-export function statesForStatus(statuses: string[]): { vmStates: string[]; taskStates: (string | null)[] } {
+/**
+ * The vm_states and task_states behind status filters (Nova's task_and_vm_state_from_status);
+ * taskStates null when a status is a vm_state's default: as Nova, no task_state filter then
+ * (status=BUILD shows a server still scheduling, status=ACTIVE one rebooting too).
+ */
+export function statesForStatus(statuses: string[]): { vmStates: string[]; taskStates: (string | null)[] | null } {
   const wanted = new Set(statuses.map((s) => s.toUpperCase()));
   const vms = new Set<string>();
   const tasks = new Set<string | null>();
+  let anyDefault = false;
   for (const [vm, map] of Object.entries(STATUS)) {
     for (const [task, status] of Object.entries(map)) {
       if (!wanted.has(status)) continue;
       vms.add(vm);
-      tasks.add(task === 'default' ? null : task);
+      if (task === 'default') anyDefault = true;
+      else tasks.add(task);
     }
   }
-  return { vmStates: [...vms], taskStates: [...tasks] };
+  return { vmStates: [...vms], taskStates: anyDefault ? null : [...tasks] };
 }
 
 export type ServerAction =

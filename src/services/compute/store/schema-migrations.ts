@@ -4,6 +4,7 @@
 // (services and nodes) the hypervisor driver reports. Nova's migrations resource (os-migrations)
 // is migrations.store.ts.
 import type { Migration } from '../../../core/db/database.js';
+import { tableStampStatements } from '../../../core/db/table-stamps.js';
 
 export const computeMigrations: Migration[] = [{
   id: 'compute_001',
@@ -90,4 +91,8 @@ export const computeMigrations: Migration[] = [{
     'CREATE INDEX instances_project_created ON instances (project_id, deleted, created_at, id)',
     'CREATE INDEX instances_created ON instances (deleted, created_at, id)',
   ],
+}, {
+  // NOTE: the scheduler keeps the compute nodes and services it reads for every build while these stamps stay the same.
+  id: 'servers_005',
+  statements: tableStampStatements(['compute_nodes', 'compute_services']),
 }];

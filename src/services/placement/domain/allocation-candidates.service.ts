@@ -1,6 +1,7 @@
 // GET /allocation_candidates: which providers (or trees of providers) can satisfy a request of
 // resources, traits and aggregates right now, with a summary of each provider involved.
-import type { InventoryRecord, ProviderRecord } from '../store/placement.store.js';
+import { StampedCache } from '../../../core/db/table-stamps.js';
+import { PlacementStore, type InventoryRecord, type ProviderRecord } from '../store/placement.store.js';
 import { capacity, type Tx } from './common.js';
 import { aggregatesMatch, traitsMatch } from './providers.service.js';
 
@@ -44,15 +45,53 @@ const MAX_COMBINATIONS = 10_000;
 export class AllocationCandidatesService {
   constructor(private readonly tx: Tx) {}
 
+  // NOTE: read for every request (every build's scheduling), written when providers are set up:
+  // kept while their tables' stamps stay the same. Providers (their generation changes with every
+  // claim) and usages are read each time.
+  private readonly providerShape = new StampedCache(
+    ['placement_inventories', 'placement_provider_traits', 'placement_provider_aggregates'],
+    async (db) => {
+      const s = new PlacementStore(db);
+      const invs = new Map<string, InventoryRecord[]>();
+      for (const i of await s.inventories()) { const l = invs.get(i.provider_uuid) ?? []; l.push(i); invs.set(i.provider_uuid, l); }
+      return { invs, traits: await s.allProviderTraits(), aggs: await s.allProviderAggregates() };
+    },
+  );
+
+  /**
+   * The providers that alone can hold `resources` (one unsuffixed group, no traits, no aggregates),
+   * each with its usage of its inventory's classes: what find() answers for such a request when no
+   * provider has a parent (every tree is one provider), without building its combinations (the
+   * scheduler asks this for every build). undefined when a tree has more than one provider.
+   */
+  async fittingProviders(resources: Record<string, number>): Promise<Array<{ provider: ProviderRecord; usage: Record<string, number> }> | undefined> {
+    return this.tx.run(async (s) => {
+      const providers = await s.providers();
+      if (providers.some((p) => p.parent_uuid !== null)) return undefined;
+      const { invs } = await this.providerShape.get(s.db);
+      const used = await s.usageByProvider();
+      const wanted = Object.entries(resources);
+      if (wanted.length === 0) return [];
+      const out: Array<{ provider: ProviderRecord; usage: Record<string, number> }> = [];
+      for (const p of providers) {
+        const mine = invs.get(p.uuid) ?? [];
+        const usage = used.get(p.uuid);
+        const fits = wanted.every(([rc, n]) => {
+          const inv = mine.find((i) => i.resource_class === rc);
+          return !!inv && n >= inv.min_unit && n <= inv.max_unit && n % inv.step_size === 0 && (usage?.[rc] ?? 0) + n <= capacity(inv);
+        });
+        if (fits) out.push({ provider: p, usage: Object.fromEntries(mine.map((i) => [i.resource_class, usage?.[i.resource_class] ?? 0])) });
+      }
+      return out;
+    });
+  }
+
   async find(req: CandidatesRequest): Promise<{ candidates: Candidate[]; summaries: ProviderSummary[] }> {
     return this.tx.run(async (s) => {
       const providers = await s.providers();
+      const { invs, traits, aggs } = await this.providerShape.get(s.db);
       const byUuid = new Map(providers.map((p) => [p.uuid, p]));
-      const invs = new Map<string, InventoryRecord[]>();
-      for (const i of await s.inventories()) { const l = invs.get(i.provider_uuid) ?? []; l.push(i); invs.set(i.provider_uuid, l); }
       const used = await s.usageByProvider();
-      const traits = await s.allProviderTraits();
-      const aggs = await s.allProviderAggregates();
 
       const fits = (p: string, amounts: Record<string, number>) => Object.entries(amounts).every(([rc, n]) => {
         const inv = invs.get(p)?.find((i) => i.resource_class === rc);

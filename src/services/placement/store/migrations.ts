@@ -1,4 +1,5 @@
 import type { Migration } from '../../../core/db/database.js';
+import { tableStampStatements } from '../../../core/db/table-stamps.js';
 
 // Providers form trees (parent_uuid, root_uuid); inventories, traits and aggregates hang off a
 // provider; allocations off a consumer. Standard resource classes and traits live in code
@@ -60,5 +61,11 @@ export const placementMigrations: Migration[] = [
         DELETE FROM placement_usages WHERE provider_uuid = OLD.provider_uuid AND resource_class = OLD.resource_class AND used <= 0;
       END`,
     ],
+  },
+  {
+    // NOTE: allocation candidates keep the inventories, traits and aggregates they read for every
+    // request while these stamps stay the same.
+    id: '003-table-stamps',
+    statements: tableStampStatements(['placement_inventories', 'placement_provider_traits', 'placement_provider_aggregates']),
   },
 ];
