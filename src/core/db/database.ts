@@ -29,7 +29,8 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   const writes = { dirty: false };
   const dialect = new YieldingSqliteDialect({ database: withStatementCache(sqlite, writes) }, sqlite, wal, writes);
   const db = new Kysely<any>({ dialect });
-  if (dialect.driver) drivers.set(db, dialect.driver);
+  // NOTE: Kysely's constructor creates the driver (createDriver), so every database opened here has one.
+  drivers.set(db, dialect.driver!);
   return { db, close: async () => { await db.destroy(); wal?.close(); } };
 }
 
@@ -45,11 +46,7 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
 export async function transactionSyncedOffLoop<Tables, T>(db: Db<Tables>, work: (tx: Db<Tables>) => Promise<T>, beside?: () => Promise<void>): Promise<T> {
   if (!beside) return db.transaction().execute(work);
   const driver = drivers.get(db);
-  if (!driver) {
-    const result = await db.transaction().execute(work);
-    await beside();
-    return result;
-  }
+  if (!driver) throw new Error('transactionSyncedOffLoop: a database not opened by openDatabase');
   // NOTE: the connection is this transaction's alone until it is released, so the hook set at the
   // end of its work is its own.
   return db.transaction().execute(async (tx) => { const result = await work(tx); driver.besideCommit(beside); return result; });
