@@ -76,3 +76,25 @@ describe('os-hosts', () => {
     assert.equal((await admin.at('2.43').get('/os-hosts')).status, 404);
   });
 });
+
+describe('host_status (2.16)', () => {
+  const statuses = async (path: string) => {
+    const servers = (await admin.at('2.16').get(path)).body.servers as { name: string; host_status?: string }[];
+    return servers.filter((s) => s.name === 'h-vm').map((s) => s.host_status);
+  };
+
+  test('UP, MAINTENANCE when the compute service is disabled, DOWN when forced down: in show and in every detail page', async () => {
+    const [id] = (await admin.get('/servers?all_tenants=1&name=h-vm')).body.servers.map((s: { id: string }) => s.id);
+    const svc = (await admin.at('2.53').get(`/os-services?host=${computeHost}&binary=nova-compute`)).body.services[0];
+    const seen = async () => [(await admin.at('2.16').get(`/servers/${id}`)).body.server.host_status, ...await statuses('/servers/detail?all_tenants=1')];
+    assert.deepEqual(await seen(), ['UP', 'UP']);
+    assert.equal((await admin.at('2.15').get(`/servers/${id}`)).body.server.host_status, undefined);
+    assert.equal((await demo.at('2.16').get(`/servers/${id}`)).body.server.host_status, undefined);
+    assert.equal((await admin.at('2.53').put(`/os-services/${svc.id}`, { status: 'disabled' })).status, 200);
+    assert.deepEqual(await seen(), ['MAINTENANCE', 'MAINTENANCE']);
+    assert.equal((await admin.at('2.53').put(`/os-services/${svc.id}`, { forced_down: true })).status, 200);
+    assert.deepEqual(await seen(), ['DOWN', 'DOWN']);
+    assert.equal((await admin.at('2.53').put(`/os-services/${svc.id}`, { status: 'enabled', forced_down: false })).status, 200);
+    assert.deepEqual(await seen(), ['UP', 'UP']);
+  });
+});

@@ -140,12 +140,16 @@ export class HostsService {
 
   /** 'UP', 'DOWN' (forced down) or 'MAINTENANCE' (disabled), as host_status in 2.16. */
   async hostStatus(host: string | null): Promise<string> {
-    if (!host) return '';
-    const s = (await this.store.services({ host, binary: 'nova-compute' }))[0];
-    if (!s) return 'UNKNOWN';
-    if (s.forced_down) return 'DOWN';
-    if (s.disabled) return 'MAINTENANCE';
-    return 'UP';
+    return (await this.hostStatuses([host])).get(host)!;
+  }
+
+  /** The host_status of each of these hosts (a page of servers shares them), in one read. */
+  async hostStatuses(hosts: (string | null)[]): Promise<Map<string | null, string>> {
+    const named = [...new Set(hosts.filter((h): h is string => !!h))];
+    const services = new Map<string, ComputeServiceRecord>();
+    // NOTE: the first nova-compute service of a host, in the order services() gives (created_at).
+    for (const s of await this.store.services({ hosts: named, binary: 'nova-compute' })) if (!services.has(s.host)) services.set(s.host, s);
+    return new Map(hosts.map((h) => [h, h ? statusOfService(services.get(h)) : '']));
   }
 
   async services(filter: { host?: string; binary?: string }): Promise<ComputeServiceRecord[]> { return this.store.services(filter); }
@@ -191,4 +195,12 @@ export class HostsService {
   async nodeService(n: ComputeNodeRecord): Promise<ComputeServiceRecord | undefined> { return this.store.service(n.service_id); }
 
   usage(n: ComputeNodeRecord): Promise<Record<string, number>> { return this.placement.usage(n.id); }
+}
+
+/** Nova's host_status from the host's nova-compute service. */
+function statusOfService(s: ComputeServiceRecord | undefined): string {
+  if (!s) return 'UNKNOWN';
+  if (s.forced_down) return 'DOWN';
+  if (s.disabled) return 'MAINTENANCE';
+  return 'UP';
 }

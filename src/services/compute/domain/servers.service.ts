@@ -36,7 +36,7 @@ export interface ServersDeps {
   quotas: QuotasService;
   aggregates: AggregatesService;
   serverGroups: ServerGroupsService;
-  hosts: Pick<HostsService, 'hostStatus'>;
+  hosts: Pick<HostsService, 'hostStatus' | 'hostStatuses'>;
   /** Glance, when it runs. */
   image?: Pick<ImageFacade, 'findImage' | 'createImage' | 'uploadImage'>;
   /** Networking, when it runs: the servers' addresses, and Nova's proxies create and the actions use. */
@@ -258,13 +258,11 @@ export class ServersService {
     const faults = await this.store.latestFaults(servers.filter((s) => s.vm_state === 'error' || s.deleted).map((s) => s.id));
     const tags = want.tags ? await this.store.tagsOf(servers.map((s) => s.id)) : undefined;
     const addresses = await this.addressesOf(servers);
-    // NOTE: a page's servers share few hosts: each host's status is read once.
-    const statuses = new Map<string | null, Promise<string>>();
-    const statusOf = (host: string | null) => { if (!statuses.has(host)) statuses.set(host, this.deps.hosts.hostStatus(host)); return statuses.get(host)!; };
+    const statuses = want.hostStatus ? await this.deps.hosts.hostStatuses(servers.map((s) => s.host)) : undefined;
     const out = new Map<string, ServerExtras>();
     for (const s of servers) {
       out.set(s.id, {
-        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: want.hostStatus ? await statusOf(s.host) : undefined,
+        fault: faults.get(s.id), tags: tags ? tags.get(s.id) ?? [] : undefined, hostStatus: statuses?.get(s.host),
         addresses: addresses.get(s.id)!,
       });
     }

@@ -18,9 +18,11 @@ export class HostsStore {
   readonly table: Table<ComputeServiceRecord>;
   constructor(readonly db: ComputeDb) { this.table = newTable(db, 'compute_services', { bools: ['disabled', 'forced_down'] }); }
 
-  async services(filter: { host?: string; binary?: string } = {}): Promise<ComputeServiceRecord[]> {
+  async services(filter: { host?: string; hosts?: string[]; binary?: string } = {}): Promise<ComputeServiceRecord[]> {
+    if (filter.hosts?.length === 0) return [];
     let q = this.db.selectFrom('compute_services').selectAll();
     if (filter.host) q = q.where('host', '=', filter.host);
+    if (filter.hosts) q = q.where('host', 'in', filter.hosts);
     if (filter.binary) q = q.where('binary', '=', filter.binary);
     return (await q.orderBy('created_at').orderBy('binary').execute()).map(this.table.decode);
   }
