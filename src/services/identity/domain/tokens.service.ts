@@ -191,19 +191,21 @@ export class TokensService {
     return { id: this.keys.encrypt(this.pack(payload), now), info };
   }
 
-  /** Validates a token and describes it; throws InvalidToken. */
+  /** Validates a token and describes it (frozen when it may be cached); throws InvalidToken. */
   async validate(token: string, allowExpired = false): Promise<TokenInfo> {
     const cache = this.validated[allowExpired ? 1 : 0];
     const stamp = await this.changeStamp();
     const hit = cache.get(token);
-    if (hit && hit.stamp === stamp && Date.now() < hit.notAfterMs) return structuredClone(hit.info);
+    if (hit && hit.stamp === stamp && Date.now() < hit.notAfterMs) return hit.info;
     const reads = new Reads(this.t, this.users, this.assignments);
     const p = await this.decodeValid(token, allowExpired, reads);
     const info = await this.describe(p, reads);
-    if (!p.appCredId && !p.trustId && !p.accessTokenId) {
-      if (cache.size >= VALIDATION_CACHE_SIZE) cache.clear();
-      cache.set(token, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info: structuredClone(info) });
-    }
+    if (p.appCredId || p.trustId || p.accessTokenId) return info;
+    // NOTE: frozen, so that the one object every later hit returns cannot be changed by a caller
+    // (a copy a hit was 4-5 µs of every authenticated request).
+    deepFreeze(info);
+    if (cache.size >= VALIDATION_CACHE_SIZE) cache.clear();
+    cache.set(token, { stamp, notAfterMs: p.expiresAtMs + this.grace(allowExpired), info });
     return info;
   }
 
@@ -387,3 +389,11 @@ export class TokensService {
   }
 }
 
+/** Freezes an object and every object and array inside it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
