@@ -22,7 +22,7 @@ v8.setFlagsFromString('--semi-space-growth-factor=1');
 v8.setFlagsFromString('--no-turbofan');
 
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -84,7 +84,10 @@ function saveCodeCache(script, cacheFile, stamp) {
   try {
     writeFileSync(temp, Buffer.concat([stamp, script.createCachedData()]));
     renameSync(temp, cacheFile);
-  } catch { /* the next start compiles without it */ }
+  } catch {
+    // NOTE: the next start compiles without it.
+    rmSync(temp, { force: true });
+  }
 }
 
 /**
