@@ -1,9 +1,9 @@
-// Bundles the server and its pure-JS dependencies into dist/main.js: one file to compile instead
+// Bundles the server and its pure-JS dependencies into dist/main.cjs: one file to compile instead
 // of ~400 modules to resolve and read, so `stratus up` is ready in a fraction of the time (and
 // memory) that tsx or an unbundled build need. Native addons stay in node_modules. Runs on `npm ci` (prepare) and whenever bin/stratus.js finds
 // dist older than src.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -12,15 +12,18 @@ export async function buildBundle() {
   await build({
     absWorkingDir: root,
     entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.js',
+    outfile: 'dist/main.cjs',
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    // NOTE: CommonJS, not ESM: bin/stratus.js compiles it as a script with V8's code cache (Node 20
+    // has no code cache for ES modules), which a start then spends no time parsing and compiling.
+    format: 'cjs',
     target: 'node20',
     // NOTE: packages with a native addon (they load .node files at run time) must stay external.
     external: ['better-sqlite3', 'bcrypt'],
-    // CommonJS dependencies call require() for Node's builtins; an ESM bundle has to provide it.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // The sources find files next to themselves through import.meta.url: the bundle's own URL.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: true,
     // NOTE: whitespace and syntax only (names stay, for stacks and logs): a third less source for
     // V8 to parse on every start and to keep in memory while the server runs.
@@ -29,6 +32,9 @@ export async function buildBundle() {
     logLevel: 'warning',
     plugins: [lazyRouterCompiles],
   });
+  // NOTE: the ES module bundle of earlier builds, so that nothing runs or reads a stale one.
+  await rm(`${root}dist/main.js`, { force: true });
+  await rm(`${root}dist/main.js.map`, { force: true });
 }
 
 /**

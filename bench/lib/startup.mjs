@@ -41,7 +41,7 @@ function newestSource(dir) {
 
 function build() {
   // Same check bin/stratus.js makes; building here keeps the build out of the timed start.
-  const bundle = join(root, 'dist', 'main.js');
+  const bundle = join(root, 'dist', 'main.cjs');
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(root, 'src'))) return;
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
@@ -52,9 +52,9 @@ let n = 0;
 async function startOnce() {
   for (let attempt = 1; ; attempt++) {
     build();
-    const before = statSync(join(root, 'dist', 'main.js')).mtimeMs;
+    const before = statSync(join(root, 'dist', 'main.cjs')).mtimeMs;
     const r = await startTimed();
-    if (statSync(join(root, 'dist', 'main.js')).mtimeMs === before || attempt === 5) return r;
+    if (statSync(join(root, 'dist', 'main.cjs')).mtimeMs === before || attempt === 5) return r;
     await stop(r.child);
   }
 }
