@@ -29,6 +29,21 @@ describe('users', () => {
     assert.deepEqual((await admin.get(`/users/${u.id}`)).body, { user: u });
   });
 
+  test('list: the same list asked again shows every change made between (lists are cached until a row changes)', async () => {
+    const shown = async () => ((await admin.get('/users?domain_id=default')).body.users as { name: string; enabled: boolean; email?: string }[])
+      .filter((u) => u.name.startsWith('cache-')).map((u) => `${u.name}:${u.enabled}:${u.email ?? ''}`).sort();
+    assert.deepEqual(await shown(), []);
+    const made = (await admin.post('/users', { user: { name: 'cache-1', domain_id: 'default' } })).body.user;
+    assert.deepEqual(await shown(), ['cache-1:true:']);
+    assert.deepEqual(await shown(), ['cache-1:true:']);
+    assert.equal((await admin.patch(`/users/${made.id}`, { user: { enabled: false, email: 'c@example.org' } })).status, 200);
+    assert.deepEqual(await shown(), ['cache-1:false:c@example.org']);
+    assert.equal((await admin.patch(`/users/${made.id}`, { user: { name: 'cache-2' } })).status, 200);
+    assert.deepEqual(await shown(), ['cache-2:false:c@example.org']);
+    assert.equal((await admin.delete(`/users/${made.id}`)).status, 204);
+    assert.deepEqual(await shown(), []);
+  });
+
   test('list: a collection with links, no pagination; filters by name, domain and enabled', async () => {
     await admin.post('/users', { user: { name: 'bob', enabled: false } });
     const r = await admin.get('/users');

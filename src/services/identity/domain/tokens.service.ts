@@ -2,6 +2,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { Forbidden, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
 import { changeStamp } from '../store/sqlite.js';
+import { deepFreeze } from './deep-freeze.js';
 import { listMatching, nameIs, type IdentityTables, type UserRecord } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
 import type { AssignmentsService, TargetType } from './assignments.service.js';
@@ -389,11 +390,3 @@ export class TokensService {
   }
 }
 
-/** Freezes an object and every object and array inside it. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}

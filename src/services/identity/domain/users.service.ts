@@ -1,6 +1,8 @@
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
 import { listMatching, nameIs, withName, type IdentityTables, type UserRecord } from '../store/tables.js';
+import { changeStamp } from '../store/sqlite.js';
+import { deepFreeze } from './deep-freeze.js';
 import { newId } from './ids.js';
 import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { PasswordHasher } from './passwords.js';
@@ -11,6 +13,9 @@ export interface UserInput {
   name?: string; domain_id?: string; enabled?: boolean; password?: string | null; default_project_id?: string | null;
   options?: Record<string, unknown>; extra?: Record<string, unknown>; id?: string;
 }
+
+/** How many filtered user lists stay cached (the cache empties when full). */
+const LISTS_KEPT = 100;
 
 export class UsersService {
   constructor(
@@ -32,11 +37,26 @@ export class UsersService {
     return (await listMatching(this.t.users, { domain_id: domainId }, [nameIs(name)]))[0];
   }
 
-  async list(f: ListFilter): Promise<UserRecord[]> {
+  /**
+   * Lists answered while no row of the database has changed since (the stamp TokensService's
+   * validations are kept by), by filter: listing users is what services and dashboards ask most.
+   */
+  private readonly listed = new Map<string, { stamp: string; users: readonly UserRecord[] }>();
+  private stamp?: () => Promise<string>;
+
+  async list(f: ListFilter): Promise<readonly UserRecord[]> {
     const domainId = boundedDomain(f);
     if (domainId === null) return [];
     const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
-    return listMatching(this.t.users, { domain_id: domainId, enabled }, withName(f.name, f.matches));
+    const matches = withName(f.name, f.matches);
+    const key = JSON.stringify([domainId ?? null, enabled ?? null, matches]);
+    const stamp = await (this.stamp ??= changeStamp(this.t.db))();
+    const hit = this.listed.get(key);
+    if (hit?.stamp === stamp) return hit.users;
+    const users = deepFreeze(await listMatching(this.t.users, { domain_id: domainId, enabled }, matches));
+    if (this.listed.size >= LISTS_KEPT) this.listed.clear();
+    this.listed.set(key, { stamp, users });
+    return users;
   }
 
   /** `passwordHash` lets seeding hash a shared password once instead of once per user. */
