@@ -81,7 +81,7 @@ async function main() {
       const at = lines.findIndex((l) => l.startsWith(`| ${name} |`));
       const c8 = lines.slice(at).find((l) => /^\|[^|]*\| 8 \|/.test(l))?.split('|').map((c) => c.trim());
       const x = Number(/([\d.]+)×/.exec(c8?.[5] ?? '')?.[1]);
-      row(`identity ${what} × real Keystone, c=8 (bench/identity.sh --quick)`, c8 ? `${x}×` : 'not measured', '≥ 1000×', c8 ? x >= 1000 : undefined);
+      row(`identity ${what} × real Keystone, c=8 (bench/identity.sh --quick)`, c8 ? `${x}× (${c8[4]} ÷ ${c8[3]} req/s)` : 'not measured', '≥ 1000×', c8 ? x >= 1000 : undefined);
     }
   } else {
     row('identity token validation and user list × real Keystone, c=8', 'not run (add --identity: root, ~5 min)', '≥ 1000× both', undefined);
