@@ -26,9 +26,11 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   sqlite.pragma('busy_timeout = 5000');
   sqlite.function('regexp', { deterministic: true }, (pattern, value) => (typeof value === 'string' && searchPattern(String(pattern)).test(value) ? 1 : 0));
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
-  const writes = { dirty: false };
+  const writes = { dirty: false, count: 0 };
   const dialect = new YieldingSqliteDialect({ database: withStatementCache(sqlite, writes) }, sqlite, wal, writes);
   const db = new Kysely<any>({ dialect });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  stamps.set(db, () => `${writes.count}:${dataVersion.get() as number}`);
   // NOTE: Kysely's constructor creates the driver (createDriver), so every database opened here has one.
   drivers.set(db, dialect.driver!);
   return { db, close: async () => { await db.destroy(); wal?.close(); } };
@@ -110,7 +112,7 @@ class YieldingSqliteDriver extends SqliteDriver {
   #beside?: () => Promise<void>;
   #besideDone?: Promise<void>;
 
-  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: { dirty: boolean }) { super(config); }
+  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: Writes) { super(config); }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await super.commitTransaction(connection);
@@ -151,9 +153,30 @@ class YieldingSqliteDriver extends SqliteDriver {
 
 const drivers = new WeakMap<Db, YieldingSqliteDriver>();
 
+/**
+ * The connection's writes: `dirty` while a written transaction or autocommit awaits its fsync;
+ * `count`, every writing statement run (counted as it starts, rolled back or not).
+ */
+interface Writes { dirty: boolean; count: number }
+
+const stamps = new WeakMap<Db, () => string>();
+
+/**
+ * A reader of a stamp that changes whenever a row of the database may have changed: the writing
+ * statements run on this connection and SQLite's data_version (commits by other connections). A
+ * cache of what was read from rows keeps it beside them and trusts them while it is the same; read
+ * it before the rows, so that a write racing the read can only make an entry stale, never wrong.
+ * About a microsecond, without Kysely or a query plan: caches read it on every request.
+ */
+export function changeStamp(db: Db): () => string {
+  const stamp = stamps.get(db);
+  if (!stamp) throw new Error('changeStamp: not a database from openDatabase');
+  return stamp;
+}
+
 class YieldingSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: { dirty: boolean }) { super(config); this.#config = config; }
+  constructor(config: SqliteDialectConfig, private readonly sqlite: Database.Database, private readonly wal: WalSync | undefined, private readonly writes: Writes) { super(config); this.#config = config; }
   driver?: YieldingSqliteDriver;
   override createDriver(): SqliteDriver { return (this.driver = new YieldingSqliteDriver(this.#config, this.sqlite, this.wal, this.writes)); }
 }
@@ -176,7 +199,7 @@ function searchPattern(pattern: string): RegExp {
  * The database as Kysely's SQLite driver sees it, with prepared statements kept by SQL text:
  * the driver prepares every query anew, and preparing costs as much as running a small query.
  */
-function withStatementCache(sqlite: Database.Database, writes: { dirty: boolean }): Database.Database {
+function withStatementCache(sqlite: Database.Database, writes: Writes): Database.Database {
   const cache = new Map<string, Database.Statement>();
   const prepare = (source: string): Database.Statement => {
     let stmt = cache.get(source);
@@ -189,13 +212,13 @@ function withStatementCache(sqlite: Database.Database, writes: { dirty: boolean 
     cache.set(source, stmt);
     // NOTE: a statement that writes (INSERT … RETURNING too; not BEGIN, COMMIT or a pragma) makes the
     // connection's release wait for the WAL's fsync (a group commit).
-    if (!stmt.readonly && !PRAGMA.test(source)) writes.dirty = true;
+    if (!stmt.readonly && !PRAGMA.test(source)) { writes.dirty = true; writes.count++; }
     return stmt;
   };
   // NOTE: schema changes (migrations) invalidate prepared statements, so those are never cached.
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
-      if (prop === 'prepare') return (source: string) => (/^\s*(create|drop|alter)\b/i.test(source) ? (writes.dirty = true, target.prepare(source)) : prepare(source));
+      if (prop === 'prepare') return (source: string) => (/^\s*(create|drop|alter)\b/i.test(source) ? (writes.dirty = true, writes.count++, target.prepare(source)) : prepare(source));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

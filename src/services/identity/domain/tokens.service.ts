@@ -1,7 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { Forbidden, Unauthorized } from '../../../core/errors/errors.js';
 import type { NamedRef, TokenInfo } from '../../../core/auth/request-context.js';
-import { changeStamp } from '../store/sqlite.js';
+import { changeStamp } from '../../../core/db/database.js';
 import { deepFreeze } from './deep-freeze.js';
 import { listMatching, nameIs, type IdentityTables, type UserRecord } from '../store/tables.js';
 import type { AppCredentialsService } from './application-credentials.service.js';
@@ -83,15 +83,15 @@ export class TokensService {
   /**
    * Validations answered while no row of the database has changed since: a validation depends
    * only on the token, the stored rows (users, projects, domains, assignments, roles, revocation
-   * events) and the clock (expiry, checked at every hit). The stamp is SQLite's count of changed
-   * rows on our connection plus its data_version (commits by other connections); it is read
-   * before the rows, so a write racing a validation can only make its entry stale, never wrong.
+   * events) and the clock (expiry, checked at every hit). The stamp (core/db's changeStamp: the
+   * connection's writes and SQLite's data_version) is read before the rows, so a write racing a
+   * validation can only make its entry stale, never wrong.
    * Tokens of trusts and application credentials (which expire on their own) are not cached.
    */
   private readonly validated = [new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>(), new Map<string, { stamp: string; notAfterMs: number; info: TokenInfo }>()] as const;
-  private stamp?: () => Promise<string>;
+  private stamp?: () => string;
 
-  private changeStamp(): Promise<string> { return (this.stamp ??= changeStamp(this.t.db))(); }
+  private changeStamp(): string { return (this.stamp ??= changeStamp(this.t.db))(); }
 
   /** POST /v3/auth/tokens: authenticates, resolves the scope, returns the token id and its body. */
   async issue(identity: IdentityAuth, scopeRequest: ScopeRequest, signed?: SignedRequest): Promise<{ id: string; info: TokenInfo }> {
@@ -195,7 +195,7 @@ export class TokensService {
   /** Validates a token and describes it (frozen when it may be cached); throws InvalidToken. */
   async validate(token: string, allowExpired = false): Promise<TokenInfo> {
     const cache = this.validated[allowExpired ? 1 : 0];
-    const stamp = await this.changeStamp();
+    const stamp = this.changeStamp();
     const hit = cache.get(token);
     if (hit && hit.stamp === stamp && Date.now() < hit.notAfterMs) return hit.info;
     const reads = new Reads(this.t, this.users, this.assignments);

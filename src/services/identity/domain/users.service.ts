@@ -1,7 +1,7 @@
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
 import { listMatching, nameIs, withName, type IdentityTables, type UserRecord } from '../store/tables.js';
-import { changeStamp } from '../store/sqlite.js';
+import { changeStamp } from '../../../core/db/database.js';
 import { deepFreeze } from './deep-freeze.js';
 import { newId } from './ids.js';
 import { boundedDomain, type ListFilter } from './list-filters.js';
@@ -42,7 +42,7 @@ export class UsersService {
    * validations are kept by), by filter: listing users is what services and dashboards ask most.
    */
   private readonly listed = new Map<string, { stamp: string; users: readonly UserRecord[] }>();
-  private stamp?: () => Promise<string>;
+  private stamp?: () => string;
 
   async list(f: ListFilter): Promise<readonly UserRecord[]> {
     const domainId = boundedDomain(f);
@@ -50,7 +50,7 @@ export class UsersService {
     const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
     const matches = withName(f.name, f.matches);
     const key = JSON.stringify([domainId ?? null, enabled ?? null, matches]);
-    const stamp = await (this.stamp ??= changeStamp(this.t.db))();
+    const stamp = (this.stamp ??= changeStamp(this.t.db))();
     const hit = this.listed.get(key);
     if (hit?.stamp === stamp) return hit.users;
     const users = deepFreeze(await listMatching(this.t.users, { domain_id: domainId, enabled }, matches));
