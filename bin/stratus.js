@@ -16,10 +16,9 @@ process.env.UV_THREADPOOL_SIZE ??= '16';
 // grow, so setting it here works, unlike --max-semi-space-size, which only the command line sets).
 const v8 = require('node:v8');
 v8.setFlagsFromString('--semi-space-growth-factor=1');
-// NOTE: no optimising compiler while the server starts: start-up code runs once, and TurboFan
-// compiled it on the other core for nothing (a third of the start's CPU time) and left ~10 MiB of
-// its compile memory in malloc's thread arenas. It is back once the server is ready (startedUp).
-v8.setFlagsFromString('--no-turbofan');
+// NOTE: TurboFan stays on while the server starts, though it spends start-up CPU on code that runs
+// once: turned off until ready and on again after, it left the hot paths slower for the process's
+// life (a 1 MiB object PUT at 16 clients: 3.7 → 7.6 ms of CPU, 292 → 143 PUTs/s).
 
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
@@ -91,12 +90,11 @@ function saveCodeCache(script, cacheFile, stamp) {
 }
 
 /**
- * Once the server is ready (src/cli/up.ts emits 'stratus:ready'): TurboFan back on for the work to
- * come, and one compacting collection of the heap the start left, whose short-lived objects the
+ * Once the server is ready (src/cli/up.ts emits 'stratus:ready'): one compacting collection of the
+ * heap the start left, whose short-lived objects the
  * small young generation promoted to the old one (~9 MiB of half-empty pages otherwise resident).
  */
 function startedUp() {
-  v8.setFlagsFromString('--turbofan');
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
   v8.setFlagsFromString('--compact-on-every-full-gc');

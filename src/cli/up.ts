@@ -83,7 +83,7 @@ export async function up(given: CloudConfig, warnings: string[]): Promise<void> 
   const ms = Math.round(performance.now() - started);
   const admin = config.adminUsername ?? 'admin';
   process.stdout.write(`Stratus ready: ${cloud.authUrl}/v3 (${ms} ms)\n\n${openrc(cloud.authUrl, config.adminPassword, admin, 'admin', config.region)}\n\n`);
-  // NOTE: for bin/stratus.js, which then saves the bundle's code cache and undoes its start-up V8 settings.
+  // NOTE: for bin/stratus.js, which then saves the bundle's code cache and compacts the heap the start left.
   (process as NodeJS.EventEmitter).emit('stratus:ready');
 }
 
