@@ -91,8 +91,8 @@ function saveCodeCache(script, cacheFile, stamp) {
 
 /**
  * Once the server is ready (src/cli/up.ts emits 'stratus:ready'): one compacting collection of the
- * heap the start left, whose short-lived objects the
- * small young generation promoted to the old one (~9 MiB of half-empty pages otherwise resident).
+ * heap the start left, whose short-lived objects the small young generation promoted to the old one
+ * (~9 MiB of half-empty pages otherwise resident).
  */
 function startedUp() {
   v8.setFlagsFromString('--expose-gc');
