@@ -40,9 +40,18 @@ test('the stamp changes with every write of the connection (rolled back too) and
   await changes('a delete', () => db.deleteFrom('t').where('a', '=', 3).execute());
   await same('a read of what is left', () => db.selectFrom('t').selectAll().execute());
 
-  // NOTE: another connection (another process on the same file): its commit changes SQLite's data_version.
+  // NOTE: another connection (another process on the same file): its commit changes SQLite's
+  // data_version, read once per turn of the event loop (a request read in a turn arrived before it).
   const other = new Database(file);
   t.after(() => other.close());
-  await changes('a commit by another connection', async () => other.prepare('INSERT INTO t VALUES (9)').run());
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  await changes('a commit by another connection', async () => { other.prepare('INSERT INTO t VALUES (9)').run(); await nextTurn(); });
+  const inTurn = stamp();
+  other.prepare('INSERT INTO t VALUES (10)').run();
+  await Promise.resolve();
+  assert.equal(stamp(), inTurn, 'the same turn keeps the version it read first');
+  await nextTurn();
+  assert.notEqual(stamp(), inTurn, 'the next turn reads it again');
+  await changes('a write of the connection in the same turn as a read', async () => { stamp(); await db.insertInto('t').values({ a: 11 }).execute(); });
   assert.throws(() => changeStamp({} as never), /not a database from openDatabase/);
 });

@@ -4,6 +4,7 @@ import FindMyWay from 'find-my-way';
 import { ApiError, BadRequest, NotFound, toApiError, Unauthorized, MethodNotAllowed } from '../errors/errors.js';
 import { RequestContext, type AccessRule, type TokenValidator } from '../auth/request-context.js';
 import type { RuleSet } from '../policy/policy-engine.js';
+import { JsonBody } from './kept-views.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
 
@@ -103,6 +104,7 @@ export interface ServiceMount {
 }
 
 const TOKEN_HEADER = 'x-auth-token';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Each request's caller, from the scope's onRequest hook to its route's handler. */
 const contexts = new WeakMap<FastifyRequest, RequestContext>();
@@ -156,6 +158,7 @@ export function mountService(app: FastifyInstance, mount: ServiceMount): void {
           if (reply.sent) return reply;
           if (!reply.statusCode || reply.statusCode === 200) reply.code(route.status ?? 200);
           if (result === undefined || reply.statusCode === 204 || route.method === 'HEAD') return reply.send();
+          if (result instanceof JsonBody) return reply.header('content-type', JSON_TYPE).send(result.bytes);
           return reply.send(result);
         },
       });

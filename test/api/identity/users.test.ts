@@ -44,6 +44,20 @@ describe('users', () => {
     assert.deepEqual(await shown(), []);
   });
 
+  test('list: the same list asked through a proxy has the proxy\'s links, and asked directly again its own', async () => {
+    const selfLinks = async (headers: Record<string, string> = {}) => {
+      const r = await admin.call('GET', '/users?name=admin', undefined, headers);
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get('content-type')!, /^application\/json/);
+      return [r.body.links.self, ...r.body.users.map((u: { links: { self: string } }) => u.links.self)];
+    };
+    const direct = await selfLinks();
+    assert.ok(direct.every((l) => l.startsWith(`${v3}/users`)), direct.join());
+    const proxied = await selfLinks({ 'X-Forwarded-Proto': 'https' });
+    assert.deepEqual(proxied, direct.map((l) => l.replace(/^http:/, 'https:')));
+    assert.deepEqual(await selfLinks(), direct);
+  });
+
   test('list: a collection with links, no pagination; filters by name, domain and enabled', async () => {
     await admin.post('/users', { user: { name: 'bob', enabled: false } });
     const r = await admin.get('/users');

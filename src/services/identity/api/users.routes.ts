@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { RequestContext } from '../../../core/auth/request-context.js';
+import { KeptViews } from '../../../core/http/kept-views.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { UserRecord } from '../store/tables.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { authorizeFound, authorizeList } from './authorize.js';
 import { textFilters } from './filters.js';
-import { boolFilter, collectionLinks } from './links.js';
+import { boolFilter, collectionLinks, requestUrl } from './links.js';
 import { Description, Id, Name, NullableId, params, query, splitExtra, wrapped } from './schemas.js';
 import { tokenDomain } from './scope.js';
 import { groupView, projectView, userView } from './views.js';
@@ -21,6 +22,8 @@ const passwordSchema = Type.Object({
 }, { required: ['user'] });
 
 export function userRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: d.users.list hands back the same frozen list while no row has changed; its body is kept.
+  const listViews = new KeptViews<readonly UserRecord[]>();
   // NOTE: the URL's user_id is in the target for rule:owner.
   const loadFor = async (ctx: RequestContext, id: string, policy: string): Promise<UserRecord> =>
     authorizeFound(ctx, policy, 'user', id, await d.users.find(id), { user_id: id });
@@ -33,7 +36,7 @@ export function userRoutes(d: IdentityDomain): RouteSpec[] {
         const users = await d.users.list({
           name: q.name, domain_id: q.domain_id, enabled: boolFilter(q.enabled), matches: textFilters(q, ['name', 'domain_id']), withinDomain: tokenDomainId,
         });
-        return { users: users.map((u) => userView(req, u)), links: collectionLinks(req) };
+        return listViews.body(users, requestUrl(req), () => ({ users: users.map((u) => userView(req, u)), links: collectionLinks(req) }));
       },
     }),
     route({
