@@ -170,6 +170,25 @@ describe('validating and revoking', () => {
     assert.equal((await validate(id, self)).status, 200);
   });
 
+  test('a validation asked again shows the catalog as it is now, with or without ?nocatalog', async () => {
+    const { user, project, password } = await world();
+    const id = tokenOf(await issue(pw({ id: user.id }, password), { project: { id: project.id } }));
+    const types = async (query = '') => {
+      const token = (await validate(id, admin, query)).body.token;
+      return token.catalog?.map((e: { type: string }) => e.type).filter((t: string) => t.startsWith('kept-')) ?? 'none';
+    };
+    assert.deepEqual(await types(), []);
+    assert.deepEqual(await types(), []);
+    const service = (await admin.post('/services', { service: { type: 'kept-views', name: 'kept' } })).body.service;
+    const endpoint = (await admin.post('/endpoints', { endpoint: { service_id: service.id, interface: 'public', url: 'http://203.0.113.9/kept' } })).body.endpoint;
+    assert.deepEqual(await types(), ['kept-views']);
+    assert.equal(await types('?nocatalog'), 'none');
+    assert.deepEqual(await types(), ['kept-views']);
+    assert.equal((await admin.delete(`/endpoints/${endpoint.id}`)).status, 204);
+    assert.equal((await admin.delete(`/services/${service.id}`)).status, 204);
+    assert.deepEqual(await types(), []);
+  });
+
   test('an invalid subject token is 404; a missing or invalid X-Auth-Token is 401', async () => {
     const r = await validate('gAAAAABnotatoken');
     assert.equal(r.status, 404);
@@ -230,6 +249,7 @@ describe('validating and revoking', () => {
   test('removing the last role on the project invalidates its tokens; the roles follow the assignments', async () => {
     const { user, project, password, roleId } = await world();
     const t = tokenOf(await issue(pw({ id: user.id }, password), { project: { id: project.id } }));
+    assert.deepEqual((await validate(t)).body.token.roles.map((x: any) => x.name).sort(), ['member', 'reader'], 'member implies reader');
     const reader = (await admin.get('/roles?name=reader')).body.roles[0].id;
     await admin.put(`/projects/${project.id}/users/${user.id}/roles/${reader}`);
     assert.equal((await admin.delete(`/projects/${project.id}/users/${user.id}/roles/${roleId}`)).status, 204);

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import type { TokenInfo } from '../../../core/auth/request-context.js';
 import { Forbidden } from '../../../core/errors/errors.js';
+import { KeptViews } from '../../../core/http/kept-views.js';
 import { route, type RouteSpec } from '../../../core/http/service-plugin.js';
 import type { IdentityDomain } from '../domain/identity-domain.js';
 import { InvalidToken } from '../domain/tokens.service.js';
@@ -38,6 +40,9 @@ const authSchema = {
 };
 
 export function authRoutes(d: IdentityDomain): RouteSpec[] {
+  // NOTE: d.tokens.validate hands back the same frozen description while no row has changed, and
+  // d.catalog.catalog() the same catalog: the body shown for both is kept.
+  const validations = new KeptViews<TokenInfo>();
   const subjectToken = async (headers: Record<string, unknown>, allowExpired: boolean) => {
     const id = headers['x-subject-token'];
     if (typeof id !== 'string' || !id) throw tokenNotFound('(none)');
@@ -66,7 +71,8 @@ export function authRoutes(d: IdentityDomain): RouteSpec[] {
         const { id, info } = await subjectToken(headers, flag(query.allow_expired));
         ctx.authorize('identity:validate_token', { target: { token: { user_id: info.user.id } } });
         reply.header('X-Subject-Token', id);
-        return tokenView(info, flag(query.nocatalog) ? undefined : await d.catalog.catalog());
+        const catalog = flag(query.nocatalog) ? undefined : await d.catalog.catalog();
+        return validations.body(info, catalog, () => tokenView(info, catalog));
       },
     }),
     route({
