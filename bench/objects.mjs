@@ -20,6 +20,8 @@
 //    their descendants: Swift's 4 masters, 8 workers and memcached; Stratus's one node process);
 //    Before the load, the disk's ceiling for durable PUTs (bench/lib/fsync-limit.mjs: files of each
 //    size written, fsynced and renamed by c writers, no HTTP), on the file system of both data dirs;
+//    and after Stratus in each PUT row, the PUT floor (bench/lib/put-floor.mjs: an HTTP server doing
+//    only MD5, write, fsync, rename and directory fsync, no metadata at all) loaded the same way;
 // 4. one object of BIG_MIB (2048) MiB streamed in (PUT, Content-Length, a body generated on the fly)
 //    and out (GET), while the server's RSS is sampled every 20 ms (Stratus: also VmHWM, its peak
 //    reset through /proc/PID/clear_refs just before);
@@ -32,7 +34,7 @@
 //   GET_OBJECTS (32) BIG_MIB (2048) BIG_SWIFT (1; --quick 0: stream the big object through Swift too)
 //   STREAM_OS_ONLY (1; --quick 0: stream it through a Stratus with identity + object-store only too)
 //   DISK_SECONDS (3; --quick 1: each disk-ceiling measurement) IDLE_MS (1000; --quick 500: the
-//   window in which a server must use < 0.05 core to count as idle)
+//   window in which a server must use < 0.05 core to count as idle) FLOOR (1; 0: no PUT floor)
 //   BASELINES (setup-swift.sh's directory: ../shared/baselines beside the repository, else
 //   /work/shared/baselines) SERVER_NODE_ARGS (node flags for the Stratus server, e.g. --cpu-prof)
 import { spawn, spawnSync } from 'node:child_process';
@@ -63,6 +65,7 @@ const IDLE_MS = Number(env('IDLE_MS', 1000, 500));
 const STREAM_OS_ONLY = env('STREAM_OS_ONLY', '1', '0') === '1';
 const BIG_SWIFT = env('BIG_SWIFT', '1', '0') === '1';
 const WITH_SWIFT = !args.includes('--no-swift');
+const WITH_FLOOR = env('FLOOR', '1') === '1';
 const BASELINES = process.env.BASELINES ?? [join(REPO, '..', 'shared', 'baselines'), '/work/shared/baselines'].find((d) => existsSync(join(d, 'setup-swift.sh')));
 const SW_RUN = '/tmp/swift-bench';          // setup-swift.sh's run dir (pid files, logs, configs)
 const SW_DEVICES = '/srv/node';
@@ -327,6 +330,25 @@ async function startStratus(services, label = 'stratus', build = true) {
   return { label, origin: s.base, token: s.token, account: url.pathname, pid: s.pid, roots: () => [s.pid], stop: s.stop, dataDir: s.dataDir };
 }
 
+// The floor of a durable PUT here (bench/lib/put-floor.mjs): MD5, write, fsync, rename, directory
+// fsync and a 201, no metadata; loaded with the PUTs only.
+async function startFloor() {
+  log('starting the PUT floor (bench/lib/put-floor.mjs)');
+  const child = spawn(process.execPath, [join(REPO, 'bench', 'lib', 'put-floor.mjs'), '--dir', tmpdir()],
+    { env: { ...process.env, UV_THREADPOOL_SIZE: '16' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; const m = /port (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    child.on('exit', (code) => reject(new Error(`put-floor exited ${code}`)));
+  });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return { label: 'floor', putOnly: true, origin: `http://127.0.0.1:${port}`, token: '-', account: '/v1/AUTH_floor', pid: child.pid, roots: () => [child.pid], stop };
+}
+
 async function makeContainer(t) {
   t.container = `${t.account}/bench-${Date.now()}`;
   await ok2xx(t, 'PUT', t.container);
@@ -341,16 +363,20 @@ function report(rows, streams, meta, rss) {
   out.push('');
   const sw = (op, size, c) => rows.find((r) => r.label === 'swift' && r.op === op && r.size === size && r.c === c);
   const st = (op, size, c) => rows.find((r) => r.label === 'stratus' && r.op === op && r.size === size && r.c === c);
-  out.push('| op | size | c | Swift ops/s | Stratus ops/s | × | Swift MB/s | Stratus MB/s | Swift p50 / p99 ms | Stratus p50 / p99 ms | Swift cpu/op ms | Stratus cpu/op ms | × less CPU | other load (cores) Swift / Stratus | disk ceiling (PUT) files/s |');
-  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const fl = (op, size, c) => rows.find((r) => r.label === 'floor' && r.op === op && r.size === size && r.c === c);
+  out.push('| op | size | c | Swift ops/s | Stratus ops/s | × | Swift MB/s | Stratus MB/s | Swift p50 / p99 ms | Stratus p50 / p99 ms | Swift cpu/op ms | Stratus cpu/op ms | × less CPU | other load (cores) Swift / Stratus | disk ceiling (PUT) files/s | PUT floor ops/s (× Swift) |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const verdicts = [];
   for (const size of SIZES) for (const op of ['PUT', 'GET']) for (const c of CONNS) {
     const a = sw(op, size, c), b = st(op, size, c);
     if (!b) continue;
     const errs = [a, b].filter((r) => r && r.errors).map((r) => `${r.label} errors ${r.errors}`).join(', ');
-    out.push(`| ${op} | ${human(size)} | ${c} | ${f(a?.ops)} | ${f(b.ops)} | **${ratio(b.ops, a?.ops)}** | ${f(a?.mbs, 2)} | ${f(b.mbs, 2)} | ${a ? `${f(a.p50)} / ${f(a.p99)}` : '–'} | ${f(b.p50)} / ${f(b.p99)} | ${f(a?.cpuPerOp, 2)} | ${f(b.cpuPerOp, 2)} | ${ratio(a?.cpuPerOp, b.cpuPerOp)} | ${a ? f(a.other, 2) : '–'} / ${f(b.other, 2)}${errs ? ` (${errs})` : ''} | ${op === 'PUT' ? f(meta.disk?.find((d) => d.size === size && d.c === c)?.fps, 0) : ''} |`);
+    out.push(`| ${op} | ${human(size)} | ${c} | ${f(a?.ops)} | ${f(b.ops)} | **${ratio(b.ops, a?.ops)}** | ${f(a?.mbs, 2)} | ${f(b.mbs, 2)} | ${a ? `${f(a.p50)} / ${f(a.p99)}` : '–'} | ${f(b.p50)} / ${f(b.p99)} | ${f(a?.cpuPerOp, 2)} | ${f(b.cpuPerOp, 2)} | ${ratio(a?.cpuPerOp, b.cpuPerOp)} | ${a ? f(a.other, 2) : '–'} / ${f(b.other, 2)}${errs ? ` (${errs})` : ''} | ${op === 'PUT' ? f(meta.disk?.find((d) => d.size === size && d.c === c)?.fps, 0) : ''} | ${fl(op, size, c) ? `${f(fl(op, size, c).ops)} (${ratio(fl(op, size, c).ops, a?.ops)})` : ''} |`);
     const ceiling = op === 'PUT' ? meta.disk?.find((d) => d.size === size && d.c === c)?.fps : undefined;
-    if (a) verdicts.push({ what: `${op} ${human(size)} c=${c}`, x: b.ops / a.ops, cpu: a.cpuPerOp / b.cpuPerOp, overCeiling: ceiling !== undefined && TARGET_RATIO * a.ops > ceiling ? `${TARGET_RATIO}× Swift = ${(TARGET_RATIO * a.ops).toFixed(0)}/s > the disk's ${ceiling.toFixed(0)} files/s` : undefined });
+    const floor = fl(op, size, c)?.ops;
+    if (a) verdicts.push({ what: `${op} ${human(size)} c=${c}`, x: b.ops / a.ops, cpu: a.cpuPerOp / b.cpuPerOp,
+      overCeiling: ceiling !== undefined && TARGET_RATIO * a.ops > ceiling ? `${TARGET_RATIO}× Swift = ${(TARGET_RATIO * a.ops).toFixed(0)}/s > the disk's ${ceiling.toFixed(0)} files/s` : undefined,
+      overFloor: floor !== undefined && TARGET_RATIO * a.ops > floor ? `${TARGET_RATIO}× Swift = ${(TARGET_RATIO * a.ops).toFixed(0)}/s > the PUT floor's ${floor.toFixed(0)}/s` : undefined });
   }
   out.push('');
   const ss = streams.find((s) => s.label === 'swift'), sst = streams.find((s) => s.label === 'stratus'), sso = streams.find((s) => s.label === 'stratus-os-only');
@@ -377,6 +403,7 @@ function report(rows, streams, meta, rss) {
     const missed = verdicts.filter((v) => v.x < TARGET_RATIO);
     out.push(`| ops/s and MB/s ≥ ${TARGET_RATIO}× Swift on every row | lowest ${min.x.toFixed(1)}× (${min.what}); below ${TARGET_RATIO}×: ${missed.length ? missed.map((v) => `${v.what} ${v.x.toFixed(1)}×`).join(', ') : 'none'} | **${missed.length ? 'missed' : 'met'}** |`);
     for (const v of verdicts.filter((v) => v.overCeiling)) out.push(`| (${v.what}: beyond this disk) | ${v.overCeiling} | |`);
+    for (const v of verdicts.filter((v) => v.overFloor)) out.push(`| (${v.what}: beyond the PUT floor, no metadata at all) | ${v.overFloor} | |`);
     const cmin = verdicts.reduce((m, v) => (v.cpu < m.cpu ? v : m));
     out.push(`| (CPU per op, for a noisy run) | lowest ${cmin.cpu.toFixed(1)}× less CPU than Swift (${cmin.what}) | |`);
   }
@@ -410,6 +437,7 @@ async function main() {
     const stratus = await startStratus();
     running.push(stratus);
     targets.push(stratus);
+    if (WITH_FLOOR) { const floor = await startFloor(); running.push(floor); targets.push(floor); }
     const stratusIdle = rssMiB([stratus.pid]);
     for (const t of targets) {
       await makeContainer(t);
@@ -422,13 +450,12 @@ async function main() {
     for (const d of meta.disk) console.log(`disk fsynced-write ${tag(d.size)} c=${d.c}: ${d.fps.toFixed(1)} files/s ${d.mbs.toFixed(2)} MB/s`);
     const rows = [];
     for (const size of SIZES) {
-      for (const t of targets) await preload(t, size);
-      for (const op of ['PUT', 'GET']) for (const c of CONNS) for (const t of targets) rows.push(await measure(t, op, size, c));
+      for (const t of targets.filter((t) => !t.putOnly)) await preload(t, size);
+      for (const op of ['PUT', 'GET']) for (const c of CONNS) for (const t of targets.filter((t) => op === 'PUT' || !t.putOnly)) rows.push(await measure(t, op, size, c));
     }
     const stratusAfter = rssMiB([stratus.pid]);
     console.log(`# stratus RSS: ${stratusIdle.toFixed(1)} MiB after start, ${stratusAfter.toFixed(1)} MiB after the load`);
-    await stratus.stop();
-    running.splice(running.indexOf(stratus), 1);
+    for (const t of running.splice(0)) await t.stop();
 
     // The big object: through Swift as it is after the load, and through a fresh Stratus (so that
     // the figure is what streaming needs, not what the load above left in the heap), with every

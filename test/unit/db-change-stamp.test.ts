@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { changeStamp, openDatabase } from '../../src/core/db/database.js';
+import { changeStamp, leaveOutOfChangeStamp, openDatabase } from '../../src/core/db/database.js';
 
 test('the stamp changes with every write of the connection (rolled back too) and every commit of another, never with a read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'stratus-db-stamp-'));
@@ -54,4 +54,23 @@ test('the stamp changes with every write of the connection (rolled back too) and
   assert.notEqual(stamp(), inTurn, 'the next turn reads it again');
   await changes('a write of the connection in the same turn as a read', async () => { stamp(); await db.insertInto('t').values({ a: 11 }).execute(); });
   assert.throws(() => changeStamp({} as never), /not a database from openDatabase/);
+});
+
+test('writes to the tables left out of the stamp leave it as it is; the others still change it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-db-stamp-'));
+  const { db, close } = openDatabase(join(dir, 'x.db'));
+  t.after(async () => { await close(); rmSync(dir, { recursive: true, force: true }); });
+  await sql`CREATE TABLE hot (a INTEGER)`.execute(db);
+  await sql`CREATE TABLE shared (a INTEGER)`.execute(db);
+  leaveOutOfChangeStamp(db, ['hot']);
+  const stamp = changeStamp(db);
+  const before = stamp();
+  await db.insertInto('hot').values({ a: 1 }).execute();
+  await db.updateTable('hot').set({ a: 2 }).execute();
+  await db.transaction().execute(async (tx) => { await tx.deleteFrom('hot').execute(); await tx.insertInto('hot').values({ a: 3 }).execute(); });
+  assert.equal(stamp(), before, 'writes to the left-out table');
+  assert.deepEqual(await db.selectFrom('hot').select('a').execute(), [{ a: 3 }], 'they were written');
+  await db.insertInto('shared').values({ a: 1 }).execute();
+  assert.notEqual(stamp(), before, 'a write to another table');
+  assert.throws(() => leaveOutOfChangeStamp({} as never, ['x']), /not a database from openDatabase/);
 });

@@ -26,7 +26,7 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   sqlite.pragma('busy_timeout = 5000');
   sqlite.function('regexp', { deterministic: true }, (pattern, value) => (typeof value === 'string' && searchPattern(String(pattern)).test(value) ? 1 : 0));
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
-  const writes = { dirty: false, count: 0 };
+  const writes: Writes = { dirty: false, count: 0, unstamped: new Set() };
   const dialect = new YieldingSqliteDialect({ database: withStatementCache(sqlite, writes) }, sqlite, wal, writes);
   const db = new Kysely<any>({ dialect });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
@@ -39,6 +39,7 @@ export function openDatabase(file: string): { db: Db; close: () => Promise<void>
   let externalVersion: number | undefined;
   const forget = () => { externalVersion = undefined; };
   const forgetAtEndOfTurn = () => process.nextTick(forget);
+  writesOf.set(db, writes);
   stamps.set(db, () => {
     if (externalVersion === undefined) { externalVersion = dataVersion.get() as number; queueMicrotask(forgetAtEndOfTurn); }
     return `${writes.count}:${externalVersion}`;
@@ -167,11 +168,34 @@ const drivers = new WeakMap<Db, YieldingSqliteDriver>();
 
 /**
  * The connection's writes: `dirty` while a written transaction or autocommit awaits its fsync;
- * `count`, every writing statement run (counted as it starts, rolled back or not).
+ * `count`, every writing statement run (counted as it starts, rolled back or not) but those into
+ * the `unstamped` tables.
  */
-interface Writes { dirty: boolean; count: number }
+interface Writes { dirty: boolean; count: number; unstamped: Set<string> }
 
 const stamps = new WeakMap<Db, () => string>();
+const writesOf = new WeakMap<Db, Writes>();
+
+/**
+ * Tables whose writes leave changeStamp as it is: tables that only their own service reads, and
+ * never through a cache kept by the stamp (the object store's, which every PUT writes: it would
+ * otherwise empty identity's caches of token validations on every upload). Their writes still wait
+ * for the WAL's fsync. NOTE: a table that a trigger or a cascade from one of them writes must not be
+ * shared either (the stamp sees the statement's own table only).
+ */
+export function leaveOutOfChangeStamp(db: Db, tables: readonly string[]): void {
+  const writes = writesOf.get(db);
+  if (!writes) throw new Error('leaveOutOfChangeStamp: not a database from openDatabase');
+  for (const t of tables) writes.unstamped.add(t);
+}
+
+/** The table an INSERT, REPLACE, UPDATE or DELETE writes (undefined for any other statement). */
+const WRITTEN_TABLE = /^\s*(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+"?(\w+)"?/i;
+const stamped = (writes: Writes, source: string): boolean => {
+  if (writes.unstamped.size === 0) return true;
+  const table = WRITTEN_TABLE.exec(source)?.[1];
+  return table === undefined || !writes.unstamped.has(table);
+};
 
 /**
  * A reader of a stamp that changes whenever a row of the database may have changed: the writing
@@ -224,7 +248,7 @@ function withStatementCache(sqlite: Database.Database, writes: Writes): Database
     cache.set(source, stmt);
     // NOTE: a statement that writes (INSERT … RETURNING too; not BEGIN, COMMIT or a pragma) makes the
     // connection's release wait for the WAL's fsync (a group commit).
-    if (!stmt.readonly && !PRAGMA.test(source)) { writes.dirty = true; writes.count++; }
+    if (!stmt.readonly && !PRAGMA.test(source)) { writes.dirty = true; if (stamped(writes, source)) writes.count++; }
     return stmt;
   };
   // NOTE: schema changes (migrations) invalidate prepared statements, so those are never cached.

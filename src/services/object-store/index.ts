@@ -2,7 +2,7 @@
 // in SQL; bytes through the object-storage driver (files under DATA_DIR/objects).
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { migrate } from '../../core/db/database.js';
+import { leaveOutOfChangeStamp, migrate } from '../../core/db/database.js';
 import type { ServiceMount } from '../../core/http/service-plugin.js';
 import { loadPolicyOverrides } from '../../core/policy/overrides.js';
 import { compileRules, type RuleSet } from '../../core/policy/policy-engine.js';
@@ -19,6 +19,7 @@ import { syncInfo, type SyncRealms } from './domain/container-sync.js';
 import { objectStoreFaults } from './faults.js';
 import { objectStorePolicies } from './policies.js';
 import { objectStoreMigrations } from './store/migrations.js';
+import { OBJECT_STORE_TABLES } from './store/database.js';
 import { ObjectStoreTables } from './store/tables.js';
 import { RESELLER_PREFIX } from './domain/access.js';
 import { SwiftError } from './domain/errors.js';
@@ -85,6 +86,8 @@ export class ObjectStoreModule implements ServiceModule<ObjectStoreFacade> {
 
   static async open(ctx: ServiceContext): Promise<ObjectStoreModule> {
     await migrate(ctx.db, 'object-store', objectStoreMigrations);
+    // NOTE: every PUT writes them; identity's caches would otherwise start again on each.
+    leaveOutOfChangeStamp(ctx.db, OBJECT_STORE_TABLES);
     await ctx.drivers.objectStorage.cleanup();
     const module = new ObjectStoreModule(ctx);
     // NOTE: before any request (none may read a row whose bytes a power loss took) and before

@@ -111,6 +111,23 @@ describe('objects', () => {
     assert.equal((await demo.put('/no-container/o', 'x')).status, 404);
   });
 
+  test('a container deleted while an object\'s bytes come in: the PUT is 404 and keeps nothing', async () => {
+    expectStatus(await demo.put('/vanishing'), 201, 'container');
+    let feed!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start(c) { feed = c; } });
+    feed.enqueue(Buffer.from('first half, '));
+    const upload = demo.put('/vanishing/late', body);
+    await new Promise((r) => setTimeout(r, 200));
+    expectStatus(await demo.delete('/vanishing'), 204, 'the container, still empty');
+    feed.enqueue(Buffer.from('second half'));
+    feed.close();
+    expectStatus(await upload, 404, 'the upload');
+    expectStatus(await demo.head('/vanishing'), 404, 'the container');
+    expectStatus(await demo.head('/vanishing/late'), 404, 'the object');
+    const account = expectStatus(await demo.get('?format=json'), 200, 'account');
+    assert.ok(!account.json.some((c: { name: string }) => c.name === 'vanishing'));
+  });
+
   test('X-Delete-After: the object goes when its time comes; bad values are 400 with the words', async () => {
     expectStatus(await demo.put('/obj/brief', 'x', { 'X-Delete-After': '2' }), 201, 'put');
     assert.match((await demo.head('/obj/brief')).headers.get('x-delete-at')!, /^\d+$/);

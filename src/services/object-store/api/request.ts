@@ -1,7 +1,7 @@
 // A Swift request as the handlers see it: the path split as swift's split_path does (from the raw
 // URL, so that object names keep their slashes and encoded characters), the query, and the
 // headers by lower-case name.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { badRequest, preconditionFailed } from '../domain/errors.js';
 import { LIMITS } from '../domain/constraints.js';
 
@@ -39,9 +39,14 @@ export function headersOf(raw: Record<string, string | string[] | undefined>): R
   return out;
 }
 
-/** Swift's transaction id: `tx` + 21 hex digits + `-` + the time in 10 hex digits. */
+/**
+ * Swift's transaction id: `tx` + 21 hex digits + `-` + the time in 10 hex digits. NOTE: the digits
+ * are a random UUID's (node draws those from a pool it refills every 128), not a randomBytes call's
+ * (a getrandom system call on every request).
+ */
 export function transId(): string {
-  return `tx${randomBytes(11).toString('hex').slice(0, 21)}-${Math.floor(Date.now() / 1000).toString(16).padStart(10, '0')}`;
+  const u = randomUUID();
+  return `tx${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(15, 18)}${u.slice(19, 23)}${u.slice(24, 26)}-${Math.floor(Date.now() / 1000).toString(16).padStart(10, '0')}`;
 }
 
 /** `container/object` of X-Copy-From or Destination (URL-encoded, optional leading slash). */

@@ -175,12 +175,11 @@ export class ObjectsService {
     let committed = false;
     try {
       old = await this.tables.groupCommit(async (tx) => {
-        const container = await this.tables.container(o.account, o.container, tx);
-        if (!container) throw notFound();
         const before = await this.tables.object(o.account, o.container, o.name, tx);
-        await this.tables.putObject(o, tx);
         const d = { objects: before ? 0 : 1, bytes: o.size - (before?.size ?? 0) };
-        await this.tables.countContainer(o.account, o.container, d, tx);
+        // NOTE: counting is the check that the container is still there (deleted while the bytes came: 404).
+        if (!(await this.tables.countContainer(o.account, o.container, d, tx))) throw notFound();
+        await this.tables.putObject(o, tx);
         await this.tables.countAccount(o.account, d, tx);
         await this.tables.addUnsynced(o, before, tx);
         return before;

@@ -22,3 +22,9 @@ export interface ObjectStoreDatabase {
 }
 
 export type ObjectStoreDb = Db<ObjectStoreDatabase>;
+
+/**
+ * Every table above: none is read outside the object store, or through a cache kept by
+ * changeStamp, and no trigger or cascade writes another service's table from them.
+ */
+export const OBJECT_STORE_TABLES = ['swift_accounts', 'swift_containers', 'swift_objects', 'swift_unsynced'] as const satisfies readonly (keyof ObjectStoreDatabase)[];

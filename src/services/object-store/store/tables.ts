@@ -119,11 +119,13 @@ export class ObjectStoreTables {
     await tx.deleteFrom('swift_containers').where('account', '=', account).where('name', '=', name).execute();
   }
 
-  async countContainer(account: string, name: string, d: { objects: number; bytes: number }, tx: Tx): Promise<void> {
-    await tx.updateTable('swift_containers').set((eb) => ({
+  /** Whether the container is there (its row was updated). */
+  async countContainer(account: string, name: string, d: { objects: number; bytes: number }, tx: Tx): Promise<boolean> {
+    const r = await tx.updateTable('swift_containers').set((eb) => ({
       object_count: eb('object_count', '+', d.objects),
       bytes_used: eb('bytes_used', '+', d.bytes),
-    })).where('account', '=', account).where('name', '=', name).execute();
+    })).where('account', '=', account).where('name', '=', name).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
   }
 
   async listContainers(account: string, w: ListWindow): Promise<ContainerRecord[]> {
