@@ -128,6 +128,21 @@ describe('objects', () => {
     assert.ok(!account.json.some((c: { name: string }) => c.name === 'vanishing'));
   });
 
+  test('container quotas: an upload over the count or the bytes is 413 and keeps nothing; raised, it goes in', async () => {
+    expectStatus(await demo.put('/quota', '', { 'X-Container-Meta-Quota-Count': '2', 'X-Container-Meta-Quota-Bytes': '10' }), 201, 'container');
+    expectStatus(await demo.put('/quota/a', 'aaaa'), 201, 'a');
+    const big = expectStatus(await demo.put('/quota/big', 'bbbbbbbbbbbb'), 413, 'over the bytes');
+    assert.equal(big.text, 'Upload exceeds quota.');
+    expectStatus(await demo.put('/quota/b', 'bb'), 201, 'b');
+    expectStatus(await demo.put('/quota/c', 'c'), 413, 'over the count');
+    expectStatus(await demo.head('/quota/c'), 404, 'c');
+    expectStatus(await demo.post('/quota', { 'X-Container-Meta-Quota-Count': '3' }), 204, 'raised');
+    expectStatus(await demo.put('/quota/c', 'c'), 201, 'c, under the new count');
+    const head = await demo.head('/quota');
+    assert.equal(head.headers.get('x-container-object-count'), '3');
+    assert.equal(head.headers.get('x-container-bytes-used'), '7');
+  });
+
   test('X-Delete-After: the object goes when its time comes; bad values are 400 with the words', async () => {
     expectStatus(await demo.put('/obj/brief', 'x', { 'X-Delete-After': '2' }), 201, 'put');
     assert.match((await demo.head('/obj/brief')).headers.get('x-delete-at')!, /^\d+$/);

@@ -257,7 +257,7 @@ async function objectCall(d: ObjectStoreDomain, call: Call): Promise<unknown> {
         const o = await d.large.putSlo(where, body, h, caller(call), canRead(call));
         return send(call, 201, { 'Etag': `"${o.metadata['x-object-sysmeta-slo-etag']}"`, 'Last-Modified': httpDate(o.timestamp) });
       }
-      const o = await d.objects.put(where, { headers: h, body, length: chunked ? undefined : length, chunked }, caller(call));
+      const o = await d.objects.put(where, { headers: h, body, length: chunked ? undefined : length, chunked, container: c }, caller(call));
       return send(call, 201, { 'Etag': o.etag, 'Last-Modified': httpDate(o.timestamp) });
     }
     case 'COPY': {

@@ -3,7 +3,7 @@
 // after the commit.
 import type { ObjectStorageDriver } from '../../../drivers/object-storage/object-storage-driver.js';
 import { BlobIncomplete, BlobTooLarge, StorageFull } from '../../../drivers/object-storage/object-storage-driver.js';
-import type { Meta, ObjectRecord, ObjectStoreTables } from '../store/tables.js';
+import type { ContainerRecord, Meta, ObjectRecord, ObjectStoreTables } from '../store/tables.js';
 import { timestamp } from './clock.js';
 import { checkObjectName, deleteAt, LIMITS } from './constraints.js';
 import { guessContentType } from './content-types.js';
@@ -21,10 +21,13 @@ export interface PutInput {
   /** Content-Length; undefined with chunked transfer encoding. */
   length?: number;
   chunked: boolean;
+  /** The container's row as the request read it (its ACLs), so that the guards need not read it again. */
+  container?: ContainerRecord;
 }
 
 /** Checks a PUT may proceed before its body is read; the same checks a COPY's destination gets. */
-export type PutGuard = (path: ObjectPath, size: number | undefined, existing: ObjectRecord | undefined, caller: Caller) => Promise<void>;
+/** A check before an upload's bytes are read; `container`, the container's row if the caller has it. */
+export type PutGuard = (path: ObjectPath, size: number | undefined, caller: Caller, container?: ContainerRecord) => Promise<void>;
 
 /** What the features need to know of who writes (a reseller admin is above account quotas). */
 export interface Caller {
@@ -64,13 +67,12 @@ export class ObjectsService {
     const metadata = { ...objectMeta(h), ...(extra.sysmeta ?? {}) };
     checkManifest(h['x-object-manifest']);
     const expires = deleteAt(h, Date.now() / 1000) ?? null;
-    const existing = await this.get(p);
     const inm = h['if-none-match'];
     if (inm !== undefined) {
       if (inm.trim() !== '*') throw badRequest('If-None-Match only supports *');
-      if (existing) throw preconditionFailed();
+      if (await this.get(p)) throw preconditionFailed();
     }
-    for (const guard of this.guards) await guard(p, input.length, existing, caller);
+    for (const guard of this.guards) await guard(p, input.length, caller, input.container);
     const blob = await this.write(input.body, input.length);
     const expected = h['etag']?.replace(/^"|"$/g, '').toLowerCase();
     if (expected !== undefined && expected !== blob.md5) {
@@ -92,8 +94,7 @@ export class ObjectsService {
     const metadata = { ...(fresh ? {} : userMeta(src.metadata)), ...objectMeta(headers) };
     if (src.metadata['x-static-large-object']) metadata['x-static-large-object'] = src.metadata['x-static-large-object'];
     const expires = deleteAt(headers, Date.now() / 1000) ?? null;
-    const existing = await this.get(dst);
-    for (const guard of this.guards) await guard(dst, src.size, existing, caller);
+    for (const guard of this.guards) await guard(dst, src.size, caller);
     const blob = await this.write(this.driver.read(src.blob), src.size);
     const contentType = headers['content-type'] ?? src.content_type;
     return this.commit({ ...dst, blob: blob.id, size: blob.size, etag: blob.md5, content_type: contentType, timestamp: opts.keepTimestamp ? src.timestamp : timestamp(), metadata, delete_at: expires }, blob.syncName);

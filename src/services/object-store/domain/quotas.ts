@@ -16,8 +16,8 @@ export function checkContainerQuotas(headers: Record<string, string>): void {
 }
 
 export function quotaGuard(tables: ObjectStoreTables): PutGuard {
-  return async (p, size, existing, caller) => {
-    const c = await tables.container(p.account, p.container);
+  return async (p, size, caller, container) => {
+    const c = container ?? await tables.container(p.account, p.container);
     if (!c) return;
     const length = size ?? 0;
     const qb = c.metadata['x-container-meta-quota-bytes'];
@@ -28,6 +28,5 @@ export function quotaGuard(tables: ObjectStoreTables): PutGuard {
     const a = await tables.account(p.account);
     const aq = a?.metadata['x-account-meta-quota-bytes'];
     if (a && aq && /^\d+$/.test(aq) && Number(aq) < a.bytes_used + length) throw exceeded();
-    void existing;
   };
 }
