@@ -1,7 +1,8 @@
 // The floor of a durable object PUT on this machine: an HTTP server that does only what every
 // answer to a Swift PUT must have done first, and nothing else. Each PUT's body goes to a new file
-// under a temp name as it arrives (each chunk written by the thread pool, in order); once it has
-// all come, the file is fsynced while the body's MD5 (the ETag) is computed on the main thread,
+// under a temp name as it arrives (the file made by the thread pool, each chunk copied into the page
+// cache on the main thread); once it has all come, the file is fsynced by the thread pool while the
+// body's MD5 (the ETag) is computed on the main thread,
 // then renamed into place and its directory fsynced; the answer is a 201 with the ETag. No account,
 // container or metadata, no listing to update, no authentication, no limits, a body's chunks held
 // until it is hashed: a Swift-compatible server does all of this and more, so it cannot answer PUTs
@@ -12,7 +13,7 @@
 // Prints `port N` once listening; SIGTERM ends it and removes its scratch directory under DIR.
 // bench/objects.mjs loads it with the same wrk scripts as Swift and Stratus.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fsync as fsyncCb, mkdtempSync, open as openCb, rmSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -27,22 +28,29 @@ const server = createServer((req, res) => {
   const i = n++;
   const temp = join(dir, `.t${i}`);
   const chunks = [];
-  const opened = open(temp, 'wx');
-  let written = opened;
+  let fd;
+  let unwritten = [];
+  const opened = new Promise((resolve, reject) => openCb(temp, 'wx', (err, f) => {
+    if (err) return reject(err);
+    fd = f;
+    for (const c of unwritten) writeSync(fd, c);
+    unwritten = undefined;
+    resolve(f);
+  }));
+  opened.catch(() => undefined); // NOTE: its error is the answer's, at the end.
   req.on('data', (chunk) => {
     chunks.push(chunk);
-    written = written.then(async () => { await (await opened).write(chunk); });
-    written.catch(() => undefined); // NOTE: its error is the answer's, at the end.
+    if (fd === undefined) unwritten?.push(chunk); else writeSync(fd, chunk);
   });
   req.on('end', async () => {
     try {
-      const fh = await opened;
-      const synced = written.then(() => fh.sync());
+      const f = await opened;
+      const synced = new Promise((resolve, reject) => fsyncCb(f, (err) => (err ? reject(err) : resolve())));
       const md5 = createHash('md5');
       for (const c of chunks) md5.update(c);
       const etag = md5.digest('hex');
       await synced;
-      await fh.close();
+      closeSync(f);
       await rename(temp, join(dir, `o${i}`));
       await dirHandle.sync();
       res.writeHead(201, { ETag: etag, 'Content-Length': 0 }).end();
