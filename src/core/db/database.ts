@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type QueryResult, type SqliteDialectConfig } from 'kysely';
 import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -162,6 +162,15 @@ class YieldingSqliteDriver extends SqliteDriver {
     try { await this.wal.sync(); } catch (err) { throw new CommitNotDurable(err); }
     await besideDone;
   }
+}
+
+/**
+ * A statement written once as SQL, run on a database or a transaction with its parameters in order:
+ * Kysely builds and compiles a query on every call (10-20 µs a statement, 15% of the loop's time in
+ * an object PUT), this only binds. For hot paths only; the rest keeps the typed builder.
+ */
+export function statement<Row = Record<string, unknown>>(text: string): (db: Db<any>, params: readonly unknown[]) => Promise<QueryResult<Row>> {
+  return (db, params) => db.executeQuery<Row>(CompiledQuery.raw(text, params as unknown[]) as CompiledQuery<Row>);
 }
 
 const drivers = new WeakMap<Db, YieldingSqliteDriver>();

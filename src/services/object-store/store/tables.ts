@@ -1,5 +1,6 @@
 // The records the object-store domain sees, and the SQL behind them (accounts, containers, objects).
-import { transactionSyncedOffLoop, type Db } from '../../../core/db/database.js';
+import type { Generated } from 'kysely';
+import { statement, transactionSyncedOffLoop, type Db } from '../../../core/db/database.js';
 import type { ObjectStoreDatabase, ObjectStoreDb } from './database.js';
 
 /** Persisted headers by lower-case name (`x-object-meta-color`, `content-disposition`, `x-container-read` ...). */
@@ -53,6 +54,18 @@ export interface ListWindow {
 }
 
 type Tx = Db<ObjectStoreDatabase>;
+type Row<T extends keyof ObjectStoreDatabase> = { [K in keyof ObjectStoreDatabase[T]]: ObjectStoreDatabase[T][K] extends Generated<infer V> ? V : ObjectStoreDatabase[T][K] };
+
+// NOTE: the statements of every object PUT (and GET), written once as SQL (see `statement`).
+const SQL = {
+  account: statement<Row<'swift_accounts'>>('select * from "swift_accounts" where "account" = ?'),
+  container: statement<Row<'swift_containers'>>('select * from "swift_containers" where "account" = ? and "name" = ?'),
+  object: statement<Row<'swift_objects'>>('select * from "swift_objects" where "account" = ? and "container" = ? and "name" = ?'),
+  putObject: statement('insert into "swift_objects" ("account", "container", "name", "blob", "size", "etag", "content_type", "timestamp", "metadata", "delete_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict ("account", "container", "name") do update set "blob" = excluded."blob", "size" = excluded."size", "etag" = excluded."etag", "content_type" = excluded."content_type", "timestamp" = excluded."timestamp", "metadata" = excluded."metadata", "delete_at" = excluded."delete_at"'),
+  countContainer: statement('update "swift_containers" set "object_count" = "object_count" + ?, "bytes_used" = "bytes_used" + ? where "account" = ? and "name" = ?'),
+  countAccount: statement('update "swift_accounts" set "container_count" = "container_count" + ?, "object_count" = "object_count" + ?, "bytes_used" = "bytes_used" + ? where "account" = ?'),
+  addUnsynced: statement('insert into "swift_unsynced" ("blob", "account", "container", "name", "previous") values (?, ?, ?, ?, ?)'),
+};
 
 /** The container metadata key of container sync's progress: the newest object timestamp it copied. */
 export const SYNC_POINT = 'x-container-sysmeta-sync-point';
@@ -76,7 +89,7 @@ export class ObjectStoreTables {
   }
 
   async account(account: string, tx: Tx = this.db): Promise<AccountRecord | undefined> {
-    const row = await tx.selectFrom('swift_accounts').selectAll().where('account', '=', account).executeTakeFirst();
+    const [row] = (await SQL.account(tx, [account])).rows;
     return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
   }
 
@@ -94,15 +107,11 @@ export class ObjectStoreTables {
 
   /** Adds to an account's counters. */
   async countAccount(account: string, d: { containers?: number; objects?: number; bytes?: number }, tx: Tx): Promise<void> {
-    await tx.updateTable('swift_accounts').set((eb) => ({
-      container_count: eb('container_count', '+', d.containers ?? 0),
-      object_count: eb('object_count', '+', d.objects ?? 0),
-      bytes_used: eb('bytes_used', '+', d.bytes ?? 0),
-    })).where('account', '=', account).execute();
+    await SQL.countAccount(tx, [d.containers ?? 0, d.objects ?? 0, d.bytes ?? 0, account]);
   }
 
   async container(account: string, name: string, tx: Tx = this.db): Promise<ContainerRecord | undefined> {
-    const row = await tx.selectFrom('swift_containers').selectAll().where('account', '=', account).where('name', '=', name).executeTakeFirst();
+    const [row] = (await SQL.container(tx, [account, name])).rows;
     return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
   }
 
@@ -121,11 +130,8 @@ export class ObjectStoreTables {
 
   /** Whether the container is there (its row was updated). */
   async countContainer(account: string, name: string, d: { objects: number; bytes: number }, tx: Tx): Promise<boolean> {
-    const r = await tx.updateTable('swift_containers').set((eb) => ({
-      object_count: eb('object_count', '+', d.objects),
-      bytes_used: eb('bytes_used', '+', d.bytes),
-    })).where('account', '=', account).where('name', '=', name).executeTakeFirst();
-    return r.numUpdatedRows > 0n;
+    const r = await SQL.countContainer(tx, [d.objects, d.bytes, account, name]);
+    return (r.numAffectedRows ?? 0n) > 0n;
   }
 
   async listContainers(account: string, w: ListWindow): Promise<ContainerRecord[]> {
@@ -135,8 +141,7 @@ export class ObjectStoreTables {
   }
 
   async object(account: string, container: string, name: string, tx: Tx = this.db): Promise<ObjectRecord | undefined> {
-    const row = await tx.selectFrom('swift_objects').selectAll()
-      .where('account', '=', account).where('container', '=', container).where('name', '=', name).executeTakeFirst();
+    const [row] = (await SQL.object(tx, [account, container, name])).rows;
     return row ? { ...row, metadata: JSON.parse(row.metadata) } : undefined;
   }
 
@@ -148,11 +153,7 @@ export class ObjectStoreTables {
 
   /** Inserts or replaces an object row. */
   async putObject(o: ObjectRecord, tx: Tx): Promise<void> {
-    const row = { ...o, metadata: JSON.stringify(o.metadata) };
-    await tx.insertInto('swift_objects').values(row)
-      .onConflict((oc) => oc.columns(['account', 'container', 'name']).doUpdateSet({
-        blob: row.blob, size: row.size, etag: row.etag, content_type: row.content_type, timestamp: row.timestamp, metadata: row.metadata, delete_at: row.delete_at,
-      })).execute();
+    await SQL.putObject(tx, [o.account, o.container, o.name, o.blob, o.size, o.etag, o.content_type, o.timestamp, JSON.stringify(o.metadata), o.delete_at]);
   }
 
   async setObjectMeta(o: Pick<ObjectRecord, 'account' | 'container' | 'name'>, patch: { metadata: Meta; content_type: string; timestamp: string; delete_at: number | null }, tx: Tx = this.db): Promise<void> {
@@ -199,9 +200,7 @@ export class ObjectStoreTables {
    */
   async addUnsynced(o: ObjectRecord, previous: ObjectRecord | undefined, tx: Tx): Promise<void> {
     await this.dropSynced(tx);
-    await tx.insertInto('swift_unsynced').values({
-      blob: o.blob, account: o.account, container: o.container, name: o.name, previous: previous ? JSON.stringify(previous) : null,
-    }).execute();
+    await SQL.addUnsynced(tx, [o.blob, o.account, o.container, o.name, previous ? JSON.stringify(previous) : null]);
   }
 
   /** The blob's name is durable: its note goes with the next commit (a note left is checked on start). */
