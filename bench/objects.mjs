@@ -15,7 +15,9 @@
 // 3. the load, as BASELINES/bench-swift.sh makes it (wrk, keep-alive, its Lua scripts: PUT to a new
 //    object name on every request, GET round-robin over GET_OBJECTS pre-uploaded objects), for each
 //    size in SIZES, op (PUT, GET) and c in CONNS, Swift then Stratus back to back (so both see the
-//    same neighbours on this shared machine): warm-up, wait until the server is idle, a measured run;
+//    same neighbours on this shared machine), then again in the reverse order (each row the mean of
+//    both: the disk slows after some seconds of writing): warm-up, wait until the server is idle, a
+//    measured run;
 //    2xx ops/s, MB/s (10^6 B/s of payload), wrk's p50/p99, server CPU from /proc (the processes and
 //    their descendants: Swift's 4 masters, 8 workers and memcached; Stratus's one node process);
 //    Before the load, the disk's ceiling for durable PUTs (bench/lib/fsync-limit.mjs: files of each
@@ -216,6 +218,16 @@ async function measure(t, op, size, c) {
   row.other = row.hostCores - row.serverCores - row.wrkCores;
   // The line bench-swift.sh prints, plus the load tool's and the rest of the host's share.
   console.log(`${t.label} ${op} ${h} c=${c}: ${row.ops.toFixed(1)} ops/s ${row.mbs.toFixed(2)} MB/s p50=${row.p50.toFixed(1)}ms p99=${row.p99.toFixed(1)}ms mean=${row.mean.toFixed(1)}ms errors=${row.errors} (non2xx=${row.non2xx} timeout=${row.timeouts}) server_cpu=${row.serverCores.toFixed(2)} cores cpu_per_op=${row.cpuPerOp.toFixed(2)}ms wrk_cpu=${row.wrkCores.toFixed(2)} host_cpu=${row.hostCores.toFixed(2)} other=${row.other.toFixed(2)} steal=${row.steal.toFixed(2)} cores`);
+  return row;
+}
+
+/** One row of several runs of the same measurement: the mean of each figure (errors summed, p99 the worst). */
+function meanOf(runs) {
+  const mean = (k) => runs.reduce((a, r) => a + r[k], 0) / runs.length;
+  const row = { ...runs[0], runs: runs.length };
+  for (const k of ['ops', 'mbs', 'p50', 'mean', 'serverCores', 'cpuPerOp', 'wrkCores', 'hostCores', 'steal', 'other']) row[k] = mean(k);
+  for (const k of ['errors', 'non2xx', 'timeouts']) row[k] = runs.reduce((a, r) => a + r[k], 0);
+  row.p99 = Math.max(...runs.map((r) => r.p99));
   return row;
 }
 
@@ -451,7 +463,15 @@ async function main() {
     const rows = [];
     for (const size of SIZES) {
       for (const t of targets.filter((t) => !t.putOnly)) await preload(t, size);
-      for (const op of ['PUT', 'GET']) for (const c of CONNS) for (const t of targets.filter((t) => op === 'PUT' || !t.putOnly)) rows.push(await measure(t, op, size, c));
+      for (const op of ['PUT', 'GET']) for (const c of CONNS) {
+        // NOTE: in the order A B C then C B A, each row the mean of its two runs: this disk writes
+        // ~300 MB/s for some seconds and half that after (a 1 MiB c=16 PUT load halves within ~12 s,
+        // the floor's too), so whoever ran first had the faster disk.
+        const these = targets.filter((t) => op === 'PUT' || !t.putOnly);
+        const runs = [];
+        for (const t of [...these, ...[...these].reverse()]) runs.push(await measure(t, op, size, c));
+        for (const t of these) rows.push(meanOf(runs.filter((r) => r.label === t.label)));
+      }
     }
     const stratusAfter = rssMiB([stratus.pid]);
     console.log(`# stratus RSS: ${stratusIdle.toFixed(1)} MiB after start, ${stratusAfter.toFixed(1)} MiB after the load`);
