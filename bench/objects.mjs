@@ -1,8 +1,8 @@
 // Object-storage benchmark: Stratus's Swift API against Debian's real Swift (2.30, Zed, all-in-one),
 // both measured in the same run on the same machine with the same load.
 //
-//   sudo node bench/objects.mjs              # DURATION=20 s a measurement, WARMUP=3, c = 1 and 16 (~11 min)
-//   sudo node bench/objects.mjs --quick      # DURATION=3, WARMUP=1, the 2 GiB object through one Stratus only (~3 min)
+//   sudo node bench/objects.mjs              # DURATION=20 s a measurement, WARMUP=3, c = 1 and 16 (~25 min)
+//   sudo node bench/objects.mjs --quick      # DURATION=3, WARMUP=1, the 2 GiB object through one Stratus only (~5 min)
 //   node bench/objects.mjs --no-swift        # Stratus only (no root needed)
 //   SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' sudo -E node bench/objects.mjs --quick
 //
