@@ -1,8 +1,7 @@
 import { BadRequest } from '../../../core/errors/errors.js';
 import type { SecurityCompliance } from '../../../config.js';
 import { listMatching, nameIs, withName, type IdentityTables, type UserRecord } from '../store/tables.js';
-import { changeStamp } from '../../../core/db/database.js';
-import { deepFreeze } from './deep-freeze.js';
+import { ChangeStampedCache } from '../../../core/db/change-stamped-cache.js';
 import { newId } from './ids.js';
 import { boundedDomain, type ListFilter } from './list-filters.js';
 import type { PasswordHasher } from './passwords.js';
@@ -23,7 +22,9 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly revocations: Revocations,
     private readonly security: SecurityCompliance,
-  ) {}
+  ) {
+    this.listed = new ChangeStampedCache(t.db, LISTS_KEPT);
+  }
 
   async get(id: string): Promise<UserRecord> {
     const u = await this.t.users.get(id);
@@ -41,8 +42,7 @@ export class UsersService {
    * Lists answered while no row of the database has changed since (the stamp TokensService's
    * validations are kept by), by filter: listing users is what services and dashboards ask most.
    */
-  private readonly listed = new Map<string, { stamp: string; users: readonly UserRecord[] }>();
-  private stamp?: () => string;
+  private readonly listed: ChangeStampedCache<readonly UserRecord[]>;
 
   async list(f: ListFilter): Promise<readonly UserRecord[]> {
     const domainId = boundedDomain(f);
@@ -50,13 +50,8 @@ export class UsersService {
     const enabled = f.enabled === undefined ? undefined : f.enabled ? 1 : 0;
     const matches = withName(f.name, f.matches);
     const key = JSON.stringify([domainId ?? null, enabled ?? null, matches]);
-    const stamp = (this.stamp ??= changeStamp(this.t.db))();
-    const hit = this.listed.get(key);
-    if (hit?.stamp === stamp) return hit.users;
-    const users = deepFreeze(await listMatching(this.t.users, { domain_id: domainId, enabled }, matches));
-    if (this.listed.size >= LISTS_KEPT) this.listed.clear();
-    this.listed.set(key, { stamp, users });
-    return users;
+    const stamp = this.listed.stamp();
+    return this.listed.get(key, stamp) ?? this.listed.set(key, stamp, await listMatching(this.t.users, { domain_id: domainId, enabled }, matches));
   }
 
   /** `passwordHash` lets seeding hash a shared password once instead of once per user. */
