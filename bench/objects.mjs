@@ -373,19 +373,17 @@ function report(rows, streams, meta, rss) {
   const out = [];
   out.push(`${meta.date}, \`node bench/objects.mjs${QUICK ? ' --quick' : ''}\` (DURATION=${DURATION} s, WARMUP=${WARMUP} s, c = ${CONNS.join(' and ')}, ${GET_OBJECTS} objects read round-robin), ${meta.machine}; Swift ${meta.swiftVersion ?? '–'}, Stratus ${meta.commit}.`);
   out.push('');
-  const sw = (op, size, c) => rows.find((r) => r.label === 'swift' && r.op === op && r.size === size && r.c === c);
-  const st = (op, size, c) => rows.find((r) => r.label === 'stratus' && r.op === op && r.size === size && r.c === c);
-  const fl = (op, size, c) => rows.find((r) => r.label === 'floor' && r.op === op && r.size === size && r.c === c);
+  const rowOf = (label, op, size, c) => rows.find((r) => r.label === label && r.op === op && r.size === size && r.c === c);
   out.push('| op | size | c | Swift ops/s | Stratus ops/s | × | Swift MB/s | Stratus MB/s | Swift p50 / p99 ms | Stratus p50 / p99 ms | Swift cpu/op ms | Stratus cpu/op ms | × less CPU | other load (cores) Swift / Stratus | disk ceiling (PUT) files/s | PUT floor ops/s (× Swift) |');
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const verdicts = [];
   for (const size of SIZES) for (const op of ['PUT', 'GET']) for (const c of CONNS) {
-    const a = sw(op, size, c), b = st(op, size, c);
+    const a = rowOf('swift', op, size, c), b = rowOf('stratus', op, size, c), fl = rowOf('floor', op, size, c);
     if (!b) continue;
     const errs = [a, b].filter((r) => r && r.errors).map((r) => `${r.label} errors ${r.errors}`).join(', ');
-    out.push(`| ${op} | ${human(size)} | ${c} | ${f(a?.ops)} | ${f(b.ops)} | **${ratio(b.ops, a?.ops)}** | ${f(a?.mbs, 2)} | ${f(b.mbs, 2)} | ${a ? `${f(a.p50)} / ${f(a.p99)}` : '–'} | ${f(b.p50)} / ${f(b.p99)} | ${f(a?.cpuPerOp, 2)} | ${f(b.cpuPerOp, 2)} | ${ratio(a?.cpuPerOp, b.cpuPerOp)} | ${a ? f(a.other, 2) : '–'} / ${f(b.other, 2)}${errs ? ` (${errs})` : ''} | ${op === 'PUT' ? f(meta.disk?.find((d) => d.size === size && d.c === c)?.fps, 0) : ''} | ${fl(op, size, c) ? `${f(fl(op, size, c).ops)} (${ratio(fl(op, size, c).ops, a?.ops)})` : ''} |`);
+    out.push(`| ${op} | ${human(size)} | ${c} | ${f(a?.ops)} | ${f(b.ops)} | **${ratio(b.ops, a?.ops)}** | ${f(a?.mbs, 2)} | ${f(b.mbs, 2)} | ${a ? `${f(a.p50)} / ${f(a.p99)}` : '–'} | ${f(b.p50)} / ${f(b.p99)} | ${f(a?.cpuPerOp, 2)} | ${f(b.cpuPerOp, 2)} | ${ratio(a?.cpuPerOp, b.cpuPerOp)} | ${a ? f(a.other, 2) : '–'} / ${f(b.other, 2)}${errs ? ` (${errs})` : ''} | ${op === 'PUT' ? f(meta.disk?.find((d) => d.size === size && d.c === c)?.fps, 0) : ''} | ${fl ? `${f(fl.ops)} (${ratio(fl.ops, a?.ops)})` : ''} |`);
     const ceiling = op === 'PUT' ? meta.disk?.find((d) => d.size === size && d.c === c)?.fps : undefined;
-    const floor = fl(op, size, c)?.ops;
+    const floor = fl?.ops;
     if (a) verdicts.push({ what: `${op} ${human(size)} c=${c}`, x: b.ops / a.ops, cpu: a.cpuPerOp / b.cpuPerOp,
       overCeiling: ceiling !== undefined && TARGET_RATIO * a.ops > ceiling ? `${TARGET_RATIO}× Swift = ${(TARGET_RATIO * a.ops).toFixed(0)}/s > the disk's ${ceiling.toFixed(0)} files/s` : undefined,
       overFloor: floor !== undefined && TARGET_RATIO * a.ops > floor ? `${TARGET_RATIO}× Swift = ${(TARGET_RATIO * a.ops).toFixed(0)}/s > the PUT floor's ${floor.toFixed(0)}/s` : undefined });

@@ -75,11 +75,12 @@ export class FsObjectStorageDriver implements ObjectStorageDriver {
     } catch (err) { throw storageError(err); }
     // NOTE: a temp name, fsynced, then renamed (the design's rule for bytes): a file under the
     // data dir is always whole, whatever the service's rows say.
-    const path = join(this.dataDir, id.slice(0, 2), id);
+    const dir = join(this.dataDir, id.slice(0, 2));
+    const path = join(dir, id);
     const tmp = join(this.tmpDir, id);
     const out = new BatchedWriter(fd);
     try {
-      const dirFd = this.dirFd(join(this.dataDir, id.slice(0, 2)));
+      const dirFd = this.dirFd(dir);
       for await (const chunk of source) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += buf.length;

@@ -25,8 +25,10 @@ export interface PutInput {
   container?: ContainerRecord;
 }
 
-/** Checks a PUT may proceed before its body is read; the same checks a COPY's destination gets. */
-/** A check before an upload's bytes are read; `container`, the container's row if the caller has it. */
+/**
+ * Checks a PUT may proceed before its body is read; the same checks a COPY's destination gets.
+ * `container`: the container's row, if the caller has read it already.
+ */
 export type PutGuard = (path: ObjectPath, size: number | undefined, caller: Caller, container?: ContainerRecord) => Promise<void>;
 
 /** What the features need to know of who writes (a reseller admin is above account quotas). */

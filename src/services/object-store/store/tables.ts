@@ -1,5 +1,5 @@
 // The records the object-store domain sees, and the SQL behind them (accounts, containers, objects).
-import type { Generated } from 'kysely';
+import type { Selectable } from 'kysely';
 import { statement, transactionSyncedOffLoop, type Db } from '../../../core/db/database.js';
 import type { ObjectStoreDatabase, ObjectStoreDb } from './database.js';
 
@@ -54,7 +54,7 @@ export interface ListWindow {
 }
 
 type Tx = Db<ObjectStoreDatabase>;
-type Row<T extends keyof ObjectStoreDatabase> = { [K in keyof ObjectStoreDatabase[T]]: ObjectStoreDatabase[T][K] extends Generated<infer V> ? V : ObjectStoreDatabase[T][K] };
+type Row<T extends keyof ObjectStoreDatabase> = Selectable<ObjectStoreDatabase[T]>;
 
 // NOTE: the statements of every object PUT (and GET), written once as SQL (see `statement`).
 const SQL = {
